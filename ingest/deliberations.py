@@ -1,0 +1,826 @@
+"""Rule-based splitting of council documents into deliberation records, with their metadata.
+
+Three shapes of document are recognised from the text of their pages (pypdf `extract_text()`):
+
+- an "extrait du registre des délibérations": one deliberation per PDF (number, séance, objet,
+  rapporteur, "Le Conseil adopte.");
+- a procès-verbal whose deliberations are numbered headings ("2020-045 CANTINE- TARIFS ...");
+- a compte rendu with numbered agenda items ("1/ Convention RASED :") whose votes ("13 votes pour",
+  "ADOPTÉ à l'unanimité.") each make one deliberation.
+
+Unknown values stay None: a vote "adopté" without figures gives outcome "adopted" and no counts.
+
+>>> parse_counts("Par 13 voix POUR – 1 voix CONTRE")
+(13, 1, None)
+>>> parse_counts("Par : DEUX voix POUR - ONZE voix CONTRE et 1 ABSTENTION")
+(2, 11, 1)
+>>> parse_french_date("Séance du 23 Juillet 2020")
+'2020-07-23'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ingest.actes import infer_matiere
+from rag.articles import find_article_mentions
+from rag.schema import DeliberationRecord, Page
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["detect_commune", "detect_seance_date", "parse_counts", "parse_french_date", "split_deliberations"]
+
+SHAPE_EXTRACT = "extract"  # one deliberation per document
+SHAPE_NUMBERED = "numbered"  # procès-verbal with numbered deliberations
+SHAPE_REPORT = "report"  # compte rendu with agenda items and votes
+
+MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+}
+_MONTH_RE = "|".join(MONTHS)
+_WEEKDAY_RE = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+
+_UNITS = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+    "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "premier": 1,
+}
+_NUMBER_WORD_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
+
+
+def fold(text: str) -> str:
+    """Lowercase, no accents, typographic apostrophes unified."""
+    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _words_to_int(words: str) -> int | None:
+    """'vingt trois' -> 23, 'soixante et onze' -> 71, 'deux mille vingt' -> 2020; None if not a number."""
+    tokens = [t for t in re.split(r"[\s-]+", fold(words).strip()) if t and t != "et"]
+    if not tokens:
+        return None
+    total = current = 0
+    for token in tokens:
+        if token in ("mille", "mil"):
+            total += (current or 1) * 1000
+            current = 0
+        elif token == "cent":
+            current = (current or 1) * 100
+        elif token in _UNITS:
+            value = _UNITS[token]
+            if token == "vingt" and current == 4:  # quatre-vingt
+                current = 80
+            else:
+                current += value
+        else:
+            return None
+    return total + current
+
+
+def _number(token: str) -> int | None:
+    token = token.strip()
+    if token.isdigit():
+        return int(token)
+    return _words_to_int(token)
+
+
+# --- dates ----------------------------------------------------------------------------------------
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+_DATE_RE = re.compile(rf"\b(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})\b")
+_SEANCE_DATE_RE = re.compile(
+    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
+)
+_COUNCIL_DATE_RE = re.compile(
+    rf"\b(?:conseil municipal|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
+    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
+)
+_WRITTEN_DATE_RE = re.compile(
+    rf"\bl[e']\s*((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({_MONTH_RE})\s+"
+    rf"(deux[\s-]+mill?e?(?:[\s-]+(?:{_NUMBER_WORD_RE}|et))*)"
+)
+_LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})")
+
+
+def _from_match(day: str, month: str, year: str) -> str | None:
+    return _iso(int(year), MONTHS[month], 1 if day == "1er" else int(day))
+
+
+def parse_french_date(text: str) -> str | None:
+    """The first date written like "23 Juillet 2020" or "1er mars 2021" in `text`, as ISO, or None."""
+    match = _DATE_RE.search(fold(text))
+    return _from_match(*match.groups()) if match else None
+
+
+def _date_from_filename(source: str) -> str | None:
+    name = PurePath(source).name
+    for pattern, order in (
+        (r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)", "ymd"),
+        (r"(?<!\d)(\d{2})[-_.](\d{2})[-_.]((?:19|20)\d{2})(?!\d)", "dmy"),
+    ):
+        for match in re.finditer(pattern, name):
+            a, b, c = (int(g) for g in match.groups())
+            iso = _iso(a, b, c) if order == "ymd" else _iso(c, b, a)
+            if iso:
+                return iso
+    return None
+
+
+def _date_from_lines(lines: list[str]) -> str | None:
+    head = fold(" ".join(lines))
+    for pattern in (_SEANCE_DATE_RE, _COUNCIL_DATE_RE):
+        match = pattern.search(head)
+        if match:
+            iso = _from_match(*match.groups())
+            if iso:
+                return iso
+    match = _WRITTEN_DATE_RE.search(head)
+    if match:
+        day, year = _words_to_int(match.group(1)), _words_to_int(match.group(3))
+        if day and year:
+            iso = _iso(year, MONTHS[match.group(2)], day)
+            if iso:
+                return iso
+    for line in lines[:10]:
+        match = _LEADING_DATE_RE.search(fold(line))
+        if match:
+            iso = _from_match(*match.groups())
+            if iso:
+                return iso
+    return None
+
+
+def detect_seance_date(pages: list[Page], source: str) -> str | None:
+    """ISO date of the séance: from the head of the document ("Séance du 23 Juillet 2020", "Le vingt trois
+    Juillet deux mille vingt", "CR du conseil municipal 09 avril 2021"), else from the file name
+    ("2014-04-24-0000071216.pdf", "CR_reunion_20210604.pdf", "CR_conseil_municipal_07_10_2022.pdf")."""
+    head = [line for page in pages[:1] for line in page.text.splitlines() if line.strip()][:60]
+    return _date_from_lines(head) or _date_from_filename(source)
+
+
+# --- commune --------------------------------------------------------------------------------------
+_PARTICLES = {"sur", "sous", "en", "le", "la", "les", "de", "du", "des", "lès", "et", "aux", "au", "d", "l"}
+_COMMUNE_RE = re.compile(
+    r"\b(?:conseil municipal de(?: la (?:ville|commune) de)?|commune de|ville de|mairie de)\b\s*"
+    r"(?P<name>(?:(?:[A-ZÀ-Ý][\w'’-]*|sur|sous|en|le|la|les|lès|de|du|des|aux|au|d['’]|l['’]|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES)"
+    r"(?:\s+|$))*)",
+    re.IGNORECASE,
+)
+_NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", "municipal", "seance", "séance"}
+
+
+def _clean_commune(raw: str) -> str | None:
+    words = raw.split()
+    # Trailing particles and words that start the next sentence are not part of the name.
+    while words and (words[-1].lower() in _PARTICLES or fold(words[-1]) in _NOT_A_COMMUNE):
+        words.pop()
+    if not words or not words[0][0].isupper() or fold(words[0]) in _NOT_A_COMMUNE:
+        return None
+    if any(not (w[0].isupper() or w.lower() in _PARTICLES) for w in words):
+        return None
+    if len(words) > 5:
+        return None
+    name_words = []
+    for index, word in enumerate(words):
+        lower = word.lower()
+        if index > 0 and lower in _PARTICLES:
+            name_words.append(lower)
+        elif word.isupper() and len(word) > 1:
+            name_words.append("-".join(part.capitalize() for part in word.split("-")))
+        else:
+            name_words.append(word)
+    return "-".join(name_words)
+
+
+def detect_commune(pages: list[Page], source: str) -> str | None:
+    """Name of the commune from the head of the first page ("Conseil Municipal de la Ville de Montpellier",
+    "COMMUNE DE PREUILLY SUR CLAISE" -> "Preuilly-sur-Claise"); None when the text does not say it."""
+    del source  # folder names are not reliable enough to name a commune
+    lines = [_squash(line) for page in pages[:1] for line in page.text.splitlines() if line.strip()][:15]
+    for index, line in enumerate(lines):
+        for match in _COMMUNE_RE.finditer(line):
+            # Only words with a capital (or all-caps particles) belong to the name.
+            raw = match.group("name").strip()
+            if not raw and index + 1 < len(lines):
+                raw = " ".join(re.findall(r"^(?:[A-ZÀ-Ý][\w'’-]*\s*)+", lines[index + 1])[:1])
+            name = _clean_commune(_cut_at_lowercase(raw))
+            if name:
+                return name
+    return None
+
+
+def _cut_at_lowercase(raw: str) -> str:
+    kept = []
+    for word in raw.split():
+        if word[0].isupper() or word.lower() in _PARTICLES:
+            kept.append(word)
+        else:
+            break
+    return " ".join(kept)
+
+
+# --- lines ----------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Line:
+    page: int
+    raw: str
+    text: str  # whitespace collapsed
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def _to_lines(pages: list[Page]) -> list[_Line]:
+    lines: list[_Line] = []
+    for page in pages:
+        page_lines = [_Line(page.page_number, raw.rstrip(), _squash(raw)) for raw in page.text.splitlines()]
+        nonblank = [i for i, line in enumerate(page_lines) if not line.blank]
+        # Page numbers ("3", "Page 2/6") at the top or bottom of a page are not text.
+        for i in nonblank[:2] + nonblank[-1:]:
+            text = page_lines[i].text
+            if text == str(page.page_number) or re.fullmatch(r"(?i)page \d+ ?/ ?\d+", text):
+                page_lines[i] = _Line(page.page_number, "", "")
+        lines.extend(page_lines)
+    return lines
+
+
+def _span_pages(lines: list[_Line]) -> tuple[int, int]:
+    content = [line.page for line in lines if not line.blank]
+    if not content:
+        return (lines[0].page if lines else 0, lines[-1].page if lines else 0)
+    return (content[0], content[-1])
+
+
+def _join(lines: list[_Line]) -> str:
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.raw for line in lines)).strip()
+
+
+# --- votes ----------------------------------------------------------------------------------------
+_COUNT_RE = re.compile(
+    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_NUMBER_WORD_RE})\s+(?:votes?|voix))\s*:?\s*"
+    r"(pour|contre|abstentions?|absentions?)\b",
+    re.IGNORECASE,
+)
+_UNANIMITY_RE = re.compile(r"\bunanimit", re.IGNORECASE)
+_ADOPTED_RE = re.compile(r"\badopt(?:e|ee|es|ees|ion)?\b|\badopte\b|\bapprouve\b", re.IGNORECASE)
+_REJECTED_RE = re.compile(r"\brejet|\bnon adopt|\bn'est pas adopt|\bn'a pas ete adopt|\brefuse\b", re.IGNORECASE)
+_DECISION_RE = re.compile(
+    r"(?:\b(?:le|les membres du) conseil(?: municipal)?\b|apres (?:en )?avoir delibere)[^.;]{0,160}?"
+    r"\b(?:decide|decident|accepte|acceptent|approuve|approuvent|designe|designent|autorise|autorisent|adopte"
+    r"|charge|chargent|emet|fixe|attribue)\b",
+    re.IGNORECASE,
+)
+_UPPER_DECISION_RE = re.compile(r"\b(?:DECIDE|DÉCIDE|ACCEPTE|APPROUVE|DESIGNE|DÉSIGNE|AUTORISE|ÉMET|EMET)\b")
+
+
+def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
+    """(pour, contre, abstention) written in a vote statement; None for what it does not state."""
+    pour = contre = abstention = None
+    for match in _COUNT_RE.finditer(text):
+        value = _number(match.group(1) or match.group(2))
+        kind = fold(match.group(3))
+        if value is None:
+            continue
+        if kind == "pour" and pour is None:
+            pour = value
+        elif kind == "contre" and contre is None:
+            contre = value
+        elif kind.startswith(("abst", "abse")) and abstention is None:
+            abstention = value
+    return (pour, contre, abstention)
+
+
+@dataclass(slots=True)
+class _Vote:
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+    unanimous: bool | None = None
+    outcome: str | None = None
+    text: str | None = None
+
+
+def _statement_outcome(statement: str, counts: tuple[int | None, int | None, int | None]) -> tuple[str | None, bool]:
+    """Outcome of one statement and whether it was written in words (True) or derived from counts."""
+    folded = fold(statement)
+    if _REJECTED_RE.search(folded):
+        return ("rejected", True)
+    if _UNANIMITY_RE.search(folded) or _ADOPTED_RE.search(folded):
+        return ("adopted", True)
+    pour, contre, _ = counts
+    if pour is not None and contre is not None:
+        if pour > contre:
+            return ("adopted", False)
+        if pour < contre:
+            return ("rejected", False)
+        return (None, False)
+    if pour is not None and pour > 0:
+        # Only the "pour" (and maybe abstentions) are written: nobody voted against.
+        return ("adopted", False)
+    return (None, False)
+
+
+_UNANIMITY_PHRASE_RE = re.compile(
+    r"(?:(?:apr[èe]s en avoir d[ée]lib[ée]r[ée](?: et vot[ée])?,?\s*)?[àa] l['’]\s?unanimit[ée]"
+    r"(?: des (?:membres présents|présents|suffrages exprimés|votants))?)",
+    re.IGNORECASE,
+)
+
+
+def _vote_phrase(statement: str) -> str:
+    """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
+    text = _squash(statement)
+    counts = list(_COUNT_RE.finditer(text))
+    if counts:
+        start, end = counts[0].start(), counts[-1].end()
+        before = re.search(r"(?i)\bpar\s*:?\s*$", text[:start])
+        return text[before.start() if before else start : end].strip()
+    match = _UNANIMITY_PHRASE_RE.search(text)
+    if match and len(text) > 60:
+        return match.group(0)
+    return text
+
+
+def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool) -> _Vote:
+    vote = _Vote()
+    outcomes: list[str | None] = []
+    unanimities: list[bool | None] = []
+    counted_rejection = False
+    for statement in statements:
+        counts = parse_counts(statement)
+        if vote.pour is None and vote.contre is None and vote.abstention is None and any(c is not None for c in counts):
+            vote.pour, vote.contre, vote.abstention = counts
+        outcome, written = _statement_outcome(statement, counts)
+        if outcome == "rejected" and not written:
+            counted_rejection = True
+        outcomes.append(outcome)
+        _, contre, abstention = counts
+        if (contre or 0) > 0 or (abstention or 0) > 0:
+            unanimities.append(False)
+        elif _UNANIMITY_RE.search(fold(statement)) or (contre == 0 and abstention == 0):
+            unanimities.append(True)
+        else:
+            unanimities.append(None)
+    if statements:
+        vote.text = " ; ".join(_vote_phrase(s) for s in statements)
+        if False in unanimities:
+            vote.unanimous = False
+        elif unanimities and all(u is True for u in unanimities):
+            vote.unanimous = True
+        known = {o for o in outcomes if o}
+        vote.outcome = known.pop() if len(known) == 1 else None
+        # "2 pour, 11 contre ... DECIDE de donner un avis défavorable": the figures are about the project,
+        # not about the act, so a rejection derived from figures alone is not trusted.
+        if vote.outcome == "rejected" and counted_rejection and _UPPER_DECISION_RE.search(body):
+            vote.outcome = None
+    elif decision_fallback and _DECISION_RE.search(fold(_squash(body))):
+        vote.outcome = "adopted"
+    return vote
+
+
+# --- visas ----------------------------------------------------------------------------------------
+_VU_START_RE = re.compile(r"^[-•*–\s]*vu\b", re.IGNORECASE)
+_CLAUSE_START_RE = re.compile(
+    r"^[-•*–\s]*(?:vu|consid[ée]rant|apr[èe]s|le conseil|les membres|d[ée]cide|entendu|sur (?:la )?proposition)\b",
+    re.IGNORECASE,
+)
+
+
+def _visa_articles(lines: list[_Line]) -> list[str]:
+    """Articles cited in the "Vu ..." paragraphs (a visa runs until a blank line or the next clause)."""
+    found: list[str] = []
+    inside = False
+    for line in lines:
+        if _VU_START_RE.match(line.text):
+            inside = True
+        elif line.blank or _CLAUSE_START_RE.match(line.text):
+            inside = False
+        if inside:
+            for article in find_article_mentions(line.text):
+                if article not in found:
+                    found.append(article)
+    return found
+
+
+def _rapporteur(lines: list[_Line]) -> tuple[str | None, int | None]:
+    for index, line in enumerate(lines):
+        match = re.match(r"^[-•\s]*(.{3,90}?)[,\s]+rapporte\s*:", line.text)
+        if match:
+            return (match.group(1).strip(" ,"), index)
+        match = re.match(r"^rapporteur\s*:\s*(.{3,90})$", line.text, re.IGNORECASE)
+        if match:
+            return (match.group(1).strip(" ,."), index)
+    return (None, None)
+
+
+# --- members --------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Members:
+    en_exercice: int | None = None
+    presents: int | None = None
+    representes: int | None = None
+    votants: int | None = None
+
+
+def _members(lines: list[_Line]) -> _Members:
+    members = _Members()
+    for line in lines:
+        folded = fold(line.text)
+        patterns = (
+            ("en_exercice", r"\ben exercice\s*:?\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:conseillers|membres) en exercice\b"),
+            ("presents", r"\bpresents?\s*:?\s*(\d{1,3})\b"),
+            ("representes", r"\b(?:representes?|pouvoirs?|procurations?)\s*:\s*(\d{1,3})\b"),
+            ("votants", r"\bvotants?\s*:?\s*(\d{1,3})\b"),
+        )
+        for name, pattern in patterns:
+            match = re.search(pattern, folded)
+            if match and getattr(members, name) is None:
+                setattr(members, name, int(next(g for g in match.groups() if g)))
+    return members
+
+
+# --- shape (a): one deliberation per document --------------------------------------------------------
+_EXTRACT_ID_RE = re.compile(r"^n°\s*(\d{4})\s*/\s*(\d{1,4})\b", re.IGNORECASE)
+_GENERIC_ID_RE = re.compile(r"\bd[ée]lib[ée]ration\s+n°\s*([0-9]{2,4}\s*[-/_.]\s*[0-9]{1,4}[A-Z]?)", re.IGNORECASE)
+
+
+def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:
+    record = _new(base)
+    head = lines[:80]
+    for line in head:
+        match = _EXTRACT_ID_RE.match(line.text)
+        if match:
+            record.delib_id = f"{match.group(1)}/{match.group(2)}"
+            break
+    else:
+        for line in head:
+            match = _GENERIC_ID_RE.search(line.text)
+            if match:
+                record.delib_id = re.sub(r"\s+", "", match.group(1))
+                break
+    rapporteur, at = _rapporteur(lines)
+    record.rapporteur = rapporteur
+    if at is not None:
+        record.objet = _block_before(lines, at)
+    else:
+        for line in head:
+            match = re.match(r"^objet\s*:\s*(.+)$", line.text, re.IGNORECASE)
+            if match:
+                record.objet = match.group(1).strip()
+                break
+    body = lines[at:] if at is not None else lines
+    statements = [line.text for line in body if _is_extract_vote(line.text)]
+    vote = _analyse_votes(statements, _join(body), decision_fallback=False)
+    _apply_vote(record, vote)
+    record.articles_vises = _visa_articles(body)
+    record.page_start, record.page_end = _span_pages(lines)
+    record.text = _join(lines)
+    return [_finish(record)]
+
+
+def _is_extract_vote(text: str) -> bool:
+    folded = fold(text)
+    if re.match(r"^(?:le conseil (?:municipal )?(?:adopte|rejette|approuve)|adopte|rejete)\b", folded):
+        return True
+    return bool(re.search(r"\b(?:voix|votes?)\b", folded) and _COUNT_RE.search(text)) or bool(
+        re.search(r"\ba l'unanimite\b", folded) and re.search(r"\b(?:adopt|conseil)", folded)
+    )
+
+
+def _block_before(lines: list[_Line], index: int) -> str | None:
+    """The last paragraph (lines between blank lines) before lines[index]: the title of an extract."""
+    block: list[str] = []
+    i = index - 1
+    while i >= 0 and lines[i].blank:
+        i -= 1
+    while i >= 0 and not lines[i].blank:
+        block.insert(0, lines[i].text)
+        i -= 1
+    # "Règlement d'attribution ... à de jeunes actifs:" + blank line + "« Clé Montpellier Logement GRL »"
+    while i >= 0 and lines[i].blank:
+        i -= 1
+    if i >= 0 and lines[i].text.endswith(":") and not re.match(r"(?i)^(absents?|pr[ée]sents?)\b", lines[i].text):
+        previous: list[str] = []
+        while i >= 0 and not lines[i].blank:
+            previous.insert(0, lines[i].text)
+            i -= 1
+        block = previous + block
+    title = _squash(" ".join(block))
+    if not title or re.match(r"(?i)^(absents?|pr[ée]sents?)\b", title) or len(title) > 400:
+        return None
+    return title
+
+
+# --- shape (b): numbered deliberations ------------------------------------------------------------
+_NUMBERED_RE = re.compile(
+    r"^(?:d[ée]lib[ée]ration\s*)?(?:n°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})(?![\d/-])\s*[-–:.)]?\s*"
+    r"(?P<title>[A-ZÀ-Ý].*)$"
+)
+_END_RE = re.compile(
+    r"^(?:questions diverses|la seance est levee|seance levee|fin de (?:la )?seance|l'ordre du jour etant epuise)",
+)
+_CONTINUED_RE = re.compile(r"(?:[:\-–,]|\b(?:a|à|de|des|du|la|le|les|et|pour|au|aux|d'|l'|sur|en))$", re.IGNORECASE)
+
+
+def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
+    return [
+        (i, f"{m.group('year')}-{int(m.group('num')):03d}", m.group("title"))
+        for i, line in enumerate(lines)
+        if (m := _NUMBERED_RE.match(line.text))
+    ]
+
+
+def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:
+    headings = _numbered_headings(lines)
+    first = headings[0][0]
+    end = next((i for i in range(first + 1, len(lines)) if _END_RE.match(fold(lines[i].text))), len(lines))
+    headings = [h for h in headings if h[0] < end]
+    # An agenda or a closing list repeats the numbers without a body: keep, for each number, the
+    # occurrence with the longest body.
+    spans: dict[str, tuple[int, int, str]] = {}
+    for k, (start, delib_id, title) in enumerate(headings):
+        stop = headings[k + 1][0] if k + 1 < len(headings) else end
+        size = sum(len(line.text) for line in lines[start + 1 : stop])
+        if size == 0:
+            continue
+        if delib_id not in spans or size > spans[delib_id][1] - spans[delib_id][0]:
+            spans[delib_id] = (start, stop, title)
+    records = []
+    for delib_id, (start, stop, title) in sorted(spans.items(), key=lambda item: item[1][0]):
+        body = lines[start:stop]
+        record = _new(base)
+        record.delib_id = delib_id
+        objet = _squash(title)
+        nxt = body[1] if len(body) > 1 else None
+        if nxt is not None and not nxt.blank and (_CONTINUED_RE.search(objet) or len(title) > 85):
+            objet = f"{objet} {nxt.text}"
+        record.objet = objet.strip(" :-–")
+        record.rapporteur, _ = _rapporteur(body)
+        statements = [line.text for line in body if _is_numbered_vote(line.text)]
+        if not any(_UNANIMITY_RE.search(fold(st)) for st in statements):
+            # "délibéré et voté à\nl'unanimité": the phrase can straddle a line break.
+            joined = _UNANIMITY_PHRASE_RE.search(_squash(" ".join(line.text for line in body)))
+            if joined:
+                statements.append(joined.group(0))
+        _apply_vote(record, _analyse_votes(statements, _join(body), decision_fallback=True))
+        record.articles_vises = _visa_articles(body)
+        record.page_start, record.page_end = _span_pages(body)
+        record.text = _join(body)
+        records.append(_finish(record))
+    return records
+
+
+def _is_numbered_vote(text: str) -> bool:
+    folded = fold(text)
+    if re.search(r"\ba l'unanimite\b", folded):
+        return True
+    if _COUNT_RE.search(text) and re.search(r"\b(?:voix|votes?|par)\b", folded):
+        return True
+    return bool(re.match(r"^(?:adopte|rejete|le conseil (?:municipal )?(?:adopte|rejette))\b", folded))
+
+
+# --- shape (c): reports with agenda items ---------------------------------------------------------
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+          "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
+_ITEM_RE = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$")
+# "Philippe SAUREL 6. ZAC Port Marianne ...": the rapporteur's name in a column before the item number.
+_RAPPORTEUR_ITEM_RE = re.compile(
+    r"^(?P<who>(?:(?:M\.|Mme|Monsieur|Madame)\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3}|M(?:me|\.)? le Maire)"
+    r"\s+(?P<num>\d{1,2})\.\s+(?P<title>[A-ZÀ-Ý].*)$"
+)
+_SUBITEM_RE = re.compile(r"^(?:(?P<n>\d{1,2})\.(?P<m>\d{1,2})\s+|(?P<letter>[A-Z])\s*/\s*)(?P<title>[A-ZÀ-Ý].*)$")
+_REPORT_VOTE_START_RE = re.compile(
+    rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_NUMBER_WORD_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
+    r"|\d{1,3}\s+votes?\.?$)",
+    re.IGNORECASE,
+)
+_LABELLED_VOTE_RE = re.compile(r"^(?P<label>[^:]{3,160}?)\s*:\s*(?P<vote>.+)$")
+_ELECTED_RE = re.compile(r"^[-•\s]*(?P<who>[^:]{2,60}?)\s*:\s*(?P<n>\d{1,3})\s+votes?\W*[ée]lue?\b", re.IGNORECASE)
+_GENERIC_LABEL_RE = re.compile(r"^(?:r[ée]sultat du vote|vote|d[ée]cision|nota)$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _ReportVote:
+    index: int  # line index of the vote
+    written: str  # the vote as written
+    statement: str  # what the counts are read from
+    label: str | None
+    item: int  # index into the items list
+    section: str  # title of the item or sub-item
+    section_start: int  # line of the heading of that item or sub-item
+    start: int  # first line after the previous vote or heading
+
+
+@dataclass(slots=True)
+class _Item:
+    title: str
+    start: int
+    rapporteur: str | None = None
+
+
+def _report_vote(text: str) -> tuple[str, str, str | None] | None:
+    """(written, statement, label) when the line is a vote: "Vote : 14 pour ...", "DM1 approuvé : Vote : ...",
+    "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
+    "Anne-Marie : 11 votes, Elue"; None otherwise."""
+    folded = fold(text)
+    if _REPORT_VOTE_START_RE.match(folded):
+        return (text, text, None)
+    match = _LABELLED_VOTE_RE.match(text)
+    if match:
+        label, rest = match.group("label").strip(), match.group("vote").strip()
+        rest_folded = fold(rest)
+        # "Pour la décision modificative : 13 votes" (the result written after a label)
+        if re.match(r"^pour\b", fold(label)) and re.fullmatch(r"\d{1,3}\s+votes?\.?", rest_folded):
+            return (text, f"{rest.split()[0]} pour", label[4:].strip() or None)
+        if _REPORT_VOTE_START_RE.match(rest_folded) and (_COUNT_RE.search(rest) or rest_folded.startswith("adopt")):
+            return (rest, rest, label)
+        inner = _LABELLED_VOTE_RE.match(rest)  # "DM1 ... : Vote : 14 pour"
+        if inner and fold(inner.group("label")).strip() == "vote" and _COUNT_RE.search(inner.group("vote")):
+            return (inner.group("vote").strip(), inner.group("vote").strip(), label)
+    if _ELECTED_RE.match(text):
+        written = text.strip(" -•")
+        return (written, written, None)
+    return None
+
+
+def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:
+    items: list[_Item] = []
+    expected = 1
+    sub_expected: tuple[int, int] | None = None
+    section, section_start = "", 0
+    segment_start = 0
+    votes: list[_ReportVote] = []
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        found = _report_vote(line.text)
+        heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
+        if heading:
+            raw = heading.group("num")
+            number = _ROMAN.get(raw) if raw.isalpha() else int(raw)
+            if number is not None and (number == expected or number == 1):
+                title = heading.group("title").strip()
+                following = lines[index + 1] if index + 1 < len(lines) else None
+                if (
+                    following is not None
+                    and not following.blank
+                    and not _report_vote(following.text)
+                    and re.search(r"\b(?:a|à|de|des|du|la|le|les|et|pour|au|aux|sur|en)$", title, re.IGNORECASE)
+                    and len(following.text) < 60
+                ):
+                    title = f"{title} {following.text}"
+                who = heading.groupdict().get("who")
+                items.append(_Item(title=_clean_title(title), start=index, rapporteur=who))
+                expected, sub_expected = number + 1, None
+                section, section_start = items[-1].title, index
+                segment_start = index + 1
+                continue
+        sub = None if found else _SUBITEM_RE.match(line.text)
+        if sub and items:
+            if sub.group("letter"):
+                order = ord(sub.group("letter")) - ord("A") + 1
+                accept = order == 1 or (sub_expected is not None and order == sub_expected[1])
+                key = (0, order + 1)
+            else:
+                n, m = int(sub.group("n")), int(sub.group("m"))
+                accept = n == expected - 1 and (m == 1 or (sub_expected is not None and m == sub_expected[1]))
+                key = (n, m + 1)
+            if accept:
+                sub_expected = key
+                section, section_start = _clean_title(sub.group("title")), index
+                segment_start = index + 1
+                continue
+        if found and items:
+            written, statement, label = found
+            if label is None:
+                # "Vote des comptes de gestion 2020 :" on the line before the figures.
+                previous = next((lines[j] for j in range(index - 1, segment_start - 1, -1) if not lines[j].blank), None)
+                if previous is not None and previous.text.endswith(":"):
+                    label = previous.text.rstrip(" :")
+            if label and _GENERIC_LABEL_RE.match(_clean_title(label)):
+                label = None
+            votes.append(
+                _ReportVote(index, written, statement, label, len(items) - 1, section, section_start, segment_start)
+            )
+            segment_start = index + 1
+    records = []
+    for vote in votes:
+        siblings = [v for v in votes if v.section_start == vote.section_start]
+        detail = vote.label
+        if detail is None and len(siblings) > 1:
+            detail = _first_words(lines, vote.start, vote.index)
+        record = _new(base)
+        record.objet = f"{vote.section} : {_clean_title(detail)}" if detail else vote.section
+        record.rapporteur = items[vote.item].rapporteur
+        first_of_section = vote is siblings[0]
+        body = lines[(vote.section_start if first_of_section else vote.start) : vote.index + 1]
+        text_block = _join(body)
+        if not first_of_section:
+            text_block = f"{lines[vote.section_start].text}\n[…]\n{text_block}"
+        if _ELECTED_RE.match(vote.statement):
+            vote_info = _Vote(text=_squash(vote.written))
+        else:
+            vote_info = _analyse_votes([vote.statement], text_block, decision_fallback=False)
+            vote_info.text = _squash(vote.written) if vote.written != vote.statement else vote_info.text
+        _apply_vote(record, vote_info)
+        record.articles_vises = _visa_articles(body)
+        record.page_start, record.page_end = _span_pages(body)
+        record.text = text_block
+        records.append(_finish(record))
+    return records
+
+
+def _first_words(lines: list[_Line], start: int, stop: int, limit: int = 100) -> str | None:
+    for line in lines[start:stop]:
+        if not line.blank:
+            text = line.text
+            if len(text) > limit:
+                text = text[:limit].rsplit(" ", 1)[0] + " …"
+            return text
+    return None
+
+
+def _clean_title(title: str) -> str:
+    return _squash(title).strip(" .:;-–")
+
+
+# --- assembly -------------------------------------------------------------------------------------
+def _new(base: DeliberationRecord) -> DeliberationRecord:
+    return DeliberationRecord(
+        source=base.source, commune=base.commune, date=base.date, en_exercice=base.en_exercice,
+        presents=base.presents, representes=base.representes, votants=base.votants,
+    )
+
+
+def _apply_vote(record: DeliberationRecord, vote: _Vote) -> None:
+    record.pour, record.contre, record.abstention = vote.pour, vote.contre, vote.abstention
+    record.unanimous, record.outcome, record.vote_text = vote.unanimous, vote.outcome, vote.text
+
+
+def _finish(record: DeliberationRecord) -> DeliberationRecord:
+    if record.objet:
+        record.objet = _squash(record.objet)
+        record.matiere_code, record.matiere_nom = infer_matiere(record.objet, record.text)
+    return record
+
+
+def detect_shape(pages: list[Page]) -> str:
+    """SHAPE_EXTRACT, SHAPE_NUMBERED or SHAPE_REPORT, from the text."""
+    lines = _to_lines(pages)
+    head = fold(" ".join(line.text for line in lines[:80]))
+    if "extrait du registre des deliberations" in head or "extrait du proces-verbal" in head:
+        return SHAPE_EXTRACT
+    if len({delib_id for _, delib_id, _ in _numbered_headings(lines)}) >= 2:
+        return SHAPE_NUMBERED
+    return SHAPE_REPORT
+
+
+def split_deliberations(
+    pages: list[Page], *, source: str, commune: str | None = None, seance_date: str | None = None
+) -> list[DeliberationRecord]:
+    """Deliberation records of a council document (pages = pypdf text per page, 1-based numbers).
+
+    `commune` and `seance_date` override what the text says; unknown values stay None.
+    """
+    lines = _to_lines(pages)
+    if not any(not line.blank for line in lines):
+        return []
+    shape = detect_shape(pages)
+    base = DeliberationRecord(
+        source=source,
+        commune=commune or detect_commune(pages, source),
+        date=seance_date or detect_seance_date(pages, source),
+    )
+    if shape == SHAPE_EXTRACT:
+        header_end = next((i for i, line in enumerate(lines) if re.search(r"rapporte\s*:", line.text)), 80)
+    elif shape == SHAPE_NUMBERED:
+        header_end = _numbered_headings(lines)[0][0]
+    else:
+        header_end = min(len(lines), 40)
+    members = _members(lines[:header_end])
+    base.en_exercice, base.presents = members.en_exercice, members.presents
+    base.representes, base.votants = members.representes, members.votants
+    if shape == SHAPE_EXTRACT:
+        records = _extract_records(lines, base)
+    elif shape == SHAPE_NUMBERED:
+        records = _numbered_records(lines, base)
+    else:
+        records = _report_records(lines, base)
+    logger.debug("%s: %s document, %d deliberation(s)", source, shape, len(records))
+    return records

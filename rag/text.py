@@ -1,0 +1,75 @@
+"""French text helpers shared by the lexical index and the answer builder: tokens, stems, sentences."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from rag.articles import find_article_mentions
+
+_WORD_RE = re.compile(r"[a-zà-öø-ÿœæ0-9]+", re.IGNORECASE)
+_ELISION_RE = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+
+# Snowball French stop words, plus words of spoken questions that carry no topic.
+EXTRA_STOPWORDS = {
+    "quoi", "quel", "quelle", "quels", "quelles", "comment", "combien", "pourquoi", "quand", "est-ce",
+    "dit", "dire", "faut", "peut", "peuvent", "doit", "doivent", "avons", "avez", "ont", "fait", "faire",
+    "cela", "ça", "ca", "ceci", "celui", "celle", "ceux", "y", "a", "article", "articles", "art", "cgct",
+    "code", "général", "collectivités", "territoriales", "oui", "non", "alors", "donc", "tout", "tous",
+    "toute", "toutes", "être", "avoir", "chez", "nous", "notre", "nos", "vous", "votre", "vos", "on",
+}
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_FRENCH
+
+    return frozenset(set(STOPWORDS_FRENCH) | EXTRA_STOPWORDS)
+
+
+@functools.cache
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, for comparisons that must not depend on accents."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def words(text: str) -> list[str]:
+    text = _ELISION_RE.sub(" ", text.replace("\u2019", "'"))
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content words, plus one token per normalised article number (e.g. "art_l2121-17")."""
+    stop = _stopwords()
+    kept = [w for w in words(text) if w not in stop and len(w) > 1]
+    stems = _stemmer().stemWords(kept)  # type: ignore[attr-defined]  # PyStemmer has no stubs
+    stems = [fold(s) for s in stems]
+    stems.extend(f"art_{a.lower()}" for a in find_article_mentions(text))
+    return stems
+
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Ý«\"(\-•–0-9])|\n\s*\n|\n(?=\s*[-•–]\s)")
+_ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "cf.", "p.", "Art.", "al.")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a passage into sentences, without cutting "L. 2121-17", "M. Dupont" or "2,50 €"."""
+    text = re.sub(r"[ \t]+", " ", text.replace("\r", ""))
+    parts = _SENTENCE_END_RE.split(text)
+    merged: list[str] = []
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if merged and merged[-1].endswith(_ABBREVIATIONS):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return [re.sub(r"\s*\n\s*", " ", s) for s in merged]

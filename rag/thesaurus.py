@@ -1,0 +1,100 @@
+"""Everyday words of town-hall questions mapped to the words of the law and of council minutes.
+
+People ask "qui remplace le maire ?" or "la cantine", the texts say "suppléé" and "restauration
+scolaire". The lexical channel adds these terms to the query; the dense channel sees the question as
+asked. Keys and values are plain French; matching is on folded (accent-free, lowercase) words.
+"""
+
+from __future__ import annotations
+
+from rag.text import fold, words
+
+# key: a folded word or phrase of the question; value: words to add to the lexical query.
+EXPANSIONS: dict[str, str] = {
+    "cantine": "restauration scolaire repas",
+    "cantines": "restauration scolaire repas",
+    "repas": "restauration cantine",
+    "ecole": "scolaire école",
+    "convoque": "convocation",
+    "convoques": "convocation",
+    "convoquer": "convocation",
+    "convocations": "convocation",
+    "combien de jours": "délai jours francs",
+    "a l'avance": "délai jours francs",
+    "avant la seance": "délai jours francs convocation",
+    "delai": "jours francs",
+    "procuration": "pouvoir mandataire",
+    "procurations": "pouvoir mandataire",
+    "pouvoir": "procuration mandataire",
+    "remplacer": "suppléé empêchement",
+    "remplace": "suppléé empêchement",
+    "absent": "empêchement absence",
+    "secret": "scrutin secret",
+    "bulletin": "scrutin",
+    "salaire": "indemnités fonction",
+    "paye": "indemnités",
+    "payes": "indemnités",
+    "remuneration": "indemnités",
+    "indemnite": "indemnités fonction",
+    "demissionner": "démission",
+    "quitter": "démission",
+    "reunion": "séance réunit",
+    "reunions": "séance réunit",
+    "se reunir": "séance réunit",
+    "huis clos": "public séance",
+    "public": "publiques",
+    "nombre minimum": "quorum majorité",
+    "assez nombreux": "quorum",
+    "quorum": "majorité membres exercice présente",
+    "prefet": "représentant état contrôle légalité",
+    "prefecture": "représentant état contrôle légalité",
+    "delegue": "délégation",
+    "deleguer": "délégation",
+    "formation": "formation élus",
+    "former": "formation",
+    "club": "association",
+    "foot": "football",
+    "sport": "sportive",
+    "subvention": "aide dotation",
+    "aide": "subvention",
+    "tarif": "prix tarifs",
+    "tarifs": "prix tarif",
+    "prix": "tarif",
+    "cout": "prix tarif montant",
+    "coute": "prix tarif montant",
+    "budget": "budgétaire",
+    "vote": "voté voix",
+    "vote-t-on": "voté voix scrutin",
+    "elus": "conseillers municipaux",
+    "elu": "conseiller municipal",
+    "conseiller": "conseillers municipaux",
+    "nouveaux": "installation",
+    "adjoint": "adjoints maire",
+    "adjoints": "adjoint maire",
+    "reglement interieur": "règlement intérieur",
+    "commission": "commissions",
+    "affiche": "affichage",
+    "compte rendu": "affiché procès-verbal",
+    "proces-verbal": "procès-verbal registre",
+    "questions": "questions orales",
+    "opposition": "minorité groupes",
+    "logement": "logements habitat",
+    "eau": "assainissement",
+    "travaux": "marché",
+    "embaucher": "emploi recrutement poste",
+    "personnel": "emploi agents",
+    "vendre": "cession",
+    "acheter": "acquisition",
+    "terrain": "parcelle",
+}
+
+
+def expand(question: str) -> str:
+    """The extra words to add to a lexical query for this question (may be empty)."""
+    folded = fold(" ".join(words(question)))
+    folded_words = set(folded.split())
+    extra: list[str] = []
+    for key, value in EXPANSIONS.items():
+        if (" " in key and key in folded) or key in folded_words:
+            extra.append(value)
+    return " ".join(extra)

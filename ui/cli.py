@@ -1,0 +1,363 @@
+"""The `mairie` command line. Results on stdout, progress and diagnostics on stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rag.errors import KbError
+from rag.schema import Filters
+from rag.settings import Settings
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _quiet_third_parties() -> None:
+    # Nothing leaves the machine: Chroma and Streamlit telemetry off before they are imported.
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Context:
+    def __init__(self, store: str | None) -> None:
+        self.store_override = Path(store).expanduser() if store else None
+        self._settings: Settings | None = None
+        self._kb: Any = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = Settings.from_env(store=self.store_override)
+            except KbError as e:
+                raise click.ClickException(str(e)) from e
+            logging.basicConfig(level=self._settings.log_level.upper(), stream=sys.stderr,
+                                format="%(levelname)s %(name)s: %(message)s")
+        return self._settings
+
+    @property
+    def kb(self) -> Any:
+        if self._kb is None:
+            from rag.kb import KnowledgeBase
+
+            self._kb = KnowledgeBase(self.settings)
+        return self._kb
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--store", envvar="MAIRIE_STORE", help="Dossier du magasin (défaut : MAIRIE_STORE).")
+@click.version_option(package_name="mairie-rag")
+@click.pass_context
+def main(ctx: click.Context, store: str | None) -> None:
+    """mairie-rag : la base de connaissances locale de la mairie (délibérations, CGCT)."""
+    _quiet_third_parties()
+    ctx.obj = Context(store)
+
+
+def _filters_options(func: Any) -> Any:
+    options = [
+        click.option("--kind", type=click.Choice(["deliberation", "article", "document"]), help="Type de passage."),
+        click.option("--commune", help="Commune (ex. Preuilly-sur-Claise)."),
+        click.option("--since", help="Depuis cette date (AAAA-MM-JJ), incluse."),
+        click.option("--until", help="Jusqu'à cette date (AAAA-MM-JJ), incluse."),
+        click.option("--matiere", help="Code matière ACTES (ex. 8.1 ou 2)."),
+        click.option("--outcome", type=click.Choice(["adopted", "rejected"]), help="Délibérations adoptées/rejetées."),
+        click.option("--not-unanimous", is_flag=True, help="Seulement les votes non unanimes."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filters(kwargs: dict[str, Any]) -> Filters:
+    for key in ("since", "until"):
+        value = kwargs.get(key)
+        if value and not _is_iso_date(value):
+            raise click.BadParameter(f"date attendue au format AAAA-MM-JJ, reçu {value!r}", param_hint=f"--{key}")
+    return Filters(kind=kwargs.get("kind"), commune=kwargs.get("commune"), since=kwargs.get("since"),
+                   until=kwargs.get("until"), matiere=kwargs.get("matiere"), outcome=kwargs.get("outcome"),
+                   not_unanimous=bool(kwargs.get("not_unanimous")))
+
+
+def _is_iso_date(value: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value if len(value) == 10 else f"{value}-01-01")
+    except ValueError:
+        return False
+    return True
+
+
+def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return func(*args, **kwargs)
+    except KbError as e:
+        raise click.ClickException(str(e)) from e
+
+
+# --- settings ------------------------------------------------------------------------------------
+@main.command("settings")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def settings_cmd(ctx: Context, as_json: bool) -> None:
+    """Affiche les réglages (variables MAIRIE_*), leur valeur et leur aide."""
+    settings = ctx.settings
+    rows = [(env, str(getattr(settings, name)), help_) for env, name, help_ in Settings.describe()]
+    if as_json:
+        click.echo(json.dumps([{"name": e, "value": v, "help": h} for e, v, h in rows], ensure_ascii=False, indent=2))
+        return
+    for env, value, help_ in rows:
+        shown = "****" if "KEY" in env and value else value
+        click.echo(f"{env} = {shown}\n    {help_}")
+
+
+# --- ingest --------------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Rapport JSON sur stdout.")
+@click.option("--commune", help="Commune des documents qui ne la nomment pas.")
+@pass_ctx
+def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None) -> None:
+    """Indexe des fichiers ou dossiers (PDF, arborescence Markdown du CGCT, CSV SCDL)."""
+    summary = _ingest(ctx, list(paths), as_json=as_json, commune=commune)
+    if summary.failed:
+        sys.exit(1)
+
+
+def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: str | None = None) -> Any:
+    from tqdm import tqdm
+
+    from ingest.pipeline import Ingestor, Summary, collect_files
+
+    settings = ctx.settings
+    files = _run(collect_files, paths)
+    summary = Summary()
+    events = []
+    started = time.perf_counter()
+    with _lock(settings):
+        kb = ctx.kb
+        cleaned = _run(kb.store.cleanup_incomplete)
+        for info in cleaned:
+            click.echo(f"Nettoyage d'une indexation interrompue : {info.source}", err=True)
+        ingestor = Ingestor(store=kb.store, settings=settings, commune=commune)
+        files_bar = tqdm(total=len(files), desc="Fichiers", unit="fichier", file=sys.stderr, position=0,
+                         disable=False, dynamic_ncols=True, mininterval=2.0)
+        chunks_bar = tqdm(desc="Passages intégrés", unit="passage", file=sys.stderr, position=1, disable=False, mininterval=2.0,
+                          dynamic_ncols=True)
+        try:
+            for event in _run(lambda: list(_iter_events(ingestor, files, chunks_bar, files_bar))):
+                summary.add(event)
+                events.append(event)
+        finally:
+            files_bar.close()
+            chunks_bar.close()
+        _run(kb.lexical.ensure_fresh)
+        kb.audit("ingest", who=os.environ.get("USER", "cli"), files=len(files), indexed=summary.indexed,
+                 failed=summary.failed, chunks=summary.chunks)
+    elapsed = time.perf_counter() - started
+    if as_json:
+        click.echo(json.dumps({
+            "files": [{"source": e.source, "status": e.status, "chunks": e.chunks, "embedded": e.embedded,
+                       "message": e.message, "warnings": e.warnings} for e in events],
+            "indexed": summary.indexed, "unchanged": summary.unchanged, "failed": summary.failed,
+            "skipped": summary.skipped, "chunks": summary.chunks, "embedded": summary.embedded,
+            "seconds": round(elapsed, 2)}, ensure_ascii=False, indent=2))
+    else:
+        rate = f" ({summary.embedded / elapsed:.1f} passages/s)" if summary.embedded and elapsed else ""
+        click.echo(
+            f"Terminé en {elapsed:.0f} s : {summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), "
+            f"{summary.skipped} ignoré(s), {summary.failed} en échec ; {summary.embedded} passage(s) calculé(s){rate}.",
+            err=True,
+        )
+        for problem in summary.problems:
+            click.echo(f"  ! {problem}", err=True)
+    return summary
+
+
+def _iter_events(ingestor: Any, files: list[Any], chunks_bar: Any, files_bar: Any) -> Any:
+    for event in ingestor.run(files, on_embedded=chunks_bar.update):
+        files_bar.update(1)
+        files_bar.set_postfix_str(event.source[-40:], refresh=False)
+        if event.status == "failed":
+            tqdm_write(f"Échec : {event.source} : {event.message}")
+        yield event
+
+
+def tqdm_write(message: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)
+
+
+class _lock:  # noqa: N801 - used as a context manager like a function
+    def __init__(self, settings: Settings) -> None:
+        from rag.store import WriteLock
+
+        self.inner = WriteLock(settings)
+
+    def __enter__(self) -> Any:
+        return _run(self.inner.__enter__)
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.__exit__(*exc)
+
+
+# --- search / ask --------------------------------------------------------------------------------
+@main.command()
+@click.argument("question")
+@click.option("-k", "--top-k", type=int, help="Nombre de résultats.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (format stable, voir README).")
+@_filters_options
+@pass_ctx
+def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs: Any) -> None:
+    """Recherche hybride (mots + sens) dans les documents indexés."""
+    filters = _filters(kwargs)
+    hits = _run(ctx.kb.search, question, top_k=top_k, filters=filters)
+    if as_json:
+        click.echo(json.dumps({"question": question, "hits": [h.to_json() for h in hits]}, ensure_ascii=False,
+                              indent=2))
+        return
+    if not hits:
+        click.echo("Aucun résultat.")
+        return
+    from rag.answer import describe_source
+
+    for rank, hit in enumerate(hits, start=1):
+        snippet = " ".join(hit.chunk.text.split())[:240]
+        click.echo(f"{rank}. {describe_source(hit.chunk)}  (score {hit.score:.3f})\n   {snippet}")
+
+
+@main.command()
+@click.argument("question")
+@click.option("-k", "--top-k", type=int, help="Nombre de passages consultés.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (format stable, voir README).")
+@_filters_options
+@pass_ctx
+def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs: Any) -> None:
+    """Pose une question ; la réponse cite ses sources [1], [2]..."""
+    filters = _filters(kwargs)
+    answer = _run(ctx.kb.ask, question, filters=filters, top_k=top_k)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    from rag.answer import describe_source
+
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("\nSources :")
+        for c in answer.citations:
+            url = c.chunk.meta.get("url")
+            click.echo(f"[{c.n}] {describe_source(c.chunk)}" + (f" — {url}" if url else ""))
+    elif answer.closest:
+        click.echo("\nPassages les plus proches (à vérifier) :")
+        for hit in answer.closest:
+            click.echo(f"- {describe_source(hit.chunk)}")
+    for note in answer.notes:
+        click.echo(f"Note : {note}", err=True)
+
+
+# --- documents, removal, verification ------------------------------------------------------------
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def documents(ctx: Context, as_json: bool) -> None:
+    """Liste les documents indexés et leur nombre de passages."""
+    docs = _run(ctx.kb.documents)
+    if as_json:
+        click.echo(json.dumps([{"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks}
+                               for d in docs], ensure_ascii=False, indent=2))
+        return
+    for d in docs:
+        click.echo(f"{d.chunks:5d}  {d.kind:13s} {d.source}")
+    click.echo(f"{len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s).", err=True)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@pass_ctx
+def remove(ctx: Context, sources: tuple[str, ...]) -> None:
+    """Supprime des documents (ou un dossier indexé) partout : Chroma et index dérivés."""
+    missing = False
+    for source in sources:
+        reports = _run(ctx.kb.remove, source, who=os.environ.get("USER", "cli"))
+        if not reports:
+            click.echo(f"Aucun document indexé ne correspond à « {source} » (voir `mairie documents`).", err=True)
+            missing = True
+        for report in reports:
+            click.echo(f"Supprimé : {report.source} ({report.chunks} passage(s)).")
+    if missing:
+        sys.exit(1)
+
+
+@main.command()
+@pass_ctx
+def verify(ctx: Context) -> None:
+    """Vérifie que les index dérivés correspondent exactement à Chroma."""
+    problems = _run(ctx.kb.verify)
+    if problems:
+        for problem in problems:
+            click.echo(f"! {problem}")
+        raise click.ClickException(f"{len(problems)} incohérence(s) trouvée(s).")
+    docs = ctx.kb.documents()
+    click.echo(f"Magasin cohérent : {len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s), "
+               "index lexical identique à Chroma.")
+
+
+# --- demo and UI ---------------------------------------------------------------------------------
+@main.command()
+@click.option("--no-ui", is_flag=True, help="Indexe seulement, sans ouvrir l'interface.")
+@click.option("--port", type=int, default=8501, show_default=True)
+@pass_ctx
+def demo(ctx: Context, no_ui: bool, port: int) -> None:
+    """Indexe le corpus de démonstration (data/) puis ouvre l'interface."""
+    if not DATA_DIR.is_dir():
+        raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
+    click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
+    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations"])
+    if summary.failed:
+        click.echo("Certains fichiers n'ont pas pu être indexés (voir ci-dessus).", err=True)
+    if no_ui:
+        return
+    _start_ui(ctx, host="127.0.0.1", port=port)
+
+
+@main.command("ui")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute (0.0.0.0 pour le réseau).")
+@click.option("--port", type=int, default=8501, show_default=True)
+@pass_ctx
+def ui_cmd(ctx: Context, host: str, port: int) -> None:
+    """Ouvre l'application Streamlit (statistiques d'usage désactivées)."""
+    _start_ui(ctx, host=host, port=port)
+
+
+def _start_ui(ctx: Context, *, host: str, port: int) -> None:
+    import subprocess
+
+    app = Path(__file__).resolve().parent / "app.py"
+    env = dict(os.environ)
+    env["MAIRIE_STORE"] = str(ctx.settings.store)
+    env["MAIRIE_UI_HOST"] = host
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false"]
+    click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
+    try:
+        sys.exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
