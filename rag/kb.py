@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.answer import ExtractiveAnswerer
 from rag.lexical import LexicalIndex
@@ -19,6 +19,9 @@ from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Filters, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, DocumentInfo, WriteLock
+
+if TYPE_CHECKING:
+    from rag.chain import AnswerChain
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +58,14 @@ class KnowledgeBase:
     def search(self, question: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[ScoredChunk]:
         return self.retriever.retrieve(question, top_k=top_k or self.settings.top_k, filters=filters)
 
+    @functools.cached_property
+    def chain(self) -> AnswerChain:
+        from rag.chain import AnswerChain
+
+        return AnswerChain(kb=self)
+
     def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
-        return self.answerer.ask(question, filters=filters, top_k=top_k)
+        return self.chain.invoke(question, filters=filters, top_k=top_k)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()

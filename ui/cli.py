@@ -249,13 +249,24 @@ def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwar
 def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs: Any) -> None:
     """Pose une question ; la réponse cite ses sources [1], [2]..."""
     filters = _filters(kwargs)
-    answer = _run(ctx.kb.ask, question, filters=filters, top_k=top_k)
     if as_json:
+        answer = _run(ctx.kb.ask, question, filters=filters, top_k=top_k)
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return
     from rag.answer import describe_source
 
-    click.echo(answer.text)
+    answer = None
+    streamed = False
+    for event in _run(lambda: list(_stream_answer(ctx, question, filters, top_k))):
+        if event.kind == "answer":
+            answer = event.answer
+        else:
+            streamed = True
+    assert answer is not None
+    if streamed and answer.mode not in ("extractive",):
+        click.echo("\n\n--- Réponse vérifiée ---")
+    if not streamed or answer.mode != "extractive":
+        click.echo(answer.text)
     if answer.citations:
         click.echo("\nSources :")
         for c in answer.citations:
@@ -267,6 +278,16 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
             click.echo(f"- {describe_source(hit.chunk)}")
     for note in answer.notes:
         click.echo(f"Note : {note}", err=True)
+
+
+def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | None) -> Any:
+    """Print tokens as they come (the model's draft), and yield every event."""
+    for event in ctx.kb.chain.stream(question, filters=filters, top_k=top_k):
+        if event.kind == "token":
+            click.echo(event.text, nl=False)
+            sys.stdout.flush()
+        yield event
+    click.echo("")
 
 
 # --- documents, removal, verification ------------------------------------------------------------
@@ -357,6 +378,56 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
         sys.exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:
         pass
+
+
+# --- users (accounts of the Streamlit app) -------------------------------------------------------
+@main.group()
+def users() -> None:
+    """Comptes de l'interface web (fichier MAIRIE_USERS_FILE, mots de passe hachés avec bcrypt)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "elu"]), required=True,
+              help="admin : ajoute et retire des documents ; elu : consulte et pose des questions.")
+@click.password_option("--password", prompt="Mot de passe", confirmation_prompt="Confirmez le mot de passe",
+                       help="Mot de passe (demandé s'il n'est pas donné ; 8 caractères au moins).")
+@pass_ctx
+def users_add(ctx: Context, name: str, role: str, password: str) -> None:
+    """Crée un compte, ou change le mot de passe et le rôle d'un compte existant."""
+    from ui import auth
+
+    path = ctx.settings.users_file
+    existed = name in _run(auth.load_users, path)
+    _run(auth.add_user, path, name, role, password)
+    click.echo(f"Compte {'mis à jour' if existed else 'créé'} : {name} ({role}) dans {path}")
+
+
+@users.command("remove")
+@click.argument("name")
+@pass_ctx
+def users_remove(ctx: Context, name: str) -> None:
+    """Supprime un compte."""
+    from ui import auth
+
+    if not _run(auth.remove_user, ctx.settings.users_file, name):
+        raise click.ClickException(f"Aucun compte « {name} » (voir `mairie users list`).")
+    click.echo(f"Compte supprimé : {name}")
+
+
+@users.command("list")
+@pass_ctx
+def users_list(ctx: Context) -> None:
+    """Liste les comptes et leur rôle (jamais les mots de passe)."""
+    from ui import auth
+
+    accounts = _run(auth.load_users, ctx.settings.users_file)
+    if not accounts:
+        click.echo("Aucun compte : l'interface n'est accessible que depuis cet ordinateur (127.0.0.1), sans "
+                   "identification.", err=True)
+        return
+    for name in sorted(accounts):
+        click.echo(f"{name}\t{accounts[name]['role']}")
 
 
 if __name__ == "__main__":  # pragma: no cover
