@@ -93,12 +93,18 @@ def collect_files(paths: list[Path]) -> list[SourceFile]:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if name.startswith(".") or name in SKIPPED_NAMES:
+                if name.startswith(".") or name in SKIPPED_NAMES or _is_note(name):
                     continue
                 path = Path(dirpath) / name
                 rel = path.relative_to(root).as_posix()
                 files.append(SourceFile(path, safe_display(rel)))
     return files
+
+
+def _is_note(name: str) -> bool:
+    """Provenance, licence and changelog notes that sit beside documents are not documents."""
+    stem = name.rsplit(".", 1)[0].upper()
+    return stem.startswith(("PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG")) and not name.startswith("article")
 
 
 def file_hash(path: Path) -> str:
@@ -140,6 +146,10 @@ class Ingestor:
                 fix="découpez-le ou augmentez MAIRIE_MAX_FILE_MB",
             )
         kind = detect.detect_type(item.path)
+        if kind == detect.UNKNOWN and item.path.suffix.lower() in (".json", ".jsonl"):
+            event = self._legal_file(item, known, on_embedded)
+            if event is not None:
+                return event
         if item.path.name == "README.md" and kind == detect.MARKDOWN:
             # Heading files of a code tree: their titles are read by the article loader.
             head = item.path.read_text(encoding="utf-8", errors="replace")[:300]
@@ -153,6 +163,22 @@ class Ingestor:
         document = self.load(item, kind, digest, warnings)
         embedded = self.store.write_document(document, progress=on_embedded)
         return FileEvent(item.source, INDEXED, chunks=len(document.chunks), embedded=embedded, warnings=warnings)
+
+    def _legal_file(
+        self, item: SourceFile, known: dict[str, Any], on_embedded: Callable[[int], None] | None
+    ) -> FileEvent | None:
+        """Article versions (.jsonl, no embedding) or a legi-data code tree (.json); None for other JSON."""
+        from ingest import legi, versions
+
+        if versions.is_versions_jsonl(item.path):
+            written = versions.write_versions(self.store, versions.load_versions_jsonl(item.path))
+            return FileEvent(item.source, INDEXED, message=f"{written} version(s) d'articles")
+        if legi.is_legi_json(item.path):
+            written, chunks, embedded = legi.write_code_file(
+                self.store, item.path, file_name=item.source, max_chars=self.settings.chunk_chars,
+                known=known, progress=on_embedded)
+            return FileEvent(item.source, INDEXED if written else UNCHANGED, chunks=chunks, embedded=embedded)
+        return None
 
     # --- loaders -----------------------------------------------------------------------------------
     def load(self, item: SourceFile, kind: str, digest: str, warnings: list[str]) -> Document:

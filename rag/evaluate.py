@@ -199,3 +199,20 @@ def percentile(values: list[float], q: float) -> float:
     low = int(index)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
+
+
+def check_thresholds(summary: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> list[str]:
+    """Metrics below their minimum (or above their maximum, for keys ending in `_max`)."""
+    failures: list[str] = []
+    for group, limits in thresholds.items():
+        metrics = summary.get(group, {})
+        for key, limit in limits.items():
+            name = key.removesuffix("_max")
+            value = metrics.get(name)
+            if value is None:
+                failures.append(f"{group}.{name} absent")
+            elif key.endswith("_max") and value > limit:
+                failures.append(f"{group}.{name} = {value} > {limit}")
+            elif not key.endswith("_max") and value < limit:
+                failures.append(f"{group}.{name} = {value} < {limit}")
+    return failures

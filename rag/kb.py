@@ -22,6 +22,7 @@ from rag.store import ChromaStore, DocumentInfo, WriteLock
 
 if TYPE_CHECKING:
     from rag.chain import AnswerChain
+    from rag.legal import LegalIndex
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ class KnowledgeBase:
         return self.retriever.retrieve(question, top_k=top_k or self.settings.top_k, filters=filters)
 
     @functools.cached_property
+    def legal(self) -> LegalIndex:
+        from rag.legal import LegalIndex
+
+        return LegalIndex(store=self.store)
+
+    @functools.cached_property
     def chain(self) -> AnswerChain:
         from rag.chain import AnswerChain
 
@@ -77,7 +84,7 @@ class KnowledgeBase:
         exact = [d for d in docs if d.source == source]
         if exact:
             return exact
-        under = [d for d in docs if d.source.startswith(source + "/")]
+        under = [d for d in docs if d.source.startswith((source + "/", source + "#"))]
         if under:
             return under
         return [d for d in docs if d.source.endswith("/" + source)]

@@ -215,6 +215,7 @@ class ChromaStore:
         self._client = client
         self._chunks: Any = None
         self._docs: Any = None
+        self._complete_cache: tuple[str, set[str]] | None = None
 
     # --- opening -----------------------------------------------------------------------------------
     @property
@@ -390,7 +391,14 @@ class ChromaStore:
         return out
 
     def complete_doc_ids(self) -> set[str]:
-        return {d.doc_id for d in self.documents()}
+        """Ids of the documents readers may see; cached until the store's generation changes."""
+        generation = self.generation()
+        cached = self._complete_cache
+        if cached is not None and cached[0] == generation and generation:
+            return cached[1]
+        ids = {d.doc_id for d in self.documents()}
+        self._complete_cache = (generation, ids)
+        return ids
 
     def iter_chunks(self, *, where: dict[str, Any] | None = None) -> Iterator[Chunk]:
         """Every chunk (of complete documents) with its text and metadata."""

@@ -96,7 +96,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) 
     store = tmp_path_factory.mktemp("demo-store")
     settings = Settings(store=store, cache_dir=embedding_cache)
     kb = KnowledgeBase(settings)
-    files = collect_files([DATA / "cgct", DATA / "deliberations"])
+    files = collect_files([DATA / "cgct", DATA / "deliberations", DATA / "legal"])
     events = list(Ingestor(store=kb.store, settings=settings).run(files))
     failed = [e for e in events if e.status == "failed"]
     assert not failed, failed

@@ -282,12 +282,15 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
 
 def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | None) -> Any:
     """Print tokens as they come (the model's draft), and yield every event."""
+    printed = False
     for event in ctx.kb.chain.stream(question, filters=filters, top_k=top_k):
         if event.kind == "token":
             click.echo(event.text, nl=False)
             sys.stdout.flush()
+            printed = True
         yield event
-    click.echo("")
+    if printed:
+        click.echo("")
 
 
 # --- documents, removal, verification ------------------------------------------------------------
@@ -347,7 +350,7 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
-    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations"])
+    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations", DATA_DIR / "legal"])
     if summary.failed:
         click.echo("Certains fichiers n'ont pas pu être indexés (voir ci-dessus).", err=True)
     if no_ui:
@@ -429,6 +432,94 @@ def users_list(ctx: Context) -> None:
     for name in sorted(accounts):
         click.echo(f"{name}\t{accounts[name]['role']}")
 
+
+
+
+# --- evaluation and benchmarks -------------------------------------------------------------------
+@main.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True,
+              help="Canal de recherche évalué.")
+@click.option("--no-ask", is_flag=True, help="Recherche seulement (pas de réponse ni de refus).")
+@click.option("--check", "thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Fichier JSON de seuils : code de sortie 1 si une mesure passe sous son seuil.")
+@click.option("--details", is_flag=True, help="Affiche chaque question manquée.")
+@pass_ctx
+def eval_cmd(ctx: Context, questions: Path, as_json: bool, mode: str, no_ask: bool, thresholds: Path | None,
+             details: bool) -> None:
+    """Évalue la recherche et les réponses sur un jeu de questions de référence (JSONL)."""
+    from rag.evaluate import check_thresholds, evaluate, load_gold, summarize
+    from rag.retrieve import HybridRetriever
+
+    kb = ctx.kb
+    gold = _run(load_gold, questions)
+    retriever = HybridRetriever(store=kb.store, settings=ctx.settings, lexical=kb.lexical, mode=mode)
+    results = _run(evaluate, gold, search=lambda q: retriever.retrieve(q, top_k=10),
+                   ask=None if no_ask else kb.ask)
+    summary = summarize(results)
+    failures = check_thresholds(summary, json.loads(thresholds.read_text(encoding="utf-8"))) if thresholds else []
+    if as_json:
+        click.echo(json.dumps({"mode": mode, "summary": summary, "failures": failures,
+                               "questions": [r.__dict__ for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        _print_eval(summary)
+        if details:
+            for r in results:
+                if (not r.absent and (r.rank_doc is None or r.rank_doc > 5)) or (r.absent and r.refused is False):
+                    click.echo(f"  manquée : {r.id} rang={r.rank_doc} top={r.top}")
+        for failure in failures:
+            click.echo(f"SOUS LE SEUIL : {failure}", err=True)
+    if failures:
+        sys.exit(1)
+
+
+def _print_eval(summary: dict[str, dict[str, Any]]) -> None:
+    columns = [("questions", "n"), ("recall@1_doc", "R@1"), ("recall@5_doc", "R@5"), ("recall@10_doc", "R@10"),
+               ("mrr@10_doc", "MRR"), ("recall@5_page", "R@5 p."), ("mrr@10_page", "MRR p."),
+               ("article_accuracy", "art."), ("refusal_accuracy", "refus"), ("false_refusals", "faux ref."),
+               ("expected_fact_rate", "fait"), ("citation_precision", "cit."), ("search_ms_p50", "rech. p50"),
+               ("search_ms_p95", "p95"), ("answer_ms_p50", "rép. p50"), ("answer_ms_p95", "p95")]
+    header = f"{'type':16s}" + "".join(f"{label:>10s}" for _, label in columns)
+    click.echo(header)
+    for name, metrics in summary.items():
+        cells = []
+        for key, _ in columns:
+            value = metrics.get(key)
+            cells.append(f"{'-':>10s}" if value is None else f"{value:>10.3f}" if isinstance(value, float)
+                         else f"{value:>10}")
+        click.echo(f"{name:16s}" + "".join(cells))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Corpus plus large à mesurer (répétable) ; défaut : le corpus de démonstration.")
+@click.option("--scaling/--no-scaling", default=True, help="Courbe de latence à 1k, 10k, 100k passages.")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Questions (JSONL) pour les latences ; défaut : benchmarks/gold_demo.jsonl.")
+@pass_ctx
+def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool, queries: Path | None) -> None:
+    """Mesure débit d'indexation, latences de recherche et de réponse, mémoire, et leur évolution."""
+    from ui.bench import run_bench
+
+    report = _run(run_bench, ctx.settings, corpora=list(corpora), scaling=scaling, queries=queries,
+                  log=lambda m: click.echo(m, err=True))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        from ui.bench import format_report
+
+        click.echo(format_report(report))
+
+
+def _register_commands() -> None:
+    from ui.cli_legal import article
+
+    main.add_command(article)
+
+
+_register_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,209 @@
+"""Loaders for codes published as LEGI data (DILA), starting with the @socialgouv/legi-data JSON tree.
+
+A `CodeLoader` turns one file into `CodeArticle`s; `code_documents` turns those into one Document per
+article, chunked exactly like the CGCT Markdown articles (ingest.pipeline.article_chunks), with the
+article's own Légifrance link (article_lc/LEGIARTI...) and its version date. Reading the official LEGI
+XML (one `<ARTICLE>` file per article, `META_ARTICLE/NUM`, `DATE_DEBUT`, `BLOC_TEXTUEL`) would be one more
+class with a `load` method.
+
+>>> articles = LegiDataJsonLoader().load(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
+>>> documents = code_documents(articles, file_name="crpa.json", max_chars=1200)
+>>> documents[0].source
+'crpa.json#L100-1'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.cgct import CODE_NAMES, Article
+from rag import schema
+from rag.articles import normalize_article
+from rag.errors import SourceError
+from rag.schema import Document
+from rag.store import ChromaStore, DocumentInfo, doc_id_for
+
+logger = logging.getLogger(__name__)
+
+LEGIFRANCE_ARTICLE_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{}"
+# LEGI states of an article still in force on the day of the export (ABROGE_DIFF: repeal deferred).
+IN_FORCE_STATES = {"VIGUEUR", "VIGUEUR_DIFF", "ABROGE_DIFF"}
+_SNIFF = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class CodeArticle:
+    """One article of a code with its LEGI identity (what ingest.cgct.Article lacks)."""
+
+    article: Article
+    legi_id: str  # LEGIARTI...
+    version_date: str  # ISO date the version took effect
+    end_date: str = ""  # ISO date it stops (empty: open-ended)
+    state: str = ""  # LEGI "etat": VIGUEUR, ABROGE_DIFF ...
+
+    @property
+    def url(self) -> str:
+        return LEGIFRANCE_ARTICLE_URL.format(self.legi_id) if self.legi_id else ""
+
+
+class CodeLoader(Protocol):
+    """Reads a code file (legi-data JSON today, LEGI XML tomorrow) into its articles in force."""
+
+    def load(self, path: Path) -> list[CodeArticle]: ...
+
+
+class LegiDataJsonLoader:
+    """The JSON tree of the npm package @socialgouv/legi-data: code > sections > articles.
+
+    Articles not in force on the export date (etat ABROGE, MODIFIE ...) are skipped.
+    """
+
+    def load(self, path: Path) -> list[CodeArticle]:
+        try:
+            tree = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise SourceError(path.name, f"JSON legi-data illisible ({e})", fix="vérifiez le fichier") from e
+        if not _is_legi_tree(tree):
+            raise SourceError(path.name, "ce JSON n'a pas la forme legi-data (type « code », children)")
+        data = tree.get("data") or {}
+        title = str(data.get("title") or "")
+        code, code_id = CODE_NAMES.get(title.lower(), ("", str(data.get("cid") or data.get("id") or "")))
+        code = code or _short_name(title)
+        return list(self._walk(tree, [], code=code, code_id=code_id))
+
+    def _walk(self, node: dict[str, Any], path: list[str], *, code: str, code_id: str) -> Iterator[CodeArticle]:
+        for child in node.get("children") or []:
+            kind = child.get("type")
+            data = child.get("data") or {}
+            if kind == "section":
+                yield from self._walk(child, [*path, str(data.get("title") or "").strip()], code=code, code_id=code_id)
+            elif kind == "article":
+                article = _article(data, path, code=code, code_id=code_id)
+                if article is not None:
+                    yield article
+
+
+def is_legi_json(path: Path) -> bool:
+    """True for a .json file that starts like a legi-data code tree ({"data": {...}, "type": "code", ...})."""
+    if path.suffix.lower() != ".json":
+        return False
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF).decode("utf-8", errors="replace")
+    return bool(re.search(r'"type"\s*:\s*"code"', head)) or ('"LEGITEXT' in head and '"children"' in head)
+
+
+def code_documents(
+    articles: Iterable[CodeArticle], *, file_name: str, max_chars: int, pipeline_version: str = "1"
+) -> list[Document]:
+    """One Document per article (source "<file name>#<number>"), chunked like the CGCT articles."""
+    from ingest.pipeline import article_chunks  # the pipeline imports this module lazily: no cycle
+
+    documents: list[Document] = []
+    for item in articles:
+        article = item.article
+        source = f"{file_name}#{article.number}"
+        doc_id = doc_id_for(source)
+        digest = hashlib.sha256(
+            f"{pipeline_version}\x00{item.legi_id}\x00{item.version_date}\x00{article.heading_path}\x00{article.text}".encode()
+        ).hexdigest()
+        chunks = article_chunks(article, doc_id=doc_id, source=source, digest=digest, max_chars=max_chars)
+        extra = {schema.URL: item.url, schema.VERSION_DATE: item.version_date, "legi_id": item.legi_id}
+        for chunk in chunks:
+            chunk.meta.update({k: v for k, v in extra.items() if v})
+        meta = {
+            "code": article.code,
+            "article": article.number,
+            "legi_id": item.legi_id,
+            "version_date": item.version_date,
+        }
+        documents.append(
+            Document(source, doc_id, digest, schema.KIND_ARTICLE, f"Article {article.number}", chunks, meta)
+        )
+    return documents
+
+
+def write_code_file(
+    store: ChromaStore,
+    path: Path,
+    *,
+    file_name: str,
+    max_chars: int,
+    known: dict[str, DocumentInfo] | None = None,
+    loader: CodeLoader | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int, int]:
+    """Load a code file and write its changed articles; return (documents written, chunks, chunks embedded).
+
+    An article whose document is already complete with the same hash is not written again.
+    """
+    articles = (loader or LegiDataJsonLoader()).load(path)
+    if not articles:
+        raise SourceError(file_name, "aucun article en vigueur dans ce fichier")
+    known = known if known is not None else {d.source: d for d in store.documents(include_incomplete=True)}
+    written = chunks = embedded = 0
+    for document in code_documents(articles, file_name=file_name, max_chars=max_chars):
+        chunks += len(document.chunks)
+        previous = known.get(document.source)
+        if previous is not None and previous.doc_hash == document.doc_hash and previous.status == "complete":
+            continue
+        embedded += store.write_document(document, progress=progress)
+        written += 1
+    return written, chunks, embedded
+
+
+def html_to_text(fragment: str) -> str:
+    """Légifrance article HTML to plain text with one paragraph per <p> / <br>."""
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</tr>", "\n", fragment)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = html.unescape(text).replace("\u00a0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    text = "\n\n".join(line for line in lines if line)
+    return re.sub(r" ([,.])(?=\s|$)", r"\1", text)  # "L. 311-5 , les" left by the links (French keeps " :")
+
+
+def _article(data: dict[str, Any], path: list[str], *, code: str, code_id: str) -> CodeArticle | None:
+    state = str(data.get("etat") or "")
+    if state and state not in IN_FORCE_STATES:
+        return None
+    raw_number = str(data.get("num") or "").strip()
+    if not raw_number:
+        return None
+    number = normalize_article(raw_number) or raw_number
+    text = html_to_text(str(data["texteHtml"])) if data.get("texteHtml") else str(data.get("texte") or "").strip()
+    article = Article(number=number, text=text, heading_path=[p for p in path if p], code=code, code_id=code_id)
+    return CodeArticle(
+        article=article,
+        legi_id=str(data.get("id") or data.get("cid") or ""),
+        version_date=_iso(data.get("dateDebut")),
+        end_date=_iso(data.get("dateFin")),
+        state=state,
+    )
+
+
+def _iso(value: Any) -> str:
+    """legi-data dates: epoch milliseconds for articles, ISO strings for sections; 2999 = open-ended."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, (int, float)):
+        day = datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
+    else:
+        day = str(value)[:10]
+    return "" if day >= "2999" else day
+
+
+def _is_legi_tree(tree: Any) -> bool:
+    return isinstance(tree, dict) and tree.get("type") == "code" and isinstance(tree.get("children"), list)
+
+
+def _short_name(title: str) -> str:
+    words = [w for w in re.split(r"[\s']+", title) if w and w[0].isalpha() and len(w) > 2 or w.lower() == "de"]
+    return "".join(w[0].upper() for w in words if w.lower() not in ("des", "de", "la", "le", "les", "du")) or "CODE"

@@ -1,0 +1,95 @@
+"""Loader for article versions as JSON lines, written to the versions collection (no embedding).
+
+Two shapes are read, one JSON object per line:
+
+- a history: `{"article_num": "L2122-22", "code": "...", "hierarchy": [...], "versions": [{"date", "message",
+  "text"}, ...]}` (cgct-versions-2015.jsonl, rebuilt from etalab/codes-juridiques-francais);
+- a snapshot: `{"article_num": "L2121-10", "text": "...", "date"?: "2023-06-03"}` (cgct-key-articles-2023.jsonl):
+  one version dated by its `date` / `version_date` field, else by the first ISO date of its `source`
+  description, else SNAPSHOT_DATE.
+
+>>> records = load_versions_jsonl(Path("data/legal/cgct-versions-demo.jsonl"))
+>>> write_versions(store, records)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from rag.articles import code_tag, normalize_article
+from rag.errors import SourceError
+from rag.store import ChromaStore
+from rag.versions import VersionRecord, VersionStore
+
+# The Archeo-Lex export of cgct-key-articles-2023.jsonl logs its last pull on this date.
+SNAPSHOT_DATE = "2023-06-03"
+_ISO_DATE_RE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def is_versions_jsonl(path: Path) -> bool:
+    """True when the first line is a JSON object with "article_num" and "versions" or "text"."""
+    if path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return False
+    try:
+        with path.open(encoding="utf-8") as fh:
+            first = fh.readline()
+        record = json.loads(first)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(record, dict) and "article_num" in record and ("versions" in record or "text" in record)
+
+
+def load_versions_jsonl(path: Path, *, default_code: str = "CGCT") -> list[VersionRecord]:
+    """Every version of every article of the file (a snapshot line gives one version)."""
+    records: list[VersionRecord] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SourceError(path.name, f"fichier illisible ({e})", fix="vérifiez qu'il s'agit de JSON lines UTF-8") from e
+    for line_number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise SourceError(path.name, f"ligne {line_number} : JSON invalide ({e.msg})") from e
+        if not isinstance(raw, dict) or "article_num" not in raw:
+            raise SourceError(path.name, f"ligne {line_number} : champ « article_num » absent")
+        records.extend(_records(raw, path.name, default_code))
+    return records
+
+
+def write_versions(store: ChromaStore, records: list[VersionRecord]) -> int:
+    """Write versions to `<collection>_versions` (upsert, no embedding); return how many were written."""
+    return VersionStore(store=store).write(records)
+
+
+def _records(raw: dict[str, Any], source: str, default_code: str) -> list[VersionRecord]:
+    number = normalize_article(str(raw["article_num"])) or str(raw["article_num"]).strip()
+    code = code_tag(str(raw["code"])) if raw.get("code") else default_code
+    hierarchy = raw.get("hierarchy") or []
+    heading = " > ".join(str(h.get("title", "")) for h in hierarchy if isinstance(h, dict) and h.get("title"))
+    common = {"article": number, "code": code, "heading_path": heading, "source": source}
+    versions = raw.get("versions")
+    if isinstance(versions, list) and versions:
+        return [
+            # A version with status "D" and no text: the article was repealed on that date (kept as "").
+            VersionRecord(
+                date=str(v["date"])[:10], text=str(v.get("text") or ""), message=str(v.get("message") or ""), **common
+            )
+            for v in versions
+            if isinstance(v, dict) and v.get("date")
+        ]
+    date = str(raw.get("date") or raw.get("version_date") or "")[:10] or _date_in(raw.get("source")) or SNAPSHOT_DATE
+    origin = raw.get("source")
+    repo = origin.get("repo", "") if isinstance(origin, dict) else ""
+    message = f"Texte constaté au {date}" + (f" ({repo})" if repo else "")
+    return [VersionRecord(date=date, text=str(raw.get("text", "")), message=message, **common)]
+
+
+def _date_in(value: Any) -> str:
+    match = _ISO_DATE_RE.search(json.dumps(value, ensure_ascii=False)) if value else None
+    return match.group(1) if match else ""

@@ -1,0 +1,303 @@
+"""The indexed codes as something to navigate: an article by number, what it cites, what cites it, its versions.
+
+>>> legal = LegalIndex(store=store)
+>>> view = legal.lookup("art. L 2121-17")
+>>> view.cites
+['L2121-10', 'L2121-11', 'L2121-12']
+>>> legal.lookup("L2122-22", date="2010-01-01").version_date
+'2009-12-12'
+
+Articles are the chunks of kind "article", grouped by code and number, their parts joined in order.
+Versions come from the `<collection>_versions` collection (rag.versions); an article without recorded
+versions shows its indexed text and the version date stored with it, if any.
+The cross-reference graph is computed once per store generation and cached.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rag import schema
+from rag.articles import CODE_TAGS, article_sort_key, nearest_articles, normalize_article, parse_references
+from rag.errors import KbError
+from rag.store import ChromaStore, date_to_int
+from rag.versions import ArticleVersion, VersionStore, in_force, same_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CODE = "CGCT"
+CODE_URLS = {
+    "CGCT": "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/",
+    "CRPA": "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000031366350/",
+}
+
+
+class UnknownArticleError(KbError):
+    """An article number that is not in the indexed codes (the message lists the nearest numbers)."""
+
+    def __init__(self, spelling: str, number: str | None, nearest: list[str], *, code: str | None = None) -> None:
+        self.spelling = spelling
+        self.number = number
+        self.nearest = nearest
+        if number is None:
+            message = f"Numéro d'article illisible : « {spelling} » (exemples : L2121-17, R2121-9, LO2122-4-1)."
+        else:
+            message = f"Article inconnu : {number}."
+            if nearest:
+                message += f" Numéros proches : {', '.join(nearest)}."
+            else:
+                message += f" Aucun article {'du ' + code + ' ' if code else ''}n'est indexé : lancez `mairie ingest` sur le code."
+        super().__init__(message)
+
+
+class NoVersionError(KbError):
+    """The article has no known version on the date asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    date: str
+    message: str
+    confirmed: str = ""  # latest date at which a source saw this same text
+
+
+@dataclass(slots=True)
+class ArticleView:
+    """One article as shown to a user: text in force on a date, where it sits, its links."""
+
+    number: str
+    code: str
+    text: str
+    heading_path: str
+    url: str
+    cites: list[str] = field(default_factory=list)  # existing articles of the same code it cites
+    cited_by: list[str] = field(default_factory=list)
+    version_date: str | None = None  # date of the version quoted (None: unknown)
+    version_message: str = ""  # the amending text of that version, when known
+    versions: list[VersionInfo] = field(default_factory=list)
+    changed_since: bool = False  # a newer version with a different text exists
+    requested_date: str | None = None
+    newest_date: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "code": self.code,
+            "text": self.text,
+            "heading_path": self.heading_path,
+            "url": self.url,
+            "cites": list(self.cites),
+            "cited_by": list(self.cited_by),
+            "version_date": self.version_date,
+            "version_message": self.version_message,
+            "requested_date": self.requested_date,
+            "newest_date": self.newest_date,
+            "changed_since": self.changed_since,
+            "versions": [{"date": v.date, "message": v.message, "confirmed": v.confirmed} for v in self.versions],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(slots=True)
+class _Entry:
+    number: str
+    code: str
+    text: str
+    heading_path: str
+    url: str
+    version_date: str | None
+    indexed: bool  # has chunks in the store (False: known from the versions collection only)
+
+
+class LegalIndex:
+    """Navigation over the articles of the store (CGCT, CRPA ...); built lazily, refreshed when the store changes."""
+
+    def __init__(self, *, store: ChromaStore, versions: VersionStore | None = None) -> None:
+        self.store = store
+        self.versions = versions or VersionStore(store=store)
+        self._entries: dict[tuple[str, str], _Entry] | None = None
+        self._cites: dict[tuple[str, str], list[str]] = {}
+        self._cited_by: dict[tuple[str, str], list[str]] = {}
+        self._stamp: tuple[str, int] | None = None
+
+    # --- building ----------------------------------------------------------------------------------
+    def ensure_fresh(self) -> None:
+        stamp = (self.store.generation(), self.versions.count())
+        if self._entries is None or stamp != self._stamp:
+            self._build()
+            self._stamp = stamp
+
+    def _build(self) -> None:
+        by_doc: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        for chunk in self.store.iter_chunks(where={schema.KIND: schema.KIND_ARTICLE}):
+            number = chunk.article
+            if not number:
+                continue
+            key = (str(chunk.meta.get(schema.CODE) or DEFAULT_CODE), number)
+            by_doc.setdefault(key, {}).setdefault(str(chunk.meta.get(schema.SOURCE, "")), []).append(chunk)
+        entries: dict[tuple[str, str], _Entry] = {}
+        for key, docs in by_doc.items():
+            # The same article indexed from two files: keep the first source (sorted) rather than mixing parts.
+            chunks = sorted(docs[sorted(docs)[0]], key=lambda c: int(c.meta.get(schema.PART) or 0))
+            meta = chunks[0].meta
+            entries[key] = _Entry(
+                number=key[1],
+                code=key[0],
+                text="\n".join(_body(c.text) for c in chunks).strip(),
+                heading_path=str(meta.get(schema.HEADING_PATH) or ""),
+                url=str(meta.get(schema.URL) or CODE_URLS.get(key[0], "https://www.legifrance.gouv.fr/")),
+                version_date=str(meta.get(schema.VERSION_DATE) or "") or None,
+                indexed=True,
+            )
+        for number, meta in self.versions.articles().items():
+            code = str(meta.get(schema.CODE) or DEFAULT_CODE)
+            if (code, number) not in entries:
+                entries[(code, number)] = _Entry(
+                    number=number,
+                    code=code,
+                    text="",
+                    heading_path=str(meta.get(schema.HEADING_PATH) or ""),
+                    url=CODE_URLS.get(code, "https://www.legifrance.gouv.fr/"),
+                    version_date=None,
+                    indexed=False,
+                )
+        self._entries = entries
+        self._cites, self._cited_by = self._graph(entries)
+        logger.info("Legal index: %d articles, %d citations", len(entries), sum(map(len, self._cites.values())))
+
+    def _graph(
+        self, entries: dict[tuple[str, str], _Entry]
+    ) -> tuple[dict[tuple[str, str], list[str]], dict[tuple[str, str], list[str]]]:
+        numbers_by_code: dict[str, set[str]] = {}
+        for code, number in entries:
+            numbers_by_code.setdefault(code, set()).add(number)
+        cites: dict[tuple[str, str], list[str]] = {}
+        cited_by: dict[tuple[str, str], list[str]] = {}
+        for (code, number), entry in entries.items():
+            existing = numbers_by_code[code]
+            found = [n for n in parse_references(entry.text, existing, code=code) if n in existing and n != number]
+            cites[(code, number)] = found
+            for target in found:
+                cited_by.setdefault((code, target), []).append(number)
+        for key, sources in cited_by.items():
+            cited_by[key] = sorted(set(sources), key=article_sort_key)
+        return cites, cited_by
+
+    # --- reading -----------------------------------------------------------------------------------
+    def numbers(self, code: str | None = None) -> list[str]:
+        """Every known article number (of one code), in code order."""
+        self.ensure_fresh()
+        assert self._entries is not None
+        return sorted({n for c, n in self._entries if code is None or c == code}, key=article_sort_key)
+
+    def cites(self, number: str, *, code: str = DEFAULT_CODE) -> list[str]:
+        self.ensure_fresh()
+        return list(self._cites.get((code, number), []))
+
+    def cited_by(self, number: str, *, code: str = DEFAULT_CODE) -> list[str]:
+        self.ensure_fresh()
+        return list(self._cited_by.get((code, number), []))
+
+    def resolve(self, spelling: str, *, code: str | None = None) -> tuple[str, str]:
+        """(code, number) of an article spelling; UnknownArticleError with the nearest numbers otherwise."""
+        self.ensure_fresh()
+        assert self._entries is not None
+        number = normalize_article(spelling)
+        if number is None:
+            raise UnknownArticleError(spelling, None, [])
+        wanted = code or _code_named_in(spelling)
+        codes = [c for c, n in self._entries if n == number and (wanted is None or c == wanted)]
+        if not codes:
+            pool = [n for c, n in self._entries if wanted is None or c == wanted]
+            raise UnknownArticleError(spelling, number, nearest_articles(number, pool), code=wanted)
+        chosen = DEFAULT_CODE if DEFAULT_CODE in codes else sorted(codes)[0]
+        return chosen, number
+
+    def lookup(self, spelling: str, *, date: str | None = None, code: str | None = None) -> ArticleView:
+        """The article in force on `date` (ISO), or its newest known text; see ArticleView."""
+        key = self.resolve(spelling, code=code)
+        assert self._entries is not None
+        entry = self._entries[key]
+        history = self.versions.versions(entry.number, code=entry.code)
+        view = ArticleView(
+            number=entry.number,
+            code=entry.code,
+            text=entry.text,
+            heading_path=entry.heading_path,
+            url=entry.url,
+            cited_by=list(self._cited_by.get(key, [])),
+            requested_date=date,
+            versions=[VersionInfo(v.date, v.message, v.confirmed) for v in history],
+        )
+        if date is not None:
+            date_to_int(date)  # validates the format (StoreError with the expected format)
+        if history:
+            self._quote_version(view, entry, history, date)
+        else:
+            view.version_date = entry.version_date
+            view.newest_date = entry.version_date
+            if date is not None and entry.version_date and date_to_int(date) < date_to_int(entry.version_date):
+                raise NoVersionError(
+                    f"L'article {entry.number} ({entry.code}) n'a pas de version connue au {date} : "
+                    f"le texte indexé est en vigueur depuis le {entry.version_date}."
+                )
+            if date is not None:
+                view.notes.append("Historique des versions non disponible : texte indexé affiché.")
+        existing = {n for c, n in self._entries if c == entry.code}
+        view.cites = [
+            n for n in parse_references(view.text, existing, code=entry.code) if n in existing and n != entry.number
+        ]
+        return view
+
+    def _quote_version(self, view: ArticleView, entry: _Entry, history: list[ArticleVersion], date: str | None) -> None:
+        newest = history[-1]
+        quoted = in_force(history, date)
+        if quoted is None:
+            raise NoVersionError(
+                f"L'article {entry.number} ({entry.code}) n'a pas de version connue au {date} "
+                f"(première version connue : {history[0].date})."
+            )
+        view.text = quoted.text
+        view.version_date = quoted.date
+        view.version_message = quoted.message
+        view.newest_date = newest.date
+        view.changed_since = not same_text(quoted.text, newest.text)
+        if not quoted.text.strip():
+            view.notes.append(f"Article abrogé le {quoted.date} ({quoted.message}).")
+        if view.changed_since:
+            view.notes.append(f"Modifié depuis : la version la plus récente connue date du {newest.date}.")
+        if entry.indexed and entry.text and not same_text(entry.text, newest.text):
+            view.notes.append(
+                "Le texte indexé pour la recherche est plus ancien que la dernière version connue : "
+                "les réponses de `mairie ask` peuvent citer l'ancien texte."
+            )
+
+    def link_vu(self, article: str, deliberation_date: str) -> tuple[str | None, bool]:
+        """For "Vu l'article X" in a deliberation of `deliberation_date`: (date of the version then in force,
+        whether the text changed since). (None, False) when no version is known for that date."""
+        try:
+            view = self.lookup(article, date=deliberation_date)
+        except NoVersionError:
+            return (None, False)
+        return (view.version_date, view.changed_since)
+
+
+def _body(chunk_text: str) -> str:
+    """A chunk's text without its first line ("Article L2121-17 (1/2) — Section 4 : ...")."""
+    first, _, rest = chunk_text.partition("\n")
+    return rest if first.startswith("Article ") else chunk_text
+
+
+def _code_named_in(spelling: str) -> str | None:
+    for tag in set(CODE_TAGS.values()):
+        if re.search(rf"\b{re.escape(tag)}\b", spelling):
+            return tag
+    lowered = spelling.lower()
+    for name, tag in CODE_TAGS.items():
+        if name in lowered:
+            return tag
+    return None

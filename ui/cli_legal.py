@@ -1,0 +1,75 @@
+"""`mairie article`: one article of an indexed code, its links and versions (registered by ui.cli)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from rag.errors import KbError
+
+
+def _legal_index(kb: Any) -> Any:
+    legal = getattr(kb, "legal", None)  # KnowledgeBase.legal when the facade offers it (cached there)
+    if legal is not None:
+        return legal
+    from rag.legal import LegalIndex
+
+    return LegalIndex(store=kb.store)
+
+
+def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise click.BadParameter(f"date attendue au format AAAA-MM-JJ, reçu {value!r}") from e
+    return value
+
+
+@click.command("article")
+@click.argument("number")
+@click.option(
+    "--date", callback=_check_date, help="Texte en vigueur à cette date (AAAA-MM-JJ) ; défaut : le plus récent."
+)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+def article(number: str, date: str | None, as_json: bool) -> None:
+    """Affiche un article (ex. L2121-17) : texte, place dans le code, lien Légifrance, renvois, versions."""
+    from rag.legal import UnknownArticleError
+
+    kb = click.get_current_context().obj.kb
+    try:
+        view = _legal_index(kb).lookup(number, date=date)
+    except UnknownArticleError as e:
+        click.echo(str(e), err=True)
+        sys.exit(1)
+    except KbError as e:
+        raise click.ClickException(str(e)) from e
+    if as_json:
+        click.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Article {view.number} ({view.code})")
+    if view.heading_path:
+        click.echo(view.heading_path)
+    if view.version_date:
+        when = f" — texte en vigueur le {date}" if date else ""
+        origin = f" ({view.version_message})" if view.version_message else ""
+        click.echo(f"Version du {view.version_date}{origin}{when}")
+    elif date:
+        click.echo(f"Date de version inconnue (texte indexé) — demandé au {date}")
+    click.echo("")
+    click.echo(view.text or "(texte vide)")
+    click.echo("")
+    click.echo(f"Légifrance : {view.url}")
+    click.echo(f"Cite : {', '.join(view.cites) if view.cites else 'aucun article'}")
+    click.echo(f"Cité par : {', '.join(view.cited_by) if view.cited_by else 'aucun article'}")
+    if len(view.versions) > 1:
+        dates = ", ".join(v.date for v in view.versions)
+        click.echo(f"Versions connues ({len(view.versions)}) : {dates}")
+    for note in view.notes:
+        click.echo(f"Note : {note}", err=True)
