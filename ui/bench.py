@@ -1,0 +1,187 @@
+"""`mairie bench`: ingestion throughput against the raw embedder, search and answer latency against a
+BM25-only baseline run in the same process, peak memory, and a scaling curve on synthetic chunks."""
+
+from __future__ import annotations
+
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.pipeline import Ingestor, collect_files
+from rag import schema
+from rag.embeddings import make_embedder
+from rag.evaluate import load_gold, percentile
+from rag.kb import KnowledgeBase
+from rag.retrieve import HybridRetriever
+from rag.schema import Chunk, Document
+from rag.settings import Settings
+from rag.store import ChromaStore
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = [REPO / "data" / "cgct", REPO / "data" / "deliberations"]
+RAW_SAMPLE = 64
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = func()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def _latency(values: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(values, 50), 1), "p95_ms": round(percentile(values, 95), 1),
+            "mean_ms": round(sum(values) / max(1, len(values)), 1)}
+
+
+def run_bench(settings: Settings, *, corpora: list[Path], scaling: bool, queries: Path | None,
+              log: Callable[[str], None], scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict[str, Any]:
+    questions = [q.question for q in load_gold(queries or REPO / "benchmarks" / "gold_demo.jsonl")]
+    report: dict[str, Any] = {"embedder": settings.embeddings, "questions": len(questions)}
+    with tempfile.TemporaryDirectory(prefix="mairie-bench-") as tmp:
+        report["demo"] = _bench_corpus("demo", DEMO, Path(tmp) / "demo", settings, questions, log)
+        for i, corpus in enumerate(corpora):
+            report[f"corpus_{i + 1}"] = _bench_corpus(str(corpus), [corpus], Path(tmp) / f"c{i}", settings,
+                                                      questions, log)
+        if scaling:
+            report["scaling"] = _bench_scaling(Path(tmp) / "scaling", settings, questions, log, scaling_sizes)
+    report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return report
+
+
+def _bench_corpus(name: str, paths: list[Path], store_dir: Path, base: Settings, questions: list[str],
+                  log: Callable[[str], None]) -> dict[str, Any]:
+    # A fresh embedding cache: every passage is really embedded, as on a new machine.
+    settings = base.replace(store=store_dir, cache_dir=store_dir / "cache", chroma_url="")
+    kb = KnowledgeBase(settings)
+    files = collect_files(paths)
+    log(f"[{name}] indexation de {len(files)} fichier(s)...")
+    started = time.perf_counter()
+    events = list(Ingestor(store=kb.store, settings=settings).run(files))
+    ingest_s = time.perf_counter() - started
+    embedded = sum(e.embedded for e in events)
+    chunks = [c.text for c in kb.store.iter_chunks()]
+    kb.lexical.ensure_fresh()
+    log(f"[{name}] {embedded} passages en {ingest_s:.1f} s ; vitesse brute du modèle...")
+    raw = make_embedder(settings.embeddings, cache_dir=None)
+    sample = random.Random(0).sample(chunks, min(RAW_SAMPLE, len(chunks)))
+    raw_ms, _ = _timed(lambda: raw.embed_passages(sample))
+    raw_rate = len(sample) / (raw_ms / 1000)
+    pipeline_rate = embedded / ingest_s if ingest_s else 0.0
+    started = time.perf_counter()
+    rerun = list(Ingestor(store=kb.store, settings=settings).run(collect_files(paths)))
+    reingest_s = time.perf_counter() - started
+    log(f"[{name}] latences de recherche et de réponse ({len(questions)} questions)...")
+    # Queries embedded cold (no cache), as new questions are.
+    cold = ChromaStore(settings=settings, embedder=make_embedder(settings.embeddings, cache_dir=None))
+    cold_kb = KnowledgeBase(settings, store=cold)
+    hybrid = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical)
+    bm25 = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical, mode="bm25")
+    hybrid.retrieve("échauffement", top_k=5)
+    search = [_timed(lambda q=q: hybrid.retrieve(q, top_k=5))[0] for q in questions]
+    baseline = [_timed(lambda q=q: bm25.retrieve(q, top_k=5))[0] for q in questions]
+    answers = [_timed(lambda q=q: cold_kb.ask(q))[0] for q in questions]
+    result = {
+        "files": len(files), "chunks": len(chunks), "embedded": embedded,
+        "failed": sum(1 for e in events if e.status == "failed"),
+        "ingest_seconds": round(ingest_s, 1), "ingest_chunks_per_s": round(pipeline_rate, 2),
+        "raw_embedder_chunks_per_s": round(raw_rate, 2),
+        "ingest_vs_raw_ratio": round(pipeline_rate / raw_rate, 3) if raw_rate else None,
+        "reingest_unchanged_seconds": round(reingest_s, 2),
+        "reingest_embedded": sum(e.embedded for e in rerun),
+        "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
+        "search_hybrid_vs_bm25_ratio": round(percentile(search, 50) / max(percentile(baseline, 50), 1e-6), 2),
+        "answer_extractive": _latency(answers),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    return result
+
+
+def _bench_scaling(root: Path, base: Settings, questions: list[str], log: Callable[[str], None],
+                   sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+    """Search latency as the store grows: synthetic chunks (words of the demo corpus, random unit
+    vectors), since embedding 100,000 real passages would take hours on 2 cores."""
+    words = _corpus_words()
+    rng = np.random.default_rng(0)
+    curve = []
+    for size in sizes:
+        settings = base.replace(store=root / str(size), cache_dir=root / "cache", chroma_url="")
+        store = ChromaStore(settings=settings, embedder=make_embedder(settings.embeddings, cache_dir=None))
+        log(f"[échelle] {size} passages synthétiques...")
+        started = time.perf_counter()
+        dim = store.embedder.embed_queries(["dimension"]).shape[1]
+        per_doc = 1000
+        for start in range(0, size, per_doc):
+            count = min(per_doc, size - start)
+            doc = _synthetic_document(start, count, words, rng)
+            vectors = rng.normal(size=(count, dim)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            store.write_document(doc, embeddings=vectors)
+        build_s = time.perf_counter() - started
+        kb = KnowledgeBase(settings, store=store)
+        started = time.perf_counter()
+        kb.lexical.ensure_fresh()
+        lexical_s = time.perf_counter() - started
+        hybrid = HybridRetriever(store=store, settings=settings, lexical=kb.lexical)
+        bm25 = HybridRetriever(store=store, settings=settings, lexical=kb.lexical, mode="bm25")
+        hybrid.retrieve("échauffement", top_k=5)
+        search = [_timed(lambda q=q: hybrid.retrieve(q, top_k=5))[0] for q in questions]
+        baseline = [_timed(lambda q=q: bm25.retrieve(q, top_k=5))[0] for q in questions]
+        curve.append({"chunks": size, "write_seconds": round(build_s, 1), "bm25_build_seconds": round(lexical_s, 1),
+                      "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
+                      "peak_rss_mb": round(peak_rss_mb(), 1)})
+    return curve
+
+
+def _corpus_words() -> list[str]:
+    words: list[str] = []
+    for path in sorted((REPO / "data" / "cgct").rglob("article-*.md")):
+        words.extend(path.read_text(encoding="utf-8").split())
+    return words
+
+
+def _synthetic_document(start: int, count: int, words: list[str], rng: np.random.Generator) -> Document:
+    source = f"synthetique/{start:07d}.txt"
+    doc_id = f"synth{start:07d}"
+    chunks = []
+    for i in range(count):
+        offset = int(rng.integers(0, max(1, len(words) - 200)))
+        text = " ".join(words[offset : offset + 150])
+        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.KIND: schema.KIND_DOCUMENT,
+                schema.PAGE: 1, schema.TITLE: source, schema.CHUNK_INDEX: i}
+        chunks.append(Chunk(id=f"{doc_id}-{i}", text=text, meta=meta))
+    return Document(source, doc_id, f"hash{start}", schema.KIND_DOCUMENT, source, chunks)
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"Modèle d'embeddings : {report['embedder']} ; {report['questions']} questions"]
+    for key, value in report.items():
+        if not isinstance(value, dict):
+            continue
+        lines.append(f"\n[{key}] {value['files']} fichiers, {value['chunks']} passages ({value['failed']} échecs)")
+        lines.append(f"  indexation : {value['ingest_chunks_per_s']} passages/s ; modèle seul : "
+                     f"{value['raw_embedder_chunks_per_s']} passages/s ; ratio {value['ingest_vs_raw_ratio']}")
+        lines.append(f"  réindexation à l'identique : {value['reingest_unchanged_seconds']} s "
+                     f"({value['reingest_embedded']} passage calculé)")
+        for name in ("search_hybrid", "search_bm25_baseline", "answer_extractive"):
+            v = value[name]
+            lines.append(f"  {name:22s} p50 {v['p50_ms']:8.1f} ms   p95 {v['p95_ms']:8.1f} ms")
+        lines.append(f"  hybride / BM25 seul (p50) : x{value['search_hybrid_vs_bm25_ratio']}")
+    for point in report.get("scaling", []):
+        lines.append(f"\n[échelle {point['chunks']} passages] recherche hybride p50 {point['search_hybrid']['p50_ms']} ms"
+                     f" p95 {point['search_hybrid']['p95_ms']} ms ; BM25 seul p50 "
+                     f"{point['search_bm25_baseline']['p50_ms']} ms ; construction BM25 {point['bm25_build_seconds']} s ;"
+                     f" RSS {point['peak_rss_mb']} Mo")
+    lines.append(f"\nMémoire maximale (RSS) : {report['peak_rss_mb']} Mo")
+    return "\n".join(lines)
+
+
