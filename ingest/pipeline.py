@@ -237,7 +237,7 @@ class Ingestor:
             warnings.append("aucun titre « # Article ... » : indexé comme document texte simple")
             title = next((ln.lstrip("# ").strip() for ln in text.splitlines() if ln.strip()), item.path.name)
             base = {schema.SOURCE: item.source, schema.DOC_ID: doc_id, schema.DOC_HASH: digest,
-                    schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title[:200]}
+                    schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title[:200], "path": str(item.path.resolve())}
             chunks = chunk_pages([Page(text, 0)], doc_id=doc_id, base_meta=base, max_chars=self.settings.chunk_chars)
             if not chunks:
                 raise SourceError(item.source, "fichier sans texte", fix="vérifiez le fichier")
@@ -251,11 +251,12 @@ class Ingestor:
     def _csv(self, item: SourceFile, digest: str, warnings: list[str]) -> Document:
         from ingest.scdl import read_scdl_csv
 
-        records, problems = read_scdl_csv(item.path, display=item.source)
+        records, problems = read_scdl_csv(item.path)
         if not records:
             raise SourceError(item.source, "aucune ligne valide dans le CSV SCDL : " + "; ".join(problems[:5]))
         doc_id = doc_id_for(item.source)
         chunks = scdl_chunks(records, doc_id=doc_id, source=item.source, digest=digest)
+        chunks = [Chunk(c.id, c.text, {**c.meta, "path": str(item.path.resolve())}) for c in chunks]
         meta = {"rows": len(records), "rejected": len(problems)}
         warnings.extend(f"ligne rejetée : {p}" for p in problems)
         return Document(item.source, doc_id, digest, schema.KIND_DELIBERATION, item.path.name, chunks, meta)

@@ -100,7 +100,7 @@ def write_scdl_csv(
     for number, row in enumerate(rows, start=2):
         missing = [name for name in scdl_fields() if name in _required() and not row[name]]
         if missing:
-            logger.warning("%s, ligne %d : valeur(s) obligatoire(s) inconnue(s) : %s", path.name, number,
+            logger.info("%s, ligne %d : valeur(s) obligatoire(s) inconnue(s) : %s", path.name, number,
                            ", ".join(missing))
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(scdl_fields()), lineterminator="\n")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag import schema
+from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters, ScoredChunk
 from rag.settings import Settings
@@ -127,6 +128,10 @@ class ExtractiveAnswerer:
             quote = join_quotes(cands)
             citations.append(Citation(n=n, chunk=hit.chunk, quote=quote, score=hit.score))
             line = f"{describe_source(hit.chunk)} : « {quote} » [{n}]"
+            if hit.chunk.kind == schema.KIND_DELIBERATION:
+                label = vote_label(record_from_meta(hit.chunk.meta))
+                if label != "vote non précisé":
+                    line += f" — vote : {label}"
             lines.append(line)
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
         intro = "Voici ce que disent les documents indexés :"

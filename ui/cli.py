@@ -375,7 +375,8 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
     env["MAIRIE_STORE"] = str(ctx.settings.store)
     env["MAIRIE_UI_HOST"] = host
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false"]
+           "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
+           "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(ctx.settings.max_file_mb)))]
     click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
     try:
         sys.exit(subprocess.call(cmd, env=env))
@@ -517,6 +518,67 @@ def _register_commands() -> None:
     from ui.cli_legal import article
 
     main.add_command(article)
+
+
+
+
+
+# --- deliberations ---------------------------------------------------------------------------------
+def _vote_label(record: Any) -> str:
+    from rag.records import vote_label
+
+    return vote_label(record)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@_filters_options
+@pass_ctx
+def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
+    """Liste les délibérations indexées (date, numéro, objet, vote, source, pages)."""
+    from dataclasses import asdict
+
+    from rag.records import list_records
+
+    records = _run(list_records, ctx.kb.store, _filters(kwargs))
+    if as_json:
+        rows = []
+        for r in records:
+            row = asdict(r)
+            row.pop("text")
+            row["vote"] = _vote_label(r)
+            rows.append(row)
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in records:
+        pages = f"p. {r.page_start}" + (f"-{r.page_end}" if r.page_end and r.page_end != r.page_start else "")
+        click.echo(f"{r.date or '????-??-??'}  {r.delib_id or '-':10s} {(r.objet or '')[:70]:70s}  "
+                   f"{_vote_label(r)[:40]:40s}  {r.source} {pages}")
+    click.echo(f"{len(records)} délibération(s).", err=True)
+
+
+@main.command("export-scdl")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--coll-nom", help="Nom de la collectivité (COLL_NOM), sinon la commune du document.")
+@click.option("--coll-siret", help="SIRET de la collectivité (COLL_SIRET, 14 chiffres).")
+@_filters_options
+@pass_ctx
+def export_scdl(ctx: Context, out: Path, coll_nom: str | None, coll_siret: str | None, **kwargs: Any) -> None:
+    """Exporte les délibérations au format SCDL « Délibérations » (17 champs, CSV)."""
+    from ingest.scdl import write_scdl_csv
+    from rag.records import list_records
+
+    from ingest.scdl import records_to_scdl_rows
+
+    records = _run(list_records, ctx.kb.store, _filters(kwargs))
+    _run(write_scdl_csv, records, out, coll_nom=coll_nom, coll_siret=coll_siret)
+    rows = records_to_scdl_rows(records, coll_nom=coll_nom, coll_siret=coll_siret)
+    incomplete = sum(1 for row in rows if not all(row[k] for k in ("COLL_NOM", "COLL_SIRET", "DELIB_ID",
+                                                                      "DELIB_MATIERE_CODE")))
+    click.echo(f"{len(records)} délibération(s) exportée(s) dans {out}.")
+    if incomplete:
+        click.echo(f"{incomplete} ligne(s) incomplète(s) : numéro, matière ou SIRET inconnus dans les documents "
+                   "(laissés vides, jamais inventés) ; complétez-les avant publication.", err=True)
 
 
 _register_commands()

@@ -1,0 +1,115 @@
+"""The Streamlit app: `mairie ui` (or `streamlit run ui/app.py`). Access first, then the pages.
+
+Who may do what: accounts in MAIRIE_USERS_FILE (`mairie users add`); without any account the app only
+opens on the loopback address (MAIRIE_UI_HOST), and then everyone is administrator.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+# `streamlit run ui/app.py` puts ui/ on sys.path, not the project root.
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+# Nothing leaves the machine: telemetry off before Chroma or Streamlit's usage stats are touched.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import streamlit as st  # noqa: E402
+
+from rag.errors import KbError  # noqa: E402
+from ui import auth  # noqa: E402
+from ui.pages import common  # noqa: E402
+
+st.set_page_config(page_title="Mairie — base de connaissances", page_icon=":material/account_balance:", layout="wide")
+common.inject_css()
+
+HOST = os.environ.get("MAIRIE_UI_HOST", "127.0.0.1")
+
+
+def _users() -> dict[str, dict[str, str]]:
+    settings = common.settings()
+    try:
+        return auth.load_users(settings.users_file)
+    except KbError as e:
+        st.error(str(e))
+        st.stop()
+        raise
+
+
+def login_page() -> None:
+    st.title("Connexion")
+    st.write("Identifiez-vous pour consulter la base de connaissances de la mairie.")
+    with st.form("login"):
+        name = st.text_input("Nom d'utilisateur")
+        password = st.text_input("Mot de passe", type="password")
+        submitted = st.form_submit_button("Se connecter")
+    if submitted:
+        user = auth.authenticate(_users(), name, password)
+        if user is None:
+            time.sleep(0.5)  # slows down guessing; bcrypt already costs ~0.2 s
+            st.error("Nom d'utilisateur ou mot de passe incorrect.")
+            return
+        st.session_state[common.USER_KEY] = user
+        st.rerun()
+
+
+def _logout() -> None:
+    st.session_state.pop(common.USER_KEY, None)
+
+
+def resolve_user() -> auth.User | None:
+    users = _users()
+    mode = auth.access_mode(users, HOST)
+    if mode == auth.REFUSE:
+        st.error(
+            f"L'application écoute sur {HOST}, une adresse joignable depuis le réseau, mais aucun compte "
+            "n'est défini. Créez d'abord un compte administrateur sur le serveur :\n\n"
+            "`mairie users add NOM --role admin`\n\npuis relancez `mairie ui`."
+        )
+        st.stop()
+    if mode == auth.OPEN:
+        st.session_state[common.USER_KEY] = auth.LOCAL_USER
+        return auth.LOCAL_USER
+    user = common.current_user()
+    if user is not None and (user.name not in users or users[user.name]["role"] != user.role):
+        _logout()  # account removed or role changed since the login
+        user = None
+    return user
+
+
+user = resolve_user()
+if user is None:
+    # Whatever page the address asks for, an anonymous visitor gets the login form.
+    st.navigation([st.Page(login_page, title="Connexion", icon=":material/login:", default=True)], position="hidden")
+    login_page()
+    st.stop()
+
+pages = {
+    "Consulter": [
+        st.Page("pages/ask.py", title="Poser une question", icon=":material/chat:", default=True),
+        st.Page("pages/search.py", title="Rechercher", icon=":material/search:"),
+        st.Page("pages/deliberations.py", title="Délibérations", icon=":material/how_to_vote:"),
+        st.Page("pages/code.py", title="Code (CGCT)", icon=":material/menu_book:"),
+        st.Page("pages/onboarding.py", title="Nouveaux élus", icon=":material/school:"),
+    ],
+    "Informations": [st.Page("pages/privacy.py", title="Confidentialité", icon=":material/lock:")],
+}
+if user.is_admin:
+    pages["Administration"] = [st.Page("pages/documents.py", title="Documents", icon=":material/folder_open:")]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    if user is auth.LOCAL_USER:
+        st.info("Accès local sans identification : toutes les fonctions, y compris l'administration, "
+                "sont ouvertes sur cet ordinateur.")
+    else:
+        st.caption(f"Connecté : **{user.name}** ({auth.ROLE_LABELS.get(user.role, user.role)})")
+        st.button("Se déconnecter", on_click=_logout)
+
+navigation.run()

@@ -1,0 +1,161 @@
+"""Documents (administrators): add PDFs or SCDL CSVs, index a server folder, list and remove documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from rag.errors import KbError, StoreError
+from ui.pages import common, uploads
+
+PENDING_REMOVAL = "documents_pending_removal"
+REPORT_KEY = "documents_last_report"
+STATUS_LABELS = {"indexed": "indexé", "unchanged": "inchangé (déjà indexé)", "failed": "échec", "skipped": "ignoré"}
+
+
+
+kb = common.get_kb()
+user = common.require_user()
+if not user.is_admin:
+    st.error("Page réservée aux administrateurs : demandez à un administrateur d'ajouter ou de retirer des "
+             "documents.")
+    st.stop()
+
+settings = kb.settings
+st.title("Documents")
+
+
+def ingest(files: list[Any]) -> None:
+    """Index the files under the write lock, with a progress bar and one report line per file."""
+    from ingest.pipeline import Ingestor, Summary
+    from rag.store import WriteLock
+
+    summary = Summary()
+    rows: list[dict[str, Any]] = []
+    bar = st.progress(0.0, text="Préparation…")
+    try:
+        with WriteLock(settings):
+            kb.store.cleanup_incomplete()
+            ingestor = Ingestor(store=kb.store, settings=settings)
+            for done, event in enumerate(ingestor.run(files), start=1):
+                summary.add(event)
+                message = event.message or "; ".join(event.warnings)
+                rows.append({"Fichier": event.source, "État": STATUS_LABELS.get(event.status, event.status),
+                             "Passages": event.chunks, "Message": message})
+                bar.progress(done / max(1, len(files)), text=f"{done}/{len(files)} : {event.source}")
+            kb.lexical.ensure_fresh()
+            kb.audit("ingest", who=user.name, files=len(files), indexed=summary.indexed, failed=summary.failed,
+                     chunks=summary.chunks)
+    except StoreError as e:
+        bar.empty()
+        st.error(str(e))
+        return
+    except KbError as e:
+        bar.empty()
+        st.error(f"Indexation interrompue : {e}")
+        return
+    bar.progress(1.0, text="Terminé")
+    st.session_state[REPORT_KEY] = {"rows": rows, "summary": summary}
+
+
+def show_report() -> None:
+    report = st.session_state.get(REPORT_KEY)
+    if not report:
+        return
+    summary = report["summary"]
+    text = (f"{summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), {summary.skipped} ignoré(s), "
+            f"{summary.failed} en échec ; {summary.chunks} passage(s).")
+    if summary.failed:
+        show = st.warning if summary.indexed or summary.unchanged else st.error
+        show(f"Indexation terminée avec des erreurs : {text}")
+        for row in report["rows"]:
+            if row["État"] == STATUS_LABELS["failed"]:
+                st.error(f"{row['Fichier']} : {row['Message']}")
+    else:
+        st.success(f"Indexation terminée : {text}")
+    st.dataframe(pd.DataFrame(report["rows"]), hide_index=True, width="stretch")
+
+
+show_report()
+add_tab, folder_tab, list_tab = st.tabs(["Ajouter des fichiers", "Indexer un dossier du serveur", "Documents indexés"])
+
+with add_tab:
+    st.write("Procès-verbaux et délibérations en PDF (avec couche texte), ou fichiers CSV au format SCDL.")
+    chosen_files = st.file_uploader("Fichiers à indexer", type=["pdf", "csv"], accept_multiple_files=True,
+                               key=f"uploader-{st.session_state.get('uploader_round', 0)}")
+    if st.button("Indexer les fichiers", type="primary", disabled=not chosen_files):
+        from ingest.pipeline import SourceFile
+
+        files = []
+        for upload in chosen_files or []:
+            target, source = uploads.save_upload(settings.store, upload.name, upload.getvalue())
+            files.append(SourceFile(target, source))
+        ingest(files)
+        st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
+        st.rerun()
+
+with folder_tab:
+    st.write("Un dossier déjà présent sur le serveur (par ex. un partage des archives). Ses sous-dossiers sont "
+             "parcourus ; les fichiers déjà indexés et inchangés sont ignorés.")
+    folder_text = st.text_input("Chemin du dossier", placeholder="/srv/archives/deliberations")
+    if st.button("Indexer le dossier", disabled=not folder_text.strip()):
+        from ingest.pipeline import collect_files
+
+        path = Path(folder_text.strip()).expanduser()
+        if not path.is_dir():
+            st.error(f"Dossier introuvable sur le serveur : {path}")
+        else:
+            try:
+                found = collect_files([path])
+            except KbError as e:
+                st.error(str(e))
+                found = []
+            if not found:
+                st.warning(f"Aucun fichier dans {path}.")
+            else:
+                ingest(found)
+                st.rerun()
+
+with list_tab:
+    docs = kb.documents()
+    if not docs:
+        st.info("Aucun document indexé.")
+    else:
+        st.caption(f"{len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s).")
+        st.dataframe(pd.DataFrame([{"Source": d.source, "Type": common.KIND_LABELS.get(d.kind, d.kind),
+                                    "Titre": d.title, "Passages": d.chunks} for d in docs]),
+                     hide_index=True, width="stretch")
+        st.subheader("Retirer un document")
+        sources = [d.source for d in docs]
+        chosen = st.selectbox("Document à retirer", [None, *sources],
+                              format_func=lambda s: "Choisir…" if s is None else s)
+        pending = st.session_state.get(PENDING_REMOVAL)
+        if chosen and pending != chosen and st.button("Retirer ce document…"):
+            st.session_state[PENDING_REMOVAL] = chosen
+            st.rerun()
+        if pending and pending in sources:
+            st.warning(f"Retirer définitivement « {pending} » de la base (passages, index et copie téléversée) ? "
+                       "Cette action est enregistrée dans le journal d'audit.")
+            confirm, cancel = st.columns(2)
+            if confirm.button("Confirmer la suppression", type="primary"):
+                try:
+                    reports = kb.remove(pending, who=user.name)
+                except StoreError as e:
+                    st.error(str(e))
+                    reports = None
+                if reports is not None:
+                    st.session_state.pop(PENDING_REMOVAL, None)
+                    copy = uploads.upload_path(settings.store, pending)
+                    if copy is not None:
+                        copy.unlink(missing_ok=True)
+                    removed = ", ".join(f"{r.source} ({r.chunks} passage(s))" for r in reports) or pending
+                    st.session_state["documents_removed"] = f"Document retiré : {removed}."
+                    st.rerun()
+            if cancel.button("Annuler"):
+                st.session_state.pop(PENDING_REMOVAL, None)
+                st.rerun()
+        if st.session_state.get("documents_removed"):
+            st.success(st.session_state.pop("documents_removed"))
