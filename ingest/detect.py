@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 PDF = "pdf"
@@ -11,14 +12,23 @@ WORD_DOC = "doc"
 EXECUTABLE = "executable"
 EMPTY = "empty"
 UNKNOWN = "unknown"
+# Not a regular file (named pipe, device, socket): opening it could block forever, so it is never read.
+SPECIAL = "special"
+# The file cannot be opened (permissions, file removed meanwhile).
+UNREADABLE = "unreadable"
 
 _SNIFF_BYTES = 4096
 
 
 def detect_type(path: Path) -> str:
-    """Return one of PDF, MARKDOWN, CSV, WORD_DOC, EXECUTABLE, EMPTY, UNKNOWN."""
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
+    """Return one of PDF, MARKDOWN, CSV, WORD_DOC, EXECUTABLE, EMPTY, SPECIAL, UNREADABLE, UNKNOWN."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return SPECIAL
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    except OSError:
+        return UNREADABLE
     if not head:
         return EMPTY
     if b"%PDF-" in head[:1024]:

@@ -132,7 +132,6 @@ class _PypdfLog(logging.Handler):
 
 def _extract(job: _Job, *, send: Any) -> _PageTexts | _Failure:
     """Open, check and extract one PDF. `send(("pages", n))` reports the page count to the parent."""
-    import pypdf
     from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
     log = _PypdfLog()
@@ -209,6 +208,10 @@ def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
     declared = _declared_page_count(reader)
     if declared > job.max_pages:
         return _too_many_pages(declared, job.max_pages)
+    walked = _walk_page_count(reader, job.max_pages)
+    if walked > job.max_pages:  # a /Count that lies: the tree is walked only up to the limit
+        return _Failure(f"PDF de plus de {job.max_pages} pages (arbre des pages : {walked} au moins)",
+                        "découpez le document ou augmentez MAIRIE_MAX_PAGES")
     count = len(reader.pages)
     if count > job.max_pages:
         return _too_many_pages(count, job.max_pages)
@@ -267,6 +270,34 @@ def _declared_page_count(reader: Any) -> int:
         return 0
 
 
+def _walk_page_count(reader: Any, limit: int) -> int:
+    """Leaves of the page tree, counted without building page objects; stops past `limit`.
+
+    Kids stay unresolved references on the stack until their turn, so a tree of 100,000 kids costs
+    `limit` object reads, not 100,000.
+    """
+    try:
+        stack: list[Any] = [reader.trailer["/Root"].raw_get("/Pages")]
+    except Exception:
+        return 0
+    seen: set[int] = set()
+    count = 0
+    while stack and count <= limit:
+        item = stack.pop()
+        idnum = getattr(item, "idnum", None)  # an IndirectObject reference
+        if idnum is not None:
+            if idnum in seen:
+                continue
+            seen.add(idnum)
+        node = item.get_object()
+        kids = node.raw_get("/Kids") if hasattr(node, "raw_get") and "/Kids" in node else None
+        if kids is None:
+            count += 1
+            continue
+        stack.extend(reversed(list(kids.get_object())))  # ArrayObject items are not resolved on access
+    return count
+
+
 def _too_many_pages(count: int, limit: int) -> _Failure:
     return _Failure(f"PDF de {count} pages, au-delà de la limite de {limit}",
                     "découpez le document ou augmentez MAIRIE_MAX_PAGES")
@@ -302,14 +333,13 @@ def _clean(text: str) -> str:
 # --- the worker process ----------------------------------------------------------------------------
 def _worker_main(fd: int, memory_mb: int) -> None:
     """Loop of the worker: read a job, send ("pages", n) then ("done", result). Exits when the parent goes."""
+    import contextlib
     import resource
     from multiprocessing.connection import Connection
 
     limit = memory_mb * 1024 * 1024
-    try:
+    with contextlib.suppress(ValueError, OSError):  # a lower hard limit already set is kept
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):  # pragma: no cover - a lower hard limit is kept
-        pass
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     conn = Connection(fd)
     while True:

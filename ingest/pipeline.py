@@ -19,7 +19,7 @@ from ingest import cgct, detect
 from ingest.chunking import chunk_id, chunk_pages, split_text
 from ingest.pdf import load_pdf
 from rag import schema
-from rag.errors import SourceError
+from rag.errors import SourceError, StoreError
 from rag.schema import Chunk, Document, Page
 from rag.settings import Settings
 from rag.store import ChromaStore, date_to_int, doc_id_for, normalize_key
@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 # Bump when loaders or chunking change in a way that changes chunks: documents are then re-indexed.
 PIPELINE_VERSION = "2"
+# Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
+WRITE_GROUP_CHUNKS = 48
+WRITE_GROUP_DOCS = 64
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 INDEXED = "indexed"
@@ -42,6 +45,7 @@ class SourceFile:
 
     path: Path
     source: str
+    root: Path | None = None  # the folder it was found in (None for a file given by name)
 
 
 @dataclass(slots=True)
@@ -75,9 +79,14 @@ class Summary:
         self.problems.extend(f"{event.source} : {w}" for w in event.warnings)
 
 
+# C0/C1 controls, line/paragraph separators and bidi overrides (which can disguise "fdp.exe" as "exe.pdf").
+_UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def safe_display(name: str) -> str:
-    """A file name fit for messages: control characters shown as '?'."""
-    return re.sub(r"[\x00-\x1f\x7f]", "?", name)
+    """A file name fit for messages and keys: undecodable bytes as U+FFFD, control characters as '?'."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _UNSAFE_CHARS.sub("?", name)
 
 
 def collect_files(paths: list[Path]) -> list[SourceFile]:
@@ -97,7 +106,7 @@ def collect_files(paths: list[Path]) -> list[SourceFile]:
                     continue
                 path = Path(dirpath) / name
                 rel = path.relative_to(root).as_posix()
-                files.append(SourceFile(path, safe_display(rel)))
+                files.append(SourceFile(path, safe_display(rel), root))
     return files
 
 
@@ -107,8 +116,9 @@ def _is_note(name: str) -> bool:
     return stem.startswith(("PROVENANCE", "LICENSE", "LICENCE", "CHANGELOG")) and not name.startswith("article")
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+def file_hash(path: Path, *, pseudonymized: bool = False) -> str:
+    """The file's content hash, salted with what changes its chunks (pipeline version, pseudonymisation)."""
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}:{int(pseudonymized)}".encode())
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
@@ -122,30 +132,79 @@ class Ingestor:
         self.store = store
         self.settings = settings
         self.commune = commune or settings.commune or None  # when a document does not name its commune
+        self._pseudonymizer: Any = None
+
+    @property
+    def pseudonymizer(self) -> Any:
+        """The local pseudonym mapping (kept beside the store, readable by its owner only)."""
+        if self._pseudonymizer is None:
+            from ingest.pseudonymize import Pseudonymizer
+
+            self._pseudonymizer = Pseudonymizer(self.settings.store / "pseudonymisation" / "pseudonymes.json")
+        return self._pseudonymizer
 
     def run(
         self, files: list[SourceFile], *, on_embedded: Callable[[int], None] | None = None
     ) -> Iterator[FileEvent]:
         known = {d.source: d for d in self.store.documents(include_incomplete=True)}
+        pending: list[tuple[Document, list[str]]] = []
         for item in files:
             try:
-                yield self._one(item, known, on_embedded)
+                outcome = self._one(item, known, on_embedded)
             except SourceError as e:
                 logger.warning("Skipping %s: %s", item.source, e)
                 yield FileEvent(item.source, FAILED, message=f"{e.reason}" + (f" ({e.fix})" if e.fix else ""))
+                continue
             except MemoryError:
                 yield FileEvent(item.source, FAILED, message="fichier trop volumineux pour la mémoire disponible")
+                continue
+            except (StoreError, KeyboardInterrupt):
+                raise
+            except Exception as e:  # one file never stops the batch (a loader bug, an OS error ...)
+                logger.exception("Unexpected error on %s", item.source)
+                yield FileEvent(item.source, FAILED,
+                                message=f"erreur inattendue en lisant le fichier ({type(e).__name__} : {e})")
+                continue
+            if isinstance(outcome, FileEvent):
+                yield outcome
+                continue
+            pending.append(outcome)
+            if sum(len(d.chunks) for d, _ in pending) >= WRITE_GROUP_CHUNKS or len(pending) >= WRITE_GROUP_DOCS:
+                yield from self._flush(pending, on_embedded)
+                pending = []
+        yield from self._flush(pending, on_embedded)
 
-    def _one(self, item: SourceFile, known: dict[str, Any], on_embedded: Callable[[int], None] | None) -> FileEvent:
+    def _flush(
+        self, pending: list[tuple[Document, list[str]]], on_embedded: Callable[[int], None] | None
+    ) -> Iterator[FileEvent]:
+        """Write loaded documents together (each one still atomic for readers)."""
+        if not pending:
+            return
+        embedded = self.store.write_documents([d for d, _ in pending], progress=on_embedded)
+        for (document, warnings), count in zip(pending, embedded, strict=True):
+            yield FileEvent(document.source, INDEXED, chunks=len(document.chunks), embedded=count, warnings=warnings)
+
+    def _one(
+        self, item: SourceFile, known: dict[str, Any], on_embedded: Callable[[int], None] | None
+    ) -> FileEvent | tuple[Document, list[str]]:
+        """A final event (unchanged, skipped, legal file), or a loaded document to write."""
+        if item.root is not None and item.path.is_symlink() and not item.path.resolve().is_relative_to(item.root):
+            raise SourceError(item.source, "lien symbolique vers un fichier hors du dossier indexé",
+                              fix="copiez le document dans le dossier au lieu d'y mettre un lien")
         size = item.path.stat().st_size
         limit = int(self.settings.max_file_mb * 1024 * 1024)
         if size > limit:
             raise SourceError(
                 item.source,
-                f"fichier de {size / 1e6:.0f} Mo, au-delà de la limite de {self.settings.max_file_mb:g} Mo",
+                f"fichier de {size / 2**20:.0f} Mo, au-delà de la limite de {self.settings.max_file_mb:g} Mo",
                 fix="découpez-le ou augmentez MAIRIE_MAX_FILE_MB",
             )
         kind = detect.detect_type(item.path)
+        if kind == detect.SPECIAL:
+            raise SourceError(item.source, "pas un fichier ordinaire (tube, périphérique ou socket), non lu",
+                              fix="retirez-le du dossier")
+        if kind == detect.UNREADABLE:
+            raise SourceError(item.source, "fichier illisible (droits d'accès ?)", fix="vérifiez les droits du fichier")
         if kind == detect.UNKNOWN and item.path.suffix.lower() in (".json", ".jsonl"):
             event = self._legal_file(item, known, on_embedded)
             if event is not None:
@@ -155,14 +214,12 @@ class Ingestor:
             head = item.path.read_text(encoding="utf-8", errors="replace")[:300]
             if not cgct.is_article_file(head):
                 return FileEvent(item.source, SKIPPED, message="")
-        digest = file_hash(item.path)
+        digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
         if previous is not None and previous.doc_hash == digest and previous.status == "complete":
             return FileEvent(item.source, UNCHANGED, chunks=previous.chunks)
         warnings: list[str] = []
-        document = self.load(item, kind, digest, warnings)
-        embedded = self.store.write_document(document, progress=on_embedded)
-        return FileEvent(item.source, INDEXED, chunks=len(document.chunks), embedded=embedded, warnings=warnings)
+        return self.load(item, kind, digest, warnings), warnings
 
     def _legal_file(
         self, item: SourceFile, known: dict[str, Any], on_embedded: Callable[[int], None] | None
@@ -183,7 +240,7 @@ class Ingestor:
     # --- loaders -----------------------------------------------------------------------------------
     def load(self, item: SourceFile, kind: str, digest: str, warnings: list[str]) -> Document:
         if kind == detect.PDF:
-            return self._pdf(item, digest)
+            return self._pdf(item, digest, warnings)
         if kind == detect.MARKDOWN:
             return self._markdown(item, digest, warnings)
         if kind == detect.CSV:
@@ -199,8 +256,12 @@ class Ingestor:
             reason = "extension .pdf mais le contenu n'est pas un PDF"
         raise SourceError(item.source, reason, fix=fix)
 
-    def _pdf(self, item: SourceFile, digest: str) -> Document:
-        pages = load_pdf(item.path, display=item.source, max_pages=self.settings.max_pages)
+    def _pdf(self, item: SourceFile, digest: str, warnings: list[str]) -> Document:
+        pages = load_pdf(item.path, display=item.source, max_pages=self.settings.max_pages, notes=warnings)
+        if self.settings.pseudonymize:
+            from ingest.pseudonymize import pseudonymize_pages
+
+            pages = pseudonymize_pages(pages, self.pseudonymizer)
         doc_id = doc_id_for(item.source)
         info = describe_council_document(pages, item.source, path=item.path, default_commune=self.commune)
         base = {
@@ -209,7 +270,7 @@ class Ingestor:
             schema.DOC_HASH: digest,
             schema.KIND: schema.KIND_DOCUMENT,
             schema.TITLE: info["title"],
-            "path": str(item.path.resolve()),
+            "path": safe_display(str(item.path.resolve())),
         }
         base.update(_commune_date_meta(info.get("commune"), info.get("date")))
         records = split_records(pages, item.source, info)
@@ -221,7 +282,7 @@ class Ingestor:
             kind = schema.KIND_DOCUMENT
         if not chunks:
             raise SourceError(item.source, "aucun texte exploitable", fix="vérifiez le document")
-        meta = {"pages": len(pages), "records": len(records), "path": str(item.path.resolve())}
+        meta = {"pages": len(pages), "records": len(records), "path": safe_display(str(item.path.resolve()))}
         meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
         return Document(item.source, doc_id, digest, kind, info["title"], chunks, meta)
 
@@ -237,7 +298,7 @@ class Ingestor:
             warnings.append("aucun titre « # Article ... » : indexé comme document texte simple")
             title = next((ln.lstrip("# ").strip() for ln in text.splitlines() if ln.strip()), item.path.name)
             base = {schema.SOURCE: item.source, schema.DOC_ID: doc_id, schema.DOC_HASH: digest,
-                    schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title[:200], "path": str(item.path.resolve())}
+                    schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title[:200], "path": safe_display(str(item.path.resolve()))}
             chunks = chunk_pages([Page(text, 0)], doc_id=doc_id, base_meta=base, max_chars=self.settings.chunk_chars)
             if not chunks:
                 raise SourceError(item.source, "fichier sans texte", fix="vérifiez le fichier")
@@ -251,12 +312,12 @@ class Ingestor:
     def _csv(self, item: SourceFile, digest: str, warnings: list[str]) -> Document:
         from ingest.scdl import read_scdl_csv
 
-        records, problems = read_scdl_csv(item.path)
+        records, problems = read_scdl_csv(item.path, display=item.source)
         if not records:
             raise SourceError(item.source, "aucune ligne valide dans le CSV SCDL : " + "; ".join(problems[:5]))
         doc_id = doc_id_for(item.source)
         chunks = scdl_chunks(records, doc_id=doc_id, source=item.source, digest=digest)
-        chunks = [Chunk(c.id, c.text, {**c.meta, "path": str(item.path.resolve())}) for c in chunks]
+        chunks = [Chunk(c.id, c.text, {**c.meta, "path": safe_display(str(item.path.resolve()))}) for c in chunks]
         meta = {"rows": len(records), "rejected": len(problems)}
         warnings.extend(f"ligne rejetée : {p}" for p in problems)
         return Document(item.source, doc_id, digest, schema.KIND_DELIBERATION, item.path.name, chunks, meta)

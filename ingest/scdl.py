@@ -204,12 +204,12 @@ def _to_record(row: dict[str, str], source: str) -> DeliberationRecord:
     )
 
 
-def read_scdl_csv(path: Path) -> tuple[list[DeliberationRecord], list[str]]:
+def read_scdl_csv(path: Path, *, display: str | None = None) -> tuple[list[DeliberationRecord], list[str]]:
     """Records of the valid rows and one French message per problem of the rejected rows.
 
     Raises SourceError when the file itself cannot be used (encoding, separator, columns).
     """
-    name = path.name
+    name = display or path.name
     try:
         raw = path.read_bytes()
     except OSError as e:
