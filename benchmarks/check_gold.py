@@ -49,7 +49,7 @@ import os
 import re
 import sys
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 try:
     from pypdf import PdfReader
@@ -102,7 +102,7 @@ def found(evidence: str, sources: list[str]) -> bool:
     return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def pdf_pages(path: str) -> tuple[str, ...]:
     reader = PdfReader(path)
     return tuple((p.extract_text() or "") for p in reader.pages)

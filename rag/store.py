@@ -180,9 +180,7 @@ def matches_filters(meta: dict[str, Any], filters: Filters | None) -> bool:
         return False
     if filters.not_unanimous and meta.get(schema.UNANIMOUS) is not False:
         return False
-    if filters.source and meta.get(schema.SOURCE) != filters.source:
-        return False
-    return True
+    return not (filters.source and meta.get(schema.SOURCE) != filters.source)
 
 
 def normalize_key(value: str) -> str:

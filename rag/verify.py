@@ -52,8 +52,7 @@ _MAX_RANGE = 50
 # --- sentence splitting ------------------------------------------------------------------------
 # Words that end with a period without ending the sentence ("M. Bernard", "art. 12", "p. 3").
 _ABBREVIATIONS = frozenset(
-    """m mm mme mmes mlle mlles dr me pr st ste art arts al cf chap ex env n no nos p pp vol réf ref
-    av bd fig tel tél janv févr fevr avr juil sept oct nov déc dec op éd ed min max approx""".split()
+    ["m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "me", "pr", "st", "ste", "art", "arts", "al", "cf", "chap", "ex", "env", "n", "no", "nos", "p", "pp", "vol", "réf", "ref", "av", "bd", "fig", "tel", "tél", "janv", "févr", "fevr", "avr", "juil", "sept", "oct", "nov", "déc", "dec", "op", "éd", "ed", "min", "max", "approx"]
 )
 _TERMINATOR_RE = re.compile(r"[.!?…]+")
 _TRAILING_MARKERS_RE = re.compile(r"(?:\s*" + _CITATION_RE.pattern + r")*", re.IGNORECASE)

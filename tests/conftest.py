@@ -23,10 +23,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 def _is_loopback(address: object) -> bool:
     if isinstance(address, tuple) and address:
         host = str(address[0])
-    elif isinstance(address, str):
-        return True  # AF_UNIX path
     else:
-        return False
+        return isinstance(address, str)  # an AF_UNIX path is local; anything else is refused
     if host in ("localhost", ""):
         return True
     try:

@@ -134,8 +134,8 @@ def _bench_scaling(root: Path, base: Settings, questions: list[str], log: Callab
         hybrid = HybridRetriever(store=store, settings=settings, lexical=kb.lexical)
         bm25 = HybridRetriever(store=store, settings=settings, lexical=kb.lexical, mode="bm25")
         hybrid.retrieve("échauffement", top_k=5)
-        search = [_timed(lambda q=q: hybrid.retrieve(q, top_k=5))[0] for q in questions]
-        baseline = [_timed(lambda q=q: bm25.retrieve(q, top_k=5))[0] for q in questions]
+        search = [_timed(lambda q=q, r=hybrid: r.retrieve(q, top_k=5))[0] for q in questions]
+        baseline = [_timed(lambda q=q, r=bm25: r.retrieve(q, top_k=5))[0] for q in questions]
         curve.append({"chunks": size, "write_seconds": round(build_s, 1), "bm25_build_seconds": round(lexical_s, 1),
                       "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
                       "peak_rss_mb": round(peak_rss_mb(), 1)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -378,10 +379,8 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
            "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
            "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(ctx.settings.max_file_mb)))]
     click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         sys.exit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        pass
 
 
 # --- users (accounts of the Streamlit app) -------------------------------------------------------
@@ -565,10 +564,8 @@ def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
 @pass_ctx
 def export_scdl(ctx: Context, out: Path, coll_nom: str | None, coll_siret: str | None, **kwargs: Any) -> None:
     """Exporte les délibérations au format SCDL « Délibérations » (17 champs, CSV)."""
-    from ingest.scdl import write_scdl_csv
+    from ingest.scdl import records_to_scdl_rows, write_scdl_csv
     from rag.records import list_records
-
-    from ingest.scdl import records_to_scdl_rows
 
     records = _run(list_records, ctx.kb.store, _filters(kwargs))
     _run(write_scdl_csv, records, out, coll_nom=coll_nom, coll_siret=coll_siret)

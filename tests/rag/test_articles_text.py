@@ -65,7 +65,7 @@ def test_split_text_respects_the_limit_and_loses_nothing() -> None:
         ("empty.pdf", b"", EMPTY),
         ("prog.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 20, EXECUTABLE),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, WORD_DOC),
-        ("article.md", "# Article L2121-17\n\nTexte".encode(), MARKDOWN),
+        ("article.md", b"# Article L2121-17\n\nTexte", MARKDOWN),
         ("delibs.csv", b"COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE\n", CSV),
     ],
 )

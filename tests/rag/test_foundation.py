@@ -15,7 +15,6 @@ from rag.kb import KnowledgeBase
 from rag.schema import Filters
 from rag.settings import Settings
 from rag.store import ChromaStore
-
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.integration
