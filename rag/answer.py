@@ -34,6 +34,7 @@ HUMAN_POINTER = (
 MAX_PASSAGES = 3
 MAX_SENTENCES = 4
 MIN_SENTENCE_CHARS = 25
+MAX_SENTENCE_CHARS = 600
 
 
 @dataclass(slots=True)
@@ -42,6 +43,7 @@ class _Candidate:
     sentence: str
     score: float
     position: int = 0  # index of the sentence within its passage
+    exact: bool = True  # the sentence is quoted exactly as in the passage (no bullet or cut removed)
 
 
 def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
@@ -144,8 +146,8 @@ class ExtractiveAnswerer:
         hits = retrieval.hits[:MAX_PASSAGES]
         candidates: list[_Candidate] = []
         for index, hit in enumerate(hits):
-            for position, sentence in enumerate(_passage_sentences(hit.chunk)):
-                candidates.append(_Candidate(index, sentence, 0.0, position))
+            for position, sentence, exact in _passage_sentences(hit.chunk):
+                candidates.append(_Candidate(index, sentence, 0.0, position, exact))
         if not candidates:
             return []
         query_vector = retrieval.query_vector
@@ -183,11 +185,13 @@ def join_quotes(cands: list[_Candidate]) -> str:
     """Sentences of one passage in document order; a gap between non-adjacent ones is marked […]."""
     parts: list[str] = []
     previous: int | None = None
+    previous_exact = True
     for cand in cands:
         if parts:
-            parts.append(" " if previous is not None and cand.position == previous + 1 else QUOTE_GAP)
+            adjacent = previous is not None and cand.position == previous + 1 and cand.exact and previous_exact
+            parts.append(" " if adjacent else QUOTE_GAP)
         parts.append(cand.sentence)
-        previous = cand.position
+        previous, previous_exact = cand.position, cand.exact
     return "".join(parts)
 
 
@@ -195,17 +199,20 @@ def quote_parts(quote: str) -> list[str]:
     return [part for part in quote.split(QUOTE_GAP) if part.strip()]
 
 
-def _passage_sentences(chunk: Chunk) -> list[str]:
+def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
+    """(position in the passage, sentence) of the sentences worth quoting; positions count every
+    sentence, so two quotes are adjacent only if nothing was skipped between them."""
     text = chunk.text
     if chunk.kind == schema.KIND_ARTICLE and "\n" in text:
         text = text.split("\n", 1)[1]  # drop the "Article L... — heading" line
-    out: list[str] = []
-    for sentence in sentences(text):
-        sentence = sentence.strip(" -•–")
+    out: list[tuple[int, str, bool]] = []
+    for position, raw in enumerate(sentences(text)):
+        # A bullet opening a sentence or a cut is not quoted; such a sentence then joins no neighbour.
+        sentence = raw.strip(" -•–")[:MAX_SENTENCE_CHARS]
         if len(sentence) >= MIN_SENTENCE_CHARS and re.search(r"[a-zà-ÿ]{3}", sentence):
-            out.append(sentence[:600])
+            out.append((position, sentence, sentence == raw.strip()))
     if not out and text.strip():
-        out.append(text.strip()[:600])
+        out.append((0, text.strip()[:MAX_SENTENCE_CHARS], False))
     return out
 
 

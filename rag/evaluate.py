@@ -8,6 +8,7 @@ ingested, gold paths to the corpus root), and a gold article when the article nu
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -99,13 +100,31 @@ class QuestionResult:
     top: list[str] = field(default_factory=list)
 
 
+_NUMBER_WORDS = {"un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6",
+                 "sept": "7", "huit": "8", "neuf": "9", "dix": "10", "onze": "11", "douze": "12", "treize": "13",
+                 "quatorze": "14", "quinze": "15", "seize": "16", "vingt": "20", "trente": "30", "quarante": "40",
+                 "cinquante": "50", "soixante": "60", "cent": "100", "mille": "1000"}
+
+
+def _fact_words(text: str) -> list[str]:
+    """Folded words with number words as digits and French number formats unified ("2 500,00" -> "2500")."""
+    text = fold(text)
+    text = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", text)  # thousands separators
+    text = re.sub(r"(?<=\d),(?=\d)", ".", text).replace("€", " euros ")
+    words = re.findall(r"[a-z]+|\d+(?:\.\d+)?", text)
+    return [_NUMBER_WORDS.get(w, w) for w in words]
+
+
 def _fact_in(text: str, expected: str | None) -> bool | None:
+    """Whether the answer states the expected fact: all its significant words (numbers first) appear."""
     if not expected:
         return None
-    haystack = fold(" ".join(text.split()))
-    # The expected fact may be a short phrase; accept when all its significant words are in the text.
-    words = [w for w in fold(expected).replace(",", " ").split() if len(w) > 2 or w.isdigit()]
-    return bool(words) and all(w in haystack for w in words)
+    haystack = set(_fact_words(text))
+    haystack |= {w.rstrip("0").rstrip(".") for w in haystack if "." in w}
+    words = [w for w in _fact_words(expected) if len(w) > 3 or w[0].isdigit()]
+    numbers = [w for w in words if w[0].isdigit()]
+    needed = numbers or words  # a fact with numbers is judged on its numbers
+    return bool(needed) and all(w in haystack or w.rstrip("0").rstrip(".") in haystack for w in needed)
 
 
 def evaluate(
