@@ -22,7 +22,7 @@ from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
-from rag.thesaurus import expand
+from rag.thesaurus import expand, synonyms_by_stem
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +49,18 @@ class _Candidate:
 def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine) and how much of the
     question the top passages cover, each stem weighted by its rarity (IDF) in the corpus: an absent
-    topic usually hinges on a rare word ("piscine", "déchetterie") that no top passage contains."""
-    stems = set(tokens(question))
+    topic usually hinges on a rare word ("piscine", "déchetterie") that no top passage contains. A
+    stem also counts as covered when one of its everyday synonyms is there ("préfet" -> "représentant")."""
+    groups = synonyms_by_stem(question)
     found: set[str] = set()
     for hit in retrieval.hits[:3]:
         meta = hit.chunk.meta
         found |= set(tokens(" ".join([hit.chunk.text, str(meta.get(schema.HEADING_PATH, "")),
                                       str(meta.get(schema.TITLE, ""))])))
-    weights = {s: idf(s) for s in stems}
+    weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
-    coverage = sum(w for s, w in weights.items() if s in found) / total if total else 0.0
+    covered = sum(w for stem, w in weights.items() if groups[stem] & found)
+    coverage = covered / total if total else 0.0
     return {"best_dense": retrieval.best_dense, "coverage": coverage,
             "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage}
 

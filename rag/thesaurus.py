@@ -100,6 +100,21 @@ EXPANSIONS: dict[str, str] = {
 }
 
 
+def synonyms_by_stem(question: str) -> dict[str, set[str]]:
+    """For each content stem of the question, the stems that count as the same concept (itself included)."""
+    from rag.text import tokens
+
+    groups: dict[str, set[str]] = {}
+    for word in words(question):
+        own = tokens(word)
+        if not own:
+            continue
+        extra = set(tokens(EXPANSIONS.get(fold(word), "")))
+        for stem in own:
+            groups.setdefault(stem, {stem}).update(extra)
+    return groups
+
+
 def expand(question: str) -> str:
     """The extra words to add to a lexical query for this question (may be empty)."""
     folded = fold(" ".join(words(question)))
