@@ -23,6 +23,7 @@ from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters, ScoredC
 from rag.settings import Settings
 from rag.text import sentences, tokens
 from rag.thesaurus import expand, synonyms_by_stem
+from rag.versions import VersionStore
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ def describe_source(chunk: Chunk) -> str:
         code = meta.get(schema.CODE) or ""
         version = meta.get(schema.VERSION_DATE)
         label = f"Article {chunk.article}" + (f" ({code})" if code else "")
+        if meta.get(VERSION_NOTE):
+            return f"{label}, {meta[VERSION_NOTE]}"
         return label + (f", version du {_fr_date(str(version))}" if version else "")
     parts: list[str] = []
     if meta.get(schema.DELIB_ID):
@@ -100,6 +103,37 @@ def describe_source(chunk: Chunk) -> str:
     return ", ".join(parts)
 
 
+VERSION_NOTE = "version_note"
+
+
+def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
+    """Say which version of an article a citation quotes, checked against the article's known versions."""
+    for citation in citations:
+        chunk = citation.chunk
+        if chunk.kind != schema.KIND_ARTICLE or not chunk.article:
+            continue
+        known = versions.versions(chunk.article)
+        if not known:
+            continue
+        body = chunk.text.split("\n", 1)[1] if "\n" in chunk.text else chunk.text
+        quoted = next((v for v in reversed(known) if _norm_text(body) in _norm_text(v.text)), None)
+        newest = known[-1]
+        if quoted is newest:
+            note = f"version du {_fr_date(newest.date)}"
+            if newest.confirmed and newest.confirmed > newest.date:
+                note += f", inchangée au {_fr_date(newest.confirmed)}"
+        elif quoted is not None:
+            note = (f"version du {_fr_date(quoted.date)}, modifié depuis le {_fr_date(newest.date)} "
+                    f"(voir `mairie article {chunk.article}`)")
+        else:
+            note = f"texte indexé ; dernière version connue du {_fr_date(newest.date)}"
+        chunk.meta[VERSION_NOTE] = note
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split()).lower()
+
+
 def _fr_date(iso: str) -> str:
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
     return f"{match.group(3)}/{match.group(2)}/{match.group(1)}" if match else iso
@@ -111,6 +145,7 @@ class ExtractiveAnswerer:
     def __init__(self, *, retriever: HybridRetriever, settings: Settings) -> None:
         self.retriever = retriever
         self.settings = settings
+        self.versions = VersionStore(store=retriever.store)
 
     def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         retrieval = self.retriever.run(question, top_k=top_k or self.settings.top_k, filters=filters)
@@ -126,6 +161,7 @@ class ExtractiveAnswerer:
         by_hit: dict[int, list[_Candidate]] = {}
         for cand in picked:
             by_hit.setdefault(cand.hit_index, []).append(cand)
+        annotate_versions([Citation(0, retrieval.hits[i].chunk, "") for i in by_hit], self.versions)
         for hit_index, cands in by_hit.items():
             hit = retrieval.hits[hit_index]
             n = len(citations) + 1

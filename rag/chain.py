@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag import schema
-from rag.answer import ExtractiveAnswerer, is_found, refusal
+from rag.answer import ExtractiveAnswerer, annotate_versions, is_found, refusal
 from rag.errors import AnswerError, ConfigError
 from rag.llm import Generator, build_messages
 from rag.retrieve import Retrieval
@@ -176,6 +176,7 @@ class AnswerChain:
         cited = sorted({n for s in valid for n in s.citations if n in state.passages})
         citations = [Citation(n=n, chunk=state.passages[n], quote=_best_quote(state.passages[n], valid, n))
                      for n in cited]
+        annotate_versions(citations, self.extractive.versions)
         notes = [f"Réponse rédigée par un modèle de langage ({self.settings.llm}) et vérifiée phrase par phrase."]
         flagged = [s for s in checked if s.status != STATUS_OK]
         if flagged:
