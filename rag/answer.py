@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from rag import schema
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval
@@ -262,6 +260,3 @@ def refusal(question: str, closest: list[ScoredChunk]) -> Answer:
     return Answer(question=question, text=text, citations=[], found=False, mode="refusal", notes=notes,
                   closest=list(closest))
 
-
-def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))

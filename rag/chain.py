@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag import schema
-from rag.answer import ExtractiveAnswerer, annotate_versions, is_found, refusal
+from rag.answer import annotate_versions, is_found, refusal
 from rag.errors import AnswerError, ConfigError
 from rag.llm import Generator, build_messages
 from rag.retrieve import Retrieval
@@ -94,7 +94,7 @@ class AnswerChain:
         self.settings = kb.settings
         self._generator = generator
         self._use_settings_llm = use_settings_llm and generator is None
-        self.extractive = ExtractiveAnswerer(retriever=kb.retriever, settings=kb.settings)
+        self.extractive = kb.answerer
         self.prepare: Runnable[ChainInput, Prepared] = RunnableLambda(self._retrieve) | RunnableLambda(self._prompt)
 
     @functools.cached_property

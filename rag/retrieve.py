@@ -9,7 +9,6 @@ fused by weighted reciprocal ranks, with a prior against special-regime articles
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -116,5 +115,3 @@ class HybridRetriever:
         for cid in [cid for cid, hit in fused.items() if not hit.chunk.text]:
             del fused[cid]  # removed from the store since the lexical index was built
 
-
-_WORD = re.compile(r"\w+")
