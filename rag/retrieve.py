@@ -9,6 +9,7 @@ fused by weighted reciprocal ranks, with a prior against special-regime articles
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +27,8 @@ from rag.thesaurus import expand
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 60
+# "2020-045", "2014/137", "n° 2014 / 137": a year then a number (deliberation numbers as written).
+DELIB_NUMBER_RE = re.compile(r"(?<![\w/-])((?:19|20)\d{2})\s?[-/]\s?(\d{1,4})(?![\w/-])")
 MODES = ("hybrid", "bm25", "dense")
 
 
@@ -63,7 +66,7 @@ class HybridRetriever:
         if not question:
             return Retrieval([], 0.0, [], None)
         exact_numbers = find_article_mentions(question)
-        exact = self._exact(exact_numbers, filters)
+        exact = self._exact(exact_numbers, filters) + self._exact_deliberations(question, filters)
         fused: dict[str, ScoredChunk] = {}
         k = self.settings.rrf_k
         penalize = not asks_special_regime(question)
@@ -96,8 +99,7 @@ class HybridRetriever:
         ranked = sorted(fused.values(), key=lambda h: h.score, reverse=True)
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
-        return Retrieval(ranked[: max(top_k, len(exact))] if exact else ranked[:top_k], best_dense,
-                         exact_numbers if exact else [], query_vector)
+        return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector)
 
     def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
         if not numbers:
@@ -107,6 +109,15 @@ class HybridRetriever:
         order = {n: i for i, n in enumerate(numbers)}
         chunks.sort(key=lambda c: (order.get(c.article or "", 99), int(c.meta.get(schema.PART, 0) or 0)))
         return [ScoredChunk(c, 1.0 + 1.0 / (1 + i), ranks={"exact": i + 1}) for i, c in enumerate(chunks)]
+
+    def _exact_deliberations(self, question: str, filters: Filters | None) -> list[ScoredChunk]:
+        """A deliberation named by its number ("délibération 2020-045", "n° 2014/137") comes first."""
+        numbers = [f"{m.group(1)}{sep}{m.group(2)}" for m in DELIB_NUMBER_RE.finditer(question) for sep in ("-", "/")]
+        if not numbers:
+            return []
+        chunks = [c for c in self.store.find({schema.DELIB_ID: {"$in": numbers}}) if matches_filters(c.meta, filters)]
+        chunks.sort(key=lambda c: (str(c.meta.get(schema.SOURCE)), int(c.meta.get(schema.CHUNK_INDEX, 0) or 0)))
+        return [ScoredChunk(c, 1.0 + 0.5 / (1 + i), ranks={"exact": i + 1}) for i, c in enumerate(chunks)]
 
     def _fill_texts(self, fused: dict[str, ScoredChunk]) -> None:
         missing = [cid for cid, hit in fused.items() if not hit.chunk.text]

@@ -119,3 +119,10 @@ def test_opening_a_store_with_another_embedder_is_a_clear_error(writable_demo_st
     settings = Settings(store=writable_demo_store, embeddings="sentence-transformers:/nonexistent/model")
     with pytest.raises(StoreError, match="indexé avec le modèle"):
         ChromaStore(settings=settings).count()
+
+
+@pytest.mark.parametrize("question", ["que dit la délibération 2020-042 ?", "délibération n° 2020/042"])
+def test_named_deliberation_comes_first(demo_kb: KnowledgeBase, question: str) -> None:
+    hits = demo_kb.search(question, top_k=3)
+    assert len(hits) == 3
+    assert hits[0].chunk.meta["delib_id"] == "2020-042" and hits[0].ranks == {"exact": 1}
