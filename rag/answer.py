@@ -31,8 +31,9 @@ HUMAN_POINTER = (
     "à la préfecture (contrôle de légalité)."
 )
 MAX_PASSAGES = 3
-MAX_SENTENCES = 4
+MAX_SENTENCES = 5
 MIN_SENTENCE_CHARS = 25
+VOTE_WORDS_RE = re.compile(r"\bvoix\b|unanimit|\bpour\s*:|\bcontre\s*:|abstention", re.IGNORECASE)
 MAX_SENTENCE_CHARS = 600
 
 
@@ -168,7 +169,8 @@ class ExtractiveAnswerer:
             line = f"{describe_source(hit.chunk)} : « {quote} » [{n}]"
             if hit.chunk.kind == schema.KIND_DELIBERATION:
                 label = vote_label(record_from_meta(hit.chunk.meta))
-                if label != "vote non précisé":
+                # The record's vote is added only when the quote states none (a PV item may hold two votes).
+                if label != "vote non précisé" and not VOTE_WORDS_RE.search(quote):
                     line += f" — vote : {label}"
             lines.append(line)
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
@@ -205,16 +207,37 @@ class ExtractiveAnswerer:
         picked: list[_Candidate] = []
         for index in sorted(best_per_hit):
             ranked = best_per_hit[index]
-            limit = 2 if index == 0 else 1
-            for cand in ranked[:limit]:
-                if cand.score >= top_score - 0.04 or (index == 0 and cand is ranked[0]):
-                    picked.append(cand)
+            # The best passage may give up to 3 sentences close to its best one; the others one each,
+            # and only when they compete with the best sentence overall.
+            if index == 0:
+                picked.extend(c for c in ranked[:3] if c.score >= ranked[0].score - TOP_PASSAGE_MARGIN)
+            else:
+                picked.extend(c for c in ranked[:1] if c.score >= top_score - OTHER_PASSAGE_MARGIN)
         picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
+        picked += _amount_context(picked, candidates)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
 
 QUOTE_GAP = " […] "
+TOP_PASSAGE_MARGIN = 0.1
+OTHER_PASSAGE_MARGIN = 0.04
+_AMOUNT_RE = re.compile(r"\d\s?(?:€|euros?\b|%)|\d+[.,]\d{2}\b", re.IGNORECASE)
+
+
+def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
+    """The sentence just before a picked decision when it holds the amount decided ("- 3.50€ pour ...",
+    then "Le Conseil Municipal ... ACCEPTE"): a decision quoted without its figure says little."""
+    chosen = {(c.hit_index, c.position) for c in picked}
+    by_position = {(c.hit_index, c.position): c for c in candidates}
+    extra: list[_Candidate] = []
+    for cand in picked:
+        before = by_position.get((cand.hit_index, cand.position - 1))
+        if (before is not None and (before.hit_index, before.position) not in chosen
+                and not _AMOUNT_RE.search(cand.sentence) and _AMOUNT_RE.search(before.sentence)):
+            chosen.add((before.hit_index, before.position))
+            extra.append(before)
+    return extra
 
 
 def join_quotes(cands: list[_Candidate]) -> str:

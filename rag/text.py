@@ -59,9 +59,15 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Ý«\"(\-•–0-9
 _ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "cf.", "p.", "Art.", "al.")
 
 
+# In PDF minutes a short line followed by a capitalised one ends an item even without a full stop:
+# "- 3.50€ pour ceux qui prennent leur repas occasionnellement" / "Le Conseil Municipal ...".
+_SHORT_LINE_END_RE = re.compile(r"(?m)^([^\n]{1,60}[^\n,;:'’(\-])\n(?=\s*[A-ZÀ-Ý0-9«\-•–])")
+
+
 def sentences(text: str) -> list[str]:
     """Split a passage into sentences, without cutting "L. 2121-17", "M. Dupont" or "2,50 €"."""
     text = re.sub(r"[ \t]+", " ", text.replace("\r", ""))
+    text = _SHORT_LINE_END_RE.sub(lambda m: m.group(1) + "\n\n", text)
     parts = _SENTENCE_END_RE.split(text)
     merged: list[str] = []
     for part in parts:
