@@ -45,6 +45,7 @@ class LexicalIndex:
         self._fingerprint = ""
         self._generation: str | None = None
         self._df: dict[str, int] = {}
+        self._communes: set[str] | None = None
 
     # --- freshness ---------------------------------------------------------------------------------
     def fingerprint(self) -> str:
@@ -95,6 +96,7 @@ class LexicalIndex:
             bm25.index(corpus, show_progress=False)
         self._bm25 = bm25 if corpus else None
         self._ids, self._metas, self._fingerprint = ids, metas, fingerprint
+        self._communes = None
 
     def _save(self, generation: str) -> None:
         if self._bm25 is None:
@@ -134,6 +136,7 @@ class LexicalIndex:
             logger.warning("Lexical index at %s unreadable (%s): rebuilding", self.directory, e)
             return False
         self._ids, self._metas, self._df = data["ids"], data["metas"], data.get("df", {})
+        self._communes = None
         self._fingerprint, self._generation = data["fingerprint"], generation
         return True
 
@@ -155,6 +158,13 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top])]
         return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def communes(self) -> set[str]:
+        """The commune keys of the indexed passages."""
+        self.ensure_fresh()
+        if self._communes is None:
+            self._communes = {str(m["commune_key"]) for m in self._metas if m.get("commune_key")}
+        return self._communes
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a stem (a stem absent from the corpus gets the highest value)."""

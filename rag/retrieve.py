@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,11 +23,23 @@ from rag.lexical import LexicalIndex
 from rag.schema import Chunk, Filters, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
+from rag.text import fold
 from rag.thesaurus import expand
 
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 60
+COMMUNE_BOOST = 1.3
+OTHER_COMMUNE = 0.6
+YEAR_BOOST = 1.2
+YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
+_PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
+
+
+def _commune_named(key: str, folded_words: set[str]) -> bool:
+    """"preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
+    parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
+    return bool(parts) and parts[0] in folded_words
 # "2020-045", "2014/137", "n° 2014 / 137": a year then a number (deliberation numbers as written).
 DELIB_NUMBER_RE = re.compile(r"(?<![\w/-])((?:19|20)\d{2})\s?[-/]\s?(\d{1,4})(?![\w/-])")
 MODES = ("hybrid", "bm25", "dense")
@@ -92,6 +105,7 @@ class HybridRetriever:
                 hit.score += self.settings.dense_weight / (k + rank + 1)
                 best_dense = max(best_dense, cosine)
         self._fill_texts(fused)
+        self._context_priors(question, fused.values())
         if penalize:
             for hit in fused.values():
                 if hit.chunk.meta.get(schema.REGIME) == "special":
@@ -100,6 +114,23 @@ class HybridRetriever:
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector)
+
+    def _context_priors(self, question: str, hits: Iterable[ScoredChunk]) -> None:
+        """A commune or a year named in the question favours the passages of that commune or year
+        ("Couthenans : quel montant pour la banque alimentaire en 2021 ?")."""
+        folded = set(fold(question).replace("-", " ").replace("'", " ").split())
+        communes = {key for key in self.lexical.communes() if _commune_named(key, folded)}
+        years = set(YEAR_RE.findall(question))
+        if not communes and not years:
+            return
+        for hit in hits:
+            meta = hit.chunk.meta
+            key = meta.get("commune_key")
+            if communes and key:
+                hit.score *= COMMUNE_BOOST if key in communes else OTHER_COMMUNE
+            date = str(meta.get(schema.DATE, ""))
+            if years and date[:4] in years:
+                hit.score *= YEAR_BOOST
 
     def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
         if not numbers:
