@@ -154,10 +154,11 @@ def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: 
         for info in cleaned:
             click.echo(f"Nettoyage d'une indexation interrompue : {info.source}", err=True)
         ingestor = Ingestor(store=kb.store, settings=settings, commune=commune)
+        misses_before = kb.store.embedder.misses
         files_bar = tqdm(total=len(files), desc="Fichiers", unit="fichier", file=sys.stderr, position=0,
                          disable=False, dynamic_ncols=True, mininterval=2.0)
-        chunks_bar = tqdm(desc="Passages intégrés", unit="passage", file=sys.stderr, position=1, disable=False, mininterval=2.0,
-                          dynamic_ncols=True)
+        chunks_bar = tqdm(desc="Passages intégrés", unit="passage", file=sys.stderr, position=1, disable=False,
+                          mininterval=2.0, dynamic_ncols=True)
         try:
             for event in _run(lambda: list(_iter_events(ingestor, files, chunks_bar, files_bar))):
                 summary.add(event)
@@ -165,6 +166,7 @@ def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: 
         finally:
             files_bar.close()
             chunks_bar.close()
+        computed = kb.store.embedder.misses - misses_before
         _run(kb.lexical.ensure_fresh)
         kb.audit("ingest", who=os.environ.get("USER", "cli"), files=len(files), indexed=summary.indexed,
                  failed=summary.failed, chunks=summary.chunks)
@@ -175,12 +177,13 @@ def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: 
                        "message": e.message, "warnings": e.warnings} for e in events],
             "indexed": summary.indexed, "unchanged": summary.unchanged, "failed": summary.failed,
             "skipped": summary.skipped, "chunks": summary.chunks, "embedded": summary.embedded,
-            "seconds": round(elapsed, 2)}, ensure_ascii=False, indent=2))
+            "computed": computed, "seconds": round(elapsed, 2)}, ensure_ascii=False, indent=2))
     else:
-        rate = f" ({summary.embedded / elapsed:.1f} passages/s)" if summary.embedded and elapsed else ""
+        rate = f", {summary.embedded / elapsed:.1f} passages/s" if summary.embedded and elapsed else ""
         click.echo(
             f"Terminé en {elapsed:.0f} s : {summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), "
-            f"{summary.skipped} ignoré(s), {summary.failed} en échec ; {summary.embedded} passage(s) calculé(s){rate}.",
+            f"{summary.skipped} ignoré(s), {summary.failed} en échec ; {summary.embedded} passage(s) écrit(s){rate} "
+            f"({computed} calculé(s) par le modèle, les autres repris du cache).",
             err=True,
         )
         for problem in summary.problems:
