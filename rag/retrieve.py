@@ -36,6 +36,31 @@ YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
 _PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 
 
+INTENT_DEMOTE = 0.75
+# Words of a question about what the council decided, versus about what the law says.
+_LOCAL_RE = re.compile(
+    r"\b(vote|votee?s?|avons|avez|ont|delibere|decide|decidee?|accorde|attribue|subvention|tarifs?|prix|"
+    r"montant|combien coute|cout|designe|delegues?|elus? comme|seance du|conseil du|compte rendu|proces-verbal)\b"
+)
+_RULE_RE = re.compile(
+    r"\b(peut-il|peut-elle|peuvent-ils|peut-on|doit-il|doit-elle|doit-on|faut-il|est-il oblige|obligatoire|"
+    r"a-t-il le droit|droit de|interdit|legal|loi|code|cgct|article|delai|regle|comment se passe|qui peut|"
+    r"combien de jours|quorum|majorite|dans une commune|les communes)\b"
+)
+
+
+def question_intent(question: str, *, local: bool) -> str:
+    """"local" (a decision of the council), "rule" (what the law says) or "" when it is not clear."""
+    folded = fold(question)
+    is_local = local or bool(_LOCAL_RE.search(folded))
+    is_rule = bool(_RULE_RE.search(folded))
+    if is_rule and not is_local:
+        return "rule"
+    if is_local and not is_rule:
+        return "local"
+    return ""
+
+
 def _commune_named(key: str, folded_words: set[str]) -> bool:
     """"preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
@@ -121,6 +146,13 @@ class HybridRetriever:
         folded = set(fold(question).replace("-", " ").replace("'", " ").split())
         communes = {key for key in self.lexical.communes() if _commune_named(key, folded)}
         years = set(YEAR_RE.findall(question))
+        intent = question_intent(question, local=bool(communes or years))
+        for hit in hits:
+            kind = hit.chunk.kind
+            if intent == "rule" and kind != schema.KIND_ARTICLE:
+                hit.score *= INTENT_DEMOTE
+            elif intent == "local" and kind == schema.KIND_ARTICLE:
+                hit.score *= INTENT_DEMOTE
         if not communes and not years:
             return
         for hit in hits:

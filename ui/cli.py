@@ -452,6 +452,8 @@ def users_list(ctx: Context) -> None:
 def eval_cmd(ctx: Context, questions: Path, as_json: bool, mode: str, no_ask: bool, thresholds: Path | None,
              details: bool) -> None:
     """Évalue la recherche et les réponses sur un jeu de questions de référence (JSONL)."""
+    from dataclasses import asdict
+
     from rag.evaluate import check_thresholds, evaluate, load_gold, summarize
     from rag.retrieve import HybridRetriever
 
@@ -464,7 +466,7 @@ def eval_cmd(ctx: Context, questions: Path, as_json: bool, mode: str, no_ask: bo
     failures = check_thresholds(summary, json.loads(thresholds.read_text(encoding="utf-8"))) if thresholds else []
     if as_json:
         click.echo(json.dumps({"mode": mode, "summary": summary, "failures": failures,
-                               "questions": [r.__dict__ for r in results]}, ensure_ascii=False, indent=2))
+                               "questions": [asdict(r) for r in results]}, ensure_ascii=False, indent=2))
     else:
         _print_eval(summary)
         if details:
