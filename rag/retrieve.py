@@ -148,10 +148,9 @@ class HybridRetriever:
         years = set(YEAR_RE.findall(question))
         intent = question_intent(question, local=bool(communes or years))
         for hit in hits:
-            kind = hit.chunk.kind
-            if intent == "rule" and kind != schema.KIND_ARTICLE:
-                hit.score *= INTENT_DEMOTE
-            elif intent == "local" and kind == schema.KIND_ARTICLE:
+            is_article = hit.chunk.kind == schema.KIND_ARTICLE
+            # A law question demotes council documents; a question about local decisions demotes the law.
+            if (intent == "rule" and not is_article) or (intent == "local" and is_article):
                 hit.score *= INTENT_DEMOTE
         if not communes and not years:
             return
