@@ -44,9 +44,15 @@ def _latency(values: list[float]) -> dict[str, float]:
 
 
 def run_bench(settings: Settings, *, corpora: list[Path], scaling: bool, queries: Path | None,
-              log: Callable[[str], None], scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict[str, Any]:
+              log: Callable[[str], None], scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
+              on_store: bool = False) -> dict[str, Any]:
     questions = [q.question for q in load_gold(queries or REPO / "benchmarks" / "gold_demo.jsonl")]
     report: dict[str, Any] = {"embedder": settings.embeddings, "questions": len(questions)}
+    if on_store:
+        log(f"[magasin] latences sur {settings.store} ...")
+        report["store"] = _latencies(settings, questions)
+        report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        return report
     with tempfile.TemporaryDirectory(prefix="mairie-bench-") as tmp:
         report["demo"] = _bench_corpus("demo", DEMO, Path(tmp) / "demo", settings, questions, log)
         for i, corpus in enumerate(corpora):
@@ -81,15 +87,6 @@ def _bench_corpus(name: str, paths: list[Path], store_dir: Path, base: Settings,
     rerun = list(Ingestor(store=kb.store, settings=settings).run(collect_files(paths)))
     reingest_s = time.perf_counter() - started
     log(f"[{name}] latences de recherche et de réponse ({len(questions)} questions)...")
-    # Queries embedded cold (no cache), as new questions are.
-    cold = ChromaStore(settings=settings, embedder=make_embedder(settings.embeddings, cache_dir=None))
-    cold_kb = KnowledgeBase(settings, store=cold)
-    hybrid = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical)
-    bm25 = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical, mode="bm25")
-    hybrid.retrieve("échauffement", top_k=5)
-    search = [_timed(lambda q=q: hybrid.retrieve(q, top_k=5))[0] for q in questions]
-    baseline = [_timed(lambda q=q: bm25.retrieve(q, top_k=5))[0] for q in questions]
-    answers = [_timed(lambda q=q: cold_kb.ask(q))[0] for q in questions]
     result = {
         "files": len(files), "chunks": len(chunks), "embedded": embedded,
         "failed": sum(1 for e in events if e.status == "failed"),
@@ -98,12 +95,29 @@ def _bench_corpus(name: str, paths: list[Path], store_dir: Path, base: Settings,
         "ingest_vs_raw_ratio": round(pipeline_rate / raw_rate, 3) if raw_rate else None,
         "reingest_unchanged_seconds": round(reingest_s, 2),
         "reingest_embedded": sum(e.embedded for e in rerun),
+    }
+    result.update(_latencies(settings, questions))
+    return result
+
+
+def _latencies(settings: Settings, questions: list[str]) -> dict[str, Any]:
+    """Search (hybrid, and BM25 alone as the baseline) and extractive answer latencies. Queries are
+    embedded cold (no cache), as new questions are."""
+    cold = ChromaStore(settings=settings, embedder=make_embedder(settings.embeddings, cache_dir=None))
+    cold_kb = KnowledgeBase(settings, store=cold)
+    hybrid = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical)
+    bm25 = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical, mode="bm25")
+    hybrid.retrieve("échauffement", top_k=5)
+    search = [_timed(lambda q=q: hybrid.retrieve(q, top_k=5))[0] for q in questions]
+    baseline = [_timed(lambda q=q: bm25.retrieve(q, top_k=5))[0] for q in questions]
+    answers = [_timed(lambda q=q: cold_kb.ask(q))[0] for q in questions]
+    return {
+        "chunks": cold.count(),
         "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
         "search_hybrid_vs_bm25_ratio": round(percentile(search, 50) / max(percentile(baseline, 50), 1e-6), 2),
         "answer_extractive": _latency(answers),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    return result
 
 
 def _bench_scaling(root: Path, base: Settings, questions: list[str], log: Callable[[str], None],
@@ -167,11 +181,14 @@ def format_report(report: dict[str, Any]) -> str:
     for key, value in report.items():
         if not isinstance(value, dict):
             continue
-        lines.append(f"\n[{key}] {value['files']} fichiers, {value['chunks']} passages ({value['failed']} échecs)")
-        lines.append(f"  indexation : {value['ingest_chunks_per_s']} passages/s ; modèle seul : "
-                     f"{value['raw_embedder_chunks_per_s']} passages/s ; ratio {value['ingest_vs_raw_ratio']}")
-        lines.append(f"  réindexation à l'identique : {value['reingest_unchanged_seconds']} s "
-                     f"({value['reingest_embedded']} passage calculé)")
+        if "files" in value:
+            lines.append(f"\n[{key}] {value['files']} fichiers, {value['chunks']} passages ({value['failed']} échecs)")
+            lines.append(f"  indexation : {value['ingest_chunks_per_s']} passages/s ; modèle seul : "
+                         f"{value['raw_embedder_chunks_per_s']} passages/s ; ratio {value['ingest_vs_raw_ratio']}")
+            lines.append(f"  réindexation à l'identique : {value['reingest_unchanged_seconds']} s "
+                         f"({value['reingest_embedded']} passage calculé)")
+        else:
+            lines.append(f"\n[{key}] {value['chunks']} passages")
         for name in ("search_hybrid", "search_bm25_baseline", "answer_extractive"):
             v = value[name]
             lines.append(f"  {name:22s} p50 {v['p50_ms']:8.1f} ms   p95 {v['p95_ms']:8.1f} ms")

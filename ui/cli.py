@@ -503,13 +503,20 @@ def _print_eval(summary: dict[str, dict[str, Any]]) -> None:
 @click.option("--scaling/--no-scaling", default=True, help="Courbe de latence à 1k, 10k, 100k passages.")
 @click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Questions (JSONL) pour les latences ; défaut : benchmarks/gold_demo.jsonl.")
+@click.option("--on-store", is_flag=True, help="Latences seulement, sur le magasin configuré (sans indexer).")
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Tailles de la courbe d'échelle.")
 @pass_ctx
-def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool, queries: Path | None) -> None:
+def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool, queries: Path | None,
+          on_store: bool, sizes: str) -> None:
     """Mesure débit d'indexation, latences de recherche et de réponse, mémoire, et leur évolution."""
     from ui.bench import run_bench
 
+    try:
+        scaling_sizes = tuple(int(s) for s in sizes.split(",") if s.strip())
+    except ValueError as e:
+        raise click.BadParameter("liste de nombres séparés par des virgules attendue", param_hint="--sizes") from e
     report = _run(run_bench, ctx.settings, corpora=list(corpora), scaling=scaling, queries=queries,
-                  log=lambda m: click.echo(m, err=True))
+                  log=lambda m: click.echo(m, err=True), scaling_sizes=scaling_sizes, on_store=on_store)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
