@@ -276,6 +276,8 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
         for c in answer.citations:
             url = c.chunk.meta.get("url")
             click.echo(f"[{c.n}] {describe_source(c.chunk)}" + (f" — {url}" if url else ""))
+            if c.chunk.meta.get("heading_path"):
+                click.echo(f"    {c.chunk.meta['heading_path']}")
     elif answer.closest:
         click.echo("\nPassages les plus proches (à vérifier) :")
         for hit in answer.closest:
