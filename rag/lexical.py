@@ -78,6 +78,7 @@ class LexicalIndex:
     def _build(self, fingerprint: str) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
         ids: list[str] = []
         metas: list[dict[str, Any]] = []
         corpus: list[list[str]] = []
