@@ -48,19 +48,23 @@ class _Candidate:
 
 def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine) and how much of the
-    question the top passages cover, each stem weighted by its rarity (IDF) in the corpus: an absent
-    topic usually hinges on a rare word ("piscine", "déchetterie") that no top passage contains. A
-    stem also counts as covered when one of its everyday synonyms is there ("préfet" -> "représentant")."""
+    question one place of the top passages covers. Coverage is the IDF-weighted share of the
+    question's stems (or their everyday synonyms: "préfet" -> "représentant") found together in two
+    consecutive sentences of one passage (plus its title and headings): an absent topic usually hinges
+    on a rare word ("piscine", "déchetterie") that no passage uses in the same breath as the rest."""
     groups = synonyms_by_stem(question)
-    found: set[str] = set()
-    for hit in retrieval.hits[:3]:
-        meta = hit.chunk.meta
-        found |= set(tokens(" ".join([hit.chunk.text, str(meta.get(schema.HEADING_PATH, "")),
-                                      str(meta.get(schema.TITLE, ""))])))
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
-    covered = sum(w for stem, w in weights.items() if groups[stem] & found)
-    coverage = covered / total if total else 0.0
+    coverage = 0.0
+    if total:
+        for hit in retrieval.hits[:3]:
+            meta = hit.chunk.meta
+            head = set(tokens(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}"))
+            stems = [set(tokens(s)) for s in sentences(hit.chunk.text)] or [set()]
+            for i, current in enumerate(stems):
+                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head
+                covered = sum(w for stem, w in weights.items() if groups[stem] & window)
+                coverage = max(coverage, covered / total)
     return {"best_dense": retrieval.best_dense, "coverage": coverage,
             "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage}
 

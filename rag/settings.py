@@ -44,7 +44,7 @@ class Settings:
         0.5, "Facteur appliqué aux articles des régimes particuliers (Paris, outre-mer...) non demandés."
     )
     refusal_threshold: float = _setting(
-        0.935, "Seuil de pertinence (cosinus e5 + 0,2 × couverture des mots rares) sous lequel on répond « non trouvé »."
+        0.94, "Seuil de pertinence (cosinus e5 + 0,2 × couverture des mots rares) sous lequel on répond « non trouvé »."
     )
     chunk_chars: int = _setting(1200, "Taille visée d'un passage de document, en caractères.")
     llm: str = _setting("extractive", "Générateur de réponses : 'extractive', 'openai' ou 'local'.")
