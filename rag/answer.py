@@ -72,12 +72,16 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
 COVERAGE_WEIGHT = 0.2
 
 
-def is_found(question: str, retrieval: Retrieval, threshold: float, idf: Callable[[str], float]) -> bool:
-    """The refusal rule: an exact article reference, or passages close enough to the question."""
+def is_found(question: str, retrieval: Retrieval, threshold: float, idf: Callable[[str], float],
+             *, best_sentence: float | None = None, sentence_threshold: float = 0.0) -> bool:
+    """The refusal rule: an exact article reference, or passages close enough to the question and a
+    sentence in them close enough in meaning (when the caller measured it)."""
     if not retrieval.hits:
         return False
     if retrieval.exact_articles:
         return True
+    if best_sentence is not None and best_sentence < sentence_threshold:
+        return False
     return relevance_signals(question, retrieval, idf)["score"] >= threshold
 
 
@@ -155,7 +159,7 @@ class ExtractiveAnswerer:
         return self.answer_from(question, retrieval)
 
     def answer_from(self, question: str, retrieval: Retrieval) -> Answer:
-        if not is_found(question, retrieval, self.settings.refusal_threshold, self.retriever.lexical.idf):
+        if not self.found(question, retrieval):
             return refusal(question, retrieval.hits[:3])
         picked = self.select_sentences(question, retrieval)
         citations: list[Citation] = []
@@ -183,6 +187,25 @@ class ExtractiveAnswerer:
         return Answer(question=question, text=text, citations=citations, found=True, mode="extractive",
                       sentences=answer_sentences,
                       notes=["Réponse extractive : phrases citées telles quelles, sans modèle de langage."])
+
+    def found(self, question: str, retrieval: Retrieval) -> bool:
+        """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it."""
+        if not retrieval.hits or retrieval.exact_articles:
+            return bool(retrieval.hits)
+        return is_found(question, retrieval, self.settings.refusal_threshold, self.retriever.lexical.idf,
+                        best_sentence=self.best_sentence_cosine(question, retrieval),
+                        sentence_threshold=self.settings.sentence_threshold)
+
+    def best_sentence_cosine(self, question: str, retrieval: Retrieval) -> float:
+        """The e5 cosine between the question and the closest sentence of the top passages."""
+        texts = [s for hit in retrieval.hits[:MAX_PASSAGES] for _, s, _ in _passage_sentences(hit.chunk)]
+        if not texts:
+            return 0.0
+        query_vector = retrieval.query_vector
+        embedder = self.retriever.store.embedder
+        if query_vector is None:
+            query_vector = embedder.embed_queries([question])[0]
+        return float((embedder.embed_passages(texts) @ query_vector).max())
 
     def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
         hits = retrieval.hits[:MAX_PASSAGES]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag import schema
-from rag.answer import annotate_versions, is_found, refusal
+from rag.answer import annotate_versions, refusal
 from rag.errors import AnswerError, ConfigError
 from rag.llm import Generator, build_messages
 from rag.retrieve import Retrieval
@@ -110,7 +110,7 @@ class AnswerChain:
     # --- runnables ---------------------------------------------------------------------------------
     def _retrieve(self, inp: ChainInput) -> Prepared:
         retrieval = self.kb.retriever.run(inp.question, top_k=inp.top_k or self.settings.top_k, filters=inp.filters)
-        found = is_found(inp.question, retrieval, self.settings.refusal_threshold, self.kb.lexical.idf)
+        found = self.extractive.found(inp.question, retrieval)
         return Prepared(question=inp.question, retrieval=retrieval, found=found)
 
     def _prompt(self, state: Prepared) -> Prepared:

@@ -46,6 +46,9 @@ class Settings:
     refusal_threshold: float = _setting(
         0.94, "Seuil de pertinence (cosinus e5 + 0,2 × couverture des mots rares) sous lequel on répond « non trouvé »."
     )
+    sentence_threshold: float = _setting(
+        0.83, "Similarité minimale (cosinus e5) de la phrase la plus proche de la question pour répondre."
+    )
     chunk_chars: int = _setting(1200, "Taille visée d'un passage de document, en caractères.")
     llm: str = _setting("extractive", "Générateur de réponses : 'extractive', 'openai' ou 'local'.")
     llm_base_url: str = _setting("", "URL d'un serveur compatible OpenAI (vLLM, Ollama /v1, llama.cpp, Albert).")
