@@ -15,6 +15,7 @@ from typing import Any
 
 from rag import schema
 from rag.articles import article_sort_key, find_article_mentions
+from rag.records import record_from_meta, vote_label
 from rag.schema import Chunk
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -132,7 +133,7 @@ class Record:
         return schema.DeliberationRecord(
             source=self.source, commune=self.commune or None, date=self.date or None,
             delib_id=self.delib_id or None, objet=self.objet or None, rapporteur=meta.get("rapporteur"),
-            outcome=self.outcome or None, unanimous=self.unanimous, vote_text=self.vote or None,
+            outcome=self.outcome or None, unanimous=self.unanimous, vote_text=meta.get(schema.VOTE) or None,
             pour=number("vote_pour"), contre=number("vote_contre"), abstention=number("vote_abstention"),
             en_exercice=number("en_exercice"), presents=number("presents"), representes=number("representes"),
             votants=number("votants"), matiere_code=self.matiere or None, matiere_nom=self.matiere_nom or None,
@@ -162,7 +163,7 @@ def deliberation_records(chunks: Iterable[Chunk]) -> list[Record]:
             date=str(meta.get(schema.DATE) or ""),
             delib_id=str(meta.get(schema.DELIB_ID) or ""),
             objet=str(meta.get(schema.OBJET) or ""),
-            vote=str(meta.get(schema.VOTE) or ""),
+            vote=vote_label(record_from_meta(meta)),  # counts as written, never invented
             outcome=str(meta.get(schema.OUTCOME) or ""),
             unanimous=unanimous if isinstance(unanimous, bool) else None,
             matiere=str(meta.get(schema.MATIERE) or ""),
