@@ -61,6 +61,38 @@ def question_intent(question: str, *, local: bool) -> str:
     return ""
 
 
+POPULATION_FITS = 1.2
+POPULATION_CONTRADICTS = 0.7
+_NUMBER = r"(\d{1,3}(?:[ \u00a0.]?\d{3})*|\d+)"
+_QUESTION_POPULATION_RE = re.compile(rf"(?:(plus|moins) de\s+)?{_NUMBER}\s*habitants", re.IGNORECASE)
+_UPPER_RE = re.compile(rf"moins de\s+{_NUMBER}\s*habitants", re.IGNORECASE)
+_LOWER_RE = re.compile(rf"(?:au moins|plus de)\s+{_NUMBER}\s*habitants|{_NUMBER}\s*habitants et plus", re.IGNORECASE)
+
+
+def _to_int(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def question_population(question: str) -> int | None:
+    """The size of commune a question is about ("dans une commune de 4 000 habitants", "plus de 3500 habitants")."""
+    match = _QUESTION_POPULATION_RE.search(question)
+    if not match:
+        return None
+    number = _to_int(match.group(2))
+    side = (match.group(1) or "").lower()
+    return number + 1 if side == "plus" else number - 1 if side == "moins" else number
+
+
+def population_fits(text: str, population: int) -> bool | None:
+    """Whether a passage's population thresholds ("moins de 3 500 habitants", "3 500 habitants et plus")
+    include this population; None when the passage states none."""
+    uppers = [_to_int(m.group(1)) for m in _UPPER_RE.finditer(text)]
+    lowers = [_to_int(next(g for g in m.groups() if g)) for m in _LOWER_RE.finditer(text)]
+    if not uppers and not lowers:
+        return None
+    return any(population < u for u in uppers) or any(population >= low for low in lowers)
+
+
 def _commune_named(key: str, folded_words: set[str]) -> bool:
     """"preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
@@ -152,6 +184,12 @@ class HybridRetriever:
             # A law question demotes council documents; a question about local decisions demotes the law.
             if (intent == "rule" and not is_article) or (intent == "local" and is_article):
                 hit.score *= INTENT_DEMOTE
+        population = question_population(question)
+        if population is not None:
+            for hit in hits:
+                fits = population_fits(hit.chunk.text, population)
+                if fits is not None:
+                    hit.score *= POPULATION_FITS if fits else POPULATION_CONTRADICTS
         if not communes and not years:
             return
         for hit in hits:

@@ -73,3 +73,16 @@ def test_detect_type_from_content(tmp_path: Path, name: str, content: bytes, exp
     path = tmp_path / name
     path.write_bytes(content)
     assert detect_type(path) == expected
+
+
+def test_population_of_a_question_and_thresholds_of_a_passage() -> None:
+    from rag.retrieve import population_fits, question_population
+
+    assert question_population("Pour une ville de plus de 3500 habitants, quel délai ?") == 3501
+    assert question_population("Chez nous on est 600 habitants") == 600
+    assert question_population("dans une commune de 5 000 habitants") == 5000
+    assert question_population("Qui préside la séance ?") is None
+    assert population_fits("Dans les communes de moins de 3 500 habitants, la convocation ...", 600) is True
+    assert population_fits("Dans les communes de moins de 3 500 habitants, la convocation ...", 5000) is False
+    assert population_fits("Dans les communes de 3 500 habitants et plus, une note ...", 5000) is True
+    assert population_fits("Le maire convoque le conseil.", 5000) is None
