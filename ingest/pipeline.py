@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest import cgct, detect
+from ingest import cgct, deliberations, detect
 from ingest.chunking import chunk_id, chunk_pages, split_text
 from ingest.pdf import load_pdf
 from rag import schema
@@ -386,14 +386,8 @@ def describe_council_document(
     pages: list[Page], source: str, *, path: Path | None = None, default_commune: str | None = None
 ) -> dict[str, Any]:
     """Commune, séance date and a readable title for a council PDF (empty values when unknown)."""
-    commune = date = None
-    try:
-        from ingest import deliberations
-    except ImportError:  # pragma: no cover - the module ships with the package
-        deliberations = None  # type: ignore[assignment]
-    if deliberations is not None:
-        commune = deliberations.detect_commune(pages, source)
-        date = deliberations.detect_seance_date(pages, source)
+    commune = deliberations.detect_commune(pages, source)
+    date = deliberations.detect_seance_date(pages, source)
     commune = commune or default_commune or commune_from_path(path)
     name = Path(source).name
     parts = [p for p in (commune, _french_date(date)) if p]
@@ -402,11 +396,7 @@ def describe_council_document(
 
 
 def split_records(pages: list[Page], source: str, info: dict[str, Any]) -> list[schema.DeliberationRecord]:
-    try:
-        from ingest.deliberations import split_deliberations
-    except ImportError:  # pragma: no cover
-        return []
-    return split_deliberations(pages, source=source, commune=info.get("commune") or None,
+    return deliberations.split_deliberations(pages, source=source, commune=info.get("commune") or None,
                                seance_date=info.get("date") or None)
 
 
