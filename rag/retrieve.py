@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -114,6 +114,8 @@ class Retrieval:
     best_dense: float  # best cosine similarity between the question and any candidate
     exact_articles: list[str]
     query_vector: np.ndarray | None
+    # What the answer step derives from these hits once (sentence cosines, the refusal decision).
+    derived: dict[str, Any] = field(default_factory=dict)
 
 
 class HybridRetriever:

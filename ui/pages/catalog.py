@@ -15,7 +15,7 @@ from typing import Any
 
 from rag import schema
 from rag.articles import article_sort_key, find_article_mentions
-from rag.records import record_from_meta, vote_label
+from rag.records import group_deliberation_chunks, record_from_meta, vote_label
 from rag.schema import Chunk
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -144,15 +144,8 @@ class Record:
 
 def deliberation_records(chunks: Iterable[Chunk]) -> list[Record]:
     """Group deliberation chunks by (document, record index); newest séance first."""
-    groups: dict[tuple[str, int], list[Chunk]] = {}
-    for chunk in chunks:
-        if chunk.kind != schema.KIND_DELIBERATION:
-            continue
-        key = (str(chunk.meta.get(schema.DOC_ID, "")), int(chunk.meta.get("record_index", 0) or 0))
-        groups.setdefault(key, []).append(chunk)
     records: list[Record] = []
-    for (doc_id, index), parts in groups.items():
-        parts.sort(key=lambda c: int(c.meta.get(schema.CHUNK_INDEX, 0) or 0))
+    for (doc_id, index), parts in group_deliberation_chunks(chunks).items():
         meta = parts[0].meta
         unanimous = meta.get(schema.UNANIMOUS)
         records.append(Record(
