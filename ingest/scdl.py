@@ -100,7 +100,7 @@ def write_scdl_csv(
     for number, row in enumerate(rows, start=2):
         missing = [name for name in scdl_fields() if name in _required() and not row[name]]
         if missing:
-            logger.info("%s, ligne %d : valeur(s) obligatoire(s) inconnue(s) : %s", path.name, number,
+            logger.info("%s, row %d: required value(s) unknown: %s", path.name, number,
                            ", ".join(missing))
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(scdl_fields()), lineterminator="\n")
@@ -261,5 +261,5 @@ def read_scdl_csv(path: Path, *, display: str | None = None) -> tuple[list[Delib
             continue
         records.append(_to_record(row, name))
     if messages:
-        logger.info("%s : %d délibération(s) importée(s), %d problème(s)", name, len(records), len(messages))
+        logger.info("%s: %d deliberation(s) imported, %d problem(s)", name, len(records), len(messages))
     return records, messages
