@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rag.citations import MASK, parse_citations, split_sentences
 from rag.schema import AnswerSentence, Chunk
-from rag.verify import MASK, parse_citations, split_sentences, verify_answer
+from rag.verify import verify_answer
 
 # Page 4 of PV_CM_2020-07-23.pdf (deliberation 2020-045), as its text layer reads.
 CANTINE = Chunk(
