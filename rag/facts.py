@@ -42,6 +42,8 @@ _DELIB_RE = re.compile(r"(?<![\w\-/])(?P<year>(?:19|20)\d{2})\s?[-/_]\s?(?P<num>
 _NUMBER_RE = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\d])"
 )
+_MAGNITUDE_RE = re.compile(r"[ \u00a0\u202f]*(millions?|milliards?)\b", re.IGNORECASE)
+_MAGNITUDES = {"million": Decimal(10) ** 6, "milliard": Decimal(10) ** 9}
 _NUMBER_WORDS = {
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
     "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
@@ -191,6 +193,10 @@ def extract_facts(text: str, *, with_names: bool) -> Facts:
         work = _blank(work, m.start(), m.end())
     for m in _NUMBER_RE.finditer(work):
         values = _number_candidates(m.group("num"))
+        magnitude = _MAGNITUDE_RE.match(work, m.end())
+        if magnitude:  # "15 millions d'euros" is 15 000 000, not the "15" of some other figure
+            scale = _MAGNITUDES[magnitude.group(1).lower().rstrip("s")]
+            values = frozenset((v * scale).normalize() for v in values)
         if values:
             facts.numbers.append((m.group("num"), values))
     for m in _NUMBER_WORD_RE.finditer(work):
@@ -230,7 +236,8 @@ class PassageIndex:
     """What one passage states, precomputed once for all sentences."""
 
     folded: str
-    numbers: set[Decimal]
+    numbers: set[Decimal]  # lenient: every digit run, including those inside dates and ids
+    stated_numbers: set[Decimal]  # strict: the numbers the passage states, and the parts of its dates and ids
     dates: list[_Date]
     articles: set[str]
     delib_keys: set[str]
@@ -250,29 +257,34 @@ def _delib_key(delib_id: str) -> str:
 def index_passage(chunk: Chunk) -> PassageIndex:
     text = passage_text(chunk)
     facts = extract_facts(text, with_names=False)
-    numbers: set[Decimal] = set()
+    stated: set[Decimal] = set()
     for _, values in facts.numbers:
-        numbers.update(values)
+        stated.update(values)
+    for _, date in facts.dates:
+        stated.update(Decimal(part) for part in (date.year, date.month, date.day) if part is not None)
     # Lenient on the passage side: every digit run counts, including those inside dates and ids.
-    for m in re.finditer(r"\d+", text):
-        numbers.add(Decimal(m.group(0)).normalize())
+    numbers = stated | {Decimal(m.group(0)).normalize() for m in re.finditer(r"\d+", text)}
     articles = set(facts.articles)
     if chunk.article:
         articles.add(chunk.article)
     delib_keys = {_delib_key(d) for d in facts.delib_ids}
     if chunk.meta.get(DELIB_ID):
         delib_keys.add(_delib_key(str(chunk.meta[DELIB_ID])))
+    for key in delib_keys:
+        stated.update(Decimal(part) for part in key.split("-") if part.isdigit())
     return PassageIndex(
         folded=fold(text),
         numbers=numbers,
+        stated_numbers=stated,
         dates=[d for _, d in facts.dates],
         articles=articles,
         delib_keys=delib_keys,
     )
 
 
-def missing_facts(facts: Facts, cited: list[PassageIndex]) -> tuple[list[str], list[str]]:
-    """(found, missing) labels of the sentence's key facts among the cited passages."""
+def missing_facts(facts: Facts, cited: list[PassageIndex], *, strict: bool = False) -> tuple[list[str], list[str]]:
+    """(found, missing) labels of the sentence's key facts among the cited passages. With ``strict`` a
+    number must be one the passage states (not any digit run: "15" of a date is no "15 millions")."""
     found: list[str] = []
     missing: list[str] = []
 
@@ -280,7 +292,7 @@ def missing_facts(facts: Facts, cited: list[PassageIndex]) -> tuple[list[str], l
         (found if ok else missing).append(label)
 
     for raw, values in facts.numbers:
-        check(raw, any(values & p.numbers for p in cited))
+        check(raw, any(values & (p.stated_numbers if strict else p.numbers) for p in cited))
     for raw, date in facts.dates:
         check(raw, any(date.matches(d) for p in cited for d in p.dates))
     for article in facts.articles:

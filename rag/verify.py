@@ -65,6 +65,14 @@ def _is_factual(sentence: str, facts: Facts) -> bool:
     return len(WORD_RE.findall(plain)) >= _MIN_FACTUAL_WORDS
 
 
+_ECHO_NEW_WORDS = 1  # a sentence adding at most this many words to the question's says nothing new
+
+
+def _content_words(text: str) -> set[str]:
+    """Folded words of more than three letters ("conseil", "cantine"), the citation markers left out."""
+    return {w for w in WORD_RE.findall(fold(strip_citations(text))) if len(w) > 3}
+
+
 def verify_answer(
     text: str,
     passages: dict[int, Chunk],
@@ -72,6 +80,7 @@ def verify_answer(
     known_articles: Callable[[str], bool],
     known_delib_ids: Callable[[str], bool],
     strict: bool = False,
+    question: str = "",
 ) -> tuple[str, list[AnswerSentence]]:
     """Check every sentence of a generated answer against the numbered passages the model was given.
 
@@ -79,7 +88,9 @@ def verify_answer(
     "invalid_citation" ([n] names no given passage), "unknown_reference" (an article or deliberation
     number that the store does not know, per the callbacks), "unsupported" (key facts, none of which
     appear in the cited passages; with ``strict`` any missing number, date, article, deliberation
-    number or "unanimité"), "uncited" (a factual sentence without [n]), "ok".
+    number, proper name or "unanimité", a number counting only if the passage states it; and, strict
+    or not, a sentence made only of markers "[1] [2]" or one that repeats the ``question`` back),
+    "uncited" (a factual sentence without [n]), "ok".
 
     known_articles receives normalised numbers ("L2121-17"); known_delib_ids the number as written
     without spaces ("2020-045"). Phone numbers, e-mails and URLs that no passage contains are replaced
@@ -93,7 +104,8 @@ def verify_answer(
     for sentence in split_sentences(masked_text):
         results.append(
             _verify_sentence(
-                sentence, index, known_articles=known_articles, known_delib_ids=known_delib_ids, strict=strict
+                sentence, index, known_articles=known_articles, known_delib_ids=known_delib_ids, strict=strict,
+                question_words=_content_words(question),
             )
         )
     counts: dict[str, int] = {}
@@ -110,6 +122,7 @@ def _verify_sentence(
     known_articles: Callable[[str], bool],
     known_delib_ids: Callable[[str], bool],
     strict: bool,
+    question_words: set[str],
 ) -> AnswerSentence:
     citations = parse_citations(sentence)
     body = LIST_PREFIX_RE.sub("", strip_citations(sentence), count=1)
@@ -129,12 +142,18 @@ def _verify_sentence(
         problems[STATUS_UNKNOWN_REFERENCE] = f"référence inconnue de la base : {', '.join(unknown)}"
 
     cited = [index[n] for n in citations if n in index]
+    words = _content_words(body)
+    if citations and not facts.count() and not WORD_RE.search(body):
+        problems[STATUS_UNSUPPORTED] = "n'affirme rien : seulement des renvois aux passages"
+    elif (citations and not facts.count() and question_words and words
+          and len(words - question_words) <= _ECHO_NEW_WORDS):
+        problems[STATUS_UNSUPPORTED] = "répète la question sans y répondre"
     if cited and facts.count():
-        found, missing = missing_facts(facts, cited)
-        hard_missing = [m for m in missing if m not in facts.names]
+        found, missing = missing_facts(facts, cited, strict=strict)
+        hard_missing = missing if strict else [m for m in missing if m not in facts.names]
         labels = ", ".join(f"[{n}]" for n in citations if n in index)
         if not found:
-            problems[STATUS_UNSUPPORTED] = f"absent de {labels} : {', '.join(missing)}"
+            problems.setdefault(STATUS_UNSUPPORTED, f"absent de {labels} : {', '.join(missing)}")
         elif UNANIMITY in missing:
             # A vote outcome is checked on its own: models write "à l'unanimité" for split votes.
             problems[STATUS_UNSUPPORTED] = f"absent de {labels} : {', '.join(missing)}"

@@ -326,3 +326,57 @@ def test_masked_numbers_are_not_checked_as_facts() -> None:
     sentence = one("Le tarif adulte est de 5,80 €, renseignements au 02 47 94 50 04 [1].")
     assert sentence.status == "ok"
     assert MASK in sentence.text
+
+
+# --- what strict verification (the chain's) adds ------------------------------------------------------
+def test_markers_alone_assert_nothing() -> None:
+    _, sentences = verify("[1] [2]")
+    assert [s.status for s in sentences] == ["unsupported"]
+    assert "renvois" in sentences[0].note
+    _, sentences = verify("Le repas adulte coûte 5.80€ [1].\n[1] [2]")
+    assert [s.status for s in sentences] == ["ok"]  # a marker line joins the sentence before it
+
+
+def test_question_repeated_back_is_not_an_answer() -> None:
+    question = "Qu'a voté le conseil municipal sur la cantine scolaire ?"
+    _, sentences = verify("Le conseil municipal a voté sur la cantine scolaire [1].", question=question)
+    assert sentences[0].status == "unsupported" and "répète la question" in sentences[0].note
+    # An answer that states a fact the question did not hold is kept.
+    answer = one("Le conseil municipal a fixé le repas régulier de la cantine à 3.40€ [1].")
+    assert answer.status == "ok"
+    _, sentences = verify("Le repas de la cantine scolaire coûte 3.40€ [1].", question=question)
+    assert sentences[0].status == "ok"
+
+
+def test_strict_wants_every_figure_even_beside_a_true_name() -> None:
+    # "USYP" is in the passage, the figure is not (the real dotation is 2500 €).
+    text = "Une dotation exceptionnelle de 3500 € est versée à l'USYP [2]."
+    assert one(text, strict=True).status == "unsupported" and "3500" in one(text, strict=True).note
+
+
+def test_strict_wants_the_names_too() -> None:
+    text = "M. Bernard et Mme Durand travaillent sur le prix de revient d'un repas [1]."
+    assert one(text).status == "ok"  # lenient: Bernard is there
+    strict = one(text, strict=True)
+    assert strict.status == "unsupported" and "Durand" in strict.note
+
+
+def test_a_magnitude_changes_the_number() -> None:
+    # "15" is stated (the day of the vote); "15 millions" is another figure.
+    passage = Chunk(id="budget", text="Le déficit de clôture 2015 s'élève à 273 769,28 €, voté le 15/04/2016.")
+    _, sentences = verify("Le déficit s'élève à 15 millions d'euros [1].", {1: passage}, strict=True)
+    assert sentences[0].status == "unsupported" and "15" in sentences[0].note
+    _, sentences = verify("Le déficit s'élève à 273 769,28 € [1].", {1: passage}, strict=True)
+    assert sentences[0].status == "ok"
+
+
+def test_strict_numbers_are_the_stated_ones_not_any_digit_run() -> None:
+    passage = Chunk(id="pv", text="Séance du 12/03/2021 (article L2121-17) : 18 conseillers présents, "
+                                  "délibération 2021-045.")
+    lenient = verify("Le conseil compte 17 conseillers présents [1].", {1: passage})[1][0]
+    strict = verify("Le conseil compte 17 conseillers présents [1].", {1: passage}, strict=True)[1][0]
+    assert lenient.status == "ok"  # "17" is a digit run of "L2121-17"
+    assert strict.status == "unsupported"
+    for sentence in ("La séance a eu lieu le 12 mars 2021 [1].", "18 conseillers étaient présents [1].",
+                     "Elle porte le numéro 45 de l'année 2021 [1]."):
+        assert verify(sentence, {1: passage}, strict=True)[1][0].status == "ok", sentence
