@@ -1,8 +1,10 @@
 """Answers in French with numbered citations. The default generator is extractive: the most relevant
-sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems.
+sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems. The extractive
+answerer also holds the refusal rule (`found`) that every generator's answer goes through.
 
 >>> answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)
->>> answer = answerer.ask("Qu'a voté le conseil municipal sur la cantine scolaire ?")
+>>> retrieval = retriever.run("Qu'a voté le conseil municipal sur la cantine scolaire ?", top_k=5)
+>>> answer = answerer.answer_from("Qu'a voté le conseil municipal sur la cantine scolaire ?", retrieval)
 >>> answer.citations[0].chunk.meta["delib_id"]
 '2020-045'
 """
@@ -11,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval
-from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters, ScoredChunk
+from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
 from rag.thesaurus import expand, synonyms_by_stem
@@ -26,10 +28,6 @@ from rag.versions import VersionStore
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "Je n'ai pas trouvé cette information dans les documents indexés."
-HUMAN_POINTER = (
-    "Pour une réponse sûre, adressez-vous au secrétariat de mairie ; pour une question de légalité, "
-    "à la préfecture (contrôle de légalité)."
-)
 MAX_PASSAGES = 3
 MAX_SENTENCES = 5
 MIN_SENTENCE_CHARS = 25
@@ -147,20 +145,29 @@ def _fr_date(iso: str) -> str:
 
 
 class ExtractiveAnswerer:
-    """Builds a cited answer from the retrieved passages without any language model."""
+    """Builds a cited answer from the retrieved passages without any language model: the "extractive"
+    generator (see rag.generators), and the fallback when a model's answer cannot be verified."""
+
+    name = "extractive"
 
     def __init__(self, *, retriever: HybridRetriever, settings: Settings) -> None:
         self.retriever = retriever
         self.settings = settings
         self.versions = VersionStore(store=retriever.store)
 
-    def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
-        retrieval = self.retriever.run(question, top_k=top_k or self.settings.top_k, filters=filters)
-        return self.answer_from(question, retrieval)
+    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Answer]:
+        """The generator protocol: the whole text at once (quotes need no waiting), then the Answer."""
+        answer = self.answer_from(question, retrieval)
+        yield answer.text
+        yield answer
+
+    def refuse(self, question: str, retrieval: Retrieval) -> Answer:
+        """The refusal, naming whom to ask (MAIRIE_REFUSAL_CONTACT) and the closest passages."""
+        return refusal(question, retrieval.hits[:3], contact=self.settings.refusal_contact)
 
     def answer_from(self, question: str, retrieval: Retrieval) -> Answer:
         if not self.found(question, retrieval):
-            return refusal(question, retrieval.hits[:3])
+            return self.refuse(question, retrieval)
         picked = self.select_sentences(question, retrieval)
         citations: list[Citation] = []
         lines: list[str] = []
@@ -304,8 +311,9 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     return out
 
 
-def refusal(question: str, closest: list[ScoredChunk]) -> Answer:
-    text = f"{NOT_FOUND} {HUMAN_POINTER}"
+def refusal(question: str, closest: list[ScoredChunk], *, contact: str) -> Answer:
+    """Nothing is asserted; `contact` says whom to ask (by role: the secretary asking is the mairie)."""
+    text = f"{NOT_FOUND} {contact}".strip()
     notes = ["Aucun passage assez proche de la question : rien n'est affirmé."]
     if closest:
         notes.append("Les passages les plus proches sont proposés ci-dessous, sans garantie qu'ils répondent.")

@@ -1,37 +1,38 @@
-"""The answer chain, used by the CLI and the UI alike:
-question -> retrieve -> prompt -> generate -> verify, as langchain (LCEL) runnables.
+"""The answer chain, used by the CLI and the UI alike: question -> retrieve -> found? -> generate -> verify.
 
-The extractive generator needs no model. With a language model (`openai` or `local`), the model's text is
-verified sentence by sentence against the passages it was given; if nothing verified remains, or the
-server is down, the extractive answer is given instead and the answer says so.
+The chain is given its parts: a retriever, the extractive answerer (the refusal rule and the fallback),
+a generator (rag.generators: the extractive one, or a language model) and a verifier (rag.verify, strict).
+A language model's text is checked sentence by sentence against the passages it was given; if nothing
+verified remains, or the model fails (server down, timeout, even mid-answer), the extractive answer is
+given instead and the answer says so.
 
->>> chain = AnswerChain(kb=kb)                       # settings.llm decides the generator
+Why plain Python and not LangChain runnables: LangChain stays where it does real work, the streaming
+OpenAI-compatible client (`ChatOpenAI`, rag.llm), with its own retries of a failed request. The chain
+itself would gain nothing honest from LCEL: `Runnable.with_fallbacks` falls back on a streamed run only
+when the error comes before the first chunk (a server that stalls mid-answer would escape it), and the
+main fallback here is not an exception at all but an answer that fails verification; `with_retry` would
+replay a stream whose first tokens the user has already read; there are no callbacks to serve (the
+tool runs offline; logging is enough). One `try` and one verification cover every case, in order.
+
+>>> chain = kb.chain                                   # MAIRIE_LLM decides the generator
 >>> for event in chain.stream("Qu'a voté le conseil sur la cantine ?"):
 ...     if event.kind == "token": print(event.text, end="")
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
-from langchain_core.runnables import Runnable, RunnableLambda
-
-from rag import schema
-from rag.answer import annotate_versions, refusal
-from rag.errors import AnswerError, ConfigError
-from rag.llm import Generator, build_messages
-from rag.retrieve import Retrieval
+from rag.answer import ExtractiveAnswerer, annotate_versions
+from rag.errors import AnswerError
+from rag.generators import Draft, Generator
+from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters
 from rag.text import sentences, tokens
-from rag.verify import STATUS_OK, verify_answer
-
-if TYPE_CHECKING:
-    from rag.kb import KnowledgeBase
+from rag.verify import STATUS_OK, Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -41,24 +42,7 @@ FALLBACK_UNVERIFIED = (
     "La réponse du modèle de langage n'a pas pu être vérifiée dans les sources : "
     "voici à la place les passages cités tels quels."
 )
-
-
-@dataclass(slots=True)
-class ChainInput:
-    question: str
-    filters: Filters | None = None
-    top_k: int | None = None
-
-
-@dataclass(slots=True)
-class Prepared:
-    """The state passed between the runnables."""
-
-    question: str
-    retrieval: Retrieval
-    found: bool
-    messages: list[tuple[str, str]] = field(default_factory=list)
-    passages: dict[int, Chunk] = field(default_factory=dict)
+FALLBACK_MODE = "extractive-fallback"
 
 
 @dataclass(slots=True)
@@ -68,130 +52,88 @@ class AnswerEvent:
     answer: Answer | None = None
 
 
-def make_generator(settings: Any) -> Generator | None:
-    """The configured language model, or None for the extractive mode."""
-    from rag.llm import LocalGGUFGenerator, OpenAIGenerator
-
-    if settings.llm == "extractive":
-        return None
-    if settings.llm == "openai":
-        if not settings.llm_base_url:
-            raise ConfigError("MAIRIE_LLM=openai demande MAIRIE_LLM_BASE_URL (ex. http://127.0.0.1:8080/v1).")
-        if not settings.llm_model:
-            raise ConfigError("MAIRIE_LLM=openai demande MAIRIE_LLM_MODEL (nom du modèle sur le serveur).")
-        return OpenAIGenerator(base_url=settings.llm_base_url, model=settings.llm_model,
-                               api_key=settings.llm_api_key, timeout_s=settings.llm_timeout)
-    if not settings.llm_gguf:
-        raise ConfigError("MAIRIE_LLM=local demande MAIRIE_LLM_GGUF (chemin d'un fichier .gguf).")
-    return LocalGGUFGenerator(gguf_path=settings.llm_gguf, timeout_s=settings.llm_timeout)
-
-
 class AnswerChain:
-    """question -> retrieve -> prompt -> generate -> verify, shared by the CLI and the UI."""
+    """question -> retrieve -> found? -> generate -> verify, shared by the CLI and the UI.
 
-    def __init__(self, *, kb: KnowledgeBase, generator: Generator | None = None, use_settings_llm: bool = True) -> None:
-        self.kb = kb
-        self.settings = kb.settings
-        self._generator = generator
-        self._use_settings_llm = use_settings_llm and generator is None
-        self.extractive = kb.answerer
-        self.prepare: Runnable[ChainInput, Prepared] = RunnableLambda(self._retrieve) | RunnableLambda(self._prompt)
+    >>> chain = AnswerChain(retriever=kb.retriever, answerer=kb.answerer, generator=kb.answerer,
+    ...                     verifier=Verifier(store=kb.store))  # doctest: +SKIP
+    """
 
-    @functools.cached_property
-    def generator(self) -> Generator | None:
-        if self._generator is not None:
-            return self._generator
-        return make_generator(self.settings) if self._use_settings_llm else None
+    def __init__(self, *, retriever: HybridRetriever, answerer: ExtractiveAnswerer, generator: Generator,
+                 verifier: Verifier, top_k: int = 5) -> None:
+        if top_k <= 0:
+            raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}.")
+        self.retriever = retriever
+        self.answerer = answerer
+        self.generator = generator
+        self.verifier = verifier
+        self.top_k = top_k
 
     @property
     def mode(self) -> str:
-        return "extractive" if self.generator is None else self.settings.llm
+        """The generator's registered name: "extractive", "openai", "local"."""
+        return self.generator.name
 
-    # --- runnables ---------------------------------------------------------------------------------
-    def _retrieve(self, inp: ChainInput) -> Prepared:
-        retrieval = self.kb.retriever.run(inp.question, top_k=inp.top_k or self.settings.top_k, filters=inp.filters)
-        found = self.extractive.found(inp.question, retrieval)
-        return Prepared(question=inp.question, retrieval=retrieval, found=found)
-
-    def _prompt(self, state: Prepared) -> Prepared:
-        if not state.found or self.generator is None:
-            return state
-        chunks = [hit.chunk for hit in state.retrieval.hits]
-        messages, used = build_messages(state.question, chunks, token_budget=self.settings.llm_token_budget)
-        state.messages = messages
-        state.passages = {i + 1: chunk for i, chunk in enumerate(used)}
-        return state
-
-    # --- public API --------------------------------------------------------------------------------
     def invoke(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         answer: Answer | None = None
         for event in self.stream(question, filters=filters, top_k=top_k):
             if event.kind == "answer":
                 answer = event.answer
-        assert answer is not None
+        assert answer is not None  # stream always ends with the answer
         return answer
 
     def stream(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Iterator[AnswerEvent]:
-        """Tokens as the model writes them, then the verified Answer (always last)."""
-        state = self.prepare.invoke(ChainInput(question, filters, top_k))
-        if not state.found:
-            yield AnswerEvent("answer", answer=refusal(question, state.retrieval.hits[:3]))
+        """Tokens as the generator writes them, then the verified Answer (always last)."""
+        retrieval = self.retriever.run(question, top_k=top_k or self.top_k, filters=filters)
+        if not self.answerer.found(question, retrieval):
+            yield AnswerEvent("answer", answer=self.answerer.refuse(question, retrieval))
             return
-        if self.generator is None or not state.messages:
-            answer = self.extractive.answer_from(question, state.retrieval)
-            yield AnswerEvent("token", text=answer.text)
-            yield AnswerEvent("answer", answer=answer)
-            return
-        parts: list[str] = []
+        final: Draft | Answer | None = None
         try:
-            for token in self.generator.stream(state.messages):
-                parts.append(token)
-                yield AnswerEvent("token", text=token)
+            for item in self.generator.stream(question, retrieval):
+                if isinstance(item, str):
+                    yield AnswerEvent("token", text=item)
+                else:
+                    final = item
         except AnswerError as e:
-            logger.warning("LLM failed, falling back to the extractive answer: %s", e)
-            answer = self.extractive.answer_from(question, state.retrieval)
-            answer.notes.insert(0, f"{e} Réponse extractive à la place.")
-            answer.mode = "extractive-fallback"
-            yield AnswerEvent("answer", answer=answer)
+            logger.warning("Generator %s failed, falling back to the extractive answer: %s", self.mode, e)
+            yield AnswerEvent("answer", answer=self._fallback(question, retrieval, f"{e} Réponse extractive à la place."))
             return
-        yield AnswerEvent("answer", answer=self.verify("".join(parts), state))
+        if final is None:
+            raise AnswerError(f"Le générateur {self.mode} n'a rendu aucune réponse : utilisez le mode extractif.")
+        if isinstance(final, Draft):
+            final = self.verify(question, retrieval, final)
+        yield AnswerEvent("answer", answer=final)
 
-    def verify(self, text: str, state: Prepared) -> Answer:
-        """Check the model's text; keep it only if at least one sentence is verified."""
-        question = state.question
-        if DONT_KNOW_RE.search(text.strip()):
-            answer = refusal(question, state.retrieval.hits[:3])
+    def verify(self, question: str, retrieval: Retrieval, draft: Draft) -> Answer:
+        """Check a model's text; keep it only if at least one sentence is verified."""
+        if DONT_KNOW_RE.search(draft.text.strip()):
+            answer = self.answerer.refuse(question, retrieval)
             answer.notes.insert(0, MODEL_DONT_KNOW)
             answer.mode = self.mode
             return answer
-        masked, checked = verify_answer(text, state.passages, known_articles=self._known_article,
-                                        known_delib_ids=self._known_delib)
+        masked, checked = self.verifier.check(draft.text, draft.passages, question=question)
         valid = [s for s in checked if s.status == STATUS_OK and s.citations]
         if not valid:
-            answer = self.extractive.answer_from(question, state.retrieval)
-            answer.notes.insert(0, FALLBACK_UNVERIFIED)
-            answer.mode = "extractive-fallback"
+            answer = self._fallback(question, retrieval, FALLBACK_UNVERIFIED)
             answer.sentences = checked + answer.sentences
             return answer
-        cited = sorted({n for s in valid for n in s.citations if n in state.passages})
-        citations = [Citation(n=n, chunk=state.passages[n], quote=_best_quote(state.passages[n], valid, n))
-                     for n in cited]
-        annotate_versions(citations, self.extractive.versions)
-        notes = [f"Réponse rédigée par un modèle de langage ({self.settings.llm}) et vérifiée phrase par phrase."]
+        passages = draft.passages
+        cited = sorted({n for s in valid for n in s.citations if n in passages})
+        citations = [Citation(n=n, chunk=passages[n], quote=_best_quote(passages[n], valid, n)) for n in cited]
+        annotate_versions(citations, self.answerer.versions)
+        notes = [f"Réponse rédigée par un modèle de langage ({self.mode}) et vérifiée phrase par phrase."]
         flagged = [s for s in checked if s.status != STATUS_OK]
         if flagged:
             notes.append(f"{len(flagged)} phrase(s) non vérifiée(s) : signalée(s) « [non vérifié] » dans la réponse.")
         return Answer(question=question, text=_render(checked, masked), citations=citations, found=True,
                       mode=self.mode, sentences=checked, notes=notes)
 
-    @functools.lru_cache(maxsize=2048)  # noqa: B019 - the chain lives as long as its store
-    def _known_article(self, number: str) -> bool:
-        return bool(self.kb.store.find({schema.ARTICLE: number}, limit=1))
-
-    @functools.lru_cache(maxsize=2048)  # noqa: B019
-    def _known_delib(self, delib_id: str) -> bool:
-        variants = {delib_id, delib_id.replace("-", "/"), delib_id.replace("/", "-")}
-        return any(self.kb.store.find({schema.DELIB_ID: v}, limit=1) for v in variants)
+    def _fallback(self, question: str, retrieval: Retrieval, why: str) -> Answer:
+        answer = self.answerer.answer_from(question, retrieval)
+        answer.notes.insert(0, why)
+        answer.mode = FALLBACK_MODE
+        return answer
 
 
 def _render(checked: list[AnswerSentence], masked: str) -> str:

@@ -1,4 +1,4 @@
-"""The knowledge base as one object: store, lexical index, retriever and answerer, built lazily.
+"""The knowledge base as one object: store, lexical index, retriever, answerer and answer chain, built lazily.
 
 >>> kb = KnowledgeBase(Settings.from_env())
 >>> kb.search("tarifs de la cantine")[0].chunk.source
@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rag.answer import ExtractiveAnswerer
+from rag.chain import AnswerChain
+from rag.generators import Generator, make_generator
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Filters, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, DocumentInfo, WriteLock
+from rag.verify import Verifier
 
 if TYPE_CHECKING:
-    from rag.chain import AnswerChain
     from rag.legal import LegalIndex
 
 logger = logging.getLogger(__name__)
@@ -66,10 +68,18 @@ class KnowledgeBase:
         return LegalIndex(store=self.store)
 
     @functools.cached_property
-    def chain(self) -> AnswerChain:
-        from rag.chain import AnswerChain
+    def verifier(self) -> Verifier:
+        return Verifier(store=self.store, strict=True)
 
-        return AnswerChain(kb=self)
+    @functools.cached_property
+    def chain(self) -> AnswerChain:
+        """The answer chain with the generator named by MAIRIE_LLM."""
+        return self.answer_chain(make_generator(self.settings, self.answerer))
+
+    def answer_chain(self, generator: Generator) -> AnswerChain:
+        """An answer chain over this knowledge base with the given generator."""
+        return AnswerChain(retriever=self.retriever, answerer=self.answerer, generator=generator,
+                           verifier=self.verifier, top_k=self.settings.top_k)
 
     def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         return self.chain.invoke(question, filters=filters, top_k=top_k)

@@ -1,9 +1,10 @@
-"""Answer generators behind one small interface, and the French prompt that numbers the passages.
+"""Chat models behind one small interface (OpenAI-compatible servers, a local GGUF file), and the French
+prompt that numbers the passages. rag.generators turns a chat model into an answer generator.
 
 Any OpenAI-compatible server works (vLLM, Ollama's /v1, a llama.cpp server, the Albert API); a GGUF file
 on disk can also be served in-process by xllamacpp on 127.0.0.1.
 
->>> gen = OpenAIGenerator(base_url="http://127.0.0.1:8080/v1", model="qwen2.5")
+>>> gen = OpenAIChatModel(base_url="http://127.0.0.1:8080/v1", model="qwen2.5")
 >>> messages, used = build_messages("Quel est le prix du repas ?", chunks, token_budget=1500)  # doctest: +SKIP
 >>> "".join(gen.stream(messages))  # doctest: +SKIP
 """
@@ -31,8 +32,8 @@ _PLACEHOLDER_KEY = "sans-cle"  # local servers ignore the key, but the OpenAI cl
 
 
 @runtime_checkable
-class Generator(Protocol):
-    """Streams the text of an answer for chat messages given as (role, content) pairs."""
+class ChatModel(Protocol):
+    """Streams the text of a reply to chat messages given as (role, content) pairs."""
 
     name: str
 
@@ -40,10 +41,10 @@ class Generator(Protocol):
 
 
 # --- OpenAI-compatible servers -------------------------------------------------------------------
-class OpenAIGenerator:
+class OpenAIChatModel:
     """Streams answers from any OpenAI-compatible chat completions server, via langchain_openai.
 
-    >>> OpenAIGenerator(base_url="http://127.0.0.1:11434/v1", model="qwen2.5:1.5b").name
+    >>> OpenAIChatModel(base_url="http://127.0.0.1:11434/v1", model="qwen2.5:1.5b").name
     'qwen2.5:1.5b @ http://127.0.0.1:11434/v1'
     """
 
@@ -187,12 +188,12 @@ def _short_detail(error: Any) -> str:
 
 
 # --- a GGUF file served in-process -----------------------------------------------------------
-class LocalGGUFGenerator:
+class LocalGGUFChatModel:
     """Serves a GGUF model in-process with xllamacpp (OpenAI-compatible, 127.0.0.1, a free port).
 
     The server starts on the first answer and stops with close() (or at the end of a with block).
 
-    >>> gen = LocalGGUFGenerator(gguf_path=Path("models/qwen2.5-1.5b-instruct-q4_k_m.gguf"), n_ctx=4096)
+    >>> gen = LocalGGUFChatModel(gguf_path=Path("models/qwen2.5-1.5b-instruct-q4_k_m.gguf"), n_ctx=4096)
     >>> gen.name
     'gguf:qwen2.5-1.5b-instruct-q4_k_m.gguf'
     """
@@ -219,7 +220,7 @@ class LocalGGUFGenerator:
         self.temperature = temperature
         self.name = f"gguf:{self.gguf_path.name}"
         self._server: Any = None
-        self._delegate: OpenAIGenerator | None = None
+        self._delegate: OpenAIChatModel | None = None
         self._lock = threading.Lock()
 
     @property
@@ -227,7 +228,7 @@ class LocalGGUFGenerator:
         """The /v1 address of the running server (starts it if needed)."""
         return self._start().base_url
 
-    def _start(self) -> OpenAIGenerator:
+    def _start(self) -> OpenAIChatModel:
         with self._lock:
             if self._delegate is not None:
                 return self._delegate
@@ -263,7 +264,7 @@ class LocalGGUFGenerator:
                 ) from e
             address = str(self._server.listening_address).rstrip("/")
             logger.info("Started %s at %s in %.1f s", self.name, address, time.monotonic() - started)
-            self._delegate = OpenAIGenerator(
+            self._delegate = OpenAIChatModel(
                 base_url=f"{address}/v1",
                 model=self.gguf_path.stem,
                 timeout_s=self.timeout_s,
@@ -285,7 +286,7 @@ class LocalGGUFGenerator:
             self._server = None  # xllamacpp stops the HTTP server and frees the model on deallocation
             self._delegate = None
 
-    def __enter__(self) -> LocalGGUFGenerator:
+    def __enter__(self) -> LocalGGUFChatModel:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -430,9 +431,9 @@ def build_messages(
 __all__ = [
     "CHARS_PER_TOKEN",
     "SYSTEM_PROMPT",
-    "Generator",
-    "LocalGGUFGenerator",
-    "OpenAIGenerator",
+    "ChatModel",
+    "LocalGGUFChatModel",
+    "OpenAIChatModel",
     "build_messages",
     "estimate_tokens",
     "passage_header",

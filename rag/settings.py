@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
+from rag.generators import GENERATORS, check_generator_name
 
 
 def _default_home() -> Path:
@@ -49,8 +50,14 @@ class Settings:
     sentence_threshold: float = _setting(
         0.83, "Similarité minimale (cosinus e5) de la phrase la plus proche de la question pour répondre."
     )
+    refusal_contact: str = _setting(
+        "Pour une réponse sûre, adressez-vous selon le sujet : pour une question de légalité, au contrôle de "
+        "légalité de la préfecture ; pour le personnel, au centre de gestion de la fonction publique "
+        "territoriale ; pour le fonctionnement de la commune, à l'association départementale des maires.",
+        "Qui consulter quand les documents ne répondent pas (texte affiché après « non trouvé »).",
+    )
     chunk_chars: int = _setting(1200, "Taille visée d'un passage de document, en caractères.")
-    llm: str = _setting("extractive", "Générateur de réponses : 'extractive', 'openai' ou 'local'.")
+    llm: str = _setting("extractive", "Générateur de réponses : " + ", ".join(f"'{name}'" for name in GENERATORS) + ".")
     llm_base_url: str = _setting("", "URL d'un serveur compatible OpenAI (vLLM, Ollama /v1, llama.cpp, Albert).")
     llm_model: str = _setting("", "Nom du modèle sur le serveur compatible OpenAI.")
     llm_api_key: str = _setting("", "Clé d'API du serveur compatible OpenAI (vide si aucune).")
@@ -87,10 +94,7 @@ class Settings:
             )
         if self.top_k <= 0:
             raise ConfigError(f"MAIRIE_TOP_K doit être supérieur à 0 (valeur : {self.top_k}).")
-        if self.llm not in ("extractive", "openai", "local"):
-            raise ConfigError(
-                f"MAIRIE_LLM doit valoir 'extractive', 'openai' ou 'local' (valeur : {self.llm!r})."
-            )
+        check_generator_name(self.llm)
 
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:

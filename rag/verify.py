@@ -18,9 +18,11 @@ looked up in the cited passages. Contact details the passages do not contain are
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rag.citations import LIST_PREFIX_RE, mask_contacts, parse_citations, split_sentences, strip_citations
 from rag.facts import (
@@ -33,7 +35,10 @@ from rag.facts import (
     index_passage,
     missing_facts,
 )
-from rag.schema import AnswerSentence, Chunk
+from rag.schema import ARTICLE, DELIB_ID, AnswerSentence, Chunk
+
+if TYPE_CHECKING:
+    from rag.store import ChromaStore
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +68,34 @@ def _is_factual(sentence: str, facts: Facts) -> bool:
     if facts.count():
         return True
     return len(WORD_RE.findall(plain)) >= _MIN_FACTUAL_WORDS
+
+
+class Verifier:
+    """`verify_answer` bound to a store, which says what articles and deliberations exist; strict by
+    default, as the answer chain uses it: every number, date, name and reference a model writes must be
+    in the passage it cites.
+
+    >>> masked, sentences = Verifier(store=kb.store).check(text, passages, question=question)  # doctest: +SKIP
+    """
+
+    def __init__(self, *, store: ChromaStore, strict: bool = True) -> None:
+        self.store = store
+        self.strict = strict
+        # The store outlives any answer: remember what it said about a reference.
+        self.known_article: Callable[[str], bool] = functools.lru_cache(maxsize=2048)(self._known_article)
+        self.known_delib_id: Callable[[str], bool] = functools.lru_cache(maxsize=2048)(self._known_delib_id)
+
+    def check(self, text: str, passages: dict[int, Chunk], *, question: str = "") -> tuple[str, list[AnswerSentence]]:
+        """The masked text and each sentence with its status (see `verify_answer`)."""
+        return verify_answer(text, passages, known_articles=self.known_article,
+                             known_delib_ids=self.known_delib_id, strict=self.strict, question=question)
+
+    def _known_article(self, number: str) -> bool:
+        return bool(self.store.find({ARTICLE: number}, limit=1))
+
+    def _known_delib_id(self, delib_id: str) -> bool:
+        variants = {delib_id, delib_id.replace("-", "/"), delib_id.replace("/", "-")}
+        return any(self.store.find({DELIB_ID: v}, limit=1) for v in variants)
 
 
 _ECHO_NEW_WORDS = 1  # a sentence adding at most this many words to the question's says nothing new

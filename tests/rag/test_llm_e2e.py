@@ -17,9 +17,9 @@ import pytest
 from rag.errors import AnswerError, ConfigError
 from rag.llm import (
     SYSTEM_PROMPT,
-    Generator,
-    LocalGGUFGenerator,
-    OpenAIGenerator,
+    ChatModel,
+    LocalGGUFChatModel,
+    OpenAIChatModel,
     build_messages,
     estimate_tokens,
 )
@@ -87,16 +87,16 @@ def test_budget_too_small_for_any_passage() -> None:
 
 
 # --- failures of the server (no model needed) -------------------------------------------------------
-def test_generators_follow_the_protocol() -> None:
-    assert isinstance(OpenAIGenerator(base_url="http://127.0.0.1:8080/v1", model="m"), Generator)
-    assert isinstance(LocalGGUFGenerator(gguf_path="/nonexistent.gguf"), Generator)
+def test_chat_models_follow_the_protocol() -> None:
+    assert isinstance(OpenAIChatModel(base_url="http://127.0.0.1:8080/v1", model="m"), ChatModel)
+    assert isinstance(LocalGGUFChatModel(gguf_path="/nonexistent.gguf"), ChatModel)
 
 
 def test_bad_settings_say_which_variable_to_fix() -> None:
     with pytest.raises(ConfigError, match="MAIRIE_LLM_BASE_URL"):
-        OpenAIGenerator(base_url="127.0.0.1:8080", model="m")
+        OpenAIChatModel(base_url="127.0.0.1:8080", model="m")
     with pytest.raises(ConfigError, match="MAIRIE_LLM_GGUF"):
-        list(LocalGGUFGenerator(gguf_path="/nonexistent.gguf").stream([("user", "Bonjour")]))
+        list(LocalGGUFChatModel(gguf_path="/nonexistent.gguf").stream([("user", "Bonjour")]))
 
 
 def _closed_port() -> int:
@@ -106,8 +106,10 @@ def _closed_port() -> int:
 
 
 def test_dead_server_fails_fast_with_a_french_fix() -> None:
+    import langchain_openai  # noqa: F401  # the client's first import (seconds on a busy machine) is not the server's failure
+
     base_url = f"http://127.0.0.1:{_closed_port()}/v1"
-    gen = OpenAIGenerator(base_url=base_url, model="m", timeout_s=30, max_retries=0)
+    gen = OpenAIChatModel(base_url=base_url, model="m", timeout_s=30, max_retries=0)
     started = time.monotonic()
     with pytest.raises(AnswerError) as info:
         list(gen.stream([("user", "Bonjour")]))
@@ -176,7 +178,7 @@ class _FakeServer:
 
 def test_slow_server_hits_the_timeout() -> None:
     with _FakeServer("slow") as server:
-        gen = OpenAIGenerator(base_url=server.base_url, model="m", timeout_s=0.5, max_retries=0)
+        gen = OpenAIChatModel(base_url=server.base_url, model="m", timeout_s=0.5, max_retries=0)
         started = time.monotonic()
         with pytest.raises(AnswerError) as info:
             list(gen.stream([("user", "Bonjour")]))
@@ -191,7 +193,7 @@ def test_slow_server_hits_the_timeout() -> None:
 def test_server_that_stalls_mid_answer_hits_the_timeout() -> None:
     received: list[str] = []
     with _FakeServer("stall") as server:
-        gen = OpenAIGenerator(base_url=server.base_url, model="m", timeout_s=0.5, max_retries=0)
+        gen = OpenAIChatModel(base_url=server.base_url, model="m", timeout_s=0.5, max_retries=0)
         with pytest.raises(AnswerError, match=r"ne répond pas \(délai 0.5 s\)"):
             for piece in gen.stream([("user", "Bonjour")]):
                 received.append(piece)
@@ -200,7 +202,7 @@ def test_server_that_stalls_mid_answer_hits_the_timeout() -> None:
 
 def test_server_error_is_reported_with_its_status() -> None:
     with _FakeServer("error") as server:
-        gen = OpenAIGenerator(base_url=server.base_url, model="m", timeout_s=5, max_retries=0)
+        gen = OpenAIChatModel(base_url=server.base_url, model="m", timeout_s=5, max_retries=0)
         with pytest.raises(AnswerError, match=r"a rencontré une erreur \(HTTP 500 : model crashed\)"):
             list(gen.stream([("user", "Bonjour")]))
 
@@ -208,7 +210,7 @@ def test_server_error_is_reported_with_its_status() -> None:
 # --- a real model -------------------------------------------------------------------------------------
 @pytest.mark.e2e
 def test_real_completion_streams_and_verifies(llm_base_url: str) -> None:  # noqa: F811
-    gen = OpenAIGenerator(base_url=llm_base_url, model="test", timeout_s=180, max_retries=0, max_tokens=96)
+    gen = OpenAIChatModel(base_url=llm_base_url, model="test", timeout_s=180, max_retries=0, max_tokens=96)
     messages, used = build_messages(QUESTION, [CANTINE, QUORUM, SUBVENTION], token_budget=700)
     assert 1 <= len(used) <= 3
 
@@ -242,7 +244,7 @@ def test_real_completion_streams_and_verifies(llm_base_url: str) -> None:  # noq
 
 @pytest.mark.e2e
 def test_local_gguf_generator_starts_streams_and_stops(llm_server: LlmServer) -> None:  # noqa: F811
-    with LocalGGUFGenerator(gguf_path=llm_server.gguf, n_ctx=512, threads=2, max_tokens=8) as gen:
+    with LocalGGUFChatModel(gguf_path=llm_server.gguf, n_ctx=512, threads=2, max_tokens=8) as gen:
         assert gen.name == f"gguf:{llm_server.gguf.name}"
         base_url = gen.base_url
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
@@ -250,4 +252,4 @@ def test_local_gguf_generator_starts_streams_and_stops(llm_server: LlmServer) ->
         assert text.strip()
     # close() stopped the in-process server: its port no longer answers.
     with pytest.raises(AnswerError, match="ne répond pas"):
-        list(OpenAIGenerator(base_url=base_url, model="m", max_retries=0).stream([("user", "Bonjour")]))
+        list(OpenAIChatModel(base_url=base_url, model="m", max_retries=0).stream([("user", "Bonjour")]))

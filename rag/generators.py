@@ -1,0 +1,120 @@
+"""Answer generators, registered by name in one table (`GENERATORS`) that settings validation reads too.
+
+A generator writes the answer to a question from its retrieved passages. It streams its text piece by
+piece, then ends with either
+- an `Answer`, when what it wrote is verified by construction (the extractive generator quotes the
+  passages word for word), or
+- a `Draft`, when a language model wrote it: the chain then checks every sentence against the numbered
+  passages (rag.verify) before anyone reads it as an answer.
+
+>>> sorted(GENERATORS)
+['extractive', 'local', 'openai']
+>>> gen = make_generator(settings, answerer)  # doctest: +SKIP
+>>> for piece in gen.stream("Quel est le prix du repas ?", retrieval): ...  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from rag.errors import ConfigError
+from rag.llm import ChatModel, LocalGGUFChatModel, OpenAIChatModel, build_messages
+from rag.schema import Answer, Chunk
+
+if TYPE_CHECKING:  # annotations only: settings.py reads this table, so this module must not import it
+    from rag.answer import ExtractiveAnswerer
+    from rag.retrieve import Retrieval
+    from rag.settings import Settings
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a language model wrote over numbered passages, before verification."""
+
+    text: str
+    passages: dict[int, Chunk]
+
+
+class Generator(Protocol):
+    """Writes a cited answer from the retrieved passages: text pieces, then an `Answer` or a `Draft`."""
+
+    name: str
+
+    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft | Answer]: ...
+
+
+class ModelGenerator:
+    """A chat model answering over the top passages, numbered [1]..[n] within a token budget.
+
+    >>> ModelGenerator(name="openai", model=OpenAIChatModel(base_url="http://127.0.0.1:8080/v1", model="m")).name
+    'openai'
+    """
+
+    def __init__(self, *, name: str, model: ChatModel, token_budget: int = 1500) -> None:
+        if token_budget <= 0:
+            raise ValueError(f"token_budget must be greater than 0. Currently, token_budget is {token_budget}.")
+        self.name = name
+        self.model = model
+        self.token_budget = token_budget
+
+    def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
+        """The model's text as it arrives, then the Draft with the passages it was given."""
+        chunks = [hit.chunk for hit in retrieval.hits]
+        messages, used = build_messages(question, chunks, token_budget=self.token_budget)
+        parts: list[str] = []
+        for piece in self.model.stream(messages):
+            parts.append(piece)
+            yield piece
+        yield Draft(text="".join(parts), passages={i + 1: chunk for i, chunk in enumerate(used)})
+
+
+# --- the registry --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class GeneratorSpec:
+    """How to build a generator from the settings, and one line of French help for the user."""
+
+    help: str
+    build: Callable[[Settings, ExtractiveAnswerer], Generator]
+
+
+def _extractive(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:
+    return answerer
+
+
+def _openai(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:
+    if not settings.llm_base_url:
+        raise ConfigError("MAIRIE_LLM=openai demande MAIRIE_LLM_BASE_URL (ex. http://127.0.0.1:8080/v1).")
+    if not settings.llm_model:
+        raise ConfigError("MAIRIE_LLM=openai demande MAIRIE_LLM_MODEL (nom du modèle sur le serveur).")
+    model = OpenAIChatModel(base_url=settings.llm_base_url, model=settings.llm_model,
+                            api_key=settings.llm_api_key, timeout_s=settings.llm_timeout)
+    return ModelGenerator(name="openai", model=model, token_budget=settings.llm_token_budget)
+
+
+def _local(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:
+    if not settings.llm_gguf:
+        raise ConfigError("MAIRIE_LLM=local demande MAIRIE_LLM_GGUF (chemin d'un fichier .gguf).")
+    model = LocalGGUFChatModel(gguf_path=settings.llm_gguf, timeout_s=settings.llm_timeout)
+    return ModelGenerator(name="local", model=model, token_budget=settings.llm_token_budget)
+
+
+GENERATORS: dict[str, GeneratorSpec] = {
+    "extractive": GeneratorSpec("phrases des documents citées telles quelles, sans modèle de langage", _extractive),
+    "openai": GeneratorSpec("un serveur compatible OpenAI, avec MAIRIE_LLM_BASE_URL et MAIRIE_LLM_MODEL", _openai),
+    "local": GeneratorSpec("un fichier GGUF servi sur cette machine par xllamacpp, avec MAIRIE_LLM_GGUF", _local),
+}
+
+
+def check_generator_name(name: str) -> None:
+    """Raise one French ConfigError listing the registered generators if `name` is not one of them."""
+    if name not in GENERATORS:
+        choices = " ; ".join(f"'{key}' ({spec.help})" for key, spec in GENERATORS.items())
+        raise ConfigError(f"MAIRIE_LLM ne connaît pas le générateur {name!r} : choisissez {choices}.")
+
+
+def make_generator(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:
+    """The generator named by MAIRIE_LLM; the extractive one is the answerer itself."""
+    check_generator_name(settings.llm)
+    return GENERATORS[settings.llm].build(settings, answerer)
