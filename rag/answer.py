@@ -2,10 +2,10 @@
 sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems. The extractive
 answerer also holds the refusal rule (`found`) that every generator's answer goes through.
 
->>> answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)
->>> retrieval = retriever.run("Qu'a voté le conseil municipal sur la cantine scolaire ?", top_k=5)
->>> answer = answerer.answer_from("Qu'a voté le conseil municipal sur la cantine scolaire ?", retrieval)
->>> answer.citations[0].chunk.meta["delib_id"]
+>>> answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)  # doctest: +SKIP
+>>> retrieval = retriever.run("Qu'a voté le conseil municipal sur la cantine scolaire ?", top_k=5)  # doctest: +SKIP
+>>> answer = answerer.answer_from("Qu'a voté le conseil municipal sur la cantine scolaire ?", retrieval)  # doctest: +SKIP
+>>> answer.citations[0].chunk.meta["delib_id"]  # doctest: +SKIP
 '2020-045'
 """
 

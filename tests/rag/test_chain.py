@@ -169,3 +169,16 @@ def test_invented_contacts_and_references_are_caught(demo_kb: KnowledgeBase) -> 
     assert "invalid_citation" in statuses or "unknown_reference" in statuses
     assert answer.mode == "extractive-fallback"
     assert answer.citations and all(c.chunk.text for c in answer.citations)
+
+
+# --- the edges -------------------------------------------------------------------------------------------
+def test_cli_refusal_names_the_configured_contact_and_unknown_generators_are_listed(demo_store: Path) -> None:
+    from tests.test_cli import mairie
+
+    contact = "Demandez au service juridique de la communauté de communes."
+    result = mairie("ask", ABSENT, store=demo_store, MAIRIE_REFUSAL_CONTACT=contact)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"Je n'ai pas trouvé cette information dans les documents indexés. {contact}"
+    result = mairie("ask", ABSENT, store=demo_store, MAIRIE_LLM="gpt4")
+    assert result.returncode == 1
+    assert "MAIRIE_LLM ne connaît pas le générateur 'gpt4' : choisissez 'extractive'" in result.stderr
