@@ -176,3 +176,15 @@ def test_document_text_is_shown_literally(tmp_path: Path, embedding_cache: Path,
     assert any(unescape(r).endswith(f"CHAPITRE Ier : {EVIL}") for r in rendered)  # the heading path is there
     for value in rendered:  # markdown: every character that could open an image, a link or bold is escaped
         assert not set("![]*") & set(re.sub(r"\\.", "", value)), value
+
+
+def test_article_in_the_address_opens_once(demo_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MAIRIE_UI_HOST", raising=False)
+    monkeypatch.setenv("MAIRIE_STORE", str(demo_store))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.query_params["article"] = "L311-1"
+    at.switch_page("pages/code.py").run()
+    assert [h.value for h in at.header] == ["Article L311-1 (CRPA)"]
+    at.selectbox(key="code-code").set_value("CGCT").run()  # choosing another code closes the article
+    assert not at.header and [t.value for t in at.title] == ["Code général des collectivités territoriales"]

@@ -78,7 +78,8 @@ def go_to() -> None:
 
 
 wanted = st.query_params.get("article")
-if wanted and st.session_state.get(common.CODE_ARTICLE_KEY) is None:
+if wanted and not st.session_state.get("code-query-read"):  # ?article=L2121-17 opens it once per session
+    st.session_state["code-query-read"] = True
     st.session_state[common.CODE_ARTICLE_KEY] = wanted
 current = locate(st.session_state.get(common.CODE_ARTICLE_KEY), st.session_state.get(CODE_KEY))
 if current:
