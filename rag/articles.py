@@ -129,6 +129,15 @@ def code_tag(name: str) -> str:
     return cleaned
 
 
+def code_name(tag: str) -> str:
+    """The full name of a code from its short tag ("CRPA" -> "Code des relations entre le public et
+    l'administration"); an unknown tag is returned as it is."""
+    for full, known in CODE_TAGS.items():
+        if known == tag:
+            return full[:1].upper() + full[1:]
+    return tag
+
+
 def find_references(text: str, existing: Collection[str] | None = None) -> list[Reference]:
     """Articles cited by a text, ranges expanded, each tagged with the code named after (or before) it.
 

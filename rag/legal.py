@@ -6,11 +6,16 @@
 ['L2121-10', 'L2121-11', 'L2121-12']
 >>> legal.lookup("L2122-22", date="2010-01-01").version_date
 '2009-12-12'
+>>> legal.codes()
+['CGCT', 'CRPA']
+>>> legal.chapter("L2121-17").title
+'CHAPITRE Ier : Le conseil municipal'
 
 Articles are the chunks of kind "article", grouped by code and number, their parts joined in order.
 Versions come from the `<collection>_versions` collection (rag.versions); an article without recorded
 versions shows its indexed text and the version date stored with it, if any.
-The cross-reference graph is computed once per store generation and cached.
+The cross-reference graph and the table of contents are computed once per store generation and cached.
+The CLI (`mairie article`) and the app's Code page both read articles through this class only.
 """
 
 from __future__ import annotations
@@ -21,7 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag import schema
-from rag.articles import CODE_TAGS, article_sort_key, nearest_articles, normalize_article, parse_references
+from rag.articles import (
+    CODE_TAGS,
+    article_sort_key,
+    code_name,
+    nearest_articles,
+    normalize_article,
+    parse_references,
+)
 from rag.errors import KbError
 from rag.store import ChromaStore, date_to_int
 from rag.versions import ArticleVersion, VersionStore, in_force, same_text
@@ -82,11 +94,18 @@ class ArticleView:
     requested_date: str | None = None
     newest_date: str | None = None
     notes: list[str] = field(default_factory=list)
+    regime: str = ""  # "special" for Paris/Lyon/Marseille, overseas ... (see schema.REGIME)
+    source: str = ""  # the indexed file the text comes from ("" when known from versions only)
+
+    @property
+    def code_name(self) -> str:
+        return code_name(self.code)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "code": self.code,
+            "code_name": self.code_name,
             "text": self.text,
             "heading_path": self.heading_path,
             "url": self.url,
@@ -99,7 +118,35 @@ class ArticleView:
             "changed_since": self.changed_since,
             "versions": [{"date": v.date, "message": v.message, "confirmed": v.confirmed} for v in self.versions],
             "notes": list(self.notes),
+            "regime": self.regime,
+            "source": self.source,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter of a code (partie > livre > titre > chapitre) and its articles grouped by section.
+
+    `sections` maps a section path ("Section 4 : Fonctionnement", "" for articles directly under the
+    chapter) to article numbers, both in code order. A heading path without a CHAPITRE level is a chapter
+    down to its first section (or as a whole).
+    """
+
+    code: str
+    path: tuple[str, ...]
+    sections: dict[str, list[str]]
+
+    @property
+    def title(self) -> str:
+        return self.path[-1]
+
+    @property
+    def label(self) -> str:
+        return " > ".join(self.path)
+
+    @property
+    def numbers(self) -> list[str]:
+        return [n for numbers in self.sections.values() for n in numbers]
 
 
 @dataclass(slots=True)
@@ -111,6 +158,8 @@ class _Entry:
     url: str
     version_date: str | None
     indexed: bool  # has chunks in the store (False: known from the versions collection only)
+    regime: str = ""
+    source: str = ""
 
 
 class LegalIndex:
@@ -122,6 +171,7 @@ class LegalIndex:
         self._entries: dict[tuple[str, str], _Entry] | None = None
         self._cites: dict[tuple[str, str], list[str]] = {}
         self._cited_by: dict[tuple[str, str], list[str]] = {}
+        self._tree: dict[str, list[Chapter]] = {}
         self._stamp: tuple[str, int] | None = None
 
     # --- building ----------------------------------------------------------------------------------
@@ -152,6 +202,8 @@ class LegalIndex:
                 url=str(meta.get(schema.URL) or CODE_URLS.get(key[0], "https://www.legifrance.gouv.fr/")),
                 version_date=str(meta.get(schema.VERSION_DATE) or "") or None,
                 indexed=True,
+                regime=str(meta.get(schema.REGIME) or ""),
+                source=str(meta.get(schema.SOURCE) or ""),
             )
         for number, meta in self.versions.articles().items():
             code = str(meta.get(schema.CODE) or DEFAULT_CODE)
@@ -167,6 +219,7 @@ class LegalIndex:
                 )
         self._entries = entries
         self._cites, self._cited_by = self._graph(entries)
+        self._tree = _table_of_contents(entries)
         logger.info("Legal index: %d articles, %d citations", len(entries), sum(map(len, self._cites.values())))
 
     def _graph(
@@ -193,6 +246,30 @@ class LegalIndex:
         self.ensure_fresh()
         assert self._entries is not None
         return sorted({n for c, n in self._entries if code is None or c == code}, key=article_sort_key)
+
+    def codes(self) -> list[str]:
+        """Tags of the codes that have articles ("CGCT" first, then alphabetically); full names: rag.articles.code_name."""
+        self.ensure_fresh()
+        assert self._entries is not None
+        return sorted({c for c, _ in self._entries}, key=lambda c: (c != DEFAULT_CODE, c))
+
+    def tree(self, code: str = DEFAULT_CODE) -> list[Chapter]:
+        """The chapters of one code in code order (empty for a code without articles)."""
+        self.ensure_fresh()
+        return list(self._tree.get(code, []))
+
+    def chapter(self, spelling: str, *, code: str | None = None) -> Chapter:
+        """The chapter that holds an article (UnknownArticleError as in `resolve`)."""
+        found_code, number = self.resolve(spelling, code=code)
+        return next(c for c in self._tree[found_code] if number in c.numbers)
+
+    def preview(self, number: str, *, code: str = DEFAULT_CODE, limit: int = 60) -> str:
+        """The first words of an article's indexed text, cut at a word ("" when unknown or not indexed)."""
+        self.ensure_fresh()
+        assert self._entries is not None
+        entry = self._entries.get((code, number))
+        flat = " ".join(entry.text.split()) if entry else ""
+        return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
     def cites(self, number: str, *, code: str = DEFAULT_CODE) -> list[str]:
         self.ensure_fresh()
@@ -229,6 +306,8 @@ class LegalIndex:
             text=entry.text,
             heading_path=entry.heading_path,
             url=entry.url,
+            regime=entry.regime,
+            source=entry.source,
             cited_by=list(self._cited_by.get(key, [])),
             requested_date=date,
             versions=[VersionInfo(v.date, v.message, v.confirmed) for v in history],
@@ -284,6 +363,33 @@ class LegalIndex:
         except NoVersionError:
             return (None, False)
         return (view.version_date, view.changed_since)
+
+
+_SECTION_LEVELS = ("SECTION", "SOUS-SECTION", "PARAGRAPHE")
+
+
+def _table_of_contents(entries: dict[tuple[str, str], _Entry]) -> dict[str, list[Chapter]]:
+    """code -> chapters, each with its sections and articles, all in code order."""
+    grouped: dict[str, dict[tuple[str, ...], dict[str, list[str]]]] = {}
+    for code, number in sorted(entries, key=lambda key: (key[0], article_sort_key(key[1]))):
+        path, section = _split_heading(entries[(code, number)].heading_path)
+        grouped.setdefault(code, {}).setdefault(path, {}).setdefault(section, []).append(number)
+    return {
+        code: [Chapter(code=code, path=path, sections=sections) for path, sections in chapters.items()]
+        for code, chapters in grouped.items()
+    }
+
+
+def _split_heading(heading_path: str) -> tuple[tuple[str, ...], str]:
+    """("Partie ... > CHAPITRE Ier : ...", "Section 1 : ...") from an article's heading path."""
+    parts = [p.strip() for p in heading_path.split(" > ") if p.strip()]
+    for i, part in enumerate(parts):
+        if part.upper().startswith("CHAPITRE"):
+            return tuple(parts[: i + 1]), " > ".join(parts[i + 1 :])
+    for i, part in enumerate(parts):
+        if i and part.upper().startswith(_SECTION_LEVELS):
+            return tuple(parts[:i]), " > ".join(parts[i:])
+    return tuple(parts) or ("Sans rubrique",), ""
 
 
 def _body(chunk_text: str) -> str:

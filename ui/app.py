@@ -95,7 +95,7 @@ pages = {
         st.Page("pages/ask.py", title="Poser une question", icon=":material/chat:", default=True),
         st.Page("pages/search.py", title="Rechercher", icon=":material/search:"),
         st.Page("pages/deliberations.py", title="Délibérations", icon=":material/how_to_vote:"),
-        st.Page("pages/code.py", title="Code (CGCT)", icon=":material/menu_book:"),
+        st.Page("pages/code.py", title="Codes", icon=":material/menu_book:"),
         st.Page("pages/onboarding.py", title="Nouveaux élus", icon=":material/school:"),
     ],
     "Informations": [st.Page("pages/privacy.py", title="Confidentialité", icon=":material/lock:")],

@@ -205,3 +205,41 @@ def test_cli_article(demo_with_versions: Path) -> None:
     assert unknown.stderr.strip() == (
         "Article inconnu : L2121-99. Numéros proches : L2121-40, L2121-39, L2121-38, L2121-37, L2121-36."
     )
+
+
+# --- the table of contents the Code page shows -------------------------------------------------------
+def test_code_names_from_tags() -> None:
+    from rag.articles import code_name
+
+    assert code_name("CGCT") == "Code général des collectivités territoriales"
+    assert code_name("CRPA") == "Code des relations entre le public et l'administration"
+    assert code_name("XYZ") == "XYZ"
+
+
+@pytest.mark.integration
+def test_codes_tree_and_chapters(demo_store: Path, embedding_cache: Path) -> None:
+    from rag.legal import LegalIndex
+
+    legal = LegalIndex(store=_kb(demo_store, embedding_cache).store)
+    assert legal.codes() == ["CGCT", "CRPA"]
+    chapters = legal.tree("CGCT")
+    council = legal.chapter("L2121-17")
+    assert council in chapters and council.code == "CGCT"
+    assert council.path[0] == "Partie législative" and council.title == "CHAPITRE Ier : Le conseil municipal"
+    assert list(council.sections)[0] == "Section 1 : Composition"
+    functioning = council.sections["Section 4 : Fonctionnement"]
+    assert functioning.index("L2121-9") < functioning.index("L2121-10") < functioning.index("L2121-17")
+    # Every article is in exactly one chapter, and chapters follow the code's order.
+    numbers = [n for c in chapters for n in c.numbers]
+    assert sorted(numbers) == sorted(legal.numbers("CGCT")) and len(set(numbers)) == len(numbers)
+    assert chapters.index(council) < chapters.index(legal.chapter("L2122-22"))
+    # CRPA: a book without chapter keeps its articles directly; a chapter with sections splits them.
+    crpa = legal.tree("CRPA")
+    assert crpa[0].sections == {"": ["L300-1", "L300-2"]}
+    access = legal.chapter("L311-1 du CRPA")
+    assert access.title == "Chapitre Ier : Communication des documents administratifs"
+    assert access.sections["Section 1 : Etendue du droit à communication"][0] == "L311-1"
+    assert legal.tree("CU") == []
+    assert legal.preview("L2121-17", limit=40) == "Le conseil municipal ne délibère…"
+    assert legal.preview("L311-1", code="CGCT") == ""
+    assert legal.lookup("L311-1").to_json()["code_name"] == "Code des relations entre le public et l'administration"

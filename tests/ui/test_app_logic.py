@@ -135,7 +135,7 @@ def test_code_page_opens_an_article_and_follows_a_reference(on_store, demo_store
     assert not at.exception, at.exception
     at.text_input(key="code-goto").set_value("l2121-17").run()
     assert [h.value for h in at.header] == ["Article L2121-17 (CGCT)"]
-    assert "majorité de ses membres en exercice" in texts(at.markdown)
+    assert "majorité de ses membres en exercice" in texts(at.text)  # plain text, never markdown
     cite_buttons = [b for b in at.button if b.key and b.key.startswith(("cite-", "citedby-"))]
     assert cite_buttons
     target = cite_buttons[0].key.split("-", 1)[1]

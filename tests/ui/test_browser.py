@@ -136,7 +136,7 @@ def test_a_secretary_asks_opens_the_page_walks_onboarding_and_uploads(  # type: 
     expect(tab.get_by_test_id("stDataFrame")).to_be_visible()
     tab.wait_for_timeout(2500)  # the table and charts are drawn on canvases after the rerun
     shot(tab, "03a-deliberations")
-    go_to(tab, "Code (CGCT)")
+    go_to(tab, "Codes")
     tab.get_by_label("Aller à l'article").fill("L2121-17")
     tab.get_by_label("Aller à l'article").press("Enter")
     expect(tab.get_by_role("heading", name="Article L2121-17 (CGCT)")).to_be_visible()

@@ -1,4 +1,4 @@
-"""Read-only views of the store for the app: deliberation records, code articles, filter choices.
+"""Read-only views of the store for the app: deliberation records, filter choices (articles: rag.legal).
 
 No Streamlit here, so tests can call these directly. Everything is derived from the chunks' metadata.
 """
@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from rag import schema
-from rag.articles import article_sort_key, find_article_mentions
 from rag.records import group_deliberation_chunks, record_from_meta, vote_label
 from rag.schema import Chunk
 
@@ -175,71 +174,6 @@ OUTCOME_LABELS = {"adopted": "Adoptée", "rejected": "Rejetée", "": "Non préci
 
 def unanimity_label(value: bool | None) -> str:
     return {True: "Unanimité", False: "Non unanime"}.get(value, "Non précisé") if value is not None else "Non précisé"
-
-
-# --- code articles --------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class Article:
-    number: str
-    code: str
-    heading: list[str]
-    text: str
-    url: str
-    source: str
-    regime: str
-    cites: list[str] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"Article {self.number}" + (f" ({self.code})" if self.code else "")
-
-    def first_words(self, limit: int = 90) -> str:
-        flat = " ".join(self.text.split())
-        return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def articles(chunks: Iterable[Chunk]) -> dict[str, Article]:
-    """Articles by number, their parts joined again, in code order."""
-    parts: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        if chunk.kind == schema.KIND_ARTICLE and chunk.article:
-            parts.setdefault(chunk.article, []).append(chunk)
-    out: dict[str, Article] = {}
-    for number in sorted(parts, key=article_sort_key):
-        chunks_of = sorted(parts[number], key=lambda c: int(c.meta.get(schema.PART, 1) or 1))
-        meta = chunks_of[0].meta
-        # Each part starts with a "Article L... — context" line added for retrieval: drop it.
-        text = "\n\n".join(c.text.split("\n", 1)[1] if "\n" in c.text else c.text for c in chunks_of).strip()
-        heading = [h.strip() for h in str(meta.get(schema.HEADING_PATH) or "").split(" > ") if h.strip()]
-        article = Article(number=number, code=str(meta.get(schema.CODE) or ""), heading=heading, text=text,
-                          url=str(meta.get(schema.URL) or ""), source=chunks_of[0].source,
-                          regime=str(meta.get(schema.REGIME) or ""))
-        article.cites = [n for n in find_article_mentions(text) if n != number]
-        out[number] = article
-    return out
-
-
-def chapter_of(heading: list[str]) -> tuple[str, str]:
-    """Split a heading path into (chapter path, section path) at the "CHAPITRE" level."""
-    for i, part in enumerate(heading):
-        if part.upper().startswith("CHAPITRE"):
-            return " > ".join(heading[: i + 1]), " > ".join(heading[i + 1 :])
-    if len(heading) > 1:
-        return " > ".join(heading[:-1]), heading[-1]
-    return " > ".join(heading) or "Sans rubrique", ""
-
-
-def tree(all_articles: dict[str, Article]) -> dict[str, dict[str, list[str]]]:
-    """chapter -> section -> article numbers, in code order."""
-    out: dict[str, dict[str, list[str]]] = {}
-    for number, article in all_articles.items():
-        chapter, section = chapter_of(article.heading)
-        out.setdefault(chapter, {}).setdefault(section, []).append(number)
-    return out
-
-
-def cited_by(all_articles: dict[str, Article], number: str) -> list[str]:
-    return [n for n, a in all_articles.items() if number in a.cites]
 
 
 # --- SCDL export ----------------------------------------------------------------------------------------

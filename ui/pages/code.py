@@ -1,89 +1,163 @@
-"""Code (CGCT): browse the indexed articles by chapter and section, read one, follow its references."""
+"""Codes (CGCT, CRPA ...): browse the indexed articles by chapter and section, read one, follow its references.
+
+Everything comes from rag.legal.LegalIndex, the same index as `mairie article`. Numbers, headings and texts
+come from documents: they are shown as plain text (st.text, escaped captions and labels), never as markdown.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import streamlit as st
 
-from rag.articles import normalize_article
+from rag.articles import code_name
+from rag.errors import KbError
+from rag.legal import ArticleView, LegalIndex, UnknownArticleError
 from ui.pages import catalog, common
+
+CODE_KEY = "code-code"
+DATE_KEY = "code-date"
+# common.md_escape without parentheses: "Article L2121-17 (CGCT)" stays readable, and with "[" and "!"
+# escaped no link or image can form.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|$~])")
+
+
+def plain(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
 
 kb = common.get_kb()
 user = common.require_user()
+legal: LegalIndex = kb.legal
 
-st.title("Code général des collectivités territoriales")
-all_articles = common.articles(kb, common.generation(kb))
-if not all_articles:
+codes = legal.codes()
+if not codes:
+    st.title("Codes")
     st.info("Aucun article de code indexé. Un administrateur peut indexer l'arborescence Markdown du CGCT "
             "(`mairie ingest data/cgct`).")
     st.stop()
 
-wanted = st.query_params.get("article")
-if wanted and st.session_state.get(common.CODE_ARTICLE_KEY) is None:
-    st.session_state[common.CODE_ARTICLE_KEY] = normalize_article(wanted)
+
+def locate(number: str | None, code: str | None) -> tuple[str, str] | None:
+    """(code, number) of an article, in `code` when it has it, else in any code."""
+    if not number:
+        return None
+    for wanted in (code, None):
+        try:
+            return legal.resolve(number, code=wanted)
+        except UnknownArticleError:
+            continue
+    return None
 
 
-def open_article(number: str) -> None:
+def open_article(code: str, number: str) -> None:
+    st.session_state[CODE_KEY] = code
     st.session_state[common.CODE_ARTICLE_KEY] = number
 
 
+def close_article() -> None:
+    st.session_state[common.CODE_ARTICLE_KEY] = None
+
+
 def go_to() -> None:
+    """Open the typed article: in the code shown if it has it, else wherever `mairie article` finds it."""
     typed = st.session_state.get("code-goto", "")
-    number = normalize_article(typed) if typed else None
-    if number in all_articles:
-        open_article(number)
-        st.session_state["code-goto-error"] = ""
-    else:
-        st.session_state["code-goto-error"] = f"Article introuvable parmi les articles indexés : {typed}"
+    st.session_state["code-goto-error"] = ""
+    if not typed:
+        return
+    try:
+        open_article(*legal.resolve(typed, code=st.session_state.get(CODE_KEY)))
+        return
+    except UnknownArticleError:
+        pass
+    try:
+        open_article(*legal.resolve(typed))
+    except UnknownArticleError as e:
+        st.session_state["code-goto-error"] = str(e)
 
 
-nav, view = st.columns([2, 3], gap="large")
+wanted = st.query_params.get("article")
+if wanted and not st.session_state.get("code-query-read"):  # ?article=L2121-17 opens it once per session
+    st.session_state["code-query-read"] = True
+    st.session_state[common.CODE_ARTICLE_KEY] = wanted
+current = locate(st.session_state.get(common.CODE_ARTICLE_KEY), st.session_state.get(CODE_KEY))
+if current:
+    st.session_state[CODE_KEY] = current[0]  # an article opened from another page brings its code
+if st.session_state.get(CODE_KEY) not in codes:
+    st.session_state[CODE_KEY] = codes[0]
+
+st.title(plain(code_name(st.session_state[CODE_KEY])))
+nav, view_column = st.columns([2, 3], gap="large")
 with nav:
+    code = st.selectbox("Code", codes, key=CODE_KEY, format_func=code_name, on_change=close_article,
+                        disabled=len(codes) == 1)
     st.text_input("Aller à l'article", placeholder="ex. L2121-17", key="code-goto", on_change=go_to)
     if st.session_state.get("code-goto-error"):
-        st.warning(st.session_state["code-goto-error"])
-    chapters = catalog.tree(all_articles)
-    current = st.session_state.get(common.CODE_ARTICLE_KEY)
-    default_chapter = 0
-    if current in all_articles:
-        current_chapter = catalog.chapter_of(all_articles[current].heading)[0]
-        default_chapter = list(chapters).index(current_chapter)
-    chapter = st.selectbox("Chapitre", list(chapters), index=default_chapter,
-                           format_func=lambda c: " > ".join(c.split(" > ")[-2:]))
-    for section, numbers in chapters[chapter].items():
-        expanded = current in numbers or len(chapters[chapter]) == 1
-        with st.expander(section or "Dispositions du chapitre", expanded=expanded):
-            for number in numbers:
-                article = all_articles[number]
-                st.button(f"{number} — {article.first_words(60)}", key=f"art-{number}", on_click=open_article,
-                          args=(number,), type="primary" if number == current else "secondary", width="stretch")
+        st.warning(plain(st.session_state["code-goto-error"]))
+    st.date_input("Texte en vigueur le", value=None, min_value=dt.date(1950, 1, 1), format="DD/MM/YYYY",
+                  key=DATE_KEY, help="Laissez vide pour la version la plus récente connue.")
+    chapters = legal.tree(code)
+    number = current[1] if current and current[0] == code else None
+    default_chapter = next((i for i, c in enumerate(chapters) if number in c.numbers), 0)
+    chapter = chapters[st.selectbox("Chapitre", range(len(chapters)), index=default_chapter,
+                                    format_func=lambda i: " > ".join(chapters[i].path[-2:]))]
+    for section, numbers in chapter.sections.items():
+        expanded = number in numbers or len(chapter.sections) == 1
+        with st.expander(plain(section or "Dispositions du chapitre"), expanded=expanded):
+            for n in numbers:
+                preview = legal.preview(n, code=code)
+                st.button(plain(f"{n} — {preview}" if preview else n), key=f"art-{n}", on_click=open_article,
+                          args=(code, n), type="primary" if n == number else "secondary", width="stretch")
 
-with view:
-    if current not in all_articles:
-        st.info("Choisissez un article à gauche, ou tapez son numéro (ex. L2121-17).")
-        st.stop()
-    article = all_articles[current]
-    st.header(article.label)
-    st.caption(common.md_escape(" > ".join(article.heading)))
-    if article.regime and article.regime != "general":
+
+def show(view: ArticleView) -> None:
+    st.header(plain(f"Article {view.number} ({view.code})"))
+    if view.heading_path:
+        st.caption(plain(view.heading_path))
+    if view.version_date:
+        origin = f" ({view.version_message})" if view.version_message else ""
+        st.caption(plain(f"Version du {catalog.fr_date(view.version_date)}{origin}"))
+    for note in view.notes:
+        st.info(plain(note))
+    if view.regime == "special":
         st.warning("Article d'un régime particulier (Paris, Lyon, Marseille, outre-mer…) : vérifiez qu'il "
                    "s'applique à votre commune.")
-    for paragraph in article.text.split("\n"):
-        if paragraph.strip():
-            st.markdown(common.md_escape(paragraph.strip()))
-    if article.url:
-        st.link_button("Voir sur Légifrance", article.url)
-    st.caption(f"Source indexée : {article.source}")
+    st.text(view.text or "(texte vide)")
+    if view.url.startswith("https://"):
+        st.link_button("Voir sur Légifrance", view.url)
+    if view.source:
+        st.caption(plain(f"Source indexée : {view.source}"))
 
     st.subheader("Articles cités")
-    if not article.cites:
-        st.caption("Cet article ne renvoie à aucun autre article.")
-    for number in article.cites:
-        if number in all_articles:
-            st.button(f"Ouvrir l'article {number}", key=f"cite-{number}", on_click=open_article, args=(number,))
-        else:
-            st.markdown(f"- {number} (non indexé)")
-    citing = catalog.cited_by(all_articles, article.number)
-    if citing:
-        st.subheader("Cité par")
-        for number in citing:
-            st.button(f"Ouvrir l'article {number}", key=f"citedby-{number}", on_click=open_article, args=(number,))
+    if not view.cites:
+        st.caption("Cet article ne renvoie à aucun autre article du code.")
+    for n in view.cites:
+        st.button(plain(f"Ouvrir l'article {n}"), key=f"cite-{n}", on_click=open_article, args=(view.code, n))
+    st.subheader("Cité par")
+    if not view.cited_by:
+        st.caption("Aucun article indexé ne renvoie à cet article.")
+    for n in view.cited_by:
+        st.button(plain(f"Ouvrir l'article {n}"), key=f"citedby-{n}", on_click=open_article, args=(view.code, n))
+    if view.versions:
+        with st.expander(f"Versions connues ({len(view.versions)})", expanded=False):
+            st.dataframe(
+                {
+                    "En vigueur le": [catalog.fr_date(v.date) for v in view.versions],
+                    "Texte modificateur": [v.message for v in view.versions],
+                    "Texte identique vu jusqu'au": [catalog.fr_date(v.confirmed) for v in view.versions],
+                },
+                hide_index=True,
+            )
+
+
+with view_column:
+    if number is None:
+        st.info("Choisissez un article à gauche, ou tapez son numéro (ex. L2121-17).")
+        st.stop()
+    date = st.session_state.get(DATE_KEY)
+    try:
+        show(legal.lookup(number, code=code, date=date.isoformat() if isinstance(date, dt.date) else None))
+    except KbError as e:  # NoVersionError: nothing in force on that date
+        st.header(plain(f"Article {number} ({code})"))
+        st.warning(plain(str(e)))

@@ -23,7 +23,7 @@ CODE_ARTICLE_KEY = "code_article"
 
 KIND_LABELS = {
     schema.KIND_DELIBERATION: "Délibérations",
-    schema.KIND_ARTICLE: "Articles de loi (CGCT)",
+    schema.KIND_ARTICLE: "Articles de code (CGCT, CRPA…)",
     schema.KIND_DOCUMENT: "Autres documents",
 }
 STATUS_LABELS = {
@@ -92,11 +92,6 @@ def facets(_kb: Any, key: str) -> catalog.Facets:
 @st.cache_data(show_spinner="Lecture des délibérations…", max_entries=4)
 def records(_kb: Any, key: str) -> list[catalog.Record]:
     return catalog.deliberation_records(_kb.store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION}))
-
-
-@st.cache_data(show_spinner="Lecture du Code…", max_entries=4)
-def articles(_kb: Any, key: str) -> dict[str, catalog.Article]:
-    return catalog.articles(_kb.store.iter_chunks(where={schema.KIND: schema.KIND_ARTICLE}))
 
 
 # --- user -----------------------------------------------------------------------------------------
