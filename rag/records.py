@@ -53,8 +53,7 @@ _COUNTS = {
 }
 
 # What a user may type for --outcome (accents and case folded); the stored values are schema.OUTCOMES.
-OUTCOME_WORDS = {"adoptee": schema.OUTCOME_ADOPTED, "rejetee": schema.OUTCOME_REJECTED}
-_OUTCOME_ALIASES = {**OUTCOME_WORDS, "adopte": schema.OUTCOME_ADOPTED, "rejete": schema.OUTCOME_REJECTED,
+_OUTCOME_ALIASES = {**schema.OUTCOME_WORDS, "adopte": schema.OUTCOME_ADOPTED, "rejete": schema.OUTCOME_REJECTED,
                     schema.OUTCOME_ADOPTED: schema.OUTCOME_ADOPTED, schema.OUTCOME_REJECTED: schema.OUTCOME_REJECTED}
 OUTCOME_LABELS = {schema.OUTCOME_ADOPTED: "Adoptée", schema.OUTCOME_REJECTED: "Rejetée"}
 

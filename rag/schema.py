@@ -54,6 +54,7 @@ ARTICLES_VISES = "articles_vises"  # article numbers cited in the visas, joined 
 OUTCOME_ADOPTED = "adopted"
 OUTCOME_REJECTED = "rejected"
 OUTCOMES = (OUTCOME_ADOPTED, OUTCOME_REJECTED)
+OUTCOME_WORDS = {"adoptee": OUTCOME_ADOPTED, "rejetee": OUTCOME_REJECTED}  # what a user types (rag.records)
 
 KIND_DELIBERATION = "deliberation"
 KIND_ARTICLE = "article"
