@@ -20,9 +20,10 @@ from ingest.chunking import chunk_id, chunk_pages, split_text
 from ingest.pdf import load_pdf
 from rag import schema
 from rag.errors import SourceError, StoreError
+from rag.records import commune_date_meta, record_meta
 from rag.schema import Chunk, Document, Page
 from rag.settings import Settings
-from rag.store import ChromaStore, date_to_int, doc_id_for, normalize_key
+from rag.store import ChromaStore, doc_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -270,9 +271,9 @@ class Ingestor:
             schema.DOC_HASH: digest,
             schema.KIND: schema.KIND_DOCUMENT,
             schema.TITLE: info["title"],
-            "path": safe_display(str(item.path.resolve())),
+            schema.PATH: safe_display(str(item.path.resolve())),
         }
-        base.update(_commune_date_meta(info.get("commune"), info.get("date")))
+        base.update(commune_date_meta(info.get("commune"), info.get("date")))
         records = split_records(pages, item.source, info)
         if records:
             chunks = record_chunks(records, pages, doc_id=doc_id, base=base, max_chars=self.settings.chunk_chars)
@@ -282,7 +283,7 @@ class Ingestor:
             kind = schema.KIND_DOCUMENT
         if not chunks:
             raise SourceError(item.source, "aucun texte exploitable", fix="vérifiez le document")
-        meta = {"pages": len(pages), "records": len(records), "path": safe_display(str(item.path.resolve()))}
+        meta = {"pages": len(pages), "records": len(records), schema.PATH: safe_display(str(item.path.resolve()))}
         meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
         return Document(item.source, doc_id, digest, kind, info["title"], chunks, meta)
 
@@ -298,7 +299,7 @@ class Ingestor:
             warnings.append("aucun titre « # Article ... » : indexé comme document texte simple")
             title = next((ln.lstrip("# ").strip() for ln in text.splitlines() if ln.strip()), item.path.name)
             base = {schema.SOURCE: item.source, schema.DOC_ID: doc_id, schema.DOC_HASH: digest,
-                    schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title[:200], "path": safe_display(str(item.path.resolve()))}
+                    schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title[:200], schema.PATH: safe_display(str(item.path.resolve()))}
             chunks = chunk_pages([Page(text, 0)], doc_id=doc_id, base_meta=base, max_chars=self.settings.chunk_chars)
             if not chunks:
                 raise SourceError(item.source, "fichier sans texte", fix="vérifiez le fichier")
@@ -312,12 +313,12 @@ class Ingestor:
     def _csv(self, item: SourceFile, digest: str, warnings: list[str]) -> Document:
         from ingest.scdl import read_scdl_csv
 
-        records, problems = read_scdl_csv(item.path, display=item.source)
+        records, problems = read_scdl_csv(item.path, display=item.source, notes=warnings)
         if not records:
             raise SourceError(item.source, "aucune ligne valide dans le CSV SCDL : " + "; ".join(problems[:5]))
         doc_id = doc_id_for(item.source)
         chunks = scdl_chunks(records, doc_id=doc_id, source=item.source, digest=digest)
-        chunks = [Chunk(c.id, c.text, {**c.meta, "path": safe_display(str(item.path.resolve()))}) for c in chunks]
+        chunks = [Chunk(c.id, c.text, {**c.meta, schema.PATH: safe_display(str(item.path.resolve()))}) for c in chunks]
         meta = {"rows": len(records), "rejected": len(problems)}
         warnings.extend(f"ligne rejetée : {p}" for p in problems)
         return Document(item.source, doc_id, digest, schema.KIND_DELIBERATION, item.path.name, chunks, meta)
@@ -400,46 +401,6 @@ def split_records(pages: list[Page], source: str, info: dict[str, Any]) -> list[
                                seance_date=info.get("date") or None)
 
 
-def _commune_date_meta(commune: str | None, date: str | None) -> dict[str, Any]:
-    meta: dict[str, Any] = {}
-    if commune:
-        meta[schema.COMMUNE] = commune
-        meta["commune_key"] = normalize_key(commune)
-    if date:
-        meta[schema.DATE] = date
-        meta[schema.DATE_INT] = date_to_int(date)
-    return meta
-
-
-def record_meta(record: schema.DeliberationRecord) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        schema.KIND: schema.KIND_DELIBERATION,
-        schema.DELIB_ID: record.delib_id,
-        schema.OBJET: (record.objet or "")[:500] or None,
-        "rapporteur": record.rapporteur,
-        schema.OUTCOME: record.outcome,
-        schema.UNANIMOUS: record.unanimous,
-        schema.VOTE: record.vote_text,
-        "vote_pour": record.pour,
-        "vote_contre": record.contre,
-        "vote_abstention": record.abstention,
-        "en_exercice": record.en_exercice,
-        "presents": record.presents,
-        "representes": record.representes,
-        "votants": record.votants,
-        schema.MATIERE: record.matiere_code,
-        "matiere_l1": record.matiere_code.split(".")[0] if record.matiere_code else None,
-        "matiere_nom": record.matiere_nom,
-        "articles_vises": ";".join(record.articles_vises) or None,
-        "record_page_start": record.page_start,
-        "record_page_end": record.page_end,
-    }
-    if record.url:
-        meta[schema.URL] = record.url
-    meta.update(_commune_date_meta(record.commune, record.date))
-    return {k: v for k, v in meta.items() if v is not None}
-
-
 def record_chunks(
     records: list[schema.DeliberationRecord], pages: list[Page], *, doc_id: str, base: dict[str, Any], max_chars: int
 ) -> list[Chunk]:
@@ -449,7 +410,7 @@ def record_chunks(
     for index, record in enumerate(records):
         meta_common = dict(base)
         meta_common.update(record_meta(record))
-        meta_common["record_index"] = index
+        meta_common[schema.RECORD_INDEX] = index
         title = " ".join(p for p in (f"Délibération {record.delib_id}" if record.delib_id else "Délibération",
                                       f"— {record.objet}" if record.objet else "") if p)
         meta_common[schema.TITLE] = title[:300]
@@ -482,7 +443,7 @@ def scdl_chunks(records: list[schema.DeliberationRecord], *, doc_id: str, source
         text = record.text or " — ".join(p for p in (record.delib_id, record.objet, record.vote_text) if p)
         meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.DOC_HASH: digest, schema.PAGE: 0,
                 schema.TITLE: (f"Délibération {record.delib_id} — {record.objet}" if record.delib_id else
-                               record.objet or source)[:300], "record_index": index, schema.CHUNK_INDEX: index}
+                               record.objet or source)[:300], schema.RECORD_INDEX: index, schema.CHUNK_INDEX: index}
         meta.update(record_meta(record))
         chunks.append(Chunk(id=chunk_id(doc_id, text, 0, seen), text=text, meta=meta))
     return chunks

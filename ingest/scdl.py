@@ -4,8 +4,13 @@ Export: one row per DeliberationRecord, the 17 columns of the schema. Vote figur
 document states them; VOTE_REEL is their sum and VOTE_EFFECTIF the members en exercice, both only when the
 three figures are known (the schema's checks want VOTE_EFFECTIF either with every vote column or alone empty).
 
+COLL_NOM and COLL_SIRET given by the user belong to one collectivity: they fill only the rows of its commune,
+and the SIRET must be valid (14 digits, Luhn key). Cells that a spreadsheet would run as a formula (starting
+with =, +, -, @, tab or carriage return) are written with a leading quote (CSV injection).
+
 Import: `read_scdl_csv` checks every row and rejects the bad ones, one French message per problem:
 "deliberations.csv, ligne 4, champ DELIB_DATE : date invalide « 2020-13-45 » (format attendu AAAA-MM-JJ)".
+It also warns about formula cells (imported as plain text, never run).
 
 >>> from rag.schema import DeliberationRecord
 >>> rows = records_to_scdl_rows([DeliberationRecord(source="pv.pdf", commune="Preuilly-sur-Claise", date="2020-07-23",
@@ -28,13 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from ingest.actes import MATIERES
-from rag.errors import SourceError
+from rag import schema
+from rag.errors import ConfigError, SourceError
 from rag.schema import DeliberationRecord
+from rag.store import normalize_key
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "scdl_deliberations.json"
 VOTE_FIELDS = ("VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
+_LA_POSTE_SIREN = "356000000"  # La Poste's offices share one SIREN: their SIRET digits sum to a multiple of 5
 
 
 @functools.cache
@@ -59,16 +68,75 @@ def _int_text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def siret_problem(value: str) -> str | None:
+    """Why a SIRET is invalid, in French (None when it is valid: 14 digits and a correct Luhn key).
+
+    >>> siret_problem("21860194600013") is None
+    True
+    >>> siret_problem("123")
+    '14 chiffres attendus, 3 reçus'
+    """
+    if not re.fullmatch(r"\d{14}", value):
+        return f"14 chiffres attendus, {sum(c.isdigit() for c in value)} reçus"
+    total = 0
+    for position, digit in enumerate(int(c) for c in reversed(value)):
+        doubled = digit * 2 if position % 2 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    valid = total % 10 == 0 or (value.startswith(_LA_POSTE_SIREN) and sum(int(c) for c in value) % 5 == 0)
+    return None if valid else "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"
+
+
+def check_siret(value: str) -> str:
+    """The SIRET without spaces, or ConfigError naming the value and the fix."""
+    siret = re.sub(r"[\s.]", "", value)
+    problem = siret_problem(siret)
+    if problem:
+        raise ConfigError(f"SIRET invalide « {value} » : {problem}. Recopiez les 14 chiffres du SIRET de la "
+                          "collectivité, tel que l'affiche annuaire-entreprises.data.gouv.fr.")
+    return siret
+
+
+def collectivity_commune(
+    records: Iterable[DeliberationRecord], *, coll_nom: str | None = None, coll_siret: str | None = None
+) -> str | None:
+    """The commune that COLL_NOM/COLL_SIRET given by the user belong to: the only one of the records.
+
+    None when neither is given. Raises ConfigError when the SIRET is invalid or the records span several
+    communes (a SIRET written into another commune's rows would be published as false).
+    """
+    if not coll_nom and not coll_siret:
+        return None
+    if coll_siret:
+        check_siret(coll_siret)
+    communes: dict[str, str] = {}
+    for record in records:
+        communes.setdefault(normalize_key(record.commune or ""), record.commune or "commune inconnue")
+    if len(communes) > 1:
+        given = " et ".join(p for p in (f"le SIRET « {coll_siret} »" if coll_siret else "",
+                                         f"le nom « {coll_nom} »" if coll_nom else "") if p)
+        names = ", ".join(sorted(communes.values(), key=str.lower))
+        raise ConfigError(f"{given[:1].upper()}{given[1:]} ne vaut que pour une collectivité, or la sélection compte "
+                          f"{len(communes)} communes ({names}) : exportez une commune à la fois.")
+    return next(iter(communes), None)
+
+
 def records_to_scdl_rows(
     records: Iterable[DeliberationRecord], *, coll_nom: str | None = None, coll_siret: str | None = None
 ) -> list[dict[str, str]]:
-    """One dict per record with the 17 SCDL columns (empty string = unknown)."""
+    """One dict per record with the 17 SCDL columns (empty string = unknown).
+
+    coll_nom/coll_siret fill the rows of their commune only (see collectivity_commune).
+    """
+    records = list(records)
+    commune = collectivity_commune(records, coll_nom=coll_nom, coll_siret=coll_siret)
+    siret = check_siret(coll_siret) if coll_siret else ""
     rows = []
     for record in records:
+        own = commune is not None and normalize_key(record.commune or "") == commune
         row = dict.fromkeys(scdl_fields(), "")
         row.update({
-            "COLL_NOM": coll_nom or record.commune or "",
-            "COLL_SIRET": coll_siret or "",
+            "COLL_NOM": (coll_nom if own and coll_nom else record.commune) or "",
+            "COLL_SIRET": siret if own else "",
             "DELIB_ID": record.delib_id or "",
             "DELIB_DATE": record.date or "",
             "DELIB_MATIERE_CODE": record.matiere_code or "",
@@ -87,6 +155,29 @@ def records_to_scdl_rows(
     return rows
 
 
+def neutralise_formula(value: str) -> str:
+    """A cell a spreadsheet would run as a formula, prefixed with a quote so it is shown as text.
+
+    >>> neutralise_formula("=1+1"), neutralise_formula("Cantine")
+    ("'=1+1", 'Cantine')
+    """
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def scdl_csv_text(rows: list[dict[str, str]], *, name: str = "export") -> str:
+    """The rows as SCDL CSV text (comma separated, formula cells neutralised). Rows missing a required value
+    are written anyway (never invented) and logged: a portal will reject them until someone fills them in."""
+    for number, row in enumerate(rows, start=2):
+        missing = [field for field in scdl_fields() if field in _required() and not row[field]]
+        if missing:
+            logger.info("%s, row %d: required value(s) unknown: %s", name, number, ", ".join(missing))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(scdl_fields()), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: neutralise_formula(v) for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
 def write_scdl_csv(
     records: Iterable[DeliberationRecord],
     path: Path,
@@ -94,18 +185,9 @@ def write_scdl_csv(
     coll_nom: str | None = None,
     coll_siret: str | None = None,
 ) -> Path:
-    """Write an SCDL CSV (UTF-8, comma separated). Rows missing a required value are written anyway
-    (never invented) and logged: a publication portal will reject them until someone fills them in."""
+    """Write an SCDL CSV (UTF-8, comma separated): records_to_scdl_rows, then scdl_csv_text."""
     rows = records_to_scdl_rows(records, coll_nom=coll_nom, coll_siret=coll_siret)
-    for number, row in enumerate(rows, start=2):
-        missing = [name for name in scdl_fields() if name in _required() and not row[name]]
-        if missing:
-            logger.info("%s, row %d: required value(s) unknown: %s", path.name, number,
-                           ", ".join(missing))
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(scdl_fields()), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    path.write_text(scdl_csv_text(rows, name=path.name), encoding="utf-8", newline="")
     return path
 
 
@@ -126,8 +208,9 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
         if name in _required() and not row.get(name):
             problems.append((name, "valeur obligatoire manquante"))
     siret = row.get("COLL_SIRET", "")
-    if siret and not re.fullmatch(r"\d{14}", siret):
-        problems.append(("COLL_SIRET", f"SIRET invalide « {siret} » (14 chiffres attendus)"))
+    problem = siret_problem(siret) if siret else None
+    if problem:
+        problems.append(("COLL_SIRET", f"SIRET invalide « {siret} » ({problem})"))
     for name in ("DELIB_DATE", "PREF_DATE"):
         value = row.get(name, "")
         if value and _parse_date(value) is None:
@@ -170,6 +253,11 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
     return problems
 
 
+def _unquote_formula(value: str) -> str:
+    """Undo neutralise_formula (a quote before a formula sign is ours, not the collectivity's)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def _to_record(row: dict[str, str], source: str) -> DeliberationRecord:
     def number(name: str) -> int | None:
         return int(row[name]) if row.get(name) else None
@@ -190,7 +278,7 @@ def _to_record(row: dict[str, str], source: str) -> DeliberationRecord:
         delib_id=row.get("DELIB_ID") or None,
         objet=row.get("DELIB_OBJET") or None,
         # The SCDL file lists adopted deliberations (schema description), whatever the figures.
-        outcome="adopted",
+        outcome=schema.OUTCOME_ADOPTED,
         unanimous=unanimous,
         vote_text=", ".join(written) or None,
         pour=pour,
@@ -204,8 +292,13 @@ def _to_record(row: dict[str, str], source: str) -> DeliberationRecord:
     )
 
 
-def read_scdl_csv(path: Path, *, display: str | None = None) -> tuple[list[DeliberationRecord], list[str]]:
+def read_scdl_csv(
+    path: Path, *, display: str | None = None, notes: list[str] | None = None
+) -> tuple[list[DeliberationRecord], list[str]]:
     """Records of the valid rows and one French message per problem of the rejected rows.
+
+    Cells that a spreadsheet would run as a formula are kept as text; one French note per cell is appended
+    to `notes` when given (a quote added by neutralise_formula is removed).
 
     Raises SourceError when the file itself cannot be used (encoding, separator, columns).
     """
@@ -255,6 +348,15 @@ def read_scdl_csv(path: Path, *, display: str | None = None) -> tuple[list[Delib
         row = {key: (value or "").strip() for key, value in raw_row.items()}
         if not any(row.values()):
             continue
+        formulas = [f"{name}, ligne {line}, champ {field} : la valeur commence par « {value[0]} », comme une formule "
+                    "de tableur ; elle est gardée comme du texte, sans être exécutée"
+                    for field, value in row.items() if value.startswith(FORMULA_STARTS)]
+        if formulas:
+            logger.warning("%s, row %d: %d cell(s) starting like a spreadsheet formula, kept as text", name, line,
+                           len(formulas))
+        if notes is not None:
+            notes.extend(formulas)
+        row = {key: _unquote_formula(value) for key, value in row.items()}
         problems = _check_row(row)
         if problems:
             messages.extend(f"{name}, ligne {line}, champ {field} : {problem}" for field, problem in problems)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from rag import schema
 from rag.schema import Filters
 from rag.store import ChromaStore, matches_filters, normalize_key
 from rag.text import tokens
@@ -27,8 +28,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 INDEX_VERSION = 3
 # Metadata kept in memory for filtering the lexical channel (the text stays in Chroma).
-_FILTER_KEYS = ("kind", "commune_key", "date_int", "matiere", "matiere_l1", "outcome", "unanimous", "source",
-                "doc_id", "article", "regime")
+_FILTER_KEYS = (schema.KIND, schema.COMMUNE_KEY, schema.DATE_INT, schema.MATIERE, schema.MATIERE_L1, schema.OUTCOME,
+                schema.UNANIMOUS, schema.SOURCE, schema.DOC_ID, schema.ARTICLE, schema.REGIME)
 
 
 class LexicalIndex:
@@ -164,7 +165,7 @@ class LexicalIndex:
         """The commune keys of the indexed passages."""
         self.ensure_fresh()
         if self._communes is None:
-            self._communes = {str(m["commune_key"]) for m in self._metas if m.get("commune_key")}
+            self._communes = {str(m[schema.COMMUNE_KEY]) for m in self._metas if m.get(schema.COMMUNE_KEY)}
         return self._communes
 
     def idf(self, token: str) -> float:

@@ -1,11 +1,21 @@
-"""Deliberation records, rebuilt from the chunk metadata stored in Chroma (the source of truth).
+"""Deliberation records <-> chunk metadata, and the records rebuilt from the store (the source of truth).
 
-Each deliberation's chunks carry the record's fields; one record per (document, record index).
-An SCDL row whose DELIB_URL names a PDF that is also indexed is linked to that PDF.
+Every chunk of a deliberation carries its record: `record_meta` writes it, `record_from_meta` reads it back
+(exact inverses, except OBJET cut at MAX_OBJET characters; unknown values are absent, never 0 or "").
+One record per (document, record index). An SCDL row whose DELIB_URL names a PDF that is also indexed is
+linked to that PDF.
+
+>>> from rag.schema import DeliberationRecord
+>>> record = DeliberationRecord(source="pv.pdf", delib_id="2020-042", pour=13, abstention=1)
+>>> record_from_meta(record_meta(record)) == record
+True
+>>> vote_label(record)
+'13 pour, 1 abstention(s)'
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
@@ -13,7 +23,98 @@ from urllib.parse import unquote, urlparse
 
 from rag import schema
 from rag.schema import Chunk, DeliberationRecord, Filters
-from rag.store import ChromaStore, matches_filters
+from rag.store import ChromaStore, date_to_int, matches_filters, normalize_key
+
+MAX_OBJET = 500  # characters of OBJET kept in the metadata (the whole text is in the chunks)
+
+# Record field <-> metadata key, for the fields stored as they are (None = absent).
+_PLAIN = {
+    "source": schema.SOURCE,
+    "commune": schema.COMMUNE,
+    "date": schema.DATE,
+    "delib_id": schema.DELIB_ID,
+    "rapporteur": schema.RAPPORTEUR,
+    "outcome": schema.OUTCOME,
+    "unanimous": schema.UNANIMOUS,
+    "vote_text": schema.VOTE,
+    "matiere_code": schema.MATIERE,
+    "matiere_nom": schema.MATIERE_NOM,
+    "url": schema.URL,
+    "path": schema.PATH,
+}
+_COUNTS = {
+    "pour": schema.VOTE_POUR,
+    "contre": schema.VOTE_CONTRE,
+    "abstention": schema.VOTE_ABSTENTION,
+    "en_exercice": schema.EN_EXERCICE,
+    "presents": schema.PRESENTS,
+    "representes": schema.REPRESENTES,
+    "votants": schema.VOTANTS,
+}
+
+# What a user may type for --outcome (accents and case folded); the stored values are schema.OUTCOMES.
+_OUTCOME_ALIASES = {**schema.OUTCOME_WORDS, "adopte": schema.OUTCOME_ADOPTED, "rejete": schema.OUTCOME_REJECTED,
+                    schema.OUTCOME_ADOPTED: schema.OUTCOME_ADOPTED, schema.OUTCOME_REJECTED: schema.OUTCOME_REJECTED}
+OUTCOME_LABELS = {schema.OUTCOME_ADOPTED: "Adoptée", schema.OUTCOME_REJECTED: "Rejetée"}
+
+
+def outcome_from_text(text: str) -> str | None:
+    """"adoptée", "Rejetee", "adopted" ... -> the stored outcome value; None when it is none of them."""
+    return _OUTCOME_ALIASES.get(normalize_key(text))
+
+
+def commune_date_meta(commune: str | None, date: str | None) -> dict[str, Any]:
+    """COMMUNE and DATE with the derived keys the filters compare (COMMUNE_KEY, DATE_INT)."""
+    meta: dict[str, Any] = {}
+    if commune:
+        meta[schema.COMMUNE] = commune
+        meta[schema.COMMUNE_KEY] = normalize_key(commune)
+    if date:
+        meta[schema.DATE] = date
+        meta[schema.DATE_INT] = date_to_int(date)
+    return meta
+
+
+def record_meta(record: DeliberationRecord) -> dict[str, Any]:
+    """The flat metadata every chunk of the deliberation carries (None values left out: never invented).
+
+    The text and the key are not part of it: the chunks hold the text, the store gives the key.
+    """
+    meta: dict[str, Any] = {schema.KIND: schema.KIND_DELIBERATION}
+    for name, key in (_PLAIN | _COUNTS).items():
+        meta[key] = getattr(record, name)
+    meta[schema.OBJET] = (record.objet or "")[:MAX_OBJET] or None
+    meta[schema.MATIERE_L1] = record.matiere_code.split(".")[0] if record.matiere_code else None
+    meta[schema.ARTICLES_VISES] = ";".join(record.articles_vises) or None
+    meta[schema.RECORD_PAGE_START] = record.page_start
+    meta[schema.RECORD_PAGE_END] = record.page_end
+    meta.update(commune_date_meta(record.commune, record.date))
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def record_from_meta(meta: dict[str, Any], text: str = "") -> DeliberationRecord:
+    """The record carried by one chunk's metadata (the inverse of record_meta; absent values stay None)."""
+    unanimous = meta.get(schema.UNANIMOUS)
+    fields: dict[str, Any] = {name: meta.get(key) for name, key in _PLAIN.items()}
+    fields.update({name: _int(meta.get(key)) for name, key in _COUNTS.items()})
+    return DeliberationRecord(
+        **fields | {"source": str(meta.get(schema.SOURCE, "")),
+                    "unanimous": None if unanimous is None else bool(unanimous)},
+        objet=meta.get(schema.OBJET),
+        articles_vises=[a for a in str(meta.get(schema.ARTICLES_VISES) or "").split(";") if a],
+        page_start=int(meta.get(schema.RECORD_PAGE_START, meta.get(schema.PAGE, 0)) or 0),
+        page_end=int(meta.get(schema.RECORD_PAGE_END, meta.get(schema.PAGE_END, 0)) or 0),
+        text=text,
+    )
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or value == "" else int(value)
+
+
+def record_matches(record: DeliberationRecord, filters: Filters | None) -> bool:
+    """The store's filter predicate (matches_filters), applied to a record."""
+    return matches_filters(record_meta(record), filters)
 
 
 def list_records(store: ChromaStore, filters: Filters | None = None) -> list[DeliberationRecord]:
@@ -21,10 +122,21 @@ def list_records(store: ChromaStore, filters: Filters | None = None) -> list[Del
     chunks = (c for c in store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION})
               if matches_filters(c.meta, filters))
     pdf_sources = {PurePosixPath(d.source).name: d.source for d in store.documents() if d.source.lower().endswith(".pdf")}
-    records = [_record(parts[0].meta, "\n".join(c.text for c in parts), pdf_sources)
-               for parts in group_deliberation_chunks(chunks).values()]
-    records.sort(key=lambda r: (r.date or "", r.delib_id or ""), reverse=True)
+    records = []
+    for (doc_id, index), parts in group_deliberation_chunks(chunks).items():
+        record = record_from_meta(parts[0].meta, "\n".join(c.text for c in parts))
+        records.append(dataclasses.replace(record, source=_linked_source(record, pdf_sources), key=f"{doc_id}:{index}"))
+    records.sort(key=lambda r: (r.date or "", r.source, r.delib_id or ""), reverse=True)
     return records
+
+
+def _linked_source(record: DeliberationRecord, pdf_sources: dict[str, str]) -> str:
+    """An SCDL row's source, followed by the indexed PDF its DELIB_URL names (when there is one)."""
+    if record.url and record.source.lower().endswith(".csv"):
+        name = PurePosixPath(unquote(urlparse(record.url).path)).name
+        if name in pdf_sources:
+            return f"{record.source} -> {pdf_sources[name]}"
+    return record.source
 
 
 def group_deliberation_chunks(chunks: Iterable[Chunk]) -> dict[tuple[str, int], list[Chunk]]:
@@ -33,50 +145,11 @@ def group_deliberation_chunks(chunks: Iterable[Chunk]) -> dict[tuple[str, int], 
     for chunk in chunks:
         if chunk.kind != schema.KIND_DELIBERATION:
             continue
-        key = (str(chunk.meta.get(schema.DOC_ID, "")), int(chunk.meta.get("record_index", 0) or 0))
+        key = (str(chunk.meta.get(schema.DOC_ID, "")), int(chunk.meta.get(schema.RECORD_INDEX, 0) or 0))
         groups.setdefault(key, []).append(chunk)
     for parts in groups.values():
         parts.sort(key=lambda c: int(c.meta.get(schema.CHUNK_INDEX, 0) or 0))
     return groups
-
-
-def _int(value: Any) -> int | None:
-    return None if value is None or value == "" else int(value)
-
-
-def _record(meta: dict[str, Any], text: str, pdf_sources: dict[str, str]) -> DeliberationRecord:
-    unanimous = meta.get(schema.UNANIMOUS)
-    url = meta.get(schema.URL) or None
-    source = str(meta.get(schema.SOURCE, ""))
-    if url and source.lower().endswith(".csv"):
-        name = PurePosixPath(unquote(urlparse(str(url)).path)).name
-        if name in pdf_sources:
-            source = f"{source} -> {pdf_sources[name]}"
-    return DeliberationRecord(
-        source=source,
-        commune=meta.get(schema.COMMUNE),
-        date=meta.get(schema.DATE),
-        delib_id=meta.get(schema.DELIB_ID),
-        objet=meta.get(schema.OBJET),
-        rapporteur=meta.get("rapporteur"),
-        outcome=meta.get(schema.OUTCOME),
-        unanimous=None if unanimous is None else bool(unanimous),
-        vote_text=meta.get(schema.VOTE),
-        pour=_int(meta.get("vote_pour")),
-        contre=_int(meta.get("vote_contre")),
-        abstention=_int(meta.get("vote_abstention")),
-        en_exercice=_int(meta.get("en_exercice")),
-        presents=_int(meta.get("presents")),
-        representes=_int(meta.get("representes")),
-        votants=_int(meta.get("votants")),
-        matiere_code=meta.get(schema.MATIERE),
-        matiere_nom=meta.get("matiere_nom"),
-        articles_vises=[a for a in str(meta.get("articles_vises", "")).split(";") if a],
-        page_start=int(meta.get("record_page_start", meta.get(schema.PAGE, 0)) or 0),
-        page_end=int(meta.get("record_page_end", meta.get(schema.PAGE_END, 0)) or 0),
-        text=text,
-        url=url,
-    )
 
 
 def vote_label(record: DeliberationRecord) -> str:
@@ -84,16 +157,15 @@ def vote_label(record: DeliberationRecord) -> str:
     counts = [f"{n} {label}" for n, label in ((record.pour, "pour"), (record.contre, "contre"),
                                                (record.abstention, "abstention(s)")) if n is not None]
     if counts:
-        return ", ".join(counts)
+        label = ", ".join(counts)
+        if record.outcome == schema.OUTCOME_REJECTED:
+            return f"rejeté : {label}"
+        return f"{label} (unanimité)" if record.unanimous and len(counts) == 1 else label
     if record.unanimous:
         return "unanimité"
-    if record.outcome == "adopted":
-        return "adopté (décompte non précisé)"
-    if record.outcome == "rejected":
-        return "rejeté (décompte non précisé)"
-    return "vote non précisé"
-
-
-def record_from_meta(meta: dict[str, Any]) -> DeliberationRecord:
-    """The record fields carried by one chunk's metadata (text and linking left out)."""
-    return _record(meta, "", {})
+    majority = " à la majorité" if record.unanimous is False else ""
+    if record.outcome == schema.OUTCOME_ADOPTED:
+        return f"adopté{majority} (décompte non précisé)"
+    if record.outcome == schema.OUTCOME_REJECTED:
+        return f"rejeté{majority} (décompte non précisé)"
+    return "non unanime (décompte non précisé)" if majority else "vote non précisé"

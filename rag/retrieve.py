@@ -192,7 +192,7 @@ class HybridRetriever:
             return
         for hit in hits:
             meta = hit.chunk.meta
-            key = meta.get("commune_key")
+            key = meta.get(schema.COMMUNE_KEY)
             if communes and key:
                 hit.score *= COMMUNE_BOOST if key in communes else OTHER_COMMUNE
             date = str(meta.get(schema.DATE, ""))

@@ -27,12 +27,34 @@ DATE_INT = "date_int"  # the same date as YYYYMMDD, for range filters (Chroma co
 DELIB_ID = "delib_id"
 OBJET = "objet"
 MATIERE = "matiere"  # ACTES code, e.g. "8.1"
-OUTCOME = "outcome"  # "adopted", "rejected" or ""
+OUTCOME = "outcome"  # OUTCOME_ADOPTED or OUTCOME_REJECTED (absent when the document does not say)
 UNANIMOUS = "unanimous"  # bool
 VOTE = "vote"  # the vote as written, e.g. "13 pour, 1 contre"
 URL = "url"  # Légifrance link or DELIB_URL
 VERSION_DATE = "version_date"
 PART = "part"  # 1-based part number of a long article split in parts
+PATH = "path"  # absolute path of the original file, to show its pages
+COMMUNE_KEY = "commune_key"  # COMMUNE folded (accents, case, punctuation), for the commune filter
+# A deliberation's chunks all carry its record (rag.records.record_meta writes them, record_from_meta reads).
+RECORD_INDEX = "record_index"  # 0-based rank of the deliberation in its document
+RECORD_PAGE_START = "record_page_start"  # first page of the whole deliberation (PAGE is the chunk's)
+RECORD_PAGE_END = "record_page_end"
+RAPPORTEUR = "rapporteur"
+VOTE_POUR = "vote_pour"  # vote counts and attendance: present only when the document states them
+VOTE_CONTRE = "vote_contre"
+VOTE_ABSTENTION = "vote_abstention"
+EN_EXERCICE = "en_exercice"
+PRESENTS = "presents"
+REPRESENTES = "representes"
+VOTANTS = "votants"
+MATIERE_L1 = "matiere_l1"  # level 1 of MATIERE ("8" for "8.1"), for the matière filter
+MATIERE_NOM = "matiere_nom"
+ARTICLES_VISES = "articles_vises"  # article numbers cited in the visas, joined with ";"
+
+OUTCOME_ADOPTED = "adopted"
+OUTCOME_REJECTED = "rejected"
+OUTCOMES = (OUTCOME_ADOPTED, OUTCOME_REJECTED)
+OUTCOME_WORDS = {"adoptee": OUTCOME_ADOPTED, "rejetee": OUTCOME_REJECTED}  # what a user types (rag.records)
 
 KIND_DELIBERATION = "deliberation"
 KIND_ARTICLE = "article"
@@ -129,7 +151,7 @@ class Filters:
     since: str | None = None  # ISO date, inclusive
     until: str | None = None  # ISO date, inclusive
     matiere: str | None = None  # ACTES code prefix, e.g. "8" or "8.1"
-    outcome: str | None = None  # "adopted" | "rejected"
+    outcome: str | None = None  # OUTCOME_ADOPTED | OUTCOME_REJECTED
     not_unanimous: bool = False
     source: str | None = None
 
@@ -198,7 +220,7 @@ class DeliberationRecord:
     """One deliberation extracted from a council document (or imported from an SCDL CSV).
 
     Unknown values stay None: counts are never invented (a vote "adopté" without figures keeps
-    pour/contre/abstention at None).
+    pour/contre/abstention at None). rag.records converts it to chunk metadata and back.
     """
 
     source: str
@@ -207,7 +229,7 @@ class DeliberationRecord:
     delib_id: str | None = None
     objet: str | None = None
     rapporteur: str | None = None
-    outcome: str | None = None  # "adopted" | "rejected" | None
+    outcome: str | None = None  # OUTCOME_ADOPTED | OUTCOME_REJECTED | None
     unanimous: bool | None = None
     vote_text: str | None = None  # the vote as written in the document
     pour: int | None = None
@@ -224,3 +246,9 @@ class DeliberationRecord:
     page_end: int = 0
     text: str = ""
     url: str | None = None
+    path: str | None = None  # the original file, when the store knows it (to show its pages)
+    key: str = ""  # "doc_id:record index": where the record lives in the store (set by rag.records.list_records)
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None

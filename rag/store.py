@@ -140,13 +140,13 @@ def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
     if filters.kind:
         clauses.append({schema.KIND: filters.kind})
     if filters.commune:
-        clauses.append({"commune_key": normalize_key(filters.commune)})
+        clauses.append({schema.COMMUNE_KEY: normalize_key(filters.commune)})
     if filters.since:
         clauses.append({schema.DATE_INT: {"$gte": date_to_int(filters.since)}})
     if filters.until:
         clauses.append({schema.DATE_INT: {"$lte": date_to_int(filters.until)}})
     if filters.matiere:
-        key = schema.MATIERE if "." in filters.matiere else "matiere_l1"
+        key = schema.MATIERE if "." in filters.matiere else schema.MATIERE_L1
         clauses.append({key: filters.matiere})
     if filters.outcome:
         clauses.append({schema.OUTCOME: filters.outcome})
@@ -165,7 +165,7 @@ def matches_filters(meta: dict[str, Any], filters: Filters | None) -> bool:
         return True
     if filters.kind and meta.get(schema.KIND) != filters.kind:
         return False
-    if filters.commune and meta.get("commune_key") != normalize_key(filters.commune):
+    if filters.commune and meta.get(schema.COMMUNE_KEY) != normalize_key(filters.commune):
         return False
     date_int = int(meta.get(schema.DATE_INT) or 0)
     if filters.since and date_int < date_to_int(filters.since):
@@ -173,7 +173,7 @@ def matches_filters(meta: dict[str, Any], filters: Filters | None) -> bool:
     if filters.until and (not date_int or date_int > date_to_int(filters.until)):
         return False
     if filters.matiere:
-        key = schema.MATIERE if "." in filters.matiere else "matiere_l1"
+        key = schema.MATIERE if "." in filters.matiere else schema.MATIERE_L1
         if meta.get(key) != filters.matiere:
             return False
     if filters.outcome and meta.get(schema.OUTCOME) != filters.outcome:

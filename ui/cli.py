@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from rag.errors import KbError
-from rag.schema import Filters
+from rag.schema import OUTCOME_WORDS, Filters
 from rag.settings import Settings
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -67,6 +67,21 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj = Context(store)
 
 
+class _Outcome(click.Choice[str]):
+    """adoptee|rejetee (accents and case folded); the English adopted|rejected still work, unlisted."""
+
+    def __init__(self) -> None:
+        super().__init__(list(OUTCOME_WORDS))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from rag.records import outcome_from_text
+
+        outcome = outcome_from_text(str(value))
+        if outcome is None:
+            self.fail(f"« {value} » : valeur attendue adoptee ou rejetee.", param, ctx)
+        return outcome
+
+
 def _filters_options(func: Any) -> Any:
     options = [
         click.option("--kind", type=click.Choice(["deliberation", "article", "document"]), help="Type de passage."),
@@ -74,7 +89,7 @@ def _filters_options(func: Any) -> Any:
         click.option("--since", help="Depuis cette date (AAAA-MM-JJ), incluse."),
         click.option("--until", help="Jusqu'à cette date (AAAA-MM-JJ), incluse."),
         click.option("--matiere", help="Code matière ACTES (ex. 8.1 ou 2)."),
-        click.option("--outcome", type=click.Choice(["adopted", "rejected"]), help="Délibérations adoptées/rejetées."),
+        click.option("--outcome", type=_Outcome(), help="Délibérations adoptées ou rejetées."),
         click.option("--not-unanimous", is_flag=True, help="Seulement les votes non unanimes."),
     ]
     for option in reversed(options):
@@ -537,12 +552,6 @@ def _register_commands() -> None:
 
 
 # --- deliberations ---------------------------------------------------------------------------------
-def _vote_label(record: Any) -> str:
-    from rag.records import vote_label
-
-    return vote_label(record)
-
-
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @_filters_options
@@ -551,7 +560,7 @@ def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
     """Liste les délibérations indexées (date, numéro, objet, vote, source, pages)."""
     from dataclasses import asdict
 
-    from rag.records import list_records
+    from rag.records import list_records, vote_label
 
     records = _run(list_records, ctx.kb.store, _filters(kwargs))
     if as_json:
@@ -559,31 +568,43 @@ def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
         for r in records:
             row = asdict(r)
             row.pop("text")
-            row["vote"] = _vote_label(r)
+            row["vote"] = vote_label(r)
             rows.append(row)
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in records:
         pages = f"p. {r.page_start}" + (f"-{r.page_end}" if r.page_end and r.page_end != r.page_start else "")
         click.echo(f"{r.date or '????-??-??'}  {r.delib_id or '-':10s} {(r.objet or '')[:70]:70s}  "
-                   f"{_vote_label(r)[:40]:40s}  {r.source} {pages}")
+                   f"{vote_label(r)[:40]:40s}  {r.source} {pages}")
     click.echo(f"{len(records)} délibération(s).", err=True)
 
 
 @main.command("export-scdl")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--coll-nom", help="Nom de la collectivité (COLL_NOM), sinon la commune du document.")
-@click.option("--coll-siret", help="SIRET de la collectivité (COLL_SIRET, 14 chiffres).")
+@click.option("--coll-nom", help="Nom de la collectivité (COLL_NOM), sinon la commune du document. "
+                                 "Avec --commune si le magasin contient plusieurs communes.")
+@click.option("--coll-siret", help="SIRET de la collectivité (COLL_SIRET, 14 chiffres). "
+                                   "Avec --commune si le magasin contient plusieurs communes.")
 @_filters_options
 @pass_ctx
 def export_scdl(ctx: Context, out: Path, coll_nom: str | None, coll_siret: str | None, **kwargs: Any) -> None:
     """Exporte les délibérations au format SCDL « Délibérations » (17 champs, CSV)."""
-    from ingest.scdl import records_to_scdl_rows, write_scdl_csv
+    from ingest.scdl import check_siret, records_to_scdl_rows, scdl_csv_text
+    from rag.errors import ConfigError
     from rag.records import list_records
 
+    if coll_siret:
+        _run(check_siret, coll_siret)
     records = _run(list_records, ctx.kb.store, _filters(kwargs))
-    _run(write_scdl_csv, records, out, coll_nom=coll_nom, coll_siret=coll_siret)
-    rows = records_to_scdl_rows(records, coll_nom=coll_nom, coll_siret=coll_siret)
+    try:
+        rows = records_to_scdl_rows(records, coll_nom=coll_nom, coll_siret=coll_siret)
+    except ConfigError as e:  # several communes: --commune chooses one
+        example = next((r.commune for r in records if r.commune), "Preuilly-sur-Claise")
+        raise click.ClickException(f"{e} Ajoutez par exemple --commune « {example} ».") from e
+    try:
+        out.write_text(scdl_csv_text(rows, name=out.name), encoding="utf-8", newline="")
+    except OSError as e:
+        raise click.ClickException(f"Impossible d'écrire {out} : {e.strerror or e}.") from e
     incomplete = sum(1 for row in rows if not all(row[k] for k in ("COLL_NOM", "COLL_SIRET", "DELIB_ID",
                                                                       "DELIB_MATIERE_CODE")))
     click.echo(f"{len(records)} délibération(s) exportée(s) dans {out}.")

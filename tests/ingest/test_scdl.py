@@ -12,8 +12,16 @@ import frictionless
 import pytest
 
 from ingest.deliberations import split_deliberations
-from ingest.scdl import SCHEMA_PATH, read_scdl_csv, records_to_scdl_rows, scdl_fields, write_scdl_csv
-from rag.errors import SourceError
+from ingest.scdl import (
+    SCHEMA_PATH,
+    check_siret,
+    read_scdl_csv,
+    records_to_scdl_rows,
+    scdl_fields,
+    siret_problem,
+    write_scdl_csv,
+)
+from rag.errors import ConfigError, SourceError
 from rag.schema import DeliberationRecord, Page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,7 +134,7 @@ def test_broken_csv_is_rejected_row_by_row(tmp_path: Path) -> None:
         "deliberations.csv, ligne 3, champ DELIB_DATE : date invalide « 2020-13-45 » (format attendu AAAA-MM-JJ)",
         "deliberations.csv, ligne 4, champ VOTE_REEL : 12 différent de VOTE_POUR + VOTE_CONTRE + VOTE_ABSTENTION (14)",
         "deliberations.csv, ligne 5, champ DELIB_ID : valeur obligatoire manquante",
-        "deliberations.csv, ligne 5, champ COLL_SIRET : SIRET invalide « 1234 » (14 chiffres attendus)",
+        "deliberations.csv, ligne 5, champ COLL_SIRET : SIRET invalide « 1234 » (14 chiffres attendus, 4 reçus)",
         "deliberations.csv, ligne 5, champ VOTE_POUR : nombre entier positif attendu « treize »",
         "deliberations.csv, ligne 6, champ DELIB_MATIERE_CODE : code de matière ACTES inconnu « 12.3 » "
         "(attendu de 1.1 à 9.4)",
@@ -159,3 +167,93 @@ def test_semicolon_separated_file_is_accepted(tmp_path: Path) -> None:
         writer.writerow({name: GOOD.get(name, "") for name in scdl_fields()})
     records, messages = read_scdl_csv(path)
     assert messages == [] and [r.delib_id for r in records] == ["2020-045"]
+
+
+# --- SIRET and the collectivity's values ----------------------------------------------------------
+@pytest.mark.parametrize(("siret", "problem"), [
+    ("21860194600013", None),  # the SCDL schema's example
+    ("35600000000048", None),  # La Poste's head office: Luhn key
+    ("35600000000010", None),  # a La Poste office: no Luhn key, but its digits sum to a multiple of 5
+    ("35600000000011", "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"),
+    ("21860194600014", "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"),
+    ("123", "14 chiffres attendus, 3 reçus"),
+    ("2186019460001A", "14 chiffres attendus, 13 reçus"),
+])
+def test_siret_needs_14_digits_and_a_valid_key(siret: str, problem: str | None) -> None:
+    assert siret_problem(siret) == problem
+
+
+def test_check_siret_names_the_value_and_the_fix() -> None:
+    assert check_siret("218 601 946 00013") == "21860194600013"
+    with pytest.raises(ConfigError) as info:
+        check_siret("123")
+    assert str(info.value) == ("SIRET invalide « 123 » : 14 chiffres attendus, 3 reçus. Recopiez les 14 chiffres du "
+                               "SIRET de la collectivité, tel que l'affiche annuaire-entreprises.data.gouv.fr.")
+
+
+TWO_COMMUNES = [
+    DeliberationRecord(source="a.pdf", commune="Preuilly-sur-Claise", delib_id="1"),
+    DeliberationRecord(source="b.pdf", commune="Montpellier", delib_id="2"),
+]
+
+
+def test_collectivity_values_belong_to_one_commune() -> None:
+    with pytest.raises(ConfigError) as info:
+        records_to_scdl_rows(TWO_COMMUNES, coll_siret="21860194600013")
+    assert str(info.value) == ("Le SIRET « 21860194600013 » ne vaut que pour une collectivité, or la sélection "
+                               "compte 2 communes (Montpellier, Preuilly-sur-Claise) : exportez une commune à la fois.")
+    with pytest.raises(ConfigError, match="Le nom « Ville » ne vaut que"):
+        records_to_scdl_rows(TWO_COMMUNES, coll_nom="Ville")
+    with pytest.raises(ConfigError, match="SIRET invalide « 123 »"):
+        records_to_scdl_rows(TWO_COMMUNES[:1], coll_siret="123")
+    rows = records_to_scdl_rows(TWO_COMMUNES)  # nothing given: each row keeps its own commune
+    assert [(r["COLL_NOM"], r["COLL_SIRET"]) for r in rows] == [("Preuilly-sur-Claise", ""), ("Montpellier", "")]
+    rows = records_to_scdl_rows(TWO_COMMUNES[1:], coll_nom="Ville de Montpellier", coll_siret="21860194600013")
+    assert [(r["COLL_NOM"], r["COLL_SIRET"]) for r in rows] == [("Ville de Montpellier", "21860194600013")]
+
+
+# --- CSV formula injection ------------------------------------------------------------------------
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+33 1 23", "-2+3", "@SUM(A1)"]
+
+
+def test_export_neutralises_formula_cells_and_import_restores_them(tmp_path: Path) -> None:
+    records = [DeliberationRecord(source="pv.pdf", commune="Preuilly-sur-Claise", date="2020-07-23",
+                                  delib_id=f"2020-0{n}", objet=objet, matiere_code="8.1")
+               for n, objet in enumerate(FORMULAS, start=10)]
+    path = write_scdl_csv(records, tmp_path / "export.csv", coll_siret=TEST_SIRET)
+    with path.open(encoding="utf-8", newline="") as handle:
+        cells = [row["DELIB_OBJET"] for row in csv.DictReader(handle)]
+    assert cells == [f"'{objet}" for objet in FORMULAS]  # shown as text by a spreadsheet, never run
+    notes: list[str] = []
+    imported, messages = read_scdl_csv(path, notes=notes)
+    assert messages == [] and notes == []  # our own quotes: nothing suspicious
+    assert [r.objet for r in imported] == FORMULAS
+
+
+def test_import_warns_about_formula_cells_with_row_and_field(tmp_path: Path) -> None:
+    path = write_rows(tmp_path / "deliberations.csv", [
+        GOOD,
+        {**GOOD, "DELIB_ID": "2020-046", "DELIB_OBJET": "=cmd|' /C calc'!A0"},
+        {**GOOD, "DELIB_ID": "2020-047", "DELIB_MATIERE_NOM": "@SUM(1+1)"},
+    ])
+    notes: list[str] = []
+    records, messages = read_scdl_csv(path, notes=notes)
+    assert messages == [] and [r.delib_id for r in records] == ["2020-045", "2020-046", "2020-047"]
+    assert notes == [
+        "deliberations.csv, ligne 3, champ DELIB_OBJET : la valeur commence par « = », comme une formule de "
+        "tableur ; elle est gardée comme du texte, sans être exécutée",
+        "deliberations.csv, ligne 4, champ DELIB_MATIERE_NOM : la valeur commence par « @ », comme une formule de "
+        "tableur ; elle est gardée comme du texte, sans être exécutée",
+    ]
+    assert records[1].objet == "=cmd|' /C calc'!A0"  # kept as data; the export quotes it again
+    rows = records_to_scdl_rows(records[1:2])
+    assert rows[0]["DELIB_OBJET"] == "=cmd|' /C calc'!A0"
+
+
+def test_import_rejects_a_siret_with_a_wrong_key(tmp_path: Path) -> None:
+    path = write_rows(tmp_path / "deliberations.csv", [GOOD, {**GOOD, "DELIB_ID": "2020-046",
+                                                                "COLL_SIRET": "21860194600014"}])
+    records, messages = read_scdl_csv(path)
+    assert [r.delib_id for r in records] == ["2020-045"]
+    assert messages == ["deliberations.csv, ligne 3, champ COLL_SIRET : SIRET invalide « 21860194600014 » (la clé "
+                        "de contrôle ne correspond pas (un chiffre mal recopié ?))"]

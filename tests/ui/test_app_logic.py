@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,26 +108,47 @@ def test_deliberations_page_table_filters_and_export(on_store, demo_store: Path)
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert "2020-045" in set(table["N°"])
+    # One vote column, from vote_label: the counts as written, nothing beside them to contradict them.
+    assert list(table.columns) == ["Date", "Commune", "N°", "Vote", "Objet", "Matière", "Pages", "Source"]
+    canteen = table[table["N°"] == "2020-045"].iloc[0]
+    assert canteen["Vote"] == "13 pour, 1 contre"
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["Date"]["type_config"] == {"type": "date", "format": "DD/MM/YYYY"}
+    assert config["Vote"]["width"] == 260  # the longest count label, whole, at 1366 px
     total = len(table)
     at.sidebar.checkbox[0].check().run()  # non-unanimous only
     filtered = at.dataframe[0].value
     assert 0 < len(filtered) < total
-    assert set(filtered["Unanimité"]) == {"Non unanime"}
+    assert all("contre" in v or "abstention" in v or "majorité" in v for v in filtered["Vote"]), list(filtered["Vote"])
     assert any(b.label == "Télécharger au format SCDL (CSV)" for b in walk(at.main)
-               if type(b).__name__ == "DownloadButton") or "SCDL" in texts(at.caption)
+               if type(b).__name__ == "DownloadButton")
+
+
+def test_deliberations_page_checks_the_siret_and_its_commune(on_store, demo_store: Path) -> None:
+    at = on_store(demo_store)
+    at.switch_page("pages/deliberations.py").run()
+    next(t for t in at.text_input if t.label.startswith("SIRET")).set_value("123").run()
+    assert "SIRET invalide « 123 » : 14 chiffres attendus, 3 reçus" in texts(at.error)
+    assert not [b for b in walk(at.main) if type(b).__name__ == "DownloadButton"]
+    next(t for t in at.text_input if t.label.startswith("SIRET")).set_value("21860194600013").run()
+    assert "la sélection compte 3 communes" in texts(at.error)
+    assert "filtre « Commune »" in texts(at.error)
+    at.sidebar.multiselect[0].select("Montpellier").run()
+    assert not at.error
+    assert [b for b in walk(at.main) if type(b).__name__ == "DownloadButton"]
 
 
 def test_scdl_export_of_records(demo_kb: Any) -> None:
-    from ui.pages import catalog
+    from ingest.scdl import records_to_scdl_rows, scdl_csv_text
+    from rag.records import list_records
+    from rag.schema import Filters
 
-    records = catalog.deliberation_records(demo_kb.store.iter_chunks(where={"kind": "deliberation"}))
+    records = list_records(demo_kb.store, Filters(commune="Preuilly-sur-Claise"))
     canteen = [r for r in records if r.delib_id == "2020-045"]
     assert canteen and canteen[0].commune == "Preuilly-sur-Claise"
-    if not catalog.scdl_available():
-        pytest.skip("ingest.scdl not available")
-    csv_text = catalog.scdl_csv(canteen, siret="21370190300017").decode("utf-8")
+    csv_text = scdl_csv_text(records_to_scdl_rows(canteen, coll_siret="21860194600013"))
     header, row = csv_text.splitlines()[:2]
-    assert "DELIB_ID" in header and "2020-045" in row and "21370190300017" in row
+    assert "DELIB_ID" in header and "2020-045" in row and "21860194600013" in row
 
 
 def test_code_page_opens_an_article_and_follows_a_reference(on_store, demo_store: Path) -> None:

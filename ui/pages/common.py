@@ -13,7 +13,8 @@ import streamlit as st
 
 from rag import schema
 from rag.errors import KbError
-from rag.schema import Chunk, Filters
+from rag.records import list_records
+from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.settings import Settings
 from ui.auth import User
 from ui.pages import catalog
@@ -90,8 +91,8 @@ def facets(_kb: Any, key: str) -> catalog.Facets:
 
 
 @st.cache_data(show_spinner="Lecture des délibérations…", max_entries=4)
-def records(_kb: Any, key: str) -> list[catalog.Record]:
-    return catalog.deliberation_records(_kb.store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION}))
+def records(_kb: Any, key: str) -> list[DeliberationRecord]:
+    return list_records(_kb.store)
 
 
 # --- user -----------------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def original_buttons(chunk: Chunk, *, key: str, quote: str = "") -> None:
             st.session_state[CODE_ARTICLE_KEY] = chunk.article
             st.switch_page("pages/code.py")
         return
-    path = chunk.meta.get("path")
+    path = chunk.meta.get(schema.PATH)
     is_pdf = (path or chunk.source).lower().endswith(".pdf")
     if not is_pdf:
         return
@@ -273,7 +274,7 @@ def _render(path: str, mtime: float, pages: tuple[int, ...], quote: str) -> tupl
 def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
     from ui.render import RenderError
 
-    path = chunk.meta.get("path")
+    path = chunk.meta.get(schema.PATH)
     if not path:
         st.info("Le chemin du fichier d'origine n'a pas été enregistré pour ce document : "
                 "réindexez-le pour pouvoir ouvrir la page.")
