@@ -166,7 +166,7 @@ class Ingestor:
             try:
                 outcome = self._one(item, known)
             except SourceError as e:
-                logger.warning("Skipping %s: %s", item.source, e)
+                logger.info("Skipping %s: %s", item.source, e)  # the edge reports it from the event
                 yield FileEvent(item.source, FAILED, message=f"{e.reason}" + (f" ({e.fix})" if e.fix else ""))
                 continue
             except MemoryError:
