@@ -2,7 +2,7 @@
 
 One file per article (`# Article L2121-17` then the text); folders are partie / livre / titre /
 chapitre / section, each with a README.md whose first line is its heading. One chunk per article, or per
-part of a long article, each still cited as the article.
+part of a long article, each still cited as the article (`article_chunks`, shared with ingest.legi).
 """
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.base import Loaded, SourceMeta
+from ingest.chunking import chunk_id, split_text
+from rag import schema
 from rag.articles import normalize_article
+from rag.errors import SourceError
+from rag.schema import Chunk, Document
+from rag.store import doc_id_for
 
 ARTICLE_HEADING_RE = re.compile(r"^#\s+Article\s+(.+?)\s*$", re.MULTILINE)
 CODE_NAMES = {
@@ -79,3 +85,61 @@ def _headings(directory: Path) -> tuple[list[str], str]:
             path.append(title)
         current = current.parent
     return list(reversed(path)), code_title
+
+
+class ArticleMarkdownLoader:
+    """One article file of a Markdown code tree (`# Article L2121-17` then the text) -> one Document."""
+
+    def load(self, path: Path, *, meta: SourceMeta) -> Loaded:
+        text = read_utf8(path, meta.source)
+        article = parse_article(path, text)
+        if article is None:  # detected from the first 4 kB: the heading moved past them
+            raise SourceError(meta.source, "aucun titre « # Article ... » lisible", fix="vérifiez le fichier")
+        doc_id = doc_id_for(meta.source)
+        chunks = article_chunks(article, doc_id=doc_id, source=meta.source, digest=meta.digest,
+                                max_chars=meta.settings.chunk_chars)
+        title = f"Article {article.number}"
+        doc_meta = {"code": article.code, "article": article.number}
+        return Loaded([Document(meta.source, doc_id, meta.digest, schema.KIND_ARTICLE, title, chunks, doc_meta)])
+
+
+def read_utf8(path: Path, source: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SourceError(source, "texte non encodé en UTF-8", fix="ré-enregistrez le fichier en UTF-8") from e
+
+
+def legifrance_url(article: Article) -> str:
+    if article.code_id:
+        return f"https://www.legifrance.gouv.fr/codes/id/{article.code_id}/"
+    return "https://www.legifrance.gouv.fr/"
+
+
+def article_chunks(article: Article, *, doc_id: str, source: str, digest: str, max_chars: int) -> list[Chunk]:
+    """One chunk per article, or per part of a long article (split on paragraphs / numbered items)."""
+    heading = " > ".join(article.heading_path)
+    context = " > ".join(article.heading_path[-2:])
+    parts = split_text(article.text, max_chars) or [""]
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for index, part in enumerate(parts, start=1):
+        label = f"Article {article.number}" + (f" ({index}/{len(parts)})" if len(parts) > 1 else "")
+        text = f"{label} — {context}\n{part}" if context else f"{label}\n{part}"
+        meta = {
+            schema.SOURCE: source,
+            schema.DOC_ID: doc_id,
+            schema.DOC_HASH: digest,
+            schema.KIND: schema.KIND_ARTICLE,
+            schema.TITLE: f"Article {article.number}",
+            schema.ARTICLE: article.number,
+            schema.CODE: article.code,
+            schema.HEADING_PATH: heading,
+            schema.REGIME: article.regime,
+            schema.PART: index,
+            schema.PAGE: 0,
+            schema.CHUNK_INDEX: index - 1,
+            schema.URL: legifrance_url(article),
+        }
+        chunks.append(Chunk(id=chunk_id(doc_id, text, 0, seen), text=text, meta=meta))
+    return chunks

@@ -8,230 +8,35 @@ Three shapes of document are recognised from the text of their pages (pypdf `ext
 - a compte rendu with numbered agenda items ("1/ Convention RASED :") whose votes ("13 votes pour",
   "ADOPTÉ à l'unanimité.") each make one deliberation.
 
-Unknown values stay None: a vote "adopté" without figures gives outcome "adopted" and no counts.
-
->>> parse_counts("Par 13 voix POUR – 1 voix CONTRE")
-(13, 1, None)
->>> parse_counts("Par : DEUX voix POUR - ONZE voix CONTRE et 1 ABSTENTION")
-(2, 11, 1)
->>> parse_french_date("Séance du 23 Juillet 2020")
-'2020-07-23'
+Unknown values stay None: a vote "adopté" without figures gives outcome "adopted" and no counts. The
+commune and date come from ingest.seance, the votes from ingest.votes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from ingest.actes import infer_matiere
+from ingest.seance import _squash, detect_commune, detect_seance_date, fold
+from ingest.votes import (
+    _COUNT_RE,
+    _ELECTED_RE,
+    _UNANIMITY_PHRASE_RE,
+    _UNANIMITY_RE,
+    _analyse_votes,
+    _report_vote,
+    _Vote,
+)
 from rag.articles import find_article_mentions
 from rag.schema import DeliberationRecord, Page
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["detect_commune", "detect_seance_date", "parse_counts", "parse_french_date", "split_deliberations"]
-
 SHAPE_EXTRACT = "extract"  # one deliberation per document
 SHAPE_NUMBERED = "numbered"  # procès-verbal with numbered deliberations
 SHAPE_REPORT = "report"  # compte rendu with agenda items and votes
-
-MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}
-_MONTH_RE = "|".join(MONTHS)
-_WEEKDAY_RE = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-
-_UNITS = {
-    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "premier": 1,
-}
-_NUMBER_WORD_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
-
-
-def fold(text: str) -> str:
-    """Lowercase, no accents, typographic apostrophes unified."""
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _words_to_int(words: str) -> int | None:
-    """'vingt trois' -> 23, 'soixante et onze' -> 71, 'deux mille vingt' -> 2020; None if not a number."""
-    tokens = [t for t in re.split(r"[\s-]+", fold(words).strip()) if t and t != "et"]
-    if not tokens:
-        return None
-    total = current = 0
-    for token in tokens:
-        if token in ("mille", "mil"):
-            total += (current or 1) * 1000
-            current = 0
-        elif token == "cent":
-            current = (current or 1) * 100
-        elif token in _UNITS:
-            value = _UNITS[token]
-            if token == "vingt" and current == 4:  # quatre-vingt
-                current = 80
-            else:
-                current += value
-        else:
-            return None
-    return total + current
-
-
-def _number(token: str) -> int | None:
-    token = token.strip()
-    if token.isdigit():
-        return int(token)
-    return _words_to_int(token)
-
-
-# --- dates ----------------------------------------------------------------------------------------
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-_DATE_RE = re.compile(rf"\b(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})\b")
-_SEANCE_DATE_RE = re.compile(
-    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
-)
-_COUNCIL_DATE_RE = re.compile(
-    rf"\b(?:conseil municipal|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
-    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
-)
-_WRITTEN_DATE_RE = re.compile(
-    rf"\bl[e']\s*((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({_MONTH_RE})\s+"
-    rf"(deux[\s-]+mill?e?(?:[\s-]+(?:{_NUMBER_WORD_RE}|et))*)"
-)
-_LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})")
-
-
-def _from_match(day: str, month: str, year: str) -> str | None:
-    return _iso(int(year), MONTHS[month], 1 if day == "1er" else int(day))
-
-
-def parse_french_date(text: str) -> str | None:
-    """The first date written like "23 Juillet 2020" or "1er mars 2021" in `text`, as ISO, or None."""
-    match = _DATE_RE.search(fold(text))
-    return _from_match(*match.groups()) if match else None
-
-
-def _date_from_filename(source: str) -> str | None:
-    name = PurePath(source).name
-    for pattern, order in (
-        (r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)", "ymd"),
-        (r"(?<!\d)(\d{2})[-_.](\d{2})[-_.]((?:19|20)\d{2})(?!\d)", "dmy"),
-    ):
-        for match in re.finditer(pattern, name):
-            a, b, c = (int(g) for g in match.groups())
-            iso = _iso(a, b, c) if order == "ymd" else _iso(c, b, a)
-            if iso:
-                return iso
-    return None
-
-
-def _date_from_lines(lines: list[str]) -> str | None:
-    head = fold(" ".join(lines))
-    for pattern in (_SEANCE_DATE_RE, _COUNCIL_DATE_RE):
-        match = pattern.search(head)
-        if match:
-            iso = _from_match(*match.groups())
-            if iso:
-                return iso
-    match = _WRITTEN_DATE_RE.search(head)
-    if match:
-        day, year = _words_to_int(match.group(1)), _words_to_int(match.group(3))
-        if day and year:
-            iso = _iso(year, MONTHS[match.group(2)], day)
-            if iso:
-                return iso
-    for line in lines[:10]:
-        match = _LEADING_DATE_RE.search(fold(line))
-        if match:
-            iso = _from_match(*match.groups())
-            if iso:
-                return iso
-    return None
-
-
-def detect_seance_date(pages: list[Page], source: str) -> str | None:
-    """ISO date of the séance: from the head of the document ("Séance du 23 Juillet 2020", "Le vingt trois
-    Juillet deux mille vingt", "CR du conseil municipal 09 avril 2021"), else from the file name
-    ("2014-04-24-0000071216.pdf", "CR_reunion_20210604.pdf", "CR_conseil_municipal_07_10_2022.pdf")."""
-    head = [line for page in pages[:1] for line in page.text.splitlines() if line.strip()][:60]
-    return _date_from_lines(head) or _date_from_filename(source)
-
-
-# --- commune --------------------------------------------------------------------------------------
-_PARTICLES = {"sur", "sous", "en", "le", "la", "les", "de", "du", "des", "lès", "et", "aux", "au", "d", "l"}
-_COMMUNE_RE = re.compile(
-    r"\b(?:conseil municipal de(?: la (?:ville|commune) de)?|commune de|ville de|mairie de)\b\s*"
-    r"(?P<name>(?:(?:[A-ZÀ-Ý][\w'’-]*|sur|sous|en|le|la|les|lès|de|du|des|aux|au|d['’]|l['’]|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES)"
-    r"(?:\s+|$))*)",
-    re.IGNORECASE,
-)
-_NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", "municipal", "seance", "séance"}
-
-
-def _clean_commune(raw: str) -> str | None:
-    words = raw.split()
-    # Trailing particles and words that start the next sentence are not part of the name.
-    while words and (words[-1].lower() in _PARTICLES or fold(words[-1]) in _NOT_A_COMMUNE):
-        words.pop()
-    if not words or not words[0][0].isupper() or fold(words[0]) in _NOT_A_COMMUNE:
-        return None
-    if any(not (w[0].isupper() or w.lower() in _PARTICLES) for w in words):
-        return None
-    if len(words) > 5:
-        return None
-    name_words = []
-    for index, word in enumerate(words):
-        lower = word.lower()
-        if index > 0 and lower in _PARTICLES:
-            name_words.append(lower)
-        elif word.isupper() and len(word) > 1:
-            name_words.append("-".join(part.capitalize() for part in word.split("-")))
-        else:
-            name_words.append(word)
-    return "-".join(name_words)
-
-
-def detect_commune(pages: list[Page], source: str) -> str | None:
-    """Name of the commune from the head of the first page ("Conseil Municipal de la Ville de Montpellier",
-    "COMMUNE DE PREUILLY SUR CLAISE" -> "Preuilly-sur-Claise"); None when the text does not say it."""
-    del source  # folder names are not reliable enough to name a commune
-    lines = [_squash(line) for page in pages[:1] for line in page.text.splitlines() if line.strip()][:15]
-    for index, line in enumerate(lines):
-        for match in _COMMUNE_RE.finditer(line):
-            # Only words with a capital (or all-caps particles) belong to the name.
-            raw = match.group("name").strip()
-            if not raw and index + 1 < len(lines):
-                raw = " ".join(re.findall(r"^(?:[A-ZÀ-Ý][\w'’-]*\s*)+", lines[index + 1])[:1])
-            name = _clean_commune(_cut_at_lowercase(raw))
-            if name:
-                return name
-    return None
-
-
-def _cut_at_lowercase(raw: str) -> str:
-    kept = []
-    for word in raw.split():
-        if word[0].isupper() or word.lower() in _PARTICLES:
-            kept.append(word)
-        else:
-            break
-    return " ".join(kept)
 
 
 # --- lines ----------------------------------------------------------------------------------------
@@ -269,129 +74,6 @@ def _span_pages(lines: list[_Line]) -> tuple[int, int]:
 
 def _join(lines: list[_Line]) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.raw for line in lines)).strip()
-
-
-# --- votes ----------------------------------------------------------------------------------------
-_COUNT_RE = re.compile(
-    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_NUMBER_WORD_RE})\s+(?:votes?|voix))\s*:?\s*"
-    r"(pour|contre|abstentions?|absentions?)\b",
-    re.IGNORECASE,
-)
-_UNANIMITY_RE = re.compile(r"\bunanimit", re.IGNORECASE)
-_ADOPTED_RE = re.compile(r"\badopt(?:e|ee|es|ees|ion)?\b|\badopte\b|\bapprouve\b", re.IGNORECASE)
-_REJECTED_RE = re.compile(r"\brejet|\bnon adopt|\bn'est pas adopt|\bn'a pas ete adopt|\brefuse\b", re.IGNORECASE)
-_DECISION_RE = re.compile(
-    r"(?:\b(?:le|les membres du) conseil(?: municipal)?\b|apres (?:en )?avoir delibere)[^.;]{0,160}?"
-    r"\b(?:decide|decident|accepte|acceptent|approuve|approuvent|designe|designent|autorise|autorisent|adopte"
-    r"|charge|chargent|emet|fixe|attribue)\b",
-    re.IGNORECASE,
-)
-_UPPER_DECISION_RE = re.compile(r"\b(?:DECIDE|DÉCIDE|ACCEPTE|APPROUVE|DESIGNE|DÉSIGNE|AUTORISE|ÉMET|EMET)\b")
-
-
-def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
-    """(pour, contre, abstention) written in a vote statement; None for what it does not state."""
-    pour = contre = abstention = None
-    for match in _COUNT_RE.finditer(text):
-        value = _number(match.group(1) or match.group(2))
-        kind = fold(match.group(3))
-        if value is None:
-            continue
-        if kind == "pour" and pour is None:
-            pour = value
-        elif kind == "contre" and contre is None:
-            contre = value
-        elif kind.startswith(("abst", "abse")) and abstention is None:
-            abstention = value
-    return (pour, contre, abstention)
-
-
-@dataclass(slots=True)
-class _Vote:
-    pour: int | None = None
-    contre: int | None = None
-    abstention: int | None = None
-    unanimous: bool | None = None
-    outcome: str | None = None
-    text: str | None = None
-
-
-def _statement_outcome(statement: str, counts: tuple[int | None, int | None, int | None]) -> tuple[str | None, bool]:
-    """Outcome of one statement and whether it was written in words (True) or derived from counts."""
-    folded = fold(statement)
-    if _REJECTED_RE.search(folded):
-        return ("rejected", True)
-    if _UNANIMITY_RE.search(folded) or _ADOPTED_RE.search(folded):
-        return ("adopted", True)
-    pour, contre, _ = counts
-    if pour is not None and contre is not None:
-        if pour > contre:
-            return ("adopted", False)
-        if pour < contre:
-            return ("rejected", False)
-        return (None, False)
-    if pour is not None and pour > 0:
-        # Only the "pour" (and maybe abstentions) are written: nobody voted against.
-        return ("adopted", False)
-    return (None, False)
-
-
-_UNANIMITY_PHRASE_RE = re.compile(
-    r"(?:(?:apr[èe]s en avoir d[ée]lib[ée]r[ée](?: et vot[ée])?,?\s*)?[àa] l['’]\s?unanimit[ée]"
-    r"(?: des (?:membres présents|présents|suffrages exprimés|votants))?)",
-    re.IGNORECASE,
-)
-
-
-def _vote_phrase(statement: str) -> str:
-    """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
-    text = _squash(statement)
-    counts = list(_COUNT_RE.finditer(text))
-    if counts:
-        start, end = counts[0].start(), counts[-1].end()
-        before = re.search(r"(?i)\bpar\s*:?\s*$", text[:start])
-        return text[before.start() if before else start : end].strip()
-    match = _UNANIMITY_PHRASE_RE.search(text)
-    if match and len(text) > 60:
-        return match.group(0)
-    return text
-
-
-def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool) -> _Vote:
-    vote = _Vote()
-    outcomes: list[str | None] = []
-    unanimities: list[bool | None] = []
-    counted_rejection = False
-    for statement in statements:
-        counts = parse_counts(statement)
-        if vote.pour is None and vote.contre is None and vote.abstention is None and any(c is not None for c in counts):
-            vote.pour, vote.contre, vote.abstention = counts
-        outcome, written = _statement_outcome(statement, counts)
-        if outcome == "rejected" and not written:
-            counted_rejection = True
-        outcomes.append(outcome)
-        _, contre, abstention = counts
-        if (contre or 0) > 0 or (abstention or 0) > 0:
-            unanimities.append(False)
-        elif _UNANIMITY_RE.search(fold(statement)) or (contre == 0 and abstention == 0):
-            unanimities.append(True)
-        else:
-            unanimities.append(None)
-    if statements:
-        vote.text = " ; ".join(_vote_phrase(s) for s in statements)
-        if False in unanimities:
-            vote.unanimous = False
-        elif unanimities and all(u is True for u in unanimities):
-            vote.unanimous = True
-        known = {o for o in outcomes if o}
-        vote.outcome = known.pop() if len(known) == 1 else None
-        # "2 pour, 11 contre ... DECIDE de donner un avis défavorable": the figures are about the project,
-        # not about the act, so a rejection derived from figures alone is not trusted.
-        if vote.outcome == "rejected" and counted_rejection and _UPPER_DECISION_RE.search(body):
-            vote.outcome = None
-    elif decision_fallback and _DECISION_RE.search(fold(_squash(body))):
-        vote.outcome = "adopted"
-    return vote
 
 
 # --- visas ----------------------------------------------------------------------------------------
@@ -605,13 +287,6 @@ _RAPPORTEUR_ITEM_RE = re.compile(
     r"\s+(?P<num>\d{1,2})\.\s+(?P<title>[A-ZÀ-Ý].*)$"
 )
 _SUBITEM_RE = re.compile(r"^(?:(?P<n>\d{1,2})\.(?P<m>\d{1,2})\s+|(?P<letter>[A-Z])\s*/\s*)(?P<title>[A-ZÀ-Ý].*)$")
-_REPORT_VOTE_START_RE = re.compile(
-    rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_NUMBER_WORD_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
-    r"|\d{1,3}\s+votes?\.?$)",
-    re.IGNORECASE,
-)
-_LABELLED_VOTE_RE = re.compile(r"^(?P<label>[^:]{3,160}?)\s*:\s*(?P<vote>.+)$")
-_ELECTED_RE = re.compile(r"^[-•\s]*(?P<who>[^:]{2,60}?)\s*:\s*(?P<n>\d{1,3})\s+votes?\W*[ée]lue?\b", re.IGNORECASE)
 _GENERIC_LABEL_RE = re.compile(r"^(?:r[ée]sultat du vote|vote|d[ée]cision|nota)$", re.IGNORECASE)
 
 
@@ -632,31 +307,6 @@ class _Item:
     title: str
     start: int
     rapporteur: str | None = None
-
-
-def _report_vote(text: str) -> tuple[str, str, str | None] | None:
-    """(written, statement, label) when the line is a vote: "Vote : 14 pour ...", "DM1 approuvé : Vote : ...",
-    "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
-    "Anne-Marie : 11 votes, Elue"; None otherwise."""
-    folded = fold(text)
-    if _REPORT_VOTE_START_RE.match(folded):
-        return (text, text, None)
-    match = _LABELLED_VOTE_RE.match(text)
-    if match:
-        label, rest = match.group("label").strip(), match.group("vote").strip()
-        rest_folded = fold(rest)
-        # "Pour la décision modificative : 13 votes" (the result written after a label)
-        if re.match(r"^pour\b", fold(label)) and re.fullmatch(r"\d{1,3}\s+votes?\.?", rest_folded):
-            return (text, f"{rest.split()[0]} pour", label[4:].strip() or None)
-        if _REPORT_VOTE_START_RE.match(rest_folded) and (_COUNT_RE.search(rest) or rest_folded.startswith("adopt")):
-            return (rest, rest, label)
-        inner = _LABELLED_VOTE_RE.match(rest)  # "DM1 ... : Vote : 14 pour"
-        if inner and fold(inner.group("label")).strip() == "vote" and _COUNT_RE.search(inner.group("vote")):
-            return (inner.group("vote").strip(), inner.group("vote").strip(), label)
-    if _ELECTED_RE.match(text):
-        written = text.strip(" -•")
-        return (written, written, None)
-    return None
 
 
 def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:

@@ -5,9 +5,16 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from ingest.cgct import is_article_file
+from ingest.legi import is_legi_json
+from ingest.versions import is_versions_jsonl
+
 PDF = "pdf"
+ARTICLE_MARKDOWN = "article-markdown"  # one article of a Markdown code tree ("# Article L2121-17")
 MARKDOWN = "markdown"
 CSV = "csv"
+LEGI_JSON = "legi-json"  # a @socialgouv/legi-data code tree
+VERSIONS_JSONL = "versions-jsonl"  # article versions, one JSON object per line
 WORD_DOC = "doc"
 EXECUTABLE = "executable"
 EMPTY = "empty"
@@ -21,7 +28,7 @@ _SNIFF_BYTES = 4096
 
 
 def detect_type(path: Path) -> str:
-    """Return one of PDF, MARKDOWN, CSV, WORD_DOC, EXECUTABLE, EMPTY, SPECIAL, UNREADABLE, UNKNOWN."""
+    """Return one of the types above (the key of ingest.loaders.LOADERS for the readable ones)."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return SPECIAL
@@ -43,11 +50,15 @@ def detect_type(path: Path) -> str:
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown") or first.startswith("# "):
-        return MARKDOWN
+        return ARTICLE_MARKDOWN if is_article_file(text) else MARKDOWN
     if suffix in (".csv", ".tsv") or (first.count(",") + first.count(";") >= 3 and "DELIB" in first.upper()):
         return CSV
     if suffix == ".txt":
-        return MARKDOWN
+        return ARTICLE_MARKDOWN if is_article_file(text) else MARKDOWN
+    if suffix == ".jsonl" and is_versions_jsonl(path):
+        return VERSIONS_JSONL
+    if suffix == ".json" and is_legi_json(path):
+        return LEGI_JSON
     return UNKNOWN
 
 

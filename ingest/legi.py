@@ -1,12 +1,12 @@
-"""Loaders for codes published as LEGI data (DILA), starting with the @socialgouv/legi-data JSON tree.
+"""Loader for codes published as LEGI data (DILA), starting with the @socialgouv/legi-data JSON tree.
 
-A `CodeLoader` turns one file into `CodeArticle`s; `code_documents` turns those into one Document per
-article, chunked exactly like the CGCT Markdown articles (ingest.pipeline.article_chunks), with the
-article's own Légifrance link (article_lc/LEGIARTI...) and its version date. Reading the official LEGI
-XML (one `<ARTICLE>` file per article, `META_ARTICLE/NUM`, `DATE_DEBUT`, `BLOC_TEXTUEL`) would be one more
-class with a `load` method.
+`read_legi_json` turns one file into `CodeArticle`s; `code_documents` turns those into one Document per
+article, chunked exactly like the CGCT Markdown articles (ingest.cgct.article_chunks), with the article's
+own Légifrance link (article_lc/LEGIARTI...) and its version date. `LegiJsonLoader` is both, registered in
+ingest.loaders. Reading the official LEGI XML (one `<ARTICLE>` file per article, `META_ARTICLE/NUM`,
+`DATE_DEBUT`, `BLOC_TEXTUEL`) would be one more loader in that table.
 
->>> articles = LegiDataJsonLoader().load(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
+>>> articles = read_legi_json(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
 >>> documents = code_documents(articles, file_name="crpa.json", max_chars=1200)
 >>> documents[0].source
 'crpa.json#L100-1'
@@ -19,18 +19,19 @@ import html
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from ingest.cgct import CODE_NAMES, Article
+from ingest.base import Loaded, SourceMeta
+from ingest.cgct import CODE_NAMES, Article, article_chunks
 from rag import schema
 from rag.articles import normalize_article
 from rag.errors import SourceError
 from rag.schema import Document
-from rag.store import ChromaStore, DocumentInfo, doc_id_for
+from rag.store import doc_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -55,41 +56,44 @@ class CodeArticle:
         return LEGIFRANCE_ARTICLE_URL.format(self.legi_id) if self.legi_id else ""
 
 
-class CodeLoader(Protocol):
-    """Reads a code file (legi-data JSON today, LEGI XML tomorrow) into its articles in force."""
+class LegiJsonLoader:
+    """A legi-data code tree -> one Document per article in force (source "<file>#<number>")."""
 
-    def load(self, path: Path) -> list[CodeArticle]: ...
+    def load(self, path: Path, *, meta: SourceMeta) -> Loaded:
+        articles = read_legi_json(path)
+        if not articles:
+            raise SourceError(meta.source, "aucun article en vigueur dans ce fichier")
+        return Loaded(code_documents(articles, file_name=meta.source, max_chars=meta.settings.chunk_chars))
 
 
-class LegiDataJsonLoader:
-    """The JSON tree of the npm package @socialgouv/legi-data: code > sections > articles.
+def read_legi_json(path: Path) -> list[CodeArticle]:
+    """The articles of the JSON tree of the npm package @socialgouv/legi-data (code > sections > articles).
 
     Articles not in force on the export date (etat ABROGE, MODIFIE ...) are skipped.
     """
+    try:
+        tree = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SourceError(path.name, f"JSON legi-data illisible ({e})", fix="vérifiez le fichier") from e
+    if not _is_legi_tree(tree):
+        raise SourceError(path.name, "ce JSON n'a pas la forme legi-data (type « code », children)")
+    data = tree.get("data") or {}
+    title = str(data.get("title") or "")
+    code, code_id = CODE_NAMES.get(title.lower(), ("", str(data.get("cid") or data.get("id") or "")))
+    code = code or _short_name(title)
+    return list(_walk(tree, [], code=code, code_id=code_id))
 
-    def load(self, path: Path) -> list[CodeArticle]:
-        try:
-            tree = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise SourceError(path.name, f"JSON legi-data illisible ({e})", fix="vérifiez le fichier") from e
-        if not _is_legi_tree(tree):
-            raise SourceError(path.name, "ce JSON n'a pas la forme legi-data (type « code », children)")
-        data = tree.get("data") or {}
-        title = str(data.get("title") or "")
-        code, code_id = CODE_NAMES.get(title.lower(), ("", str(data.get("cid") or data.get("id") or "")))
-        code = code or _short_name(title)
-        return list(self._walk(tree, [], code=code, code_id=code_id))
 
-    def _walk(self, node: dict[str, Any], path: list[str], *, code: str, code_id: str) -> Iterator[CodeArticle]:
-        for child in node.get("children") or []:
-            kind = child.get("type")
-            data = child.get("data") or {}
-            if kind == "section":
-                yield from self._walk(child, [*path, str(data.get("title") or "").strip()], code=code, code_id=code_id)
-            elif kind == "article":
-                article = _article(data, path, code=code, code_id=code_id)
-                if article is not None:
-                    yield article
+def _walk(node: dict[str, Any], path: list[str], *, code: str, code_id: str) -> Iterator[CodeArticle]:
+    for child in node.get("children") or []:
+        kind = child.get("type")
+        data = child.get("data") or {}
+        if kind == "section":
+            yield from _walk(child, [*path, str(data.get("title") or "").strip()], code=code, code_id=code_id)
+        elif kind == "article":
+            article = _article(data, path, code=code, code_id=code_id)
+            if article is not None:
+                yield article
 
 
 def is_legi_json(path: Path) -> bool:
@@ -105,8 +109,6 @@ def code_documents(
     articles: Iterable[CodeArticle], *, file_name: str, max_chars: int, pipeline_version: str = "1"
 ) -> list[Document]:
     """One Document per article (source "<file name>#<number>"), chunked like the CGCT articles."""
-    from ingest.pipeline import article_chunks  # the pipeline imports this module lazily: no cycle
-
     documents: list[Document] = []
     for item in articles:
         article = item.article
@@ -129,35 +131,6 @@ def code_documents(
             Document(source, doc_id, digest, schema.KIND_ARTICLE, f"Article {article.number}", chunks, meta)
         )
     return documents
-
-
-def write_code_file(
-    store: ChromaStore,
-    path: Path,
-    *,
-    file_name: str,
-    max_chars: int,
-    known: dict[str, DocumentInfo] | None = None,
-    loader: CodeLoader | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[int, int, int]:
-    """Load a code file and write its changed articles; return (documents written, chunks, chunks embedded).
-
-    An article whose document is already complete with the same hash is not written again.
-    """
-    articles = (loader or LegiDataJsonLoader()).load(path)
-    if not articles:
-        raise SourceError(file_name, "aucun article en vigueur dans ce fichier")
-    known = known if known is not None else {d.source: d for d in store.documents(include_incomplete=True)}
-    written = chunks = embedded = 0
-    for document in code_documents(articles, file_name=file_name, max_chars=max_chars):
-        chunks += len(document.chunks)
-        previous = known.get(document.source)
-        if previous is not None and previous.doc_hash == document.doc_hash and previous.status == "complete":
-            continue
-        embedded += store.write_document(document, progress=progress)
-        written += 1
-    return written, chunks, embedded
 
 
 def html_to_text(fragment: str) -> str:

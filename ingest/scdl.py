@@ -33,10 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.actes import MATIERES
+from ingest.base import Loaded, SourceMeta, display_path
+from ingest.chunking import chunk_id
 from rag import schema
 from rag.errors import ConfigError, SourceError
-from rag.schema import DeliberationRecord
-from rag.store import normalize_key
+from rag.records import record_meta
+from rag.schema import Chunk, DeliberationRecord, Document
+from rag.store import doc_id_for, normalize_key
 
 logger = logging.getLogger(__name__)
 
@@ -365,3 +368,32 @@ def read_scdl_csv(
     if messages:
         logger.info("%s: %d deliberation(s) imported, %d problem(s)", name, len(records), len(messages))
     return records, messages
+
+
+class ScdlLoader:
+    """An SCDL « Délibérations » CSV -> one Document, one chunk per valid row; rejected rows are warnings."""
+
+    def load(self, path: Path, *, meta: SourceMeta) -> Loaded:
+        notes: list[str] = []
+        records, problems = read_scdl_csv(path, display=meta.source, notes=notes)
+        if not records:
+            raise SourceError(meta.source, "aucune ligne valide dans le CSV SCDL : " + "; ".join(problems[:5]))
+        doc_id = doc_id_for(meta.source)
+        chunks = scdl_chunks(records, doc_id=doc_id, source=meta.source, digest=meta.digest)
+        chunks = [Chunk(c.id, c.text, {**c.meta, schema.PATH: display_path(path)}) for c in chunks]
+        doc_meta = {"rows": len(records), "rejected": len(problems)}
+        document = Document(meta.source, doc_id, meta.digest, schema.KIND_DELIBERATION, path.name, chunks, doc_meta)
+        return Loaded([document], warnings=notes + [f"ligne rejetée : {p}" for p in problems])
+
+
+def scdl_chunks(records: list[DeliberationRecord], *, doc_id: str, source: str, digest: str) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for index, record in enumerate(records):
+        text = record.text or " — ".join(p for p in (record.delib_id, record.objet, record.vote_text) if p)
+        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.DOC_HASH: digest, schema.PAGE: 0,
+                schema.TITLE: (f"Délibération {record.delib_id} — {record.objet}" if record.delib_id else
+                               record.objet or source)[:300], schema.RECORD_INDEX: index, schema.CHUNK_INDEX: index}
+        meta.update(record_meta(record))
+        chunks.append(Chunk(id=chunk_id(doc_id, text, 0, seen), text=text, meta=meta))
+    return chunks

@@ -1,4 +1,4 @@
-"""Loader for article versions as JSON lines, written to the versions collection (no embedding).
+"""Loader for article versions as JSON lines, kept in the versions collection (no embedding, see ingest.pipeline).
 
 Two shapes are read, one JSON object per line:
 
@@ -9,7 +9,7 @@ Two shapes are read, one JSON object per line:
   description, else SNAPSHOT_DATE.
 
 >>> records = load_versions_jsonl(Path("data/legal/cgct-versions-demo.jsonl"))
->>> write_versions(store, records)
+>>> VersionStore(store=store).write(records)
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ingest.base import Loaded, SourceMeta
 from rag.articles import code_tag, normalize_article
 from rag.errors import SourceError
-from rag.store import ChromaStore
-from rag.versions import VersionRecord, VersionStore
+from rag.versions import VersionRecord
 
 # The Archeo-Lex export of cgct-key-articles-2023.jsonl logs its last pull on this date.
 SNAPSHOT_DATE = "2023-06-03"
@@ -62,9 +62,11 @@ def load_versions_jsonl(path: Path, *, default_code: str = "CGCT") -> list[Versi
     return records
 
 
-def write_versions(store: ChromaStore, records: list[VersionRecord]) -> int:
-    """Write versions to `<collection>_versions` (upsert, no embedding); return how many were written."""
-    return VersionStore(store=store).write(records)
+class VersionsLoader:
+    """Article versions (history or snapshot lines): no document, only versions."""
+
+    def load(self, path: Path, *, meta: SourceMeta) -> Loaded:
+        return Loaded(versions=load_versions_jsonl(path))
 
 
 def _records(raw: dict[str, Any], source: str, default_code: str) -> list[VersionRecord]:

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -154,84 +153,85 @@ def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | 
 
 
 def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: str | None = None) -> Any:
-    from tqdm import tqdm
+    from ingest.service import ingest_files
 
-    from ingest.pipeline import Ingestor, Summary, collect_files
-
-    settings = ctx.settings
-    files = _run(collect_files, paths)
-    summary = Summary()
-    events = []
-    started = time.perf_counter()
-    with _lock(settings):
-        kb = ctx.kb
-        cleaned = _run(kb.store.cleanup_incomplete)
-        for info in cleaned:
-            click.echo(f"Nettoyage d'une indexation interrompue : {info.source}", err=True)
-        ingestor = Ingestor(store=kb.store, settings=settings, commune=commune)
-        misses_before = kb.store.embedder.misses
-        files_bar = tqdm(total=len(files), desc="Fichiers", unit="fichier", file=sys.stderr, position=0,
-                         disable=False, dynamic_ncols=True, mininterval=2.0)
-        chunks_bar = tqdm(desc="Passages intégrés", unit="passage", file=sys.stderr, position=1, disable=False,
-                          mininterval=2.0, dynamic_ncols=True)
-        try:
-            for event in _run(lambda: list(_iter_events(ingestor, files, chunks_bar, files_bar))):
-                summary.add(event)
-                events.append(event)
-        finally:
-            files_bar.close()
-            chunks_bar.close()
-        computed = kb.store.embedder.misses - misses_before
-        _run(kb.lexical.ensure_fresh)
-        kb.audit("ingest", who=os.environ.get("USER", "cli"), files=len(files), indexed=summary.indexed,
-                 failed=summary.failed, chunks=summary.chunks)
-    elapsed = time.perf_counter() - started
+    progress = _Progress(enabled=sys.stderr.isatty())
+    try:
+        summary = ingest_files(paths, kb=ctx.kb, commune=commune, who=os.environ.get("USER", "cli"),
+                               on_start=progress.start, on_event=progress.event, on_embedded=progress.embedded)
+    except KbError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        progress.close()
     if as_json:
         click.echo(json.dumps({
             "files": [{"source": e.source, "status": e.status, "chunks": e.chunks, "embedded": e.embedded,
-                       "message": e.message, "warnings": e.warnings} for e in events],
+                       "message": e.message, "warnings": e.warnings} for e in summary.events],
             "indexed": summary.indexed, "unchanged": summary.unchanged, "failed": summary.failed,
             "skipped": summary.skipped, "chunks": summary.chunks, "embedded": summary.embedded,
-            "computed": computed, "seconds": round(elapsed, 2)}, ensure_ascii=False, indent=2))
+            "computed": summary.computed, "seconds": round(summary.seconds, 2)}, ensure_ascii=False, indent=2))
     else:
+        elapsed = summary.seconds
         rate = f", {summary.embedded / elapsed:.1f} passages/s" if summary.embedded and elapsed else ""
         click.echo(
             f"Terminé en {elapsed:.0f} s : {summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), "
             f"{summary.skipped} ignoré(s), {summary.failed} en échec ; {summary.embedded} passage(s) écrit(s){rate} "
-            f"({computed} calculé(s) par le modèle, les autres repris du cache).",
+            f"({summary.computed} calculé(s) par le modèle, les autres repris du cache).",
             err=True,
         )
-        for problem in summary.problems:
-            click.echo(f"  ! {problem}", err=True)
+        for warning in summary.warnings:  # failures were printed once, as they happened
+            click.echo(f"  ! {warning}", err=True)
     return summary
 
 
-def _iter_events(ingestor: Any, files: list[Any], chunks_bar: Any, files_bar: Any) -> Any:
-    for event in ingestor.run(files, on_embedded=chunks_bar.update):
-        files_bar.update(1)
-        files_bar.set_postfix_str(event.source[-40:], refresh=False)
+class _Progress:
+    """Progress of `mairie ingest` on stderr: bars on a terminal, one plain line per file otherwise (logs)."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.files: Any = None
+        self.chunks: Any = None
+
+    def start(self, total: int, cleaned: list[str]) -> None:
+        for source in cleaned:
+            click.echo(f"Nettoyage d'une indexation interrompue : {source}", err=True)
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.files = tqdm(total=total, desc="Fichiers", unit="fichier", file=sys.stderr, position=0,
+                              dynamic_ncols=True, mininterval=2.0)
+            self.chunks = tqdm(desc="Passages intégrés", unit="passage", file=sys.stderr, position=1,
+                               mininterval=2.0, dynamic_ncols=True)
+
+    def event(self, event: Any) -> None:
+        line = _event_line(event)
+        if self.files is None:
+            click.echo(line, err=True)
+            return
+        self.files.update(1)
+        self.files.set_postfix_str(event.source[-40:], refresh=False)
         if event.status == "failed":
-            tqdm_write(f"Échec : {event.source} : {event.message}")
-        yield event
+            self.files.write(line, file=sys.stderr)
+
+    def embedded(self, count: int) -> None:
+        if self.chunks is not None:
+            self.chunks.update(count)
+
+    def close(self) -> None:
+        for bar in (self.files, self.chunks):
+            if bar is not None:
+                bar.close()
+        self.files = self.chunks = None
 
 
-def tqdm_write(message: str) -> None:
-    from tqdm import tqdm
-
-    tqdm.write(message, file=sys.stderr)
+_STATUS_WORDS = {"indexed": "Indexé", "unchanged": "Inchangé", "skipped": "Ignoré"}
 
 
-class _lock:  # noqa: N801 - used as a context manager like a function
-    def __init__(self, settings: Settings) -> None:
-        from rag.store import WriteLock
-
-        self.inner = WriteLock(settings)
-
-    def __enter__(self) -> Any:
-        return _run(self.inner.__enter__)
-
-    def __exit__(self, *exc: object) -> None:
-        self.inner.__exit__(*exc)
+def _event_line(event: Any) -> str:
+    if event.status == "failed":
+        return f"Échec : {event.source} : {event.message}"
+    detail = f" ({event.chunks} passage(s))" if event.chunks else (f" ({event.message})" if event.message else "")
+    return f"{_STATUS_WORDS.get(event.status, event.status)} : {event.source}{detail}"
 
 
 # --- search / ask --------------------------------------------------------------------------------

@@ -14,13 +14,9 @@ from pathlib import Path
 import pytest
 
 from ingest.actes import MATIERES, infer_matiere
-from ingest.deliberations import (
-    detect_commune,
-    detect_seance_date,
-    parse_counts,
-    parse_french_date,
-    split_deliberations,
-)
+from ingest.deliberations import split_deliberations
+from ingest.seance import detect_commune, detect_seance_date, parse_french_date
+from ingest.votes import parse_counts
 from rag.schema import DeliberationRecord, Page
 
 REPO = Path(__file__).resolve().parents[2]

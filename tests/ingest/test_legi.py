@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.legi import LegiDataJsonLoader, code_documents, html_to_text, is_legi_json
+from ingest.legi import code_documents, html_to_text, is_legi_json, read_legi_json
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "legal" / "crpa-legi-data-sample.json"
@@ -21,7 +21,7 @@ FULL = (
 
 
 def test_sample_articles_have_legi_identity() -> None:
-    articles = {a.article.number: a for a in LegiDataJsonLoader().load(SAMPLE)}
+    articles = {a.article.number: a for a in read_legi_json(SAMPLE)}
     assert sorted(articles) == ["L300-1", "L300-2", "L311-1", "L311-5", "L311-6", "L311-9"]
     l311_1 = articles["L311-1"]
     assert l311_1.legi_id == "LEGIARTI000033218946"
@@ -33,7 +33,7 @@ def test_sample_articles_have_legi_identity() -> None:
 
 
 def test_documents_one_per_article_chunked_like_the_cgct() -> None:
-    documents = code_documents(LegiDataJsonLoader().load(SAMPLE), file_name=SAMPLE.name, max_chars=1200)
+    documents = code_documents(read_legi_json(SAMPLE), file_name=SAMPLE.name, max_chars=1200)
     assert [d.source for d in documents][:2] == [f"{SAMPLE.name}#L300-1", f"{SAMPLE.name}#L300-2"]
     meta = documents[2].chunks[0].meta
     assert meta["kind"] == "article" and meta["article"] == "L311-1" and meta["code"] == "CRPA"
@@ -56,7 +56,7 @@ def test_detection() -> None:
 
 @pytest.mark.skipif(not FULL.is_file(), reason="shared corpus not mounted")
 def test_whole_crpa_parses_without_embedding() -> None:
-    articles = LegiDataJsonLoader().load(FULL)
+    articles = read_legi_json(FULL)
     assert len(articles) == 474  # 473 in force + L115-2 (ABROGE_DIFF: repeal deferred)
     assert all(a.legi_id.startswith("LEGIARTI") and a.version_date for a in articles)
     assert len({a.article.number for a in articles}) == 474
@@ -64,16 +64,18 @@ def test_whole_crpa_parses_without_embedding() -> None:
 
 @pytest.mark.integration
 def test_crpa_article_shows_its_legiarti_link(tmp_path: Path, embedding_cache: Path) -> None:
-    from ingest.legi import write_code_file
+    from ingest.pipeline import Ingestor, collect_files
     from rag.kb import KnowledgeBase
     from rag.legal import LegalIndex
     from rag.settings import Settings
 
     settings = Settings(store=tmp_path / "store", cache_dir=embedding_cache)
     store = KnowledgeBase(settings).store
-    written, chunks, _ = write_code_file(store, SAMPLE, file_name=SAMPLE.name, max_chars=settings.chunk_chars)
-    assert written == 6 and chunks == 7
-    assert write_code_file(store, SAMPLE, file_name=SAMPLE.name, max_chars=settings.chunk_chars) == (0, 7, 0)
+    (first,) = Ingestor(store=store, settings=settings).run(collect_files([SAMPLE]))
+    assert (first.status, first.chunks, first.embedded) == ("indexed", 7, 7)
+    assert len([d for d in store.documents() if d.source.startswith(f"{SAMPLE.name}#")]) == 6
+    (again,) = Ingestor(store=store, settings=settings).run(collect_files([SAMPLE]))
+    assert (again.status, again.chunks, again.embedded) == ("unchanged", 7, 0)
     view = LegalIndex(store=store).lookup("article L. 311-1 du CRPA")
     assert view.code == "CRPA"
     assert view.url == "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000033218946"

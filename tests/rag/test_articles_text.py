@@ -7,7 +7,18 @@ from pathlib import Path
 import pytest
 
 from ingest.chunking import split_text
-from ingest.detect import CSV, EMPTY, EXECUTABLE, MARKDOWN, PDF, WORD_DOC, detect_type
+from ingest.detect import (
+    ARTICLE_MARKDOWN,
+    CSV,
+    EMPTY,
+    EXECUTABLE,
+    LEGI_JSON,
+    MARKDOWN,
+    PDF,
+    VERSIONS_JSONL,
+    WORD_DOC,
+    detect_type,
+)
 from rag.articles import find_article_mentions, normalize_article
 from rag.text import sentences, tokens
 from rag.thesaurus import expand
@@ -65,7 +76,10 @@ def test_split_text_respects_the_limit_and_loses_nothing() -> None:
         ("empty.pdf", b"", EMPTY),
         ("prog.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 20, EXECUTABLE),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, WORD_DOC),
-        ("article.md", b"# Article L2121-17\n\nTexte", MARKDOWN),
+        ("article.md", b"# Article L2121-17\n\nTexte", ARTICLE_MARKDOWN),
+        ("note.md", b"# Compte rendu\n\nTexte", MARKDOWN),
+        ("crpa.json", b'{"data": {"title": "Code"}, "type": "code", "children": []}', LEGI_JSON),
+        ("versions.jsonl", b'{"article_num": "L1", "text": "Texte"}\n', VERSIONS_JSONL),
         ("delibs.csv", b"COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE\n", CSV),
     ],
 )

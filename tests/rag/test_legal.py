@@ -110,13 +110,14 @@ def demo_with_versions(demo_store: Path, embedding_cache: Path, tmp_path_factory
     """A copy of the demo store with the demo versions and the 2023 key articles (no embedding)."""
     import shutil
 
-    from ingest.versions import load_versions_jsonl, write_versions
+    from ingest.versions import load_versions_jsonl
+    from rag.versions import VersionStore
 
     target = tmp_path_factory.mktemp("legal") / "store"
     shutil.copytree(demo_store, target)
     kb = _kb(target, embedding_cache)
     for name in ("cgct-versions-demo.jsonl", "cgct-key-articles-2023.jsonl"):
-        write_versions(kb.store, load_versions_jsonl(LEGAL / name))
+        VersionStore(store=kb.store).write(load_versions_jsonl(LEGAL / name))
     return target
 
 

@@ -29,26 +29,21 @@ st.title("Documents")
 
 
 def ingest(files: list[Any]) -> None:
-    """Index the files under the write lock, with a progress bar and one report line per file."""
-    from ingest.pipeline import Ingestor, Summary
-    from rag.store import WriteLock
+    """Index the files (ingest.service: lock, cleanup, audit), with a progress bar and one report line per file."""
+    from ingest.service import ingest_files
 
-    summary = Summary()
     rows: list[dict[str, Any]] = []
     bar = st.progress(0.0, text="Préparation…")
+    total = max(1, len(files))
+
+    def on_event(event: Any) -> None:
+        message = event.message or "; ".join(event.warnings)
+        rows.append({"Fichier": event.source, "État": STATUS_LABELS.get(event.status, event.status),
+                     "Passages": event.chunks, "Message": message})
+        bar.progress(len(rows) / total, text=f"{len(rows)}/{len(files)} : {event.source}")
+
     try:
-        with WriteLock(settings):
-            kb.store.cleanup_incomplete()
-            ingestor = Ingestor(store=kb.store, settings=settings)
-            for done, event in enumerate(ingestor.run(files), start=1):
-                summary.add(event)
-                message = event.message or "; ".join(event.warnings)
-                rows.append({"Fichier": event.source, "État": STATUS_LABELS.get(event.status, event.status),
-                             "Passages": event.chunks, "Message": message})
-                bar.progress(done / max(1, len(files)), text=f"{done}/{len(files)} : {event.source}")
-            kb.lexical.ensure_fresh()
-            kb.audit("ingest", who=user.name, files=len(files), indexed=summary.indexed, failed=summary.failed,
-                     chunks=summary.chunks)
+        summary = ingest_files(files, kb=kb, who=user.name, on_event=on_event)
     except StoreError as e:
         bar.empty()
         st.error(str(e))

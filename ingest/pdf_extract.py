@@ -1,0 +1,260 @@
+"""Text extraction of one PDF with pypdf under tight limits (runs inside the worker of ingest.pdf).
+
+Each limit ends as a `_Failure` (a French reason and fix), never as an exception: the worker sends it back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from rag.schema import Page
+
+# A page with fewer letters than this has no text layer (a scanned page, or a blank one).
+MIN_LETTERS_PER_PAGE = 20
+# Below this many letters over the whole document, the PDF is a scan without a text layer.
+MIN_LETTERS_PER_DOCUMENT = 30
+# Decoded size of one stream (FlateDecode and friends): a text page is 10-100 kB, a dense plan a few MB.
+MAX_STREAM_BYTES = 32 * 1024 * 1024
+# Content of one page above this: its text is skipped with a warning (drawings, not prose).
+MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024
+# Text kept per page (a dense A4 page holds ~5,000 characters) and per document.
+MAX_PAGE_CHARS = 100_000
+MAX_DOCUMENT_CHARS = 20_000_000
+# Memory of the worker process: beyond it pypdf gets MemoryError instead of the machine swapping.
+WORKER_MEMORY_MB = 1536
+
+_REEXPORT = "ré-exportez le document en PDF depuis le logiciel d'origine"
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    reason: str
+    fix: str
+
+
+def _memory_failure(memory_mb: int) -> _Failure:
+    return _Failure(f"PDF trop gourmand en mémoire (plus de {memory_mb} Mo pour le lire)",
+                    "découpez le document ou ré-exportez-le en PDF")
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: str
+    max_pages: int
+    password: str | None
+    timeout: float | None
+
+
+_PageTexts = tuple[list[Page], list[str]]
+
+
+class _PypdfLog(logging.Handler):
+    """Keeps pypdf's warnings to tell a repaired file (rebuilt xref) from a clean one."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _extract(job: _Job, *, send: Any) -> _PageTexts | _Failure:
+    """Open, check and extract one PDF. `send(("pages", n))` reports the page count to the parent."""
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
+
+    log = _PypdfLog()
+    pypdf_logger = logging.getLogger("pypdf")
+    pypdf_logger.addHandler(log)
+    pypdf_logger.setLevel(logging.WARNING)
+    pypdf_logger.propagate = False
+    try:
+        with warnings.catch_warnings(), _limits():
+            warnings.simplefilter("ignore")
+            return _read(job, send, log)
+    except LimitReachedError as e:
+        return _Failure(
+            f"PDF suspect (bombe de décompression ?) : un flux dépasse les limites de lecture ({e})",
+            "vérifiez l'origine du fichier ; s'il est légitime, ré-exportez-le en PDF",
+        )
+    except (FileNotDecryptedError, DependencyError) as e:
+        return _Failure(f"PDF chiffré illisible ({e})", "enregistrez une copie non chiffrée, puis indexez-la")
+    except MemoryError:
+        return _memory_failure(WORKER_MEMORY_MB)
+    except RecursionError:
+        return _Failure("PDF malformé (structure imbriquée sans fin)", _REEXPORT)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, AssertionError) as e:
+        return _Failure(f"PDF illisible ou endommagé ({_short(e)})", _REEXPORT)
+    except Exception as e:  # pypdf raises many internal errors on broken files
+        return _Failure(f"PDF illisible ({type(e).__name__} : {_short(e)})", _REEXPORT)
+    finally:
+        pypdf_logger.removeHandler(log)
+
+
+class _limits:  # noqa: N801 - a context manager used like a function
+    """Tighter pypdf limits (pypdf >= 7 has a Configuration; older ones read module constants)."""
+
+    def __enter__(self) -> None:
+        import pypdf
+
+        self._cm: Any = None
+        if hasattr(pypdf, "apply_configuration"):
+            self._cm = pypdf.apply_configuration(
+                zlib_maximum_output_length=MAX_STREAM_BYTES,
+                lzw_maximum_output_length=MAX_STREAM_BYTES,
+                run_length_maximum_output_length=MAX_STREAM_BYTES,
+                array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+                maximum_declared_stream_length=MAX_STREAM_BYTES,
+            )
+            self._cm.__enter__()
+        else:  # pragma: no cover - pypdf < 7
+            from pypdf import filters
+
+            for name in ("ZLIB_MAX_OUTPUT_LENGTH", "LZW_MAX_OUTPUT_LENGTH", "MAX_DECLARED_STREAM_LENGTH"):
+                if hasattr(filters, name):
+                    setattr(filters, name, MAX_STREAM_BYTES)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._cm is not None:
+            self._cm.__exit__(*exc)
+
+
+def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
+    import pypdf
+    from pypdf.errors import LimitReachedError
+
+    reader = pypdf.PdfReader(job.path, strict=False)
+    if reader.is_encrypted and reader.decrypt(job.password or "") == 0:
+        return _Failure("PDF protégé par un mot de passe",
+                        "enregistrez une copie sans mot de passe, puis indexez-la")
+    notes: list[str] = []
+    if any("startxref" in m or "rebuild xref" in m or "Xref" in m for m in log.messages):
+        notes.append("table des objets (xref) endommagée, reconstruite à la lecture : vérifiez le texte indexé")
+    # The declared count first: a page tree of 100,000 pages is refused before it is walked.
+    declared = _declared_page_count(reader)
+    if declared > job.max_pages:
+        return _too_many_pages(declared, job.max_pages)
+    walked = _walk_page_count(reader, job.max_pages)
+    if walked > job.max_pages:  # a /Count that lies: the tree is walked only up to the limit
+        return _Failure(f"PDF de plus de {job.max_pages} pages (arbre des pages : {walked} au moins)",
+                        "découpez le document ou augmentez MAIRIE_MAX_PAGES")
+    count = len(reader.pages)
+    if count > job.max_pages:
+        return _too_many_pages(count, job.max_pages)
+    if count == 0:
+        return _Failure("PDF sans aucune page", "vérifiez le fichier d'origine")
+    if send is not None:
+        send(("pages", count))
+    pages: list[Page] = []
+    total = 0
+    skipped: list[int] = []
+    for number, page in enumerate(reader.pages, start=1):
+        size = _content_size(page)
+        if size > MAX_PAGE_CONTENT_BYTES:
+            notes.append(f"p. {number} : contenu de {size / 1e6:.0f} Mo (dessin ou plan ?), texte ignoré")
+            pages.append(Page(text="", page_number=number))
+            continue
+        try:
+            text = page.extract_text() or ""
+        except (MemoryError, LimitReachedError):
+            raise
+        except Exception:  # one broken page is reported, the others are kept
+            skipped.append(number)
+            text = ""
+        if len(text) > MAX_PAGE_CHARS:
+            notes.append(f"p. {number} : {len(text)} caractères, tronquée à {MAX_PAGE_CHARS}")
+            text = text[:MAX_PAGE_CHARS]
+        total += len(text)
+        if total > MAX_DOCUMENT_CHARS:
+            return _Failure(
+                f"texte extrait trop volumineux (plus de {MAX_DOCUMENT_CHARS // 1_000_000} millions de caractères)",
+                "découpez le document",
+            )
+        pages.append(Page(text=_clean(text), page_number=number))
+    if skipped:
+        notes.append("page(s) illisible(s), indexée(s) vides : " + _page_list(skipped))
+    letters = [len(_LETTER.findall(p.text)) for p in pages]
+    if sum(letters) < MIN_LETTERS_PER_DOCUMENT:
+        return _Failure(
+            "PDF sans couche texte (document scanné) : reconnaissance de caractères (OCR) nécessaire",
+            "passez-le dans un outil d'OCR (ex. ocrmypdf) puis indexez le PDF obtenu",
+        )
+    empty = [p.page_number for p, n in zip(pages, letters, strict=True) if n < MIN_LETTERS_PER_PAGE]
+    if empty and len(pages) > 1:
+        notes.append("pages sans texte (scannées ?), OCR nécessaire pour les lire : " + _page_list(empty))
+    return pages, notes
+
+
+_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def _declared_page_count(reader: Any) -> int:
+    try:
+        count = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        return int(count)
+    except Exception:  # a broken tree is left to pypdf's own walk (and its limits)
+        return 0
+
+
+def _walk_page_count(reader: Any, limit: int) -> int:
+    """Leaves of the page tree, counted without building page objects; stops past `limit`.
+
+    Kids stay unresolved references on the stack until their turn, so a tree of 100,000 kids costs
+    `limit` object reads, not 100,000.
+    """
+    try:
+        stack: list[Any] = [reader.trailer["/Root"].raw_get("/Pages")]
+    except Exception:
+        return 0
+    seen: set[int] = set()
+    count = 0
+    while stack and count <= limit:
+        item = stack.pop()
+        idnum = getattr(item, "idnum", None)  # an IndirectObject reference
+        if idnum is not None:
+            if idnum in seen:
+                continue
+            seen.add(idnum)
+        node = item.get_object()
+        kids = node.raw_get("/Kids") if hasattr(node, "raw_get") and "/Kids" in node else None
+        if kids is None:
+            count += 1
+            continue
+        stack.extend(reversed(list(kids.get_object())))  # ArrayObject items are not resolved on access
+    return count
+
+
+def _too_many_pages(count: int, limit: int) -> _Failure:
+    return _Failure(f"PDF de {count} pages, au-delà de la limite de {limit}",
+                    "découpez le document ou augmentez MAIRIE_MAX_PAGES")
+
+
+def _content_size(page: Any) -> int:
+    """Decoded size of a page's content streams (decoding is bounded by MAX_STREAM_BYTES per stream)."""
+    contents = page.get_contents()
+    if contents is None:
+        return 0
+    return len(contents.get_data())
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = ", ".join(f"p. {n}" for n in numbers[:10])
+    return shown + (f" (+{len(numbers) - 10})" if len(numbers) > 10 else "")
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:200]
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\r", "")
+    # Rejoin words hyphenated at a line end ("délibé-\nration").
+    text = re.sub(r"([A-Za-zÀ-ÿ])-\n([a-zà-ÿ])", r"\1\2", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()

@@ -1,0 +1,66 @@
+"""One ingestion, as the CLI and the app both run it: lock, cleanup, load and write, lexical refresh, audit.
+
+The edges only render: progress comes through the callbacks, the result is the Summary.
+
+>>> summary = ingest_files([Path("data/deliberations")], kb=kb, who="secretariat",
+...                        on_event=lambda event: print(event.source, event.status))
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.pipeline import FileEvent, Ingestor, SourceFile, Summary, collect_files
+from rag.store import WriteLock
+
+if TYPE_CHECKING:
+    from rag.kb import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+
+def ingest_files(
+    paths: Sequence[Path | SourceFile],
+    *,
+    kb: KnowledgeBase,
+    commune: str | None = None,
+    who: str = "cli",
+    on_start: Callable[[int, list[str]], None] | None = None,
+    on_event: Callable[[FileEvent], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+) -> Summary:
+    """Index files and folders (folders are walked, see collect_files) into the knowledge base.
+
+    Holds the store's write lock for the whole run (a second writer gets StoreError at once), first removes
+    the documents of an interrupted run, then writes every file (one failing file never stops the batch),
+    refreshes the lexical index and appends one "ingest" line to the audit log.
+    `on_start(number of files, sources cleaned)` is called once, `on_event` after each file, `on_embedded(n)`
+    as passages are embedded. A missing path raises SourceError before anything is locked.
+    """
+    given = [p for p in paths if isinstance(p, SourceFile)]
+    files = given + collect_files([p for p in paths if not isinstance(p, SourceFile)])
+    started = time.perf_counter()
+    summary = Summary()
+    with WriteLock(kb.settings):
+        cleaned = [info.source for info in kb.store.cleanup_incomplete()]
+        summary.cleaned = cleaned
+        if on_start is not None:
+            on_start(len(files), cleaned)
+        misses_before = kb.store.embedder.misses
+        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune)
+        for event in ingestor.run(files, on_embedded=on_embedded):
+            summary.add(event)
+            if on_event is not None:
+                on_event(event)
+        summary.computed = kb.store.embedder.misses - misses_before
+        kb.lexical.ensure_fresh()
+        kb.audit("ingest", who=who, files=len(files), indexed=summary.indexed, failed=summary.failed,
+                 chunks=summary.chunks)
+    summary.seconds = time.perf_counter() - started
+    logger.info("Ingested %d file(s) in %.1f s: %d indexed, %d failed", len(files), summary.seconds,
+                summary.indexed, summary.failed)
+    return summary

@@ -1,0 +1,170 @@
+"""Votes as written in council documents: counts ("13 voix pour, 1 contre"), outcome, unanimity, and the
+lines of a compte rendu that state a vote.
+
+>>> parse_counts("Par 13 voix POUR – 1 voix CONTRE")
+(13, 1, None)
+>>> parse_counts("Par : DEUX voix POUR - ONZE voix CONTRE et 1 ABSTENTION")
+(2, 11, 1)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.seance import _NUMBER_WORD_RE, _number, _squash, fold
+
+_COUNT_RE = re.compile(
+    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_NUMBER_WORD_RE})\s+(?:votes?|voix))\s*:?\s*"
+    r"(pour|contre|abstentions?|absentions?)\b",
+    re.IGNORECASE,
+)
+_UNANIMITY_RE = re.compile(r"\bunanimit", re.IGNORECASE)
+_ADOPTED_RE = re.compile(r"\badopt(?:e|ee|es|ees|ion)?\b|\badopte\b|\bapprouve\b", re.IGNORECASE)
+_REJECTED_RE = re.compile(r"\brejet|\bnon adopt|\bn'est pas adopt|\bn'a pas ete adopt|\brefuse\b", re.IGNORECASE)
+_DECISION_RE = re.compile(
+    r"(?:\b(?:le|les membres du) conseil(?: municipal)?\b|apres (?:en )?avoir delibere)[^.;]{0,160}?"
+    r"\b(?:decide|decident|accepte|acceptent|approuve|approuvent|designe|designent|autorise|autorisent|adopte"
+    r"|charge|chargent|emet|fixe|attribue)\b",
+    re.IGNORECASE,
+)
+_UPPER_DECISION_RE = re.compile(r"\b(?:DECIDE|DÉCIDE|ACCEPTE|APPROUVE|DESIGNE|DÉSIGNE|AUTORISE|ÉMET|EMET)\b")
+
+
+def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
+    """(pour, contre, abstention) written in a vote statement; None for what it does not state."""
+    pour = contre = abstention = None
+    for match in _COUNT_RE.finditer(text):
+        value = _number(match.group(1) or match.group(2))
+        kind = fold(match.group(3))
+        if value is None:
+            continue
+        if kind == "pour" and pour is None:
+            pour = value
+        elif kind == "contre" and contre is None:
+            contre = value
+        elif kind.startswith(("abst", "abse")) and abstention is None:
+            abstention = value
+    return (pour, contre, abstention)
+
+
+@dataclass(slots=True)
+class _Vote:
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+    unanimous: bool | None = None
+    outcome: str | None = None
+    text: str | None = None
+
+
+def _statement_outcome(statement: str, counts: tuple[int | None, int | None, int | None]) -> tuple[str | None, bool]:
+    """Outcome of one statement and whether it was written in words (True) or derived from counts."""
+    folded = fold(statement)
+    if _REJECTED_RE.search(folded):
+        return ("rejected", True)
+    if _UNANIMITY_RE.search(folded) or _ADOPTED_RE.search(folded):
+        return ("adopted", True)
+    pour, contre, _ = counts
+    if pour is not None and contre is not None:
+        if pour > contre:
+            return ("adopted", False)
+        if pour < contre:
+            return ("rejected", False)
+        return (None, False)
+    if pour is not None and pour > 0:
+        # Only the "pour" (and maybe abstentions) are written: nobody voted against.
+        return ("adopted", False)
+    return (None, False)
+
+
+_UNANIMITY_PHRASE_RE = re.compile(
+    r"(?:(?:apr[èe]s en avoir d[ée]lib[ée]r[ée](?: et vot[ée])?,?\s*)?[àa] l['’]\s?unanimit[ée]"
+    r"(?: des (?:membres présents|présents|suffrages exprimés|votants))?)",
+    re.IGNORECASE,
+)
+
+
+def _vote_phrase(statement: str) -> str:
+    """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
+    text = _squash(statement)
+    counts = list(_COUNT_RE.finditer(text))
+    if counts:
+        start, end = counts[0].start(), counts[-1].end()
+        before = re.search(r"(?i)\bpar\s*:?\s*$", text[:start])
+        return text[before.start() if before else start : end].strip()
+    match = _UNANIMITY_PHRASE_RE.search(text)
+    if match and len(text) > 60:
+        return match.group(0)
+    return text
+
+
+def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool) -> _Vote:
+    vote = _Vote()
+    outcomes: list[str | None] = []
+    unanimities: list[bool | None] = []
+    counted_rejection = False
+    for statement in statements:
+        counts = parse_counts(statement)
+        if vote.pour is None and vote.contre is None and vote.abstention is None and any(c is not None for c in counts):
+            vote.pour, vote.contre, vote.abstention = counts
+        outcome, written = _statement_outcome(statement, counts)
+        if outcome == "rejected" and not written:
+            counted_rejection = True
+        outcomes.append(outcome)
+        _, contre, abstention = counts
+        if (contre or 0) > 0 or (abstention or 0) > 0:
+            unanimities.append(False)
+        elif _UNANIMITY_RE.search(fold(statement)) or (contre == 0 and abstention == 0):
+            unanimities.append(True)
+        else:
+            unanimities.append(None)
+    if statements:
+        vote.text = " ; ".join(_vote_phrase(s) for s in statements)
+        if False in unanimities:
+            vote.unanimous = False
+        elif unanimities and all(u is True for u in unanimities):
+            vote.unanimous = True
+        known = {o for o in outcomes if o}
+        vote.outcome = known.pop() if len(known) == 1 else None
+        # "2 pour, 11 contre ... DECIDE de donner un avis défavorable": the figures are about the project,
+        # not about the act, so a rejection derived from figures alone is not trusted.
+        if vote.outcome == "rejected" and counted_rejection and _UPPER_DECISION_RE.search(body):
+            vote.outcome = None
+    elif decision_fallback and _DECISION_RE.search(fold(_squash(body))):
+        vote.outcome = "adopted"
+    return vote
+
+
+_REPORT_VOTE_START_RE = re.compile(
+    rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_NUMBER_WORD_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
+    r"|\d{1,3}\s+votes?\.?$)",
+    re.IGNORECASE,
+)
+_LABELLED_VOTE_RE = re.compile(r"^(?P<label>[^:]{3,160}?)\s*:\s*(?P<vote>.+)$")
+_ELECTED_RE = re.compile(r"^[-•\s]*(?P<who>[^:]{2,60}?)\s*:\s*(?P<n>\d{1,3})\s+votes?\W*[ée]lue?\b", re.IGNORECASE)
+
+
+def _report_vote(text: str) -> tuple[str, str, str | None] | None:
+    """(written, statement, label) when the line is a vote: "Vote : 14 pour ...", "DM1 approuvé : Vote : ...",
+    "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
+    "Anne-Marie : 11 votes, Elue"; None otherwise."""
+    folded = fold(text)
+    if _REPORT_VOTE_START_RE.match(folded):
+        return (text, text, None)
+    match = _LABELLED_VOTE_RE.match(text)
+    if match:
+        label, rest = match.group("label").strip(), match.group("vote").strip()
+        rest_folded = fold(rest)
+        # "Pour la décision modificative : 13 votes" (the result written after a label)
+        if re.match(r"^pour\b", fold(label)) and re.fullmatch(r"\d{1,3}\s+votes?\.?", rest_folded):
+            return (text, f"{rest.split()[0]} pour", label[4:].strip() or None)
+        if _REPORT_VOTE_START_RE.match(rest_folded) and (_COUNT_RE.search(rest) or rest_folded.startswith("adopt")):
+            return (rest, rest, label)
+        inner = _LABELLED_VOTE_RE.match(rest)  # "DM1 ... : Vote : 14 pour"
+        if inner and fold(inner.group("label")).strip() == "vote" and _COUNT_RE.search(inner.group("vote")):
+            return (inner.group("vote").strip(), inner.group("vote").strip(), label)
+    if _ELECTED_RE.match(text):
+        written = text.strip(" -•")
+        return (written, written, None)
+    return None
