@@ -14,117 +14,54 @@ Unknown values stay None: a vote "adopté" without figures gives outcome "adopte
 (13, 1, None)
 >>> parse_counts("Par : DEUX voix POUR - ONZE voix CONTRE et 1 ABSTENTION")
 (2, 11, 1)
->>> parse_french_date("Séance du 23 Juillet 2020")
-'2020-07-23'
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from ingest.actes import infer_matiere
 from rag.articles import find_article_mentions
+from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold, iso_date, number_from_words
 from rag.schema import DeliberationRecord, Page
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["detect_commune", "detect_seance_date", "parse_counts", "parse_french_date", "split_deliberations"]
+__all__ = ["detect_commune", "detect_seance_date", "parse_counts", "split_deliberations"]
 
 SHAPE_EXTRACT = "extract"  # one deliberation per document
 SHAPE_NUMBERED = "numbered"  # procès-verbal with numbered deliberations
 SHAPE_REPORT = "report"  # compte rendu with agenda items and votes
 
-MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}
-_MONTH_RE = "|".join(MONTHS)
 _WEEKDAY_RE = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-
-_UNITS = {
-    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "premier": 1,
-}
-_NUMBER_WORD_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
-
-
-def fold(text: str) -> str:
-    """Lowercase, no accents, typographic apostrophes unified."""
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+# Number words a written date is made of ("le vingt trois juillet deux mille vingt").
+_NUMBER_WORD_RE = "|".join(sorted([*NUMBER_WORDS, "premier"], key=len, reverse=True))
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _words_to_int(words: str) -> int | None:
-    """'vingt trois' -> 23, 'soixante et onze' -> 71, 'deux mille vingt' -> 2020; None if not a number."""
-    tokens = [t for t in re.split(r"[\s-]+", fold(words).strip()) if t and t != "et"]
-    if not tokens:
-        return None
-    total = current = 0
-    for token in tokens:
-        if token in ("mille", "mil"):
-            total += (current or 1) * 1000
-            current = 0
-        elif token == "cent":
-            current = (current or 1) * 100
-        elif token in _UNITS:
-            value = _UNITS[token]
-            if token == "vingt" and current == 4:  # quatre-vingt
-                current = 80
-            else:
-                current += value
-        else:
-            return None
-    return total + current
-
-
-def _number(token: str) -> int | None:
-    token = token.strip()
-    if token.isdigit():
-        return int(token)
-    return _words_to_int(token)
-
-
 # --- dates ----------------------------------------------------------------------------------------
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-_DATE_RE = re.compile(rf"\b(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})\b")
 _SEANCE_DATE_RE = re.compile(
-    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
+    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _COUNCIL_DATE_RE = re.compile(
     rf"\b(?:conseil municipal|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
-    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
+    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _WRITTEN_DATE_RE = re.compile(
-    rf"\bl[e']\s*((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({_MONTH_RE})\s+"
+    rf"\bl[e']\s*((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({MONTH_PATTERN})\s+"
     rf"(deux[\s-]+mill?e?(?:[\s-]+(?:{_NUMBER_WORD_RE}|et))*)"
 )
-_LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})")
+_LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})")
 
 
 def _from_match(day: str, month: str, year: str) -> str | None:
-    return _iso(int(year), MONTHS[month], 1 if day == "1er" else int(day))
-
-
-def parse_french_date(text: str) -> str | None:
-    """The first date written like "23 Juillet 2020" or "1er mars 2021" in `text`, as ISO, or None."""
-    match = _DATE_RE.search(fold(text))
-    return _from_match(*match.groups()) if match else None
+    return iso_date(int(year), MONTH_NUMBERS[month], 1 if day == "1er" else int(day))
 
 
 def _date_from_filename(source: str) -> str | None:
@@ -135,7 +72,7 @@ def _date_from_filename(source: str) -> str | None:
     ):
         for match in re.finditer(pattern, name):
             a, b, c = (int(g) for g in match.groups())
-            iso = _iso(a, b, c) if order == "ymd" else _iso(c, b, a)
+            iso = iso_date(a, b, c) if order == "ymd" else iso_date(c, b, a)
             if iso:
                 return iso
     return None
@@ -151,9 +88,9 @@ def _date_from_lines(lines: list[str]) -> str | None:
                 return iso
     match = _WRITTEN_DATE_RE.search(head)
     if match:
-        day, year = _words_to_int(match.group(1)), _words_to_int(match.group(3))
+        day, year = number_from_words(match.group(1)), number_from_words(match.group(3))
         if day and year:
-            iso = _iso(year, MONTHS[match.group(2)], day)
+            iso = iso_date(year, MONTH_NUMBERS[match.group(2)], day)
             if iso:
                 return iso
     for line in lines[:10]:
@@ -273,7 +210,8 @@ def _join(lines: list[_Line]) -> str:
 
 # --- votes ----------------------------------------------------------------------------------------
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_NUMBER_WORD_RE})\s+(?:votes?|voix))\s*:?\s*"
+    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|((?:{_NUMBER_WORD_RE})(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD_RE}))*)"
+    r"\s+(?:votes?|voix))\s*:?\s*"
     r"(pour|contre|abstentions?|absentions?)\b",
     re.IGNORECASE,
 )
@@ -293,7 +231,7 @@ def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     """(pour, contre, abstention) written in a vote statement; None for what it does not state."""
     pour = contre = abstention = None
     for match in _COUNT_RE.finditer(text):
-        value = _number(match.group(1) or match.group(2))
+        value = number_from_words(match.group(1) or match.group(2))
         kind = fold(match.group(3))
         if value is None:
             continue

@@ -20,6 +20,7 @@ from ingest.chunking import chunk_id, chunk_pages, split_text
 from ingest.pdf import load_pdf
 from rag import schema
 from rag.errors import SourceError, StoreError
+from rag.french import french_date
 from rag.schema import Chunk, Document, Page
 from rag.settings import Settings
 from rag.store import ChromaStore, date_to_int, doc_id_for, normalize_key
@@ -390,7 +391,7 @@ def describe_council_document(
     date = deliberations.detect_seance_date(pages, source)
     commune = commune or default_commune or commune_from_path(path)
     name = Path(source).name
-    parts = [p for p in (commune, _french_date(date)) if p]
+    parts = [p for p in (commune, french_date(date)) if p]
     title = " — ".join(parts + [name]) if parts else name
     return {"commune": commune or "", "date": date or "", "title": title}
 
@@ -486,14 +487,3 @@ def scdl_chunks(records: list[schema.DeliberationRecord], *, doc_id: str, source
         meta.update(record_meta(record))
         chunks.append(Chunk(id=chunk_id(doc_id, text, 0, seen), text=text, meta=meta))
     return chunks
-
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
-
-
-def _french_date(iso: str | None) -> str:
-    if not iso or not re.match(r"\d{4}-\d{2}-\d{2}$", iso):
-        return iso or ""
-    year, month, day = iso.split("-")
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"

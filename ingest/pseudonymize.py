@@ -23,10 +23,10 @@ import os
 import re
 import secrets
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.french import fold
 from rag.schema import Page
 
 logger = logging.getLogger(__name__)
@@ -120,8 +120,7 @@ class Person:
 
 
 def _fold(word: str) -> str:
-    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().upper()
-    return re.sub(r"[^A-Z]", "", folded)
+    return re.sub(r"[^A-Z]", "", fold(word).upper())
 
 
 def _is_stop(token: str) -> bool:

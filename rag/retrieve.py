@@ -19,11 +19,11 @@ import numpy as np
 from rag import schema
 from rag.articles import find_article_mentions
 from rag.cgct_regimes import asks_special_regime
+from rag.french import fold
 from rag.lexical import LexicalIndex
 from rag.schema import Chunk, Filters, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
-from rag.text import fold
 from rag.thesaurus import expand
 
 logger = logging.getLogger(__name__)

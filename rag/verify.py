@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from rag.articles import find_article_mentions
+from rag.french import MONTH_NUMBERS, NUMBER_WORDS, fold, month_number
 from rag.schema import ARTICLE, COMMUNE, DATE, DELIB_ID, OBJET, TITLE, AnswerSentence, Chunk
 
 logger = logging.getLogger(__name__)
@@ -70,13 +70,7 @@ _PHONE_RE = re.compile(
 )
 
 # --- key facts ---------------------------------------------------------------------------------
-_MONTHS = {
-    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
-    "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
-    "déc": 12, "dec": 12,
-}  # fmt: skip
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 _DATE_TEXT_RE = re.compile(
     rf"(?<![\w])(?:(?P<day>\d{{1,2}})(?:er|e|ème)?\s+)?(?P<month>{_MONTH_ALT})\.?(?![\w])"
     r"(?:\s+(?P<year>(?:19|20)\d{2})(?!\d))?",
@@ -94,11 +88,8 @@ _DELIB_RE = re.compile(r"(?<![\w\-/])(?P<year>(?:19|20)\d{2})\s?[-/_]\s?(?P<num>
 _NUMBER_RE = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\d])"
 )
-_NUMBER_WORDS = {
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "mille": 1000,
-}  # fmt: skip
+# "un" and "une" are mostly articles: a number word counts from "deux" on.
+_NUMBER_WORDS = {word: value for word, value in NUMBER_WORDS.items() if value >= 2}
 _NUMBER_WORD_RE = re.compile(r"(?<![\w\-])(" + "|".join(_NUMBER_WORDS) + r")(?![\w\-])", re.IGNORECASE)
 # "à l'unanimité" is a fact of its own: a model that writes it for a split vote must be caught.
 _UNANIMITY_RE = re.compile(r"unanimit|unanime", re.IGNORECASE)
@@ -126,12 +117,6 @@ _NOT_NAMES_TEXT = """
     passage passages source sources document documents reponse
 """
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | frozenset(_NUMBER_WORDS)
-
-
-def _fold(text: str) -> str:
-    """Lowercase without accents, typographic apostrophes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -348,7 +333,7 @@ def _extract_facts(text: str, *, with_names: bool) -> _Facts:
             groups = m.groupdict()
             day = int(groups["day"]) if groups.get("day") else None
             month_raw = groups["month"]
-            month = _MONTHS.get(month_raw.lower().rstrip(".")) if not month_raw.isdigit() else int(month_raw)
+            month = month_number(month_raw) if not month_raw.isdigit() else int(month_raw)
             year = _year(groups["year"]) if groups.get("year") else None
             if pattern is _DATE_TEXT_RE and day is None and year is None:
                 continue  # "mai" alone is not a date
@@ -395,7 +380,7 @@ def _proper_names(text: str) -> list[str]:
             continue  # the first word is capitalised anyway
         if len(word) < 2 or not word[0].isupper():
             continue
-        if _fold(word) in _NOT_NAMES:
+        if fold(word) in _NOT_NAMES:
             continue
         if word not in names:
             names.append(word)
@@ -446,7 +431,7 @@ def _index_passage(chunk: Chunk) -> _PassageIndex:
     if chunk.meta.get(DELIB_ID):
         delib_keys.add(_delib_key(str(chunk.meta[DELIB_ID])))
     return _PassageIndex(
-        folded=_fold(text),
+        folded=fold(text),
         numbers=numbers,
         dates=[d for _, d in facts.dates],
         articles=articles,
@@ -472,7 +457,7 @@ def _missing_facts(facts: _Facts, cited: list[_PassageIndex]) -> tuple[list[str]
         key = _delib_key(delib_id)
         check(delib_id, any(key in p.delib_keys for p in cited))
     for name in facts.names:
-        pattern = re.compile(r"(?<![\w])" + re.escape(_fold(name)) + r"(?![\w])")
+        pattern = re.compile(r"(?<![\w])" + re.escape(fold(name)) + r"(?![\w])")
         check(name, any(pattern.search(p.folded) for p in cited))
     if facts.unanimity:
         check(_UNANIMITY, any(_UNANIMITY_RE.search(p.folded) for p in cited))
@@ -488,7 +473,7 @@ _MIN_FACTUAL_WORDS = 8
 
 
 def _is_factual(sentence: str, facts: _Facts) -> bool:
-    plain = _fold(_strip_citations(sentence)).strip()
+    plain = fold(_strip_citations(sentence)).strip()
     if not plain or _NON_FACTUAL_RE.search(plain):
         return False
     if plain.endswith((":", "?")):

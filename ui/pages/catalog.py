@@ -18,9 +18,6 @@ from rag.articles import article_sort_key, find_article_mentions
 from rag.records import group_deliberation_chunks, record_from_meta, vote_label
 from rag.schema import Chunk
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-
 # Level 1 of the ACTES classification, for charts and filters when a record has no name of its own.
 ACTES_L1 = {
     "1": "Commande publique",
@@ -33,19 +30,6 @@ ACTES_L1 = {
     "8": "Domaines de compétences par thèmes",
     "9": "Autres domaines de compétences",
 }
-
-
-def fr_date(iso: str | None) -> str:
-    """"2020-07-23" -> "23 juillet 2020" (unknown formats are returned as they are)."""
-    if not iso:
-        return ""
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
-    if not match:
-        return iso
-    year, month, day = (int(g) for g in match.groups())
-    if not 1 <= month <= 12:
-        return iso
-    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
 
 
 def matiere_label(code: str | None, name: str | None = None) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from rag import schema
+from rag.french import french_date
 from rag.schema import Chunk
 from ui.pages import catalog, common
 
@@ -126,12 +127,12 @@ if shown:
 
 # --- one record --------------------------------------------------------------------------------------
 st.subheader("Lire une délibération")
-labels = {r.key: " — ".join(p for p in (catalog.fr_date(r.date), r.commune, r.delib_id, r.objet[:90]) if p)
+labels = {r.key: " — ".join(p for p in (french_date(r.date), r.commune, r.delib_id, r.objet[:90]) if p)
           for r in shown}
 chosen = st.selectbox("Délibération", [None, *labels], format_func=lambda k: "Choisir…" if k is None else labels[k])
 if chosen:
     record = next(r for r in shown if r.key == chosen)
-    facts = [f for f in (record.commune, f"séance du {catalog.fr_date(record.date)}" if record.date else "",
+    facts = [f for f in (record.commune, f"séance du {french_date(record.date)}" if record.date else "",
                          f"n° {record.delib_id}" if record.delib_id else "", record.vote,
                          catalog.unanimity_label(record.unanimous), record.source) if f]
     st.caption(common.md_escape(" · ".join(facts)))
