@@ -6,10 +6,12 @@ article's own Légifrance link (article_lc/LEGIARTI...) and its version date. Re
 XML (one `<ARTICLE>` file per article, `META_ARTICLE/NUM`, `DATE_DEBUT`, `BLOC_TEXTUEL`) would be one more
 class with a `load` method.
 
->>> articles = LegiDataJsonLoader().load(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
->>> documents = code_documents(articles, file_name="crpa.json", max_chars=1200)
->>> documents[0].source
-'crpa.json#L100-1'
+Example::
+
+    articles = LegiDataJsonLoader().load(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
+    documents = code_documents(articles, file_name="crpa.json", max_chars=1200)
+    documents[0].source
+    # -> 'crpa.json#L100-1'
 """
 
 from __future__ import annotations

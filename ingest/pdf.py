@@ -7,9 +7,11 @@ killed when a file overruns its time budget; pypdf's own limits are tightened in
 is read from the page tree before any page is parsed, and the text kept per page and per document is
 capped.
 
->>> pages = load_pdf(Path("pv.pdf"), display="pv.pdf", max_pages=2000)
->>> pages[0].page_number
-1
+Example::
+
+    pages = load_pdf(Path("pv.pdf"), display="pv.pdf", max_pages=2000)
+    pages[0].page_number
+    # -> 1
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Files -> documents -> chunks -> rag.store, one event per file (the edges draw progress from them).
 
->>> for event in Ingestor(store=store, settings=settings).run(collect_files([Path("data")])):
-...     print(event.source, event.status)
+Example (needs a live store)::
+
+    for event in Ingestor(store=store, settings=settings).run(collect_files([Path("data")])):
+        print(event.source, event.status)
 """
 
 from __future__ import annotations

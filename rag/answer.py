@@ -1,10 +1,12 @@
 """Answers in French with numbered citations. The default generator is extractive: the most relevant
 sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems.
 
->>> answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)
->>> answer = answerer.ask("Qu'a voté le conseil municipal sur la cantine scolaire ?")
->>> answer.citations[0].chunk.meta["delib_id"]
-'2020-045'
+Example (needs a live store)::
+
+    answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)
+    answer = answerer.ask("Qu'a voté le conseil municipal sur la cantine scolaire ?")
+    answer.citations[0].chunk.meta["delib_id"]
+    # -> '2020-045'
 """
 
 from __future__ import annotations

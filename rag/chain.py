@@ -5,9 +5,11 @@ The extractive generator needs no model. With a language model (`openai` or `loc
 verified sentence by sentence against the passages it was given; if nothing verified remains, or the
 server is down, the extractive answer is given instead and the answer says so.
 
->>> chain = AnswerChain(kb=kb)                       # settings.llm decides the generator
->>> for event in chain.stream("Qu'a voté le conseil sur la cantine ?"):
-...     if event.kind == "token": print(event.text, end="")
+Example (needs a live store)::
+
+    chain = AnswerChain(kb=kb)                       # settings.llm decides the generator
+    for event in chain.stream("Qu'a voté le conseil sur la cantine ?"):
+        if event.kind == "token": print(event.text, end="")
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The knowledge base as one object: store, lexical index, retriever and answerer, built lazily.
 
->>> kb = KnowledgeBase(Settings.from_env())
->>> kb.search("tarifs de la cantine")[0].chunk.source
+Example (needs a live store)::
+
+    kb = KnowledgeBase(Settings.from_env())
+    kb.search("tarifs de la cantine")[0].chunk.source
 """
 
 from __future__ import annotations

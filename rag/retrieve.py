@@ -1,9 +1,11 @@
 """Hybrid retrieval: exact article lookup, BM25 (French stems + town-hall thesaurus) and dense e5 search,
 fused by weighted reciprocal ranks, with a prior against special-regime articles nobody asked about.
 
->>> retriever = HybridRetriever(store=store, settings=settings)
->>> [hit.chunk.article for hit in retriever.retrieve("que dit l'article L2121-17 ?", top_k=1)]
-['L2121-17']
+Example (needs a live store)::
+
+    retriever = HybridRetriever(store=store, settings=settings)
+    [hit.chunk.article for hit in retriever.retrieve("que dit l'article L2121-17 ?", top_k=1)]
+    # -> ['L2121-17']
 """
 
 from __future__ import annotations
