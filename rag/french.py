@@ -22,8 +22,8 @@ from rag import schema
 from rag.schema import Chunk
 
 __all__ = [
-    "MONTHS", "MONTH_NUMBERS", "NUMBER_WORDS", "fold", "french_date", "month_number", "number_from_words",
-    "parse_french_date", "short_date", "source_label", "source_title",
+    "MONTHS", "MONTH_NUMBERS", "MONTH_PATTERN", "NUMBER_WORDS", "fold", "french_date", "iso_date", "month_number",
+    "number_from_words", "parse_french_date", "short_date", "source_label", "source_title",
 ]  # fmt: skip
 
 # --- folding --------------------------------------------------------------------------------------
