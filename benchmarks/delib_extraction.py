@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
-import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ingest.deliberations import split_deliberations  # noqa: E402
+from rag.french import fold  # noqa: E402
 from rag.schema import DeliberationRecord, Page  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "deliberations"
@@ -36,10 +35,9 @@ FIELDS = (
 )
 
 
-def fold(text: str) -> str:
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"\s+", " ", text).strip()
+def _plain(text: str) -> str:
+    """Folded with spaces collapsed: objets and names compare across accents, ligatures and line breaks."""
+    return " ".join(fold(text).split())
 
 
 def load_pages(path: Path) -> list[Page]:
@@ -58,9 +56,9 @@ def _empty(value: Any) -> bool:
 
 def _correct(name: str, predicted: Any, gold: Any) -> bool:
     if name == "objet":
-        return fold(str(gold)) in fold(str(predicted))
+        return _plain(str(gold)) in _plain(str(predicted))
     if name in ("rapporteur", "commune"):
-        return fold(str(gold)) == fold(str(predicted))
+        return _plain(str(gold)) == _plain(str(predicted))
     if name == "articles_vises":
         return sorted(predicted) == sorted(gold)
     return bool(predicted == gold)
@@ -69,7 +67,7 @@ def _correct(name: str, predicted: Any, gold: Any) -> bool:
 def _match(gold: dict[str, Any], candidates: list[DeliberationRecord]) -> DeliberationRecord | None:
     if gold.get("delib_id"):
         return next((r for r in candidates if r.delib_id == gold["delib_id"]), None)
-    return next((r for r in candidates if r.objet and fold(gold["objet"]) in fold(r.objet)), None)
+    return next((r for r in candidates if r.objet and _plain(gold["objet"]) in _plain(r.objet)), None)
 
 
 @dataclass

@@ -14,7 +14,8 @@ Precision matters more than coverage, so ambiguous words ("convention", "tarifs"
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from rag.french import fold
 
 # Level-1 and level-2 names of the ACTES nomenclature, as SCDL wants them in DELIB_MATIERE_NOM: "level 1/level 2",
 # lowercase with accents, without commas or parentheses. The codes are those of
@@ -130,13 +131,6 @@ _RULES: list[tuple[str, str]] = [
 _COMPILED = [(code, re.compile(pattern)) for code, pattern in _RULES]
 
 
-def fold(text: str) -> str:
-    """Lowercase, no accents, apostrophes unified, spaces collapsed."""
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def matiere_name(code: str | None) -> str | None:
     """The SCDL name of an ACTES code ("7.5" -> "finances locales/subventions"), or None if unknown."""
     return MATIERES.get(code or "")
@@ -147,7 +141,7 @@ def infer_matiere(objet: str, text: str = "") -> tuple[str, str] | tuple[None, N
 
     `text` is only used when the objet is empty (its first 300 characters stand in for it).
     """
-    probe = fold(objet or "") or fold((text or "")[:300])
+    probe = " ".join(fold(objet or "").split()) or " ".join(fold((text or "")[:300]).split())
     if not probe:
         return (None, None)
     for code, pattern in _COMPILED:

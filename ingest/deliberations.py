@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.actes import infer_matiere
-from ingest.seance import _squash, detect_commune, detect_seance_date, fold
+from ingest.seance import _squash, detect_commune, detect_seance_date
 from ingest.votes import (
     _COUNT_RE,
     _ELECTED_RE,
@@ -30,6 +30,7 @@ from ingest.votes import (
     _Vote,
 )
 from rag.articles import find_article_mentions
+from rag.french import fold
 from rag.schema import DeliberationRecord, Page
 
 logger = logging.getLogger(__name__)

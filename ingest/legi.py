@@ -6,10 +6,12 @@ own Légifrance link (article_lc/LEGIARTI...) and its version date. `LegiJsonLoa
 ingest.loaders. Reading the official LEGI XML (one `<ARTICLE>` file per article, `META_ARTICLE/NUM`,
 `DATE_DEBUT`, `BLOC_TEXTUEL`) would be one more loader in that table.
 
->>> articles = read_legi_json(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
->>> documents = code_documents(articles, file_name="crpa.json", max_chars=1200)
->>> documents[0].source
-'crpa.json#L100-1'
+Example::
+
+    articles = read_legi_json(Path("CRPA_LEGITEXT000031366350_socialgouv_legi-data.json"))
+    documents = code_documents(articles, file_name="crpa.json", max_chars=1200)
+    documents[0].source
+    # -> 'crpa.json#L100-1'
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ which is killed when a file overruns its time budget; pypdf's own limits are tig
 page count is read from the page tree before any page is parsed, and the text kept per page and per
 document is capped.
 
->>> pages = load_pdf(Path("pv.pdf"), display="pv.pdf", max_pages=2000)
->>> pages[0].page_number
-1
+Example::
+
+    pages = load_pdf(Path("pv.pdf"), display="pv.pdf", max_pages=2000)
+    pages[0].page_number
+    # -> 1
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 The edges do not call this directly but ingest.service.ingest_files, which adds the write lock, the cleanup
 of interrupted runs, the lexical refresh and the audit line.
 
->>> for event in Ingestor(store=store, settings=settings).run(collect_files([Path("data")])):
-...     print(event.source, event.status)
+Example (needs a live store)::
+
+    for event in Ingestor(store=store, settings=settings).run(collect_files([Path("data")])):
+        print(event.source, event.status)
 """
 
 from __future__ import annotations

@@ -7,10 +7,12 @@ pseudonym that is the same in every document and every run ("Madame Personne-1A2
 normalised surname with a secret key kept next to the mapping. The mapping (pseudonym -> names seen) stays
 on this machine (file mode 0600) for an authorised person to re-identify.
 
->>> pz = Pseudonymizer(Path("~/.local/share/mairie-rag/pseudonymes.json").expanduser())
->>> text = "Présents : M. CHARRIER Jean-Paul, Maire ...\\nvente à Mme Destruel d'un garage"
->>> pz.pseudonymize(text, officials=find_officials(text))
-'Présents : M. CHARRIER Jean-Paul, Maire ...\\nvente à Mme Personne-5C1E d'un garage'
+Example::
+
+    pz = Pseudonymizer(Path("~/.local/share/mairie-rag/pseudonymes.json").expanduser())
+    text = "Présents : M. CHARRIER Jean-Paul, Maire ...\\nvente à Mme Destruel d'un garage"
+    pz.pseudonymize(text, officials=find_officials(text))
+    # -> 'Présents : M. CHARRIER Jean-Paul, Maire ...\\nvente à Mme Personne-5C1E d'un garage'
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ import os
 import re
 import secrets
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.french import fold
 from rag.schema import Page
 
 logger = logging.getLogger(__name__)
@@ -120,8 +122,7 @@ class Person:
 
 
 def _fold(word: str) -> str:
-    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().upper()
-    return re.sub(r"[^A-Z]", "", folded)
+    return re.sub(r"[^A-Z]", "", fold(word).upper())
 
 
 def _is_stop(token: str) -> bool:

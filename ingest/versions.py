@@ -8,8 +8,10 @@ Two shapes are read, one JSON object per line:
   one version dated by its `date` / `version_date` field, else by the first ISO date of its `source`
   description, else SNAPSHOT_DATE.
 
->>> records = load_versions_jsonl(Path("data/legal/cgct-versions-demo.jsonl"))
->>> VersionStore(store=store).write(records)
+Example (needs a live store)::
+
+    records = load_versions_jsonl(Path("data/legal/cgct-versions-demo.jsonl"))
+    VersionStore(store=store).write(records)
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems. The extractive
 answerer also holds the refusal rule (`found`) that every generator's answer goes through.
 
->>> answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)  # doctest: +SKIP
->>> retrieval = retriever.run("Qu'a voté le conseil municipal sur la cantine scolaire ?", top_k=5)  # doctest: +SKIP
->>> answer = answerer.answer_from("Qu'a voté le conseil municipal sur la cantine scolaire ?", retrieval)  # doctest: +SKIP
->>> answer.citations[0].chunk.meta["delib_id"]  # doctest: +SKIP
-'2020-045'
+Example (needs a live store)::
+
+    answerer = ExtractiveAnswerer(retriever=retriever, settings=settings)
+    retrieval = retriever.run("Qu'a voté le conseil municipal sur la cantine scolaire ?", top_k=5)
+    answer = answerer.answer_from("Qu'a voté le conseil municipal sur la cantine scolaire ?", retrieval)
+    answer.citations[0].chunk.meta["delib_id"]
+    # -> '2020-045'
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
+from rag.french import french_date, source_label
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
@@ -83,34 +86,6 @@ def is_found(question: str, retrieval: Retrieval, threshold: float, idf: Callabl
     return relevance_signals(question, retrieval, idf)["score"] >= threshold
 
 
-def describe_source(chunk: Chunk) -> str:
-    """"Article L2121-17 (CGCT)" or "Délibération 2020-045, Preuilly-sur-Claise, 23/07/2020, p. 5"."""
-    meta = chunk.meta
-    if chunk.kind == schema.KIND_ARTICLE:
-        code = meta.get(schema.CODE) or ""
-        version = meta.get(schema.VERSION_DATE)
-        label = f"Article {chunk.article}" + (f" ({code})" if code else "")
-        if meta.get(VERSION_NOTE):
-            return f"{label}, {meta[VERSION_NOTE]}"
-        return label + (f", version du {_fr_date(str(version))}" if version else "")
-    parts: list[str] = []
-    if meta.get(schema.DELIB_ID):
-        parts.append(f"Délibération {meta[schema.DELIB_ID]}")
-    elif chunk.kind == schema.KIND_DELIBERATION and meta.get(schema.OBJET):
-        parts.append(f"Délibération « {str(meta[schema.OBJET])[:80]} »")
-    if meta.get(schema.COMMUNE):
-        parts.append(str(meta[schema.COMMUNE]))
-    if meta.get(schema.DATE):
-        parts.append(f"séance du {_fr_date(str(meta[schema.DATE]))}")
-    parts.append(chunk.source)
-    if chunk.page:
-        parts.append(f"p. {chunk.page}")
-    return ", ".join(parts)
-
-
-VERSION_NOTE = "version_note"
-
-
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
     """Say which version of an article a citation quotes, checked against the article's known versions."""
     for citation in citations:
@@ -124,24 +99,19 @@ def annotate_versions(citations: list[Citation], versions: VersionStore) -> None
         quoted = next((v for v in reversed(known) if _norm_text(body) in _norm_text(v.text)), None)
         newest = known[-1]
         if quoted is newest:
-            note = f"version du {_fr_date(newest.date)}"
+            note = f"version du {french_date(newest.date)}"
             if newest.confirmed and newest.confirmed > newest.date:
-                note += f", inchangée au {_fr_date(newest.confirmed)}"
+                note += f", inchangée au {french_date(newest.confirmed)}"
         elif quoted is not None:
-            note = (f"version du {_fr_date(quoted.date)}, modifié depuis le {_fr_date(newest.date)} "
+            note = (f"version du {french_date(quoted.date)}, modifié depuis le {french_date(newest.date)} "
                     f"(voir `mairie article {chunk.article}`)")
         else:
-            note = f"texte indexé ; dernière version connue du {_fr_date(newest.date)}"
-        chunk.meta[VERSION_NOTE] = note
+            note = f"texte indexé ; dernière version connue du {french_date(newest.date)}"
+        chunk.meta[schema.VERSION_NOTE] = note
 
 
 def _norm_text(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split()).lower()
-
-
-def _fr_date(iso: str) -> str:
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
-    return f"{match.group(3)}/{match.group(2)}/{match.group(1)}" if match else iso
 
 
 class ExtractiveAnswerer:
@@ -181,7 +151,7 @@ class ExtractiveAnswerer:
             n = len(citations) + 1
             quote = join_quotes(cands)
             citations.append(Citation(n=n, chunk=hit.chunk, quote=quote, score=hit.score))
-            line = f"{describe_source(hit.chunk)} : « {quote} » [{n}]"
+            line = f"{source_label(hit.chunk)} : « {quote} » [{n}]"
             if hit.chunk.kind == schema.KIND_DELIBERATION:
                 label = vote_label(record_from_meta(hit.chunk.meta))
                 # The record's vote is added only when the quote states none (a PV item may hold two votes).

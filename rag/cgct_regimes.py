@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import fold
+from rag.french import fold
 
 _SPECIAL_WORDS_RE = re.compile(
     r"\b(paris|marseille|lyon|outre-mer|outre mer|mayotte|polynesie|caledonie|guyane|martinique|guadeloupe|"

@@ -14,9 +14,11 @@ main fallback here is not an exception at all but an answer that fails verificat
 replay a stream whose first tokens the user has already read; there are no callbacks to serve (the
 tool runs offline; logging is enough). One `try` and one verification cover every case, in order.
 
->>> chain = kb.chain                                   # MAIRIE_LLM decides the generator  # doctest: +SKIP
->>> for event in chain.stream("Qu'a voté le conseil sur la cantine ?"):  # doctest: +SKIP
-...     if event.kind == "token": print(event.text, end="")
+Example (needs a live store)::
+
+    chain = kb.chain                                   # MAIRIE_LLM decides the generator
+    for event in chain.stream("Qu'a voté le conseil sur la cantine ?"):
+        if event.kind == "token": print(event.text, end="")
 """
 
 from __future__ import annotations

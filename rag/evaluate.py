@@ -18,8 +18,8 @@ from typing import Any
 
 from rag.answer import quote_parts
 from rag.errors import ConfigError
+from rag.french import NUMBER_WORDS, fold
 from rag.schema import Answer, ScoredChunk
-from rag.text import fold
 
 KS = (1, 5, 10)
 
@@ -100,19 +100,13 @@ class QuestionResult:
     top: list[str] = field(default_factory=list)
 
 
-_NUMBER_WORDS = {"un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6",
-                 "sept": "7", "huit": "8", "neuf": "9", "dix": "10", "onze": "11", "douze": "12", "treize": "13",
-                 "quatorze": "14", "quinze": "15", "seize": "16", "vingt": "20", "trente": "30", "quarante": "40",
-                 "cinquante": "50", "soixante": "60", "cent": "100", "mille": "1000"}
-
-
 def _fact_words(text: str) -> list[str]:
     """Folded words with number words as digits and French number formats unified ("2 500,00" -> "2500")."""
     text = fold(text)
     text = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", text)  # thousands separators
     text = re.sub(r"(?<=\d),(?=\d)", ".", text).replace("€", " euros ")
     words = re.findall(r"[a-z]+|\d+(?:\.\d+)?", text)
-    return [_NUMBER_WORDS.get(w, w) for w in words]
+    return [str(NUMBER_WORDS[w]) if w in NUMBER_WORDS else w for w in words]
 
 
 def _fact_in(text: str, expected: str | None) -> bool | None:

@@ -1,7 +1,9 @@
 """The knowledge base as one object: store, lexical index, retriever, answerer and answer chain, built lazily.
 
->>> kb = KnowledgeBase(Settings.from_env())  # doctest: +SKIP
->>> kb.search("tarifs de la cantine")[0].chunk.source  # doctest: +SKIP
+Example (needs a live store)::
+
+    kb = KnowledgeBase(Settings.from_env())
+    kb.search("tarifs de la cantine")[0].chunk.source
 """
 
 from __future__ import annotations

@@ -1,15 +1,17 @@
 """The indexed codes as something to navigate: an article by number, what it cites, what cites it, its versions.
 
->>> legal = LegalIndex(store=store)
->>> view = legal.lookup("art. L 2121-17")
->>> view.cites
-['L2121-10', 'L2121-11', 'L2121-12']
->>> legal.lookup("L2122-22", date="2010-01-01").version_date
-'2009-12-12'
->>> legal.codes()
-['CGCT', 'CRPA']
->>> legal.chapter("L2121-17").title
-'CHAPITRE Ier : Le conseil municipal'
+Example (needs a live store)::
+
+    legal = LegalIndex(store=store)
+    view = legal.lookup("art. L 2121-17")
+    view.cites
+    # -> ['L2121-10', 'L2121-11', 'L2121-12']
+    legal.lookup("L2122-22", date="2010-01-01").version_date
+    # -> '2009-12-12'
+    legal.codes()
+    # -> ['CGCT', 'CRPA']
+    legal.chapter("L2121-17").title
+    # -> 'CHAPITRE Ier : Le conseil municipal'
 
 Articles are the chunks of kind "article", grouped by code and number, their parts joined in order.
 Versions come from the `<collection>_versions` collection (rag.versions); an article without recorded

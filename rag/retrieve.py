@@ -1,9 +1,11 @@
 """Hybrid retrieval: exact article lookup, BM25 (French stems + town-hall thesaurus) and dense e5 search,
 fused by weighted reciprocal ranks, with a prior against special-regime articles nobody asked about.
 
->>> retriever = HybridRetriever(store=store, settings=settings)
->>> [hit.chunk.article for hit in retriever.retrieve("que dit l'article L2121-17 ?", top_k=1)]
-['L2121-17']
+Example (needs a live store)::
+
+    retriever = HybridRetriever(store=store, settings=settings)
+    [hit.chunk.article for hit in retriever.retrieve("que dit l'article L2121-17 ?", top_k=1)]
+    # -> ['L2121-17']
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ import numpy as np
 from rag import schema
 from rag.articles import find_article_mentions
 from rag.cgct_regimes import asks_special_regime
+from rag.french import fold
 from rag.lexical import LexicalIndex
 from rag.schema import Chunk, Filters, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
-from rag.text import fold
 from rag.thesaurus import expand
 
 logger = logging.getLogger(__name__)

@@ -32,6 +32,7 @@ UNANIMOUS = "unanimous"  # bool
 VOTE = "vote"  # the vote as written, e.g. "13 pour, 1 contre"
 URL = "url"  # Légifrance link or DELIB_URL
 VERSION_DATE = "version_date"
+VERSION_NOTE = "version_note"  # set at answer time: which version a citation quotes, in French
 PART = "part"  # 1-based part number of a long article split in parts
 PATH = "path"  # absolute path of the original file, to show its pages
 COMMUNE_KEY = "commune_key"  # COMMUNE folded (accents, case, punctuation), for the commune filter

@@ -28,6 +28,7 @@ import numpy as np
 from rag import schema
 from rag.embeddings import CachedEmbedder, make_embedder
 from rag.errors import StoreError
+from rag.french import fold
 from rag.schema import Chunk, Filters
 from rag.settings import Settings
 
@@ -184,9 +185,7 @@ def matches_filters(meta: dict[str, Any], filters: Filters | None) -> bool:
 
 
 def normalize_key(value: str) -> str:
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    folded = fold(value)
     return "-".join(part for part in "".join(c if c.isalnum() else " " for c in folded).split())
 
 

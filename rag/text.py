@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from rag.articles import find_article_mentions
+from rag.french import fold
 
 _WORD_RE = re.compile(r"[a-zà-öø-ÿœæ0-9]+", re.IGNORECASE)
 _ELISION_RE = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
@@ -33,11 +33,6 @@ def _stemmer() -> object:
     import Stemmer
 
     return Stemmer.Stemmer("french")
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, for comparisons that must not depend on accents."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def words(text: str) -> list[str]:

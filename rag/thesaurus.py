@@ -7,7 +7,8 @@ asked. Keys and values are plain French; matching is on folded (accent-free, low
 
 from __future__ import annotations
 
-from rag.text import fold, words
+from rag.french import fold
+from rag.text import words
 
 # key: a folded word or phrase of the question; value: words to add to the lexical query.
 EXPANSIONS: dict[str, str] = {

@@ -4,11 +4,13 @@ Versions are looked up by article and date, never searched by meaning: the colle
 `<collection>_versions` holds one record per (code, article, version date) with a constant one-value
 embedding, so writing thousands of versions costs no model call.
 
->>> versions = VersionStore(store=store)
->>> versions.write([VersionRecord("L2122-22", "2009-12-12", "Le maire peut ...", "Ordonnance n°2009-1530")])
-1
->>> in_force(versions.versions("L2122-22"), "2010-01-01").date
-'2009-12-12'
+Example (needs a live store)::
+
+    versions = VersionStore(store=store)
+    versions.write([VersionRecord("L2122-22", "2009-12-12", "Le maire peut ...", "Ordonnance n°2009-1530")])
+    # -> 1
+    in_force(versions.versions("L2122-22"), "2010-01-01").date
+    # -> '2009-12-12'
 """
 
 from __future__ import annotations

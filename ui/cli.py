@@ -252,11 +252,11 @@ def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwar
     if not hits:
         click.echo("Aucun résultat.")
         return
-    from rag.answer import describe_source
+    from rag.french import source_label
 
     for rank, hit in enumerate(hits, start=1):
         snippet = " ".join(hit.chunk.text.split())[:240]
-        click.echo(f"{rank}. {describe_source(hit.chunk)}  (score {hit.score:.3f})\n   {snippet}")
+        click.echo(f"{rank}. {source_label(hit.chunk)}  (score {hit.score:.3f})\n   {snippet}")
 
 
 @main.command()
@@ -272,7 +272,7 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
         answer = _run(ctx.kb.ask, question, filters=filters, top_k=top_k)
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return
-    from rag.answer import describe_source
+    from rag.french import source_label
 
     answer = None
     streamed = False
@@ -290,13 +290,13 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
         click.echo("\nSources :")
         for c in answer.citations:
             url = c.chunk.meta.get("url")
-            click.echo(f"[{c.n}] {describe_source(c.chunk)}" + (f" — {url}" if url else ""))
+            click.echo(f"[{c.n}] {source_label(c.chunk)}" + (f" — {url}" if url else ""))
             if c.chunk.meta.get("heading_path"):
                 click.echo(f"    {c.chunk.meta['heading_path']}")
     elif answer.closest:
         click.echo("\nPassages les plus proches (à vérifier) :")
         for hit in answer.closest:
-            click.echo(f"- {describe_source(hit.chunk)}")
+            click.echo(f"- {source_label(hit.chunk)}")
     for note in answer.notes:
         click.echo(f"Note : {note}", err=True)
 

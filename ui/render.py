@@ -13,9 +13,10 @@ from __future__ import annotations
 import io
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from rag.french import fold
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,7 @@ class RenderedPage:
 
 
 def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in decomposed if c.isalnum()).lower()
+    return "".join(c for c in fold(char) if c.isalnum())
 
 
 def _folded(text: str) -> tuple[str, list[int]]:

@@ -1,8 +1,10 @@
 """Crafted bad input files, generated at test time from the real demo corpus (nothing big is committed).
 
->>> from tests.data.make_bad_inputs import make_all
->>> cases = make_all(tmp_path / "lot")            # writes every file, returns what each should give
->>> [c.name for c in cases if c.status == "failed"]
+Example::
+
+    from tests.data.make_bad_inputs import make_all
+    cases = make_all(tmp_path / "lot")            # writes every file, returns what each should give
+    [c.name for c in cases if c.status == "failed"]
 
 Run as a script to keep a folder for manual tries: `python tests/data/make_bad_inputs.py /tmp/lot`.
 """

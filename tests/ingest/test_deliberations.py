@@ -7,7 +7,6 @@ import importlib.util
 import json
 import logging
 import sys
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -15,8 +14,9 @@ import pytest
 
 from ingest.actes import MATIERES, infer_matiere
 from ingest.deliberations import split_deliberations
-from ingest.seance import detect_commune, detect_seance_date, parse_french_date
+from ingest.seance import detect_commune, detect_seance_date
 from ingest.votes import parse_counts
+from rag.french import fold, parse_french_date
 from rag.schema import DeliberationRecord, Page
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,8 +113,7 @@ def test_matiere_names_agree_with_the_nomenclature() -> None:
         level2 = {row["code"]: row["nom_ascii_as_found"] for row in csv.DictReader(handle) if row["level"] == "2"}
 
     def squash(text: str) -> str:
-        text = unicodedata.normalize("NFKD", text.replace("œ", "oe")).encode("ascii", "ignore").decode().lower()
-        return "".join(ch for ch in text if ch.isalnum())
+        return "".join(ch for ch in fold(text) if ch.isalnum())
 
     assert set(level2) == set(MATIERES)
     for code, name in level2.items():

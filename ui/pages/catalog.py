@@ -12,9 +12,6 @@ from typing import Any
 
 from rag import schema
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-
 # Level 1 of the ACTES classification, for charts and filters when a record has no name of its own.
 ACTES_L1 = {
     "1": "Commande publique",
@@ -27,19 +24,6 @@ ACTES_L1 = {
     "8": "Domaines de compétences par thèmes",
     "9": "Autres domaines de compétences",
 }
-
-
-def fr_date(iso: str | None) -> str:
-    """"2020-07-23" -> "23 juillet 2020" (unknown formats are returned as they are)."""
-    if not iso:
-        return ""
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
-    if not match:
-        return iso
-    year, month, day = (int(g) for g in match.groups())
-    if not 1 <= month <= 12:
-        return iso
-    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
 
 
 def matiere_label(code: str | None, name: str | None = None) -> str:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from rag import schema
 from rag.errors import KbError
+from rag.french import french_date, source_title
 from rag.records import list_records
 from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.settings import Settings
@@ -185,12 +186,12 @@ def source_facts(chunk: Chunk) -> list[str]:
     if chunk.kind == schema.KIND_ARTICLE:
         facts.append(f"Article {chunk.article}" + (f" du {meta[schema.CODE]}" if meta.get(schema.CODE) else ""))
         if meta.get(schema.VERSION_DATE):
-            facts.append(f"version du {catalog.fr_date(str(meta[schema.VERSION_DATE]))}")
+            facts.append(f"version du {french_date(str(meta[schema.VERSION_DATE]))}")
         return facts
     if meta.get(schema.COMMUNE):
         facts.append(str(meta[schema.COMMUNE]))
     if meta.get(schema.DATE):
-        facts.append(f"séance du {catalog.fr_date(str(meta[schema.DATE]))}")
+        facts.append(f"séance du {french_date(str(meta[schema.DATE]))}")
     if meta.get(schema.DELIB_ID):
         facts.append(f"délibération n° {meta[schema.DELIB_ID]}")
     if chunk.page:
@@ -198,18 +199,6 @@ def source_facts(chunk: Chunk) -> list[str]:
         facts.append(f"p. {chunk.page}" + (f"–{end}" if end > chunk.page else ""))
     facts.append(chunk.source)
     return facts
-
-
-def source_title(chunk: Chunk) -> str:
-    meta = chunk.meta
-    if chunk.kind == schema.KIND_ARTICLE:
-        return f"Article {chunk.article}" + (f" ({meta[schema.CODE]})" if meta.get(schema.CODE) else "")
-    if chunk.kind == schema.KIND_DELIBERATION:
-        objet = str(meta.get(schema.OBJET) or "").strip()
-        number = meta.get(schema.DELIB_ID)
-        head = f"Délibération {number}" if number else "Délibération"
-        return f"{head} — {objet}" if objet else head
-    return chunk.title
 
 
 def source_card(chunk: Chunk, *, key: str, n: int | None = None, quote: str = "", score: float | None = None,

@@ -12,6 +12,7 @@ import streamlit as st
 from ingest.scdl import check_siret, records_to_scdl_rows, scdl_csv_text
 from rag import schema
 from rag.errors import ConfigError
+from rag.french import french_date
 from rag.records import OUTCOME_LABELS, record_matches, record_meta, vote_label
 from rag.schema import Chunk, DeliberationRecord, Filters
 from ui.pages import catalog, common
@@ -139,12 +140,12 @@ if shown:
 
 # --- one record --------------------------------------------------------------------------------------
 st.subheader("Lire une délibération")
-labels = {r.key: " — ".join(p for p in (catalog.fr_date(r.date), r.commune, r.delib_id, (r.objet or "")[:90]) if p)
+labels = {r.key: " — ".join(p for p in (french_date(r.date), r.commune, r.delib_id, (r.objet or "")[:90]) if p)
           for r in shown}
 chosen = st.selectbox("Délibération", [None, *labels], format_func=lambda k: "Choisir…" if k is None else labels[k])
 if chosen:
     record = next(r for r in shown if r.key == chosen)
-    facts = [f for f in (record.commune, f"séance du {catalog.fr_date(record.date)}" if record.date else "",
+    facts = [f for f in (record.commune, f"séance du {french_date(record.date)}" if record.date else "",
                          f"n° {record.delib_id}" if record.delib_id else "", vote_label(record), record.source) if f]
     st.caption(common.md_escape(" · ".join(facts)))
     common.passage_block(record.text)
