@@ -165,32 +165,17 @@ def _extract(job: _Job, *, send: Any) -> _PageTexts | _Failure:
         pypdf_logger.removeHandler(log)
 
 
-class _limits:  # noqa: N801 - a context manager used like a function
-    """Tighter pypdf limits (pypdf >= 7 has a Configuration; older ones read module constants)."""
+def _limits() -> Any:
+    """Tighter pypdf limits, as a context manager around one file's reading."""
+    import pypdf
 
-    def __enter__(self) -> None:
-        import pypdf
-
-        self._cm: Any = None
-        if hasattr(pypdf, "apply_configuration"):
-            self._cm = pypdf.apply_configuration(
-                zlib_maximum_output_length=MAX_STREAM_BYTES,
-                lzw_maximum_output_length=MAX_STREAM_BYTES,
-                run_length_maximum_output_length=MAX_STREAM_BYTES,
-                array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
-                maximum_declared_stream_length=MAX_STREAM_BYTES,
-            )
-            self._cm.__enter__()
-        else:  # pragma: no cover - pypdf < 7
-            from pypdf import filters
-
-            for name in ("ZLIB_MAX_OUTPUT_LENGTH", "LZW_MAX_OUTPUT_LENGTH", "MAX_DECLARED_STREAM_LENGTH"):
-                if hasattr(filters, name):
-                    setattr(filters, name, MAX_STREAM_BYTES)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
+    return pypdf.apply_configuration(
+        zlib_maximum_output_length=MAX_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+        maximum_declared_stream_length=MAX_STREAM_BYTES,
+    )
 
 
 def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
@@ -334,12 +319,16 @@ def _clean(text: str) -> str:
 def _worker_main(fd: int, memory_mb: int) -> None:
     """Loop of the worker: read a job, send ("pages", n) then ("done", result). Exits when the parent goes."""
     import contextlib
-    import resource
     from multiprocessing.connection import Connection
 
-    limit = memory_mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):  # a lower hard limit already set is kept
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        import resource
+    except ImportError:  # Windows: no address-space limit; the time budget still kills a runaway file
+        pass
+    else:
+        limit = memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):  # a lower hard limit already set is kept
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     conn = Connection(fd)
     while True:
