@@ -511,7 +511,7 @@ def _print_eval(summary: dict[str, dict[str, Any]]) -> None:
 def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool, queries: Path | None,
           on_store: bool, sizes: str) -> None:
     """Mesure débit d'indexation, latences de recherche et de réponse, mémoire, et leur évolution."""
-    from ui.bench import run_bench
+    from ingest.bench import run_bench
 
     try:
         scaling_sizes = tuple(int(s) for s in sizes.split(",") if s.strip())
@@ -522,7 +522,7 @@ def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool,
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        from ui.bench import format_report
+        from ingest.bench import format_report
 
         click.echo(format_report(report))
 
