@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -16,7 +15,9 @@ import click
 from rag.errors import KbError
 from rag.schema import Filters
 from rag.settings import Settings
+from ui.cli_base import CONTEXT_SETTINGS, MairieGroup, use_french
 
+use_french()
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -57,7 +58,7 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group()
+@click.group(cls=MairieGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--store", envvar="MAIRIE_STORE", help="Dossier du magasin (défaut : MAIRIE_STORE).")
 @click.version_option(package_name="mairie-rag")
 @click.pass_context
@@ -116,12 +117,13 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 def settings_cmd(ctx: Context, as_json: bool) -> None:
     """Affiche les réglages (variables MAIRIE_*), leur valeur et leur aide."""
     settings = ctx.settings
-    rows = [(env, str(getattr(settings, name)), help_) for env, name, help_ in Settings.describe()]
+    rows = [(env, getattr(settings, name), help_) for env, name, help_ in Settings.describe()]
     if as_json:
-        click.echo(json.dumps([{"name": e, "value": v, "help": h} for e, v, h in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{"name": e, "value": str(v), "help": h} for e, v, h in rows], ensure_ascii=False,
+                              indent=2))
         return
     for env, value, help_ in rows:
-        shown = "****" if "KEY" in env and value else value
+        shown = "****" if "KEY" in env and value else ("oui" if value else "non") if isinstance(value, bool) else value
         click.echo(f"{env} = {shown}\n    {help_}")
 
 
@@ -349,10 +351,12 @@ def verify(ctx: Context) -> None:
 # --- demo and UI ---------------------------------------------------------------------------------
 @main.command()
 @click.option("--no-ui", is_flag=True, help="Indexe seulement, sans ouvrir l'interface.")
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=int, default=8501, show_default=True, help="Port de l'interface web.")
 @pass_ctx
 def demo(ctx: Context, no_ui: bool, port: int) -> None:
     """Indexe le corpus de démonstration (data/) puis ouvre l'interface."""
+    if not no_ui:
+        _check_port("127.0.0.1", port)  # before indexing, not after
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
@@ -366,7 +370,7 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
 
 @main.command("ui")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute (0.0.0.0 pour le réseau).")
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=int, default=8501, show_default=True, help="Port de l'interface web.")
 @pass_ctx
 def ui_cmd(ctx: Context, host: str, port: int) -> None:
     """Ouvre l'application Streamlit (statistiques d'usage désactivées)."""
@@ -374,8 +378,9 @@ def ui_cmd(ctx: Context, host: str, port: int) -> None:
 
 
 def _start_ui(ctx: Context, *, host: str, port: int) -> None:
-    import subprocess
+    from ui.serve import run_child
 
+    _check_port(host, port)
     app = Path(__file__).resolve().parent / "app.py"
     env = dict(os.environ)
     env["MAIRIE_STORE"] = str(ctx.settings.store)
@@ -384,8 +389,14 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
            "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
            "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(ctx.settings.max_file_mb)))]
     click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        sys.exit(subprocess.call(cmd, env=env))
+    sys.exit(run_child(cmd, env))
+
+
+def _check_port(host: str, port: int) -> None:
+    from ui.serve import busy_port_message, port_in_use
+
+    if port_in_use(host, port):
+        raise click.ClickException(busy_port_message(host, port))
 
 
 # --- users (accounts of the Streamlit app) -------------------------------------------------------
