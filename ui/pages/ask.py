@@ -70,9 +70,9 @@ if not history:
     st.markdown("Exemples de questions :")
     for example in EXAMPLES:
         st.markdown(f"- {common.md_escape(example)}")
-for index, (question, answer) in enumerate(history):
+for index, (asked, answer) in enumerate(history):
     with st.chat_message("user"):
-        st.markdown(common.md_escape(question))
+        st.markdown(common.md_escape(asked))
     with st.chat_message("assistant"):
         show_answer(index, answer, stream=False)
 
