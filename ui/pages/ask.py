@@ -83,10 +83,11 @@ if question and question.strip():
         st.markdown(common.md_escape(question))
     with st.chat_message("assistant"):
         result: dict[str, Answer] = {}
+        asked_now = question.strip()
 
         def _tokens() -> Iterator[str]:
             """The draft as it is written (model tokens, or the extractive text word by word)."""
-            for event in kb.chain.stream(question.strip(), filters=filters):
+            for event in kb.chain.stream(asked_now, filters=filters):
                 if event.kind == "answer" and event.answer is not None:
                     result["answer"] = event.answer
                 elif kb.chain.mode == "extractive":
