@@ -137,11 +137,6 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def matiere_name(code: str | None) -> str | None:
-    """The SCDL name of an ACTES code ("7.5" -> "finances locales/subventions"), or None if unknown."""
-    return MATIERES.get(code or "")
-
-
 def infer_matiere(objet: str, text: str = "") -> tuple[str, str] | tuple[None, None]:
     """ACTES code and SCDL name inferred from the objet; (None, None) when no rule is sure enough.
 

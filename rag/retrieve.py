@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -93,10 +93,6 @@ def _commune_named(key: str, folded_words: set[str]) -> bool:
 # "2020-045", "2014/137", "n° 2014 / 137": a year then a number (deliberation numbers as written).
 DELIB_NUMBER_RE = re.compile(r"(?<![\w/-])((?:19|20)\d{2})\s?[-/]\s?(\d{1,4})(?![\w/-])")
 MODES = ("hybrid", "bm25", "dense")
-
-
-class Retriever(Protocol):
-    def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]: ...
 
 
 @dataclass(slots=True)

@@ -41,7 +41,7 @@ def run_child(cmd: list[str], env: dict[str, str]) -> int:
     child = subprocess.Popen(cmd, env=env)
     stopping = False
 
-    def forward(signum: int, _frame: Any) -> None:
+    def forward(_signum: int, _frame: Any) -> None:
         nonlocal stopping
         stopping = True
         with contextlib.suppress(ProcessLookupError):
