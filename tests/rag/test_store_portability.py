@@ -49,9 +49,9 @@ def test_a_second_writer_is_refused_at_once_in_french_and_admitted_after(tmp_pat
         assert time.monotonic() - started < 1.5
     finally:
         holder.communicate("", timeout=30)
-    with WriteLock(settings):  # released when the holder ends
-        with pytest.raises(StoreError):  # and exclusive within one process too
-            WriteLock(settings).__enter__()
+    # Released when the holder ended, and exclusive within one process too.
+    with WriteLock(settings), pytest.raises(StoreError), WriteLock(settings):
+        pass
 
 
 def test_the_code_imports_without_posix_only_modules() -> None:

@@ -13,6 +13,7 @@ from rag.schema import Answer
 from ui.pages import common
 
 HISTORY_KEY = "chat_history"
+EXAMPLE_KEY = "ask-example"  # an example question clicked on the home page, asked on this run
 EXAMPLES = (
     "Qu'a voté le conseil municipal sur la cantine scolaire ?",
     "Quel est le quorum pour que le conseil municipal délibère valablement ?",
@@ -66,10 +67,11 @@ def show_answer(index: int, answer: Answer, *, stream: bool) -> None:
 
 
 history: list[tuple[str, Answer]] = st.session_state.setdefault(HISTORY_KEY, [])
-if not history:
+if not history and EXAMPLE_KEY not in st.session_state:
     st.markdown("Exemples de questions :")
-    for example in EXAMPLES:
-        st.markdown(f"- {common.md_escape(example)}")
+    for i, example in enumerate(EXAMPLES):
+        st.button(example, key=f"example-{i}", icon=":material/chat:", on_click=common.remember,
+                  args=(EXAMPLE_KEY, example))
 for index, (asked, answer) in enumerate(history):
     with st.chat_message("user"):
         st.markdown(common.md_escape(asked))
@@ -77,7 +79,7 @@ for index, (asked, answer) in enumerate(history):
         show_answer(index, answer, stream=False)
 
 question = st.chat_input("Votre question, par ex. : Qu'a voté le conseil municipal sur la cantine scolaire ?",
-                         max_chars=1000)
+                         max_chars=1000) or st.session_state.pop(EXAMPLE_KEY, None)
 if question and question.strip():
     with st.chat_message("user"):
         st.markdown(common.md_escape(question))
