@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -129,3 +130,31 @@ def test_stopping_mairie_ui_stops_the_streamlit_server(tmp_path: Path) -> None:
 def _listening(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_the_readme_usage_examples_name_files_a_user_has() -> None:
+    """The examples run from a fresh clone: paths of the bundled data/, and how to reach `mairie`."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    usage = readme.split("## Utilisation", 1)[1].split("\n## ", 1)[0]
+    assert ".venv/bin/activate" in usage and ".venv/bin/mairie" in usage
+    block = usage.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].split() for line in block.splitlines() if line.startswith("mairie")]
+    paths = [word for words in commands for word in words if "/" in word and not word.startswith("-")]
+    assert paths and "../shared" not in block
+    assert [p for p in paths if not (REPO / p).exists()] == []
+    assert {words[1] for words in commands if len(words) > 1 and not words[1].startswith("-")} <= set(main.commands)
+
+
+@pytest.mark.integration
+def test_bench_measures_latencies_on_a_store(writable_demo_store: Path, tmp_path: Path) -> None:
+    """`mairie bench` stays a CLI command over ingest.bench (the benchmark left the UI package)."""
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"question": "Quel est le quorum du conseil municipal ?"}\n'
+                       '{"question": "tarifs de la cantine"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", "--store", str(writable_demo_store), "--on-store", "--queries", str(queries),
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["questions"] == 2 and report["store"]["chunks"] > 200
+    assert report["store"]["search_hybrid"]["p50_ms"] > 0
+    assert report["peak_rss_mb"] is None or report["peak_rss_mb"] > 0
