@@ -356,7 +356,9 @@ def verify(ctx: Context) -> None:
 def demo(ctx: Context, no_ui: bool, port: int) -> None:
     """Indexe le corpus de démonstration (data/) puis ouvre l'interface."""
     if not no_ui:
-        _check_port("127.0.0.1", port)  # before indexing, not after
+        from ui.serve import ensure_port_free
+
+        ensure_port_free("127.0.0.1", port)  # before indexing, not after
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
@@ -378,9 +380,9 @@ def ui_cmd(ctx: Context, host: str, port: int) -> None:
 
 
 def _start_ui(ctx: Context, *, host: str, port: int) -> None:
-    from ui.serve import run_child
+    from ui.serve import ensure_port_free, run_child
 
-    _check_port(host, port)
+    ensure_port_free(host, port)
     app = Path(__file__).resolve().parent / "app.py"
     env = dict(os.environ)
     env["MAIRIE_STORE"] = str(ctx.settings.store)
@@ -390,13 +392,6 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
            "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(ctx.settings.max_file_mb)))]
     click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
     sys.exit(run_child(cmd, env))
-
-
-def _check_port(host: str, port: int) -> None:
-    from ui.serve import busy_port_message, port_in_use
-
-    if port_in_use(host, port):
-        raise click.ClickException(busy_port_message(host, port))
 
 
 # --- users (accounts of the Streamlit app) -------------------------------------------------------

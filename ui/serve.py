@@ -10,6 +10,8 @@ import subprocess
 import sys
 from typing import Any
 
+import click
+
 _FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")  # those the platform has
 
 
@@ -25,12 +27,14 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def busy_port_message(host: str, port: int) -> str:
-    return (
-        f"Le port {port} est déjà utilisé sur {host} (une interface déjà ouverte, ou un autre programme). "
-        f"Ouvrez-la dans le navigateur (http://{host}:{port}), arrêtez le programme qui l'occupe, "
-        f"ou choisissez un autre port : --port {port + 1}."
-    )
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse a busy port before anything starts (Streamlit would print its URL, then fail in English)."""
+    if port_in_use(host, port):
+        raise click.ClickException(
+            f"Le port {port} est déjà utilisé sur {host} (une interface déjà ouverte, ou un autre programme). "
+            f"Ouvrez-la dans le navigateur (http://{host}:{port}), arrêtez le programme qui l'occupe, "
+            f"ou choisissez un autre port : --port {port + 1}."
+        )
 
 
 def run_child(cmd: list[str], env: dict[str, str]) -> int:
