@@ -131,9 +131,6 @@ _RULES: list[tuple[str, str]] = [
 _COMPILED = [(code, re.compile(pattern)) for code, pattern in _RULES]
 
 
-def matiere_name(code: str | None) -> str | None:
-    """The SCDL name of an ACTES code ("7.5" -> "finances locales/subventions"), or None if unknown."""
-    return MATIERES.get(code or "")
 
 
 def infer_matiere(objet: str, text: str = "") -> tuple[str, str] | tuple[None, None]:

@@ -95,32 +95,17 @@ def _extract(job: _Job, *, send: Any) -> _PageTexts | _Failure:
         pypdf_logger.removeHandler(log)
 
 
-class _limits:  # noqa: N801 - a context manager used like a function
-    """Tighter pypdf limits (pypdf >= 7 has a Configuration; older ones read module constants)."""
+def _limits() -> Any:
+    """Tighter pypdf limits, as a context manager around one file's reading."""
+    import pypdf
 
-    def __enter__(self) -> None:
-        import pypdf
-
-        self._cm: Any = None
-        if hasattr(pypdf, "apply_configuration"):
-            self._cm = pypdf.apply_configuration(
-                zlib_maximum_output_length=MAX_STREAM_BYTES,
-                lzw_maximum_output_length=MAX_STREAM_BYTES,
-                run_length_maximum_output_length=MAX_STREAM_BYTES,
-                array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
-                maximum_declared_stream_length=MAX_STREAM_BYTES,
-            )
-            self._cm.__enter__()
-        else:  # pragma: no cover - pypdf < 7
-            from pypdf import filters
-
-            for name in ("ZLIB_MAX_OUTPUT_LENGTH", "LZW_MAX_OUTPUT_LENGTH", "MAX_DECLARED_STREAM_LENGTH"):
-                if hasattr(filters, name):
-                    setattr(filters, name, MAX_STREAM_BYTES)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
+    return pypdf.apply_configuration(
+        zlib_maximum_output_length=MAX_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+        maximum_declared_stream_length=MAX_STREAM_BYTES,
+    )
 
 
 def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:

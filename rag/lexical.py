@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from rag import schema
+from rag import schema, tuning
 from rag.schema import Filters
 from rag.store import ChromaStore, matches_filters, normalize_key
 from rag.text import tokens
@@ -93,7 +93,7 @@ class LexicalIndex:
                 df[token] = df.get(token, 0) + 1
         self._df = df
         logger.info("Building the BM25 index over %d chunks", len(ids))
-        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25 = bm25s.BM25(k1=tuning.BM25_K1, b=tuning.BM25_B)
         if corpus:
             bm25.index(corpus, show_progress=False)
         self._bm25 = bm25 if corpus else None

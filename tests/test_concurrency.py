@@ -86,7 +86,7 @@ def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(
     assert [name for name, _, _ in refused] == ["ingest", "remove"], "no second writer ran during the ingestion"
     for name, seconds, other in refused:
         assert other.returncode != 0, (name, other.stdout, other.stderr)
-        assert f"Error: {LOCK_MESSAGE} {store}. Attendez qu'elle se termine puis relancez la commande." in \
+        assert f"Erreur : {LOCK_MESSAGE} {store}. Attendez qu'elle se termine puis relancez la commande." in \
             other.stderr, (name, other.stderr[-1500:])
         assert seconds < 30, f"{name} waited {seconds:.0f} s instead of failing fast"
 

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 # `streamlit run ui/app.py` puts ui/ on sys.path, not the project root.
 _ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,9 @@ from rag.errors import KbError  # noqa: E402
 from ui import auth  # noqa: E402
 from ui.pages import common  # noqa: E402
 
-st.set_page_config(page_title="Mairie — base de connaissances", page_icon=":material/account_balance:", layout="wide")
+# The icon is a local file: an emoji or a Material icon as favicon would be fetched from a CDN.
+st.set_page_config(page_title="Mairie — base de connaissances", page_icon=str(_ROOT / "ui" / "icon.png"),
+                   layout="wide")
 common.inject_css()
 
 HOST = os.environ.get("MAIRIE_UI_HOST", "127.0.0.1")
@@ -59,6 +62,11 @@ def login_page() -> None:
         st.rerun()
 
 
+def _only_page(page: Any) -> None:
+    """A navigation of one hidden page: without it Streamlit lists the modules of ui/pages/ in the sidebar."""
+    st.navigation([st.Page(page, title="Connexion", icon=":material/login:", default=True)], position="hidden")
+
+
 def _logout() -> None:
     st.session_state.pop(common.USER_KEY, None)
 
@@ -67,6 +75,7 @@ def resolve_user() -> auth.User | None:
     users = _users()
     mode = auth.access_mode(users, HOST)
     if mode == auth.REFUSE:
+        _only_page(login_page)
         st.error(
             f"L'application écoute sur {HOST}, une adresse joignable depuis le réseau, mais aucun compte "
             "n'est défini. Créez d'abord un compte administrateur sur le serveur :\n\n"
@@ -86,7 +95,7 @@ def resolve_user() -> auth.User | None:
 user = resolve_user()
 if user is None:
     # Whatever page the address asks for, an anonymous visitor gets the login form.
-    st.navigation([st.Page(login_page, title="Connexion", icon=":material/login:", default=True)], position="hidden")
+    _only_page(login_page)
     login_page()
     st.stop()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -15,7 +14,9 @@ import click
 from rag.errors import KbError
 from rag.schema import OUTCOME_WORDS, Filters
 from rag.settings import Settings
+from ui.cli_base import CONTEXT_SETTINGS, MairieGroup, use_french
 
+use_french()
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -56,7 +57,7 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group()
+@click.group(cls=MairieGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--store", envvar="MAIRIE_STORE", help="Dossier du magasin (défaut : MAIRIE_STORE).")
 @click.version_option(package_name="mairie-rag")
 @click.pass_context
@@ -130,12 +131,13 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 def settings_cmd(ctx: Context, as_json: bool) -> None:
     """Affiche les réglages (variables MAIRIE_*), leur valeur et leur aide."""
     settings = ctx.settings
-    rows = [(env, str(getattr(settings, name)), help_) for env, name, help_ in Settings.describe()]
+    rows = [(env, getattr(settings, name), help_) for env, name, help_ in Settings.describe()]
     if as_json:
-        click.echo(json.dumps([{"name": e, "value": v, "help": h} for e, v, h in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{"name": e, "value": str(v), "help": h} for e, v, h in rows], ensure_ascii=False,
+                              indent=2))
         return
     for env, value, help_ in rows:
-        shown = "****" if "KEY" in env and value else value
+        shown = "****" if "KEY" in env and value else ("oui" if value else "non") if isinstance(value, bool) else value
         click.echo(f"{env} = {shown}\n    {help_}")
 
 
@@ -364,10 +366,14 @@ def verify(ctx: Context) -> None:
 # --- demo and UI ---------------------------------------------------------------------------------
 @main.command()
 @click.option("--no-ui", is_flag=True, help="Indexe seulement, sans ouvrir l'interface.")
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=int, default=8501, show_default=True, help="Port de l'interface web.")
 @pass_ctx
 def demo(ctx: Context, no_ui: bool, port: int) -> None:
     """Indexe le corpus de démonstration (data/) puis ouvre l'interface."""
+    if not no_ui:
+        from ui.serve import ensure_port_free
+
+        ensure_port_free("127.0.0.1", port)  # before indexing, not after
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
@@ -381,7 +387,7 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
 
 @main.command("ui")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute (0.0.0.0 pour le réseau).")
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--port", type=int, default=8501, show_default=True, help="Port de l'interface web.")
 @pass_ctx
 def ui_cmd(ctx: Context, host: str, port: int) -> None:
     """Ouvre l'application Streamlit (statistiques d'usage désactivées)."""
@@ -389,8 +395,9 @@ def ui_cmd(ctx: Context, host: str, port: int) -> None:
 
 
 def _start_ui(ctx: Context, *, host: str, port: int) -> None:
-    import subprocess
+    from ui.serve import ensure_port_free, run_child
 
+    ensure_port_free(host, port)
     app = Path(__file__).resolve().parent / "app.py"
     env = dict(os.environ)
     env["MAIRIE_STORE"] = str(ctx.settings.store)
@@ -399,8 +406,7 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
            "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
            "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(ctx.settings.max_file_mb)))]
     click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        sys.exit(subprocess.call(cmd, env=env))
+    sys.exit(run_child(cmd, env))
 
 
 # --- users (accounts of the Streamlit app) -------------------------------------------------------
@@ -526,7 +532,7 @@ def _print_eval(summary: dict[str, dict[str, Any]]) -> None:
 def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool, queries: Path | None,
           on_store: bool, sizes: str) -> None:
     """Mesure débit d'indexation, latences de recherche et de réponse, mémoire, et leur évolution."""
-    from ui.bench import run_bench
+    from ingest.bench import run_bench
 
     try:
         scaling_sizes = tuple(int(s) for s in sizes.split(",") if s.strip())
@@ -537,7 +543,7 @@ def bench(ctx: Context, as_json: bool, corpora: tuple[Path, ...], scaling: bool,
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        from ui.bench import format_report
+        from ingest.bench import format_report
 
         click.echo(format_report(report))
 

@@ -119,7 +119,7 @@ def _draw_highlights(page: object, spans: list[tuple[int, int]], image: object, 
     from PIL import Image, ImageDraw
 
     textpage = page.get_textpage()  # type: ignore[attr-defined]
-    left0, bottom0, _right0, top0 = page.get_cropbox()  # type: ignore[attr-defined]
+    left0, _bottom0, _right0, top0 = page.get_cropbox()  # type: ignore[attr-defined]
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))  # type: ignore[attr-defined]
     draw = ImageDraw.Draw(overlay)
     for box in _line_boxes(textpage, spans):

@@ -80,7 +80,7 @@ def test_refusal_shows_closest_passages(on_store, demo_store: Path) -> None:
     assert any("Passages les plus proches" in e.label for e in at.expander)
 
 
-def test_search_page_lists_scored_snippets(on_store, demo_store: Path) -> None:
+def test_search_page_lists_ranked_snippets(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
     at.switch_page("pages/search.py").run()
     at.text_input[0].set_value("tarifs de la cantine")
@@ -88,7 +88,9 @@ def test_search_page_lists_scored_snippets(on_store, demo_store: Path) -> None:
     assert not at.exception, at.exception
     assert "résultat(s) pour" in texts(at.markdown)
     captions = texts(at.caption)
-    assert "score" in captions
+    assert "score" not in captions  # ranks [1], [2]... say the order; raw fused scores mean nothing to a reader
+    titles = [str(m.value) for m in at.markdown if str(m.value).startswith("**\\[")]
+    assert titles[:2] and titles[0].startswith("**\\[1\\]") and titles[1].startswith("**\\[2\\]")
     assert "2020-045" in captions
 
 

@@ -13,6 +13,7 @@ from rag.schema import Answer
 from ui.pages import common
 
 HISTORY_KEY = "chat_history"
+EXAMPLE_KEY = "ask-example"  # an example question clicked on the home page, asked on this run
 EXAMPLES = (
     "Qu'a voté le conseil municipal sur la cantine scolaire ?",
     "Quel est le quorum pour que le conseil municipal délibère valablement ?",
@@ -66,27 +67,29 @@ def show_answer(index: int, answer: Answer, *, stream: bool) -> None:
 
 
 history: list[tuple[str, Answer]] = st.session_state.setdefault(HISTORY_KEY, [])
-if not history:
+if not history and EXAMPLE_KEY not in st.session_state:
     st.markdown("Exemples de questions :")
-    for example in EXAMPLES:
-        st.markdown(f"- {common.md_escape(example)}")
-for index, (question, answer) in enumerate(history):
+    for i, example in enumerate(EXAMPLES):
+        st.button(example, key=f"example-{i}", icon=":material/chat:", on_click=common.remember,
+                  args=(EXAMPLE_KEY, example))
+for index, (asked, answer) in enumerate(history):
     with st.chat_message("user"):
-        st.markdown(common.md_escape(question))
+        st.markdown(common.md_escape(asked))
     with st.chat_message("assistant"):
         show_answer(index, answer, stream=False)
 
 question = st.chat_input("Votre question, par ex. : Qu'a voté le conseil municipal sur la cantine scolaire ?",
-                         max_chars=1000)
+                         max_chars=1000) or st.session_state.pop(EXAMPLE_KEY, None)
 if question and question.strip():
     with st.chat_message("user"):
         st.markdown(common.md_escape(question))
     with st.chat_message("assistant"):
         result: dict[str, Answer] = {}
+        asked_now = question.strip()
 
         def _tokens() -> Iterator[str]:
             """The draft as it is written (model tokens, or the extractive text word by word)."""
-            for event in kb.chain.stream(question.strip(), filters=filters):
+            for event in kb.chain.stream(asked_now, filters=filters):
                 if event.kind == "answer" and event.answer is not None:
                     result["answer"] = event.answer
                 elif kb.chain.mode == "extractive":

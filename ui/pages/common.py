@@ -201,6 +201,17 @@ def source_facts(chunk: Chunk) -> list[str]:
     return facts
 
 
+def remember(key: str, value: object) -> None:
+    """A widget callback that keeps a value for the next run (e.g. the example question clicked)."""
+    st.session_state[key] = value
+
+
+def relevance_label(score: float) -> str:
+    """What a retrieval score tells a reader. Fused scores are ranks, not probabilities: only an exact
+    reference (an article or deliberation number named in the question, score >= 1) says more than the rank."""
+    return "référence exacte" if score >= 1.0 else ""
+
+
 def source_card(chunk: Chunk, *, key: str, n: int | None = None, quote: str = "", score: float | None = None,
                 full_text: bool = True) -> None:
     """A bordered card: title, facts, passage with the quote highlighted, and a way to the original."""
@@ -208,8 +219,8 @@ def source_card(chunk: Chunk, *, key: str, n: int | None = None, quote: str = ""
         label = f"[{n}] " if n is not None else ""
         st.markdown(f"**{md_escape(label + source_title(chunk))}**")
         facts = source_facts(chunk)
-        if score is not None:
-            facts.append(f"score {score:.3f}")
+        if score is not None and relevance_label(score):
+            facts.insert(0, relevance_label(score))
         st.caption(md_escape(" · ".join(facts)))
         if chunk.kind == schema.KIND_ARTICLE and chunk.meta.get(schema.HEADING_PATH):
             st.caption(md_escape(" > ".join(str(chunk.meta[schema.HEADING_PATH]).split(" > ")[-2:])))

@@ -172,6 +172,7 @@ with parcours:
     st.header(f"{index + 1}. {step.title}")
     st.markdown(step.intro)
     st.markdown(f"**Ce que disent les textes** — *{common.md_escape(step.question)}*")
+    answer: Answer | None
     try:
         answer = step_answer(kb, common.generation(kb), step.question)
     except KbError as e:

@@ -12,7 +12,8 @@ user = common.require_user()
 filters = common.filters_sidebar(kb, prefix="search")
 
 st.title("Rechercher")
-st.caption("Recherche hybride : mots exacts et sens proche. Les passages sont classés du plus au moins pertinent.")
+st.caption("Recherche hybride : mots exacts et sens proche. Les passages sont numérotés du plus au moins "
+           "pertinent : [1] est le plus proche de la recherche.")
 
 with st.form("search"):
     cols = st.columns([5, 1])

@@ -1,13 +1,13 @@
-"""`mairie bench`: ingestion throughput against the raw embedder, search and answer latency against a
+"""Benchmarks behind `mairie bench`: ingestion throughput against the raw embedder, search and answer latency against a
 BM25-only baseline run in the same process, peak memory, and a scaling curve on synthetic chunks."""
 
 from __future__ import annotations
 
 import random
-import resource
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,17 @@ DEMO = [REPO / "data" / "cgct", REPO / "data" / "deliberations"]
 RAW_SAMPLE = 64
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb() -> float | None:
+    """Peak resident memory of this process in MB; None where the OS has no getrusage (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _mb(value: float | None) -> str:
+    return "non mesurée" if value is None else f"{value} Mo"
 
 
 def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
@@ -51,7 +60,7 @@ def run_bench(settings: Settings, *, corpora: list[Path], scaling: bool, queries
     if on_store:
         log(f"[magasin] latences sur {settings.store} ...")
         report["store"] = _latencies(settings, questions)
-        report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        report["peak_rss_mb"] = peak_rss_mb()
         return report
     with tempfile.TemporaryDirectory(prefix="mairie-bench-") as tmp:
         report["demo"] = _bench_corpus("demo", DEMO, Path(tmp) / "demo", settings, questions, log)
@@ -60,7 +69,7 @@ def run_bench(settings: Settings, *, corpora: list[Path], scaling: bool, queries
                                                       questions, log)
         if scaling:
             report["scaling"] = _bench_scaling(Path(tmp) / "scaling", settings, questions, log, scaling_sizes)
-    report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    report["peak_rss_mb"] = peak_rss_mb()
     return report
 
 
@@ -108,15 +117,15 @@ def _latencies(settings: Settings, questions: list[str]) -> dict[str, Any]:
     hybrid = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical)
     bm25 = HybridRetriever(store=cold, settings=settings, lexical=cold_kb.lexical, mode="bm25")
     hybrid.retrieve("échauffement", top_k=5)
-    search = [_timed(lambda q=q: hybrid.retrieve(q, top_k=5))[0] for q in questions]
-    baseline = [_timed(lambda q=q: bm25.retrieve(q, top_k=5))[0] for q in questions]
-    answers = [_timed(lambda q=q: cold_kb.ask(q))[0] for q in questions]
+    search = [_timed(partial(hybrid.retrieve, q, top_k=5))[0] for q in questions]
+    baseline = [_timed(partial(bm25.retrieve, q, top_k=5))[0] for q in questions]
+    answers = [_timed(partial(cold_kb.ask, q))[0] for q in questions]
     return {
         "chunks": cold.count(),
         "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
         "search_hybrid_vs_bm25_ratio": round(percentile(search, 50) / max(percentile(baseline, 50), 1e-6), 2),
         "answer_extractive": _latency(answers),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -148,11 +157,11 @@ def _bench_scaling(root: Path, base: Settings, questions: list[str], log: Callab
         hybrid = HybridRetriever(store=store, settings=settings, lexical=kb.lexical)
         bm25 = HybridRetriever(store=store, settings=settings, lexical=kb.lexical, mode="bm25")
         hybrid.retrieve("échauffement", top_k=5)
-        search = [_timed(lambda q=q, r=hybrid: r.retrieve(q, top_k=5))[0] for q in questions]
-        baseline = [_timed(lambda q=q, r=bm25: r.retrieve(q, top_k=5))[0] for q in questions]
+        search = [_timed(partial(hybrid.retrieve, q, top_k=5))[0] for q in questions]
+        baseline = [_timed(partial(bm25.retrieve, q, top_k=5))[0] for q in questions]
         curve.append({"chunks": size, "write_seconds": round(build_s, 1), "bm25_build_seconds": round(lexical_s, 1),
                       "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
-                      "peak_rss_mb": round(peak_rss_mb(), 1)})
+                      "peak_rss_mb": peak_rss_mb()})
     return curve
 
 
@@ -197,8 +206,8 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"\n[échelle {point['chunks']} passages] recherche hybride p50 {point['search_hybrid']['p50_ms']} ms"
                      f" p95 {point['search_hybrid']['p95_ms']} ms ; BM25 seul p50 "
                      f"{point['search_bm25_baseline']['p50_ms']} ms ; construction BM25 {point['bm25_build_seconds']} s ;"
-                     f" RSS {point['peak_rss_mb']} Mo")
-    lines.append(f"\nMémoire maximale (RSS) : {report['peak_rss_mb']} Mo")
+                     f" RSS {_mb(point['peak_rss_mb'])}")
+    lines.append(f"\nMémoire maximale (RSS) : {_mb(report['peak_rss_mb'])}")
     return "\n".join(lines)
 
 
