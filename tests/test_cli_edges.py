@@ -115,6 +115,9 @@ def test_stopping_mairie_ui_stops_the_streamlit_server(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.5)
         assert healthy, parent.stderr.read() if parent.poll() is not None and parent.stderr else "no health"
+        (child,) = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+        args = Path(f"/proc/{child}/cmdline").read_text().split("\0")
+        assert args[args.index("--browser.gatherUsageStats") + 1] == "false"  # the server `mairie ui` starts
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(timeout=20) == 0
         deadline = time.monotonic() + 10

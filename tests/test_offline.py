@@ -71,21 +71,17 @@ def test_chroma_telemetry_is_off(tmp_path: Path) -> None:
     assert store.client.get_settings().anonymized_telemetry is False
 
 
-def test_the_ui_command_turns_streamlit_usage_stats_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from click.testing import CliRunner
+def test_the_ui_command_turns_streamlit_usage_stats_off(tmp_path: Path) -> None:
+    from rag.settings import Settings
+    from ui.serve import streamlit_command
 
-    from ui.cli import main
-
-    calls: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd, **kwargs: calls.append(cmd) or 0)
-    result = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "ui", "--port", "8599"])
-    assert result.exit_code == 0, result.output
-    (cmd,) = calls
+    cmd, env = streamlit_command(Settings(store=tmp_path / "store"), host="127.0.0.1", port=8599)
     start = cmd.index("run") + 2  # python -m streamlit run APP --key value ...
     options = dict(zip(cmd[start::2], cmd[start + 1 :: 2], strict=True))
     assert options["--browser.gatherUsageStats"] == "false"
     assert options["--server.address"] == "127.0.0.1"
     assert options["--server.headless"] == "true"
+    assert env["MAIRIE_STORE"] == str(tmp_path / "store")
 
 
 def _unshare_works() -> str:

@@ -395,16 +395,10 @@ def ui_cmd(ctx: Context, host: str, port: int) -> None:
 
 
 def _start_ui(ctx: Context, *, host: str, port: int) -> None:
-    from ui.serve import ensure_port_free, run_child
+    from ui.serve import ensure_port_free, run_child, streamlit_command
 
     ensure_port_free(host, port)
-    app = Path(__file__).resolve().parent / "app.py"
-    env = dict(os.environ)
-    env["MAIRIE_STORE"] = str(ctx.settings.store)
-    env["MAIRIE_UI_HOST"] = host
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
-           "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(ctx.settings.max_file_mb)))]
+    cmd, env = streamlit_command(ctx.settings, host=host, port=port)
     click.echo(f"Interface sur http://{host}:{port} (Ctrl+C pour arrêter)", err=True)
     sys.exit(run_child(cmd, env))
 

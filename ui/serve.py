@@ -4,13 +4,17 @@ process that stops with its parent (signals are forwarded, so no server is left 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
+
+from rag.settings import Settings
 
 _FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")  # those the platform has
 
@@ -35,6 +39,16 @@ def ensure_port_free(host: str, port: int) -> None:
             f"Ouvrez-la dans le navigateur (http://{host}:{port}), arrêtez le programme qui l'occupe, "
             f"ou choisissez un autre port : --port {port + 1}."
         )
+
+
+def streamlit_command(settings: Settings, *, host: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the app's server (usage statistics off, headless)."""
+    app = Path(__file__).resolve().parent / "app.py"
+    env = dict(os.environ, MAIRIE_STORE=str(settings.store), MAIRIE_UI_HOST=host)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
+           "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
+    return cmd, env
 
 
 def run_child(cmd: list[str], env: dict[str, str]) -> int:
