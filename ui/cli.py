@@ -202,6 +202,8 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
         click.echo("\n\n--- Réponse vérifiée ---")
     if not streamed or answer.mode != "extractive":
         click.echo(answer.text)
+    for note in answer.notes:  # before the passages: "proposés ci-dessous" must come above them
+        click.echo(f"Note : {note}", err=True)
     if answer.citations:
         click.echo("\nSources :")
         for c in answer.citations:
@@ -213,8 +215,6 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
         click.echo("\nPassages les plus proches (à vérifier) :")
         for hit in answer.closest:
             click.echo(f"- {source_label(hit.chunk)}")
-    for note in answer.notes:
-        click.echo(f"Note : {note}", err=True)
 
 
 def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | None) -> Any:

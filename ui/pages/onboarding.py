@@ -158,7 +158,8 @@ def go(step: int) -> None:
 st.title("Parcours des nouveaux élus")
 st.caption("Douze étapes pour comprendre le fonctionnement du conseil municipal. Chaque étape renvoie aux textes "
            "et, quand il y en a, aux délibérations de la commune. Ces repères ne remplacent pas un conseil "
-           "juridique : en cas de doute, interrogez le secrétariat de mairie.")
+           "juridique : en cas de doute, interrogez le contrôle de légalité de la préfecture ou l'association "
+           "départementale des maires.")
 parcours, glossaire = st.tabs(["Parcours en 12 étapes", "Glossaire"])
 
 with parcours:
