@@ -1,106 +1,52 @@
-"""What a council document says about itself: its commune and séance date (and the French number words
-and month names they are written with), and the title built from them.
+"""What a council document says about itself: its commune and séance date, and the title built from them.
 
->>> parse_french_date("Séance du 23 Juillet 2020")
+Folding, month names, number words and dates come from rag.french.
+
+>>> detect_seance_date([Page("PROCES VERBAL\\nLe vingt trois Juillet deux mille vingt", 1)], "pv.pdf")
 '2020-07-23'
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from pathlib import Path, PurePath
 from typing import Any
 
+from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold, french_date, iso_date, number_from_words
 from rag.schema import Page
 
-MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-}
-_MONTH_RE = "|".join(MONTHS)
 _WEEKDAY_RE = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
-
-_UNITS = {
-    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "premier": 1,
-}
-_NUMBER_WORD_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
-
-
-def fold(text: str) -> str:
-    """Lowercase, no accents, typographic apostrophes unified."""
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "OE")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+# Number words a written date or vote count is made of ("le vingt trois juillet deux mille vingt").
+_NUMBER_WORD_RE = "|".join(sorted([*NUMBER_WORDS, "premier"], key=len, reverse=True))
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _words_to_int(words: str) -> int | None:
-    """'vingt trois' -> 23, 'soixante et onze' -> 71, 'deux mille vingt' -> 2020; None if not a number."""
-    tokens = [t for t in re.split(r"[\s-]+", fold(words).strip()) if t and t != "et"]
-    if not tokens:
-        return None
-    total = current = 0
-    for token in tokens:
-        if token in ("mille", "mil"):
-            total += (current or 1) * 1000
-            current = 0
-        elif token == "cent":
-            current = (current or 1) * 100
-        elif token in _UNITS:
-            value = _UNITS[token]
-            if token == "vingt" and current == 4:  # quatre-vingt
-                current = 80
-            else:
-                current += value
-        else:
-            return None
-    return total + current
-
-
-def _number(token: str) -> int | None:
-    token = token.strip()
-    if token.isdigit():
-        return int(token)
-    return _words_to_int(token)
-
-
 # --- dates ----------------------------------------------------------------------------------------
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-_DATE_RE = re.compile(rf"\b(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})\b")
 _SEANCE_DATE_RE = re.compile(
-    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
+    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _COUNCIL_DATE_RE = re.compile(
     rf"\b(?:conseil municipal|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
-    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})"
+    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _WRITTEN_DATE_RE = re.compile(
-    rf"\bl[e']\s*((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({_MONTH_RE})\s+"
+    rf"\bl[e']\s*((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({MONTH_PATTERN})\s+"
     rf"(deux[\s-]+mill?e?(?:[\s-]+(?:{_NUMBER_WORD_RE}|et))*)"
 )
-_LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({_MONTH_RE})\s+(\d{{4}})")
+_LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})")
 
 
 def _from_match(day: str, month: str, year: str) -> str | None:
-    return _iso(int(year), MONTHS[month], 1 if day == "1er" else int(day))
+    return iso_date(int(year), MONTH_NUMBERS[month], 1 if day == "1er" else int(day))
 
 
-def parse_french_date(text: str) -> str | None:
-    """The first date written like "23 Juillet 2020" or "1er mars 2021" in `text`, as ISO, or None."""
-    match = _DATE_RE.search(fold(text))
-    return _from_match(*match.groups()) if match else None
+def _written_number(words: str) -> int | None:
+    """The number a date pattern captured in words, without the separators and the dangling "et" the
+    pattern may take with it ("vingt-trois-" before "juillet", "deux mille vingt et" before "s'est réuni")."""
+    return number_from_words(re.sub(r"(?:[\s-]+et)?[\s-]*$", "", words))
 
 
 def _date_from_filename(source: str) -> str | None:
@@ -111,7 +57,7 @@ def _date_from_filename(source: str) -> str | None:
     ):
         for match in re.finditer(pattern, name):
             a, b, c = (int(g) for g in match.groups())
-            iso = _iso(a, b, c) if order == "ymd" else _iso(c, b, a)
+            iso = iso_date(a, b, c) if order == "ymd" else iso_date(c, b, a)
             if iso:
                 return iso
     return None
@@ -127,9 +73,9 @@ def _date_from_lines(lines: list[str]) -> str | None:
                 return iso
     match = _WRITTEN_DATE_RE.search(head)
     if match:
-        day, year = _words_to_int(match.group(1)), _words_to_int(match.group(3))
+        day, year = _written_number(match.group(1)), _written_number(match.group(3))
         if day and year:
-            iso = _iso(year, MONTHS[match.group(2)], day)
+            iso = iso_date(year, MONTH_NUMBERS[match.group(2)], day)
             if iso:
                 return iso
     for line in lines[:10]:
@@ -242,17 +188,7 @@ def describe_council_document(
     date = detect_seance_date(pages, source)
     commune = commune or default_commune or commune_from_path(path)
     name = Path(source).name
-    parts = [p for p in (commune, _french_date(date)) if p]
+    parts = [p for p in (commune, french_date(date)) if p]
     title = " — ".join(parts + [name]) if parts else name
     return {"commune": commune or "", "date": date or "", "title": title}
 
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
-
-
-def _french_date(iso: str | None) -> str:
-    if not iso or not re.match(r"\d{4}-\d{2}-\d{2}$", iso):
-        return iso or ""
-    year, month, day = iso.split("-")
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"

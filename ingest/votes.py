@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.seance import _NUMBER_WORD_RE, _number, _squash, fold
+from ingest.seance import _NUMBER_WORD_RE, _squash
+from rag.french import fold, number_from_words
 
+# A count written in words, compounds whole: "dix-neuf voix pour" is 19, not 9.
+_WORDS_COUNT_RE = rf"(?:{_NUMBER_WORD_RE})(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD_RE}))*"
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_NUMBER_WORD_RE})\s+(?:votes?|voix))\s*:?\s*"
+    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_WORDS_COUNT_RE})\s+(?:votes?|voix))\s*:?\s*"
     r"(pour|contre|abstentions?|absentions?)\b",
     re.IGNORECASE,
 )
@@ -35,7 +38,7 @@ def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     """(pour, contre, abstention) written in a vote statement; None for what it does not state."""
     pour = contre = abstention = None
     for match in _COUNT_RE.finditer(text):
-        value = _number(match.group(1) or match.group(2))
+        value = number_from_words(match.group(1) or match.group(2))
         kind = fold(match.group(3))
         if value is None:
             continue
@@ -137,7 +140,7 @@ def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool)
 
 
 _REPORT_VOTE_START_RE = re.compile(
-    rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_NUMBER_WORD_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
+    rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_WORDS_COUNT_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
     r"|\d{1,3}\s+votes?\.?$)",
     re.IGNORECASE,
 )

@@ -9,22 +9,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from rag.articles import find_article_mentions
 from rag.citations import EMAIL_RE, PHONE_RE, URL_RE, passage_text
+from rag.french import MONTH_NUMBERS, MONTHS, NUMBER_WORDS, fold, month_number
 from rag.schema import DELIB_ID, Chunk
 
 # --- key facts ---------------------------------------------------------------------------------
-_MONTHS = {
-    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
-    "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
-    "déc": 12, "dec": 12,
-}  # fmt: skip
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 _DATE_TEXT_RE = re.compile(
     rf"(?<![\w])(?:(?P<day>\d{{1,2}})(?:er|e|ème)?\s+)?(?P<month>{_MONTH_ALT})\.?(?![\w])"
     r"(?:\s+(?P<year>(?:19|20)\d{2})(?!\d))?",
@@ -44,11 +38,8 @@ _NUMBER_RE = re.compile(
 )
 _MAGNITUDE_RE = re.compile(r"[ \u00a0\u202f]*(millions?|milliards?)\b", re.IGNORECASE)
 _MAGNITUDES = {"million": Decimal(10) ** 6, "milliard": Decimal(10) ** 9}
-_NUMBER_WORDS = {
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "mille": 1000,
-}  # fmt: skip
+# "un" and "une" are mostly articles: a number word counts from "deux" on.
+_NUMBER_WORDS = {word: value for word, value in NUMBER_WORDS.items() if value >= 2}
 _NUMBER_WORD_RE = re.compile(r"(?<![\w\-])(" + "|".join(_NUMBER_WORDS) + r")(?![\w\-])", re.IGNORECASE)
 # "à l'unanimité" is a fact of its own: a model that writes it for a split vote must be caught.
 UNANIMITY_RE = re.compile(r"unanimit|unanime", re.IGNORECASE)
@@ -71,17 +62,10 @@ _NOT_NAMES_TEXT = """
     decide designe autorise charge rejette emet considerant vu entendu expose objet rapporteur rapport
     decision titulaire titulaires suppleant suppleants delegue delegues budget subvention tarif tarifs
     total montant euros euro
-    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
     lundi mardi mercredi jeudi vendredi samedi dimanche
     passage passages source sources document documents reponse
 """
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | frozenset(_NUMBER_WORDS)
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, typographic apostrophes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | frozenset(_NUMBER_WORDS) | {fold(m) for m in MONTHS}
 
 
 # --- key facts ---------------------------------------------------------------------------------
@@ -172,7 +156,7 @@ def extract_facts(text: str, *, with_names: bool) -> Facts:
             groups = m.groupdict()
             day = int(groups["day"]) if groups.get("day") else None
             month_raw = groups["month"]
-            month = _MONTHS.get(month_raw.lower().rstrip(".")) if not month_raw.isdigit() else int(month_raw)
+            month = month_number(month_raw) if not month_raw.isdigit() else int(month_raw)
             year = _year(groups["year"]) if groups.get("year") else None
             if pattern is _DATE_TEXT_RE and day is None and year is None:
                 continue  # "mai" alone is not a date

@@ -31,10 +31,10 @@ from rag.facts import (
     Facts,
     PassageIndex,
     extract_facts,
-    fold,
     index_passage,
     missing_facts,
 )
+from rag.french import fold
 from rag.schema import ARTICLE, DELIB_ID, AnswerSentence, Chunk
 
 if TYPE_CHECKING:

@@ -54,6 +54,8 @@ def by_id(records: list[DeliberationRecord]) -> dict[str, DeliberationRecord]:
         ("Vote : 14 pour / 0 contre / 0 abstention adopté", (14, 0, 0)),
         ("ADOPTÉ à l’unanimité.", (None, None, None)),
         ("Il manque 2 personnes pour 12-16h", (None, None, None)),
+        ("Adopté par dix-neuf voix pour et une voix contre", (19, 1, None)),  # compounds whole: not "neuf"
+        ("DIX-SEPT voix POUR, vingt et une voix CONTRE", (17, 21, None)),
     ],
 )
 def test_parse_counts(text: str, expected: tuple[int | None, int | None, int | None]) -> None:
@@ -66,6 +68,10 @@ def test_dates_from_text_and_file_name() -> None:
     assert parse_french_date("le 31 février 2021") is None
     written = [Page("PROCES VERBAL\nLe vingt trois Juillet  deux mille vingt  par convocation", 1)]
     assert detect_seance_date(written, "pv.pdf") == "2020-07-23"
+    written = [Page("Le trente et un mars deux mille vingt et un", 1)]
+    assert detect_seance_date(written, "pv.pdf") == "2021-03-31"
+    written = [Page("Le premier juillet deux mille vingt et le conseil s'est réuni", 1)]
+    assert detect_seance_date(written, "pv.pdf") == "2020-07-01"
     nothing = [Page("Compte rendu", 1)]
     assert detect_seance_date(nothing, "montpellier/2014-04-24-0000071216.pdf") == "2014-04-24"
     assert detect_seance_date(nothing, "CR_reunion_20210604.pdf") == "2021-06-04"
@@ -96,6 +102,18 @@ def test_adopted_without_figures_keeps_counts_unknown() -> None:
     assert first.vote_text == "ADOPTÉ."
     assert (second.pour, second.contre, second.outcome) == (12, None, "adopted")
     assert all(r.commune == "Couthenans" and r.date == "2021-03-05" for r in records)
+
+
+def test_report_votes_written_in_words() -> None:
+    """A compte rendu line that starts with a compound count in words states a vote."""
+    page = Page(
+        "CR du conseil municipal 05 mars 2021\nOrdre du jour\n1/ Convention CAUE :\nDevis de 1800€.\n"
+        "Dix-neuf voix pour, deux voix contre\n2/ Tarifs de la salle :\nVingt et une voix pour\n3/ Questions diverses\n",
+        1,
+    )
+    records = split_deliberations([page], source="cr.pdf", commune="Couthenans")
+    assert [(r.objet, r.pour, r.contre, r.outcome) for r in records] == [
+        ("Convention CAUE", 19, 2, "adopted"), ("Tarifs de la salle", 21, None, "adopted")]
 
 
 def test_infer_matiere() -> None:

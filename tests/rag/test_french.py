@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.deliberations import detect_seance_date, parse_counts, split_deliberations
+from ingest.deliberations import split_deliberations
 from ingest.pdf import load_pdf
-from ingest.pipeline import record_meta
+from ingest.seance import detect_seance_date
+from ingest.votes import parse_counts
 from rag import schema
 from rag.french import (
     MONTHS,
@@ -22,6 +23,7 @@ from rag.french import (
     source_label,
     source_title,
 )
+from rag.records import record_meta
 from rag.schema import Chunk
 from rag.store import normalize_key
 from rag.text import tokens

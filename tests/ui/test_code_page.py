@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag.articles import code_name
-from ui.pages.catalog import fr_date
+from rag.french import french_date
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "ui" / "app.py")
@@ -75,7 +75,7 @@ def expected(data: dict[str, Any]) -> dict[str, Any]:
     version_line = None
     if data["version_date"]:
         origin = f" ({data['version_message']})" if data["version_message"] else ""
-        version_line = f"Version du {fr_date(data['version_date'])}{origin}"
+        version_line = f"Version du {french_date(data['version_date'])}{origin}"
     return {
         "number": data["number"],
         "code": data["code"],
@@ -85,7 +85,7 @@ def expected(data: dict[str, Any]) -> dict[str, Any]:
         "version_line": version_line,
         "cites": data["cites"],
         "cited_by": data["cited_by"],
-        "versions": [(fr_date(v["date"]), v["message"]) for v in data["versions"]],
+        "versions": [(french_date(v["date"]), v["message"]) for v in data["versions"]],
         "notes": data["notes"],
     }
 

@@ -13,8 +13,9 @@ import streamlit as st
 
 from rag.articles import code_name
 from rag.errors import KbError
+from rag.french import french_date
 from rag.legal import ArticleView, LegalIndex, UnknownArticleError
-from ui.pages import catalog, common
+from ui.pages import common
 
 CODE_KEY = "code-code"
 DATE_KEY = "code-date"
@@ -117,7 +118,7 @@ def show(view: ArticleView) -> None:
         st.caption(plain(view.heading_path))
     if view.version_date:
         origin = f" ({view.version_message})" if view.version_message else ""
-        st.caption(plain(f"Version du {catalog.fr_date(view.version_date)}{origin}"))
+        st.caption(plain(f"Version du {french_date(view.version_date)}{origin}"))
     for note in view.notes:
         st.info(plain(note))
     if view.regime == "special":
@@ -143,9 +144,9 @@ def show(view: ArticleView) -> None:
         with st.expander(f"Versions connues ({len(view.versions)})", expanded=False):
             st.dataframe(
                 {
-                    "En vigueur le": [catalog.fr_date(v.date) for v in view.versions],
+                    "En vigueur le": [french_date(v.date) for v in view.versions],
                     "Texte modificateur": [v.message for v in view.versions],
-                    "Texte identique vu jusqu'au": [catalog.fr_date(v.confirmed) for v in view.versions],
+                    "Texte identique vu jusqu'au": [french_date(v.confirmed) for v in view.versions],
                 },
                 hide_index=True,
             )
