@@ -3,9 +3,11 @@
 Each format is one Loader registered by its detected type in ingest.loaders.LOADERS; a loader reads, it
 never writes to the store (the pipeline does).
 
->>> loaded = LOADERS[detect.PDF].load(Path("pv.pdf"), meta=SourceMeta("pv.pdf", digest, settings))
->>> loaded.documents[0].chunks[0].meta["page"]
-1
+Example (needs a PDF and settings)::
+
+    loaded = LOADERS[detect.PDF].load(Path("pv.pdf"), meta=SourceMeta("pv.pdf", digest, settings))
+    loaded.documents[0].chunks[0].meta["page"]
+    # -> 1
 """
 
 from __future__ import annotations

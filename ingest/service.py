@@ -2,8 +2,10 @@
 
 The edges only render: progress comes through the callbacks, the result is the Summary.
 
->>> summary = ingest_files([Path("data/deliberations")], kb=kb, who="secretariat",
-...                        on_event=lambda event: print(event.source, event.status))
+Example (needs a live store)::
+
+    summary = ingest_files([Path("data/deliberations")], kb=kb, who="secretariat",
+                           on_event=lambda event: print(event.source, event.status))
 """
 
 from __future__ import annotations
