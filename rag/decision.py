@@ -198,9 +198,10 @@ def _logical_lines(text: str) -> list[str]:
     for raw in text.splitlines():
         line = raw.rstrip()
         stripped = line.strip()
-        if (out and out[-1].strip() and stripped and stripped[0].islower()
-                and not out[-1].rstrip().endswith((":", ";", "."))):
-            out[-1] = f"{out[-1].rstrip()} {stripped}"
+        previous = out[-1].rstrip() if out else ""
+        if previous and stripped and ((stripped[0].islower() and not previous.endswith((":", ";", ".")))
+                                      or re.search(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle)$", previous)):
+            out[-1] = f"{previous} {stripped}"
         else:
             out.append(line)
     return out

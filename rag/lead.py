@@ -24,6 +24,7 @@ from rag.text import sentences, tokens
 MAX_ROWS = 4
 MAX_OBJECT_CHARS = 220
 MAX_LISTED = 3
+ANNOUNCED_ITEMS = 3
 _QUOTE_GAP = " […] "
 _INFORMAL_VOTE_RE = re.compile(r"\s*:?\s*\bvote\s*:.*$", re.IGNORECASE)
 
@@ -79,7 +80,10 @@ def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
     if not parts:
         return []
     split = [s for p in parts for s in sentences(p)] or parts
-    part = next((s for s in split if gives(kind, s)), split[0])
+    index = next((i for i, s in enumerate(split) if gives(kind, s)), 0)
+    part = split[index]
+    if part.endswith(":"):  # "Il est voté au scrutin secret :" announces what follows: keep it
+        part = " ".join(split[index:index + 1 + ANNOUNCED_ITEMS])
     text = f"Selon l'article {citation.chunk.article} : « {part} » [{citation.n}]."
     return [AnswerSentence(text=text, citations=[citation.n])]
 
@@ -95,6 +99,8 @@ def decision_sentence(question: str, citation: Citation) -> str | None:
     kind = answer_type(question)
     wanted = set(tokens(question))
     provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
+    if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
+        return None  # a decision about something else than the question
     rows = _rows(provision, kind, wanted)
     vote = provision.vote
     if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
@@ -106,7 +112,7 @@ def decision_sentence(question: str, citation: Citation) -> str | None:
     for with_rows, with_vote in ((True, True), (True, False), (False, True), (False, False)):
         body = subject
         if with_rows and rows:
-            body = f"{body} : {' ; '.join(rows)}" if body else " ; ".join(rows)
+            body = f"{body} : {' ; '.join(rows)}" if body else ": " + " ; ".join(rows)
         if not body:
             continue
         verb = provision.verb or "a délibéré :"

@@ -33,14 +33,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (AMOUNT, re.compile(r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
                         r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
                         r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
-                        r"|\b(?:tarifs?|prix|montant|cout)\b.*\?$|\bcombien\b.*\b(?:euros?|€)")),
-    (NUMBER, re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre de\b")),
+                        r"|\bcombien\b.*\b(?:euros?|€)")),
+    (NUMBER, re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre de\b"
+                        r"|\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b")),
     (PERSON, re.compile(r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
                         r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?)\b"
                         r"|\bnom(?:s)? d")),
     (DATE, re.compile(r"\bquand\b|\bquelle date\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
                       r"|\ben quelle annee\b|\bquel jour\b")),
-    (AMOUNT, re.compile(r"\bcombien\b")),
+    (AMOUNT, re.compile(r"\bcombien\b|\b(?:tarifs?|prix|montant|cout)\b.*\?$")),
     (DECISION, re.compile(r"\bqu'a (?:vote|decide|approuve|adopte|accepte|fixe)|\bqu'(?:est-ce qu'|)a decide"
                           r"|\ba-t-il (?:vote|valide|approuve|accepte|decide)|\bdecision\b|\bdeliber|\bvalide\b")),
 )
