@@ -167,7 +167,8 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         sentence_lines = [lines[j].strip() for j in range(i, end + 1)]
         sentence = " ".join(sentence_lines)
         used.update(range(i, end + 1))
-        rows, after = [], end + 1
+        rows: list[str] = []
+        after = end + 1
         if sentence.endswith(":") or not (sentence.endswith(".") or _VOTE_COUNT_RE.search(fold(sentence))):
             rows, after = _rows_after(lines, end + 1, used)
         formulas: list[str] = []
@@ -247,7 +248,7 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
 def _is_name_line(line: str) -> bool:
     """A line that is only a person's name ("Fabrice PALAU", "M. ROBERT Henri")."""
     match = PERSON_RE.search(line)
-    return bool(match) and len(line.strip(" -•–")) <= len(match.group(0).strip()) + 3
+    return match is not None and len(line.strip(" -•–")) <= len(match.group(0).strip()) + 3
 
 
 def _rows_before(lines: list[str], start: int, used: set[int]) -> tuple[list[str], list[str]]:
@@ -279,10 +280,10 @@ def _clean(text: str) -> str:
 
 
 # Words that end a name found by PERSON_RE ("Mme Destruel ET DE ...", "M. Thoreau Gérard Agent").
-_NOT_NAME_WORDS = frozenset(
-    "et de du le la les en pour par agent elu elue titulaire titulaires suppleant suppleante suppleants maire "
-    "adjoint adjointe conseil municipal conseiller conseillere delegue deleguee membre".split()
-    + [fold(v) for v in _VERBS])
+_NOT_NAME_WORDS = frozenset([
+    "et", "de", "du", "le", "la", "les", "en", "pour", "par", "agent", "elu", "elue", "titulaire", "titulaires",
+    "suppleant", "suppleante", "suppleants", "maire", "adjoint", "adjointe", "conseil", "municipal", "conseiller",
+    "conseillere", "delegue", "deleguee", "membre", *(fold(v) for v in _VERBS)])
 
 
 def _persons(text: str) -> list[str]:
