@@ -33,7 +33,7 @@ _VERBS = {
 _CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") for v in _VERBS) + r")(?:NT)?(?![\w])")
 # Other openings of an operative part (matched on folded text).
 _OPENING_RE = re.compile(
-    r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
+    r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
     r"|\bil est (?:donc )?propose au conseil(?: municipal)?\s*:"
     r"|\ble conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:decide|fixe|accepte|approuve|designe"
@@ -47,6 +47,7 @@ _FORMULA_RE = re.compile(
 )
 _VOTE_COUNT_RE = re.compile(r"(?<![\w])(\d+)\s*(?:voix\s*|votes?\s*)?(pour|contre|abstentions?)\b|(pour|contre|abstentions?)\s*:\s*(\d+)")
 _UNANIMITY_RE = re.compile(r"unanimit")
+_CIVILITY_RE = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s")
 _VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
 MAX_ROWS = 30
 MAX_SENTENCE_LINES = 4
@@ -185,7 +186,7 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
     body = "\n".join(p.text for p in provisions)
     decision.amounts = amounts(body)
     decision.rates = [a for a in decision.amounts if "%" in a or "/" in a or "pour cent" in a.lower()]
-    decision.persons = _persons(body)
+    decision.persons = _persons(provisions)
     if record is not None:
         label = vote_label(record)
         decision.vote = None if label == "vote non précisé" else label
@@ -286,9 +287,12 @@ _NOT_NAME_WORDS = frozenset([
     "conseillere", "delegue", "deleguee", "membre", *(fold(v) for v in _VERBS)])
 
 
-def _persons(text: str) -> list[str]:
+def _persons(provisions: list[Provision]) -> list[str]:
+    """Names after a civility ("M. ROBERT Henri") anywhere, bare names ("Fabrice PALAU") in rows only."""
+    matches = [m for p in provisions for m in PERSON_RE.finditer(p.sentence) if _CIVILITY_RE.match(m.group(0))]
+    matches += [m for p in provisions for row in p.rows for m in PERSON_RE.finditer(row)]
     out: list[str] = []
-    for match in PERSON_RE.finditer(text):
+    for match in matches:
         kept: list[str] = []
         for word in match.group(0).split():
             if fold(word).strip(".").lower() in _NOT_NAME_WORDS or word.rstrip("NT") in _VERBS:

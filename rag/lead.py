@@ -26,7 +26,7 @@ MAX_OBJECT_CHARS = 220
 MAX_LISTED = 3
 ANNOUNCED_ITEMS = 3
 _QUOTE_GAP = " […] "
-_INFORMAL_VOTE_RE = re.compile(r"\s*:?\s*\bvote\s*:.*$", re.IGNORECASE)
+_INFORMAL_VOTE_RE = re.compile(r"\s*:?\s*\b(?:vote\s*:|\d+\s+votes?\b).*$", re.IGNORECASE)
 
 
 def lead_sentences(question: str, citations: list[Citation]) -> list[AnswerSentence]:
