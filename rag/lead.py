@@ -112,18 +112,25 @@ def decision_sentence(question: str, citation: Citation) -> str | None:
     for with_rows, with_vote in ((True, True), (True, False), (False, True), (False, False)):
         body = subject
         if with_rows and rows:
-            body = f"{body} : {' ; '.join(rows)}" if body else ": " + " ; ".join(rows)
+            body = f"{body} : {' ; '.join(rows)}" if body else " ; ".join(rows)
         if not body:
             continue
-        verb = provision.verb or "a délibéré :"
-        text = f"{head} {verb} {body}".rstrip(" .;:,")
+        # "a accepté les tarifs ...", "a élu : Fabrice PALAU ; ...", "a délibéré : <what the item says>"
+        sep = " " if provision.verb and subject else " : "
+        text = f"{head} {provision.verb or 'a délibéré'}{sep}{body}".rstrip(" .;:,")
         if with_vote and vote:
-            text += f" ({vote})"
+            text += f" ({_vote_text(vote)})"
         text += f" [{citation.n}]."
         facts = extract_facts(strip_citations(text), with_names=True)
         if not missing_facts(facts, [passage], strict=True)[1]:
             return text
     return None
+
+
+def _vote_text(vote: str) -> str:
+    """ "1 abstention(s)" -> "1 abstention", "adopté (décompte non précisé)" -> "adopté, décompte non précisé"."""
+    vote = re.sub(r"\b1 abstention\(s\)", "1 abstention", vote).replace("abstention(s)", "abstentions")
+    return vote.replace(" (", ", ").replace(")", "")
 
 
 def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, int, int]:

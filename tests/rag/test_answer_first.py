@@ -48,6 +48,14 @@ def test_gives_the_kind_of_fact_asked_for() -> None:
     assert amounts("Indemnité de 0.25€/Km, abattement de 50 % et 2 500 euros") == ["0.25€", "50 %", "2 500 euros"]
 
 
+def test_vote_wording() -> None:
+    from rag.lead import _vote_text
+
+    assert _vote_text("2 pour, 11 contre, 1 abstention(s)") == "2 pour, 11 contre, 1 abstention"
+    assert _vote_text("11 pour, 3 abstention(s)") == "11 pour, 3 abstentions"
+    assert _vote_text("adopté (décompte non précisé)") == "adopté, décompte non précisé"
+
+
 def _lead(text: str) -> str:
     """The answer's opening, before the quoted evidence."""
     assert INTRO in text, text
