@@ -1,5 +1,7 @@
-"""Answers in French with numbered citations. The default generator is extractive: the most relevant
-sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems. The extractive
+"""Answers in French with numbered citations. The default generator is extractive: an opening built from
+the cited record's fields (rag.lead), then the most relevant sentences of the top passages, chosen by meaning
+(e5 similarity), shared stems, the kind of fact the question asks for (rag.question) and the operative part
+of a deliberation (rag.decision). The extractive
 answerer also holds the refusal rule (`found`) that every generator's answer goes through.
 
 Example (needs a live store)::
@@ -171,7 +173,7 @@ class ExtractiveAnswerer:
             text = "\n".join(s.text for s in lead) + "\n\n" + text
         return Answer(question=question, text=text, citations=citations, found=True, mode="extractive",
                       sentences=lead + answer_sentences,
-                      notes=["Réponse extractive : phrases citées telles quelles, sans modèle de langage."])
+                      notes=[LEAD_NOTE if lead else QUOTES_NOTE])
 
     def found(self, question: str, retrieval: Retrieval) -> bool:
         """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it.
@@ -246,6 +248,9 @@ class ExtractiveAnswerer:
 
 
 QUOTE_GAP = " […] "
+QUOTES_NOTE = "Réponse extractive : phrases citées telles quelles, sans modèle de langage."
+LEAD_NOTE = ("Réponse extractive, sans modèle de langage : la première phrase reprend les éléments de la source "
+             "citée (chaque chiffre, date et nom y a été vérifié), puis les phrases citées telles quelles.")
 TYPE_BONUS = 0.05
 OPERATIVE_BONUS = 0.04
 TYPED_MARGIN = 0.25
