@@ -1,5 +1,7 @@
-"""Answers in French with numbered citations. The default generator is extractive: the most relevant
-sentences of the top passages, chosen by meaning (e5 similarity) and by shared stems. The extractive
+"""Answers in French with numbered citations. The default generator is extractive: an opening built from
+the cited record's fields (rag.lead), then the most relevant sentences of the top passages, chosen by meaning
+(e5 similarity), shared stems, the kind of fact the question asks for (rag.question) and the operative part
+of a deliberation (rag.decision). The extractive
 answerer also holds the refusal rule (`found`) that every generator's answer goes through.
 
 Example (needs a live store)::
@@ -19,7 +21,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
-from rag.french import french_date, source_label
+from rag.decision import extract_decision
+from rag.french import fold, french_date, source_label
+from rag.lead import lead_sentences
+from rag.question import DECISION, OTHER, answer_type, gives
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
@@ -159,11 +164,16 @@ class ExtractiveAnswerer:
                     line += f" — vote : {label}"
             lines.append(line)
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
+        # The answer first (built from the cited record's fields, each value checked on the passage),
+        # then the evidence.
+        lead = lead_sentences(question, citations)
         intro = "Voici ce que disent les documents indexés :"
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
+        if lead:
+            text = "\n".join(s.text for s in lead) + "\n\n" + text
         return Answer(question=question, text=text, citations=citations, found=True, mode="extractive",
-                      sentences=answer_sentences,
-                      notes=["Réponse extractive : phrases citées telles quelles, sans modèle de langage."])
+                      sentences=lead + answer_sentences,
+                      notes=[LEAD_NOTE if lead else QUOTES_NOTE])
 
     def found(self, question: str, retrieval: Retrieval) -> bool:
         """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it.
@@ -201,11 +211,21 @@ class ExtractiveAnswerer:
             return []
         candidates = [c for c, _ in scored]
         question_stems = set(tokens(f"{question} {expand(question)}"))
+        kind = answer_type(question)
+        typed = kind not in (DECISION, OTHER)
+        operative = {index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
+                     for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+                     if hit.chunk.kind == schema.KIND_DELIBERATION}
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
             overlap = len(stems & question_stems) / max(1, len(question_stems))
-            # Meaning first, shared stems second, and a small preference for the better-ranked passage.
+            # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
+            # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
+            if typed and gives(kind, cand.sentence):
+                cand.score += TYPE_BONUS
+            if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
+                cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
         best_per_hit: dict[int, list[_Candidate]] = {}
         for cand in sorted(candidates, key=lambda c: c.score, reverse=True):
             best_per_hit.setdefault(cand.hit_index, []).append(cand)
@@ -220,15 +240,41 @@ class ExtractiveAnswerer:
             else:
                 picked.extend(c for c in ranked[:1] if c.score >= top_score - OTHER_PASSAGE_MARGIN)
         picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
+        if typed:
+            picked += _typed_fact(kind, picked, best_per_hit)
         picked += _amount_context(picked, candidates)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
 
 QUOTE_GAP = " […] "
+QUOTES_NOTE = "Réponse extractive : phrases citées telles quelles, sans modèle de langage."
+LEAD_NOTE = ("Réponse extractive, sans modèle de langage : la première phrase reprend les éléments de la source "
+             "citée (chaque chiffre, date et nom y a été vérifié), puis les phrases citées telles quelles.")
+TYPE_BONUS = 0.05
+OPERATIVE_BONUS = 0.04
+TYPED_MARGIN = 0.25
 TOP_PASSAGE_MARGIN = 0.1
 OTHER_PASSAGE_MARGIN = 0.04
 _AMOUNT_RE = re.compile(r"\d\s?(?:€|euros?\b|%)|\d+[.,]\d{2}\b", re.IGNORECASE)
+
+
+def _squash(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+def _typed_fact(kind: str, picked: list[_Candidate], ranked: dict[int, list[_Candidate]]) -> list[_Candidate]:
+    """For each quoted passage whose quote holds no fact of the kind asked for (no amount for "combien",
+    no name for "qui"), its best sentence or table row that holds one, when it is close enough."""
+    extra: list[_Candidate] = []
+    for index in sorted({c.hit_index for c in picked}):
+        if any(gives(kind, c.sentence) for c in picked if c.hit_index == index):
+            continue
+        best = ranked[index][0].score
+        typed = next((c for c in ranked[index] if gives(kind, c.sentence)), None)
+        if typed is not None and typed.score >= best - TYPED_MARGIN:
+            extra.append(typed)
+    return extra
 
 
 def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:

@@ -1,0 +1,304 @@
+"""The decision as data: the operative part ("dispositif") of a deliberation, read from its text.
+
+Pure functions on a record's (or a passage's) text, so they work at answer time without re-ingesting.
+The rules are those of French administrative writing, not of one commune's layout: an operative verb
+in capitals (DÉCIDE, FIXE, ACCEPTE, APPROUVE, DÉSIGNE, AUTORISE, ATTRIBUE, ÉLIT ...), "il est proposé au
+conseil :", "Sont élus :", "a été élu(e)", or "Vote pour ... : Vote : 14 pour / 0 contre" in an informal
+compte rendu. The list or table the decision announces (lines after ":", "- 3.40€ pour ...",
+"ACCA : 60€") is kept as rows. Unknown stays empty.
+
+>>> text = "Il propose les tarifs suivants :\\n- 3.40€ repas enfant\\nPar 13 voix POUR – 1 voix CONTRE\\nACCEPTE les tarifs."
+>>> d = extract_decision(text)
+>>> d.provisions[0].rows, d.amounts, d.provisions[0].vote
+(['3.40€ repas enfant'], ['3.40€'], '13 pour, 1 contre')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.facts import fold
+from rag.question import PERSON_RE, amounts
+from rag.records import vote_label
+from rag.schema import DeliberationRecord
+
+# Operative verbs written in capitals (singular or plural), the usual mark of a dispositif.
+_VERBS = {
+    "DECIDE": "a décidé", "FIXE": "a fixé", "ACCEPTE": "a accepté", "APPROUVE": "a approuvé",
+    "DESIGNE": "a désigné", "AUTORISE": "a autorisé", "ATTRIBUE": "a attribué", "ELIT": "a élu",
+    "ADOPTE": "a adopté", "EMET": "a émis", "VOTE": "a voté", "ACCORDE": "a accordé", "OCTROIE": "a octroyé",
+    "ARRETE": "a arrêté", "CREE": "a créé", "SUPPRIME": "a supprimé", "DONNE": "a donné", "RETIENT": "a retenu",
+}  # fmt: skip
+_CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") for v in _VERBS) + r")(?:NT)?(?![\w])")
+# Other openings of an operative part (matched on folded text).
+_OPENING_RE = re.compile(
+    r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
+    r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
+    r"|\bil est (?:donc )?propose au conseil(?: municipal)?\s*:"
+    r"|\ble conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:decide|fixe|accepte|approuve|designe"
+    r"|autorise|attribue|adopte)\b"
+)
+_BULLET_RE = re.compile(r"^\s*(?:[-•–*·▪]|\d{1,2}\s*[)°]|[a-z]\))\s*")
+_LABEL_VALUE_RE = re.compile(r"^[^:]{2,80}:\s*\S.*\d")
+_FORMULA_RE = re.compile(
+    r"apres en avoir delibere|^par\s*:?\s*(?:\d+|[a-z]+)\s+voix|^\d+\s+voix|^le conseil(?: municipal)?,?$|^vote\s*:|^a l'unanimite"
+    r"|^(?:pour|contre|abstentions?)\s*:\s*\d|^(?:les membres du )?conseil municipal,?$|^entendu l'expose"
+)
+_VOTE_COUNT_RE = re.compile(r"(?<![\w])(\d+)\s*(?:voix\s*|votes?\s*)?(pour|contre|abstentions?)\b|(pour|contre|abstentions?)\s*:\s*(\d+)")
+_UNANIMITY_RE = re.compile(r"unanimit")
+_CIVILITY_RE = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s")
+_VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
+MAX_ROWS = 30
+MAX_SENTENCE_LINES = 4
+
+
+@dataclass(slots=True)
+class Provision:
+    """One operative sentence, whole, with the rows of the list or table it announces."""
+
+    sentence: str
+    rows: list[str] = field(default_factory=list)
+    verb: str = ""  # "a fixé", "a voté" ... ("" when the opening names no verb)
+    vote: str | None = None  # the vote written next to this provision ("13 pour, 1 contre", "unanimité")
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.sentence, *self.rows])
+
+
+@dataclass(slots=True)
+class Decision:
+    """The operative part of one deliberation and its fields (empty when the text does not say)."""
+
+    provisions: list[Provision] = field(default_factory=list)
+    amounts: list[str] = field(default_factory=list)  # "3.40€", "2 500 euros", "20 %", with their unit
+    rates: list[str] = field(default_factory=list)  # amounts per unit or percentages: "0,25 €/km", "5 %"
+    persons: list[str] = field(default_factory=list)  # "M. ROBERT Henri", "Fabrice PALAU"
+    vote: str | None = None  # the record's vote (rag.records.vote_label), None when not stated
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+
+
+def is_row(line: str) -> bool:
+    """A line of a list or a table: a bullet, "label : value" with a figure, or a line holding an amount."""
+    stripped = line.strip()
+    if not stripped or _is_formula(stripped) or (_BULLET_RE.match(stripped) and stripped.endswith(":")):
+        return False
+    label_name = re.match(r"^[^:]{2,40}:\s*(.+)$", stripped)
+    return bool(_BULLET_RE.match(stripped) or _LABEL_VALUE_RE.match(stripped)
+                or (label_name and PERSON_RE.match(label_name.group(1)))
+                or (len(stripped) <= 160 and amounts(stripped)))
+
+
+def _is_formula(line: str) -> bool:
+    return bool(_FORMULA_RE.search(fold(_BULLET_RE.sub("", line, count=1)).strip()))
+
+
+def _opening(line: str) -> str | None:
+    """The verb phrase of an operative line ("a fixé"), "" for an opening without a verb, None otherwise."""
+    caps = _CAPS_VERB_RE.search(line)
+    if caps:
+        return _VERBS[fold(caps.group(1)).upper()]
+    folded = fold(line).strip()
+    if _OPENING_RE.search(folded):
+        if re.search(r"\b(?:a|ont) ete (?:elu|designe)|\b(?:est|sont) designe", folded):
+            return ""  # "M. X a été élu maire": the sentence says who, as it is
+        if re.search(r"\bvot(?:e|er)\b", folded):
+            return "a voté"
+        if re.search(r"\belu", folded):
+            return "a élu"
+        if "designe" in folded:
+            return "a désigné"
+        for verb in ("decide", "fixe", "accepte", "approuve", "autorise", "attribue", "adopte"):
+            if re.search(rf"\b{verb}\b", folded):
+                return _VERBS[verb.upper()]
+        return ""
+    return None
+
+
+_LOWER_VERB_RE = re.compile(r"\b(?:d[ée]cid|fix|accept|approuv|d[ée]sign|autoris|attribu|adopt|[ée]lu)\w*\b\s*:?",
+                            re.IGNORECASE)
+
+
+def after_verb(provision: Provision) -> str:
+    """What the operative sentence says after its verb: "ACCEPTE les tarifs proposés" -> "les tarifs proposés";
+    "" for an announcement whose rows say it all ("il est proposé au conseil :")."""
+    sentence = provision.sentence
+    if not provision.verb:
+        return "" if sentence.endswith(":") and provision.rows else sentence
+    if provision.verb == "a voté" or _VOTE_LINE_RE.match(fold(sentence)):
+        return "" if _VOTE_LINE_RE.match(fold(sentence)) and provision.rows else sentence
+    match = _CAPS_VERB_RE.search(sentence) or _LOWER_VERB_RE.search(sentence)
+    return sentence[match.end():] if match else sentence
+
+
+def _vote_of(lines: list[str]) -> str | None:
+    """The vote written in these lines ("13 pour, 1 contre", "unanimité"), None when they state none."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        for m in _VOTE_COUNT_RE.finditer(fold(line)):
+            number, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            counts.setdefault("abstention(s)" if word.startswith("abstention") else word, int(number))
+    if counts:
+        return ", ".join(f"{n} {w}" for w, n in counts.items())
+    if any(_UNANIMITY_RE.search(fold(line)) for line in lines):
+        return "unanimité"
+    return None
+
+
+def extract_decision(text: str, record: DeliberationRecord | None = None) -> Decision:
+    """The operative part of a deliberation's text, with its rows and fields; `record` gives the vote."""
+    lines = _logical_lines(text)
+    provisions: list[Provision] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        verb = _opening(lines[i]) if i not in used else None
+        if verb is None:
+            i += 1
+            continue
+        # The operative sentence, whole: up to its full stop, a blank line or a row.
+        end = i
+        while (end + 1 < len(lines) and end - i + 1 < MAX_SENTENCE_LINES and lines[end + 1].strip()
+               and not lines[end].rstrip().endswith((".", ":")) and not is_row(lines[end + 1])
+               and _opening(lines[end + 1]) is None):
+            end += 1
+        sentence_lines = [lines[j].strip() for j in range(i, end + 1)]
+        sentence = " ".join(sentence_lines)
+        used.update(range(i, end + 1))
+        rows: list[str] = []
+        after = end + 1
+        if sentence.endswith(":") or not (sentence.endswith(".") or _VOTE_COUNT_RE.search(fold(sentence))):
+            rows, after = _rows_after(lines, end + 1, used)
+        formulas: list[str] = []
+        if not rows:
+            rows, formulas = _rows_before(lines, i - 1, used)
+        if not rows and _VOTE_LINE_RE.match(fold(sentence)):
+            # "13 votes pour" alone says nothing of what was voted: the lines just above say it.
+            context = _paragraph_before(lines, i - 1, used)
+            sentence = " ".join([*context, sentence])
+        vote = _vote_of(sentence_lines + formulas)
+        provisions.append(Provision(sentence=_clean(sentence), rows=[_clean(r) for r in rows], verb=verb, vote=vote))
+        i = max(end + 1, after)
+    decision = Decision(provisions=provisions)
+    body = "\n".join(p.text for p in provisions)
+    decision.amounts = amounts(body)
+    decision.rates = [a for a in decision.amounts if "%" in a or "/" in a or "pour cent" in a.lower()]
+    decision.persons = _persons(provisions)
+    if record is not None:
+        label = vote_label(record)
+        decision.vote = None if label == "vote non précisé" else label
+        decision.pour, decision.contre, decision.abstention = record.pour, record.contre, record.abstention
+    return decision
+
+
+def _logical_lines(text: str) -> list[str]:
+    """The text's lines, a line that starts in lower case joined to the one it continues (PDF wrapping)."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.strip()
+        previous = out[-1].rstrip() if out else ""
+        if previous and stripped and ((stripped[0].islower() and not previous.endswith((":", ";", ".")))
+                                      or re.search(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle)$", previous)):
+            out[-1] = f"{previous} {stripped}"
+        else:
+            out.append(line)
+    return out
+
+
+def _paragraph_before(lines: list[str], start: int, used: set[int]) -> list[str]:
+    """Up to three non-blank lines above `start`, not a heading ("3/ Subventions :") nor already used."""
+    out: list[str] = []
+    j = start
+    while j >= 0 and len(out) < 3 and lines[j].strip() and j not in used:
+        line = lines[j].strip()
+        if re.match(r"^\d+(?:\.\d+)?\s*[/).-]?\s+\S.*:?$", line) and line.endswith(":"):
+            break
+        out.insert(0, line)
+        used.add(j)
+        j -= 1
+    return out
+
+
+def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str], int]:
+    """The rows following an operative sentence (blank lines between rows allowed)."""
+    rows: list[str] = []
+    j = start
+    while j < len(lines) and len(rows) < MAX_ROWS:
+        line = lines[j].strip()
+        if not line:
+            j += 1
+            continue
+        if _is_formula(line) and j not in used:
+            used.add(j)  # "Par : DEUX voix POUR ..." between the verb and its rows
+            j += 1
+            continue
+        if j in used or not (is_row(line) or _is_name_line(line)):
+            break
+        if _opening(line) is not None and not _BULLET_RE.match(line):
+            break
+        rows.append(line)
+        used.add(j)
+        j += 1
+    return rows, j
+
+
+def _is_name_line(line: str) -> bool:
+    """A line that is only a person's name ("Fabrice PALAU", "M. ROBERT Henri")."""
+    match = PERSON_RE.search(line)
+    return match is not None and len(line.strip(" -•–")) <= len(match.group(0).strip()) + 3
+
+
+def _rows_before(lines: list[str], start: int, used: set[int]) -> tuple[list[str], list[str]]:
+    """The rows just above an operative sentence (the proposal it accepts), skipping the formulas
+    ("après en avoir délibéré", "Par 13 voix POUR"), up to the line that announces them (ending ":")."""
+    rows: list[str] = []
+    formulas: list[str] = []
+    j = start
+    while j >= 0 and len(rows) < MAX_ROWS:
+        line = lines[j].strip()
+        if not line:
+            j -= 1
+            continue
+        if j in used:
+            break
+        if _is_formula(line) and not rows:
+            formulas.append(line)
+        elif is_row(line) and not line.endswith(":"):
+            rows.append(line)
+            used.add(j)
+        else:
+            break
+        j -= 1
+    return list(reversed(rows)), formulas
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", _BULLET_RE.sub("", text, count=1) if _BULLET_RE.match(text) else text).strip()
+
+
+# Words that end a name found by PERSON_RE ("Mme Destruel ET DE ...", "M. Thoreau Gérard Agent").
+_NOT_NAME_WORDS = frozenset([
+    "et", "de", "du", "le", "la", "les", "en", "pour", "par", "agent", "elu", "elue", "titulaire", "titulaires",
+    "suppleant", "suppleante", "suppleants", "maire", "adjoint", "adjointe", "conseil", "municipal", "conseiller",
+    "conseillere", "delegue", "deleguee", "membre", *(fold(v) for v in _VERBS)])
+
+
+def _persons(provisions: list[Provision]) -> list[str]:
+    """Names after a civility ("M. ROBERT Henri") anywhere, bare names ("Fabrice PALAU") in rows only."""
+    matches = [m for p in provisions for m in PERSON_RE.finditer(p.sentence) if _CIVILITY_RE.match(m.group(0))]
+    matches += [m for p in provisions for row in p.rows for m in PERSON_RE.finditer(row)]
+    out: list[str] = []
+    for match in matches:
+        kept: list[str] = []
+        for word in match.group(0).split():
+            if fold(word).strip(".").lower() in _NOT_NAME_WORDS or word.rstrip("NT") in _VERBS:
+                break
+            kept.append(word)
+        name = " ".join(kept).strip(" .")
+        if len(kept) >= 2 and name not in out:
+            out.append(name)
+    return out

@@ -1,0 +1,164 @@
+"""The opening of an extractive answer: one or two sentences that answer, before the quoted evidence.
+
+For a decision they are built only from the fields of the cited record (rag.decision): what was decided,
+when, the rows that carry the figures or names the question asks for, and the vote. Every number, date
+and name of such a sentence is looked up in the cited passage (rag.facts, strictly); a sentence that
+does not pass is dropped, never softened. For a rule, the article's sentence that answers is quoted
+with the article named.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag import schema
+from rag.citations import strip_citations
+from rag.decision import Provision, after_verb, extract_decision
+from rag.facts import extract_facts, index_passage, missing_facts
+from rag.french import french_date
+from rag.question import DECISION, OTHER, VOTE, answer_type, gives
+from rag.records import record_from_meta
+from rag.schema import AnswerSentence, Citation
+from rag.text import sentences, tokens
+
+MAX_ROWS = 4
+MAX_OBJECT_CHARS = 220
+MAX_LISTED = 3
+ANNOUNCED_ITEMS = 3
+_QUOTE_GAP = " […] "
+_INFORMAL_VOTE_RE = re.compile(r"\s*:?\s*\b(?:vote\s*:|\d+\s+votes?\b).*$", re.IGNORECASE)
+
+
+def lead_sentences(question: str, citations: list[Citation]) -> list[AnswerSentence]:
+    """The answer's opening sentences (empty when nothing can be stated safely)."""
+    if not citations:
+        return []
+    kind = answer_type(question)
+    first = citations[0]
+    if first.chunk.kind == schema.KIND_ARTICLE and first.chunk.article:
+        return _article_lead(kind, first)
+    found: list[tuple[str, str, int]] = []  # (date, sentence, citation number)
+    seen: set[tuple[str, str]] = set()
+    for citation in citations:
+        chunk = citation.chunk
+        if chunk.kind != schema.KIND_DELIBERATION:
+            continue
+        key = (str(chunk.meta.get(schema.DOC_ID, chunk.source)), str(chunk.meta.get(schema.RECORD_INDEX, 0)))
+        if key in seen:
+            continue
+        sentence = decision_sentence(question, citation)
+        if sentence:
+            seen.add(key)
+            found.append((str(chunk.meta.get(schema.DATE) or ""), sentence, citation.n))
+        if found and kind not in (DECISION, VOTE, OTHER):
+            break  # "how much / who / when": the best record answers
+    if len(found) <= 1:
+        lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
+        if kind not in (DECISION, VOTE, OTHER) and not any(gives(kind, s.text) for s in lead):
+            lead += _typed_quote(question, kind, citations)
+        return lead
+    found.sort(key=lambda item: item[0], reverse=True)  # newest first
+    head = AnswerSentence(text="Décisions trouvées, de la plus récente à la plus ancienne :", citations=[])
+    return [head, *(AnswerSentence(text=f"- {s}", citations=[n]) for _, s, n in found[:MAX_LISTED])]
+
+
+def _typed_quote(question: str, kind: str, citations: list[Citation]) -> list[AnswerSentence]:
+    """The quoted sentence holding the kind of fact asked for (an amount, a name, a date) that shares
+    most words with the question, as it is."""
+    wanted = set(tokens(question))
+    typed = [(len(wanted & set(tokens(s))), -c.n, s, c.n) for c in citations
+             for part in c.quote.split(_QUOTE_GAP) for s in sentences(part) if gives(kind, s)]
+    if not typed:
+        return []
+    _, _, sentence, n = max(typed)
+    return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
+    """The sentence of the article that answers (one holding the kind of fact asked for when there is one)."""
+    parts = [p for p in citation.quote.split(_QUOTE_GAP) if p.strip()]
+    if not parts:
+        return []
+    split = [s for p in parts for s in sentences(p)] or parts
+    index = next((i for i, s in enumerate(split) if gives(kind, s)), 0)
+    part = split[index]
+    if part.endswith(":"):  # "Il est voté au scrutin secret :" announces what follows: keep it
+        part = " ".join(split[index:index + 1 + ANNOUNCED_ITEMS])
+    text = f"Selon l'article {citation.chunk.article} : « {part} » [{citation.n}]."
+    return [AnswerSentence(text=text, citations=[citation.n])]
+
+
+def decision_sentence(question: str, citation: Citation) -> str | None:
+    """ "Le 23 juillet 2020, le conseil municipal de X a accepté ... : 3.40€ ... (13 pour, 1 contre) [1]."
+    built from the cited passage's decision, or None when it has none or a value is not in the passage."""
+    chunk = citation.chunk
+    record = record_from_meta(chunk.meta)
+    decision = extract_decision(chunk.text, record)
+    if not decision.provisions:
+        return None
+    kind = answer_type(question)
+    wanted = set(tokens(question))
+    provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
+    if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
+        return None  # a decision about something else than the question
+    rows = _rows(provision, kind, wanted)
+    vote = provision.vote
+    if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
+        vote = decision.vote  # the record's vote, when the record holds a single decision
+    head = _head(record.date, record.commune)
+    subject = _object(provision)
+    passage = index_passage(chunk)
+    # The full sentence first, then with less in it: a value that is not in the passage is never stated.
+    for with_rows, with_vote in ((True, True), (True, False), (False, True), (False, False)):
+        body = subject
+        if with_rows and rows:
+            body = f"{body} : {' ; '.join(rows)}" if body else " ; ".join(rows)
+        if not body:
+            continue
+        # "a accepté les tarifs ...", "a élu : Fabrice PALAU ; ...", "a délibéré : <what the item says>"
+        sep = " " if provision.verb and subject else " : "
+        text = f"{head} {provision.verb or 'a délibéré'}{sep}{body}".rstrip(" .;:,")
+        if with_vote and vote:
+            text += f" ({_vote_text(vote)})"
+        text += f" [{citation.n}]."
+        facts = extract_facts(strip_citations(text), with_names=True)
+        if not missing_facts(facts, [passage], strict=True)[1]:
+            return text
+    return None
+
+
+def _vote_text(vote: str) -> str:
+    """ "1 abstention(s)" -> "1 abstention", "adopté (décompte non précisé)" -> "adopté, décompte non précisé"."""
+    vote = re.sub(r"\b1 abstention\(s\)", "1 abstention", vote).replace("abstention(s)", "abstentions")
+    return vote.replace(" (", ", ").replace(")", "")
+
+
+def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, int, int]:
+    """A provision holding the kind of fact asked for, then sharing most words with the question."""
+    lines = [provision.sentence, *provision.rows]
+    return (int(any(gives(kind, line) for line in lines)), len(wanted & set(tokens(provision.text))),
+            int(bool(provision.verb)))
+
+
+def _rows(provision: Provision, kind: str, wanted: set[str]) -> list[str]:
+    """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
+    rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
+    if len(rows) > MAX_ROWS:
+        ranked = sorted(rows, key=lambda r: len(wanted & set(tokens(r))), reverse=True)[:MAX_ROWS]
+        rows = [r for r in rows if r in ranked]
+    return [r.rstrip(" .;,") for r in rows]
+
+
+def _head(date: str | None, commune: str | None) -> str:
+    head = f"Le {french_date(date)}, le conseil municipal" if date else "Le conseil municipal"
+    return f"{head} de {commune}" if commune else head
+
+
+def _object(provision: Provision) -> str:
+    """What the operative sentence says after its verb ("les tarifs proposés pour ..."), shortened."""
+    sentence = _INFORMAL_VOTE_RE.sub("", after_verb(provision))
+    sentence = re.sub(r"^\s*(?:vot(?:e|er)\s+)(?=pour\b)", "", sentence, flags=re.IGNORECASE)
+    sentence = sentence.strip(" ,.;:")
+    if len(sentence) > MAX_OBJECT_CHARS:
+        sentence = sentence[:MAX_OBJECT_CHARS].rsplit(" ", 1)[0] + " …"
+    return sentence

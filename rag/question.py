@@ -1,0 +1,94 @@
+"""What kind of answer a French question asks for, and whether a sentence can give it.
+
+"Combien coûte ..." wants an amount, "Qui ..." a name, "Quand ..." a date, "Avec quel vote ..." a vote
+count: the extractive answerer prefers the sentences and table rows that hold that kind of fact.
+
+>>> answer_type("Combien paie un enfant à la cantine ?")
+'amount'
+>>> answer_type("Qui sont nos délégués au collège ?")
+'person'
+>>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.facts import extract_facts, fold
+
+AMOUNT = "amount"  # a sum of money, a price, a rate: a number with its unit
+NUMBER = "number"  # how many of something (days, members, seats): a number
+PERSON = "person"  # who: a name
+DATE = "date"  # when: a date
+VOTE = "vote"  # how the council voted: counts or unanimity
+DECISION = "decision"  # what was decided: the operative part of a deliberation
+OTHER = "other"
+
+# Checked in this order on the folded question: the first that matches wins.
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (VOTE, re.compile(r"combien de voix|quel (?:a ete le )?vote|avec quel vote|quel (?:resultat|score)"
+                      r"|(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote|\bvote (?:pour|contre)\b.*\?"
+                      r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention")),
+    (AMOUNT, re.compile(r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
+                        r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
+                        r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
+                        r"|\bcombien\b.*\b(?:euros?|€)")),
+    (NUMBER, re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre de\b"
+                        r"|\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b")),
+    (PERSON, re.compile(r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
+                        r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?)\b"
+                        r"|\bnom(?:s)? d")),
+    (DATE, re.compile(r"\bquand\b|\bquelle date\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
+                      r"|\ben quelle annee\b|\bquel jour\b")),
+    (AMOUNT, re.compile(r"\bcombien\b|\b(?:tarifs?|prix|montant|cout)\b.*\?$")),
+    (DECISION, re.compile(r"\bqu'a (?:vote|decide|approuve|adopte|accepte|fixe)|\bqu'(?:est-ce qu'|)a decide"
+                          r"|\ba-t-il (?:vote|valide|approuve|accepte|decide)|\bdecision\b|\bdeliber|\bvalide\b")),
+)
+
+_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b)"
+_AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
+_NUMBER_RE = re.compile(r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b",
+                        re.IGNORECASE)
+_VOTE_RE = re.compile(r"\bvoix\b|unanimit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
+                      re.IGNORECASE)
+# A civility followed by a name, or a name in capitals next to a capitalised first name.
+PERSON_RE = re.compile(
+    r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"
+    r"|\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:de[ \t]+)?[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*\b"
+    r"|\b[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*[ \t]+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\b"
+)
+
+
+def answer_type(question: str) -> str:
+    """The kind of fact the question asks for: AMOUNT, NUMBER, PERSON, DATE, VOTE, DECISION or OTHER."""
+    folded = fold(question).strip()
+    for kind, pattern in _RULES:
+        if pattern.search(folded):
+            return kind
+    return OTHER
+
+
+def gives(kind: str, sentence: str) -> bool:
+    """Whether the sentence holds the kind of fact asked for (always True for DECISION and OTHER)."""
+    if kind == AMOUNT:
+        return bool(_AMOUNT_RE.search(sentence))
+    if kind == NUMBER:
+        return bool(_NUMBER_RE.search(sentence))
+    if kind == PERSON:
+        return bool(PERSON_RE.search(sentence))
+    if kind == DATE:
+        return bool(extract_facts(sentence, with_names=False).dates)
+    if kind == VOTE:
+        return bool(_VOTE_RE.search(sentence))
+    return True
+
+
+def amounts(text: str) -> list[str]:
+    """The amounts with their unit written in the text, in order ("3.50€", "2 500 euros", "20 %")."""
+    out: list[str] = []
+    for match in _AMOUNT_RE.finditer(text):
+        value = match.group(0).strip()
+        if value not in out:
+            out.append(value)
+    return out
