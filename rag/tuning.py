@@ -43,3 +43,7 @@ POPULATION_CONTRADICTS = 0.7
 COMMUNE_BOOST = 1.3
 OTHER_COMMUNE = 0.6
 YEAR_BOOST = 1.2
+# A question naming a commune or a period (rag.scope) is answered from that commune's or period's passages
+# (and the law) only: each channel takes this many times CANDIDATES before the out-of-scope passages are
+# dropped, so that about CANDIDATES remain. Not tuned: 4 x 60 keeps every demo gold question's document.
+SCOPE_POOL = 4
