@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag import schema
+from rag import schema, tuning
 from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date, source_label
 from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
@@ -33,14 +33,15 @@ logger = logging.getLogger(__name__)
 
 YEAR_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)")
 _MONTH_RE = re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d{{2}})\b")
-# "depuis septembre 2020", "à partir de 2021": when a rule applies from, not when it was decided.
-_SINCE_RE = re.compile(r"\b(depuis|a partir d[eu]|a compter d[eu]|des)\s+(?:le\s+|l'annee\s+|la rentree\s+)?$")
+# "depuis septembre 2020", "à la rentrée de septembre 2020": when a rule applies from, not when it was decided.
+_SINCE_RE = re.compile(r"\b(depuis|a partir d[eu]|a compter d[eu]|des|rentree(?: scolaire)?(?: de)?)\s+"
+                       r"(?:le\s+|l'annee\s+|la rentree\s+(?:de\s+)?)?$")
 _PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 _NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
-# A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi", "à Tours".
+# A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
+# "à Paris" may be where an agent travels; rag.answer.unknown_names catches a name no passage contains).
 _NAMED_PLACE_RE = re.compile(
-    r"(?:\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
-    r"|(?<![\w'])à\s+)"
+    r"\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
     rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"
 )
 _NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}
@@ -113,7 +114,7 @@ def _date_admitted(date: str, scope: Scope) -> bool:
     if scope.month:
         return date[:7] == scope.month
     if scope.years:
-        return int(date[:4]) in scope.years
+        return any(abs(int(date[:4]) - year) <= tuning.SCOPE_YEAR_SLACK for year in scope.years)
     return True
 
 

@@ -18,13 +18,14 @@ FACETS = Facets(
 
 def test_a_commune_not_in_the_store_is_named_after_the_words_that_introduce_one() -> None:
     for question, name in [("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?", "Lyon"),
-                           ("Quel est le prix du ticket de cantine à Tours ?", "Tours"),
+                           ("Quels tarifs de cantine la ville de Tours a-t-elle fixés ?", "Tours"),
                            ("Qui a été élu maire de Strasbourg en 2020 ?", "Strasbourg"),
                            ("La mairie de Saint-Étienne-du-Rouvray a-t-elle voté ?", "Saint")]:
         scope = parse_scope(question, FACETS)
         assert scope.unknown_communes[0].startswith(name), question
         assert scope.missing_label().startswith(f"de {name}")
     assert parse_scope("Qu'a voté le conseil sur les éoliennes du Petit Pressigny ?", FACETS).unknown_communes == ()
+    assert parse_scope("Un agent dort à Paris pour une mission : combien ?", FACETS).unknown_communes == ()
 
 
 def test_an_indexed_commune_restricts_and_other_places_named_alongside_it_do_not_count() -> None:
@@ -49,7 +50,16 @@ def test_a_period_with_no_document_of_the_named_commune_is_missing() -> None:
 def test_since_a_month_is_not_a_restriction_and_numbers_are_not_years() -> None:
     scope = parse_scope("Combien paie un enfant à la cantine de Preuilly depuis septembre 2020 ?", FACETS)
     assert scope.month is None and scope.years == () and not scope.missing_label()
+    rentree = parse_scope("Le repas adulte passe à combien à la rentrée de septembre 2020 ?", FACETS)
+    assert rentree.month is None and rentree.years == ()
     assert parse_scope("Que dit la délibération 2020-045 ?", FACETS).years == ()
+
+
+def test_a_year_admits_the_seances_of_the_years_around_it() -> None:
+    scope = parse_scope("Combien pour les prix des maisons fleuries 2019 à Preuilly ?", FACETS)
+    assert scope.years == (2019,) and not scope.missing_label()
+    assert scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise",
+                         schema.DATE: "2020-07-23"})
 
 
 def test_a_meeting_named_alone_is_listed_but_not_a_meeting_with_a_question_about_it() -> None:
@@ -85,13 +95,14 @@ def test_a_year_not_indexed_for_the_commune_is_refused_with_the_reason(demo_kb) 
 
 @pytest.mark.integration
 def test_an_indexed_commune_restricts_the_passages_to_it_and_the_law(demo_kb) -> None:  # type: ignore[no-untyped-def]
-    scope = demo_kb.scoper.read("Couthenans : quel montant pour la banque alimentaire en 2021 ?")
-    hits = demo_kb.retriever.run("Couthenans : quel montant pour la banque alimentaire en 2021 ?", top_k=10,
-                                 scope=scope).hits
+    question = "Qu'a voté le conseil de Couthenans sur les travaux forestiers en janvier 2022 ?"
+    hits = demo_kb.retriever.run(question, top_k=10, scope=demo_kb.scoper.read(question)).hits
     assert hits[0].chunk.meta[schema.COMMUNE_KEY] == "couthenans"
     assert all(h.chunk.kind == schema.KIND_ARTICLE or (h.chunk.meta[schema.COMMUNE_KEY] == "couthenans"
-                                                      and h.chunk.meta[schema.DATE].startswith("2021"))
+                                                      and h.chunk.meta[schema.DATE] == "2022-01-21")
                for h in hits)
+    unscoped = demo_kb.retriever.run(question, top_k=10).hits
+    assert any(h.chunk.meta.get(schema.DATE) not in (None, "2022-01-21") for h in unscoped)  # the scope did filter
 
 
 @pytest.mark.integration
