@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag import schema, tuning
-from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date, source_label
+from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date
 from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
 from rag.store import ChromaStore, normalize_key
@@ -234,7 +234,8 @@ class Scoper:
         sentences = [AnswerSentence(text=line, citations=[i + 1]) for i, line in enumerate(lines)]
         logger.info("Séance du %s : %d records listed for %r", scope.date, len(lines), question)
         return Answer(question=question, text=text, citations=citations, found=True, mode="records",
-                      sentences=sentences, notes=[f"Liste des délibérations de la séance ({source_label(citations[0].chunk)})."])
+                      sentences=sentences,
+                      notes=["Liste des délibérations indexées de cette séance (objet et vote), sans modèle de langage."])
 
 
 def missing_notice(scope: Scope, *, law_follows: bool) -> str:
