@@ -26,7 +26,7 @@ from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
 from rag.question import DECISION, OTHER, answer_type, gives
 from rag.records import record_from_meta, vote_label
-from rag.retrieve import HybridRetriever, Retrieval
+from rag.retrieve import HybridRetriever, Retrieval, question_intent
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
@@ -53,12 +53,17 @@ class _Candidate:
 
 
 def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
-    """What the refusal rule looks at: closeness in meaning (best e5 cosine) and how much of the
-    question one place of the top passages covers. Coverage is the IDF-weighted share of the
-    question's stems (or their everyday synonyms: "préfet" -> "représentant") found together in two
-    consecutive sentences of one passage (plus its title and headings): an absent topic usually hinges
-    on a rare word ("piscine", "déchetterie") that no passage uses in the same breath as the rest."""
+    """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
+    question one place of the top passages covers, and the names the question uses that no indexed
+    passage contains. Coverage is the IDF-weighted share of the question's stems (or their everyday
+    synonyms: "préfet" -> "représentant") found together in two consecutive sentences of one passage
+    (plus its title and headings): an absent topic usually hinges on a rare word ("piscine",
+    "déchetterie") that no passage uses in the same breath as the rest. The words that name an indexed
+    scope (a commune, a month, a year: rag.scope) count as covered: the retrieval kept only the
+    passages of that scope."""
     groups = synonyms_by_stem(question)
+    scope = retrieval.scope
+    met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
     coverage = 0.0
@@ -68,27 +73,55 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
             head = set(tokens(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}"))
             stems = [set(tokens(s)) for s in sentences(hit.chunk.text)] or [set()]
             for i, current in enumerate(stems):
-                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head
+                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
+    excused = set(scope.unknown_communes) if scope is not None else set()
     return {"best_dense": retrieval.best_dense, "coverage": coverage,
-            "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage}
+            "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
+            "unknown_names": float(len(unknown_names(question, idf, excused=excused)))}
 
 
 COVERAGE_WEIGHT = 0.2
+_WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
+_UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
+
+
+def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[str] | None = None) -> list[str]:
+    """The names in the question (a capitalised word inside a sentence, or an acronym: "Toulouse", "TVA")
+    that no indexed passage contains: the question is about something the documents do not know."""
+    unseen = idf(_UNSEEN)
+    names = []
+    for match in _WORD_RE.finditer(question):
+        word = match.group().strip("'\u2019-")
+        acronym = len(word) >= 2 and word.isupper()
+        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[:match.start()])
+        if not (acronym or inside) or word in (excused or set()):
+            continue
+        stems = tokens(word)
+        if stems and all(idf(stem) >= unseen for stem in stems):
+            names.append(word)
+    return names
 
 
 def is_found(question: str, retrieval: Retrieval, threshold: float, idf: Callable[[str], float],
              *, best_sentence: float | None = None, sentence_threshold: float = 0.0) -> bool:
     """The refusal rule: an exact article reference, or passages close enough to the question and a
-    sentence in them close enough in meaning (when the caller measured it)."""
+    sentence in them close enough in meaning (when the caller measured it), and no name in the question
+    that the indexed documents never use. A question about a commune or period with no indexed document
+    is answered from the law only when it asks what the law says."""
     if not retrieval.hits:
         return False
     if retrieval.exact_articles:
         return True
     if best_sentence is not None and best_sentence < sentence_threshold:
         return False
-    return relevance_signals(question, retrieval, idf)["score"] >= threshold
+    scope = retrieval.scope
+    if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
+        return False  # what Lyon decided: the law (all that is left in scope) cannot say
+    signals = relevance_signals(question, retrieval, idf)
+    return not signals["unknown_names"] and signals["score"] >= threshold
 
 
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:

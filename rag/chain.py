@@ -33,6 +33,7 @@ from rag.errors import AnswerError
 from rag.generators import Draft, Generator
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters
+from rag.scope import Scoper, missing_notice, with_notice
 from rag.text import sentences, tokens
 from rag.verify import STATUS_OK, Verifier
 
@@ -62,7 +63,7 @@ class AnswerChain:
     """
 
     def __init__(self, *, retriever: HybridRetriever, answerer: ExtractiveAnswerer, generator: Generator,
-                 verifier: Verifier, top_k: int = 5) -> None:
+                 verifier: Verifier, top_k: int = 5, scoper: Scoper | None = None) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}.")
         self.retriever = retriever
@@ -70,6 +71,7 @@ class AnswerChain:
         self.generator = generator
         self.verifier = verifier
         self.top_k = top_k
+        self.scoper = scoper  # reads the commune / date a question names (rag.scope); None: no scope step
 
     @property
     def mode(self) -> str:
@@ -86,10 +88,17 @@ class AnswerChain:
 
     def stream(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Iterator[AnswerEvent]:
         """Tokens as the generator writes them, then the verified Answer (always last)."""
-        retrieval = self.retriever.run(question, top_k=top_k or self.top_k, filters=filters)
-        if not self.answerer.found(question, retrieval):
-            yield AnswerEvent("answer", answer=self.answerer.refuse(question, retrieval))
+        scope = self.scoper.read(question) if self.scoper is not None else None
+        listed = self.scoper.meeting_answer(question, scope, filters) if self.scoper and scope else None
+        if listed is not None:
+            yield AnswerEvent("answer", answer=listed)
             return
+        retrieval = self.retriever.run(question, top_k=top_k or self.top_k, filters=filters, scope=scope)
+        if not self.answerer.found(question, retrieval):
+            yield AnswerEvent("answer", answer=with_notice(self.answerer.refuse(question, retrieval), scope))
+            return
+        if scope is not None and scope.missing_label():
+            yield AnswerEvent("token", text=missing_notice(scope, law_follows=True) + "\n")
         final: Draft | Answer | None = None
         try:
             for item in self.generator.stream(question, retrieval):
@@ -105,7 +114,7 @@ class AnswerChain:
             raise AnswerError(f"Le générateur {self.mode} n'a rendu aucune réponse : utilisez le mode extractif.")
         if isinstance(final, Draft):
             final = self.verify(question, retrieval, final)
-        yield AnswerEvent("answer", answer=final)
+        yield AnswerEvent("answer", answer=with_notice(final, scope))
 
     def verify(self, question: str, retrieval: Retrieval, draft: Draft) -> Answer:
         """Check a model's text; keep it only if at least one sentence is verified."""

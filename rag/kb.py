@@ -21,6 +21,7 @@ from rag.generators import Generator, make_generator
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Filters, ScoredChunk
+from rag.scope import Scoper
 from rag.settings import Settings
 from rag.store import ChromaStore, DocumentInfo, WriteLock
 from rag.verify import Verifier
@@ -70,6 +71,10 @@ class KnowledgeBase:
         return LegalIndex(store=self.store)
 
     @functools.cached_property
+    def scoper(self) -> Scoper:
+        return Scoper(store=self.store)
+
+    @functools.cached_property
     def verifier(self) -> Verifier:
         return Verifier(store=self.store, strict=True)
 
@@ -81,7 +86,7 @@ class KnowledgeBase:
     def answer_chain(self, generator: Generator) -> AnswerChain:
         """An answer chain over this knowledge base with the given generator."""
         return AnswerChain(retriever=self.retriever, answerer=self.answerer, generator=generator,
-                           verifier=self.verifier, top_k=self.settings.top_k)
+                           verifier=self.verifier, top_k=self.settings.top_k, scoper=self.scoper)
 
     def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         return self.chain.invoke(question, filters=filters, top_k=top_k)

@@ -24,6 +24,7 @@ from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
 from rag.lexical import LexicalIndex
 from rag.schema import Chunk, Filters, ScoredChunk
+from rag.scope import Scope, commune_named
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
 from rag.thesaurus import expand
@@ -31,7 +32,6 @@ from rag.thesaurus import expand
 logger = logging.getLogger(__name__)
 
 YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
-_PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 
 
 # Words of a question about what the council decided, versus about what the law says.
@@ -88,10 +88,6 @@ def population_fits(text: str, population: int) -> bool | None:
     return any(population < u for u in uppers) or any(population >= low for low in lowers)
 
 
-def _commune_named(key: str, folded_words: set[str]) -> bool:
-    """"preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
-    parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
-    return bool(parts) and parts[0] in folded_words
 # "2020-045", "2014/137", "n° 2014 / 137": a year then a number (deliberation numbers as written).
 DELIB_NUMBER_RE = re.compile(r"(?<![\w/-])((?:19|20)\d{2})\s?[-/]\s?(\d{1,4})(?![\w/-])")
 MODES = ("hybrid", "bm25", "dense")
@@ -107,6 +103,7 @@ class Retrieval:
     query_vector: np.ndarray | None
     # What the answer step derives from these hits once (sentence cosines, the refusal decision).
     derived: dict[str, Any] = field(default_factory=dict)
+    scope: Scope | None = None  # the scope the hits were restricted to (rag.scope)
 
 
 class HybridRetriever:
@@ -124,37 +121,49 @@ class HybridRetriever:
     def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]:
         return self.run(question, top_k=top_k, filters=filters).hits
 
-    def run(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> Retrieval:
+    def run(self, question: str, *, top_k: int = 5, filters: Filters | None = None,
+            scope: Scope | None = None) -> Retrieval:
+        """The fused hits; with a `scope` (rag.scope), only passages in it (the law always is)."""
         question = question.strip()
         if not question:
-            return Retrieval([], 0.0, [], None)
+            return Retrieval([], 0.0, [], None, scope=scope)
+        admits = scope.admits if scope is not None and (scope.restricts or scope.missing_label()) else None
+        pool = tuning.CANDIDATES * (tuning.SCOPE_POOL if admits else 1)
         exact_numbers = find_article_mentions(question)
         exact = self._exact(exact_numbers, filters) + self._exact_deliberations(question, filters)
-        fused: dict[str, ScoredChunk] = {}
+        if admits:
+            exact = [h for h in exact if admits(h.chunk.meta)]
         k = self.settings.rrf_k
         penalize = not asks_special_regime(question)
         query_vector: np.ndarray | None = None
-        best_dense = 0.0
+        lexical: list[tuple[str, float]] = []
+        dense: list[tuple[Chunk, float]] = []
         if self.mode in ("hybrid", "bm25"):
-            lexical_query = f"{question} {expand(question)}"
-            for rank, (chunk_id, score) in enumerate(self.lexical.search(lexical_query, k=tuning.CANDIDATES, filters=filters)):
-                hit = fused.setdefault(chunk_id, ScoredChunk(Chunk(chunk_id, ""), 0.0))
-                hit.ranks["bm25"] = rank + 1
-                hit.channel_scores["bm25"] = score
-                hit.score += self.settings.bm25_weight / (k + rank + 1)
+            lexical = self.lexical.search(f"{question} {expand(question)}", k=pool, filters=filters)
         if self.mode in ("hybrid", "dense"):
             query_vector = self.store.embedder.embed_queries([question])[0]
-            for rank, (chunk, cosine) in enumerate(
-                self.store.dense_search(query_vector, k=tuning.CANDIDATES, filters=filters)
-            ):
-                hit = fused.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
-                if not hit.chunk.text:
-                    hit.chunk = chunk
-                hit.ranks["dense"] = rank + 1
-                hit.channel_scores["dense"] = cosine
-                hit.score += self.settings.dense_weight / (k + rank + 1)
-                best_dense = max(best_dense, cosine)
-        self._fill_texts(fused)
+            dense = self.store.dense_search(query_vector, k=pool, filters=filters)
+        chunks = {chunk.id: chunk for chunk, _ in dense}
+        chunks.update({c.id: c for c in self.store.get_chunks([cid for cid, _ in lexical if cid not in chunks])})
+        if admits:
+            chunks = {cid: c for cid, c in chunks.items() if admits(c.meta)}
+        # Ids no longer in the store (removed since the lexical index was built) and passages out of scope
+        # drop out before ranking: the ranks are those of the restricted channels.
+        lexical = [(cid, score) for cid, score in lexical if cid in chunks][:tuning.CANDIDATES]
+        dense = [(c, cosine) for c, cosine in dense if c.id in chunks][:tuning.CANDIDATES]
+        fused: dict[str, ScoredChunk] = {}
+        for rank, (chunk_id, score) in enumerate(lexical):
+            hit = fused.setdefault(chunk_id, ScoredChunk(chunks[chunk_id], 0.0))
+            hit.ranks["bm25"] = rank + 1
+            hit.channel_scores["bm25"] = score
+            hit.score += self.settings.bm25_weight / (k + rank + 1)
+        best_dense = 0.0
+        for rank, (chunk, cosine) in enumerate(dense):
+            hit = fused.setdefault(chunk.id, ScoredChunk(chunk, 0.0))
+            hit.ranks["dense"] = rank + 1
+            hit.channel_scores["dense"] = cosine
+            hit.score += self.settings.dense_weight / (k + rank + 1)
+            best_dense = max(best_dense, cosine)
         self._context_priors(question, fused.values())
         if penalize:
             for hit in fused.values():
@@ -163,13 +172,13 @@ class HybridRetriever:
         ranked = sorted(fused.values(), key=lambda h: h.score, reverse=True)
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
-        return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector)
+        return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector, scope=scope)
 
     def _context_priors(self, question: str, hits: Iterable[ScoredChunk]) -> None:
         """A commune or a year named in the question favours the passages of that commune or year
         ("Couthenans : quel montant pour la banque alimentaire en 2021 ?")."""
         folded = set(fold(question).replace("-", " ").replace("'", " ").split())
-        communes = {key for key in self.lexical.communes() if _commune_named(key, folded)}
+        communes = {key for key in self.lexical.communes() if commune_named(key, folded)}
         years = set(YEAR_RE.findall(question))
         intent = question_intent(question, local=bool(communes or years))
         for hit in hits:
@@ -211,11 +220,3 @@ class HybridRetriever:
         chunks = [c for c in self.store.find({schema.DELIB_ID: {"$in": numbers}}) if matches_filters(c.meta, filters)]
         chunks.sort(key=lambda c: (str(c.meta.get(schema.SOURCE)), int(c.meta.get(schema.CHUNK_INDEX, 0) or 0)))
         return [ScoredChunk(c, 1.0 + 0.5 / (1 + i), ranks={"exact": i + 1}) for i, c in enumerate(chunks)]
-
-    def _fill_texts(self, fused: dict[str, ScoredChunk]) -> None:
-        missing = [cid for cid, hit in fused.items() if not hit.chunk.text]
-        for chunk in self.store.get_chunks(missing):
-            fused[chunk.id].chunk = chunk
-        for cid in [cid for cid, hit in fused.items() if not hit.chunk.text]:
-            del fused[cid]  # removed from the store since the lexical index was built
-

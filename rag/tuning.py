@@ -43,3 +43,11 @@ POPULATION_CONTRADICTS = 0.7
 COMMUNE_BOOST = 1.3
 OTHER_COMMUNE = 0.6
 YEAR_BOOST = 1.2
+# A question naming a commune or a period (rag.scope) is answered from that commune's or period's passages
+# (and the law) only: each channel takes this many times CANDIDATES before the out-of-scope passages are
+# dropped, so that about CANDIDATES remain. Not tuned: 4 x 60 keeps every demo gold question's document.
+SCOPE_POOL = 4
+# A year named admits the séances of the years around it: "le budget pour 2021" is voted in 2020, "le concours
+# des maisons fleuries 2019" is paid in 2020 (full gold set: delib-pre-010, delib-pre-012). A year with no
+# séance within this distance is "not indexed".
+SCOPE_YEAR_SLACK = 1

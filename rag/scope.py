@@ -1,0 +1,258 @@
+"""The scope a question names: a commune, a séance date, a month or a year, a deliberation number.
+
+A scope restricts the answer. `Scoper.read` parses it against what the store holds (its communes and
+séance dates, from the chunk metadata): a named commune or period with no indexed document is "missing",
+and the answer says so plainly instead of quoting another commune; one that is indexed restricts the
+retrieval to it (the law stays allowed). A question about one séance and nothing more ("Qu'a décidé le
+conseil le 7 octobre 2022 ?") lists that séance's records.
+
+>>> facets = Facets(communes={"preuilly-sur-claise": "Preuilly-sur-Claise"}, dates={"2020-07-23"})
+>>> scope = parse_scope("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?", facets)
+>>> scope.missing_label()
+'de Lyon'
+>>> parse_scope("la séance de Preuilly du 23 juillet 2020", facets).date
+'2020-07-23'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rag import schema, tuning
+from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date
+from rag.records import group_deliberation_chunks, list_records, vote_label
+from rag.schema import Answer, AnswerSentence, Citation, Filters
+from rag.store import ChromaStore, normalize_key
+from rag.text import tokens
+
+logger = logging.getLogger(__name__)
+
+YEAR_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)")
+_MONTH_RE = re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d{{2}})\b")
+# "depuis septembre 2020", "à la rentrée de septembre 2020": when a rule applies from, not when it was decided.
+_SINCE_RE = re.compile(r"\b(depuis|a partir d[eu]|a compter d[eu]|des|rentree(?: scolaire)?(?: de)?)\s+"
+                       r"(?:le\s+|l'annee\s+|la rentree\s+(?:de\s+)?)?$")
+_PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
+_NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
+# A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
+# "à Paris" may be where an agent travels; rag.answer.unknown_names catches a name no passage contains).
+_NAMED_PLACE_RE = re.compile(
+    r"\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
+    rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"
+)
+_NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}
+# Words of a question about a séance as a whole: with the date and the commune, nothing else is asked.
+_MEETING_WORDS = set(tokens(
+    "qu que quoi quel quels quelle quelles qui a ont été est sont été décidé décidés décidées décision décisions "
+    "voté votés votées vote votes délibéré délibération délibérations adopté adoptées conseil municipal "
+    "communautaire séance réunion ordre jour le la les de du des lors au à en pendant liste lister donne "
+    "ce cette on nous vous il elle ils sur pris prises compte rendu procès verbal"
+))
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """What the store holds: commune keys -> names as written, and séance dates (ISO)."""
+
+    communes: dict[str, str] = field(default_factory=dict)
+    dates: set[str] = field(default_factory=set)
+    commune_dates: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The restriction a question names. Empty when it names none."""
+
+    communes: tuple[str, ...] = ()  # keys of indexed communes named
+    unknown_communes: tuple[str, ...] = ()  # names of communes with no indexed document
+    date: str | None = None  # one séance (ISO)
+    month: str | None = None  # "YYYY-MM"
+    years: tuple[int, ...] = ()
+    missing_period: bool = False  # the named date, month or year has no indexed document (in the communes named)
+    period_label: str = ""  # "de 2015", "du 12 mars 2019", "de mars 2019"
+    residual: tuple[str, ...] = ()  # the question's content stems once the scope and séance words are removed
+    stems: frozenset[str] = frozenset()  # the stems that name the scope (communes, month, year): met by metadata
+
+    @property
+    def restricts(self) -> bool:
+        return bool(self.communes or self.date or self.month or self.years)
+
+    def missing_label(self) -> str:
+        """"de Lyon", "de Preuilly-sur-Claise de 2015", "du 15 septembre 2021": what is not indexed ("" if all is)."""
+        if self.unknown_communes:
+            return "de " + " ni de ".join(self.unknown_communes)
+        if self.missing_period:
+            return self.period_label
+        return ""
+
+    def admits(self, meta: dict[str, Any]) -> bool:
+        """Whether a passage is in scope: the law always is; a council document when its commune and date are."""
+        if meta.get(schema.KIND) == schema.KIND_ARTICLE:
+            return True
+        if self.missing_label():
+            return False
+        key = meta.get(schema.COMMUNE_KEY)
+        if self.communes and key and key not in self.communes:
+            return False
+        return _date_admitted(str(meta.get(schema.DATE) or ""), self)
+
+    @property
+    def lists_meeting(self) -> bool:
+        """A question about one indexed séance that asks nothing else: list its records."""
+        return bool(self.date) and not self.missing_label() and not self.residual
+
+
+def _date_admitted(date: str, scope: Scope) -> bool:
+    if not date:
+        return not (scope.date or scope.month or scope.years)
+    if scope.date:
+        return date == scope.date
+    if scope.month:
+        return date[:7] == scope.month
+    if scope.years:
+        return any(abs(int(date[:4]) - year) <= tuning.SCOPE_YEAR_SLACK for year in scope.years)
+    return True
+
+
+def commune_named(key: str, folded_words: set[str]) -> bool:
+    """"preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
+    parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
+    return bool(parts) and parts[0] in folded_words
+
+
+def parse_scope(question: str, facets: Facets) -> Scope:
+    """The scope named in `question`, checked against what the store holds (see the module example)."""
+    folded = fold(question)
+    words = set(folded.replace("-", " ").replace("'", " ").replace("\u2019", " ").split())
+    communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
+    unknown: tuple[str, ...] = ()
+    if not communes:
+        names = [m.group(1) for m in _NAMED_PLACE_RE.finditer(question) if m.group(1) not in _NOT_PLACES]
+        unknown = tuple(dict.fromkeys(names))
+    date, month, years, label = _period(question, folded)
+    scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years,
+                  period_label=label)
+    held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
+    missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
+    if missing and communes:
+        label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
+    scope_words = set(tokens(" ".join([*unknown, *(facets.communes[k] for k in communes), *words_of(folded, communes),
+                                       scope.period_label, *(str(y) for y in years)])))
+    residual = tuple(t for t in tokens(question)
+                     if t not in _MEETING_WORDS and t not in scope_words and t not in _MONTH_STEMS and not t.isdigit())
+    return Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years,
+                 missing_period=missing, period_label=label, residual=residual, stems=frozenset(scope_words))
+
+
+_MONTH_STEMS = set(tokens(" ".join(MONTHS)))
+
+
+def words_of(folded: str, communes: tuple[str, ...]) -> list[str]:
+    """The question's words that name one of these communes ("preuilly" for "preuilly-sur-claise")."""
+    return [part for key in communes for part in key.split("-") if len(part) >= 4 and part in folded]
+
+
+def _period(question: str, folded: str) -> tuple[str | None, str | None, tuple[int, ...], str]:
+    """(date, month, years, label) named in the question; a period after "depuis" is not a restriction."""
+    date = parse_french_date(question)
+    if date:
+        return date, None, (), f"du {french_date(date)}"
+    for match in _MONTH_RE.finditer(folded):
+        if _SINCE_RE.search(folded[:match.start()]):
+            folded = folded[:match.start()] + " " * len(match.group()) + folded[match.end():]
+            continue
+        number = month_number(match.group(1))
+        if number:
+            return None, f"{match.group(2)}-{number:02d}", (), f"de {match.group(1)} {match.group(2)}"
+    years = tuple(int(m.group(1)) for m in YEAR_RE.finditer(folded) if not _SINCE_RE.search(folded[:m.start()]))
+    if years:
+        return None, None, years, "de " + " ni de ".join(str(y) for y in years)
+    return None, None, (), ""
+
+
+class Scoper:
+    """Reads a question's scope against the store's facets (recomputed when the store changes)."""
+
+    def __init__(self, *, store: ChromaStore) -> None:
+        self.store = store
+        self._facets: Facets | None = None
+        self._generation: str | None = None
+
+    def facets(self) -> Facets:
+        generation = self.store.generation()
+        if self._facets is None or generation != self._generation:
+            communes: dict[str, str] = {}
+            commune_dates: dict[str, set[str]] = {}
+            dates: set[str] = set()
+            for meta in self.store.chunks_all_meta():
+                if meta.get(schema.KIND) == schema.KIND_ARTICLE:
+                    continue
+                key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
+                if key:
+                    communes.setdefault(str(key), str(meta.get(schema.COMMUNE) or key))
+                if date:
+                    dates.add(str(date))
+                    if key:
+                        commune_dates.setdefault(str(key), set()).add(str(date))
+            self._facets = Facets(communes=communes, dates=dates, commune_dates=commune_dates)
+            self._generation = generation
+        return self._facets
+
+    def read(self, question: str) -> Scope:
+        return parse_scope(question, self.facets())
+
+    def meeting_answer(self, question: str, scope: Scope, filters: Filters | None = None) -> Answer | None:
+        """The records of the one séance the question names, newest first; None when it names none."""
+        if not scope.lists_meeting or scope.date is None:
+            return None
+        period = dataclasses.replace(filters or Filters(), since=scope.date, until=scope.date)
+        records = [r for r in list_records(self.store, period)
+                   if not scope.communes or normalize_key(r.commune or "") in scope.communes]
+        groups = group_deliberation_chunks(self.store.find({schema.DATE: scope.date}))
+        first_chunks = {f"{doc_id}:{index}": parts[0] for (doc_id, index), parts in groups.items()}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for record in records:
+            first = first_chunks.get(record.key or "")
+            if first is None:
+                continue
+            n = len(citations) + 1
+            objet = (record.objet or first.text[:200]).strip()
+            citations.append(Citation(n=n, chunk=first, quote=objet))
+            number = f"n° {record.delib_id} : " if record.delib_id else ""
+            lines.append(f"{number}{objet} — vote : {vote_label(record)} [{n}]")
+        if not citations:
+            return None
+        communes = sorted({r.commune for r in records if r.commune})
+        where = f" ({', '.join(communes)})" if communes else ""
+        intro = f"Séance du {french_date(scope.date)}{where} : {len(lines)} délibération(s) indexée(s)."
+        text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
+        sentences = [AnswerSentence(text=line, citations=[i + 1]) for i, line in enumerate(lines)]
+        logger.info("Séance du %s : %d records listed for %r", scope.date, len(lines), question)
+        return Answer(question=question, text=text, citations=citations, found=True, mode="records",
+                      sentences=sentences,
+                      notes=["Liste des délibérations indexées de cette séance (objet et vote), sans modèle de langage."])
+
+
+def missing_notice(scope: Scope, *, law_follows: bool) -> str:
+    """"Aucun document de Lyon n'est indexé ; voici ce que dit la loi." (or without the law)."""
+    label = scope.missing_label()
+    if not label:
+        return ""
+    if law_follows:
+        return f"Aucun document {label} n'est indexé ; voici ce que dit la loi."
+    return f"Aucun document {label} n'est indexé."
+
+
+def with_notice(answer: Answer, scope: Scope | None) -> Answer:
+    """The answer opened by the notice that the named commune or period is not indexed (unchanged otherwise)."""
+    if scope is None or not scope.missing_label():
+        return answer
+    notice = missing_notice(scope, law_follows=answer.found)
+    answer.text = f"{notice}\n{answer.text}" if answer.found else f"{notice} {answer.text}"
+    answer.notes.insert(0, notice)
+    return answer

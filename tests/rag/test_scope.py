@@ -1,0 +1,120 @@
+"""The scope a question names (rag.scope): parsed against what the store holds, and applied by the chain on
+the real demo store (Preuilly-sur-Claise 2020-07-23, Couthenans 2021-06-04 / 2022-01-21 / 2022-10-07,
+Montpellier 2014-04-24, and the CGCT)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import schema
+from rag.scope import Facets, parse_scope
+
+FACETS = Facets(
+    communes={"preuilly-sur-claise": "Preuilly-sur-Claise", "couthenans": "Couthenans"},
+    dates={"2020-07-23", "2022-10-07"},
+    commune_dates={"preuilly-sur-claise": {"2020-07-23"}, "couthenans": {"2022-10-07"}},
+)
+
+
+def test_a_commune_not_in_the_store_is_named_after_the_words_that_introduce_one() -> None:
+    for question, name in [("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?", "Lyon"),
+                           ("Quels tarifs de cantine la ville de Tours a-t-elle fixés ?", "Tours"),
+                           ("Qui a été élu maire de Strasbourg en 2020 ?", "Strasbourg"),
+                           ("La mairie de Saint-Étienne-du-Rouvray a-t-elle voté ?", "Saint")]:
+        scope = parse_scope(question, FACETS)
+        assert scope.unknown_communes[0].startswith(name), question
+        assert scope.missing_label().startswith(f"de {name}")
+    assert parse_scope("Qu'a voté le conseil sur les éoliennes du Petit Pressigny ?", FACETS).unknown_communes == ()
+    assert parse_scope("Un agent dort à Paris pour une mission : combien ?", FACETS).unknown_communes == ()
+
+
+def test_an_indexed_commune_restricts_and_other_places_named_alongside_it_do_not_count() -> None:
+    scope = parse_scope("Un agent de Couthenans dort à Paris pour une mission : combien ?", FACETS)
+    assert scope.communes == ("couthenans",) and scope.unknown_communes == () and not scope.missing_label()
+    assert scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "couthenans",
+                         schema.DATE: "2022-10-07"})
+    assert not scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise",
+                             schema.DATE: "2020-07-23"})
+    assert scope.admits({schema.KIND: schema.KIND_ARTICLE, schema.ARTICLE: "L2121-17"})
+
+
+def test_a_period_with_no_document_of_the_named_commune_is_missing() -> None:
+    assert parse_scope("Quels étaient les tarifs de la cantine de Preuilly en 2015 ?", FACETS).missing_label() == (
+        "de Preuilly-sur-Claise de 2015")
+    assert parse_scope("Quel budget pour les associations de Couthenans en 2020 ?", FACETS).missing_label()
+    assert not parse_scope("Quel budget pour les associations en octobre 2022 ?", FACETS).missing_label()
+    assert parse_scope("Qu'a voté le conseil municipal le 15 septembre 2021 ?", FACETS).missing_label() == (
+        "du 15 septembre 2021")
+
+
+def test_since_a_month_is_not_a_restriction_and_numbers_are_not_years() -> None:
+    scope = parse_scope("Combien paie un enfant à la cantine de Preuilly depuis septembre 2020 ?", FACETS)
+    assert scope.month is None and scope.years == () and not scope.missing_label()
+    rentree = parse_scope("Le repas adulte passe à combien à la rentrée de septembre 2020 ?", FACETS)
+    assert rentree.month is None and rentree.years == ()
+    assert parse_scope("Que dit la délibération 2020-045 ?", FACETS).years == ()
+
+
+def test_a_year_admits_the_seances_of_the_years_around_it() -> None:
+    scope = parse_scope("Combien pour les prix des maisons fleuries 2019 à Preuilly ?", FACETS)
+    assert scope.years == (2019,) and not scope.missing_label()
+    assert scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise",
+                         schema.DATE: "2020-07-23"})
+
+
+def test_a_meeting_named_alone_is_listed_but_not_a_meeting_with_a_question_about_it() -> None:
+    assert parse_scope("Qu'a décidé le conseil le 7 octobre 2022 ?", FACETS).lists_meeting
+    assert parse_scope("la séance de Preuilly du 23 juillet 2020", FACETS).lists_meeting
+    mixed = parse_scope("À la séance de Preuilly du 23 juillet 2020, 14 élus sur 15 étaient présents : "
+                        "le quorum était-il atteint ?", FACETS)
+    assert mixed.date == "2020-07-23" and not mixed.lists_meeting
+
+
+@pytest.mark.integration
+def test_a_commune_not_indexed_is_said_plainly_instead_of_quoting_another(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    answer = demo_kb.ask("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?")
+    assert answer.text.startswith("Aucun document de Lyon n'est indexé.")
+    assert not answer.found and not answer.citations
+    assert all(hit.chunk.kind == schema.KIND_ARTICLE for hit in answer.closest)
+
+
+@pytest.mark.integration
+def test_the_law_still_answers_a_legal_question_naming_a_commune_not_indexed(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    answer = demo_kb.ask("Le maire de Lyon peut-il déléguer sa signature ?")
+    assert answer.found
+    assert answer.text.startswith("Aucun document de Lyon n'est indexé ; voici ce que dit la loi.")
+    assert answer.citations and all(c.chunk.kind == schema.KIND_ARTICLE for c in answer.citations)
+
+
+@pytest.mark.integration
+def test_a_year_not_indexed_for_the_commune_is_refused_with_the_reason(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    answer = demo_kb.ask("Quels étaient les tarifs de la cantine de Preuilly en 2015 ?")
+    assert not answer.found
+    assert answer.text.startswith("Aucun document de Preuilly-sur-Claise de 2015 n'est indexé.")
+
+
+@pytest.mark.integration
+def test_an_indexed_commune_restricts_the_passages_to_it_and_the_law(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    question = "Qu'a voté le conseil de Couthenans sur les travaux forestiers en janvier 2022 ?"
+    hits = demo_kb.retriever.run(question, top_k=10, scope=demo_kb.scoper.read(question)).hits
+    assert hits[0].chunk.meta[schema.COMMUNE_KEY] == "couthenans"
+    assert all(h.chunk.kind == schema.KIND_ARTICLE or (h.chunk.meta[schema.COMMUNE_KEY] == "couthenans"
+                                                      and h.chunk.meta[schema.DATE] == "2022-01-21")
+               for h in hits)
+    unscoped = demo_kb.retriever.run(question, top_k=10).hits
+    assert any(h.chunk.meta.get(schema.DATE) not in (None, "2022-01-21") for h in unscoped)  # the scope did filter
+
+
+@pytest.mark.integration
+def test_a_question_about_one_meeting_lists_its_records(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    from rag.records import list_records
+    from rag.schema import Filters
+
+    answer = demo_kb.ask("Qu'a décidé le conseil le 7 octobre 2022 ?")
+    records = list_records(demo_kb.store, Filters(since="2022-10-07", until="2022-10-07"))
+    assert answer.found and answer.mode == "records"
+    assert answer.text.startswith("Séance du 7 octobre 2022 (Couthenans) :")
+    assert len(answer.citations) == len(records) > 0
+    assert "M57" in answer.text
+    assert all(c.chunk.meta[schema.DATE] == "2022-10-07" for c in answer.citations)
+    assert [c.quote for c in answer.citations] == [(r.objet or "").strip() for r in records]
