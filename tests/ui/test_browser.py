@@ -80,7 +80,7 @@ def server(writable_demo_store: Path, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture()
 def page(server: str):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
@@ -88,6 +88,9 @@ def page(server: str):  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         tab = context.new_page()
         tab.set_default_timeout(120_000)
+        # Assertions wait as long as actions: the first page opens the knowledge base (Chroma, BM25, e5),
+        # which takes tens of seconds on a loaded 2-core machine.
+        expect.set_options(timeout=120_000)
         tab.goto(server)
         try:
             yield tab
