@@ -7,6 +7,7 @@ Coverage = characters of the extracted text (whitespace ignored) found in some p
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,34 @@ def test_the_couthenans_information_items_are_passages(tmp_path: Path) -> None:
     for expected in ("Présents :", "Préparation des élections départementales", "Gens du voyage"):
         assert expected in text
     assert {(c.meta[schema.COMMUNE], c.meta[schema.DATE]) for c in others} == {("Couthenans", "2021-06-04")}
+
+
+# --- where the figure is shown ---------------------------------------------------------------------
+@pytest.mark.integration
+def test_the_coverage_is_in_the_manifest_the_ingest_report_and_mairie_documents(
+    writable_demo_store: Path, embedding_cache: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from ingest.pipeline import UNCHANGED, FileEvent, Ingestor, collect_files
+    from rag.kb import KnowledgeBase
+    from ui.cli import _event_line, main
+
+    result = CliRunner().invoke(main, ["documents", "--json", "--store", str(writable_demo_store)])
+    assert result.exit_code == 0, result.output
+    listed = {d["source"]: d for d in json.loads(result.stdout)}
+    pv = listed["preuilly-sur-claise/PV_CM_2020-07-23.pdf"]
+    assert pv["coverage"] == 1.0 and pv["chunks"] == 31
+    assert all(d["coverage"] is None for d in listed.values() if d["kind"] == schema.KIND_ARTICLE)
+    result = CliRunner().invoke(main, ["documents", "--store", str(writable_demo_store)])
+    pv_line = next(line for line in result.stdout.splitlines() if line.endswith("PV_CM_2020-07-23.pdf"))
+    assert pv_line.split()[:3] == ["31", "100,0", "%"]
+
+    settings = Settings(store=writable_demo_store, cache_dir=embedding_cache)
+    kb = KnowledgeBase(settings)
+    files = collect_files([REPO / "data" / "deliberations"])
+    events = {e.source: e for e in Ingestor(store=kb.store, settings=settings).run(files)}
+    event = events["preuilly-sur-claise/PV_CM_2020-07-23.pdf"]
+    assert (event.status, event.coverage) == (UNCHANGED, 1.0)  # read back from the manifest
+    line = _event_line(FileEvent("cr.pdf", "indexed", chunks=20, coverage=0.99349))
+    assert line == "Indexé : cr.pdf (texte couvert à 99,3 %, 20 passage(s))"
