@@ -70,3 +70,32 @@ def chunk_pages(
                          schema.CHUNK_INDEX: len(chunks)})
             chunks.append(Chunk(id=chunk_id(doc_id, body, page.page_number, seen), text=body, meta=meta))
     return chunks
+
+
+def _no_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def text_coverage(pages: list[Page], chunks: list[Chunk]) -> float:
+    """The share of the pages' characters (whitespace ignored) that are in some chunk, between 0 and 1.
+
+    A line of a page counts as covered when it appears, whitespace removed, in the text of the chunks that
+    span its page, joined in order (so a line cut between two consecutive chunks is found whole). A chunk
+    spans its pages PAGE..PAGE_END and, for a deliberation, the record's pages. 1.0 for pages without text.
+    """
+    total = covered = 0
+    for page in pages:
+        haystack = "".join(_no_space(c.text) for c in chunks if page.page_number in _chunk_pages(c))
+        for line in page.text.splitlines():
+            squashed = _no_space(line)
+            total += len(squashed)
+            if squashed and squashed in haystack:
+                covered += len(squashed)
+    return covered / total if total else 1.0
+
+
+def _chunk_pages(chunk: Chunk) -> range:
+    bounds = [chunk.meta.get(key) for key in (schema.PAGE, schema.PAGE_END, schema.RECORD_PAGE_START,
+                                              schema.RECORD_PAGE_END)]
+    numbers = [b for b in bounds if isinstance(b, int) and b > 0]
+    return range(min(numbers), max(numbers) + 1) if numbers else range(0)

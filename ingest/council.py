@@ -1,22 +1,29 @@
 """Loader for council PDFs (procès-verbaux, comptes rendus, extraits): pages -> deliberation records -> chunks.
 
 A document split into deliberations gives one group of chunks per deliberation, each carrying the record's
-metadata (`record_meta`); a document that is not gives chunks of its pages.
+metadata (`record_meta`), and, in reading order between them, chunks of kind "document" for the text outside
+every record (attendance, quorum, "questions diverses", information items); page numbers and lines repeated
+on most pages go to one passage flagged BOILERPLATE. A document that is not split gives chunks of its pages.
+Nothing is dropped: the document's manifest entry carries its COVERAGE (text found in passages / all text).
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest.base import Loaded, SourceMeta, display_path
-from ingest.chunking import chunk_id, chunk_pages, split_text
-from ingest.deliberations import split_deliberations
+from ingest.chunking import chunk_id, chunk_pages, split_text, text_coverage
+from ingest.deliberations import page_number_lines, record_spans
 from ingest.pdf import load_pdf
 from ingest.seance import describe_council_document
 from rag import schema
 from rag.errors import SourceError
+from rag.french import fold
 from rag.records import commune_date_meta, record_meta
 from rag.schema import Chunk, Document, Page
 from rag.store import doc_id_for
@@ -42,29 +49,71 @@ class CouncilPdfLoader:
             schema.PATH: display_path(path),
         }
         base.update(commune_date_meta(info.get("commune"), info.get("date")))
-        records = split_deliberations(pages, source=meta.source, commune=info.get("commune") or None,
-                                      seance_date=info.get("date") or None)
+        spans = record_spans(pages, source=meta.source, commune=info.get("commune") or None,
+                             seance_date=info.get("date") or None)
+        records = [record for record, _, _ in spans]
         if records:
-            chunks = record_chunks(records, pages, doc_id=doc_id, base=base, max_chars=settings.chunk_chars)
+            chunks = council_chunks(spans, pages, doc_id=doc_id, base=base, max_chars=settings.chunk_chars)
             kind = schema.KIND_DELIBERATION
         else:
             chunks = chunk_pages(pages, doc_id=doc_id, base_meta=base, max_chars=settings.chunk_chars)
             kind = schema.KIND_DOCUMENT
         if not chunks:
             raise SourceError(meta.source, "aucun texte exploitable", fix="vérifiez le document")
-        doc_meta: dict[str, Any] = {"pages": len(pages), "records": len(records), schema.PATH: display_path(path)}
+        doc_meta: dict[str, Any] = {"pages": len(pages), "records": len(records), schema.PATH: display_path(path),
+                                    schema.COVERAGE: round(text_coverage(pages, chunks), 4)}
         doc_meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
         document = Document(meta.source, doc_id, meta.digest, kind, info["title"], chunks, doc_meta)
         return Loaded([document], warnings=warnings)
 
 
-def record_chunks(
-    records: list[schema.DeliberationRecord], pages: list[Page], *, doc_id: str, base: dict[str, Any], max_chars: int
+def council_chunks(
+    spans: list[tuple[schema.DeliberationRecord, int, int]],
+    pages: list[Page],
+    *,
+    doc_id: str,
+    base: dict[str, Any],
+    max_chars: int,
 ) -> list[Chunk]:
-    """Chunks of each deliberation's text; each chunk is placed on the page where its text starts."""
+    """The deliberations' chunks and, in reading order between them, chunks of the text outside them."""
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for index, record in enumerate(records):
+    pieces: list[tuple[int, int, Any]] = [(start, 0, index) for index, (_, start, _) in enumerate(spans)]
+    pieces += [(block.line, 1, block) for block in outside_blocks(pages, [(a, b) for _, a, b in spans])]
+    for _, _, piece in sorted(pieces, key=lambda item: (item[0], item[1])):
+        if isinstance(piece, int):
+            chunks += record_chunks([spans[piece][0]], pages, doc_id=doc_id, base=base, max_chars=max_chars,
+                                    first_index=piece, seen=seen, offset=len(chunks))
+            continue
+        meta_common = dict(base)
+        if piece.boilerplate:
+            meta_common[schema.BOILERPLATE] = True
+        for text in split_text(piece.text, max_chars):
+            meta = dict(meta_common)
+            meta.update({schema.PAGE: piece.page_start, schema.PAGE_END: piece.page_end,
+                         schema.CHUNK_INDEX: len(chunks)})
+            chunks.append(Chunk(id=chunk_id(doc_id, text, piece.page_start, seen), text=text, meta=meta))
+    return chunks
+
+
+def record_chunks(
+    records: list[schema.DeliberationRecord],
+    pages: list[Page],
+    *,
+    doc_id: str,
+    base: dict[str, Any],
+    max_chars: int,
+    first_index: int = 0,
+    seen: dict[str, int] | None = None,
+    offset: int = 0,
+) -> list[Chunk]:
+    """Chunks of each deliberation's text; each chunk is placed on the page where its text starts.
+
+    `first_index` is the RECORD_INDEX of the first record, `offset` the CHUNK_INDEX of its first chunk.
+    """
+    chunks: list[Chunk] = []
+    seen = {} if seen is None else seen
+    for index, record in enumerate(records, start=first_index):
         meta_common = dict(base)
         meta_common.update(record_meta(record))
         meta_common[schema.RECORD_INDEX] = index
@@ -76,9 +125,71 @@ def record_chunks(
             page = _locate_page(text, span) or record.page_start or 1
             meta = dict(meta_common)
             meta.update({schema.PAGE: page, schema.PAGE_END: _locate_page(text, span, last=True) or page,
-                         schema.CHUNK_INDEX: len(chunks)})
+                         schema.CHUNK_INDEX: offset + len(chunks)})
             chunks.append(Chunk(id=chunk_id(doc_id, text, page, seen), text=text, meta=meta))
     return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Text of a council document outside its deliberation records."""
+
+    line: int  # index of its first line (as in ingest.deliberations.record_spans), for the reading order
+    page_start: int
+    page_end: int
+    text: str
+    boilerplate: bool = False  # page numbers and lines repeated on most pages, gathered in one block
+
+
+def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Block]:
+    """The lines outside every span: one block per run of such lines on a page, and one boilerplate block.
+
+    Boilerplate: the lines that only number their page, and, in a document of 3 pages or more, lines (digits
+    aside) found on at least half of the pages (running headers and footers, stamps); each is kept once. A
+    record keeps such lines in its own text when they fall inside it.
+    """
+    lines = [(page.page_number, raw) for page in pages for raw in page.text.splitlines()]
+    covered = [False] * len(lines)
+    for start, stop in spans:
+        covered[start:stop] = [True] * (stop - start)
+    furniture = page_number_lines(pages)  # inside a span too: a record's text leaves them out
+    for i in furniture:
+        covered[i] = False
+    on_pages: dict[str, set[int]] = defaultdict(set)
+    for page, raw in lines:
+        if raw.strip():
+            on_pages[_line_key(raw)].add(page)
+    needed = max(3, math.ceil(len(pages) / 2))
+    repeated = {key for key, seen_on in on_pages.items() if len(pages) >= 3 and len(seen_on) >= needed}
+    blocks: list[Block] = []
+    run: list[int] = []
+    boiler: dict[str, tuple[int, int]] = {}  # squashed text -> (line, page), first occurrence
+
+    def close() -> None:
+        text = "\n".join(lines[i][1].rstrip() for i in run).strip()
+        if text:
+            blocks.append(Block(run[0], lines[run[0]][0], lines[run[-1]][0], re.sub(r"\n{3,}", "\n\n", text)))
+        run.clear()
+
+    for i, (page, raw) in enumerate(lines):
+        if covered[i] or (run and lines[run[-1]][0] != page):
+            close()
+        if covered[i]:
+            continue
+        if raw.strip() and (i in furniture or _line_key(raw) in repeated):
+            boiler.setdefault(" ".join(raw.split()), (i, page))
+            continue
+        run.append(i)
+    close()
+    if boiler:
+        first = min(line for line, _ in boiler.values())
+        pages_seen = [page for _, page in boiler.values()]
+        blocks.append(Block(first, min(pages_seen), max(pages_seen), "\n".join(boiler), boilerplate=True))
+    return blocks
+
+
+def _line_key(raw: str) -> str:
+    return re.sub(r"\d+", "#", fold(" ".join(raw.split())))
 
 
 def _squash(text: str) -> str:

@@ -39,6 +39,10 @@ SHAPE_EXTRACT = "extract"  # one deliberation per document
 SHAPE_NUMBERED = "numbered"  # procès-verbal with numbered deliberations
 SHAPE_REPORT = "report"  # compte rendu with agenda items and votes
 
+# A record and the lines it was read from: [start, stop) indexes into the document's lines, that is the
+# `splitlines()` of every page, pages in order.
+_Span = tuple[DeliberationRecord, int, int]
+
 
 # --- lines ----------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,12 @@ def _to_lines(pages: list[Page]) -> list[_Line]:
                 page_lines[i] = _Line(page.page_number, "", "")
         lines.extend(page_lines)
     return lines
+
+
+def page_number_lines(pages: list[Page]) -> set[int]:
+    """Indexes of the lines (as in record_spans) that only number their page: they belong to no record."""
+    raw = [line for page in pages for line in page.text.splitlines()]
+    return {i for i, line in enumerate(_to_lines(pages)) if line.blank and raw[i].strip()}
 
 
 def _span_pages(lines: list[_Line]) -> tuple[int, int]:
@@ -143,7 +153,7 @@ _EXTRACT_ID_RE = re.compile(r"^n°\s*(\d{4})\s*/\s*(\d{1,4})\b", re.IGNORECASE)
 _GENERIC_ID_RE = re.compile(r"\bd[ée]lib[ée]ration\s+n°\s*([0-9]{2,4}\s*[-/_.]\s*[0-9]{1,4}[A-Z]?)", re.IGNORECASE)
 
 
-def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:
+def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]:
     record = _new(base)
     head = lines[:80]
     for line in head:
@@ -174,7 +184,7 @@ def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[Delib
     record.articles_vises = _visa_articles(body)
     record.page_start, record.page_end = _span_pages(lines)
     record.text = _join(lines)
-    return [_finish(record)]
+    return [(_finish(record), 0, len(lines))]
 
 
 def _is_extract_vote(text: str) -> bool:
@@ -229,7 +239,7 @@ def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
     ]
 
 
-def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:
+def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]:
     headings = _numbered_headings(lines)
     first = headings[0][0]
     end = next((i for i in range(first + 1, len(lines)) if _END_RE.match(fold(lines[i].text))), len(lines))
@@ -265,7 +275,7 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[Deli
         record.articles_vises = _visa_articles(body)
         record.page_start, record.page_end = _span_pages(body)
         record.text = _join(body)
-        records.append(_finish(record))
+        records.append((_finish(record), start, stop))
     return records
 
 
@@ -310,7 +320,7 @@ class _Item:
     rapporteur: str | None = None
 
 
-def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[DeliberationRecord]:
+def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]:
     items: list[_Item] = []
     expected = 1
     sub_expected: tuple[int, int] | None = None
@@ -380,7 +390,8 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[Delibe
         record.objet = f"{vote.section} : {_clean_title(detail)}" if detail else vote.section
         record.rapporteur = items[vote.item].rapporteur
         first_of_section = vote is siblings[0]
-        body = lines[(vote.section_start if first_of_section else vote.start) : vote.index + 1]
+        body_start = vote.section_start if first_of_section else vote.start
+        body = lines[body_start : vote.index + 1]
         text_block = _join(body)
         if not first_of_section:
             text_block = f"{lines[vote.section_start].text}\n[…]\n{text_block}"
@@ -393,7 +404,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[Delibe
         record.articles_vises = _visa_articles(body)
         record.page_start, record.page_end = _span_pages(body)
         record.text = text_block
-        records.append(_finish(record))
+        records.append((_finish(record), body_start, vote.index + 1))
     return records
 
 
@@ -448,6 +459,18 @@ def split_deliberations(
     """Deliberation records of a council document (pages = pypdf text per page, 1-based numbers).
 
     `commune` and `seance_date` override what the text says; unknown values stay None.
+    """
+    return [record for record, _, _ in record_spans(pages, source=source, commune=commune, seance_date=seance_date)]
+
+
+def record_spans(
+    pages: list[Page], *, source: str, commune: str | None = None, seance_date: str | None = None
+) -> list[tuple[DeliberationRecord, int, int]]:
+    """Each deliberation record with the lines it was read from: (record, start, stop), where [start, stop)
+    indexes the lines of the document (`page.text.splitlines()` of every page, pages in order).
+
+    The lines outside every span (attendance, "questions diverses", information items ...) are not part of
+    any record; ingest.council indexes them as passages of the document.
     """
     lines = _to_lines(pages)
     if not any(not line.blank for line in lines):

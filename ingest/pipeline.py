@@ -22,6 +22,7 @@ from typing import Any
 from ingest import detect
 from ingest.base import Loaded, SourceMeta, safe_display
 from ingest.loaders import LOADERS, refusal
+from rag import schema
 from rag.errors import SourceError, StoreError
 from rag.schema import Document, Page
 from rag.settings import Settings
@@ -31,7 +32,7 @@ from rag.versions import VersionStore
 logger = logging.getLogger(__name__)
 
 # Bump when loaders or chunking change in a way that changes chunks: documents are then re-indexed.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 # Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64
@@ -62,6 +63,7 @@ class FileEvent:
     embedded: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    coverage: float | None = None  # share of the file's text found in its passages (None when not measured)
 
 
 @dataclass(slots=True)
@@ -84,6 +86,12 @@ class Summary:
         self.chunks += event.chunks
         self.embedded += event.embedded
         self.events.append(event)
+
+    @property
+    def coverage(self) -> float | None:
+        """The lowest coverage of the files read (None when none was measured)."""
+        figures = [e.coverage for e in self.events if e.coverage is not None]
+        return min(figures) if figures else None
 
     @property
     def warnings(self) -> list[str]:
@@ -136,6 +144,7 @@ class _Pending:
     chunks: int
     warnings: list[str]
     embedded: int = 0
+    coverage: float | None = None
 
 
 class Ingestor:
@@ -206,7 +215,7 @@ class Ingestor:
         for entry in pending:
             status = INDEXED if entry.documents else UNCHANGED
             yield FileEvent(entry.source, status, chunks=entry.chunks, embedded=entry.embedded,
-                            warnings=entry.warnings)
+                            warnings=entry.warnings, coverage=entry.coverage)
 
     def _one(self, item: SourceFile, known: dict[str, DocumentInfo]) -> FileEvent | _Pending:
         """A final event (unchanged, skipped, versions kept), or loaded documents to write."""
@@ -232,7 +241,7 @@ class Ingestor:
         digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
         if previous is not None and previous.doc_hash == digest and previous.status == "complete":
-            return FileEvent(item.source, UNCHANGED, chunks=previous.chunks)
+            return FileEvent(item.source, UNCHANGED, chunks=previous.chunks, coverage=previous.coverage)
         pseudonymize = self._pseudonymize if self.settings.pseudonymize else None
         meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize)
         loaded = loader.load(item.path, meta=meta)
@@ -254,4 +263,5 @@ class Ingestor:
             if previous is None or previous.doc_hash != document.doc_hash or previous.status != "complete":
                 changed.append(document)
         chunks = sum(len(d.chunks) for d in loaded.documents)
-        return _Pending(item.source, changed, chunks, loaded.warnings)
+        figures = [d.meta[schema.COVERAGE] for d in loaded.documents if schema.COVERAGE in d.meta]
+        return _Pending(item.source, changed, chunks, loaded.warnings, coverage=min(figures) if figures else None)

@@ -346,6 +346,8 @@ def quote_parts(quote: str) -> list[str]:
 def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     """(position in the passage, sentence) of the sentences worth quoting; positions count every
     sentence, so two quotes are adjacent only if nothing was skipped between them."""
+    if chunk.meta.get(schema.BOILERPLATE):  # running headers, page numbers: searchable, never quoted
+        return []
     text = chunk.text
     if chunk.kind == schema.KIND_ARTICLE and "\n" in text:
         text = text.split("\n", 1)[1]  # drop the "Article L... — heading" line

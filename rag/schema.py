@@ -51,6 +51,11 @@ VOTANTS = "votants"
 MATIERE_L1 = "matiere_l1"  # level 1 of MATIERE ("8" for "8.1"), for the matière filter
 MATIERE_NOM = "matiere_nom"
 ARTICLES_VISES = "articles_vises"  # article numbers cited in the visas, joined with ";"
+# Text of a council document outside its deliberations is indexed too (kind KIND_DOCUMENT); page numbers and
+# lines repeated on most pages (headers, footers, stamps) go to one passage flagged BOILERPLATE: searchable,
+# left out of answers.
+BOILERPLATE = "boilerplate"  # True on such a passage (absent otherwise)
+COVERAGE = "coverage"  # document manifest: share of the extracted text (whitespace ignored) found in passages
 
 OUTCOME_ADOPTED = "adopted"
 OUTCOME_REJECTED = "rejected"

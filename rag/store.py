@@ -56,6 +56,12 @@ class DocumentInfo:
     indexed_at: float
     meta: dict[str, Any]
 
+    @property
+    def coverage(self) -> float | None:
+        """Share of the document's extracted text found in its passages (None when not measured)."""
+        value = self.meta.get(schema.COVERAGE)
+        return float(value) if isinstance(value, (int, float)) else None
+
 
 def doc_id_for(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]

@@ -82,7 +82,7 @@ def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: 
     if as_json:
         click.echo(json.dumps({
             "files": [{"source": e.source, "status": e.status, "chunks": e.chunks, "embedded": e.embedded,
-                       "message": e.message, "warnings": e.warnings} for e in summary.events],
+                       "message": e.message, "warnings": e.warnings, "coverage": e.coverage} for e in summary.events],
             "indexed": summary.indexed, "unchanged": summary.unchanged, "failed": summary.failed,
             "skipped": summary.skipped, "chunks": summary.chunks, "embedded": summary.embedded,
             "computed": summary.computed, "seconds": round(summary.seconds, 2)}, ensure_ascii=False, indent=2))
@@ -147,7 +147,14 @@ def _event_line(event: Any) -> str:
     if event.status == "failed":
         return f"Échec : {event.source} : {event.message}"
     detail = f" ({event.chunks} passage(s))" if event.chunks else (f" ({event.message})" if event.message else "")
+    if event.chunks and event.coverage is not None:
+        detail = f" (texte couvert à {_percent(event.coverage)}, {event.chunks} passage(s))"
     return f"{_STATUS_WORDS.get(event.status, event.status)} : {event.source}{detail}"
+
+
+def _percent(share: float) -> str:
+    """0.9934 -> "99,3 %" (rounded down, so that a document missing text never shows 100 %)."""
+    return f"{int(share * 1000 + 1e-9) / 10:.1f} %".replace(".", ",")
 
 
 # --- search / ask --------------------------------------------------------------------------------
@@ -235,14 +242,15 @@ def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | N
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @pass_ctx
 def documents(ctx: Context, as_json: bool) -> None:
-    """Liste les documents indexés et leur nombre de passages."""
+    """Liste les documents indexés, leur nombre de passages et la part de leur texte indexée."""
     docs = run_or_fail(ctx.kb.documents)
     if as_json:
-        click.echo(json.dumps([{"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks}
-                               for d in docs], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks,
+                                "coverage": d.coverage} for d in docs], ensure_ascii=False, indent=2))
         return
     for d in docs:
-        click.echo(f"{d.chunks:5d}  {d.kind:13s} {d.source}")
+        coverage = _percent(d.coverage) if d.coverage is not None else "—"
+        click.echo(f"{d.chunks:5d}  {coverage:>7s}  {d.kind:13s} {d.source}")
     click.echo(f"{len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s).", err=True)
 
 
