@@ -135,17 +135,18 @@ def _fact_in(text: str, expected: str | None) -> bool | None:
 
 _NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")  # "2 500" (after fold, no-break spaces are plain)
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_DOT_THOUSANDS = re.compile(r"\b\d{1,3}(?:\.\d{3})+(?=,\d)")  # "7.650,76": points group thousands
 _ZERO_CENTS = re.compile(r"(?<=\d)\.00(?!\d)")
 
 
 def normalize_fact(text: str) -> str:
     """Text as key facts are compared: folded (no accents, lower case), "€" spelt "euros", spaces inside
-    numbers removed, decimal commas made points, ",00" cents dropped, whitespace collapsed.
+    numbers removed ("7.650,76" too), decimal commas made points, ",00" cents dropped, whitespace collapsed.
 
     >>> normalize_fact("2 500,00 €") == normalize_fact("2500 euros") == normalize_fact("2\u00a0500 €")
     True
-    >>> normalize_fact("2,65 €")
-    '2.65 euros'
+    >>> normalize_fact("2,65 €"), normalize_fact("7.650,76 €") == normalize_fact("7 650,76 €")
+    ('2.65 euros', True)
     >>> normalize_fact("Élu à l'unanimité ; 13 pour")
     "elu a l'unanimite ; 13 pour"
     """
@@ -154,6 +155,7 @@ def normalize_fact(text: str) -> str:
     previous = None
     while previous != text:  # "1 250 000": each pass joins one group
         previous, text = text, _NUMBER_SPACE.sub("", text)
+    text = _DOT_THOUSANDS.sub(lambda m: m.group().replace(".", ""), text)
     text = _DECIMAL_COMMA.sub(".", text)
     return _ZERO_CENTS.sub("", text)
 

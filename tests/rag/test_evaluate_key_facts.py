@@ -19,6 +19,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
     ("2\u202f500,00 €", "2 500 euros"),
     ("1 250 000 €", "1250000 euros"),
     ("2,65 €", "2.65 €"),
+    ("7.650,76 €", "7 650,76 €"),
     ("Désigné à l’unanimité", "designe a l'unanimite"),
     ("CRÉDIT   MUNICIPAL", "credit municipal"),
 ])
@@ -30,6 +31,7 @@ def test_normalize_fact_equates_french_spellings(a: str, b: str) -> None:
     ("2,65 €", "265 €"),      # a decimal comma is not a thousands separator
     ("2 500 €", "2 50 €"),    # only groups of three digits are joined
     ("13 pour", "1 3 pour"),
+    ("2.650 m²", "2650 m²"),    # a point without decimal comma may be a decimal point: left alone
 ])
 def test_normalize_fact_keeps_different_numbers_apart(a: str, b: str) -> None:
     assert normalize_fact(a) != normalize_fact(b)
