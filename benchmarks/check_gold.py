@@ -34,12 +34,19 @@ one of the question's sources.
 `absent` questions must have gold_articles [], gold_docs [], expected null and
 evidence null.
 
+Optional `key_facts` (every string must appear in the answer) and `key_facts_any`
+(one of them must) are lists of non-empty strings; every key fact, and at least
+one alternative, must be found in the text of the listed sources by the matcher
+that `mairie eval` scores answers with (rag.evaluate.key_fact_in: accents, spaces
+inside numbers and decimal commas normalised), so that a key fact is always
+something the cited page states.
+
 With --warn-expected, also warn (never fail) when `expected` is not literally
 inside the normalised evidence (expected is often a short paraphrase, so this is
 only a reading aid).
 
 Exit status 0 when every line passes, 1 otherwise; each failing line is printed.
-Only the standard library and pypdf are used.
+The standard library, pypdf and, for key facts, rag.evaluate of this repository.
 """
 from __future__ import annotations
 
@@ -201,12 +208,31 @@ def check_line(obj: dict, root: str, arts: ArticleIndex, seen: set,
         if not found(frag, sources):
             errs.append(f"evidence not found in listed sources: {frag[:90]!r}")
 
+    errs += _check_key_facts(obj, sources)
+
     if warn_expected and isinstance(obj["expected"], str):
         ev = normalise(obj["evidence"])
         exp = normalise(obj["expected"])
         if exp not in ev and exp.replace(" ", "") not in ev.replace(" ", ""):
             warns.append(f"expected {obj['expected']!r} not literally inside evidence")
     return errs, warns
+
+
+def _check_key_facts(obj: dict, sources: list[str]) -> list[str]:
+    facts, alternatives = obj.get("key_facts", []), obj.get("key_facts_any", [])
+    errs = [f"{key} must be a list of non-empty strings" for key, values in
+            (("key_facts", facts), ("key_facts_any", alternatives))
+            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values)]
+    if errs or not (facts or alternatives):
+        return errs
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from rag.evaluate import key_fact_in
+
+    text = "\n".join(sources)
+    errs += [f"key fact not found in listed sources: {f!r}" for f in facts if not key_fact_in(text, [f])]
+    if alternatives and not key_fact_in(text, [], alternatives):
+        errs.append(f"no key_facts_any alternative found in listed sources: {alternatives!r}")
+    return errs
 
 
 def main(argv: list[str]) -> int:

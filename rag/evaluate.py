@@ -1,6 +1,7 @@
 """Evaluation of retrieval and answers on a gold set of questions (JSONL).
 
-Each line: question, kind, gold_articles, gold_docs [{path, pages, delib_id}], expected, evidence.
+Each line: question, kind, gold_articles, gold_docs [{path, pages, delib_id}], expected, evidence, and
+optionally key_facts (strings that must all appear in the answer) and key_facts_any (at least one must).
 A hit matches a gold document when the file names agree (sources are relative to the folder that was
 ingested, gold paths to the corpus root), and a gold article when the article numbers agree.
 """
@@ -33,6 +34,8 @@ class GoldQuestion:
     gold_docs: list[dict[str, Any]]
     expected: str | None
     evidence: str | None
+    key_facts: list[str] = field(default_factory=list)
+    key_facts_any: list[str] = field(default_factory=list)
 
     @property
     def absent(self) -> bool:
@@ -50,10 +53,18 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                 id=str(row.get("id", number)), question=row["question"], kind=row.get("kind", "other"),
                 gold_articles=list(row.get("gold_articles") or []), gold_docs=list(row.get("gold_docs") or []),
                 expected=row.get("expected"), evidence=row.get("evidence"),
+                key_facts=_strings(row, "key_facts"), key_facts_any=_strings(row, "key_facts_any"),
             ))
-        except (KeyError, json.JSONDecodeError) as e:
+        except (KeyError, TypeError, json.JSONDecodeError) as e:
             raise ConfigError(f"{path}, ligne {number} : question mal formée ({e}).") from e
     return questions
+
+
+def _strings(row: dict[str, Any], key: str) -> list[str]:
+    values = row.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise TypeError(f"{key} doit être une liste de textes non vides")
+    return list(values)
 
 
 def _name(path: str) -> str:
@@ -94,6 +105,7 @@ class QuestionResult:
     refused: bool | None
     absent: bool
     fact_found: bool | None
+    key_fact_found: bool | None
     citation_precision: float | None
     search_ms: float
     answer_ms: float | None
@@ -121,6 +133,67 @@ def _fact_in(text: str, expected: str | None) -> bool | None:
     return bool(needed) and all(w in haystack or w.rstrip("0").rstrip(".") in haystack for w in needed)
 
 
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")  # "2 500" (after fold, no-break spaces are plain)
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_DOT_THOUSANDS = re.compile(r"\b\d{1,3}(?:\.\d{3})+(?=,\d)")  # "7.650,76": points group thousands
+_ZERO_CENTS = re.compile(r"(?<=\d)\.00(?!\d)")
+
+
+def normalize_fact(text: str) -> str:
+    """Text as key facts are compared: folded (no accents, lower case), "€" spelt "euros", spaces inside
+    numbers removed ("7.650,76" too), decimal commas made points, ",00" cents dropped, whitespace collapsed.
+
+    >>> normalize_fact("2 500,00 €") == normalize_fact("2500 euros") == normalize_fact("2\u00a0500 €")
+    True
+    >>> normalize_fact("2,65 €"), normalize_fact("7.650,76 €") == normalize_fact("7 650,76 €")
+    ('2.65 euros', True)
+    >>> normalize_fact("Élu à l'unanimité ; 13 pour")
+    "elu a l'unanimite ; 13 pour"
+    """
+    text = fold(text.replace("€", " euros "))
+    text = " ".join(text.split())
+    previous = None
+    while previous != text:  # "1 250 000": each pass joins one group
+        previous, text = text, _NUMBER_SPACE.sub("", text)
+    text = _DOT_THOUSANDS.sub(lambda m: m.group().replace(".", ""), text)
+    text = _DECIMAL_COMMA.sub(".", text)
+    return _ZERO_CENTS.sub("", text)
+
+
+def _contains(haystack: str, fact: str) -> bool:
+    """Whether the normalised fact occurs in the normalised haystack, not inside a longer word or number."""
+    needle = normalize_fact(fact)
+    if not needle:
+        return False
+    pattern = re.escape(needle)
+    if needle[0].isalnum():
+        pattern = r"(?<![a-z0-9])" + pattern
+    if needle[-1].isalnum():
+        pattern += r"(?![a-z0-9])"
+    return re.search(pattern, haystack) is not None
+
+
+def key_fact_in(text: str, key_facts: list[str], key_facts_any: list[str] | None = None) -> bool | None:
+    """Whether an answer states the question's key fact: every string of `key_facts` and at least one of
+    `key_facts_any` (when given) appear in it, after `normalize_fact`. None when the question has none.
+
+    >>> key_fact_in("Subvention de 2\u00a0500,00 € (13 pour, 2 contre) [1]", ["2500 €", "13 pour"])
+    True
+    >>> key_fact_in("113 pour", ["13 pour"])
+    False
+    >>> key_fact_in("M. Durand est désigné", [], ["Mme Martin", "M. DURAND"])
+    True
+    >>> key_fact_in("Aucun document", []) is None
+    True
+    """
+    alternatives = key_facts_any or []
+    if not key_facts and not alternatives:
+        return None
+    haystack = normalize_fact(text)
+    return (all(_contains(haystack, f) for f in key_facts)
+            and (not alternatives or any(_contains(haystack, f) for f in alternatives)))
+
+
 def evaluate(
     questions: list[GoldQuestion],
     *,
@@ -133,7 +206,7 @@ def evaluate(
         started = time.perf_counter()
         hits = search(gold.question)[:k]
         search_ms = (time.perf_counter() - started) * 1000
-        refused = fact = precision = None
+        refused = fact = key_fact = precision = None
         answer_ms = None
         if ask is not None:
             started = time.perf_counter()
@@ -142,6 +215,7 @@ def evaluate(
             refused = not answer.found
             if not gold.absent:
                 fact = _fact_in(answer.text, gold.expected)
+                key_fact = key_fact_in(answer.text, gold.key_facts, gold.key_facts_any)
             if answer.citations:
                 good = sum(1 for c in answer.citations
                            if all(_squash(q) in _squash(c.chunk.text) for q in quote_parts(c.quote)))
@@ -154,7 +228,7 @@ def evaluate(
             rank_doc=None if gold.absent else first_rank(hits, gold, page_level=False),
             rank_page=None if gold.absent else first_rank(hits, gold, page_level=True),
             article_rank1=article_rank1, refused=refused, absent=gold.absent, fact_found=fact,
-            citation_precision=precision, search_ms=search_ms, answer_ms=answer_ms,
+            key_fact_found=key_fact, citation_precision=precision, search_ms=search_ms, answer_ms=answer_ms,
             top=[h.chunk.article or f"{_name(h.chunk.source)}#p{h.chunk.page}" for h in hits[:5]],
         ))
     return results
@@ -193,6 +267,11 @@ def _metrics(group: list[QuestionResult]) -> dict[str, Any]:
     facts = [r.fact_found for r in answerable if r.fact_found is not None]
     if facts:
         out["expected_fact_rate"] = round(sum(facts) / len(facts), 3)
+    key_facts = [r.key_fact_found for r in answerable if r.key_fact_found is not None]
+    if key_facts:
+        # refused answerable questions count as misses: the user did not get the fact
+        out["key_fact_rate"] = round(sum(key_facts) / len(key_facts), 3)
+        out["key_fact_questions"] = len(key_facts)
     precisions = [r.citation_precision for r in group if r.citation_precision is not None]
     if precisions:
         out["citation_precision"] = round(statistics.mean(precisions), 3)

@@ -98,6 +98,8 @@ def eval_cmd(ctx: Context, questions: Path, as_json: bool, mode: str, no_ask: bo
             for r in results:
                 if (not r.absent and (r.rank_doc is None or r.rank_doc > 5)) or (r.absent and r.refused is False):
                     click.echo(f"  manquée : {r.id} rang={r.rank_doc} top={r.top}")
+                elif r.key_fact_found is False:
+                    click.echo(f"  fait clé absent : {r.id} rang={r.rank_doc} refus={r.refused}")
         for failure in failures:
             click.echo(f"SOUS LE SEUIL : {failure}", err=True)
     if failures:
@@ -108,8 +110,8 @@ def _print_eval(summary: dict[str, dict[str, Any]]) -> None:
     columns = [("questions", "n"), ("recall@1_doc", "R@1"), ("recall@5_doc", "R@5"), ("recall@10_doc", "R@10"),
                ("mrr@10_doc", "MRR"), ("recall@5_page", "R@5 p."), ("mrr@10_page", "MRR p."),
                ("article_accuracy", "art."), ("refusal_accuracy", "refus"), ("false_refusals", "faux ref."),
-               ("expected_fact_rate", "fait"), ("citation_precision", "cit."), ("search_ms_p50", "rech. p50"),
-               ("search_ms_p95", "p95"), ("answer_ms_p50", "rép. p50"), ("answer_ms_p95", "p95")]
+               ("expected_fact_rate", "fait"), ("key_fact_rate", "fait clé"), ("citation_precision", "cit."),
+               ("search_ms_p50", "rech. p50"), ("search_ms_p95", "p95"), ("answer_ms_p50", "rép. p50"), ("answer_ms_p95", "p95")]
     header = f"{'type':16s}" + "".join(f"{label:>10s}" for _, label in columns)
     click.echo(header)
     for name, metrics in summary.items():
