@@ -354,12 +354,19 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     out: list[tuple[int, str, bool]] = []
     for position, raw in enumerate(sentences(text)):
         # A bullet opening a sentence or a cut is not quoted; such a sentence then joins no neighbour.
-        sentence = raw.strip(" -•–")[:MAX_SENTENCE_CHARS]
+        sentence = _clip(raw.strip(" -•–"))
         if len(sentence) >= MIN_SENTENCE_CHARS and re.search(r"[a-zà-ÿ]{3}", sentence):
             out.append((position, sentence, sentence == raw.strip()))
     if not out and text.strip():
-        out.append((0, text.strip()[:MAX_SENTENCE_CHARS], False))
+        out.append((0, _clip(text.strip()), False))
     return out
+
+
+def _clip(sentence: str) -> str:
+    """At most MAX_SENTENCE_CHARS, cut between words: a cut inside "1958" would quote a "19" the text never says."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    return sentence[: MAX_SENTENCE_CHARS + 1].rsplit(None, 1)[0].rstrip(" ,;:")
 
 
 def refusal(question: str, closest: list[ScoredChunk], *, contact: str) -> Answer:

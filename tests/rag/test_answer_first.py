@@ -112,3 +112,14 @@ def test_every_value_of_an_opening_is_on_the_cited_passage(demo_kb) -> None:  # 
             assert not missing_facts(facts, passages, strict=True)[1], (question, sentence.text)
             checked += 1
     assert checked >= 20
+
+
+def test_a_long_sentence_is_cut_between_words_never_inside_a_number() -> None:
+    from rag.answer import MAX_SENTENCE_CHARS, _clip
+
+    sentence = "x" * (MAX_SENTENCE_CHARS - 10) + " du 13 décembre 1958 portant loi organique"
+    clipped = _clip(sentence)
+    assert len(clipped) <= MAX_SENTENCE_CHARS
+    assert sentence.startswith(clipped)
+    assert sentence[len(clipped)] == " "  # the cut falls between two words
+    assert not clipped.endswith("19")
