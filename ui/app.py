@@ -25,7 +25,7 @@ import streamlit as st  # noqa: E402
 
 from rag.errors import KbError  # noqa: E402
 from ui import auth  # noqa: E402
-from ui.pages import common  # noqa: E402
+from ui.views import common  # noqa: E402
 
 # The icon is a local file: an emoji or a Material icon as favicon would be fetched from a CDN.
 st.set_page_config(page_title="Mairie — base de connaissances", page_icon=str(_ROOT / "ui" / "icon.png"),
@@ -63,7 +63,7 @@ def login_page() -> None:
 
 
 def _only_page(page: Any) -> None:
-    """A navigation of one hidden page: without it Streamlit lists the modules of ui/pages/ in the sidebar."""
+    """A navigation of one hidden page: whatever the address asks for, only this page runs."""
     st.navigation([st.Page(page, title="Connexion", icon=":material/login:", default=True)], position="hidden")
 
 
@@ -101,16 +101,16 @@ if user is None:
 
 pages = {
     "Consulter": [
-        st.Page("pages/ask.py", title="Poser une question", icon=":material/chat:", default=True),
-        st.Page("pages/search.py", title="Rechercher", icon=":material/search:"),
-        st.Page("pages/deliberations.py", title="Délibérations", icon=":material/how_to_vote:"),
-        st.Page("pages/code.py", title="Codes", icon=":material/menu_book:"),
-        st.Page("pages/onboarding.py", title="Nouveaux élus", icon=":material/school:"),
+        st.Page("views/ask.py", title="Poser une question", icon=":material/chat:", default=True),
+        st.Page("views/search.py", title="Rechercher", icon=":material/search:"),
+        st.Page("views/deliberations.py", title="Délibérations", icon=":material/how_to_vote:"),
+        st.Page("views/code.py", title="Codes", icon=":material/menu_book:"),
+        st.Page("views/onboarding.py", title="Nouveaux élus", icon=":material/school:"),
     ],
-    "Informations": [st.Page("pages/privacy.py", title="Confidentialité", icon=":material/lock:")],
+    "Informations": [st.Page("views/privacy.py", title="Confidentialité", icon=":material/lock:")],
 }
 if user.is_admin:
-    pages["Administration"] = [st.Page("pages/documents.py", title="Documents", icon=":material/folder_open:")]
+    pages["Administration"] = [st.Page("views/documents.py", title="Documents", icon=":material/folder_open:")]
 navigation = st.navigation(pages)
 
 with st.sidebar:

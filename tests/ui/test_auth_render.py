@@ -61,7 +61,7 @@ def test_access_mode(host: str, users: dict, mode: str) -> None:
 
 
 def test_upload_names_stay_inside_the_uploads_folder(tmp_path: Path) -> None:
-    from ui.pages.uploads import sanitize_filename, save_upload, upload_path
+    from ui.views.uploads import sanitize_filename, save_upload, upload_path
 
     assert sanitize_filename("../../etc/passwd") == "passwd"
     assert sanitize_filename("..\\..\\boot.ini") == "boot.ini"

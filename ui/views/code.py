@@ -14,7 +14,7 @@ import streamlit as st
 from rag.articles import code_name
 from rag.errors import KbError
 from rag.legal import ArticleView, LegalIndex, UnknownArticleError
-from ui.pages import catalog, common
+from ui.views import catalog, common
 
 CODE_KEY = "code-code"
 DATE_KEY = "code-date"

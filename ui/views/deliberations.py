@@ -15,7 +15,7 @@ from rag.errors import ConfigError
 from rag.french import french_date
 from rag.records import OUTCOME_LABELS, record_matches, record_meta, vote_label
 from rag.schema import Chunk, DeliberationRecord, Filters
-from ui.pages import catalog, common
+from ui.views import catalog, common
 
 kb = common.get_kb()
 user = common.require_user()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from rag.errors import KbError
 from rag.schema import Answer
-from ui.pages import common
+from ui.views import common
 
 HISTORY_KEY = "chat_history"
 EXAMPLE_KEY = "ask-example"  # an example question clicked on the home page, asked on this run

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from rag.errors import KbError, StoreError
-from ui.pages import common, uploads
+from ui.views import common, uploads
 
 PENDING_REMOVAL = "documents_pending_removal"
 REPORT_KEY = "documents_last_report"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rag.errors import KbError
-from ui.pages import common
+from ui.views import common
 
 kb = common.get_kb()
 user = common.require_user()

@@ -18,7 +18,7 @@ from rag.records import list_records
 from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.settings import Settings
 from ui.auth import User
-from ui.pages import catalog
+from ui.views import catalog
 
 USER_KEY = "mairie_user"
 CODE_ARTICLE_KEY = "code_article"
@@ -251,7 +251,7 @@ def original_buttons(chunk: Chunk, *, key: str, quote: str = "") -> None:
             cols[0].link_button("Voir sur Légifrance", str(url))
         if cols[1].button("Ouvrir dans le Code", key=f"code-{key}"):
             st.session_state[CODE_ARTICLE_KEY] = chunk.article
-            st.switch_page("pages/code.py")
+            st.switch_page("views/code.py")
         return
     path = chunk.meta.get(schema.PATH)
     is_pdf = (path or chunk.source).lower().endswith(".pdf")
