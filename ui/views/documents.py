@@ -57,6 +57,9 @@ def ingest(files: list[Any]) -> None:
 
 
 def show_report() -> None:
+    for source in st.session_state.pop("documents_not_sent", []):
+        st.warning(f"« {source} » est déjà indexé ou en double dans l'envoi : non remplacé. Cochez « Remplacer "
+                   "les documents de même nom » pour le remplacer.", icon=None)
     report = st.session_state.get(REPORT_KEY)
     if not report:
         return
@@ -81,11 +84,18 @@ with add_tab:
     st.write("Procès-verbaux et délibérations en PDF (avec couche texte), ou fichiers CSV au format SCDL.")
     chosen_files = st.file_uploader("Fichiers à indexer", type=["pdf", "csv"], accept_multiple_files=True,
                                key=f"uploader-{st.session_state.get('uploader_round', 0)}")
+    replace = st.checkbox("Remplacer les documents de même nom",
+                          help="Sans cette case, un fichier dont le nom est déjà indexé n'est pas envoyé.")
     if st.button("Indexer les fichiers", type="primary", disabled=not chosen_files):
         from ingest.pipeline import SourceFile
 
         files = []
+        indexed = {d.source for d in kb.documents()}
         for upload in chosen_files or []:
+            source = f"{uploads.UPLOADS}/{uploads.sanitize_filename(upload.name)}"
+            if source in {f.source for f in files} or (source in indexed and not replace):
+                st.session_state.setdefault("documents_not_sent", []).append(source)
+                continue
             target, source = uploads.save_upload(settings.store, upload.name, upload.getvalue())
             files.append(SourceFile(target, source))
         ingest(files)
