@@ -231,12 +231,17 @@ def test_documents_page_refuses_role_elu(on_store, demo_store: Path, tmp_path: P
     assert "réservée aux administrateurs" in texts(page.error)
 
 
-def test_network_host_without_accounts_is_refused(demo_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("bind", ["0.0.0.0", None, "192.168.1.10"])
+def test_network_bind_without_accounts_is_refused(demo_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  bind_address, bind: str | None) -> None:  # type: ignore[no-untyped-def]
+    """The real bind address decides (None: Streamlit listens everywhere), not MAIRIE_UI_HOST."""
     monkeypatch.setenv("MAIRIE_STORE", str(demo_store))
-    monkeypatch.setenv("MAIRIE_UI_HOST", "0.0.0.0")
+    monkeypatch.setenv("MAIRIE_UI_HOST", "127.0.0.1")  # a variable that lies is not believed
+    bind_address(bind)
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert "mairie users add" in texts(at.error)
     assert not at.title
+    assert "Accès local sans identification" not in texts(at.sidebar.info)
 
 
 def test_admin_indexes_a_folder_and_removes_a_document(on_store, writable_demo_store: Path, tmp_path: Path) -> None:
