@@ -256,19 +256,26 @@ class Ingestor:
             return conflict
         digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
-        if previous is not None and previous.doc_hash == digest and previous.status == "complete":
+        if (previous is not None and previous.doc_hash == digest and previous.status == "complete"
+                and not self._elsewhere(previous, item.path)):  # replacing: the new place is written
             return FileEvent(item.source, UNCHANGED, chunks=previous.chunks)
         pseudonymize = self._pseudonymize if self.settings.pseudonymize else None
         meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize)
         loaded = loader.load(item.path, meta=meta)
         return self._keep(item, loaded, known)
 
+    @staticmethod
+    def _elsewhere(previous: DocumentInfo | None, path: Path) -> bool:
+        """True when the stored document of that key was indexed from another file than `path`."""
+        stored = str(previous.meta.get(schema.PATH, "")) if previous is not None else ""
+        return bool(stored) and stored != display_path(path)
+
     def _conflict(self, source: str, path: Path, known: dict[str, DocumentInfo]) -> FileEvent | None:
         """A SKIPPED event when `source` is already the key of a document indexed from another file."""
         previous = known.get(source)
-        stored = str(previous.meta.get(schema.PATH, "")) if previous is not None else ""
-        if self.replace or not stored or stored == display_path(path):
+        if self.replace or not self._elsewhere(previous, path):
             return None
+        stored = previous.meta[schema.PATH] if previous is not None else ""
         return FileEvent(source, SKIPPED, message=(
             f"un document de même nom, indexé depuis {stored}, existe déjà ; non remplacé : relancez avec "
             "--replace pour le remplacer, ou renommez le fichier"))
@@ -290,7 +297,8 @@ class Ingestor:
                 return conflict
             document.meta.setdefault(schema.PATH, display_path(item.path))  # where it came from, for `remove`
             previous = known.get(document.source)
-            if previous is None or previous.doc_hash != document.doc_hash or previous.status != "complete":
+            if (previous is None or previous.doc_hash != document.doc_hash or previous.status != "complete"
+                    or self._elsewhere(previous, item.path)):
                 changed.append(document)
         chunks = sum(len(d.chunks) for d in loaded.documents)
         return _Pending(item.source, changed, chunks, loaded.warnings)
