@@ -89,7 +89,7 @@ with add_tab:
     if st.button("Indexer les fichiers", type="primary", disabled=not chosen_files):
         from ingest.pipeline import SourceFile
 
-        files = []
+        files: list[SourceFile] = []
         indexed = {d.source for d in kb.documents()}
         for upload in chosen_files or []:
             source = f"{uploads.UPLOADS}/{uploads.sanitize_filename(upload.name)}"
