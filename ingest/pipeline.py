@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import detect
-from ingest.base import Loaded, SourceMeta, safe_display
+from ingest.base import Loaded, SourceMeta, display_path, safe_display
 from ingest.loaders import LOADERS, refusal
 from rag import schema
 from rag.errors import SourceError, StoreError
@@ -46,7 +46,12 @@ SKIPPED = "skipped"
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file to ingest and its source key (path relative to the folder given, or its name)."""
+    """A file to ingest and its source key (path relative to the folder given, or its name).
+
+    Two files can have the same key (pv.pdf in two folders, names that differ only by a control character):
+    the Ingestor indexes the first of a batch and reports the others, and never replaces a document indexed
+    from another absolute path (metadata schema.PATH) unless asked to (`replace=True`).
+    """
 
     path: Path
     source: str
@@ -153,10 +158,13 @@ class Ingestor:
     Locking, cleanup and the lexical refresh belong to ingest.service.ingest_files, which edges call.
     """
 
-    def __init__(self, *, store: ChromaStore, settings: Settings, commune: str | None = None) -> None:
+    def __init__(
+        self, *, store: ChromaStore, settings: Settings, commune: str | None = None, replace: bool = False
+    ) -> None:
         self.store = store
         self.settings = settings
         self.commune = commune or settings.commune or None  # when a document does not name its commune
+        self.replace = replace  # replace documents of the same key indexed from another file
         self._pseudonymizer: Any = None
 
     @property
@@ -173,7 +181,14 @@ class Ingestor:
     ) -> Iterator[FileEvent]:
         known = {d.source: d for d in self.store.documents(include_incomplete=True)}
         pending: list[_Pending] = []
+        taken: dict[str, Path] = {}  # source key -> the file of this batch that has it
         for item in files:
+            if item.source in taken:
+                yield FileEvent(item.source, SKIPPED, message=(
+                    f"même nom qu'un autre fichier de ce lot ({display_path(taken[item.source])}), non indexé : "
+                    "renommez l'un des deux fichiers ou indexez-le à part"))
+                continue
+            taken[item.source] = item.path
             try:
                 outcome = self._one(item, known)
             except SourceError as e:
@@ -193,6 +208,12 @@ class Ingestor:
             if isinstance(outcome, FileEvent):
                 yield outcome
                 continue
+            clash = [d.source for d in outcome.documents if d.source in taken and d.source != item.source]
+            if clash:  # a loader that makes several documents (one per article) met a key already in the batch
+                yield FileEvent(item.source, SKIPPED,
+                                message=f"document(s) déjà fournis par un autre fichier de ce lot : {', '.join(clash)}")
+                continue
+            taken.update((d.source, item.path) for d in outcome.documents)
             pending.append(outcome)
             docs = [d for p in pending for d in p.documents]
             if sum(len(d.chunks) for d in docs) >= WRITE_GROUP_CHUNKS or len(docs) >= WRITE_GROUP_DOCS:
@@ -238,14 +259,35 @@ class Ingestor:
         if item.path.name == "README.md" and kind == detect.MARKDOWN:
             # Heading files of a code tree: their titles are read by the article loader.
             return FileEvent(item.source, SKIPPED, message="")
+        conflict = self._conflict(item.source, item.path, known)
+        if conflict is not None:
+            return conflict
         digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
-        if previous is not None and previous.doc_hash == digest and previous.status == "complete":
-            return FileEvent(item.source, UNCHANGED, chunks=previous.chunks, coverage=previous.coverage)
+        if (previous is not None and previous.doc_hash == digest and previous.status == "complete"
+                and not self._elsewhere(previous, item.path)):  # replacing: the new place is written
+            return FileEvent(item.source, UNCHANGED, chunks=previous.chunks,
+                             coverage=previous.coverage)
         pseudonymize = self._pseudonymize if self.settings.pseudonymize else None
         meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize)
         loaded = loader.load(item.path, meta=meta)
         return self._keep(item, loaded, known)
+
+    @staticmethod
+    def _elsewhere(previous: DocumentInfo | None, path: Path) -> bool:
+        """True when the stored document of that key was indexed from another file than `path`."""
+        stored = str(previous.meta.get(schema.PATH, "")) if previous is not None else ""
+        return bool(stored) and stored != display_path(path)
+
+    def _conflict(self, source: str, path: Path, known: dict[str, DocumentInfo]) -> FileEvent | None:
+        """A SKIPPED event when `source` is already the key of a document indexed from another file."""
+        previous = known.get(source)
+        if self.replace or not self._elsewhere(previous, path):
+            return None
+        stored = previous.meta[schema.PATH] if previous is not None else ""
+        return FileEvent(source, SKIPPED, message=(
+            f"un document de même nom, indexé depuis {stored}, existe déjà ; non remplacé : relancez avec "
+            "--replace pour le remplacer, ou renommez le fichier"))
 
     def _pseudonymize(self, pages: list[Page]) -> list[Page]:
         from ingest.pseudonymize import pseudonymize_pages
@@ -259,8 +301,13 @@ class Ingestor:
             return FileEvent(item.source, INDEXED, message=f"{written} version(s) d'articles", warnings=loaded.warnings)
         changed = []
         for document in loaded.documents:
+            conflict = self._conflict(document.source, item.path, known) if document.source != item.source else None
+            if conflict is not None:
+                return conflict
+            document.meta.setdefault(schema.PATH, display_path(item.path))  # where it came from, for `remove`
             previous = known.get(document.source)
-            if previous is None or previous.doc_hash != document.doc_hash or previous.status != "complete":
+            if (previous is None or previous.doc_hash != document.doc_hash or previous.status != "complete"
+                    or self._elsewhere(previous, item.path)):
                 changed.append(document)
         chunks = sum(len(d.chunks) for d in loaded.documents)
         figures = [d.meta[schema.COVERAGE] for d in loaded.documents if schema.COVERAGE in d.meta]

@@ -31,6 +31,7 @@ def ingest_files(
     kb: KnowledgeBase,
     commune: str | None = None,
     who: str = "cli",
+    replace: bool = False,
     on_start: Callable[[int, list[str]], None] | None = None,
     on_event: Callable[[FileEvent], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
@@ -40,6 +41,8 @@ def ingest_files(
     Holds the store's write lock for the whole run (a second writer gets StoreError at once), first removes
     the documents of an interrupted run, then writes every file (one failing file never stops the batch),
     refreshes the lexical index and appends one "ingest" line to the audit log.
+    A file whose source key is already taken by a document indexed from another path is skipped with a
+    message, unless `replace` is true; a second file of the batch with the same key is skipped too.
     `on_start(number of files, sources cleaned)` is called once, `on_event` after each file, `on_embedded(n)`
     as passages are embedded. A missing path raises SourceError before anything is locked.
     """
@@ -53,7 +56,7 @@ def ingest_files(
         if on_start is not None:
             on_start(len(files), cleaned)
         misses_before = kb.store.embedder.misses
-        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune)
+        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune, replace=replace)
         for event in ingestor.run(files, on_embedded=on_embedded):
             summary.add(event)
             if on_event is not None:

@@ -13,8 +13,10 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag import schema
 from rag.answer import ExtractiveAnswerer
 from rag.chain import AnswerChain
 from rag.generators import Generator, make_generator
@@ -30,6 +32,22 @@ if TYPE_CHECKING:
     from rag.legal import LegalIndex
 
 logger = logging.getLogger(__name__)
+
+
+def _under_path(docs: list[DocumentInfo], target: str) -> list[DocumentInfo]:
+    """Documents whose stored absolute path is the file `target` or lies in the folder `target`."""
+    if not target.strip():
+        return []
+    try:
+        wanted = Path(target).expanduser().resolve()
+    except (OSError, RuntimeError):  # a symlink loop, an unreadable folder
+        return []
+    found = []
+    for doc in docs:
+        stored = str(doc.meta.get(schema.PATH, ""))
+        if stored and (Path(stored) == wanted or Path(stored).is_relative_to(wanted)):
+            found.append(doc)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +112,14 @@ class KnowledgeBase:
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
 
-    def find_documents(self, source: str) -> list[DocumentInfo]:
-        """Documents whose source is `source`, or lies under the folder `source`, or ends with it."""
-        source = source.rstrip("/")
+    def find_documents(self, target: str) -> list[DocumentInfo]:
+        """Documents named by `target`, as a user gives it, tried in this order:
+
+        the stored source key, or a folder of keys ("deliberations"); the file or folder on disk (absolute, or
+        relative to the current directory) matched against the absolute path stored at ingestion
+        (metadata schema.PATH); a key ending with `target` ("PV_CM_2020-07-23.pdf").
+        """
+        source = target.rstrip("/")
         docs = self.store.documents(include_incomplete=True)
         exact = [d for d in docs if d.source == source]
         if exact:
@@ -104,6 +127,9 @@ class KnowledgeBase:
         under = [d for d in docs if d.source.startswith((source + "/", source + "#"))]
         if under:
             return under
+        on_disk = _under_path(docs, target)
+        if on_disk:
+            return on_disk
         return [d for d in docs if d.source.endswith("/" + source)]
 
     def remove(self, source: str, *, who: str = "cli") -> list[RemovalReport]:

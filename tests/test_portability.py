@@ -74,7 +74,7 @@ SCRIPT = textwrap.dedent("""
 
 def _is_page_script(path: Path) -> bool:
     """A Streamlit page runs at import (st.title ...): it is not imported, what it imports is."""
-    if path.parent.name != "pages" and path.name != "app.py":
+    if path.parent.name != "views" and path.name != "app.py":
         return False
     return any(isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) for node in ast.parse(path.read_text()).body)
 

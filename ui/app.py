@@ -1,7 +1,10 @@
 """The Streamlit app: `mairie ui` (or `streamlit run ui/app.py`). Access first, then the pages.
 
-Who may do what: accounts in MAIRIE_USERS_FILE (`mairie users add`); without any account the app only
-opens on the loopback address (MAIRIE_UI_HOST), and then everyone is administrator.
+Who may do what: accounts in MAIRIE_USERS_FILE (`mairie users add`). Without any account the app opens
+without login (everyone administrator) only when the server really listens on a loopback address
+(its `server.address` option) and the browser connects from this machine (the connection's peer address, no
+proxy header); otherwise it asks for an account. Only the pages listed by st.navigation below exist: the
+page modules live in ui/views/, which Streamlit does not serve by itself.
 """
 
 from __future__ import annotations
@@ -25,14 +28,36 @@ import streamlit as st  # noqa: E402
 
 from rag.errors import KbError  # noqa: E402
 from ui import auth  # noqa: E402
-from ui.pages import common  # noqa: E402
+from ui.views import common  # noqa: E402
 
 # The icon is a local file: an emoji or a Material icon as favicon would be fetched from a CDN.
 st.set_page_config(page_title="Mairie — base de connaissances", page_icon=str(_ROOT / "ui" / "icon.png"),
                    layout="wide")
 common.inject_css()
 
-HOST = os.environ.get("MAIRIE_UI_HOST", "127.0.0.1")
+_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def _addresses() -> tuple[str, str]:
+    """(the address the server is bound to, the client's address), as the running server knows them.
+
+    "" when unknown. An unset server.address means every interface. Without a real Streamlit runtime
+    (AppTest) there is no server and no network: the client is this process.
+    """
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    bind = str(st.get_option("server.address") or "")
+    if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:  # AppTest's is a mock
+        return bind, "127.0.0.1"
+    ctx = get_script_run_ctx()
+    client = runtime.get_instance().get_client(ctx.session_id) if ctx is not None else None
+    context = getattr(client, "client_context", None)
+    if context is None:
+        return bind, ""
+    if any(name.lower() in _PROXY_HEADERS for name, _ in context.headers):
+        return bind, ""  # behind a proxy, the peer address is the proxy's
+    return bind, str(context.remote_ip or "")
 
 
 def _users() -> dict[str, dict[str, str]]:
@@ -63,7 +88,7 @@ def login_page() -> None:
 
 
 def _only_page(page: Any) -> None:
-    """A navigation of one hidden page: without it Streamlit lists the modules of ui/pages/ in the sidebar."""
+    """A navigation of one hidden page: whatever the address asks for, only this page runs."""
     st.navigation([st.Page(page, title="Connexion", icon=":material/login:", default=True)], position="hidden")
 
 
@@ -73,13 +98,17 @@ def _logout() -> None:
 
 def resolve_user() -> auth.User | None:
     users = _users()
-    mode = auth.access_mode(users, HOST)
+    bind, client = _addresses()
+    mode = auth.access_mode(users, bind=bind, client=client)
     if mode == auth.REFUSE:
         _only_page(login_page)
+        where = f"l'adresse {bind}" if bind and auth.is_loopback(bind) else "une adresse joignable depuis le réseau"
+        st.header("Aucun compte défini")
         st.error(
-            f"L'application écoute sur {HOST}, une adresse joignable depuis le réseau, mais aucun compte "
-            "n'est défini. Créez d'abord un compte administrateur sur le serveur :\n\n"
-            "`mairie users add NOM --role admin`\n\npuis relancez `mairie ui`."
+            f"L'application écoute sur {where} ou est consultée depuis un autre ordinateur, et aucun compte "
+            "n'est défini : elle ne s'ouvre sans identification que sur cet ordinateur, avec `mairie ui` "
+            "(adresse 127.0.0.1). Pour l'ouvrir au réseau, créez d'abord un compte administrateur sur le "
+            "serveur :\n\n`mairie users add NOM --role admin`\n\npuis rechargez cette page."
         )
         st.stop()
     if mode == auth.OPEN:
@@ -101,16 +130,16 @@ if user is None:
 
 pages = {
     "Consulter": [
-        st.Page("pages/ask.py", title="Poser une question", icon=":material/chat:", default=True),
-        st.Page("pages/search.py", title="Rechercher", icon=":material/search:"),
-        st.Page("pages/deliberations.py", title="Délibérations", icon=":material/how_to_vote:"),
-        st.Page("pages/code.py", title="Codes", icon=":material/menu_book:"),
-        st.Page("pages/onboarding.py", title="Nouveaux élus", icon=":material/school:"),
+        st.Page("views/ask.py", title="Poser une question", icon=":material/chat:", default=True),
+        st.Page("views/search.py", title="Rechercher", icon=":material/search:"),
+        st.Page("views/deliberations.py", title="Délibérations", icon=":material/how_to_vote:"),
+        st.Page("views/code.py", title="Codes", icon=":material/menu_book:"),
+        st.Page("views/onboarding.py", title="Nouveaux élus", icon=":material/school:"),
     ],
-    "Informations": [st.Page("pages/privacy.py", title="Confidentialité", icon=":material/lock:")],
+    "Informations": [st.Page("views/privacy.py", title="Confidentialité", icon=":material/lock:")],
 }
 if user.is_admin:
-    pages["Administration"] = [st.Page("pages/documents.py", title="Documents", icon=":material/folder_open:")]
+    pages["Administration"] = [st.Page("views/documents.py", title="Documents", icon=":material/folder_open:")]
 navigation = st.navigation(pages)
 
 with st.sidebar:

@@ -32,7 +32,7 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 # Checked when the name is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = b"$2b$12$d3IrEKDHYycumFCli1Y2pONdMD0igObDGAf6QU8MPMVSlTCqvu0Oe"
 
-OPEN = "open"  # no account defined and loopback only: no login, everyone is admin
+OPEN = "open"  # no account defined, bound to loopback and a loopback client: no login, everyone is admin
 LOGIN = "login"
 REFUSE = "refuse"  # reachable from the network without any account
 
@@ -63,10 +63,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def access_mode(users: dict[str, Any], host: str) -> str:
+def access_mode(users: dict[str, Any], *, bind: str, client: str) -> str:
+    """LOGIN when accounts exist; without any, OPEN only when the server's real bind address and the client's
+    address are both loopback ("" = unknown, never loopback), else REFUSE."""
     if users:
         return LOGIN
-    return OPEN if is_loopback(host) else REFUSE
+    return OPEN if is_loopback(bind) and is_loopback(client) else REFUSE
 
 
 def load_users(path: Path) -> dict[str, dict[str, str]]:

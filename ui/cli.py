@@ -60,20 +60,23 @@ def settings_cmd(ctx: Context, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Rapport JSON sur stdout.")
 @click.option("--commune", help="Commune des documents qui ne la nomment pas.")
+@click.option("--replace", is_flag=True,
+              help="Remplace les documents de même nom indexés depuis un autre fichier (sinon ils sont ignorés).")
 @pass_ctx
-def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None) -> None:
+def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None, replace: bool) -> None:
     """Indexe des fichiers ou dossiers (PDF, arborescence Markdown du CGCT, CSV SCDL)."""
-    summary = _ingest(ctx, list(paths), as_json=as_json, commune=commune)
-    if summary.failed:
-        sys.exit(1)
+    summary = _ingest(ctx, list(paths), as_json=as_json, commune=commune, replace=replace)
+    if summary.failed or any(e.status == "skipped" and e.message for e in summary.events):
+        sys.exit(1)  # a file not indexed, or one left out because its name was taken
 
 
-def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: str | None = None) -> Any:
+def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: str | None = None,
+            replace: bool = False) -> Any:
     from ingest.service import ingest_files
 
     progress = _Progress(enabled=sys.stderr.isatty())
     try:
-        summary = ingest_files(paths, kb=ctx.kb, commune=commune, who=os.environ.get("USER", "cli"),
+        summary = ingest_files(paths, kb=ctx.kb, commune=commune, who=os.environ.get("USER", "cli"), replace=replace,
                                on_start=progress.start, on_event=progress.event, on_embedded=progress.embedded)
     except KbError as e:
         raise click.ClickException(str(e)) from e
@@ -126,7 +129,7 @@ class _Progress:
             return
         self.files.update(1)
         self.files.set_postfix_str(event.source[-40:], refresh=False)
-        if event.status == "failed":
+        if event.status == "failed" or (event.status == "skipped" and event.message):
             self.files.write(line, file=sys.stderr)
 
     def embedded(self, count: int) -> None:
@@ -258,7 +261,11 @@ def documents(ctx: Context, as_json: bool) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @pass_ctx
 def remove(ctx: Context, sources: tuple[str, ...]) -> None:
-    """Supprime des documents (ou un dossier indexé) partout : Chroma et index dérivés."""
+    """Supprime des documents partout (Chroma et index dérivés).
+
+    SOURCES : le chemin d'un fichier ou d'un dossier indexé (tel que donné à `mairie ingest`, absolu ou relatif
+    au dossier courant), ou le nom affiché par `mairie documents`.
+    """
     missing = False
     for source in sources:
         reports = run_or_fail(ctx.kb.remove, source, who=os.environ.get("USER", "cli"))

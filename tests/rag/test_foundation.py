@@ -84,16 +84,23 @@ def test_reingest_embeds_nothing_and_changed_file_replaces_its_chunks(
     shutil.copytree(DATA / "cgct", folder)
     files = collect_files([folder])
     # Same sources (paths relative to the folder given) and same bytes as in the demo store: nothing to do,
-    # and with an empty embedding cache, any embedding would show as a cache miss.
+    # and with an empty embedding cache, any embedding would show as a cache miss. From another folder, the
+    # documents are not replaced without --replace (issue 12): each file says so.
     events = list(Ingestor(store=kb.store, settings=settings).run(files))
     assert {e.status for e in events} <= {UNCHANGED, "skipped"}
+    refused = [e for e in events if e.status == "skipped" and e.message]  # (README.md files are skipped silently)
+    assert refused and all("--replace" in e.message for e in refused)
+    assert kb.store.embedder.misses == 0
+    same_place = list(Ingestor(store=kb.store, settings=settings).run(collect_files([DATA / "cgct"])))
+    assert {e.status for e in same_place} <= {UNCHANGED, "skipped"} and not any(e.message for e in same_place)
     assert kb.store.embedder.misses == 0
 
     article = next(folder.rglob("article-l2121-17.md"))
     article.write_text(article.read_text(encoding="utf-8") + "\nAlinéa ajouté pour le test.\n", encoding="utf-8")
-    events = list(Ingestor(store=kb.store, settings=settings).run(collect_files([folder])))
-    changed = [e for e in events if e.status == INDEXED]
-    assert len(changed) == 1 and changed[0].embedded == 1
+    events = list(Ingestor(store=kb.store, settings=settings, replace=True).run(collect_files([folder])))
+    changed = [e for e in events if e.embedded]
+    assert len(changed) == 1 and changed[0].embedded == 1 and changed[0].status == INDEXED
+    assert sum(e.embedded for e in events) == 1  # the other documents moved to the new folder without embedding
     source = changed[0].source
     texts = [c.text for c in kb.store.iter_chunks() if c.source == source]
     assert len(texts) == 1 and "Alinéa ajouté" in texts[0]

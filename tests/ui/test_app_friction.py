@@ -41,7 +41,7 @@ def test_an_example_question_on_the_home_page_is_asked_when_clicked(home: AppTes
 
 def test_an_exact_reference_is_labelled_in_french_without_a_score(home: AppTest) -> None:
     at = home
-    at.switch_page("pages/search.py").run()
+    at.switch_page("views/search.py").run()
     at.text_input[0].set_value("L2121-17")
     at.button[0].click().run()
     assert not at.exception, at.exception
@@ -49,11 +49,12 @@ def test_an_exact_reference_is_labelled_in_french_without_a_score(home: AppTest)
     assert "référence exacte" in captions and "score" not in captions
 
 
-def test_no_page_is_reachable_before_access_is_granted(demo_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_page_is_reachable_before_access_is_granted(demo_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       bind_address) -> None:  # type: ignore[no-untyped-def]
     """Network mode without accounts: refused, and Streamlit's automatic page list (module names) is off."""
     monkeypatch.setenv("MAIRIE_STORE", str(demo_store))
-    monkeypatch.setenv("MAIRIE_UI_HOST", "0.0.0.0")
+    bind_address("0.0.0.0")
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert "mairie users add" in texts(at.error)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/search.py")
+        at.switch_page("views/search.py")

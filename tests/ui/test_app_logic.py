@@ -82,7 +82,7 @@ def test_refusal_shows_closest_passages(on_store, demo_store: Path) -> None:
 
 def test_search_page_lists_ranked_snippets(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
-    at.switch_page("pages/search.py").run()
+    at.switch_page("views/search.py").run()
     at.text_input[0].set_value("tarifs de la cantine")
     at.button[0].click().run()  # the form's submit button
     assert not at.exception, at.exception
@@ -96,7 +96,7 @@ def test_search_page_lists_ranked_snippets(on_store, demo_store: Path) -> None:
 
 def test_search_filters_restrict_to_articles(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
-    at.switch_page("pages/search.py").run()
+    at.switch_page("views/search.py").run()
     at.sidebar.selectbox(key="search-kind").set_value("article")
     at.text_input[0].set_value("quorum")
     at.button[0].click().run()
@@ -106,7 +106,7 @@ def test_search_filters_restrict_to_articles(on_store, demo_store: Path) -> None
 
 def test_deliberations_page_table_filters_and_export(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
-    at.switch_page("pages/deliberations.py").run()
+    at.switch_page("views/deliberations.py").run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert "2020-045" in set(table["N°"])
@@ -128,7 +128,7 @@ def test_deliberations_page_table_filters_and_export(on_store, demo_store: Path)
 
 def test_deliberations_page_checks_the_siret_and_its_commune(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
-    at.switch_page("pages/deliberations.py").run()
+    at.switch_page("views/deliberations.py").run()
     next(t for t in at.text_input if t.label.startswith("SIRET")).set_value("123").run()
     assert "SIRET invalide « 123 » : 14 chiffres attendus, 3 reçus" in texts(at.error)
     assert not [b for b in walk(at.main) if type(b).__name__ == "DownloadButton"]
@@ -155,7 +155,7 @@ def test_scdl_export_of_records(demo_kb: Any) -> None:
 
 def test_code_page_opens_an_article_and_follows_a_reference(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
-    at.switch_page("pages/code.py").run()
+    at.switch_page("views/code.py").run()
     assert not at.exception, at.exception
     at.text_input(key="code-goto").set_value("l2121-17").run()
     assert [h.value for h in at.header] == ["Article L2121-17 (CGCT)"]
@@ -169,7 +169,7 @@ def test_code_page_opens_an_article_and_follows_a_reference(on_store, demo_store
 
 def test_onboarding_walks_steps_with_citations(on_store, demo_store: Path) -> None:
     at = on_store(demo_store)
-    at.switch_page("pages/onboarding.py").run()
+    at.switch_page("views/onboarding.py").run()
     assert not at.exception, at.exception
     assert at.header[0].value.startswith("1. Le rôle du conseiller")
     at.button(key="onb-next").click().run()
@@ -221,22 +221,27 @@ def test_documents_page_refuses_role_elu(on_store, demo_store: Path, tmp_path: P
     _login(at, "paul", "mot-de-passe-elu")
     assert [t.value for t in at.title] == ["Poser une question"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/documents.py")  # not in an elu's navigation
+        at.switch_page("views/documents.py")  # not in an elu's navigation
     # The page itself refuses too, whatever the navigation shows.
     from ui.auth import User
 
-    page = AppTest.from_file(str(REPO / "ui" / "pages" / "documents.py"), default_timeout=120)
+    page = AppTest.from_file(str(REPO / "ui" / "views" / "documents.py"), default_timeout=120)
     page.session_state["mairie_user"] = User("paul", "elu")
     page.run()
     assert "réservée aux administrateurs" in texts(page.error)
 
 
-def test_network_host_without_accounts_is_refused(demo_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("bind", ["0.0.0.0", None, "192.168.1.10"])
+def test_network_bind_without_accounts_is_refused(demo_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  bind_address, bind: str | None) -> None:  # type: ignore[no-untyped-def]
+    """The real bind address decides (None: Streamlit listens everywhere), not MAIRIE_UI_HOST."""
     monkeypatch.setenv("MAIRIE_STORE", str(demo_store))
-    monkeypatch.setenv("MAIRIE_UI_HOST", "0.0.0.0")
+    monkeypatch.setenv("MAIRIE_UI_HOST", "127.0.0.1")  # a variable that lies is not believed
+    bind_address(bind)
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert "mairie users add" in texts(at.error)
     assert not at.title
+    assert "Accès local sans identification" not in texts(at.sidebar.info)
 
 
 def test_admin_indexes_a_folder_and_removes_a_document(on_store, writable_demo_store: Path, tmp_path: Path) -> None:
@@ -245,7 +250,7 @@ def test_admin_indexes_a_folder_and_removes_a_document(on_store, writable_demo_s
     (folder / "casse.pdf").write_bytes(b"%PDF-1.4 garbage")
     shutil.copy(GOOD_PDF, folder / "pv-copie.pdf")
     at = on_store(writable_demo_store)
-    at.switch_page("pages/documents.py").run()
+    at.switch_page("views/documents.py").run()
     assert not at.exception, at.exception
     at.text_input[0].set_value(str(folder)).run()
     next(b for b in at.button if b.label == "Indexer le dossier").click().run()

@@ -47,21 +47,24 @@ def test_damaged_users_file_names_the_fix(tmp_path: Path) -> None:
         auth.load_users(path)
 
 
-@pytest.mark.parametrize(("host", "users", "mode"), [
-    ("127.0.0.1", {}, auth.OPEN),
-    ("localhost", {}, auth.OPEN),
-    ("::1", {}, auth.OPEN),
-    ("0.0.0.0", {}, auth.REFUSE),
-    ("192.168.1.10", {}, auth.REFUSE),
-    ("127.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
-    ("0.0.0.0", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
+@pytest.mark.parametrize(("bind", "client", "users", "mode"), [
+    ("127.0.0.1", "127.0.0.1", {}, auth.OPEN),
+    ("localhost", "::1", {}, auth.OPEN),
+    ("::1", "127.0.0.1", {}, auth.OPEN),
+    ("0.0.0.0", "127.0.0.1", {}, auth.REFUSE),  # bound to every interface: reachable from the network
+    ("", "127.0.0.1", {}, auth.REFUSE),  # server.address unset: Streamlit listens everywhere
+    ("127.0.0.1", "192.168.1.10", {}, auth.REFUSE),  # a client from elsewhere (a local proxy in front)
+    ("127.0.0.1", "", {}, auth.REFUSE),  # client unknown
+    ("192.168.1.10", "192.168.1.20", {}, auth.REFUSE),
+    ("127.0.0.1", "127.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
+    ("0.0.0.0", "10.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
 ])
-def test_access_mode(host: str, users: dict, mode: str) -> None:
-    assert auth.access_mode(users, host) == mode
+def test_access_mode(bind: str, client: str, users: dict, mode: str) -> None:
+    assert auth.access_mode(users, bind=bind, client=client) == mode
 
 
 def test_upload_names_stay_inside_the_uploads_folder(tmp_path: Path) -> None:
-    from ui.pages.uploads import sanitize_filename, save_upload, upload_path
+    from ui.views.uploads import sanitize_filename, save_upload, upload_path
 
     assert sanitize_filename("../../etc/passwd") == "passwd"
     assert sanitize_filename("..\\..\\boot.ini") == "boot.ini"

@@ -44,7 +44,7 @@ def code_page(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("MAIRIE_STORE", str(store))
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
-    at.switch_page("pages/code.py").run()
+    at.switch_page("views/code.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -184,7 +184,7 @@ def test_article_in_the_address_opens_once(demo_store: Path, monkeypatch: pytest
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.query_params["article"] = "L311-1"
-    at.switch_page("pages/code.py").run()
+    at.switch_page("views/code.py").run()
     assert [h.value for h in at.header] == ["Article L311-1 (CRPA)"]
     at.selectbox(key="code-code").set_value("CGCT").run()  # choosing another code closes the article
     assert not at.header and [t.value for t in at.title] == ["Code général des collectivités territoriales"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.pages import common
+from ui.views import common
 
 settings = common.settings()
 common.require_user()

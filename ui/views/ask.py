@@ -10,7 +10,7 @@ import streamlit as st
 
 from rag.errors import KbError
 from rag.schema import Answer
-from ui.pages import common
+from ui.views import common
 
 HISTORY_KEY = "chat_history"
 EXAMPLE_KEY = "ask-example"  # an example question clicked on the home page, asked on this run
@@ -48,7 +48,7 @@ def show_answer(index: int, answer: Answer, *, stream: bool) -> None:
     if answer.found and answer.mode == "extractive" and not notes:
         notes.append("Réponse extractive : phrases citées telles quelles, sans modèle de langage.")
     for note in notes:
-        st.info(note, icon=":material/info:")
+        st.info(common.md_escape(note), icon=":material/info:")
     for sentence in answer.sentences:
         if sentence.status != "ok":
             why = common.STATUS_LABELS.get(sentence.status, sentence.status)
@@ -94,15 +94,15 @@ if question and question.strip():
                     result["answer"] = event.answer
                 elif kb.chain.mode == "extractive":
                     yield from _stream(common.answer_markdown(event.text))
-                else:
-                    yield event.text
+                else:  # a model's tokens are untrusted: escaped, so no image or link is ever fetched
+                    yield common.md_escape(event.text)
 
         draft = st.empty()
         try:
             with st.spinner("Recherche dans les documents…"), draft.container():
                 st.write_stream(_tokens())
         except KbError as e:
-            st.error(f"La question n'a pas pu être traitée : {e}")
+            st.error(f"La question n'a pas pu être traitée : {common.md_escape(str(e))}")
             st.stop()
         draft.empty()  # the verified answer replaces the draft
         answer = result["answer"]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from rag.errors import KbError
 from rag.schema import Answer, Filters, ScoredChunk
-from ui.pages import common
+from ui.views import common
 
 STEP_KEY = "onboarding_step"
 JUMP_KEY = "onboarding_jump"

@@ -15,7 +15,7 @@ from rag.articles import code_name
 from rag.errors import KbError
 from rag.french import french_date
 from rag.legal import ArticleView, LegalIndex, UnknownArticleError
-from ui.pages import common
+from ui.views import common
 
 CODE_KEY = "code-code"
 DATE_KEY = "code-date"

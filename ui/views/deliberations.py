@@ -15,7 +15,7 @@ from rag.errors import ConfigError
 from rag.french import french_date
 from rag.records import OUTCOME_LABELS, record_matches, record_meta, vote_label
 from rag.schema import Chunk, DeliberationRecord, Filters
-from ui.pages import catalog, common
+from ui.views import catalog, common
 
 kb = common.get_kb()
 user = common.require_user()
@@ -107,7 +107,7 @@ if shown:
             rows = records_to_scdl_rows(shown, coll_siret=siret or None)
         except ConfigError as e:
             several = len({r.commune for r in shown}) > 1
-            st.error(f"{e}" + (" Choisissez une seule commune dans le filtre « Commune »." if several else ""))
+            st.error(common.md_escape(str(e)) + (" Choisissez une seule commune dans le filtre « Commune »." if several else ""))
         else:
             st.download_button("Télécharger au format SCDL (CSV)", scdl_csv_text(rows).encode("utf-8"),
                                file_name="deliberations_scdl.csv", mime="text/csv",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rag.errors import KbError
-from ui.pages import common
+from ui.views import common
 
 kb = common.get_kb()
 user = common.require_user()
@@ -26,7 +26,7 @@ if query.strip():
     try:
         hits = kb.search(query.strip(), top_k=int(top_k), filters=filters)
     except KbError as e:
-        st.error(f"La recherche a échoué : {e}")
+        st.error(f"La recherche a échoué : {common.md_escape(str(e))}")
         st.stop()
     if not hits:
         st.info("Aucun résultat. Essayez d'autres mots ou retirez des filtres.")

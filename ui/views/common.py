@@ -18,7 +18,7 @@ from rag.records import list_records
 from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.settings import Settings
 from ui.auth import User
-from ui.pages import catalog
+from ui.views import catalog
 
 USER_KEY = "mairie_user"
 CODE_ARTICLE_KEY = "code_article"
@@ -119,6 +119,15 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_MD_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|$~-:"}
+
+
+def html_text(text: str) -> str:
+    """Plain text inside the HTML that st.markdown(..., unsafe_allow_html=True) renders: HTML-escaped, and
+    every character markdown would read as markup (an image ![x](url), a link, emphasis) as an entity."""
+    return html.escape(text, quote=False).translate(_MD_ENTITIES)
+
+
 def answer_markdown(text: str) -> str:
     """An answer's text as markdown: escaped, with its [n] markers in bold and its lines kept."""
     escaped = md_escape(text)
@@ -148,19 +157,19 @@ def highlight_html(passage: str, quote: str) -> tuple[str, bool]:
     out: list[str] = []
     last = 0
     for start, end in merged:
-        out.append(html.escape(passage[last:start]))
-        out.append(f"<mark>{html.escape(passage[start:end])}</mark>")
+        out.append(html_text(passage[last:start]))
+        out.append(f"<mark>{html_text(passage[start:end])}</mark>")
         last = end
-    out.append(html.escape(passage[last:]))
+    out.append(html_text(passage[last:]))
     body = "".join(out)
     body = re.sub(r"\n{2,}", "<br><br>", body).replace("\n", " ")
     return body, bool(merged)
 
 
 def passage_block(passage: str, quote: str = "") -> None:
-    body, found = highlight_html(passage, quote) if quote else (html.escape(passage).replace("\n", " "), False)
+    body, found = highlight_html(passage, quote) if quote else (html_text(passage).replace("\n", " "), False)
     if quote and not found:
-        st.markdown(f'<div class="mairie-quote"><mark>{html.escape(quote)}</mark></div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="mairie-quote"><mark>{html_text(quote)}</mark></div>', unsafe_allow_html=True)
     st.markdown(f'<div class="mairie-passage">{body}</div>', unsafe_allow_html=True)
 
 
@@ -251,7 +260,7 @@ def original_buttons(chunk: Chunk, *, key: str, quote: str = "") -> None:
             cols[0].link_button("Voir sur Légifrance", str(url))
         if cols[1].button("Ouvrir dans le Code", key=f"code-{key}"):
             st.session_state[CODE_ARTICLE_KEY] = chunk.article
-            st.switch_page("pages/code.py")
+            st.switch_page("views/code.py")
         return
     path = chunk.meta.get(schema.PATH)
     is_pdf = (path or chunk.source).lower().endswith(".pdf")
@@ -284,15 +293,15 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
     try:
         mtime = Path(path).stat().st_mtime
     except OSError:
-        st.warning(f"Fichier d'origine introuvable : {path} (déplacé ou supprimé depuis l'indexation).")
+        st.warning(f"Fichier d'origine introuvable : {md_escape(str(path))} (déplacé ou supprimé depuis l'indexation).")
         return
     try:
         png, page, count, highlighted = _render(str(path), mtime, tuple(range(first, last + 1)), quote)
     except RenderError as e:
-        st.warning(str(e))
+        st.warning(md_escape(str(e)))
         return
     except Exception as e:  # a PDF that pdfium cannot draw must not break the page
-        st.warning(f"Impossible d'afficher la page {first} de {Path(path).name} ({type(e).__name__} : {e}).")
+        st.warning(md_escape(f"Impossible d'afficher la page {first} de {Path(path).name} ({type(e).__name__} : {e})."))
         return
     note = "passage cité surligné" if highlighted else "passage non repéré sur la page : page entière affichée"
     st.image(png, caption=f"{chunk.source} — page {page} sur {count} ({note})", width="stretch")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from rag.errors import KbError, StoreError
-from ui.pages import common, uploads
+from ui.views import common, uploads
 
 PENDING_REMOVAL = "documents_pending_removal"
 REPORT_KEY = "documents_last_report"
@@ -46,17 +46,20 @@ def ingest(files: list[Any]) -> None:
         summary = ingest_files(files, kb=kb, who=user.name, on_event=on_event)
     except StoreError as e:
         bar.empty()
-        st.error(str(e))
+        st.error(common.md_escape(str(e)))
         return
     except KbError as e:
         bar.empty()
-        st.error(f"Indexation interrompue : {e}")
+        st.error(f"Indexation interrompue : {common.md_escape(str(e))}")
         return
     bar.progress(1.0, text="Terminé")
     st.session_state[REPORT_KEY] = {"rows": rows, "summary": summary}
 
 
 def show_report() -> None:
+    for source in st.session_state.pop("documents_not_sent", []):
+        st.warning(f"« {common.md_escape(source)} » est déjà indexé ou en double dans l'envoi : non remplacé. Cochez « Remplacer "
+                   "les documents de même nom » pour le remplacer.", icon=None)
     report = st.session_state.get(REPORT_KEY)
     if not report:
         return
@@ -68,7 +71,7 @@ def show_report() -> None:
         show(f"Indexation terminée avec des erreurs : {text}")
         for row in report["rows"]:
             if row["État"] == STATUS_LABELS["failed"]:
-                st.error(f"{row['Fichier']} : {row['Message']}")
+                st.error(common.md_escape(f"{row['Fichier']} : {row['Message']}"))
     else:
         st.success(f"Indexation terminée : {text}")
     st.dataframe(pd.DataFrame(report["rows"]), hide_index=True, width="stretch")
@@ -81,11 +84,18 @@ with add_tab:
     st.write("Procès-verbaux et délibérations en PDF (avec couche texte), ou fichiers CSV au format SCDL.")
     chosen_files = st.file_uploader("Fichiers à indexer", type=["pdf", "csv"], accept_multiple_files=True,
                                key=f"uploader-{st.session_state.get('uploader_round', 0)}")
+    replace = st.checkbox("Remplacer les documents de même nom",
+                          help="Sans cette case, un fichier dont le nom est déjà indexé n'est pas envoyé.")
     if st.button("Indexer les fichiers", type="primary", disabled=not chosen_files):
         from ingest.pipeline import SourceFile
 
-        files = []
+        files: list[SourceFile] = []
+        indexed = {d.source for d in kb.documents()}
         for upload in chosen_files or []:
+            source = f"{uploads.UPLOADS}/{uploads.sanitize_filename(upload.name)}"
+            if source in {f.source for f in files} or (source in indexed and not replace):
+                st.session_state.setdefault("documents_not_sent", []).append(source)
+                continue
             target, source = uploads.save_upload(settings.store, upload.name, upload.getvalue())
             files.append(SourceFile(target, source))
         ingest(files)
@@ -101,15 +111,15 @@ with folder_tab:
 
         path = Path(folder_text.strip()).expanduser()
         if not path.is_dir():
-            st.error(f"Dossier introuvable sur le serveur : {path}")
+            st.error(f"Dossier introuvable sur le serveur : {common.md_escape(str(path))}")
         else:
             try:
                 found = collect_files([path])
             except KbError as e:
-                st.error(str(e))
+                st.error(common.md_escape(str(e)))
                 found = []
             if not found:
-                st.warning(f"Aucun fichier dans {path}.")
+                st.warning(f"Aucun fichier dans {common.md_escape(str(path))}.")
             else:
                 ingest(found)
                 st.rerun()
@@ -132,14 +142,14 @@ with list_tab:
             st.session_state[PENDING_REMOVAL] = chosen
             st.rerun()
         if pending and pending in sources:
-            st.warning(f"Retirer définitivement « {pending} » de la base (passages, index et copie téléversée) ? "
+            st.warning(f"Retirer définitivement « {common.md_escape(pending)} » de la base (passages, index et copie téléversée) ? "
                        "Cette action est enregistrée dans le journal d'audit.")
             confirm, cancel = st.columns(2)
             if confirm.button("Confirmer la suppression", type="primary"):
                 try:
                     reports = kb.remove(pending, who=user.name)
                 except StoreError as e:
-                    st.error(str(e))
+                    st.error(common.md_escape(str(e)))
                     reports = None
                 if reports is not None:
                     st.session_state.pop(PENDING_REMOVAL, None)
@@ -153,4 +163,4 @@ with list_tab:
                 st.session_state.pop(PENDING_REMOVAL, None)
                 st.rerun()
         if st.session_state.get("documents_removed"):
-            st.success(st.session_state.pop("documents_removed"))
+            st.success(common.md_escape(st.session_state.pop("documents_removed")))
