@@ -68,7 +68,7 @@ def get_kb() -> Any:
     """The KnowledgeBase of MAIRIE_* settings, opened once per process (st.cache_resource)."""
     settings()
     try:
-        return _kb(_env_signature(ignore=("MAIRIE_USERS_FILE", "MAIRIE_UI_HOST")))
+        return _kb(_env_signature(ignore=("MAIRIE_USERS_FILE",)))
     except KbError as e:
         st.error(f"Impossible d'ouvrir la base de connaissances : {e}")
         st.stop()
