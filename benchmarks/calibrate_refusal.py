@@ -1,6 +1,6 @@
 """Print the refusal signals for every gold question, to choose MAIRIE_REFUSAL_THRESHOLD.
 
-    python benchmarks/calibrate_refusal.py benchmarks/gold_demo.jsonl --store /tmp/kb
+python benchmarks/calibrate_refusal.py benchmarks/gold_demo.jsonl --store /tmp/kb
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def main() -> None:
     rows.sort(key=lambda r: r[1]["score"])
     for absent, s, qid, question in rows:
         flag = "ABSENT" if absent else "      "
-        print(f"{flag} score={s['score']:.3f} dense={s['best_dense']:.3f} cover={s['coverage']:.2f} "
-              f"{qid:18s} {question[:70]}")
+        print(
+            f"{flag} score={s['score']:.3f} dense={s['best_dense']:.3f} cover={s['coverage']:.2f} "
+            f"{qid:18s} {question[:70]}"
+        )
 
 
 if __name__ == "__main__":

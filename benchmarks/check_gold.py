@@ -48,6 +48,7 @@ only a reading aid).
 Exit status 0 when every line passes, 1 otherwise; each failing line is printed.
 The standard library, pypdf and, for key facts, rag.evaluate of this repository.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,10 +70,21 @@ REQUIRED = ["id", "question", "kind", "gold_articles", "gold_docs", "expected", 
 SEP = " || "
 
 _QUOTES = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-    "\u2010": "-", "\u2011": "-",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u2007": " ",
+    "\u2010": "-",
+    "\u2011": "-",
 }
 
 
@@ -135,8 +147,9 @@ class ArticleIndex:
             return fh.read()
 
 
-def check_line(obj: dict, root: str, arts: ArticleIndex, seen: set,
-               warn_expected: bool = False) -> tuple[list[str], list[str]]:
+def check_line(
+    obj: dict, root: str, arts: ArticleIndex, seen: set, warn_expected: bool = False
+) -> tuple[list[str], list[str]]:
     errs: list[str] = []
     warns: list[str] = []
     for k in REQUIRED:
@@ -220,9 +233,11 @@ def check_line(obj: dict, root: str, arts: ArticleIndex, seen: set,
 
 def _check_key_facts(obj: dict, sources: list[str]) -> list[str]:
     facts, alternatives = obj.get("key_facts", []), obj.get("key_facts_any", [])
-    errs = [f"{key} must be a list of non-empty strings" for key, values in
-            (("key_facts", facts), ("key_facts_any", alternatives))
-            if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values)]
+    errs = [
+        f"{key} must be a list of non-empty strings"
+        for key, values in (("key_facts", facts), ("key_facts_any", alternatives))
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values)
+    ]
     if errs or not (facts or alternatives):
         return errs
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

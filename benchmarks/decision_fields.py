@@ -42,10 +42,17 @@ def main() -> int:
         if source not in records_by_source:
             path = args.data / source
             records_by_source[source] = split_deliberations(
-                load_pdf(path, display=source, max_pages=50, isolate=False), source=source)
-        record = next((r for r in records_by_source[source]
-                       if (item.get("delib_id") and r.delib_id == item["delib_id"])
-                       or (item.get("objet") and item["objet"] in (r.objet or ""))), None)
+                load_pdf(path, display=source, max_pages=50, isolate=False), source=source
+            )
+        record = next(
+            (
+                r
+                for r in records_by_source[source]
+                if (item.get("delib_id") and r.delib_id == item["delib_id"])
+                or (item.get("objet") and item["objet"] in (r.objet or ""))
+            ),
+            None,
+        )
         decision = extract_decision(record.text, record) if record else None
         for name in FIELDS:
             expected = {_key(v) for v in item[name]}
@@ -54,8 +61,10 @@ def main() -> int:
             totals[name][1] += len(found)
             totals[name][2] += len(expected)
             if expected != found:
-                print(f"{source} {item.get('delib_id') or item.get('objet')} {name}: "
-                      f"missing {sorted(expected - found)} extra {sorted(found - expected)}")
+                print(
+                    f"{source} {item.get('delib_id') or item.get('objet')} {name}: "
+                    f"missing {sorted(expected - found)} extra {sorted(found - expected)}"
+                )
     for name, (correct, extracted, expected) in totals.items():
         precision = correct / extracted if extracted else 1.0
         recall = correct / expected if expected else 1.0

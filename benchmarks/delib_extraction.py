@@ -30,8 +30,22 @@ from rag.schema import DeliberationRecord, Page  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "deliberations"
 DEFAULT_GOLD = ROOT / "tests" / "data" / "deliberations_gold.json"
 FIELDS = (
-    "delib_id", "date", "commune", "objet", "rapporteur", "pour", "contre", "abstention", "unanimous", "outcome",
-    "en_exercice", "presents", "matiere_code", "articles_vises", "page_start", "page_end",
+    "delib_id",
+    "date",
+    "commune",
+    "objet",
+    "rapporteur",
+    "pour",
+    "contre",
+    "abstention",
+    "unanimous",
+    "outcome",
+    "en_exercice",
+    "presents",
+    "matiere_code",
+    "articles_vises",
+    "page_start",
+    "page_end",
 )
 
 
@@ -114,8 +128,10 @@ def evaluate(corpus: Path, gold_records: list[dict[str, Any]]) -> tuple[dict[str
                 if not _empty(predicted) and not _empty(expected) and _correct(name, predicted, expected):
                     score.correct += 1
                 elif not (_empty(predicted) and _empty(expected)):
-                    errors.append(f"{source} [{gold.get('delib_id') or gold['objet']}] {name}: "
-                                  f"extrait {predicted!r}, attendu {expected!r}")
+                    errors.append(
+                        f"{source} [{gold.get('delib_id') or gold['objet']}] {name}: "
+                        f"extrait {predicted!r}, attendu {expected!r}"
+                    )
         for extra in remaining:
             errors.append(f"{source}: record en trop « {extra.objet} »")
     return scores, errors
@@ -124,8 +140,10 @@ def evaluate(corpus: Path, gold_records: list[dict[str, Any]]) -> tuple[dict[str
 def format_table(scores: dict[str, Score]) -> str:
     lines = [f"{'field':<14} {'predicted':>9} {'gold':>6} {'correct':>7} {'precision':>9} {'recall':>7}"]
     for name, score in scores.items():
-        lines.append(f"{name:<14} {score.predicted:>9} {score.gold:>6} {score.correct:>7} "
-                     f"{score.precision:>9.3f} {score.recall:>7.3f}")
+        lines.append(
+            f"{name:<14} {score.predicted:>9} {score.gold:>6} {score.correct:>7} "
+            f"{score.precision:>9.3f} {score.recall:>7.3f}"
+        )
     return "\n".join(lines)
 
 

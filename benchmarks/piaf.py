@@ -34,8 +34,13 @@ def load_fiches(path: Path) -> tuple[list[Document], list[tuple[str, str]]]:
         source = f"service-public/{fiche['title']}"
         text = "\n\n".join(p["context"] for p in fiche["paragraphs"])
         doc_id = doc_id_for(source)
-        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.DOC_HASH: str(hash(text)),
-                schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: fiche["title"]}
+        meta = {
+            schema.SOURCE: source,
+            schema.DOC_ID: doc_id,
+            schema.DOC_HASH: str(hash(text)),
+            schema.KIND: schema.KIND_DOCUMENT,
+            schema.TITLE: fiche["title"],
+        }
         chunks = chunk_pages([Page(text, 1)], doc_id=doc_id, base_meta=meta, max_chars=1200)
         documents.append(Document(source, doc_id, str(len(text)), schema.KIND_DOCUMENT, fiche["title"], chunks))
         questions.extend((qa["question"], source) for p in fiche["paragraphs"] for qa in p["qas"])
@@ -75,9 +80,13 @@ def main() -> None:
             "recall@5": round(sum(1 for r in ranks if r is not None and r <= 5) / n, 3),
             "mrr@10": round(sum(1 / r for r in ranks if r is not None) / n, 3),
         }
-    report = {"fiches": len(documents), "questions": len(questions),
-              "chunks": sum(len(d.chunks) for d in documents), "ingest_seconds": round(ingest_s, 1),
-              "results": results}
+    report = {
+        "fiches": len(documents),
+        "questions": len(questions),
+        "chunks": sum(len(d.chunks) for d in documents),
+        "ingest_seconds": round(ingest_s, 1),
+        "results": results,
+    }
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -57,16 +57,20 @@ def evaluate(show: bool = False) -> dict[str, int]:
             totals["caught"] += private - left
             totals["official"] += official
             totals["wrongly_replaced"] += max(0, lost)
-            print(f"{path.name:45s} privés {private - left:3d}/{private:<3d} manqués {left:3d}   "
-                  f"élus remplacés à tort {max(0, lost):3d}/{official}")
+            print(
+                f"{path.name:45s} privés {private - left:3d}/{private:<3d} manqués {left:3d}   "
+                f"élus remplacés à tort {max(0, lost):3d}/{official}"
+            )
             if show:
                 for a, b in zip(before.splitlines(), after.splitlines(), strict=False):
                     if a != b:
                         print(f"   - {a}\n   + {b}")
-    print(f"\nTOTAL {totals['documents']} documents : mentions de personnes privées remplacées "
-          f"{totals['caught']}/{totals['private']} ({100 * totals['caught'] / max(1, totals['private']):.0f} %), "
-          f"manquées {totals['private'] - totals['caught']} ; mentions d'élus remplacées à tort "
-          f"{totals['wrongly_replaced']}/{totals['official']}")
+    print(
+        f"\nTOTAL {totals['documents']} documents : mentions de personnes privées remplacées "
+        f"{totals['caught']}/{totals['private']} ({100 * totals['caught'] / max(1, totals['private']):.0f} %), "
+        f"manquées {totals['private'] - totals['caught']} ; mentions d'élus remplacées à tort "
+        f"{totals['wrongly_replaced']}/{totals['official']}"
+    )
     for name in missed_names:
         print(f"  manqué : {name}")
     return totals

@@ -1,6 +1,6 @@
 """Grid over the fusion parameters on a gold set; prints recall/MRR per setting (retrieval only).
 
-    python benchmarks/tune_retrieval.py benchmarks/gold_demo.jsonl --store /tmp/kb
+python benchmarks/tune_retrieval.py benchmarks/gold_demo.jsonl --store /tmp/kb
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ def main() -> None:
         m = summarize(evaluate(questions, search=lambda q, r=retriever: r.retrieve(q, top_k=10)))["overall"]
         rows.append(("hybrid", f"k={rrf_k} wd={dense_w} pen={penalty}", m))
     for mode, label, m in rows:
-        print(f"{mode:7s} {label:28s} R@1 {m['recall@1_doc']:.3f} R@5 {m['recall@5_doc']:.3f} "
-              f"R@10 {m['recall@10_doc']:.3f} MRR {m['mrr@10_doc']:.3f} | page R@5 {m['recall@5_page']:.3f}")
+        print(
+            f"{mode:7s} {label:28s} R@1 {m['recall@1_doc']:.3f} R@5 {m['recall@5_doc']:.3f} "
+            f"R@10 {m['recall@10_doc']:.3f} MRR {m['mrr@10_doc']:.3f} | page R@5 {m['recall@5_page']:.3f}"
+        )
     print(json.dumps({"questions": len(questions)}))
 
 

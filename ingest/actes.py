@@ -87,24 +87,45 @@ _RULES: list[tuple[str, str]] = [
     ("5.8", r"\bester en justice\b|\baction en justice\b|\bdefendre (?:les interets|la commune)\b"),
     ("5.6", r"\bindemnites? (?:de fonction )?des elus\b|\bformation des elus\b|\bfrais de mission des elus\b"),
     ("5.4", r"\bdelegations? (?:d'attributions |de pouvoirs? )?(?:du conseil )?(?:municipal )?au maire\b"),
-    ("5.3", r"\bdesignation\b|\belection des membres\b|\bdesigner\b|\bdelegues?\b|\brepresentants? (?:de la (?:ville|commune)|du conseil)\b"),
-    ("5.2", r"\breglement interieur du conseil\b|\bquestions diverses\b|\bfrequence des conseils\b"
-            r"|\bcommissions? municipales?\b|\bconseil consultatif\b"),
-    ("5.7", r"\bclect\b|\bcommission locale d.evaluation des charges\b|\bpacte financier et fiscal\b"
-            r"|\bstatuts du (?:sied|syndicat|sivu|sivom)\b|\bcommunaute de communes\b|\bintercommunal"),
+    (
+        "5.3",
+        r"\bdesignation\b|\belection des membres\b|\bdesigner\b|\bdelegues?\b|\brepresentants? (?:de la (?:ville|commune)|du conseil)\b",
+    ),
+    (
+        "5.2",
+        r"\breglement interieur du conseil\b|\bquestions diverses\b|\bfrequence des conseils\b"
+        r"|\bcommissions? municipales?\b|\bconseil consultatif\b",
+    ),
+    (
+        "5.7",
+        r"\bclect\b|\bcommission locale d.evaluation des charges\b|\bpacte financier et fiscal\b"
+        r"|\bstatuts du (?:sied|syndicat|sivu|sivom)\b|\bcommunaute de communes\b|\bintercommunal",
+    ),
     ("4.5", r"\bregime indemnitaire\b|\brifseep\b|\bheures supplementaires\b|\bihts\b"),
-    ("4.2", r"\bcontractuels?\b|\bemploi non permanent\b|\baccroissement temporaire\b|\bvacataires?\b"
-            r"|\bapprentis?(?:sage)?\b|\bservice civique\b"),
-    ("4.1", r"\bcreation d.(?:un )?(?:poste|emploi)\b|\bsuppression d.(?:un )?(?:poste|emploi)\b"
-            r"|\btableau des effectifs\b|\bpersonnel communal\b|\bpersonnel municipal\b"),
+    (
+        "4.2",
+        r"\bcontractuels?\b|\bemploi non permanent\b|\baccroissement temporaire\b|\bvacataires?\b"
+        r"|\bapprentis?(?:sage)?\b|\bservice civique\b",
+    ),
+    (
+        "4.1",
+        r"\bcreation d.(?:un )?(?:poste|emploi)\b|\bsuppression d.(?:un )?(?:poste|emploi)\b"
+        r"|\btableau des effectifs\b|\bpersonnel communal\b|\bpersonnel municipal\b",
+    ),
     ("7.8", r"\bfonds de concours\b"),
     ("7.9", r"\bprise de participation\b|\bsociete d.economie mixte\b|\bsem\b|\bspl\b"),
     ("7.3", r"\bemprunts?\b|\bgaranties? d.emprunt\b|\bligne de tresorerie\b"),
-    ("7.2", r"\bfiscalite\b|\btaux d.imposition\b|\btaux des (?:taxes|impots)\b|\btaxe d.amenagement\b"
-            r"|\btaxe fonciere\b|\btaxe de sejour\b|\betat 1259\b"),
-    ("7.1", r"\bbudget (?:primitif|supplementaire|principal|annexe)\b|\bdecisions? modificatives?\b"
-            r"|\bcompte administratif\b|\bcomptes? de gestion\b|\baffectations? (?:des |de )?resultats?\b"
-            r"|\bvote du budget\b|\bbudget assainissement\b|\bautorisations? de programme\b|\bamortissements?\b|\bnomenclature (?:budgetaire|comptable)"),
+    (
+        "7.2",
+        r"\bfiscalite\b|\btaux d.imposition\b|\btaux des (?:taxes|impots)\b|\btaxe d.amenagement\b"
+        r"|\btaxe fonciere\b|\btaxe de sejour\b|\betat 1259\b",
+    ),
+    (
+        "7.1",
+        r"\bbudget (?:primitif|supplementaire|principal|annexe)\b|\bdecisions? modificatives?\b"
+        r"|\bcompte administratif\b|\bcomptes? de gestion\b|\baffectations? (?:des |de )?resultats?\b"
+        r"|\bvote du budget\b|\bbudget assainissement\b|\bautorisations? de programme\b|\bamortissements?\b|\bnomenclature (?:budgetaire|comptable)",
+    ),
     ("7.4", r"\baides? (?:a|aux) (?:l.)?entreprises?\b|\baide economique\b"),
     ("7.5", r"\bsubventions?\b"),
     ("7.10", r"\badmissions? en non.valeur\b|\bcreances? eteintes?\b|\bregies?\b|\bremboursements? (?!des frais)"),
@@ -112,25 +133,35 @@ _RULES: list[tuple[str, str]] = [
     ("2.3", r"\bpreemption\b"),
     ("2.2", r"\bpermis de construire\b|\bautorisations? d.urbanisme\b"),
     ("3.5", r"\bdomaine public\b"),
-    ("3.6", r"\betat d.assiette\b|\bcoupes? de bois\b|\btravaux (?:sylvicoles|forestiers|en foret)\b"
-            r"|\bforet communale\b"),
-    ("3.1", r"\bacquisitions?\b|\btransfert (?:de )?propriete\b|\bachat (?:d.(?:un|une) )?(?:garage|terrain|immeuble|parcelle|batiment|local)"),
+    (
+        "3.6",
+        r"\betat d.assiette\b|\bcoupes? de bois\b|\btravaux (?:sylvicoles|forestiers|en foret)\b"
+        r"|\bforet communale\b",
+    ),
+    (
+        "3.1",
+        r"\bacquisitions?\b|\btransfert (?:de )?propriete\b|\bachat (?:d.(?:un|une) )?(?:garage|terrain|immeuble|parcelle|batiment|local)",
+    ),
     ("3.2", r"\bcessions?\b|\baliena|\bventes? (?:de |des |d')"),
     ("3.3", r"\blocations?\b|\bbail\b|\bbaux\b"),
     ("1.2", r"\bdelegation de service public\b"),
-    ("1.1", r"\bmarches? (?:public|publics|de travaux|de services|de fournitures)\b|\bappel d.offres\b"
-            r"|\bavenant (?:n\S* ?\d+ )?au marche\b|\bgroupement de commandes\b|\bsigner les marches\b"),
+    (
+        "1.1",
+        r"\bmarches? (?:public|publics|de travaux|de services|de fournitures)\b|\bappel d.offres\b"
+        r"|\bavenant (?:n\S* ?\d+ )?au marche\b|\bgroupement de commandes\b|\bsigner les marches\b",
+    ),
     ("8.2", r"\baide sociale\b|\bccas\b|\bcentre communal d.action sociale\b"),
     ("8.1", r"\bcantine\b|\brestauration scolaire\b|\becoles?\b|\bscolaires?\b|\benseignement\b|\brased\b"),
     ("8.3", r"\bvoirie\b|\bvoie publique\b|\bdeneigement\b|\bdenomination (?:de (?:la |l.)?|des )(?:rues?|voies?)"),
     ("8.5", r"\blogements? sociaux\b|\bhabitat\b|\bpolitique de la ville\b"),
     ("8.7", r"\btransports?\b"),
     ("8.8", r"\beolien|\benvironnement\b|\bassainissement\b|\beaux usees\b|\bdechets\b"),
-    ("8.9", r"\bculture\b|\b(?:action|politique|saison|equipement|projet)s? culturel|\bmusee\b|\bmediatheque\b|\bbibliotheque\b|\bfestival\b|\btheatre\b"),
+    (
+        "8.9",
+        r"\bculture\b|\b(?:action|politique|saison|equipement|projet)s? culturel|\bmusee\b|\bmediatheque\b|\bbibliotheque\b|\bfestival\b|\btheatre\b",
+    ),
 ]
 _COMPILED = [(code, re.compile(pattern)) for code, pattern in _RULES]
-
-
 
 
 def infer_matiere(objet: str, text: str = "") -> tuple[str, str] | tuple[None, None]:

@@ -48,13 +48,23 @@ def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def _latency(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(values, 50), 1), "p95_ms": round(percentile(values, 95), 1),
-            "mean_ms": round(sum(values) / max(1, len(values)), 1)}
+    return {
+        "p50_ms": round(percentile(values, 50), 1),
+        "p95_ms": round(percentile(values, 95), 1),
+        "mean_ms": round(sum(values) / max(1, len(values)), 1),
+    }
 
 
-def run_bench(settings: Settings, *, corpora: list[Path], scaling: bool, queries: Path | None,
-              log: Callable[[str], None], scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
-              on_store: bool = False) -> dict[str, Any]:
+def run_bench(
+    settings: Settings,
+    *,
+    corpora: list[Path],
+    scaling: bool,
+    queries: Path | None,
+    log: Callable[[str], None],
+    scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
+    on_store: bool = False,
+) -> dict[str, Any]:
     questions = [q.question for q in load_gold(queries or REPO / "benchmarks" / "gold_demo.jsonl")]
     report: dict[str, Any] = {"embedder": settings.embeddings, "questions": len(questions)}
     if on_store:
@@ -65,16 +75,18 @@ def run_bench(settings: Settings, *, corpora: list[Path], scaling: bool, queries
     with tempfile.TemporaryDirectory(prefix="mairie-bench-") as tmp:
         report["demo"] = _bench_corpus("demo", DEMO, Path(tmp) / "demo", settings, questions, log)
         for i, corpus in enumerate(corpora):
-            report[f"corpus_{i + 1}"] = _bench_corpus(str(corpus), [corpus], Path(tmp) / f"c{i}", settings,
-                                                      questions, log)
+            report[f"corpus_{i + 1}"] = _bench_corpus(
+                str(corpus), [corpus], Path(tmp) / f"c{i}", settings, questions, log
+            )
         if scaling:
             report["scaling"] = _bench_scaling(Path(tmp) / "scaling", settings, questions, log, scaling_sizes)
     report["peak_rss_mb"] = peak_rss_mb()
     return report
 
 
-def _bench_corpus(name: str, paths: list[Path], store_dir: Path, base: Settings, questions: list[str],
-                  log: Callable[[str], None]) -> dict[str, Any]:
+def _bench_corpus(
+    name: str, paths: list[Path], store_dir: Path, base: Settings, questions: list[str], log: Callable[[str], None]
+) -> dict[str, Any]:
     # A fresh embedding cache: every passage is really embedded, as on a new machine.
     settings = base.replace(store=store_dir, cache_dir=store_dir / "cache", chroma_url="")
     kb = KnowledgeBase(settings)
@@ -97,9 +109,12 @@ def _bench_corpus(name: str, paths: list[Path], store_dir: Path, base: Settings,
     reingest_s = time.perf_counter() - started
     log(f"[{name}] latences de recherche et de réponse ({len(questions)} questions)...")
     result = {
-        "files": len(files), "chunks": len(chunks), "embedded": embedded,
+        "files": len(files),
+        "chunks": len(chunks),
+        "embedded": embedded,
         "failed": sum(1 for e in events if e.status == "failed"),
-        "ingest_seconds": round(ingest_s, 1), "ingest_chunks_per_s": round(pipeline_rate, 2),
+        "ingest_seconds": round(ingest_s, 1),
+        "ingest_chunks_per_s": round(pipeline_rate, 2),
         "raw_embedder_chunks_per_s": round(raw_rate, 2),
         "ingest_vs_raw_ratio": round(pipeline_rate / raw_rate, 3) if raw_rate else None,
         "reingest_unchanged_seconds": round(reingest_s, 2),
@@ -122,15 +137,17 @@ def _latencies(settings: Settings, questions: list[str]) -> dict[str, Any]:
     answers = [_timed(partial(cold_kb.ask, q))[0] for q in questions]
     return {
         "chunks": cold.count(),
-        "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
+        "search_hybrid": _latency(search),
+        "search_bm25_baseline": _latency(baseline),
         "search_hybrid_vs_bm25_ratio": round(percentile(search, 50) / max(percentile(baseline, 50), 1e-6), 2),
         "answer_extractive": _latency(answers),
         "peak_rss_mb": peak_rss_mb(),
     }
 
 
-def _bench_scaling(root: Path, base: Settings, questions: list[str], log: Callable[[str], None],
-                   sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+def _bench_scaling(
+    root: Path, base: Settings, questions: list[str], log: Callable[[str], None], sizes: tuple[int, ...]
+) -> list[dict[str, Any]]:
     """Search latency as the store grows: synthetic chunks (words of the demo corpus, random unit
     vectors), since embedding 100,000 real passages would take hours on 2 cores."""
     words = _corpus_words()
@@ -159,9 +176,16 @@ def _bench_scaling(root: Path, base: Settings, questions: list[str], log: Callab
         hybrid.retrieve("échauffement", top_k=5)
         search = [_timed(partial(hybrid.retrieve, q, top_k=5))[0] for q in questions]
         baseline = [_timed(partial(bm25.retrieve, q, top_k=5))[0] for q in questions]
-        curve.append({"chunks": size, "write_seconds": round(build_s, 1), "bm25_build_seconds": round(lexical_s, 1),
-                      "search_hybrid": _latency(search), "search_bm25_baseline": _latency(baseline),
-                      "peak_rss_mb": peak_rss_mb()})
+        curve.append(
+            {
+                "chunks": size,
+                "write_seconds": round(build_s, 1),
+                "bm25_build_seconds": round(lexical_s, 1),
+                "search_hybrid": _latency(search),
+                "search_bm25_baseline": _latency(baseline),
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
     return curve
 
 
@@ -179,8 +203,14 @@ def _synthetic_document(start: int, count: int, words: list[str], rng: np.random
     for i in range(count):
         offset = int(rng.integers(0, max(1, len(words) - 200)))
         text = " ".join(words[offset : offset + 150])
-        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.KIND: schema.KIND_DOCUMENT,
-                schema.PAGE: 1, schema.TITLE: source, schema.CHUNK_INDEX: i}
+        meta = {
+            schema.SOURCE: source,
+            schema.DOC_ID: doc_id,
+            schema.KIND: schema.KIND_DOCUMENT,
+            schema.PAGE: 1,
+            schema.TITLE: source,
+            schema.CHUNK_INDEX: i,
+        }
         chunks.append(Chunk(id=f"{doc_id}-{i}", text=text, meta=meta))
     return Document(source, doc_id, f"hash{start}", schema.KIND_DOCUMENT, source, chunks)
 
@@ -192,10 +222,14 @@ def format_report(report: dict[str, Any]) -> str:
             continue
         if "files" in value:
             lines.append(f"\n[{key}] {value['files']} fichiers, {value['chunks']} passages ({value['failed']} échecs)")
-            lines.append(f"  indexation : {value['ingest_chunks_per_s']} passages/s ; modèle seul : "
-                         f"{value['raw_embedder_chunks_per_s']} passages/s ; ratio {value['ingest_vs_raw_ratio']}")
-            lines.append(f"  réindexation à l'identique : {value['reingest_unchanged_seconds']} s "
-                         f"({value['reingest_embedded']} passage calculé)")
+            lines.append(
+                f"  indexation : {value['ingest_chunks_per_s']} passages/s ; modèle seul : "
+                f"{value['raw_embedder_chunks_per_s']} passages/s ; ratio {value['ingest_vs_raw_ratio']}"
+            )
+            lines.append(
+                f"  réindexation à l'identique : {value['reingest_unchanged_seconds']} s "
+                f"({value['reingest_embedded']} passage calculé)"
+            )
         else:
             lines.append(f"\n[{key}] {value['chunks']} passages")
         for name in ("search_hybrid", "search_bm25_baseline", "answer_extractive"):
@@ -203,11 +237,11 @@ def format_report(report: dict[str, Any]) -> str:
             lines.append(f"  {name:22s} p50 {v['p50_ms']:8.1f} ms   p95 {v['p95_ms']:8.1f} ms")
         lines.append(f"  hybride / BM25 seul (p50) : x{value['search_hybrid_vs_bm25_ratio']}")
     for point in report.get("scaling", []):
-        lines.append(f"\n[échelle {point['chunks']} passages] recherche hybride p50 {point['search_hybrid']['p50_ms']} ms"
-                     f" p95 {point['search_hybrid']['p95_ms']} ms ; BM25 seul p50 "
-                     f"{point['search_bm25_baseline']['p50_ms']} ms ; construction BM25 {point['bm25_build_seconds']} s ;"
-                     f" RSS {_mb(point['peak_rss_mb'])}")
+        lines.append(
+            f"\n[échelle {point['chunks']} passages] recherche hybride p50 {point['search_hybrid']['p50_ms']} ms"
+            f" p95 {point['search_hybrid']['p95_ms']} ms ; BM25 seul p50 "
+            f"{point['search_bm25_baseline']['p50_ms']} ms ; construction BM25 {point['bm25_build_seconds']} s ;"
+            f" RSS {_mb(point['peak_rss_mb'])}"
+        )
     lines.append(f"\nMémoire maximale (RSS) : {_mb(report['peak_rss_mb'])}")
     return "\n".join(lines)
-
-

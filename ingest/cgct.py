@@ -96,8 +96,9 @@ class ArticleMarkdownLoader:
         if article is None:  # detected from the first 4 kB: the heading moved past them
             raise SourceError(meta.source, "aucun titre « # Article ... » lisible", fix="vérifiez le fichier")
         doc_id = doc_id_for(meta.source)
-        chunks = article_chunks(article, doc_id=doc_id, source=meta.source, digest=meta.digest,
-                                max_chars=meta.settings.chunk_chars)
+        chunks = article_chunks(
+            article, doc_id=doc_id, source=meta.source, digest=meta.digest, max_chars=meta.settings.chunk_chars
+        )
         title = f"Article {article.number}"
         doc_meta = {"code": article.code, "article": article.number}
         return Loaded([Document(meta.source, doc_id, meta.digest, schema.KIND_ARTICLE, title, chunks, doc_meta)])

@@ -66,8 +66,9 @@ def chunk_pages(
         for text in split_text(page.text, max_chars):
             body = f"{header}\n{text}" if header else text
             meta = dict(base_meta)
-            meta.update({schema.PAGE: page.page_number, schema.PAGE_END: page.page_number,
-                         schema.CHUNK_INDEX: len(chunks)})
+            meta.update(
+                {schema.PAGE: page.page_number, schema.PAGE_END: page.page_number, schema.CHUNK_INDEX: len(chunks)}
+            )
             chunks.append(Chunk(id=chunk_id(doc_id, body, page.page_number, seen), text=body, meta=meta))
     return chunks
 
@@ -95,7 +96,8 @@ def text_coverage(pages: list[Page], chunks: list[Chunk]) -> float:
 
 
 def _chunk_pages(chunk: Chunk) -> range:
-    bounds = [chunk.meta.get(key) for key in (schema.PAGE, schema.PAGE_END, schema.RECORD_PAGE_START,
-                                              schema.RECORD_PAGE_END)]
+    bounds = [
+        chunk.meta.get(key) for key in (schema.PAGE, schema.PAGE_END, schema.RECORD_PAGE_START, schema.RECORD_PAGE_END)
+    ]
     numbers = [b for b in bounds if isinstance(b, int) and b > 0]
     return range(min(numbers), max(numbers) + 1) if numbers else range(0)

@@ -49,8 +49,9 @@ class CouncilPdfLoader:
             schema.PATH: display_path(path),
         }
         base.update(commune_date_meta(info.get("commune"), info.get("date")))
-        spans = record_spans(pages, source=meta.source, commune=info.get("commune") or None,
-                             seance_date=info.get("date") or None)
+        spans = record_spans(
+            pages, source=meta.source, commune=info.get("commune") or None, seance_date=info.get("date") or None
+        )
         records = [record for record, _, _ in spans]
         if records:
             chunks = council_chunks(spans, pages, doc_id=doc_id, base=base, max_chars=settings.chunk_chars)
@@ -60,8 +61,12 @@ class CouncilPdfLoader:
             kind = schema.KIND_DOCUMENT
         if not chunks:
             raise SourceError(meta.source, "aucun texte exploitable", fix="vérifiez le document")
-        doc_meta: dict[str, Any] = {"pages": len(pages), "records": len(records), schema.PATH: display_path(path),
-                                    schema.COVERAGE: round(text_coverage(pages, chunks), 4)}
+        doc_meta: dict[str, Any] = {
+            "pages": len(pages),
+            "records": len(records),
+            schema.PATH: display_path(path),
+            schema.COVERAGE: round(text_coverage(pages, chunks), 4),
+        }
         doc_meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
         document = Document(meta.source, doc_id, meta.digest, kind, info["title"], chunks, doc_meta)
         return Loaded([document], warnings=warnings)
@@ -82,16 +87,25 @@ def council_chunks(
     pieces += [(block.line, 1, block) for block in outside_blocks(pages, [(a, b) for _, a, b in spans])]
     for _, _, piece in sorted(pieces, key=lambda item: (item[0], item[1])):
         if isinstance(piece, int):
-            chunks += record_chunks([spans[piece][0]], pages, doc_id=doc_id, base=base, max_chars=max_chars,
-                                    first_index=piece, seen=seen, offset=len(chunks))
+            chunks += record_chunks(
+                [spans[piece][0]],
+                pages,
+                doc_id=doc_id,
+                base=base,
+                max_chars=max_chars,
+                first_index=piece,
+                seen=seen,
+                offset=len(chunks),
+            )
             continue
         meta_common = dict(base)
         if piece.boilerplate:
             meta_common[schema.BOILERPLATE] = True
         for text in split_text(piece.text, max_chars):
             meta = dict(meta_common)
-            meta.update({schema.PAGE: piece.page_start, schema.PAGE_END: piece.page_end,
-                         schema.CHUNK_INDEX: len(chunks)})
+            meta.update(
+                {schema.PAGE: piece.page_start, schema.PAGE_END: piece.page_end, schema.CHUNK_INDEX: len(chunks)}
+            )
             chunks.append(Chunk(id=chunk_id(doc_id, text, piece.page_start, seen), text=text, meta=meta))
     return chunks
 
@@ -117,15 +131,26 @@ def record_chunks(
         meta_common = dict(base)
         meta_common.update(record_meta(record))
         meta_common[schema.RECORD_INDEX] = index
-        title = " ".join(p for p in (f"Délibération {record.delib_id}" if record.delib_id else "Délibération",
-                                      f"— {record.objet}" if record.objet else "") if p)
+        title = " ".join(
+            p
+            for p in (
+                f"Délibération {record.delib_id}" if record.delib_id else "Délibération",
+                f"— {record.objet}" if record.objet else "",
+            )
+            if p
+        )
         meta_common[schema.TITLE] = title[:300]
         span = [p for p in pages if record.page_start <= p.page_number <= max(record.page_end, record.page_start)]
         for text in split_text(record.text, max_chars):
             page = _locate_page(text, span) or record.page_start or 1
             meta = dict(meta_common)
-            meta.update({schema.PAGE: page, schema.PAGE_END: _locate_page(text, span, last=True) or page,
-                         schema.CHUNK_INDEX: offset + len(chunks)})
+            meta.update(
+                {
+                    schema.PAGE: page,
+                    schema.PAGE_END: _locate_page(text, span, last=True) or page,
+                    schema.CHUNK_INDEX: offset + len(chunks),
+                }
+            )
             chunks.append(Chunk(id=chunk_id(doc_id, text, page, seen), text=text, meta=meta))
     return chunks
 

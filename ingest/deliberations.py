@@ -289,8 +289,23 @@ def _is_numbered_vote(text: str) -> bool:
 
 
 # --- shape (c): reports with agenda items ---------------------------------------------------------
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
-          "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+    "XI": 11,
+    "XII": 12,
+    "XIII": 13,
+    "XIV": 14,
+    "XV": 15,
+}
 _ITEM_RE = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$")
 # "Philippe SAUREL 6. ZAC Port Marianne ...": the rapporteur's name in a column before the item number.
 _RAPPORTEUR_ITEM_RE = re.compile(
@@ -425,8 +440,13 @@ def _clean_title(title: str) -> str:
 # --- assembly -------------------------------------------------------------------------------------
 def _new(base: DeliberationRecord) -> DeliberationRecord:
     return DeliberationRecord(
-        source=base.source, commune=base.commune, date=base.date, en_exercice=base.en_exercice,
-        presents=base.presents, representes=base.representes, votants=base.votants,
+        source=base.source,
+        commune=base.commune,
+        date=base.date,
+        en_exercice=base.en_exercice,
+        presents=base.presents,
+        representes=base.representes,
+        votants=base.votants,
     )
 
 

@@ -20,8 +20,14 @@ class MarkdownLoader:
         text = read_utf8(path, meta.source)
         doc_id = doc_id_for(meta.source)
         title = next((ln.lstrip("# ").strip() for ln in text.splitlines() if ln.strip()), path.name)[:200]
-        base = {schema.SOURCE: meta.source, schema.DOC_ID: doc_id, schema.DOC_HASH: meta.digest,
-                schema.KIND: schema.KIND_DOCUMENT, schema.TITLE: title, schema.PATH: display_path(path)}
+        base = {
+            schema.SOURCE: meta.source,
+            schema.DOC_ID: doc_id,
+            schema.DOC_HASH: meta.digest,
+            schema.KIND: schema.KIND_DOCUMENT,
+            schema.TITLE: title,
+            schema.PATH: display_path(path),
+        }
         chunks = chunk_pages([Page(text, 0)], doc_id=doc_id, base_meta=base, max_chars=meta.settings.chunk_chars)
         if not chunks:
             raise SourceError(meta.source, "fichier sans texte", fix="vérifiez le fichier")

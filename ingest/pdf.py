@@ -189,8 +189,10 @@ class _Worker:
         import subprocess
 
         root = str(Path(__file__).resolve().parents[1])
-        code = (f"import sys; sys.path.insert(0, {root!r}); from ingest.pdf import _worker_main; "
-                f"_worker_main({self.memory_mb})")
+        code = (
+            f"import sys; sys.path.insert(0, {root!r}); from ingest.pdf import _worker_main; "
+            f"_worker_main({self.memory_mb})"
+        )
         self._proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._replies = queue.Queue()
         threading.Thread(target=self._pump, args=(self._proc.stdout, self._replies), daemon=True).start()

@@ -37,8 +37,10 @@ class _Failure:
 
 
 def _memory_failure(memory_mb: int) -> _Failure:
-    return _Failure(f"PDF trop gourmand en mémoire (plus de {memory_mb} Mo pour le lire)",
-                    "découpez le document ou ré-exportez-le en PDF")
+    return _Failure(
+        f"PDF trop gourmand en mémoire (plus de {memory_mb} Mo pour le lire)",
+        "découpez le document ou ré-exportez-le en PDF",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +116,7 @@ def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
 
     reader = pypdf.PdfReader(job.path, strict=False)
     if reader.is_encrypted and reader.decrypt(job.password or "") == 0:
-        return _Failure("PDF protégé par un mot de passe",
-                        "enregistrez une copie sans mot de passe, puis indexez-la")
+        return _Failure("PDF protégé par un mot de passe", "enregistrez une copie sans mot de passe, puis indexez-la")
     notes: list[str] = []
     if any("startxref" in m or "rebuild xref" in m or "Xref" in m for m in log.messages):
         notes.append("table des objets (xref) endommagée, reconstruite à la lecture : vérifiez le texte indexé")
@@ -125,8 +126,10 @@ def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
         return _too_many_pages(declared, job.max_pages)
     walked = _walk_page_count(reader, job.max_pages)
     if walked > job.max_pages:  # a /Count that lies: the tree is walked only up to the limit
-        return _Failure(f"PDF de plus de {job.max_pages} pages (arbre des pages : {walked} au moins)",
-                        "découpez le document ou augmentez MAIRIE_MAX_PAGES")
+        return _Failure(
+            f"PDF de plus de {job.max_pages} pages (arbre des pages : {walked} au moins)",
+            "découpez le document ou augmentez MAIRIE_MAX_PAGES",
+        )
     count = len(reader.pages)
     if count > job.max_pages:
         return _too_many_pages(count, job.max_pages)
@@ -214,8 +217,9 @@ def _walk_page_count(reader: Any, limit: int) -> int:
 
 
 def _too_many_pages(count: int, limit: int) -> _Failure:
-    return _Failure(f"PDF de {count} pages, au-delà de la limite de {limit}",
-                    "découpez le document ou augmentez MAIRIE_MAX_PAGES")
+    return _Failure(
+        f"PDF de {count} pages, au-delà de la limite de {limit}", "découpez le document ou augmentez MAIRIE_MAX_PAGES"
+    )
 
 
 def _content_size(page: Any) -> int:

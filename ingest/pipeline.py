@@ -176,17 +176,20 @@ class Ingestor:
             self._pseudonymizer = Pseudonymizer(self.settings.store / "pseudonymisation" / "pseudonymes.json")
         return self._pseudonymizer
 
-    def run(
-        self, files: list[SourceFile], *, on_embedded: Callable[[int], None] | None = None
-    ) -> Iterator[FileEvent]:
+    def run(self, files: list[SourceFile], *, on_embedded: Callable[[int], None] | None = None) -> Iterator[FileEvent]:
         known = {d.source: d for d in self.store.documents(include_incomplete=True)}
         pending: list[_Pending] = []
         taken: dict[str, Path] = {}  # source key -> the file of this batch that has it
         for item in files:
             if item.source in taken:
-                yield FileEvent(item.source, SKIPPED, message=(
-                    f"même nom qu'un autre fichier de ce lot ({display_path(taken[item.source])}), non indexé : "
-                    "renommez l'un des deux fichiers ou indexez-le à part"))
+                yield FileEvent(
+                    item.source,
+                    SKIPPED,
+                    message=(
+                        f"même nom qu'un autre fichier de ce lot ({display_path(taken[item.source])}), non indexé : "
+                        "renommez l'un des deux fichiers ou indexez-le à part"
+                    ),
+                )
                 continue
             taken[item.source] = item.path
             try:
@@ -202,16 +205,20 @@ class Ingestor:
                 raise
             except Exception as e:  # one file never stops the batch (a loader bug, an OS error ...)
                 logger.exception("Unexpected error on %s", item.source)
-                yield FileEvent(item.source, FAILED,
-                                message=f"erreur inattendue en lisant le fichier ({type(e).__name__} : {e})")
+                yield FileEvent(
+                    item.source, FAILED, message=f"erreur inattendue en lisant le fichier ({type(e).__name__} : {e})"
+                )
                 continue
             if isinstance(outcome, FileEvent):
                 yield outcome
                 continue
             clash = [d.source for d in outcome.documents if d.source in taken and d.source != item.source]
             if clash:  # a loader that makes several documents (one per article) met a key already in the batch
-                yield FileEvent(item.source, SKIPPED,
-                                message=f"document(s) déjà fournis par un autre fichier de ce lot : {', '.join(clash)}")
+                yield FileEvent(
+                    item.source,
+                    SKIPPED,
+                    message=f"document(s) déjà fournis par un autre fichier de ce lot : {', '.join(clash)}",
+                )
                 continue
             taken.update((d.source, item.path) for d in outcome.documents)
             pending.append(outcome)
@@ -235,14 +242,23 @@ class Ingestor:
                 group = []
         for entry in pending:
             status = INDEXED if entry.documents else UNCHANGED
-            yield FileEvent(entry.source, status, chunks=entry.chunks, embedded=entry.embedded,
-                            warnings=entry.warnings, coverage=entry.coverage)
+            yield FileEvent(
+                entry.source,
+                status,
+                chunks=entry.chunks,
+                embedded=entry.embedded,
+                warnings=entry.warnings,
+                coverage=entry.coverage,
+            )
 
     def _one(self, item: SourceFile, known: dict[str, DocumentInfo]) -> FileEvent | _Pending:
         """A final event (unchanged, skipped, versions kept), or loaded documents to write."""
         if item.root is not None and item.path.is_symlink() and not item.path.resolve().is_relative_to(item.root):
-            raise SourceError(item.source, "lien symbolique vers un fichier hors du dossier indexé",
-                              fix="copiez le document dans le dossier au lieu d'y mettre un lien")
+            raise SourceError(
+                item.source,
+                "lien symbolique vers un fichier hors du dossier indexé",
+                fix="copiez le document dans le dossier au lieu d'y mettre un lien",
+            )
         size = item.path.stat().st_size
         limit = int(self.settings.max_file_mb * 1024 * 1024)
         if size > limit:
@@ -264,10 +280,13 @@ class Ingestor:
             return conflict
         digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
-        if (previous is not None and previous.doc_hash == digest and previous.status == "complete"
-                and not self._elsewhere(previous, item.path)):  # replacing: the new place is written
-            return FileEvent(item.source, UNCHANGED, chunks=previous.chunks,
-                             coverage=previous.coverage)
+        if (
+            previous is not None
+            and previous.doc_hash == digest
+            and previous.status == "complete"
+            and not self._elsewhere(previous, item.path)
+        ):  # replacing: the new place is written
+            return FileEvent(item.source, UNCHANGED, chunks=previous.chunks, coverage=previous.coverage)
         pseudonymize = self._pseudonymize if self.settings.pseudonymize else None
         meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize)
         loaded = loader.load(item.path, meta=meta)
@@ -285,9 +304,14 @@ class Ingestor:
         if self.replace or not self._elsewhere(previous, path):
             return None
         stored = previous.meta[schema.PATH] if previous is not None else ""
-        return FileEvent(source, SKIPPED, message=(
-            f"un document de même nom, indexé depuis {stored}, existe déjà ; non remplacé : relancez avec "
-            "--replace pour le remplacer, ou renommez le fichier"))
+        return FileEvent(
+            source,
+            SKIPPED,
+            message=(
+                f"un document de même nom, indexé depuis {stored}, existe déjà ; non remplacé : relancez avec "
+                "--replace pour le remplacer, ou renommez le fichier"
+            ),
+        )
 
     def _pseudonymize(self, pages: list[Page]) -> list[Page]:
         from ingest.pseudonymize import pseudonymize_pages
@@ -306,8 +330,12 @@ class Ingestor:
                 return conflict
             document.meta.setdefault(schema.PATH, display_path(item.path))  # where it came from, for `remove`
             previous = known.get(document.source)
-            if (previous is None or previous.doc_hash != document.doc_hash or previous.status != "complete"
-                    or self._elsewhere(previous, item.path)):
+            if (
+                previous is None
+                or previous.doc_hash != document.doc_hash
+                or previous.status != "complete"
+                or self._elsewhere(previous, item.path)
+            ):
                 changed.append(document)
         chunks = sum(len(d.chunks) for d in loaded.documents)
         figures = [d.meta[schema.COVERAGE] for d in loaded.documents if schema.COVERAGE in d.meta]

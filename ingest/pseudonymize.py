@@ -46,39 +46,211 @@ _NAME_TOKEN = rf"{_NOT_CIV}(?:{_UPPER_WORD}|{_CAP_WORD}|{_INITIAL})"
 _NAME = rf"(?:{_PARTICLE}\s+)?{_NAME_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{0,3}}"
 
 CIVILITIES = {
-    "m.": "m", "m": "m", "mr": "m", "mr.": "m", "monsieur": "m", "messieurs": "m", "mm.": "m",
-    "mme": "f", "mme.": "f", "mmes": "f", "madame": "f", "mesdames": "f", "mlle": "f", "mlle.": "f",
-    "mademoiselle": "f", "maître": "", "maitre": "", "me": "", "me.": "",
+    "m.": "m",
+    "m": "m",
+    "mr": "m",
+    "mr.": "m",
+    "monsieur": "m",
+    "messieurs": "m",
+    "mm.": "m",
+    "mme": "f",
+    "mme.": "f",
+    "mmes": "f",
+    "madame": "f",
+    "mesdames": "f",
+    "mlle": "f",
+    "mlle.": "f",
+    "mademoiselle": "f",
+    "maître": "",
+    "maitre": "",
+    "me": "",
+    "me.": "",
 }
-_CIVILITY = (r"(?:Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|Maître|Maitre|MM\.|Mmes|Mme\.?|Mlle\.?|Mr\.?"
-             r"|M\.|Me\b)")
+_CIVILITY = (
+    r"(?:Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|Maître|Maitre|MM\.|Mmes|Mme\.?|Mlle\.?|Mr\.?"
+    r"|M\.|Me\b)"
+)
 # "M. et Mme Mirabel", "Madame et Monsieur X": civilities joined by "et" share the name that follows.
 _CIV_GAP = r"[ \t]*\n?[ \t]*"
 _MENTION = re.compile(rf"(?P<civ>{_CIVILITY}(?:\s+et\s+{_CIVILITY})?){_CIV_GAP}(?P<name>{_NAME})")
 # Words that follow a civility but are roles, not names ("M. le Maire", "Madame l'Adjointe").
 _ROLE_WORDS = {
-    "le", "la", "les", "l", "maire", "adjoint", "adjointe", "président", "présidente", "préfet", "préfète",
-    "conseiller", "conseillère", "directeur", "directrice", "secrétaire", "trésorier", "trésorière", "notaire",
-    "délégué", "déléguée", "rapporteur", "receveur", "ministre", "sous", "vice",
+    "le",
+    "la",
+    "les",
+    "l",
+    "maire",
+    "adjoint",
+    "adjointe",
+    "président",
+    "présidente",
+    "préfet",
+    "préfète",
+    "conseiller",
+    "conseillère",
+    "directeur",
+    "directrice",
+    "secrétaire",
+    "trésorier",
+    "trésorière",
+    "notaire",
+    "délégué",
+    "déléguée",
+    "rapporteur",
+    "receveur",
+    "ministre",
+    "sous",
+    "vice",
 }
 # A capitalised word that starts a sentence or a heading, never a first name.
 _NOT_FIRST_NAMES = {
-    "Le", "La", "Les", "Un", "Une", "Par", "Pour", "Dans", "Avec", "Sur", "Vu", "Monsieur", "Madame", "Conseil",
-    "Commune", "Ville", "Article", "Propriété", "Acquisition", "Cession", "Vente", "Direction", "Service",
-    "Délibération", "Objet", "Rue", "Avenue", "Route", "Chemin", "Impasse", "Place", "Mairie", "Syndicat",
-    "Communauté", "Agence", "Centre", "Société", "Association", "Budget", "Section", "Lot", "Zone", "Parcelle",
-    "Programme", "Opération", "Accusé", "Acte", "Envoi", "Réception", "Publiée", "Séance", "Extrait",
-    "Présents", "Absents", "Excusés", "Secrétaire", "Titulaire", "Titulaires", "Suppléant", "Suppléants",
-    "Elu", "Élu", "Agent", "Délégué", "Président", "Maire", "Adjoint", "Adjoints", "Messieurs",
-    "Bénéficiaires", "Maître", "Département", "Région", "Etat", "État", "Préfecture", "Ministère", "Code",
+    "Le",
+    "La",
+    "Les",
+    "Un",
+    "Une",
+    "Par",
+    "Pour",
+    "Dans",
+    "Avec",
+    "Sur",
+    "Vu",
+    "Monsieur",
+    "Madame",
+    "Conseil",
+    "Commune",
+    "Ville",
+    "Article",
+    "Propriété",
+    "Acquisition",
+    "Cession",
+    "Vente",
+    "Direction",
+    "Service",
+    "Délibération",
+    "Objet",
+    "Rue",
+    "Avenue",
+    "Route",
+    "Chemin",
+    "Impasse",
+    "Place",
+    "Mairie",
+    "Syndicat",
+    "Communauté",
+    "Agence",
+    "Centre",
+    "Société",
+    "Association",
+    "Budget",
+    "Section",
+    "Lot",
+    "Zone",
+    "Parcelle",
+    "Programme",
+    "Opération",
+    "Accusé",
+    "Acte",
+    "Envoi",
+    "Réception",
+    "Publiée",
+    "Séance",
+    "Extrait",
+    "Présents",
+    "Absents",
+    "Excusés",
+    "Secrétaire",
+    "Titulaire",
+    "Titulaires",
+    "Suppléant",
+    "Suppléants",
+    "Elu",
+    "Élu",
+    "Agent",
+    "Délégué",
+    "Président",
+    "Maire",
+    "Adjoint",
+    "Adjoints",
+    "Messieurs",
+    "Bénéficiaires",
+    "Maître",
+    "Département",
+    "Région",
+    "Etat",
+    "État",
+    "Préfecture",
+    "Ministère",
+    "Code",
 }
 # Upper-case words that are not surnames (acronyms, headings).
 _NOT_SURNAMES = {
-    "PV", "CM", "CR", "DE", "DU", "LA", "LE", "LES", "ET", "EN", "AU", "SIRET", "TTC", "HT", "TVA", "SCI", "SARL", "SA",
-    "SAS", "EURL", "SEM", "SERM", "OPAH", "ANAH", "GRL", "PLU", "ZAC", "DGS", "DDCS", "CGCT", "RPI", "USYP", "SMICTOM",
-    "SIAEP", "MAM", "TPE", "PFFS", "EPCI", "CCAS", "ONF", "SNCF", "EDF", "ENEDIS", "SDIS", "ADMR", "COVID", "POUR",
-    "CONTRE", "ABSTENTION", "ACCEPTE", "DECIDE", "DÉCIDE", "AUTORISE", "DESIGNE", "DÉSIGNE", "APPROUVE", "CHARGE",
-    "ADOPTE", "VOTE", "DELIBERATION", "DÉLIBÉRATION", "OBJET", "CONSEIL", "MUNICIPAL", "MAIRE", "COMMUNE",
+    "PV",
+    "CM",
+    "CR",
+    "DE",
+    "DU",
+    "LA",
+    "LE",
+    "LES",
+    "ET",
+    "EN",
+    "AU",
+    "SIRET",
+    "TTC",
+    "HT",
+    "TVA",
+    "SCI",
+    "SARL",
+    "SA",
+    "SAS",
+    "EURL",
+    "SEM",
+    "SERM",
+    "OPAH",
+    "ANAH",
+    "GRL",
+    "PLU",
+    "ZAC",
+    "DGS",
+    "DDCS",
+    "CGCT",
+    "RPI",
+    "USYP",
+    "SMICTOM",
+    "SIAEP",
+    "MAM",
+    "TPE",
+    "PFFS",
+    "EPCI",
+    "CCAS",
+    "ONF",
+    "SNCF",
+    "EDF",
+    "ENEDIS",
+    "SDIS",
+    "ADMR",
+    "COVID",
+    "POUR",
+    "CONTRE",
+    "ABSTENTION",
+    "ACCEPTE",
+    "DECIDE",
+    "DÉCIDE",
+    "AUTORISE",
+    "DESIGNE",
+    "DÉSIGNE",
+    "APPROUVE",
+    "CHARGE",
+    "ADOPTE",
+    "VOTE",
+    "DELIBERATION",
+    "DÉLIBÉRATION",
+    "OBJET",
+    "CONSEIL",
+    "MUNICIPAL",
+    "MAIRE",
+    "COMMUNE",
 }
 # After a name, the role of an elected official ("M. CHARRIER Jean-Paul, Maire", "Dupont Adjoint").
 _OFFICIAL_ROLE_AFTER = re.compile(
@@ -92,8 +264,10 @@ _MEMBER_LIST = re.compile(
     r"Excusé(?:e)?s?|Pouvoirs?|Procurations?|Secrétaire(?:\s+de\s+séance)?|Membres\s+présents|"
     r"Absents\s+ayant\s+voté\s+par\s+procuration[^:\n]*|Titulaires?|Suppléants?|Élus?|Elus?)\s*:"
 )
-_STOP_LIST = re.compile(r"\n[ \t]*\n|\n\s*(?:Ordre du jour|ORDRE DU JOUR|Le quorum|Date de convocation|Convocation|"
-                        r"Nombre de|La séance)")
+_STOP_LIST = re.compile(
+    r"\n[ \t]*\n|\n\s*(?:Ordre du jour|ORDRE DU JOUR|Le quorum|Date de convocation|Convocation|"
+    r"Nombre de|La séance)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +286,20 @@ class Person:
     def same_as(self, other: Person) -> bool:
         """Same surname (the order "Thoreau Gérard" / "Gérard Thoreau" is ambiguous: any token counts),
         no conflicting gender, no conflicting first names."""
-        if not (self.surnames & other.surnames or (self.ambiguous and self.tokens & other.surnames)
-                or (other.ambiguous and other.tokens & self.surnames)):
+        if not (
+            self.surnames & other.surnames
+            or (self.ambiguous and self.tokens & other.surnames)
+            or (other.ambiguous and other.tokens & self.surnames)
+        ):
             return False
         if self.gender and other.gender and self.gender != other.gender:
             return False
-        return not (self.first_names and other.first_names and not self.tokens & other.first_names
-                    and not other.tokens & self.first_names)
+        return not (
+            self.first_names
+            and other.first_names
+            and not self.tokens & other.first_names
+            and not other.tokens & self.first_names
+        )
 
 
 def _fold(word: str) -> str:
@@ -126,8 +307,7 @@ def _fold(word: str) -> str:
 
 
 def _is_stop(token: str) -> bool:
-    return (token in _NOT_FIRST_NAMES or token.lower().strip("'’") in _ROLE_WORDS
-            or _fold(token) in _NOT_SURNAMES)
+    return token in _NOT_FIRST_NAMES or token.lower().strip("'’") in _ROLE_WORDS or _fold(token) in _NOT_SURNAMES
 
 
 def cut_name(name: str) -> tuple[str, str]:
@@ -164,7 +344,9 @@ def parse_person(name: str, civility: str = "") -> Person | None:
     keys = frozenset(_fold(s) for s in surnames if _fold(s))
     if not keys:
         return None
-    return Person(keys, frozenset(_fold(f) for f in firsts if _fold(f)), gender, ambiguous=not upper and len(tokens) > 1)
+    return Person(
+        keys, frozenset(_fold(f) for f in firsts if _fold(f)), gender, ambiguous=not upper and len(tokens) > 1
+    )
 
 
 def find_officials(text: str) -> set[str]:
@@ -185,8 +367,10 @@ def find_officials(text: str) -> set[str]:
         if _OFFICIAL_ROLE_AFTER.match(text[m.end() : m.end() + 40]):
             found.add(f"{m.group('civ')} {m.group('name')}")
     # "Philippe SAUREL rapporte", "Hélène MANDROUX, Maire", "présidence de ... , Maire"
-    bare = re.compile(rf"(?<![\w.])(?P<name>{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?[ \t]+{_UPPER_WORD}"
-                      rf"(?:[ \t]+{_UPPER_WORD})?|{_UPPER_WORD}[ \t]+{_CAP_WORD})")
+    bare = re.compile(
+        rf"(?<![\w.])(?P<name>{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?[ \t]+{_UPPER_WORD}"
+        rf"(?:[ \t]+{_UPPER_WORD})?|{_UPPER_WORD}[ \t]+{_CAP_WORD})"
+    )
     for m in bare.finditer(text):
         if _OFFICIAL_ROLE_AFTER.match(text[m.end() : m.end() + 40]):
             found.add(m.group("name"))
@@ -203,8 +387,9 @@ def _looks_like_name(name: str, *, civility: str = "") -> bool:
         return False
     if tokens[0].lower().strip("'’") in _ROLE_WORDS:
         return False
-    has_upper = any(re.fullmatch(_UPPER_WORD, t) and _fold(t) not in _NOT_SURNAMES and len(_fold(t)) >= 2
-                    for t in tokens)
+    has_upper = any(
+        re.fullmatch(_UPPER_WORD, t) and _fold(t) not in _NOT_SURNAMES and len(_fold(t)) >= 2 for t in tokens
+    )
     if civility:
         return has_upper or bool(re.fullmatch(_CAP_WORD, tokens[0]))
     return has_upper and len(tokens) >= 2
@@ -247,9 +432,12 @@ class Pseudonymizer:
         if not self._dirty or self._mapping is None:
             return
         keys = {p: k for k, p in self._by_key.items()}
-        data = {"note": "Correspondance pseudonyme -> noms d'origine. Donnée personnelle : ne pas diffuser.",
-                "pseudonyms": {p: {"key": keys.get(p, ""), "names": sorted(set(names))}
-                               for p, names in sorted(self._mapping.items())}}
+        data = {
+            "note": "Correspondance pseudonyme -> noms d'origine. Donnée personnelle : ne pas diffuser.",
+            "pseudonyms": {
+                p: {"key": keys.get(p, ""), "names": sorted(set(names))} for p, names in sorted(self._mapping.items())
+            },
+        }
         _write_private(self.mapping_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         self._dirty = False
 
@@ -306,8 +494,9 @@ class Pseudonymizer:
             return None
         return person
 
-    def _replace(self, m: re.Match[str], text: str, officials: list[Person], private: list[Person],
-                 surnames: set[str]) -> str:
+    def _replace(
+        self, m: re.Match[str], text: str, officials: list[Person], private: list[Person], surnames: set[str]
+    ) -> str:
         if m.group("civ"):
             person = self._private_mention(m.group("civ"), m.group("name"), text, m.end(), officials)
             if person is None:
@@ -326,8 +515,11 @@ class Pseudonymizer:
                 return m.group(0)
             name, trailing = cut_name(bare)
             person = parse_person(name)
-            if person is None or not any(person.same_as(p) for p in private) or \
-                    any(person.same_as(o) for o in officials):
+            if (
+                person is None
+                or not any(person.same_as(p) for p in private)
+                or any(person.same_as(o) for o in officials)
+            ):
                 return m.group(0)
             return self.pseudonym_for(person, name) + trailing
         word = m.group("upper")
@@ -352,8 +544,9 @@ def _official_person(name: str) -> Person | None:
     return parse_person(m.group("name"), m.group("civ") or "")
 
 
-def pseudonymize_pages(pages: list[Page], pseudonymizer: Pseudonymizer, *,
-                       officials: set[str] | None = None) -> list[Page]:
+def pseudonymize_pages(
+    pages: list[Page], pseudonymizer: Pseudonymizer, *, officials: set[str] | None = None
+) -> list[Page]:
     """The pipeline hook: officials are read from the whole document, then each page is pseudonymised."""
     # One text for the whole document: a person named with a civility on page 8 is also found on page 7.
     joined = _PAGE_BREAK.join(p.text.replace("\f", " ") for p in pages)

@@ -94,8 +94,10 @@ def check_siret(value: str) -> str:
     siret = re.sub(r"[\s.]", "", value)
     problem = siret_problem(siret)
     if problem:
-        raise ConfigError(f"SIRET invalide « {value} » : {problem}. Recopiez les 14 chiffres du SIRET de la "
-                          "collectivité, tel que l'affiche annuaire-entreprises.data.gouv.fr.")
+        raise ConfigError(
+            f"SIRET invalide « {value} » : {problem}. Recopiez les 14 chiffres du SIRET de la "
+            "collectivité, tel que l'affiche annuaire-entreprises.data.gouv.fr."
+        )
     return siret
 
 
@@ -115,11 +117,16 @@ def collectivity_commune(
     for record in records:
         communes.setdefault(normalize_key(record.commune or ""), record.commune or "commune inconnue")
     if len(communes) > 1:
-        given = " et ".join(p for p in (f"le SIRET « {coll_siret} »" if coll_siret else "",
-                                         f"le nom « {coll_nom} »" if coll_nom else "") if p)
+        given = " et ".join(
+            p
+            for p in (f"le SIRET « {coll_siret} »" if coll_siret else "", f"le nom « {coll_nom} »" if coll_nom else "")
+            if p
+        )
         names = ", ".join(sorted(communes.values(), key=str.lower))
-        raise ConfigError(f"{given[:1].upper()}{given[1:]} ne vaut que pour une collectivité, or la sélection compte "
-                          f"{len(communes)} communes ({names}) : exportez une commune à la fois.")
+        raise ConfigError(
+            f"{given[:1].upper()}{given[1:]} ne vaut que pour une collectivité, or la sélection compte "
+            f"{len(communes)} communes ({names}) : exportez une commune à la fois."
+        )
     return next(iter(communes), None)
 
 
@@ -137,19 +144,21 @@ def records_to_scdl_rows(
     for record in records:
         own = commune is not None and normalize_key(record.commune or "") == commune
         row = dict.fromkeys(scdl_fields(), "")
-        row.update({
-            "COLL_NOM": (coll_nom if own and coll_nom else record.commune) or "",
-            "COLL_SIRET": siret if own else "",
-            "DELIB_ID": record.delib_id or "",
-            "DELIB_DATE": record.date or "",
-            "DELIB_MATIERE_CODE": record.matiere_code or "",
-            "DELIB_MATIERE_NOM": record.matiere_nom or MATIERES.get(record.matiere_code or "", ""),
-            "DELIB_OBJET": record.objet or "",
-            "DELIB_URL": record.url or "",
-            "VOTE_POUR": _int_text(record.pour),
-            "VOTE_CONTRE": _int_text(record.contre),
-            "VOTE_ABSTENTION": _int_text(record.abstention),
-        })
+        row.update(
+            {
+                "COLL_NOM": (coll_nom if own and coll_nom else record.commune) or "",
+                "COLL_SIRET": siret if own else "",
+                "DELIB_ID": record.delib_id or "",
+                "DELIB_DATE": record.date or "",
+                "DELIB_MATIERE_CODE": record.matiere_code or "",
+                "DELIB_MATIERE_NOM": record.matiere_nom or MATIERES.get(record.matiere_code or "", ""),
+                "DELIB_OBJET": record.objet or "",
+                "DELIB_URL": record.url or "",
+                "VOTE_POUR": _int_text(record.pour),
+                "VOTE_CONTRE": _int_text(record.contre),
+                "VOTE_ABSTENTION": _int_text(record.abstention),
+            }
+        )
         if record.pour is not None and record.contre is not None and record.abstention is not None:
             row["VOTE_REEL"] = str(record.pour + record.contre + record.abstention)
             if record.en_exercice is not None and record.en_exercice >= int(row["VOTE_REEL"]):
@@ -245,11 +254,16 @@ def _check_row(row: dict[str, str]) -> list[tuple[str, str]]:
         if "VOTE_REEL" in numbers and all(p is not None for p in parts):
             total = sum(p for p in parts if p is not None)
             if numbers["VOTE_REEL"] != total:
-                problems.append(("VOTE_REEL", f"{numbers['VOTE_REEL']} différent de VOTE_POUR + VOTE_CONTRE + "
-                                              f"VOTE_ABSTENTION ({total})"))
+                problems.append(
+                    (
+                        "VOTE_REEL",
+                        f"{numbers['VOTE_REEL']} différent de VOTE_POUR + VOTE_CONTRE + VOTE_ABSTENTION ({total})",
+                    )
+                )
         if "VOTE_EFFECTIF" in numbers and "VOTE_REEL" in numbers and numbers["VOTE_EFFECTIF"] < numbers["VOTE_REEL"]:
-            problems.append(("VOTE_EFFECTIF", f"{numbers['VOTE_EFFECTIF']} inférieur à VOTE_REEL "
-                                              f"({numbers['VOTE_REEL']})"))
+            problems.append(
+                ("VOTE_EFFECTIF", f"{numbers['VOTE_EFFECTIF']} inférieur à VOTE_REEL ({numbers['VOTE_REEL']})")
+            )
     delib, pref = _parse_date(row.get("DELIB_DATE", "")), _parse_date(row.get("PREF_DATE", ""))
     if delib and pref and pref < delib:
         problems.append(("PREF_DATE", f"« {row['PREF_DATE']} » antérieure à DELIB_DATE ({row['DELIB_DATE']})"))
@@ -271,8 +285,11 @@ def _to_record(row: dict[str, str], source: str) -> DeliberationRecord:
         unanimous = False
     elif contre == 0 and abstention == 0 and (pour or 0) > 0:
         unanimous = True
-    written = [f"{label} {value}" for label, value in (("pour", pour), ("contre", contre),
-                                                       ("abstention", abstention)) if value is not None]
+    written = [
+        f"{label} {value}"
+        for label, value in (("pour", pour), ("contre", contre), ("abstention", abstention))
+        if value is not None
+    ]
     code = row.get("DELIB_MATIERE_CODE") or None
     return DeliberationRecord(
         source=source,
@@ -345,18 +362,24 @@ def read_scdl_csv(
         line = line_end + 1  # the first physical line of this row
         line_end = reader.line_num
         if None in raw_row:  # more cells than columns
-            messages.append(f"{name}, ligne {line} : {len(header) + len(raw_row[None])} valeurs pour "
-                            f"{len(header)} colonnes (séparateur « {delimiter} » dans une valeur non protégée ?)")
+            messages.append(
+                f"{name}, ligne {line} : {len(header) + len(raw_row[None])} valeurs pour "
+                f"{len(header)} colonnes (séparateur « {delimiter} » dans une valeur non protégée ?)"
+            )
             continue
         row = {key: (value or "").strip() for key, value in raw_row.items()}
         if not any(row.values()):
             continue
-        formulas = [f"{name}, ligne {line}, champ {field} : la valeur commence par « {value[0]} », comme une formule "
-                    "de tableur ; elle est gardée comme du texte, sans être exécutée"
-                    for field, value in row.items() if value.startswith(FORMULA_STARTS)]
+        formulas = [
+            f"{name}, ligne {line}, champ {field} : la valeur commence par « {value[0]} », comme une formule "
+            "de tableur ; elle est gardée comme du texte, sans être exécutée"
+            for field, value in row.items()
+            if value.startswith(FORMULA_STARTS)
+        ]
         if formulas:
-            logger.warning("%s, row %d: %d cell(s) starting like a spreadsheet formula, kept as text", name, line,
-                           len(formulas))
+            logger.warning(
+                "%s, row %d: %d cell(s) starting like a spreadsheet formula, kept as text", name, line, len(formulas)
+            )
         if notes is not None:
             notes.extend(formulas)
         row = {key: _unquote_formula(value) for key, value in row.items()}
@@ -391,9 +414,17 @@ def scdl_chunks(records: list[DeliberationRecord], *, doc_id: str, source: str, 
     seen: dict[str, int] = {}
     for index, record in enumerate(records):
         text = record.text or " — ".join(p for p in (record.delib_id, record.objet, record.vote_text) if p)
-        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.DOC_HASH: digest, schema.PAGE: 0,
-                schema.TITLE: (f"Délibération {record.delib_id} — {record.objet}" if record.delib_id else
-                               record.objet or source)[:300], schema.RECORD_INDEX: index, schema.CHUNK_INDEX: index}
+        meta = {
+            schema.SOURCE: source,
+            schema.DOC_ID: doc_id,
+            schema.DOC_HASH: digest,
+            schema.PAGE: 0,
+            schema.TITLE: (
+                f"Délibération {record.delib_id} — {record.objet}" if record.delib_id else record.objet or source
+            )[:300],
+            schema.RECORD_INDEX: index,
+            schema.CHUNK_INDEX: index,
+        }
         meta.update(record_meta(record))
         chunks.append(Chunk(id=chunk_id(doc_id, text, 0, seen), text=text, meta=meta))
     return chunks

@@ -158,8 +158,24 @@ def _cut_at_lowercase(raw: str) -> str:
 
 # --- title of a council document ------------------------------------------------------------------
 _GENERIC_FOLDERS = {
-    "pdf", "pdfs", "doc", "docs", "data", "deliberations", "délibérations", "comptes_rendus", "comptes-rendus",
-    "cr", "pv", "proces-verbaux", "documents", "uploads", "archives", "conseil", "conseil-municipal", "tmp",
+    "pdf",
+    "pdfs",
+    "doc",
+    "docs",
+    "data",
+    "deliberations",
+    "délibérations",
+    "comptes_rendus",
+    "comptes-rendus",
+    "cr",
+    "pv",
+    "proces-verbaux",
+    "documents",
+    "uploads",
+    "archives",
+    "conseil",
+    "conseil-municipal",
+    "tmp",
 }
 _FOLDER_PARTICLES = {"sur", "sous", "de", "des", "du", "la", "le", "les", "en", "lès", "lez", "et", "aux", "au"}
 
@@ -170,7 +186,12 @@ def commune_from_path(path: Path | None) -> str | None:
         return None
     for folder in list(path.resolve().parents)[:3]:
         name = folder.name.lower()
-        if len(name) < 4 or name in _GENERIC_FOLDERS or any(ch.isdigit() for ch in name) or name.startswith(("tmp", "pytest")):
+        if (
+            len(name) < 4
+            or name in _GENERIC_FOLDERS
+            or any(ch.isdigit() for ch in name)
+            or name.startswith(("tmp", "pytest"))
+        ):
             continue
         words = re.split(r"([-_ ])", name)
         pretty = "".join(
@@ -191,4 +212,3 @@ def describe_council_document(
     parts = [p for p in (commune, french_date(date)) if p]
     title = " — ".join(parts + [name]) if parts else name
     return {"commune": commune or "", "date": date or "", "title": title}
-

@@ -63,9 +63,15 @@ def ingest_files(
                 on_event(event)
         summary.computed = kb.store.embedder.misses - misses_before
         kb.lexical.ensure_fresh()
-        kb.audit("ingest", who=who, files=len(files), indexed=summary.indexed, failed=summary.failed,
-                 chunks=summary.chunks)
+        kb.audit(
+            "ingest", who=who, files=len(files), indexed=summary.indexed, failed=summary.failed, chunks=summary.chunks
+        )
     summary.seconds = time.perf_counter() - started
-    logger.info("Ingested %d file(s) in %.1f s: %d indexed, %d failed", len(files), summary.seconds,
-                summary.indexed, summary.failed)
+    logger.info(
+        "Ingested %d file(s) in %.1f s: %d indexed, %d failed",
+        len(files),
+        summary.seconds,
+        summary.indexed,
+        summary.failed,
+    )
     return summary

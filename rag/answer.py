@@ -77,9 +77,12 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
     excused = set(scope.unknown_communes) if scope is not None else set()
-    return {"best_dense": retrieval.best_dense, "coverage": coverage,
-            "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
-            "unknown_names": float(len(unknown_names(question, idf, excused=excused)))}
+    return {
+        "best_dense": retrieval.best_dense,
+        "coverage": coverage,
+        "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
+        "unknown_names": float(len(unknown_names(question, idf, excused=excused))),
+    }
 
 
 COVERAGE_WEIGHT = 0.2
@@ -96,7 +99,7 @@ def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[st
     for match in _WORD_RE.finditer(question):
         word = match.group().strip("'\u2019-")
         acronym = len(word) >= 2 and word.isupper()
-        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[:match.start()])
+        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
         if not (acronym or inside) or word in (excused or set()):
             continue
         stems = tokens(word)
@@ -105,8 +108,15 @@ def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[st
     return names
 
 
-def is_found(question: str, retrieval: Retrieval, threshold: float, idf: Callable[[str], float],
-             *, best_sentence: float | None = None, sentence_threshold: float = 0.0) -> bool:
+def is_found(
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    idf: Callable[[str], float],
+    *,
+    best_sentence: float | None = None,
+    sentence_threshold: float = 0.0,
+) -> bool:
     """The refusal rule: an exact article reference, or passages close enough to the question and a
     sentence in them close enough in meaning (when the caller measured it), and no name in the question
     that the indexed documents never use. A question about a commune or period with no indexed document
@@ -141,8 +151,10 @@ def annotate_versions(citations: list[Citation], versions: VersionStore) -> None
             if newest.confirmed and newest.confirmed > newest.date:
                 note += f", inchangée au {french_date(newest.confirmed)}"
         elif quoted is not None:
-            note = (f"version du {french_date(quoted.date)}, modifié depuis le {french_date(newest.date)} "
-                    f"(voir `mairie article {chunk.article}`)")
+            note = (
+                f"version du {french_date(quoted.date)}, modifié depuis le {french_date(newest.date)} "
+                f"(voir `mairie article {chunk.article}`)"
+            )
         else:
             note = f"texte indexé ; dernière version connue du {french_date(newest.date)}"
         chunk.meta[schema.VERSION_NOTE] = note
@@ -204,9 +216,15 @@ class ExtractiveAnswerer:
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
         if lead:
             text = "\n".join(s.text for s in lead) + "\n\n" + text
-        return Answer(question=question, text=text, citations=citations, found=True, mode="extractive",
-                      sentences=lead + answer_sentences,
-                      notes=[LEAD_NOTE if lead else QUOTES_NOTE])
+        return Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            found=True,
+            mode="extractive",
+            sentences=lead + answer_sentences,
+            notes=[LEAD_NOTE if lead else QUOTES_NOTE],
+        )
 
     def found(self, question: str, retrieval: Retrieval) -> bool:
         """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it.
@@ -217,16 +235,23 @@ class ExtractiveAnswerer:
             else:
                 best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
                 retrieval.derived["found"] = is_found(
-                    question, retrieval, self.settings.refusal_threshold, self.retriever.lexical.idf,
-                    best_sentence=best, sentence_threshold=self.settings.sentence_threshold)
+                    question,
+                    retrieval,
+                    self.settings.refusal_threshold,
+                    self.retriever.lexical.idf,
+                    best_sentence=best,
+                    sentence_threshold=self.settings.sentence_threshold,
+                )
         return bool(retrieval.derived["found"])
 
     def _sentence_cosines(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
         """The quotable sentences of the top passages and their e5 cosine with the question (computed once)."""
         if "sentences" not in retrieval.derived:
-            candidates = [_Candidate(index, sentence, 0.0, position, exact)
-                          for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
-                          for position, sentence, exact in _passage_sentences(hit.chunk)]
+            candidates = [
+                _Candidate(index, sentence, 0.0, position, exact)
+                for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+                for position, sentence, exact in _passage_sentences(hit.chunk)
+            ]
             scored: list[tuple[_Candidate, float]] = []
             if candidates:
                 query_vector = retrieval.query_vector
@@ -246,9 +271,11 @@ class ExtractiveAnswerer:
         question_stems = set(tokens(f"{question} {expand(question)}"))
         kind = answer_type(question)
         typed = kind not in (DECISION, OTHER)
-        operative = {index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
-                     for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
-                     if hit.chunk.kind == schema.KIND_DELIBERATION}
+        operative = {
+            index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
+            for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+            if hit.chunk.kind == schema.KIND_DELIBERATION
+        }
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
             overlap = len(stems & question_stems) / max(1, len(question_stems))
@@ -282,8 +309,10 @@ class ExtractiveAnswerer:
 
 QUOTE_GAP = " […] "
 QUOTES_NOTE = "Réponse extractive : phrases citées telles quelles, sans modèle de langage."
-LEAD_NOTE = ("Réponse extractive, sans modèle de langage : la première phrase reprend les éléments de la source "
-             "citée (chaque chiffre, date et nom y a été vérifié), puis les phrases citées telles quelles.")
+LEAD_NOTE = (
+    "Réponse extractive, sans modèle de langage : la première phrase reprend les éléments de la source "
+    "citée (chaque chiffre, date et nom y a été vérifié), puis les phrases citées telles quelles."
+)
 TYPE_BONUS = 0.05
 OPERATIVE_BONUS = 0.04
 TYPED_MARGIN = 0.25
@@ -318,8 +347,12 @@ def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> l
     extra: list[_Candidate] = []
     for cand in picked:
         before = by_position.get((cand.hit_index, cand.position - 1))
-        if (before is not None and (before.hit_index, before.position) not in chosen
-                and not _AMOUNT_RE.search(cand.sentence) and _AMOUNT_RE.search(before.sentence)):
+        if (
+            before is not None
+            and (before.hit_index, before.position) not in chosen
+            and not _AMOUNT_RE.search(cand.sentence)
+            and _AMOUNT_RE.search(before.sentence)
+        ):
             chosen.add((before.hit_index, before.position))
             extra.append(before)
     return extra
@@ -375,6 +408,6 @@ def refusal(question: str, closest: list[ScoredChunk], *, contact: str) -> Answe
     notes = ["Aucun passage assez proche de la question : rien n'est affirmé."]
     if closest:
         notes.append("Les passages les plus proches sont proposés ci-dessous, sans garantie qu'ils répondent.")
-    return Answer(question=question, text=text, citations=[], found=False, mode="refusal", notes=notes,
-                  closest=list(closest))
-
+    return Answer(
+        question=question, text=text, citations=[], found=False, mode="refusal", notes=notes, closest=list(closest)
+    )

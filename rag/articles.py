@@ -179,9 +179,7 @@ def find_references(text: str, existing: Collection[str] | None = None) -> list[
     return references
 
 
-def parse_references(
-    text: str, existing: Collection[str] | None = None, *, code: str | None = "CGCT"
-) -> list[str]:
+def parse_references(text: str, existing: Collection[str] | None = None, *, code: str | None = "CGCT") -> list[str]:
     """Numbers of the articles of `code` cited by a text (an article, a deliberation's "Vu ..." lines).
 
     >>> parse_references("selon les dispositions des articles L. 2121-10 à L. 2121-12")

@@ -62,8 +62,16 @@ class AnswerChain:
     ...                     verifier=Verifier(store=kb.store))  # doctest: +SKIP
     """
 
-    def __init__(self, *, retriever: HybridRetriever, answerer: ExtractiveAnswerer, generator: Generator,
-                 verifier: Verifier, top_k: int = 5, scoper: Scoper | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        retriever: HybridRetriever,
+        answerer: ExtractiveAnswerer,
+        generator: Generator,
+        verifier: Verifier,
+        top_k: int = 5,
+        scoper: Scoper | None = None,
+    ) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}.")
         self.retriever = retriever
@@ -86,7 +94,9 @@ class AnswerChain:
         assert answer is not None  # stream always ends with the answer
         return answer
 
-    def stream(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Iterator[AnswerEvent]:
+    def stream(
+        self, question: str, *, filters: Filters | None = None, top_k: int | None = None
+    ) -> Iterator[AnswerEvent]:
         """Tokens as the generator writes them, then the verified Answer (always last)."""
         scope = self.scoper.read(question) if self.scoper is not None else None
         listed = self.scoper.meeting_answer(question, scope, filters) if self.scoper and scope else None
@@ -108,7 +118,9 @@ class AnswerChain:
                     final = item
         except AnswerError as e:
             logger.warning("Generator %s failed, falling back to the extractive answer: %s", self.mode, e)
-            yield AnswerEvent("answer", answer=self._fallback(question, retrieval, f"{e} Réponse extractive à la place."))
+            yield AnswerEvent(
+                "answer", answer=self._fallback(question, retrieval, f"{e} Réponse extractive à la place.")
+            )
             return
         if final is None:
             raise AnswerError(f"Le générateur {self.mode} n'a rendu aucune réponse : utilisez le mode extractif.")
@@ -137,8 +149,15 @@ class AnswerChain:
         flagged = [s for s in checked if s.status != STATUS_OK]
         if flagged:
             notes.append(f"{len(flagged)} phrase(s) non vérifiée(s) : signalée(s) « [non vérifié] » dans la réponse.")
-        return Answer(question=question, text=_render(checked, masked), citations=citations, found=True,
-                      mode=self.mode, sentences=checked, notes=notes)
+        return Answer(
+            question=question,
+            text=_render(checked, masked),
+            citations=citations,
+            found=True,
+            mode=self.mode,
+            sentences=checked,
+            notes=notes,
+        )
 
     def _fallback(self, question: str, retrieval: Retrieval, why: str) -> Answer:
         answer = self.answerer.answer_from(question, retrieval)

@@ -28,7 +28,55 @@ _MAX_RANGE = 50
 # --- sentence splitting ------------------------------------------------------------------------
 # Words that end with a period without ending the sentence ("M. Bernard", "art. 12", "p. 3").
 _ABBREVIATIONS = frozenset(
-    ["m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "me", "pr", "st", "ste", "art", "arts", "al", "cf", "chap", "ex", "env", "n", "no", "nos", "p", "pp", "vol", "réf", "ref", "av", "bd", "fig", "tel", "tél", "janv", "févr", "fevr", "avr", "juil", "sept", "oct", "nov", "déc", "dec", "op", "éd", "ed", "min", "max", "approx"]
+    [
+        "m",
+        "mm",
+        "mme",
+        "mmes",
+        "mlle",
+        "mlles",
+        "dr",
+        "me",
+        "pr",
+        "st",
+        "ste",
+        "art",
+        "arts",
+        "al",
+        "cf",
+        "chap",
+        "ex",
+        "env",
+        "n",
+        "no",
+        "nos",
+        "p",
+        "pp",
+        "vol",
+        "réf",
+        "ref",
+        "av",
+        "bd",
+        "fig",
+        "tel",
+        "tél",
+        "janv",
+        "févr",
+        "fevr",
+        "avr",
+        "juil",
+        "sept",
+        "oct",
+        "nov",
+        "déc",
+        "dec",
+        "op",
+        "éd",
+        "ed",
+        "min",
+        "max",
+        "approx",
+    ]
 )
 _TERMINATOR_RE = re.compile(r"[.!?…]+")
 _TRAILING_MARKERS_RE = re.compile(r"(?:\s*" + _CITATION_RE.pattern + r")*", re.IGNORECASE)
@@ -41,9 +89,7 @@ _SENTENCE_START_RE = re.compile(r"[\"«“(\[A-ZÀ-ÖØ-Þ0-9]")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»\]\)]+", re.IGNORECASE)
 EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # French numbers: 02 47 94 50 04, 02.47.94.50.04, 0247945004, +33 2 47 94 50 04, (+33) 2-47-94-50-04.
-PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|\(\+33\)\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)"
-)
+PHONE_RE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|\(\+33\)\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -172,9 +218,7 @@ def mask_contacts(text: str, passages: Iterable[Chunk]) -> tuple[str, int]:
     return text, masked
 
 
-
 def passage_text(chunk: Chunk) -> str:
     meta = chunk.meta
     extra = [str(meta.get(k) or "") for k in (TITLE, ARTICLE, DELIB_ID, COMMUNE, DATE, OBJET)]
     return "\n".join([chunk.text, *[e for e in extra if e]])
-

@@ -45,7 +45,9 @@ _FORMULA_RE = re.compile(
     r"apres en avoir delibere|^par\s*:?\s*(?:\d+|[a-z]+)\s+voix|^\d+\s+voix|^le conseil(?: municipal)?,?$|^vote\s*:|^a l'unanimite"
     r"|^(?:pour|contre|abstentions?)\s*:\s*\d|^(?:les membres du )?conseil municipal,?$|^entendu l'expose"
 )
-_VOTE_COUNT_RE = re.compile(r"(?<![\w])(\d+)\s*(?:voix\s*|votes?\s*)?(pour|contre|abstentions?)\b|(pour|contre|abstentions?)\s*:\s*(\d+)")
+_VOTE_COUNT_RE = re.compile(
+    r"(?<![\w])(\d+)\s*(?:voix\s*|votes?\s*)?(pour|contre|abstentions?)\b|(pour|contre|abstentions?)\s*:\s*(\d+)"
+)
 _UNANIMITY_RE = re.compile(r"unanimit")
 _CIVILITY_RE = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s")
 _VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
@@ -87,9 +89,12 @@ def is_row(line: str) -> bool:
     if not stripped or _is_formula(stripped) or (_BULLET_RE.match(stripped) and stripped.endswith(":")):
         return False
     label_name = re.match(r"^[^:]{2,40}:\s*(.+)$", stripped)
-    return bool(_BULLET_RE.match(stripped) or _LABEL_VALUE_RE.match(stripped)
-                or (label_name and PERSON_RE.match(label_name.group(1)))
-                or (len(stripped) <= 160 and amounts(stripped)))
+    return bool(
+        _BULLET_RE.match(stripped)
+        or _LABEL_VALUE_RE.match(stripped)
+        or (label_name and PERSON_RE.match(label_name.group(1)))
+        or (len(stripped) <= 160 and amounts(stripped))
+    )
 
 
 def _is_formula(line: str) -> bool:
@@ -118,8 +123,9 @@ def _opening(line: str) -> str | None:
     return None
 
 
-_LOWER_VERB_RE = re.compile(r"\b(?:d[ée]cid|fix|accept|approuv|d[ée]sign|autoris|attribu|adopt|[ée]lu)\w*\b\s*:?",
-                            re.IGNORECASE)
+_LOWER_VERB_RE = re.compile(
+    r"\b(?:d[ée]cid|fix|accept|approuv|d[ée]sign|autoris|attribu|adopt|[ée]lu)\w*\b\s*:?", re.IGNORECASE
+)
 
 
 def after_verb(provision: Provision) -> str:
@@ -131,7 +137,7 @@ def after_verb(provision: Provision) -> str:
     if provision.verb == "a voté" or _VOTE_LINE_RE.match(fold(sentence)):
         return "" if _VOTE_LINE_RE.match(fold(sentence)) and provision.rows else sentence
     match = _CAPS_VERB_RE.search(sentence) or _LOWER_VERB_RE.search(sentence)
-    return sentence[match.end():] if match else sentence
+    return sentence[match.end() :] if match else sentence
 
 
 def _vote_of(lines: list[str]) -> str | None:
@@ -161,9 +167,14 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
             continue
         # The operative sentence, whole: up to its full stop, a blank line or a row.
         end = i
-        while (end + 1 < len(lines) and end - i + 1 < MAX_SENTENCE_LINES and lines[end + 1].strip()
-               and not lines[end].rstrip().endswith((".", ":")) and not is_row(lines[end + 1])
-               and _opening(lines[end + 1]) is None):
+        while (
+            end + 1 < len(lines)
+            and end - i + 1 < MAX_SENTENCE_LINES
+            and lines[end + 1].strip()
+            and not lines[end].rstrip().endswith((".", ":"))
+            and not is_row(lines[end + 1])
+            and _opening(lines[end + 1]) is None
+        ):
             end += 1
         sentence_lines = [lines[j].strip() for j in range(i, end + 1)]
         sentence = " ".join(sentence_lines)
@@ -201,8 +212,14 @@ def _logical_lines(text: str) -> list[str]:
         line = raw.rstrip()
         stripped = line.strip()
         previous = out[-1].rstrip() if out else ""
-        if previous and stripped and ((stripped[0].islower() and not previous.endswith((":", ";", ".")))
-                                      or re.search(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle)$", previous)):
+        if (
+            previous
+            and stripped
+            and (
+                (stripped[0].islower() and not previous.endswith((":", ";", ".")))
+                or re.search(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle)$", previous)
+            )
+        ):
             out[-1] = f"{previous} {stripped}"
         else:
             out.append(line)
@@ -281,10 +298,38 @@ def _clean(text: str) -> str:
 
 
 # Words that end a name found by PERSON_RE ("Mme Destruel ET DE ...", "M. Thoreau Gérard Agent").
-_NOT_NAME_WORDS = frozenset([
-    "et", "de", "du", "le", "la", "les", "en", "pour", "par", "agent", "elu", "elue", "titulaire", "titulaires",
-    "suppleant", "suppleante", "suppleants", "maire", "adjoint", "adjointe", "conseil", "municipal", "conseiller",
-    "conseillere", "delegue", "deleguee", "membre", *(fold(v) for v in _VERBS)])
+_NOT_NAME_WORDS = frozenset(
+    [
+        "et",
+        "de",
+        "du",
+        "le",
+        "la",
+        "les",
+        "en",
+        "pour",
+        "par",
+        "agent",
+        "elu",
+        "elue",
+        "titulaire",
+        "titulaires",
+        "suppleant",
+        "suppleante",
+        "suppleants",
+        "maire",
+        "adjoint",
+        "adjointe",
+        "conseil",
+        "municipal",
+        "conseiller",
+        "conseillere",
+        "delegue",
+        "deleguee",
+        "membre",
+        *(fold(v) for v in _VERBS),
+    ]
+)
 
 
 def _persons(provisions: list[Provision]) -> list[str]:

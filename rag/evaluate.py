@@ -49,12 +49,19 @@ def load_gold(path: Path) -> list[GoldQuestion]:
             continue
         try:
             row = json.loads(line)
-            questions.append(GoldQuestion(
-                id=str(row.get("id", number)), question=row["question"], kind=row.get("kind", "other"),
-                gold_articles=list(row.get("gold_articles") or []), gold_docs=list(row.get("gold_docs") or []),
-                expected=row.get("expected"), evidence=row.get("evidence"),
-                key_facts=_strings(row, "key_facts"), key_facts_any=_strings(row, "key_facts_any"),
-            ))
+            questions.append(
+                GoldQuestion(
+                    id=str(row.get("id", number)),
+                    question=row["question"],
+                    kind=row.get("kind", "other"),
+                    gold_articles=list(row.get("gold_articles") or []),
+                    gold_docs=list(row.get("gold_docs") or []),
+                    expected=row.get("expected"),
+                    evidence=row.get("evidence"),
+                    key_facts=_strings(row, "key_facts"),
+                    key_facts_any=_strings(row, "key_facts_any"),
+                )
+            )
         except (KeyError, TypeError, json.JSONDecodeError) as e:
             raise ConfigError(f"{path}, ligne {number} : question mal formée ({e}).") from e
     return questions
@@ -190,8 +197,9 @@ def key_fact_in(text: str, key_facts: list[str], key_facts_any: list[str] | None
     if not key_facts and not alternatives:
         return None
     haystack = normalize_fact(text)
-    return (all(_contains(haystack, f) for f in key_facts)
-            and (not alternatives or any(_contains(haystack, f) for f in alternatives)))
+    return all(_contains(haystack, f) for f in key_facts) and (
+        not alternatives or any(_contains(haystack, f) for f in alternatives)
+    )
 
 
 def evaluate(
@@ -217,20 +225,32 @@ def evaluate(
                 fact = _fact_in(answer.text, gold.expected)
                 key_fact = key_fact_in(answer.text, gold.key_facts, gold.key_facts_any)
             if answer.citations:
-                good = sum(1 for c in answer.citations
-                           if all(_squash(q) in _squash(c.chunk.text) for q in quote_parts(c.quote)))
+                good = sum(
+                    1
+                    for c in answer.citations
+                    if all(_squash(q) in _squash(c.chunk.text) for q in quote_parts(c.quote))
+                )
                 precision = good / len(answer.citations)
         article_rank1 = None
         if gold.kind == "article_ref" and gold.gold_articles:
             article_rank1 = bool(hits) and hits[0].chunk.article in gold.gold_articles
-        results.append(QuestionResult(
-            id=gold.id, kind=gold.kind,
-            rank_doc=None if gold.absent else first_rank(hits, gold, page_level=False),
-            rank_page=None if gold.absent else first_rank(hits, gold, page_level=True),
-            article_rank1=article_rank1, refused=refused, absent=gold.absent, fact_found=fact,
-            key_fact_found=key_fact, citation_precision=precision, search_ms=search_ms, answer_ms=answer_ms,
-            top=[h.chunk.article or f"{_name(h.chunk.source)}#p{h.chunk.page}" for h in hits[:5]],
-        ))
+        results.append(
+            QuestionResult(
+                id=gold.id,
+                kind=gold.kind,
+                rank_doc=None if gold.absent else first_rank(hits, gold, page_level=False),
+                rank_page=None if gold.absent else first_rank(hits, gold, page_level=True),
+                article_rank1=article_rank1,
+                refused=refused,
+                absent=gold.absent,
+                fact_found=fact,
+                key_fact_found=key_fact,
+                citation_precision=precision,
+                search_ms=search_ms,
+                answer_ms=answer_ms,
+                top=[h.chunk.article or f"{_name(h.chunk.source)}#p{h.chunk.page}" for h in hits[:5]],
+            )
+        )
     return results
 
 
@@ -275,8 +295,10 @@ def _metrics(group: list[QuestionResult]) -> dict[str, Any]:
     precisions = [r.citation_precision for r in group if r.citation_precision is not None]
     if precisions:
         out["citation_precision"] = round(statistics.mean(precisions), 3)
-    for name, values in (("search_ms", [r.search_ms for r in group]),
-                         ("answer_ms", [r.answer_ms for r in group if r.answer_ms is not None])):
+    for name, values in (
+        ("search_ms", [r.search_ms for r in group]),
+        ("answer_ms", [r.answer_ms for r in group if r.answer_ms is not None]),
+    ):
         if values:
             out[f"{name}_p50"] = round(percentile(values, 50), 1)
             out[f"{name}_p95"] = round(percentile(values, 95), 1)

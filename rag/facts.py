@@ -33,9 +33,7 @@ _MONTH_YEAR_NUM_RE = re.compile(r"(?<![\d/.\-])(?P<month>\d{1,2})/(?P<year>(?:19
 _DELIB_RE = re.compile(r"(?<![\w\-/])(?P<year>(?:19|20)\d{2})\s?[-/_]\s?(?P<num>\d{1,4})(?![\d\-/])")
 # A number: "2 500" (space, no-break space or narrow no-break space between thousands), "2.500",
 # "2,50", "3.40", "1er", "20 %". Candidates are kept for ambiguous spellings ("2.500").
-_NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\d])"
-)
+_NUMBER_RE = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\d])")
 _MAGNITUDE_RE = re.compile(r"[ \u00a0\u202f]*(millions?|milliards?)\b", re.IGNORECASE)
 _MAGNITUDES = {"million": Decimal(10) ** 6, "milliard": Decimal(10) ** 9}
 # "un" and "une" are mostly articles: a number word counts from "deux" on.
@@ -192,9 +190,7 @@ def extract_facts(text: str, *, with_names: bool) -> Facts:
 
 
 # The spans find_article_mentions looks at, so that "2121-17" is not read as a deliberation number.
-_ARTICLE_SPAN_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?:LO|L\.?O\.?|[LRDA])\s?\.?\s?\*?\s?\d{1,4}(?:\s?-\s?\d{1,4}){1,3}"
-)
+_ARTICLE_SPAN_RE = re.compile(r"(?<![A-Za-z0-9])(?:LO|L\.?O\.?|[LRDA])\s?\.?\s?\*?\s?\d{1,4}(?:\s?-\s?\d{1,4}){1,3}")
 
 
 def _proper_names(text: str) -> list[str]:
@@ -212,7 +208,6 @@ def _proper_names(text: str) -> list[str]:
         if word not in names:
             names.append(word)
     return names
-
 
 
 @dataclass(slots=True)
@@ -290,4 +285,3 @@ def missing_facts(facts: Facts, cited: list[PassageIndex], *, strict: bool = Fal
     if facts.unanimity:
         check(UNANIMITY, any(UNANIMITY_RE.search(p.folded) for p in cited))
     return found, missing
-

@@ -51,8 +51,20 @@ def fold(text: str, *, keep_case: bool = False) -> str:
 
 
 # --- months and dates -----------------------------------------------------------------------------
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _ABBREVIATIONS = {"janv": 1, "févr": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "déc": 12}
 # Every spelling of a month, with and without accents, full or abbreviated: "février", "fevrier", "févr"...
 MONTH_NUMBERS: dict[str, int] = {
@@ -74,7 +86,7 @@ def month_number(word: str) -> int | None:
 
 
 def iso_date(year: int, month: int, day: int) -> str | None:
-    """"2021-02-01", or None when the day does not exist (31 février)."""
+    """ "2021-02-01", or None when the day does not exist (31 février)."""
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
@@ -110,7 +122,7 @@ _ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})$")
 
 
 def french_date(iso: str | None) -> str:
-    """"2020-07-23" -> "23 juillet 2020", "2021-03-01" -> "1er mars 2021"; other text is returned as it is.
+    """ "2020-07-23" -> "23 juillet 2020", "2021-03-01" -> "1er mars 2021"; other text is returned as it is.
 
     >>> french_date("2021-03-01"), french_date("2023"), french_date(None)
     ('1er mars 2021', '2023', '')
@@ -123,7 +135,7 @@ def french_date(iso: str | None) -> str:
 
 
 def short_date(iso: str | None) -> str:
-    """"2022-10-07" -> "07/10/2022", the way forms and tables write dates; other text is returned as it is.
+    """ "2022-10-07" -> "07/10/2022", the way forms and tables write dates; other text is returned as it is.
 
     >>> short_date("2022-10-07"), short_date("")
     ('07/10/2022', '')

@@ -88,8 +88,12 @@ def _openai(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:
         raise ConfigError("MAIRIE_LLM=openai demande MAIRIE_LLM_BASE_URL (ex. http://127.0.0.1:8080/v1).")
     if not settings.llm_model:
         raise ConfigError("MAIRIE_LLM=openai demande MAIRIE_LLM_MODEL (nom du modèle sur le serveur).")
-    model = OpenAIChatModel(base_url=settings.llm_base_url, model=settings.llm_model,
-                            api_key=settings.llm_api_key, timeout_s=settings.llm_timeout)
+    model = OpenAIChatModel(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout_s=settings.llm_timeout,
+    )
     return ModelGenerator(name="openai", model=model, token_budget=settings.llm_token_budget)
 
 

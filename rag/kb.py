@@ -103,8 +103,14 @@ class KnowledgeBase:
 
     def answer_chain(self, generator: Generator) -> AnswerChain:
         """An answer chain over this knowledge base with the given generator."""
-        return AnswerChain(retriever=self.retriever, answerer=self.answerer, generator=generator,
-                           verifier=self.verifier, top_k=self.settings.top_k, scoper=self.scoper)
+        return AnswerChain(
+            retriever=self.retriever,
+            answerer=self.answerer,
+            generator=generator,
+            verifier=self.verifier,
+            top_k=self.settings.top_k,
+            scoper=self.scoper,
+        )
 
     def ask(self, question: str, *, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         return self.chain.invoke(question, filters=filters, top_k=top_k)
@@ -165,9 +171,7 @@ class KnowledgeBase:
             if info.status != "complete":
                 problems.append(f"document incomplet (indexation interrompue) : {info.source}")
             elif counts.get(doc_id, 0) != info.chunks:
-                problems.append(
-                    f"{info.source} : {counts.get(doc_id, 0)} passages dans Chroma, {info.chunks} attendus"
-                )
+                problems.append(f"{info.source} : {counts.get(doc_id, 0)} passages dans Chroma, {info.chunks} attendus")
         for source in removed_sources or []:
             if any(d.source == source for d in docs.values()):
                 problems.append(f"document supprimé encore présent : {source}")

@@ -66,8 +66,13 @@ def _typed_quote(question: str, kind: str, citations: list[Citation]) -> list[An
     """The quoted sentence holding the kind of fact asked for (an amount, a name, a date) that shares
     most words with the question, as it is."""
     wanted = set(tokens(question))
-    typed = [(len(wanted & set(tokens(s))), -c.n, s, c.n) for c in citations
-             for part in c.quote.split(_QUOTE_GAP) for s in sentences(part) if gives(kind, s)]
+    typed = [
+        (len(wanted & set(tokens(s))), -c.n, s, c.n)
+        for c in citations
+        for part in c.quote.split(_QUOTE_GAP)
+        for s in sentences(part)
+        if gives(kind, s)
+    ]
     if not typed:
         return []
     _, _, sentence, n = max(typed)
@@ -83,7 +88,7 @@ def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
     index = next((i for i, s in enumerate(split) if gives(kind, s)), 0)
     part = split[index]
     if part.endswith(":"):  # "Il est voté au scrutin secret :" announces what follows: keep it
-        part = " ".join(split[index:index + 1 + ANNOUNCED_ITEMS])
+        part = " ".join(split[index : index + 1 + ANNOUNCED_ITEMS])
     text = f"Selon l'article {citation.chunk.article} : « {part} » [{citation.n}]."
     return [AnswerSentence(text=text, citations=[citation.n])]
 
@@ -136,8 +141,11 @@ def _vote_text(vote: str) -> str:
 def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, int, int]:
     """A provision holding the kind of fact asked for, then sharing most words with the question."""
     lines = [provision.sentence, *provision.rows]
-    return (int(any(gives(kind, line) for line in lines)), len(wanted & set(tokens(provision.text))),
-            int(bool(provision.verb)))
+    return (
+        int(any(gives(kind, line) for line in lines)),
+        len(wanted & set(tokens(provision.text))),
+        int(bool(provision.verb)),
+    )
 
 
 def _rows(provision: Provision, kind: str, wanted: set[str]) -> list[str]:

@@ -28,8 +28,19 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 INDEX_VERSION = 3
 # Metadata kept in memory for filtering the lexical channel (the text stays in Chroma).
-_FILTER_KEYS = (schema.KIND, schema.COMMUNE_KEY, schema.DATE_INT, schema.MATIERE, schema.MATIERE_L1, schema.OUTCOME,
-                schema.UNANIMOUS, schema.SOURCE, schema.DOC_ID, schema.ARTICLE, schema.REGIME)
+_FILTER_KEYS = (
+    schema.KIND,
+    schema.COMMUNE_KEY,
+    schema.DATE_INT,
+    schema.MATIERE,
+    schema.MATIERE_L1,
+    schema.OUTCOME,
+    schema.UNANIMOUS,
+    schema.SOURCE,
+    schema.DOC_ID,
+    schema.ARTICLE,
+    schema.REGIME,
+)
 
 
 class LexicalIndex:
@@ -107,8 +118,16 @@ class LexicalIndex:
         tmp.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(tmp / "bm25"))
         (tmp / "ids.json").write_text(
-            json.dumps({"fingerprint": self._fingerprint, "generation": generation, "ids": self._ids,
-                        "metas": self._metas, "df": self._df, "version": INDEX_VERSION}),
+            json.dumps(
+                {
+                    "fingerprint": self._fingerprint,
+                    "generation": generation,
+                    "ids": self._ids,
+                    "metas": self._metas,
+                    "df": self._df,
+                    "version": INDEX_VERSION,
+                }
+            ),
             encoding="utf-8",
         )
         # Swap directories so a reader never sees a half-written index.

@@ -148,9 +148,7 @@ class OpenAIChatModel:
             status = error.status_code
             detail = _short_detail(error)
             if status in (401, 403):
-                return AnswerError(
-                    f"{where} refuse la clé d'API (HTTP {status}) : vérifiez MAIRIE_LLM_API_KEY."
-                )
+                return AnswerError(f"{where} refuse la clé d'API (HTTP {status}) : vérifiez MAIRIE_LLM_API_KEY.")
             if status == 404:
                 return AnswerError(
                     f"{where} ne connaît pas le modèle « {self.model} » ou l'adresse (HTTP 404{detail}) : "

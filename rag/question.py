@@ -27,31 +27,63 @@ OTHER = "other"
 
 # Checked in this order on the folded question: the first that matches wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (VOTE, re.compile(r"combien de voix|quel (?:a ete le )?vote|avec quel vote|quel (?:resultat|score)"
-                      r"|(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote|\bvote (?:pour|contre)\b.*\?"
-                      r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention")),
-    (AMOUNT, re.compile(r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
-                        r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
-                        r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
-                        r"|\bcombien\b.*\b(?:euros?|€)")),
-    (NUMBER, re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre de\b"
-                        r"|\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b")),
-    (PERSON, re.compile(r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
-                        r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?)\b"
-                        r"|\bnom(?:s)? d")),
-    (DATE, re.compile(r"\bquand\b|\bquelle date\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
-                      r"|\ben quelle annee\b|\bquel jour\b")),
+    (
+        VOTE,
+        re.compile(
+            r"combien de voix|quel (?:a ete le )?vote|avec quel vote|quel (?:resultat|score)"
+            r"|(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote|\bvote (?:pour|contre)\b.*\?"
+            r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention"
+        ),
+    ),
+    (
+        AMOUNT,
+        re.compile(
+            r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
+            r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
+            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
+            r"|\bcombien\b.*\b(?:euros?|€)"
+        ),
+    ),
+    (
+        NUMBER,
+        re.compile(
+            r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre de\b"
+            r"|\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b"
+        ),
+    ),
+    (
+        PERSON,
+        re.compile(
+            r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
+            r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?)\b"
+            r"|\bnom(?:s)? d"
+        ),
+    ),
+    (
+        DATE,
+        re.compile(
+            r"\bquand\b|\bquelle date\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
+            r"|\ben quelle annee\b|\bquel jour\b"
+        ),
+    ),
     (AMOUNT, re.compile(r"\bcombien\b|\b(?:tarifs?|prix|montant|cout)\b.*\?$")),
-    (DECISION, re.compile(r"\bqu'a (?:vote|decide|approuve|adopte|accepte|fixe)|\bqu'(?:est-ce qu'|)a decide"
-                          r"|\ba-t-il (?:vote|valide|approuve|accepte|decide)|\bdecision\b|\bdeliber|\bvalide\b")),
+    (
+        DECISION,
+        re.compile(
+            r"\bqu'a (?:vote|decide|approuve|adopte|accepte|fixe)|\bqu'(?:est-ce qu'|)a decide"
+            r"|\ba-t-il (?:vote|valide|approuve|accepte|decide)|\bdecision\b|\bdeliber|\bvalide\b"
+        ),
+    ),
 )
 
 _UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b)"
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
-_NUMBER_RE = re.compile(r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b",
-                        re.IGNORECASE)
-_VOTE_RE = re.compile(r"\bvoix\b|unanimit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
-                      re.IGNORECASE)
+_NUMBER_RE = re.compile(
+    r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b", re.IGNORECASE
+)
+_VOTE_RE = re.compile(
+    r"\bvoix\b|unanimit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d", re.IGNORECASE
+)
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
 PERSON_RE = re.compile(
     r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"

@@ -53,13 +53,18 @@ _COUNTS = {
 }
 
 # What a user may type for --outcome (accents and case folded); the stored values are schema.OUTCOMES.
-_OUTCOME_ALIASES = {**schema.OUTCOME_WORDS, "adopte": schema.OUTCOME_ADOPTED, "rejete": schema.OUTCOME_REJECTED,
-                    schema.OUTCOME_ADOPTED: schema.OUTCOME_ADOPTED, schema.OUTCOME_REJECTED: schema.OUTCOME_REJECTED}
+_OUTCOME_ALIASES = {
+    **schema.OUTCOME_WORDS,
+    "adopte": schema.OUTCOME_ADOPTED,
+    "rejete": schema.OUTCOME_REJECTED,
+    schema.OUTCOME_ADOPTED: schema.OUTCOME_ADOPTED,
+    schema.OUTCOME_REJECTED: schema.OUTCOME_REJECTED,
+}
 OUTCOME_LABELS = {schema.OUTCOME_ADOPTED: "Adoptée", schema.OUTCOME_REJECTED: "Rejetée"}
 
 
 def outcome_from_text(text: str) -> str | None:
-    """"adoptée", "Rejetee", "adopted" ... -> the stored outcome value; None when it is none of them."""
+    """ "adoptée", "Rejetee", "adopted" ... -> the stored outcome value; None when it is none of them."""
     return _OUTCOME_ALIASES.get(normalize_key(text))
 
 
@@ -98,8 +103,8 @@ def record_from_meta(meta: dict[str, Any], text: str = "") -> DeliberationRecord
     fields: dict[str, Any] = {name: meta.get(key) for name, key in _PLAIN.items()}
     fields.update({name: _int(meta.get(key)) for name, key in _COUNTS.items()})
     return DeliberationRecord(
-        **fields | {"source": str(meta.get(schema.SOURCE, "")),
-                    "unanimous": None if unanimous is None else bool(unanimous)},
+        **fields
+        | {"source": str(meta.get(schema.SOURCE, "")), "unanimous": None if unanimous is None else bool(unanimous)},
         objet=meta.get(schema.OBJET),
         articles_vises=[a for a in str(meta.get(schema.ARTICLES_VISES) or "").split(";") if a],
         page_start=int(meta.get(schema.RECORD_PAGE_START, meta.get(schema.PAGE, 0)) or 0),
@@ -119,9 +124,12 @@ def record_matches(record: DeliberationRecord, filters: Filters | None) -> bool:
 
 def list_records(store: ChromaStore, filters: Filters | None = None) -> list[DeliberationRecord]:
     """Deliberation records matching the filters, newest séance first."""
-    chunks = (c for c in store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION})
-              if matches_filters(c.meta, filters))
-    pdf_sources = {PurePosixPath(d.source).name: d.source for d in store.documents() if d.source.lower().endswith(".pdf")}
+    chunks = (
+        c for c in store.iter_chunks(where={schema.KIND: schema.KIND_DELIBERATION}) if matches_filters(c.meta, filters)
+    )
+    pdf_sources = {
+        PurePosixPath(d.source).name: d.source for d in store.documents() if d.source.lower().endswith(".pdf")
+    }
     records = []
     for (doc_id, index), parts in group_deliberation_chunks(chunks).items():
         record = record_from_meta(parts[0].meta, "\n".join(c.text for c in parts))
@@ -154,8 +162,11 @@ def group_deliberation_chunks(chunks: Iterable[Chunk]) -> dict[tuple[str, int], 
 
 def vote_label(record: DeliberationRecord) -> str:
     """The vote in a few words: the counts the document gives, never invented."""
-    counts = [f"{n} {label}" for n, label in ((record.pour, "pour"), (record.contre, "contre"),
-                                               (record.abstention, "abstention(s)")) if n is not None]
+    counts = [
+        f"{n} {label}"
+        for n, label in ((record.pour, "pour"), (record.contre, "contre"), (record.abstention, "abstention(s)"))
+        if n is not None
+    ]
     if counts:
         label = ", ".join(counts)
         if record.outcome == schema.OUTCOME_REJECTED:

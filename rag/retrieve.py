@@ -47,7 +47,7 @@ _RULE_RE = re.compile(
 
 
 def question_intent(question: str, *, local: bool) -> str:
-    """"local" (a decision of the council), "rule" (what the law says) or "" when it is not clear."""
+    """ "local" (a decision of the council), "rule" (what the law says) or "" when it is not clear."""
     folded = fold(question)
     is_local = local or bool(_LOCAL_RE.search(folded))
     is_rule = bool(_RULE_RE.search(folded))
@@ -109,8 +109,9 @@ class Retrieval:
 class HybridRetriever:
     """Exact article lookup first, then weighted RRF of BM25 and dense candidates."""
 
-    def __init__(self, *, store: ChromaStore, settings: Settings, lexical: LexicalIndex | None = None,
-                 mode: str = "hybrid") -> None:
+    def __init__(
+        self, *, store: ChromaStore, settings: Settings, lexical: LexicalIndex | None = None, mode: str = "hybrid"
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self.store = store
@@ -121,8 +122,9 @@ class HybridRetriever:
     def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]:
         return self.run(question, top_k=top_k, filters=filters).hits
 
-    def run(self, question: str, *, top_k: int = 5, filters: Filters | None = None,
-            scope: Scope | None = None) -> Retrieval:
+    def run(
+        self, question: str, *, top_k: int = 5, filters: Filters | None = None, scope: Scope | None = None
+    ) -> Retrieval:
         """The fused hits; with a `scope` (rag.scope), only passages in it (the law always is)."""
         question = question.strip()
         if not question:
@@ -149,8 +151,8 @@ class HybridRetriever:
             chunks = {cid: c for cid, c in chunks.items() if admits(c.meta)}
         # Ids no longer in the store (removed since the lexical index was built) and passages out of scope
         # drop out before ranking: the ranks are those of the restricted channels.
-        lexical = [(cid, score) for cid, score in lexical if cid in chunks][:tuning.CANDIDATES]
-        dense = [(c, cosine) for c, cosine in dense if c.id in chunks][:tuning.CANDIDATES]
+        lexical = [(cid, score) for cid, score in lexical if cid in chunks][: tuning.CANDIDATES]
+        dense = [(c, cosine) for c, cosine in dense if c.id in chunks][: tuning.CANDIDATES]
         fused: dict[str, ScoredChunk] = {}
         for rank, (chunk_id, score) in enumerate(lexical):
             hit = fused.setdefault(chunk_id, ScoredChunk(chunks[chunk_id], 0.0))

@@ -213,8 +213,7 @@ class Answer:
             "mode": self.mode,
             "citations": [c.to_json() for c in self.citations],
             "sentences": [
-                {"text": s.text, "citations": s.citations, "status": s.status, "note": s.note}
-                for s in self.sentences
+                {"text": s.text, "citations": s.citations, "status": s.status, "note": s.note} for s in self.sentences
             ],
             "notes": list(self.notes),
             "closest": [c.to_json() for c in self.closest],

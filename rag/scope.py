@@ -34,8 +34,10 @@ logger = logging.getLogger(__name__)
 YEAR_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)")
 _MONTH_RE = re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d{{2}})\b")
 # "depuis septembre 2020", "à la rentrée de septembre 2020": when a rule applies from, not when it was decided.
-_SINCE_RE = re.compile(r"\b(depuis|a partir d[eu]|a compter d[eu]|des|rentree(?: scolaire)?(?: de)?)\s+"
-                       r"(?:le\s+|l'annee\s+|la rentree\s+(?:de\s+)?)?$")
+_SINCE_RE = re.compile(
+    r"\b(depuis|a partir d[eu]|a compter d[eu]|des|rentree(?: scolaire)?(?: de)?)\s+"
+    r"(?:le\s+|l'annee\s+|la rentree\s+(?:de\s+)?)?$"
+)
 _PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 _NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
 # A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
@@ -46,12 +48,14 @@ _NAMED_PLACE_RE = re.compile(
 )
 _NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}
 # Words of a question about a séance as a whole: with the date and the commune, nothing else is asked.
-_MEETING_WORDS = set(tokens(
-    "qu que quoi quel quels quelle quelles qui a ont été est sont été décidé décidés décidées décision décisions "
-    "voté votés votées vote votes délibéré délibération délibérations adopté adoptées conseil municipal "
-    "communautaire séance réunion ordre jour le la les de du des lors au à en pendant liste lister donne "
-    "ce cette on nous vous il elle ils sur pris prises compte rendu procès verbal"
-))
+_MEETING_WORDS = set(
+    tokens(
+        "qu que quoi quel quels quelle quelles qui a ont été est sont été décidé décidés décidées décision décisions "
+        "voté votés votées vote votes délibéré délibération délibérations adopté adoptées conseil municipal "
+        "communautaire séance réunion ordre jour le la les de du des lors au à en pendant liste lister donne "
+        "ce cette on nous vous il elle ils sur pris prises compte rendu procès verbal"
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +86,7 @@ class Scope:
         return bool(self.communes or self.date or self.month or self.years)
 
     def missing_label(self) -> str:
-        """"de Lyon", "de Preuilly-sur-Claise de 2015", "du 15 septembre 2021": what is not indexed ("" if all is)."""
+        """ "de Lyon", "de Preuilly-sur-Claise de 2015", "du 15 septembre 2021": what is not indexed ("" if all is)."""
         if self.unknown_communes:
             return "de " + " ni de ".join(self.unknown_communes)
         if self.missing_period:
@@ -119,7 +123,7 @@ def _date_admitted(date: str, scope: Scope) -> bool:
 
 
 def commune_named(key: str, folded_words: set[str]) -> bool:
-    """"preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
+    """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
     return bool(parts) and parts[0] in folded_words
 
@@ -134,18 +138,40 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         names = [m.group(1) for m in _NAMED_PLACE_RE.finditer(question) if m.group(1) not in _NOT_PLACES]
         unknown = tuple(dict.fromkeys(names))
     date, month, years, label = _period(question, folded)
-    scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years,
-                  period_label=label)
+    scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years, period_label=label)
     held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
     missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
     if missing and communes:
         label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
-    scope_words = set(tokens(" ".join([*unknown, *(facets.communes[k] for k in communes), *words_of(folded, communes),
-                                       scope.period_label, *(str(y) for y in years)])))
-    residual = tuple(t for t in tokens(question)
-                     if t not in _MEETING_WORDS and t not in scope_words and t not in _MONTH_STEMS and not t.isdigit())
-    return Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years,
-                 missing_period=missing, period_label=label, residual=residual, stems=frozenset(scope_words))
+    scope_words = set(
+        tokens(
+            " ".join(
+                [
+                    *unknown,
+                    *(facets.communes[k] for k in communes),
+                    *words_of(folded, communes),
+                    scope.period_label,
+                    *(str(y) for y in years),
+                ]
+            )
+        )
+    )
+    residual = tuple(
+        t
+        for t in tokens(question)
+        if t not in _MEETING_WORDS and t not in scope_words and t not in _MONTH_STEMS and not t.isdigit()
+    )
+    return Scope(
+        communes=communes,
+        unknown_communes=unknown,
+        date=date,
+        month=month,
+        years=years,
+        missing_period=missing,
+        period_label=label,
+        residual=residual,
+        stems=frozenset(scope_words),
+    )
 
 
 _MONTH_STEMS = set(tokens(" ".join(MONTHS)))
@@ -162,13 +188,13 @@ def _period(question: str, folded: str) -> tuple[str | None, str | None, tuple[i
     if date:
         return date, None, (), f"du {french_date(date)}"
     for match in _MONTH_RE.finditer(folded):
-        if _SINCE_RE.search(folded[:match.start()]):
-            folded = folded[:match.start()] + " " * len(match.group()) + folded[match.end():]
+        if _SINCE_RE.search(folded[: match.start()]):
+            folded = folded[: match.start()] + " " * len(match.group()) + folded[match.end() :]
             continue
         number = month_number(match.group(1))
         if number:
             return None, f"{match.group(2)}-{number:02d}", (), f"de {match.group(1)} {match.group(2)}"
-    years = tuple(int(m.group(1)) for m in YEAR_RE.finditer(folded) if not _SINCE_RE.search(folded[:m.start()]))
+    years = tuple(int(m.group(1)) for m in YEAR_RE.finditer(folded) if not _SINCE_RE.search(folded[: m.start()]))
     if years:
         return None, None, years, "de " + " ni de ".join(str(y) for y in years)
     return None, None, (), ""
@@ -210,8 +236,11 @@ class Scoper:
         if not scope.lists_meeting or scope.date is None:
             return None
         period = dataclasses.replace(filters or Filters(), since=scope.date, until=scope.date)
-        records = [r for r in list_records(self.store, period)
-                   if not scope.communes or normalize_key(r.commune or "") in scope.communes]
+        records = [
+            r
+            for r in list_records(self.store, period)
+            if not scope.communes or normalize_key(r.commune or "") in scope.communes
+        ]
         groups = group_deliberation_chunks(self.store.find({schema.DATE: scope.date}))
         first_chunks = {f"{doc_id}:{index}": parts[0] for (doc_id, index), parts in groups.items()}
         citations: list[Citation] = []
@@ -233,13 +262,19 @@ class Scoper:
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
         sentences = [AnswerSentence(text=line, citations=[i + 1]) for i, line in enumerate(lines)]
         logger.info("Séance du %s : %d records listed for %r", scope.date, len(lines), question)
-        return Answer(question=question, text=text, citations=citations, found=True, mode="records",
-                      sentences=sentences,
-                      notes=["Liste des délibérations indexées de cette séance (objet et vote), sans modèle de langage."])
+        return Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            found=True,
+            mode="records",
+            sentences=sentences,
+            notes=["Liste des délibérations indexées de cette séance (objet et vote), sans modèle de langage."],
+        )
 
 
 def missing_notice(scope: Scope, *, law_follows: bool) -> str:
-    """"Aucun document de Lyon n'est indexé ; voici ce que dit la loi." (or without the law)."""
+    """ "Aucun document de Lyon n'est indexé ; voici ce que dit la loi." (or without the law)."""
     label = scope.missing_label()
     if not label:
         return ""

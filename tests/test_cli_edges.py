@@ -63,8 +63,12 @@ def test_command_summaries_are_never_cut() -> None:
 
 def test_store_is_accepted_before_and_after_the_subcommand(tmp_path: Path) -> None:
     store = tmp_path / "ailleurs"
-    for args in (["--store", str(store), "settings"], ["settings", "--store", str(store)],
-                 ["users", "list", "--store", str(store)], ["users", "--store", str(store), "list"]):
+    for args in (
+        ["--store", str(store), "settings"],
+        ["settings", "--store", str(store)],
+        ["users", "list", "--store", str(store)],
+        ["users", "--store", str(store), "list"],
+    ):
         result = _run(*args)
         assert result.exit_code == 0, (args, result.output)
         if args[-1] == "settings" or "settings" in args:
@@ -103,8 +107,14 @@ def test_a_busy_port_is_refused_in_french_before_anything_starts(tmp_path: Path)
 def test_stopping_mairie_ui_stops_the_streamlit_server(tmp_path: Path) -> None:
     port = _free_port()
     env = dict(os.environ, MAIRIE_STORE=str(tmp_path / "store"), PYTHONPATH=str(REPO))
-    parent = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port)], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "ui", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         healthy = False
@@ -152,10 +162,13 @@ def test_the_readme_usage_examples_name_files_a_user_has() -> None:
 def test_bench_measures_latencies_on_a_store(writable_demo_store: Path, tmp_path: Path) -> None:
     """`mairie bench` stays a CLI command over ingest.bench (the benchmark left the UI package)."""
     queries = tmp_path / "q.jsonl"
-    queries.write_text('{"question": "Quel est le quorum du conseil municipal ?"}\n'
-                       '{"question": "tarifs de la cantine"}\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["bench", "--store", str(writable_demo_store), "--on-store", "--queries", str(queries),
-                                       "--json"])
+    queries.write_text(
+        '{"question": "Quel est le quorum du conseil municipal ?"}\n{"question": "tarifs de la cantine"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["bench", "--store", str(writable_demo_store), "--on-store", "--queries", str(queries), "--json"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["questions"] == 2 and report["store"]["chunks"] > 200

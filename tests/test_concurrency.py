@@ -28,13 +28,12 @@ def _env(store: Path, cache: Path) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
-def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(
-    tmp_path: Path, embedding_cache: Path
-) -> None:
+def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(tmp_path: Path, embedding_cache: Path) -> None:
     store = tmp_path / "store"
     first = tmp_path / "premier-lot"
     shutil.copytree(CHAPTER / "section-4", first / "section-4")
@@ -47,8 +46,14 @@ def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(
     shutil.copytree(DATA / "deliberations", second / "deliberations")
     shutil.copytree(CHAPTER / "section-1", second / "section-1")
     writer_env = _env(store, tmp_path / "cold-cache")
-    writer = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", str(second), "--json"], cwd=REPO,
-                              env=writer_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "ingest", str(second), "--json"],
+        cwd=REPO,
+        env=writer_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lock = store / "write.lock"
         deadline = time.monotonic() + 60
@@ -86,8 +91,9 @@ def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(
     assert [name for name, _, _ in refused] == ["ingest", "remove"], "no second writer ran during the ingestion"
     for name, seconds, other in refused:
         assert other.returncode != 0, (name, other.stdout, other.stderr)
-        assert f"Erreur : {LOCK_MESSAGE} {store}. Attendez qu'elle se termine puis relancez la commande." in \
-            other.stderr, (name, other.stderr[-1500:])
+        assert (
+            f"Erreur : {LOCK_MESSAGE} {store}. Attendez qu'elle se termine puis relancez la commande." in other.stderr
+        ), (name, other.stderr[-1500:])
         assert seconds < 30, f"{name} waited {seconds:.0f} s instead of failing fast"
 
     verify = _run(["verify"], env)
@@ -95,8 +101,10 @@ def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(
     # The refused removal removed nothing.
     documents = json.loads(_run(["documents", "--json"], env).stdout)
     assert "section-4/article-l2121-17.md" in {d["source"] for d in documents}
-    print(f"\n{len(readers)} reader runs during the ingestion, all exit 0; second writers refused:",
-          ", ".join(f"{name} in {seconds:.1f} s" for name, seconds, _ in refused))
+    print(
+        f"\n{len(readers)} reader runs during the ingestion, all exit 0; second writers refused:",
+        ", ".join(f"{name} in {seconds:.1f} s" for name, seconds, _ in refused),
+    )
 
 
 def _locked(path: Path, pid: int) -> bool:
@@ -107,7 +115,11 @@ def _locked(path: Path, pid: int) -> bool:
     for line in Path("/proc/locks").read_text().splitlines():
         fields = line.split()
         # "1: FLOCK  ADVISORY  WRITE 4242 00:2f:1234 0 EOF"
-        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[4] == str(pid) and \
-                fields[5].rsplit(":", 1)[-1] == str(inode):
+        if (
+            len(fields) >= 6
+            and fields[1] == "FLOCK"
+            and fields[4] == str(pid)
+            and fields[5].rsplit(":", 1)[-1] == str(inode)
+        ):
             return True
     return False

@@ -49,8 +49,15 @@ def make_folder(target: Path) -> Path:
 
 def cli(args: list[str], store: Path, cache: Path, **kwargs) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
     env = dict(os.environ, MAIRIE_STORE=str(store), MAIRIE_CACHE_DIR=str(cache), PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, "-m", "ui.cli", *args], cwd=REPO, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", *args],
+        cwd=REPO,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
 
 
 def run_to_end(args: list[str], store: Path, cache: Path, timeout: float = 600) -> tuple[int, str, str]:
@@ -76,9 +83,14 @@ def store_state(store: Path, cache: Path, *, verify: bool = True) -> tuple[list[
 
     Read in a separate process: this one never holds a Chroma client on a store that others write.
     """
-    done = subprocess.run([sys.executable, "-c", INSPECT, str(store), str(cache), "1" if verify else "0"],
-                          cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", INSPECT, str(store), str(cache), "1" if verify else "0"],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     data = json.loads(done.stdout.splitlines()[-1])
     return data["ids"], data["statuses"], data["problems"]
@@ -118,8 +130,9 @@ def test_sigkill_at_random_moments_then_rerun_gives_the_uninterrupted_result(
                 continue
             ids, statuses, _ = store_state(killed, cold_cache, verify=False)
             writing = sum(s != "complete" for s in statuses.values())
-            outcomes.append(f"{delay:.2f}s: killed with {len(ids)} chunks, {len(statuses)} documents "
-                            f"({writing} half-written)")
+            outcomes.append(
+                f"{delay:.2f}s: killed with {len(ids)} chunks, {len(statuses)} documents ({writing} half-written)"
+            )
             continue
         proc.communicate()
     kills = sum(": killed" in o for o in outcomes)

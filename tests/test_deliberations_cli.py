@@ -50,8 +50,9 @@ def test_filters_not_unanimous_since_and_matter(demo_store: Path) -> None:
 
 def test_export_validates_against_the_scdl_schema_and_reimports(demo_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "preuilly.csv"
-    result = mairie("export-scdl", str(out), "--commune", "Preuilly-sur-Claise", "--coll-siret", SIRET,
-                    store=demo_store)
+    result = mairie(
+        "export-scdl", str(out), "--commune", "Preuilly-sur-Claise", "--coll-siret", SIRET, store=demo_store
+    )
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -78,8 +79,10 @@ def test_export_validates_against_the_scdl_schema_and_reimports(demo_store: Path
 
 def test_broken_scdl_rows_are_rejected_with_row_and_field(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv"
-    header = ("COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE,DELIB_MATIERE_CODE,DELIB_MATIERE_NOM,DELIB_OBJET,BUDGET_ANNEE,"
-              "BUDGET_NOM,PREF_ID,PREF_DATE,VOTE_EFFECTIF,VOTE_REEL,VOTE_POUR,VOTE_CONTRE,VOTE_ABSTENTION,DELIB_URL")
+    header = (
+        "COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE,DELIB_MATIERE_CODE,DELIB_MATIERE_NOM,DELIB_OBJET,BUDGET_ANNEE,"
+        "BUDGET_NOM,PREF_ID,PREF_DATE,VOTE_EFFECTIF,VOTE_REEL,VOTE_POUR,VOTE_CONTRE,VOTE_ABSTENTION,DELIB_URL"
+    )
     good = f"Preuilly-sur-Claise,{SIRET},2020-045,2020-07-23,8.1,Enseignement,Cantine tarifs,,,,,15,14,13,1,0,"
     bad = f"Preuilly-sur-Claise,{SIRET},2020-046,2020-13-45,8.1,Enseignement,Personnel,,,,,15,14,13,1,0,"
     path.write_text("\n".join([header, good, bad]) + "\n", encoding="utf-8")
@@ -101,14 +104,18 @@ def test_outcome_takes_french_words_and_keeps_english_aliases(demo_store: Path) 
     assert wrong.returncode == 2 and "« votee » : valeur attendue adoptee ou rejetee." in wrong.stderr
 
 
-@pytest.mark.parametrize(("siret", "problem"), [
-    ("123", "14 chiffres attendus, 3 reçus"),
-    ("21860194600014", "la clé de contrôle ne correspond pas"),
-])
+@pytest.mark.parametrize(
+    ("siret", "problem"),
+    [
+        ("123", "14 chiffres attendus, 3 reçus"),
+        ("21860194600014", "la clé de contrôle ne correspond pas"),
+    ],
+)
 def test_export_rejects_an_invalid_siret(demo_store: Path, tmp_path: Path, siret: str, problem: str) -> None:
     out = tmp_path / "out.csv"
-    result = mairie("export-scdl", str(out), "--commune", "Preuilly-sur-Claise", "--coll-siret", siret,
-                    store=demo_store)
+    result = mairie(
+        "export-scdl", str(out), "--commune", "Preuilly-sur-Claise", "--coll-siret", siret, store=demo_store
+    )
     assert result.returncode == 1
     assert f"SIRET invalide « {siret} » : {problem}" in result.stderr
     assert not out.exists()
@@ -118,8 +125,10 @@ def test_export_applies_the_siret_to_one_commune_only(demo_store: Path, tmp_path
     out = tmp_path / "out.csv"
     several = mairie("export-scdl", str(out), "--coll-siret", SIRET, store=demo_store)
     assert several.returncode == 1 and not out.exists()
-    assert ("ne vaut que pour une collectivité, or la sélection compte 3 communes (Couthenans, Montpellier, "
-            "Preuilly-sur-Claise)") in several.stderr
+    assert (
+        "ne vaut que pour une collectivité, or la sélection compte 3 communes (Couthenans, Montpellier, "
+        "Preuilly-sur-Claise)"
+    ) in several.stderr
     assert "--commune" in several.stderr
 
     whole = mairie("export-scdl", str(out), store=demo_store)
@@ -129,8 +138,17 @@ def test_export_applies_the_siret_to_one_commune_only(demo_store: Path, tmp_path
     assert len(rows) == 37 and not any(r["COLL_SIRET"] for r in rows)
     assert {r["COLL_NOM"] for r in rows} == {"Couthenans", "Montpellier", "Preuilly-sur-Claise"}
 
-    named = mairie("export-scdl", str(out), "--commune", "montpellier", "--coll-siret", "218 601 946 00013",
-                   "--coll-nom", "Ville de Montpellier", store=demo_store)
+    named = mairie(
+        "export-scdl",
+        str(out),
+        "--commune",
+        "montpellier",
+        "--coll-siret",
+        "218 601 946 00013",
+        "--coll-nom",
+        "Ville de Montpellier",
+        store=demo_store,
+    )
     assert named.returncode == 0, named.stderr
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -25,8 +25,15 @@ SMALL_B = COUTHENANS / "CR_reunion_20220121.pdf"
 
 def mairie(*args: str, store: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MAIRIE_STORE": str(store), "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
 
 
 def stored_paths(store: Path) -> dict[str, str]:

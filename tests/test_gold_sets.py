@@ -13,8 +13,13 @@ CHECKER = REPO / "benchmarks" / "check_gold.py"
 
 
 def _check(gold: str, root: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(CHECKER), str(REPO / "benchmarks" / gold), root],
-                          capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, str(CHECKER), str(REPO / "benchmarks" / gold), root],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_demo_gold_evidence_is_in_the_demo_corpus() -> None:

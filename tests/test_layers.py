@@ -26,7 +26,8 @@ def _modules() -> dict[str, Path]:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(path: Path, name: str, known: set[str]) -> set[str]:
@@ -112,6 +113,10 @@ def test_no_import_cycle() -> None:
 
 
 def test_imports_point_down_the_layers() -> None:
-    wrong = [f"{source} -> {target}" for source, targets in _graph().items() for target in sorted(targets)
-             if LAYER[target.split(".")[0]] > LAYER[source.split(".")[0]]]
+    wrong = [
+        f"{source} -> {target}"
+        for source, targets in _graph().items()
+        for target in sorted(targets)
+        if LAYER[target.split(".")[0]] > LAYER[source.split(".")[0]]
+    ]
     assert wrong == []

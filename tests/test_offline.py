@@ -19,8 +19,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-SECTION_4 = (DATA / "cgct" / "partie-legislative" / "deuxieme-partie" / "livre-ier" / "titre-ii" / "chapitre-ier"
-             / "section-4")
+SECTION_4 = (
+    DATA / "cgct" / "partie-legislative" / "deuxieme-partie" / "livre-ier" / "titre-ii" / "chapitre-ier" / "section-4"
+)
 PV = DATA / "deliberations" / "preuilly-sur-claise" / "PV_CM_2020-07-23.pdf"
 # TEST-NET-1 (RFC 5737): documentation only, never routed. The guard refuses it before any packet is sent.
 TEST_NET = ("192.0.2.1", 80)
@@ -146,13 +147,24 @@ def test_end_to_end_inside_a_network_namespace_without_network(tmp_path: Path, e
     shutil.copyfile(PV, folder / "deliberations" / PV.name)
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER, encoding="utf-8")
-    env = dict(os.environ, MAIRIE_STORE=str(tmp_path / "store"), MAIRIE_CACHE_DIR=str(embedding_cache),
-               PYTHONPATH=str(REPO), HOME=str(tmp_path))
-    done = subprocess.run(["unshare", "-n", sys.executable, str(driver), str(folder), "8765"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=1200)
+    env = dict(
+        os.environ,
+        MAIRIE_STORE=str(tmp_path / "store"),
+        MAIRIE_CACHE_DIR=str(embedding_cache),
+        PYTHONPATH=str(REPO),
+        HOME=str(tmp_path),
+    )
+    done = subprocess.run(
+        ["unshare", "-n", sys.executable, str(driver), str(folder), "8765"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line is not None, done.stdout[-2000:] + done.stderr[-3000:]
-    result = json.loads(line[len("RESULT "):])
+    result = json.loads(line[len("RESULT ") :])
     # Only the loopback interface: no route at all, so nothing can leave.
     assert result["routes"] == "", result["routes"]
     code, out, err = result["ingest"]

@@ -42,7 +42,6 @@ BLOCKER = textwrap.dedent(f"""
 """)
 
 
-
 SCRIPT = textwrap.dedent("""
     import importlib, json, sys
     from pathlib import Path
@@ -76,7 +75,9 @@ def _is_page_script(path: Path) -> bool:
     """A Streamlit page runs at import (st.title ...): it is not imported, what it imports is."""
     if path.parent.name != "views" and path.name != "app.py":
         return False
-    return any(isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) for node in ast.parse(path.read_text()).body)
+    return any(
+        isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) for node in ast.parse(path.read_text()).body
+    )
 
 
 def _modules() -> list[str]:
@@ -89,7 +90,11 @@ def _modules() -> list[str]:
                 names.add(name)
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("rag", "ingest", "ui"):
+                if (
+                    isinstance(node, ast.ImportFrom)
+                    and node.module
+                    and node.module.split(".")[0] in ("rag", "ingest", "ui")
+                ):
                     names.add(node.module)
     return sorted(names)
 
@@ -100,8 +105,15 @@ def report(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> d
     (site / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(REPO)])}
     argument = json.dumps([_modules(), str(PDF), str(site / "store"), str(embedding_cache)])
-    run = subprocess.run([sys.executable, "-c", SCRIPT, argument], cwd=REPO, env=env, capture_output=True,
-                         text=True, timeout=600, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT, argument],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result

@@ -31,8 +31,7 @@ from ui import auth  # noqa: E402
 from ui.views import common  # noqa: E402
 
 # The icon is a local file: an emoji or a Material icon as favicon would be fetched from a CDN.
-st.set_page_config(page_title="Mairie — base de connaissances", page_icon=str(_ROOT / "ui" / "icon.png"),
-                   layout="wide")
+st.set_page_config(page_title="Mairie — base de connaissances", page_icon=str(_ROOT / "ui" / "icon.png"), layout="wide")
 common.inject_css()
 
 _PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
@@ -144,8 +143,10 @@ navigation = st.navigation(pages)
 
 with st.sidebar:
     if user is auth.LOCAL_USER:
-        st.info("Accès local sans identification : toutes les fonctions, y compris l'administration, "
-                "sont ouvertes sur cet ordinateur.")
+        st.info(
+            "Accès local sans identification : toutes les fonctions, y compris l'administration, "
+            "sont ouvertes sur cet ordinateur."
+        )
     else:
         st.caption(f"Connecté : **{user.name}** ({auth.ROLE_LABELS.get(user.role, user.role)})")
         st.button("Se déconnecter", on_click=_logout)

@@ -47,8 +47,9 @@ def settings_cmd(ctx: Context, as_json: bool) -> None:
     settings = ctx.settings
     rows = [(env, getattr(settings, name), help_) for env, name, help_ in Settings.describe()]
     if as_json:
-        click.echo(json.dumps([{"name": e, "value": str(v), "help": h} for e, v, h in rows], ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps([{"name": e, "value": str(v), "help": h} for e, v, h in rows], ensure_ascii=False, indent=2)
+        )
         return
     for env, value, help_ in rows:
         shown = "****" if "KEY" in env and value else ("oui" if value else "non") if isinstance(value, bool) else value
@@ -60,8 +61,11 @@ def settings_cmd(ctx: Context, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Rapport JSON sur stdout.")
 @click.option("--commune", help="Commune des documents qui ne la nomment pas.")
-@click.option("--replace", is_flag=True,
-              help="Remplace les documents de même nom indexés depuis un autre fichier (sinon ils sont ignorés).")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Remplace les documents de même nom indexés depuis un autre fichier (sinon ils sont ignorés).",
+)
 @pass_ctx
 def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None, replace: bool) -> None:
     """Indexe des fichiers ou dossiers (PDF, arborescence Markdown du CGCT, CSV SCDL)."""
@@ -70,25 +74,56 @@ def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | 
         sys.exit(1)  # a file not indexed, or one left out because its name was taken
 
 
-def _ingest(ctx: Context, paths: list[Path], *, as_json: bool = False, commune: str | None = None,
-            replace: bool = False) -> Any:
+def _ingest(
+    ctx: Context, paths: list[Path], *, as_json: bool = False, commune: str | None = None, replace: bool = False
+) -> Any:
     from ingest.service import ingest_files
 
     progress = _Progress(enabled=sys.stderr.isatty())
     try:
-        summary = ingest_files(paths, kb=ctx.kb, commune=commune, who=os.environ.get("USER", "cli"), replace=replace,
-                               on_start=progress.start, on_event=progress.event, on_embedded=progress.embedded)
+        summary = ingest_files(
+            paths,
+            kb=ctx.kb,
+            commune=commune,
+            who=os.environ.get("USER", "cli"),
+            replace=replace,
+            on_start=progress.start,
+            on_event=progress.event,
+            on_embedded=progress.embedded,
+        )
     except KbError as e:
         raise click.ClickException(str(e)) from e
     finally:
         progress.close()
     if as_json:
-        click.echo(json.dumps({
-            "files": [{"source": e.source, "status": e.status, "chunks": e.chunks, "embedded": e.embedded,
-                       "message": e.message, "warnings": e.warnings, "coverage": e.coverage} for e in summary.events],
-            "indexed": summary.indexed, "unchanged": summary.unchanged, "failed": summary.failed,
-            "skipped": summary.skipped, "chunks": summary.chunks, "embedded": summary.embedded,
-            "computed": summary.computed, "seconds": round(summary.seconds, 2)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "files": [
+                        {
+                            "source": e.source,
+                            "status": e.status,
+                            "chunks": e.chunks,
+                            "embedded": e.embedded,
+                            "message": e.message,
+                            "warnings": e.warnings,
+                            "coverage": e.coverage,
+                        }
+                        for e in summary.events
+                    ],
+                    "indexed": summary.indexed,
+                    "unchanged": summary.unchanged,
+                    "failed": summary.failed,
+                    "skipped": summary.skipped,
+                    "chunks": summary.chunks,
+                    "embedded": summary.embedded,
+                    "computed": summary.computed,
+                    "seconds": round(summary.seconds, 2),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         elapsed = summary.seconds
         rate = f", {summary.embedded / elapsed:.1f} passages/s" if summary.embedded and elapsed else ""
@@ -117,10 +152,23 @@ class _Progress:
         if self.enabled:
             from tqdm import tqdm
 
-            self.files = tqdm(total=total, desc="Fichiers", unit="fichier", file=sys.stderr, position=0,
-                              dynamic_ncols=True, mininterval=2.0)
-            self.chunks = tqdm(desc="Passages intégrés", unit="passage", file=sys.stderr, position=1,
-                               mininterval=2.0, dynamic_ncols=True)
+            self.files = tqdm(
+                total=total,
+                desc="Fichiers",
+                unit="fichier",
+                file=sys.stderr,
+                position=0,
+                dynamic_ncols=True,
+                mininterval=2.0,
+            )
+            self.chunks = tqdm(
+                desc="Passages intégrés",
+                unit="passage",
+                file=sys.stderr,
+                position=1,
+                mininterval=2.0,
+                dynamic_ncols=True,
+            )
 
     def event(self, event: Any) -> None:
         line = _event_line(event)
@@ -172,8 +220,9 @@ def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwar
     filters = filters_from(kwargs)
     hits = run_or_fail(ctx.kb.search, question, top_k=top_k, filters=filters)
     if as_json:
-        click.echo(json.dumps({"question": question, "hits": [h.to_json() for h in hits]}, ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps({"question": question, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2)
+        )
         return
     if not hits:
         click.echo("Aucun résultat.")
@@ -248,8 +297,16 @@ def documents(ctx: Context, as_json: bool) -> None:
     """Liste les documents indexés, leur nombre de passages et la part de leur texte indexée."""
     docs = run_or_fail(ctx.kb.documents)
     if as_json:
-        click.echo(json.dumps([{"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks,
-                                "coverage": d.coverage} for d in docs], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks, "coverage": d.coverage}
+                    for d in docs
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for d in docs:
         coverage = _percent(d.coverage) if d.coverage is not None else "—"
@@ -288,8 +345,10 @@ def verify(ctx: Context) -> None:
             click.echo(f"! {problem}")
         raise click.ClickException(f"{len(problems)} incohérence(s) trouvée(s).")
     docs = ctx.kb.documents()
-    click.echo(f"Magasin cohérent : {len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s), "
-               "index lexical identique à Chroma.")
+    click.echo(
+        f"Magasin cohérent : {len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s), "
+        "index lexical identique à Chroma."
+    )
 
 
 # --- demo and UI ---------------------------------------------------------------------------------

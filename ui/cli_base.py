@@ -82,8 +82,13 @@ def _set_store(ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 def store_option() -> click.Option:
     """`--store` on a subcommand: overrides the group's (the root context's object reads it lazily)."""
-    return click.Option(["--store"], expose_value=False, callback=_set_store, is_eager=True,
-                        help="Dossier du magasin (défaut : MAIRIE_STORE).")
+    return click.Option(
+        ["--store"],
+        expose_value=False,
+        callback=_set_store,
+        is_eager=True,
+        help="Dossier du magasin (défaut : MAIRIE_STORE).",
+    )
 
 
 class MairieGroup(click.Group):

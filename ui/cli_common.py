@@ -27,8 +27,9 @@ class Context:
                 self._settings = Settings.from_env(store=self.store_override)
             except KbError as e:
                 raise click.ClickException(str(e)) from e
-            logging.basicConfig(level=self._settings.log_level.upper(), stream=sys.stderr,
-                                format="%(levelname)s %(name)s: %(message)s")
+            logging.basicConfig(
+                level=self._settings.log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+            )
         return self._settings
 
     @property
@@ -78,9 +79,15 @@ def filters_from(kwargs: dict[str, Any]) -> Filters:
         value = kwargs.get(key)
         if value and not is_iso_date(value):
             raise click.BadParameter(f"date attendue au format AAAA-MM-JJ, reçu {value!r}", param_hint=f"--{key}")
-    return Filters(kind=kwargs.get("kind"), commune=kwargs.get("commune"), since=kwargs.get("since"),
-                   until=kwargs.get("until"), matiere=kwargs.get("matiere"), outcome=kwargs.get("outcome"),
-                   not_unanimous=bool(kwargs.get("not_unanimous")))
+    return Filters(
+        kind=kwargs.get("kind"),
+        commune=kwargs.get("commune"),
+        since=kwargs.get("since"),
+        until=kwargs.get("until"),
+        matiere=kwargs.get("matiere"),
+        outcome=kwargs.get("outcome"),
+        not_unanimous=bool(kwargs.get("not_unanimous")),
+    )
 
 
 def is_iso_date(value: str) -> bool:

@@ -33,17 +33,25 @@ def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
         return
     for r in records:
         pages = f"p. {r.page_start}" + (f"-{r.page_end}" if r.page_end and r.page_end != r.page_start else "")
-        click.echo(f"{r.date or '????-??-??'}  {r.delib_id or '-':10s} {(r.objet or '')[:70]:70s}  "
-                   f"{vote_label(r)[:40]:40s}  {r.source} {pages}")
+        click.echo(
+            f"{r.date or '????-??-??'}  {r.delib_id or '-':10s} {(r.objet or '')[:70]:70s}  "
+            f"{vote_label(r)[:40]:40s}  {r.source} {pages}"
+        )
     click.echo(f"{len(records)} délibération(s).", err=True)
 
 
 @click.command("export-scdl")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--coll-nom", help="Nom de la collectivité (COLL_NOM), sinon la commune du document. "
-                                 "Avec --commune si le magasin contient plusieurs communes.")
-@click.option("--coll-siret", help="SIRET de la collectivité (COLL_SIRET, 14 chiffres). "
-                                   "Avec --commune si le magasin contient plusieurs communes.")
+@click.option(
+    "--coll-nom",
+    help="Nom de la collectivité (COLL_NOM), sinon la commune du document. "
+    "Avec --commune si le magasin contient plusieurs communes.",
+)
+@click.option(
+    "--coll-siret",
+    help="SIRET de la collectivité (COLL_SIRET, 14 chiffres). "
+    "Avec --commune si le magasin contient plusieurs communes.",
+)
 @filters_options
 @pass_ctx
 def export_scdl(ctx: Context, out: Path, coll_nom: str | None, coll_siret: str | None, **kwargs: Any) -> None:
@@ -64,9 +72,13 @@ def export_scdl(ctx: Context, out: Path, coll_nom: str | None, coll_siret: str |
         out.write_text(scdl_csv_text(rows, name=out.name), encoding="utf-8", newline="")
     except OSError as e:
         raise click.ClickException(f"Impossible d'écrire {out} : {e.strerror or e}.") from e
-    incomplete = sum(1 for row in rows if not all(row[k] for k in ("COLL_NOM", "COLL_SIRET", "DELIB_ID",
-                                                                      "DELIB_MATIERE_CODE")))
+    incomplete = sum(
+        1 for row in rows if not all(row[k] for k in ("COLL_NOM", "COLL_SIRET", "DELIB_ID", "DELIB_MATIERE_CODE"))
+    )
     click.echo(f"{len(records)} délibération(s) exportée(s) dans {out}.")
     if incomplete:
-        click.echo(f"{incomplete} ligne(s) incomplète(s) : numéro, matière ou SIRET inconnus dans les documents "
-                   "(laissés vides, jamais inventés) ; complétez-les avant publication.", err=True)
+        click.echo(
+            f"{incomplete} ligne(s) incomplète(s) : numéro, matière ou SIRET inconnus dans les documents "
+            "(laissés vides, jamais inventés) ; complétez-les avant publication.",
+            err=True,
+        )

@@ -125,8 +125,12 @@ def _draw_highlights(page: object, spans: list[tuple[int, int]], image: object, 
     for box in _line_boxes(textpage, spans):
         left, bottom, right, top = box
         draw.rectangle(
-            [(left - left0) * scale - 2, (top0 - top) * scale - 2, (right - left0) * scale + 2,
-             (top0 - bottom) * scale + 2],
+            [
+                (left - left0) * scale - 2,
+                (top0 - top) * scale - 2,
+                (right - left0) * scale + 2,
+                (top0 - bottom) * scale + 2,
+            ],
             fill=HIGHLIGHT,
         )
     textpage.close()

@@ -45,9 +45,27 @@ def streamlit_command(settings: Settings, *, host: str, port: int) -> tuple[list
     """The command line and environment of the app's server (usage statistics off, headless)."""
     app = Path(__file__).resolve().parent / "app.py"
     env = dict(os.environ, MAIRIE_STORE=str(settings.store))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", host, "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.headless", "true", "--global.developmentMode", "false",
-           "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(max(1, int(settings.max_file_mb)))]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+        "--server.maxUploadSize",
+        str(max(1, int(settings.max_file_mb))),
+    ]
     return cmd, env
 
 

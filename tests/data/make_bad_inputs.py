@@ -141,13 +141,15 @@ def make_garbled_pdf(path: Path, source: Path = BIG_PDF) -> Path:
     return path
 
 
-def make_encrypted(path: Path, *, user_password: str, owner_password: str, algorithm: str,
-                   source: Path = GOOD_PDF) -> Path:
+def make_encrypted(
+    path: Path, *, user_password: str, owner_password: str, algorithm: str, source: Path = GOOD_PDF
+) -> Path:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(str(source)))
-    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm=algorithm,
-                   permissions_flag=0b0100)  # print only: a "restricted" PDF as exported by office suites
+    writer.encrypt(
+        user_password=user_password, owner_password=owner_password, algorithm=algorithm, permissions_flag=0b0100
+    )  # print only: a "restricted" PDF as exported by office suites
     with path.open("wb") as fh:
         writer.write(fh)
     return path
@@ -167,23 +169,30 @@ def make_image_only(path: Path, source: Path = GOOD_PDF, pages: int = 2) -> Path
 
 
 # --- other files -----------------------------------------------------------------------------------
-SCDL_HEADER = ("COLL_NOM;COLL_SIRET;DELIB_ID;DELIB_DATE;DELIB_MATIERE_CODE;DELIB_MATIERE_NOM;DELIB_OBJET;"
-               "BUDGET_ANNEE;BUDGET_NOM;PREF_ID;PREF_DATE;VOTE_EFFECTIF;VOTE_REEL;VOTE_POUR;VOTE_CONTRE;"
-               "VOTE_ABSTENTION;DELIB_URL")
+SCDL_HEADER = (
+    "COLL_NOM;COLL_SIRET;DELIB_ID;DELIB_DATE;DELIB_MATIERE_CODE;DELIB_MATIERE_NOM;DELIB_OBJET;"
+    "BUDGET_ANNEE;BUDGET_NOM;PREF_ID;PREF_DATE;VOTE_EFFECTIF;VOTE_REEL;VOTE_POUR;VOTE_CONTRE;"
+    "VOTE_ABSTENTION;DELIB_URL"
+)
 
 
 def make_latin1_csv(path: Path) -> Path:
     """A valid SCDL row saved by a spreadsheet in Windows-1252 / latin-1 instead of UTF-8."""
-    row = ("Preuilly-sur-Claise;00000000000000;2020-045;2020-07-23;7.10;Divers;"
-           "Cantine - tarifs pour la rentrée scolaire, repas élèves et adultes;;;;;15;14;13;1;0;")
+    row = (
+        "Preuilly-sur-Claise;00000000000000;2020-045;2020-07-23;7.10;Divers;"
+        "Cantine - tarifs pour la rentrée scolaire, repas élèves et adultes;;;;;15;14;13;1;0;"
+    )
     path.write_bytes((SCDL_HEADER + "\n" + row + "\n").encode("latin-1"))
     return path
 
 
 def make_wrong_columns_csv(path: Path) -> Path:
     """A CSV export of something else (an accounting table) with the .csv extension."""
-    path.write_text("Compte;Libellé;Montant;Exercice\n6042;Achats de prestations;1250,00;2020\n"
-                    "6068;Autres matières et fournitures;310,50;2020\n", encoding="utf-8")
+    path.write_text(
+        "Compte;Libellé;Montant;Exercice\n6042;Achats de prestations;1250,00;2020\n"
+        "6068;Autres matières et fournitures;310,50;2020\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -227,17 +236,17 @@ def make_all(folder: Path, *, with_csv: bool = True) -> list[Case]:
     add("xref-abimee.pdf", "indexed", "table des objets (xref) endommagée")
     make_garbled_pdf(folder / "illisible.pdf")
     add("illisible.pdf", "failed", "PDF illisible")
-    make_encrypted(folder / "mot-de-passe.pdf", user_password="secret", owner_password="proprietaire",
-                   algorithm="AES-128")
+    make_encrypted(
+        folder / "mot-de-passe.pdf", user_password="secret", owner_password="proprietaire", algorithm="AES-128"
+    )
     add("mot-de-passe.pdf", "failed", PROTECTED)
-    make_encrypted(folder / "mot-de-passe-rc4.pdf", user_password="secret", owner_password="proprietaire",
-                   algorithm="RC4-128")
+    make_encrypted(
+        folder / "mot-de-passe-rc4.pdf", user_password="secret", owner_password="proprietaire", algorithm="RC4-128"
+    )
     add("mot-de-passe-rc4.pdf", "failed", PROTECTED)
-    make_encrypted(folder / "restreint-aes.pdf", user_password="", owner_password="proprietaire",
-                   algorithm="AES-256")
+    make_encrypted(folder / "restreint-aes.pdf", user_password="", owner_password="proprietaire", algorithm="AES-256")
     add("restreint-aes.pdf", "indexed", "")
-    make_encrypted(folder / "restreint-rc4.pdf", user_password="", owner_password="proprietaire",
-                   algorithm="RC4-128")
+    make_encrypted(folder / "restreint-rc4.pdf", user_password="", owner_password="proprietaire", algorithm="RC4-128")
     add("restreint-rc4.pdf", "indexed", "")
     make_image_only(folder / "scan.pdf")
     add("scan.pdf", "failed", OCR)

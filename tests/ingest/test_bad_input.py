@@ -56,8 +56,9 @@ def lot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bad.Case]]
 
 def _cli(args: list[str], store: Path, *, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, MAIRIE_STORE=str(store), PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 # --- one file at a time, through the loader ----------------------------------------------------------
@@ -66,7 +67,10 @@ def _cli(args: list[str], store: Path, *, timeout: float = 300) -> subprocess.Co
     [
         (bad.make_truncated, "PDF tronqué : la fin du fichier (%%EOF) manque"),
         (bad.make_garbled_pdf, "PDF illisible ou endommagé"),
-        (bad.make_image_only, "PDF sans couche texte (document scanné) : reconnaissance de caractères (OCR) nécessaire"),
+        (
+            bad.make_image_only,
+            "PDF sans couche texte (document scanné) : reconnaissance de caractères (OCR) nécessaire",
+        ),
         (bad.make_page_bomb, "PDF de 100000 pages, au-delà de la limite de 2000"),
         (lambda p: bad.make_page_bomb(p, declared=1), "PDF de plus de 2000 pages"),
         (bad.make_deflate_bomb, "PDF suspect (bombe de décompression ?)"),
@@ -222,11 +226,17 @@ def test_huge_file_is_rejected_without_being_read(tmp_path: Path) -> None:
     assert run.returncode == 1
     (event,) = json.loads(run.stdout)["files"]
     assert event["status"] == "failed"
-    assert event["message"] == ("fichier de 200 Mo, au-delà de la limite de 100 Mo "
-                                "(découpez-le ou augmentez MAIRIE_MAX_FILE_MB)")
+    assert event["message"] == (
+        "fichier de 200 Mo, au-delà de la limite de 100 Mo (découpez-le ou augmentez MAIRIE_MAX_FILE_MB)"
+    )
     assert time.monotonic() - started < 30
     # The limit is a setting.
-    run = subprocess.run([sys.executable, "-m", "ui.cli", "ingest", str(folder), "--json"], cwd=REPO,
-                         env=dict(os.environ, MAIRIE_STORE=str(env_store), MAIRIE_MAX_FILE_MB="10",
-                                  PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ingest", str(folder), "--json"],
+        cwd=REPO,
+        env=dict(os.environ, MAIRIE_STORE=str(env_store), MAIRIE_MAX_FILE_MB="10", PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "au-delà de la limite de 10 Mo" in json.loads(run.stdout)["files"][0]["message"]

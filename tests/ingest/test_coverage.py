@@ -54,8 +54,7 @@ PAGES = [
         3,
     ),
 ]
-BASE = {schema.KIND: schema.KIND_DOCUMENT, schema.DOC_ID: "doc", schema.COMMUNE: "Valcourt",
-        schema.DATE: "2021-03-12"}
+BASE = {schema.KIND: schema.KIND_DOCUMENT, schema.DOC_ID: "doc", schema.COMMUNE: "Valcourt", schema.DATE: "2021-03-12"}
 
 
 def _chunks_of(pages: list[Page]) -> tuple[list[Chunk], list[Chunk]]:
@@ -106,8 +105,10 @@ def test_coverage_counts_the_characters_of_the_lines_found_in_passages() -> None
 
 
 def test_short_documents_have_no_repeated_lines_marked() -> None:
-    pages = [Page("Le maire ouvre la séance.\nQuestions diverses : néant.", 1),
-             Page("Le maire ouvre la séance.\nFin.", 2)]
+    pages = [
+        Page("Le maire ouvre la séance.\nQuestions diverses : néant.", 1),
+        Page("Le maire ouvre la séance.\nFin.", 2),
+    ]
     blocks = outside_blocks(pages, [])
     assert [b.boilerplate for b in blocks] == [False, False]
     assert [(b.page_start, b.text) for b in blocks] == [(1, pages[0].text), (2, pages[1].text)]

@@ -80,11 +80,15 @@ def test_dates_from_text_and_file_name() -> None:
 
 
 def test_commune_only_when_the_head_names_it() -> None:
-    assert detect_commune([Page("PROCES VERBAL DU CONSEIL MUNICIPAL\nDE LA COMMUNE DE PREUILLY SUR CLAISE\n", 1)],
-                          "x.pdf") == "Preuilly-sur-Claise"
+    assert (
+        detect_commune([Page("PROCES VERBAL DU CONSEIL MUNICIPAL\nDE LA COMMUNE DE PREUILLY SUR CLAISE\n", 1)], "x.pdf")
+        == "Preuilly-sur-Claise"
+    )
     head = "Extrait du registre des\ndélibérations du Conseil\nMunicipal de la Ville de\nMontpellier\nn° 2014 / 155"
     assert detect_commune([Page(head, 1)], "x.pdf") == "Montpellier"
-    assert detect_commune([Page("CR du conseil municipal 09 avril 2021\nPrésents : Yves", 1)], "couthenans/x.pdf") is None
+    assert (
+        detect_commune([Page("CR du conseil municipal 09 avril 2021\nPrésents : Yves", 1)], "couthenans/x.pdf") is None
+    )
 
 
 def test_adopted_without_figures_keeps_counts_unknown() -> None:
@@ -98,7 +102,12 @@ def test_adopted_without_figures_keeps_counts_unknown() -> None:
     assert [r.objet for r in records] == ["Convention CAUE", "Tarifs de la salle : les nouveaux tarifs"]
     first, second = records
     assert (first.outcome, first.pour, first.contre, first.abstention, first.unanimous) == (
-        "adopted", None, None, None, None)
+        "adopted",
+        None,
+        None,
+        None,
+        None,
+    )
     assert first.vote_text == "ADOPTÉ."
     assert (second.pour, second.contre, second.outcome) == (12, None, "adopted")
     assert all(r.commune == "Couthenans" and r.date == "2021-03-05" for r in records)
@@ -113,7 +122,9 @@ def test_report_votes_written_in_words() -> None:
     )
     records = split_deliberations([page], source="cr.pdf", commune="Couthenans")
     assert [(r.objet, r.pour, r.contre, r.outcome) for r in records] == [
-        ("Convention CAUE", 19, 2, "adopted"), ("Tarifs de la salle", 21, None, "adopted")]
+        ("Convention CAUE", 19, 2, "adopted"),
+        ("Tarifs de la salle", 21, None, "adopted"),
+    ]
 
 
 def test_infer_matiere() -> None:
@@ -175,7 +186,13 @@ def test_couthenans_reports() -> None:
 
     january = records_of("couthenans/CR_reunion_20220121.pdf")
     assert [(r.pour, r.contre, r.abstention) for r in january] == [
-        (14, None, None), (14, None, None), (13, None, 1), (14, None, None), (11, None, 3), (11, 2, 1)]
+        (14, None, None),
+        (14, None, None),
+        (13, None, 1),
+        (14, None, None),
+        (11, None, 3),
+        (11, 2, 1),
+    ]
     assert january[0].objet and january[0].objet.startswith("Pacte Financier et Fiscal")
 
     october = records_of("couthenans/CR_conseil_municipal_07_10_2022.pdf")
@@ -191,19 +208,35 @@ def test_couthenans_reports() -> None:
     [
         ("2014-04-24-0000071216.pdf", "2014/155", "Monsieur le Maire", "Personnel Municipal - Instances Paritaires"),
         ("2014-04-24-0000071217.pdf", "2014/137", "Monsieur le Maire", "Délégations du Conseil municipal au Maire"),
-        ("2014-04-24-0000071244.pdf", "2014/145", "Monsieur le Maire",
-         "Société Publique Locale d'Aménagement Désignation des représentants de la Ville"),
-        ("2014-04-24-0000071251.pdf", "2014/139", "Monsieur EL KANDOUSSI",
-         "Modalités et conditions de remboursement des frais de déplacement des agents territoriaux et des élus"),
-        ("2014-04-24-0000071272.pdf", "2014/159", "Monsieur le Maire",
-         "Agence Locale de l'Energie - Désignation des représentants du Conseil Municipal"),
+        (
+            "2014-04-24-0000071244.pdf",
+            "2014/145",
+            "Monsieur le Maire",
+            "Société Publique Locale d'Aménagement Désignation des représentants de la Ville",
+        ),
+        (
+            "2014-04-24-0000071251.pdf",
+            "2014/139",
+            "Monsieur EL KANDOUSSI",
+            "Modalités et conditions de remboursement des frais de déplacement des agents territoriaux et des élus",
+        ),
+        (
+            "2014-04-24-0000071272.pdf",
+            "2014/159",
+            "Monsieur le Maire",
+            "Agence Locale de l'Energie - Désignation des représentants du Conseil Municipal",
+        ),
     ],
 )
 def test_montpellier_extracts(name: str, delib_id: str, rapporteur: str, objet: str) -> None:
     [record] = records_of(f"montpellier/{name}")
     assert (record.delib_id, record.rapporteur, record.objet) == (delib_id, rapporteur, objet)
     assert (record.date, record.commune, record.outcome, record.vote_text) == (
-        "2014-04-24", "Montpellier", "adopted", record.vote_text)
+        "2014-04-24",
+        "Montpellier",
+        "adopted",
+        record.vote_text,
+    )
     assert record.vote_text and record.vote_text.lower().startswith("le conseil adopte")
     assert (record.pour, record.contre, record.abstention, record.unanimous) == (None, None, None, None)
     assert record.page_start == 1 and record.page_end >= 2
@@ -214,12 +247,27 @@ def test_same_records_from_the_pipeline_loader() -> None:
     """The pipeline loads pages with ingest.pdf.load_pdf, which tidies whitespace: same records."""
     from ingest.pdf import load_pdf
 
-    for relative in ("preuilly-sur-claise/PV_CM_2020-07-23.pdf", "couthenans/CR_reunion_20210604.pdf",
-                     "montpellier/2014-04-24-0000071251.pdf"):
+    for relative in (
+        "preuilly-sur-claise/PV_CM_2020-07-23.pdf",
+        "couthenans/CR_reunion_20210604.pdf",
+        "montpellier/2014-04-24-0000071251.pdf",
+    ):
         raw = records_of(relative)
         cleaned = split_deliberations(load_pdf(DATA / relative, display=relative, max_pages=500), source=relative)
-        keys = ("delib_id", "date", "objet", "pour", "contre", "abstention", "unanimous", "outcome", "page_start",
-                "page_end", "matiere_code", "rapporteur")
+        keys = (
+            "delib_id",
+            "date",
+            "objet",
+            "pour",
+            "contre",
+            "abstention",
+            "unanimous",
+            "outcome",
+            "page_start",
+            "page_end",
+            "matiere_code",
+            "rapporteur",
+        )
         assert [[getattr(r, k) for k in keys] for r in cleaned] == [[getattr(r, k) for k in keys] for r in raw]
 
 

@@ -24,8 +24,15 @@ def test_ingest_log_has_one_line_per_file_and_each_failure_once(tmp_path: Path) 
     (folder / "vide.pdf").write_bytes(b"")
     (folder / "note.md").write_text("Ordre du jour\n\nRéunion de la commission des finances.\n", encoding="utf-8")
     env = {**os.environ, "MAIRIE_STORE": str(tmp_path / "store"), "PYTHONPATH": str(REPO)}
-    run = subprocess.run([sys.executable, "-m", "ui.cli", "ingest", str(folder)], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ingest", str(folder)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
     assert run.returncode == 1
     assert run.stdout == ""
@@ -36,5 +43,6 @@ def test_ingest_log_has_one_line_per_file_and_each_failure_once(tmp_path: Path) 
     assert any(line.startswith("Indexé : extrait.pdf (") and line.endswith(" passage(s))") for line in lines)
     assert any(line.startswith("Indexé : note.md (") for line in lines)
     assert "  ! note.md : aucun titre « # Article ... » : indexé comme document texte simple" in lines
-    assert any(line.startswith("Terminé en ") and "2 fichier(s) indexé(s)" in line and "1 en échec" in line
-               for line in lines)
+    assert any(
+        line.startswith("Terminé en ") and "2 fichier(s) indexé(s)" in line and "1 en échec" in line for line in lines
+    )

@@ -19,7 +19,16 @@ from rag.settings import Settings
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 PV = DATA / "deliberations" / "preuilly-sur-claise" / "PV_CM_2020-07-23.pdf"
-ARTICLE = DATA / "cgct" / "partie-legislative" / "deuxieme-partie" / "livre-ier" / "titre-iii" / "chapitre-ier" / "article-l2131-3.md"
+ARTICLE = (
+    DATA
+    / "cgct"
+    / "partie-legislative"
+    / "deuxieme-partie"
+    / "livre-ier"
+    / "titre-iii"
+    / "chapitre-ier"
+    / "article-l2131-3.md"
+)
 
 
 def _load(path: Path, tmp_path: Path) -> tuple[str, Loaded]:
@@ -30,8 +39,14 @@ def _load(path: Path, tmp_path: Path) -> tuple[str, Loaded]:
 
 def test_every_detected_type_has_a_loader_or_a_refusal() -> None:
     types = {value for name, value in vars(detect).items() if name.isupper() and isinstance(value, str)}
-    readable = {detect.PDF, detect.ARTICLE_MARKDOWN, detect.MARKDOWN, detect.LEGI_JSON, detect.VERSIONS_JSONL,
-                detect.CSV}
+    readable = {
+        detect.PDF,
+        detect.ARTICLE_MARKDOWN,
+        detect.MARKDOWN,
+        detect.LEGI_JSON,
+        detect.VERSIONS_JSONL,
+        detect.CSV,
+    }
     assert set(LOADERS) == readable
     for kind in types - readable:
         reason, fix = refusal(kind, ".bin")
@@ -57,8 +72,9 @@ def test_each_format_is_read_without_a_store(tmp_path: Path) -> None:
     assert kind == detect.VERSIONS_JSONL and loaded.versions and not loaded.documents
 
     records = split_deliberations(load_pdf(PV, display=PV.name, max_pages=50), source=PV.name)
-    csv = write_scdl_csv([r for r in records if r.matiere_code], tmp_path / "deliberations.csv",
-                         coll_siret="00000000000000")
+    csv = write_scdl_csv(
+        [r for r in records if r.matiere_code], tmp_path / "deliberations.csv", coll_siret="00000000000000"
+    )
     kind, loaded = _load(csv, tmp_path)
     (table,) = loaded.documents
     assert kind == detect.CSV and len(table.chunks) == table.meta["rows"] > 0

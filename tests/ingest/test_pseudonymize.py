@@ -53,9 +53,11 @@ def test_private_persons_are_replaced_and_officials_kept(pz: Pseudonymizer) -> N
 
 
 def test_a_land_sale_in_montpellier(pz: Pseudonymizer) -> None:
-    text = ("Acquisition de la propriété de M. Joseph Manuel GRACIAS\nMonsieur le Maire, Philippe Saurel, rapporte :\n"
-            "- de confier la rédaction de l’acte d’acquisition à Maître BONNARY, notaire à Montpellier ;\n"
-            "Propriété GRACIAS\nMonsieur le Maire,\nPhilippe SAUREL")
+    text = (
+        "Acquisition de la propriété de M. Joseph Manuel GRACIAS\nMonsieur le Maire, Philippe Saurel, rapporte :\n"
+        "- de confier la rédaction de l’acte d’acquisition à Maître BONNARY, notaire à Montpellier ;\n"
+        "Propriété GRACIAS\nMonsieur le Maire,\nPhilippe SAUREL"
+    )
     out = pz.pseudonymize(text, officials=find_officials(text))
     assert "GRACIAS" not in out and "BONNARY" not in out
     assert "Philippe Saurel, rapporte" in out and "Philippe SAUREL" in out
@@ -79,8 +81,10 @@ def test_pseudonyms_are_stable_across_runs_and_the_files_private(tmp_path: Path)
 
 
 def test_a_person_named_on_another_page_is_found(pz: Pseudonymizer) -> None:
-    pages = [Page("Il informe que Cindy MOREAU a déposé sa candidature.", 7),
-             Page("le Conseil Municipal ACCEPTE la nomination de Mme Moreau\nCindy, Stagiaire", 8)]
+    pages = [
+        Page("Il informe que Cindy MOREAU a déposé sa candidature.", 7),
+        Page("le Conseil Municipal ACCEPTE la nomination de Mme Moreau\nCindy, Stagiaire", 8),
+    ]
     out = pseudonymize_pages(pages, pz)
     assert [p.page_number for p in out] == [7, 8]
     assert "MOREAU" not in out[0].text and "Moreau" not in out[1].text

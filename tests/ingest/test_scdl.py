@@ -61,7 +61,8 @@ def test_preuilly_csv_is_valid_scdl(tmp_path: Path) -> None:
     unknown = {n for n, r in enumerate(records, start=2) if r.matiere_code is None}
     assert unknown, "the test expects at least one deliberation without a matter"
     assert {(n, field, kind) for n, field, kind in errors} == {
-        (n, field, "constraint-error") for n in unknown for field in ("DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM")}
+        (n, field, "constraint-error") for n in unknown for field in ("DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM")
+    }
     complete = write_scdl_csv([r for r in records if r.matiere_code], tmp_path / "complete.csv", coll_siret=TEST_SIRET)
     assert validate(complete) == []
 
@@ -76,7 +77,11 @@ def test_vote_columns(tmp_path: Path) -> None:
     # 13 pour, 1 contre, abstentions not written: no total, no effectif (never invented).
     cantine = by_id["2020-045"]
     assert (cantine["VOTE_POUR"], cantine["VOTE_CONTRE"], cantine["VOTE_ABSTENTION"], cantine["VOTE_REEL"]) == (
-        "13", "1", "", "")
+        "13",
+        "1",
+        "",
+        "",
+    )
     # Unanimous without figures: all vote columns empty.
     assert all(by_id["2020-038"][name] == "" for name in ("VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR"))
     for row in rows:
@@ -95,7 +100,9 @@ def test_round_trip(tmp_path: Path) -> None:
     missing = [n for n, r in enumerate(records, start=2) if r.matiere_code is None]
     assert messages == [
         f"deliberations.csv, ligne {n}, champ {field} : valeur obligatoire manquante"
-        for n in missing for field in ("DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM")]
+        for n in missing
+        for field in ("DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM")
+    ]
     assert [r.delib_id for r in imported] == [r.delib_id for r in records if r.matiere_code]
     eolien = next(r for r in imported if r.delib_id == "2020-052")
     assert (eolien.pour, eolien.contre, eolien.abstention, eolien.votants, eolien.en_exercice) == (2, 11, 1, 14, 15)
@@ -112,21 +119,32 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 GOOD = {
-    "COLL_NOM": "Commune de Test", "COLL_SIRET": TEST_SIRET, "DELIB_ID": "2020-045", "DELIB_DATE": "2020-07-23",
-    "DELIB_MATIERE_CODE": "8.1", "DELIB_MATIERE_NOM": "domaines de compétences par thèmes/enseignement",
-    "DELIB_OBJET": "Cantine - tarifs", "VOTE_EFFECTIF": "15", "VOTE_REEL": "14", "VOTE_POUR": "13",
-    "VOTE_CONTRE": "1", "VOTE_ABSTENTION": "0",
+    "COLL_NOM": "Commune de Test",
+    "COLL_SIRET": TEST_SIRET,
+    "DELIB_ID": "2020-045",
+    "DELIB_DATE": "2020-07-23",
+    "DELIB_MATIERE_CODE": "8.1",
+    "DELIB_MATIERE_NOM": "domaines de compétences par thèmes/enseignement",
+    "DELIB_OBJET": "Cantine - tarifs",
+    "VOTE_EFFECTIF": "15",
+    "VOTE_REEL": "14",
+    "VOTE_POUR": "13",
+    "VOTE_CONTRE": "1",
+    "VOTE_ABSTENTION": "0",
 }
 
 
 def test_broken_csv_is_rejected_row_by_row(tmp_path: Path) -> None:
-    path = write_rows(tmp_path / "deliberations.csv", [
-        GOOD,
-        {**GOOD, "DELIB_ID": "2020-046", "DELIB_DATE": "2020-13-45"},
-        {**GOOD, "DELIB_ID": "2020-047", "VOTE_REEL": "12"},
-        {**GOOD, "DELIB_ID": "", "COLL_SIRET": "1234", "VOTE_POUR": "treize"},
-        {**GOOD, "DELIB_ID": "2020-049", "DELIB_MATIERE_CODE": "12.3", "VOTE_EFFECTIF": "15", "VOTE_REEL": ""},
-    ])
+    path = write_rows(
+        tmp_path / "deliberations.csv",
+        [
+            GOOD,
+            {**GOOD, "DELIB_ID": "2020-046", "DELIB_DATE": "2020-13-45"},
+            {**GOOD, "DELIB_ID": "2020-047", "VOTE_REEL": "12"},
+            {**GOOD, "DELIB_ID": "", "COLL_SIRET": "1234", "VOTE_POUR": "treize"},
+            {**GOOD, "DELIB_ID": "2020-049", "DELIB_MATIERE_CODE": "12.3", "VOTE_EFFECTIF": "15", "VOTE_REEL": ""},
+        ],
+    )
     records, messages = read_scdl_csv(path)
     assert [r.delib_id for r in records] == ["2020-045"]
     assert (records[0].pour, records[0].contre, records[0].abstention, records[0].unanimous) == (13, 1, 0, False)
@@ -147,8 +165,9 @@ def test_wrong_columns_and_encoding_are_file_errors(tmp_path: Path) -> None:
     wrong.write_text("numero;titre;date\n1;Budget;2020-01-01\n", encoding="utf-8")
     with pytest.raises(SourceError) as info:
         read_scdl_csv(wrong)
-    assert str(info.value).startswith("liste.csv : ce n'est pas un fichier SCDL Délibérations (colonnes manquantes : "
-                                      "COLL_NOM, COLL_SIRET")
+    assert str(info.value).startswith(
+        "liste.csv : ce n'est pas un fichier SCDL Délibérations (colonnes manquantes : COLL_NOM, COLL_SIRET"
+    )
     assert "colonnes inconnues : numero, titre, date" in str(info.value)
 
     latin1 = tmp_path / "latin1.csv"
@@ -170,15 +189,18 @@ def test_semicolon_separated_file_is_accepted(tmp_path: Path) -> None:
 
 
 # --- SIRET and the collectivity's values ----------------------------------------------------------
-@pytest.mark.parametrize(("siret", "problem"), [
-    ("21860194600013", None),  # the SCDL schema's example
-    ("35600000000048", None),  # La Poste's head office: Luhn key
-    ("35600000000010", None),  # a La Poste office: no Luhn key, but its digits sum to a multiple of 5
-    ("35600000000011", "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"),
-    ("21860194600014", "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"),
-    ("123", "14 chiffres attendus, 3 reçus"),
-    ("2186019460001A", "14 chiffres attendus, 13 reçus"),
-])
+@pytest.mark.parametrize(
+    ("siret", "problem"),
+    [
+        ("21860194600013", None),  # the SCDL schema's example
+        ("35600000000048", None),  # La Poste's head office: Luhn key
+        ("35600000000010", None),  # a La Poste office: no Luhn key, but its digits sum to a multiple of 5
+        ("35600000000011", "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"),
+        ("21860194600014", "la clé de contrôle ne correspond pas (un chiffre mal recopié ?)"),
+        ("123", "14 chiffres attendus, 3 reçus"),
+        ("2186019460001A", "14 chiffres attendus, 13 reçus"),
+    ],
+)
 def test_siret_needs_14_digits_and_a_valid_key(siret: str, problem: str | None) -> None:
     assert siret_problem(siret) == problem
 
@@ -187,8 +209,10 @@ def test_check_siret_names_the_value_and_the_fix() -> None:
     assert check_siret("218 601 946 00013") == "21860194600013"
     with pytest.raises(ConfigError) as info:
         check_siret("123")
-    assert str(info.value) == ("SIRET invalide « 123 » : 14 chiffres attendus, 3 reçus. Recopiez les 14 chiffres du "
-                               "SIRET de la collectivité, tel que l'affiche annuaire-entreprises.data.gouv.fr.")
+    assert str(info.value) == (
+        "SIRET invalide « 123 » : 14 chiffres attendus, 3 reçus. Recopiez les 14 chiffres du "
+        "SIRET de la collectivité, tel que l'affiche annuaire-entreprises.data.gouv.fr."
+    )
 
 
 TWO_COMMUNES = [
@@ -200,8 +224,10 @@ TWO_COMMUNES = [
 def test_collectivity_values_belong_to_one_commune() -> None:
     with pytest.raises(ConfigError) as info:
         records_to_scdl_rows(TWO_COMMUNES, coll_siret="21860194600013")
-    assert str(info.value) == ("Le SIRET « 21860194600013 » ne vaut que pour une collectivité, or la sélection "
-                               "compte 2 communes (Montpellier, Preuilly-sur-Claise) : exportez une commune à la fois.")
+    assert str(info.value) == (
+        "Le SIRET « 21860194600013 » ne vaut que pour une collectivité, or la sélection "
+        "compte 2 communes (Montpellier, Preuilly-sur-Claise) : exportez une commune à la fois."
+    )
     with pytest.raises(ConfigError, match="Le nom « Ville » ne vaut que"):
         records_to_scdl_rows(TWO_COMMUNES, coll_nom="Ville")
     with pytest.raises(ConfigError, match="SIRET invalide « 123 »"):
@@ -213,13 +239,21 @@ def test_collectivity_values_belong_to_one_commune() -> None:
 
 
 # --- CSV formula injection ------------------------------------------------------------------------
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+33 1 23", "-2+3", "@SUM(A1)"]
+FORMULAS = ['=HYPERLINK("http://evil.example","clic")', "+33 1 23", "-2+3", "@SUM(A1)"]
 
 
 def test_export_neutralises_formula_cells_and_import_restores_them(tmp_path: Path) -> None:
-    records = [DeliberationRecord(source="pv.pdf", commune="Preuilly-sur-Claise", date="2020-07-23",
-                                  delib_id=f"2020-0{n}", objet=objet, matiere_code="8.1")
-               for n, objet in enumerate(FORMULAS, start=10)]
+    records = [
+        DeliberationRecord(
+            source="pv.pdf",
+            commune="Preuilly-sur-Claise",
+            date="2020-07-23",
+            delib_id=f"2020-0{n}",
+            objet=objet,
+            matiere_code="8.1",
+        )
+        for n, objet in enumerate(FORMULAS, start=10)
+    ]
     path = write_scdl_csv(records, tmp_path / "export.csv", coll_siret=TEST_SIRET)
     with path.open(encoding="utf-8", newline="") as handle:
         cells = [row["DELIB_OBJET"] for row in csv.DictReader(handle)]
@@ -231,11 +265,14 @@ def test_export_neutralises_formula_cells_and_import_restores_them(tmp_path: Pat
 
 
 def test_import_warns_about_formula_cells_with_row_and_field(tmp_path: Path) -> None:
-    path = write_rows(tmp_path / "deliberations.csv", [
-        GOOD,
-        {**GOOD, "DELIB_ID": "2020-046", "DELIB_OBJET": "=cmd|' /C calc'!A0"},
-        {**GOOD, "DELIB_ID": "2020-047", "DELIB_MATIERE_NOM": "@SUM(1+1)"},
-    ])
+    path = write_rows(
+        tmp_path / "deliberations.csv",
+        [
+            GOOD,
+            {**GOOD, "DELIB_ID": "2020-046", "DELIB_OBJET": "=cmd|' /C calc'!A0"},
+            {**GOOD, "DELIB_ID": "2020-047", "DELIB_MATIERE_NOM": "@SUM(1+1)"},
+        ],
+    )
     notes: list[str] = []
     records, messages = read_scdl_csv(path, notes=notes)
     assert messages == [] and [r.delib_id for r in records] == ["2020-045", "2020-046", "2020-047"]
@@ -251,9 +288,12 @@ def test_import_warns_about_formula_cells_with_row_and_field(tmp_path: Path) -> 
 
 
 def test_import_rejects_a_siret_with_a_wrong_key(tmp_path: Path) -> None:
-    path = write_rows(tmp_path / "deliberations.csv", [GOOD, {**GOOD, "DELIB_ID": "2020-046",
-                                                                "COLL_SIRET": "21860194600014"}])
+    path = write_rows(
+        tmp_path / "deliberations.csv", [GOOD, {**GOOD, "DELIB_ID": "2020-046", "COLL_SIRET": "21860194600014"}]
+    )
     records, messages = read_scdl_csv(path)
     assert [r.delib_id for r in records] == ["2020-045"]
-    assert messages == ["deliberations.csv, ligne 3, champ COLL_SIRET : SIRET invalide « 21860194600014 » (la clé "
-                        "de contrôle ne correspond pas (un chiffre mal recopié ?))"]
+    assert messages == [
+        "deliberations.csv, ligne 3, champ COLL_SIRET : SIRET invalide « 21860194600014 » (la clé "
+        "de contrôle ne correspond pas (un chiffre mal recopié ?))"
+    ]

@@ -28,8 +28,14 @@ def _kb(tmp_path: Path, embedding_cache: Path) -> KnowledgeBase:
 def test_one_run_cleans_writes_refreshes_and_audits(tmp_path: Path, embedding_cache: Path) -> None:
     kb = _kb(tmp_path, embedding_cache)
     # What a killed ingestion leaves: a document still marked "writing" (private API: no other way to stage it).
-    ghost = Document("fantome.pdf", doc_id_for("fantome.pdf"), "0" * 64, "document", "fantôme",
-                     [Chunk("c" * 32, "texte", {"source": "fantome.pdf", "doc_id": doc_id_for("fantome.pdf")})])
+    ghost = Document(
+        "fantome.pdf",
+        doc_id_for("fantome.pdf"),
+        "0" * 64,
+        "document",
+        "fantôme",
+        [Chunk("c" * 32, "texte", {"source": "fantome.pdf", "doc_id": doc_id_for("fantome.pdf")})],
+    )
     kb.store._manifest_upsert([ghost], STATUS_WRITING)
     bad = tmp_path / "vide.pdf"
     bad.write_bytes(b"")
@@ -37,9 +43,14 @@ def test_one_run_cleans_writes_refreshes_and_audits(tmp_path: Path, embedding_ca
     events: list[FileEvent] = []
     embedded: list[int] = []
 
-    summary = ingest_files([PDF, SourceFile(bad, "vide.pdf")], kb=kb, who="secretariat",
-                           on_start=lambda n, cleaned: started.append((n, cleaned)), on_event=events.append,
-                           on_embedded=embedded.append)
+    summary = ingest_files(
+        [PDF, SourceFile(bad, "vide.pdf")],
+        kb=kb,
+        who="secretariat",
+        on_start=lambda n, cleaned: started.append((n, cleaned)),
+        on_event=events.append,
+        on_embedded=embedded.append,
+    )
 
     assert started == [(2, ["fantome.pdf"])] and summary.cleaned == ["fantome.pdf"]
     assert [(e.source, e.status) for e in events] == [("vide.pdf", "failed"), (PDF.name, "indexed")]
@@ -51,7 +62,13 @@ def test_one_run_cleans_writes_refreshes_and_audits(tmp_path: Path, embedding_ca
     (line,) = (tmp_path / "store" / "audit.log").read_text(encoding="utf-8").splitlines()
     audit = json.loads(line)
     assert {k: audit[k] for k in ("action", "who", "files", "indexed", "failed", "chunks")} == {
-        "action": "ingest", "who": "secretariat", "files": 2, "indexed": 1, "failed": 1, "chunks": summary.chunks}
+        "action": "ingest",
+        "who": "secretariat",
+        "files": 2,
+        "indexed": 1,
+        "failed": 1,
+        "chunks": summary.chunks,
+    }
 
     again = ingest_files([PDF], kb=kb)
     assert (again.unchanged, again.embedded, again.computed) == (1, 0, 0)

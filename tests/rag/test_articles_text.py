@@ -26,8 +26,16 @@ from rag.thesaurus import expand
 
 @pytest.mark.parametrize(
     "spelling",
-    ["L2121-17", "L. 2121-17", "art. L 2121-17", "art L 2121-17", "l2121-17", "article l2121-17 du CGCT",
-     "article L.2121-17 du CGCT", "que dit l'article L2121-17 ?"],
+    [
+        "L2121-17",
+        "L. 2121-17",
+        "art. L 2121-17",
+        "art L 2121-17",
+        "l2121-17",
+        "article l2121-17 du CGCT",
+        "article L.2121-17 du CGCT",
+        "que dit l'article L2121-17 ?",
+    ],
 )
 def test_every_usual_spelling_normalises(spelling: str) -> None:
     assert find_article_mentions(spelling) == ["L2121-17"]

@@ -103,8 +103,10 @@ def test_registered_generators_say_which_variable_is_missing(demo_kb: KnowledgeB
         make_generator(demo_kb.settings.replace(llm="openai"), demo_kb.answerer)
     with pytest.raises(ConfigError, match="MAIRIE_LLM_GGUF"):
         make_generator(demo_kb.settings.replace(llm="local"), demo_kb.answerer)
-    generator = make_generator(demo_kb.settings.replace(llm="openai", llm_base_url="http://127.0.0.1:8080/v1",
-                                                        llm_model="qwen"), demo_kb.answerer)
+    generator = make_generator(
+        demo_kb.settings.replace(llm="openai", llm_base_url="http://127.0.0.1:8080/v1", llm_model="qwen"),
+        demo_kb.answerer,
+    )
     assert isinstance(generator, ModelGenerator) and generator.name == "openai"
 
 
@@ -137,12 +139,15 @@ def test_a_verbatim_sentence_of_the_cited_passage_is_kept_and_streamed(demo_kb: 
     assert "vérifiée phrase par phrase" in answer.notes[0]
 
 
-@pytest.mark.parametrize("reply", [
-    "[1] [2]",
-    "",
-    "Le conseil municipal a voté sur la cantine scolaire [1].",
-    "Le conseil a fixé le repas à 12,50 € pour tous les enfants [1].",
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "[1] [2]",
+        "",
+        "Le conseil municipal a voté sur la cantine scolaire [1].",
+        "Le conseil a fixé le repas à 12,50 € pour tous les enfants [1].",
+    ],
+)
 def test_markers_an_empty_text_an_echo_or_an_invented_figure_fall_back(demo_kb: KnowledgeBase, reply: str) -> None:
     answer = _model_chain(demo_kb, Scripted(reply)).invoke(CANTINE)
     assert answer.found and answer.mode == "extractive-fallback"
@@ -161,8 +166,10 @@ def test_server_down_gives_the_extractive_answer_with_a_note(demo_kb: KnowledgeB
 
 def test_invented_contacts_and_references_are_caught(demo_kb: KnowledgeBase) -> None:
     """A model that invents a phone number, an article and a vote is verified and falls back."""
-    model = Scripted("Le conseil a voté à l'unanimité selon l'article L2121-99 [1]. "
-                     "Appelez le 01 23 45 67 89 ou ecrivez a maire@example.org [7].")
+    model = Scripted(
+        "Le conseil a voté à l'unanimité selon l'article L2121-99 [1]. "
+        "Appelez le 01 23 45 67 89 ou ecrivez a maire@example.org [7]."
+    )
     answer = _model_chain(demo_kb, model).invoke(CANTINE)
     assert "01 23 45 67 89" not in answer.text and "maire@example.org" not in answer.text
     statuses = {s.status for s in answer.sentences}
@@ -178,7 +185,9 @@ def test_cli_refusal_names_the_configured_contact_and_unknown_generators_are_lis
     contact = "Demandez au service juridique de la communauté de communes."
     result = mairie("ask", ABSENT, store=demo_store, MAIRIE_REFUSAL_CONTACT=contact)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == f"Je n'ai pas trouvé cette information dans les documents indexés. {contact}"
+    assert (
+        result.stdout.splitlines()[0] == f"Je n'ai pas trouvé cette information dans les documents indexés. {contact}"
+    )
     result = mairie("ask", ABSENT, store=demo_store, MAIRIE_LLM="gpt4")
     assert result.returncode == 1
     assert "MAIRIE_LLM ne connaît pas le générateur 'gpt4' : choisissez 'extractive'" in result.stderr

@@ -33,7 +33,9 @@ def _chain(demo_kb: KnowledgeBase, base_url: str, **model_options: Any) -> Answe
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_llm_answers_only_cite_given_passages_that_hold_their_facts(
-    demo_kb: KnowledgeBase, llm_base_url: str, question: str  # noqa: F811
+    demo_kb: KnowledgeBase,
+    llm_base_url: str,  # noqa: F811  (the fixture imported above)
+    question: str,
 ) -> None:
     chain = _chain(demo_kb, llm_base_url, timeout_s=240, max_tokens=160)
     events = list(chain.stream(question))
@@ -49,8 +51,10 @@ def test_llm_answers_only_cite_given_passages_that_hold_their_facts(
     if answer.mode == "extractive-fallback":
         assert any("vérifiée" in n or "extractive" in n for n in answer.notes)
     else:
-        assert all(s["status"] in {"ok", "unsupported", "uncited", "invalid_citation", "unknown_reference"}
-                   for s in data["sentences"])
+        assert all(
+            s["status"] in {"ok", "unsupported", "uncited", "invalid_citation", "unknown_reference"}
+            for s in data["sentences"]
+        )
         ok = [s for s in data["sentences"] if s["status"] == "ok"]
         assert ok and all(s["citations"] for s in ok)
         cited = {c["n"] for c in data["citations"]}
@@ -58,4 +62,6 @@ def test_llm_answers_only_cite_given_passages_that_hold_their_facts(
         # Never an article or deliberation number that does not exist, unless flagged.
         for s in data["sentences"]:
             if re.search(r"L\.?\s?\d{4}-\d+", s["text"]) and s["status"] == "ok":
-                assert all(chain.verifier.known_article(a) for a in re.findall(r"L\d{4}-\d+", s["text"].replace(". ", "")))
+                assert all(
+                    chain.verifier.known_article(a) for a in re.findall(r"L\d{4}-\d+", s["text"].replace(". ", ""))
+                )

@@ -30,9 +30,12 @@ def _free_port() -> int:
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = _free_port()
-    proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path",
-                             str(tmp_path / "server-data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"})
+    proc = subprocess.Popen(
+        [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server-data")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -52,8 +55,9 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
 def test_ingest_search_and_remove_through_a_chroma_server(
     chroma_server: str, tmp_path: Path, embedding_cache: Path
 ) -> None:
-    settings = Settings(store=tmp_path / "local", chroma_url=chroma_server, cache_dir=embedding_cache,
-                        collection="mairie_test")
+    settings = Settings(
+        store=tmp_path / "local", chroma_url=chroma_server, cache_dir=embedding_cache, collection="mairie_test"
+    )
     kb = KnowledgeBase(settings)
     files = collect_files([DATA / "deliberations" / "preuilly-sur-claise"])
     events = list(Ingestor(store=kb.store, settings=settings).run(files))

@@ -24,8 +24,9 @@ def _records(path: Path) -> list[DeliberationRecord]:
 
 
 def _decision(path: Path, *, delib_id: str | None = None, objet: str | None = None) -> Decision:
-    record = next(r for r in _records(path)
-                  if (delib_id and r.delib_id == delib_id) or (objet and objet in (r.objet or "")))
+    record = next(
+        r for r in _records(path) if (delib_id and r.delib_id == delib_id) or (objet and objet in (r.objet or ""))
+    )
     return extract_decision(record.text, record)
 
 
@@ -39,8 +40,10 @@ def test_canteen_tariffs_are_the_rows_the_council_accepted_with_their_own_vote()
     decision = _decision(PREUILLY, delib_id="2020-045")
     children, adults = decision.provisions
     assert children.sentence.startswith("ACCEPTE les tarifs proposés pour les repas enfants")
-    assert children.rows == ["3.40€ pour les enfants qui déjeunent de manière régulière",
-                             "3.50€ pour ceux qui prennent leur repas occasionnellement"]
+    assert children.rows == [
+        "3.40€ pour les enfants qui déjeunent de manière régulière",
+        "3.50€ pour ceux qui prennent leur repas occasionnellement",
+    ]
     assert children.vote == "13 pour, 1 contre"
     assert adults.rows == ["5.80€ pour les repas adultes"] and adults.vote == "unanimité"
     # The 2019/2020 prices the mayor recalled are not part of what was decided.
@@ -54,11 +57,14 @@ def test_a_rate_table_and_its_total_are_kept_as_rows() -> None:
     assert "1751,73 euros" in decision.amounts and "55.44€" in decision.amounts
 
 
-@pytest.mark.parametrize(("delib_id", "persons"), [
-    ("2020-041", ["M. CHARRIER Jean-Paul", "Mme STAMFELJ Marie-José"]),
-    ("2020-042", ["Mme STAMFELJ Marie-José", "M. ROBERT Henri", "M. THOREAU Gérard", "Mme PÉROT Dorothée"]),
-    ("2020-043", ["M. ROBERT Henri"]),
-])
+@pytest.mark.parametrize(
+    ("delib_id", "persons"),
+    [
+        ("2020-041", ["M. CHARRIER Jean-Paul", "Mme STAMFELJ Marie-José"]),
+        ("2020-042", ["Mme STAMFELJ Marie-José", "M. ROBERT Henri", "M. THOREAU Gérard", "Mme PÉROT Dorothée"]),
+        ("2020-043", ["M. ROBERT Henri"]),
+    ],
+)
 def test_persons_designated_are_read_from_the_designation(delib_id: str, persons: list[str]) -> None:
     assert _decision(PREUILLY, delib_id=delib_id).persons == persons
 
@@ -89,8 +95,12 @@ def test_informal_compte_rendu_vote_keeps_the_amounts_per_association() -> None:
 def test_a_bare_vote_line_takes_the_list_above_it() -> None:
     decision = _decision(COUTHENANS_2022, objet="Subventions aux associations")
     (provision,) = decision.provisions
-    assert provision.rows == ["Le budget réservé aux associations s’élève à 2000€", "ASSPEC : 600€",
-                              "Coopérative scolaire : 600€", "Cycloclub Couthenans : 230€"]
+    assert provision.rows == [
+        "Le budget réservé aux associations s’élève à 2000€",
+        "ASSPEC : 600€",
+        "Coopérative scolaire : 600€",
+        "Cycloclub Couthenans : 230€",
+    ]
 
 
 def test_informal_vote_counts_in_any_order() -> None:
@@ -98,8 +108,10 @@ def test_informal_vote_counts_in_any_order() -> None:
     assert decision.provisions[0].vote == "11 pour, 1 abstention(s), 2 contre"
 
 
-@pytest.mark.skipif(not (SHARED / "couthenans" / "pdfs" / "CR_reunion_20211105.pdf").exists(),
-                    reason="the shared corpus is not next to this worktree")
+@pytest.mark.skipif(
+    not (SHARED / "couthenans" / "pdfs" / "CR_reunion_20211105.pdf").exists(),
+    reason="the shared corpus is not next to this worktree",
+)
 def test_a_compte_rendu_no_rule_was_written_for() -> None:
     decision = _decision(SHARED / "couthenans" / "pdfs" / "CR_reunion_20211105.pdf", objet="Recensement voirie")
     assert decision.provisions[0].vote == "12 pour"
@@ -107,8 +119,9 @@ def test_a_compte_rendu_no_rule_was_written_for() -> None:
 
 
 def test_unknown_stays_empty() -> None:
-    decision = extract_decision("Monsieur le Maire présente le rapport annuel du syndicat des eaux.\n"
-                                "Le rapport est consultable en mairie.")
+    decision = extract_decision(
+        "Monsieur le Maire présente le rapport annuel du syndicat des eaux.\nLe rapport est consultable en mairie."
+    )
     assert decision == Decision()
 
 

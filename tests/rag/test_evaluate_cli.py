@@ -13,20 +13,40 @@ import pytest
 pytestmark = pytest.mark.integration
 
 QUESTIONS = [
-    {"id": "ref", "question": "Que dit l'article L2121-17 ?", "kind": "article_ref",
-     "gold_articles": ["L2121-17"], "key_facts": ["L2121-17"]},
-    {"id": "canteen", "question": "Qu'a voté le conseil municipal sur la cantine scolaire ?", "kind": "deliberation",
-     "gold_docs": [{"path": "deliberations/preuilly-sur-claise/PV_CM_2020-07-23.pdf", "pages": [3, 4]}],
-     "key_facts": ["999 999 €"]},  # on no page: can never be stated
-    {"id": "old-style", "question": "Combien de membres compte le conseil ?", "kind": "deliberation",
-     "gold_articles": ["L2121-2"], "expected": "selon la population"},  # no key facts: not counted
+    {
+        "id": "ref",
+        "question": "Que dit l'article L2121-17 ?",
+        "kind": "article_ref",
+        "gold_articles": ["L2121-17"],
+        "key_facts": ["L2121-17"],
+    },
+    {
+        "id": "canteen",
+        "question": "Qu'a voté le conseil municipal sur la cantine scolaire ?",
+        "kind": "deliberation",
+        "gold_docs": [{"path": "deliberations/preuilly-sur-claise/PV_CM_2020-07-23.pdf", "pages": [3, 4]}],
+        "key_facts": ["999 999 €"],
+    },  # on no page: can never be stated
+    {
+        "id": "old-style",
+        "question": "Combien de membres compte le conseil ?",
+        "kind": "deliberation",
+        "gold_articles": ["L2121-2"],
+        "expected": "selon la population",
+    },  # no key facts: not counted
 ]
 
 
 def _eval(store: Path, gold: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MAIRIE_STORE": str(store)}
-    return subprocess.run([sys.executable, "-m", "ui.cli", "eval", str(gold), *args], capture_output=True,
-                          text=True, env=env, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", "eval", str(gold), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_eval_reports_the_key_fact_rate_per_kind(demo_store: Path, tmp_path: Path) -> None:
@@ -41,7 +61,10 @@ def test_eval_reports_the_key_fact_rate_per_kind(demo_store: Path, tmp_path: Pat
     assert (summary["deliberation"]["key_fact_rate"], summary["deliberation"]["key_fact_questions"]) == (0.0, 1)
     assert summary["overall"]["key_fact_rate"] == 0.5
     assert {q["id"]: q["key_fact_found"] for q in data["questions"]} == {
-        "ref": True, "canteen": False, "old-style": None}
+        "ref": True,
+        "canteen": False,
+        "old-style": None,
+    }
 
     table = _eval(demo_store, gold, "--details")
     assert table.returncode == 0, table.stderr

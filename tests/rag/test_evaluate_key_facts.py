@@ -13,26 +13,32 @@ from rag.evaluate import QuestionResult, key_fact_in, load_gold, normalize_fact,
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("2 500 €", "2500 €"),
-    ("2\u00a0500 €", "2500€"),
-    ("2\u202f500,00 €", "2 500 euros"),
-    ("1 250 000 €", "1250000 euros"),
-    ("2,65 €", "2.65 €"),
-    ("7.650,76 €", "7 650,76 €"),
-    ("Désigné à l’unanimité", "designe a l'unanimite"),
-    ("CRÉDIT   MUNICIPAL", "credit municipal"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("2 500 €", "2500 €"),
+        ("2\u00a0500 €", "2500€"),
+        ("2\u202f500,00 €", "2 500 euros"),
+        ("1 250 000 €", "1250000 euros"),
+        ("2,65 €", "2.65 €"),
+        ("7.650,76 €", "7 650,76 €"),
+        ("Désigné à l’unanimité", "designe a l'unanimite"),
+        ("CRÉDIT   MUNICIPAL", "credit municipal"),
+    ],
+)
 def test_normalize_fact_equates_french_spellings(a: str, b: str) -> None:
     assert normalize_fact(a) == normalize_fact(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("2,65 €", "265 €"),      # a decimal comma is not a thousands separator
-    ("2 500 €", "2 50 €"),    # only groups of three digits are joined
-    ("13 pour", "1 3 pour"),
-    ("2.650 m²", "2650 m²"),    # a point without decimal comma may be a decimal point: left alone
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("2,65 €", "265 €"),  # a decimal comma is not a thousands separator
+        ("2 500 €", "2 50 €"),  # only groups of three digits are joined
+        ("13 pour", "1 3 pour"),
+        ("2.650 m²", "2650 m²"),  # a point without decimal comma may be a decimal point: left alone
+    ],
+)
 def test_normalize_fact_keeps_different_numbers_apart(a: str, b: str) -> None:
     assert normalize_fact(a) != normalize_fact(b)
 
@@ -53,14 +59,30 @@ def test_key_fact_is_not_found_inside_a_longer_number_or_word() -> None:
 
 
 def _result(kind: str, key_fact: bool | None, *, absent: bool = False) -> QuestionResult:
-    return QuestionResult(id=kind, kind=kind, rank_doc=None if absent else 1, rank_page=None, article_rank1=None,
-                          refused=absent, absent=absent, fact_found=None, key_fact_found=key_fact,
-                          citation_precision=None, search_ms=1.0, answer_ms=1.0)
+    return QuestionResult(
+        id=kind,
+        kind=kind,
+        rank_doc=None if absent else 1,
+        rank_page=None,
+        article_rank1=None,
+        refused=absent,
+        absent=absent,
+        fact_found=None,
+        key_fact_found=key_fact,
+        citation_precision=None,
+        search_ms=1.0,
+        answer_ms=1.0,
+    )
 
 
 def test_key_fact_rate_per_kind_ignores_questions_without_key_facts() -> None:
-    results = [_result("deliberation", True), _result("deliberation", False), _result("deliberation", None),
-               _result("article_ref", True), _result("absent", None, absent=True)]
+    results = [
+        _result("deliberation", True),
+        _result("deliberation", False),
+        _result("deliberation", None),
+        _result("article_ref", True),
+        _result("absent", None, absent=True),
+    ]
     summary = summarize(results)
     assert summary["deliberation"]["key_fact_rate"] == 0.5
     assert summary["deliberation"]["key_fact_questions"] == 2
@@ -71,10 +93,22 @@ def test_key_fact_rate_per_kind_ignores_questions_without_key_facts() -> None:
 
 def test_load_gold_reads_key_facts_and_old_files(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"
-    path.write_text(json.dumps({"id": "q1", "question": "Combien ?", "kind": "deliberation",
-                                "gold_docs": [{"path": "a.pdf", "pages": [1]}], "key_facts": ["600 €"],
-                                "key_facts_any": ["12 pour", "unanimité"]}) + "\n"
-                    + json.dumps({"id": "q2", "question": "Quand ?", "kind": "absent"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "q1",
+                "question": "Combien ?",
+                "kind": "deliberation",
+                "gold_docs": [{"path": "a.pdf", "pages": [1]}],
+                "key_facts": ["600 €"],
+                "key_facts_any": ["12 pour", "unanimité"],
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "q2", "question": "Quand ?", "kind": "absent"})
+        + "\n",
+        encoding="utf-8",
+    )
     first, second = load_gold(path)
     assert (first.key_facts, first.key_facts_any) == (["600 €"], ["12 pour", "unanimité"])
     assert (second.key_facts, second.key_facts_any) == ([], [])

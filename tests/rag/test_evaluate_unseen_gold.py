@@ -18,8 +18,13 @@ needs_corpus = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/
 
 
 def _check(gold: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(CHECKER), str(gold), str(SHARED_CORPUS)],
-                          capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, str(CHECKER), str(gold), str(SHARED_CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_unseen_gold_has_40_decision_questions_with_key_facts() -> None:
@@ -31,9 +36,12 @@ def test_unseen_gold_has_40_decision_questions_with_key_facts() -> None:
 
 
 def test_unseen_gold_uses_no_document_of_the_other_gold_sets_nor_of_the_demo_corpus() -> None:
-    seen = {PurePosixPath(d["path"]).name
-            for name in ("gold.jsonl", "gold_demo.jsonl") for q in load_gold(REPO / "benchmarks" / name)
-            for d in q.gold_docs}
+    seen = {
+        PurePosixPath(d["path"]).name
+        for name in ("gold.jsonl", "gold_demo.jsonl")
+        for q in load_gold(REPO / "benchmarks" / name)
+        for d in q.gold_docs
+    }
     seen |= {p.name for p in DATA.rglob("*.pdf")}
     unseen = {PurePosixPath(d["path"]).name for q in load_gold(UNSEEN) for d in q.gold_docs}
     assert unseen and not unseen & seen

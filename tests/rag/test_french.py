@@ -68,7 +68,16 @@ def test_months() -> None:
     for number, name in enumerate(MONTHS, start=1):
         assert month_number(name) == month_number(name.upper()) == month_number(fold(name)) == number
     assert [month_number(a) for a in ("janv.", "févr", "fevr.", "avr", "juil", "sept", "oct", "nov", "déc")] == [
-        1, 2, 2, 4, 7, 9, 10, 11, 12]
+        1,
+        2,
+        2,
+        4,
+        7,
+        9,
+        10,
+        11,
+        12,
+    ]
     assert month_number("lundi") is None
 
 
@@ -115,11 +124,27 @@ def test_date_formats() -> None:
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("treize", 13), ("TREIZE", 13), ("dix-neuf", 19), ("dix neuf", 19), ("vingt et un", 21),
-        ("vingt-et-une", 21), ("vingt trois", 23), ("soixante et onze", 71), ("quatre-vingts", 80),
-        ("quatre-vingt-treize", 93), ("deux mille vingt", 2020), ("deux mil vingt", 2020), ("premier", 1),
-        ("1er", 1), ("zéro", 0), ("15", 15), (" quinze ", 15),
-        ("voix", None), ("", None), ("et", None), ("un deux", None),
+        ("treize", 13),
+        ("TREIZE", 13),
+        ("dix-neuf", 19),
+        ("dix neuf", 19),
+        ("vingt et un", 21),
+        ("vingt-et-une", 21),
+        ("vingt trois", 23),
+        ("soixante et onze", 71),
+        ("quatre-vingts", 80),
+        ("quatre-vingt-treize", 93),
+        ("deux mille vingt", 2020),
+        ("deux mil vingt", 2020),
+        ("premier", 1),
+        ("1er", 1),
+        ("zéro", 0),
+        ("15", 15),
+        (" quinze ", 15),
+        ("voix", None),
+        ("", None),
+        ("et", None),
+        ("un deux", None),
     ],
 )
 def test_number_from_words(words: str, expected: int | None) -> None:
@@ -150,8 +175,9 @@ def test_seance_date_written_in_words_in_a_real_minutes() -> None:
 # --- source labels -------------------------------------------------------------------------------
 def _deliberation_chunk(delib_id: str) -> Chunk:
     pages = load_pdf(PV, display=PV.name, max_pages=50)
-    records = split_deliberations(pages, source="PV_CM_2020-07-23.pdf", commune="Preuilly-sur-Claise",
-                                  seance_date="2020-07-23")
+    records = split_deliberations(
+        pages, source="PV_CM_2020-07-23.pdf", commune="Preuilly-sur-Claise", seance_date="2020-07-23"
+    )
     record = next(r for r in records if r.delib_id == delib_id)
     meta = {schema.SOURCE: "PV_CM_2020-07-23.pdf", schema.PAGE: record.page_start, **record_meta(record)}
     return Chunk(id="c", text=record.text or "", meta=meta)
@@ -161,13 +187,22 @@ def _deliberation_chunk(delib_id: str) -> Chunk:
 def test_label_of_a_real_deliberation() -> None:
     chunk = _deliberation_chunk("2020-045")
     assert source_label(chunk) == (
-        "Délibération 2020-045, Preuilly-sur-Claise, séance du 23 juillet 2020, PV_CM_2020-07-23.pdf, p. 3")
+        "Délibération 2020-045, Preuilly-sur-Claise, séance du 23 juillet 2020, PV_CM_2020-07-23.pdf, p. 3"
+    )
     assert source_title(chunk).startswith("Délibération 2020-045 — ") and "CANTINE" in source_title(chunk)
 
 
 def test_label_of_an_article() -> None:
-    article = Chunk(id="a", text="", meta={schema.KIND: schema.KIND_ARTICLE, schema.ARTICLE: "L2121-17",
-                                          schema.CODE: "CGCT", schema.VERSION_DATE: "2015-01-01"})
+    article = Chunk(
+        id="a",
+        text="",
+        meta={
+            schema.KIND: schema.KIND_ARTICLE,
+            schema.ARTICLE: "L2121-17",
+            schema.CODE: "CGCT",
+            schema.VERSION_DATE: "2015-01-01",
+        },
+    )
     assert source_title(article) == "Article L2121-17 (CGCT)"
     assert source_label(article) == "Article L2121-17 (CGCT), version du 1er janvier 2015"
     article.meta[schema.VERSION_NOTE] = "version du 1er janvier 2015, inchangée au 3 juin 2023"
@@ -175,8 +210,16 @@ def test_label_of_an_article() -> None:
 
 
 def test_label_of_a_deliberation_without_number_or_date() -> None:
-    chunk = Chunk(id="d", text="", meta={schema.KIND: schema.KIND_DELIBERATION, schema.OBJET: "Tarifs cantine",
-                                        schema.SOURCE: "CR.pdf", schema.PAGE: 2})
+    chunk = Chunk(
+        id="d",
+        text="",
+        meta={
+            schema.KIND: schema.KIND_DELIBERATION,
+            schema.OBJET: "Tarifs cantine",
+            schema.SOURCE: "CR.pdf",
+            schema.PAGE: 2,
+        },
+    )
     assert source_label(chunk) == "Délibération « Tarifs cantine », CR.pdf, p. 2"
     assert source_title(chunk) == "Délibération — Tarifs cantine"
     page = Chunk(id="p", text="", meta={schema.SOURCE: "note.pdf", schema.TITLE: "Note", schema.PAGE: 1})

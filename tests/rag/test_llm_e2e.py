@@ -30,9 +30,7 @@ from tests.rag.conftest_llm import llm_base_url, llm_server  # noqa: F401  (sess
 from tests.rag.test_verify import CANTINE, QUORUM, SUBVENTION
 
 STATUSES = {"ok", "unsupported", "invalid_citation", "unknown_reference", "uncited"}
-QUESTION = (
-    "Quel est le prix du repas à la cantine pour un enfant qui déjeune régulièrement à la rentrée 2020 ?"
-)
+QUESTION = "Quel est le prix du repas à la cantine pour un enfant qui déjeune régulièrement à la rentrée 2020 ?"
 
 
 # --- build_messages -------------------------------------------------------------------------------
@@ -138,9 +136,7 @@ class _FakeServer:
                     outer.stop.wait(delay_s)
                     return
                 if behaviour == "error":
-                    body = json.dumps(
-                        {"error": {"message": "model crashed", "type": "server_error"}}
-                    ).encode()
+                    body = json.dumps({"error": {"message": "model crashed", "type": "server_error"}}).encode()
                     self.send_response(500)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(body)))

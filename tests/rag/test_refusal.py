@@ -23,13 +23,16 @@ def test_names_the_documents_never_use_are_found_but_not_those_at_the_start_of_a
     assert unknown_names("Piscine : quels horaires ?", idf) == []  # a sentence's first word is no name
 
 
-@pytest.mark.parametrize("question", [
-    "Quel est le taux de TVA sur les repas de la cantine ?",  # the cantine is indexed, VAT is not
-    "Combien d'élus représentent Toulouse à la société publique locale d'aménagement ?",
-    "Qu'a voté le conseil municipal de Nantes sur les tarifs de la cantine ?",
-    "Quelle subvention pour la banque alimentaire à Couthenans en 2018 ?",  # indexed topic, year not indexed
-    "Qu'a voté le conseil municipal le 15 septembre 2021 ?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel est le taux de TVA sur les repas de la cantine ?",  # the cantine is indexed, VAT is not
+        "Combien d'élus représentent Toulouse à la société publique locale d'aménagement ?",
+        "Qu'a voté le conseil municipal de Nantes sur les tarifs de la cantine ?",
+        "Quelle subvention pour la banque alimentaire à Couthenans en 2018 ?",  # indexed topic, year not indexed
+        "Qu'a voté le conseil municipal le 15 septembre 2021 ?",
+    ],
+)
 def test_absent_topics_sharing_the_corpus_words_are_refused(demo_kb, question: str) -> None:  # type: ignore[no-untyped-def]
     answer = demo_kb.ask(question)
     assert not answer.found, answer.text
@@ -37,9 +40,15 @@ def test_absent_topics_sharing_the_corpus_words_are_refused(demo_kb, question: s
 
 
 def test_answerable_questions_naming_a_commune_or_a_period_are_answered(demo_kb) -> None:  # type: ignore[no-untyped-def]
-    rows = [json.loads(line) for line in (REPO / "benchmarks" / "gold_demo.jsonl").read_text(encoding="utf-8").splitlines()]
-    asked = [r for r in rows if r["id"] in {"demo-delib-001", "demo-delib-003", "demo-delib-006", "demo-delib-009",
-                                             "demo-delib-013", "demo-mixed-001"}]
+    rows = [
+        json.loads(line) for line in (REPO / "benchmarks" / "gold_demo.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    asked = [
+        r
+        for r in rows
+        if r["id"]
+        in {"demo-delib-001", "demo-delib-003", "demo-delib-006", "demo-delib-009", "demo-delib-013", "demo-mixed-001"}
+    ]
     assert len(asked) == 6
     for row in asked:
         answer = demo_kb.ask(row["question"])

@@ -17,10 +17,12 @@ FACETS = Facets(
 
 
 def test_a_commune_not_in_the_store_is_named_after_the_words_that_introduce_one() -> None:
-    for question, name in [("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?", "Lyon"),
-                           ("Quels tarifs de cantine la ville de Tours a-t-elle fixés ?", "Tours"),
-                           ("Qui a été élu maire de Strasbourg en 2020 ?", "Strasbourg"),
-                           ("La mairie de Saint-Étienne-du-Rouvray a-t-elle voté ?", "Saint")]:
+    for question, name in [
+        ("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?", "Lyon"),
+        ("Quels tarifs de cantine la ville de Tours a-t-elle fixés ?", "Tours"),
+        ("Qui a été élu maire de Strasbourg en 2020 ?", "Strasbourg"),
+        ("La mairie de Saint-Étienne-du-Rouvray a-t-elle voté ?", "Saint"),
+    ]:
         scope = parse_scope(question, FACETS)
         assert scope.unknown_communes[0].startswith(name), question
         assert scope.missing_label().startswith(f"de {name}")
@@ -31,20 +33,24 @@ def test_a_commune_not_in_the_store_is_named_after_the_words_that_introduce_one(
 def test_an_indexed_commune_restricts_and_other_places_named_alongside_it_do_not_count() -> None:
     scope = parse_scope("Un agent de Couthenans dort à Paris pour une mission : combien ?", FACETS)
     assert scope.communes == ("couthenans",) and scope.unknown_communes == () and not scope.missing_label()
-    assert scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "couthenans",
-                         schema.DATE: "2022-10-07"})
-    assert not scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise",
-                             schema.DATE: "2020-07-23"})
+    assert scope.admits(
+        {schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "couthenans", schema.DATE: "2022-10-07"}
+    )
+    assert not scope.admits(
+        {schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise", schema.DATE: "2020-07-23"}
+    )
     assert scope.admits({schema.KIND: schema.KIND_ARTICLE, schema.ARTICLE: "L2121-17"})
 
 
 def test_a_period_with_no_document_of_the_named_commune_is_missing() -> None:
     assert parse_scope("Quels étaient les tarifs de la cantine de Preuilly en 2015 ?", FACETS).missing_label() == (
-        "de Preuilly-sur-Claise de 2015")
+        "de Preuilly-sur-Claise de 2015"
+    )
     assert parse_scope("Quel budget pour les associations de Couthenans en 2020 ?", FACETS).missing_label()
     assert not parse_scope("Quel budget pour les associations en octobre 2022 ?", FACETS).missing_label()
     assert parse_scope("Qu'a voté le conseil municipal le 15 septembre 2021 ?", FACETS).missing_label() == (
-        "du 15 septembre 2021")
+        "du 15 septembre 2021"
+    )
 
 
 def test_since_a_month_is_not_a_restriction_and_numbers_are_not_years() -> None:
@@ -58,15 +64,18 @@ def test_since_a_month_is_not_a_restriction_and_numbers_are_not_years() -> None:
 def test_a_year_admits_the_seances_of_the_years_around_it() -> None:
     scope = parse_scope("Combien pour les prix des maisons fleuries 2019 à Preuilly ?", FACETS)
     assert scope.years == (2019,) and not scope.missing_label()
-    assert scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise",
-                         schema.DATE: "2020-07-23"})
+    assert scope.admits(
+        {schema.KIND: schema.KIND_DELIBERATION, schema.COMMUNE_KEY: "preuilly-sur-claise", schema.DATE: "2020-07-23"}
+    )
 
 
 def test_a_meeting_named_alone_is_listed_but_not_a_meeting_with_a_question_about_it() -> None:
     assert parse_scope("Qu'a décidé le conseil le 7 octobre 2022 ?", FACETS).lists_meeting
     assert parse_scope("la séance de Preuilly du 23 juillet 2020", FACETS).lists_meeting
-    mixed = parse_scope("À la séance de Preuilly du 23 juillet 2020, 14 élus sur 15 étaient présents : "
-                        "le quorum était-il atteint ?", FACETS)
+    mixed = parse_scope(
+        "À la séance de Preuilly du 23 juillet 2020, 14 élus sur 15 étaient présents : le quorum était-il atteint ?",
+        FACETS,
+    )
     assert mixed.date == "2020-07-23" and not mixed.lists_meeting
 
 
@@ -98,9 +107,11 @@ def test_an_indexed_commune_restricts_the_passages_to_it_and_the_law(demo_kb) ->
     question = "Qu'a voté le conseil de Couthenans sur les travaux forestiers en janvier 2022 ?"
     hits = demo_kb.retriever.run(question, top_k=10, scope=demo_kb.scoper.read(question)).hits
     assert hits[0].chunk.meta[schema.COMMUNE_KEY] == "couthenans"
-    assert all(h.chunk.kind == schema.KIND_ARTICLE or (h.chunk.meta[schema.COMMUNE_KEY] == "couthenans"
-                                                      and h.chunk.meta[schema.DATE] == "2022-01-21")
-               for h in hits)
+    assert all(
+        h.chunk.kind == schema.KIND_ARTICLE
+        or (h.chunk.meta[schema.COMMUNE_KEY] == "couthenans" and h.chunk.meta[schema.DATE] == "2022-01-21")
+        for h in hits
+    )
     unscoped = demo_kb.retriever.run(question, top_k=10).hits
     assert any(h.chunk.meta.get(schema.DATE) not in (None, "2022-01-21") for h in unscoped)  # the scope did filter
 

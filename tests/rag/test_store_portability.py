@@ -32,8 +32,9 @@ def _holder(store: Path) -> subprocess.Popen[str]:
             print("held", flush=True)
             sys.stdin.read()
     """)
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     return proc
 
@@ -43,8 +44,10 @@ def test_a_second_writer_is_refused_at_once_in_french_and_admitted_after(tmp_pat
     holder = _holder(settings.store)
     try:
         started = time.monotonic()
-        with pytest.raises(StoreError, match="Une autre indexation ou suppression est en cours sur"), \
-                WriteLock(settings):
+        with (
+            pytest.raises(StoreError, match="Une autre indexation ou suppression est en cours sur"),
+            WriteLock(settings),
+        ):
             pass
         assert time.monotonic() - started < 1.5
     finally:
@@ -111,8 +114,11 @@ def test_a_store_whose_collections_carry_an_old_embedding_function_still_opens(
 
     reopened = ChromaStore(settings=settings)
     doc_id = doc_id_for("a.md")
-    chunk = schema.Chunk(id="c1", text="Le quorum du conseil municipal.",
-                         meta={schema.DOC_ID: doc_id, schema.SOURCE: "a.md", schema.KIND: "cgct"})
+    chunk = schema.Chunk(
+        id="c1",
+        text="Le quorum du conseil municipal.",
+        meta={schema.DOC_ID: doc_id, schema.SOURCE: "a.md", schema.KIND: "cgct"},
+    )
     document = schema.Document(source="a.md", doc_id=doc_id, doc_hash="h", kind="cgct", title="A", chunks=[chunk])
     assert reopened.write_document(document, embeddings=store.embedder.embed_passages([chunk.text])) == 1
     hits = reopened.dense_search(store.embedder.embed_queries(["quorum"])[0], k=1)

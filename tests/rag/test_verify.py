@@ -95,9 +95,7 @@ KNOWN_ARTICLES = {"L2121-10", "L2121-11", "L2121-12", "L2121-17"}
 KNOWN_DELIBS = {"2020-038", "2020-045"}
 
 
-def verify(
-    text: str, passages: dict[int, Chunk] | None = None, **kwargs: bool
-) -> tuple[str, list[AnswerSentence]]:
+def verify(text: str, passages: dict[int, Chunk] | None = None, **kwargs: bool) -> tuple[str, list[AnswerSentence]]:
     return verify_answer(
         text,
         PASSAGES if passages is None else passages,
@@ -130,9 +128,7 @@ def test_split_keeps_markers_and_ignores_abbreviations_and_decimals() -> None:
 
 
 def test_split_on_line_breaks_and_other_terminators() -> None:
-    text = (
-        "Les tarifs enfants sont :\n- 3.40€ en régulier [1]\n- 3.50€ en occasionnel [1]\nEst-ce tout ? Oui !"
-    )
+    text = "Les tarifs enfants sont :\n- 3.40€ en régulier [1]\n- 3.50€ en occasionnel [1]\nEst-ce tout ? Oui !"
     assert split_sentences(text) == [
         "Les tarifs enfants sont :",
         "- 3.40€ en régulier [1]",
@@ -177,8 +173,7 @@ def test_ok_when_the_cited_passage_states_the_facts() -> None:
         "La délibération 2020-045 fixe les tarifs de la cantine [1].",
         "Mme Stamfelj et M. Bernard travaillent sur le prix de revient d'un repas [1].",
         "Une dotation exceptionnelle de 2 500 euros est versée à l'USYP [2].",
-        "Le conseil délibère valablement si la majorité des membres en exercice est présente "
-        "(article L2121-17) [3].",
+        "Le conseil délibère valablement si la majorité des membres en exercice est présente (article L2121-17) [3].",
         "Le club a perdu 5 400 € et reçoit 2 500 € [1][2].",  # one passage of two is enough
     ],
 )
@@ -371,12 +366,16 @@ def test_a_magnitude_changes_the_number() -> None:
 
 
 def test_strict_numbers_are_the_stated_ones_not_any_digit_run() -> None:
-    passage = Chunk(id="pv", text="Séance du 12/03/2021 (article L2121-17) : 18 conseillers présents, "
-                                  "délibération 2021-045.")
+    passage = Chunk(
+        id="pv", text="Séance du 12/03/2021 (article L2121-17) : 18 conseillers présents, délibération 2021-045."
+    )
     lenient = verify("Le conseil compte 17 conseillers présents [1].", {1: passage})[1][0]
     strict = verify("Le conseil compte 17 conseillers présents [1].", {1: passage}, strict=True)[1][0]
     assert lenient.status == "ok"  # "17" is a digit run of "L2121-17"
     assert strict.status == "unsupported"
-    for sentence in ("La séance a eu lieu le 12 mars 2021 [1].", "18 conseillers étaient présents [1].",
-                     "Elle porte le numéro 45 de l'année 2021 [1]."):
+    for sentence in (
+        "La séance a eu lieu le 12 mars 2021 [1].",
+        "18 conseillers étaient présents [1].",
+        "Elle porte le numéro 45 de l'année 2021 [1].",
+    ):
         assert verify(sentence, {1: passage}, strict=True)[1][0].status == "ok", sentence

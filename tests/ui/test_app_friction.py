@@ -49,8 +49,9 @@ def test_an_exact_reference_is_labelled_in_french_without_a_score(home: AppTest)
     assert "référence exacte" in captions and "score" not in captions
 
 
-def test_no_page_is_reachable_before_access_is_granted(demo_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       bind_address) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_is_reachable_before_access_is_granted(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch, bind_address
+) -> None:  # type: ignore[no-untyped-def]
     """Network mode without accounts: refused, and Streamlit's automatic page list (module names) is off."""
     monkeypatch.setenv("MAIRIE_STORE", str(demo_store))
     bind_address("0.0.0.0")

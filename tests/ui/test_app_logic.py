@@ -122,8 +122,9 @@ def test_deliberations_page_table_filters_and_export(on_store, demo_store: Path)
     filtered = at.dataframe[0].value
     assert 0 < len(filtered) < total
     assert all("contre" in v or "abstention" in v or "majorité" in v for v in filtered["Vote"]), list(filtered["Vote"])
-    assert any(b.label == "Télécharger au format SCDL (CSV)" for b in walk(at.main)
-               if type(b).__name__ == "DownloadButton")
+    assert any(
+        b.label == "Télécharger au format SCDL (CSV)" for b in walk(at.main) if type(b).__name__ == "DownloadButton"
+    )
 
 
 def test_deliberations_page_checks_the_siret_and_its_commune(on_store, demo_store: Path) -> None:
@@ -198,8 +199,9 @@ def _login(at: AppTest, name: str, password: str) -> AppTest:
     return at.button[0].click().run()
 
 
-def test_login_flow_with_a_users_file(on_store, demo_store: Path, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_flow_with_a_users_file(
+    on_store, demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _users_file(tmp_path, monkeypatch)
     at = on_store(demo_store)
     assert [t.value for t in at.title] == ["Connexion"]
@@ -214,8 +216,9 @@ def test_login_flow_with_a_users_file(on_store, demo_store: Path, tmp_path: Path
     assert "Session expirée" in texts(at.error) or [t.value for t in at.title] == ["Connexion"]
 
 
-def test_documents_page_refuses_role_elu(on_store, demo_store: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_documents_page_refuses_role_elu(
+    on_store, demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _users_file(tmp_path, monkeypatch)
     at = on_store(demo_store)
     _login(at, "paul", "mot-de-passe-elu")
@@ -232,8 +235,9 @@ def test_documents_page_refuses_role_elu(on_store, demo_store: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("bind", ["0.0.0.0", None, "192.168.1.10"])
-def test_network_bind_without_accounts_is_refused(demo_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  bind_address, bind: str | None) -> None:  # type: ignore[no-untyped-def]
+def test_network_bind_without_accounts_is_refused(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch, bind_address, bind: str | None
+) -> None:  # type: ignore[no-untyped-def]
     """The real bind address decides (None: Streamlit listens everywhere), not MAIRIE_UI_HOST."""
     monkeypatch.setenv("MAIRIE_STORE", str(demo_store))
     monkeypatch.setenv("MAIRIE_UI_HOST", "127.0.0.1")  # a variable that lies is not believed

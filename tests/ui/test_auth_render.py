@@ -29,12 +29,15 @@ def test_users_file_roundtrip_and_authentication(tmp_path: Path) -> None:
     assert auth.remove_user(path, "claire") and not auth.remove_user(path, "claire")
 
 
-@pytest.mark.parametrize(("name", "role", "password", "message"), [
-    ("../x", "elu", "un-long-secret", "Nom de compte invalide"),
-    ("paul", "maire", "un-long-secret", "Rôle inconnu"),
-    ("paul", "elu", "court", "trop court"),
-    ("paul", "elu", "é" * 40, "trop long"),
-])
+@pytest.mark.parametrize(
+    ("name", "role", "password", "message"),
+    [
+        ("../x", "elu", "un-long-secret", "Nom de compte invalide"),
+        ("paul", "maire", "un-long-secret", "Rôle inconnu"),
+        ("paul", "elu", "court", "trop court"),
+        ("paul", "elu", "é" * 40, "trop long"),
+    ],
+)
 def test_bad_accounts_are_refused(tmp_path: Path, name: str, role: str, password: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         auth.add_user(tmp_path / "users.json", name, role, password)
@@ -47,18 +50,21 @@ def test_damaged_users_file_names_the_fix(tmp_path: Path) -> None:
         auth.load_users(path)
 
 
-@pytest.mark.parametrize(("bind", "client", "users", "mode"), [
-    ("127.0.0.1", "127.0.0.1", {}, auth.OPEN),
-    ("localhost", "::1", {}, auth.OPEN),
-    ("::1", "127.0.0.1", {}, auth.OPEN),
-    ("0.0.0.0", "127.0.0.1", {}, auth.REFUSE),  # bound to every interface: reachable from the network
-    ("", "127.0.0.1", {}, auth.REFUSE),  # server.address unset: Streamlit listens everywhere
-    ("127.0.0.1", "192.168.1.10", {}, auth.REFUSE),  # a client from elsewhere (a local proxy in front)
-    ("127.0.0.1", "", {}, auth.REFUSE),  # client unknown
-    ("192.168.1.10", "192.168.1.20", {}, auth.REFUSE),
-    ("127.0.0.1", "127.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
-    ("0.0.0.0", "10.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
-])
+@pytest.mark.parametrize(
+    ("bind", "client", "users", "mode"),
+    [
+        ("127.0.0.1", "127.0.0.1", {}, auth.OPEN),
+        ("localhost", "::1", {}, auth.OPEN),
+        ("::1", "127.0.0.1", {}, auth.OPEN),
+        ("0.0.0.0", "127.0.0.1", {}, auth.REFUSE),  # bound to every interface: reachable from the network
+        ("", "127.0.0.1", {}, auth.REFUSE),  # server.address unset: Streamlit listens everywhere
+        ("127.0.0.1", "192.168.1.10", {}, auth.REFUSE),  # a client from elsewhere (a local proxy in front)
+        ("127.0.0.1", "", {}, auth.REFUSE),  # client unknown
+        ("192.168.1.10", "192.168.1.20", {}, auth.REFUSE),
+        ("127.0.0.1", "127.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
+        ("0.0.0.0", "10.0.0.1", {"a": {"role": "elu", "hash": "x"}}, auth.LOGIN),
+    ],
+)
 def test_access_mode(bind: str, client: str, users: dict, mode: str) -> None:
     assert auth.access_mode(users, bind=bind, client=client) == mode
 
@@ -79,7 +85,7 @@ def test_upload_names_stay_inside_the_uploads_folder(tmp_path: Path) -> None:
 def test_find_spans_ignores_line_breaks_and_hyphenation() -> None:
     page = "Le Conseil Municipal après en avoir délibé-\r\nré, ACCEPTE les tarifs\r\nproposés."
     spans = find_spans(page, "Le Conseil Municipal après en avoir délibéré, ACCEPTE les tarifs proposés.")
-    assert spans and page[spans[0][0]:spans[0][1]].startswith("Le Conseil") and page[spans[0][1] - 1] == "s"
+    assert spans and page[spans[0][0] : spans[0][1]].startswith("Le Conseil") and page[spans[0][1] - 1] == "s"
 
 
 def test_render_highlights_the_quote_on_the_right_page() -> None:

@@ -24,8 +24,14 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CANTEEN = "Qu'a voté le conseil municipal sur la cantine scolaire ?"
 GOOD_PDF = REPO / "data" / "deliberations" / "preuilly-sur-claise" / "PV_CM_2020-07-23.pdf"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.slow,
@@ -57,13 +63,24 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 1
 def server(writable_demo_store: Path, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     env = dict(os.environ)
-    env.update({"MAIRIE_STORE": str(writable_demo_store), "MAIRIE_USERS_FILE": str(tmp_path / "no-users.json"),
-                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    env.update(
+        {
+            "MAIRIE_STORE": str(writable_demo_store),
+            "MAIRIE_USERS_FILE": str(tmp_path / "no-users.json"),
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        }
+    )
     env.pop("MAIRIE_UI_HOST", None)
     log = (tmp_path / "server.log").open("wb")
     # Its own session, so the test can stop `mairie ui` and the Streamlit child it starts, and nothing else.
-    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "ui", "--port", str(port)], cwd=REPO, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "ui", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -109,7 +126,8 @@ def go_to(tab, title: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_secretary_asks_opens_the_page_walks_onboarding_and_uploads(  # type: ignore[no-untyped-def]
-        page, tmp_path: Path, writable_demo_store: Path) -> None:
+    page, tmp_path: Path, writable_demo_store: Path
+) -> None:
     from playwright.sync_api import expect
 
     tab = page
@@ -174,6 +192,11 @@ def test_a_secretary_asks_opens_the_page_walks_onboarding_and_uploads(  # type: 
     expect(tab.get_by_text("document(s)", exact=False).first).to_be_visible()
     shot(tab, "05-documents-indexes")
 
-    listed = subprocess.run([sys.executable, "-m", "ui.cli", "--store", str(writable_demo_store), "documents"],
-                            cwd=REPO, capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--store", str(writable_demo_store), "documents"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "uploads/pv-juillet-2020.pdf" in listed and "pv-casse.pdf" not in listed

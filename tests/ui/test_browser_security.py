@@ -40,8 +40,9 @@ def _is_local(url: str) -> bool:
 @contextlib.contextmanager
 def _serve(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, *args], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, *args], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             yield process
         finally:
@@ -65,8 +66,11 @@ def browser():  # type: ignore[no-untyped-def]
             launched.close()
 
 
-def test_no_page_makes_a_request_outside_the_machine(browser, writable_demo_store: Path,  # type: ignore[no-untyped-def]
-                                                      tmp_path: Path) -> None:
+def test_no_page_makes_a_request_outside_the_machine(
+    browser,
+    writable_demo_store: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     from playwright.sync_api import expect
 
     port = _free_port()
@@ -92,16 +96,35 @@ def test_no_page_makes_a_request_outside_the_machine(browser, writable_demo_stor
 
 
 @pytest.mark.parametrize("first", ["/", "/documents", "/views/documents", "/pages/documents"])
-def test_network_bind_without_accounts_serves_no_page(browser, demo_store: Path,  # type: ignore[no-untyped-def]
-                                                       tmp_path: Path, first: str) -> None:
+def test_network_bind_without_accounts_serves_no_page(
+    browser,
+    demo_store: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    first: str,
+) -> None:
     """`streamlit run ui/app.py --server.address 0.0.0.0` with no accounts, MAIRIE_UI_HOST lying."""
     from playwright.sync_api import expect
 
     port = _free_port()
-    env = {**os.environ, "MAIRIE_STORE": str(demo_store), "MAIRIE_USERS_FILE": str(tmp_path / "none.json"),
-           "MAIRIE_UI_HOST": "127.0.0.1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    args = ["-m", "streamlit", "run", str(REPO / "ui" / "app.py"), "--server.address", "0.0.0.0",
-            "--server.port", str(port), "--server.headless", "true"]
+    env = {
+        **os.environ,
+        "MAIRIE_STORE": str(demo_store),
+        "MAIRIE_USERS_FILE": str(tmp_path / "none.json"),
+        "MAIRIE_UI_HOST": "127.0.0.1",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    args = [
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "ui" / "app.py"),
+        "--server.address",
+        "0.0.0.0",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
     url = f"http://127.0.0.1:{port}"
     with _serve(args, env, tmp_path / "server.log") as process:
         _wait_healthy(url, process)

@@ -35,8 +35,9 @@ def cli_article(store: Path, number: str, date: str | None = None) -> subprocess
     args = [sys.executable, "-m", "ui.cli", "--store", str(store), "article", number, "--json"]
     if date:
         args += ["--date", date]
-    return subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300, env=os.environ.copy(),
-                          check=False)
+    return subprocess.run(
+        args, cwd=REPO, capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False
+    )
 
 
 def code_page(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -64,8 +65,9 @@ def shown(at: AppTest) -> dict[str, Any]:
         "version_line": next((c for c in captions if c.startswith("Version du ")), None),
         "cites": [b.key.split("-", 1)[1] for b in at.button if b.key and b.key.startswith("cite-")],
         "cited_by": [b.key.split("-", 1)[1] for b in at.button if b.key and b.key.startswith("citedby-")],
-        "versions": [] if versions is None else list(zip(versions["En vigueur le"],
-                                                         versions["Texte modificateur"], strict=True)),
+        "versions": []
+        if versions is None
+        else list(zip(versions["En vigueur le"], versions["Texte modificateur"], strict=True)),
         "notes": [unescape(i.value) for i in at.info],
     }
 
@@ -146,8 +148,9 @@ def test_code_page_switches_codes_and_follows_references(demo_store: Path, monke
     assert at.selectbox(key="code-code").value == "CGCT"
 
 
-def test_document_text_is_shown_literally(tmp_path: Path, embedding_cache: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_document_text_is_shown_literally(
+    tmp_path: Path, embedding_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Headings and article text come from files: no image fetched, no link, no bold."""
     from ingest.pipeline import Ingestor, collect_files
     from rag.kb import KnowledgeBase

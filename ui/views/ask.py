@@ -25,8 +25,10 @@ user = common.require_user()
 filters = common.filters_sidebar(kb, prefix="ask")
 
 st.title("Poser une question")
-st.caption("Les réponses s'appuient uniquement sur les documents indexés et citent leurs sources [1], [2]… "
-           "Vérifiez toujours la source avant d'agir.")
+st.caption(
+    "Les réponses s'appuient uniquement sur les documents indexés et citent leurs sources [1], [2]… "
+    "Vérifiez toujours la source avant d'agir."
+)
 
 
 def _stream(markdown: str) -> Iterator[str]:
@@ -53,13 +55,17 @@ def show_answer(index: int, answer: Answer, *, stream: bool) -> None:
         if sentence.status != "ok":
             why = common.STATUS_LABELS.get(sentence.status, sentence.status)
             detail = f" ({sentence.note})" if sentence.note else ""
-            st.warning(f"Phrase non vérifiée : « {common.md_escape(sentence.text)} » {why}{common.md_escape(detail)}. "
-                       "Ne la reprenez pas sans contrôler la source.", icon=":material/warning:")
+            st.warning(
+                f"Phrase non vérifiée : « {common.md_escape(sentence.text)} » {why}{common.md_escape(detail)}. "
+                "Ne la reprenez pas sans contrôler la source.",
+                icon=":material/warning:",
+            )
     if answer.citations:
         st.markdown("**Sources**")
         for citation in answer.citations:
-            common.source_card(citation.chunk, key=f"a{index}-{citation.n}", n=citation.n, quote=citation.quote,
-                               score=None)
+            common.source_card(
+                citation.chunk, key=f"a{index}-{citation.n}", n=citation.n, quote=citation.quote, score=None
+            )
     elif answer.closest:
         with st.expander("Passages les plus proches (sans garantie qu'ils répondent)", expanded=True):
             for rank, hit in enumerate(answer.closest, start=1):
@@ -70,16 +76,18 @@ history: list[tuple[str, Answer]] = st.session_state.setdefault(HISTORY_KEY, [])
 if not history and EXAMPLE_KEY not in st.session_state:
     st.markdown("Exemples de questions :")
     for i, example in enumerate(EXAMPLES):
-        st.button(example, key=f"example-{i}", icon=":material/chat:", on_click=common.remember,
-                  args=(EXAMPLE_KEY, example))
+        st.button(
+            example, key=f"example-{i}", icon=":material/chat:", on_click=common.remember, args=(EXAMPLE_KEY, example)
+        )
 for index, (asked, answer) in enumerate(history):
     with st.chat_message("user"):
         st.markdown(common.md_escape(asked))
     with st.chat_message("assistant"):
         show_answer(index, answer, stream=False)
 
-question = st.chat_input("Votre question, par ex. : Qu'a voté le conseil municipal sur la cantine scolaire ?",
-                         max_chars=1000) or st.session_state.pop(EXAMPLE_KEY, None)
+question = st.chat_input(
+    "Votre question, par ex. : Qu'a voté le conseil municipal sur la cantine scolaire ?", max_chars=1000
+) or st.session_state.pop(EXAMPLE_KEY, None)
 if question and question.strip():
     with st.chat_message("user"):
         st.markdown(common.md_escape(question))

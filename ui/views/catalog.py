@@ -68,10 +68,8 @@ def facets(metas: Iterable[dict[str, Any]]) -> Facets:
 
 
 def _short_name(name: Any) -> str | None:
-    """"domaines de compétences par thèmes/voirie" -> "Voirie" (the last level is the informative one)."""
+    """ "domaines de compétences par thèmes/voirie" -> "Voirie" (the last level is the informative one)."""
     if not name:
         return None
     last = str(name).split("/")[-1].strip()
     return last[:1].upper() + last[1:] if last else None
-
-

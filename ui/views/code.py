@@ -35,8 +35,10 @@ legal: LegalIndex = kb.legal
 codes = legal.codes()
 if not codes:
     st.title("Codes")
-    st.info("Aucun article de code indexé. Un administrateur peut indexer l'arborescence Markdown du CGCT "
-            "(`mairie ingest data/cgct`).")
+    st.info(
+        "Aucun article de code indexé. Un administrateur peut indexer l'arborescence Markdown du CGCT "
+        "(`mairie ingest data/cgct`)."
+    )
     st.stop()
 
 
@@ -91,25 +93,44 @@ if st.session_state.get(CODE_KEY) not in codes:
 st.title(plain(code_name(st.session_state[CODE_KEY])))
 nav, view_column = st.columns([2, 3], gap="large")
 with nav:
-    code = st.selectbox("Code", codes, key=CODE_KEY, format_func=code_name, on_change=close_article,
-                        disabled=len(codes) == 1)
+    code = st.selectbox(
+        "Code", codes, key=CODE_KEY, format_func=code_name, on_change=close_article, disabled=len(codes) == 1
+    )
     st.text_input("Aller à l'article", placeholder="ex. L2121-17", key="code-goto", on_change=go_to)
     if st.session_state.get("code-goto-error"):
         st.warning(plain(st.session_state["code-goto-error"]))
-    st.date_input("Texte en vigueur le", value=None, min_value=dt.date(1950, 1, 1), format="DD/MM/YYYY",
-                  key=DATE_KEY, help="Laissez vide pour la version la plus récente connue.")
+    st.date_input(
+        "Texte en vigueur le",
+        value=None,
+        min_value=dt.date(1950, 1, 1),
+        format="DD/MM/YYYY",
+        key=DATE_KEY,
+        help="Laissez vide pour la version la plus récente connue.",
+    )
     chapters = legal.tree(code)
     number = current[1] if current and current[0] == code else None
     default_chapter = next((i for i, c in enumerate(chapters) if number in c.numbers), 0)
-    chapter = chapters[st.selectbox("Chapitre", range(len(chapters)), index=default_chapter,
-                                    format_func=lambda i: " > ".join(chapters[i].path[-2:]))]
+    chapter = chapters[
+        st.selectbox(
+            "Chapitre",
+            range(len(chapters)),
+            index=default_chapter,
+            format_func=lambda i: " > ".join(chapters[i].path[-2:]),
+        )
+    ]
     for section, numbers in chapter.sections.items():
         expanded = number in numbers or len(chapter.sections) == 1
         with st.expander(plain(section or "Dispositions du chapitre"), expanded=expanded):
             for n in numbers:
                 preview = legal.preview(n, code=code)
-                st.button(plain(f"{n} — {preview}" if preview else n), key=f"art-{n}", on_click=open_article,
-                          args=(code, n), type="primary" if n == number else "secondary", width="stretch")
+                st.button(
+                    plain(f"{n} — {preview}" if preview else n),
+                    key=f"art-{n}",
+                    on_click=open_article,
+                    args=(code, n),
+                    type="primary" if n == number else "secondary",
+                    width="stretch",
+                )
 
 
 def show(view: ArticleView) -> None:
@@ -122,8 +143,10 @@ def show(view: ArticleView) -> None:
     for note in view.notes:
         st.info(plain(note))
     if view.regime == "special":
-        st.warning("Article d'un régime particulier (Paris, Lyon, Marseille, outre-mer…) : vérifiez qu'il "
-                   "s'applique à votre commune.")
+        st.warning(
+            "Article d'un régime particulier (Paris, Lyon, Marseille, outre-mer…) : vérifiez qu'il "
+            "s'applique à votre commune."
+        )
     st.text(view.text or "(texte vide)")
     if view.url.startswith("https://"):
         st.link_button("Voir sur Légifrance", view.url)

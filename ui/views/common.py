@@ -73,8 +73,10 @@ def get_kb() -> Any:
         st.error(f"Impossible d'ouvrir la base de connaissances : {e}")
         st.stop()
     except Exception as e:  # Chroma raises its own errors on a damaged store
-        st.error(f"Impossible d'ouvrir la base de connaissances ({type(e).__name__} : {e}). "
-                 "Vérifiez le dossier MAIRIE_STORE ou lancez `mairie verify`.")
+        st.error(
+            f"Impossible d'ouvrir la base de connaissances ({type(e).__name__} : {e}). "
+            "Vérifiez le dossier MAIRIE_STORE ou lancez `mairie verify`."
+        )
         st.stop()
 
 
@@ -221,8 +223,9 @@ def relevance_label(score: float) -> str:
     return "référence exacte" if score >= 1.0 else ""
 
 
-def source_card(chunk: Chunk, *, key: str, n: int | None = None, quote: str = "", score: float | None = None,
-                full_text: bool = True) -> None:
+def source_card(
+    chunk: Chunk, *, key: str, n: int | None = None, quote: str = "", score: float | None = None, full_text: bool = True
+) -> None:
     """A bordered card: title, facts, passage with the quote highlighted, and a way to the original."""
     with st.container(border=True):
         label = f"[{n}] " if n is not None else ""
@@ -285,8 +288,10 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
 
     path = chunk.meta.get(schema.PATH)
     if not path:
-        st.info("Le chemin du fichier d'origine n'a pas été enregistré pour ce document : "
-                "réindexez-le pour pouvoir ouvrir la page.")
+        st.info(
+            "Le chemin du fichier d'origine n'a pas été enregistré pour ce document : "
+            "réindexez-le pour pouvoir ouvrir la page."
+        )
         return
     first = chunk.page or 1
     last = max(first, int(chunk.meta.get(schema.PAGE_END) or first))
@@ -318,26 +323,44 @@ def filters_sidebar(kb: Any, *, prefix: str, kind_choice: bool = True) -> Filter
     sidebar.subheader("Filtres")
     kind = None
     if kind_choice:
-        kinds = [k for k in (schema.KIND_DELIBERATION, schema.KIND_ARTICLE, schema.KIND_DOCUMENT)
-                 if k in found.kinds]
-        kind = sidebar.selectbox("Type de document", [None, *kinds], key=f"{prefix}-kind",
-                                 format_func=lambda k: ALL if k is None else KIND_LABELS.get(k, k))
-    commune = sidebar.selectbox("Commune", [None, *found.communes], key=f"{prefix}-commune",
-                                format_func=lambda c: "Toutes" if c is None else c)
+        kinds = [k for k in (schema.KIND_DELIBERATION, schema.KIND_ARTICLE, schema.KIND_DOCUMENT) if k in found.kinds]
+        kind = sidebar.selectbox(
+            "Type de document",
+            [None, *kinds],
+            key=f"{prefix}-kind",
+            format_func=lambda k: ALL if k is None else KIND_LABELS.get(k, k),
+        )
+    commune = sidebar.selectbox(
+        "Commune", [None, *found.communes], key=f"{prefix}-commune", format_func=lambda c: "Toutes" if c is None else c
+    )
     low = dt.date(min(found.years), 1, 1) if found.years else dt.date(1990, 1, 1)
-    since = sidebar.date_input("Depuis le", value=None, min_value=dt.date(1950, 1, 1), format="DD/MM/YYYY",
-                               key=f"{prefix}-since", help=f"Documents datés à partir de {low.year}.")
-    until = sidebar.date_input("Jusqu'au", value=None, min_value=dt.date(1950, 1, 1), format="DD/MM/YYYY",
-                               key=f"{prefix}-until")
-    matiere = sidebar.selectbox("Matière (nomenclature ACTES)", [None, *found.matieres], key=f"{prefix}-matiere",
-                                format_func=lambda m: "Toutes" if m is None else found.matieres.get(m, m))
+    since = sidebar.date_input(
+        "Depuis le",
+        value=None,
+        min_value=dt.date(1950, 1, 1),
+        format="DD/MM/YYYY",
+        key=f"{prefix}-since",
+        help=f"Documents datés à partir de {low.year}.",
+    )
+    until = sidebar.date_input(
+        "Jusqu'au", value=None, min_value=dt.date(1950, 1, 1), format="DD/MM/YYYY", key=f"{prefix}-until"
+    )
+    matiere = sidebar.selectbox(
+        "Matière (nomenclature ACTES)",
+        [None, *found.matieres],
+        key=f"{prefix}-matiere",
+        format_func=lambda m: "Toutes" if m is None else found.matieres.get(m, m),
+    )
     not_unanimous = sidebar.checkbox("Votes non unanimes seulement", key=f"{prefix}-nonunan")
     if (since or until or matiere or not_unanimous or commune) and kind == schema.KIND_ARTICLE:
-        sidebar.caption("Les articles du Code n'ont ni commune, ni date de séance, ni matière : "
-                        "ces filtres les excluent.")
+        sidebar.caption(
+            "Les articles du Code n'ont ni commune, ni date de séance, ni matière : ces filtres les excluent."
+        )
     return Filters(
-        kind=kind, commune=commune,
+        kind=kind,
+        commune=commune,
         since=since.isoformat() if isinstance(since, dt.date) else None,
         until=until.isoformat() if isinstance(until, dt.date) else None,
-        matiere=matiere, not_unanimous=bool(not_unanimous),
+        matiere=matiere,
+        not_unanimous=bool(not_unanimous),
     )

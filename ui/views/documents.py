@@ -16,12 +16,10 @@ REPORT_KEY = "documents_last_report"
 STATUS_LABELS = {"indexed": "indexé", "unchanged": "inchangé (déjà indexé)", "failed": "échec", "skipped": "ignoré"}
 
 
-
 kb = common.get_kb()
 user = common.require_user()
 if not user.is_admin:
-    st.error("Page réservée aux administrateurs : demandez à un administrateur d'ajouter ou de retirer des "
-             "documents.")
+    st.error("Page réservée aux administrateurs : demandez à un administrateur d'ajouter ou de retirer des documents.")
     st.stop()
 
 settings = kb.settings
@@ -38,8 +36,14 @@ def ingest(files: list[Any]) -> None:
 
     def on_event(event: Any) -> None:
         message = event.message or "; ".join(event.warnings)
-        rows.append({"Fichier": event.source, "État": STATUS_LABELS.get(event.status, event.status),
-                     "Passages": event.chunks, "Message": message})
+        rows.append(
+            {
+                "Fichier": event.source,
+                "État": STATUS_LABELS.get(event.status, event.status),
+                "Passages": event.chunks,
+                "Message": message,
+            }
+        )
         bar.progress(len(rows) / total, text=f"{len(rows)}/{len(files)} : {event.source}")
 
     try:
@@ -58,14 +62,19 @@ def ingest(files: list[Any]) -> None:
 
 def show_report() -> None:
     for source in st.session_state.pop("documents_not_sent", []):
-        st.warning(f"« {common.md_escape(source)} » est déjà indexé ou en double dans l'envoi : non remplacé. Cochez « Remplacer "
-                   "les documents de même nom » pour le remplacer.", icon=None)
+        st.warning(
+            f"« {common.md_escape(source)} » est déjà indexé ou en double dans l'envoi : non remplacé. Cochez « Remplacer "
+            "les documents de même nom » pour le remplacer.",
+            icon=None,
+        )
     report = st.session_state.get(REPORT_KEY)
     if not report:
         return
     summary = report["summary"]
-    text = (f"{summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), {summary.skipped} ignoré(s), "
-            f"{summary.failed} en échec ; {summary.chunks} passage(s).")
+    text = (
+        f"{summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), {summary.skipped} ignoré(s), "
+        f"{summary.failed} en échec ; {summary.chunks} passage(s)."
+    )
     if summary.failed:
         show = st.warning if summary.indexed or summary.unchanged else st.error
         show(f"Indexation terminée avec des erreurs : {text}")
@@ -82,10 +91,16 @@ add_tab, folder_tab, list_tab = st.tabs(["Ajouter des fichiers", "Indexer un dos
 
 with add_tab:
     st.write("Procès-verbaux et délibérations en PDF (avec couche texte), ou fichiers CSV au format SCDL.")
-    chosen_files = st.file_uploader("Fichiers à indexer", type=["pdf", "csv"], accept_multiple_files=True,
-                               key=f"uploader-{st.session_state.get('uploader_round', 0)}")
-    replace = st.checkbox("Remplacer les documents de même nom",
-                          help="Sans cette case, un fichier dont le nom est déjà indexé n'est pas envoyé.")
+    chosen_files = st.file_uploader(
+        "Fichiers à indexer",
+        type=["pdf", "csv"],
+        accept_multiple_files=True,
+        key=f"uploader-{st.session_state.get('uploader_round', 0)}",
+    )
+    replace = st.checkbox(
+        "Remplacer les documents de même nom",
+        help="Sans cette case, un fichier dont le nom est déjà indexé n'est pas envoyé.",
+    )
     if st.button("Indexer les fichiers", type="primary", disabled=not chosen_files):
         from ingest.pipeline import SourceFile
 
@@ -103,8 +118,10 @@ with add_tab:
         st.rerun()
 
 with folder_tab:
-    st.write("Un dossier déjà présent sur le serveur (par ex. un partage des archives). Ses sous-dossiers sont "
-             "parcourus ; les fichiers déjà indexés et inchangés sont ignorés.")
+    st.write(
+        "Un dossier déjà présent sur le serveur (par ex. un partage des archives). Ses sous-dossiers sont "
+        "parcourus ; les fichiers déjà indexés et inchangés sont ignorés."
+    )
     folder_text = st.text_input("Chemin du dossier", placeholder="/srv/archives/deliberations")
     if st.button("Indexer le dossier", disabled=not folder_text.strip()):
         from ingest.pipeline import collect_files
@@ -130,20 +147,35 @@ with list_tab:
         st.info("Aucun document indexé.")
     else:
         st.caption(f"{len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s).")
-        st.dataframe(pd.DataFrame([{"Source": d.source, "Type": common.KIND_LABELS.get(d.kind, d.kind),
-                                    "Titre": d.title, "Passages": d.chunks} for d in docs]),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Source": d.source,
+                        "Type": common.KIND_LABELS.get(d.kind, d.kind),
+                        "Titre": d.title,
+                        "Passages": d.chunks,
+                    }
+                    for d in docs
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         st.subheader("Retirer un document")
         sources = [d.source for d in docs]
-        chosen = st.selectbox("Document à retirer", [None, *sources],
-                              format_func=lambda s: "Choisir…" if s is None else s)
+        chosen = st.selectbox(
+            "Document à retirer", [None, *sources], format_func=lambda s: "Choisir…" if s is None else s
+        )
         pending = st.session_state.get(PENDING_REMOVAL)
         if chosen and pending != chosen and st.button("Retirer ce document…"):
             st.session_state[PENDING_REMOVAL] = chosen
             st.rerun()
         if pending and pending in sources:
-            st.warning(f"Retirer définitivement « {common.md_escape(pending)} » de la base (passages, index et copie téléversée) ? "
-                       "Cette action est enregistrée dans le journal d'audit.")
+            st.warning(
+                f"Retirer définitivement « {common.md_escape(pending)} » de la base (passages, index et copie téléversée) ? "
+                "Cette action est enregistrée dans le journal d'audit."
+            )
             confirm, cancel = st.columns(2)
             if confirm.button("Confirmer la suppression", type="primary"):
                 try:

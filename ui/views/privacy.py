@@ -19,23 +19,41 @@ st.markdown(
 st.subheader("Ce qui est conservé, et où")
 store = settings.store
 rows = [
-    ("Base de connaissances", f"`{store}`",
-     "Texte des documents découpé en passages, leurs métadonnées (commune, date, numéro…) et leurs vecteurs "
-     "de recherche (base Chroma locale)" + (f", sur le serveur Chroma {settings.chroma_url}" if settings.chroma_url
-                                            else "") + "."),
-    ("Fichiers téléversés", f"`{store / 'uploads'}`",
-     "Copie des PDF et CSV ajoutés depuis la page Documents ; retirer un document supprime aussi sa copie."),
-    ("Cache des vecteurs", f"`{settings.cache_dir}`",
-     "Vecteurs déjà calculés pour les passages, afin de ne pas les recalculer."),
-    ("Comptes", f"`{settings.users_file}`",
-     "Noms, rôles et mots de passe **hachés** (bcrypt) : les mots de passe eux-mêmes ne sont jamais conservés."),
-    ("Journal d'audit", f"`{store / 'audit.log'}`",
-     "Qui a ajouté ou retiré quels documents, et quand. Les questions posées n'y sont pas enregistrées."),
+    (
+        "Base de connaissances",
+        f"`{store}`",
+        "Texte des documents découpé en passages, leurs métadonnées (commune, date, numéro…) et leurs vecteurs "
+        "de recherche (base Chroma locale)"
+        + (f", sur le serveur Chroma {settings.chroma_url}" if settings.chroma_url else "")
+        + ".",
+    ),
+    (
+        "Fichiers téléversés",
+        f"`{store / 'uploads'}`",
+        "Copie des PDF et CSV ajoutés depuis la page Documents ; retirer un document supprime aussi sa copie.",
+    ),
+    (
+        "Cache des vecteurs",
+        f"`{settings.cache_dir}`",
+        "Vecteurs déjà calculés pour les passages, afin de ne pas les recalculer.",
+    ),
+    (
+        "Comptes",
+        f"`{settings.users_file}`",
+        "Noms, rôles et mots de passe **hachés** (bcrypt) : les mots de passe eux-mêmes ne sont jamais conservés.",
+    ),
+    (
+        "Journal d'audit",
+        f"`{store / 'audit.log'}`",
+        "Qui a ajouté ou retiré quels documents, et quand. Les questions posées n'y sont pas enregistrées.",
+    ),
 ]
 for label, where, what in rows:
     st.markdown(f"- **{label}** — {where}  \n  {what}")
-st.caption("Les documents originaux indexés depuis un dossier du serveur restent à leur place : l'application "
-           "ne les modifie pas.")
+st.caption(
+    "Les documents originaux indexés depuis un dossier du serveur restent à leur place : l'application "
+    "ne les modifie pas."
+)
 
 st.subheader("Ce qui peut sortir de la machine")
 if settings.llm == "openai" and settings.llm_base_url:
@@ -45,10 +63,14 @@ if settings.llm == "openai" and settings.llm_base_url:
         "envoyés à ce serveur. Rien d'autre n'est transmis (ni les comptes, ni le reste de la base)."
     )
 else:
-    st.success("Rien. Les réponses sont construites localement"
-               + (" avec un modèle de langage local." if settings.llm == "local"
-                  else " à partir des passages cités, sans modèle de langage externe.")
-               )
+    st.success(
+        "Rien. Les réponses sont construites localement"
+        + (
+            " avec un modèle de langage local."
+            if settings.llm == "local"
+            else " à partir des passages cités, sans modèle de langage externe."
+        )
+    )
 st.markdown(
     "Si un serveur externe est configuré (`MAIRIE_LLM=openai` et `MAIRIE_LLM_BASE_URL`), la question et les "
     "passages numérotés retenus sont envoyés à ce serveur ; choisissez un serveur hébergé en France ou dans "

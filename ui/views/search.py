@@ -12,13 +12,18 @@ user = common.require_user()
 filters = common.filters_sidebar(kb, prefix="search")
 
 st.title("Rechercher")
-st.caption("Recherche hybride : mots exacts et sens proche. Les passages sont numérotés du plus au moins "
-           "pertinent : [1] est le plus proche de la recherche.")
+st.caption(
+    "Recherche hybride : mots exacts et sens proche. Les passages sont numérotés du plus au moins "
+    "pertinent : [1] est le plus proche de la recherche."
+)
 
 with st.form("search"):
     cols = st.columns([5, 1])
-    query = cols[0].text_input("Recherche", placeholder="ex. tarifs de la cantine, L2121-17, indemnités des adjoints",
-                               label_visibility="collapsed")
+    query = cols[0].text_input(
+        "Recherche",
+        placeholder="ex. tarifs de la cantine, L2121-17, indemnités des adjoints",
+        label_visibility="collapsed",
+    )
     top_k = cols[1].number_input("Résultats", min_value=1, max_value=50, value=10, label_visibility="collapsed")
     st.form_submit_button("Rechercher")
 
