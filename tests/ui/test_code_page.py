@@ -68,7 +68,7 @@ def shown(at: AppTest) -> dict[str, Any]:
         "versions": []
         if versions is None
         else list(zip(versions["En vigueur le"], versions["Texte modificateur"], strict=True)),
-        "notes": [unescape(i.value) for i in at.info],
+        "notes": [unescape(i.value) for i in at.main.info],  # the sidebar holds the access notice
     }
 
 
