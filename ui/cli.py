@@ -365,7 +365,8 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
-    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations", DATA_DIR / "legal"])
+    # The bundled corpus is ours: a moved checkout re-indexes it from its new place instead of refusing.
+    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations", DATA_DIR / "legal"], replace=True)
     if summary.failed:
         click.echo("Certains fichiers n'ont pas pu être indexés (voir ci-dessus).", err=True)
     if no_ui:
