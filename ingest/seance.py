@@ -12,10 +12,19 @@ import re
 from pathlib import Path, PurePath
 from typing import Any
 
-from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold, french_date, iso_date, number_from_words
+from rag.french import (
+    MONTH_NUMBERS,
+    MONTH_PATTERN,
+    NUMBER_WORDS,
+    WEEKDAYS,
+    fold,
+    french_date,
+    iso_date,
+    number_from_words,
+)
 from rag.schema import Page
 
-_WEEKDAY_RE = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_WEEKDAY_RE = "(?:" + "|".join(WEEKDAYS) + ")"
 # Number words a written date or vote count is made of ("le vingt trois juillet deux mille vingt").
 _NUMBER_WORD_RE = "|".join(sorted([*NUMBER_WORDS, "premier"], key=len, reverse=True))
 

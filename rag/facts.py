@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from rag.articles import find_article_mentions
 from rag.citations import EMAIL_RE, PHONE_RE, URL_RE, passage_text
-from rag.french import MONTH_NUMBERS, MONTHS, NUMBER_WORDS, fold, month_number
+from rag.french import MONTH_NUMBERS, MONTHS, NUMBER_WORDS, WEEKDAYS, fold, month_number
 from rag.schema import DELIB_ID, Chunk
 
 # --- key facts ---------------------------------------------------------------------------------
@@ -60,10 +60,11 @@ _NOT_NAMES_TEXT = """
     decide designe autorise charge rejette emet considerant vu entendu expose objet rapporteur rapport
     decision titulaire titulaires suppleant suppleants delegue delegues budget subvention tarif tarifs
     total montant euros euro
-    lundi mardi mercredi jeudi vendredi samedi dimanche
     passage passages source sources document documents reponse
 """
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | frozenset(_NUMBER_WORDS) | {fold(m) for m in MONTHS}
+_NOT_NAMES = (
+    frozenset(_NOT_NAMES_TEXT.split()) | frozenset(_NUMBER_WORDS) | {fold(m) for m in MONTHS} | frozenset(WEEKDAYS)
+)
 
 
 # --- key facts ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from rag import schema
 from rag.schema import Chunk
 
 __all__ = [
-    "MONTHS", "MONTH_NUMBERS", "MONTH_PATTERN", "NUMBER_WORDS", "fold", "french_date", "iso_date", "month_number",
+    "MONTHS", "MONTH_NUMBERS", "MONTH_PATTERN", "NUMBER_WORDS", "WEEKDAYS", "fold", "french_date", "iso_date", "month_number",
     "number_from_words", "parse_french_date", "short_date", "source_label", "source_title",
 ]  # fmt: skip
 
@@ -74,6 +74,7 @@ MONTH_NUMBERS: dict[str, int] = {
 }
 # Full month names, folded: what a pattern searched in folded text alternates over.
 MONTH_PATTERN = "|".join(fold(m) for m in MONTHS)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def month_number(word: str) -> int | None:
