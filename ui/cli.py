@@ -336,19 +336,37 @@ def remove(ctx: Context, sources: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.option("--purge", is_flag=True, help="Efface d'abord pour de bon ce qui reste des documents supprimés.")
 @pass_ctx
-def verify(ctx: Context) -> None:
-    """Vérifie que les index dérivés correspondent exactement à Chroma."""
-    problems = run_or_fail(ctx.kb.verify)
+def verify(ctx: Context, purge: bool) -> None:
+    """Vérifie le magasin : base intacte, index dérivés identiques à Chroma, aucun texte de document
+    supprimé dans les fichiers (magasin et cache)."""
+    if purge:
+        from rag.store import WriteLock
+
+        def run_purge() -> None:
+            with WriteLock(ctx.settings):
+                ctx.kb.purge([])
+
+        run_or_fail(run_purge)
+    problems = run_or_fail(ctx.kb.verify, check_removed=False)
+    looked_for, left = run_or_fail(ctx.kb.removal_proof)
+    problems += left
     if problems:
         for problem in problems:
             click.echo(f"! {problem}")
-        raise click.ClickException(f"{len(problems)} incohérence(s) trouvée(s).")
+        hint = " Relancez `mairie verify --purge`." if left else ""
+        raise click.ClickException(f"{len(problems)} incohérence(s) trouvée(s).{hint}")
     docs = ctx.kb.documents()
     click.echo(
         f"Magasin cohérent : {len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s), "
         "index lexical identique à Chroma."
     )
+    if looked_for:
+        click.echo(
+            f"Documents supprimés : aucun de leurs {looked_for} extraits ne reste dans les fichiers du magasin "
+            "ni dans le cache."
+        )
 
 
 # --- demo and UI ---------------------------------------------------------------------------------
@@ -396,8 +414,9 @@ def _register_commands() -> None:
     from ui.cli_admin import bench, eval_cmd, users
     from ui.cli_legal import article
     from ui.cli_records import deliberations, export_scdl
+    from ui.cli_store import backup, restore
 
-    for command in (users, eval_cmd, bench, article, deliberations, export_scdl):
+    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore):
         main.add_command(command)
 
 
