@@ -231,7 +231,7 @@ class CachedEmbedder:
             return got
 
         with self._lock:
-            found.update(self._guarded(lookup, {}))
+            found.update(self._guarded(lookup, found))
         missing = [i for i, k in enumerate(keys) if k not in found]
         self.hits += len(keys) - len(missing)
         self.misses += len(missing)

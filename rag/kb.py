@@ -176,7 +176,9 @@ class KnowledgeBase:
         current += [json.dumps([d.source, d.title, d.meta], ensure_ascii=False) for d in self.store.documents()]
         probes -= maintenance.probes_in(current)
         hits = maintenance.scan_for_probes(maintenance.store_files(self.settings), probes)
-        return len(probes), [f"texte de document supprimé encore présent dans {p} ({n} extrait(s))" for p, n in hits.items()]
+        return len(probes), [
+            f"texte de document supprimé encore présent dans {p} ({n} extrait(s))" for p, n in hits.items()
+        ]
 
     def _audit_entries(self, action: str) -> list[dict[str, Any]]:
         path = self.settings.store / "audit.log"

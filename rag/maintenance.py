@@ -95,9 +95,7 @@ def damaged_store_error(settings: Settings, problem: str) -> StoreError:
         if expected
         else "les documents indexés, leurs passages et leurs vecteurs sont inaccessibles"
     )
-    return StoreError(
-        f"Magasin endommagé : {problem} ; {lost}. " + RECOVERY.format(store=settings.store)
-    )
+    return StoreError(f"Magasin endommagé : {problem} ; {lost}. " + RECOVERY.format(store=settings.store))
 
 
 def emptied_store_error(settings: Settings, expected: int) -> StoreError:
