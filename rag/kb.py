@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rag import maintenance, schema
 from rag.answer import ExtractiveAnswerer
 from rag.chain import AnswerChain
+from rag.errors import StoreError
 from rag.generators import Generator, make_generator
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever
@@ -152,7 +153,10 @@ class KnowledgeBase:
                 removed.extend(texts)
             if reports:
                 self.lexical.ensure_fresh()
-                self.purge(removed)
+                try:
+                    self.purge(removed)
+                except StoreError as e:  # the documents are gone for readers; the copies on disk wait
+                    logger.warning("%s (purge: `mairie verify --purge`)", e)
             return reports
 
     def purge(self, removed_texts: list[str]) -> None:

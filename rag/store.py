@@ -369,12 +369,10 @@ class ChromaStore:
         return len(ids)
 
     def texts_present(self, texts: Sequence[str]) -> set[str]:
-        """Which of these texts some stored passage still has (full-text lookup, then exact comparison)."""
-        present: set[str] = set()
-        for text in set(texts):
-            got = self.chunks.get(where_document={"$contains": text}, include=["documents"])
-            if text in (got.get("documents") or []):
-                present.add(text)
+        """Which of these texts some stored passage still has (one pass over the store: removals are rare)."""
+        wanted, present = set(texts), set[str]()
+        for _ids, _metas, stored in self._iterate(self.chunks, include=["documents"]):
+            present.update(t for t in stored if t in wanted)
         return present
 
     def cleanup_incomplete(self) -> list[DocumentInfo]:
