@@ -15,6 +15,7 @@ import errno
 import hashlib
 import logging
 import os
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,10 +346,10 @@ class Ingestor:
         if item.path.name == "README.md" and kind == detect.MARKDOWN:
             # Heading files of a code tree: their titles are read by the article loader.
             return FileEvent(item.source, SKIPPED, message="")
-        conflict = self._conflict(item.source, item.path, known)
+        digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
+        conflict = self._conflict(item.source, item, known, digest)
         if conflict is not None:
             return conflict
-        digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
         if (
             previous is not None
@@ -368,20 +369,28 @@ class Ingestor:
         stored = str(previous.meta.get(schema.PATH, "")) if previous is not None else ""
         return bool(stored) and stored != display_path(path)
 
-    def _conflict(self, source: str, path: Path, known: dict[str, DocumentInfo]) -> FileEvent | None:
-        """A SKIPPED event when `source` is already the key of a document indexed from another file."""
+    def _conflict(self, source: str, item: SourceFile, known: dict[str, DocumentInfo], digest: str) -> FileEvent | None:
+        """A SKIPPED event when `source` is already the key of a document indexed from another file.
+
+        When the content is the same (a folder moved or copied), the message gives the command that records
+        the new place.
+        """
         previous = known.get(source)
-        if self.replace or not self._elsewhere(previous, path):
+        if self.replace or previous is None or not self._elsewhere(previous, item.path):
             return None
-        stored = previous.meta[schema.PATH] if previous is not None else ""
-        return FileEvent(
-            source,
-            SKIPPED,
-            message=(
+        stored = previous.meta[schema.PATH]
+        if previous.doc_hash == digest:
+            again = shlex.quote(safe_display(str(item.root or item.path)))
+            message = (
+                f"contenu identique au document déjà indexé depuis {stored} (dossier déplacé ou copié ?) ; "
+                f"non ré-indexé : pour enregistrer le nouvel emplacement, lancez `mairie ingest --replace {again}`"
+            )
+        else:
+            message = (
                 f"un document de même nom, indexé depuis {stored}, existe déjà ; non remplacé : relancez avec "
                 "--replace pour le remplacer, ou renommez le fichier"
-            ),
-        )
+            )
+        return FileEvent(source, SKIPPED, message=message)
 
     def _pseudonymize(self, pages: list[Page]) -> list[Page]:
         from ingest.pseudonymize import pseudonymize_pages
@@ -403,7 +412,11 @@ class Ingestor:
             )
         changed = []
         for document in loaded.documents:
-            conflict = self._conflict(document.source, item.path, known) if document.source != item.source else None
+            conflict = (
+                self._conflict(document.source, item, known, document.doc_hash)
+                if document.source != item.source
+                else None
+            )
             if conflict is not None:
                 return conflict
             document.meta.setdefault(schema.PATH, display_path(item.path))  # where it came from, for `remove`

@@ -306,13 +306,25 @@ def documents(ctx: Context, as_json: bool) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
+@click.option("--all", "everything", is_flag=True, help="Autorise une suppression qui vide toute la base.")
 @pass_ctx
-def remove(ctx: Context, sources: tuple[str, ...]) -> None:
+def remove(ctx: Context, sources: tuple[str, ...], everything: bool) -> None:
     """Supprime des documents partout (Chroma et index dérivés).
 
     SOURCES : le chemin d'un fichier ou d'un dossier indexé (tel que donné à `mairie ingest`, absolu ou relatif
-    au dossier courant), ou le nom affiché par `mairie documents`.
+    au dossier courant), ou le nom affiché par `mairie documents`. Une suppression qui viderait toute la base
+    (par ex. `mairie remove /`) est refusée sans --all.
     """
+    if not everything:
+        indexed = run_or_fail(ctx.kb.documents)
+        for source in sources:
+            found = run_or_fail(ctx.kb.find_documents, source)
+            if len(indexed) > 1 and len(found) >= len(indexed):
+                raise click.ClickException(
+                    f"« {terminal_safe(source)} » désigne tous les documents indexés ({len(indexed)}) : rien n'est "
+                    "supprimé. Pour vider la base, relancez avec --all ; sinon, nommez le fichier ou le dossier à "
+                    "retirer (voir `mairie documents`)."
+                )
     missing = False
     for source in sources:
         reports = run_or_fail(ctx.kb.remove, source, who=os.environ.get("USER", "cli"))
