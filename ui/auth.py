@@ -235,8 +235,8 @@ class LoginThrottle:
 
     def reserve(self, name: str, address: str) -> float:
         """0 and the attempt counted (as a failure until `succeeded`), or the seconds to wait (not counted)."""
-        now = self.clock()
         with self._transaction() as db:
+            now = self.clock()  # read once the lock is held: rows are written in time order
             db.execute("DELETE FROM attempts WHERE at <= ?", (now - WINDOW_SECONDS,))
             wait = max(self._wait(db, key, allowed, now) for key, allowed in self._keys(name, address))
             if wait <= 0:
@@ -245,8 +245,8 @@ class LoginThrottle:
 
     def waiting(self, name: str, address: str) -> float:
         """Seconds the next attempt of that account or address must wait (0: none)."""
-        now = self.clock()
         with self._transaction() as db:
+            now = self.clock()
             return max(self._wait(db, key, allowed, now) for key, allowed in self._keys(name, address))
 
     def succeeded(self, name: str, address: str) -> None:
