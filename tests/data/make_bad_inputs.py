@@ -34,7 +34,7 @@ class Case:
     """One crafted file: its file name on disk, the expected status and a piece of the expected message."""
 
     name: str
-    status: str  # "failed" | "indexed" | "hidden" (a dot file: never collected, absent from the report)
+    status: str  # "failed" | "indexed" | "hidden" (a dot file: never read, reported as skipped)
     reason: str  # a substring of the message (failed) or of a warning (indexed); "" for none
     shown: str = ""  # the source the report must show (sanitised name), when it differs from `name`
 
