@@ -135,7 +135,9 @@ def test_walk_reports_every_entry_it_leaves_out_and_indexes_the_rest(tmp_path: P
     assert f"Échec : {empty} : aucun fichier à indexer dans ce dossier" in alone.stderr
 
 
-@pytest.mark.skipif(getattr(os, "geteuid", lambda: -1)() == 0, reason="root reads every folder: permissions cannot make one unreadable")
+@pytest.mark.skipif(
+    getattr(os, "geteuid", lambda: -1)() == 0, reason="root reads every folder: permissions cannot make one unreadable"
+)
 def test_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
     lot = tmp_path / "lot"
     (lot / "ferme").mkdir(parents=True)
