@@ -39,6 +39,9 @@ PIPELINE_VERSION = "3"
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+HIDDEN_FILE = "fichier caché (nom commençant par un point), non indexé : renommez-le pour l'indexer"
+HIDDEN_FOLDER = "dossier caché (nom commençant par un point), non parcouru : renommez-le pour l'indexer"
+LINKED_FOLDER = "lien symbolique vers un dossier, non suivi : indexez le dossier cible directement"
 
 INDEXED = "indexed"
 UNCHANGED = "unchanged"
@@ -165,11 +168,6 @@ def _walk_folder(root: Path, events: list[FileEvent]) -> Iterator[SourceFile]:
                 report(path, FAILED, problem)
                 continue
             yield SourceFile(path, safe_display(path.relative_to(root).as_posix()), root)
-
-
-HIDDEN_FILE = "fichier caché (nom commençant par un point), non indexé : renommez-le pour l'indexer"
-HIDDEN_FOLDER = "dossier caché (nom commençant par un point), non parcouru : renommez-le pour l'indexer"
-LINKED_FOLDER = "lien symbolique vers un dossier, non suivi : indexez le dossier cible directement"
 
 
 def _broken_link(path: Path) -> str | None:
