@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.base import Loaded, SourceMeta
 from ingest.chunking import chunk_id, split_text
+from ingest.encoding import decode_text
 from rag import schema
 from rag.articles import normalize_article
 from rag.errors import SourceError
@@ -106,7 +107,7 @@ class ArticleMarkdownLoader:
 
 def read_utf8(path: Path, source: str) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
+        return decode_text(path.read_bytes())  # UTF-8, or UTF-16 from Windows tools
     except UnicodeDecodeError as e:
         raise SourceError(source, "texte non encodé en UTF-8", fix="ré-enregistrez le fichier en UTF-8") from e
 

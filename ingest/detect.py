@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from ingest.cgct import is_article_file
+from ingest.encoding import utf16_codec
 from ingest.legi import is_legi_json
 from ingest.versions import is_versions_jsonl
 
@@ -44,9 +45,10 @@ def detect_type(path: Path) -> str:
         return WORD_DOC
     if head.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")):
         return EXECUTABLE
-    if b"\x00" in head:
+    utf16 = utf16_codec(head)  # Windows "Unicode" text: zero bytes, yet text
+    if utf16 is None and b"\x00" in head:
         return UNKNOWN
-    text = head.decode("utf-8", errors="replace")
+    text = head.decode(utf16 or "utf-8", errors="replace")
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown") or first.startswith("# "):

@@ -161,8 +161,10 @@ def _worker_main(memory_mb: int) -> None:
             job = _receive(inbox)
         except (EOFError, OSError):
             return
+        send = lambda message: _send(outbox, message)  # noqa: E731
         try:
-            result: Any = _extract(job, send=lambda message: _send(outbox, message))
+            run = getattr(job, "run_in_worker", None)  # another job than a PDF to read (ingest.bounded)
+            result: Any = run(send) if run is not None else _extract(job, send=send)
         except MemoryError:
             result = _memory_failure(memory_mb)
         try:

@@ -11,9 +11,11 @@ Example (needs a live store)::
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,9 @@ PIPELINE_VERSION = "3"
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+HIDDEN_FILE = "fichier caché (nom commençant par un point), non indexé : renommez-le pour l'indexer"
+HIDDEN_FOLDER = "dossier caché (nom commençant par un point), non parcouru : renommez-le pour l'indexer"
+LINKED_FOLDER = "lien symbolique vers un dossier, non suivi : indexez le dossier cible directement"
 
 INDEXED = "indexed"
 UNCHANGED = "unchanged"
@@ -69,6 +74,7 @@ class FileEvent:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     coverage: float | None = None  # share of the file's text found in its passages (None when not measured)
+    informational: bool = False  # a skip worth saying that does not make the run fail (a hidden file)
 
 
 @dataclass(slots=True)
@@ -104,24 +110,87 @@ class Summary:
         return [f"{e.source} : {w}" for e in self.events for w in e.warnings]
 
 
-def collect_files(paths: list[Path]) -> list[SourceFile]:
-    """Expand folders (sorted, hidden files skipped); a missing path raises SourceError."""
+def walk(paths: list[Path]) -> tuple[list[SourceFile], list[FileEvent]]:
+    """Expand folders (sorted) into files, and say why anything given or found is not among them.
+
+    Every path given is walked, whatever happens to the others: a missing path, a symbolic link that loops or
+    points nowhere, a folder with no file and a subfolder that cannot be listed are FAILED events; hidden
+    files and folders (name starting with ".") and links to folders (never followed: they can loop or leave
+    the folder) are SKIPPED events. Hidden ones are `informational` (a ".gitkeep" is no failure).
+    """
     files: list[SourceFile] = []
+    events: list[FileEvent] = []
     for given in paths:
-        if not given.exists():
-            raise SourceError(str(given), "chemin introuvable", fix="vérifiez le chemin donné à `mairie ingest`")
+        shown = safe_display(str(given))
+        problem = _broken_link(given)
+        if problem is not None or not given.exists():
+            events.append(FileEvent(shown, FAILED, message=problem or "chemin introuvable (vérifiez le chemin donné)"))
+            continue
         if given.is_file():
             files.append(SourceFile(given, safe_display(given.name)))
             continue
-        root = given.resolve()
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith(".") or name in SKIPPED_NAMES or _is_note(name):
-                    continue
-                path = Path(dirpath) / name
-                rel = path.relative_to(root).as_posix()
-                files.append(SourceFile(path, safe_display(rel), root))
+        found = len(files)
+        files.extend(_walk_folder(given.resolve(), events))
+        if len(files) == found:
+            events.append(FileEvent(shown, FAILED, message="aucun fichier à indexer dans ce dossier"))
+    return files, events
+
+
+def _walk_folder(root: Path, events: list[FileEvent]) -> Iterator[SourceFile]:
+    def report(path: Path, status: str, message: str, *, informational: bool = False) -> None:
+        source = safe_display(path.relative_to(root).as_posix())
+        events.append(FileEvent(source, status, message=message, informational=informational))
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else root
+        report(where, FAILED, f"dossier illisible ({error.strerror or error}), non parcouru : vérifiez ses droits")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                report(here / name, SKIPPED, HIDDEN_FOLDER, informational=True)
+            elif (here / name).is_symlink():
+                report(here / name, SKIPPED, LINKED_FOLDER)
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            path = here / name
+            if name in SKIPPED_NAMES or _is_note(name):
+                continue
+            if name.startswith("."):
+                report(path, SKIPPED, HIDDEN_FILE, informational=True)
+                continue
+            problem = _broken_link(path)
+            if problem is not None:
+                report(path, FAILED, problem)
+                continue
+            yield SourceFile(path, safe_display(path.relative_to(root).as_posix()), root)
+
+
+def _broken_link(path: Path) -> str | None:
+    """Why a symbolic link cannot be followed (a loop, a missing target), or None."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 raises it for a loop, later versions OSError(ELOOP)
+        return "lien symbolique en boucle (il pointe sur lui-même, directement ou non) : supprimez-le"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "lien symbolique en boucle (il pointe sur lui-même, directement ou non) : supprimez-le"
+        return "lien symbolique cassé (sa cible n'existe plus) : supprimez-le ou corrigez-le"
+    return None
+
+
+def collect_files(paths: list[Path]) -> list[SourceFile]:
+    """The files of `walk` for callers that need all of them: the first path that fails raises SourceError."""
+    files, events = walk(paths)
+    failed = next((e for e in events if e.status == FAILED), None)
+    if failed is not None:
+        raise SourceError(failed.source, failed.message)
     return files
 
 
@@ -275,10 +344,10 @@ class Ingestor:
         if item.path.name == "README.md" and kind == detect.MARKDOWN:
             # Heading files of a code tree: their titles are read by the article loader.
             return FileEvent(item.source, SKIPPED, message="")
-        conflict = self._conflict(item.source, item.path, known)
+        digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
+        conflict = self._conflict(item.source, item, known, digest)
         if conflict is not None:
             return conflict
-        digest = file_hash(item.path, pseudonymized=self.settings.pseudonymize)
         previous = known.get(item.source)
         if (
             previous is not None
@@ -298,20 +367,28 @@ class Ingestor:
         stored = str(previous.meta.get(schema.PATH, "")) if previous is not None else ""
         return bool(stored) and stored != display_path(path)
 
-    def _conflict(self, source: str, path: Path, known: dict[str, DocumentInfo]) -> FileEvent | None:
-        """A SKIPPED event when `source` is already the key of a document indexed from another file."""
+    def _conflict(self, source: str, item: SourceFile, known: dict[str, DocumentInfo], digest: str) -> FileEvent | None:
+        """A SKIPPED event when `source` is already the key of a document indexed from another file.
+
+        When the content is the same (a folder moved or copied), the message gives the command that records
+        the new place.
+        """
         previous = known.get(source)
-        if self.replace or not self._elsewhere(previous, path):
+        if self.replace or previous is None or not self._elsewhere(previous, item.path):
             return None
-        stored = previous.meta[schema.PATH] if previous is not None else ""
-        return FileEvent(
-            source,
-            SKIPPED,
-            message=(
+        stored = previous.meta[schema.PATH]
+        if previous.doc_hash == digest:
+            again = shlex.quote(safe_display(str(item.root or item.path)))
+            message = (
+                f"contenu identique au document déjà indexé depuis {stored} (dossier déplacé ou copié ?) ; "
+                f"non ré-indexé : pour enregistrer le nouvel emplacement, lancez `mairie ingest --replace {again}`"
+            )
+        else:
+            message = (
                 f"un document de même nom, indexé depuis {stored}, existe déjà ; non remplacé : relancez avec "
                 "--replace pour le remplacer, ou renommez le fichier"
-            ),
-        )
+            )
+        return FileEvent(source, SKIPPED, message=message)
 
     def _pseudonymize(self, pages: list[Page]) -> list[Page]:
         from ingest.pseudonymize import pseudonymize_pages
@@ -323,9 +400,21 @@ class Ingestor:
         if loaded.versions:
             written = VersionStore(store=self.store).write(loaded.versions)
             return FileEvent(item.source, INDEXED, message=f"{written} version(s) d'articles", warnings=loaded.warnings)
+        too_long = next((d for d in loaded.documents if len(d.chunks) > self.settings.max_passages), None)
+        if too_long is not None:  # embedding it would hold the write lock for hours
+            raise SourceError(
+                too_long.source,
+                f"document de {len(too_long.chunks)} passages, au-delà de la limite de {self.settings.max_passages} "
+                "passages par document",
+                fix="découpez-le en plusieurs fichiers ou augmentez MAIRIE_MAX_PASSAGES",
+            )
         changed = []
         for document in loaded.documents:
-            conflict = self._conflict(document.source, item.path, known) if document.source != item.source else None
+            conflict = (
+                self._conflict(document.source, item, known, document.doc_hash)
+                if document.source != item.source
+                else None
+            )
             if conflict is not None:
                 return conflict
             document.meta.setdefault(schema.PATH, display_path(item.path))  # where it came from, for `remove`

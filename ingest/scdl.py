@@ -35,6 +35,7 @@ from typing import Any
 from ingest.actes import MATIERES
 from ingest.base import Loaded, SourceMeta, display_path
 from ingest.chunking import chunk_id
+from ingest.encoding import decode_text
 from rag import schema
 from rag.errors import ConfigError, SourceError
 from rag.records import record_meta
@@ -328,7 +329,7 @@ def read_scdl_csv(
     except OSError as e:
         raise SourceError(name, f"fichier illisible ({e})", fix="vérifiez le chemin et les droits") from e
     try:
-        text = raw.decode("utf-8-sig")
+        text = decode_text(raw)  # UTF-8 (BOM or not), or UTF-16 from a spreadsheet's "Unicode" export
     except UnicodeDecodeError as e:
         raise SourceError(
             name,

@@ -64,6 +64,10 @@ class Settings:
     llm_token_budget: int = _setting(1500, "Budget de contexte (jetons) envoyé au modèle de langage.")
     max_file_mb: float = _setting(100.0, "Taille maximale d'un fichier à indexer, en Mo.")
     max_pages: int = _setting(2000, "Nombre maximal de pages d'un PDF.")
+    max_passages: int = _setting(5000, "Nombre maximal de passages d'un document (au-delà, il est refusé).")
+    ingest_roots: str = _setting(
+        "", "Dossiers du serveur que la page Documents peut indexer, séparés par « : » (vide = aucun)."
+    )
     pseudonymize: bool = _setting(False, "Pseudonymiser les noms de personnes privées à l'indexation.")
     users_file: Path = _setting(
         _default_home() / "users.json", "Fichier des comptes de l'interface (mots de passe hachés)."

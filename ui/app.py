@@ -77,11 +77,24 @@ def login_page() -> None:
         password = st.text_input("Mot de passe", type="password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:
+        settings = common.settings()
+        client = _addresses()[1] or "inconnue"
+        throttle = auth.LoginThrottle(settings.store / "login_attempts.sqlite3")
+        wait = throttle.reserve(name, client)  # shared by every session: parallel guesses are counted too
+        if wait > 0:
+            st.error(auth.wait_message(wait))
+            return
         user = auth.authenticate(_users(), name, password)
         if user is None:
+            kb = common.get_kb()
+            kb.audit("login-failed", who=name.strip()[:64], client=client)
+            wait = throttle.waiting(name, client)
+            if wait > 0:
+                kb.audit("login-locked", who=name.strip()[:64], client=client, seconds=round(wait))
             time.sleep(0.5)  # slows down guessing; bcrypt already costs ~0.2 s
             st.error("Nom d'utilisateur ou mot de passe incorrect.")
             return
+        throttle.succeeded(name, client)
         st.session_state[common.USER_KEY] = user
         st.rerun()
 

@@ -5,15 +5,22 @@ No Streamlit here: the CLI (`mairie users ...`) and the app share these function
 >>> add_user(Path("/tmp/users.json"), "marie", "elu", "un mot de passe")
 >>> authenticate(load_users(Path("/tmp/users.json")), "marie", "un mot de passe")
 User(name='marie', role='elu')
+
+Guessing is slowed by LoginThrottle: failures per account and per client address, kept in a small SQLite
+file that every session and every process of the app share.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
 import re
+import sqlite3
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,3 +173,95 @@ def remove_user(path: Path, name: str) -> bool:
     del users[name]
     save_users(path, users)
     return True
+
+
+# --- login throttling ---------------------------------------------------------------------------------
+ACCOUNT_FAILURES = 5  # failed logins of one account within the window before it must wait
+ADDRESS_FAILURES = 20  # of one client address (several people may share an office's address)
+WINDOW_SECONDS = 15 * 60
+FIRST_DELAY_SECONDS = 30.0  # doubled at each further failure
+MAX_DELAY_SECONDS = 15 * 60.0
+
+
+class LoginThrottle:
+    """Counts login attempts per account and per client address; past a threshold, makes them wait.
+
+    An attempt is counted *before* the password is checked (`reserve`) and forgotten when it succeeds
+    (`succeeded`), in one SQLite transaction: parallel sessions cannot slip extra guesses in while bcrypt
+    runs. After `ACCOUNT_FAILURES` failures of an account (or `ADDRESS_FAILURES` from an address) in
+    `WINDOW_SECONDS`, each further attempt waits FIRST_DELAY_SECONDS, doubled per failure, up to
+    MAX_DELAY_SECONDS.
+
+    >>> throttle = LoginThrottle(Path("/tmp/logins.sqlite3"))
+    >>> throttle.reserve("marie", "192.0.2.7")  # seconds to wait: 0, the attempt may go on
+    0.0
+    """
+
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self.clock = clock
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            with contextlib.suppress(OSError):
+                os.chmod(self.path, 0o600)
+            db.execute("CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL, at REAL NOT NULL)")
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time: counting and recording are one step
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    @staticmethod
+    def _keys(name: str, address: str) -> list[tuple[str, int]]:
+        return [(f"account:{name.strip().lower()[:64]}", ACCOUNT_FAILURES), (f"address:{address}", ADDRESS_FAILURES)]
+
+    def _wait(self, db: sqlite3.Connection, key: str, allowed: int, now: float) -> float:
+        row = db.execute(
+            "SELECT count(*), max(at) FROM attempts WHERE key = ? AND at > ?", (key, now - WINDOW_SECONDS)
+        ).fetchone()
+        count, last = int(row[0]), row[1]
+        if count < allowed:
+            return 0.0
+        delay = min(FIRST_DELAY_SECONDS * 2 ** (count - allowed), MAX_DELAY_SECONDS)
+        return max(0.0, float(last) + delay - now)
+
+    def reserve(self, name: str, address: str) -> float:
+        """0 and the attempt counted (as a failure until `succeeded`), or the seconds to wait (not counted)."""
+        with self._transaction() as db:
+            now = self.clock()  # read once the lock is held: rows are written in time order
+            db.execute("DELETE FROM attempts WHERE at <= ?", (now - WINDOW_SECONDS,))
+            wait = max(self._wait(db, key, allowed, now) for key, allowed in self._keys(name, address))
+            if wait <= 0:
+                db.executemany("INSERT INTO attempts VALUES (?, ?)", [(k, now) for k, _ in self._keys(name, address)])
+            return wait
+
+    def waiting(self, name: str, address: str) -> float:
+        """Seconds the next attempt of that account or address must wait (0: none)."""
+        with self._transaction() as db:
+            now = self.clock()
+            return max(self._wait(db, key, allowed, now) for key, allowed in self._keys(name, address))
+
+    def succeeded(self, name: str, address: str) -> None:
+        """The account's failures are forgotten, and this attempt no longer counts against the address."""
+        (account, _), (client, _) = self._keys(name, address)
+        with self._transaction() as db:
+            db.execute("DELETE FROM attempts WHERE key = ?", (account,))
+            db.execute("DELETE FROM attempts WHERE rowid = (SELECT max(rowid) FROM attempts WHERE key = ?)", (client,))
+
+
+def wait_message(seconds: float) -> str:
+    """The French line shown to someone who must wait before trying again."""
+    minutes = int(seconds // 60) + (1 if seconds % 60 else 0)
+    when = f"{minutes} minute(s)" if seconds >= 60 else f"{max(1, int(seconds + 0.999))} seconde(s)"
+    return (
+        f"Trop de tentatives de connexion échouées pour ce compte ou depuis cet ordinateur : réessayez dans {when}. "
+        "En cas d'oubli du mot de passe, un administrateur peut le changer avec `mairie users add`."
+    )

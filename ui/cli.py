@@ -14,7 +14,7 @@ from rag.errors import KbError
 from rag.schema import Filters
 from rag.settings import Settings
 from ui.cli_base import CONTEXT_SETTINGS, MairieGroup, use_french
-from ui.cli_common import Context, filters_from, filters_options, pass_ctx, run_or_fail
+from ui.cli_common import Context, echo, echo_json, filters_from, filters_options, pass_ctx, run_or_fail, terminal_safe
 
 use_french()
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -70,8 +70,8 @@ def settings_cmd(ctx: Context, as_json: bool) -> None:
 def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None, replace: bool) -> None:
     """Indexe des fichiers ou dossiers (PDF, arborescence Markdown du CGCT, CSV SCDL)."""
     summary = _ingest(ctx, list(paths), as_json=as_json, commune=commune, replace=replace)
-    if summary.failed or any(e.status == "skipped" and e.message for e in summary.events):
-        sys.exit(1)  # a file not indexed, or one left out because its name was taken
+    if summary.failed or any(e.status == "skipped" and e.message and not e.informational for e in summary.events):
+        sys.exit(1)  # a path or file not indexed (missing, empty folder, link ...), or a name already taken
 
 
 def _ingest(
@@ -96,45 +96,41 @@ def _ingest(
     finally:
         progress.close()
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "files": [
-                        {
-                            "source": e.source,
-                            "status": e.status,
-                            "chunks": e.chunks,
-                            "embedded": e.embedded,
-                            "message": e.message,
-                            "warnings": e.warnings,
-                            "coverage": e.coverage,
-                        }
-                        for e in summary.events
-                    ],
-                    "indexed": summary.indexed,
-                    "unchanged": summary.unchanged,
-                    "failed": summary.failed,
-                    "skipped": summary.skipped,
-                    "chunks": summary.chunks,
-                    "embedded": summary.embedded,
-                    "computed": summary.computed,
-                    "seconds": round(summary.seconds, 2),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        echo_json(
+            {
+                "files": [
+                    {
+                        "source": e.source,
+                        "status": e.status,
+                        "chunks": e.chunks,
+                        "embedded": e.embedded,
+                        "message": e.message,
+                        "warnings": e.warnings,
+                        "coverage": e.coverage,
+                    }
+                    for e in summary.events
+                ],
+                "indexed": summary.indexed,
+                "unchanged": summary.unchanged,
+                "failed": summary.failed,
+                "skipped": summary.skipped,
+                "chunks": summary.chunks,
+                "embedded": summary.embedded,
+                "computed": summary.computed,
+                "seconds": round(summary.seconds, 2),
+            },
         )
     else:
         elapsed = summary.seconds
         rate = f", {summary.embedded / elapsed:.1f} passages/s" if summary.embedded and elapsed else ""
-        click.echo(
+        echo(
             f"Terminé en {elapsed:.0f} s : {summary.indexed} fichier(s) indexé(s), {summary.unchanged} inchangé(s), "
             f"{summary.skipped} ignoré(s), {summary.failed} en échec ; {summary.embedded} passage(s) écrit(s){rate} "
             f"({summary.computed} calculé(s) par le modèle, les autres repris du cache).",
             err=True,
         )
         for warning in summary.warnings:  # failures were printed once, as they happened
-            click.echo(f"  ! {warning}", err=True)
+            echo(f"  ! {warning}", err=True)
     return summary
 
 
@@ -148,7 +144,7 @@ class _Progress:
 
     def start(self, total: int, cleaned: list[str]) -> None:
         for source in cleaned:
-            click.echo(f"Nettoyage d'une indexation interrompue : {source}", err=True)
+            echo(f"Nettoyage d'une indexation interrompue : {source}", err=True)
         if self.enabled:
             from tqdm import tqdm
 
@@ -173,12 +169,12 @@ class _Progress:
     def event(self, event: Any) -> None:
         line = _event_line(event)
         if self.files is None:
-            click.echo(line, err=True)
+            echo(line, err=True)
             return
         self.files.update(1)
         self.files.set_postfix_str(event.source[-40:], refresh=False)
         if event.status == "failed" or (event.status == "skipped" and event.message):
-            self.files.write(line, file=sys.stderr)
+            self.files.write(terminal_safe(line), file=sys.stderr)
 
     def embedded(self, count: int) -> None:
         if self.chunks is not None:
@@ -220,18 +216,16 @@ def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwar
     filters = filters_from(kwargs)
     hits = run_or_fail(ctx.kb.search, question, top_k=top_k, filters=filters)
     if as_json:
-        click.echo(
-            json.dumps({"question": question, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2)
-        )
+        echo_json({"question": question, "hits": [h.to_json() for h in hits]})
         return
     if not hits:
-        click.echo("Aucun résultat.")
+        echo("Aucun résultat.")
         return
     from rag.french import source_label
 
     for rank, hit in enumerate(hits, start=1):
         snippet = " ".join(hit.chunk.text.split())[:240]
-        click.echo(f"{rank}. {source_label(hit.chunk)}  (score {hit.score:.3f})\n   {snippet}")
+        echo(f"{rank}. {source_label(hit.chunk)}  (score {hit.score:.3f})\n   {snippet}")
 
 
 @main.command()
@@ -245,7 +239,7 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
     filters = filters_from(kwargs)
     if as_json:
         answer = run_or_fail(ctx.kb.ask, question, filters=filters, top_k=top_k)
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        echo_json(answer.to_json())
         return
     from rag.french import source_label
 
@@ -258,22 +252,22 @@ def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs:
             streamed = True
     assert answer is not None
     if streamed and answer.mode not in ("extractive",):
-        click.echo("\n\n--- Réponse vérifiée ---")
+        echo("\n\n--- Réponse vérifiée ---")
     if not streamed or answer.mode != "extractive":
-        click.echo(answer.text)
+        echo(answer.text)
     for note in answer.notes:  # before the passages: "proposés ci-dessous" must come above them
-        click.echo(f"Note : {note}", err=True)
+        echo(f"Note : {note}", err=True)
     if answer.citations:
-        click.echo("\nSources :")
+        echo("\nSources :")
         for c in answer.citations:
             url = c.chunk.meta.get("url")
-            click.echo(f"[{c.n}] {source_label(c.chunk)}" + (f" — {url}" if url else ""))
+            echo(f"[{c.n}] {source_label(c.chunk)}" + (f" — {url}" if url else ""))
             if c.chunk.meta.get("heading_path"):
-                click.echo(f"    {c.chunk.meta['heading_path']}")
+                echo(f"    {c.chunk.meta['heading_path']}")
     elif answer.closest:
-        click.echo("\nPassages les plus proches (à vérifier) :")
+        echo("\nPassages les plus proches (à vérifier) :")
         for hit in answer.closest:
-            click.echo(f"- {source_label(hit.chunk)}")
+            echo(f"- {source_label(hit.chunk)}")
 
 
 def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | None) -> Any:
@@ -281,12 +275,12 @@ def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | N
     printed = False
     for event in ctx.kb.chain.stream(question, filters=filters, top_k=top_k):
         if event.kind == "token":
-            click.echo(event.text, nl=False)
+            echo(event.text, nl=False)
             sys.stdout.flush()
             printed = True
         yield event
     if printed:
-        click.echo("")
+        echo("")
 
 
 # --- documents, removal, verification ------------------------------------------------------------
@@ -297,40 +291,48 @@ def documents(ctx: Context, as_json: bool) -> None:
     """Liste les documents indexés, leur nombre de passages et la part de leur texte indexée."""
     docs = run_or_fail(ctx.kb.documents)
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks, "coverage": d.coverage}
-                    for d in docs
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
+        echo_json(
+            [
+                {"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks, "coverage": d.coverage}
+                for d in docs
+            ],
         )
         return
     for d in docs:
         coverage = _percent(d.coverage) if d.coverage is not None else "—"
-        click.echo(f"{d.chunks:5d}  {coverage:>7s}  {d.kind:13s} {d.source}")
-    click.echo(f"{len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s).", err=True)
+        echo(f"{d.chunks:5d}  {coverage:>7s}  {d.kind:13s} {d.source}")
+    echo(f"{len(docs)} document(s), {sum(d.chunks for d in docs)} passage(s).", err=True)
 
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
+@click.option("--all", "everything", is_flag=True, help="Autorise une suppression qui vide toute la base.")
 @pass_ctx
-def remove(ctx: Context, sources: tuple[str, ...]) -> None:
+def remove(ctx: Context, sources: tuple[str, ...], everything: bool) -> None:
     """Supprime des documents partout (Chroma et index dérivés).
 
     SOURCES : le chemin d'un fichier ou d'un dossier indexé (tel que donné à `mairie ingest`, absolu ou relatif
-    au dossier courant), ou le nom affiché par `mairie documents`.
+    au dossier courant), ou le nom affiché par `mairie documents`. Une suppression qui viderait toute la base
+    (par ex. `mairie remove /`) est refusée sans --all.
     """
+    if not everything:
+        indexed = run_or_fail(ctx.kb.documents)
+        for source in sources:
+            found = run_or_fail(ctx.kb.find_documents, source)
+            if len(indexed) > 1 and len(found) >= len(indexed):
+                raise click.ClickException(
+                    f"« {terminal_safe(source)} » désigne tous les documents indexés ({len(indexed)}) : rien n'est "
+                    "supprimé. Pour vider la base, relancez avec --all ; sinon, nommez le fichier ou le dossier à "
+                    "retirer (voir `mairie documents`)."
+                )
     missing = False
     for source in sources:
         reports = run_or_fail(ctx.kb.remove, source, who=os.environ.get("USER", "cli"))
         if not reports:
-            click.echo(f"Aucun document indexé ne correspond à « {source} » (voir `mairie documents`).", err=True)
+            echo(f"Aucun document indexé ne correspond à « {source} » (voir `mairie documents`).", err=True)
             missing = True
         for report in reports:
-            click.echo(f"Supprimé : {report.source} ({report.chunks} passage(s)).")
+            echo(f"Supprimé : {report.source} ({report.chunks} passage(s)).")
     if missing:
         sys.exit(1)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,36 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+# What a document must never send to the terminal: escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL"
+# that sets the window title or writes a hyperlink, other "ESC x"), then any remaining C0 control except
+# newline and tab, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), line separators and bidi
+# overrides (which make a name read backwards).
+_ESCAPES = re.compile(
+    r"(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-~]?"
+)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without terminal escape sequences and control characters (newlines and tabs are kept).
+
+    >>> terminal_safe("PV\x1b]0;pirate\x07 du 3 mai\x1b[31m")
+    'PV du 3 mai'
+    """
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def echo(message: object = "", **kwargs: Any) -> None:
+    """click.echo for text that may come from a document: made terminal-safe first."""
+    click.echo(terminal_safe(str(message)), **kwargs)
+
+
+def echo_json(data: Any) -> None:
+    """JSON on stdout; json escapes C0 controls itself, C1 controls and bidi overrides are escaped here."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 class _Outcome(click.Choice[str]):

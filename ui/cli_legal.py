@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 import click
 
 from rag.errors import KbError
+from ui.cli_common import echo, echo_json
 
 
 def _legal_index(kb: Any) -> Any:
@@ -46,30 +46,30 @@ def article(number: str, date: str | None, as_json: bool) -> None:
     try:
         view = _legal_index(kb).lookup(number, date=date)
     except UnknownArticleError as e:
-        click.echo(str(e), err=True)
+        echo(str(e), err=True)
         sys.exit(1)
     except KbError as e:
         raise click.ClickException(str(e)) from e
     if as_json:
-        click.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
+        echo_json(view.to_json())
         return
-    click.echo(f"Article {view.number} ({view.code})")
+    echo(f"Article {view.number} ({view.code})")
     if view.heading_path:
-        click.echo(view.heading_path)
+        echo(view.heading_path)
     if view.version_date:
         when = f" — texte en vigueur le {date}" if date else ""
         origin = f" ({view.version_message})" if view.version_message else ""
-        click.echo(f"Version du {view.version_date}{origin}{when}")
+        echo(f"Version du {view.version_date}{origin}{when}")
     elif date:
-        click.echo(f"Date de version inconnue (texte indexé) — demandé au {date}")
-    click.echo("")
-    click.echo(view.text or "(texte vide)")
-    click.echo("")
-    click.echo(f"Légifrance : {view.url}")
-    click.echo(f"Cite : {', '.join(view.cites) if view.cites else 'aucun article'}")
-    click.echo(f"Cité par : {', '.join(view.cited_by) if view.cited_by else 'aucun article'}")
+        echo(f"Date de version inconnue (texte indexé) — demandé au {date}")
+    echo("")
+    echo(view.text or "(texte vide)")
+    echo("")
+    echo(f"Légifrance : {view.url}")
+    echo(f"Cite : {', '.join(view.cites) if view.cites else 'aucun article'}")
+    echo(f"Cité par : {', '.join(view.cited_by) if view.cited_by else 'aucun article'}")
     if len(view.versions) > 1:
         dates = ", ".join(v.date for v in view.versions)
-        click.echo(f"Versions connues ({len(view.versions)}) : {dates}")
+        echo(f"Versions connues ({len(view.versions)}) : {dates}")
     for note in view.notes:
-        click.echo(f"Note : {note}", err=True)
+        echo(f"Note : {note}", err=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ui.cli_common import Context, filters_from, filters_options, pass_ctx, run_or_fail
+from ui.cli_common import Context, echo, echo_json, filters_from, filters_options, pass_ctx, run_or_fail
 
 
 @click.command()
@@ -29,15 +28,15 @@ def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
             row.pop("text")
             row["vote"] = vote_label(r)
             rows.append(row)
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     for r in records:
         pages = f"p. {r.page_start}" + (f"-{r.page_end}" if r.page_end and r.page_end != r.page_start else "")
-        click.echo(
+        echo(
             f"{r.date or '????-??-??'}  {r.delib_id or '-':10s} {(r.objet or '')[:70]:70s}  "
             f"{vote_label(r)[:40]:40s}  {r.source} {pages}"
         )
-    click.echo(f"{len(records)} délibération(s).", err=True)
+    echo(f"{len(records)} délibération(s).", err=True)
 
 
 @click.command("export-scdl")

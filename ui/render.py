@@ -1,5 +1,8 @@
 """The original PDF page as an image, with the quoted sentences highlighted when they can be found.
 
+Drawing runs in a bounded worker process (ingest.bounded): a page built to inflate to gigabytes ends as
+a French RenderError, not as seconds and gigabytes spent in the app's process.
+
 The quote comes from pypdf's text, the boxes from pdfium's: both are compared on letters and digits only
 (no spaces, hyphens or accents), so line breaks and hyphenation never prevent a match.
 
@@ -10,6 +13,7 @@ The quote comes from pypdf's text, the boxes from pdfium's: both are compared on
 
 from __future__ import annotations
 
+import glob
 import io
 import logging
 import re
@@ -23,6 +27,9 @@ logger = logging.getLogger(__name__)
 SCALE = 1.6  # ~115 dpi: readable on screen, a few hundred KB per page
 HIGHLIGHT = (255, 221, 0, 110)
 MIN_PROBE = 24  # shortest stretch of letters worth highlighting
+# Bounds of the worker that draws a page: a text page takes well under a second and ~100 MB.
+RENDER_SECONDS = 20.0
+RENDER_MEMORY_MB = 1024
 
 
 class RenderError(Exception):
@@ -82,16 +89,62 @@ def find_spans(page_text: str, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def render_page(path: Path, *, pages: list[int], quote: str = "", scale: float = SCALE) -> RenderedPage:
-    """Render the first of `pages` (1-based) that contains the quote, highlighted; else the first page."""
-    import pypdfium2 as pdfium
+def render_page(
+    path: Path,
+    *,
+    pages: list[int],
+    quote: str = "",
+    scale: float = SCALE,
+    timeout: float = RENDER_SECONDS,
+    memory_mb: int = RENDER_MEMORY_MB,
+) -> RenderedPage:
+    """Render the first of `pages` (1-based) that contains the quote, highlighted; else the first page.
+
+    pdfium runs in a bounded worker (ingest.bounded): a page that needs more than `memory_mb` MB or
+    `timeout` seconds to draw raises RenderError, and the app's process never pays for it.
+    """
+    from ingest.bounded import BoundedError, run_bounded
 
     if not path.is_file():
         raise RenderError(f"Fichier d'origine introuvable : {path} (déplacé ou supprimé depuis l'indexation).")
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        shown: RenderedPage = run_bounded(
+            "ui.render:draw_page", str(path), pages, quote, scale, timeout=timeout, memory_mb=memory_mb
+        )
+    except BoundedError as e:
+        logger.warning("Page of %s not drawn: %s", path, e.reason)
+        raise RenderError(
+            f"Page trop lourde pour être affichée ici (plus de {timeout:.0f} s ou de {memory_mb} Mo pour la "
+            f"dessiner) : ouvrez le fichier d'origine {path.name} avec votre lecteur PDF."
+        ) from e
+    return shown
+
+
+def locate(stored: str) -> Path | None:
+    """The original file of a path stored at ingestion, or None when it is gone.
+
+    A name with control characters is stored with '?' in their place (ingest.base.safe_display) and
+    undecodable bytes as U+FFFD: the file is then the only one that matches with those standing for any
+    character.
+    """
+    path = Path(stored)
+    if path.is_file():
+        return path
+    if "?" not in stored and "\ufffd" not in stored:
+        return None
+    pattern = glob.escape(stored).replace("[?]", "?").replace("\ufffd", "?")
+    matches = [m for m in glob.glob(pattern) if Path(m).is_file()]
+    return Path(matches[0]) if len(matches) == 1 else None
+
+
+def draw_page(path: str, pages: list[int], quote: str, scale: float) -> RenderedPage:
+    """The drawing itself, with pdfium, in the bounded worker (see render_page)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as e:
-        raise RenderError(f"Impossible d'ouvrir le PDF d'origine {path.name} : {e}.") from e
+        raise RenderError(f"Impossible d'ouvrir le PDF d'origine {Path(path).name} : {e}.") from e
     try:
         count = len(pdf)
         wanted = [p for p in dict.fromkeys(pages) if 1 <= p <= count] or [1]

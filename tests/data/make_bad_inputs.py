@@ -34,7 +34,7 @@ class Case:
     """One crafted file: its file name on disk, the expected status and a piece of the expected message."""
 
     name: str
-    status: str  # "failed" | "indexed" | "hidden" (a dot file: never collected, absent from the report)
+    status: str  # "failed" | "indexed" | "hidden" (a dot file: never read, reported as skipped)
     reason: str  # a substring of the message (failed) or of a warning (indexed); "" for none
     shown: str = ""  # the source the report must show (sanitised name), when it differs from `name`
 
@@ -105,6 +105,37 @@ def make_deflate_bomb(path: Path, inflated_mb: int = BOMB_INFLATED_MB) -> Path:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         _stream(data, flate=True),
         _FONT,
+    ]
+    _write_pdf(path, objects)
+    return path
+
+
+def make_form_bomb(path: Path, inflated_mb: int = BOMB_INFLATED_MB) -> Path:
+    """One page with a line of text and a form XObject whose FlateDecode stream inflates to `inflated_mb` MB:
+    text extraction reads the line, drawing the page decodes the whole form (issue 12, item 8)."""
+    unit = b"0 0 m 1 1 l S\n" * 4000
+    compressor = zlib.compressobj(9)
+    parts: list[bytes] = []
+    total = 0
+    while total < inflated_mb * 1024 * 1024:
+        parts.append(compressor.compress(unit))
+        total += len(unit)
+    parts.append(compressor.flush())
+    form = (
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Length %d /Filter /FlateDecode >>\nstream\n"
+        % sum(len(p) for p in parts)
+        + b"".join(parts)
+        + b"\nendstream"
+    )
+    text = b"BT /F1 12 Tf 72 720 Td (Deliberation du conseil municipal sur les tarifs) Tj ET /Fm0 Do"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> >>",
+        _stream(text),
+        _FONT,
+        form,
     ]
     _write_pdf(path, objects)
     return path

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import FileEvent, SourceFile
 from ingest.service import ingest_files
-from rag.errors import SourceError, StoreError
+from rag.errors import StoreError
 from rag.kb import KnowledgeBase
 from rag.schema import Chunk, Document
 from rag.settings import Settings
@@ -78,6 +78,9 @@ def test_a_second_writer_is_refused_and_a_missing_path_named(tmp_path: Path, emb
     kb = _kb(tmp_path, embedding_cache)
     with WriteLock(kb.settings), pytest.raises(StoreError, match="Une autre indexation"):
         ingest_files([PDF], kb=kb)
-    with pytest.raises(SourceError, match="chemin introuvable"):
-        ingest_files([tmp_path / "absent"], kb=kb)
     assert not (tmp_path / "store" / "audit.log").exists()
+    # A missing path is reported and the rest of the batch indexed (issue 12).
+    summary = ingest_files([tmp_path / "absent", PDF], kb=kb)
+    assert (summary.failed, summary.indexed) == (1, 1)
+    assert summary.events[0].source == str(tmp_path / "absent")
+    assert "chemin introuvable" in summary.events[0].message

@@ -248,9 +248,12 @@ def test_network_bind_without_accounts_is_refused(
     assert "Accès local sans identification" not in texts(at.sidebar.info)
 
 
-def test_admin_indexes_a_folder_and_removes_a_document(on_store, writable_demo_store: Path, tmp_path: Path) -> None:
+def test_admin_indexes_a_folder_and_removes_a_document(
+    on_store, writable_demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "a-indexer"
     folder.mkdir()
+    monkeypatch.setenv("MAIRIE_INGEST_ROOTS", str(folder))  # the app indexes only configured roots
     (folder / "casse.pdf").write_bytes(b"%PDF-1.4 garbage")
     shutil.copy(GOOD_PDF, folder / "pv-copie.pdf")
     at = on_store(writable_demo_store)

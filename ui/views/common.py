@@ -284,7 +284,7 @@ def _render(path: str, mtime: float, pages: tuple[int, ...], quote: str) -> tupl
 
 
 def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
-    from ui.render import RenderError
+    from ui.render import RenderError, locate
 
     path = chunk.meta.get(schema.PATH)
     if not path:
@@ -295,13 +295,16 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
         return
     first = chunk.page or 1
     last = max(first, int(chunk.meta.get(schema.PAGE_END) or first))
+    original = locate(str(path))  # a name with control characters is stored with '?' in their place
     try:
-        mtime = Path(path).stat().st_mtime
+        mtime = original.stat().st_mtime if original is not None else None
     except OSError:
+        mtime = None
+    if original is None or mtime is None:
         st.warning(f"Fichier d'origine introuvable : {md_escape(str(path))} (déplacé ou supprimé depuis l'indexation).")
         return
     try:
-        png, page, count, highlighted = _render(str(path), mtime, tuple(range(first, last + 1)), quote)
+        png, page, count, highlighted = _render(str(original), mtime, tuple(range(first, last + 1)), quote)
     except RenderError as e:
         st.warning(md_escape(str(e)))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,17 @@ settings = kb.settings
 st.title("Documents")
 
 
-def ingest(files: list[Any]) -> None:
+def ingest(files: list[Any]) -> None:  # SourceFile uploads, or one folder (a Path) to walk
     """Index the files (ingest.service: lock, cleanup, audit), with a progress bar and one report line per file."""
     from ingest.service import ingest_files
 
     rows: list[dict[str, Any]] = []
     bar = st.progress(0.0, text="Préparation…")
     total = max(1, len(files))
+
+    def on_start(count: int, _cleaned: list[str]) -> None:
+        nonlocal total
+        total = max(1, count)  # a folder's files and what its walk left out
 
     def on_event(event: Any) -> None:
         message = event.message or "; ".join(event.warnings)
@@ -44,10 +49,10 @@ def ingest(files: list[Any]) -> None:
                 "Message": message,
             }
         )
-        bar.progress(len(rows) / total, text=f"{len(rows)}/{len(files)} : {event.source}")
+        bar.progress(min(1.0, len(rows) / total), text=f"{len(rows)}/{total} : {event.source}")
 
     try:
-        summary = ingest_files(files, kb=kb, who=user.name, on_event=on_event)
+        summary = ingest_files(files, kb=kb, who=user.name, on_start=on_start, on_event=on_event)
     except StoreError as e:
         bar.empty()
         st.error(common.md_escape(str(e)))
@@ -122,23 +127,26 @@ with folder_tab:
         "Un dossier déjà présent sur le serveur (par ex. un partage des archives). Ses sous-dossiers sont "
         "parcourus ; les fichiers déjà indexés et inchangés sont ignorés."
     )
+    roots = [r for r in settings.ingest_roots.split(os.pathsep) if r.strip()]
+    st.caption(
+        "Dossiers autorisés : " + ", ".join(roots)
+        if roots
+        else "Aucun dossier autorisé : l'administrateur du serveur les définit avec MAIRIE_INGEST_ROOTS."
+    )
     folder_text = st.text_input("Chemin du dossier", placeholder="/srv/archives/deliberations")
     if st.button("Indexer le dossier", disabled=not folder_text.strip()):
-        from ingest.pipeline import collect_files
+        from ingest.service import allowed_folder
 
-        path = Path(folder_text.strip()).expanduser()
-        if not path.is_dir():
-            st.error(f"Dossier introuvable sur le serveur : {common.md_escape(str(path))}")
+        try:
+            path = allowed_folder(Path(folder_text.strip()), settings.ingest_roots)
+        except KbError as e:
+            kb.audit("ingest-refused", who=user.name, folder=folder_text.strip())
+            st.error(common.md_escape(str(e)))
         else:
-            try:
-                found = collect_files([path])
-            except KbError as e:
-                st.error(common.md_escape(str(e)))
-                found = []
-            if not found:
-                st.warning(f"Aucun fichier dans {common.md_escape(str(path))}.")
+            if not path.is_dir():
+                st.error(f"Dossier introuvable sur le serveur : {common.md_escape(str(path))}")
             else:
-                ingest(found)
+                ingest([path])
                 st.rerun()
 
 with list_tab:
