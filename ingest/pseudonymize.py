@@ -78,6 +78,8 @@ _FUNCTIONAL_MAILBOXES = {
 # 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78, +33 (0)6 12 34 56 78, 0033 6 ...
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# A word of a file name: letters between separators, not glued to digits ("l2131", "v2" are not words).
+_FILE_WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?![^\W_])")
 # Words of file names that are not names (compared folded, lower case); any other word of a file name is
 # replaced by a pseudonym, as a surname would be.
 _FILE_WORDS = words(
@@ -94,7 +96,10 @@ _FILE_WORDS = words(
     indemnites commission commissions affaires diverses questions info information informations publication
     affichage publie publiee convocation convocations annule annulee remplace nouveau nouvelle terrain terrains
     parcelle parcelles propriete maison logement immeuble local garage batiment rue chemin route place
-    sept oct nov dec janv fev avr juil aout mars mai juin
+    sept oct nov dec janv fev avr juil aout mars mai juin readme provenance license licence changelog models
+    style notes cgct crpa legi legal json jsonl sample demo key articles article partie legislative
+    reglementaire livre titre chapitre section sous premiere deuxieme troisieme quatrieme cinquieme ier
+    manifest schemas benchmarks corpus pdfs docs tests data archives archive
     """
 ) | {fold(m) for m in MONTH_NUMBERS} | set(WEEKDAYS)
 # In a folder name, only a word in capitals or after one of these is read as a name ("dossier_famille_dupont").
@@ -197,7 +202,7 @@ class Pseudonymizer:
         """{folded word: pseudonym} for the words of a file name that `mask_source` replaces."""
         stem = name.rsplit(".", 1)[0] if "." in name else name
         with self._lock:
-            found = {fold_name(w): self.surname_pseudonym(w) for w in _WORD.findall(stem) if _masked_word(w, True)}
+            found = {fold_name(w): self.surname_pseudonym(w) for w in _FILE_WORD.findall(stem) if _masked_word(w, True)}
             self.save()
         return found
 
@@ -205,7 +210,7 @@ class Pseudonymizer:
         stem, dot, suffix = part.rpartition(".") if whole and "." in part.strip(".") else (part, "", "")
         out, previous = [], ""
         position = 0
-        for m in _WORD.finditer(stem):
+        for m in _FILE_WORD.finditer(stem):
             word = m.group(0)
             masked = _masked_word(word, whole) or (fold(previous).lower() in _NAME_CONTEXT and len(word) > 1)
             out.append(stem[position : m.start()] + (self.surname_pseudonym(word) if masked else word))
@@ -311,11 +316,12 @@ class Pseudonymizer:
 
 
 def _masked_word(word: str, whole: bool) -> bool:
-    """True for a word of a file name (`whole`) or a folder name that `mask_source` replaces."""
+    """True for a word of a file name (`whole`) or a folder name that `mask_source` replaces: a word in
+    capitals, or in a file name a capitalised word, that is not a file-name word ("Cession", "PV", "JUIN")."""
     folded = fold(word).lower()
     if len(folded) < 3 or folded in _FILE_WORDS or fold_name(word) in NOT_SURNAMES:
         return False
-    return whole or word.isupper()
+    return word.isupper() or (whole and word[0].isupper())
 
 
 def _bare_persons(text: str, officials: list[Person], first_names: set[str] | frozenset[str]) -> list[Person]:

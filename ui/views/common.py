@@ -286,19 +286,22 @@ def _render(path: str, mtime: float, pages: tuple[int, ...], quote: str) -> tupl
 def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
     from ui.render import RenderError
 
-    path = chunk.meta.get(schema.PATH)
-    if not path:
+    stored = chunk.meta.get(schema.PATH)
+    if not stored:
         st.info(
             "Le chemin du fichier d'origine n'a pas été enregistré pour ce document : "
             "réindexez-le pour pouvoir ouvrir la page."
         )
         return
+    from ingest.pseudonymize import original_path
+
+    path = original_path(settings().store, str(stored))  # the real file when the stored path is pseudonymised
     first = chunk.page or 1
     last = max(first, int(chunk.meta.get(schema.PAGE_END) or first))
     try:
         mtime = Path(path).stat().st_mtime
     except OSError:
-        st.warning(f"Fichier d'origine introuvable : {md_escape(str(path))} (déplacé ou supprimé depuis l'indexation).")
+        st.warning(f"Fichier d'origine introuvable : {md_escape(str(stored))} (déplacé ou supprimé depuis l'indexation).")
         return
     try:
         png, page, count, highlighted = _render(str(path), mtime, tuple(range(first, last + 1)), quote)
@@ -306,7 +309,7 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
         st.warning(md_escape(str(e)))
         return
     except Exception as e:  # a PDF that pdfium cannot draw must not break the page
-        st.warning(md_escape(f"Impossible d'afficher la page {first} de {Path(path).name} ({type(e).__name__} : {e})."))
+        st.warning(md_escape(f"Impossible d'afficher la page {first} de {Path(str(stored)).name} ({type(e).__name__} : {e})."))
         return
     note = "passage cité surligné" if highlighted else "passage non repéré sur la page : page entière affichée"
     st.image(png, caption=f"{chunk.source} — page {page} sur {count} ({note})", width="stretch")
