@@ -15,6 +15,7 @@ import json
 import re
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,9 +38,17 @@ def count(needle: str, text: str) -> int:
     return len(re.findall(rf"(?<![\w]){re.escape(needle)}(?![\w])", text))
 
 
+def other_words_lost(before: str, after: str, private: list[str]) -> list[str]:
+    """Words of the text gone after pseudonymisation that are not part of a labelled private name (first
+    names replaced with a surname, or words wrongly taken for names)."""
+    lost = Counter(re.findall(r"\w[\w'’-]*", before)) - Counter(re.findall(r"\w[\w'’-]*", after))
+    labelled = {w for name in private for w in re.findall(r"\w[\w'’-]*", name)}
+    return sorted(w for w in lost.elements() if w not in labelled)
+
+
 def evaluate(show: bool = False, gold_path: Path = GOLD) -> dict[str, int]:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    totals = {"documents": 0, "private": 0, "caught": 0, "official": 0, "wrongly_replaced": 0, "keep": 0, "damaged": 0}
+    totals = {"documents": 0, "private": 0, "caught": 0, "official": 0, "wrongly_replaced": 0, "keep": 0, "damaged": 0, "other_lost": 0}
     missed_names: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         pz = Pseudonymizer(Path(tmp) / "pseudonymes.json")
@@ -64,11 +73,16 @@ def evaluate(show: bool = False, gold_path: Path = GOLD) -> dict[str, int]:
             totals["official"] += official
             totals["wrongly_replaced"] += max(0, lost)
             totals["keep"] += keep
+            others = other_words_lost(before, after, doc["private"])
+            totals["other_lost"] += len(others)
             totals["damaged"] += damaged
             print(
                 f"{path.name:45s} privés {private - left:3d}/{private:<3d} manqués {left:3d}   "
-                f"élus remplacés à tort {max(0, lost):3d}/{official}   autres noms abîmés {damaged}/{keep}"
+                f"élus remplacés à tort {max(0, lost):3d}/{official}   autres noms abîmés {damaged}/{keep}   "
+                f"autres mots remplacés {len(others)}"
             )
+            if show and others:
+                print(f"   autres mots remplacés : {', '.join(others)}")
             if show:
                 for a, b in zip(before.splitlines(), after.splitlines(), strict=False):
                     if a != b:
@@ -78,7 +92,7 @@ def evaluate(show: bool = False, gold_path: Path = GOLD) -> dict[str, int]:
         f"{totals['caught']}/{totals['private']} ({100 * totals['caught'] / max(1, totals['private']):.0f} %), "
         f"manquées {totals['private'] - totals['caught']} ; mentions d'élus remplacées à tort "
         f"{totals['wrongly_replaced']}/{totals['official']} ; lieux et organismes abîmés "
-        f"{totals['damaged']}/{totals['keep']}"
+        f"{totals['damaged']}/{totals['keep']} ; autres mots remplacés (prénoms compris) {totals['other_lost']}"
     )
     for name in missed_names:
         print(f"  manqué : {name}")

@@ -186,15 +186,25 @@ class Ingestor:
         """The path kept in metadata (schema.PATH), pseudonymised when the setting is on."""
         return self.pseudonymizer.stored_path(path) if self.settings.pseudonymize else display_path(path)
 
-    def _retire_clear(self, clear: str, item: SourceFile, known: dict[str, DocumentInfo]) -> str | None:
-        """Pseudonymisation turned on: the same file indexed before in clear, under its clear key, is removed."""
-        previous = known.get(clear)
-        if clear == item.source or previous is None or previous.meta.get(MARKER):
+    def _retire_other_form(self, given: SourceFile, item: SourceFile, known: dict[str, DocumentInfo]) -> str | None:
+        """The setting changed: the same file (`given`, stored as `item`), indexed before under its key in the
+        other form (in clear when pseudonymisation is now on, pseudonymised when it is now off), is removed."""
+        if self.settings.pseudonymize:
+            other, pseudonymized = given.source, False
+        elif (self.settings.store / "pseudonymisation").is_dir():
+            other, pseudonymized = self.pseudonymizer.mask_source(given.source), True
+        else:
             return None
-        if str(previous.meta.get(schema.PATH, "")) not in ("", display_path(item.path)):
+        previous = known.get(other)
+        if other == item.source:
+            return None  # same key: the document is replaced in place
+        if previous is None or bool(previous.meta.get(MARKER)) != pseudonymized:
+            return None
+        stored = str(previous.meta.get(schema.PATH, ""))
+        if stored and self.pseudonymizer.original(stored) != display_path(item.path):
             return None  # another file with that key: it is processed when it is ingested again
         self.store.remove_document(previous.doc_id)
-        return "ancienne version non pseudonymisée retirée de l'index"
+        return f"ancienne version {'pseudonymisée' if pseudonymized else 'non pseudonymisée'} retirée de l'index"
 
     def run(self, files: list[SourceFile], *, on_embedded: Callable[[int], None] | None = None) -> Iterator[FileEvent]:
         known = {d.source: d for d in self.store.documents(include_incomplete=True)}
@@ -242,7 +252,7 @@ class Ingestor:
                 )
                 continue
             taken.update((d.source, item.path) for d in outcome.documents)
-            retired = self._retire_clear(given.source, item, known)
+            retired = self._retire_other_form(given, item, known)
             if retired:
                 outcome.warnings.append(retired)
             pending.append(outcome)

@@ -154,3 +154,7 @@ def test_turning_the_setting_on_reprocesses_a_store_indexed_in_clear(tmp_path: P
         assert leak not in stored, leak
     assert "LECESTRE" in stored and "FIGINI" in stored  # elected officials, acting in their role, are kept
     assert ingest_files([folder], kb=kb).unchanged == 1
+    # Turned off again: the text comes back in clear, under the clear key, and the pseudonymised copy goes.
+    summary = ingest_files([folder], kb=KnowledgeBase(plain))
+    assert any("version pseudonymisée retirée" in w for w in summary.warnings), summary.warnings
+    assert [d.source for d in KnowledgeBase(plain).store.documents(include_incomplete=True)] == [pdf.name]
