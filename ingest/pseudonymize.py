@@ -80,8 +80,8 @@ _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # A word of a file name: letters between separators, not glued to digits ("l2131", "v2" are not words).
 _FILE_WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?![^\W_])")
-# Words of file names that are not names (compared folded, lower case); any other word of a file name is
-# replaced by a pseudonym, as a surname would be.
+# Words of file names that are not names (compared folded, lower case). Any other word of a file name in
+# capitals or capitalised ("ZORGLUBIAN", "Zorglubian") is replaced by a pseudonym, as a surname would be.
 _FILE_WORDS = words(
     """
     pv cr cm dcm proces verbal verbaux compte comptes rendu rendus conseil municipal municipaux communautaire
@@ -102,7 +102,7 @@ _FILE_WORDS = words(
     manifest schemas benchmarks corpus pdfs docs tests data archives archive
     """
 ) | {fold(m) for m in MONTH_NUMBERS} | set(WEEKDAYS)
-# In a folder name, only a word in capitals or after one of these is read as a name ("dossier_famille_dupont").
+# After one of these, a word of any case is read as a name ("dossier_famille_dupont", "cession-martin.pdf").
 _NAME_CONTEXT = {"famille", "consorts", "epoux", "m", "mme", "mr", "monsieur", "madame", "cession", "vente", "succession"}
 _PAGE_BREAK = "\n\f\n"
 # Metadata that is never free text (ids, hashes, dates, codes, the commune filter): left as it is.
@@ -131,6 +131,7 @@ class Pseudonymizer:
         # Stored (pseudonymised) path -> the real file, for the admin's "Ouvrir la page" (mode 0600 too).
         self.originals_path = self.mapping_path.with_name("originaux.json")
         self._originals: dict[str, str] | None = None
+        self._originals_dirty = False
 
     # --- key and mapping --------------------------------------------------------------------------
     def _load(self) -> None:
@@ -150,8 +151,9 @@ class Pseudonymizer:
 
     def save(self) -> None:
         """Write the mapping (mode 0600); called by `pseudonymize`, cheap when nothing changed."""
-        if self._originals is not None and self._dirty:
+        if self._originals is not None and self._originals_dirty:
             _write_private(self.originals_path, json.dumps(self._originals, ensure_ascii=False, indent=1) + "\n")
+            self._originals_dirty = False
         if not self._dirty or self._mapping is None:
             return
         keys = {p: k for k, p in self._by_key.items()}
@@ -189,9 +191,10 @@ class Pseudonymizer:
 
     # --- file names and paths -------------------------------------------------------------------------
     def mask_source(self, source: str) -> str:
-        """The stored key of a file: in its name every word that is not a known file-name word becomes a
-        pseudonym ("2023_Cession_ZORGLUBIAN.pdf" -> "2023_Cession_Personne-3F0A.pdf"); in folder names,
-        only words in capitals or after "famille", "M.", "cession" ... Stable across runs (same key)."""
+        """The stored key of a file: in its name every capitalised word or word in capitals that is not a
+        file-name word ("Cession", "PV", "JUIN") becomes a pseudonym ("2023_Cession_ZORGLUBIAN.pdf" ->
+        "2023_Cession_Personne-3F0A.pdf"); in folder names, only words in capitals; in both, any word after
+        "famille", "M.", "cession" ... Stable across runs (the same key for the same file name)."""
         parts = source.split("/")
         with self._lock:
             masked = [self._mask_part(part, whole=i == len(parts) - 1) for i, part in enumerate(parts)]
@@ -222,11 +225,13 @@ class Pseudonymizer:
         the real one is remembered in the private originals file."""
         real = display_path(path)
         stored = self.mask_source(real)
+        if stored == real:
+            return stored
         with self._lock:
             originals = self._load_originals()
             if originals.get(stored) != real:
                 originals[stored] = real
-                self._dirty = True
+                self._originals_dirty = True
                 self.save()
         return stored
 
