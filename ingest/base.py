@@ -13,12 +13,11 @@ Example (needs a PDF and settings)::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from rag.schema import Document, Page
+from rag.schema import Document
 from rag.settings import Settings
 from rag.versions import VersionRecord
 
@@ -31,7 +30,6 @@ class SourceMeta:
     digest: str  # the file's content hash (ingest.pipeline.file_hash)
     settings: Settings
     commune: str | None = None  # the commune of documents that do not name theirs
-    pseudonymize: Callable[[list[Page]], list[Page]] | None = None  # applied to extracted pages when set
 
 
 @dataclass(slots=True)

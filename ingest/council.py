@@ -36,8 +36,6 @@ class CouncilPdfLoader:
         settings = meta.settings
         warnings: list[str] = []
         pages = load_pdf(path, display=meta.source, max_pages=settings.max_pages, notes=warnings)
-        if meta.pseudonymize is not None:
-            pages = meta.pseudonymize(pages)
         doc_id = doc_id_for(meta.source)
         info = describe_council_document(pages, meta.source, path=path, default_commune=meta.commune)
         base = {

@@ -19,14 +19,14 @@ import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ingest import detect
 from ingest.base import Loaded, SourceMeta, display_path, safe_display
 from ingest.loaders import LOADERS, refusal
+from ingest.pseudonymize import MARKER, PSEUDONYMIZATION_VERSION, Pseudonymizer, pseudonymize_loaded
 from rag import schema
 from rag.errors import SourceError, StoreError
-from rag.schema import Document, Page
+from rag.schema import Document
 from rag.settings import Settings
 from rag.store import ChromaStore, DocumentInfo
 from rag.versions import VersionStore
@@ -234,22 +234,53 @@ class Ingestor:
         self.settings = settings
         self.commune = commune or settings.commune or None  # when a document does not name its commune
         self.replace = replace  # replace documents of the same key indexed from another file
-        self._pseudonymizer: Any = None
+        self._pseudonymizer: Pseudonymizer | None = None
+        # The pseudonymisation a stored document must carry (metadata MARKER) to be left as it is.
+        self._marker = PSEUDONYMIZATION_VERSION if settings.pseudonymize else ""
 
     @property
-    def pseudonymizer(self) -> Any:
+    def pseudonymizer(self) -> Pseudonymizer:
         """The local pseudonym mapping (kept beside the store, readable by its owner only)."""
         if self._pseudonymizer is None:
-            from ingest.pseudonymize import Pseudonymizer
-
             self._pseudonymizer = Pseudonymizer(self.settings.store / "pseudonymisation" / "pseudonymes.json")
         return self._pseudonymizer
+
+    def _stored(self, item: SourceFile) -> SourceFile:
+        """The file under the key it is stored with: names in its path pseudonymised when the setting is on."""
+        if not self.settings.pseudonymize:
+            return item
+        return SourceFile(item.path, self.pseudonymizer.mask_source(item.source), item.root)
+
+    def _stored_path(self, path: Path) -> str:
+        """The path kept in metadata (schema.PATH), pseudonymised when the setting is on."""
+        return self.pseudonymizer.stored_path(path) if self.settings.pseudonymize else display_path(path)
+
+    def _retire_other_form(self, given: SourceFile, item: SourceFile, known: dict[str, DocumentInfo]) -> str | None:
+        """The setting changed: the same file (`given`, stored as `item`), indexed before under its key in the
+        other form (in clear when pseudonymisation is now on, pseudonymised when it is now off), is removed."""
+        if self.settings.pseudonymize:
+            other, pseudonymized = given.source, False
+        elif (self.settings.store / "pseudonymisation").is_dir():
+            other, pseudonymized = self.pseudonymizer.mask_source(given.source), True
+        else:
+            return None
+        previous = known.get(other)
+        if other == item.source:
+            return None  # same key: the document is replaced in place
+        if previous is None or bool(previous.meta.get(MARKER)) != pseudonymized:
+            return None
+        stored = str(previous.meta.get(schema.PATH, ""))
+        if stored and self.pseudonymizer.original(stored) != display_path(item.path):
+            return None  # another file with that key: it is processed when it is ingested again
+        self.store.remove_document(previous.doc_id)
+        return f"ancienne version {'pseudonymisée' if pseudonymized else 'non pseudonymisée'} retirée de l'index"
 
     def run(self, files: list[SourceFile], *, on_embedded: Callable[[int], None] | None = None) -> Iterator[FileEvent]:
         known = {d.source: d for d in self.store.documents(include_incomplete=True)}
         pending: list[_Pending] = []
         taken: dict[str, Path] = {}  # source key -> the file of this batch that has it
-        for item in files:
+        for given in files:
+            item = self._stored(given)
             if item.source in taken:
                 yield FileEvent(
                     item.source,
@@ -290,6 +321,9 @@ class Ingestor:
                 )
                 continue
             taken.update((d.source, item.path) for d in outcome.documents)
+            retired = self._retire_other_form(given, item, known)
+            if retired:
+                outcome.warnings.append(retired)
             pending.append(outcome)
             docs = [d for p in pending for d in p.documents]
             if sum(len(d.chunks) for d in docs) >= WRITE_GROUP_CHUNKS or len(docs) >= WRITE_GROUP_DOCS:
@@ -353,19 +387,20 @@ class Ingestor:
             previous is not None
             and previous.doc_hash == digest
             and previous.status == "complete"
+            and previous.meta.get(MARKER, "") == self._marker  # pseudonymised as the setting asks
             and not self._elsewhere(previous, item.path)
         ):  # replacing: the new place is written
             return FileEvent(item.source, UNCHANGED, chunks=previous.chunks, coverage=previous.coverage)
-        pseudonymize = self._pseudonymize if self.settings.pseudonymize else None
-        meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize)
+        meta = SourceMeta(item.source, digest, self.settings, commune=self.commune)
         loaded = loader.load(item.path, meta=meta)
+        if self.settings.pseudonymize:  # one place for every loader, before anything is stored
+            loaded = pseudonymize_loaded(loaded, self.pseudonymizer, path=item.path)
         return self._keep(item, loaded, known)
 
-    @staticmethod
-    def _elsewhere(previous: DocumentInfo | None, path: Path) -> bool:
+    def _elsewhere(self, previous: DocumentInfo | None, path: Path) -> bool:
         """True when the stored document of that key was indexed from another file than `path`."""
         stored = str(previous.meta.get(schema.PATH, "")) if previous is not None else ""
-        return bool(stored) and stored != display_path(path)
+        return bool(stored) and stored != self._stored_path(path)
 
     def _conflict(self, source: str, item: SourceFile, known: dict[str, DocumentInfo], digest: str) -> FileEvent | None:
         """A SKIPPED event when `source` is already the key of a document indexed from another file.
@@ -389,11 +424,6 @@ class Ingestor:
                 "--replace pour le remplacer, ou renommez le fichier"
             )
         return FileEvent(source, SKIPPED, message=message)
-
-    def _pseudonymize(self, pages: list[Page]) -> list[Page]:
-        from ingest.pseudonymize import pseudonymize_pages
-
-        return pseudonymize_pages(pages, self.pseudonymizer)
 
     def _keep(self, item: SourceFile, loaded: Loaded, known: dict[str, DocumentInfo]) -> FileEvent | _Pending:
         """Versions are written at once (no embedding); documents unchanged since the last run are dropped."""
@@ -423,6 +453,7 @@ class Ingestor:
                 previous is None
                 or previous.doc_hash != document.doc_hash
                 or previous.status != "complete"
+                or previous.meta.get(MARKER, "") != self._marker
                 or self._elsewhere(previous, item.path)
             ):
                 changed.append(document)

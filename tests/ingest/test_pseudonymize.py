@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import sys
 from pathlib import Path
@@ -99,3 +100,64 @@ def test_benchmark_on_the_labelled_documents(capsys: pytest.CaptureFixture[str])
     assert totals["documents"] >= 2
     assert totals["caught"] / totals["private"] >= 0.9
     assert totals["wrongly_replaced"] == 0
+
+
+def test_a_person_found_once_is_replaced_everywhere_in_any_casing(pz: Pseudonymizer) -> None:
+    text = (
+        "Zorglubian a écrit au maire.\nVente à M. ZORGLUBIAN Gaston d'une parcelle.\n"
+        "ZORGLUBIAN signe ; Gaston Zorglubian paiera ; le dossier Zorglubian est clos."
+    )
+    out = pz.pseudonymize(text, officials=find_officials(text))
+    assert "zorglubian" not in out.lower()
+    (pseudonym,) = set(re.findall(r"Personne-[0-9A-F]{4}", out))
+    assert out.count(pseudonym) == 5  # the first mention, before the civility, too
+
+
+def test_families_emails_and_phone_numbers_are_masked(pz: Pseudonymizer) -> None:
+    text = (
+        "La famille Bidochon et les consorts TARTEMPION demandent un rendez-vous. "
+        "Écrire à jean-paul.bidochon@example.org ou à mairie@commune.fr ; "
+        "tél. 06 12 34 56 78, 06.12.34.56.78, 0612345678, 06-12-34-56-78, +33 6 12 34 56 78, "
+        "+33 (0)6 12 34 56 78, 0033 6 12 34 56 78. Budget : 2 345 678 euros, délibération 2023-045."
+    )
+    out = pz.pseudonymize(text, officials=set())
+    assert "Bidochon" not in out and "TARTEMPION" not in out and "bidochon@" not in out
+    assert "La famille Personne-" in out and "les consorts Personne-" in out
+    assert out.count("[téléphone masqué]") == 7 and "[courriel masqué]" in out
+    assert "mairie@commune.fr" in out  # a service's mailbox is not a person's
+    assert "2 345 678 euros" in out and "2023-045" in out
+
+
+def test_names_without_title_and_what_must_survive(pz: Pseudonymizer) -> None:
+    text = (
+        "Jean Tartempion et BIDOCHON Martine ont déposé un permis. Le Conseil Municipal de Preuilly-sur-Claise "
+        "approuve. Travaux rue Jean Jaurès, avenue du Professeur Louis Ravaz, salle Charlie Chaplin, "
+        "école Marie Curie. Article L2121-17 du Code Général des Collectivités Territoriales."
+    )
+    out = pz.pseudonymize(text, officials=set())
+    assert "Tartempion" not in out and "BIDOCHON" not in out
+    for kept in (
+        "Conseil Municipal de Preuilly-sur-Claise",
+        "rue Jean Jaurès",
+        "Professeur Louis Ravaz",
+        "salle Charlie Chaplin",
+        "école Marie Curie",
+        "Code Général des Collectivités Territoriales",
+    ):
+        assert kept in out, kept
+
+
+def test_pseudonymising_twice_changes_nothing(pz: Pseudonymizer) -> None:
+    once = pz.pseudonymize(PREUILLY + "\nLa famille Destruel, Mme Personne-1A2B.", officials=find_officials(PREUILLY))
+    assert pz.pseudonymize(once, officials=find_officials(once)) == once
+
+
+def test_file_names_lose_names_and_keep_document_words(pz: Pseudonymizer) -> None:
+    masked = pz.mask_source("deliberations/2023-05-12_Cession_ZORGLUBIAN.pdf")
+    assert masked == f"deliberations/2023-05-12_Cession_{pz.surname_pseudonym('Zorglubian')}.pdf"
+    assert "Dupont" not in pz.mask_source("dossiers/famille_dupont/acte.pdf")
+    # Damage: no key of the repository's documents changes (CGCT articles, council PDFs, legal data).
+    keys = [p.relative_to(REPO / "data").as_posix() for p in (REPO / "data").rglob("*") if p.is_file()]
+    assert len(keys) > 100
+    assert [k for k in keys if pz.mask_source(k) != k] == []
+    assert pz.mask_source("PV_DU_15_DECEMBRE_2024-tampon.pdf") == "PV_DU_15_DECEMBRE_2024-tampon.pdf"

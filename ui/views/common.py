@@ -286,13 +286,16 @@ def _render(path: str, mtime: float, pages: tuple[int, ...], quote: str) -> tupl
 def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
     from ui.render import RenderError, locate
 
-    path = chunk.meta.get(schema.PATH)
-    if not path:
+    stored = chunk.meta.get(schema.PATH)
+    if not stored:
         st.info(
             "Le chemin du fichier d'origine n'a pas été enregistré pour ce document : "
             "réindexez-le pour pouvoir ouvrir la page."
         )
         return
+    from ingest.pseudonymize import original_path
+
+    path = original_path(settings().store, str(stored))  # the real file when the stored path is pseudonymised
     first = chunk.page or 1
     last = max(first, int(chunk.meta.get(schema.PAGE_END) or first))
     original = locate(str(path))  # a name with control characters is stored with '?' in their place
@@ -301,7 +304,7 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
     except OSError:
         mtime = None
     if original is None or mtime is None:
-        st.warning(f"Fichier d'origine introuvable : {md_escape(str(path))} (déplacé ou supprimé depuis l'indexation).")
+        st.warning(f"Fichier d'origine introuvable : {md_escape(str(stored))} (déplacé ou supprimé depuis l'indexation).")
         return
     try:
         png, page, count, highlighted = _render(str(original), mtime, tuple(range(first, last + 1)), quote)
@@ -309,7 +312,7 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
         st.warning(md_escape(str(e)))
         return
     except Exception as e:  # a PDF that pdfium cannot draw must not break the page
-        st.warning(md_escape(f"Impossible d'afficher la page {first} de {Path(path).name} ({type(e).__name__} : {e})."))
+        st.warning(md_escape(f"Impossible d'afficher la page {first} de {Path(str(stored)).name} ({type(e).__name__} : {e})."))
         return
     note = "passage cité surligné" if highlighted else "passage non repéré sur la page : page entière affichée"
     st.image(png, caption=f"{chunk.source} — page {page} sur {count} ({note})", width="stretch")
