@@ -32,6 +32,7 @@ class SourceMeta:
     settings: Settings
     commune: str | None = None  # the commune of documents that do not name theirs
     pseudonymize: Callable[[list[Page]], list[Page]] | None = None  # applied to extracted pages when set
+    on_page: Callable[[str, int, int], None] | None = None  # slow page work (OCR): (source, done, total)
 
 
 @dataclass(slots=True)

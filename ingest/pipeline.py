@@ -22,6 +22,7 @@ from typing import Any
 from ingest import detect
 from ingest.base import Loaded, SourceMeta, display_path, safe_display
 from ingest.loaders import LOADERS, refusal
+from ingest.ocr import ScanSkipped
 from rag import schema
 from rag.errors import SourceError, StoreError
 from rag.schema import Document, Page
@@ -32,7 +33,7 @@ from rag.versions import VersionStore
 logger = logging.getLogger(__name__)
 
 # Bump when loaders or chunking change in a way that changes chunks: documents are then re-indexed.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 # Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64
@@ -159,9 +160,16 @@ class Ingestor:
     """
 
     def __init__(
-        self, *, store: ChromaStore, settings: Settings, commune: str | None = None, replace: bool = False
+        self,
+        *,
+        store: ChromaStore,
+        settings: Settings,
+        commune: str | None = None,
+        replace: bool = False,
+        on_page: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.store = store
+        self.on_page = on_page  # progress of slow page work (OCR): (source, done, total)
         self.settings = settings
         self.commune = commune or settings.commune or None  # when a document does not name its commune
         self.replace = replace  # replace documents of the same key indexed from another file
@@ -194,6 +202,9 @@ class Ingestor:
             taken[item.source] = item.path
             try:
                 outcome = self._one(item, known)
+            except ScanSkipped as e:  # left out on purpose (OCR off): reported, not a failure
+                yield FileEvent(item.source, SKIPPED, message=f"{e.reason} ({e.fix})")
+                continue
             except SourceError as e:
                 logger.info("Skipping %s: %s", item.source, e)  # the edge reports it from the event
                 yield FileEvent(item.source, FAILED, message=f"{e.reason}" + (f" ({e.fix})" if e.fix else ""))
@@ -288,7 +299,9 @@ class Ingestor:
         ):  # replacing: the new place is written
             return FileEvent(item.source, UNCHANGED, chunks=previous.chunks, coverage=previous.coverage)
         pseudonymize = self._pseudonymize if self.settings.pseudonymize else None
-        meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize)
+        meta = SourceMeta(
+            item.source, digest, self.settings, commune=self.commune, pseudonymize=pseudonymize, on_page=self.on_page
+        )
         loaded = loader.load(item.path, meta=meta)
         return self._keep(item, loaded, known)
 

@@ -35,6 +35,7 @@ def ingest_files(
     on_start: Callable[[int, list[str]], None] | None = None,
     on_event: Callable[[FileEvent], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
+    on_ocr_page: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
     """Index files and folders (folders are walked, see collect_files) into the knowledge base.
 
@@ -44,7 +45,7 @@ def ingest_files(
     A file whose source key is already taken by a document indexed from another path is skipped with a
     message, unless `replace` is true; a second file of the batch with the same key is skipped too.
     `on_start(number of files, sources cleaned)` is called once, `on_event` after each file, `on_embedded(n)`
-    as passages are embedded. A missing path raises SourceError before anything is locked.
+    as passages are embedded, `on_ocr_page(source, done, total)` as scanned pages are read. A missing path raises SourceError before anything is locked.
     """
     given = [p for p in paths if isinstance(p, SourceFile)]
     files = given + collect_files([p for p in paths if not isinstance(p, SourceFile)])
@@ -56,7 +57,9 @@ def ingest_files(
         if on_start is not None:
             on_start(len(files), cleaned)
         misses_before = kb.store.embedder.misses
-        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune, replace=replace)
+        ingestor = Ingestor(
+            store=kb.store, settings=kb.settings, commune=commune, replace=replace, on_page=on_ocr_page
+        )
         for event in ingestor.run(files, on_embedded=on_embedded):
             summary.add(event)
             if on_event is not None:

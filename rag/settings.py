@@ -64,6 +64,9 @@ class Settings:
     llm_token_budget: int = _setting(1500, "Budget de contexte (jetons) envoyé au modèle de langage.")
     max_file_mb: float = _setting(100.0, "Taille maximale d'un fichier à indexer, en Mo.")
     max_pages: int = _setting(2000, "Nombre maximal de pages d'un PDF.")
+    ocr: str = _setting(
+        "auto", "Reconnaissance de caractères (OCR) des pages scannées : 'auto', 'always' (toutes) ou 'never'."
+    )
     pseudonymize: bool = _setting(False, "Pseudonymiser les noms de personnes privées à l'indexation.")
     users_file: Path = _setting(
         _default_home() / "users.json", "Fichier des comptes de l'interface (mots de passe hachés)."
@@ -93,6 +96,8 @@ class Settings:
         if self.top_k <= 0:
             raise ConfigError(f"MAIRIE_TOP_K doit être supérieur à 0 (valeur : {self.top_k}).")
         check_generator_name(self.llm)
+        if self.ocr not in ("auto", "always", "never"):
+            raise ConfigError(f"MAIRIE_OCR doit valoir 'auto', 'always' ou 'never' (valeur : {self.ocr!r}).")
 
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:
