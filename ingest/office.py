@@ -171,9 +171,10 @@ def docx_text(path: Path, display: str) -> _Text:
         if tag == "p":
             paragraph = Paragraph(element, document)
             style = (paragraph.style.name if paragraph.style is not None else "") or ""
-            prefix = _docx_number(element, counters)
+            prefix = _docx_number(paragraph, counters)
             is_heading = style.lower().startswith(("heading", "titre", "title"))
-            text.add(prefix + paragraph.text, heading=is_heading or (bool(prefix) and len(paragraph.text) < 100))
+            numbered = prefix[:1].isdigit() and len(paragraph.text) < 100
+            text.add(prefix + paragraph.text, heading=is_heading or numbered)
         elif tag == "tbl":
             table = Table(element, document)
             for row in table.rows:
@@ -183,18 +184,39 @@ def docx_text(path: Path, display: str) -> _Text:
     return text
 
 
-def _docx_number(element: Any, counters: dict[tuple[str, int], int]) -> str:
-    """"3. " for the third item of a numbered list (levels below reset), "" for other paragraphs."""
-    ppr = element.pPr
+def _docx_number(paragraph: Any, counters: dict[tuple[str, int], int]) -> str:
+    """"3. " for the third item of a numbered list (its own or its style's numbering; deeper levels reset),
+    "– " for a bulleted item, "" for other paragraphs."""
+    ppr = paragraph._p.pPr
     numpr = ppr.numPr if ppr is not None else None
+    style = paragraph.style
+    while numpr is None and style is not None:
+        style_ppr = style.element.pPr
+        numpr = style_ppr.numPr if style_ppr is not None else None
+        style = style.base_style
     if numpr is None or numpr.numId is None:
         return ""
     num_id = str(numpr.numId.val)
     level = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+    if _docx_format(paragraph, num_id, level) == "bullet":
+        return "– "
     counters[(num_id, level)] = counters.get((num_id, level), 0) + 1
     for key in [k for k in counters if k[0] == num_id and k[1] > level]:
         del counters[key]
     return f"{counters[(num_id, level)]}. "
+
+
+def _docx_format(paragraph: Any, num_id: str, level: int) -> str:
+    """The numFmt ("decimal", "bullet" ...) of a list level, "" when the numbering part does not say."""
+    try:
+        numbering = paragraph.part.numbering_part.element
+        abstract = numbering.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
+        found = numbering.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val'
+        )
+        return str(found[0]) if found else ""
+    except (IndexError, KeyError, NotImplementedError, AttributeError):
+        return ""
 
 
 _RESAVE = "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en PDF"
