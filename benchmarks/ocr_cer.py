@@ -56,6 +56,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"[“”«»]", '"', text)
     text = re.sub(r"[–—‐‑]", "-", text)
     text = re.sub(r"([A-Za-zÀ-ÿ])-\s*\n\s*([a-zà-ÿ])", r"\1\2", text)
+    text = re.sub(r"\s*([,.;:])\s*", r"\1 ", text)  # "BARRAL,Maud" (text layers) = "BARRAL, Maud" (OCR)
     return " ".join(text.split())
 
 
@@ -77,9 +78,9 @@ def cer(hypothesis: str, reference: str) -> float:
     return distance(hyp, ref) / max(1, len(ref))
 
 
-def cer_any_order(hypothesis: str, reference: str) -> float:
-    """CER after putting the OCR's lines in the reference's order (greedy, each line used once; lines that
-    match nothing go last): what is left are reading errors, not a margin column or a stamp read elsewhere."""
+def _reordered(hypothesis: str, reference: str) -> tuple[list[str], list[str], list[str]]:
+    """(reference lines, OCR lines matched to them in the reference's order, OCR lines matching none);
+    greedy, each OCR line used once."""
     ref_lines = [line for line in (normalise(x) for x in reference.splitlines()) if line]
     left = [line for line in (normalise(x) for x in hypothesis.splitlines()) if line]
     ordered: list[str] = []
@@ -90,7 +91,21 @@ def cer_any_order(hypothesis: str, reference: str) -> float:
         if distance(best, line) < len(line):
             ordered.append(best)
             left.remove(best)
+    return ref_lines, ordered, left
+
+
+def cer_any_order(hypothesis: str, reference: str) -> float:
+    """CER after putting the OCR's lines in the reference's order (lines that match nothing go last): a
+    margin column or a stamp read elsewhere on the page is not an error, a misread character is."""
+    ref_lines, ordered, left = _reordered(hypothesis, reference)
     return cer(" ".join(ordered + left), " ".join(ref_lines))
+
+
+def cer_matched(hypothesis: str, reference: str) -> float:
+    """CER of the reference's lines only: OCR lines matching no reference line are left out. For rendered
+    pages, whose text layer lacks the text drawn as pictures (ACTES stamp, logo), that the OCR reads too."""
+    ref_lines, ordered, _ = _reordered(hypothesis, reference)
+    return cer(" ".join(ordered), " ".join(ref_lines))
 
 
 def _render(pdf: Path, page: int, variant: str, folder: Path) -> Path:
@@ -145,6 +160,7 @@ def run(cache_dir: Path) -> dict[str, Any]:
                         "page": page,
                         "cer": round(cer(read.text, reference), 4),
                         "cer_any_order": round(cer_any_order(read.text, reference), 4),
+                        "cer_matched": round(cer_matched(read.text, reference), 4),
                         "confidence": read.confidence,
                         "chars": len(normalise(reference)),
                     }
@@ -167,6 +183,7 @@ def run(cache_dir: Path) -> dict[str, Any]:
                 "page": page,
                 "cer": round(cer(read.text, truth), 4),
                 "cer_any_order": round(cer_any_order(read.text, truth), 4),
+                "cer_matched": round(cer_matched(read.text, truth), 4),
                 "confidence": read.confidence,
                 "chars": len(normalise(truth)),
             }
@@ -179,7 +196,7 @@ def run(cache_dir: Path) -> dict[str, Any]:
         if chosen:  # CER over the set: total errors / total reference characters
             summary[key] = {
                 metric: round(sum(r[metric] * r["chars"] for r in chosen) / total, 4)
-                for metric in ("cer", "cer_any_order")
+                for metric in ("cer", "cer_any_order", "cer_matched")
             }
     summary["pages_timed"] = timed_pages
     summary["pages_per_minute"] = round(timed_pages / timed_seconds * 60, 2) if timed_seconds else None
