@@ -114,7 +114,20 @@ def _render(pdf: Path, page: int, variant: str, folder: Path) -> Path:
 
     stem = folder / f"{pdf.stem}-p{page}"
     subprocess.run(
-        ["pdftoppm", "-r", "300", "-gray", "-f", str(page), "-l", str(page), "-singlefile", "-png", str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-r",
+            "300",
+            "-gray",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            "-png",
+            str(pdf),
+            str(stem),
+        ],
         check=True,
     )
     image = Image.open(f"{stem}.png").convert("L")

@@ -34,7 +34,10 @@ _REFUSALS = {
     detect.EXECUTABLE: ("ce fichier est un programme, pas un document", "retirez-le du dossier"),
     detect.SPECIAL: ("pas un fichier ordinaire (tube, périphérique ou socket), non lu", "retirez-le du dossier"),
     detect.UNREADABLE: ("fichier illisible (droits d'accès ?)", "vérifiez les droits du fichier"),
-    detect.UNKNOWN: ("type de fichier non reconnu", "formats pris en charge : PDF, Word (.doc, .docx), LibreOffice (.odt), Markdown, CSV SCDL"),
+    detect.UNKNOWN: (
+        "type de fichier non reconnu",
+        "formats pris en charge : PDF, Word (.doc, .docx), LibreOffice (.odt), Markdown, CSV SCDL",
+    ),
 }
 
 

@@ -185,7 +185,7 @@ def docx_text(path: Path, display: str) -> _Text:
 
 
 def _docx_number(paragraph: Any, counters: dict[tuple[str, int], int]) -> str:
-    """"3. " for the third item of a numbered list (its own or its style's numbering; deeper levels reset),
+    """ "3. " for the third item of a numbered list (its own or its style's numbering; deeper levels reset),
     "– " for a bulleted item, "" for other paragraphs."""
     ppr = paragraph._p.pPr
     numpr = ppr.numPr if ppr is not None else None

@@ -57,9 +57,7 @@ def ingest_files(
         if on_start is not None:
             on_start(len(files), cleaned)
         misses_before = kb.store.embedder.misses
-        ingestor = Ingestor(
-            store=kb.store, settings=kb.settings, commune=commune, replace=replace, on_page=on_ocr_page
-        )
+        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune, replace=replace, on_page=on_ocr_page)
         for event in ingestor.run(files, on_embedded=on_embedded):
             summary.add(event)
             if on_event is not None:

@@ -218,7 +218,7 @@ def source_label(chunk: Chunk) -> str:
 
 
 def scan_note(chunk: Chunk) -> str:
-    """"texte issu d'une numérisation" for text read by OCR, with a warning when it was hard to read.
+    """The note on text read by OCR ("texte issu d'une numérisation"), with a warning when it was hard to read.
 
     >>> scan_note(Chunk(id="z", text="", meta={"ocr_confidence": 0.62}))
     "texte issu d'une numérisation, lecture incertaine (62 %) : vérifiez sur l'original"

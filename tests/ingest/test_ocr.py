@@ -28,7 +28,8 @@ STAMP = (
     "ID : 030-213001100-20231215-PV17112023-AU"
 )
 needs_engine = pytest.mark.skipif(
-    shutil.which("ocrmypdf") is None, reason="OCR engine not installed (sudo apt-get install ocrmypdf tesseract-ocr-fra)"
+    shutil.which("ocrmypdf") is None,
+    reason="OCR engine not installed (sudo apt-get install ocrmypdf tesseract-ocr-fra)",
 )
 
 

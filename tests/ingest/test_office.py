@@ -49,8 +49,9 @@ def _make_docx(path: Path) -> Path:
         document.add_paragraph(vote)
     document.add_heading("Budget annexe", level=2)
     table = document.add_table(rows=2, cols=3)
-    for row, cells in zip(table.rows, [("Chapitre", "Libellé", "Montant"), ("011", "Charges générales", "12 000")]):
-        for cell, value in zip(row.cells, cells):
+    header, line = ("Chapitre", "Libellé", "Montant"), ("011", "Charges générales", "12 000")
+    for row, cells in zip(table.rows, [header, line], strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
             cell.text = value
     document.save(str(path))
     return path

@@ -211,7 +211,9 @@ def source_facts(chunk: Chunk) -> list[str]:
     elif meta.get(schema.SECTION):
         facts.append(f"section « {str(meta[schema.SECTION])[:80]} »")
     if scan_note(chunk):
-        facts.append(("⚠ " if float(meta[schema.OCR_CONFIDENCE]) < schema.OCR_LOW_CONFIDENCE else "") + scan_note(chunk))
+        facts.append(
+            ("⚠ " if float(meta[schema.OCR_CONFIDENCE]) < schema.OCR_LOW_CONFIDENCE else "") + scan_note(chunk)
+        )
     facts.append(chunk.source)
     return facts
 
