@@ -13,6 +13,7 @@ Example (needs a PDF and settings)::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +31,7 @@ class SourceMeta:
     digest: str  # the file's content hash (ingest.pipeline.file_hash)
     settings: Settings
     commune: str | None = None  # the commune of documents that do not name theirs
+    on_page: Callable[[str, int, int], None] | None = None  # slow page work (OCR): (source, done, total)
 
 
 @dataclass(slots=True)

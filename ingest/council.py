@@ -19,6 +19,7 @@ from typing import Any
 from ingest.base import Loaded, SourceMeta, display_path
 from ingest.chunking import chunk_id, chunk_pages, split_text, text_coverage
 from ingest.deliberations import page_number_lines, record_spans
+from ingest.ocr import read_scanned_pages
 from ingest.pdf import load_pdf
 from ingest.seance import describe_council_document
 from rag import schema
@@ -30,44 +31,68 @@ from rag.store import doc_id_for
 
 
 class CouncilPdfLoader:
-    """A council PDF -> one Document of deliberation chunks (or page chunks when no deliberation is found)."""
+    """A council PDF -> one Document of deliberation chunks (or page chunks when no deliberation is found).
+
+    Scanned pages (no text, only the prefecture's stamp, garbage) are read by OCR first (ingest.ocr).
+    """
 
     def load(self, path: Path, *, meta: SourceMeta) -> Loaded:
-        settings = meta.settings
         warnings: list[str] = []
-        pages = load_pdf(path, display=meta.source, max_pages=settings.max_pages, notes=warnings)
-        doc_id = doc_id_for(meta.source)
-        info = describe_council_document(pages, meta.source, path=path, default_commune=meta.commune)
-        base = {
-            schema.SOURCE: meta.source,
-            schema.DOC_ID: doc_id,
-            schema.DOC_HASH: meta.digest,
-            schema.KIND: schema.KIND_DOCUMENT,
-            schema.TITLE: info["title"],
-            schema.PATH: display_path(path),
-        }
-        base.update(commune_date_meta(info.get("commune"), info.get("date")))
-        spans = record_spans(
-            pages, source=meta.source, commune=info.get("commune") or None, seance_date=info.get("date") or None
-        )
-        records = [record for record, _, _ in spans]
-        if records:
-            chunks = council_chunks(spans, pages, doc_id=doc_id, base=base, max_chars=settings.chunk_chars)
-            kind = schema.KIND_DELIBERATION
-        else:
-            chunks = chunk_pages(pages, doc_id=doc_id, base_meta=base, max_chars=settings.chunk_chars)
-            kind = schema.KIND_DOCUMENT
-        if not chunks:
-            raise SourceError(meta.source, "aucun texte exploitable", fix="vérifiez le document")
-        doc_meta: dict[str, Any] = {
-            "pages": len(pages),
-            "records": len(records),
-            schema.PATH: display_path(path),
-            schema.COVERAGE: round(text_coverage(pages, chunks), 4),
-        }
-        doc_meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
-        document = Document(meta.source, doc_id, meta.digest, kind, info["title"], chunks, doc_meta)
+        images: list[int] = []
+        pages = load_pdf(path, display=meta.source, max_pages=meta.settings.max_pages, notes=warnings, images=images)
+        pages, confidences = read_scanned_pages(path, pages, images=images, meta=meta, notes=warnings)
+        document = council_document(pages, path=path, meta=meta, confidences=confidences)
+        if confidences:
+            document.meta["ocr_pages"] = len(confidences)
         return Loaded([document], warnings=warnings)
+
+
+def council_document(
+    pages: list[Page], *, path: Path, meta: SourceMeta, confidences: dict[int, float] | None = None
+) -> Document:
+    """The pages of a council document (PDF, OCR'd scan, office file) -> its Document, split into deliberations.
+
+    `confidences` holds the OCR confidence of the pages read by OCR: their chunks carry OCR_CONFIDENCE.
+    """
+    settings = meta.settings
+    doc_id = doc_id_for(meta.source)
+    info = describe_council_document(pages, meta.source, path=path, default_commune=meta.commune)
+    base = {
+        schema.SOURCE: meta.source,
+        schema.DOC_ID: doc_id,
+        schema.DOC_HASH: meta.digest,
+        schema.KIND: schema.KIND_DOCUMENT,
+        schema.TITLE: info["title"],
+        schema.PATH: display_path(path),
+    }
+    base.update(commune_date_meta(info.get("commune"), info.get("date")))
+    spans = record_spans(
+        pages, source=meta.source, commune=info.get("commune") or None, seance_date=info.get("date") or None
+    )
+    records = [record for record, _, _ in spans]
+    if records:
+        chunks = council_chunks(spans, pages, doc_id=doc_id, base=base, max_chars=settings.chunk_chars)
+        kind = schema.KIND_DELIBERATION
+    else:
+        chunks = chunk_pages(pages, doc_id=doc_id, base_meta=base, max_chars=settings.chunk_chars)
+        kind = schema.KIND_DOCUMENT
+    if not chunks:
+        raise SourceError(meta.source, "aucun texte exploitable", fix="vérifiez le document")
+    for chunk in chunks:
+        if not confidences:
+            break
+        first = int(chunk.meta.get(schema.PAGE) or 0)
+        read = [c for n, c in confidences.items() if first <= n <= int(chunk.meta.get(schema.PAGE_END) or first)]
+        if read:
+            chunk.meta[schema.OCR_CONFIDENCE] = min(read)
+    doc_meta: dict[str, Any] = {
+        "pages": len(pages),
+        "records": len(records),
+        schema.PATH: display_path(path),
+        schema.COVERAGE: round(text_coverage(pages, chunks), 4),
+    }
+    doc_meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
+    return Document(meta.source, doc_id, meta.digest, kind, info["title"], chunks, doc_meta)
 
 
 def council_chunks(

@@ -16,7 +16,9 @@ MARKDOWN = "markdown"
 CSV = "csv"
 LEGI_JSON = "legi-json"  # a @socialgouv/legi-data code tree
 VERSIONS_JSONL = "versions-jsonl"  # article versions, one JSON object per line
-WORD_DOC = "doc"
+WORD_DOC = "doc"  # Word 97-2003 (OLE compound file)
+DOCX = "docx"  # Word 2007+ (zip with word/)
+ODT = "odt"  # OpenDocument text (zip whose first member, "mimetype", says so)
 EXECUTABLE = "executable"
 EMPTY = "empty"
 UNKNOWN = "unknown"
@@ -41,8 +43,12 @@ def detect_type(path: Path) -> str:
         return EMPTY
     if b"%PDF-" in head[:1024]:
         return PDF
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") or head.startswith(b"PK\x03\x04") and _is_docx(path):
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return WORD_DOC
+    if head.startswith(b"PK\x03\x04") and b"mimetypeapplication/vnd.oasis.opendocument.text" in head[:100]:
+        return ODT
+    if head.startswith(b"PK\x03\x04") and _is_docx(path):
+        return DOCX
     if head.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")):
         return EXECUTABLE
     utf16 = utf16_codec(head)  # Windows "Unicode" text: zero bytes, yet text

@@ -1,6 +1,7 @@
 """The one table of loaders, keyed by the type ingest.detect finds in a file's content.
 
-Adding a format (OCR of scanned PDFs, .doc/.docx/.odt) is one detected type and one entry here. Types that
+Adding a format is one detected type and one entry here (scanned PDFs go through the PDF loader, which
+reads their pages by OCR; .doc/.docx/.odt through ingest.office). Types that
 have no loader are refused with the reason and the fix a secretary can act on (`refusal`).
 """
 
@@ -12,6 +13,7 @@ from ingest.cgct import ArticleMarkdownLoader
 from ingest.council import CouncilPdfLoader
 from ingest.legi import LegiJsonLoader
 from ingest.markdown import MarkdownLoader
+from ingest.office import OfficeLoader
 from ingest.scdl import ScdlLoader
 from ingest.versions import VersionsLoader
 
@@ -22,15 +24,20 @@ LOADERS: dict[str, Loader] = {
     detect.LEGI_JSON: LegiJsonLoader(),
     detect.VERSIONS_JSONL: VersionsLoader(),
     detect.CSV: ScdlLoader(),
+    detect.WORD_DOC: OfficeLoader(detect.WORD_DOC),
+    detect.DOCX: OfficeLoader(detect.DOCX),
+    detect.ODT: OfficeLoader(detect.ODT),
 }
 
 _REFUSALS = {
     detect.EMPTY: ("fichier vide (0 octet)", "vérifiez la copie du fichier"),
-    detect.WORD_DOC: ("document Word (.doc/.docx) non pris en charge", "enregistrez-le en PDF puis indexez le PDF"),
     detect.EXECUTABLE: ("ce fichier est un programme, pas un document", "retirez-le du dossier"),
     detect.SPECIAL: ("pas un fichier ordinaire (tube, périphérique ou socket), non lu", "retirez-le du dossier"),
     detect.UNREADABLE: ("fichier illisible (droits d'accès ?)", "vérifiez les droits du fichier"),
-    detect.UNKNOWN: ("type de fichier non reconnu", "formats pris en charge : PDF, Markdown, CSV SCDL"),
+    detect.UNKNOWN: (
+        "type de fichier non reconnu",
+        "formats pris en charge : PDF, Word (.doc, .docx), LibreOffice (.odt), Markdown, CSV SCDL",
+    ),
 }
 
 

@@ -31,7 +31,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ingest.pdf_extract import _REEXPORT, WORKER_MEMORY_MB, _extract, _Failure, _Job, _memory_failure, _PageTexts
+from ingest.pdf_extract import (
+    _REEXPORT,
+    WORKER_MEMORY_MB,
+    _extract,
+    _Failure,
+    _Job,
+    _memory_failure,
+    _PageTexts,
+    empty_pages_note,
+    scan_failure,
+)
 from rag.errors import SourceError
 from rag.schema import Page
 
@@ -51,10 +61,13 @@ def load_pdf(
     notes: list[str] | None = None,
     timeout: float | None = None,
     isolate: bool = True,
+    images: list[int] | None = None,
 ) -> list[Page]:
     """Extract the text of each page. Raises SourceError naming `display`, the reason and the fix.
 
     `notes` receives warnings about a file that is still indexed (damaged xref, pages without text).
+    `images`, when given, receives the numbers of the pages that are a full-page picture, and the caller
+    handles scanned pages (ingest.ocr); without it, a PDF without text is refused as needing OCR.
     `timeout` is the time budget in seconds (default: BASE_SECONDS + SECONDS_PER_PAGE per page).
     `isolate=False` extracts in this process (no time or memory bound: for trusted files and debugging).
     """
@@ -63,7 +76,15 @@ def load_pdf(
     result = _WORKER.run(job) if isolate else _extract(job, send=None)
     if isinstance(result, _Failure):
         raise SourceError(display, result.reason, fix=result.fix)
-    pages, found_notes = result
+    pages, found_notes, image_pages = result
+    if images is not None:
+        images.extend(image_pages)
+    else:
+        failure = scan_failure(pages)
+        if failure is not None:
+            raise SourceError(display, failure.reason, fix=failure.fix)
+        note = empty_pages_note(pages)
+        found_notes = found_notes + ([note] if note else [])
     if notes is not None:
         notes.extend(found_notes)
     for note in found_notes:

@@ -27,6 +27,7 @@ MAX_DOCUMENT_CHARS = 20_000_000
 # Memory of the worker process: beyond it pypdf gets MemoryError instead of the machine swapping.
 WORKER_MEMORY_MB = 1536
 
+OCR_INSTALL = "l'OCR demande : sudo apt-get install ocrmypdf tesseract-ocr-fra"
 _REEXPORT = "ré-exportez le document en PDF depuis le logiciel d'origine"
 
 
@@ -51,7 +52,10 @@ class _Job:
     timeout: float | None
 
 
-_PageTexts = tuple[list[Page], list[str]]
+# Pages, notes, and the numbers of the pages that hold a full-page picture (a scan).
+_PageTexts = tuple[list[Page], list[str], list[int]]
+# Pixels of an image that fills a page: an A4 scanned at 150 dpi has 2.2 million.
+SCAN_IMAGE_PIXELS = 1_000_000
 
 
 class _PypdfLog(logging.Handler):
@@ -140,7 +144,10 @@ def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
     pages: list[Page] = []
     total = 0
     skipped: list[int] = []
+    images: list[int] = []
     for number, page in enumerate(reader.pages, start=1):
+        if _has_page_image(page):
+            images.append(number)
         size = _content_size(page)
         if size > MAX_PAGE_CONTENT_BYTES:
             notes.append(f"p. {number} : contenu de {size / 1e6:.0f} Mo (dessin ou plan ?), texte ignoré")
@@ -165,19 +172,45 @@ def _read(job: _Job, send: Any, log: _PypdfLog) -> _PageTexts | _Failure:
         pages.append(Page(text=_clean(text), page_number=number))
     if skipped:
         notes.append("page(s) illisible(s), indexée(s) vides : " + _page_list(skipped))
-    letters = [len(_LETTER.findall(p.text)) for p in pages]
-    if sum(letters) < MIN_LETTERS_PER_DOCUMENT:
-        return _Failure(
-            "PDF sans couche texte (document scanné) : reconnaissance de caractères (OCR) nécessaire",
-            "passez-le dans un outil d'OCR (ex. ocrmypdf) puis indexez le PDF obtenu",
-        )
-    empty = [p.page_number for p, n in zip(pages, letters, strict=True) if n < MIN_LETTERS_PER_PAGE]
-    if empty and len(pages) > 1:
-        notes.append("pages sans texte (scannées ?), OCR nécessaire pour les lire : " + _page_list(empty))
-    return pages, notes
+    return pages, notes, images
 
 
 _LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def scan_failure(pages: list[Page]) -> _Failure | None:
+    """For a reader without OCR: the failure of a PDF without a text layer (None when it has text)."""
+    if sum(len(_LETTER.findall(p.text)) for p in pages) < MIN_LETTERS_PER_DOCUMENT:
+        return _Failure(
+            "PDF sans couche texte (document scanné) : reconnaissance de caractères (OCR) nécessaire",
+            "indexez-le avec l'OCR activée (mairie ingest --ocr auto) ; " + OCR_INSTALL,
+        )
+    return None
+
+
+def empty_pages_note(pages: list[Page]) -> str | None:
+    """For a reader without OCR: the warning naming pages without text (None when every page has some)."""
+    empty = [p.page_number for p in pages if len(_LETTER.findall(p.text)) < MIN_LETTERS_PER_PAGE]
+    if empty and len(pages) > 1:
+        return "pages sans texte (scannées ?), OCR nécessaire pour les lire : " + _page_list(empty)
+    return None
+
+
+def _has_page_image(page: Any) -> bool:
+    """True when the page's resources hold an image large enough to be a scanned page."""
+    try:
+        xobjects = page.get("/Resources", {}).get_object().get("/XObject")
+        if xobjects is None:
+            return False
+        for ref in xobjects.get_object().values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image" and int(obj.get("/Width", 0)) * int(obj.get("/Height", 0)) >= (
+                SCAN_IMAGE_PIXELS
+            ):
+                return True
+    except Exception:  # a broken resource dictionary only means "no picture found"
+        return False
+    return False
 
 
 def _declared_page_count(reader: Any) -> int:

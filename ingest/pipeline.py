@@ -23,6 +23,7 @@ from pathlib import Path
 from ingest import detect
 from ingest.base import Loaded, SourceMeta, display_path, safe_display
 from ingest.loaders import LOADERS, refusal
+from ingest.ocr import ScanSkipped
 from ingest.pseudonymize import MARKER, PSEUDONYMIZATION_VERSION, Pseudonymizer, pseudonymize_loaded
 from rag import schema
 from rag.errors import SourceError, StoreError
@@ -34,7 +35,7 @@ from rag.versions import VersionStore
 logger = logging.getLogger(__name__)
 
 # Bump when loaders or chunking change in a way that changes chunks: documents are then re-indexed.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 # Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64
@@ -228,9 +229,16 @@ class Ingestor:
     """
 
     def __init__(
-        self, *, store: ChromaStore, settings: Settings, commune: str | None = None, replace: bool = False
+        self,
+        *,
+        store: ChromaStore,
+        settings: Settings,
+        commune: str | None = None,
+        replace: bool = False,
+        on_page: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.store = store
+        self.on_page = on_page  # progress of slow page work (OCR): (source, done, total)
         self.settings = settings
         self.commune = commune or settings.commune or None  # when a document does not name its commune
         self.replace = replace  # replace documents of the same key indexed from another file
@@ -294,6 +302,9 @@ class Ingestor:
             taken[item.source] = item.path
             try:
                 outcome = self._one(item, known)
+            except ScanSkipped as e:  # left out on purpose (OCR off): reported, not a failure
+                yield FileEvent(item.source, SKIPPED, message=f"{e.reason} ({e.fix})")
+                continue
             except SourceError as e:
                 logger.info("Skipping %s: %s", item.source, e)  # the edge reports it from the event
                 yield FileEvent(item.source, FAILED, message=f"{e.reason}" + (f" ({e.fix})" if e.fix else ""))
@@ -391,7 +402,7 @@ class Ingestor:
             and not self._elsewhere(previous, item.path)
         ):  # replacing: the new place is written
             return FileEvent(item.source, UNCHANGED, chunks=previous.chunks, coverage=previous.coverage)
-        meta = SourceMeta(item.source, digest, self.settings, commune=self.commune)
+        meta = SourceMeta(item.source, digest, self.settings, commune=self.commune, on_page=self.on_page)
         loaded = loader.load(item.path, meta=meta)
         if self.settings.pseudonymize:  # one place for every loader, before anything is stored
             loaded = pseudonymize_loaded(loaded, self.pseudonymizer, path=item.path)

@@ -37,6 +37,7 @@ def ingest_files(
     on_start: Callable[[int, list[str]], None] | None = None,
     on_event: Callable[[FileEvent], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
+    on_ocr_page: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
     """Index files and folders (folders are walked, see collect_files) into the knowledge base.
 
@@ -47,7 +48,8 @@ def ingest_files(
     message, unless `replace` is true; a second file of the batch with the same key is skipped too.
     `on_start(number of events to come, sources cleaned)` is called once, `on_event` after each file and for
     each path left out by the walk (a missing path, a link, a hidden or unreadable entry, an empty folder:
-    see ingest.pipeline.walk), `on_embedded(n)` as passages are embedded.
+    see ingest.pipeline.walk), `on_embedded(n)` as passages are embedded, `on_ocr_page(source, done, total)`
+    as scanned pages are read.
     """
     given = [p for p in paths if isinstance(p, SourceFile)]
     found, notices = walk([p for p in paths if not isinstance(p, SourceFile)])
@@ -64,7 +66,7 @@ def ingest_files(
             if on_event is not None:
                 on_event(notice)
         misses_before = kb.store.embedder.misses
-        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune, replace=replace)
+        ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune, replace=replace, on_page=on_ocr_page)
         for event in ingestor.run(files, on_embedded=on_embedded):
             summary.add(event)
             if on_event is not None:

@@ -23,7 +23,7 @@ from rag.schema import Chunk
 
 __all__ = [
     "MONTHS", "MONTH_NUMBERS", "MONTH_PATTERN", "NUMBER_WORDS", "WEEKDAYS", "fold", "french_date", "iso_date", "month_number",
-    "number_from_words", "parse_french_date", "short_date", "source_label", "source_title",
+    "number_from_words", "parse_french_date", "scan_note", "short_date", "source_label", "source_title",
 ]  # fmt: skip
 
 # --- folding --------------------------------------------------------------------------------------
@@ -211,7 +211,24 @@ def source_label(chunk: Chunk) -> str:
     parts.append(chunk.source)
     if chunk.page:
         parts.append(f"p. {chunk.page}")
-    return ", ".join(parts)
+    elif meta.get(schema.SECTION):
+        parts.append(f"section « {str(meta[schema.SECTION])[:80]} »")
+    note = scan_note(chunk)
+    return ", ".join(parts) + (f" ({note})" if note else "")
+
+
+def scan_note(chunk: Chunk) -> str:
+    """The note on text read by OCR ("texte issu d'une numérisation"), with a warning when it was hard to read.
+
+    >>> scan_note(Chunk(id="z", text="", meta={"ocr_confidence": 0.62}))
+    "texte issu d'une numérisation, lecture incertaine (62 %) : vérifiez sur l'original"
+    """
+    confidence = chunk.meta.get(schema.OCR_CONFIDENCE)
+    if confidence is None:
+        return ""
+    if float(confidence) < schema.OCR_LOW_CONFIDENCE:
+        return f"texte issu d'une numérisation, lecture incertaine ({round(float(confidence) * 100)} %) : vérifiez sur l'original"
+    return "texte issu d'une numérisation"
 
 
 def source_title(chunk: Chunk) -> str:

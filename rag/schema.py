@@ -51,6 +51,9 @@ VOTANTS = "votants"
 MATIERE_L1 = "matiere_l1"  # level 1 of MATIERE ("8" for "8.1"), for the matière filter
 MATIERE_NOM = "matiere_nom"
 ARTICLES_VISES = "articles_vises"  # article numbers cited in the visas, joined with ";"
+OCR_CONFIDENCE = "ocr_confidence"  # text read by OCR: Tesseract's mean word confidence (0-1) of its pages
+OCR_LOW_CONFIDENCE = 0.8  # below it, an OCR'd passage is flagged as hard to read (to check on the original)
+SECTION = "section"  # office files (no pages): the heading or numbered item the passage starts under
 # Text of a council document outside its deliberations is indexed too (kind KIND_DOCUMENT); page numbers and
 # lines repeated on most pages (headers, footers, stamps) go to one passage flagged BOILERPLATE: searchable,
 # left out of answers.

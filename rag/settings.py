@@ -68,6 +68,9 @@ class Settings:
     ingest_roots: str = _setting(
         "", "Dossiers du serveur que la page Documents peut indexer, séparés par « : » (vide = aucun)."
     )
+    ocr: str = _setting(
+        "auto", "Reconnaissance de caractères (OCR) des pages scannées : 'auto', 'always' (toutes) ou 'never'."
+    )
     pseudonymize: bool = _setting(False, "Pseudonymiser les noms de personnes privées à l'indexation.")
     users_file: Path = _setting(
         _default_home() / "users.json", "Fichier des comptes de l'interface (mots de passe hachés)."
@@ -97,6 +100,8 @@ class Settings:
         if self.top_k <= 0:
             raise ConfigError(f"MAIRIE_TOP_K doit être supérieur à 0 (valeur : {self.top_k}).")
         check_generator_name(self.llm)
+        if self.ocr not in ("auto", "always", "never"):
+            raise ConfigError(f"MAIRIE_OCR doit valoir 'auto', 'always' ou 'never' (valeur : {self.ocr!r}).")
 
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,18 @@ def settings_cmd(ctx: Context, as_json: bool) -> None:
     is_flag=True,
     help="Remplace les documents de même nom indexés depuis un autre fichier (sinon ils sont ignorés).",
 )
+@click.option(
+    "--ocr",
+    type=click.Choice(["auto", "always", "never"]),
+    help="OCR des pages scannées : auto (celles qui en ont besoin), always (toutes), never (scans ignorés).",
+)
 @pass_ctx
-def ingest(ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None, replace: bool) -> None:
-    """Indexe des fichiers ou dossiers (PDF, arborescence Markdown du CGCT, CSV SCDL)."""
+def ingest(
+    ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None, replace: bool, ocr: str | None
+) -> None:
+    """Indexe des fichiers ou dossiers (PDF, y compris scannés, Word .doc/.docx, .odt, Markdown, CSV SCDL)."""
+    if ocr is not None:  # before the knowledge base is built from the settings
+        ctx._settings = ctx.settings.replace(ocr=ocr)
     summary = _ingest(ctx, list(paths), as_json=as_json, commune=commune, replace=replace)
     if summary.failed or any(e.status == "skipped" and e.message and not e.informational for e in summary.events):
         sys.exit(1)  # a path or file not indexed (missing, empty folder, link ...), or a name already taken
@@ -90,6 +100,7 @@ def _ingest(
             on_start=progress.start,
             on_event=progress.event,
             on_embedded=progress.embedded,
+            on_ocr_page=progress.ocr_page,
         )
     except KbError as e:
         raise click.ClickException(str(e)) from e
@@ -141,6 +152,10 @@ class _Progress:
         self.enabled = enabled
         self.files: Any = None
         self.chunks: Any = None
+        self.ocr: Any = None
+        self.ocr_source = ""
+        self.ocr_started = 0.0
+        self.ocr_done = 0
 
     def start(self, total: int, cleaned: list[str]) -> None:
         for source in cleaned:
@@ -180,11 +195,31 @@ class _Progress:
         if self.chunks is not None:
             self.chunks.update(count)
 
+    def ocr_page(self, source: str, done: int, total: int) -> None:
+        """Scanned pages read by OCR: a bar with its ETA on a terminal, one line per page otherwise."""
+        now = time.monotonic()
+        if self.ocr_source != source:
+            self.ocr_source, self.ocr_started, self.ocr_done = source, now, 0
+            if self.ocr is not None:
+                self.ocr.close()
+            if self.enabled:
+                from tqdm import tqdm
+
+                self.ocr = tqdm(total=total, desc=f"OCR {source[-30:]}", unit="page", file=sys.stderr, position=2)
+        if done <= self.ocr_done:
+            return
+        if self.ocr is not None:
+            self.ocr.update(done - self.ocr_done)
+        else:
+            left = (now - self.ocr_started) / done * (total - done)
+            click.echo(f"OCR : {source} : page {done}/{total} (reste environ {left:.0f} s)", err=True)
+        self.ocr_done = done
+
     def close(self) -> None:
-        for bar in (self.files, self.chunks):
+        for bar in (self.files, self.chunks, self.ocr):
             if bar is not None:
                 bar.close()
-        self.files = self.chunks = None
+        self.files = self.chunks = self.ocr = None
 
 
 _STATUS_WORDS = {"indexed": "Indexé", "unchanged": "Inchangé", "skipped": "Ignoré"}

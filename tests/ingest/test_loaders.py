@@ -46,6 +46,9 @@ def test_every_detected_type_has_a_loader_or_a_refusal() -> None:
         detect.LEGI_JSON,
         detect.VERSIONS_JSONL,
         detect.CSV,
+        detect.WORD_DOC,
+        detect.DOCX,
+        detect.ODT,
     }
     assert set(LOADERS) == readable
     for kind in types - readable:

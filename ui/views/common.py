@@ -13,7 +13,7 @@ import streamlit as st
 
 from rag import schema
 from rag.errors import KbError
-from rag.french import french_date, source_title
+from rag.french import french_date, scan_note, source_title
 from rag.records import list_records
 from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.settings import Settings
@@ -208,6 +208,12 @@ def source_facts(chunk: Chunk) -> list[str]:
     if chunk.page:
         end = int(meta.get(schema.PAGE_END) or 0)
         facts.append(f"p. {chunk.page}" + (f"–{end}" if end > chunk.page else ""))
+    elif meta.get(schema.SECTION):
+        facts.append(f"section « {str(meta[schema.SECTION])[:80]} »")
+    if scan_note(chunk):
+        facts.append(
+            ("⚠ " if float(meta[schema.OCR_CONFIDENCE]) < schema.OCR_LOW_CONFIDENCE else "") + scan_note(chunk)
+        )
     facts.append(chunk.source)
     return facts
 
@@ -268,11 +274,20 @@ def original_buttons(chunk: Chunk, *, key: str, quote: str = "") -> None:
     path = chunk.meta.get(schema.PATH)
     is_pdf = (path or chunk.source).lower().endswith(".pdf")
     if not is_pdf:
+        _office_button(chunk, key=key)
         return
     opened = key in st.session_state.get("opened_pages", set())
     st.button("Fermer la page" if opened else "Ouvrir la page", key=f"open-{key}", on_click=_toggle, args=(key,))
     if opened:
         show_pdf_page(chunk, quote=quote)
+
+
+def _office_button(chunk: Chunk, *, key: str) -> None:
+    """Word and LibreOffice files have no page to render: the original file is offered for download."""
+    path = Path(str(chunk.meta.get(schema.PATH) or ""))
+    if path.suffix.lower() not in (".doc", ".docx", ".odt") or not path.is_file():
+        return
+    st.download_button("Ouvrir le fichier d'origine", path.read_bytes(), file_name=path.name, key=f"orig-{key}")
 
 
 @st.cache_data(show_spinner="Rendu de la page…", max_entries=32)
