@@ -51,6 +51,8 @@ _VOTE_COUNT_RE = re.compile(
 _UNANIMITY_RE = re.compile(r"unanimit")
 _CIVILITY_RE = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s")
 _VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
+# "Pour : 58" / "Contre : 1 (M. Viguié)" / "Abstentions : 7": a compte rendu's count lines under an item.
+_COUNT_LINE_RE = re.compile(r"^(?:pour|contre|abstentions?)\s*:\s*\d")
 MAX_ROWS = 30
 MAX_SENTENCE_LINES = 4
 
@@ -109,6 +111,8 @@ def _opening(line: str) -> str | None:
     folded = fold(line).strip()
     if _OPENING_RE.search(folded):
         if re.search(r"\b(?:a|ont) ete (?:elu|designe)|\b(?:est|sont) designe", folded):
+            if folded.endswith(":"):  # "A été élu :" then the names, as rows
+                return "a élu" if "elu" in folded else "a désigné"
             return ""  # "M. X a été élu maire": the sentence says who, as it is
         if re.search(r"\bvot(?:e|er)\b", folded):
             return "a voté"
@@ -156,7 +160,7 @@ def _vote_of(lines: list[str]) -> str | None:
 
 def extract_decision(text: str, record: DeliberationRecord | None = None) -> Decision:
     """The operative part of a deliberation's text, with its rows and fields; `record` gives the vote."""
-    lines = _logical_lines(text)
+    lines = logical_lines(text)
     provisions: list[Provision] = []
     used: set[int] = set()
     i = 0
@@ -202,10 +206,32 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         label = vote_label(record)
         decision.vote = None if label == "vote non précisé" else label
         decision.pour, decision.contre, decision.abstention = record.pour, record.contre, record.abstention
+    _count_lines(decision, lines)
     return decision
 
 
-def _logical_lines(text: str) -> list[str]:
+def _count_lines(decision: Decision, lines: list[str]) -> None:
+    """The counts of "Pour : 58 / Contre : 1" lines (a compte rendu's item), when the record has none."""
+    if decision.pour is not None or decision.contre is not None:
+        return
+    counted = [line for line in lines if _COUNT_LINE_RE.match(fold(line).strip())]
+    words = [fold(line).split(":")[0].strip().rstrip("s") for line in counted]
+    if not counted or len(words) != len(set(words)):
+        return  # none, or two items' counts in one text: which is whose is not known
+    for line in counted:
+        word, number = fold(line).split(":")[0].strip(), int(re.findall(r"\d+", line)[0])
+        if word == "pour":
+            decision.pour = number
+        elif word == "contre":
+            decision.contre = number
+        else:
+            decision.abstention = number
+    counts = _vote_of(counted)
+    outcome = (decision.vote or "").replace("(décompte non précisé)", "").strip()
+    decision.vote = f"{outcome} : {counts}" if outcome else counts
+
+
+def logical_lines(text: str) -> list[str]:
     """The text's lines, a line that starts in lower case joined to the one it continues (PDF wrapping)."""
     out: list[str] = []
     for raw in text.splitlines():
@@ -253,14 +279,30 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
             used.add(j)  # "Par : DEUX voix POUR ..." between the verb and its rows
             j += 1
             continue
-        if j in used or not (is_row(line) or _is_name_line(line)):
-            break
+        if j not in used and _is_subheading(line) and _rows_follow(lines, j + 1):
+            used.add(j)  # "Représentants élus :" between "Ont été élus :" and the names
+            j += 1
+            continue
+        labelled = bool(re.match(r"^[^:]{2,30}\s:\s*\S", line)) and _rows_follow(lines, j + 1)
+        if j in used or not (is_row(line) or _is_name_line(line) or labelled):
+            break  # ("Président : Monsieur le Maire" heads the names below it: a row too)
         if _opening(line) is not None and not _BULLET_RE.match(line):
             break
         rows.append(line)
         used.add(j)
         j += 1
     return rows, j
+
+
+def _is_subheading(line: str) -> bool:
+    """A short label announcing the rows below ("Représentants élus :", "Associations :")."""
+    return len(line) <= 60 and line.endswith(":") and _opening(line) is None and not _is_formula(line)
+
+
+def _rows_follow(lines: list[str], start: int) -> bool:
+    """Whether the next non-blank line from `start` is a row or a name."""
+    nxt = next((line.strip() for line in lines[start:] if line.strip()), "")
+    return bool(nxt) and (is_row(nxt) or _is_name_line(nxt))
 
 
 def _is_name_line(line: str) -> bool:
