@@ -35,7 +35,7 @@ _CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") 
 _OPENING_RE = re.compile(
     r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
-    r"|\bil est (?:donc )?propose au conseil(?: municipal)?\s*:"
+    r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
     r"|\ble conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:decide|fixe|accepte|approuve|designe"
     r"|autorise|attribue|adopte)\b"
 )
@@ -54,6 +54,8 @@ _VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
 # "Pour : 58" / "Contre : 1 (M. Viguié)" / "Abstentions : 7": a compte rendu's count lines under an item.
 _COUNT_LINE_RE = re.compile(r"^(?:pour|contre|abstentions?)\s*:\s*\d")
 MAX_ROWS = 30
+MAX_TABLE_SCAN = 60  # lines looked at above "les subventions ci-dessus" for the table they name
+MAX_TABLE_LINE = 160
 MAX_SENTENCE_LINES = 4
 
 
@@ -106,7 +108,7 @@ def _is_formula(line: str) -> bool:
 def _opening(line: str) -> str | None:
     """The verb phrase of an operative line ("a fixé"), "" for an opening without a verb, None otherwise."""
     caps = _CAPS_VERB_RE.search(line)
-    if caps:
+    if caps and not _is_table_header(line):
         return _VERBS[fold(caps.group(1)).upper()]
     folded = fold(line).strip()
     if _OPENING_RE.search(folded):
@@ -142,6 +144,12 @@ def after_verb(provision: Provision) -> str:
         return "" if _VOTE_LINE_RE.match(fold(sentence)) and provision.rows else sentence
     match = _CAPS_VERB_RE.search(sentence) or _LOWER_VERB_RE.search(sentence)
     return sentence[match.end() :] if match else sentence
+
+
+def _is_table_header(line: str) -> bool:
+    """A table's column titles in capitals ("NOM ASSOCIATION NATURE MONTANT ACCORDE"): no sentence."""
+    stripped = line.strip()
+    return not re.search(r"[a-zà-ÿ]", stripped) and len(stripped.split()) >= 4 and not stripped.endswith((":", "."))
 
 
 def _vote_of(lines: list[str]) -> str | None:
@@ -190,6 +198,8 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         formulas: list[str] = []
         if not rows:
             rows, formulas = _rows_before(lines, i - 1, used)
+        if "ci-dessus" in fold(" ".join([sentence, *rows])):
+            rows = _table_above(lines, i - 1, used) + rows  # "les subventions ci-dessus": the table they name
         if not rows and _VOTE_LINE_RE.match(fold(sentence)):
             # "13 votes pour" alone says nothing of what was voted: the lines just above say it.
             context = _paragraph_before(lines, i - 1, used)
@@ -335,6 +345,22 @@ def _rows_before(lines: list[str], start: int, used: set[int]) -> tuple[list[str
     return list(reversed(rows)), formulas
 
 
+def _table_above(lines: list[str], start: int, used: set[int]) -> list[str]:
+    """The nearest table of amounts above `start` (rows holding an amount, page stamps and headers
+    between them skipped), up to the paragraph that introduces it."""
+    rows: list[str] = []
+    j = start
+    while j >= 0 and start - j < MAX_TABLE_SCAN:
+        line = lines[j].strip()
+        if j in used or (rows and (len(line) > MAX_TABLE_LINE or (line.endswith(":") and len(line) > 40))):
+            break  # (short labels ending with ":" are page stamps or column titles, not the introduction)
+        if line and len(line) <= MAX_TABLE_LINE and amounts(line) and not _is_formula(line):
+            rows.append(line)
+            used.add(j)
+        j -= 1
+    return list(reversed(rows))
+
+
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", _BULLET_RE.sub("", text, count=1) if _BULLET_RE.match(text) else text).strip()
 
@@ -381,9 +407,11 @@ def _persons(provisions: list[Provision]) -> list[str]:
     out: list[str] = []
     for match in matches:
         kept: list[str] = []
-        for word in match.group(0).split():
-            if fold(word).strip(".").lower() in _NOT_NAME_WORDS or word.rstrip("NT") in _VERBS:
-                break
+        words = match.group(0).split()
+        for k, word in enumerate(words):
+            particle = fold(word).lower() in ("de", "du") and kept and k + 1 < len(words) and words[k + 1].isupper()
+            if not particle and (fold(word).strip(".").lower() in _NOT_NAME_WORDS or word.rstrip("NT") in _VERBS):
+                break  # ("Henri de VERBIZIER": a particle before a surname in capitals stays)
             kept.append(word)
         name = " ".join(kept).strip(" .")
         if len(kept) >= 2 and name not in out:
