@@ -24,7 +24,7 @@ from rag import schema
 from rag.decision import extract_decision, logical_lines
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
-from rag.question import DECISION, OTHER, answer_type, gives, names_more, rank
+from rag.question import DECISION, OTHER, answer_type, gives, memo, names_more, rank
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval, question_intent
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
@@ -211,7 +211,7 @@ class ExtractiveAnswerer:
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
         # The answer first (built from the cited record's fields, each value checked on the passage),
         # then the evidence.
-        lead = lead_sentences(question, citations, self.retriever.lexical.idf)
+        lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
         intro = "Voici ce que disent les documents indexés :"
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
         if lead:
@@ -356,7 +356,7 @@ def _typed_row(
     names more than the quoted sentences: "429 RAIPONCE F 3 200 €" for "Quel montant pour l'association
     RAIPONCE ?". Rows are looked for in the top passages and in the other passages of their records (the
     table often sits in the passage after the paragraph that was found); such a passage is then cited too."""
-    idf = retriever.lexical.idf
+    idf = memo(retriever.lexical.idf)
     quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence))
     pool: list[tuple[int | None, ScoredChunk]] = []
     seen = {hit.chunk.id for hit in retrieval.hits[:MAX_PASSAGES]}

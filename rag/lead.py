@@ -61,7 +61,11 @@ def lead_sentences(
         if kind not in (DECISION, VOTE, OTHER):
             typed = _typed_quote(question, kind, citations, idf)
             said = " ".join(s.text for s in lead if gives(kind, s.text))
-            if typed and (not said or names_more(question, typed[0].text, said, idf)):
+            # What the decision is about counts with it: "a élu : Max LEVITA" about the PRES outranks a
+            # sentence that only names the PRES.
+            cited = {n for s in lead for n in s.citations}
+            about = " ".join(str(c.chunk.meta.get(schema.OBJET) or "") for c in citations if c.n in cited)
+            if typed and (not said or names_more(question, typed[0].text, f"{said} {about}", idf)):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead

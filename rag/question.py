@@ -140,6 +140,18 @@ def _terms(question: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(tokens(question)), frozenset(tokens(names))
 
 
+def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
+    """`idf` remembered for the words already asked (an index lookup each time costs a store check)."""
+    known: dict[str, float] = {}
+
+    def cached(token: str) -> float:
+        if token not in known:
+            known[token] = idf(token)
+        return known[token]
+
+    return cached
+
+
 def rank(question: str, text: str, idf: Callable[[str], float] | None = None) -> tuple[int, int, float]:
     """How much of the question a line names: first how many of its rare names (the association, the
     person, the place asked about), then of its rare words, then the weight of all shared words, rare
