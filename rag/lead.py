@@ -117,7 +117,7 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     wanted = set(tokens(question))
     kind = answer_type(question)
     if not decision.provisions:
-        return _record_sentence(wanted, citation, decision) if kind in (DECISION, VOTE, OTHER) else None
+        return _record_sentence(question, citation, decision, idf) if kind in (DECISION, VOTE, OTHER) else None
     provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
     if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question
@@ -147,15 +147,19 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     return None
 
 
-def _record_sentence(wanted: set[str], citation: Citation, decision: Decision) -> str | None:
+def _record_sentence(
+    question: str, citation: Citation, decision: Decision, idf: Callable[[str], float] | None = None
+) -> str | None:
     """ "Le 7 février 2011, le conseil municipal de X a délibéré sur « Dénomination de la place ... »
     (adopté à la majorité : 58 pour, 1 contre) [1]." for an item that states its vote but no operative
     sentence (a compte rendu's list of items), or None."""
     chunk = citation.chunk
     record = record_from_meta(chunk.meta)
     objet = " ".join((record.objet or "").split()).strip(" .")
-    if not objet or not decision.vote or not wanted & set(tokens(objet)):
-        return None
+    shared = set(tokens(question)) & set(tokens(objet))
+    about = rank(question, objet, idf)[1] > 0 if idf is not None else len(shared) >= 2
+    if not objet or not decision.vote or not about:
+        return None  # an item about something else (sharing "conseil" or "ville" is not enough)
     if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
         objet = objet.rsplit(" ", 1)[0] + " …"
     text = f"{_head(record.date, record.commune)} a délibéré sur « {objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
