@@ -7,6 +7,8 @@ sentence must be on the passage it cites."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -112,3 +114,16 @@ def test_dev_gold_uses_no_document_of_the_other_gold_sets_nor_of_the_demo_corpus
     dev = {PurePosixPath(d["path"]).name for q in load_gold(DEV) for d in q.gold_docs}
     assert len(load_gold(DEV)) >= 25 and dev and not dev & seen
     assert all(json.loads(line)["key_facts"] or json.loads(line)["key_facts_any"] for line in DEV.open())
+
+
+@pytest.mark.slow  # reads 15 PDFs with pypdf
+def test_dev_gold_evidence_and_key_facts_are_on_the_cited_pages() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "check_gold.py"), str(DEV), str(SHARED_CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "28 pass, 0 fail" in result.stdout
