@@ -21,12 +21,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
-from rag.decision import extract_decision, logical_lines
+from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
-from rag.question import DECISION, OTHER, answer_type, gives, memo, names_more, rank
+from rag.question import DECISION, OTHER, answer_type, gives, memo
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval, question_intent
+from rag.rows import operative_passage, typed_row
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
@@ -300,14 +301,20 @@ class ExtractiveAnswerer:
             else:
                 picked.extend(c for c in ranked[:1] if c.score >= top_score - OTHER_PASSAGE_MARGIN)
         picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
-        operative_part = _operative_sibling(kind, retrieval, self.retriever)
-        if operative_part is not None:
-            picked.append(operative_part)
+        # The operative part and the table row that answer may sit in passages not retrieved (rag.rows):
+        # those passages are then cited too.
+        store = self.retriever.store
+        part = operative_passage(kind, retrieval.hits[:MAX_PASSAGES], store)
+        if part is not None:
+            picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit)
-            row = _typed_row(question, kind, retrieval, picked, self.retriever)
-            if row is not None:
-                picked.append(row)
+            quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence))
+            idf = memo(self.retriever.lexical.idf)
+            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf)
+            if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
+                index = _hit_index(retrieval, row[0])
+                picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
         picked += _amount_context(picked, candidates)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
@@ -324,9 +331,6 @@ OPERATIVE_BONUS = 0.04
 TYPED_MARGIN = 0.25
 TOP_PASSAGE_MARGIN = 0.1
 OTHER_PASSAGE_MARGIN = 0.04
-MIN_ROW_CHARS = 8
-MAX_SIBLINGS = 30  # passages of one record read for its rows (a long budget has many; keep answers fast)
-MAX_ROW_CHARS = 300
 ROW_POSITION = 10_000  # rows are quoted after the sentences of their passage, never joined to them
 _AMOUNT_RE = re.compile(r"\d\s?(?:€|euros?\b|%)|\d+[.,]\d{2}\b", re.IGNORECASE)
 
@@ -349,40 +353,6 @@ def _typed_fact(kind: str, picked: list[_Candidate], ranked: dict[int, list[_Can
     return extra
 
 
-def _typed_row(
-    question: str, kind: str, retrieval: Retrieval, picked: list[_Candidate], retriever: HybridRetriever
-) -> _Candidate | None:
-    """The table or list row holding the kind of fact asked for that names most of the question, when it
-    names more than the quoted sentences: "429 RAIPONCE F 3 200 €" for "Quel montant pour l'association
-    RAIPONCE ?". Rows are looked for in the top passages and in the other passages of their records (the
-    table often sits in the passage after the paragraph that was found); such a passage is then cited too."""
-    idf = memo(retriever.lexical.idf)
-    quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence))
-    pool: list[tuple[int | None, ScoredChunk]] = []
-    seen = {hit.chunk.id for hit in retrieval.hits[:MAX_PASSAGES]}
-    for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES]):
-        pool.append((index, hit))
-        pool += [(None, ScoredChunk(chunk=c, score=hit.score)) for c in _record_siblings(hit.chunk, retriever, seen)]
-    best: tuple[tuple[int, int, float], int, int | None, ScoredChunk, int, str] | None = None
-    for order, (slot, hit) in enumerate(pool):
-        if hit.chunk.meta.get(schema.BOILERPLATE):
-            continue
-        for position, raw in enumerate(logical_lines(hit.chunk.text)):
-            line = " ".join(raw.strip(" -•–").split())
-            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not gives(kind, line):
-                continue
-            row_rank = rank(question, line, idf)
-            if row_rank[2] > 0 and (best is None or (row_rank, -order) > (best[0], -best[1])):
-                best = (row_rank, order, slot, hit, position, line)
-    if best is None or not names_more(question, best[5], quoted, idf):
-        return None
-    _, _, slot, hit, position, line = best
-    if any(_squash(line) in _squash(c.sentence) for c in picked):
-        return None
-    index = slot if slot is not None else _hit_index(retrieval, hit)
-    return _Candidate(index, line, 0.0, ROW_POSITION + position, False)
-
-
 def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:
     """The index of `hit`'s passage among the hits, added at the end when it is not one of them."""
     index = next((i for i, h in enumerate(retrieval.hits) if h.chunk.id == hit.chunk.id), None)
@@ -390,44 +360,6 @@ def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:
         retrieval.hits.append(hit)
         index = len(retrieval.hits) - 1
     return index
-
-
-def _operative_sibling(kind: str, retrieval: Retrieval, retriever: HybridRetriever) -> _Candidate | None:
-    """The operative part ("DÉCIDE ...", "A été élu : ...") of the best deliberation found, when the passage
-    found is another part of that record (its title, its report): the passage that holds it is cited too,
-    so that the answer can state what was decided."""
-    for hit in retrieval.hits[:MAX_PASSAGES]:
-        if hit.chunk.kind != schema.KIND_DELIBERATION:
-            continue
-        if _has_operative(hit.chunk, kind):
-            return None
-        for sibling in _record_siblings(hit.chunk, retriever, {hit.chunk.id}):
-            if _has_operative(sibling, kind):
-                sentence = _clip(extract_decision(sibling.text).provisions[0].sentence)
-                index = _hit_index(retrieval, ScoredChunk(chunk=sibling, score=hit.score))
-                return _Candidate(index, sentence, 0.0, ROW_POSITION, False)
-        return None  # only the best record: the others are not what the question is about
-    return None
-
-
-def _has_operative(chunk: Chunk, kind: str) -> bool:
-    """Whether the passage holds an operative sentence (one holding the kind of fact asked for, or rows)."""
-    provisions = extract_decision(chunk.text).provisions
-    if kind in (DECISION, OTHER) or not provisions:
-        return bool(provisions)
-    return any(gives(kind, line) for p in provisions for line in [p.sentence, *p.rows])
-
-
-def _record_siblings(chunk: Chunk, retriever: HybridRetriever, seen: set[str]) -> list[Chunk]:
-    """The other passages of the deliberation `chunk` belongs to (same document, same record), not yet seen."""
-    doc_id, record = chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.RECORD_INDEX)
-    if chunk.kind != schema.KIND_DELIBERATION or doc_id is None or record is None:
-        return []
-    where = {"$and": [{schema.DOC_ID: doc_id}, {schema.RECORD_INDEX: record}]}
-    siblings = [c for c in retriever.store.find(where) if c.id not in seen]
-    siblings = sorted(siblings, key=lambda c: (c.page, c.meta.get(schema.CHUNK_INDEX, 0)))[:MAX_SIBLINGS]
-    seen.update(c.id for c in siblings)
-    return siblings
 
 
 def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
