@@ -19,10 +19,16 @@ if str(ROOT) not in sys.path:
 
 from ingest.deliberations import split_deliberations  # noqa: E402
 from ingest.pdf import load_pdf  # noqa: E402
-from rag.decision import extract_decision  # noqa: E402
+from rag.decision import Decision, extract_decision  # noqa: E402
 from rag.french import fold  # noqa: E402
 
-FIELDS = ("amounts", "persons")
+FIELDS = ("amounts", "persons", "votes")  # a gold record without a field's key is not scored on it
+
+
+def _votes(decision: Decision) -> list[str]:
+    """The vote counts as "58 pour", "1 contre", "7 abstention"."""
+    counts = (("pour", decision.pour), ("contre", decision.contre), ("abstention", decision.abstention))
+    return [f"{n} {word}" for word, n in counts if n is not None]
 
 
 def _key(value: str) -> str:
@@ -55,8 +61,11 @@ def main() -> int:
         )
         decision = extract_decision(record.text, record) if record else None
         for name in FIELDS:
+            if name not in item:
+                continue
             expected = {_key(v) for v in item[name]}
-            found = {_key(v) for v in getattr(decision, name)} if decision else set()
+            values = (_votes(decision) if name == "votes" else getattr(decision, name)) if decision else []
+            found = {_key(v) for v in values}
             totals[name][0] += len(expected & found)
             totals[name][1] += len(found)
             totals[name][2] += len(expected)

@@ -24,9 +24,10 @@ from rag import schema
 from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
-from rag.question import DECISION, OTHER, answer_type, gives
+from rag.question import DECISION, OTHER, answer_type, gives, memo
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval, question_intent
+from rag.rows import operative_passage, typed_row
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
@@ -211,7 +212,7 @@ class ExtractiveAnswerer:
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
         # The answer first (built from the cited record's fields, each value checked on the passage),
         # then the evidence.
-        lead = lead_sentences(question, citations)
+        lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
         intro = "Voici ce que disent les documents indexés :"
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
         if lead:
@@ -300,8 +301,20 @@ class ExtractiveAnswerer:
             else:
                 picked.extend(c for c in ranked[:1] if c.score >= top_score - OTHER_PASSAGE_MARGIN)
         picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
+        # The operative part and the table row that answer may sit in passages not retrieved (rag.rows):
+        # those passages are then cited too.
+        store = self.retriever.store
+        part = operative_passage(kind, retrieval.hits[:MAX_PASSAGES], store)
+        if part is not None:
+            picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit)
+            quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence))
+            idf = memo(self.retriever.lexical.idf)
+            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf)
+            if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
+                index = _hit_index(retrieval, row[0])
+                picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
         picked += _amount_context(picked, candidates)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
@@ -318,6 +331,7 @@ OPERATIVE_BONUS = 0.04
 TYPED_MARGIN = 0.25
 TOP_PASSAGE_MARGIN = 0.1
 OTHER_PASSAGE_MARGIN = 0.04
+ROW_POSITION = 10_000  # rows are quoted after the sentences of their passage, never joined to them
 _AMOUNT_RE = re.compile(r"\d\s?(?:€|euros?\b|%)|\d+[.,]\d{2}\b", re.IGNORECASE)
 
 
@@ -330,13 +344,22 @@ def _typed_fact(kind: str, picked: list[_Candidate], ranked: dict[int, list[_Can
     no name for "qui"), its best sentence or table row that holds one, when it is close enough."""
     extra: list[_Candidate] = []
     for index in sorted({c.hit_index for c in picked}):
-        if any(gives(kind, c.sentence) for c in picked if c.hit_index == index):
-            continue
+        if index not in ranked or any(gives(kind, c.sentence) for c in picked if c.hit_index == index):
+            continue  # (a passage added for its operative part or a row has no ranked sentences)
         best = ranked[index][0].score
         typed = next((c for c in ranked[index] if gives(kind, c.sentence)), None)
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra
+
+
+def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:
+    """The index of `hit`'s passage among the hits, added at the end when it is not one of them."""
+    index = next((i for i, h in enumerate(retrieval.hits) if h.chunk.id == hit.chunk.id), None)
+    if index is None:
+        retrieval.hits.append(hit)
+        index = len(retrieval.hits) - 1
+    return index
 
 
 def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:

@@ -35,7 +35,7 @@ _CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") 
 _OPENING_RE = re.compile(
     r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
-    r"|\bil est (?:donc )?propose au conseil(?: municipal)?\s*:"
+    r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
     r"|\ble conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:decide|fixe|accepte|approuve|designe"
     r"|autorise|attribue|adopte)\b"
 )
@@ -51,7 +51,11 @@ _VOTE_COUNT_RE = re.compile(
 _UNANIMITY_RE = re.compile(r"unanimit")
 _CIVILITY_RE = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s")
 _VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
+# "Pour : 58" / "Contre : 1 (M. Viguié)" / "Abstentions : 7": a compte rendu's count lines under an item.
+_COUNT_LINE_RE = re.compile(r"^(?:pour|contre|abstentions?)\s*:\s*\d")
 MAX_ROWS = 30
+MAX_TABLE_SCAN = 60  # lines looked at above "les subventions ci-dessus" for the table they name
+MAX_TABLE_LINE = 160
 MAX_SENTENCE_LINES = 4
 
 
@@ -104,11 +108,13 @@ def _is_formula(line: str) -> bool:
 def _opening(line: str) -> str | None:
     """The verb phrase of an operative line ("a fixé"), "" for an opening without a verb, None otherwise."""
     caps = _CAPS_VERB_RE.search(line)
-    if caps:
+    if caps and not _is_table_header(line):
         return _VERBS[fold(caps.group(1)).upper()]
     folded = fold(line).strip()
     if _OPENING_RE.search(folded):
         if re.search(r"\b(?:a|ont) ete (?:elu|designe)|\b(?:est|sont) designe", folded):
+            if folded.endswith(":"):  # "A été élu :" then the names, as rows
+                return "a élu" if "elu" in folded else "a désigné"
             return ""  # "M. X a été élu maire": the sentence says who, as it is
         if re.search(r"\bvot(?:e|er)\b", folded):
             return "a voté"
@@ -140,6 +146,12 @@ def after_verb(provision: Provision) -> str:
     return sentence[match.end() :] if match else sentence
 
 
+def _is_table_header(line: str) -> bool:
+    """A table's column titles in capitals ("NOM ASSOCIATION NATURE MONTANT ACCORDE"): no sentence."""
+    stripped = line.strip()
+    return not re.search(r"[a-zà-ÿ]", stripped) and len(stripped.split()) >= 4 and not stripped.endswith((":", "."))
+
+
 def _vote_of(lines: list[str]) -> str | None:
     """The vote written in these lines ("13 pour, 1 contre", "unanimité"), None when they state none."""
     counts: dict[str, int] = {}
@@ -156,7 +168,7 @@ def _vote_of(lines: list[str]) -> str | None:
 
 def extract_decision(text: str, record: DeliberationRecord | None = None) -> Decision:
     """The operative part of a deliberation's text, with its rows and fields; `record` gives the vote."""
-    lines = _logical_lines(text)
+    lines = logical_lines(text)
     provisions: list[Provision] = []
     used: set[int] = set()
     i = 0
@@ -186,6 +198,8 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         formulas: list[str] = []
         if not rows:
             rows, formulas = _rows_before(lines, i - 1, used)
+        if "ci-dessus" in fold(" ".join([sentence, *rows])):
+            rows = _table_above(lines, i - 1, used) + rows  # "les subventions ci-dessus": the table they name
         if not rows and _VOTE_LINE_RE.match(fold(sentence)):
             # "13 votes pour" alone says nothing of what was voted: the lines just above say it.
             context = _paragraph_before(lines, i - 1, used)
@@ -202,10 +216,32 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         label = vote_label(record)
         decision.vote = None if label == "vote non précisé" else label
         decision.pour, decision.contre, decision.abstention = record.pour, record.contre, record.abstention
+    _count_lines(decision, lines)
     return decision
 
 
-def _logical_lines(text: str) -> list[str]:
+def _count_lines(decision: Decision, lines: list[str]) -> None:
+    """The counts of "Pour : 58 / Contre : 1" lines (a compte rendu's item), when the record has none."""
+    if decision.pour is not None or decision.contre is not None:
+        return
+    counted = [line for line in lines if _COUNT_LINE_RE.match(fold(line).strip())]
+    words = [fold(line).split(":")[0].strip().rstrip("s") for line in counted]
+    if not counted or len(words) != len(set(words)):
+        return  # none, or two items' counts in one text: which is whose is not known
+    for line in counted:
+        word, number = fold(line).split(":")[0].strip(), int(re.findall(r"\d+", line)[0])
+        if word == "pour":
+            decision.pour = number
+        elif word == "contre":
+            decision.contre = number
+        else:
+            decision.abstention = number
+    counts = _vote_of(counted)
+    outcome = (decision.vote or "").replace("(décompte non précisé)", "").strip()
+    decision.vote = f"{outcome} : {counts}" if outcome else counts
+
+
+def logical_lines(text: str) -> list[str]:
     """The text's lines, a line that starts in lower case joined to the one it continues (PDF wrapping)."""
     out: list[str] = []
     for raw in text.splitlines():
@@ -253,14 +289,30 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
             used.add(j)  # "Par : DEUX voix POUR ..." between the verb and its rows
             j += 1
             continue
-        if j in used or not (is_row(line) or _is_name_line(line)):
-            break
+        if j not in used and _is_subheading(line) and _rows_follow(lines, j + 1):
+            used.add(j)  # "Représentants élus :" between "Ont été élus :" and the names
+            j += 1
+            continue
+        labelled = bool(re.match(r"^[^:]{2,30}\s:\s*\S", line)) and _rows_follow(lines, j + 1)
+        if j in used or not (is_row(line) or _is_name_line(line) or labelled):
+            break  # ("Président : Monsieur le Maire" heads the names below it: a row too)
         if _opening(line) is not None and not _BULLET_RE.match(line):
             break
         rows.append(line)
         used.add(j)
         j += 1
     return rows, j
+
+
+def _is_subheading(line: str) -> bool:
+    """A short label announcing the rows below ("Représentants élus :", "Associations :")."""
+    return len(line) <= 60 and line.endswith(":") and _opening(line) is None and not _is_formula(line)
+
+
+def _rows_follow(lines: list[str], start: int) -> bool:
+    """Whether the next non-blank line from `start` is a row or a name."""
+    nxt = next((line.strip() for line in lines[start:] if line.strip()), "")
+    return bool(nxt) and (is_row(nxt) or _is_name_line(nxt))
 
 
 def _is_name_line(line: str) -> bool:
@@ -291,6 +343,22 @@ def _rows_before(lines: list[str], start: int, used: set[int]) -> tuple[list[str
             break
         j -= 1
     return list(reversed(rows)), formulas
+
+
+def _table_above(lines: list[str], start: int, used: set[int]) -> list[str]:
+    """The nearest table of amounts above `start` (rows holding an amount, page stamps and headers
+    between them skipped), up to the paragraph that introduces it."""
+    rows: list[str] = []
+    j = start
+    while j >= 0 and start - j < MAX_TABLE_SCAN:
+        line = lines[j].strip()
+        if j in used or (rows and (len(line) > MAX_TABLE_LINE or (line.endswith(":") and len(line) > 40))):
+            break  # (short labels ending with ":" are page stamps or column titles, not the introduction)
+        if line and len(line) <= MAX_TABLE_LINE and amounts(line) and not _is_formula(line):
+            rows.append(line)
+            used.add(j)
+        j -= 1
+    return list(reversed(rows))
 
 
 def _clean(text: str) -> str:
@@ -339,9 +407,11 @@ def _persons(provisions: list[Provision]) -> list[str]:
     out: list[str] = []
     for match in matches:
         kept: list[str] = []
-        for word in match.group(0).split():
-            if fold(word).strip(".").lower() in _NOT_NAME_WORDS or word.rstrip("NT") in _VERBS:
-                break
+        words = match.group(0).split()
+        for k, word in enumerate(words):
+            particle = fold(word).lower() in ("de", "du") and kept and k + 1 < len(words) and words[k + 1].isupper()
+            if not particle and (fold(word).strip(".").lower() in _NOT_NAME_WORDS or word.rstrip("NT") in _VERBS):
+                break  # ("Henri de VERBIZIER": a particle before a surname in capitals stays)
             kept.append(word)
         name = " ".join(kept).strip(" .")
         if len(kept) >= 2 and name not in out:

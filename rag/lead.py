@@ -10,13 +10,14 @@ with the article named.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag import schema
 from rag.citations import strip_citations
-from rag.decision import Provision, after_verb, extract_decision
-from rag.facts import extract_facts, index_passage, missing_facts
+from rag.decision import Decision, Provision, after_verb, extract_decision
+from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
-from rag.question import DECISION, OTHER, VOTE, answer_type, gives
+from rag.question import DECISION, OTHER, VOTE, answer_type, gives, names_more, rank
 from rag.records import record_from_meta
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
@@ -29,8 +30,11 @@ _QUOTE_GAP = " […] "
 _INFORMAL_VOTE_RE = re.compile(r"\s*:?\s*\b(?:vote\s*:|\d+\s+votes?\b).*$", re.IGNORECASE)
 
 
-def lead_sentences(question: str, citations: list[Citation]) -> list[AnswerSentence]:
-    """The answer's opening sentences (empty when nothing can be stated safely)."""
+def lead_sentences(
+    question: str, citations: list[Citation], idf: Callable[[str], float] | None = None
+) -> list[AnswerSentence]:
+    """The answer's opening sentences (empty when nothing can be stated safely). `idf` weighs the
+    question's words when rows are chosen (a rare name counts more than "montant")."""
     if not citations:
         return []
     kind = answer_type(question)
@@ -46,7 +50,7 @@ def lead_sentences(question: str, citations: list[Citation]) -> list[AnswerSente
         key = (str(chunk.meta.get(schema.DOC_ID, chunk.source)), str(chunk.meta.get(schema.RECORD_INDEX, 0)))
         if key in seen:
             continue
-        sentence = decision_sentence(question, citation)
+        sentence = decision_sentence(question, citation, idf)
         if sentence:
             seen.add(key)
             found.append((str(chunk.meta.get(schema.DATE) or ""), sentence, citation.n))
@@ -54,20 +58,29 @@ def lead_sentences(question: str, citations: list[Citation]) -> list[AnswerSente
             break  # "how much / who / when": the best record answers
     if len(found) <= 1:
         lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
-        if kind not in (DECISION, VOTE, OTHER) and not any(gives(kind, s.text) for s in lead):
-            lead += _typed_quote(question, kind, citations)
+        if kind not in (DECISION, VOTE, OTHER):
+            typed = _typed_quote(question, kind, citations, idf)
+            said = " ".join(s.text for s in lead if gives(kind, s.text))
+            # What the decision is about counts with it: "a élu : Max LEVITA" about the PRES outranks a
+            # sentence that only names the PRES.
+            cited = {n for s in lead for n in s.citations}
+            about = " ".join(str(c.chunk.meta.get(schema.OBJET) or "") for c in citations if c.n in cited)
+            if typed and (not said or names_more(question, typed[0].text, f"{said} {about}", idf)):
+                # The row that answers first, then the decision it belongs to (not another record's).
+                lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead
     found.sort(key=lambda item: item[0], reverse=True)  # newest first
     head = AnswerSentence(text="Décisions trouvées, de la plus récente à la plus ancienne :", citations=[])
     return [head, *(AnswerSentence(text=f"- {s}", citations=[n]) for _, s, n in found[:MAX_LISTED])]
 
 
-def _typed_quote(question: str, kind: str, citations: list[Citation]) -> list[AnswerSentence]:
-    """The quoted sentence holding the kind of fact asked for (an amount, a name, a date) that shares
-    most words with the question, as it is."""
-    wanted = set(tokens(question))
+def _typed_quote(
+    question: str, kind: str, citations: list[Citation], idf: Callable[[str], float] | None = None
+) -> list[AnswerSentence]:
+    """The quoted sentence or row holding the kind of fact asked for (an amount, a name, a date) that
+    names most of the question, as it is."""
     typed = [
-        (len(wanted & set(tokens(s))), -c.n, s, c.n)
+        (rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
         for s in sentences(part)
@@ -75,7 +88,9 @@ def _typed_quote(question: str, kind: str, citations: list[Citation]) -> list[An
     ]
     if not typed:
         return []
-    _, _, sentence, n = max(typed)
+    score, _, sentence, n = max(typed)
+    if not score[2]:
+        return []  # a name or a figure, but about nothing the question asks
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
 
 
@@ -93,20 +108,20 @@ def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
     return [AnswerSentence(text=text, citations=[citation.n])]
 
 
-def decision_sentence(question: str, citation: Citation) -> str | None:
+def decision_sentence(question: str, citation: Citation, idf: Callable[[str], float] | None = None) -> str | None:
     """ "Le 23 juillet 2020, le conseil municipal de X a accepté ... : 3.40€ ... (13 pour, 1 contre) [1]."
     built from the cited passage's decision, or None when it has none or a value is not in the passage."""
     chunk = citation.chunk
     record = record_from_meta(chunk.meta)
     decision = extract_decision(chunk.text, record)
-    if not decision.provisions:
-        return None
-    kind = answer_type(question)
     wanted = set(tokens(question))
+    kind = answer_type(question)
+    if not decision.provisions:
+        return _record_sentence(question, citation, decision, idf) if kind in (DECISION, VOTE, OTHER) else None
     provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
     if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question
-    rows = _rows(provision, kind, wanted)
+    rows = _rows(provision, kind, question, idf)
     vote = provision.vote
     if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
         vote = decision.vote  # the record's vote, when the record holds a single decision
@@ -132,6 +147,30 @@ def decision_sentence(question: str, citation: Citation) -> str | None:
     return None
 
 
+def _record_sentence(
+    question: str, citation: Citation, decision: Decision, idf: Callable[[str], float] | None = None
+) -> str | None:
+    """ "Le 7 février 2011, le conseil municipal de X a délibéré sur « Dénomination de la place ... »
+    (adopté à la majorité : 58 pour, 1 contre) [1]." for an item that states its vote but no operative
+    sentence (a compte rendu's list of items), or None."""
+    chunk = citation.chunk
+    record = record_from_meta(chunk.meta)
+    objet = " ".join((record.objet or "").split()).strip(" .")
+    shared = set(tokens(question)) & set(tokens(objet))
+    about = rank(question, objet, idf)[1] > 0 if idf is not None else len(shared) >= 2
+    if not objet or not decision.vote or not about:
+        return None  # an item about something else (sharing "conseil" or "ville" is not enough)
+    if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
+        objet = objet.rsplit(" ", 1)[0] + " …"
+    text = f"{_head(record.date, record.commune)} a délibéré sur « {objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
+    facts = extract_facts(strip_citations(text), with_names=True)
+    return None if missing_facts(facts, [index_passage(chunk)], strict=True)[1] else text
+
+
+def _squash(text: str) -> str:
+    return "".join(fold(text).split())
+
+
 def _vote_text(vote: str) -> str:
     """ "1 abstention(s)" -> "1 abstention", "adopté (décompte non précisé)" -> "adopté, décompte non précisé"."""
     vote = re.sub(r"\b1 abstention\(s\)", "1 abstention", vote).replace("abstention(s)", "abstentions")
@@ -148,11 +187,13 @@ def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, 
     )
 
 
-def _rows(provision: Provision, kind: str, wanted: set[str]) -> list[str]:
+def _rows(
+    provision: Provision, kind: str, question: str, idf: Callable[[str], float] | None = None
+) -> list[str]:
     """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
     rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
     if len(rows) > MAX_ROWS:
-        ranked = sorted(rows, key=lambda r: len(wanted & set(tokens(r))), reverse=True)[:MAX_ROWS]
+        ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:MAX_ROWS]
         rows = [r for r in rows if r in ranked]
     return [r.rstrip(" .;,") for r in rows]
 

@@ -14,8 +14,11 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 from rag.facts import extract_facts, fold
+from rag.text import tokens
 
 AMOUNT = "amount"  # a sum of money, a price, a rate: a number with its unit
 NUMBER = "number"  # how many of something (days, members, seats): a number
@@ -124,3 +127,45 @@ def amounts(text: str) -> list[str]:
         if value not in out:
             out.append(value)
     return out
+
+
+RARE_SHARE = 0.6  # a question word is rare when its idf is at least this share of the question's rarest
+_NAME_WORD_RE = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\w'’-]*|\b[A-ZÀ-Ý0-9]{2,}\b")
+
+
+@lru_cache(maxsize=256)
+def _terms(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The question's stems, and those of the words it capitalises (names: "RAIPONCE", "Kawenga")."""
+    names = " ".join(m.group(0) for m in _NAME_WORD_RE.finditer(question.strip()))
+    return frozenset(tokens(question)), frozenset(tokens(names))
+
+
+def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
+    """`idf` remembered for the words already asked (an index lookup each time costs a store check)."""
+    known: dict[str, float] = {}
+
+    def cached(token: str) -> float:
+        if token not in known:
+            known[token] = idf(token)
+        return known[token]
+
+    return cached
+
+
+def rank(question: str, text: str, idf: Callable[[str], float] | None = None) -> tuple[int, int, float]:
+    """How much of the question a line names: first how many of its rare names (the association, the
+    person, the place asked about), then of its rare words, then the weight of all shared words, rare
+    ones weighing more. In a table of subsidies, the row naming "RAIPONCE" outranks the sentence about
+    "associations" and "montants"; a word is rare when its idf is close to the question's rarest."""
+    wanted, names = _terms(question)
+    shared = wanted & set(tokens(text))
+    if idf is None:
+        return len(shared & names), 0, float(len(shared))
+    top = max((idf(t) for t in wanted), default=0.0)
+    rare = {t for t in shared if idf(t) >= RARE_SHARE * top}
+    return len(rare & names), len(rare), sum(idf(t) for t in shared)
+
+
+def names_more(question: str, line: str, than: str, idf: Callable[[str], float] | None = None) -> bool:
+    """Whether `line` names more of the question than `than` does (see `rank`)."""
+    return rank(question, line, idf) > rank(question, than, idf)

@@ -132,3 +132,46 @@ def test_rows() -> None:
     assert not is_row("Par 13 voix POUR – 1 voix CONTRE")
     assert not is_row("2) Il propose d’appliquer le tarif suivant pour les adultes :")
     assert not is_row("Monsieur le Maire rappelle les tarifs de la cantine")
+
+
+# Layouts no rule was written for (the documents of benchmarks/decision_gold_dev.json).
+MTP = SHARED / "montpellier"
+needs_montpellier = pytest.mark.skipif(not MTP.is_dir(), reason="../shared/corpus is not present")
+
+
+@needs_montpellier
+def test_subsidies_ci_dessus_take_the_table_above_as_rows() -> None:
+    decision = _decision(MTP / "pdfs" / "2013-02-04-0000061110.pdf", objet="structures et projets culturels")
+    provision = next(p for p in decision.provisions if "ci-dessus" in " ".join(p.rows))
+    assert provision.sentence == "En conséquence, il est demandé au Conseil Municipal:"
+    assert provision.rows[0] == "1781 Regards sur le cinéma algérien P 2 000 €"
+    assert "F 40 000 €" in provision.rows
+    assert {"2 000 €", "1 000 €", "10 000 €", "12 000 €", "40 000 €", "55 000 €"} <= set(decision.amounts)
+    # Column titles in capitals ("... MONTANT ACCORDE") are no operative verb.
+    assert not any("MONTANT ACCORDE" in p.sentence for p in decision.provisions)
+
+
+@needs_montpellier
+def test_compte_rendu_count_lines_are_the_vote() -> None:
+    path = MTP / "comptes_rendus" / "CR_CM_07_02_2011.pdf"
+    free = _decision(path, objet="Logiciels Libres")
+    assert (free.pour, free.contre, free.abstention) == (51, None, 7)
+    assert free.vote == "unanimité : 51 pour, 7 abstention(s)"
+    place = _decision(path, objet="Place Georges FRECHE")
+    assert (place.pour, place.contre) == (58, 1)
+    # Two items' counts in one text: which is whose is not known, nothing is stated.
+    two = extract_decision("1. Point un\nPour : 12\nContre : 1\n2. Point deux\nPour : 13\n")
+    assert two.pour is None and two.vote is None
+
+
+@needs_montpellier
+def test_names_after_ont_ete_elus_under_a_sub_heading_or_a_label() -> None:
+    services = _decision(MTP / "pdfs" / "2014-04-24-0000071263.pdf", objet="services publics locaux")
+    elected = next(p for p in services.provisions if p.sentence == "Ont été élus :")
+    assert elected.verb == "a élu"
+    assert elected.rows[:2] == ["Patrick RIVAS", "Jean-Marc DI RUGGIERO"]
+    assert "Représentants élus :" not in elected.rows
+    sales = _decision(MTP / "pdfs" / "2014-04-24-0000071262.pdf", objet="cessions immobilières")
+    assert "Henri de VERBIZIER" in sales.persons and len(sales.persons) == 8
+    elected = next(p for p in sales.provisions if p.sentence == "Ont été élus :")
+    assert elected.rows[0].startswith("Président : Monsieur le Maire")
