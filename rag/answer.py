@@ -20,11 +20,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rag import schema
+from rag import schema, tuning
 from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
-from rag.question import DECISION, OTHER, answer_type, gives
+from rag.question import AMOUNT, DECISION, OTHER, answer_type, gives
 from rag.records import record_from_meta, vote_label
 from rag.retrieve import HybridRetriever, Retrieval, question_intent
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
@@ -54,19 +54,22 @@ class _Candidate:
 
 def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
-    question one place of the top passages covers, and the names the question uses that no indexed
-    passage contains. Coverage is the IDF-weighted share of the question's stems (or their everyday
-    synonyms: "préfet" -> "représentant") found together in two consecutive sentences of one passage
-    (plus its title and headings): an absent topic usually hinges on a rare word ("piscine",
-    "déchetterie") that no passage uses in the same breath as the rest. The words that name an indexed
-    scope (a commune, a month, a year: rag.scope) count as covered: the retrieval kept only the
-    passages of that scope."""
+    question one place of the top passages covers, the names the question uses that no indexed
+    passage contains, and the question's rare nouns that none of the top passages uses. Coverage is the
+    IDF-weighted share of the question's stems (or their everyday synonyms: "préfet" -> "représentant")
+    found together in two consecutive sentences of one passage (plus its title and headings): an absent
+    topic usually hinges on a rare word ("piscine", "déchetterie") that no passage uses in the same breath
+    as the rest. The words that name an indexed scope (a commune, a month, a year: rag.scope) count as
+    covered: the retrieval kept only the passages of that scope. A rare noun ("l'abonnement", "du
+    gymnase") that the passages never use (nor a word of the same family: "transfert" / "transférée")
+    means they are about something next to the question."""
     groups = synonyms_by_stem(question)
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
     coverage = 0.0
+    passages = set(met)
     if total:
         for hit in retrieval.hits[:3]:
             meta = hit.chunk.meta
@@ -76,13 +79,52 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
                 window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
+            passages |= head | set().union(*stems)
     excused = set(scope.unknown_communes) if scope is not None else set()
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.KEY_NOUN_IDF]
+    missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
     return {
         "best_dense": retrieval.best_dense,
         "coverage": coverage,
         "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
         "unknown_names": float(len(unknown_names(question, idf, excused=excused))),
+        "missing_nouns": float(len(missing)),
     }
+
+
+_NOUN_RE = re.compile(
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|quel|quelle|quels|quelles|nos|notre|ce|cette|ces)\s+|\b[ld]'\s*)"
+    r"([^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
+)
+# Adjectives and quantifiers that come between a determiner and the noun ("la future maison").
+_NOT_NOUNS = set(
+    tokens(
+        "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
+        "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle"
+    )
+)
+
+
+def _used(stems: set[str], passages: set[str]) -> bool:
+    """Whether the passages use one of these stems or a word of its family (same first NOUN_FAMILY letters)."""
+    if stems & passages:
+        return True
+    prefixes = {stem[:NOUN_FAMILY] for stem in stems if len(stem) >= NOUN_FAMILY}
+    return any(word[:NOUN_FAMILY] in prefixes for word in passages)
+
+
+NOUN_FAMILY = 5
+
+
+def key_nouns(question: str) -> list[str]:
+    """The stems of the words a determiner or "de" introduces ("l'abonnement", "du gymnase", "de location"):
+    the things the question is about, as opposed to its verbs ("qui mange", "dort"); not the capitalised
+    names ("de Lyon"), which `unknown_names` and rag.scope judge."""
+    text = question.replace("\u2019", "'")
+    words = (match.group(1) for match in _NOUN_RE.finditer(text))
+    stems = (stem for word in words if not word[:1].isupper() for stem in tokens(word))  # names: unknown_names
+    return list(dict.fromkeys(stem for stem in stems if stem not in _NOT_NOUNS))
 
 
 COVERAGE_WEIGHT = 0.2
@@ -120,18 +162,81 @@ def is_found(
     """The refusal rule: an exact article reference, or passages close enough to the question and a
     sentence in them close enough in meaning (when the caller measured it), and no name in the question
     that the indexed documents never use. A question about a commune or period with no indexed document
-    is answered from the law only when it asks what the law says."""
+    is answered from the law only when it asks what the law says; one about a deliberation, an article, a
+    code or a body the store does not hold is refused (see `refusal_reason`)."""
+    return (
+        refusal_reason(
+            question, retrieval, threshold, idf, best_sentence=best_sentence, sentence_threshold=sentence_threshold
+        )
+        is None
+    )
+
+
+def refusal_reason(
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    idf: Callable[[str], float],
+    *,
+    best_sentence: float | None = None,
+    sentence_threshold: float = 0.0,
+) -> str | None:
+    """Why the question is refused ("far", "names", "scope", "law", "fact", "year" ...), None when it is answered.
+
+    Besides closeness, three checks that the passages can hold the answer at all: a question asking what
+    the law or a code says is not answered from council minutes alone ("law"); a question asking how
+    much something costs is not answered by passages that hold no amount at all ("fact"); a year the
+    question names must be the passage's year or be written in it ("year")."""
     if not retrieval.hits:
-        return False
-    if retrieval.exact_articles:
-        return True
-    if best_sentence is not None and best_sentence < sentence_threshold:
-        return False
+        return "empty"
     scope = retrieval.scope
+    if scope is not None and scope.missing_refs:
+        return "scope"  # "la délibération n° 2020-061": no other text can say what it says
+    if retrieval.exact_articles:
+        return None
+    if best_sentence is not None and best_sentence < sentence_threshold:
+        return "sentence"
     if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
-        return False  # what Lyon decided: the law (all that is left in scope) cannot say
+        return "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
     signals = relevance_signals(question, retrieval, idf)
-    return not signals["unknown_names"] and signals["score"] >= threshold
+    if signals["unknown_names"]:
+        return "names"
+    if signals["score"] < threshold:
+        return "far"
+    if signals["missing_nouns"] and signals["score"] < threshold + tuning.KEY_NOUN_MARGIN:
+        return "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
+    top = retrieval.hits[:MAX_PASSAGES]
+    if LAW_SOURCE_RE.search(fold(question)) and not (scope is not None and scope.communes):
+        articles = [hit for hit in top if hit.chunk.kind == schema.KIND_ARTICLE]
+        used = set().union(
+            *(set(tokens(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}")) for hit in articles)
+        )
+        nouns = [stem for stem in key_nouns(question) if idf(stem) >= tuning.KEY_NOUN_IDF]
+        if not articles or not all(_used({stem}, used) for stem in nouns):
+            return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
+    if MONEY_RE.search(fold(question)) and not any(gives(AMOUNT, hit.chunk.text) for hit in top):
+        return "fact"  # how much something costs, answered by passages without a single amount
+    if scope is not None and scope.years and not scope.missing_label():
+        years = {str(y) for y in scope.years}
+        if not any(
+            str(h.chunk.meta.get(schema.DATE) or "")[:4] in years or years & set(_YEAR_RE.findall(h.chunk.text))
+            for h in top
+        ):
+            return "year"
+    return None
+
+
+# A question that asks for the legal source itself ("quelle loi", "que dit le code", "base légale").
+LAW_SOURCE_RE = re.compile(
+    r"\b(?:quel(?:le)?s? (?:loi|texte|article|regle legale|disposition legale|base legale|code)"
+    r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?)\b"
+)
+# A question about a sum of money: passages with no amount in them cannot answer it.
+MONEY_RE = re.compile(
+    r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
+    r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
+)
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
@@ -230,18 +335,19 @@ class ExtractiveAnswerer:
         """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it.
         Decided once per retrieval: the chain asks before prompting, the answer step again."""
         if "found" not in retrieval.derived:
-            if not retrieval.hits or retrieval.exact_articles:
-                retrieval.derived["found"] = bool(retrieval.hits)
-            else:
+            best = None
+            if retrieval.hits and not retrieval.exact_articles:
                 best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
-                retrieval.derived["found"] = is_found(
-                    question,
-                    retrieval,
-                    self.settings.refusal_threshold,
-                    self.retriever.lexical.idf,
-                    best_sentence=best,
-                    sentence_threshold=self.settings.sentence_threshold,
-                )
+            reason = refusal_reason(
+                question,
+                retrieval,
+                self.settings.refusal_threshold,
+                self.retriever.lexical.idf,
+                best_sentence=best,
+                sentence_threshold=self.settings.sentence_threshold,
+            )
+            retrieval.derived["refusal_reason"] = reason
+            retrieval.derived["found"] = reason is None
         return bool(retrieval.derived["found"])
 
     def _sentence_cosines(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
