@@ -219,8 +219,7 @@ def refusal_reason(
     if scope is not None and scope.years and not scope.missing_label():
         years = {str(y) for y in scope.years}
         if not any(
-            str(h.chunk.meta.get(schema.DATE) or "")[:4] in years or years & set(_YEAR_RE.findall(h.chunk.text))
-            for h in top
+            str(h.chunk.meta.get(schema.DATE) or "")[:4] in years or years & _years_in(h.chunk.text) for h in top
         ):
             return "year"
     return None
@@ -236,7 +235,14 @@ MONEY_RE = re.compile(
     r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
     r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
 )
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A year written in a passage; not the year of a deliberation number ("2021-051", "2014/137").
+_YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)")
+_YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
+
+
+def _years_in(text: str) -> set[str]:
+    """The years a passage writes: "en 2019", both years of "2020-2021"; not "2021-051" (a deliberation)."""
+    return set(_YEAR_RE.findall(text)) | {year for span in _YEAR_SPAN_RE.findall(text) for year in span}
 
 
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
