@@ -3,7 +3,7 @@
 python benchmarks/calibrate_refusal.py benchmarks/gold_demo.jsonl benchmarks/gold_demo_absent.jsonl --store /tmp/kb
 
 One line per question, sorted by score: ABSENT or blank, answered (ok) or refused (--), the signals of
-rag.answer.relevance_signals, why it was refused (rag.answer.refusal_reason) and what the scope misses. A wrong decision is marked "<<".
+rag.refusal.relevance_signals, why it was refused (rag.refusal.refusal_reason) and what the scope misses. A wrong decision is marked "<<".
 Tune only on the "_tune" halves and gold_demo.jsonl; the held-out and unseen sets are measured, not tuned on.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rag.answer import relevance_signals
 from rag.evaluate import load_gold
 from rag.kb import KnowledgeBase
+from rag.refusal import relevance_signals
 from rag.settings import Settings
 
 

@@ -47,7 +47,7 @@ _SINCE_RE = re.compile(
 _PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 _NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
 # A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
-# "à Paris" may be where an agent travels; rag.answer.unknown_names catches a name no passage contains).
+# "à Paris" may be where an agent travels; rag.refusal.unknown_names catches a name no passage contains).
 _NAMED_PLACE_RE = re.compile(
     r"\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
     rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"

@@ -1,4 +1,4 @@
-"""The refusal rule (rag.answer.is_found and its signals) on the real demo store: absent topics that share
+"""The refusal rule (rag.refusal: is_found, refusal_reason and their signals) on the real demo store: absent topics that share
 the corpus's words are refused, answerable questions are not. The figures on the whole gold sets are
 `mairie eval benchmarks/gold_demo.jsonl` and `benchmarks/gold_demo_absent.jsonl` (docs in the report)."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from rag.answer import key_nouns, unknown_names
+from rag.refusal import key_nouns, unknown_names
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
@@ -117,7 +117,7 @@ def test_the_checks_leave_answerable_questions_answered(demo_kb, question: str) 
 
 
 def test_a_named_year_must_be_the_passages_year_or_be_written_in_it() -> None:
-    from rag.answer import _years_in
+    from rag.refusal import _years_in
 
     assert _years_in("Concours des maisons fleuries 2019 ; délibération 2021-051 ; rentrée 2020-2021") == {
         "2019",
