@@ -2,7 +2,7 @@
 the cited record's fields (rag.lead), then the most relevant sentences of the top passages, chosen by meaning
 (e5 similarity), shared stems, the kind of fact the question asks for (rag.question) and the operative part
 of a deliberation (rag.decision). The extractive
-answerer also holds the refusal rule (`found`) that every generator's answer goes through.
+answerer also applies the refusal rule (`found`, see rag.refusal) that every generator's answer goes through.
 
 Example (needs a live store)::
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rag import schema
@@ -26,12 +26,13 @@ from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
 from rag.question import DECISION, OTHER, answer_type, gives, memo
 from rag.records import record_from_meta, vote_label
-from rag.retrieve import HybridRetriever, Retrieval, question_intent
+from rag.refusal import refusal_reason
+from rag.retrieve import HybridRetriever, Retrieval
 from rag.rows import operative_passage, typed_row
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
-from rag.thesaurus import expand, synonyms_by_stem
+from rag.thesaurus import expand
 from rag.versions import VersionStore
 
 logger = logging.getLogger(__name__)
@@ -51,88 +52,6 @@ class _Candidate:
     score: float
     position: int = 0  # index of the sentence within its passage
     exact: bool = True  # the sentence is quoted exactly as in the passage (no bullet or cut removed)
-
-
-def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
-    """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
-    question one place of the top passages covers, and the names the question uses that no indexed
-    passage contains. Coverage is the IDF-weighted share of the question's stems (or their everyday
-    synonyms: "préfet" -> "représentant") found together in two consecutive sentences of one passage
-    (plus its title and headings): an absent topic usually hinges on a rare word ("piscine",
-    "déchetterie") that no passage uses in the same breath as the rest. The words that name an indexed
-    scope (a commune, a month, a year: rag.scope) count as covered: the retrieval kept only the
-    passages of that scope."""
-    groups = synonyms_by_stem(question)
-    scope = retrieval.scope
-    met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
-    weights = {stem: idf(stem) for stem in groups}
-    total = sum(weights.values())
-    coverage = 0.0
-    if total:
-        for hit in retrieval.hits[:3]:
-            meta = hit.chunk.meta
-            head = set(tokens(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}"))
-            stems = [set(tokens(s)) for s in sentences(hit.chunk.text)] or [set()]
-            for i, current in enumerate(stems):
-                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
-                covered = sum(w for stem, w in weights.items() if groups[stem] & window)
-                coverage = max(coverage, covered / total)
-    excused = set(scope.unknown_communes) if scope is not None else set()
-    return {
-        "best_dense": retrieval.best_dense,
-        "coverage": coverage,
-        "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
-        "unknown_names": float(len(unknown_names(question, idf, excused=excused))),
-    }
-
-
-COVERAGE_WEIGHT = 0.2
-_WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
-_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
-_UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
-
-
-def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[str] | None = None) -> list[str]:
-    """The names in the question (a capitalised word inside a sentence, or an acronym: "Toulouse", "TVA")
-    that no indexed passage contains: the question is about something the documents do not know."""
-    unseen = idf(_UNSEEN)
-    names = []
-    for match in _WORD_RE.finditer(question):
-        word = match.group().strip("'\u2019-")
-        acronym = len(word) >= 2 and word.isupper()
-        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
-        if not (acronym or inside) or word in (excused or set()):
-            continue
-        stems = tokens(word)
-        if stems and all(idf(stem) >= unseen for stem in stems):
-            names.append(word)
-    return names
-
-
-def is_found(
-    question: str,
-    retrieval: Retrieval,
-    threshold: float,
-    idf: Callable[[str], float],
-    *,
-    best_sentence: float | None = None,
-    sentence_threshold: float = 0.0,
-) -> bool:
-    """The refusal rule: an exact article reference, or passages close enough to the question and a
-    sentence in them close enough in meaning (when the caller measured it), and no name in the question
-    that the indexed documents never use. A question about a commune or period with no indexed document
-    is answered from the law only when it asks what the law says."""
-    if not retrieval.hits:
-        return False
-    if retrieval.exact_articles:
-        return True
-    if best_sentence is not None and best_sentence < sentence_threshold:
-        return False
-    scope = retrieval.scope
-    if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
-        return False  # what Lyon decided: the law (all that is left in scope) cannot say
-    signals = relevance_signals(question, retrieval, idf)
-    return not signals["unknown_names"] and signals["score"] >= threshold
 
 
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
@@ -228,21 +147,22 @@ class ExtractiveAnswerer:
         )
 
     def found(self, question: str, retrieval: Retrieval) -> bool:
-        """Whether to answer at all (see `is_found`); the best sentence's closeness is part of it.
+        """Whether to answer at all (see rag.refusal.refusal_reason); the best sentence's closeness is part of it.
         Decided once per retrieval: the chain asks before prompting, the answer step again."""
         if "found" not in retrieval.derived:
-            if not retrieval.hits or retrieval.exact_articles:
-                retrieval.derived["found"] = bool(retrieval.hits)
-            else:
+            best = None
+            if retrieval.hits and not retrieval.exact_articles:
                 best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
-                retrieval.derived["found"] = is_found(
-                    question,
-                    retrieval,
-                    self.settings.refusal_threshold,
-                    self.retriever.lexical.idf,
-                    best_sentence=best,
-                    sentence_threshold=self.settings.sentence_threshold,
-                )
+            reason = refusal_reason(
+                question,
+                retrieval,
+                self.settings.refusal_threshold,
+                self.retriever.lexical.idf,
+                best_sentence=best,
+                sentence_threshold=self.settings.sentence_threshold,
+            )
+            retrieval.derived["refusal_reason"] = reason
+            retrieval.derived["found"] = reason is None
         return bool(retrieval.derived["found"])
 
     def _sentence_cosines(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:

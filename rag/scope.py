@@ -1,17 +1,22 @@
-"""The scope a question names: a commune, a séance date, a month or a year, a deliberation number.
+"""The scope a question names: a commune, a séance date, a month or a year, a deliberation number, an
+article, a code, a body (conseil communautaire, CCAS ...).
 
 A scope restricts the answer. `Scoper.read` parses it against what the store holds (its communes and
 séance dates, from the chunk metadata): a named commune or period with no indexed document is "missing",
 and the answer says so plainly instead of quoting another commune; one that is indexed restricts the
 retrieval to it (the law stays allowed). A question about one séance and nothing more ("Qu'a décidé le
-conseil le 7 octobre 2022 ?") lists that séance's records.
+conseil le 7 octobre 2022 ?") lists that séance's records. A deliberation number, an article, a code or a
+deciding body that the store does not hold is "missing" too (`Scope.missing_refs`): the question is refused
+with a notice that names it, since no other passage can say what that text says.
 
->>> facets = Facets(communes={"preuilly-sur-claise": "Preuilly-sur-Claise"}, dates={"2020-07-23"})
+>>> facets = Facets(communes={"preuilly-sur-claise": "Preuilly-sur-Claise"}, dates={"2020-07-23"}, delib_ids={"2020-045"})
 >>> scope = parse_scope("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?", facets)
 >>> scope.missing_label()
 'de Lyon'
 >>> parse_scope("la séance de Preuilly du 23 juillet 2020", facets).date
 '2020-07-23'
+>>> parse_scope("Que dit la délibération 2020-061 ?", facets).missing_refs
+('la délibération n° 2020-061',)
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag import schema, tuning
+from rag.articles import find_article_mentions
 from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date
 from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
@@ -41,12 +47,67 @@ _SINCE_RE = re.compile(
 _PARTICLES = {"sur", "sous", "les", "des", "lez", "aux", "saint", "sainte"}
 _NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
 # A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
-# "à Paris" may be where an agent travels; rag.answer.unknown_names catches a name no passage contains).
+# "à Paris" may be where an agent travels; rag.refusal.unknown_names catches a name no passage contains).
 _NAMED_PLACE_RE = re.compile(
     r"\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
     rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"
 )
 _NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}
+# A deliberation named by its number: "délibération 2020-045", "délib. n° 2014/137", "n° 2014/300".
+_DELIB_REF_RE = re.compile(
+    r"\b(?:deliberations?|delib\.?)\s+(?:n(?:o|°)?\.?\s*)?((?:19|20)\d{2}\s?[-/]\s?\d{1,4})(?![\w/-])"
+    r"|\bn(?:o|°)?\.?\s*((?:19|20)\d{2}\s?[-/]\s?\d{1,4})(?![\w/-])"
+)
+# A school or financial year written "2023-2024": both years are named.
+_YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?![\d/-])")
+# Codes other than those indexed (their article chunks carry schema.CODE): "code de l'environnement" ...
+_CODES = {
+    "general des collectivites territoriales": "CGCT",
+    "des relations entre le public et l'administration": "CRPA",
+    "de l'environnement": "CENV",
+    "forestier": "CFOR",
+    "electoral": "CELE",
+    "de l'urbanisme": "CURB",
+    "des marches publics": "CMP",
+    "de la commande publique": "CCP",
+    "civil": "CCIV",
+    "penal": "CPEN",
+    "du travail": "CTRAV",
+    "de l'education": "CEDU",
+    "de la sante publique": "CSP",
+    "de la route": "CROUTE",
+    "rural": "CRUR",
+    "general des impots": "CGI",
+    "de l'action sociale et des familles": "CASF",
+    "du patrimoine": "CPAT",
+    "de la construction et de l'habitation": "CCH",
+    "de la securite interieure": "CSI",
+    "du sport": "CSPORT",
+    "du tourisme": "CTOUR",
+    "de la voirie routiere": "CVR",
+    "general de la propriete des personnes publiques": "CG3P",
+}
+_CODE_RE = re.compile(r"\bcode (" + "|".join(re.escape(name) for name in _CODES) + r")\b")
+# Bodies other than the municipal council that decide: named as the one who voted or decided.
+_BODIES = (
+    "conseil communautaire",
+    "bureau communautaire",
+    "conseil metropolitain",
+    "conseil departemental",
+    "conseil regional",
+    "comite syndical",
+    "conseil d'administration du ccas",
+    "ccas",
+    "conseil d'ecole",
+)
+_BODY = "(" + "|".join(re.escape(b) for b in _BODIES) + ")"
+_BODY_ACTS = r"(?:vote|decide|adopte|approuve|delibere|fixe|accorde|attribue|valide)"
+_BODY_RE = re.compile(
+    rf"\b{_BODY_ACTS}e?s?\s+(?:par\s+)?(?:le|la|les|l')\s*{_BODY}\b"
+    rf"|\b(?:le|la|l')\s*{_BODY}\b[^?]*?\b(?:a|ont)-t-(?:il|elle|ils|elles)\s+{_BODY_ACTS}"
+    rf"|\b(?:decisions?|deliberations?|votes?|compte rendu|seance)\s+(?:du|de la|de l')\s*{_BODY}\b"
+)
+_TITLE_BODY_RE = re.compile(rf"^(?:compte rendu (?:du|de la) |proces-verbal (?:du|de la) |pv (?:du|de la) )?{_BODY}\b")
 # Words of a question about a séance as a whole: with the date and the commune, nothing else is asked.
 _MEETING_WORDS = set(
     tokens(
@@ -65,6 +126,10 @@ class Facets:
     communes: dict[str, str] = field(default_factory=dict)
     dates: set[str] = field(default_factory=set)
     commune_dates: dict[str, set[str]] = field(default_factory=dict)
+    delib_ids: set[str] = field(default_factory=set)  # "2020-045", "2014/137"
+    articles: set[str] = field(default_factory=set)  # "L2121-17"
+    codes: set[str] = field(default_factory=set)  # "CGCT", "CRPA"
+    bodies: set[str] = field(default_factory=set)  # deciding bodies other than the municipal council
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +145,13 @@ class Scope:
     period_label: str = ""  # "de 2015", "du 12 mars 2019", "de mars 2019"
     residual: tuple[str, ...] = ()  # the question's content stems once the scope and séance words are removed
     stems: frozenset[str] = frozenset()  # the stems that name the scope (communes, month, year): met by metadata
+    delib_ids: tuple[str, ...] = ()  # deliberation numbers named and indexed
+    missing_refs: tuple[str, ...] = ()  # "la délibération n° 2020-061", "l'article L2224-12", "le code forestier"
+    indexed_communes: tuple[str, ...] = ()  # the communes the store holds, named when the one asked for is not
 
     @property
     def restricts(self) -> bool:
-        return bool(self.communes or self.date or self.month or self.years)
+        return bool(self.communes or self.date or self.month or self.years or self.delib_ids)
 
     def missing_label(self) -> str:
         """ "de Lyon", "de Preuilly-sur-Claise de 2015", "du 15 septembre 2021": what is not indexed ("" if all is)."""
@@ -102,12 +170,44 @@ class Scope:
         key = meta.get(schema.COMMUNE_KEY)
         if self.communes and key and key not in self.communes:
             return False
+        if self.delib_ids and _delib_key(str(meta.get(schema.DELIB_ID) or "")) not in self.delib_ids:
+            return False
         return _date_admitted(str(meta.get(schema.DATE) or ""), self)
 
     @property
     def lists_meeting(self) -> bool:
         """A question about one indexed séance that asks nothing else: list its records."""
         return bool(self.date) and not self.missing_label() and not self.residual
+
+
+def _delib_key(number: str) -> str:
+    """ "2020-045", "2020 / 45" and "2020/045" are one number: "2020-45"."""
+    match = re.fullmatch(r"\s*(\d{4})\s?[-/]\s?0*(\d+)\s*", number)
+    return f"{match.group(1)}-{match.group(2)}" if match else number
+
+
+def _refs(question: str, folded: str, facets: Facets) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(indexed deliberation numbers named, missing references named): deliberations, articles, codes, bodies."""
+    held = {_delib_key(d) for d in facets.delib_ids}
+    named, missing = [], []
+    for match in _DELIB_REF_RE.finditer(folded):
+        number = (match.group(1) or match.group(2)).replace(" ", "")
+        key = _delib_key(number)
+        if key in held:
+            named.append(key)
+        elif facets.delib_ids:
+            missing.append(f"la délibération n° {number}")
+    if facets.articles:
+        missing += [f"l'article {a}" for a in find_article_mentions(question) if a not in facets.articles]
+    if facets.codes:
+        missing += [
+            f"le code {m.group(1)}" for m in _CODE_RE.finditer(folded) if _CODES[m.group(1)] not in facets.codes
+        ]
+    for match in _BODY_RE.finditer(folded):
+        body = next(g for g in match.groups() if g)
+        if body not in facets.bodies:
+            missing.append(f"du {body.replace('ccas', 'CCAS')}")
+    return tuple(dict.fromkeys(named)), tuple(dict.fromkeys(missing))
 
 
 def _date_admitted(date: str, scope: Scope) -> bool:
@@ -138,6 +238,7 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         names = [m.group(1) for m in _NAMED_PLACE_RE.finditer(question) if m.group(1) not in _NOT_PLACES]
         unknown = tuple(dict.fromkeys(names))
     date, month, years, label = _period(question, folded)
+    delib_ids, missing_refs = _refs(question, folded, facets)
     scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years, period_label=label)
     held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
     missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
@@ -171,6 +272,9 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         period_label=label,
         residual=residual,
         stems=frozenset(scope_words),
+        delib_ids=delib_ids,
+        missing_refs=missing_refs,
+        indexed_communes=tuple(sorted(facets.communes.values())) if unknown else (),
     )
 
 
@@ -194,9 +298,14 @@ def _period(question: str, folded: str) -> tuple[str | None, str | None, tuple[i
         number = month_number(match.group(1))
         if number:
             return None, f"{match.group(2)}-{number:02d}", (), f"de {match.group(1)} {match.group(2)}"
-    years = tuple(int(m.group(1)) for m in YEAR_RE.finditer(folded) if not _SINCE_RE.search(folded[: m.start()]))
+    # A school year ("la rentrée 2023-2024") names its two years even after "rentrée" (a year's slack admits
+    # the séance that fixed it the year before).
+    spans = [m for m in _YEAR_SPAN_RE.finditer(folded) if int(m.group(2)) == int(m.group(1)) + 1]
+    singles = [m for m in YEAR_RE.finditer(folded) if not _SINCE_RE.search(folded[: m.start()])]
+    years = tuple(int(y) for m in spans for y in m.groups()) + tuple(int(m.group(1)) for m in singles)
     if years:
-        return None, None, years, "de " + " ni de ".join(str(y) for y in years)
+        named = [f"{m.group(1)}-{m.group(2)}" for m in spans] + [m.group(1) for m in singles]
+        return None, None, years, "de " + " ni de ".join(named)
     return None, None, (), ""
 
 
@@ -214,9 +323,20 @@ class Scoper:
             communes: dict[str, str] = {}
             commune_dates: dict[str, set[str]] = {}
             dates: set[str] = set()
+            delib_ids: set[str] = set()
+            articles: set[str] = set()
+            codes: set[str] = set()
+            bodies: set[str] = set()
             for meta in self.store.chunks_all_meta():
                 if meta.get(schema.KIND) == schema.KIND_ARTICLE:
+                    articles.add(str(meta.get(schema.ARTICLE) or ""))
+                    codes.add(str(meta.get(schema.CODE) or ""))
                     continue
+                if meta.get(schema.DELIB_ID):
+                    delib_ids.add(str(meta[schema.DELIB_ID]))
+                body = _TITLE_BODY_RE.match(fold(str(meta.get(schema.TITLE) or "")))
+                if body:
+                    bodies.add(body.group(1))
                 key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
                 if key:
                     communes.setdefault(str(key), str(meta.get(schema.COMMUNE) or key))
@@ -224,7 +344,15 @@ class Scoper:
                     dates.add(str(date))
                     if key:
                         commune_dates.setdefault(str(key), set()).add(str(date))
-            self._facets = Facets(communes=communes, dates=dates, commune_dates=commune_dates)
+            self._facets = Facets(
+                communes=communes,
+                dates=dates,
+                commune_dates=commune_dates,
+                delib_ids=delib_ids,
+                articles=articles - {""},
+                codes=codes - {""},
+                bodies=bodies,
+            )
             self._generation = generation
         return self._facets
 
@@ -274,18 +402,28 @@ class Scoper:
 
 
 def missing_notice(scope: Scope, *, law_follows: bool) -> str:
-    """ "Aucun document de Lyon n'est indexé ; voici ce que dit la loi." (or without the law)."""
+    """ "Aucun document de Lyon n'est indexé (communes indexées : Couthenans, ...) ; voici ce que dit la loi."
+    (or without the law); for a text the store does not hold: "La délibération n° 2020-061 n'est pas indexée." """
+    notices = [_ref_notice(ref) for ref in scope.missing_refs]
     label = scope.missing_label()
-    if not label:
-        return ""
-    if law_follows:
-        return f"Aucun document {label} n'est indexé ; voici ce que dit la loi."
-    return f"Aucun document {label} n'est indexé."
+    if label:
+        others = f" (communes indexées : {', '.join(scope.indexed_communes)})" if scope.indexed_communes else ""
+        law = " ; voici ce que dit la loi." if law_follows and not notices else "."
+        notices.insert(0, f"Aucun document {label} n'est indexé{others}{law}")
+    return " ".join(notices)
+
+
+def _ref_notice(ref: str) -> str:
+    """ "la délibération n° 2020-061" -> "La délibération n° 2020-061 n'est pas indexée." """
+    if ref.startswith("du "):
+        return f"Aucun document {ref} n'est indexé."
+    feminine = ref.startswith("la ")
+    return f"{ref[:1].upper()}{ref[1:]} n'est pas indexé{'e' if feminine else ''}."
 
 
 def with_notice(answer: Answer, scope: Scope | None) -> Answer:
-    """The answer opened by the notice that the named commune or period is not indexed (unchanged otherwise)."""
-    if scope is None or not scope.missing_label():
+    """The answer opened by the notice that the named commune, period or text is not indexed (unchanged otherwise)."""
+    if scope is None or not (scope.missing_label() or scope.missing_refs):
         return answer
     notice = missing_notice(scope, law_follows=answer.found)
     answer.text = f"{notice}\n{answer.text}" if answer.found else f"{notice} {answer.text}"

@@ -1,4 +1,4 @@
-"""The refusal rule (rag.answer.is_found and its signals) on the real demo store: absent topics that share
+"""The refusal rule (rag.refusal: is_found, refusal_reason and their signals) on the real demo store: absent topics that share
 the corpus's words are refused, answerable questions are not. The figures on the whole gold sets are
 `mairie eval benchmarks/gold_demo.jsonl` and `benchmarks/gold_demo_absent.jsonl` (docs in the report)."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from rag.answer import unknown_names
+from rag.refusal import key_nouns, unknown_names
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
@@ -64,3 +64,74 @@ def test_the_absent_gold_set_is_well_formed_and_split_in_two_halves() -> None:
     assert len(gold) >= 30 and all(q.absent for q in gold)
     assert {q.kind for q in gold} == {"absent_tune", "absent_test"}
     assert sum(q.kind == "absent_tune" for q in gold) == sum(q.kind == "absent_test" for q in gold)
+
+
+def test_key_nouns_are_the_words_a_determiner_introduces_not_verbs_adjectives_or_names() -> None:
+    assert key_nouns("Combien coûte l'abonnement annuel à la médiathèque ?") == ["abon", "mediathequ"]
+    assert "puis" not in key_nouns("Combien paie un enfant à la cantine de Preuilly depuis septembre 2020 ?")
+    assert "futur" not in key_nouns("Combien d'enfants la future maison d'assistantes maternelles accueillera ?")
+    assert "lyon" not in key_nouns("Le maire de Lyon peut-il déléguer sa signature ?")
+
+
+def _reason(demo_kb, question: str) -> str | None:  # type: ignore[no-untyped-def]
+    retrieval = demo_kb.retriever.run(question, top_k=5, scope=demo_kb.scoper.read(question))
+    demo_kb.answerer.found(question, retrieval)
+    return retrieval.derived["refusal_reason"]
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        # "l'abonnement": the library passage is about a lost book; "du gymnase": about renting sports grounds
+        ("Combien coûte l'abonnement annuel à la médiathèque ?", "topic"),
+        ("Quel est le tarif de location du gymnase municipal ?", "topic"),
+        # a question on the law itself, with only council minutes (or articles that never speak of it) nearby
+        ("Quelle règle légale fixe le prix des repas servis dans les cantines scolaires ?", "law"),
+        ("Quelle loi impose la nomenclature comptable M57 aux communes ?", "law"),
+        # a named code, article or deliberation number that the store does not hold
+        ("Que dit le code forestier sur les coupes de bois des communes ?", "scope"),
+        ("Que prévoit l'article L2311-1 du CGCT sur le budget ?", "scope"),
+        ("Que dit la délibération n° 2014/300 de Montpellier ?", "scope"),
+    ],
+)
+def test_each_refusal_check_refuses_what_it_is_for(demo_kb, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    assert _reason(demo_kb, question) == reason
+    answer = demo_kb.ask(question)
+    assert not answer.found and not answer.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Combien paie un enfant qui mange occasionnellement à la cantine de Preuilly depuis septembre 2020 ?",
+        "Quel budget pour les subventions aux associations en octobre 2022 ?",
+        "Le maire de Lyon peut-il déléguer sa signature ?",  # the law answers, Lyon is said not indexed
+        "Combien coûte une concession de 50 ans au cimetière de Couthenans ?",
+        "Que dit l'article L 2121-29 du CGCT ?",
+        "Le préfet a combien de temps pour contester une délibération devant le juge ?",
+    ],
+)
+def test_the_checks_leave_answerable_questions_answered(demo_kb, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert _reason(demo_kb, question) is None
+    assert demo_kb.ask(question).found
+
+
+def test_a_named_year_must_be_the_passages_year_or_be_written_in_it() -> None:
+    from rag.refusal import _years_in
+
+    assert _years_in("Concours des maisons fleuries 2019 ; délibération 2021-051 ; rentrée 2020-2021") == {
+        "2019",
+        "2020",
+        "2021",
+    }
+    assert "2014" not in _years_in("délibération n° 2014/137")
+
+
+def test_the_held_out_sets_were_written_apart_and_are_large_enough() -> None:
+    from rag.evaluate import load_gold
+
+    for name in ("gold_absent_heldout.jsonl", "gold_absent_unseen.jsonl"):
+        gold = load_gold(REPO / "benchmarks" / name)
+        assert len(gold) >= 30 and all(q.absent and q.kind == "absent_heldout" for q in gold)
+    answerable = load_gold(REPO / "benchmarks" / "gold_answerable_heldout.jsonl")
+    assert answerable and not any(q.absent for q in answerable)

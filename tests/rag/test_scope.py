@@ -4,15 +4,20 @@ Montpellier 2014-04-24, and the CGCT)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from rag import schema
-from rag.scope import Facets, parse_scope
+from rag.scope import Facets, missing_notice, parse_scope
 
 FACETS = Facets(
     communes={"preuilly-sur-claise": "Preuilly-sur-Claise", "couthenans": "Couthenans"},
     dates={"2020-07-23", "2022-10-07"},
     commune_dates={"preuilly-sur-claise": {"2020-07-23"}, "couthenans": {"2022-10-07"}},
+    delib_ids={"2020-045", "2014/137"},
+    articles={"L2121-17", "L2122-22"},
+    codes={"CGCT", "CRPA"},
 )
 
 
@@ -79,10 +84,75 @@ def test_a_meeting_named_alone_is_listed_but_not_a_meeting_with_a_question_about
     assert mixed.date == "2020-07-23" and not mixed.lists_meeting
 
 
+def test_a_deliberation_number_restricts_to_it_and_one_not_indexed_is_missing() -> None:
+    scope = parse_scope("Que dit la délibération 2020-045 ?", FACETS)
+    assert scope.delib_ids == ("2020-45",) and scope.restricts and not scope.missing_refs
+    assert scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.DELIB_ID: "2020-045"})
+    assert not scope.admits({schema.KIND: schema.KIND_DELIBERATION, schema.DELIB_ID: "2020-046"})
+    assert parse_scope("délib. n° 2014/137", FACETS).delib_ids == ("2014-137",)
+    missing = parse_scope("Que contient la délibération n° 2014/300 de Montpellier ?", FACETS)
+    assert missing.missing_refs == ("la délibération n° 2014/300",)
+    assert missing_notice(missing, law_follows=False) == "La délibération n° 2014/300 n'est pas indexée."
+    assert parse_scope("Cantine : tarifs de la rentrée 2020-2021 ?", FACETS).missing_refs == ()  # a school year
+
+
+def test_an_article_or_a_code_not_indexed_is_missing() -> None:
+    assert parse_scope("Que dit l'article L2224-12 du CGCT sur l'eau ?", FACETS).missing_refs == ("l'article L2224-12",)
+    assert parse_scope("Que dit l'article L2121-17 ?", FACETS).missing_refs == ()
+    code = parse_scope("Quel article du code de l'environnement encadre les éoliennes ?", FACETS)
+    assert missing_notice(code, law_follows=False) == "Le code de l'environnement n'est pas indexé."
+    assert parse_scope("Que dit le code général des collectivités territoriales ?", FACETS).missing_refs == ()
+
+
+def test_a_deciding_body_other_than_the_council_is_missing_but_not_a_board_the_council_appoints_to() -> None:
+    body = parse_scope("Qu'a voté le conseil communautaire de la CCPH sur le pacte financier ?", FACETS)
+    assert missing_notice(body, law_follows=False) == "Aucun document du conseil communautaire n'est indexé."
+    assert parse_scope("Qu'a décidé le conseil d'administration du CCAS ?", FACETS).missing_refs
+    appointed = "Qui sont les élus désignés au conseil d'administration du CCAS de Montpellier ?"
+    assert parse_scope(appointed, FACETS).missing_refs == ()
+    held = dataclasses.replace(FACETS, bodies={"conseil communautaire"})
+    assert parse_scope("Qu'a voté le conseil communautaire sur le pacte ?", held).missing_refs == ()
+
+
+def test_a_school_year_names_its_two_years() -> None:
+    scope = parse_scope("Quels tarifs de cantine Preuilly a-t-elle fixés pour la rentrée scolaire 2023-2024 ?", FACETS)
+    assert scope.years == (2023, 2024)
+    assert scope.missing_label() == "de Preuilly-sur-Claise de 2023-2024"
+    assert not parse_scope("Tarifs de la cantine de Preuilly pour la rentrée 2020-2021 ?", FACETS).missing_label()
+
+
+@pytest.mark.integration
+def test_texts_not_in_the_store_are_refused_with_a_notice_naming_them(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    for question, notice in [
+        ("Que dit la délibération 2020-061 de Preuilly ?", "La délibération n° 2020-061 n'est pas indexée."),
+        ("Que dit l'article L2224-12 du CGCT sur les tarifs de l'eau ?", "L'article L2224-12 n'est pas indexé."),
+        (
+            "Quel article du code de l'environnement encadre l'implantation des éoliennes ?",
+            "Le code de l'environnement n'est pas indexé.",
+        ),
+        (
+            "Qu'a voté le conseil communautaire de la CCPH sur le pacte financier et fiscal ?",
+            "Aucun document du conseil communautaire n'est indexé.",
+        ),
+    ]:
+        answer = demo_kb.ask(question)
+        assert not answer.found and not answer.citations, question
+        assert answer.text.startswith(notice), answer.text
+
+
+@pytest.mark.integration
+def test_a_deliberation_named_by_its_number_is_answered_from_it_alone(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    answer = demo_kb.ask("Que dit la délibération 2020-045 de Preuilly ?")
+    assert answer.found and answer.citations
+    assert {c.chunk.meta[schema.DELIB_ID] for c in answer.citations} == {"2020-045"}
+
+
 @pytest.mark.integration
 def test_a_commune_not_indexed_is_said_plainly_instead_of_quoting_another(demo_kb) -> None:  # type: ignore[no-untyped-def]
     answer = demo_kb.ask("Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?")
-    assert answer.text.startswith("Aucun document de Lyon n'est indexé.")
+    assert answer.text.startswith(
+        "Aucun document de Lyon n'est indexé (communes indexées : Couthenans, Montpellier, Preuilly-sur-Claise)."
+    )
     assert not answer.found and not answer.citations
     assert all(hit.chunk.kind == schema.KIND_ARTICLE for hit in answer.closest)
 
@@ -91,7 +161,8 @@ def test_a_commune_not_indexed_is_said_plainly_instead_of_quoting_another(demo_k
 def test_the_law_still_answers_a_legal_question_naming_a_commune_not_indexed(demo_kb) -> None:  # type: ignore[no-untyped-def]
     answer = demo_kb.ask("Le maire de Lyon peut-il déléguer sa signature ?")
     assert answer.found
-    assert answer.text.startswith("Aucun document de Lyon n'est indexé ; voici ce que dit la loi.")
+    assert answer.text.startswith("Aucun document de Lyon n'est indexé (communes indexées : ")
+    assert answer.text.split("\n", 1)[0].endswith(" ; voici ce que dit la loi.")
     assert answer.citations and all(c.chunk.kind == schema.KIND_ARTICLE for c in answer.citations)
 
 

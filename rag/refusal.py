@@ -1,0 +1,219 @@
+"""The refusal rule: whether the retrieved passages can answer a question at all, and why not.
+
+Every generator's answer goes through it (`rag.answer.ExtractiveAnswerer.found`). Signals: closeness in
+meaning (best e5 cosine) plus how much of the question one place of the top passages covers, the names the
+question uses that no indexed passage contains, the rare nouns of the question that no top passage uses;
+checks: a text the scope names that the store does not hold (rag.scope), a question on the law itself with
+no article that speaks of it, a question about a sum of money with no amount in the passages, a named year
+that is not the passages'. Thresholds: rag.settings (refusal_threshold, sentence_threshold), rag.tuning.
+
+>>> key_nouns("Combien coûte l'abonnement annuel à la médiathèque ?")
+['abon', 'mediathequ']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rag import schema, tuning
+from rag.french import fold
+from rag.question import AMOUNT, gives
+from rag.retrieve import Retrieval, question_intent
+from rag.text import sentences, tokens
+from rag.thesaurus import synonyms_by_stem
+
+REFUSAL_PASSAGES = 3  # the top passages the checks look at (the ones an answer quotes)
+
+
+def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
+    """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
+    question one place of the top passages covers, the names the question uses that no indexed
+    passage contains, and the question's rare nouns that none of the top passages uses. Coverage is the
+    IDF-weighted share of the question's stems (or their everyday synonyms: "préfet" -> "représentant")
+    found together in two consecutive sentences of one passage (plus its title and headings): an absent
+    topic usually hinges on a rare word ("piscine", "déchetterie") that no passage uses in the same breath
+    as the rest. The words that name an indexed scope (a commune, a month, a year: rag.scope) count as
+    covered: the retrieval kept only the passages of that scope. A rare noun ("l'abonnement", "du
+    gymnase") that the passages never use (nor a word of the same family: "transfert" / "transférée")
+    means they are about something next to the question."""
+    groups = synonyms_by_stem(question)
+    scope = retrieval.scope
+    met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
+    weights = {stem: idf(stem) for stem in groups}
+    total = sum(weights.values())
+    coverage = 0.0
+    passages = set(met)
+    if total:
+        for hit in retrieval.hits[:REFUSAL_PASSAGES]:
+            meta = hit.chunk.meta
+            head = set(tokens(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}"))
+            stems = [set(tokens(s)) for s in sentences(hit.chunk.text)] or [set()]
+            for i, current in enumerate(stems):
+                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
+                covered = sum(w for stem, w in weights.items() if groups[stem] & window)
+                coverage = max(coverage, covered / total)
+            passages |= head | set().union(*stems)
+    excused = set(scope.unknown_communes) if scope is not None else set()
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.KEY_NOUN_IDF]
+    missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
+    return {
+        "best_dense": retrieval.best_dense,
+        "coverage": coverage,
+        "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
+        "unknown_names": float(len(unknown_names(question, idf, excused=excused))),
+        "missing_nouns": float(len(missing)),
+    }
+
+
+_NOUN_RE = re.compile(
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|quel|quelle|quels|quelles|nos|notre|ce|cette|ces)\s+|\b[ld]'\s*)"
+    r"([^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
+)
+# Adjectives and quantifiers that come between a determiner and the noun ("la future maison").
+_NOT_NOUNS = set(
+    tokens(
+        "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
+        "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle"
+    )
+)
+
+
+def _used(stems: set[str], passages: set[str]) -> bool:
+    """Whether the passages use one of these stems or a word of its family (same first NOUN_FAMILY letters)."""
+    if stems & passages:
+        return True
+    prefixes = {stem[:NOUN_FAMILY] for stem in stems if len(stem) >= NOUN_FAMILY}
+    return any(word[:NOUN_FAMILY] in prefixes for word in passages)
+
+
+NOUN_FAMILY = 5
+
+
+def key_nouns(question: str) -> list[str]:
+    """The stems of the words a determiner or "de" introduces ("l'abonnement", "du gymnase", "de location"):
+    the things the question is about, as opposed to its verbs ("qui mange", "dort"); not the capitalised
+    names ("de Lyon"), which `unknown_names` and rag.scope judge."""
+    text = question.replace("\u2019", "'")
+    words = (match.group(1) for match in _NOUN_RE.finditer(text))
+    stems = (stem for word in words if not word[:1].isupper() for stem in tokens(word))  # names: unknown_names
+    return list(dict.fromkeys(stem for stem in stems if stem not in _NOT_NOUNS))
+
+
+COVERAGE_WEIGHT = 0.2
+_WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
+_UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
+
+
+def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[str] | None = None) -> list[str]:
+    """The names in the question (a capitalised word inside a sentence, or an acronym: "Toulouse", "TVA")
+    that no indexed passage contains: the question is about something the documents do not know."""
+    unseen = idf(_UNSEEN)
+    names = []
+    for match in _WORD_RE.finditer(question):
+        word = match.group().strip("'\u2019-")
+        acronym = len(word) >= 2 and word.isupper()
+        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
+        if not (acronym or inside) or word in (excused or set()):
+            continue
+        stems = tokens(word)
+        if stems and all(idf(stem) >= unseen for stem in stems):
+            names.append(word)
+    return names
+
+
+def is_found(
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    idf: Callable[[str], float],
+    *,
+    best_sentence: float | None = None,
+    sentence_threshold: float = 0.0,
+) -> bool:
+    """The refusal rule: an exact article reference, or passages close enough to the question and a
+    sentence in them close enough in meaning (when the caller measured it), and no name in the question
+    that the indexed documents never use. A question about a commune or period with no indexed document
+    is answered from the law only when it asks what the law says; one about a deliberation, an article, a
+    code or a body the store does not hold is refused (see `refusal_reason`)."""
+    return (
+        refusal_reason(
+            question, retrieval, threshold, idf, best_sentence=best_sentence, sentence_threshold=sentence_threshold
+        )
+        is None
+    )
+
+
+def refusal_reason(
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    idf: Callable[[str], float],
+    *,
+    best_sentence: float | None = None,
+    sentence_threshold: float = 0.0,
+) -> str | None:
+    """Why the question is refused ("far", "names", "scope", "law", "fact", "year" ...), None when it is answered.
+
+    Besides closeness, three checks that the passages can hold the answer at all: a question asking what
+    the law or a code says is not answered from council minutes alone ("law"); a question asking how
+    much something costs is not answered by passages that hold no amount at all ("fact"); a year the
+    question names must be the passage's year or be written in it ("year")."""
+    if not retrieval.hits:
+        return "empty"
+    scope = retrieval.scope
+    if scope is not None and scope.missing_refs:
+        return "scope"  # "la délibération n° 2020-061": no other text can say what it says
+    if retrieval.exact_articles:
+        return None
+    if best_sentence is not None and best_sentence < sentence_threshold:
+        return "sentence"
+    if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
+        return "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
+    signals = relevance_signals(question, retrieval, idf)
+    if signals["unknown_names"]:
+        return "names"
+    if signals["score"] < threshold:
+        return "far"
+    if signals["missing_nouns"] and signals["score"] < threshold + tuning.KEY_NOUN_MARGIN:
+        return "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
+    top = retrieval.hits[:REFUSAL_PASSAGES]
+    if LAW_SOURCE_RE.search(fold(question)) and not (scope is not None and scope.communes):
+        articles = [hit for hit in top if hit.chunk.kind == schema.KIND_ARTICLE]
+        used = set().union(
+            *(set(tokens(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}")) for hit in articles)
+        )
+        nouns = [stem for stem in key_nouns(question) if idf(stem) >= tuning.KEY_NOUN_IDF]
+        if not articles or not all(_used({stem}, used) for stem in nouns):
+            return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
+    if MONEY_RE.search(fold(question)) and not any(gives(AMOUNT, hit.chunk.text) for hit in top):
+        return "fact"  # how much something costs, answered by passages without a single amount
+    if scope is not None and scope.years and not scope.missing_label():
+        years = {str(y) for y in scope.years}
+        if not any(
+            str(h.chunk.meta.get(schema.DATE) or "")[:4] in years or years & _years_in(h.chunk.text) for h in top
+        ):
+            return "year"
+    return None
+
+
+# A question that asks for the legal source itself ("quelle loi", "que dit le code", "base légale").
+LAW_SOURCE_RE = re.compile(
+    r"\b(?:quel(?:le)?s? (?:loi|texte|article|regle legale|disposition legale|base legale|code)"
+    r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?)\b"
+)
+# A question about a sum of money: passages with no amount in them cannot answer it.
+MONEY_RE = re.compile(
+    r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
+    r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
+)
+# A year written in a passage; not the year of a deliberation number ("2021-051", "2014/137").
+_YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)")
+_YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
+
+
+def _years_in(text: str) -> set[str]:
+    """The years a passage writes: "en 2019", both years of "2020-2021"; not "2021-051" (a deliberation)."""
+    return set(_YEAR_RE.findall(text)) | {year for span in _YEAR_SPAN_RE.findall(text) for year in span}
