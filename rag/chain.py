@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from rag.answer import ExtractiveAnswerer, annotate_versions
 from rag.citations import defang_quoted_markers, strip_citations
 from rag.errors import AnswerError
+from rag.french import source_label
 from rag.generators import Draft, Generator
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters
 from rag.scope import Scoper, missing_notice, with_notice
-from rag.french import source_label
 from rag.text import sentences, tokens
 from rag.verify import STATUS_OK, Verifier
 
@@ -166,7 +166,9 @@ class AnswerChain:
         notes = [f"Réponse rédigée par un modèle de langage ({self.mode}) et vérifiée phrase par phrase."]
         removed = [s for s in checked if s.status != STATUS_OK or not s.citations]
         if removed:
-            notes.append(f"{len(removed)} phrase(s) du modèle non vérifiée(s) dans les sources : retirée(s) de la réponse.")
+            notes.append(
+                f"{len(removed)} phrase(s) du modèle non vérifiée(s) dans les sources : retirée(s) de la réponse."
+            )
         return Answer(
             question=question,
             text=" ".join(s.text for s in checked if s in valid),

@@ -398,9 +398,7 @@ def build_messages(
     question = question.strip()
 
     def render(used: list[tuple[Chunk, str]]) -> str:
-        blocks = "\n\n".join(
-            _render_passage(i + 1, c, t, (facts or {}).get(c.id, "")) for i, (c, t) in enumerate(used)
-        )
+        blocks = "\n\n".join(_render_passage(i + 1, c, t, (facts or {}).get(c.id, "")) for i, (c, t) in enumerate(used))
         return USER_TEMPLATE.format(passages=blocks or "(aucun passage)", question=_neutralise(question))
 
     def cost(used: list[tuple[Chunk, str]]) -> int:

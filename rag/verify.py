@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rag.articles import find_article_mentions
 from rag.citations import LIST_PREFIX_RE, mask_contacts, parse_citations, split_sentences, strip_citations
 from rag.facts import (
     UNANIMITY,
@@ -34,7 +35,6 @@ from rag.facts import (
     index_passage,
     missing_facts,
 )
-from rag.articles import find_article_mentions
 from rag.french import NUMBER_WORDS, fold
 from rag.schema import ARTICLE, DELIB_ID, KIND_ARTICLE, AnswerSentence, Chunk
 from rag.text import sentences as passage_sentences
@@ -254,7 +254,9 @@ _INSTRUCTION_RE = re.compile(
     r"|\b(?:system|assistant)\s*prompt|\bignore (?:all|previous|the above)\b|\bnouvelles? instructions?\b"
 )
 # A sentence that states a rule ("le quorum est de", "doit être", "au moins") ...
-_RULE_RE = re.compile(r"\b(?:est|sont) (?:de|fixee?s? a|egale?s? a)\b|\bdoi(?:t|vent)\b|\bau (?:moins|minimum)\b|\bsuffi[st]\b|\bil faut\b")
+_RULE_RE = re.compile(
+    r"\b(?:est|sont) (?:de|fixee?s? a|egale?s? a)\b|\bdoi(?:t|vent)\b|\bau (?:moins|minimum)\b|\bsuffi[st]\b|\bil faut\b"
+)
 # ... with a counted quantity ("2 membres", "trois jours").
 _COUNTED = r"membres?|conseillers?|elus?|jours?|semaines?|mois|ans|annees?|personnes?|voix|heures?"
 _NUMBER_ALT = "|".join(sorted((w for w, v in NUMBER_WORDS.items() if v >= 2), key=len, reverse=True))
