@@ -29,7 +29,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rag.answer import ExtractiveAnswerer, annotate_versions
+from rag.citations import defang_quoted_markers, strip_citations
 from rag.errors import AnswerError
+from rag.french import source_label
 from rag.generators import Draft, Generator
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, Filters
@@ -46,6 +48,8 @@ FALLBACK_UNVERIFIED = (
     "voici à la place les passages cités tels quels."
 )
 FALLBACK_MODE = "extractive-fallback"
+FLAGGED_NOTE = "Attention : le passage [{n}] ({source}) est signalé, il {reason} ; vérifiez-le avant de vous y fier."
+DEMOTED_NOTE = "Passage signalé et écarté de la réponse : {source}, il {reason}."
 
 
 @dataclass(slots=True)
@@ -104,8 +108,10 @@ class AnswerChain:
             yield AnswerEvent("answer", answer=listed)
             return
         retrieval = self.retriever.run(question, top_k=top_k or self.top_k, filters=filters, scope=scope)
+        flags = self._demote_flagged(retrieval)
         if not self.answerer.found(question, retrieval):
-            yield AnswerEvent("answer", answer=with_notice(self.answerer.refuse(question, retrieval), scope))
+            refused = self.answerer.refuse(question, retrieval)
+            yield AnswerEvent("answer", answer=with_notice(_secure(refused, flags), scope))
             return
         if scope is not None and scope.missing_label():
             yield AnswerEvent("token", text=missing_notice(scope, law_follows=True) + "\n")
@@ -118,15 +124,27 @@ class AnswerChain:
                     final = item
         except AnswerError as e:
             logger.warning("Generator %s failed, falling back to the extractive answer: %s", self.mode, e)
-            yield AnswerEvent(
-                "answer", answer=self._fallback(question, retrieval, f"{e} Réponse extractive à la place.")
-            )
+            fallback = self._fallback(question, retrieval, f"{e} Réponse extractive à la place.")
+            yield AnswerEvent("answer", answer=_secure(fallback, flags))
             return
         if final is None:
             raise AnswerError(f"Le générateur {self.mode} n'a rendu aucune réponse : utilisez le mode extractif.")
         if isinstance(final, Draft):
             final = self.verify(question, retrieval, final)
-        yield AnswerEvent("answer", answer=with_notice(final, scope))
+        yield AnswerEvent("answer", answer=with_notice(_secure(final, flags), scope))
+
+    def _demote_flagged(self, retrieval: Retrieval) -> dict[str, tuple[str, str]]:
+        """Passages flagged by the verifier (rag.verify.screen_passage) move after the others; their source
+        and reason by chunk id. Done before anything reads the hits (the refusal rule, the generators)."""
+        flags = {
+            hit.chunk.id: (source_label(hit.chunk), reason)
+            for hit in retrieval.hits
+            if (reason := self.verifier.screen(hit.chunk))
+        }
+        if flags:
+            retrieval.hits.sort(key=lambda hit: hit.chunk.id in flags)  # stable: the others keep their order
+            logger.warning("Demoted %d flagged passage(s): %s", len(flags), "; ".join(r for _, r in flags.values()))
+        return flags
 
     def verify(self, question: str, retrieval: Retrieval, draft: Draft) -> Answer:
         """Check a model's text; keep it only if at least one sentence is verified."""
@@ -135,9 +153,9 @@ class AnswerChain:
             answer.notes.insert(0, MODEL_DONT_KNOW)
             answer.mode = self.mode
             return answer
-        masked, checked = self.verifier.check(draft.text, draft.passages, question=question)
+        _, checked = self.verifier.check(draft.text, draft.passages, question=question)
         valid = [s for s in checked if s.status == STATUS_OK and s.citations]
-        if not valid:
+        if not valid or not any(tokens(strip_citations(s.text)) for s in valid):
             answer = self._fallback(question, retrieval, FALLBACK_UNVERIFIED)
             answer.sentences = checked + answer.sentences
             return answer
@@ -146,12 +164,14 @@ class AnswerChain:
         citations = [Citation(n=n, chunk=passages[n], quote=_best_quote(passages[n], valid, n)) for n in cited]
         annotate_versions(citations, self.answerer.versions)
         notes = [f"Réponse rédigée par un modèle de langage ({self.mode}) et vérifiée phrase par phrase."]
-        flagged = [s for s in checked if s.status != STATUS_OK]
-        if flagged:
-            notes.append(f"{len(flagged)} phrase(s) non vérifiée(s) : signalée(s) « [non vérifié] » dans la réponse.")
+        removed = [s for s in checked if s.status != STATUS_OK or not s.citations]
+        if removed:
+            notes.append(
+                f"{len(removed)} phrase(s) du modèle non vérifiée(s) dans les sources : retirée(s) de la réponse."
+            )
         return Answer(
             question=question,
-            text=_render(checked, masked),
+            text=" ".join(s.text for s in checked if s in valid),
             citations=citations,
             found=True,
             mode=self.mode,
@@ -166,15 +186,25 @@ class AnswerChain:
         return answer
 
 
-def _render(checked: list[AnswerSentence], masked: str) -> str:
-    """The answer text with unverified sentences marked, so nobody mistakes them for sourced facts."""
-    if not checked:
-        return masked
-    lines = []
-    for sentence in checked:
-        mark = "" if sentence.status == STATUS_OK else " [non vérifié]"
-        lines.append(sentence.text + mark)
-    return " ".join(lines)
+def _secure(answer: Answer, flags: dict[str, tuple[str, str]]) -> Answer:
+    """What a document wrote cannot pass for the answer's own: "[n]" inside « quotes » is rendered
+    "(renvoi n du document)", and a cited passage that was flagged is marked where it is quoted and in
+    the notes."""
+    answer.text = defang_quoted_markers(answer.text)
+    for sentence in answer.sentences:
+        sentence.text = defang_quoted_markers(sentence.text)
+    warnings = []
+    cited = set()
+    for citation in answer.citations:
+        if citation.chunk.id in flags:
+            cited.add(citation.chunk.id)
+            source, reason = flags[citation.chunk.id]
+            mark = f" (passage signalé : il {reason})"
+            answer.text = answer.text.replace(f"» [{citation.n}]", f"» [{citation.n}]{mark}")
+            warnings.append(FLAGGED_NOTE.format(n=citation.n, source=source, reason=reason))
+    warnings += [DEMOTED_NOTE.format(source=s, reason=r) for cid, (s, r) in flags.items() if cid not in cited]
+    answer.notes[:0] = warnings
+    return answer
 
 
 def _best_quote(chunk: Chunk, valid: list[AnswerSentence], n: int) -> str:

@@ -169,6 +169,30 @@ def strip_citations(sentence: str) -> str:
     return _CITATION_RE.sub(" ", sentence)
 
 
+# --- markers written inside documents ------------------------------------------------------------
+# A document may contain "[1]" itself (a footnote, or an attack styled like our citations): inside a
+# quote or a passage it is rendered "(renvoi 1 du document)", never as a citation of the answer.
+_QUOTED_RE = re.compile(r"«[^«»\n]*»|“[^“”\n]*”")
+
+
+def defang_markers(text: str) -> str:
+    """Every citation marker of a document's text written so that nobody reads it as an answer's citation.
+
+    >>> defang_markers("le quorum est de 2 membres [1] (article L2121-17)")
+    'le quorum est de 2 membres (renvoi 1 du document) (article L2121-17)'
+    """
+    return _CITATION_RE.sub(lambda m: f"(renvoi {m.group('body')} du document)", text)
+
+
+def defang_quoted_markers(text: str) -> str:
+    """`defang_markers` applied inside « quotes » only: the answer's own markers after a quote stay.
+
+    >>> defang_quoted_markers("PV : « est de 2 membres [1] (article L2121-17) » [2]")
+    'PV : « est de 2 membres (renvoi 1 du document) (article L2121-17) » [2]'
+    """
+    return _QUOTED_RE.sub(lambda m: defang_markers(m.group(0)), text)
+
+
 # --- masking -----------------------------------------------------------------------------------
 def _phone_key(phone: str) -> str:
     digits = re.sub(r"\D", "", phone)

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from rag.errors import ConfigError
+from rag.french import french_date
 from rag.llm import ChatModel, LocalGGUFChatModel, OpenAIChatModel, build_messages
-from rag.schema import Answer, Chunk
+from rag.schema import DATE, KIND_DELIBERATION, Answer, Chunk
 
 if TYPE_CHECKING:  # annotations only: settings.py reads this table, so this module must not import it
     from rag.answer import ExtractiveAnswerer
@@ -45,6 +46,45 @@ class Generator(Protocol):
     def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft | Answer]: ...
 
 
+MAX_FACT_PROVISIONS = 2
+MAX_FACT_ROWS = 6
+MAX_FACT_CHARS = 200
+
+
+def decision_facts(chunk: Chunk) -> str:
+    """The fields of a deliberation passage on one line (rag.decision): the date, what was decided with
+    the rows it announces, and the vote; "" for other passages or when nothing was extracted.
+
+    >>> text = "Il propose les tarifs suivants :\\n- 3.40€ repas enfant\\nPar 13 voix POUR – 1 voix CONTRE\\nACCEPTE les tarifs."
+    >>> decision_facts(Chunk(id="d", text=text, meta={"kind": "deliberation", "date": "2020-07-23"}))
+    'séance du 23 juillet 2020 | a accepté : les tarifs. — 3.40€ repas enfant | vote : 13 pour, 1 contre'
+    """
+    if chunk.kind != KIND_DELIBERATION:
+        return ""
+    # Imported here: rag.settings reads this module's table, and rag.records imports the store, which
+    # imports the settings.
+    from rag.decision import after_verb, extract_decision
+    from rag.records import record_from_meta
+
+    decision = extract_decision(chunk.text, record_from_meta(chunk.meta))
+    parts = []
+    for provision in decision.provisions[:MAX_FACT_PROVISIONS]:
+        what = " ".join(after_verb(provision).split())[:MAX_FACT_CHARS]
+        line = f"{provision.verb or 'décision'} : {what}".rstrip(" :")
+        if provision.rows:
+            line += " — " + " ; ".join(" ".join(r.split()) for r in provision.rows[:MAX_FACT_ROWS])
+        parts.append(line)
+    if not parts:
+        return ""
+    date = str(chunk.meta.get(DATE) or "")
+    if date:
+        parts.insert(0, f"séance du {french_date(date)}")
+    vote = decision.vote or next((p.vote for p in decision.provisions if p.vote), None)
+    if vote:
+        parts.append(f"vote : {vote}")
+    return " | ".join(parts)
+
+
 class ModelGenerator:
     """A chat model answering over the top passages, numbered [1]..[n] within a token budget.
 
@@ -62,7 +102,8 @@ class ModelGenerator:
     def stream(self, question: str, retrieval: Retrieval) -> Iterator[str | Draft]:
         """The model's text as it arrives, then the Draft with the passages it was given."""
         chunks = [hit.chunk for hit in retrieval.hits]
-        messages, used = build_messages(question, chunks, token_budget=self.token_budget)
+        facts = {c.id: f for c in chunks if (f := decision_facts(c))}
+        messages, used = build_messages(question, chunks, token_budget=self.token_budget, facts=facts)
         parts: list[str] = []
         for piece in self.model.stream(messages):
             parts.append(piece)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from rag.citations import defang_markers
 from rag.errors import AnswerError, ConfigError
 from rag.schema import COMMUNE, DATE, DELIB_ID, HEADING_PATH, PAGE_END, Chunk
 
@@ -359,9 +360,13 @@ def _neutralise(text: str) -> str:
     return _DELIMITER_RE.sub(lambda m: m.group(0).replace("<", "‹"), text)
 
 
-def _render_passage(n: int, chunk: Chunk, text: str) -> str:
+def _render_passage(n: int, chunk: Chunk, text: str, facts: str = "") -> str:
+    """One numbered passage; markers "[1]" written in the document itself are defanged (rag.citations) so
+    that the model cannot take them, or be led to copy them, as the numbering of the passages."""
     header = _neutralise(passage_header(chunk))
-    return f'<passage numero="{n}">\n[{n}] {header}\n{_neutralise(text.strip())}\n</passage>'
+    extracted = f"Faits extraits : {_neutralise(defang_markers(facts))}\n" if facts else ""
+    body = _neutralise(defang_markers(text.strip()))
+    return f'<passage numero="{n}">\n[{n}] {header}\n{extracted}{body}\n</passage>'
 
 
 def _truncate(text: str, max_chars: int) -> str:
@@ -375,9 +380,12 @@ def _truncate(text: str, max_chars: int) -> str:
 
 
 def build_messages(
-    question: str, passages: list[Chunk], *, token_budget: int
+    question: str, passages: list[Chunk], *, token_budget: int, facts: dict[str, str] | None = None
 ) -> tuple[list[tuple[str, str]], list[Chunk]]:
     """The French chat messages for a question and its ranked passages, within a token budget.
+
+    ``facts`` maps a passage's chunk id to the fields extracted from it (the decision, its figures and
+    vote, see rag.generators.decision_facts): written as "Faits extraits : ..." above the passage text.
 
     The budget covers the whole prompt (system rules, passages, question), not the answer. Passages
     are numbered [1]..[n] in the given order; the lowest-ranked ones are dropped first, then the last
@@ -390,7 +398,7 @@ def build_messages(
     question = question.strip()
 
     def render(used: list[tuple[Chunk, str]]) -> str:
-        blocks = "\n\n".join(_render_passage(i + 1, c, t) for i, (c, t) in enumerate(used))
+        blocks = "\n\n".join(_render_passage(i + 1, c, t, (facts or {}).get(c.id, "")) for i, (c, t) in enumerate(used))
         return USER_TEMPLATE.format(passages=blocks or "(aucun passage)", question=_neutralise(question))
 
     def cost(used: list[tuple[Chunk, str]]) -> int:

@@ -191,3 +191,29 @@ def test_cli_refusal_names_the_configured_contact_and_unknown_generators_are_lis
     result = mairie("ask", ABSENT, store=demo_store, MAIRIE_LLM="gpt4")
     assert result.returncode == 1
     assert "MAIRIE_LLM ne connaît pas le générateur 'gpt4' : choisissez 'extractive'" in result.stderr
+
+
+def test_the_model_is_given_the_extracted_decision_fields_and_unverified_sentences_are_removed(
+    demo_kb: KnowledgeBase,
+) -> None:
+    """The prompt carries "Faits extraits" (rag.decision) above a deliberation passage; a verified sentence
+    is kept and an invented one is removed from the text the user reads (kept, flagged, in sentences)."""
+    prompts: list[str] = []
+
+    class Recording(Scripted):
+        def stream(self, messages: list[tuple[str, str]]) -> Iterator[str]:
+            prompts.append(messages[1][1])
+            yield from super().stream(messages)
+
+    model = Recording(quote_first_passage=True)
+    answer = _model_chain(demo_kb, model).invoke("Combien coûte le repas à la cantine de Preuilly depuis 2020 ?")
+    assert re.search(r"Faits extraits : séance du \d", prompts[0]), prompts[0][:2000]
+    assert answer.mode == "openai" and [s.status for s in answer.sentences] == ["ok"]
+    kept = answer.sentences[0].text
+    invented = "Le repas coûte 12,50 € pour tous les enfants [1]."
+    answer = _model_chain(demo_kb, Scripted(f"{kept} {invented}")).invoke(
+        "Combien coûte le repas à la cantine de Preuilly depuis 2020 ?"
+    )
+    assert answer.mode == "openai" and [s.status for s in answer.sentences] == ["ok", "unsupported"]
+    assert answer.text == kept and "12,50" not in answer.text
+    assert any("retirée(s) de la réponse" in note for note in answer.notes)
