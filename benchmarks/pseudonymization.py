@@ -48,7 +48,16 @@ def other_words_lost(before: str, after: str, private: list[str]) -> list[str]:
 
 def evaluate(show: bool = False, gold_path: Path = GOLD) -> dict[str, int]:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    totals = {"documents": 0, "private": 0, "caught": 0, "official": 0, "wrongly_replaced": 0, "keep": 0, "damaged": 0, "other_lost": 0}
+    totals = {
+        "documents": 0,
+        "private": 0,
+        "caught": 0,
+        "official": 0,
+        "wrongly_replaced": 0,
+        "keep": 0,
+        "damaged": 0,
+        "other_lost": 0,
+    }
     missed_names: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         pz = Pseudonymizer(Path(tmp) / "pseudonymes.json")

@@ -82,8 +82,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _FILE_WORD = re.compile(r"(?<![^\W_])[^\W\d_]+(?![^\W_])")
 # Words of file names that are not names (compared folded, lower case). Any other word of a file name in
 # capitals or capitalised ("ZORGLUBIAN", "Zorglubian") is replaced by a pseudonym, as a surname would be.
-_FILE_WORDS = words(
-    """
+_FILE_WORDS = (
+    words(
+        """
     pv cr cm dcm proces verbal verbaux compte comptes rendu rendus conseil municipal municipaux communautaire
     seance seances reunion reunions deliberation deliberations delib extrait extraits registre arrete arretes
     decision decisions liste ordre jour du de des la le les et en au aux a pour sur sous par avec ville commune
@@ -101,9 +102,24 @@ _FILE_WORDS = words(
     reglementaire livre titre chapitre section sous premiere deuxieme troisieme quatrieme cinquieme ier
     manifest schemas benchmarks corpus pdfs docs tests data archives archive
     """
-) | {fold(m) for m in MONTH_NUMBERS} | set(WEEKDAYS)
+    )
+    | {fold(m) for m in MONTH_NUMBERS}
+    | set(WEEKDAYS)
+)
 # After one of these, a word of any case is read as a name ("dossier_famille_dupont", "cession-martin.pdf").
-_NAME_CONTEXT = {"famille", "consorts", "epoux", "m", "mme", "mr", "monsieur", "madame", "cession", "vente", "succession"}
+_NAME_CONTEXT = {
+    "famille",
+    "consorts",
+    "epoux",
+    "m",
+    "mme",
+    "mr",
+    "monsieur",
+    "madame",
+    "cession",
+    "vente",
+    "succession",
+}
 _PAGE_BREAK = "\n\f\n"
 # Metadata that is never free text (ids, hashes, dates, codes, the commune filter): left as it is.
 _KEPT_META = {
@@ -348,7 +364,9 @@ def _bare_persons(text: str, officials: list[Person], first_names: set[str] | fr
         if fold_name(last) in first_names or fold_name(last) in NOT_SURNAMES or is_stop(last):
             continue
         before = [w.group(0) for w in words[max(0, index - 2) : index]]
-        if any(fold(w).lower().removesuffix("s") in PLACE_WORDS for w in before) or OFFICIAL_ROLE_AFTER.match(text[b.end() : b.end() + 40]):
+        if any(fold(w).lower().removesuffix("s") in PLACE_WORDS for w in before) or OFFICIAL_ROLE_AFTER.match(
+            text[b.end() : b.end() + 40]
+        ):
             continue
         person = parse_person(f"{first} {last}") if re.fullmatch(UPPER_WORD, last) else None
         person = person or Person(frozenset({fold_name(last)}), frozenset({fold_name(first)}))
@@ -363,7 +381,9 @@ def mask_contacts(text: str) -> str:
     return _PHONE.sub(PHONE_MASK, text)
 
 
-def pseudonymize_texts(texts: list[str], pseudonymizer: Pseudonymizer, *, officials: set[str] | None = None) -> list[str]:
+def pseudonymize_texts(
+    texts: list[str], pseudonymizer: Pseudonymizer, *, officials: set[str] | None = None
+) -> list[str]:
     """The texts of one document, pseudonymised together: officials and persons are read from all of them
     (a person named with a civility on page 8 is also found on page 7, in a title, in a record field)."""
     joined = _PAGE_BREAK.join(t.replace("\f", " ") for t in texts)
@@ -413,7 +433,9 @@ def _pseudonymize_document(doc: Document, pz: Pseudonymizer, stored: str, from_n
             meta[schema.PATH] = stored
         # The id is a hash of the text: a changed passage gets the id of its new text.
         same = text == chunk.text
-        chunks.append(Chunk(chunk.id if same else chunk_id(doc.doc_id, text, int(meta.get(schema.PAGE) or 0), seen), text, meta))
+        chunks.append(
+            Chunk(chunk.id if same else chunk_id(doc.doc_id, text, int(meta.get(schema.PAGE) or 0), seen), text, meta)
+        )
     doc_meta[schema.PATH] = stored
     doc_meta[MARKER] = PSEUDONYMIZATION_VERSION
     title = _replace_words(out[count], from_name)

@@ -162,7 +162,9 @@ def _record_sentence(
         return None  # an item about something else (sharing "conseil" or "ville" is not enough)
     if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
         objet = objet.rsplit(" ", 1)[0] + " …"
-    text = f"{_head(record.date, record.commune)} a délibéré sur « {objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
+    text = (
+        f"{_head(record.date, record.commune)} a délibéré sur « {objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
+    )
     facts = extract_facts(strip_citations(text), with_names=True)
     return None if missing_facts(facts, [index_passage(chunk)], strict=True)[1] else text
 
@@ -187,9 +189,7 @@ def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, 
     )
 
 
-def _rows(
-    provision: Provision, kind: str, question: str, idf: Callable[[str], float] | None = None
-) -> list[str]:
+def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], float] | None = None) -> list[str]:
     """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
     rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
     if len(rows) > MAX_ROWS:

@@ -86,7 +86,9 @@ def test_who_opens_with_the_name_elected_in_another_passage_of_the_record(layout
 
 
 def test_names_under_a_sub_heading_after_ont_ete_elus(layouts_kb) -> None:  # type: ignore[no-untyped-def]
-    answer = layouts_kb.ask("Quels élus représentent la Ville à la commission consultative des services publics locaux ?")
+    answer = layouts_kb.ask(
+        "Quels élus représentent la Ville à la commission consultative des services publics locaux ?"
+    )
     first = _opening(answer)[0]
     assert "a élu : Patrick RIVAS ; Jean-Marc DI RUGGIERO" in first
     assert "Représentants élus" not in first

@@ -319,7 +319,9 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
     except OSError:
         mtime = None
     if original is None or mtime is None:
-        st.warning(f"Fichier d'origine introuvable : {md_escape(str(stored))} (déplacé ou supprimé depuis l'indexation).")
+        st.warning(
+            f"Fichier d'origine introuvable : {md_escape(str(stored))} (déplacé ou supprimé depuis l'indexation)."
+        )
         return
     try:
         png, page, count, highlighted = _render(str(original), mtime, tuple(range(first, last + 1)), quote)
@@ -327,7 +329,9 @@ def show_pdf_page(chunk: Chunk, *, quote: str = "") -> None:
         st.warning(md_escape(str(e)))
         return
     except Exception as e:  # a PDF that pdfium cannot draw must not break the page
-        st.warning(md_escape(f"Impossible d'afficher la page {first} de {Path(str(stored)).name} ({type(e).__name__} : {e})."))
+        st.warning(
+            md_escape(f"Impossible d'afficher la page {first} de {Path(str(stored)).name} ({type(e).__name__} : {e}).")
+        )
         return
     note = "passage cité surligné" if highlighted else "passage non repéré sur la page : page entière affichée"
     st.image(png, caption=f"{chunk.source} — page {page} sur {count} ({note})", width="stretch")
