@@ -164,6 +164,7 @@ class KnowledgeBase:
         another stored passage has the same text). Call with the write lock held."""
         gone = sorted(set(removed_texts) - self.store.texts_present(removed_texts))
         self.store.embedder.forget_passages(gone)
+        maintenance.forget_derived_text(self.settings, gone)
         maintenance.scrub_chroma(self.settings)
         maintenance.scrub_hnsw(self.settings)
 

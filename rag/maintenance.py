@@ -302,6 +302,23 @@ def scan_for_probes(paths: Iterable[Path], probes: set[str]) -> dict[Path, int]:
     return hits
 
 
+def forget_derived_text(settings: Settings, removed_texts: list[str]) -> int:
+    """Delete the cached OCR text (`<cache_dir>/ocr/*.json`, written by ingest.ocr) of removed passages.
+
+    The cache is keyed by file content, not by document: a cache file holding an extract of a removed passage
+    (that no stored passage has: `removed_texts` are those) is deleted; the file is OCR'd again if it comes
+    back. Returns how many cache files were deleted.
+    """
+    folder = settings.cache_dir / "ocr" if settings.cache_dir else None
+    if folder is None or not folder.is_dir() or not removed_texts:
+        return 0
+    probes = {p for t in removed_texts for p in passage_probes(t)}
+    hits = scan_for_probes(sorted(folder.glob("*.json")), probes)
+    for path in hits:
+        path.unlink(missing_ok=True)
+    return len(hits)
+
+
 def store_files(settings: Settings) -> list[Path]:
     """Every file of the store folder and of the embedding cache (the places text could be left)."""
     roots = [settings.store] + ([settings.cache_dir] if settings.cache_dir else [])

@@ -124,3 +124,19 @@ def test_probes_find_a_passage_in_raw_bytes_only_when_present(tmp_path: Path) ->
     hits = maintenance.scan_for_probes([inside, outside], probes)
     assert list(hits) == [inside]
     assert probes <= maintenance.probes_in([text])
+
+
+def test_removed_text_leaves_the_ocr_cache(tmp_path: Path) -> None:
+    """The OCR cache holds the text of scanned files: a removed passage's cache file goes, the others stay."""
+    from rag.settings import Settings
+
+    settings = Settings(store=tmp_path / "store", cache_dir=tmp_path / "cache")
+    folder = tmp_path / "cache" / "ocr"
+    folder.mkdir(parents=True)
+    removed = "Le conseil municipal approuve la cession de la parcelle cadastree AB 12 au prix de 4500 euros."
+    kept = "Le conseil municipal fixe les tarifs de la cantine scolaire a 3 euros 20 par repas pour les enfants."
+    (folder / "a.json").write_text(json.dumps({"1": {"text": removed, "confidence": 0.9}}), encoding="utf-8")
+    (folder / "b.json").write_text(json.dumps({"1": {"text": kept, "confidence": 0.9}}), encoding="utf-8")
+    assert maintenance.forget_derived_text(settings, [removed]) == 1
+    assert not (folder / "a.json").exists()
+    assert (folder / "b.json").exists()
