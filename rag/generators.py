@@ -1,4 +1,4 @@
-"""Answer generators, registered by name in one table (`GENERATORS`) that settings validation reads too.
+"""Answer generators, registered by name in one table (`GENERATORS`, help text from rag.settings).
 
 A generator writes the answer to a question from its retrieved passages. It streams its text piece by
 piece, then ends with either
@@ -19,12 +19,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from rag.decision import after_verb, extract_decision
 from rag.errors import ConfigError
 from rag.french import french_date
 from rag.llm import ChatModel, LocalGGUFChatModel, OpenAIChatModel, build_messages
+from rag.records import record_from_meta
 from rag.schema import DATE, KIND_DELIBERATION, Answer, Chunk
+from rag.settings import GENERATOR_HELP, check_generator_name
 
-if TYPE_CHECKING:  # annotations only: settings.py reads this table, so this module must not import it
+if TYPE_CHECKING:
     from rag.answer import ExtractiveAnswerer
     from rag.retrieve import Retrieval
     from rag.settings import Settings
@@ -61,11 +64,6 @@ def decision_facts(chunk: Chunk) -> str:
     """
     if chunk.kind != KIND_DELIBERATION:
         return ""
-    # Imported here: rag.settings reads this module's table, and rag.records imports the store, which
-    # imports the settings.
-    from rag.decision import after_verb, extract_decision
-    from rag.records import record_from_meta
-
     decision = extract_decision(chunk.text, record_from_meta(chunk.meta))
     parts = []
     for provision in decision.provisions[:MAX_FACT_PROVISIONS]:
@@ -146,17 +144,9 @@ def _local(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:
 
 
 GENERATORS: dict[str, GeneratorSpec] = {
-    "extractive": GeneratorSpec("phrases des documents citées telles quelles, sans modèle de langage", _extractive),
-    "openai": GeneratorSpec("un serveur compatible OpenAI, avec MAIRIE_LLM_BASE_URL et MAIRIE_LLM_MODEL", _openai),
-    "local": GeneratorSpec("un fichier GGUF servi sur cette machine par xllamacpp, avec MAIRIE_LLM_GGUF", _local),
+    name: GeneratorSpec(GENERATOR_HELP[name], build)
+    for name, build in (("extractive", _extractive), ("openai", _openai), ("local", _local))
 }
-
-
-def check_generator_name(name: str) -> None:
-    """Raise one French ConfigError listing the registered generators if `name` is not one of them."""
-    if name not in GENERATORS:
-        choices = " ; ".join(f"'{key}' ({spec.help})" for key, spec in GENERATORS.items())
-        raise ConfigError(f"MAIRIE_LLM ne connaît pas le générateur {name!r} : choisissez {choices}.")
 
 
 def make_generator(settings: Settings, answerer: ExtractiveAnswerer) -> Generator:

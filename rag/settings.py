@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
-from rag.generators import GENERATORS, check_generator_name
 
 
 def _default_home() -> Path:
@@ -23,6 +22,26 @@ def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" mirrors the
     if isinstance(default, (list, dict, Path)):
         return field(default_factory=lambda: default, metadata={"help": help})
     return field(default=default, metadata={"help": help})
+
+
+# The answer generators' names and French help. rag.generators maps each name to its builder; the table
+# lives here so that validating the settings imports no generator (rag.generators imports the store,
+# which imports the settings).
+GENERATOR_HELP: dict[str, str] = {
+    "extractive": "phrases des documents citées telles quelles, sans modèle de langage",
+    "openai": "un serveur compatible OpenAI, avec MAIRIE_LLM_BASE_URL et MAIRIE_LLM_MODEL",
+    "local": "un fichier GGUF servi sur cette machine par xllamacpp, avec MAIRIE_LLM_GGUF",
+}
+
+
+def check_generator_name(name: str) -> None:
+    """Raise one French ConfigError listing the registered generators if `name` is not one of them.
+
+    >>> check_generator_name("extractive")
+    """
+    if name not in GENERATOR_HELP:
+        choices = " ; ".join(f"'{key}' ({help})" for key, help in GENERATOR_HELP.items())
+        raise ConfigError(f"MAIRIE_LLM ne connaît pas le générateur {name!r} : choisissez {choices}.")
 
 
 @dataclass(frozen=True)
@@ -55,7 +74,9 @@ class Settings:
         "Qui consulter quand les documents ne répondent pas (texte affiché après « non trouvé »).",
     )
     chunk_chars: int = _setting(1200, "Taille visée d'un passage de document, en caractères.")
-    llm: str = _setting("extractive", "Générateur de réponses : " + ", ".join(f"'{name}'" for name in GENERATORS) + ".")
+    llm: str = _setting(
+        "extractive", "Générateur de réponses : " + ", ".join(f"'{name}'" for name in GENERATOR_HELP) + "."
+    )
     llm_base_url: str = _setting("", "URL d'un serveur compatible OpenAI (vLLM, Ollama /v1, llama.cpp, Albert).")
     llm_model: str = _setting("", "Nom du modèle sur le serveur compatible OpenAI.")
     llm_api_key: str = _setting("", "Clé d'API du serveur compatible OpenAI (vide si aucune).")
