@@ -12,6 +12,7 @@ import functools
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,15 +59,22 @@ class RemovalReport:
 
 
 class KnowledgeBase:
-    """Facade used by the CLI and the Streamlit app alike."""
+    """Facade used by the CLI and the Streamlit app alike.
 
-    def __init__(self, settings: Settings, *, store: ChromaStore | None = None) -> None:
+    It serves the caller's `spaces` (default: `settings.space`) plus the shared law: every read goes
+    through a store bound to them (rag.spaces), so no filter reaches another space.
+    """
+
+    def __init__(
+        self, settings: Settings, *, store: ChromaStore | None = None, spaces: Sequence[str] | None = None
+    ) -> None:
         self.settings = settings
         self._store = store
+        self._spaces = spaces
 
     @functools.cached_property
     def store(self) -> ChromaStore:
-        return self._store or ChromaStore(settings=self.settings)
+        return self._store or ChromaStore(settings=self.settings, spaces=self._spaces)
 
     @functools.cached_property
     def lexical(self) -> LexicalIndex:
@@ -124,10 +132,11 @@ class KnowledgeBase:
 
         the stored source key, or a folder of keys ("deliberations"); the file or folder on disk (absolute, or
         relative to the current directory) matched against the absolute path stored at ingestion
-        (metadata schema.PATH); a key ending with `target` ("PV_CM_2020-07-23.pdf").
+        (metadata schema.PATH); a key ending with `target` ("PV_CM_2020-07-23.pdf"). Only documents of the
+        spaces this knowledge base writes into (its own and the law) are found.
         """
         source = target.rstrip("/")
-        docs = self.store.documents(include_incomplete=True)
+        docs = self.store.documents(include_incomplete=True, spaces=self.store.writable)
         exact = [d for d in docs if d.source == source]
         if exact:
             return exact

@@ -1,32 +1,36 @@
-"""BM25 over the chunks stored in Chroma (French Snowball stems), derived and rebuilt when stale.
+"""BM25 over the chunks stored in Chroma (French Snowball stems), one partition per space, kept up to date.
 
-Chroma is the source of truth. This index is saved beside it with the fingerprint of the documents it
-was built from (sorted doc ids and hashes); any write to the store changes the store's generation, and a
-changed fingerprint triggers a rebuild from Chroma.
+Chroma is the source of truth. Each space's partition is saved beside the store with the documents it was
+built from (doc ids and hashes); any write to a space changes that space's generation, and the partition
+then reads only the documents added or changed since, and drops the rows of the removed ones: the other
+spaces, and the rest of the space, are not rebuilt.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
 import os
+import shutil
 import threading
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag import schema, tuning
-from rag.schema import Filters
+from rag.schema import Chunk, Filters
+from rag.spaces import collection_names
 from rag.store import ChromaStore, matches_filters, normalize_key
 from rag.text import tokens
 
 logger = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+FULL_SCAN = 0.5  # above this share of new documents, a partition reads its whole space instead of by document
 # Metadata kept in memory for filtering the lexical channel (the text stays in Chroma).
 _FILTER_KEYS = (
     schema.KIND,
@@ -41,167 +45,244 @@ _FILTER_KEYS = (
     schema.ARTICLE,
     schema.REGIME,
 )
+_EMPTY_ROWS = np.zeros(0, dtype=np.int32)
 
 
-class LexicalIndex:
-    """BM25 index of the store's chunks; `search()` rebuilds it first when the store changed."""
+class _Partition:
+    """The BM25 postings of one space (token -> passage rows and term frequencies), updated by document."""
 
-    def __init__(self, *, store: ChromaStore, directory: Path | None = None) -> None:
-        self.store = store
-        base = directory or _default_dir(store)
-        self.directory = base
-        self._lock = threading.Lock()
-        self._bm25: Any = None
-        self._ids: list[str] = []
-        self._metas: list[dict[str, Any]] = []
-        self._fingerprint = ""
-        self._generation: str | None = None
-        self._df: dict[str, int] = {}
-        self._communes: set[str] | None = None
+    def __init__(self, space: str, directory: Path) -> None:
+        self.space = space
+        self.directory = directory
+        self.generation: str | None = None
+        self.docs: dict[str, str] = {}  # doc id -> doc hash, as indexed
+        self.ids: list[str] = []
+        self.metas: list[dict[str, Any]] = []
+        self.lengths = np.zeros(0, dtype=np.float32)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    # --- freshness ---------------------------------------------------------------------------------
-    def fingerprint(self) -> str:
-        docs = sorted((d.doc_id, d.doc_hash) for d in self.store.documents())
-        digest = hashlib.sha256(json.dumps([INDEX_VERSION, docs]).encode()).hexdigest()
-        return digest
+    def sync(self, store: ChromaStore, generation: str) -> bool:
+        """Bring the partition up to date with its space; only changed documents are read. True if it changed."""
+        current = {d.doc_id: d.doc_hash for d in store.documents(spaces=[self.space])}
+        gone = {d for d, h in self.docs.items() if current.get(d) != h}
+        new = [d for d, h in current.items() if self.docs.get(d) != h]
+        if gone:
+            self._drop(gone)
+        if new:
+            if len(new) > FULL_SCAN * max(1, len(current)):
+                wanted = set(new)
+                chunks = (c for c in store.iter_chunks(spaces=[self.space]) if c.meta.get(schema.DOC_ID) in wanted)
+                self._add(chunks)
+            else:
+                for start in range(0, len(new), 500):
+                    part = new[start : start + 500]
+                    where = {schema.DOC_ID: part[0]} if len(part) == 1 else {schema.DOC_ID: {"$in": part}}
+                    self._add(store.iter_chunks(where=where, spaces=[self.space]))
+        self.docs, self.generation = current, generation
+        if gone or new:
+            logger.info("Lexical index of space %s: -%d +%d documents", self.space, len(gone), len(new))
+        return bool(gone or new)
 
-    def ensure_fresh(self) -> bool:
-        """Load or rebuild the index if the store changed; return True when it was rebuilt."""
-        with self._lock:
-            generation = self.store.generation()
-            if self._bm25 is not None and generation == self._generation:
-                return False
-            if self._bm25 is None and self._load_saved(generation):
-                return False
-            fingerprint = self.fingerprint()
-            if self._bm25 is not None and fingerprint == self._fingerprint:
-                self._generation = generation
-                return False
-            self._build(fingerprint)
-            self._generation = generation
-            self._save(generation)
-            return True
-
-    @property
-    def ids(self) -> list[str]:
-        return list(self._ids)
-
-    # --- building ----------------------------------------------------------------------------------
-    def _build(self, fingerprint: str) -> None:
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
-        ids: list[str] = []
-        metas: list[dict[str, Any]] = []
-        corpus: list[list[str]] = []
-        df: dict[str, int] = {}
-        for chunk in self.store.iter_chunks():
-            ids.append(chunk.id)
-            metas.append({k: chunk.meta.get(k) for k in _FILTER_KEYS if chunk.meta.get(k) is not None})
+    def _add(self, chunks: Iterable[Chunk]) -> None:
+        rows: dict[str, list[int]] = {}
+        freqs: dict[str, list[int]] = {}
+        lengths: list[int] = []
+        row = len(self.ids)
+        for chunk in chunks:
+            self.ids.append(chunk.id)
+            self.metas.append({k: chunk.meta.get(k) for k in _FILTER_KEYS if chunk.meta.get(k) is not None})
             doc_tokens = tokens(_indexed_text(chunk.text, chunk.meta)) or ["_vide_"]
-            corpus.append(doc_tokens)
-            for token in set(doc_tokens):
-                df[token] = df.get(token, 0) + 1
-        self._df = df
-        logger.info("Building the BM25 index over %d chunks", len(ids))
-        bm25 = bm25s.BM25(k1=tuning.BM25_K1, b=tuning.BM25_B)
-        if corpus:
-            bm25.index(corpus, show_progress=False)
-        self._bm25 = bm25 if corpus else None
-        self._ids, self._metas, self._fingerprint = ids, metas, fingerprint
-        self._communes = None
+            lengths.append(len(doc_tokens))
+            for token, count in Counter(doc_tokens).items():
+                rows.setdefault(token, []).append(row)
+                freqs.setdefault(token, []).append(count)
+            row += 1
+        self.lengths = np.concatenate([self.lengths, np.asarray(lengths, dtype=np.float32)])
+        for token, token_rows in rows.items():
+            new_rows = np.asarray(token_rows, dtype=np.int32)
+            new_freqs = np.asarray(freqs[token], dtype=np.float32)
+            old = self.postings.get(token)
+            if old is not None:
+                new_rows, new_freqs = np.concatenate([old[0], new_rows]), np.concatenate([old[1], new_freqs])
+            self.postings[token] = (new_rows, new_freqs)
 
-    def _save(self, generation: str) -> None:
-        if self._bm25 is None:
-            return
+    def _drop(self, doc_ids: set[str]) -> None:
+        keep = np.array([m.get(schema.DOC_ID) not in doc_ids for m in self.metas], dtype=bool)
+        renumber = (np.cumsum(keep) - 1).astype(np.int32)
+        for token, (rows, freqs) in list(self.postings.items()):
+            kept = keep[rows]
+            if not kept.any():
+                del self.postings[token]
+            elif not kept.all():
+                self.postings[token] = (renumber[rows[kept]], freqs[kept])
+            else:
+                self.postings[token] = (renumber[rows], freqs)
+        self.ids = [i for i, k in zip(self.ids, keep, strict=True) if k]
+        self.metas = [m for m, k in zip(self.metas, keep, strict=True) if k]
+        self.lengths = self.lengths[keep]
+
+    def scores(self, query_tokens: list[str], idf: dict[str, float], avgdl: float) -> np.ndarray:
+        """BM25 (Lucene variant, as bm25s computes it) of every passage, with the view's idf and avgdl."""
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        norm = tuning.BM25_K1 * ((1 - tuning.BM25_B) + tuning.BM25_B * self.lengths / avgdl)
+        for token in query_tokens:
+            rows, freqs = self.postings.get(token, (_EMPTY_ROWS, _EMPTY_ROWS))
+            if len(rows):
+                scores[rows] += idf[token] * freqs / (norm[rows] + freqs)
+        return scores
+
+    # --- saving ------------------------------------------------------------------------------------
+    def save(self) -> None:
         tmp = self.directory.with_name(self.directory.name + f".tmp{os.getpid()}")
         tmp.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(tmp / "bm25"))
-        (tmp / "ids.json").write_text(
-            json.dumps(
-                {
-                    "fingerprint": self._fingerprint,
-                    "generation": generation,
-                    "ids": self._ids,
-                    "metas": self._metas,
-                    "df": self._df,
-                    "version": INDEX_VERSION,
-                }
-            ),
-            encoding="utf-8",
+        vocab = sorted(self.postings)
+        offsets = np.cumsum([0] + [len(self.postings[t][0]) for t in vocab]).astype(np.int64)
+        rows = [self.postings[t][0] for t in vocab]
+        freqs = [self.postings[t][1] for t in vocab]
+        np.savez(
+            tmp / "postings.npz",
+            offsets=offsets,
+            rows=np.concatenate(rows) if rows else _EMPTY_ROWS,
+            freqs=np.concatenate(freqs) if freqs else np.zeros(0, dtype=np.float32),
+            lengths=self.lengths,
         )
+        state = {
+            "version": INDEX_VERSION,
+            "space": self.space,
+            "generation": self.generation,
+            "docs": self.docs,
+            "ids": self.ids,
+            "metas": self.metas,
+            "vocab": vocab,
+        }
+        (tmp / "ids.json").write_text(json.dumps(state), encoding="utf-8")
         # Swap directories so a reader never sees a half-written index.
         old = self.directory.with_name(self.directory.name + f".old{os.getpid()}")
         if self.directory.exists():
             self.directory.rename(old)
         tmp.rename(self.directory)
         if old.exists():
-            import shutil
-
             shutil.rmtree(old, ignore_errors=True)
 
-    def _load_saved(self, generation: str) -> bool:
+    def load(self) -> bool:
+        """Read the saved partition (False when absent, of another version or damaged: it is then rebuilt)."""
         meta_path = self.directory / "ids.json"
         if not meta_path.exists():
             return False
         try:
-            import bm25s
-
             data = json.loads(meta_path.read_text(encoding="utf-8"))
-            if data.get("version") != INDEX_VERSION:
+            if data.get("version") != INDEX_VERSION or data.get("space") != self.space:
                 return False
-            if data.get("generation") != generation and data.get("fingerprint") != self.fingerprint():
-                return False
-            self._bm25 = bm25s.BM25.load(str(self.directory / "bm25"))
+            with np.load(self.directory / "postings.npz", allow_pickle=False) as arrays:
+                offsets, rows, freqs = arrays["offsets"], arrays["rows"], arrays["freqs"]
+                lengths = arrays["lengths"]
+            vocab = data["vocab"]
+            if len(offsets) != len(vocab) + 1 or len(lengths) != len(data["ids"]):
+                raise ValueError("inconsistent arrays")
         except Exception as e:  # a damaged derived index is rebuilt, never fatal
             logger.warning("Lexical index at %s unreadable (%s): rebuilding", self.directory, e)
             return False
-        self._ids, self._metas, self._df = data["ids"], data["metas"], data.get("df", {})
-        self._communes = None
-        self._fingerprint, self._generation = data["fingerprint"], generation
+        self.postings = {t: (rows[offsets[i] : offsets[i + 1]], freqs[offsets[i] : offsets[i + 1]]) for i, t in enumerate(vocab)}
+        self.ids, self.metas, self.lengths = list(data["ids"]), list(data["metas"]), lengths
+        self.docs, self.generation = dict(data["docs"]), data.get("generation")
         return True
+
+
+class LexicalIndex:
+    """BM25 over the passages of a store's view: one partition per space, updated document by document.
+
+    `search()` first brings every partition up to date. Scores use the statistics (idf, mean length) of the
+    whole view, so they are those of one index over the view's passages.
+    """
+
+    def __init__(self, *, store: ChromaStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._parts = [_Partition(space, _directory(store, space)) for space in store.spaces]
+        self._loaded = False
+        self._generation: str | None = None
+        self._df: dict[str, int] = {}
+        self._communes: set[str] | None = None
+
+    def ensure_fresh(self) -> bool:
+        """Load the saved partitions and apply the store's changes to them; True when something changed."""
+        with self._lock:
+            generation = self.store.generation()
+            if self._loaded and generation == self._generation:
+                return False
+            changed = False
+            for part in self._parts:
+                if not self._loaded and not part.load():
+                    part.generation = None
+                space_generation = self.store.space_generation(part.space)
+                if part.generation == space_generation and space_generation:
+                    continue
+                if part.sync(self.store, space_generation) or not part.directory.exists():
+                    part.save()
+                    changed = True
+            self._loaded, self._generation = True, generation
+            if changed or self._communes is None:
+                self._df = {}
+                for part in self._parts:
+                    for token, (rows, _) in part.postings.items():
+                        self._df[token] = self._df.get(token, 0) + len(rows)
+                self._communes = None
+            return changed
+
+    @property
+    def ids(self) -> list[str]:
+        return [i for part in self._parts for i in part.ids]
 
     # --- searching ---------------------------------------------------------------------------------
     def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best chunks, best first; only positive scores."""
         self.ensure_fresh()
-        if self._bm25 is None:
+        total = sum(len(part.ids) for part in self._parts)
+        query_tokens = [t for t in tokens(query) if self._df.get(t)]
+        if not total or not query_tokens:
             return []
-        vocab = self._bm25.vocab_dict
-        query_tokens = [t for t in tokens(query) if t in vocab]
-        if not query_tokens:
-            return []
-        scores = np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float32)
-        if filters is not None and not filters.is_empty():
-            mask = np.array([matches_filters(m, filters) for m in self._metas], dtype=bool)
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top])]
-        return [(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        avgdl = float(sum(float(part.lengths.sum()) for part in self._parts)) / total
+        idf = {t: math.log(1 + (total - self._df[t] + 0.5) / (self._df[t] + 0.5)) for t in set(query_tokens)}
+        hits: list[tuple[str, float]] = []
+        for part in self._parts:
+            if not part.ids:
+                continue
+            scores = part.scores(query_tokens, idf, avgdl)
+            if filters is not None and not filters.is_empty():
+                mask = np.array([matches_filters(m, filters) for m in part.metas], dtype=bool)
+                scores = np.where(mask, scores, 0.0)
+            top_k = min(k, len(scores))
+            top = np.argpartition(-scores, top_k - 1)[:top_k] if top_k < len(scores) else np.arange(len(scores))
+            hits.extend((part.ids[i], float(scores[i])) for i in top if scores[i] > 0)
+        hits.sort(key=lambda hit: -hit[1])
+        return hits[:k]
 
     def communes(self) -> set[str]:
         """The commune keys of the indexed passages."""
         self.ensure_fresh()
         if self._communes is None:
-            self._communes = {str(m[schema.COMMUNE_KEY]) for m in self._metas if m.get(schema.COMMUNE_KEY)}
+            self._communes = {
+                str(m[schema.COMMUNE_KEY]) for part in self._parts for m in part.metas if m.get(schema.COMMUNE_KEY)
+            }
         return self._communes
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a stem (a stem absent from the corpus gets the highest value)."""
         self.ensure_fresh()
-        n = max(1, len(self._ids))
+        n = max(1, sum(len(part.ids) for part in self._parts))
         return math.log((n + 1) / (self._df.get(token, 0) + 0.5))
 
     def verify_against_store(self) -> list[str]:
         """Differences between this index and Chroma (empty when they match exactly)."""
         self.ensure_fresh()
-        store_ids = {c.id for c in self.store.iter_chunks()}
-        index_ids = set(self._ids)
-        problems = [f"absent de l'index lexical : {i}" for i in sorted(store_ids - index_ids)]
-        problems += [f"orphelin dans l'index lexical : {i}" for i in sorted(index_ids - store_ids)]
-        if len(self._ids) != len(index_ids):
-            problems.append("doublons dans l'index lexical")
+        problems: list[str] = []
+        for part in self._parts:
+            store_ids = {c.id for c in self.store.iter_chunks(spaces=[part.space])}
+            index_ids = set(part.ids)
+            problems += [f"absent de l'index lexical : {i}" for i in sorted(store_ids - index_ids)]
+            problems += [f"orphelin dans l'index lexical : {i}" for i in sorted(index_ids - store_ids)]
+            if len(part.ids) != len(index_ids):
+                problems.append(f"doublons dans l'index lexical (espace {part.space})")
         return problems
 
 
@@ -211,9 +292,10 @@ def _indexed_text(text: str, meta: dict[str, Any]) -> str:
     return f"{extra}\n{text}" if extra else text
 
 
-def _default_dir(store: ChromaStore) -> Path:
+def _directory(store: ChromaStore, space: str) -> Path:
+    """Where a space's partition is saved: beside the store, named after the space's collection."""
     settings = store.settings
+    name = collection_names(settings.collection, space)[0]
     if settings.chroma_url:
-        key = normalize_key(f"{settings.chroma_url}-{settings.collection}")
-        return settings.store / "lexical-remote" / key
-    return settings.store / "lexical" / settings.collection
+        return settings.store / "lexical-remote" / normalize_key(f"{settings.chroma_url}-{name}")
+    return settings.store / "lexical" / name

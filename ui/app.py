@@ -127,7 +127,7 @@ def resolve_user() -> auth.User | None:
         st.session_state[common.USER_KEY] = auth.LOCAL_USER
         return auth.LOCAL_USER
     user = common.current_user()
-    if user is not None and (user.name not in users or users[user.name]["role"] != user.role):
+    if user is not None and (user.name not in users or auth.user_of(user.name, users[user.name]) != user):
         _logout()  # account removed or role changed since the login
         user = None
     return user
@@ -140,6 +140,19 @@ if user is None:
     login_page()
     st.stop()
 
+
+def choose_space(user: auth.User) -> auth.User:
+    """The user's spaces: a selector in the sidebar when there are several; returns the user in that space."""
+    default = common.settings().space
+    spaces = user.space_names(default) or tuple(common.get_kb().store.all_spaces()) or (default,)
+    if st.session_state.get(common.SPACE_KEY) not in spaces:
+        st.session_state[common.SPACE_KEY] = spaces[0]
+    if len(spaces) > 1:
+        st.sidebar.selectbox("Espace", spaces, key=common.SPACE_KEY)
+    return user.in_space(st.session_state[common.SPACE_KEY])
+
+
+user = choose_space(user)
 pages = {
     "Consulter": [
         st.Page("views/ask.py", title="Poser une question", icon=":material/chat:", default=True),

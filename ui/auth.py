@@ -1,10 +1,15 @@
-"""Accounts of the Streamlit app: a JSON users file {name: {role, hash}} with bcrypt hashes.
+"""Accounts of the Streamlit app: a JSON users file {name: {role, hash, spaces}} with bcrypt hashes.
+
+An account belongs to one or more spaces (rag.spaces) with a role in each: élu, agent or admin of the
+space; `spaces` maps space -> role, and `role` repeats the role of its first space. An account without
+`spaces` (files written before spaces) belongs to the configured space (MAIRIE_SPACE). The service admin
+(role "service") administers every space.
 
 No Streamlit here: the CLI (`mairie users ...`) and the app share these functions.
 
 >>> add_user(Path("/tmp/users.json"), "marie", "elu", "un mot de passe")
 >>> authenticate(load_users(Path("/tmp/users.json")), "marie", "un mot de passe")
-User(name='marie', role='elu')
+User(name='marie', role='elu', spaces=())
 
 Guessing is slowed by LoginThrottle: failures per account and per client address, kept in a small SQLite
 file that every session and every process of the app share.
@@ -28,11 +33,15 @@ from typing import Any
 import bcrypt
 
 from rag.errors import ConfigError
+from rag.spaces import check_space
 
-ADMIN = "admin"
+ADMIN = "admin"  # of a space: adds and removes its documents
+AGENT = "agent"  # of a space: a town-hall employee, reads like an élu
 ELU = "elu"
-ROLES = (ADMIN, ELU)
-ROLE_LABELS = {ADMIN: "administrateur", ELU: "élu"}
+SERVICE = "service"  # the service admin: every space
+SPACE_ROLES = (ADMIN, AGENT, ELU)
+ROLES = (*SPACE_ROLES, SERVICE)
+ROLE_LABELS = {ADMIN: "administrateur", AGENT: "agent", ELU: "élu", SERVICE: "administrateur du service"}
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads the first 72 bytes; longer ones are refused, not truncated
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -50,10 +59,26 @@ class User:
 
     name: str
     role: str
+    spaces: tuple[tuple[str, str], ...] = ()  # (space, role); () = the configured space (MAIRIE_SPACE)
 
     @property
     def is_admin(self) -> bool:
-        return self.role == ADMIN
+        return self.role in (ADMIN, SERVICE)
+
+    def space_names(self, default: str) -> tuple[str, ...] | None:
+        """The spaces this account reads (None: every space, for the service admin)."""
+        if self.role == SERVICE:
+            return None
+        return tuple(space for space, _ in self.spaces) or (default,)
+
+    def in_space(self, space: str) -> User:
+        """This account with its role in `space` (ConfigError if it does not belong to it)."""
+        if self.role == SERVICE or not self.spaces:
+            return self
+        roles = dict(self.spaces)
+        if space not in roles:
+            raise ConfigError(f"Le compte {self.name!r} n'a pas accès à l'espace {space!r}.")
+        return User(self.name, roles[space], self.spaces)
 
 
 LOCAL_USER = User("local", ADMIN)
@@ -78,7 +103,7 @@ def access_mode(users: dict[str, Any], *, bind: str, client: str) -> str:
     return OPEN if is_loopback(bind) and is_loopback(client) else REFUSE
 
 
-def load_users(path: Path) -> dict[str, dict[str, str]]:
+def load_users(path: Path) -> dict[str, dict[str, Any]]:
     """The accounts, or {} when the file does not exist. A damaged file raises ConfigError."""
     if not path.exists():
         return {}
@@ -91,17 +116,32 @@ def load_users(path: Path) -> dict[str, dict[str, str]]:
         ) from e
     if not isinstance(data, dict):
         raise ConfigError(f"Fichier des comptes invalide : {path} (objet JSON {{nom: {{role, hash}}}} attendu).")
-    users: dict[str, dict[str, str]] = {}
+    users: dict[str, dict[str, Any]] = {}
     for name, entry in data.items():
         if not isinstance(entry, dict) or entry.get("role") not in ROLES or not entry.get("hash"):
             raise ConfigError(
-                f"Fichier des comptes invalide : {path}, compte {name!r} (rôle 'admin' ou 'elu' et hash attendus)."
+                f"Fichier des comptes invalide : {path}, compte {name!r} (rôle {', '.join(ROLES)} et hash attendus)."
             )
         users[str(name)] = {"role": str(entry["role"]), "hash": str(entry["hash"])}
+        spaces = entry.get("spaces")
+        if spaces is not None:
+            if not isinstance(spaces, dict) or not all(
+                isinstance(k, str) and v in SPACE_ROLES for k, v in spaces.items()
+            ):
+                raise ConfigError(
+                    f"Fichier des comptes invalide : {path}, compte {name!r} (espaces {{espace: rôle}} attendus)."
+                )
+            users[str(name)]["spaces"] = {check_space(k): str(v) for k, v in spaces.items()}
     return users
 
 
-def save_users(path: Path, users: dict[str, dict[str, str]]) -> None:
+def user_of(name: str, entry: dict[str, Any]) -> User:
+    """The User an entry of the users file describes."""
+    spaces = tuple(entry.get("spaces", {}).items())
+    return User(name, spaces[0][1] if spaces and entry["role"] != SERVICE else entry["role"], spaces)
+
+
+def save_users(path: Path, users: dict[str, dict[str, Any]]) -> None:
     """Write atomically, readable by the owner only (the file holds password hashes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".users-", suffix=".json", dir=path.parent)
@@ -146,23 +186,41 @@ def verify_password(password: str, hashed: str) -> bool:
         return False
 
 
-def authenticate(users: dict[str, dict[str, str]], name: str, password: str) -> User | None:
+def authenticate(users: dict[str, dict[str, Any]], name: str, password: str) -> User | None:
     entry = users.get(name.strip())
     if entry is None:
         verify_password(password, _DUMMY_HASH.decode())
         return None
     if not verify_password(password, entry["hash"]):
         return None
-    return User(name.strip(), entry["role"])
+    return user_of(name.strip(), entry)
 
 
-def add_user(path: Path, name: str, role: str, password: str) -> None:
-    """Create or replace an account (replacing is how a password is changed)."""
+def add_user(path: Path, name: str, role: str, password: str | None, *, space: str | None = None) -> None:
+    """Create an account, or change its password (None: unchanged) and its role in `space`.
+
+    Without `space`, the account is the single-space kind of files written before spaces (role only).
+    With `space`, the account joins that space with `role`, keeping its other spaces.
+    """
     check_name(name)
-    if role not in ROLES:
-        raise ConfigError(f"Rôle inconnu : {role!r} (valeurs possibles : admin, elu).")
+    allowed = ROLES if space is None else SPACE_ROLES
+    if role not in allowed:
+        raise ConfigError(f"Rôle inconnu : {role!r} (valeurs possibles : {', '.join(allowed)}).")
     users = load_users(path)
-    users[name] = {"role": role, "hash": hash_password(password)}
+    entry = dict(users.get(name, {}))
+    if password is not None or "hash" not in entry:
+        if password is None:
+            raise ConfigError(f"Le compte {name!r} n'existe pas : donnez-lui un mot de passe.")
+        entry["hash"] = hash_password(password)
+    if space is None:
+        entry["role"] = role
+        entry.pop("spaces", None)
+    else:
+        spaces = dict(entry.get("spaces", {}))
+        spaces[check_space(space)] = role
+        entry["spaces"] = spaces
+        entry["role"] = spaces[min(spaces)]  # the file is saved with sorted keys: the first space
+    users[name] = entry
     save_users(path, users)
 
 

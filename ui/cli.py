@@ -15,7 +15,17 @@ from rag.errors import KbError
 from rag.schema import Filters
 from rag.settings import Settings
 from ui.cli_base import CONTEXT_SETTINGS, MairieGroup, use_french
-from ui.cli_common import Context, echo, echo_json, filters_from, filters_options, pass_ctx, run_or_fail, terminal_safe
+from ui.cli_common import (
+    Context,
+    echo,
+    echo_json,
+    filters_from,
+    filters_options,
+    pass_ctx,
+    run_or_fail,
+    space_option,
+    terminal_safe,
+)
 
 use_french()
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -72,6 +82,7 @@ def settings_cmd(ctx: Context, as_json: bool) -> None:
     type=click.Choice(["auto", "always", "never"]),
     help="OCR des pages scannées : auto (celles qui en ont besoin), always (toutes), never (scans ignorés).",
 )
+@space_option
 @pass_ctx
 def ingest(
     ctx: Context, paths: tuple[Path, ...], as_json: bool, commune: str | None, replace: bool, ocr: str | None
@@ -245,6 +256,7 @@ def _percent(share: float) -> str:
 @click.option("-k", "--top-k", type=int, help="Nombre de résultats.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (format stable, voir README).")
 @filters_options
+@space_option
 @pass_ctx
 def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs: Any) -> None:
     """Recherche hybride (mots + sens) dans les documents indexés."""
@@ -268,6 +280,7 @@ def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwar
 @click.option("-k", "--top-k", type=int, help="Nombre de passages consultés.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (format stable, voir README).")
 @filters_options
+@space_option
 @pass_ctx
 def ask(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwargs: Any) -> None:
     """Pose une question ; la réponse cite ses sources [1], [2]..."""
@@ -321,6 +334,7 @@ def _stream_answer(ctx: Context, question: str, filters: Filters, top_k: int | N
 # --- documents, removal, verification ------------------------------------------------------------
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@space_option
 @pass_ctx
 def documents(ctx: Context, as_json: bool) -> None:
     """Liste les documents indexés, leur nombre de passages et la part de leur texte indexée."""
@@ -342,6 +356,7 @@ def documents(ctx: Context, as_json: bool) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--all", "everything", is_flag=True, help="Autorise une suppression qui vide toute la base.")
+@space_option
 @pass_ctx
 def remove(ctx: Context, sources: tuple[str, ...], everything: bool) -> None:
     """Supprime des documents partout (Chroma et index dérivés).
@@ -374,6 +389,7 @@ def remove(ctx: Context, sources: tuple[str, ...], everything: bool) -> None:
 
 @main.command()
 @click.option("--purge", is_flag=True, help="Efface d'abord pour de bon ce qui reste des documents supprimés.")
+@space_option
 @pass_ctx
 def verify(ctx: Context, purge: bool) -> None:
     """Vérifie le magasin : base intacte, index dérivés identiques à Chroma, aucun texte de document

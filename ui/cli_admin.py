@@ -23,10 +23,12 @@ def users() -> None:
 @click.argument("name")
 @click.option(
     "--role",
-    type=click.Choice(["admin", "elu"]),
+    type=click.Choice(["admin", "agent", "elu", "service"]),
     required=True,
-    help="admin : ajoute et retire des documents ; elu : consulte et pose des questions.",
+    help="admin : ajoute et retire des documents ; agent, elu : consultent et posent des questions ; "
+    "service : administre tous les espaces (sans --space).",
 )
+@click.option("--space", help="Espace (commune) auquel le compte accède avec ce rôle (une commande par espace).")
 @click.password_option(
     "--password",
     prompt="Mot de passe",
@@ -34,14 +36,15 @@ def users() -> None:
     help="Mot de passe (demandé s'il n'est pas donné ; 8 caractères au moins).",
 )
 @pass_ctx
-def users_add(ctx: Context, name: str, role: str, password: str) -> None:
-    """Crée un compte, ou change le mot de passe et le rôle d'un compte existant."""
+def users_add(ctx: Context, name: str, role: str, space: str | None, password: str) -> None:
+    """Crée un compte, ou change le mot de passe et le rôle d'un compte existant (dans un espace avec --space)."""
     from ui import auth
 
     path = ctx.settings.users_file
     existed = name in run_or_fail(auth.load_users, path)
-    run_or_fail(auth.add_user, path, name, role, password)
-    click.echo(f"Compte {'mis à jour' if existed else 'créé'} : {name} ({role}) dans {path}")
+    run_or_fail(auth.add_user, path, name, role, password, space=space)
+    where = f", espace {space}" if space else ""
+    click.echo(f"Compte {'mis à jour' if existed else 'créé'} : {name} ({role}{where}) dans {path}")
 
 
 @users.command("remove")
@@ -70,7 +73,9 @@ def users_list(ctx: Context) -> None:
         )
         return
     for name in sorted(accounts):
-        click.echo(f"{name}\t{accounts[name]['role']}")
+        spaces = accounts[name].get("spaces", {})
+        where = "\t" + ", ".join(f"{space}:{role}" for space, role in spaces.items()) if spaces else ""
+        click.echo(f"{name}\t{accounts[name]['role']}{where}")
 
 
 # --- evaluation and benchmarks -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from rag.settings import Settings
 class Context:
     def __init__(self, store: str | None) -> None:
         self.store_override = Path(store).expanduser() if store else None
+        self.space_override: str | None = None
         self._settings: Settings | None = None
         self._kb: Any = None
 
@@ -26,7 +27,7 @@ class Context:
     def settings(self) -> Settings:
         if self._settings is None:
             try:
-                self._settings = Settings.from_env(store=self.store_override)
+                self._settings = Settings.from_env(store=self.store_override, space=self.space_override)
             except KbError as e:
                 raise click.ClickException(str(e)) from e
             logging.basicConfig(
@@ -44,6 +45,19 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def _set_space(click_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        click_ctx.ensure_object(Context).space_override = value
+
+
+space_option = click.option(
+    "--space",
+    expose_value=False,
+    callback=_set_space,
+    help="Espace (commune) lu et alimenté, plus la loi partagée (défaut : MAIRIE_SPACE).",
+)
 
 # What a document must never send to the terminal: escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL"
 # that sets the window title or writes a hyperlink, other "ESC x"), then any remaining C0 control except

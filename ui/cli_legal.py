@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from rag.errors import KbError
-from ui.cli_common import echo, echo_json
+from ui.cli_common import echo, echo_json, space_option
 
 
 def _legal_index(kb: Any) -> Any:
@@ -38,6 +38,7 @@ def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
     "--date", callback=_check_date, help="Texte en vigueur à cette date (AAAA-MM-JJ) ; défaut : le plus récent."
 )
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@space_option
 def article(number: str, date: str | None, as_json: bool) -> None:
     """Affiche un article (ex. L2121-17) : texte, place dans le code, lien Légifrance, renvois, versions."""
     from rag.legal import UnknownArticleError

@@ -7,12 +7,13 @@ from typing import Any
 
 import click
 
-from ui.cli_common import Context, echo, echo_json, filters_from, filters_options, pass_ctx, run_or_fail
+from ui.cli_common import Context, echo, echo_json, filters_from, filters_options, pass_ctx, run_or_fail, space_option
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @filters_options
+@space_option
 @pass_ctx
 def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
     """Liste les délibérations indexées (date, numéro, objet, vote, source, pages)."""

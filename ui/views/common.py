@@ -21,6 +21,7 @@ from ui.auth import User
 from ui.views import catalog
 
 USER_KEY = "mairie_user"
+SPACE_KEY = "mairie_space"  # the space the session reads (ui/app.py checks it is one of the user's)
 CODE_ARTICLE_KEY = "code_article"
 
 KIND_LABELS = {
@@ -56,19 +57,26 @@ def _settings(signature: tuple[tuple[str, str], ...]) -> Settings:
 
 
 @st.cache_resource(show_spinner="Ouverture de la base de connaissances…")
-def _kb(signature: tuple[tuple[str, str], ...]) -> Any:
+def _kb(signature: tuple[tuple[str, str], ...], space: str) -> Any:
     from rag.kb import KnowledgeBase
 
-    kb = KnowledgeBase(Settings.from_env())
+    kb = KnowledgeBase(Settings.from_env().replace(space=space))
     kb.store.count()  # open Chroma now, so a broken store is reported here
     return kb
 
 
+def current_space() -> str:
+    """The space this session reads: chosen in the sidebar among the user's, else MAIRIE_SPACE."""
+    space = st.session_state.get(SPACE_KEY)
+    return space if isinstance(space, str) and space else settings().space
+
+
 def get_kb() -> Any:
-    """The KnowledgeBase of MAIRIE_* settings, opened once per process (st.cache_resource)."""
+    """The KnowledgeBase of MAIRIE_* settings for the session's space (and the shared law), opened once per
+    process and space (st.cache_resource)."""
     settings()
     try:
-        return _kb(_env_signature(ignore=("MAIRIE_USERS_FILE",)))
+        return _kb(_env_signature(ignore=("MAIRIE_USERS_FILE",)), current_space())
     except KbError as e:
         st.error(f"Impossible d'ouvrir la base de connaissances : {e}")
         st.stop()
@@ -105,11 +113,17 @@ def current_user() -> User | None:
 
 
 def require_user() -> User:
+    """The signed-in user, with their role in the session's space."""
     user = current_user()
     if user is None:
         st.error("Session expirée ou non identifiée : rechargez la page et connectez-vous.")
         st.stop()
-    return user  # type: ignore[return-value]
+    try:
+        return user.in_space(current_space())  # type: ignore[union-attr]
+    except KbError as e:
+        st.error(str(e))
+        st.stop()
+        raise  # unreachable: st.stop() raises
 
 
 # --- text helpers ---------------------------------------------------------------------------------
