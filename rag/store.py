@@ -28,7 +28,10 @@ import numpy as np
 from rag import maintenance, schema
 from rag.embeddings import CachedEmbedder, make_embedder
 from rag.errors import StoreError
-from rag.french import fold
+from rag.filters import date_to_int as date_to_int  # re-exported: callers import the filters with the store
+from rag.filters import filters_to_where
+from rag.filters import matches_filters as matches_filters
+from rag.filters import normalize_key as normalize_key
 from rag.lock import WriteLock as WriteLock  # re-exported: writers import it with the store
 from rag.schema import Chunk, Filters
 from rag.settings import Settings
@@ -108,71 +111,6 @@ def _make_client(settings: Settings) -> Any:
     return maintenance.open_embedded(
         settings, lambda path: chromadb.PersistentClient(path=path, settings=_chroma_settings())
     )
-
-
-def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
-    """Translate Filters into a Chroma `where` clause (None when there is nothing to filter)."""
-    if filters is None:
-        return None
-    clauses: list[dict[str, Any]] = []
-    if filters.kind:
-        clauses.append({schema.KIND: filters.kind})
-    if filters.commune:
-        clauses.append({schema.COMMUNE_KEY: normalize_key(filters.commune)})
-    if filters.since:
-        clauses.append({schema.DATE_INT: {"$gte": date_to_int(filters.since)}})
-    if filters.until:
-        clauses.append({schema.DATE_INT: {"$lte": date_to_int(filters.until)}})
-    if filters.matiere:
-        key = schema.MATIERE if "." in filters.matiere else schema.MATIERE_L1
-        clauses.append({key: filters.matiere})
-    if filters.outcome:
-        clauses.append({schema.OUTCOME: filters.outcome})
-    if filters.not_unanimous:
-        clauses.append({schema.UNANIMOUS: False})
-    if filters.source:
-        clauses.append({schema.SOURCE: filters.source})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def matches_filters(meta: dict[str, Any], filters: Filters | None) -> bool:
-    """The same predicate as filters_to_where, evaluated in Python (for the lexical channel)."""
-    if filters is None:
-        return True
-    if filters.kind and meta.get(schema.KIND) != filters.kind:
-        return False
-    if filters.commune and meta.get(schema.COMMUNE_KEY) != normalize_key(filters.commune):
-        return False
-    date_int = int(meta.get(schema.DATE_INT) or 0)
-    if filters.since and date_int < date_to_int(filters.since):
-        return False
-    if filters.until and (not date_int or date_int > date_to_int(filters.until)):
-        return False
-    if filters.matiere:
-        key = schema.MATIERE if "." in filters.matiere else schema.MATIERE_L1
-        if meta.get(key) != filters.matiere:
-            return False
-    if filters.outcome and meta.get(schema.OUTCOME) != filters.outcome:
-        return False
-    if filters.not_unanimous and meta.get(schema.UNANIMOUS) is not False:
-        return False
-    return not (filters.source and meta.get(schema.SOURCE) != filters.source)
-
-
-def normalize_key(value: str) -> str:
-    folded = fold(value)
-    return "-".join(part for part in "".join(c if c.isalnum() else " " for c in folded).split())
-
-
-def date_to_int(iso: str) -> int:
-    digits = iso.replace("-", "")[:8]
-    if len(digits) == 4:
-        digits += "0101"
-    if not digits.isdigit() or len(digits) != 8:
-        raise StoreError(f"Date invalide : {iso!r} (format attendu AAAA-MM-JJ).")
-    return int(digits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +397,46 @@ class ChromaStore:
             self._bump_generation(part)
             removed += len(ids)
         return removed
+
+    def share_law(self) -> list[str]:
+        """Move the law a store built before spaces kept in its default space into the shared space.
+
+        Passages move with their vectors (nothing is embedded again); each document is complete in the
+        shared space before it leaves the default one. Returns the sources moved.
+        """
+        source, target = self._part(DEFAULT_SPACE), self._part(LAW_SPACE)
+        moved: list[str] = []
+        for info in self.documents(spaces=[DEFAULT_SPACE]) if DEFAULT_SPACE in self.spaces else []:
+            if target_space(info.kind, DEFAULT_SPACE) != LAW_SPACE:
+                continue
+            got = source.chunks.get(where={schema.DOC_ID: info.doc_id}, include=["embeddings", "metadatas", "documents"])
+            record = source.docs.get(ids=[info.doc_id], include=["metadatas", "documents", "embeddings"])
+            meta = dict(record["metadatas"][0] or {})
+            target.docs.upsert(
+                ids=[info.doc_id],
+                documents=record["documents"],
+                embeddings=record["embeddings"],
+                metadatas=[{**meta, "status": STATUS_WRITING}],
+            )
+            for start in range(0, len(got["ids"]), WRITE_BATCH):
+                part = slice(start, start + WRITE_BATCH)
+                target.chunks.upsert(
+                    ids=got["ids"][part],
+                    embeddings=got["embeddings"][part],
+                    metadatas=got["metadatas"][part],
+                    documents=got["documents"][part],
+                )
+            target.docs.upsert(
+                ids=[info.doc_id], documents=record["documents"], embeddings=record["embeddings"], metadatas=[meta]
+            )
+            for start in range(0, len(got["ids"]), WRITE_BATCH):
+                source.chunks.delete(ids=got["ids"][start : start + WRITE_BATCH])
+            source.docs.delete(ids=[info.doc_id])
+            moved.append(info.source)
+        if moved:
+            self._bump_generation(target)
+            self._bump_generation(source)
+        return moved
 
     def texts_present(self, texts: Sequence[str]) -> set[str]:
         """Which of these texts some stored passage of any space still has (the embedding cache is shared)."""

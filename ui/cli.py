@@ -467,9 +467,10 @@ def _register_commands() -> None:
     from ui.cli_admin import bench, eval_cmd, users
     from ui.cli_legal import article
     from ui.cli_records import deliberations, export_scdl
+    from ui.cli_spaces import spaces
     from ui.cli_store import backup, restore
 
-    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore):
+    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, spaces):
         main.add_command(command)
 
 
