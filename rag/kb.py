@@ -185,9 +185,13 @@ class KnowledgeBase:
             probes.update(str(p) for p in entry.get("probes", []))
         if not probes:
             return 0, []
-        current = [c.text for c in self.store.iter_chunks()]
-        current += [json.dumps(c, ensure_ascii=False) for c in self.store.chunks_all_meta()]
-        current += [json.dumps([d.source, d.title, d.meta], ensure_ascii=False) for d in self.store.documents()]
+        # The files hold every space: what another space still stores is not a leftover.
+        whole = ChromaStore(
+            settings=self.settings, embedder=self.store.embedder, client=self.store.client, spaces=self.store.all_spaces()
+        )
+        current = [c.text for c in whole.iter_chunks()]
+        current += [json.dumps(c, ensure_ascii=False) for c in whole.chunks_all_meta()]
+        current += [json.dumps([d.source, d.title, d.meta], ensure_ascii=False) for d in whole.documents()]
         probes -= maintenance.probes_in(current)
         hits = maintenance.scan_for_probes(maintenance.store_files(self.settings), probes)
         return len(probes), [
@@ -210,7 +214,7 @@ class KnowledgeBase:
 
     def audit(self, action: str, **fields: Any) -> None:
         self.settings.store.mkdir(parents=True, exist_ok=True)
-        line = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": action, **fields}
+        line = {"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "action": action, "space": self.store.space, **fields}
         with (self.settings.store / "audit.log").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 

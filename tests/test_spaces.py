@@ -216,3 +216,32 @@ def test_users_belong_to_spaces_with_a_role(tmp_path: Path) -> None:
     legacy = auth.User("paul", "elu")
     assert legacy.space_names("default") == ("default",)
     assert auth.User("root", auth.SERVICE).space_names("default") is None
+
+
+def test_app_shows_only_the_chosen_space_of_the_user(
+    spaces_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from ui import auth
+
+    users = tmp_path / "accounts.json"
+    auth.add_user(users, "marie", "elu", "mot-de-passe-marie", space="alpha")
+    auth.add_user(users, "marie", "admin", None, space="beta")
+    monkeypatch.setenv("MAIRIE_USERS_FILE", str(users))
+    monkeypatch.setenv("MAIRIE_STORE", str(spaces_store))
+    monkeypatch.delenv("MAIRIE_UI_HOST", raising=False)
+    at = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=180)
+    at.run()
+    at.text_input[0].set_value("marie")
+    at.text_input[1].set_value("mot-de-passe-marie")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert list(at.sidebar.selectbox[0].options) == ["alpha", "beta"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/documents.py")  # an élu in alpha: no administration
+    at.sidebar.selectbox[0].set_value("beta").run()
+    at.switch_page("views/documents.py").run()
+    assert not at.exception, at.exception
+    listed = set(at.dataframe[0].value["Source"])
+    assert "beta-seul.pdf" in listed and "alpha-seul.pdf" not in listed
