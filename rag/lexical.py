@@ -134,6 +134,14 @@ class _Partition:
     # --- saving ------------------------------------------------------------------------------------
     def save(self) -> None:
         tmp = self.directory.with_name(self.directory.name + f".tmp{os.getpid()}")
+        old = self.directory.with_name(self.directory.name + f".old{os.getpid()}")
+        try:
+            self._write(tmp, old)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _write(self, tmp: Path, old: Path) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.postings)
         offsets = np.cumsum([0] + [len(self.postings[t][0]) for t in vocab]).astype(np.int64)
@@ -157,12 +165,9 @@ class _Partition:
         }
         (tmp / "ids.json").write_text(json.dumps(state), encoding="utf-8")
         # Swap directories so a reader never sees a half-written index.
-        old = self.directory.with_name(self.directory.name + f".old{os.getpid()}")
         if self.directory.exists():
             self.directory.rename(old)
         tmp.rename(self.directory)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
 
     def load(self) -> bool:
         """Read the saved partition (False when absent, of another version or damaged: it is then rebuilt)."""
@@ -218,8 +223,11 @@ class LexicalIndex:
                 if part.generation == space_generation and space_generation:
                     continue
                 if part.sync(self.store, space_generation) or not part.directory.exists():
-                    part.save()
                     changed = True
+                    try:
+                        part.save()
+                    except OSError as e:  # another process saved it at the same moment: ours is in memory
+                        logger.info("Lexical index of space %s not saved (%s)", part.space, e)
             self._loaded, self._generation = True, generation
             if changed or self._communes is None:
                 self._df = {}
