@@ -282,7 +282,10 @@ class ChromaStore:
             self._dim_cache = int(self.embedder.embed_queries(["dimension"]).shape[1])
         return self._dim_cache
 
-    def _manifest_upsert(self, part: _Part, documents: Sequence[schema.Document], status: str) -> None:
+    def _manifest_upsert(
+        self, documents: Sequence[schema.Document], status: str, *, part: _Part | None = None
+    ) -> None:
+        part = part or self._part(self.space)
         metas = []
         for document in documents:
             meta = {
@@ -351,7 +354,7 @@ class ChromaStore:
         progress: Any,
         vectors: dict[str, np.ndarray] | None,
     ) -> list[int]:
-        self._manifest_upsert(part, documents, STATUS_WRITING)
+        self._manifest_upsert(documents, STATUS_WRITING, part=part)
         new_ids = [c.id for d in documents for c in d.chunks]
         old_ids: set[str] = set()
         doc_ids = [d.doc_id for d in documents]
@@ -379,7 +382,7 @@ class ChromaStore:
             )
             for doc_id, _ in todo[start : start + WRITE_BATCH]:
                 embedded[doc_id] = embedded.get(doc_id, 0) + 1
-        self._manifest_upsert(part, documents, STATUS_COMPLETE)
+        self._manifest_upsert(documents, STATUS_COMPLETE, part=part)
         self._bump_generation(part)
         return [embedded.get(d.doc_id, 0) for d in documents]
 
