@@ -3,6 +3,7 @@ BM25-only baseline run in the same process, peak memory, and a scaling curve on 
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
@@ -13,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ingest.chunking import split_text
 from ingest.pipeline import Ingestor, collect_files
 from rag import schema
-from rag.embeddings import make_embedder
+from rag.embeddings import WorkerPoolEmbedder, make_embedder
 from rag.evaluate import load_gold, percentile
 from rag.kb import KnowledgeBase
 from rag.retrieve import HybridRetriever
@@ -26,6 +28,8 @@ from rag.store import ChromaStore
 REPO = Path(__file__).resolve().parent.parent
 DEMO = [REPO / "data" / "cgct", REPO / "data" / "deliberations"]
 RAW_SAMPLE = 64
+# (worker processes, threads each): one core, then the two ways of using two cores.
+ARRANGEMENTS = ((1, 1), (1, 2), (2, 1))
 
 
 def peak_rss_mb() -> float | None:
@@ -143,6 +147,78 @@ def _latencies(settings: Settings, questions: list[str]) -> dict[str, Any]:
         "answer_extractive": _latency(answers),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def realistic_passages(count: int, *, chars: int = 1200) -> list[str]:
+    """`count` passages of about `chars` characters cut from the demo corpus: deliberation PDFs (their text
+    layer) and CGCT articles, alternately, in a fixed order."""
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object": harmless, noisy
+    minutes: list[str] = []
+    for pdf in sorted((REPO / "data" / "deliberations").rglob("*.pdf")):
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        minutes.extend(p for p in split_text(text, chars) if len(p) > chars // 2)
+    law: list[str] = []
+    for path in sorted((REPO / "data" / "cgct").rglob("article-*.md")):
+        law.extend(p for p in split_text(path.read_text(encoding="utf-8"), chars) if len(p) > chars // 4)
+    mixed = [p for pair in zip(minutes, law, strict=False) for p in pair]
+    return (mixed * (count // max(1, len(mixed)) + 1))[:count]
+
+
+def bench_arrangements(
+    spec: str,
+    passages: list[str],
+    *,
+    rounds: int,
+    log: Callable[[str], None],
+    arrangements: tuple[tuple[int, int], ...] = ARRANGEMENTS,
+) -> dict[str, Any]:
+    """Passages/s of the embedder for each (worker processes, threads each), measured in turns (A B C A B C
+    ...) in worker processes of this run, so that a load that comes and goes hits every arrangement alike.
+    Returns the median rate of each and its ratio to one core (the first arrangement)."""
+    pools = {a: WorkerPoolEmbedder(spec, workers=a[0], threads=a[1]) for a in arrangements}
+    rates: dict[tuple[int, int], list[float]] = {a: [] for a in arrangements}
+    try:
+        for pool in pools.values():  # start the workers and load their models outside the timings
+            pool.embed_passages(passages[: 2 * pool.workers])
+        for r in range(rounds):
+            order = arrangements[r % len(arrangements) :] + arrangements[: r % len(arrangements)]
+            for a in order:
+                ms, _ = _timed(partial(pools[a].embed_passages, passages))
+                rates[a].append(len(passages) / (ms / 1000))
+            log(f"[cœurs] tour {r + 1}/{rounds} : " + " ; ".join(f"{_label(a)} {rates[a][-1]:.2f}" for a in arrangements))
+    finally:
+        for pool in pools.values():
+            pool.close()
+    one = float(np.median(rates[arrangements[0]]))
+    rows = []
+    for a in arrangements:
+        median = float(np.median(rates[a]))
+        rows.append(
+            {
+                "workers": a[0],
+                "threads": a[1],
+                "passages_per_s": round(median, 2),
+                "ratio_to_one_core": round(median / one, 2) if one else None,
+                "rates": [round(x, 2) for x in rates[a]],
+            }
+        )
+    return {"passages": len(passages), "rounds": rounds, "load_average": _load_average(), "arrangements": rows}
+
+
+def _label(arrangement: tuple[int, int]) -> str:
+    workers, threads = arrangement
+    return f"{workers} processus x {threads} fil{'s' if threads > 1 else ''}"
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):  # Windows has no load average
+        return None
 
 
 def _bench_scaling(

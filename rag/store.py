@@ -176,7 +176,12 @@ class ChromaStore:
 
     def __init__(self, *, settings: Settings, embedder: CachedEmbedder | None = None, client: Any = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embeddings, cache_dir=settings.cache_dir)
+        self.embedder = embedder or make_embedder(
+            settings.embeddings,
+            cache_dir=settings.cache_dir,
+            workers=settings.embed_workers,
+            threads=settings.embed_threads,
+        )
         self._client = client
         self._chunks: Any = None
         self._docs: Any = None
