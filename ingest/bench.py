@@ -68,6 +68,8 @@ def run_bench(
     log: Callable[[str], None],
     scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
     on_store: bool = False,
+    cores_passages: int = 0,
+    cores_rounds: int = 3,
 ) -> dict[str, Any]:
     questions = [q.question for q in load_gold(queries or REPO / "benchmarks" / "gold_demo.jsonl")]
     report: dict[str, Any] = {"embedder": settings.embeddings, "questions": len(questions)}
@@ -76,6 +78,11 @@ def run_bench(
         report["store"] = _latencies(settings, questions)
         report["peak_rss_mb"] = peak_rss_mb()
         return report
+    if cores_passages:
+        log(f"[cœurs] {cores_passages} passages, 1 et 2 fils, 1 et 2 processus, {cores_rounds} tours...")
+        report["cores"] = bench_arrangements(
+            settings.embeddings, realistic_passages(cores_passages), rounds=cores_rounds, log=log
+        )
     with tempfile.TemporaryDirectory(prefix="mairie-bench-") as tmp:
         report["demo"] = _bench_corpus("demo", DEMO, Path(tmp) / "demo", settings, questions, log)
         for i, corpus in enumerate(corpora):
@@ -103,9 +110,17 @@ def _bench_corpus(
     chunks = [c.text for c in kb.store.iter_chunks()]
     kb.lexical.ensure_fresh()
     log(f"[{name}] {embedded} passages en {ingest_s:.1f} s ; vitesse brute du modèle...")
-    raw = make_embedder(settings.embeddings, cache_dir=None)
+    # The same arrangement as the ingestion (MAIRIE_EMBED_WORKERS / _THREADS), without the cache or the store.
+    raw = make_embedder(
+        settings.embeddings, cache_dir=None, workers=settings.embed_workers, threads=settings.embed_threads
+    )
     sample = random.Random(0).sample(chunks, min(RAW_SAMPLE, len(chunks)))
-    raw_ms, _ = _timed(lambda: raw.embed_passages(sample))
+    try:
+        raw.embed_passages(sample[:4])  # workers started and models loaded outside the timing
+        raw_ms, _ = _timed(lambda: raw.embed_passages(sample[4:]))
+    finally:
+        raw.close()
+    sample = sample[4:]
     raw_rate = len(sample) / (raw_ms / 1000)
     pipeline_rate = embedded / ingest_s if ingest_s else 0.0
     started = time.perf_counter()
@@ -293,8 +308,20 @@ def _synthetic_document(start: int, count: int, words: list[str], rng: np.random
 
 def format_report(report: dict[str, Any]) -> str:
     lines = [f"Modèle d'embeddings : {report['embedder']} ; {report['questions']} questions"]
+    if "cores" in report:
+        cores = report["cores"]
+        load = cores["load_average"]
+        lines.append(
+            f"\n[cœurs] {cores['passages']} passages, médiane de {cores['rounds']} tours ; charge de la machine "
+            + ("non mesurée" if load is None else " / ".join(str(x) for x in load))
+        )
+        for row in cores["arrangements"]:
+            lines.append(
+                f"  {_label((row['workers'], row['threads'])):22s} {row['passages_per_s']:7.2f} passages/s"
+                f"   x{row['ratio_to_one_core']} par rapport à un cœur"
+            )
     for key, value in report.items():
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or key == "cores":
             continue
         if "files" in value:
             lines.append(f"\n[{key}] {value['files']} fichiers, {value['chunks']} passages ({value['failed']} échecs)")
