@@ -196,14 +196,19 @@ def bench_arrangements(
     Returns the median rate of each and its ratio to one core (the first arrangement)."""
     pools = {a: WorkerPoolEmbedder(spec, workers=a[0], threads=a[1]) for a in arrangements}
     rates: dict[tuple[int, int], list[float]] = {a: [] for a in arrangements}
+    cpu: dict[tuple[int, int], list[float]] = {a: [] for a in arrangements}
     try:
         for pool in pools.values():  # start the workers and load their models outside the timings
             pool.embed_passages(passages[: 2 * pool.workers])
         for r in range(rounds):
             order = arrangements[r % len(arrangements) :] + arrangements[: r % len(arrangements)]
             for a in order:
+                before = _cpu_seconds(pools[a].worker_pids())
                 ms, _ = _timed(partial(pools[a].embed_passages, passages))
                 rates[a].append(len(passages) / (ms / 1000))
+                after = _cpu_seconds(pools[a].worker_pids())
+                if before is not None and after is not None:
+                    cpu[a].append((after - before) / len(passages))
             log(f"[cœurs] tour {r + 1}/{rounds} : " + " ; ".join(f"{_label(a)} {rates[a][-1]:.2f}" for a in arrangements))
     finally:
         for pool in pools.values():
@@ -218,10 +223,25 @@ def bench_arrangements(
                 "threads": a[1],
                 "passages_per_s": round(median, 2),
                 "ratio_to_one_core": round(median / one, 2) if one else None,
+                # CPU seconds per passage, all workers together: the load of the machine barely moves it;
+                # above one core's, the arrangement spends work on waiting (OpenMP barriers) or copying.
+                "cpu_s_per_passage": round(float(np.median(cpu[a])), 3) if cpu[a] else None,
                 "rates": [round(x, 2) for x in rates[a]],
             }
         )
     return {"passages": len(passages), "rounds": rounds, "load_average": _load_average(), "arrangements": rows}
+
+
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU time of these processes (Linux /proc; None elsewhere)."""
+    total = 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return total
 
 
 def _label(arrangement: tuple[int, int]) -> str:
@@ -319,6 +339,7 @@ def format_report(report: dict[str, Any]) -> str:
             lines.append(
                 f"  {_label((row['workers'], row['threads'])):22s} {row['passages_per_s']:7.2f} passages/s"
                 f"   x{row['ratio_to_one_core']} par rapport à un cœur"
+                + ("" if row["cpu_s_per_passage"] is None else f"   {row['cpu_s_per_passage']} s de calcul/passage")
             )
     for key, value in report.items():
         if not isinstance(value, dict) or key == "cores":
