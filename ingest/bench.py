@@ -3,6 +3,7 @@ BM25-only baseline run in the same process, peak memory, and a scaling curve on 
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
@@ -13,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ingest.chunking import split_text
 from ingest.pipeline import Ingestor, collect_files
 from rag import schema
-from rag.embeddings import make_embedder
+from rag.embeddings import WorkerPoolEmbedder, make_embedder
 from rag.evaluate import load_gold, percentile
 from rag.kb import KnowledgeBase
 from rag.retrieve import HybridRetriever
@@ -26,6 +28,8 @@ from rag.store import ChromaStore
 REPO = Path(__file__).resolve().parent.parent
 DEMO = [REPO / "data" / "cgct", REPO / "data" / "deliberations"]
 RAW_SAMPLE = 64
+# (worker processes, threads each): one core, then the two ways of using two cores.
+ARRANGEMENTS = ((1, 1), (1, 2), (2, 1))
 
 
 def peak_rss_mb() -> float | None:
@@ -64,6 +68,8 @@ def run_bench(
     log: Callable[[str], None],
     scaling_sizes: tuple[int, ...] = (1_000, 10_000, 100_000),
     on_store: bool = False,
+    cores_passages: int = 0,
+    cores_rounds: int = 3,
 ) -> dict[str, Any]:
     questions = [q.question for q in load_gold(queries or REPO / "benchmarks" / "gold_demo.jsonl")]
     report: dict[str, Any] = {"embedder": settings.embeddings, "questions": len(questions)}
@@ -72,6 +78,11 @@ def run_bench(
         report["store"] = _latencies(settings, questions)
         report["peak_rss_mb"] = peak_rss_mb()
         return report
+    if cores_passages:
+        log(f"[cœurs] {cores_passages} passages, 1 et 2 fils, 1 et 2 processus, {cores_rounds} tours...")
+        report["cores"] = bench_arrangements(
+            settings.embeddings, realistic_passages(cores_passages), rounds=cores_rounds, log=log
+        )
     with tempfile.TemporaryDirectory(prefix="mairie-bench-") as tmp:
         report["demo"] = _bench_corpus("demo", DEMO, Path(tmp) / "demo", settings, questions, log)
         for i, corpus in enumerate(corpora):
@@ -99,9 +110,17 @@ def _bench_corpus(
     chunks = [c.text for c in kb.store.iter_chunks()]
     kb.lexical.ensure_fresh()
     log(f"[{name}] {embedded} passages en {ingest_s:.1f} s ; vitesse brute du modèle...")
-    raw = make_embedder(settings.embeddings, cache_dir=None)
+    # The same arrangement as the ingestion (MAIRIE_EMBED_WORKERS / _THREADS), without the cache or the store.
+    raw = make_embedder(
+        settings.embeddings, cache_dir=None, workers=settings.embed_workers, threads=settings.embed_threads
+    )
     sample = random.Random(0).sample(chunks, min(RAW_SAMPLE, len(chunks)))
-    raw_ms, _ = _timed(lambda: raw.embed_passages(sample))
+    try:
+        raw.embed_passages(sample[:4])  # workers started and models loaded outside the timing
+        raw_ms, _ = _timed(lambda: raw.embed_passages(sample[4:]))
+    finally:
+        raw.close()
+    sample = sample[4:]
     raw_rate = len(sample) / (raw_ms / 1000)
     pipeline_rate = embedded / ingest_s if ingest_s else 0.0
     started = time.perf_counter()
@@ -143,6 +162,98 @@ def _latencies(settings: Settings, questions: list[str]) -> dict[str, Any]:
         "answer_extractive": _latency(answers),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def realistic_passages(count: int, *, chars: int = 1200) -> list[str]:
+    """`count` passages of about `chars` characters cut from the demo corpus: deliberation PDFs (their text
+    layer) and CGCT articles, alternately, in a fixed order."""
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object": harmless, noisy
+    minutes: list[str] = []
+    for pdf in sorted((REPO / "data" / "deliberations").rglob("*.pdf")):
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+        minutes.extend(p for p in split_text(text, chars) if len(p) > chars // 2)
+    law: list[str] = []
+    for path in sorted((REPO / "data" / "cgct").rglob("article-*.md")):
+        law.extend(p for p in split_text(path.read_text(encoding="utf-8"), chars) if len(p) > chars // 4)
+    mixed = [p for pair in zip(minutes, law, strict=False) for p in pair]
+    return (mixed * (count // max(1, len(mixed)) + 1))[:count]
+
+
+def bench_arrangements(
+    spec: str,
+    passages: list[str],
+    *,
+    rounds: int,
+    log: Callable[[str], None],
+    arrangements: tuple[tuple[int, int], ...] = ARRANGEMENTS,
+) -> dict[str, Any]:
+    """Passages/s of the embedder for each (worker processes, threads each), measured in turns (A B C A B C
+    ...) in worker processes of this run, so that a load that comes and goes hits every arrangement alike.
+    Returns the median rate of each and its ratio to one core (the first arrangement)."""
+    pools = {a: WorkerPoolEmbedder(spec, workers=a[0], threads=a[1]) for a in arrangements}
+    rates: dict[tuple[int, int], list[float]] = {a: [] for a in arrangements}
+    cpu: dict[tuple[int, int], list[float]] = {a: [] for a in arrangements}
+    try:
+        for pool in pools.values():  # start the workers and load their models outside the timings
+            pool.embed_passages(passages[: 2 * pool.workers])
+        for r in range(rounds):
+            order = arrangements[r % len(arrangements) :] + arrangements[: r % len(arrangements)]
+            for a in order:
+                before = _cpu_seconds(pools[a].worker_pids())
+                ms, _ = _timed(partial(pools[a].embed_passages, passages))
+                rates[a].append(len(passages) / (ms / 1000))
+                after = _cpu_seconds(pools[a].worker_pids())
+                if before is not None and after is not None:
+                    cpu[a].append((after - before) / len(passages))
+            log(f"[cœurs] tour {r + 1}/{rounds} : " + " ; ".join(f"{_label(a)} {rates[a][-1]:.2f}" for a in arrangements))
+    finally:
+        for pool in pools.values():
+            pool.close()
+    one = float(np.median(rates[arrangements[0]]))
+    rows = []
+    for a in arrangements:
+        median = float(np.median(rates[a]))
+        rows.append(
+            {
+                "workers": a[0],
+                "threads": a[1],
+                "passages_per_s": round(median, 2),
+                "ratio_to_one_core": round(median / one, 2) if one else None,
+                # CPU seconds per passage, all workers together: the load of the machine barely moves it;
+                # above one core's, the arrangement spends work on waiting (OpenMP barriers) or copying.
+                "cpu_s_per_passage": round(float(np.median(cpu[a])), 3) if cpu[a] else None,
+                "rates": [round(x, 2) for x in rates[a]],
+            }
+        )
+    return {"passages": len(passages), "rounds": rounds, "load_average": _load_average(), "arrangements": rows}
+
+
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU time of these processes (Linux /proc; None elsewhere)."""
+    total = 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return total
+
+
+def _label(arrangement: tuple[int, int]) -> str:
+    workers, threads = arrangement
+    return f"{workers} processus x {threads} fil{'s' if threads > 1 else ''}"
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):  # Windows has no load average
+        return None
 
 
 def _bench_scaling(
@@ -217,8 +328,21 @@ def _synthetic_document(start: int, count: int, words: list[str], rng: np.random
 
 def format_report(report: dict[str, Any]) -> str:
     lines = [f"Modèle d'embeddings : {report['embedder']} ; {report['questions']} questions"]
+    if "cores" in report:
+        cores = report["cores"]
+        load = cores["load_average"]
+        lines.append(
+            f"\n[cœurs] {cores['passages']} passages, médiane de {cores['rounds']} tours ; charge de la machine "
+            + ("non mesurée" if load is None else " / ".join(str(x) for x in load))
+        )
+        for row in cores["arrangements"]:
+            lines.append(
+                f"  {_label((row['workers'], row['threads'])):22s} {row['passages_per_s']:7.2f} passages/s"
+                f"   x{row['ratio_to_one_core']} par rapport à un cœur"
+                + ("" if row["cpu_s_per_passage"] is None else f"   {row['cpu_s_per_passage']} s de calcul/passage")
+            )
     for key, value in report.items():
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or key == "cores":
             continue
         if "files" in value:
             lines.append(f"\n[{key}] {value['files']} fichiers, {value['chunks']} passages ({value['failed']} échecs)")

@@ -67,10 +67,13 @@ def ingest_files(
                 on_event(notice)
         misses_before = kb.store.embedder.misses
         ingestor = Ingestor(store=kb.store, settings=kb.settings, commune=commune, replace=replace, on_page=on_ocr_page)
-        for event in ingestor.run(files, on_embedded=on_embedded):
-            summary.add(event)
-            if on_event is not None:
-                on_event(event)
+        try:
+            for event in ingestor.run(files, on_embedded=on_embedded):
+                summary.add(event)
+                if on_event is not None:
+                    on_event(event)
+        finally:
+            kb.store.embedder.close()  # stops the embedding worker processes, if any
         summary.computed = kb.store.embedder.misses - misses_before
         kb.lexical.ensure_fresh()
         kb.audit(

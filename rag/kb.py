@@ -18,20 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag import maintenance, schema
-from rag.answer import ExtractiveAnswerer
-from rag.chain import AnswerChain
 from rag.errors import StoreError
-from rag.generators import Generator, make_generator
 from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Filters, ScoredChunk
 from rag.scope import Scoper
 from rag.settings import Settings
 from rag.store import ChromaStore, DocumentInfo, WriteLock
-from rag.verify import Verifier
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the answer side is imported when first used: `mairie search` never loads it
+    from rag.answer import ExtractiveAnswerer
+    from rag.chain import AnswerChain
+    from rag.generators import Generator
     from rag.legal import LegalIndex
+    from rag.verify import Verifier
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,8 @@ class KnowledgeBase:
 
     @functools.cached_property
     def answerer(self) -> ExtractiveAnswerer:
+        from rag.answer import ExtractiveAnswerer
+
         return ExtractiveAnswerer(retriever=self.retriever, settings=self.settings)
 
     def search(self, question: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[ScoredChunk]:
@@ -103,15 +105,21 @@ class KnowledgeBase:
 
     @functools.cached_property
     def verifier(self) -> Verifier:
+        from rag.verify import Verifier
+
         return Verifier(store=self.store, strict=True)
 
     @functools.cached_property
     def chain(self) -> AnswerChain:
         """The answer chain with the generator named by MAIRIE_LLM."""
+        from rag.generators import make_generator
+
         return self.answer_chain(make_generator(self.settings, self.answerer))
 
     def answer_chain(self, generator: Generator) -> AnswerChain:
         """An answer chain over this knowledge base with the given generator."""
+        from rag.chain import AnswerChain
+
         return AnswerChain(
             retriever=self.retriever,
             answerer=self.answerer,

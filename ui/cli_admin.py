@@ -186,6 +186,14 @@ def _print_eval(summary: dict[str, dict[str, Any]]) -> None:
 )
 @click.option("--on-store", is_flag=True, help="Latences seulement, sur le magasin configuré (sans indexer).")
 @click.option("--sizes", default="1000,10000,100000", show_default=True, help="Tailles de la courbe d'échelle.")
+@click.option(
+    "--cores",
+    "cores_passages",
+    type=int,
+    default=32,
+    show_default=True,
+    help="Passages du débit par cœurs (1 et 2 fils, 1 et 2 processus) ; 0 = ne pas le mesurer.",
+)
 @pass_ctx
 def bench(
     ctx: Context,
@@ -195,8 +203,9 @@ def bench(
     queries: Path | None,
     on_store: bool,
     sizes: str,
+    cores_passages: int,
 ) -> None:
-    """Mesure débit d'indexation, latences de recherche et de réponse, mémoire, et leur évolution."""
+    """Mesure débit d'indexation (par cœurs utilisés), latences de recherche et de réponse, mémoire."""
     from ingest.bench import run_bench
 
     try:
@@ -212,6 +221,7 @@ def bench(
         log=lambda m: click.echo(m, err=True),
         scaling_sizes=scaling_sizes,
         on_store=on_store,
+        cores_passages=cores_passages,
     )
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))

