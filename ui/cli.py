@@ -419,9 +419,15 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
         ensure_port_free("127.0.0.1", port)  # before indexing, not after
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
+    from ui.cli_pack import ensure_pack, pack_available
+
+    legal = [DATA_DIR / "cgct", DATA_DIR / "legal"]  # the demo's extract of the law, when no pack is installed
+    if pack_available():  # the whole law, loaded with no embedding
+        ensure_pack(ctx)
+        legal = []
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
     # The bundled corpus is ours: a moved checkout re-indexes it from its new place instead of refusing.
-    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations", DATA_DIR / "legal"], replace=True)
+    summary = _ingest(ctx, [*legal, DATA_DIR / "deliberations"], replace=True)
     if summary.failed:
         click.echo("Certains fichiers n'ont pas pu être indexés (voir ci-dessus).", err=True)
     if no_ui:
@@ -434,7 +440,12 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
 @click.option("--port", type=int, default=8501, show_default=True, help="Port de l'interface web.")
 @pass_ctx
 def ui_cmd(ctx: Context, host: str, port: int) -> None:
-    """Ouvre l'application Streamlit (statistiques d'usage désactivées)."""
+    """Ouvre l'application Streamlit (statistiques d'usage désactivées) ; un magasin neuf reçoit d'abord le pack
+    juridique (CGCT, CRPA)."""
+    from ui.cli_pack import ensure_pack, is_new_store, pack_available
+
+    if pack_available() and is_new_store(ctx.settings):
+        ensure_pack(ctx)
     _start_ui(ctx, host=host, port=port)
 
 
@@ -450,10 +461,11 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
 def _register_commands() -> None:
     from ui.cli_admin import bench, eval_cmd, users
     from ui.cli_legal import article
+    from ui.cli_pack import pack
     from ui.cli_records import deliberations, export_scdl
     from ui.cli_store import backup, restore
 
-    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore):
+    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, pack):
         main.add_command(command)
 
 
