@@ -88,8 +88,10 @@ _LEVEL_WORDS = ("chapitre", "titre", "livre", "partie", "section", "annexe")
 
 def level_label(options: list[str]) -> str:
     """ "Livre" for options that read "LIVRE Ier : ...", "Partie" for "DEUXIÈME PARTIE : ..."."""
-    words = options[0].lower().split(":")[0]
-    return next((w.capitalize() for w in _LEVEL_WORDS if w in words), "Subdivision")
+    heads = [option.lower().split(":")[0] for option in options]
+    counts = {word: sum(word in head for head in heads) for word in _LEVEL_WORDS}
+    word = max(_LEVEL_WORDS, key=lambda w: counts[w])  # the word most options share ("Annexes" among parties)
+    return word.capitalize() if counts[word] else "Subdivision"
 
 
 def narrow(chapters: list[Chapter], code: str, number: str | None) -> list[Chapter]:
@@ -146,7 +148,6 @@ with nav:
     )
     chapters = legal.tree(code)
     number = current[1] if current and current[0] == code else None
-    st.caption(f"{sum(len(c.numbers) for c in chapters)} articles, {len(chapters)} chapitres")
     chapters = narrow(chapters, code, number)
     default_chapter = next((i for i, c in enumerate(chapters) if number in c.numbers), 0)
     chapter = chapters[
@@ -155,6 +156,7 @@ with nav:
             range(len(chapters)),
             index=default_chapter,
             format_func=lambda i: " > ".join(chapters[i].path[-2:]),
+            help=f"{sum(len(c.numbers) for c in legal.tree(code))} articles dans ce code, par chapitre",
         )
     ]
     for section, numbers in chapter.sections.items():
