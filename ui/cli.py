@@ -440,12 +440,11 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
 @click.option("--port", type=int, default=8501, show_default=True, help="Port de l'interface web.")
 @pass_ctx
 def ui_cmd(ctx: Context, host: str, port: int) -> None:
-    """Ouvre l'application Streamlit (statistiques d'usage désactivées) ; un magasin neuf reçoit d'abord le pack
-    juridique (CGCT, CRPA)."""
-    from ui.cli_pack import ensure_pack, is_new_store, pack_available
+    """Ouvre l'application Streamlit (statistiques d'usage désactivées)."""
+    from ui.cli_pack import is_new_store, pack_available
 
     if pack_available() and is_new_store(ctx.settings):
-        ensure_pack(ctx)
+        click.echo("Magasin neuf : `mairie pack load` y charge le CGCT et le CRPA livrés, sans calcul.", err=True)
     _start_ui(ctx, host=host, port=port)
 
 

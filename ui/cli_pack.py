@@ -1,6 +1,6 @@
 """`mairie pack build|load|status`: the legal pack shipped in the package (rag.pack), registered by ui.cli.
 
-`ensure_pack` is also what `mairie demo` and the first `mairie ui` on a new store call.
+`ensure_pack` is also what `mairie demo` calls; `mairie ui` on a new store names `mairie pack load`.
 """
 
 from __future__ import annotations
