@@ -104,9 +104,9 @@ def _gzip_lines(rows: Iterable[dict[str, Any]]) -> bytes:
 def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int8 rows and their float32 scales (v ~= q * scale, the largest component at +-127).
 
-    >>> q, s = quantize(np.array([[0.5, -0.25, 0.0]], dtype=np.float32))
-    >>> q.tolist(), [round(float(x), 6) for x in dequantize(q, s)[0]]
-    ([[127, -64, 0]], [0.5, -0.251969, 0.0])
+    >>> q, s = quantize(np.array([[0.6, -0.8, 0.0]], dtype=np.float32))
+    >>> q.tolist(), [round(float(x), 4) for x in dequantize(q, s)[0]]
+    ([[95, -127, 0]], [0.599, -0.8008, 0.0])
     """
     matrix = np.asarray(vectors, dtype=np.float32)
     scales = np.abs(matrix).max(axis=1) / 127.0 if len(matrix) else np.zeros(0, dtype=np.float32)
