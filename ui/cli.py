@@ -435,9 +435,15 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
         ensure_port_free("127.0.0.1", port)  # before indexing, not after
     if not DATA_DIR.is_dir():
         raise click.ClickException(f"Corpus de démonstration introuvable : {DATA_DIR}")
+    from ui.cli_pack import ensure_pack, pack_available
+
+    legal = [DATA_DIR / "cgct", DATA_DIR / "legal"]  # the demo's extract of the law, when no pack is installed
+    if pack_available():  # the whole law, loaded with no embedding
+        ensure_pack(ctx)
+        legal = []
     click.echo(f"Indexation du corpus de démonstration ({DATA_DIR}) dans {ctx.settings.store} ...", err=True)
     # The bundled corpus is ours: a moved checkout re-indexes it from its new place instead of refusing.
-    summary = _ingest(ctx, [DATA_DIR / "cgct", DATA_DIR / "deliberations", DATA_DIR / "legal"], replace=True)
+    summary = _ingest(ctx, [*legal, DATA_DIR / "deliberations"], replace=True)
     if summary.failed:
         click.echo("Certains fichiers n'ont pas pu être indexés (voir ci-dessus).", err=True)
     if no_ui:
@@ -451,6 +457,10 @@ def demo(ctx: Context, no_ui: bool, port: int) -> None:
 @pass_ctx
 def ui_cmd(ctx: Context, host: str, port: int) -> None:
     """Ouvre l'application Streamlit (statistiques d'usage désactivées)."""
+    from ui.cli_pack import is_new_store, pack_available
+
+    if pack_available() and is_new_store(ctx.settings):
+        click.echo("Magasin neuf : `mairie pack load` y charge le CGCT et le CRPA livrés, sans calcul.", err=True)
     _start_ui(ctx, host=host, port=port)
 
 
@@ -466,11 +476,12 @@ def _start_ui(ctx: Context, *, host: str, port: int) -> None:
 def _register_commands() -> None:
     from ui.cli_admin import bench, eval_cmd, users
     from ui.cli_legal import article
+    from ui.cli_pack import pack
     from ui.cli_records import deliberations, export_scdl
     from ui.cli_spaces import spaces
     from ui.cli_store import backup, restore
 
-    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, spaces):
+    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, spaces, pack):
         main.add_command(command)
 
 

@@ -7,6 +7,7 @@ come from documents: they are shown as plain text (st.text, escaped captions and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 import streamlit as st
@@ -14,7 +15,7 @@ import streamlit as st
 from rag.articles import code_name
 from rag.errors import KbError
 from rag.french import french_date
-from rag.legal import ArticleView, LegalIndex, UnknownArticleError
+from rag.legal import ArticleView, Chapter, LegalIndex, UnknownArticleError
 from ui.views import common
 
 CODE_KEY = "code-code"
@@ -80,6 +81,44 @@ def go_to() -> None:
         st.session_state["code-goto-error"] = str(e)
 
 
+MAX_LISTED_CHAPTERS = 30  # beyond, the chapters are narrowed level by level (partie, livre, titre)
+LEVEL_KEY = "code-level-"
+_LEVEL_WORDS = ("chapitre", "titre", "livre", "partie", "section", "annexe")
+
+
+def level_label(options: list[str]) -> str:
+    """ "Livre" for options that read "LIVRE Ier : ...", "Partie" for "DEUXIÈME PARTIE : ..."."""
+    heads = [option.lower().split(":")[0] for option in options]
+    counts = {word: sum(word in head for head in heads) for word in _LEVEL_WORDS}
+    word = max(_LEVEL_WORDS, key=lambda w: counts[w])  # the word most options share ("Annexes" among parties)
+    return word.capitalize() if counts[word] else "Subdivision"
+
+
+def narrow(chapters: list[Chapter], code: str, number: str | None) -> list[Chapter]:
+    """One selectbox per level of the code's tree until at most MAX_LISTED_CHAPTERS chapters remain; the
+    open article's path is chosen at first. A whole code never becomes thousands of widgets."""
+    if st.session_state.get(f"{LEVEL_KEY}for") != (code, number):  # another article: its own path
+        for key in [k for k in st.session_state if str(k).startswith(LEVEL_KEY)]:
+            del st.session_state[key]
+        st.session_state[f"{LEVEL_KEY}for"] = (code, number)
+    target = next((c for c in chapters if number in c.numbers), None)
+    depth = 0
+    while len(chapters) > MAX_LISTED_CHAPTERS and all(len(c.path) > depth + 1 for c in chapters):
+        options = list(dict.fromkeys(c.path[depth] for c in chapters))
+        if len(options) > 1:
+            prefix = hashlib.sha256("\x00".join(chapters[0].path[:depth]).encode()).hexdigest()[:12]
+            chosen = target.path[depth] if target is not None and target in chapters else options[0]
+            choice = st.selectbox(
+                level_label(options),
+                options,
+                index=options.index(chosen),
+                key=f"{LEVEL_KEY}{code}-{depth}-{prefix}",
+            )
+            chapters = [c for c in chapters if c.path[depth] == choice]
+        depth += 1
+    return chapters
+
+
 wanted = st.query_params.get("article")
 if wanted and not st.session_state.get("code-query-read"):  # ?article=L2121-17 opens it once per session
     st.session_state["code-query-read"] = True
@@ -109,6 +148,7 @@ with nav:
     )
     chapters = legal.tree(code)
     number = current[1] if current and current[0] == code else None
+    chapters = narrow(chapters, code, number)
     default_chapter = next((i for i, c in enumerate(chapters) if number in c.numbers), 0)
     chapter = chapters[
         st.selectbox(
@@ -116,6 +156,7 @@ with nav:
             range(len(chapters)),
             index=default_chapter,
             format_func=lambda i: " > ".join(chapters[i].path[-2:]),
+            help=f"{sum(len(c.numbers) for c in legal.tree(code))} articles dans ce code, par chapitre",
         )
     ]
     for section, numbers in chapter.sections.items():

