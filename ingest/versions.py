@@ -8,6 +8,9 @@ Two shapes are read, one JSON object per line:
   one version dated by its `date` / `version_date` field, else by the first ISO date of its `source`
   description, else SNAPSHOT_DATE.
 
+A history also dates the text of a code tree loaded from Markdown (ingest.cgct): `histories_beside` finds
+the history files next to the tree, `consolidation_date` gives the date of the version an article's text is.
+
 Example (needs a live store)::
 
     records = load_versions_jsonl(Path("data/legal/cgct-versions-demo.jsonl"))
@@ -16,15 +19,20 @@ Example (needs a live store)::
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ingest.base import Loaded, SourceMeta
 from rag.articles import code_tag, normalize_article
 from rag.errors import SourceError
-from rag.versions import VersionRecord
+from rag.versions import VersionRecord, same_text
+
+logger = logging.getLogger(__name__)
 
 # The Archeo-Lex export of cgct-key-articles-2023.jsonl logs its last pull on this date.
 SNAPSHOT_DATE = "2023-06-03"
@@ -44,8 +52,8 @@ def is_versions_jsonl(path: Path) -> bool:
     return isinstance(record, dict) and "article_num" in record and ("versions" in record or "text" in record)
 
 
-def load_versions_jsonl(path: Path, *, default_code: str = "CGCT") -> list[VersionRecord]:
-    """Every version of every article of the file (a snapshot line gives one version)."""
+def load_versions_jsonl(path: Path, *, default_code: str = "CGCT", snapshots: bool = True) -> list[VersionRecord]:
+    """Every version of every article of the file (a snapshot line gives one version; none if not `snapshots`)."""
     records: list[VersionRecord] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -60,8 +68,40 @@ def load_versions_jsonl(path: Path, *, default_code: str = "CGCT") -> list[Versi
             raise SourceError(path.name, f"ligne {line_number} : JSON invalide ({e.msg})") from e
         if not isinstance(raw, dict) or "article_num" not in raw:
             raise SourceError(path.name, f"ligne {line_number} : champ « article_num » absent")
-        records.extend(_records(raw, path.name, default_code))
+        if snapshots or isinstance(raw.get("versions"), list):
+            records.extend(_records(raw, path.name, default_code))
     return records
+
+
+@functools.lru_cache(maxsize=8)
+def histories_beside(root: Path, code: str) -> dict[str, list[VersionRecord]]:
+    """Article number -> versions of `code` in the history files next to a code tree, oldest first.
+
+    Looked for: `*.jsonl` files in `root`, its parent folder and that folder's sub-folders. Only
+    histories count (lines with "versions"): a snapshot says when a text was seen, not when it took effect.
+    """
+    folders = [root, root.parent, *(d for d in sorted(root.parent.iterdir()) if d.is_dir() and d != root)]
+    by_article: dict[str, list[VersionRecord]] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.jsonl")):
+            if not is_versions_jsonl(path):
+                continue
+            try:
+                records = load_versions_jsonl(path, snapshots=False)
+            except SourceError as e:
+                logger.warning("Version history %s not read: %s", path, e)
+                continue
+            for record in records:
+                if record.code == code:
+                    by_article.setdefault(record.article, []).append(record)
+    for versions in by_article.values():
+        versions.sort(key=lambda r: r.date)
+    return by_article
+
+
+def consolidation_date(versions: Sequence[VersionRecord], text: str) -> str:
+    """The date of the newest version whose text is `text` ("" when no version has that text)."""
+    return next((v.date for v in reversed(versions) if v.text and same_text(v.text, text)), "")
 
 
 class VersionsLoader:
@@ -90,7 +130,7 @@ def _records(raw: dict[str, Any], source: str, default_code: str) -> list[Versio
     date = str(raw.get("date") or raw.get("version_date") or "")[:10] or _date_in(raw.get("source")) or SNAPSHOT_DATE
     origin = raw.get("source")
     repo = origin.get("repo", "") if isinstance(origin, dict) else ""
-    message = f"Texte constaté au {date}" + (f" ({repo})" if repo else "")
+    message = f"relevé dans l'export {repo}" if repo else "texte relevé à cette date"
     return [VersionRecord(date=date, text=str(raw.get("text", "")), message=message, **common)]
 
 

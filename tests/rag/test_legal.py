@@ -195,9 +195,9 @@ def test_cli_article(demo_with_versions: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "Article L2122-22 (CGCT)"
     assert (
-        "Version du 2009-12-12 (Ordonnance n°2009-1530 du 10 décembre 2009) — texte en vigueur le 2010-01-01"
-        in result.stdout
-    )
+        "Texte consolidé au 12 décembre 2009 (Ordonnance n°2009-1530 du 10 décembre 2009) — en vigueur le "
+        "1er janvier 2010"
+    ) in result.stdout.splitlines()
     assert "Légifrance : https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/" in result.stdout
     data = json.loads(runner.invoke(main, ["--store", str(demo_with_versions), "article", "L2121-17", "--json"]).stdout)
     assert data["cites"] == ["L2121-10", "L2121-11", "L2121-12"]
