@@ -118,7 +118,7 @@ def _records(raw: dict[str, Any], source: str, default_code: str) -> list[Versio
     heading = " > ".join(str(h.get("title", "")) for h in hierarchy if isinstance(h, dict) and h.get("title"))
     common = {"article": number, "code": code, "heading_path": heading, "source": source}
     versions = raw.get("versions")
-    if isinstance(versions, list) and versions:
+    if isinstance(versions, list):  # a history; an empty one (25 lines of the 2015 file) dates nothing
         return [
             # A version with status "D" and no text: the article was repealed on that date (kept as "").
             VersionRecord(

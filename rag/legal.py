@@ -52,6 +52,20 @@ CODE_URLS = {
 }
 
 
+# The law that ships with the product, said by the README ("Date du droit livré") and the privacy page;
+# tests/ingest/test_law_date.py checks these dates against the sources.
+SHIPPED_LAW = (
+    "CGCT : texte consolidé fin 2015 (export etalab « codes-juridiques-francais » ; dernières versions en vigueur "
+    "au 1er janvier 2016, deux au 1er janvier 2017), dont 11 articles sur le fonctionnement du conseil municipal "
+    "connus aussi dans leur version du 3 juin 2023 ; CRPA : à jour au 5 février 2026 (@socialgouv/legi-data "
+    "2.513.0)."
+)
+NOT_LEGIFRANCE = (
+    "Ces textes ne remplacent pas Légifrance : avant de fonder une décision sur un article, vérifiez sa version "
+    "en vigueur sur legifrance.gouv.fr."
+)
+
+
 class UnknownArticleError(KbError):
     """An article number that is not in the indexed codes (the message lists the nearest numbers)."""
 

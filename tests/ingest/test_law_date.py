@@ -7,6 +7,7 @@ shared corpus `../shared/corpus/legal` (the whole CGCT Markdown beside `cgct-ver
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,39 @@ def test_reprocessing_adds_the_date_without_embedding(
     (chunk,) = list(store.iter_chunks(where=where))
     assert chunk.meta[schema.VERSION_DATE] == "2005-01-01" and chunk.text.startswith("Article L2121-10")
     assert article.is_file()
+
+
+def test_a_history_without_versions_dates_nothing(tmp_path: Path) -> None:
+    """25 lines of cgct-versions-2015.jsonl have `"versions": []`: no version, no date (not the snapshot date)."""
+    from ingest.versions import load_versions_jsonl
+
+    line = (REPO / "data" / "legal" / "cgct-versions-demo.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    record = json.loads(line)
+    record["versions"] = []
+    path = tmp_path / "history.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert load_versions_jsonl(path) == []
+
+
+@pytest.mark.skipif(not (SHARED / "cgct-versions-2015.jsonl").is_file(), reason="shared corpus not mounted")
+def test_shipped_law_dates_said_to_users_match_the_sources() -> None:
+    """The README and the privacy page say which date the law is from: the sources agree."""
+    from ingest.versions import load_versions_jsonl
+    from rag.legal import NOT_LEGIFRANCE, SHIPPED_LAW
+
+    newest: dict[str, str] = {}
+    for record in load_versions_jsonl(SHARED / "cgct-versions-2015.jsonl", snapshots=False):
+        newest[record.article] = max(newest.get(record.article, ""), record.date)
+    dates = sorted(newest.values())
+    assert dates[-1] == "2017-01-01" and dates[-3] == "2016-01-01"  # "deux au 1er janvier 2017"
+    snapshot = load_versions_jsonl(SHARED / "cgct-key-articles-2023.jsonl")
+    assert len(snapshot) == 11 and {r.date for r in snapshot} == {"2023-06-03"}
+    crpa = read_legi_json(SHARED / "crpa-legi-data" / "CRPA_LEGITEXT000031366350_socialgouv_legi-data.json")
+    assert max(a.version_date for a in crpa) == "2026-02-05"
+    for said in ("1er janvier 2016, deux au 1er janvier 2017", "11 articles", "3 juin 2023", "5 février 2026"):
+        assert said in SHIPPED_LAW
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert " ".join(SHIPPED_LAW.removesuffix(".").split()) in readme
+    assert "ne remplacent pas Légifrance" in readme and "ne remplacent pas Légifrance" in NOT_LEGIFRANCE
+    privacy = (REPO / "ui" / "views" / "privacy.py").read_text(encoding="utf-8")
+    assert "st.markdown(SHIPPED_LAW)" in privacy and "st.warning(NOT_LEGIFRANCE)" in privacy
