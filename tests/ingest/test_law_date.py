@@ -82,7 +82,10 @@ def test_crpa_passages_carry_date_and_legiarti() -> None:
 @pytest.mark.parametrize(
     ("relative", "date"),
     [
-        ("partie-legislative/deuxieme-partie/livre-ier/titre-ii/chapitre-ii/section-2/article-l2122-7.md", "2008-03-16"),
+        (
+            "partie-legislative/deuxieme-partie/livre-ier/titre-ii/chapitre-ii/section-2/article-l2122-7.md",
+            "2008-03-16",
+        ),
         ("partie-legislative/deuxieme-partie/livre-ier/titre-iii/chapitre-ier/article-l2131-1.md", "2005-01-01"),
     ],
 )

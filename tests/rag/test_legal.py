@@ -276,7 +276,9 @@ def french_date_of(chunk) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.integration
-def test_article_display_dates_the_text_and_shows_the_newer_one(demo_with_versions: Path, embedding_cache: Path) -> None:
+def test_article_display_dates_the_text_and_shows_the_newer_one(
+    demo_with_versions: Path, embedding_cache: Path
+) -> None:
     from rag.legal import LegalIndex, article_display
 
     legal = LegalIndex(store=_kb(demo_with_versions, embedding_cache).store)
