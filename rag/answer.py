@@ -34,7 +34,7 @@ from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
 from rag.thesaurus import expand
-from rag.versions import VersionStore
+from rag.versions import VersionStore, same_text
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,10 @@ def annotate_versions(citations: list[Citation], versions: VersionStore) -> None
         if not known:
             continue  # source_label says the date stored with the passage, if any
         body = chunk.text.split("\n", 1)[1] if "\n" in chunk.text else chunk.text
-        quoted = next((v for v in reversed(known) if _norm_text(body) in _norm_text(v.text)), None)
+        # The version whose text the passage is; a part of a long article: the newest version that holds it.
+        quoted = next((v for v in reversed(known) if same_text(body, v.text)), None) or next(
+            (v for v in reversed(known) if _norm_text(body) in _norm_text(v.text)), None
+        )
         newest = known[-1]
         date = quoted.date if quoted is not None else str(chunk.meta.get(schema.VERSION_DATE) or "")
         note = consolidated(date) if date else "texte de la base"

@@ -263,6 +263,12 @@ def test_quote_of_l2121_10_says_its_date_and_the_newer_version(demo_with_version
         "Article L2121-10 (CGCT), texte consolidé au 1er janvier 2005 ; une version plus récente du 3 juin 2023 "
         "est connue (voir `mairie article L2121-10`)"
     )
+    # L2121-12 of 2015 is held word for word inside its longer 2023 text: still the old text, not the 2023 one.
+    (longer,) = list(store.iter_chunks(where={schema.ARTICLE: "L2121-12"}))
+    annotate_versions([Citation(1, longer, "")], VersionStore(store=store))
+    assert longer.meta[schema.VERSION_NOTE].startswith(
+        f"texte consolidé au {french_date_of(longer)} ; une version plus récente du 3 juin 2023 est connue"
+    )
     (same,) = list(store.iter_chunks(where={schema.ARTICLE: "L2121-17"}))  # unchanged in 2023
     annotate_versions([Citation(1, same, "")], VersionStore(store=store))
     assert same.meta[schema.VERSION_NOTE] == f"texte consolidé au {french_date_of(same)}, inchangé au 3 juin 2023"
