@@ -30,7 +30,7 @@ from typing import Any
 from ingest.base import Loaded, SourceMeta
 from rag.articles import code_tag, normalize_article
 from rag.errors import SourceError
-from rag.versions import VersionRecord, same_text
+from rag.versions import VersionRecord, fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +74,15 @@ def load_versions_jsonl(path: Path, *, default_code: str = "CGCT", snapshots: bo
 
 
 @functools.lru_cache(maxsize=8)
-def histories_beside(root: Path, code: str) -> dict[str, list[VersionRecord]]:
-    """Article number -> versions of `code` in the history files next to a code tree, oldest first.
+def histories_beside(root: Path, code: str) -> dict[str, list[tuple[str, str]]]:
+    """Article number -> (date, text fingerprint) of each version of `code` in the history files next to a
+    code tree, oldest first (fingerprints, not texts: the whole CGCT history is 20 MB).
 
     Looked for: `*.jsonl` files in `root`, its parent folder and that folder's sub-folders. Only
     histories count (lines with "versions"): a snapshot says when a text was seen, not when it took effect.
     """
     folders = [root, root.parent, *(d for d in sorted(root.parent.iterdir()) if d.is_dir() and d != root)]
-    by_article: dict[str, list[VersionRecord]] = {}
+    by_article: dict[str, list[tuple[str, str]]] = {}
     for folder in folders:
         for path in sorted(folder.glob("*.jsonl")):
             if not is_versions_jsonl(path):
@@ -92,16 +93,17 @@ def histories_beside(root: Path, code: str) -> dict[str, list[VersionRecord]]:
                 logger.warning("Version history %s not read: %s", path, e)
                 continue
             for record in records:
-                if record.code == code:
-                    by_article.setdefault(record.article, []).append(record)
+                if record.code == code and record.text.strip():  # a repeal (no text) dates no text
+                    by_article.setdefault(record.article, []).append((record.date, fingerprint(record.text)))
     for versions in by_article.values():
-        versions.sort(key=lambda r: r.date)
+        versions.sort()
     return by_article
 
 
-def consolidation_date(versions: Sequence[VersionRecord], text: str) -> str:
-    """The date of the newest version whose text is `text` ("" when no version has that text)."""
-    return next((v.date for v in reversed(versions) if v.text and same_text(v.text, text)), "")
+def consolidation_date(versions: Sequence[tuple[str, str]], text: str) -> str:
+    """The date of the newest (date, fingerprint) version whose text is `text` ("" when none is)."""
+    key = fingerprint(text)
+    return next((date for date, version_key in reversed(versions) if version_key == key), "")
 
 
 class VersionsLoader:

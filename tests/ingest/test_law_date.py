@@ -16,7 +16,7 @@ import pytest
 from ingest.base import SourceMeta
 from ingest.cgct import ArticleMarkdownLoader
 from ingest.legi import code_documents, read_legi_json
-from ingest.versions import consolidation_date, histories_beside
+from ingest.versions import consolidation_date, histories_beside, load_versions_jsonl
 from rag import schema
 from rag.settings import Settings
 
@@ -52,9 +52,11 @@ def test_markdown_article_gets_the_date_of_its_text_from_the_history_beside_the_
     assert chunks[0].meta[schema.URL] == "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/"
     assert schema.LEGI_ID not in chunks[0].meta  # the Markdown tree and its history carry no LEGIARTI id
     histories = histories_beside(CGCT.resolve(), "CGCT")
-    assert [v.date for v in histories["L2121-10"]] == ["1996-02-24", "2005-01-01"]  # no 2023 snapshot
+    assert [date for date, _ in histories["L2121-10"]] == ["1996-02-24", "2005-01-01"]  # no 2023 snapshot
     # The date is the one of the version whose text it is, not merely the newest one.
-    first = histories["L2122-22"][0]
+    first = next(
+        r for r in load_versions_jsonl(REPO / "data" / "legal" / "cgct-versions-demo.jsonl") if r.article == "L2122-22"
+    )
     assert consolidation_date(histories["L2122-22"], first.text) == first.date == "1996-02-24"
     assert consolidation_date(histories["L2122-22"], "Un texte qu'aucune version n'a eu.") == ""
 
@@ -131,8 +133,6 @@ def test_reprocessing_adds_the_date_without_embedding(
 
 def test_a_history_without_versions_dates_nothing(tmp_path: Path) -> None:
     """25 lines of cgct-versions-2015.jsonl have `"versions": []`: no version, no date (not the snapshot date)."""
-    from ingest.versions import load_versions_jsonl
-
     line = (REPO / "data" / "legal" / "cgct-versions-demo.jsonl").read_text(encoding="utf-8").splitlines()[0]
     record = json.loads(line)
     record["versions"] = []
@@ -144,7 +144,6 @@ def test_a_history_without_versions_dates_nothing(tmp_path: Path) -> None:
 @pytest.mark.skipif(not (SHARED / "cgct-versions-2015.jsonl").is_file(), reason="shared corpus not mounted")
 def test_shipped_law_dates_said_to_users_match_the_sources() -> None:
     """The README and the privacy page say which date the law is from: the sources agree."""
-    from ingest.versions import load_versions_jsonl
     from rag.legal import NOT_LEGIFRANCE, SHIPPED_LAW
 
     newest: dict[str, str] = {}
