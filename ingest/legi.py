@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.base import Loaded, SourceMeta
-from ingest.cgct import CODE_NAMES, Article, article_chunks
+from ingest.cgct import CODE_NAMES, LEGIFRANCE_ARTICLE_URL, Article, article_chunks
 from rag import schema
 from rag.articles import normalize_article
 from rag.errors import SourceError
@@ -37,7 +37,6 @@ from rag.store import doc_id_for
 
 logger = logging.getLogger(__name__)
 
-LEGIFRANCE_ARTICLE_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{}"
 # LEGI states of an article still in force on the day of the export (ABROGE_DIFF: repeal deferred).
 IN_FORCE_STATES = {"VIGUEUR", "VIGUEUR_DIFF", "ABROGE_DIFF"}
 _SNIFF = 2048
@@ -119,15 +118,20 @@ def code_documents(
         digest = hashlib.sha256(
             f"{pipeline_version}\x00{item.legi_id}\x00{item.version_date}\x00{article.heading_path}\x00{article.text}".encode()
         ).hexdigest()
-        chunks = article_chunks(article, doc_id=doc_id, source=source, digest=digest, max_chars=max_chars)
-        extra = {schema.URL: item.url, schema.VERSION_DATE: item.version_date, "legi_id": item.legi_id}
-        for chunk in chunks:
-            chunk.meta.update({k: v for k, v in extra.items() if v})
+        chunks = article_chunks(
+            article,
+            doc_id=doc_id,
+            source=source,
+            digest=digest,
+            max_chars=max_chars,
+            version_date=item.version_date,
+            legi_id=item.legi_id,
+        )
         meta = {
             "code": article.code,
             "article": article.number,
-            "legi_id": item.legi_id,
-            "version_date": item.version_date,
+            schema.LEGI_ID: item.legi_id,
+            schema.VERSION_DATE: item.version_date,
         }
         documents.append(
             Document(source, doc_id, digest, schema.KIND_ARTICLE, f"Article {article.number}", chunks, meta)

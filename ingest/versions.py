@@ -8,6 +8,9 @@ Two shapes are read, one JSON object per line:
   one version dated by its `date` / `version_date` field, else by the first ISO date of its `source`
   description, else SNAPSHOT_DATE.
 
+A history also dates the text of a code tree loaded from Markdown (ingest.cgct): `histories_beside` finds
+the history files next to the tree, `consolidation_date` gives the date of the version an article's text is.
+
 Example (needs a live store)::
 
     records = load_versions_jsonl(Path("data/legal/cgct-versions-demo.jsonl"))
@@ -16,15 +19,20 @@ Example (needs a live store)::
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ingest.base import Loaded, SourceMeta
 from rag.articles import code_tag, normalize_article
 from rag.errors import SourceError
-from rag.versions import VersionRecord
+from rag.versions import VersionRecord, fingerprint
+
+logger = logging.getLogger(__name__)
 
 # The Archeo-Lex export of cgct-key-articles-2023.jsonl logs its last pull on this date.
 SNAPSHOT_DATE = "2023-06-03"
@@ -44,8 +52,8 @@ def is_versions_jsonl(path: Path) -> bool:
     return isinstance(record, dict) and "article_num" in record and ("versions" in record or "text" in record)
 
 
-def load_versions_jsonl(path: Path, *, default_code: str = "CGCT") -> list[VersionRecord]:
-    """Every version of every article of the file (a snapshot line gives one version)."""
+def load_versions_jsonl(path: Path, *, default_code: str = "CGCT", snapshots: bool = True) -> list[VersionRecord]:
+    """Every version of every article of the file (a snapshot line gives one version; none if not `snapshots`)."""
     records: list[VersionRecord] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -60,8 +68,42 @@ def load_versions_jsonl(path: Path, *, default_code: str = "CGCT") -> list[Versi
             raise SourceError(path.name, f"ligne {line_number} : JSON invalide ({e.msg})") from e
         if not isinstance(raw, dict) or "article_num" not in raw:
             raise SourceError(path.name, f"ligne {line_number} : champ « article_num » absent")
-        records.extend(_records(raw, path.name, default_code))
+        if snapshots or isinstance(raw.get("versions"), list):
+            records.extend(_records(raw, path.name, default_code))
     return records
+
+
+@functools.lru_cache(maxsize=8)
+def histories_beside(root: Path, code: str) -> dict[str, list[tuple[str, str]]]:
+    """Article number -> (date, text fingerprint) of each version of `code` in the history files next to a
+    code tree, oldest first (fingerprints, not texts: the whole CGCT history is 20 MB).
+
+    Looked for: `*.jsonl` files in `root`, its parent folder and that folder's sub-folders. Only
+    histories count (lines with "versions"): a snapshot says when a text was seen, not when it took effect.
+    """
+    folders = [root, root.parent, *(d for d in sorted(root.parent.iterdir()) if d.is_dir() and d != root)]
+    by_article: dict[str, list[tuple[str, str]]] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.jsonl")):
+            if not is_versions_jsonl(path):
+                continue
+            try:
+                records = load_versions_jsonl(path, snapshots=False)
+            except SourceError as e:
+                logger.warning("Version history %s not read: %s", path, e)
+                continue
+            for record in records:
+                if record.code == code and record.text.strip():  # a repeal (no text) dates no text
+                    by_article.setdefault(record.article, []).append((record.date, fingerprint(record.text)))
+    for versions in by_article.values():
+        versions.sort()
+    return by_article
+
+
+def consolidation_date(versions: Sequence[tuple[str, str]], text: str) -> str:
+    """The date of the newest (date, fingerprint) version whose text is `text` ("" when none is)."""
+    key = fingerprint(text)
+    return next((date for date, version_key in reversed(versions) if version_key == key), "")
 
 
 class VersionsLoader:
@@ -78,7 +120,7 @@ def _records(raw: dict[str, Any], source: str, default_code: str) -> list[Versio
     heading = " > ".join(str(h.get("title", "")) for h in hierarchy if isinstance(h, dict) and h.get("title"))
     common = {"article": number, "code": code, "heading_path": heading, "source": source}
     versions = raw.get("versions")
-    if isinstance(versions, list) and versions:
+    if isinstance(versions, list):  # a history; an empty one (25 lines of the 2015 file) dates nothing
         return [
             # A version with status "D" and no text: the article was repealed on that date (kept as "").
             VersionRecord(
@@ -90,7 +132,7 @@ def _records(raw: dict[str, Any], source: str, default_code: str) -> list[Versio
     date = str(raw.get("date") or raw.get("version_date") or "")[:10] or _date_in(raw.get("source")) or SNAPSHOT_DATE
     origin = raw.get("source")
     repo = origin.get("repo", "") if isinstance(origin, dict) else ""
-    message = f"Texte constaté au {date}" + (f" ({repo})" if repo else "")
+    message = f"relevé dans l'export {repo}" if repo else "texte relevé à cette date"
     return [VersionRecord(date=date, text=str(raw.get("text", "")), message=message, **common)]
 
 

@@ -24,6 +24,7 @@ from rag import schema
 from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
+from rag.legal import consolidated, newer_known
 from rag.question import DECISION, OTHER, answer_type, gives, memo
 from rag.records import record_from_meta, vote_label
 from rag.refusal import refusal_reason
@@ -33,7 +34,7 @@ from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.text import sentences, tokens
 from rag.thesaurus import expand
-from rag.versions import VersionStore
+from rag.versions import VersionStore, same_text
 
 logger = logging.getLogger(__name__)
 
@@ -55,28 +56,28 @@ class _Candidate:
 
 
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
-    """Say which version of an article a citation quotes, checked against the article's known versions."""
+    """Say which consolidated text of an article a citation quotes, checked against the article's known versions:
+    "texte consolidé au 1er janvier 2005 ; une version plus récente du 3 juin 2023 est connue (voir …)"."""
     for citation in citations:
         chunk = citation.chunk
         if chunk.kind != schema.KIND_ARTICLE or not chunk.article:
             continue
-        known = versions.versions(chunk.article)
+        known = versions.versions(chunk.article, code=str(chunk.meta.get(schema.CODE) or "") or None)
         if not known:
-            continue
+            continue  # source_label says the date stored with the passage, if any
         body = chunk.text.split("\n", 1)[1] if "\n" in chunk.text else chunk.text
-        quoted = next((v for v in reversed(known) if _norm_text(body) in _norm_text(v.text)), None)
+        # The version whose text the passage is; a part of a long article: the newest version that holds it.
+        quoted = next((v for v in reversed(known) if same_text(body, v.text)), None) or next(
+            (v for v in reversed(known) if _norm_text(body) in _norm_text(v.text)), None
+        )
         newest = known[-1]
+        date = quoted.date if quoted is not None else str(chunk.meta.get(schema.VERSION_DATE) or "")
+        note = consolidated(date) if date else "texte de la base"
         if quoted is newest:
-            note = f"version du {french_date(newest.date)}"
             if newest.confirmed and newest.confirmed > newest.date:
-                note += f", inchangée au {french_date(newest.confirmed)}"
-        elif quoted is not None:
-            note = (
-                f"version du {french_date(quoted.date)}, modifié depuis le {french_date(newest.date)} "
-                f"(voir `mairie article {chunk.article}`)"
-            )
-        else:
-            note = f"texte indexé ; dernière version connue du {french_date(newest.date)}"
+                note += f", inchangé au {french_date(newest.confirmed)}"
+        elif not date or newest.date > date:
+            note += f" ; {newer_known(newest.date)} (voir `mairie article {chunk.article}`)"
         chunk.meta[schema.VERSION_NOTE] = note
 
 

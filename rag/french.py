@@ -198,7 +198,7 @@ def source_label(chunk: Chunk) -> str:
         if meta.get(schema.VERSION_NOTE):
             return f"{label}, {meta[schema.VERSION_NOTE]}"
         version = meta.get(schema.VERSION_DATE)
-        return label + (f", version du {french_date(str(version))}" if version else "")
+        return label + (f", texte consolidé au {french_date(str(version))}" if version else "")
     parts: list[str] = []
     if meta.get(schema.DELIB_ID):
         parts.append(f"Délibération {meta[schema.DELIB_ID]}")

@@ -15,7 +15,9 @@ Example (needs a live store)::
 
 Articles are the chunks of kind "article", grouped by code and number, their parts joined in order.
 Versions come from the `<collection>_versions` collection (rag.versions); an article without recorded
-versions shows its indexed text and the version date stored with it, if any.
+versions shows its indexed text and the date of its consolidated text stored with it (VERSION_DATE), if any.
+`article_display` words one article for a reader (the CLI and the Code page): "texte consolidé au …", the
+newer version when one is known, the Légifrance link.
 The cross-reference graph and the table of contents are computed once per store generation and cached.
 The CLI (`mairie article`) and the app's Code page both read articles through this class only.
 """
@@ -37,6 +39,7 @@ from rag.articles import (
     parse_references,
 )
 from rag.errors import KbError
+from rag.french import french_date
 from rag.store import ChromaStore, date_to_int
 from rag.versions import ArticleVersion, VersionStore, in_force, same_text
 
@@ -47,6 +50,20 @@ CODE_URLS = {
     "CGCT": "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/",
     "CRPA": "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000031366350/",
 }
+
+
+# The law that ships with the product, said by the README ("Date du droit livré") and the privacy page;
+# tests/ingest/test_law_date.py checks these dates against the sources.
+SHIPPED_LAW = (
+    "CGCT : texte consolidé fin 2015 (export etalab « codes-juridiques-francais » ; dernières versions en vigueur "
+    "au 1er janvier 2016, deux au 1er janvier 2017), dont 11 articles sur le fonctionnement du conseil municipal "
+    "connus aussi dans leur version du 3 juin 2023 ; CRPA : à jour au 5 février 2026 (@socialgouv/legi-data "
+    "2.513.0)."
+)
+NOT_LEGIFRANCE = (
+    "Ces textes ne remplacent pas Légifrance : avant de fonder une décision sur un article, vérifiez sa version "
+    "en vigueur sur legifrance.gouv.fr."
+)
 
 
 class UnknownArticleError(KbError):
@@ -89,12 +106,15 @@ class ArticleView:
     url: str
     cites: list[str] = field(default_factory=list)  # existing articles of the same code it cites
     cited_by: list[str] = field(default_factory=list)
-    version_date: str | None = None  # date of the version quoted (None: unknown)
+    version_date: str | None = None  # date of the consolidated text quoted (None: unknown)
     version_message: str = ""  # the amending text of that version, when known
     versions: list[VersionInfo] = field(default_factory=list)
     changed_since: bool = False  # a newer version with a different text exists
     requested_date: str | None = None
     newest_date: str | None = None
+    newest_text: str = ""  # the newest known text, when it differs from the one quoted (changed_since)
+    indexed_date: str | None = None  # date of the text in the base, the one answers quote (None: unknown)
+    legi_id: str = ""  # LEGIARTI id of the indexed text, when its source gives it
     notes: list[str] = field(default_factory=list)
     regime: str = ""  # "special" for Paris/Lyon/Marseille, overseas ... (see schema.REGIME)
     source: str = ""  # the indexed file the text comes from ("" when known from versions only)
@@ -117,7 +137,10 @@ class ArticleView:
             "version_message": self.version_message,
             "requested_date": self.requested_date,
             "newest_date": self.newest_date,
+            "newest_text": self.newest_text,
             "changed_since": self.changed_since,
+            "indexed_date": self.indexed_date,
+            "legi_id": self.legi_id,
             "versions": [{"date": v.date, "message": v.message, "confirmed": v.confirmed} for v in self.versions],
             "notes": list(self.notes),
             "regime": self.regime,
@@ -162,6 +185,7 @@ class _Entry:
     indexed: bool  # has chunks in the store (False: known from the versions collection only)
     regime: str = ""
     source: str = ""
+    legi_id: str = ""
 
 
 class LegalIndex:
@@ -206,6 +230,7 @@ class LegalIndex:
                 indexed=True,
                 regime=str(meta.get(schema.REGIME) or ""),
                 source=str(meta.get(schema.SOURCE) or ""),
+                legi_id=str(meta.get(schema.LEGI_ID) or ""),
             )
         for number, meta in self.versions.articles().items():
             code = str(meta.get(schema.CODE) or DEFAULT_CODE)
@@ -310,6 +335,8 @@ class LegalIndex:
             url=entry.url,
             regime=entry.regime,
             source=entry.source,
+            indexed_date=entry.version_date,
+            legi_id=entry.legi_id,
             cited_by=list(self._cited_by.get(key, [])),
             requested_date=date,
             versions=[VersionInfo(v.date, v.message, v.confirmed) for v in history],
@@ -348,13 +375,14 @@ class LegalIndex:
         view.newest_date = newest.date
         view.changed_since = not same_text(quoted.text, newest.text)
         if not quoted.text.strip():
-            view.notes.append(f"Article abrogé le {quoted.date} ({quoted.message}).")
+            view.notes.append(f"Article abrogé le {french_date(quoted.date)} ({quoted.message}).")
         if view.changed_since:
-            view.notes.append(f"Modifié depuis : la version la plus récente connue date du {newest.date}.")
+            view.newest_text = newest.text
         if entry.indexed and entry.text and not same_text(entry.text, newest.text):
+            base = consolidated(entry.version_date) if entry.version_date else "texte non daté"
             view.notes.append(
-                "Le texte indexé pour la recherche est plus ancien que la dernière version connue : "
-                "les réponses de `mairie ask` peuvent citer l'ancien texte."
+                f"Le texte de la base, cité dans les réponses, est l'ancien texte ({base}) : "
+                f"{newer_known(newest.date)}."
             )
 
     def link_vu(self, article: str, deliberation_date: str) -> tuple[str | None, bool]:
@@ -365,6 +393,52 @@ class LegalIndex:
         except NoVersionError:
             return (None, False)
         return (view.version_date, view.changed_since)
+
+
+def consolidated(date: str) -> str:
+    """ "texte consolidé au 1er janvier 2005": the date of a text, as quotes and the Code page say it."""
+    return f"texte consolidé au {french_date(date)}"
+
+
+def newer_known(date: str) -> str:
+    return f"une version plus récente du {french_date(date)} est connue"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDisplay:
+    """One article worded for a reader, the same in `mairie article` and the app's Code page (plain text)."""
+
+    title: str  # "Article L2121-10 (CGCT)"
+    dated: str  # "Texte consolidé au 1er janvier 2005 (Loi n°2004-809 du 13 août 2004)"
+    text: str
+    newer: str  # "Une version plus récente du 3 juin 2023 est connue :" ("" when the text is the newest known)
+    newer_text: str
+    link: str  # Légifrance: the article's own page (LEGIARTI id) or its code's
+    notes: list[str]
+
+
+def article_display(view: ArticleView) -> ArticleDisplay:
+    """The reader's wording of an article: its date, its text, a newer version when known, the link."""
+    if view.version_date:
+        dated = consolidated(view.version_date).capitalize()
+        if view.version_message:
+            dated += f" ({view.version_message})"
+        if view.requested_date:
+            dated += f" — en vigueur le {french_date(view.requested_date)}"
+    else:
+        dated = "Date du texte inconnue : vérifiez-le sur Légifrance."
+    newer = ""
+    if view.changed_since and view.newest_date:
+        newer = newer_known(view.newest_date).capitalize() + (" :" if view.newest_text.strip() else ".")
+    return ArticleDisplay(
+        title=f"Article {view.number} ({view.code})",
+        dated=dated,
+        text=view.text,
+        newer=newer,
+        newer_text=view.newest_text if newer else "",
+        link=view.url,
+        notes=list(view.notes),
+    )
 
 
 _SECTION_LEVELS = ("SECTION", "SOUS-SECTION", "PARAGRAPHE")

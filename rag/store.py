@@ -339,8 +339,9 @@ class ChromaStore:
         Every document goes to this store's space, the law (kind "article") to the shared space. Each is
         marked "writing" first and "complete" last, so a crash in between leaves nothing visible and
         `cleanup_incomplete` removes the rest. Chunks already in the space (same content hash) are not
-        embedded again; chunks of an older version that are gone are deleted. Writing several small
-        documents together (CGCT articles) saves one Chroma round trip per step.
+        embedded again, their metadata is updated (keys added or changed, none removed); chunks of an
+        older version that are gone are deleted. Writing several small documents together (CGCT
+        articles) saves one Chroma round trip per step.
         """
         vectors: dict[str, np.ndarray] | None = None
         if embeddings is not None:  # precomputed (benchmarks with synthetic chunks), in chunk order
@@ -390,6 +391,10 @@ class ChromaStore:
             )
             for doc_id, _ in todo[start : start + WRITE_BATCH]:
                 embedded[doc_id] = embedded.get(doc_id, 0) + 1
+        present = [c for d in documents for c in d.chunks if c.id not in missing]
+        for start in range(0, len(present), WRITE_BATCH):  # re-processed: same text and vector, new metadata
+            batch = present[start : start + WRITE_BATCH]
+            part.chunks.update(ids=[c.id for c in batch], metadatas=[_clean_meta(c.meta) for c in batch])
         self._manifest_upsert(documents, STATUS_COMPLETE, part=part)
         self._bump_generation(part)
         return [embedded.get(d.doc_id, 0) for d in documents]

@@ -68,6 +68,11 @@ def same_text(a: str, b: str) -> bool:
     return _norm(a) == _norm(b)
 
 
+def fingerprint(text: str) -> str:
+    """A short key equal for texts that are `same_text` (to compare many texts without keeping them)."""
+    return hashlib.sha256(_norm(text).encode()).hexdigest()[:24]
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("\u00a0", " ")).strip()
 

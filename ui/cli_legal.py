@@ -40,8 +40,11 @@ def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @space_option
 def article(number: str, date: str | None, as_json: bool) -> None:
-    """Affiche un article (ex. L2121-17) : texte, place dans le code, lien Légifrance, renvois, versions."""
-    from rag.legal import UnknownArticleError
+    """Affiche un article (ex. L2121-17) : texte et sa date, place dans le code, lien Légifrance, renvois, versions.
+
+    Le texte vient des codes indexés (voir le README : date du droit livré) ; il ne remplace pas Légifrance.
+    """
+    from rag.legal import UnknownArticleError, article_display
 
     kb = click.get_current_context().obj.kb
     try:
@@ -54,23 +57,24 @@ def article(number: str, date: str | None, as_json: bool) -> None:
     if as_json:
         echo_json(view.to_json())
         return
-    echo(f"Article {view.number} ({view.code})")
+    shown = article_display(view)
+    echo(shown.title)
     if view.heading_path:
         echo(view.heading_path)
-    if view.version_date:
-        when = f" — texte en vigueur le {date}" if date else ""
-        origin = f" ({view.version_message})" if view.version_message else ""
-        echo(f"Version du {view.version_date}{origin}{when}")
-    elif date:
-        echo(f"Date de version inconnue (texte indexé) — demandé au {date}")
+    echo(shown.dated)
     echo("")
-    echo(view.text or "(texte vide)")
+    echo(shown.text or "(texte vide)")
+    if shown.newer:
+        echo("")
+        echo(shown.newer)
+        if shown.newer_text:
+            echo(shown.newer_text)
     echo("")
-    echo(f"Légifrance : {view.url}")
+    echo(f"Légifrance : {shown.link}")
     echo(f"Cite : {', '.join(view.cites) if view.cites else 'aucun article'}")
     echo(f"Cité par : {', '.join(view.cited_by) if view.cited_by else 'aucun article'}")
     if len(view.versions) > 1:
         dates = ", ".join(v.date for v in view.versions)
         echo(f"Versions connues ({len(view.versions)}) : {dates}")
-    for note in view.notes:
+    for note in shown.notes:
         echo(f"Note : {note}", err=True)

@@ -204,9 +204,11 @@ def test_label_of_an_article() -> None:
         },
     )
     assert source_title(article) == "Article L2121-17 (CGCT)"
-    assert source_label(article) == "Article L2121-17 (CGCT), version du 1er janvier 2015"
-    article.meta[schema.VERSION_NOTE] = "version du 1er janvier 2015, inchangée au 3 juin 2023"
-    assert source_label(article) == "Article L2121-17 (CGCT), version du 1er janvier 2015, inchangée au 3 juin 2023"
+    assert source_label(article) == "Article L2121-17 (CGCT), texte consolidé au 1er janvier 2015"
+    article.meta[schema.VERSION_NOTE] = "texte consolidé au 1er janvier 2015, inchangé au 3 juin 2023"
+    assert (
+        source_label(article) == "Article L2121-17 (CGCT), texte consolidé au 1er janvier 2015, inchangé au 3 juin 2023"
+    )
 
 
 def test_label_of_a_deliberation_without_number_or_date() -> None:

@@ -195,9 +195,9 @@ def test_cli_article(demo_with_versions: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "Article L2122-22 (CGCT)"
     assert (
-        "Version du 2009-12-12 (Ordonnance n°2009-1530 du 10 décembre 2009) — texte en vigueur le 2010-01-01"
-        in result.stdout
-    )
+        "Texte consolidé au 12 décembre 2009 (Ordonnance n°2009-1530 du 10 décembre 2009) — en vigueur le "
+        "1er janvier 2010"
+    ) in result.stdout.splitlines()
     assert "Légifrance : https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/" in result.stdout
     data = json.loads(runner.invoke(main, ["--store", str(demo_with_versions), "article", "L2121-17", "--json"]).stdout)
     assert data["cites"] == ["L2121-10", "L2121-11", "L2121-12"]
@@ -244,3 +244,86 @@ def test_codes_tree_and_chapters(demo_store: Path, embedding_cache: Path) -> Non
     assert legal.preview("L2121-17", limit=40) == "Le conseil municipal ne délibère…"
     assert legal.preview("L311-1", code="CGCT") == ""
     assert legal.lookup("L311-1").to_json()["code_name"] == "Code des relations entre le public et l'administration"
+
+
+# --- law has a date: quotes, `mairie article`, the Légifrance link -----------------------------------
+@pytest.mark.integration
+def test_quote_of_l2121_10_says_its_date_and_the_newer_version(demo_with_versions: Path, embedding_cache: Path) -> None:
+    from rag import schema
+    from rag.answer import annotate_versions
+    from rag.french import source_label
+    from rag.schema import Citation
+    from rag.versions import VersionStore
+
+    store = _kb(demo_with_versions, embedding_cache).store
+    (chunk,) = list(store.iter_chunks(where={schema.ARTICLE: "L2121-10"}))
+    assert chunk.meta[schema.VERSION_DATE] == "2005-01-01"  # the 2015 Markdown text, dated by its history
+    annotate_versions([Citation(1, chunk, "")], VersionStore(store=store))
+    assert source_label(chunk) == (
+        "Article L2121-10 (CGCT), texte consolidé au 1er janvier 2005 ; une version plus récente du 3 juin 2023 "
+        "est connue (voir `mairie article L2121-10`)"
+    )
+    # L2121-12 of 2015 is held word for word inside its longer 2023 text: still the old text, not the 2023 one.
+    (longer,) = list(store.iter_chunks(where={schema.ARTICLE: "L2121-12"}))
+    annotate_versions([Citation(1, longer, "")], VersionStore(store=store))
+    assert longer.meta[schema.VERSION_NOTE].startswith(
+        f"texte consolidé au {french_date_of(longer)} ; une version plus récente du 3 juin 2023 est connue"
+    )
+    (same,) = list(store.iter_chunks(where={schema.ARTICLE: "L2121-17"}))  # unchanged in 2023
+    annotate_versions([Citation(1, same, "")], VersionStore(store=store))
+    assert same.meta[schema.VERSION_NOTE] == f"texte consolidé au {french_date_of(same)}, inchangé au 3 juin 2023"
+
+
+def french_date_of(chunk) -> str:  # type: ignore[no-untyped-def]
+    from rag import schema
+    from rag.french import french_date
+
+    return french_date(str(chunk.meta[schema.VERSION_DATE]))
+
+
+@pytest.mark.integration
+def test_article_display_dates_the_text_and_shows_the_newer_one(
+    demo_with_versions: Path, embedding_cache: Path
+) -> None:
+    from rag.legal import LegalIndex, article_display
+
+    legal = LegalIndex(store=_kb(demo_with_versions, embedding_cache).store)
+    old = article_display(legal.lookup("L2121-10", date="2016-01-01"))
+    assert old.dated == (
+        "Texte consolidé au 1er janvier 2005 (Loi n°2004-809 du 13 août 2004) — en vigueur le 1er janvier 2016"
+    )
+    assert "dématérialisée" not in old.text
+    assert old.newer == "Une version plus récente du 3 juin 2023 est connue :" and "dématérialisée" in old.newer_text
+    assert old.link == "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/"
+    newest = article_display(legal.lookup("L2121-10"))
+    assert newest.dated == "Texte consolidé au 3 juin 2023 (relevé dans l'export francois76/legifrance)"
+    assert newest.newer == "" and "dématérialisée" in newest.text
+    assert newest.notes == [
+        "Le texte de la base, cité dans les réponses, est l'ancien texte (texte consolidé au 1er janvier 2005) : "
+        "une version plus récente du 3 juin 2023 est connue."
+    ]
+    crpa = article_display(legal.lookup("L311-1 du CRPA"))
+    assert crpa.dated == "Texte consolidé au 9 octobre 2016" and crpa.newer == ""
+    assert crpa.link == "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000033218946"
+    assert legal.lookup("L311-1 du CRPA").legi_id == "LEGIARTI000033218946"
+
+
+@pytest.mark.integration
+def test_cli_article_l2121_10_as_a_user_runs_it(demo_with_versions: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "--store", str(demo_with_versions), "article", "L2121-10", "--date", "2016-01-01"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, env=os.environ.copy(), check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Article L2121-10 (CGCT)"
+    assert lines[2] == (
+        "Texte consolidé au 1er janvier 2005 (Loi n°2004-809 du 13 août 2004) — en vigueur le 1er janvier 2016"
+    )
+    newer = lines.index("Une version plus récente du 3 juin 2023 est connue :")
+    assert "dématérialisée" in lines[newer + 1] and "dématérialisée" not in " ".join(lines[3:newer])
+    assert "Légifrance : https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/" in lines

@@ -62,7 +62,10 @@ def shown(at: AppTest) -> dict[str, Any]:
         "code_name": unescape(at.title[0].value),
         "text": at.text[0].value,
         "heading_path": captions[0],
-        "version_line": next((c for c in captions if c.startswith("Version du ")), None),
+        "version_line": next((c for c in captions if c.startswith(("Texte consolidé au ", "Date du texte"))), None),
+        "newer": [unescape(w.value) for w in at.main.warning if w.value.startswith("Une version")],
+        "newer_text": at.text[1].value if len(at.text) > 1 else "",
+        "link": next((b.url for b in at.get("link_button")), None),
         "cites": [b.key.split("-", 1)[1] for b in at.button if b.key and b.key.startswith("cite-")],
         "cited_by": [b.key.split("-", 1)[1] for b in at.button if b.key and b.key.startswith("citedby-")],
         "versions": []
@@ -74,10 +77,14 @@ def shown(at: AppTest) -> dict[str, Any]:
 
 def expected(data: dict[str, Any]) -> dict[str, Any]:
     """The CLI's JSON as the page words it (French dates)."""
-    version_line = None
+    version_line = "Date du texte inconnue : vérifiez-le sur Légifrance."
     if data["version_date"]:
         origin = f" ({data['version_message']})" if data["version_message"] else ""
-        version_line = f"Version du {french_date(data['version_date'])}{origin}"
+        when = f" — en vigueur le {french_date(data['requested_date'])}" if data["requested_date"] else ""
+        version_line = f"Texte consolidé au {french_date(data['version_date'])}{origin}{when}"
+    newer = []
+    if data["changed_since"]:
+        newer = [f"Une version plus récente du {french_date(data['newest_date'])} est connue :"]
     return {
         "number": data["number"],
         "code": data["code"],
@@ -85,6 +92,9 @@ def expected(data: dict[str, Any]) -> dict[str, Any]:
         "text": data["text"],
         "heading_path": data["heading_path"],
         "version_line": version_line,
+        "newer": newer,
+        "newer_text": data["newest_text"] if newer else "",
+        "link": data["url"],
         "cites": data["cites"],
         "cited_by": data["cited_by"],
         "versions": [(french_date(v["date"]), v["message"]) for v in data["versions"]],

@@ -15,7 +15,7 @@ import streamlit as st
 from rag.articles import code_name
 from rag.errors import KbError
 from rag.french import french_date
-from rag.legal import ArticleView, Chapter, LegalIndex, UnknownArticleError
+from rag.legal import ArticleView, Chapter, LegalIndex, UnknownArticleError, article_display
 from ui.views import common
 
 CODE_KEY = "code-code"
@@ -175,22 +175,25 @@ with nav:
 
 
 def show(view: ArticleView) -> None:
-    st.header(plain(f"Article {view.number} ({view.code})"))
+    shown = article_display(view)
+    st.header(plain(shown.title))
     if view.heading_path:
         st.caption(plain(view.heading_path))
-    if view.version_date:
-        origin = f" ({view.version_message})" if view.version_message else ""
-        st.caption(plain(f"Version du {french_date(view.version_date)}{origin}"))
-    for note in view.notes:
+    st.caption(plain(shown.dated))
+    for note in shown.notes:
         st.info(plain(note))
     if view.regime == "special":
         st.warning(
             "Article d'un régime particulier (Paris, Lyon, Marseille, outre-mer…) : vérifiez qu'il "
             "s'applique à votre commune."
         )
-    st.text(view.text or "(texte vide)")
-    if view.url.startswith("https://"):
-        st.link_button("Voir sur Légifrance", view.url)
+    st.text(shown.text or "(texte vide)")
+    if shown.newer:
+        st.warning(plain(shown.newer))
+        if shown.newer_text:
+            st.text(shown.newer_text)
+    if shown.link.startswith("https://"):
+        st.link_button("Voir sur Légifrance (texte officiel)", shown.link)
     if view.source:
         st.caption(plain(f"Source indexée : {view.source}"))
 

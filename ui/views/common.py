@@ -210,8 +210,10 @@ def source_facts(chunk: Chunk) -> list[str]:
     facts: list[str] = []
     if chunk.kind == schema.KIND_ARTICLE:
         facts.append(f"Article {chunk.article}" + (f" du {meta[schema.CODE]}" if meta.get(schema.CODE) else ""))
-        if meta.get(schema.VERSION_DATE):
-            facts.append(f"version du {french_date(str(meta[schema.VERSION_DATE]))}")
+        if meta.get(schema.VERSION_NOTE):  # set on an answer's citations: checked against the known versions
+            facts.append(str(meta[schema.VERSION_NOTE]))
+        elif meta.get(schema.VERSION_DATE):
+            facts.append(f"texte consolidé au {french_date(str(meta[schema.VERSION_DATE]))}")
         return facts
     if meta.get(schema.COMMUNE):
         facts.append(str(meta[schema.COMMUNE]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rag.legal import NOT_LEGIFRANCE, SHIPPED_LAW
 from ui.views import common
 
 settings = common.settings()
@@ -78,6 +79,15 @@ st.markdown(
 )
 if settings.pseudonymize:
     st.info("Les noms de personnes privées sont pseudonymisés à l'indexation.")
+
+st.subheader("Textes de loi")
+st.markdown(
+    "Les codes (CGCT, CRPA) sont livrés avec l'application et consultés sur cette machine, sans connexion. "
+    "Chaque article indique la date de son texte consolidé (« texte consolidé au … ») et, quand une version plus "
+    "récente est connue, le dit."
+)
+st.markdown(SHIPPED_LAW)
+st.warning(NOT_LEGIFRANCE)
 
 st.subheader("Vos droits")
 st.markdown(
