@@ -164,7 +164,9 @@ def gold_row(audience: str, publication: dict[str, Any], known: dict[str, list[s
             continue
         articles = expand(match.group(2), known[code])
         if articles:
-            references.append({"code": code, "cited": title, "articles": articles, "url": reference["attributes"].get("URL", "")})
+            references.append(
+                {"code": code, "cited": title, "articles": articles, "url": reference["attributes"].get("URL", "")}
+            )
     if not references:
         return None
     title = " ".join(_text(next(_elements(publication, "dc:title"), {})).split())

@@ -27,7 +27,7 @@ from rag.lexical import LexicalIndex
 from rag.retrieve import HybridRetriever
 from rag.schema import Chunk
 from rag.settings import Settings
-from rag.store import DocumentInfo, matches_filters
+from rag.store import DocumentInfo
 
 GOLD = Path(__file__).with_name("gold_service_public.jsonl")
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "legal"
@@ -51,7 +51,9 @@ class LoadedPassages:
                 source = str(path.relative_to(root.parent))
                 for document in loader.load(path, meta=SourceMeta(source, digest, settings)).documents:
                     self._docs.append(
-                        DocumentInfo(document.doc_id, document.source, document.doc_hash, document.kind, "", 0, "", 0, {})
+                        DocumentInfo(
+                            document.doc_id, document.source, document.doc_hash, document.kind, "", 0, "", 0, {}
+                        )
                     )
                     self._chunks.update({c.id: c for c in document.chunks})
 
@@ -100,7 +102,9 @@ def main() -> None:
         settings = Settings.from_env(**overrides)
         kb = KnowledgeBase(settings)
         for mode in ("bm25", "hybrid"):
-            runs.append((f"{mode} (store)", HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical, mode=mode)))
+            runs.append(
+                (f"{mode} (store)", HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical, mode=mode))
+            )
     else:
         settings = Settings()
         passages = LoadedPassages((args.corpus / "cgct-markdown", args.corpus / "crpa-legi-data"), settings)

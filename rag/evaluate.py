@@ -86,9 +86,9 @@ def _name(path: str) -> str:
 
 def hit_matches(hit: ScoredChunk, gold: GoldQuestion, *, page_level: bool) -> bool:
     article = hit.chunk.article
-    if article and article in gold.gold_articles:
-        if not gold.gold_refs or (str(hit.chunk.meta.get(CODE, "")), article) in gold.gold_refs:
-            return True
+    right_code = not gold.gold_refs or (str(hit.chunk.meta.get(CODE, "")), article) in gold.gold_refs
+    if article and article in gold.gold_articles and right_code:
+        return True
     source_name = _name(hit.chunk.source)
     for doc in gold.gold_docs:
         if _name(str(doc.get("path", ""))) != source_name:
