@@ -3,7 +3,9 @@
 Each line: question, kind, gold_articles, gold_docs [{path, pages, delib_id}], expected, evidence, and
 optionally key_facts (strings that must all appear in the answer) and key_facts_any (at least one must).
 A hit matches a gold document when the file names agree (sources are relative to the folder that was
-ingested, gold paths to the corpus root), and a gold article when the article numbers agree.
+ingested, gold paths to the corpus root), and a gold article when the article numbers agree; a line with
+`gold_refs` ([{code, article}], the Service-Public gold) also needs the code to agree (CGCT L211-2 is
+not CRPA L211-2).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from rag.answer import quote_parts
 from rag.errors import ConfigError
 from rag.french import NUMBER_WORDS, fold
-from rag.schema import Answer, ScoredChunk
+from rag.schema import CODE, Answer, ScoredChunk
 
 KS = (1, 5, 10)
 
@@ -36,6 +38,8 @@ class GoldQuestion:
     evidence: str | None
     key_facts: list[str] = field(default_factory=list)
     key_facts_any: list[str] = field(default_factory=list)
+    gold_refs: frozenset[tuple[str, str]] = frozenset()  # (code, article) when the code matters
+    split: str = ""  # "dev" / "test" where the gold set has one
 
     @property
     def absent(self) -> bool:
@@ -60,6 +64,8 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                     evidence=row.get("evidence"),
                     key_facts=_strings(row, "key_facts"),
                     key_facts_any=_strings(row, "key_facts_any"),
+                    gold_refs=frozenset((str(r["code"]), str(r["article"])) for r in row.get("gold_refs") or []),
+                    split=str(row.get("split") or ""),
                 )
             )
         except (KeyError, TypeError, json.JSONDecodeError) as e:
@@ -80,7 +86,8 @@ def _name(path: str) -> str:
 
 def hit_matches(hit: ScoredChunk, gold: GoldQuestion, *, page_level: bool) -> bool:
     article = hit.chunk.article
-    if article and article in gold.gold_articles:
+    right_code = not gold.gold_refs or (str(hit.chunk.meta.get(CODE, "")), article) in gold.gold_refs
+    if article and article in gold.gold_articles and right_code:
         return True
     source_name = _name(hit.chunk.source)
     for doc in gold.gold_docs:

@@ -27,7 +27,7 @@ from rag.schema import Chunk, Filters, ScoredChunk
 from rag.scope import Scope, commune_named
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
-from rag.thesaurus import expand
+from rag.thesaurus import lexical_query
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class HybridRetriever:
         lexical: list[tuple[str, float]] = []
         dense: list[tuple[Chunk, float]] = []
         if self.mode in ("hybrid", "bm25"):
-            lexical = self.lexical.search(f"{question} {expand(question)}", k=pool, filters=filters)
+            lexical = self.lexical.search(lexical_query(question), k=pool, filters=filters)
         if self.mode in ("hybrid", "dense"):
             query_vector = self.store.embedder.embed_queries([question])[0]
             dense = self.store.dense_search(query_vector, k=pool, filters=filters)
