@@ -294,7 +294,7 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
             j += 1
             continue
         labelled = bool(re.match(r"^[^:]{2,30}\s:\s*\S", line)) and _rows_follow(lines, j + 1)
-        if j in used or not (is_row(line) or _is_name_line(line) or labelled):
+        if j in used or not (is_row(line) or is_name_line(line) or labelled):
             break  # ("Président : Monsieur le Maire" heads the names below it: a row too)
         if _opening(line) is not None and not _BULLET_RE.match(line):
             break
@@ -312,10 +312,30 @@ def _is_subheading(line: str) -> bool:
 def _rows_follow(lines: list[str], start: int) -> bool:
     """Whether the next non-blank line from `start` is a row or a name."""
     nxt = next((line.strip() for line in lines[start:] if line.strip()), "")
-    return bool(nxt) and (is_row(nxt) or _is_name_line(nxt))
+    return bool(nxt) and (is_row(nxt) or is_name_line(nxt))
 
 
-def _is_name_line(line: str) -> bool:
+# A name given as the one designated: after a civility ("Monsieur Jean-Paul Charrier"), or after the label
+# of a seat or an election ("Titulaires : Denis JUVIN", "Suppléante : Madame Muriel NIGGEL", "élu : X").
+_DESIGNATED_RE = re.compile(
+    r"(?:\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s+[A-ZÀ-Ý])"
+    r"|(?:\b(?:titulaires?|suppl[ée]ant(?:e|s|es)?|d[ée]l[ée]gu[ée]s?|repr[ée]sentants?|conseill[eè]re?s?"
+    r"(?: \w+)?|pr[ée]sidente?|[ée]lu(?:e|s|es)?|d[ée]sign[ée](?:e|s|es)?|membres?)\s*:\s*-?\s*[A-ZÀ-Ý])",
+    re.IGNORECASE,
+)
+
+
+def designates(text: str) -> bool:
+    """Whether the text gives a person as the one designated or elected (a civility or a seat's label
+    before the name), not only a capitalised phrase that looks like a name ("Programmation LEADER").
+
+    >>> designates("Titulaires : Denis JUVIN - Jean-Pierre PLUS"), designates("Comité de Programmation LEADER")
+    (True, False)
+    """
+    return any(PERSON_RE.search(text[m.start() : m.end() + 60]) for m in _DESIGNATED_RE.finditer(text))
+
+
+def is_name_line(line: str) -> bool:
     """A line that is only a person's name ("Fabrice PALAU", "M. ROBERT Henri")."""
     match = PERSON_RE.search(line)
     return match is not None and len(line.strip(" -•–")) <= len(match.group(0).strip()) + 3
