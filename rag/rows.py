@@ -10,6 +10,7 @@ passages (same document id and record index in the store) when needed, so that t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
@@ -135,11 +136,18 @@ def has_operative(chunk: Chunk, kind: str) -> bool:
 
 def record_siblings(chunk: Chunk, store: ChromaStore, seen: set[str]) -> list[Chunk]:
     """The other passages of the deliberation `chunk` belongs to (same document, same record), not yet
-    seen, in document order; `seen` is updated."""
+    seen, in document order; for a passage outside any record (a compte rendu's item without a vote,
+    text between two records), the passages just before and after it in its document. `seen` is updated."""
     doc_id, record = chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.RECORD_INDEX)
-    if chunk.kind != schema.KIND_DELIBERATION or doc_id is None or record is None:
+    if doc_id is None or chunk.kind == schema.KIND_ARTICLE:
         return []
-    where = {"$and": [{schema.DOC_ID: doc_id}, {schema.RECORD_INDEX: record}]}
+    if chunk.kind == schema.KIND_DELIBERATION and record is not None:
+        where: dict[str, Any] = {"$and": [{schema.DOC_ID: doc_id}, {schema.RECORD_INDEX: record}]}
+    else:
+        index = chunk.meta.get(schema.CHUNK_INDEX)
+        if not isinstance(index, int):
+            return []
+        where = {"$and": [{schema.DOC_ID: doc_id}, {schema.CHUNK_INDEX: {"$in": [index - 1, index + 1]}}]}
     siblings = [c for c in store.find(where) if c.id not in seen]
     siblings = sorted(siblings, key=lambda c: (c.page, c.meta.get(schema.CHUNK_INDEX, 0)))[:MAX_SIBLINGS]
     seen.update(c.id for c in siblings)
