@@ -14,7 +14,7 @@ from typing import Any
 
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
-from rag.question import DECISION, OTHER, PERSON, gives, names_more, rank
+from rag.question import DECISION, OTHER, PERSON, gives, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 
