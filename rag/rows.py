@@ -25,6 +25,7 @@ MAX_BLOCK_ABOVE = 3  # lines of a block read above a row for the short heading i
 MAX_BLOCK_BELOW = 2  # rows of the same block kept after the row ("Suppléants : ..." after "Titulaires : ...")
 MAX_HEADING_CHARS = 120
 MAX_BLOCK_CHARS = 400
+GAP = "[…]"
 
 
 def typed_row(
@@ -87,6 +88,8 @@ def row_block(lines: list[str], position: int) -> str:
     start = position
     for j in range(position - 1, max(-1, position - 1 - MAX_BLOCK_ABOVE), -1):
         line = lines[j].strip(" -•–")
+        if GAP in line:
+            break  # a passage's own gap marker ("[…]" after a record's title) is never quoted
         if not line or _in_block(line):
             continue
         if len(line) <= MAX_HEADING_CHARS and not line.endswith((".", ";")) and not gives(PERSON, line):
@@ -97,7 +100,7 @@ def row_block(lines: list[str], position: int) -> str:
     end = position
     for j in range(position + 1, min(len(lines), position + 1 + MAX_BLOCK_BELOW)):
         line = lines[j].strip(" -•–")
-        if not line or not (_in_block(line) and ":" in line):
+        if not line or GAP in line or not (_in_block(line) and ":" in line):
             break
         end = j
     parts = [lines[start].strip(" -•–"), *lines[start + 1 : end + 1]]

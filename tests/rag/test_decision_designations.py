@@ -53,6 +53,14 @@ def test_a_row_deep_in_a_table_or_under_a_sentence_stays_alone() -> None:
     assert row_block(prose, 1) == "Titulaire : Annie MARTIN"
 
 
+def test_a_gap_marker_in_the_passage_is_never_part_of_a_quoted_block() -> None:
+    # A record's passage may open with its title, "[…]", then the rest: a quote holding "[…]" would not
+    # be found in the passage once split on its gaps.
+    assert row_block(["1 Plan de déplacements urbains", "[…]", "Pour : 53"], 2) == "Pour : 53"
+    lines = ["1 Plan de déplacements urbains", "[…]", "12 Subvention à l'université", "Pour : 53"]
+    assert row_block(lines, 3) == "12 Subvention à l'université Pour : 53"
+
+
 @pytest.mark.parametrize(
     ("text", "verb", "vote"),
     [
