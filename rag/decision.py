@@ -172,9 +172,10 @@ def _vote_of(lines: list[str]) -> str | None:
         return ", ".join(f"{n} {w}" for w, n in counts.items())
     if any(_UNANIMITY_RE.search(fold(line)) for line in lines):
         return "unanimité"
-    majority = next((m for line in lines if (m := _MAJORITY_RE.search(" ".join(line.split())))), None)
-    if majority:
-        return majority.group(0)  # as written: "à la majorité absolue"
+    for line in lines:
+        majority = _MAJORITY_RE.search(" ".join(line.split()))
+        if majority:
+            return majority.group(0)  # as written: "à la majorité absolue"
     return None
 
 
