@@ -42,7 +42,7 @@ NOT_FOUND = "Je n'ai pas trouvé cette information dans les documents indexés."
 MAX_PASSAGES = 3
 MAX_SENTENCES = 5
 MIN_SENTENCE_CHARS = 25
-VOTE_WORDS_RE = re.compile(r"\bvoix\b|unanimit|\bpour\s*:|\bcontre\s*:|abstention", re.IGNORECASE)
+VOTE_WORDS_RE = re.compile(r"\bvoix\b|unanimit|\b[aà] la majorit|\bpour\s*:|\bcontre\s*:|abstention", re.IGNORECASE)
 MAX_SENTENCE_CHARS = 600
 
 

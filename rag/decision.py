@@ -36,9 +36,11 @@ _OPENING_RE = re.compile(
     r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
     r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
-    r"|\ble conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:decide|fixe|accepte|approuve|designe"
-    r"|autorise|attribue|adopte)\b"
+    r"|\b(?:le|du) conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:apres en avoir delibere\s*,?\s*)?"
+    r"(?:(?:a l'unanimite|a la majorite[^,.]{0,30})\s*,?\s*)?(?:decide|fixe|accepte|approuve|designe"
+    r"|autorise|attribue|adopte|vote)\b"
 )
+_ARTICLE_HEAD_RE = re.compile(r"^(?:article|art\.)\s*\d+\s*:")  # "Article 1 :" opens the next part
 _BULLET_RE = re.compile(r"^\s*(?:[-•–*·▪]|\d{1,2}\s*[)°]|[a-z]\))\s*")
 _LABEL_VALUE_RE = re.compile(r"^[^:]{2,80}:\s*\S.*\d")
 _FORMULA_RE = re.compile(
@@ -49,6 +51,11 @@ _VOTE_COUNT_RE = re.compile(
     r"(?<![\w])(\d+)\s*(?:voix\s*|votes?\s*)?(pour|contre|abstentions?)\b|(pour|contre|abstentions?)\s*:\s*(\d+)"
 )
 _UNANIMITY_RE = re.compile(r"unanimit")
+# "décide à la majorité absolue", "adopté à la majorité des suffrages exprimés": a vote stated in prose.
+_MAJORITY_RE = re.compile(
+    r"\b[aà] la majorit[ée](?: (?:absolue|relative|qualifi[ée]e|simple|des (?:suffrages exprim[ée]s|voix|membres pr[ée]sents)))?",
+    re.IGNORECASE,
+)
 _CIVILITY_RE = re.compile(r"(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s")
 _VOTE_LINE_RE = re.compile(r"^\d+ votes?\b")
 # "Pour : 58" / "Contre : 1 (M. Viguié)" / "Abstentions : 7": a compte rendu's count lines under an item.
@@ -57,6 +64,8 @@ MAX_ROWS = 30
 MAX_TABLE_SCAN = 60  # lines looked at above "les subventions ci-dessus" for the table they name
 MAX_TABLE_LINE = 160
 MAX_SENTENCE_LINES = 4
+MAX_LABEL_CELLS = 2  # label cells read before the amount cell of a flattened table row
+MAX_CELL_CHARS = 60
 
 
 @dataclass(slots=True)
@@ -116,13 +125,13 @@ def _opening(line: str) -> str | None:
             if folded.endswith(":"):  # "A été élu :" then the names, as rows
                 return "a élu" if "elu" in folded else "a désigné"
             return ""  # "M. X a été élu maire": the sentence says who, as it is
-        if re.search(r"\bvot(?:e|er)\b", folded):
-            return "a voté"
+        if re.search(r"^vot(?:e|er)\b|\bvote\s*:|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b", folded):
+            return "a voté"  # ("... ne prend pas part au vote, le conseil décide ...": decided, not voted)
         if re.search(r"\belu", folded):
             return "a élu"
         if "designe" in folded:
             return "a désigné"
-        for verb in ("decide", "fixe", "accepte", "approuve", "autorise", "attribue", "adopte"):
+        for verb in ("decide", "fixe", "accepte", "approuve", "autorise", "attribue", "adopte", "vote"):
             if re.search(rf"\b{verb}\b", folded):
                 return _VERBS[verb.upper()]
         return ""
@@ -163,7 +172,12 @@ def _vote_of(lines: list[str]) -> str | None:
         return ", ".join(f"{n} {w}" for w, n in counts.items())
     if any(_UNANIMITY_RE.search(fold(line)) for line in lines):
         return "unanimité"
+    for line in lines:
+        majority = _MAJORITY_RE.search(" ".join(line.split()))
+        if majority:
+            return majority.group(0)  # as written: "à la majorité absolue"
     return None
+
 
 
 def extract_decision(text: str, record: DeliberationRecord | None = None) -> Decision:
@@ -186,6 +200,7 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
             and not lines[end].rstrip().endswith((".", ":"))
             and not is_row(lines[end + 1])
             and _opening(lines[end + 1]) is None
+            and not _ARTICLE_HEAD_RE.match(fold(lines[end + 1]).strip())
         ):
             end += 1
         sentence_lines = [lines[j].strip() for j in range(i, end + 1)]
@@ -293,8 +308,13 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
             used.add(j)  # "Représentants élus :" between "Ont été élus :" and the names
             j += 1
             continue
+        cell = _label_cells(lines, j, used)
+        if cell is not None:  # a table flattened to one cell a line: "Taxe d'habitation" / "12.15 %"
+            row, j = cell
+            rows.append(row)
+            continue
         labelled = bool(re.match(r"^[^:]{2,30}\s:\s*\S", line)) and _rows_follow(lines, j + 1)
-        if j in used or not (is_row(line) or _is_name_line(line) or labelled):
+        if j in used or not (is_row(line) or is_name_line(line) or labelled):
             break  # ("Président : Monsieur le Maire" heads the names below it: a row too)
         if _opening(line) is not None and not _BULLET_RE.match(line):
             break
@@ -302,6 +322,31 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
         used.add(j)
         j += 1
     return rows, j
+
+
+def _label_cells(lines: list[str], start: int, used: set[int]) -> tuple[str, int] | None:
+    """("Section de fonctionnement Recettes 297 843.00 €", next index) when the line at `start` is a short
+    label and one or two such labels are followed by a line that is only an amount (a table whose cells
+    came one per line), else None."""
+    labels: list[str] = []
+    j = start
+    while j < len(lines) and len(labels) <= MAX_LABEL_CELLS:
+        line = lines[j].strip()
+        if not line:
+            j += 1
+            continue
+        if j in used:
+            return None
+        if amounts(line) and len(line) <= MAX_CELL_CHARS and labels:
+            used.update(range(start, j + 1))
+            return " ".join([*labels, line]), j + 1
+        if len(line) > MAX_CELL_CHARS or line.endswith((".", ":", ";")) or amounts(line) or is_row(line):
+            return None
+        if _opening(line) is not None or _is_formula(line) or is_name_line(line):
+            return None
+        labels.append(line)
+        j += 1
+    return None
 
 
 def _is_subheading(line: str) -> bool:
@@ -312,10 +357,30 @@ def _is_subheading(line: str) -> bool:
 def _rows_follow(lines: list[str], start: int) -> bool:
     """Whether the next non-blank line from `start` is a row or a name."""
     nxt = next((line.strip() for line in lines[start:] if line.strip()), "")
-    return bool(nxt) and (is_row(nxt) or _is_name_line(nxt))
+    return bool(nxt) and (is_row(nxt) or is_name_line(nxt))
 
 
-def _is_name_line(line: str) -> bool:
+# A name given as the one designated: after a civility ("Monsieur Jean-Paul Charrier"), or after the label
+# of a seat or an election ("Titulaires : Denis JUVIN", "Suppléante : Madame Muriel NIGGEL", "élu : X").
+_DESIGNATED_RE = re.compile(
+    r"(?:\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s+[A-ZÀ-Ý])"
+    r"|(?:\b(?:titulaires?|suppl[ée]ant(?:e|s|es)?|d[ée]l[ée]gu[ée]s?|repr[ée]sentants?|conseill[eè]re?s?"
+    r"(?: \w+)?|pr[ée]sidente?|[ée]lu(?:e|s|es)?|d[ée]sign[ée](?:e|s|es)?|membres?)\s*:\s*-?\s*[A-ZÀ-Ý])",
+    re.IGNORECASE,
+)
+
+
+def designates(text: str) -> bool:
+    """Whether the text gives a person as the one designated or elected (a civility or a seat's label
+    before the name), not only a capitalised phrase that looks like a name ("Programmation LEADER").
+
+    >>> designates("Titulaires : Denis JUVIN - Jean-Pierre PLUS"), designates("Comité de Programmation LEADER")
+    (True, False)
+    """
+    return any(PERSON_RE.search(text[m.start() : m.end() + 60]) for m in _DESIGNATED_RE.finditer(text))
+
+
+def is_name_line(line: str) -> bool:
     """A line that is only a person's name ("Fabrice PALAU", "M. ROBERT Henri")."""
     match = PERSON_RE.search(line)
     return match is not None and len(line.strip(" -•–")) <= len(match.group(0).strip()) + 3

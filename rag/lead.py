@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 from rag import schema
 from rag.citations import strip_citations
-from rag.decision import Decision, Provision, after_verb, extract_decision
+from rag.decision import Decision, Provision, after_verb, designates, extract_decision
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
-from rag.question import DECISION, OTHER, VOTE, answer_type, gives, names_more, rank
+from rag.question import DECISION, OTHER, PERSON, VOTE, answer_type, gives, names_more, rank
 from rag.records import record_from_meta
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
@@ -79,16 +79,19 @@ def _typed_quote(
 ) -> list[AnswerSentence]:
     """The quoted sentence or row holding the kind of fact asked for (an amount, a name, a date) that
     names most of the question, as it is."""
+    # Ranked with what the cited record is about (its title), then, for "qui", a designated person (a
+    # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     typed = [
-        (rank(question, s, idf), -c.n, s, c.n)
+        (rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designates(s)),
+         rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
         for s in sentences(part)
         if gives(kind, s)
-    ]
+    ]  # fmt: skip
     if not typed:
         return []
-    score, _, sentence, n = max(typed)
+    score, _, _, _, sentence, n = max(typed)
     if not score[2]:
         return []  # a name or a figure, but about nothing the question asks
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]

@@ -85,7 +85,8 @@ _NUMBER_RE = re.compile(
     r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b", re.IGNORECASE
 )
 _VOTE_RE = re.compile(
-    r"\bvoix\b|unanimit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d", re.IGNORECASE
+    r"\bvoix\b|unanimit|\b[aà] la majorit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
+    re.IGNORECASE,
 )
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
 PERSON_RE = re.compile(

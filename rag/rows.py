@@ -10,16 +10,22 @@ passages (same document id and record index in the store) when needed, so that t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rag import schema
-from rag.decision import extract_decision, logical_lines
-from rag.question import DECISION, OTHER, gives, names_more, rank
+from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
+from rag.question import DECISION, OTHER, PERSON, gives, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 
 MIN_ROW_CHARS = 8
 MAX_ROW_CHARS = 300
 MAX_SIBLINGS = 30  # passages of one record read for its rows (a long budget has many; keep answers fast)
+MAX_BLOCK_ABOVE = 3  # lines of a block read above a row for the short heading it sits under
+MAX_BLOCK_BELOW = 2  # rows of the same block kept after the row ("Suppléants : ..." after "Titulaires : ...")
+MAX_HEADING_CHARS = 120
+MAX_BLOCK_CHARS = 400
+GAP = "[…]"
 
 
 def typed_row(
@@ -39,20 +45,72 @@ def typed_row(
     for hit in hits:
         pool.append(hit)
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
-    best: tuple[tuple[int, int, float], int, ScoredChunk, int, str] | None = None
+    best: tuple[tuple[tuple[int, int, float], int, int], ScoredChunk, int, str, str] | None = None
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
             continue
-        for position, raw in enumerate(logical_lines(hit.chunk.text)):
-            line = " ".join(raw.strip(" -•–").split())
+        # What the record is about counts for each of its rows: "Titulaire : Patricia MICHOT" under an
+        # item on the CSI answers "qui représente la commune au CSI ?" (its title names the CSI).
+        about = str(hit.chunk.meta.get(schema.OBJET) or "")
+        lines = [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
+        for position, raw in enumerate(lines):
+            line = raw.strip(" -•–")
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not gives(kind, line):
                 continue
-            row_rank = rank(question, line, idf)
-            if row_rank[2] > 0 and (best is None or (row_rank, -order) > (best[0], -best[1])):
-                best = (row_rank, order, hit, position, line)
-    if best is None or not names_more(question, best[4], quoted, idf):
+            block = row_block(lines, position)
+            row_rank = rank(question, f"{about} {block}", idf)
+            key = (row_rank, int(kind == PERSON and designates(block)), -order)
+            if row_rank[2] > 0 and (best is None or key > best[0]):
+                best = (key, hit, position, block, about)
+    if best is None:
         return None
-    return best[2], best[3], best[4]
+    key, hit, position, block, about = best
+    than = rank(question, f"{about} {quoted}", idf)
+    # A designated person (a civility or a seat's label before the name) answers "qui" better than a
+    # capitalised phrase that only looks like a name, at equal rank.
+    designated = key[1] and not designates(quoted)
+    if key[0] < than or (key[0] == than and not designated):
+        return None
+    return hit, position, block
+
+
+def row_block(lines: list[str], position: int) -> str:
+    """The row at `position` with the short heading it sits under and the rows of its block, as one quote:
+    "Syndicat Mixte d'Electricité du Gard (SMEG) Titulaires : Denis JUVIN - Jean-Pierre PLUS Suppléants :
+    ..." says for what a name was designated, "Titulaires : Denis JUVIN - Jean-Pierre PLUS" alone does not.
+    Only when the heading is at most MAX_BLOCK_ABOVE rows up (a row deep in a long table stays alone).
+    The lines after the first are quoted as written (their bullets too: a quote is a substring).
+
+    >>> row_block(["PETR (SCOT)", "Titulaires : Denis JUVIN", "- Suppléants : Catherine VINAS", "Questions"], 1)
+    'PETR (SCOT) Titulaires : Denis JUVIN - Suppléants : Catherine VINAS'
+    """
+    row = lines[position].strip(" -•–")
+    start = position
+    for j in range(position - 1, max(-1, position - 1 - MAX_BLOCK_ABOVE), -1):
+        line = lines[j].strip(" -•–")
+        if GAP in line:
+            break  # a passage's own gap marker ("[…]" after a record's title) is never quoted
+        if not line or _in_block(line):
+            continue
+        if len(line) <= MAX_HEADING_CHARS and not line.endswith((".", ";")) and not gives(PERSON, line):
+            start = j  # the heading ("Centre Socioculturel Intercommunal ... (CSI)", "Sont élus :")
+        break
+    if start == position:
+        return row
+    end = position
+    for j in range(position + 1, min(len(lines), position + 1 + MAX_BLOCK_BELOW)):
+        line = lines[j].strip(" -•–")
+        if not line or GAP in line or not (_in_block(line) and ":" in line):
+            break
+        end = j
+    parts = [lines[start].strip(" -•–"), *lines[start + 1 : end + 1]]
+    block = " ".join(part for part in parts if part)
+    return block if len(block) <= MAX_BLOCK_CHARS else row
+
+
+def _in_block(line: str) -> bool:
+    """A line of a block under a heading: a row ("Titulaire : Patricia MICHOT", "- 3.40€ ...") or a name."""
+    return is_row(line) or is_name_line(line)
 
 
 def operative_passage(kind: str, hits: list[ScoredChunk], store: ChromaStore) -> tuple[ScoredChunk, str] | None:
@@ -81,11 +139,18 @@ def has_operative(chunk: Chunk, kind: str) -> bool:
 
 def record_siblings(chunk: Chunk, store: ChromaStore, seen: set[str]) -> list[Chunk]:
     """The other passages of the deliberation `chunk` belongs to (same document, same record), not yet
-    seen, in document order; `seen` is updated."""
+    seen, in document order; for a passage outside any record (a compte rendu's item without a vote,
+    text between two records), the passages just before and after it in its document. `seen` is updated."""
     doc_id, record = chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.RECORD_INDEX)
-    if chunk.kind != schema.KIND_DELIBERATION or doc_id is None or record is None:
+    if doc_id is None or chunk.kind == schema.KIND_ARTICLE:
         return []
-    where = {"$and": [{schema.DOC_ID: doc_id}, {schema.RECORD_INDEX: record}]}
+    if chunk.kind == schema.KIND_DELIBERATION and record is not None:
+        where: dict[str, Any] = {"$and": [{schema.DOC_ID: doc_id}, {schema.RECORD_INDEX: record}]}
+    else:
+        index = chunk.meta.get(schema.CHUNK_INDEX)
+        if not isinstance(index, int):
+            return []
+        where = {"$and": [{schema.DOC_ID: doc_id}, {schema.CHUNK_INDEX: {"$in": [index - 1, index + 1]}}]}
     siblings = [c for c in store.find(where) if c.id not in seen]
     siblings = sorted(siblings, key=lambda c: (c.page, c.meta.get(schema.CHUNK_INDEX, 0)))[:MAX_SIBLINGS]
     seen.update(c.id for c in siblings)
