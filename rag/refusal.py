@@ -189,7 +189,9 @@ def refusal_reason(
         return "names"
     if signals["score"] < threshold:
         return "far"
-    if (signals["missing_nouns"] or signals["scattered_nouns"]) and signals["score"] < threshold + tuning.KEY_NOUN_MARGIN:
+    if (signals["missing_nouns"] or signals["scattered_nouns"]) and signals[
+        "score"
+    ] < threshold + tuning.KEY_NOUN_MARGIN:
         return "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
     top = retrieval.hits[:REFUSAL_PASSAGES]
     if LAW_SOURCE_RE.search(fold(question)) and not (scope is not None and scope.communes):
@@ -241,7 +243,25 @@ _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _NUMBER_WORDS = {
     fold(word): str(value)
     for value, word in enumerate(
-        "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split()
+        [
+            "zéro",
+            "un",
+            "deux",
+            "trois",
+            "quatre",
+            "cinq",
+            "six",
+            "sept",
+            "huit",
+            "neuf",
+            "dix",
+            "onze",
+            "douze",
+            "treize",
+            "quatorze",
+            "quinze",
+            "seize",
+        ]
     )
 } | {"vingt": "20", "trente": "30", "quarante": "40", "cinquante": "50", "cent": "100", "mille": "1000"}
 
