@@ -304,8 +304,9 @@ def question_numbers(question: str) -> dict[str, str | None]:
 
 def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str]) -> bool:
     """Whether every number the question names is written in one place of a passage (two consecutive
-    sentences) with the word that says what it counts ("lot 3" is not answered by "Lot 1", "Lot 2"), or with one
-    of the question's rarer nouns, or is the year of the séance of a passage on the question's topic."""
+    sentences) with the word that says what it counts or with one of the question's rarer nouns ("la saison
+    2013/2014" is not answered by "saison 2011/2012"; "14 élus ... le quorum" is by "Présents 14 - le quorum
+    étant atteint"), or is the year of the séance of a passage on the question's topic."""
     wanted = question_numbers(question)
     if not wanted:
         return True
@@ -327,7 +328,8 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         return any(
-            number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w))) and holds(w, [unit] if unit else anchors)
+            number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w)))
+            and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
         )
 
