@@ -43,7 +43,7 @@ def main() -> None:
         print(
             f"{'ABSENT' if absent else '      '} {'ok' if found else '--'} score={s['score']:.3f} "
             f"dense={s['best_dense']:.3f} cover={s['coverage']:.2f} "
-            f"names={int(s['unknown_names'])} nouns={int(s.get('missing_nouns', 0))} {missing:24s} {qid:24s} {question[:80]}{' <<' if bad else ''}"
+            f"names={int(s['unknown_names'])} nouns={int(s.get('missing_nouns', 0))}/{int(s.get('scattered_nouns', 0))} {missing:24s} {qid:24s} {question[:80]}{' <<' if bad else ''}"
         )
     absent = [r for r in rows if r[0]]
     answerable = [r for r in rows if not r[0]]

@@ -17,9 +17,10 @@ import re
 from collections.abc import Callable
 
 from rag import schema, tuning
-from rag.french import fold
+from rag.french import MONTH_PATTERN, fold
 from rag.question import AMOUNT, gives
 from rag.retrieve import Retrieval, question_intent
+from rag.schema import ScoredChunk
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
 
@@ -42,7 +43,11 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
+    named = [stem for stem in key_nouns(question) if stem not in met]
+    nouns = [stem for stem in named if idf(stem) >= tuning.KEY_NOUN_IDF]
+    topic = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     coverage = 0.0
+    together = 0  # the most rare nouns of the question that one window holds
     passages = set(met)
     if total:
         for hit in retrieval.hits[:REFUSAL_PASSAGES]:
@@ -53,9 +58,9 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
                 window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
+                together = max(together, sum(_used(groups.get(stem, {stem}), window) for stem in topic))
             passages |= head | set().union(*stems)
     excused = set(scope.unknown_communes) if scope is not None else set()
-    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.KEY_NOUN_IDF]
     missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
     return {
         "best_dense": retrieval.best_dense,
@@ -63,6 +68,9 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
         "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
         "unknown_names": float(len(unknown_names(question, idf, excused=excused))),
         "missing_nouns": float(len(missing)),
+        # used by the passages, but never in one place: "la location de la salle des fêtes" answered with the
+        # salle des fêtes where the council met and the location of sports grounds
+        "scattered_nouns": float(sum(_used(groups.get(stem, {stem}), passages) for stem in topic) - together),
     }
 
 
@@ -71,11 +79,15 @@ _NOUN_RE = re.compile(
     r"([^\W\d_][\w-]{3,})",
     re.IGNORECASE,
 )
-# Adjectives and quantifiers that come between a determiner and the noun ("la future maison").
+# Adjectives and quantifiers that come between a determiner and the noun ("la future maison"), and the nouns
+# of prepositional phrases ("au titre de", "dans le cadre de", "au niveau de") and of the kind of answer asked
+# ("combien de voix", "le montant", "la date"), which name no topic: a vote line "Pour : 58" never says "voix".
 _NOT_NOUNS = set(
     tokens(
         "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
-        "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle"
+        "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
+        "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
+        "voix vote votes suffrages montant somme nombre date nom"
     )
 )
 
@@ -155,7 +167,7 @@ def refusal_reason(
     best_sentence: float | None = None,
     sentence_threshold: float = 0.0,
 ) -> str | None:
-    """Why the question is refused ("far", "names", "scope", "law", "fact", "year" ...), None when it is answered.
+    """Why the question is refused ("far", "names", "scope", "law", "fact", "number", "year" ...), None when answered.
 
     Besides closeness, three checks that the passages can hold the answer at all: a question asking what
     the law or a code says is not answered from council minutes alone ("law"); a question asking how
@@ -177,7 +189,9 @@ def refusal_reason(
         return "names"
     if signals["score"] < threshold:
         return "far"
-    if signals["missing_nouns"] and signals["score"] < threshold + tuning.KEY_NOUN_MARGIN:
+    if (signals["missing_nouns"] or signals["scattered_nouns"]) and signals[
+        "score"
+    ] < threshold + tuning.KEY_NOUN_MARGIN:
         return "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
     top = retrieval.hits[:REFUSAL_PASSAGES]
     if LAW_SOURCE_RE.search(fold(question)) and not (scope is not None and scope.communes):
@@ -190,6 +204,8 @@ def refusal_reason(
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
     if MONEY_RE.search(fold(question)) and not any(gives(AMOUNT, hit.chunk.text) for hit in top):
         return "fact"  # how much something costs, answered by passages without a single amount
+    if not _numbers_met(question, top, idf, set(scope.stems) if scope is not None else set()):
+        return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     if scope is not None and scope.years and not scope.missing_label():
         years = {str(y) for y in scope.years}
         if not any(
@@ -212,6 +228,112 @@ MONEY_RE = re.compile(
 # A year written in a passage; not the year of a deliberation number ("2021-051", "2014/137").
 _YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)")
 _YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
+
+
+# Numbers of a question that name no topic of their own: dates ("le 7 octobre 2022", "mars 2021", "07/10/2022"),
+# populations ("3 500 habitants"), article, deliberation and other reference numbers ("L. 2121-17", "n° 12",
+# "2020-045", "M57"); rag.scope reads them.
+_NOT_TOPIC_NUMBER_RE = re.compile(
+    rf"\b(?:1er|\d{{1,2}})\s+(?:{MONTH_PATTERN})(?:\s+(?:19|20)\d{{2}})?|\b(?:{MONTH_PATTERN})\s+(?:19|20)\d{{2}}"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}|\d[\d \u00a0\u202f]*\s*habitants|\bn(?:o|°)?\.?\s?°?\s?\d+\b"
+    r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
+)
+_NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
+# Numbers written in words in the law and the minutes ("trois jours francs", "deux délégués").
+_NUMBER_WORDS = {
+    fold(word): str(value)
+    for value, word in enumerate(
+        [
+            "zéro",
+            "un",
+            "deux",
+            "trois",
+            "quatre",
+            "cinq",
+            "six",
+            "sept",
+            "huit",
+            "neuf",
+            "dix",
+            "onze",
+            "douze",
+            "treize",
+            "quatorze",
+            "quinze",
+            "seize",
+        ]
+    )
+} | {"vingt": "20", "trente": "30", "quarante": "40", "cinquante": "50", "cent": "100", "mille": "1000"}
+
+
+def _numbers(text: str, *, words: bool = True) -> set[str]:
+    """The numbers written in `text`, normalised: "2 500" -> "2500", "5,80" -> "5.8", "03" -> "3", and with
+    `words` the numbers written in words ("trois" -> "3")."""
+    found: set[str] = set()
+    for match in _NUMBER_RE.finditer(text):
+        value = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        found.add(value.lstrip("0") or "0")
+    if words:
+        found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", fold(text)) if w in _NUMBER_WORDS}
+    return found
+
+
+def question_numbers(question: str) -> dict[str, str | None]:
+    """The numbers a question names about its topic, each with the word that says what it counts ("le lot 3",
+    "une concession de 50 ans", "la saison 2013/2014"; None when no word sits beside it: "en 2012").
+
+    >>> question_numbers("Combien coûte une concession de 50 ans au cimetière le 7 octobre 2022 ?")
+    {'50': 'an'}
+    """
+    folded = _NOT_TOPIC_NUMBER_RE.sub(" ", fold(question))
+    numbers: dict[str, str | None] = {}
+    for match in _NUMBER_RE.finditer(folded):
+        value = next(iter(_numbers(match.group(), words=False)))
+        if value == "0":
+            continue
+        before = re.findall(r"[a-z]+", folded[: match.start()])[-1:]
+        after = re.findall(r"[a-z]+", folded[match.end() :])[:1]
+        unit = [stem for word in before for stem in tokens(word) if stem not in _NOT_NOUNS] or [
+            stem for word in after for stem in tokens(word) if stem not in _NOT_NOUNS
+        ]
+        numbers.setdefault(value, unit[0] if unit else None)
+    return numbers
+
+
+def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str]) -> bool:
+    """Whether every number the question names is written in one place of a passage (two consecutive
+    sentences) with the word that says what it counts or with one of the question's rarer nouns ("la saison
+    2013/2014" is not answered by "saison 2011/2012"; "14 élus ... le quorum" is by "Présents 14 - le quorum
+    étant atteint"), or is the year of the séance of a passage on the question's topic."""
+    wanted = question_numbers(question)
+    if not wanted:
+        return True
+    groups = synonyms_by_stem(question)
+    content = [stem for stem in groups if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS]
+    nouns = [stem for stem in key_nouns(question) if stem in content and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    anchors = nouns or [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(content, key=idf)[-1:]
+
+    def holds(text: str, stems: list[str]) -> bool:
+        used = set(tokens(re.sub(r"\d", " ", text)))  # "50ANS" holds "an"
+        return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
+
+    def placed(number: str, unit: str | None, hit: ScoredChunk) -> bool:
+        text = hit.chunk.text
+        if str(hit.chunk.meta.get(schema.DATE) or "")[:4] == number and holds(
+            f"{text} {hit.chunk.meta.get(schema.TITLE, '')}", anchors
+        ):
+            return True
+        parts = sentences(text) or [""]
+        windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
+        return any(
+            number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w)))
+            and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
+            for w in windows
+        )
+
+    return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 
 
 def _years_in(text: str) -> set[str]:

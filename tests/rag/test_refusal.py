@@ -88,6 +88,10 @@ def _reason(demo_kb, question: str) -> str | None:  # type: ignore[no-untyped-de
         # a question on the law itself, with only council minutes (or articles that never speak of it) nearby
         ("Quelle règle légale fixe le prix des repas servis dans les cantines scolaires ?", "law"),
         ("Quelle loi impose la nomenclature comptable M57 aux communes ?", "law"),
+        # the passages use "permis" (de construire) and "chasse" (droit de), never in one place
+        ("Où faire sa demande de permis de chasser ?", "topic"),
+        # a number the question names that no passage writes beside what it counts ("425€ concession 50ANS")
+        ("Combien coûte une concession de 40 ans au cimetière de Couthenans ?", "number"),
         # a named code, article or deliberation number that the store does not hold
         ("Que dit le code forestier sur les coupes de bois des communes ?", "scope"),
         ("Que prévoit l'article L2311-1 du CGCT sur le budget ?", "scope"),
@@ -135,3 +139,43 @@ def test_the_held_out_sets_were_written_apart_and_are_large_enough() -> None:
         assert len(gold) >= 30 and all(q.absent and q.kind == "absent_heldout" for q in gold)
     answerable = load_gold(REPO / "benchmarks" / "gold_answerable_heldout.jsonl")
     assert answerable and not any(q.absent for q in answerable)
+
+
+def test_the_s19_held_out_sets_are_large_enough_and_check_against_their_sources() -> None:
+    from rag.evaluate import load_gold
+
+    for store in ("demo", "unseen"):
+        absent = load_gold(REPO / "benchmarks" / f"gold_absent_s19_{store}.jsonl")
+        answerable = load_gold(REPO / "benchmarks" / f"gold_answerable_s19_{store}.jsonl")
+        assert len(absent) >= 24 and all(q.absent for q in absent)
+        assert len(answerable) >= 24 and not any(q.absent for q in answerable)
+
+
+def test_the_numbers_a_question_names_are_those_of_its_topic_with_what_they_count() -> None:
+    from rag.refusal import question_numbers
+
+    assert question_numbers("Quelle entreprise a obtenu le lot 3 du marché ?") == {"3": "lot"}
+    assert question_numbers("Combien coûte une concession de 50 ans au cimetière ?") == {"50": "an"}
+    assert question_numbers("Combien de spectateurs sur la saison 2013/2014 ?") == {"2013": "saison", "2014": "saison"}
+    assert question_numbers("Quel prix de 2 500 € ou de 5,80 € en 2012 ?") == {"2500": None, "5.8": None, "2012": None}
+    # dates, populations, article and deliberation numbers are read by rag.scope, not here
+    assert question_numbers("Qu'a voté le conseil le 7 octobre 2022 (n° 12, 2020-045) ?") == {}
+    assert question_numbers("Que dit l'article L. 2121-17 pour une commune de 3 500 habitants ? Et la M57 ?") == {}
+    assert question_numbers("Combien paie un adulte pour un repas ?") == {}  # "un" is no number
+
+
+def test_numbers_are_read_in_figures_and_in_words() -> None:
+    from rag.refusal import _numbers
+
+    assert _numbers("trois jours francs, 3 460,00 € HT, 17 747 spectateurs, 5.80€ le 03") >= {
+        "3",
+        "3460",
+        "17747",
+        "5.8",
+    }
+    assert "460" not in _numbers("3 460,00 €")
+
+
+def test_prepositional_and_answer_kind_nouns_name_no_topic() -> None:
+    assert key_nouns("Quel montant au titre de la cohésion sociale ?") == ["cohes"]
+    assert key_nouns("Combien de voix contre la dénomination de la place ?") == ["denomin", "plac"]
