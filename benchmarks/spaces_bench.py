@@ -71,7 +71,9 @@ def _layout(kind: str, root: Path, spaces: int, per_space: int, rng: np.random.G
         return client.get_or_create_collection("mairie", metadata={"hnsw:space": "cosine"})
 
     client = chromadb.PersistentClient(path=path, settings=settings)
-    admin = chromadb.AdminClient(settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=path))
+    admin = chromadb.AdminClient(
+        settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=path)
+    )
     started = time.perf_counter()
     for space in names:
         if kind == "database":

@@ -123,7 +123,9 @@ def main() -> None:
                     walls.setdefault((command, name), []).append(wall)
                     cpus.setdefault((command, name), []).append(cpu)
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
-        inside = {name: _in_process(path, envs[name], questions[: args.searches + 1]) for name, path in checkouts.items()}
+        inside = {
+            name: _in_process(path, envs[name], questions[: args.searches + 1]) for name, path in checkouts.items()
+        }
     load_end = os.getloadavg()
     print(f"load average at start {load_start[0]:.1f}, at end {load_end[0]:.1f} (2 cores: above 2, timings inflate)")
     print(f"store {args.store}; {args.runs} runs per command and checkout (p50, seconds)")

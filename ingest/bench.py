@@ -209,7 +209,10 @@ def bench_arrangements(
                 after = _cpu_seconds(pools[a].worker_pids())
                 if before is not None and after is not None:
                     cpu[a].append((after - before) / len(passages))
-            log(f"[cœurs] tour {r + 1}/{rounds} : " + " ; ".join(f"{_label(a)} {rates[a][-1]:.2f}" for a in arrangements))
+            log(
+                f"[cœurs] tour {r + 1}/{rounds} : "
+                + " ; ".join(f"{_label(a)} {rates[a][-1]:.2f}" for a in arrangements)
+            )
     finally:
         for pool in pools.values():
             pool.close()

@@ -179,7 +179,6 @@ def _vote_of(lines: list[str]) -> str | None:
     return None
 
 
-
 def extract_decision(text: str, record: DeliberationRecord | None = None) -> Decision:
     """The operative part of a deliberation's text, with its rows and fields; `record` gives the vote."""
     lines = logical_lines(text)

@@ -195,7 +195,10 @@ class KnowledgeBase:
             return 0, []
         # The files hold every space: what another space still stores is not a leftover.
         whole = ChromaStore(
-            settings=self.settings, embedder=self.store.embedder, client=self.store.client, spaces=self.store.all_spaces()
+            settings=self.settings,
+            embedder=self.store.embedder,
+            client=self.store.client,
+            spaces=self.store.all_spaces(),
         )
         current = [c.text for c in whole.iter_chunks()]
         current += [json.dumps(c, ensure_ascii=False) for c in whole.chunks_all_meta()]

@@ -187,7 +187,9 @@ class _Partition:
         except Exception as e:  # a damaged derived index is rebuilt, never fatal
             logger.warning("Lexical index at %s unreadable (%s): rebuilding", self.directory, e)
             return False
-        self.postings = {t: (rows[offsets[i] : offsets[i + 1]], freqs[offsets[i] : offsets[i + 1]]) for i, t in enumerate(vocab)}
+        self.postings = {
+            t: (rows[offsets[i] : offsets[i + 1]], freqs[offsets[i] : offsets[i + 1]]) for i, t in enumerate(vocab)
+        }
         self.ids, self.metas, self.lengths = list(data["ids"]), list(data["metas"]), lengths
         self.docs, self.generation = dict(data["docs"]), data.get("generation")
         return True

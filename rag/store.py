@@ -228,9 +228,7 @@ class ChromaStore:
         return sorted(s for s in found if s)
 
     # --- documents manifest ------------------------------------------------------------------------
-    def documents(
-        self, *, include_incomplete: bool = False, spaces: Sequence[str] | None = None
-    ) -> list[DocumentInfo]:
+    def documents(self, *, include_incomplete: bool = False, spaces: Sequence[str] | None = None) -> list[DocumentInfo]:
         """The documents of the view's spaces (or of `spaces`, which must be in the view)."""
         infos: list[DocumentInfo] = []
         for space in self._visible(spaces):
@@ -287,9 +285,7 @@ class ChromaStore:
             self._dim_cache = int(self.embedder.embed_queries(["dimension"]).shape[1])
         return self._dim_cache
 
-    def _manifest_upsert(
-        self, documents: Sequence[schema.Document], status: str, *, part: _Part | None = None
-    ) -> None:
+    def _manifest_upsert(self, documents: Sequence[schema.Document], status: str, *, part: _Part | None = None) -> None:
         part = part or self._part(self.space)
         metas = []
         for document in documents:
@@ -425,7 +421,9 @@ class ChromaStore:
         for info in self.documents(spaces=[DEFAULT_SPACE]) if DEFAULT_SPACE in self.spaces else []:
             if target_space(info.kind, DEFAULT_SPACE) != LAW_SPACE:
                 continue
-            got = source.chunks.get(where={schema.DOC_ID: info.doc_id}, include=["embeddings", "metadatas", "documents"])
+            got = source.chunks.get(
+                where={schema.DOC_ID: info.doc_id}, include=["embeddings", "metadatas", "documents"]
+            )
             record = source.docs.get(ids=[info.doc_id], include=["metadatas", "documents", "embeddings"])
             meta = dict(record["metadatas"][0] or {})
             target.docs.upsert(
@@ -506,7 +504,9 @@ class ChromaStore:
         self._complete_cache[space] = (generation, ids)
         return ids
 
-    def iter_chunks(self, *, where: dict[str, Any] | None = None, spaces: Sequence[str] | None = None) -> Iterator[Chunk]:
+    def iter_chunks(
+        self, *, where: dict[str, Any] | None = None, spaces: Sequence[str] | None = None
+    ) -> Iterator[Chunk]:
         """Every chunk (of complete documents) of the view's spaces, with its text and metadata."""
         for space in self._visible(spaces):
             complete = self._complete(space)

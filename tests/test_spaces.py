@@ -178,7 +178,9 @@ def test_cli_search_ask_documents_article_stay_in_the_space(spaces_store: Path) 
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)["hits"]
     assert not [h for h in hits if h["text"] in beta_only]
-    result = mairie("search", "--space", "alpha", "Montpellier", "--commune", "Montpellier", "--json", store=spaces_store)
+    result = mairie(
+        "search", "--space", "alpha", "Montpellier", "--commune", "Montpellier", "--json", store=spaces_store
+    )
     assert result.returncode == 0 and json.loads(result.stdout)["hits"] == []
     result = mairie("ask", "--space", "alpha", "Qu'a décidé le conseil de Montpellier ?", "--json", store=spaces_store)
     assert result.returncode == 0, result.stderr

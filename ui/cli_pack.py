@@ -102,7 +102,9 @@ def pack() -> None:
 
 @pack.command("build")
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Dossier du pack (défaut : celui du paquet).")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Dossier du pack (défaut : celui du paquet)."
+)
 @click.option(
     "--cached-only",
     is_flag=True,
@@ -191,10 +193,14 @@ def status(ctx: Context, directory: Path | None, as_json: bool) -> None:
         )
         return
     echo(f"Pack : {the_pack.directory}")
-    echo(f"Texte consolidé au : {french_date(m.law_date)} (version la plus récente connue : {french_date(m.newest_version)})")
+    echo(
+        f"Texte consolidé au : {french_date(m.law_date)} (version la plus récente connue : {french_date(m.newest_version)})"
+    )
     echo(f"Contenu : {m.documents} articles, {m.passages} passages, {m.versions} versions")
     echo(f"Modèle : {m.model} (dimension {m.dim})")
     if m.left_out:
         echo(f"Pack provisoire : {m.left_out} article(s) des sources manquent (vecteurs non calculés)")
-    echo(f"Dans le magasin : {state.passages_in_store}/{m.passages} passages, {state.versions_in_store}/{m.versions} versions")
+    echo(
+        f"Dans le magasin : {state.passages_in_store}/{m.passages} passages, {state.versions_in_store}/{m.versions} versions"
+    )
     echo("État : chargé" if state.loaded else "État : non chargé ou incomplet (`mairie pack load`)")

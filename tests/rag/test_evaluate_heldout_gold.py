@@ -12,7 +12,13 @@ from rag.evaluate import key_fact_in, load_gold
 from tests.conftest import DATA, REPO, SHARED_CORPUS
 
 HELDOUT = REPO / "benchmarks" / "gold_decisions_heldout.jsonl"
-OTHERS = ("gold.jsonl", "gold_demo.jsonl", "gold_decisions_dev.jsonl", "gold_decisions_unseen.jsonl", "gold_ocr_flaux.jsonl")
+OTHERS = (
+    "gold.jsonl",
+    "gold_demo.jsonl",
+    "gold_decisions_dev.jsonl",
+    "gold_decisions_unseen.jsonl",
+    "gold_ocr_flaux.jsonl",
+)
 
 
 def test_heldout_gold_has_20_decision_questions_with_key_facts() -> None:
@@ -23,7 +29,12 @@ def test_heldout_gold_has_20_decision_questions_with_key_facts() -> None:
 
 
 def test_heldout_gold_uses_no_document_of_the_other_gold_sets_tests_or_demo_corpus() -> None:
-    seen = {PurePosixPath(d["path"]).name for name in OTHERS for q in load_gold(REPO / "benchmarks" / name) for d in q.gold_docs}
+    seen = {
+        PurePosixPath(d["path"]).name
+        for name in OTHERS
+        for q in load_gold(REPO / "benchmarks" / name)
+        for d in q.gold_docs
+    }
     seen |= {p.name for p in DATA.rglob("*") if p.is_file()}
     scripts = "".join((REPO / "benchmarks" / s).read_text() for s in ("build_dev_store.sh", "build_unseen_store.sh"))
     used = {PurePosixPath(d["path"]) for q in load_gold(HELDOUT) for d in q.gold_docs}
