@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -304,6 +307,24 @@ def make_embedder(spec: str, *, cache_dir: Path | None = None, workers: int = 1,
     return CachedEmbedder(inner, cache_dir=cache_dir)
 
 
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """Hide the main module's file while workers are spawned: a spawned child imports it again.
+
+    Under Streamlit (`streamlit run` or AppTest) `__main__` is the app's script itself, so a worker would
+    run the whole app; a script without an `if __name__ == "__main__"` guard would run twice.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or not getattr(main, "__file__", None):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def default_workers() -> int:
     """Worker processes used when MAIRIE_EMBED_WORKERS is 0: one per core, at most MAX_AUTO_WORKERS."""
     return max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
@@ -360,9 +381,10 @@ class WorkerPoolEmbedder:
         parts = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
         try:
             pool = self._executor()
-            futures: list[Future[np.ndarray]] = [
-                pool.submit(_embed_in_worker, self.spec, self.threads, part) for part in parts
-            ]
+            with _plain_main():  # workers start during submit
+                futures: list[Future[np.ndarray]] = [
+                    pool.submit(_embed_in_worker, self.spec, self.threads, part) for part in parts
+                ]
             return np.concatenate([f.result() for f in futures])
         except BrokenProcessPool as e:
             self.close()

@@ -42,6 +42,7 @@ import numpy as np
 
 from rag.errors import StoreError
 from rag.schema import Chunk, Document
+from rag.spaces import LAW_SPACE
 from rag.store import ChromaStore, WriteLock
 from rag.versions import VersionRecord, VersionStore
 
@@ -349,7 +350,7 @@ class PackStatus:
 def pack_status(store: ChromaStore, pack: LegalPack) -> PackStatus:
     """The pack's manifest and how many of its passages and versions are in the store (files not re-checked)."""
     ids = [c.id for d in pack.documents() for c in d.chunks]
-    present = len(ids) - len(store.missing_chunk_ids(ids))
+    present = len(ids) - len(store.missing_chunk_ids(ids, space=LAW_SPACE))  # the law lives in the shared space
     versions = VersionStore(store=store)
     record_ids = [r.record_id for r in pack.versions()]
     found = 0

@@ -301,7 +301,7 @@ class ChromaStore:
             meta.update({f"m_{k}": v for k, v in document.meta.items() if isinstance(v, (str, int, float, bool))})
             metas.append(meta)
         if status == STATUS_COMPLETE:  # written as "writing" just before: a metadata update skips the vector index
-            self.docs.update(ids=[d.doc_id for d in documents], metadatas=metas)
+            part.docs.update(ids=[d.doc_id for d in documents], metadatas=metas)
             return
         dim = self._dim()
         part.docs.upsert(

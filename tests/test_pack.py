@@ -16,6 +16,7 @@ from rag.errors import StoreError
 from rag.kb import KnowledgeBase
 from rag.pack import LegalPack, install_pack, pack_status
 from rag.settings import Settings
+from rag.spaces import LAW_SPACE, SPACE_KEY
 from tests.conftest import DATA, SHARED_CORPUS
 from ui.cli import main
 
@@ -72,7 +73,9 @@ def test_the_pack_has_the_ids_texts_and_metadata_of_an_ingestion(
     kb = KnowledgeBase(Settings(store=tmp_path / "store", cache_dir=embedding_cache))
     events = list(Ingestor(store=kb.store, settings=kb.settings).run(collect_files([CHAPTERS[1]])))
     assert not [e for e in events if e.status == "failed"]
-    ingested = {c.id: (c.text, c.meta) for c in kb.store.iter_chunks()}
+    # read back, a passage also says which space it lives in (the law: the shared space)
+    ingested = {c.id: (c.text, {k: v for k, v in c.meta.items() if k != SPACE_KEY}) for c in kb.store.iter_chunks()}
+    assert {c.meta[SPACE_KEY] for c in kb.store.iter_chunks()} == {LAW_SPACE}
     packed = {c.id: (c.text, c.meta) for d in small_pack.documents() for c in d.chunks}
     assert len(ingested) >= 10
     assert {i: packed.get(i) for i in ingested} == ingested

