@@ -155,7 +155,7 @@ class ChromaStore:
         self.space = settings.space if settings.space in self.spaces else self.spaces[0]
         self._parts: dict[str, _Part] = {}
         self._complete_cache: dict[str, tuple[str, set[str]]] = {}
-        self._dim_cache: int | None = None
+        self._dim_cache: dict[str, int] = {}  # space -> manifest placeholder dimension
 
     # --- opening -----------------------------------------------------------------------------------
     @property
@@ -272,18 +272,26 @@ class ChromaStore:
         part.docs.upsert(
             ids=[GENERATION_ID],
             documents=[GENERATION_ID],
-            embeddings=[[1.0] * self._dim()],
+            embeddings=[[1.0] * self._dim(part)],
             metadatas=[{"value": uuid.uuid4().hex, "at": time.time()}],
         )
         if not self.settings.chroma_url:
             state = self.settings.replace(collection=collection_names(self.settings.collection, part.space)[0])
             maintenance.write_state(state, documents=part.docs.count() - 1, chunks=part.chunks.count())
 
-    def _dim(self) -> int:
-        """Dimension of the manifest's placeholder vectors (the manifest is never searched by meaning)."""
-        if self._dim_cache is None:
-            self._dim_cache = int(self.embedder.embed_queries(["dimension"]).shape[1])
-        return self._dim_cache
+    def _dim(self, part: _Part) -> int:
+        """Dimension of the manifest's placeholder vectors (the manifest is never searched by meaning).
+
+        One for a new manifest (a longer vector only slows Chroma's inserts); stores written by older
+        versions keep the model's dimension their manifest was created with.
+        """
+        dim = self._dim_cache.get(part.space)
+        if dim is None:
+            got = part.docs.get(limit=1, include=["embeddings"])
+            vectors = got.get("embeddings")
+            dim = len(vectors[0]) if vectors is not None and len(vectors) else 1
+            self._dim_cache[part.space] = dim
+        return dim
 
     def _manifest_upsert(self, documents: Sequence[schema.Document], status: str, *, part: _Part | None = None) -> None:
         part = part or self._part(self.space)
@@ -303,7 +311,7 @@ class ChromaStore:
         if status == STATUS_COMPLETE:  # written as "writing" just before: a metadata update skips the vector index
             part.docs.update(ids=[d.doc_id for d in documents], metadatas=metas)
             return
-        dim = self._dim()
+        dim = self._dim(part)
         part.docs.upsert(
             ids=[d.doc_id for d in documents],
             documents=[d.source for d in documents],

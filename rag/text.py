@@ -87,17 +87,22 @@ def _stemmer() -> object:
     return Stemmer.Stemmer("french")
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _fold_word(word: str) -> str:
+    """`fold` of one stem, cached: a corpus repeats the same few thousand stems."""
+    return fold(word)
+
+
 def words(text: str) -> list[str]:
-    text = _ELISION_RE.sub(" ", text.replace("\u2019", "'"))
-    return [w.lower() for w in _WORD_RE.findall(text)]
+    text = _ELISION_RE.sub(" ", text.replace("\u2019", "'").lower())
+    return _WORD_RE.findall(text)
 
 
 def tokens(text: str) -> list[str]:
     """Stemmed content words, plus one token per normalised article number (e.g. "art_l2121-17")."""
     stop = _stopwords()
     kept = [w for w in words(text) if w not in stop and len(w) > 1]
-    stems = _stemmer().stemWords(kept)  # type: ignore[attr-defined]  # PyStemmer has no stubs
-    stems = [fold(s) for s in stems]
+    stems = [_fold_word(s) for s in _stemmer().stemWords(kept)]  # type: ignore[attr-defined]  # no stubs
     stems.extend(f"art_{a.lower()}" for a in find_article_mentions(text))
     return stems
 

@@ -33,6 +33,7 @@ READ_PAGE = 2000
 # Versions are never compared by meaning: one constant value stands in for the embedding.
 DUMMY_EMBEDDING = [1.0]
 MESSAGE = "message"
+TEXT = "text"  # the version's text, kept in metadata: Chroma indexes documents for full-text search
 CONFIRMED = "confirmed"  # latest date at which a source saw this same text (collapsed versions)
 
 
@@ -117,9 +118,8 @@ class VersionStore:
         items = list(unique.values())
         for start in range(0, len(items), WRITE_BATCH):
             batch = items[start : start + WRITE_BATCH]
-            self.collection.upsert(
+            self.collection.upsert(  # no `documents`: Chroma would index the texts for full-text search
                 ids=[r.record_id for r in batch],
-                documents=[r.text for r in batch],
                 embeddings=[DUMMY_EMBEDDING for _ in batch],
                 metadatas=[_meta(r) for r in batch],
             )
@@ -141,7 +141,7 @@ class VersionStore:
             where = {"$and": [where, {schema.CODE: code}]}
         got = collection.get(where=where, include=["metadatas", "documents"])
         rows = sorted(
-            ((dict(m or {}), t or "") for m, t in zip(got["metadatas"], got["documents"], strict=True)),
+            ((dict(m or {}), _text(m, t)) for m, t in zip(got["metadatas"], got["documents"], strict=True)),
             key=lambda row: str(row[0].get(schema.DATE, "")),
         )
         merged: list[ArticleVersion] = []
@@ -188,8 +188,14 @@ def in_force(versions: Sequence[ArticleVersion], date: str | None) -> ArticleVer
     return chosen
 
 
+def _text(meta: Any, document: str | None) -> str:
+    """A version's text: in its metadata, or in its document for stores written by earlier versions."""
+    return str((meta or {}).get(TEXT) or document or "")
+
+
 def _meta(record: VersionRecord) -> dict[str, Any]:
     meta: dict[str, Any] = {
+        TEXT: record.text,
         schema.ARTICLE: record.article,
         schema.DATE: record.date,
         schema.DATE_INT: date_to_int(record.date),

@@ -327,3 +327,30 @@ def test_cli_article_l2121_10_as_a_user_runs_it(demo_with_versions: Path) -> Non
     newer = lines.index("Une version plus récente du 3 juin 2023 est connue :")
     assert "dématérialisée" in lines[newer + 1] and "dématérialisée" not in " ".join(lines[3:newer])
     assert "Légifrance : https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006070633/" in lines
+
+
+@pytest.mark.integration
+def test_versions_keep_their_text_out_of_full_text_search_and_older_stores_still_read(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    """New versions carry their text in metadata (no full-text index); a store written with the text as
+    the document (earlier versions) reads the same."""
+    from rag.versions import DUMMY_EMBEDDING, VersionRecord, VersionStore
+
+    versions = VersionStore(store=_kb(tmp_path / "store", embedding_cache).store)
+    versions.write([VersionRecord("L2121-10", "2015-01-01", "Texte de 2015.", "Loi A")])
+    older = VersionRecord("L2121-10", "2023-06-03", "Texte de 2023.", "Loi B")
+    versions.collection.upsert(  # as written before: text as the document
+        ids=[older.record_id],
+        documents=[older.text],
+        embeddings=[DUMMY_EMBEDDING],
+        metadatas=[
+            {"article": "L2121-10", "date": "2023-06-03", "date_int": 20230603, "message": "Loi B", "code": "CGCT"}
+        ],
+    )
+    got = versions.collection.get(include=["documents"])
+    assert sorted(d or "" for d in got["documents"]) == ["", "Texte de 2023."]
+    assert [(v.date, v.text) for v in versions.versions("L2121-10")] == [
+        ("2015-01-01", "Texte de 2015."),
+        ("2023-06-03", "Texte de 2023."),
+    ]
