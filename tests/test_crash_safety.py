@@ -72,7 +72,7 @@ from pathlib import Path
 from rag.kb import KnowledgeBase
 from rag.settings import Settings
 kb = KnowledgeBase(Settings(store=Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))
-ids = [i for page, _, _ in kb.store._iterate(kb.store.chunks, include=[]) for i in page]
+ids = [i for space in kb.store.spaces for page, _, _ in kb.store._iterate(kb.store._part(space).chunks, include=[]) for i in page]
 statuses = {d.source: d.status for d in kb.store.documents(include_incomplete=True)}
 print(json.dumps({"ids": ids, "statuses": statuses, "problems": kb.verify() if sys.argv[3] == "1" else []}))
 """
