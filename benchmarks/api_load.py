@@ -127,6 +127,11 @@ def client_loop(url: str, tokens: dict[str, str], level: Level, stop: float, bud
                 level.cross += foreign(space, passages)
 
 
+def wait_for(process: subprocess.Popen[bytes], ended: list[float]) -> None:
+    process.wait()
+    ended.append(time.monotonic())
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
@@ -198,11 +203,14 @@ def main() -> None:
                         [sys.executable, "-m", "ui.cli", "ingest", "--space", "s0", str(extra)],
                         env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                     )
+                    ended: list[float] = []
+                    waiter = threading.Thread(target=wait_for, args=(ingest, ended))
+                    waiter.start()
                 level, elapsed = run_level(url, tokens, clients, args)
                 if ingest is not None:
-                    code = ingest.wait()
-                    ingest_seconds = time.monotonic() - ingest_started
-                    assert code == 0, "the ingestion during the run failed"
+                    waiter.join()
+                    assert ingest.returncode == 0, "the ingestion during the run failed"
+                    ingest_seconds = ended[0] - ingest_started  # the ingestion alone, which may end before the level
                 lat = level.latencies
                 during = f"yes ({ingest_seconds:.0f} s)" if ingesting else "no"
                 print(

@@ -167,6 +167,9 @@ def test_ask_streams_records_and_ends_with_the_cited_answer(server: Server) -> N
     assert final["event"] == "answer" and final["found"] and final["citations"]
     assert final["citations"][0]["article"] == "L2121-17"
     assert {"answer", "citations", "sentences", "notes", "closest", "mode"} <= set(final)
+    cli = server.mairie("ask", "--space", "beta", LAW_QUESTION, "--json")
+    assert cli.returncode == 0, cli.stderr
+    assert {k: v for k, v in final.items() if k != "event"} == json.loads(cli.stdout)
 
 
 def test_requests_without_a_valid_token_are_refused_in_json(server: Server) -> None:
