@@ -95,7 +95,9 @@ def foreign(space: str, passages: list[dict[str, Any]]) -> int:
     return sum(1 for p in passages if p["kind"] != "article" and not Path(p["source"]).name.startswith(f"{space}-"))
 
 
-def client_loop(url: str, tokens: dict[str, str], level: Level, stop: float, budget: list[int], ask_share: float) -> None:
+def client_loop(
+    url: str, tokens: dict[str, str], level: Level, stop: float, budget: list[int], ask_share: float
+) -> None:
     rng = random.Random(threading.get_ident())
     with httpx.Client(base_url=url, timeout=120) as client:
         while time.monotonic() < stop:
@@ -176,7 +178,8 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--rate", "1000000", "--burst", "1000000"],
-            env=env, cwd=REPO,
+            env=env,
+            cwd=REPO,
         )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
@@ -201,7 +204,10 @@ def main() -> None:
                     ingest_started = time.monotonic()
                     ingest = subprocess.Popen(
                         [sys.executable, "-m", "ui.cli", "ingest", "--space", "s0", str(extra)],
-                        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        env=env,
+                        cwd=REPO,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
                     )
                     ended: list[float] = []
                     waiter = threading.Thread(target=wait_for, args=(ingest, ended))

@@ -40,8 +40,13 @@ class Server:
 
     def mairie(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=self.env, cwd=REPO,
-            timeout=300, check=False,
+            [sys.executable, "-m", "ui.cli", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=REPO,
+            timeout=300,
+            check=False,
         )
 
     def add_token(self, name: str, space: str, role: str) -> str:
@@ -59,15 +64,28 @@ class Server:
 def server(spaces_store: Path, tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Iterator[Server]:  # noqa: F811
     home = tmp_path_factory.mktemp("api-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIRIE_")}
-    env.update(MAIRIE_STORE=str(spaces_store), MAIRIE_CACHE_DIR=str(embedding_cache), MAIRIE_USERS_FILE=str(home / "users.json"))
+    env.update(
+        MAIRIE_STORE=str(spaces_store),
+        MAIRIE_CACHE_DIR=str(embedding_cache),
+        MAIRIE_USERS_FILE=str(home / "users.json"),
+    )
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--rate", "600", "--burst", "20"],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     srv = Server(spaces_store, env, port, proc)
     try:
-        for name, space, role in (("alpha-elu", "alpha", "elu"), ("beta-elu", "beta", "elu"), ("alpha-admin", "alpha", "admin"), ("rate", "alpha", "agent")):
+        for name, space, role in (
+            ("alpha-elu", "alpha", "elu"),
+            ("beta-elu", "beta", "elu"),
+            ("alpha-admin", "alpha", "admin"),
+            ("rate", "alpha", "agent"),
+        ):
             srv.add_token(name, space, role)
         deadline = time.monotonic() + 120
         while True:
@@ -116,7 +134,9 @@ def test_a_token_of_one_space_never_sees_another_space_by_any_endpoint(server: S
                 assert not [h for h in hits if h["text"] in beta_only or h["id"] in beta_ids]
         # A crafted parameter naming another space, or a raw filter, is refused, not ignored.
         for crafted in ({"space": "beta"}, {"where": '{"space": "beta"}'}, {"spaces": "alpha,beta"}):
-            message = assert_error(alpha.get("/search", params={"question": "Montpellier", **crafted}), 422, "invalid_request")
+            message = assert_error(
+                alpha.get("/search", params={"question": "Montpellier", **crafted}), 422, "invalid_request"
+            )
             assert "paramètre inconnu" in message
         assert_error(alpha.post("/ask", json={"question": "Montpellier", "space": "beta"}), 422, "invalid_request")
         records = ask_records(alpha, "Qu'a décidé le conseil de Montpellier ?")
@@ -186,9 +206,15 @@ def test_errors_are_json_with_french_messages(server: Server) -> None:
         assert "question : obligatoire" in assert_error(client.get("/search"), 422, "invalid_request")
         long = client.get("/search", params={"question": "x" * 1001})
         assert "1000 caractères au plus" in assert_error(long, 422, "invalid_request")
-        assert "AAAA-MM-JJ" in assert_error(client.get("/search", params={"question": "a", "since": "hier"}), 422, "invalid_request")
+        assert "AAAA-MM-JJ" in assert_error(
+            client.get("/search", params={"question": "a", "since": "hier"}), 422, "invalid_request"
+        )
         assert_error(client.get("/search", params={"question": "a", "top_k": 10_000}), 422, "invalid_request")
-        assert_error(client.post("/ask", content=b"{pas du json", headers={"content-type": "application/json"}), 422, "invalid_request")
+        assert_error(
+            client.post("/ask", content=b"{pas du json", headers={"content-type": "application/json"}),
+            422,
+            "invalid_request",
+        )
         assert "Adresse inconnue" in assert_error(client.get("/nulle-part"), 404, "not_found")
         assert_error(client.put("/search"), 405, "method_not_allowed")
         huge = {"question": "budget", "commune": "x" * 20_000}
@@ -198,7 +224,9 @@ def test_errors_are_json_with_french_messages(server: Server) -> None:
             for _ in range(40):
                 yield b" " * 1024
 
-        assert_error(client.post("/ask", content=chunks(), headers={"content-type": "application/json"}), 413, "too_large")
+        assert_error(
+            client.post("/ask", content=chunks(), headers={"content-type": "application/json"}), 413, "too_large"
+        )
 
 
 def test_roles_limit_what_a_token_may_remove(server: Server) -> None:
@@ -247,7 +275,9 @@ def test_every_request_is_audited_without_its_question(server: Server) -> None:
         assert client.get("/search", params={"question": question}).status_code == 200
     lines = [json.loads(line) for line in (server.store / "audit.log").read_text(encoding="utf-8").splitlines()]
     api = [line for line in lines if line.get("action") == "api"]
-    assert {"who": "api:alpha-elu", "space": "alpha", "endpoint": "GET /search", "status": 200}.items() <= api[-1].items()
+    assert {"who": "api:alpha-elu", "space": "alpha", "endpoint": "GET /search", "status": 200}.items() <= api[
+        -1
+    ].items()
     assert any(line["status"] == 401 and line["who"] == "" for line in api)
     assert not [line for line in api if "confidentiel" in json.dumps(line)]
 

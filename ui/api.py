@@ -175,7 +175,8 @@ class BodyLimit:
 
 
 class Audit:
-    """One audit line per request (rag.kb.KnowledgeBase.audit): who, space, endpoint, status, duration.
+    """One audit line per request (rag.kb.KnowledgeBase.audit): who, space, endpoint, status, and the time
+    until the answer starts (for /ask, until its stream opens).
 
     Never the question nor any other parameter: the endpoint is the route's template (/articles/{article_id}).
     """
@@ -189,26 +190,31 @@ class Audit:
             await self.app(scope, receive, send)
             return
         started = time.monotonic()
-        status = 500  # unless a response starts: an exception the server answers with its 500
+        audited = False
 
         async def watch(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
+            nonlocal audited
+            if message["type"] == "http.response.start" and not audited:
+                audited = True  # written before the client has its answer: no answer goes unaudited
+                await self._write(scope, int(message["status"]), started)
             await send(message)
 
         try:
             await self.app(scope, receive, watch)
         finally:
-            who: ApiToken | None = (scope.get("state") or {}).get("caller")
-            route = getattr(scope.get("route"), "path", None) or "(adresse inconnue)"
-            fields: dict[str, Any] = {"who": f"api:{who.name}" if who else "", "endpoint": f"{scope['method']} {route}"}
-            fields.update(status=status, ms=round((time.monotonic() - started) * 1000))
-            kb = self.bases.of(who.space) if who else KnowledgeBase(self.bases.settings, store=self.bases.root)
-            try:
-                await run_in_threadpool(kb.audit, "api", **fields)
-            except OSError as e:  # the answer is given all the same; the failure is in the server's log
-                logger.error("audit line not written: %s", e)
+            if not audited:  # an exception, answered with a 500 by the server's outermost layer
+                await self._write(scope, 500, started)
+
+    async def _write(self, scope: Scope, status: int, started: float) -> None:
+        who: ApiToken | None = (scope.get("state") or {}).get("caller")
+        route = getattr(scope.get("route"), "path", None) or "(adresse inconnue)"
+        fields: dict[str, Any] = {"who": f"api:{who.name}" if who else "", "endpoint": f"{scope['method']} {route}"}
+        fields.update(status=status, ms=round((time.monotonic() - started) * 1000))
+        kb = self.bases.of(who.space) if who else KnowledgeBase(self.bases.settings, store=self.bases.root)
+        try:
+            await run_in_threadpool(kb.audit, "api", **fields)
+        except OSError as e:  # the answer is given all the same; the failure is in the server's log
+            logger.error("audit line not written: %s", e)
 
 
 class FilterParams(BaseModel):
@@ -234,7 +240,9 @@ class FilterParams(BaseModel):
                 raise ApiError(422, "invalid_request", f"{name} : date attendue au format AAAA-MM-JJ, reçu {value!r}.")
         outcome = outcome_from_text(self.outcome) if self.outcome else None
         if self.outcome and outcome is None:
-            raise ApiError(422, "invalid_request", f"outcome : valeur attendue adoptee ou rejetee, reçu {self.outcome!r}.")
+            raise ApiError(
+                422, "invalid_request", f"outcome : valeur attendue adoptee ou rejetee, reçu {self.outcome!r}."
+            )
         return Filters(
             kind=self.kind,
             commune=self.commune,
@@ -306,7 +314,7 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> FastAPI:
         description=(
             "Chaque requête porte `Authorization: Bearer <jeton>` ; le jeton donne accès à un seul espace "
             "(une commune) et à la loi partagée. Le JSON est celui de la ligne de commande (`--json`). "
-            "Erreurs : `{\"error\": {\"code\", \"message\"}}`. /ask répond en NDJSON (une ligne JSON par événement)."
+            'Erreurs : `{"error": {"code", "message"}}`. /ask répond en NDJSON (une ligne JSON par événement).'
         ),
         version="1",
         docs_url=None,  # Swagger UI loads its scripts from a CDN: nothing leaves the machine
@@ -340,10 +348,10 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> FastAPI:
         summary="Pose une question ; réponse citée, diffusée en NDJSON",
         description=(
             "Réponse en flux NDJSON (`application/x-ndjson`), une ligne JSON par événement : "
-            "`{\"event\": \"start\", \"question\", \"space\"}`, puis des `{\"event\": \"token\", \"text\"}` à mesure "
-            "que le modèle écrit (aucun en mode extractif), enfin `{\"event\": \"answer\", ...}` : la réponse "
+            '`{"event": "start", "question", "space"}`, puis des `{"event": "token", "text"}` à mesure '
+            'que le modèle écrit (aucun en mode extractif), enfin `{"event": "answer", ...}` : la réponse '
             "vérifiée, mêmes champs que `mairie ask --json` (answer, citations, sentences, notes, closest). "
-            "Une erreur en cours de flux arrive comme `{\"event\": \"error\", \"error\": {\"code\", \"message\"}}`."
+            'Une erreur en cours de flux arrive comme `{"event": "error", "error": {"code", "message"}}`.'
         ),
         response_class=StreamingResponse,
         responses={200: {"content": {"application/x-ndjson": {}}, "description": "Flux NDJSON."}},
@@ -367,7 +375,9 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> FastAPI:
                         return
             except Exception:
                 logger.exception("POST /ask failed")
-                yield _line({"event": "error", **error_body("internal", "Erreur interne du serveur (voir son journal).")})
+                yield _line(
+                    {"event": "error", **error_body("internal", "Erreur interne du serveur (voir son journal).")}
+                )
 
         return StreamingResponse(records(), media_type="application/x-ndjson")
 
@@ -406,11 +416,17 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> FastAPI:
         kb = await run(bases.of, who.space)
         return deliberations_payload(await run(list_records, kb.store, filters))
 
-    @app.get("/articles/{article_id}", summary="Un article de code (ex. L2121-17), ses renvois et versions", tags=["consulter"])
+    @app.get(
+        "/articles/{article_id}",
+        summary="Un article de code (ex. L2121-17), ses renvois et versions",
+        tags=["consulter"],
+    )
     async def article(
         who: Caller,
         article_id: str,
-        date: Annotated[str | None, Query(max_length=10, description="Texte en vigueur à cette date (AAAA-MM-JJ).")] = None,
+        date: Annotated[
+            str | None, Query(max_length=10, description="Texte en vigueur à cette date (AAAA-MM-JJ).")
+        ] = None,
     ) -> dict[str, Any]:
         from rag.legal import UnknownArticleError
         from ui.cli_common import is_iso_date

@@ -16,15 +16,21 @@ from ui.cli_common import Context, pass_ctx, run_or_fail
     is_flag=True,
     help="Autorise une adresse joignable depuis le réseau (derrière un proxy inverse TLS : docs/DEPLOYMENT.md).",
 )
-@click.option("--rate", type=click.FloatRange(min=1), default=120, show_default=True, help="Requêtes par minute et par jeton.")
-@click.option("--burst", type=click.IntRange(min=1), default=30, show_default=True, help="Requêtes d'affilée par jeton.")
 @click.option(
-    "--timeout", type=click.FloatRange(min=1), default=60, show_default=True, help="Délai d'une recherche ou d'une réponse (s)."
+    "--rate", type=click.FloatRange(min=1), default=120, show_default=True, help="Requêtes par minute et par jeton."
+)
+@click.option(
+    "--burst", type=click.IntRange(min=1), default=30, show_default=True, help="Requêtes d'affilée par jeton."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    help="Délai d'une recherche ou d'une réponse (s).",
 )
 @pass_ctx
-def serve(
-    ctx: Context, host: str, port: int, allow_network: bool, rate: float, burst: int, timeout: float
-) -> None:
+def serve(ctx: Context, host: str, port: int, allow_network: bool, rate: float, burst: int, timeout: float) -> None:
     """Lance l'API HTTP (recherche, questions, documents, délibérations, articles ; description : /openapi.json).
 
     Chaque requête porte un jeton d'API (`mairie tokens add`) qui ne donne accès qu'à un espace et à la loi.
@@ -44,7 +50,9 @@ def serve(
     ensure_port_free(host, port)
     settings = ctx.settings
     if not run_or_fail(load_tokens, tokens_path(settings)):
-        click.echo("Aucun jeton d'API : toutes les requêtes seront refusées. Créez-en avec `mairie tokens add`.", err=True)
+        click.echo(
+            "Aucun jeton d'API : toutes les requêtes seront refusées. Créez-en avec `mairie tokens add`.", err=True
+        )
     app = create_app(settings, limits=Limits(rate_per_minute=rate, burst=burst, timeout_seconds=timeout))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"API sur http://{shown}:{port} (description : /openapi.json ; Ctrl+C pour arrêter)", err=True)
@@ -73,7 +81,10 @@ def tokens_add(ctx: Context, name: str, space: str, role: str) -> None:
 
     path = tokens_path(ctx.settings)
     secret = run_or_fail(add_token, path, name, space=space, role=role)
-    click.echo(f"Jeton « {name} » ({role}, espace {space}) enregistré dans {path}. Notez-le, il ne sera plus affiché :", err=True)
+    click.echo(
+        f"Jeton « {name} » ({role}, espace {space}) enregistré dans {path}. Notez-le, il ne sera plus affiché :",
+        err=True,
+    )
     click.echo(secret)
 
 

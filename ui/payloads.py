@@ -19,8 +19,7 @@ def search_payload(question: str, hits: Sequence[Any]) -> dict[str, Any]:
 def documents_payload(docs: Sequence[Any]) -> list[dict[str, Any]]:
     """`mairie documents --json` and GET /documents: one row per indexed document."""
     return [
-        {"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks, "coverage": d.coverage}
-        for d in docs
+        {"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks, "coverage": d.coverage} for d in docs
     ]
 
 

@@ -61,8 +61,7 @@ def load_tokens(path: Path) -> dict[str, dict[str, Any]]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ConfigError(f"Fichier des jetons illisible : {path} ({e}). Corrigez-le ou supprimez-le.") from e
     if not isinstance(data, dict) or not all(
-        isinstance(e, dict) and e.get("role") in SPACE_ROLES and e.get("hash") and e.get("space")
-        for e in data.values()
+        isinstance(e, dict) and e.get("role") in SPACE_ROLES and e.get("hash") and e.get("space") for e in data.values()
     ):
         raise ConfigError(f"Fichier des jetons invalide : {path} ({{nom: {{space, role, hash}}}} attendu).")
     return data
