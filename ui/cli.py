@@ -26,6 +26,7 @@ from ui.cli_common import (
     space_option,
     terminal_safe,
 )
+from ui.payloads import documents_payload, search_payload
 
 use_french()
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -263,7 +264,7 @@ def search(ctx: Context, question: str, top_k: int | None, as_json: bool, **kwar
     filters = filters_from(kwargs)
     hits = run_or_fail(ctx.kb.search, question, top_k=top_k, filters=filters)
     if as_json:
-        echo_json({"question": question, "hits": [h.to_json() for h in hits]})
+        echo_json(search_payload(question, hits))
         return
     if not hits:
         echo("Aucun résultat.")
@@ -340,12 +341,7 @@ def documents(ctx: Context, as_json: bool) -> None:
     """Liste les documents indexés, leur nombre de passages et la part de leur texte indexée."""
     docs = run_or_fail(ctx.kb.documents)
     if as_json:
-        echo_json(
-            [
-                {"source": d.source, "kind": d.kind, "title": d.title, "chunks": d.chunks, "coverage": d.coverage}
-                for d in docs
-            ],
-        )
+        echo_json(documents_payload(docs))
         return
     for d in docs:
         coverage = _percent(d.coverage) if d.coverage is not None else "—"
@@ -478,10 +474,11 @@ def _register_commands() -> None:
     from ui.cli_legal import article
     from ui.cli_pack import pack
     from ui.cli_records import deliberations, export_scdl
+    from ui.cli_serve import serve, tokens
     from ui.cli_spaces import spaces
     from ui.cli_store import backup, restore
 
-    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, spaces, pack):
+    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, spaces, pack, serve, tokens):
         main.add_command(command)
 
 

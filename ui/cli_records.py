@@ -17,19 +17,12 @@ from ui.cli_common import Context, echo, echo_json, filters_from, filters_option
 @pass_ctx
 def deliberations(ctx: Context, as_json: bool, **kwargs: Any) -> None:
     """Liste les délibérations indexées (date, numéro, objet, vote, source, pages)."""
-    from dataclasses import asdict
-
     from rag.records import list_records, vote_label
+    from ui.payloads import deliberations_payload
 
     records = run_or_fail(list_records, ctx.kb.store, filters_from(kwargs))
     if as_json:
-        rows = []
-        for r in records:
-            row = asdict(r)
-            row.pop("text")
-            row["vote"] = vote_label(r)
-            rows.append(row)
-        echo_json(rows)
+        echo_json(deliberations_payload(records))
         return
     for r in records:
         pages = f"p. {r.page_start}" + (f"-{r.page_end}" if r.page_end and r.page_end != r.page_start else "")

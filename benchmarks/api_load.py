@@ -1,0 +1,235 @@
+"""Load on the HTTP API (`mairie serve`), loopback only, bounded in requests and time.
+
+    python benchmarks/api_load.py [--spaces 8] [--clients 1,4,16] [--seconds 15] [--ask-share 0.2]
+
+Builds a store of S spaces (two council PDFs of data/deliberations each, renamed `<space>-...pdf`, plus the
+CGCT chapter on the council in the shared law; embeddings come from MAIRIE_CACHE_DIR when warm), starts
+`mairie serve` on a free loopback port with one token per space, then for each N of --clients runs N
+client threads for --seconds (at most --max-requests requests): each request picks a space's token and a
+question, and is a GET /search (or, for --ask-share of them, a streamed POST /ask read to its end). Each
+level runs twice: search alone, then while one space ingests a new PV (`mairie ingest --space s0`, a
+separate process, as an admin would). It prints throughput, latency p50/p95/p99, errors (any status but
+200) and cross-space results: a passage whose source is not the token's space nor the shared law (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # `python benchmarks/api_load.py` from the checkout: ui.tokens below
+    sys.path.insert(0, str(REPO))
+DATA = REPO / "data"
+CHAPTER = DATA / "cgct/partie-legislative/deuxieme-partie/livre-ier/titre-ii/chapitre-ier"
+POOL = [
+    "couthenans/CR_conseil_municipal_07_10_2022.pdf",
+    "couthenans/CR_reunion_20220121.pdf",
+    "montpellier/2014-04-24-0000071216.pdf",
+    "montpellier/2014-04-24-0000071217.pdf",
+]
+EXTRA = "montpellier/2014-04-24-0000071244.pdf"  # the PV ingested during the runs
+QUESTIONS = [
+    "subvention association conseil municipal",
+    "que dit l'article L2121-17 ?",
+    "budget primitif vote",
+    "tarifs de la cantine",
+    "convocation du conseil municipal",
+    "délibération travaux voirie",
+    "quorum du conseil municipal",
+    "indemnités des élus",
+]
+
+
+def mairie(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=env, cwd=REPO, check=False
+    )
+
+
+def build_store(root: Path, spaces: list[str], env: dict[str, str]) -> None:
+    started = time.monotonic()
+    law = mairie(env, "ingest", "--space", spaces[0], str(CHAPTER))
+    assert law.returncode == 0, law.stderr[-2000:]
+    for i, space in enumerate(spaces):
+        folder = root / "files" / space
+        folder.mkdir(parents=True)
+        for name in (POOL[(2 * i) % len(POOL)], POOL[(2 * i + 1) % len(POOL)]):
+            shutil.copy(DATA / "deliberations" / name, folder / f"{space}-{Path(name).name}")
+        result = mairie(env, "ingest", "--space", space, str(folder))
+        assert result.returncode == 0, result.stderr[-2000:]
+    print(f"store: {len(spaces)} spaces built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Level:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    cross: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def foreign(space: str, passages: list[dict[str, Any]]) -> int:
+    """Passages neither of `space` (sources named `<space>-...`) nor of the shared law."""
+    return sum(1 for p in passages if p["kind"] != "article" and not Path(p["source"]).name.startswith(f"{space}-"))
+
+
+def client_loop(
+    url: str, tokens: dict[str, str], level: Level, stop: float, budget: list[int], ask_share: float
+) -> None:
+    rng = random.Random(threading.get_ident())
+    with httpx.Client(base_url=url, timeout=120) as client:
+        while time.monotonic() < stop:
+            with level.lock:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+            space = rng.choice(list(tokens))
+            headers = {"Authorization": f"Bearer {tokens[space]}"}
+            question = rng.choice(QUESTIONS)
+            started = time.perf_counter()
+            try:
+                if rng.random() < ask_share:
+                    with client.stream("POST", "/ask", json={"question": question}, headers=headers) as response:
+                        lines = [json.loads(x) for x in response.iter_lines() if x.strip()]
+                    final = lines[-1] if lines else {}
+                    passages = final.get("citations", []) + final.get("closest", [])
+                    ok = response.status_code == 200 and final.get("event") == "answer"
+                else:
+                    response = client.get("/search", params={"question": question, "top_k": 5}, headers=headers)
+                    ok = response.status_code == 200
+                    passages = response.json().get("hits", []) if ok else []
+            except (httpx.HTTPError, ValueError):
+                ok, passages = False, []
+            elapsed = time.perf_counter() - started
+            with level.lock:
+                level.latencies.append(elapsed)
+                level.errors += 0 if ok else 1
+                level.cross += foreign(space, passages)
+
+
+def wait_for(process: subprocess.Popen[bytes], ended: list[float]) -> None:
+    process.wait()
+    ended.append(time.monotonic())
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def run_level(url: str, tokens: dict[str, str], clients: int, args: argparse.Namespace) -> tuple[Level, float]:
+    level = Level()
+    budget = [args.max_requests]
+    started = time.monotonic()
+    stop = started + args.seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(url, tokens, level, stop, budget, args.ask_share))
+        for _ in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return level, time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spaces", type=int, default=8)
+    parser.add_argument("--clients", default="1,4,16")
+    parser.add_argument("--seconds", type=float, default=15.0, help="per level (bounded)")
+    parser.add_argument("--max-requests", type=int, default=3000, help="per level (bounded)")
+    parser.add_argument("--ask-share", type=float, default=0.2, help="share of streamed POST /ask requests")
+    args = parser.parse_args()
+    if args.seconds > 120 or args.max_requests > 20_000 or args.spaces > 100:
+        parser.error("bounded: --seconds <= 120, --max-requests <= 20000, --spaces <= 100")
+    root = Path(tempfile.mkdtemp(prefix="api-load-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAIRIE_LLM")}
+    env.update(MAIRIE_STORE=str(root / "store"), MAIRIE_USERS_FILE=str(root / "users.json"))
+    spaces = [f"s{i}" for i in range(args.spaces)]
+    server = None
+    try:
+        build_store(root, spaces, env)
+        from ui.tokens import add_token
+
+        tokens = {s: add_token(root / "api-tokens.json", f"t-{s}", space=s, role="elu") for s in spaces}
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--rate", "1000000", "--burst", "1000000"],
+            env=env,
+            cwd=REPO,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "the API did not start"
+                time.sleep(0.3)
+        run_level(url, tokens, 2, argparse.Namespace(**{**vars(args), "seconds": 5, "max_requests": 40}))  # warm-up
+        print("| clients | ingest in s0 | requests | req/s | p50 ms | p95 ms | p99 ms | errors | cross-space |")
+        print("|---:|:---|---:|---:|---:|---:|---:|---:|---:|")
+        for n, clients in enumerate(int(c) for c in args.clients.split(",")):
+            for ingesting in (False, True):
+                ingest = None
+                ingest_seconds = float("nan")
+                if ingesting:
+                    extra = root / "extra" / f"{n}"
+                    extra.mkdir(parents=True)
+                    shutil.copy(DATA / "deliberations" / EXTRA, extra / f"s0-ajout-{n}.pdf")
+                    ingest_started = time.monotonic()
+                    ingest = subprocess.Popen(
+                        [sys.executable, "-m", "ui.cli", "ingest", "--space", "s0", str(extra)],
+                        env=env,
+                        cwd=REPO,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                    ended: list[float] = []
+                    waiter = threading.Thread(target=wait_for, args=(ingest, ended))
+                    waiter.start()
+                level, elapsed = run_level(url, tokens, clients, args)
+                if ingest is not None:
+                    waiter.join()
+                    assert ingest.returncode == 0, "the ingestion during the run failed"
+                    ingest_seconds = ended[0] - ingest_started  # the ingestion alone, which may end before the level
+                lat = level.latencies
+                during = f"yes ({ingest_seconds:.0f} s)" if ingesting else "no"
+                print(
+                    f"| {clients} | {during} | {len(lat)} | {len(lat) / elapsed:.1f} | {statistics.median(lat) * 1000:.0f} "
+                    f"| {pct(lat, 0.95):.0f} | {pct(lat, 0.99):.0f} | {level.errors} | {level.cross} |",
+                    flush=True,
+                )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
