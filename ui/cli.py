@@ -478,7 +478,20 @@ def _register_commands() -> None:
     from ui.cli_spaces import spaces
     from ui.cli_store import backup, restore
 
-    for command in (users, eval_cmd, bench, article, deliberations, export_scdl, backup, restore, spaces, pack, serve, tokens):
+    for command in (
+        users,
+        eval_cmd,
+        bench,
+        article,
+        deliberations,
+        export_scdl,
+        backup,
+        restore,
+        spaces,
+        pack,
+        serve,
+        tokens,
+    ):
         main.add_command(command)
 
 
