@@ -313,18 +313,25 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
     out: list[_Candidate] = []
     covered: set[tuple[int, int]] = set()
     for cand in sorted(picked, key=lambda c: (c.hit_index, c.position)):
-        if (cand.hit_index, cand.position) in covered:
-            continue
+        said = [_squash(c.sentence) for c in out if c.hit_index == cand.hit_index]
+        if (cand.hit_index, cand.position) in covered or any(_squash(cand.sentence) in s for s in said):
+            continue  # already quoted, in a list completed above or as the same sentence found twice
         out.append(cand)
         chunk = retrieval.hits[cand.hit_index].chunk
-        if cand.position >= ROW_POSITION or chunk.kind == schema.KIND_ARTICLE or not cand.exact:
+        if chunk.kind == schema.KIND_ARTICLE:
             continue
-        following = [" ".join(s.split()) for s in sentences(chunk.text)[cand.position + 1 :]]
+        lines = [" ".join(s.split()) for s in sentences(chunk.text)]
+        position = cand.position
+        if cand.position >= ROW_POSITION or not cand.exact:  # a row or an operative part: where it sits
+            position = next((i for i, line in enumerate(lines) if line.strip(" -•–") == cand.sentence), -1)
+            if position < 0:
+                continue
+        following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
         items = continuation(cand.sentence, following)
         if items:
             cand.sentence = _clip(" ".join([cand.sentence, *items]))
-            covered.update((cand.hit_index, cand.position + 1 + i) for i in range(len(items)))
+            covered.update((cand.hit_index, position + 1 + i) for i in range(len(items)))
         after = next_passage(chunk, store) if announces and len(items) == len(following) else None
         if after is not None:  # the list runs to the end of the passage: it goes on in the next one, cited too
             rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[: MAX_LIST_ITEMS - len(items)]
