@@ -307,10 +307,11 @@ _ROMAN = {
     "XV": 15,
 }
 _ITEM_RE = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$")
-# "Philippe SAUREL 6. ZAC Port Marianne ...": the rapporteur's name in a column before the item number.
+# "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
+# in a column before the item number (with or without its dot; the numbers must follow each other).
 _RAPPORTEUR_ITEM_RE = re.compile(
     r"^(?P<who>(?:(?:M\.|Mme|Monsieur|Madame)\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3}|M(?:me|\.)? le Maire)"
-    r"\s+(?P<num>\d{1,2})\.\s+(?P<title>[A-ZÀ-Ý].*)$"
+    r"\s+(?P<num>\d{1,2})\.?\s+(?P<title>[A-ZÀ-Ý].*)$"
 )
 _SUBITEM_RE = re.compile(r"^(?:(?P<n>\d{1,2})\.(?P<m>\d{1,2})\s+|(?P<letter>[A-Z])\s*/\s*)(?P<title>[A-ZÀ-Ý].*)$")
 _GENERIC_LABEL_RE = re.compile(r"^(?:r[ée]sultat du vote|vote|d[ée]cision|nota)$", re.IGNORECASE)

@@ -29,9 +29,11 @@ from rag.question import DECISION, OTHER, answer_type, gives, memo
 from rag.records import record_from_meta, vote_label
 from rag.refusal import refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval
-from rag.rows import operative_passage, typed_row
+from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
+from rag.rows import continuation, next_passage, operative_passage, typed_row
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
+from rag.store import ChromaStore
 from rag.text import sentences, tokens
 from rag.thesaurus import expand
 from rag.versions import VersionStore, same_text
@@ -196,7 +198,7 @@ class ExtractiveAnswerer:
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
             for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
-            if hit.chunk.kind == schema.KIND_DELIBERATION
+            if hit.chunk.kind != schema.KIND_ARTICLE  # a compte rendu not split into records has decisions too
         }
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
@@ -237,6 +239,7 @@ class ExtractiveAnswerer:
                 index = _hit_index(retrieval, row[0])
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
         picked += _amount_context(picked, candidates)
+        picked = _completed(picked, retrieval, store)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
@@ -300,6 +303,42 @@ def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> l
             chosen.add((before.hit_index, before.position))
             extra.append(before)
     return extra
+
+
+def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """Each quoted sentence with what completes it in its passage (rag.rows.continuation): the list it
+    announces ("les taux suivants :" and the rates under it) or the vote lines under it ("Pour : 52").
+    Those short lines are never quoted on their own, yet they hold the figure asked for. A list announced
+    at the very end of a passage is read from the next passage of the document, cited too."""
+    out: list[_Candidate] = []
+    covered: set[tuple[int, int]] = set()
+    for cand in sorted(picked, key=lambda c: (c.hit_index, c.position)):
+        said = [_squash(c.sentence) for c in out if c.hit_index == cand.hit_index]
+        if (cand.hit_index, cand.position) in covered or any(_squash(cand.sentence) in s for s in said):
+            continue  # already quoted, in a list completed above or as the same sentence found twice
+        out.append(cand)
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE:
+            continue
+        lines = [" ".join(s.split()) for s in sentences(chunk.text)]
+        position = cand.position
+        if cand.position >= ROW_POSITION or not cand.exact:  # a row or an operative part: where it sits
+            position = next((i for i, line in enumerate(lines) if line.strip(" -•–") == cand.sentence), -1)
+            if position < 0:
+                continue
+        following = lines[position + 1 :]
+        announces = cand.sentence.rstrip().endswith(":")
+        items = continuation(cand.sentence, following)
+        if items:
+            cand.sentence = _clip(" ".join([cand.sentence, *items]))
+            covered.update((cand.hit_index, position + 1 + i) for i in range(len(items)))
+        after = next_passage(chunk, store) if announces and len(items) == len(following) else None
+        if after is not None:  # the list runs to the end of the passage: it goes on in the next one, cited too
+            rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[: MAX_LIST_ITEMS - len(items)]
+            if rest:
+                index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
+                out.append(_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False))
+    return out
 
 
 def join_quotes(cands: list[_Candidate]) -> str:

@@ -163,8 +163,10 @@ def normalize_fact(text: str) -> str:
     ('2.65 euros', True)
     >>> normalize_fact("Élu à l'unanimité ; 13 pour")
     "elu a l'unanimite ; 13 pour"
+    >>> normalize_fact("la délibération n°2020-17")
+    'la deliberation n 2020-17'
     """
-    text = fold(text.replace("€", " euros "))
+    text = fold(text.replace("€", " euros ").replace("°", " "))  # "n°2020-17" holds "2020-17"
     text = " ".join(text.split())
     previous = None
     while previous != text:  # "1 250 000": each pass joins one group

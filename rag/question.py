@@ -7,6 +7,10 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 'amount'
 >>> answer_type("Qui sont nos délégués au collège ?")
 'person'
+>>> answer_type("Quel taux de taxe foncière le conseil a-t-il voté pour 2020 ?")
+'amount'
+>>> answer_type("Comment le conseil a-t-il voté ?"), answer_type("Qui a voté contre la convention ?")
+('vote', 'vote')
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
 """
@@ -34,7 +38,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         VOTE,
         re.compile(
             r"combien de voix|quel (?:a ete le )?vote|avec quel vote|quel (?:resultat|score)"
-            r"|(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote|\bvote (?:pour|contre)\b.*\?"
+            r"|\bcomment\b.*\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote"
             r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention"
         ),
     ),
@@ -47,6 +51,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bcombien\b.*\b(?:euros?|€)"
         ),
     ),
+    # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
+    (VOTE, re.compile(r"\bvote (?:pour|contre)\b(?! (?:l'annee )?\d{4}\b).*\?")),
     (
         NUMBER,
         re.compile(
@@ -74,7 +80,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         DECISION,
         re.compile(
             r"\bqu'a (?:vote|decide|approuve|adopte|accepte|fixe)|\bqu'(?:est-ce qu'|)a decide"
-            r"|\ba-t-il (?:vote|valide|approuve|accepte|decide)|\bdecision\b|\bdeliber|\bvalide\b"
+            r"|\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) (?:vote|valide|approuve|accepte|decide)|\bdecision\b"
+            r"|\bdeliber|\bvalide\b"
         ),
     ),
 )

@@ -9,6 +9,7 @@ passages (same document id and record index in the store) when needed, so that t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -155,3 +156,68 @@ def record_siblings(chunk: Chunk, store: ChromaStore, seen: set[str]) -> list[Ch
     siblings = sorted(siblings, key=lambda c: (c.page, c.meta.get(schema.CHUNK_INDEX, 0)))[:MAX_SIBLINGS]
     seen.update(c.id for c in siblings)
     return siblings
+
+
+MAX_ITEMS = 12  # lines of a list announced by "... suivants :" quoted with it
+MAX_ITEM_CHARS = 100  # a longer line is prose: the list has ended
+MAX_ITEMS_CHARS = 400
+MAX_VOTE_LINES = 4
+MAX_VOTE_LINE_CHARS = 60
+MAX_LABEL_CHARS = 40  # "Titulaires :", "Commission finances :"
+MAX_LABELLED_LINES = 6
+_VOTE_LINE_RE = re.compile(
+    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part)\b[^:\n]{0,20}:\s*\S"
+    r"|^(?:adopt[ée]e?s?|vot[ée]e?s?|approuv[ée]e?s?|rejet[ée]e?s?)\b.{0,40}\b(?:unanimit|majorit)"
+    r"|^(?:[àa] l.)?unanimit|^\d+\s+(?:voix|pour|contre|abstentions?)\b",
+    re.IGNORECASE,
+)
+
+
+def continuation(sentence: str, following: list[str]) -> list[str]:
+    """The lines that complete a quoted sentence, from the sentences that follow it in its passage: the
+    items of the list it announces when it ends with ":" ("les taux suivants :" -> "Taxe d'habitation",
+    "12.15 %" ...), else the vote lines right under it ("Pour : 52", "Contre : 7", "Adopté à la
+    majorité"). Layout-free: a list ends at a line of prose or at the next announcement.
+
+    >>> continuation("Le conseil vote les taux suivants :", ["Taxe d'habitation", "12.15 %", "Le maire lève la séance."])
+    ["Taxe d'habitation", '12.15 %']
+    >>> continuation("1 Plan de déplacements urbains", ["Pour : 52", "Contre : 7 (UMP-NI)", "2 Gare Saint-Roch"])
+    ['Pour : 52', 'Contre : 7 (UMP-NI)']
+    >>> continuation("Syndicat d'électricité (SMEG)", ["Titulaires :", "Denis JUVIN - Jean PLUS", "Désignations"])
+    ['Titulaires :', 'Denis JUVIN - Jean PLUS']
+    """
+    out: list[str] = []
+    if sentence.rstrip().endswith(":"):
+        size = 0
+        for line in following[:MAX_ITEMS]:
+            prose = line.rstrip().endswith(".") and len(line.split()) > 3
+            if len(line) > MAX_ITEM_CHARS or prose or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
+                break
+            out.append(line)
+            size += len(line) + 1
+        return out
+    for line in following[:MAX_VOTE_LINES]:
+        if len(line) > MAX_VOTE_LINE_CHARS or not _VOTE_LINE_RE.search(line.strip(" -•–")):
+            break
+        out.append(line)
+    if out or len(sentence) > MAX_HEADING_CHARS:
+        return out
+    # A heading, then labelled rows under it: "Titulaires :", "Denis JUVIN - Jean-Pierre PLUS", "Suppléants :" ...
+    for i in range(0, min(len(following), MAX_LABELLED_LINES) - 1, 2):
+        label, value = following[i], following[i + 1]
+        if len(label) > MAX_LABEL_CHARS or not label.rstrip().endswith(":") or len(value) > MAX_ITEM_CHARS:
+            break
+        if value.rstrip().endswith(":"):
+            break
+        out += [label, value]
+    return out
+
+
+def next_passage(chunk: Chunk, store: ChromaStore) -> Chunk | None:
+    """The passage that follows `chunk` in its document (a list announced at the end of a passage goes on
+    there), or None."""
+    doc_id, index = chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.CHUNK_INDEX)
+    if doc_id is None or not isinstance(index, int) or chunk.kind == schema.KIND_ARTICLE:
+        return None
+    found = store.find({"$and": [{schema.DOC_ID: doc_id}, {schema.CHUNK_INDEX: index + 1}]}, limit=1)
+    return found[0] if found else None

@@ -34,6 +34,11 @@ INTRO = "Voici ce que disent les documents indexés :"
         ("Le conseil a-t-il validé les travaux forestiers ? Avec quel vote ?", VOTE),
         ("Qu'a décidé le conseil sur les éoliennes ?", DECISION),
         ("Que dit l'article L2121-29 ?", OTHER),
+        # "a-t-il voté" is the verb of the decision, not a question about the vote (session 20)
+        ("Quel taux de taxe foncière sur le non-bâti le conseil a-t-il voté pour 2020 ?", AMOUNT),
+        ("Quel montant le conseil a-t-il voté pour le club de football ?", AMOUNT),
+        ("Le conseil a-t-il voté la convention avec le département ?", DECISION),
+        ("Comment le conseil municipal a-t-il voté sur le budget ?", VOTE),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:
