@@ -35,8 +35,9 @@ from rag.versions import VersionStore
 logger = logging.getLogger(__name__)
 
 # Bump when loaders or chunking change in a way that changes chunks: documents are then re-indexed
-# (passages already in the store keep their vectors and get the new metadata). 5: dates of CGCT articles.
-PIPELINE_VERSION = "5"
+# (passages already in the store keep their vectors and get the new metadata). 5: dates of CGCT articles;
+# 6: compte rendu items numbered without a dot after the rapporteur's name are records of their own.
+PIPELINE_VERSION = "6"
 # Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64
