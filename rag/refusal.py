@@ -241,8 +241,9 @@ def refusal_reason(
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
         return "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
     met = set(scope.stems) if scope is not None else set()
+    # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
     if MONEY_RE.search(fold(question)) and not any(
-        gives(AMOUNT, hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
+        gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
     ):
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
     if RATE_RE.search(fold(question)) and not any(
