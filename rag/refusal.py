@@ -52,8 +52,8 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
     if total:
         for hit in retrieval.hits[:REFUSAL_PASSAGES]:
             meta = hit.chunk.meta
-            head = set(tokens(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}"))
-            stems = [set(tokens(s)) for s in sentences(hit.chunk.text)] or [set()]
+            head = vocabulary(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}")
+            stems = [vocabulary(s) for s in sentences(hit.chunk.text)] or [set()]
             for i, current in enumerate(stems):
                 window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
@@ -62,6 +62,10 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
             passages |= head | set().union(*stems)
     excused = set(scope.unknown_communes) if scope is not None else set()
     missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
+    # A name the corpus knows but none of these passages uses ("le taux de TVA sur les repas de la cantine"
+    # answered with the canteen prices, now that the whole law, which speaks of TVA, is indexed)
+    scope_stems = set(scope.stems) | set(tokens(" ".join(excused))) if scope is not None else set()
+    missing += [stem for stem in name_stems(question) if stem not in scope_stems and not _used({stem}, passages)]
     return {
         "best_dense": retrieval.best_dense,
         "coverage": coverage,
@@ -87,7 +91,7 @@ _NOT_NOUNS = set(
         "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
         "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
         "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
-        "voix vote votes suffrages montant somme nombre date nom"
+        "voix vote votes suffrages montant somme prix coût nombre date nom"
     )
 )
 
@@ -108,9 +112,26 @@ def key_nouns(question: str) -> list[str]:
     the things the question is about, as opposed to its verbs ("qui mange", "dort"); not the capitalised
     names ("de Lyon"), which `unknown_names` and rag.scope judge."""
     text = question.replace("\u2019", "'")
-    words = (match.group(1) for match in _NOUN_RE.finditer(text))
-    stems = (stem for word in words if not word[:1].isupper() for stem in tokens(word))  # names: unknown_names
+    words = [match.group(1) for match in _NOUN_RE.finditer(text)]
+    stems = (stem for word in words if not word[:1].isupper() for stem in _noun_stems(word))  # names: unknown_names
     return list(dict.fromkeys(stem for stem in stems if stem not in _NOT_NOUNS))
+
+
+def _noun_stems(word: str) -> list[str]:
+    """The word's stems; a long word cut to a short stem ("tennis" -> "ten", the stem of "tenir") is kept whole
+    (`vocabulary` holds the passages' whole words too)."""
+    stems = tokens(word)
+    if any(len(stem) < SHORT_STEM for stem in stems) and len(word) > SHORT_STEM:
+        return [fold(word).lower()]
+    return stems
+
+
+SHORT_STEM = 4
+
+
+def vocabulary(text: str) -> set[str]:
+    """The stems of a passage's words, and its long words whole (see `_noun_stems`)."""
+    return set(tokens(text)) | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", fold(text).lower()))
 
 
 COVERAGE_WEIGHT = 0.2
@@ -119,16 +140,30 @@ _SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
 _UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
 
 
+def _names(question: str) -> list[str]:
+    """The names in the question: a capitalised word inside a sentence, or an acronym ("Toulouse", "TVA")."""
+    names = []
+    for match in _WORD_RE.finditer(question):
+        word = re.split(r"['\u2019]", match.group().strip("'\u2019-"))[-1]  # "l'APAVE" -> "APAVE"
+        acronym = len(word) >= 2 and word.isupper()
+        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
+        if acronym or inside:
+            names.append(word)
+    return names
+
+
+def name_stems(question: str) -> list[str]:
+    """The stems of the question's names ("TVA" -> "tva"); the codes' names ("CGCT") are no stems."""
+    return list(dict.fromkeys(stem for word in _names(question) for stem in tokens(word)))
+
+
 def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[str] | None = None) -> list[str]:
     """The names in the question (a capitalised word inside a sentence, or an acronym: "Toulouse", "TVA")
     that no indexed passage contains: the question is about something the documents do not know."""
     unseen = idf(_UNSEEN)
     names = []
-    for match in _WORD_RE.finditer(question):
-        word = match.group().strip("'\u2019-")
-        acronym = len(word) >= 2 and word.isupper()
-        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
-        if not (acronym or inside) or word in (excused or set()):
+    for word in _names(question):
+        if word in (excused or set()):
             continue
         stems = tokens(word)
         if stems and all(idf(stem) >= unseen for stem in stems):
@@ -197,14 +232,25 @@ def refusal_reason(
     if LAW_SOURCE_RE.search(fold(question)) and not (scope is not None and scope.communes):
         articles = [hit for hit in top if hit.chunk.kind == schema.KIND_ARTICLE]
         used = set().union(
-            *(set(tokens(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}")) for hit in articles)
+            *(vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}") for hit in articles)
         )
         nouns = [stem for stem in key_nouns(question) if idf(stem) >= tuning.KEY_NOUN_IDF]
         if not articles or not all(_used({stem}, used) for stem in nouns):
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
-    if MONEY_RE.search(fold(question)) and not any(gives(AMOUNT, hit.chunk.text) for hit in top):
-        return "fact"  # how much something costs, answered by passages without a single amount
-    if not _numbers_met(question, top, idf, set(scope.stems) if scope is not None else set()):
+    local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
+    if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
+        return "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
+    met = set(scope.stems) if scope is not None else set()
+    # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
+    if MONEY_RE.search(fold(question)) and not any(
+        gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
+    ):
+        return "fact"  # how much something costs, answered by passages without an amount beside its topic
+    if RATE_RE.search(fold(question)) and not any(
+        PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
+    ):
+        return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
+    if not _numbers_met(question, top, idf, met):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     if scope is not None and scope.years and not scope.missing_label():
         years = {str(y) for y in scope.years}
@@ -213,6 +259,25 @@ def refusal_reason(
         ):
             return "year"
     return None
+
+
+def on_topic(
+    question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str], *, local: bool = False
+) -> list[ScoredChunk]:
+    """The passages that use every topic noun of the question that the passages use at all (in their text,
+    title or headings): where the fact asked for can be. An amount in the passage on the school's pupils does
+    not give the price of the school's screen rental; a question on one commune's fact is not answered by the
+    law (`local`)."""
+    groups = synonyms_by_stem(question)
+    named = [stem for stem in key_nouns(question) if stem not in met]
+    nouns = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(named, key=idf)[-1:]
+    hits = [hit for hit in top if not (local and hit.chunk.kind == schema.KIND_ARTICLE)]
+    used = [
+        vocabulary(f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}")
+        for h in hits
+    ]
+    nouns = [stem for stem in nouns if any(_used(groups.get(stem, {stem}), stems) for stems in used)]
+    return [hit for hit, stems in zip(hits, used, strict=True) if all(_used(groups.get(stem, {stem}), stems) for stem in nouns)]
 
 
 # A question that asks for the legal source itself ("quelle loi", "que dit le code", "base légale").
@@ -225,6 +290,9 @@ MONEY_RE = re.compile(
     r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
     r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
 )
+# A question about a rate, answered only by a percentage.
+RATE_RE = re.compile(r"\b(?:quel(?:le)?s? (?:est (?:le|la) )?(?:taux|pourcentage)|a quel taux)\b")
+PERCENT_RE = re.compile(r"\d\s?%|\bpour ?cent\b", re.IGNORECASE)
 # A year written in a passage; not the year of a deliberation number ("2021-051", "2014/137").
 _YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)")
 _YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
