@@ -334,7 +334,9 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
             covered.update((cand.hit_index, position + 1 + i) for i in range(len(items)))
         after = next_passage(chunk, store) if announces and len(items) == len(following) else None
         if after is not None:  # the list runs to the end of the passage: it goes on in the next one, cited too
-            rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[: MAX_LIST_ITEMS - len(items)]
+            rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[
+                : MAX_LIST_ITEMS - len(items)
+            ]
             if rest:
                 index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
                 out.append(_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False))

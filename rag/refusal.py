@@ -277,7 +277,11 @@ def on_topic(
         for h in hits
     ]
     nouns = [stem for stem in nouns if any(_used(groups.get(stem, {stem}), stems) for stems in used)]
-    return [hit for hit, stems in zip(hits, used, strict=True) if all(_used(groups.get(stem, {stem}), stems) for stem in nouns)]
+    return [
+        hit
+        for hit, stems in zip(hits, used, strict=True)
+        if all(_used(groups.get(stem, {stem}), stems) for stem in nouns)
+    ]
 
 
 # A question that asks for the legal source itself ("quelle loi", "que dit le code", "base légale").

@@ -200,7 +200,10 @@ def test_a_long_word_cut_to_a_short_stem_is_kept_whole_and_found_whole_in_the_pa
 
 
 def test_prices_and_costs_name_no_topic() -> None:
-    assert key_nouns("Pour quel prix Preuilly a-t-elle proposé d'acheter le garage de Mme Destruel ?") == ["achet", "garag"]
+    assert key_nouns("Pour quel prix Preuilly a-t-elle proposé d'acheter le garage de Mme Destruel ?") == [
+        "achet",
+        "garag",
+    ]
     assert key_nouns("Quel est le coût du diagnostic amiante ?") == ["diagnostic"]
 
 
@@ -226,16 +229,18 @@ def _checks_only(demo_kb, question: str, *, articles_only: bool = False) -> str 
 
 
 def test_a_fact_of_one_commune_is_not_answered_by_law_articles_alone(demo_kb) -> None:  # type: ignore[no-untyped-def]
-    assert _checks_only(demo_kb, "Quel est le prix de l'eau potable au mètre cube à Preuilly ?", articles_only=True) == (
-        "commune"
-    )
+    assert _checks_only(
+        demo_kb, "Quel est le prix de l'eau potable au mètre cube à Preuilly ?", articles_only=True
+    ) == ("commune")
     # asking what the law says, the commune named is no reason to refuse the articles
-    assert _checks_only(demo_kb, "Que dit la loi sur le délai de convocation du conseil à Preuilly ?", articles_only=True) != (
-        "commune"
-    )
+    assert _checks_only(
+        demo_kb, "Que dit la loi sur le délai de convocation du conseil à Preuilly ?", articles_only=True
+    ) != ("commune")
 
 
 def test_a_rate_needs_a_percentage_in_a_passage_on_its_topic(demo_kb) -> None:  # type: ignore[no-untyped-def]
     # the Couthenans passage on the property tax (PFFS) names the "taux de foncier bâti" but gives no rate
-    assert _checks_only(demo_kb, "Quel est le taux de la taxe foncière sur les propriétés bâties à Couthenans ?") == "fact"
+    assert (
+        _checks_only(demo_kb, "Quel est le taux de la taxe foncière sur les propriétés bâties à Couthenans ?") == "fact"
+    )
     assert _checks_only(demo_kb, "Quel est le taux de rendement du réseau d'eau à Couthenans ?") is None  # "83%"
