@@ -64,8 +64,15 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
     missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
     # A name the corpus knows but none of these passages uses ("le taux de TVA sur les repas de la cantine"
     # answered with the canteen prices, now that the whole law, which speaks of TVA, is indexed)
+    # Only short acronyms (a tax, a body: "TVA", "LPO"), in any passage retrieved: a long name ("RAIPONCE") is
+    # often a table row in another passage of the record, which the answer reads (rag.rows.record_siblings).
     scope_stems = set(scope.stems) | set(tokens(" ".join(excused))) if scope is not None else set()
-    missing += [stem for stem in name_stems(question) if stem not in scope_stems and not _used({stem}, passages)]
+    names = [stem for stem in name_stems(question, acronyms=True) if stem not in scope_stems]
+    if names:
+        retrieved = set(met).union(
+            *(vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}") for hit in retrieval.hits)
+        )
+        missing += [stem for stem in names if not _used({stem}, retrieved)]
     return {
         "best_dense": retrieval.best_dense,
         "coverage": coverage,
@@ -152,9 +159,14 @@ def _names(question: str) -> list[str]:
     return names
 
 
-def name_stems(question: str) -> list[str]:
-    """The stems of the question's names ("TVA" -> "tva"); the codes' names ("CGCT") are no stems."""
-    return list(dict.fromkeys(stem for word in _names(question) for stem in tokens(word)))
+def name_stems(question: str, *, acronyms: bool = False) -> list[str]:
+    """The stems of the question's names ("TVA" -> "tva"), or of its short acronyms only (at most
+    ACRONYM_LETTERS capitals); the codes' names ("CGCT") are no stems."""
+    words = [w for w in _names(question) if not acronyms or (w.isupper() and len(w) <= ACRONYM_LETTERS)]
+    return list(dict.fromkeys(stem for word in words for stem in tokens(word)))
+
+
+ACRONYM_LETTERS = 4
 
 
 def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[str] | None = None) -> list[str]:
