@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 
 from rag import schema, tuning
-from rag.french import MONTH_PATTERN, fold
+from rag.french import MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import ScoredChunk
@@ -323,31 +323,6 @@ _NOT_TOPIC_NUMBER_RE = re.compile(
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
 )
 _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
-# Numbers written in words in the law and the minutes ("trois jours francs", "deux délégués").
-_NUMBER_WORDS = {
-    fold(word): str(value)
-    for value, word in enumerate(
-        [
-            "zéro",
-            "un",
-            "deux",
-            "trois",
-            "quatre",
-            "cinq",
-            "six",
-            "sept",
-            "huit",
-            "neuf",
-            "dix",
-            "onze",
-            "douze",
-            "treize",
-            "quatorze",
-            "quinze",
-            "seize",
-        ]
-    )
-} | {"vingt": "20", "trente": "30", "quarante": "40", "cinquante": "50", "cent": "100", "mille": "1000"}
 
 
 def _numbers(text: str, *, words: bool = True) -> set[str]:
@@ -360,7 +335,7 @@ def _numbers(text: str, *, words: bool = True) -> set[str]:
             value = value.rstrip("0").rstrip(".")
         found.add(value.lstrip("0") or "0")
     if words:
-        found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", fold(text)) if w in _NUMBER_WORDS}
+        found |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", fold(text)) if w in NUMBER_WORDS}  # "trois jours"
     return found
 
 
