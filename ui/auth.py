@@ -103,19 +103,28 @@ def access_mode(users: dict[str, Any], *, bind: str, client: str) -> str:
     return OPEN if is_loopback(bind) and is_loopback(client) else REFUSE
 
 
-def load_users(path: Path) -> dict[str, dict[str, Any]]:
-    """The accounts, or {} when the file does not exist. A damaged file raises ConfigError."""
+def read_json_object(path: Path, *, what: str, expected: str, hint: str = "") -> dict[str, Any]:
+    """The JSON object saved in `path` ({} when the file does not exist). A damaged file raises ConfigError
+    naming it: `what` is the French name of the file ("des comptes"), `expected` the shape it must have."""
     if not path.exists():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "{}")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ConfigError(
-            f"Fichier des comptes illisible : {path} ({e}). Corrigez-le ou supprimez-le, "
-            "puis recréez les comptes avec `mairie users add`."
-        ) from e
+        raise ConfigError(f"Fichier {what} illisible : {path} ({e}). Corrigez-le ou supprimez-le{hint}.") from e
     if not isinstance(data, dict):
-        raise ConfigError(f"Fichier des comptes invalide : {path} (objet JSON {{nom: {{role, hash}}}} attendu).")
+        raise ConfigError(f"Fichier {what} invalide : {path} ({expected} attendu).")
+    return data
+
+
+def load_users(path: Path) -> dict[str, dict[str, Any]]:
+    """The accounts, or {} when the file does not exist. A damaged file raises ConfigError."""
+    data = read_json_object(
+        path,
+        what="des comptes",
+        expected="objet JSON {nom: {role, hash}}",
+        hint=", puis recréez les comptes avec `mairie users add`",
+    )
     users: dict[str, dict[str, Any]] = {}
     for name, entry in data.items():
         if not isinstance(entry, dict) or entry.get("role") not in ROLES or not entry.get("hash"):

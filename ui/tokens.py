@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 from rag.errors import ConfigError
 from rag.settings import Settings
 from rag.spaces import check_space
-from ui.auth import ADMIN, SPACE_ROLES, check_name, save_users
+from ui.auth import ADMIN, SPACE_ROLES, check_name, read_json_object, save_users
 
 PREFIX = "mrag_"
 
@@ -54,13 +53,8 @@ def digest(secret: str) -> str:
 
 def load_tokens(path: Path) -> dict[str, dict[str, Any]]:
     """{name: {space, role, hash, created}}, or {} when the file does not exist; a damaged file raises."""
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8") or "{}")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ConfigError(f"Fichier des jetons illisible : {path} ({e}). Corrigez-le ou supprimez-le.") from e
-    if not isinstance(data, dict) or not all(
+    data = read_json_object(path, what="des jetons", expected="{nom: {space, role, hash}}")
+    if not all(
         isinstance(e, dict) and e.get("role") in SPACE_ROLES and e.get("hash") and e.get("space") for e in data.values()
     ):
         raise ConfigError(f"Fichier des jetons invalide : {path} ({{nom: {{space, role, hash}}}} attendu).")

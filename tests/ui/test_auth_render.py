@@ -102,3 +102,20 @@ def test_render_reports_a_missing_file(tmp_path: Path) -> None:
 
     with pytest.raises(RenderError, match="introuvable"):
         render_page(tmp_path / "absent.pdf", pages=[1])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{pas du json", "Fichier des jetons illisible : .*tokens.json"),
+        ("[1, 2]", r"Fichier des jetons invalide : .*\{nom: \{space, role, hash\}\} attendu"),
+        ('{"greffe": {"role": "agent"}}', "Fichier des jetons invalide"),
+    ],
+)
+def test_damaged_tokens_file_names_the_file(tmp_path: Path, content: str, message: str) -> None:
+    from ui.tokens import load_tokens
+
+    path = tmp_path / "tokens.json"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=message):
+        load_tokens(path)
