@@ -28,6 +28,7 @@ from rag.articles import normalize_article
 from rag.errors import SourceError
 from rag.schema import Chunk, Document
 from rag.store import doc_id_for
+from rag.text import has_html, html_to_text
 
 LEGIFRANCE_ARTICLE_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{}"
 ARTICLE_HEADING_RE = re.compile(r"^#\s+Article\s+(.+?)\s*$", re.MULTILINE)
@@ -161,7 +162,8 @@ def article_chunks(
     """
     heading = " > ".join(article.heading_path)
     context = " > ".join(article.heading_path[-2:])
-    parts = split_text(article.text, max_chars) or [""]
+    body = html_to_text(article.text) if has_html(article.text) else article.text  # tables of the Markdown tree
+    parts = split_text(body, max_chars) or [""]
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for index, part in enumerate(parts, start=1):

@@ -17,7 +17,6 @@ Example::
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import re
@@ -34,6 +33,7 @@ from rag.articles import normalize_article
 from rag.errors import SourceError
 from rag.schema import Document
 from rag.store import doc_id_for
+from rag.text import html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -137,16 +137,6 @@ def code_documents(
             Document(source, doc_id, digest, schema.KIND_ARTICLE, f"Article {article.number}", chunks, meta)
         )
     return documents
-
-
-def html_to_text(fragment: str) -> str:
-    """Légifrance article HTML to plain text with one paragraph per <p> / <br>."""
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</tr>", "\n", fragment)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = html.unescape(text).replace("\u00a0", " ")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    text = "\n\n".join(line for line in lines if line)
-    return re.sub(r" ([,.])(?=\s|$)", r"\1", text)  # "L. 311-5 , les" left by the links (French keeps " :")
 
 
 def _article(data: dict[str, Any], path: list[str], *, code: str, code_id: str) -> CodeArticle | None:

@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ingest import detect
 from ingest.base import SourceMeta
 from ingest.loaders import LOADERS
 from ingest.pipeline import file_hash, walk
 from rag.embeddings import CachedEmbedder
-from rag.errors import SourceError
-from rag.pack import PackManifest, write_pack
+from rag.errors import SourceError, StoreError
+from rag.pack import LegalPack, PackManifest, write_pack
 from rag.schema import Document
 from rag.settings import Settings
 from rag.versions import VersionRecord
@@ -104,6 +106,22 @@ def _is_snapshot(record: VersionRecord) -> bool:
     return record.message.startswith("Texte constaté")
 
 
+def reusable_vectors(previous: LegalPack | None, model: str) -> dict[str, np.ndarray]:
+    """Passage text -> vector of a previous pack computed by `model` (empty when there is none, it was
+    computed by another model, or its files are damaged)."""
+    if previous is None or not previous.exists():
+        return {}
+    try:
+        previous.verify()
+        if previous.manifest.model != model:
+            return {}
+        texts = [c.text for d in previous.documents() for c in d.chunks]
+        return dict(zip(texts, previous.vectors(), strict=True))
+    except StoreError as e:
+        logger.warning("Previous pack not reused: %s", e)
+        return {}
+
+
 def build_pack(
     cut: CutSources,
     *,
@@ -112,12 +130,27 @@ def build_pack(
     settings: Settings,
     progress: Callable[[int], None] | None = None,
     left_out: int = 0,
+    previous: LegalPack | None = None,
 ) -> PackManifest:
     """Embed the passages (through the cache) and write the pack files to `out` (`left_out`: documents of the
-    sources not in the pack, see keep_cached)."""
+    sources not in the pack, see keep_cached). A passage whose text is in `previous` (a pack of the same
+    model) keeps that pack's vector: a rebuild after a change of a few articles embeds only those."""
     texts = [c.text for d in cut.documents for c in d.chunks]
-    vectors = embedder.embed_passages(texts, progress=progress)
-    logger.info("Pack vectors: %d from the cache, %d computed", embedder.hits, embedder.misses)
+    known = reusable_vectors(previous, embedder.name)
+    missing = [i for i, text in enumerate(texts) if text not in known]
+    if progress is not None and len(texts) > len(missing):
+        progress(len(texts) - len(missing))
+    computed = embedder.embed_passages([texts[i] for i in missing], progress=progress) if missing else None
+    by_text = dict(known)
+    if computed is not None:
+        by_text.update(zip((texts[i] for i in missing), computed, strict=True))
+    vectors = np.stack([by_text[text] for text in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+    logger.info(
+        "Pack vectors: %d from the previous pack, %d from the cache, %d computed",
+        len(texts) - len(missing),
+        embedder.hits,
+        embedder.misses,
+    )
     return write_pack(
         out,
         documents=cut.documents,

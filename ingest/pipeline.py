@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 # Bump when loaders or chunking change in a way that changes chunks: documents are then re-indexed
 # (passages already in the store keep their vectors and get the new metadata). 5: dates of CGCT articles;
 # 6: compte rendu items numbered without a dot after the rapporteur's name are records of their own.
-PIPELINE_VERSION = "6"
+# 7: the HTML tables and paragraphs of Légifrance texts (CGCT Markdown, versions) read as plain rows.
+PIPELINE_VERSION = "7"
 # Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64

@@ -30,6 +30,7 @@ from typing import Any
 from ingest.base import Loaded, SourceMeta
 from rag.articles import code_tag, normalize_article
 from rag.errors import SourceError
+from rag.text import has_html, html_to_text
 from rag.versions import VersionRecord, fingerprint
 
 logger = logging.getLogger(__name__)
@@ -113,6 +114,11 @@ class VersionsLoader:
         return Loaded(versions=load_versions_jsonl(path))
 
 
+def _plain(text: str) -> str:
+    """A version's text as the article's passages read it: Légifrance HTML (tables) turned into plain text."""
+    return html_to_text(text) if has_html(text) else text
+
+
 def _records(raw: dict[str, Any], source: str, default_code: str) -> list[VersionRecord]:
     number = normalize_article(str(raw["article_num"])) or str(raw["article_num"]).strip()
     code = code_tag(str(raw["code"])) if raw.get("code") else default_code
@@ -124,7 +130,10 @@ def _records(raw: dict[str, Any], source: str, default_code: str) -> list[Versio
         return [
             # A version with status "D" and no text: the article was repealed on that date (kept as "").
             VersionRecord(
-                date=str(v["date"])[:10], text=str(v.get("text") or ""), message=str(v.get("message") or ""), **common
+                date=str(v["date"])[:10],
+                text=_plain(str(v.get("text") or "")),
+                message=str(v.get("message") or ""),
+                **common,
             )
             for v in versions
             if isinstance(v, dict) and v.get("date")
@@ -133,7 +142,7 @@ def _records(raw: dict[str, Any], source: str, default_code: str) -> list[Versio
     origin = raw.get("source")
     repo = origin.get("repo", "") if isinstance(origin, dict) else ""
     message = f"relevé dans l'export {repo}" if repo else "texte relevé à cette date"
-    return [VersionRecord(date=date, text=str(raw.get("text", "")), message=message, **common)]
+    return [VersionRecord(date=date, text=_plain(str(raw.get("text", ""))), message=message, **common)]
 
 
 def _date_in(value: Any) -> str:

@@ -28,7 +28,7 @@ from rag.legal import consolidated, newer_known
 from rag.question import DECISION, OTHER, answer_type, gives, memo
 from rag.records import record_from_meta, vote_label
 from rag.refusal import refusal_reason
-from rag.retrieve import HybridRetriever, Retrieval
+from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
 from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
 from rag.rows import continuation, next_passage, operative_passage, typed_row
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
@@ -200,6 +200,7 @@ class ExtractiveAnswerer:
             for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
             if hit.chunk.kind != schema.KIND_ARTICLE  # a compte rendu not split into records has decisions too
         }
+        population = question_population(question)
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
             overlap = len(stems & question_stems) / max(1, len(question_stems))
@@ -210,6 +211,9 @@ class ExtractiveAnswerer:
                 cand.score += TYPE_BONUS
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
                 cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
+            fits = population_fits(cand.sentence, population) if population is not None else None
+            if fits is not None:  # "dans une commune de 800 habitants": the row or rule of that size
+                cand.score += POPULATION_BONUS if fits else -POPULATION_BONUS
         best_per_hit: dict[int, list[_Candidate]] = {}
         for cand in sorted(candidates, key=lambda c: c.score, reverse=True):
             best_per_hit.setdefault(cand.hit_index, []).append(cand)
@@ -252,6 +256,7 @@ LEAD_NOTE = (
 )
 TYPE_BONUS = 0.05
 OPERATIVE_BONUS = 0.04
+POPULATION_BONUS = 0.1
 TYPED_MARGIN = 0.25
 TOP_PASSAGE_MARGIN = 0.1
 OTHER_PASSAGE_MARGIN = 0.04

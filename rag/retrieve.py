@@ -24,14 +24,14 @@ from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
 from rag.lexical import LexicalIndex
 from rag.schema import Chunk, Filters, ScoredChunk
-from rag.scope import Scope, commune_named
+from rag.scope import NOT_A_YEAR, Scope, commune_named
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
 from rag.thesaurus import lexical_query
 
 logger = logging.getLogger(__name__)
 
-YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
+YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b" + NOT_A_YEAR)
 
 
 # Words of a question about what the council decided, versus about what the law says.
@@ -62,6 +62,8 @@ _NUMBER = r"(\d{1,3}(?:[ \u00a0.]?\d{3})*|\d+)"
 _QUESTION_POPULATION_RE = re.compile(rf"(?:(plus|moins) de\s+)?{_NUMBER}\s*habitants", re.IGNORECASE)
 _UPPER_RE = re.compile(rf"moins de\s+{_NUMBER}\s*habitants", re.IGNORECASE)
 _LOWER_RE = re.compile(rf"(?:au moins|plus de)\s+{_NUMBER}\s*habitants|{_NUMBER}\s*habitants et plus", re.IGNORECASE)
+# A row of a table by population (L2121-2: "De 500 à 1 499 habitants | 15").
+_RANGE_RE = re.compile(rf"\bde\s+{_NUMBER}\s+[àa]\s+{_NUMBER}\s*habitants", re.IGNORECASE)
 
 
 def _to_int(text: str) -> int:
@@ -80,12 +82,23 @@ def question_population(question: str) -> int | None:
 
 def population_fits(text: str, population: int) -> bool | None:
     """Whether a passage's population thresholds ("moins de 3 500 habitants", "3 500 habitants et plus")
-    include this population; None when the passage states none."""
+    include this population; None when the passage states none.
+
+    >>> population_fits("De 100 à 499 habitants | 11 ; De 500 à 1 499 habitants | 15", 800)
+    True
+    >>> population_fits("dans les communes de moins de 1 000 habitants", 3500)
+    False
+    """
     uppers = [_to_int(m.group(1)) for m in _UPPER_RE.finditer(text)]
     lowers = [_to_int(next(g for g in m.groups() if g)) for m in _LOWER_RE.finditer(text)]
-    if not uppers and not lowers:
+    ranges = [(_to_int(low), _to_int(high)) for low, high in _RANGE_RE.findall(text)]
+    if not uppers and not lowers and not ranges:
         return None
-    return any(population < u for u in uppers) or any(population >= low for low in lowers)
+    return (
+        any(low <= population <= high for low, high in ranges)
+        or any(population < u for u in uppers)
+        or any(population >= low for low in lowers)
+    )
 
 
 # "2020-045", "2014/137", "n° 2014 / 137": a year then a number (deliberation numbers as written).

@@ -37,7 +37,9 @@ from rag.text import tokens
 
 logger = logging.getLogger(__name__)
 
-YEAR_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)")
+# A year; not a number of inhabitants or an amount ("pour 2000 habitants", "1950 €").
+NOT_A_YEAR = r"(?!\s*(?:habitants|euros?\b|€|%))"
+YEAR_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)" + NOT_A_YEAR)
 _MONTH_RE = re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d{{2}})\b")
 # "depuis septembre 2020", "à la rentrée de septembre 2020": when a rule applies from, not when it was decided.
 _SINCE_RE = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 
 from rag.articles import find_article_mentions
@@ -131,3 +132,51 @@ def sentences(text: str) -> list[str]:
         else:
             merged.append(part)
     return [re.sub(r"\s*\n\s*", " ", s) for s in merged]
+
+
+# --- HTML of Légifrance texts -----------------------------------------------------------------------------
+_HTML_TAG_RE = re.compile(r"(?i)<(?:table|tbody|thead|tr|td|th|p|br|div|sup|sub|span|font|b|i|u|li|ul|ol)\b[^>]*/?>")
+_TABLE_RE = re.compile(r"(?is)<table\b.*?</table>")
+_ROW_RE = re.compile(r"(?is)<tr\b.*?</tr>")
+_CELL_RE = re.compile(r"(?is)<t[dh]\b[^>]*>(.*?)</t[dh]>")
+_BLOCK_END_RE = re.compile(r"(?i)<br\s*/?>|</p>|</li>|</tr>|</div>")
+
+
+def has_html(text: str) -> bool:
+    """Whether a law text still holds Légifrance HTML (tables, paragraphs) to turn into plain text."""
+    return bool(_HTML_TAG_RE.search(text))
+
+
+def html_to_text(fragment: str) -> str:
+    """Légifrance article HTML to plain text: one paragraph per <p> / <br>, and each table row on one line
+    with its cells separated by " | " (the population table of L2121-2 reads "De 500 à 1 499 habitants | 15").
+
+    >>> html_to_text("<p>Le nombre est fixé au tableau ci-après :</p><table><tr><td><p>De 100 à 499 habitants</p></td>"
+    ...              "<td><p align='center'>11</p></td></tr><tr><td>De 500 à 1&#160;499 habitants</td><td>15</td></tr></table>")
+    'Le nombre est fixé au tableau ci-après :\\n\\nDe 100 à 499 habitants | 11\\nDe 500 à 1 499 habitants | 15'
+    """
+    parts: list[str] = []
+    start = 0
+    for table in _TABLE_RE.finditer(fragment):
+        parts.append(_paragraphs(fragment[start : table.start()]))
+        rows = (
+            " | ".join(c for c in map(_inline, _CELL_RE.findall(row)) if c) for row in _ROW_RE.findall(table.group())
+        )
+        parts.append("\n".join(row for row in rows if row))
+        start = table.end()
+    parts.append(_paragraphs(fragment[start:]))
+    return "\n\n".join(part for part in parts if part)
+
+
+def _inline(fragment: str) -> str:
+    """A table cell's text on one line."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", fragment)).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _paragraphs(fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", "", _BLOCK_END_RE.sub("\n", fragment))
+    text = html.unescape(text).replace("\u00a0", " ")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    text = "\n\n".join(line for line in lines if line)
+    return re.sub(r" ([,.])(?=\s|$)", r"\1", text)  # "L. 311-5 , les" left by the links (French keeps " :")

@@ -143,6 +143,10 @@ EXPANSIONS: dict[str, str] = {
     "elit": "élection scrutin",
     "elisent": "élection scrutin",
     "elit-on": "élection scrutin",
+    # "combien de conseillers municipaux pour 800 habitants ?": L2121-2 says "nombre des membres".
+    "combien de conseillers": "nombre membres",
+    "nombre de conseillers": "nombre membres",
+    "combien elus": "nombre membres",
     "conseiller": "conseillers municipaux",
     "nouveaux": "installation",
     "adjoint": "adjoints maire",

@@ -25,6 +25,7 @@ from typing import Any
 from rag import schema
 from rag.errors import StoreError
 from rag.store import ChromaStore, date_to_int
+from rag.text import has_html, html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def fingerprint(text: str) -> str:
 
 
 def _norm(text: str) -> str:
+    if has_html(text):  # a text kept as Légifrance HTML is the same text as its plain rendering
+        text = html_to_text(text)
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("\u00a0", " ")).strip()
 
 

@@ -169,6 +169,9 @@ def shipped_store(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Pat
         ("comment est élu le maire ?", "L2122-7"),
         ("qui élit le maire ?", "L2122-4"),
         ("que dit l'article R2121-10 ?", "R2121-10"),
+        # A Légifrance table read as rows, and the row of the commune's size (not "2000" as a year).
+        ("combien de conseillers municipaux dans une commune de 800 habitants ?", "L2121-2"),
+        ("combien d'élus au conseil municipal pour 2000 habitants ?", "L2121-2"),
     ],
 )
 def test_the_shipped_pack_answers_with_the_dated_article(
@@ -182,3 +185,7 @@ def test_the_shipped_pack_answers_with_the_dated_article(
     assert first.chunk.meta["article"] == article, [c.chunk.meta.get("article") for c in answer.citations]
     assert answer.text.startswith(f"Selon l'article {article}"), answer.text
     assert "texte consolidé au" in answer.text
+    if "800 habitants" in question:
+        assert "De 500 à 1 499 habitants | 15" in answer.text.split("\n")[0]
+    if "2000 habitants" in question:
+        assert "De 1 500 à 2 499 habitants | 19" in answer.text.split("\n")[0]

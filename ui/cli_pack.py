@@ -117,7 +117,7 @@ def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only
     vecteurs viennent du cache des embeddings (MAIRIE_CACHE_DIR). Même sources : fichiers identiques octet
     pour octet."""
     from ingest.pack import build_pack, cut_sources, keep_cached
-    from rag.pack import PACK_DIR
+    from rag.pack import PACK_DIR, LegalPack
 
     paths = list(sources) or [SHARED_LEGAL / name for name in DEFAULT_SOURCES]
     missing = [str(p) for p in paths if not p.exists()]
@@ -135,9 +135,11 @@ def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only
     if left_out:
         echo(f"Pack provisoire : {left_out} article(s) sans vecteur en cache laissé(s) de côté.", err=True)
     bar = _bar(sum(len(d.chunks) for d in cut.documents), "Vecteurs")
+    previous = LegalPack(out or PACK_DIR)  # its vectors of unchanged passages are kept (no text embedded twice)
     try:
         manifest = build_pack(
             cut,
+            previous=previous,
             out=out or PACK_DIR,
             embedder=embedder,
             settings=ctx.settings,
@@ -151,7 +153,8 @@ def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only
             bar.close()
     echo(
         f"Pack écrit dans {out or PACK_DIR} en {time.perf_counter() - started:.0f} s : {describe(manifest)} ; "
-        f"{embedder.misses} passage(s) calculé(s) par le modèle, {embedder.hits} repris du cache."
+        f"{embedder.misses} passage(s) calculé(s) par le modèle, {embedder.hits} repris du cache, "
+        f"{manifest.passages - embedder.misses - embedder.hits} repris du pack précédent."
     )
 
 

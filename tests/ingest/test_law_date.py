@@ -162,3 +162,18 @@ def test_shipped_law_dates_said_to_users_match_the_sources() -> None:
     assert "ne remplacent pas Légifrance" in readme and "ne remplacent pas Légifrance" in NOT_LEGIFRANCE
     privacy = (REPO / "ui" / "views" / "privacy.py").read_text(encoding="utf-8")
     assert "st.markdown(SHIPPED_LAW)" in privacy and "st.warning(NOT_LEGIFRANCE)" in privacy
+
+
+def test_a_legifrance_table_is_read_as_rows_and_keeps_its_date() -> None:
+    """L2121-2's population table is HTML in the Markdown tree: its passages read one row per line, and the
+    text is still recognised as the version of its history (dated), the raw HTML and the rows being one text."""
+    (chunk,) = load(COUNCIL / "section-1" / "article-l2121-2.md", "cgct/article-l2121-2.md")
+    assert "<" not in chunk.text
+    assert "\nDe 500 à 1 499 habitants | 15\n" in chunk.text
+    assert chunk.meta[schema.VERSION_DATE] == "2014-03-23"
+    (record,) = [
+        r
+        for r in load_versions_jsonl(REPO / "data" / "legal" / "cgct-versions-demo.jsonl")
+        if r.article == "L2121-2" and r.date == "2014-03-23"
+    ]
+    assert "<" not in record.text and "De 500 à 1 499 habitants | 15" in record.text

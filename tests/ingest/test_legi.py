@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.legi import code_documents, html_to_text, is_legi_json, read_legi_json
+from ingest.legi import code_documents, is_legi_json, read_legi_json
+from rag.text import html_to_text
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "legal" / "crpa-legi-data-sample.json"

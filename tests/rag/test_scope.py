@@ -200,3 +200,8 @@ def test_a_question_about_one_meeting_lists_its_records(demo_kb) -> None:  # typ
     assert "M57" in answer.text
     assert all(c.chunk.meta[schema.DATE] == "2022-10-07" for c in answer.citations)
     assert [c.quote for c in answer.citations] == [(r.objet or "").strip() for r in records]
+
+
+def test_a_number_of_inhabitants_or_an_amount_is_not_a_year() -> None:
+    assert parse_scope("Combien d'élus au conseil municipal pour 2000 habitants ?", FACETS).years == ()
+    assert parse_scope("Une subvention de 1950 euros a-t-elle été votée en 2020 ?", FACETS).years == (2020,)
