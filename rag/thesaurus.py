@@ -144,7 +144,7 @@ EXPANSIONS: dict[str, str] = {
     "elisent": "élection scrutin",
     "elit-on": "élection scrutin",
     # "combien de conseillers municipaux pour 800 habitants ?": L2121-2 says "nombre des membres".
-    "combien de conseillers": "nombre membres",
+    "combien de conseillers municipaux": "nombre membres",
     "nombre de conseillers": "nombre membres",
     "combien elus": "nombre membres",
     "conseiller": "conseillers municipaux",
