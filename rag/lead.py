@@ -106,9 +106,33 @@ def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
     index = next((i for i, s in enumerate(split) if gives(kind, s)), 0)
     part = split[index]
     if part.endswith(":"):  # "Il est voté au scrutin secret :" announces what follows: keep it
-        part = " ".join(split[index : index + 1 + ANNOUNCED_ITEMS])
+        part = " ".join([part, *announced(part, citation.chunk.text, split[index + 1 :])])
     text = f"Selon l'article {citation.chunk.article} : « {part} » [{citation.n}]."
     return [AnswerSentence(text=text, citations=[citation.n])]
+
+
+_ITEM_RE = re.compile(r"^\s*(?:\d+°|[a-z]\)|[IVX]+\.|[-•–])\s")
+
+
+def announced(sentence: str, text: str, quoted: list[str]) -> list[str]:
+    """The items a sentence ending with ":" announces, read in the article's own text ("1° Soit lorsqu'un
+    tiers des membres présents le réclame ;", "2° Soit ..."): the quote may have skipped them. Falls back to
+    the quoted sentences that follow it.
+
+    >>> announced("Il est voté au scrutin secret :", "Il est voté au scrutin secret :\\n\\n1° Soit A ;\\n\\n2° Soit B.\\n\\nDans ces cas, C.", [])
+    ['1° Soit A ;', '2° Soit B.']
+    """
+    own = sentences(text)
+    at = next((i for i, s in enumerate(own) if s.strip() == sentence.strip()), None)
+    if at is None:
+        return quoted[:ANNOUNCED_ITEMS]
+    following = own[at + 1 : at + 1 + ANNOUNCED_ITEMS]
+    items = []
+    for item in following:
+        if not _ITEM_RE.match(item):
+            break
+        items.append(item)
+    return items or following[:1]
 
 
 def decision_sentence(question: str, citation: Citation, idf: Callable[[str], float] | None = None) -> str | None:

@@ -109,6 +109,14 @@ def test_a_rule_opens_with_the_article_sentence(demo_kb) -> None:  # type: ignor
     )
 
 
+def test_a_rule_announcing_a_list_opens_with_its_items(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    """L2121-21's "Il est voté au scrutin secret :" is followed by its two cases, even when the quote below
+    skipped them for a closer sentence."""
+    lead = _lead(demo_kb.ask("Comment se passe un vote à bulletin secret ?").text)
+    assert lead.startswith("Selon l'article L2121-21 : « Il est voté au scrutin secret : 1° Soit lorsqu'un tiers")
+    assert "2° Soit lorsqu'il y a lieu de procéder à une nomination" in lead
+
+
 def test_every_value_of_an_opening_is_on_the_cited_passage(demo_kb) -> None:  # type: ignore[no-untyped-def]
     """Honesty: over the demo gold questions, a number, date or name of an opening sentence is in the
     passage that sentence cites (strict: a digit run elsewhere in the passage does not count)."""
