@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Rebuild the store used to measure benchmarks/gold_decisions_fresh.jsonl (see docs/EVALUATION.md, session 21).
 #
-# Contents: 27 Montpellier deliberations of 2013 and 2014 that no other gold set, test, store script or data/
+# Contents: 30 Montpellier deliberations of 2013 and 2014 that no other gold set, test, store script or data/
 # used (tables per association and per building, rents and "aide en nature" tables, amounts on the line under
-# a beneficiary's paragraph, "A été élu(e) :" designations, a sale price split into indemnities), the Flaux
-# Word compte rendu of 10 July 2020 (senatorial delegates elected by secret ballot, vote tallies) and the
-# Flaux "note de synthèse" of 15 December 2020 (a water tariff in tranches, a cotisation per inhabitant).
+# a beneficiary's paragraph, "A été élu(e) :" designations, a sale price split into indemnities) and the
+# Flaux "note de synthèse" of 15 December 2020 (a Word file: a water tariff in tranches, a cotisation per
+# inhabitant). Unused means: not named by any gold, test, store script or data/ file, and no copy under
+# tests/ or data/ (sha1 checked: the Flaux compte rendu of 10 July 2020 is tests/data/office/flaux-cr-2020-07-10.doc).
 # FRESH SET: written before any code change of session 21; measured once before and once after, never tuned on.
 #
 # Usage: benchmarks/build_fresh_store.sh [STORE_DIR]   (default /tmp/fresh-store; run from the repo root)
@@ -25,9 +26,11 @@ FLAUX="$CORPUS/deliberations/flaux/docs"
   "$MTP/2013-02-04-0000061132.pdf" \
   "$MTP/2013-03-25-0000062219.pdf" \
   "$MTP/2013-03-25-0000062223.pdf" \
+  "$MTP/2013-03-25-0000062245.pdf" \
   "$MTP/2013-03-25-0000062250.pdf" \
   "$MTP/2013-03-25-0000062253.pdf" \
   "$MTP/2013-06-17-0000064273.pdf" \
+  "$MTP/2013-06-17-0000064275.pdf" \
   "$MTP/2013-06-17-0000064279.pdf" \
   "$MTP/2013-06-17-0000064290.pdf" \
   "$MTP/2013-06-17-0000064293.pdf" \
@@ -43,7 +46,7 @@ FLAUX="$CORPUS/deliberations/flaux/docs"
   "$MTP/2014-05-22-0000072110.pdf" \
   "$MTP/2014-05-22-0000072111.pdf" \
   "$MTP/2014-05-22-0000072186.pdf" \
+  "$MTP/2014-05-22-0000072211.pdf" \
   "$MTP/2014-05-22-0000072216.pdf" \
   "$MTP/2014-05-22-0000072253.pdf"
-"$PYTHON" -m ui.cli ingest --commune Flaux \
-  "$FLAUX/20200710-5_-_compte_rendu_du_10_juillet.doc" "$FLAUX/20201215-3_-_note_de_synthese.doc"
+"$PYTHON" -m ui.cli ingest --commune Flaux "$FLAUX/20201215-3_-_note_de_synthese.doc"
