@@ -133,9 +133,7 @@ def word_text(path: str) -> str:
     """A Word 97-2003 file's text as the ingester reads it (antiword, no wrapping): one page."""
     import subprocess
 
-    out = subprocess.run(
-        ["antiword", "-w", "0", "-m", "UTF-8.txt", path], capture_output=True, timeout=120, check=True
-    )
+    out = subprocess.run(["antiword", "-w", "0", "-m", "UTF-8.txt", path], capture_output=True, timeout=120, check=True)
     return out.stdout.decode("utf-8", "replace")
 
 
