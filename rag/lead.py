@@ -18,7 +18,7 @@ from rag.decision import Decision, Provision, after_verb, designates, extract_de
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
-from rag.question import DECISION, OTHER, PERSON, VOTE, answer_type, gives, names_more, rank
+from rag.question import DECISION, NUMBER, OTHER, PERSON, VOTE, answer_type, counted, counts, gives, names_more, rank
 from rag.records import record_from_meta
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
@@ -181,8 +181,10 @@ def _typed_quote(
     # Ranked with what the cited record is about (its title), then, for "qui", a designated person (a
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     about_meeting = asks_about_meeting(question)
+    unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     typed = [
-        (rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designates(s)),
+        (int(bool(unit) and counts(s, unit or "")),
+         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designates(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
@@ -191,7 +193,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    score, _, _, _, sentence, n = max(typed)
+    _, score, _, _, _, sentence, n = max(typed)
     if not score[2]:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
@@ -249,6 +251,8 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question
     rows = _rows(provision, kind, question, idf)
+    if provision.sentence.rstrip().endswith(":") and not rows:
+        return None  # "il est demandé au Conseil Municipal :" without what follows says nothing
     vote = provision.vote
     if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
         vote = decision.vote  # the record's vote, when the record holds a single decision

@@ -183,3 +183,43 @@ def test_a_sentence_announcing_its_figure_is_quoted_with_it() -> None:
     sentence = "Le montant de la dotation 2013, compte tenu des effectifs s’élève à :"
     assert _with_announced(sentence, quote) == quote
     assert _with_announced("Le Conseil adopte.", quote) == "Le Conseil adopte."
+
+
+def test_how_many_opens_with_the_sentence_counting_what_is_asked() -> None:
+    # Flaux compte rendu of 8 June 2020: the article's "6 commissaires" comes first, the "24 noms" after.
+    rule = (
+        "Désignations des membres de la Commission des Impôts Directs L’article 1650 du Code Général des Impôts"
+        " indique que dans les communes de moins de 2 000 habitants la commission est composée de 6 commissaires"
+        " titulaires et 6 commissaires suppléants."
+    )
+    listed = "Monsieur le Maire dresse une liste de 24 noms pour la Commission des Impôts Directs :"
+    question = "Combien de noms le conseil municipal de Flaux a-t-il proposés pour la Commission des Impôts Directs ?"
+    lead = lead_sentences(question, [_citation(1, rule, rule), _citation(2, listed, listed)])
+    assert lead and "24 noms" in lead[0].text and lead[0].citations == [2]
+
+
+def test_an_operative_sentence_that_only_announces_gives_no_opening_of_its_own() -> None:
+    # Montpellier 2014/250-like record: "il est demandé au Conseil Municipal :" and nothing after it in the
+    # passage; the opening then quotes the sentence that says what the council asks.
+    text = (
+        "Vœu de soutien aux intermittents du spectacle\n"
+        "C’est pourquoi, le Conseil municipal demande au Ministre du Travail et au Ministre de la Culture de"
+        " ré-ouvrir les négociations afin de prendre en compte les propositions des intermittents du spectacle.\n"
+        "En conséquence, il est demandé au Conseil Municipal :"
+    )
+    chunk = Chunk(
+        id="d1",
+        text=text,
+        meta={
+            schema.SOURCE: "2014-05-22.pdf",
+            schema.KIND: schema.KIND_DELIBERATION,
+            schema.DATE: "2014-05-22",
+            schema.COMMUNE: "Montpellier",
+            schema.OBJET: "Vœu de soutien aux intermittents du spectacle",
+        },
+    )
+    asked = text.split("\n")[1]
+    citations = [Citation(n=1, chunk=chunk, quote=f"{asked} […] En conséquence, il est demandé au Conseil Municipal :")]
+    question = "Que demande le conseil municipal aux ministres dans son vœu de soutien aux intermittents du spectacle ?"
+    lead = lead_sentences(question, citations)
+    assert lead and "ré-ouvrir les négociations" in lead[0].text, lead
