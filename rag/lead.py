@@ -44,6 +44,22 @@ def lead_sentences(
     lead = _record_lead(question, citations, idf)
     if not citations or (citations[0].chunk.kind == schema.KIND_ARTICLE and citations[0].chunk.article):
         return lead
+    return _opening(question, lead, citations, idf)
+
+
+def _verified(sentence: AnswerSentence, citations: list[Citation]) -> bool:
+    """Every number, date and name of an opening sentence is in the passage it cites (strictly): a quote is,
+    but the checker reads "18H30" as a name "H30" the passage does not hold alone; such a quote is dropped."""
+    cited = [index_passage(c.chunk) for c in citations if c.n in sentence.citations]
+    if not cited:
+        return not sentence.citations
+    return not missing_facts(extract_facts(strip_citations(sentence.text), with_names=True), cited, strict=True)[1]
+
+
+def _opening(
+    question: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+) -> list[AnswerSentence]:
+    """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
     if lead and (not typed or any(gives(kind, s.text) for s in lead)):
@@ -73,7 +89,7 @@ def _quoted_answer(
     "what was decided", the operative sentence ("De se prononcer contre le transfert ...")."""
     about_meeting = asks_about_meeting(question)
     typed = kind not in (DECISION, OTHER)
-    best: tuple[tuple[int, int, int, float], int, str] | None = None
+    ranked: list[tuple[tuple[int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
         for part in quote_parts_of(citation.quote):
             if not about_meeting and is_meeting_formula(part):
@@ -85,14 +101,12 @@ def _quoted_answer(
                 continue  # shares no word with the question
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
-            score = (operative, names, rare, weight - 0.01 * order)
-            if best is None or score > best[0]:
-                best = (score, citation.n, part)
-    if best is None:
-        return []
-    _, n, part = best
-    text = f"Le document cité indique : « {_clip_quote(part)} » [{n}]."
-    return [AnswerSentence(text=text, citations=[n])]
+            ranked.append(((operative, names, rare, weight - 0.01 * order), citation.n, part))
+    for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
+        sentence = AnswerSentence(text=f"Le document cité indique : « {_clip_quote(part)} » [{n}].", citations=[n])
+        if _verified(sentence, citations):
+            return [sentence]
+    return []
 
 
 _OPERATIVE_RE = re.compile(
@@ -101,6 +115,7 @@ _OPERATIVE_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_LEAD_QUOTE_CHARS = 400
+MAX_TRIED = 5  # quoted sentences tried, best first, until one passes the check of its values
 RECORD_TITLE_MARK = " a délibéré sur « "
 
 
@@ -197,7 +212,11 @@ def _typed_quote(
     if not score[2]:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
-    sentence = _with_announced(sentence, quote)
+    announced = AnswerSentence(
+        text=f"Le document cité précise : « {_with_announced(sentence, quote)} » [{n}].", citations=[n]
+    )
+    if announced.text.find(sentence) >= 0 and _verified(announced, citations):
+        return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
 
 
