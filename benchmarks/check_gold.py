@@ -123,8 +123,18 @@ def found(evidence: str, sources: list[str]) -> bool:
 
 @cache
 def pdf_pages(path: str) -> tuple[str, ...]:
+    if path.lower().endswith(".doc"):
+        return (word_text(path),)
     reader = PdfReader(path)
     return tuple((p.extract_text() or "") for p in reader.pages)
+
+
+def word_text(path: str) -> str:
+    """A Word 97-2003 file's text as the ingester reads it (antiword, no wrapping): one page."""
+    import subprocess
+
+    out = subprocess.run(["antiword", "-w", "0", "-m", "UTF-8.txt", path], capture_output=True, timeout=120, check=True)
+    return out.stdout.decode("utf-8", "replace")
 
 
 class ArticleIndex:
@@ -206,7 +216,9 @@ def check_line(
         except Exception as exc:  # noqa: BLE001
             errs.append(f"cannot read {d['path']}: {exc}")
             continue
-        if not d["pages"]:
+        if full.lower().endswith(".doc") and not d["pages"]:
+            sources.append(pages[0])  # Word files have no pages: the whole text
+        elif not d["pages"]:
             errs.append(f"no pages listed for {d['path']}")
         for p in d["pages"]:
             if not isinstance(p, int) or p < 1 or p > len(pages):

@@ -25,7 +25,8 @@ from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
 from rag.legal import consolidated, newer_known
-from rag.question import DECISION, OTHER, answer_type, gives, memo
+from rag.meeting import asks_about_meeting, is_meeting_formula
+from rag.question import DECISION, OTHER, answer_type, counted, counts, gives, memo
 from rag.records import record_from_meta, vote_label
 from rag.refusal import refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
@@ -191,16 +192,23 @@ class ExtractiveAnswerer:
         scored = self._sentence_cosines(question, retrieval)
         if not scored:
             return []
-        candidates = [c for c, _ in scored]
-        question_stems = set(tokens(f"{question} {expand(question)}"))
         kind = answer_type(question)
         typed = kind not in (DECISION, OTHER)
+        about_meeting = asks_about_meeting(question)
+        if not about_meeting:
+            # The meeting's opening (convocation, chair, attendance) answers nothing about a decision: it is
+            # quoted only when nothing else was found (rag.meeting).
+            kept = [(c, x) for c, x in scored if not is_meeting_formula(c.sentence)]
+            scored = kept or scored
+        candidates = [c for c, _ in scored]
+        question_stems = set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
             for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
             if hit.chunk.kind != schema.KIND_ARTICLE  # a compte rendu not split into records has decisions too
         }
         population = question_population(question)
+        unit = counted(question)  # "combien de noms": a sentence counting names, not any number
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
             overlap = len(stems & question_stems) / max(1, len(question_stems))
@@ -209,6 +217,8 @@ class ExtractiveAnswerer:
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
             if typed and gives(kind, cand.sentence):
                 cand.score += TYPE_BONUS
+                if unit and counts(cand.sentence, unit):
+                    cand.score += TYPE_BONUS
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
                 cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
             fits = population_fits(cand.sentence, population) if population is not None else None
@@ -235,10 +245,14 @@ class ExtractiveAnswerer:
         if part is not None:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if typed:
-            picked += _typed_fact(kind, picked, best_per_hit)
-            quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence))
+            picked += _typed_fact(kind, picked, best_per_hit, about_meeting)
+            quoted = " ".join(
+                c.sentence
+                for c in picked
+                if gives(kind, c.sentence) and (about_meeting or not is_meeting_formula(c.sentence))
+            )
             idf = memo(self.retriever.lexical.idf)
-            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf)
+            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, row[0])
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
@@ -268,15 +282,22 @@ def _squash(text: str) -> str:
     return "".join(fold(text).split())
 
 
-def _typed_fact(kind: str, picked: list[_Candidate], ranked: dict[int, list[_Candidate]]) -> list[_Candidate]:
+def _typed_fact(
+    kind: str, picked: list[_Candidate], ranked: dict[int, list[_Candidate]], about_meeting: bool = False
+) -> list[_Candidate]:
     """For each quoted passage whose quote holds no fact of the kind asked for (no amount for "combien",
-    no name for "qui"), its best sentence or table row that holds one, when it is close enough."""
+    no name for "qui"), its best sentence or table row that holds one, when it is close enough. The
+    meeting's formulas (rag.meeting) hold names and dates but give no fact of a decision."""
+
+    def typed_fact(sentence: str) -> bool:
+        return gives(kind, sentence) and (about_meeting or not is_meeting_formula(sentence))
+
     extra: list[_Candidate] = []
     for index in sorted({c.hit_index for c in picked}):
-        if index not in ranked or any(gives(kind, c.sentence) for c in picked if c.hit_index == index):
+        if index not in ranked or any(typed_fact(c.sentence) for c in picked if c.hit_index == index):
             continue  # (a passage added for its operative part or a row has no ranked sentences)
         best = ranked[index][0].score
-        typed = next((c for c in ranked[index] if gives(kind, c.sentence)), None)
+        typed = next((c for c in ranked[index] if typed_fact(c.sentence)), None)
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra

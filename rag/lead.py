@@ -17,7 +17,8 @@ from rag.citations import strip_citations
 from rag.decision import Decision, Provision, after_verb, designates, extract_decision
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
-from rag.question import DECISION, OTHER, PERSON, VOTE, answer_type, gives, names_more, rank
+from rag.meeting import asks_about_meeting, is_meeting_formula
+from rag.question import DECISION, NUMBER, OTHER, PERSON, VOTE, answer_type, counted, counts, gives, names_more, rank
 from rag.records import record_from_meta
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
@@ -34,7 +35,120 @@ def lead_sentences(
     question: str, citations: list[Citation], idf: Callable[[str], float] | None = None
 ) -> list[AnswerSentence]:
     """The answer's opening sentences (empty when nothing can be stated safely). `idf` weighs the
-    question's words when rows are chosen (a rare name counts more than "montant")."""
+    question's words when rows are chosen (a rare name counts more than "montant").
+
+    When the cited record's fields give no sentence (a compte rendu not split into records, an item
+    whose operative part has no verb), or give one without the kind of fact asked for while the best
+    passage quotes it, the answer opens with that passage's sentence that answers, quoted as it is:
+    the first sentence then states the amount, the name, the count or the vote."""
+    lead = _record_lead(question, citations, idf)
+    if not citations or (citations[0].chunk.kind == schema.KIND_ARTICLE and citations[0].chunk.article):
+        return lead
+    return _opening(question, lead, citations, idf)
+
+
+def _verified(sentence: AnswerSentence, citations: list[Citation]) -> bool:
+    """Every number, date and name of an opening sentence is in the passage it cites (strictly): a quote is,
+    but the checker reads "18H30" as a name "H30" the passage does not hold alone; such a quote is dropped."""
+    cited = [index_passage(c.chunk) for c in citations if c.n in sentence.citations]
+    if not cited:
+        return not sentence.citations
+    return not missing_facts(extract_facts(strip_citations(sentence.text), with_names=True), cited, strict=True)[1]
+
+
+def _opening(
+    question: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+) -> list[AnswerSentence]:
+    """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
+    kind = answer_type(question)
+    typed = kind not in (DECISION, OTHER)
+    if lead and (not typed or any(gives(kind, s.text) for s in lead)):
+        first = citations[0]
+        by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
+        if not typed or not by_title or lead[0].citations == [first.n] or not gives(kind, first.quote):
+            return lead
+        # The lead states a fact of another record than the best passage, which quotes one itself and
+        # names more of the question ("13 Attribution exceptionnelle à l'association Le Refuge ... Pour : 52"
+        # found first, another item's vote in the lead): the best passage's sentence answers.
+        own = _quoted_answer(question, kind, [first], idf)
+        said = " ".join(s.text for s in lead)
+        if own and names_more(question, own[0].text, said, idf):
+            return own
+        return lead
+    quoted = _quoted_answer(question, kind, citations, idf)
+    if quoted and lead and not any(gives(kind, s.text) for s in lead):
+        return quoted + [s for s in lead if s.citations == quoted[0].citations]
+    return lead or quoted
+
+
+def _quoted_answer(
+    question: str, kind: str, citations: list[Citation], idf: Callable[[str], float] | None = None
+) -> list[AnswerSentence]:
+    """ "Le document cité indique : « ... » [n]." with the quoted sentence that answers best: the one holding
+    the kind of fact asked for (an amount, a name, a count, a vote) that names most of the question, or for
+    "what was decided", the operative sentence ("De se prononcer contre le transfert ...")."""
+    about_meeting = asks_about_meeting(question)
+    typed = kind not in (DECISION, OTHER)
+    ranked: list[tuple[tuple[int, int, int, float], int, str]] = []
+    for order, citation in enumerate(citations):
+        for part in quote_parts_of(citation.quote):
+            if not about_meeting and is_meeting_formula(part):
+                continue
+            if typed and not gives(kind, part):
+                continue
+            names, rare, weight = rank(question, part, idf)
+            if not weight:
+                continue  # shares no word with the question
+            # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
+            operative = int(not typed and _is_operative(part))
+            ranked.append(((operative, names, rare, weight - 0.01 * order), citation.n, part))
+    for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
+        sentence = AnswerSentence(text=f"Le document cité indique : « {_clip_quote(part)} » [{n}].", citations=[n])
+        if _verified(sentence, citations):
+            return [sentence]
+    return []
+
+
+_OPERATIVE_RE = re.compile(
+    r"^(?:d[e'’]\s*(?:se\s+)?[a-zà-ÿ]+er\b)|\b(?:d[ée]cide|approuve|adopte|accepte|fixe|autorise|d[ée]signe"
+    r"|attribue|valide|se prononce|prend acte|[ée]met un avis|demande)\b",
+    re.IGNORECASE,
+)
+MAX_LEAD_QUOTE_CHARS = 400
+MAX_TRIED = 5  # quoted sentences tried, best first, until one passes the check of its values
+RECORD_TITLE_MARK = " a délibéré sur « "
+
+
+def _is_operative(part: str) -> bool:
+    """A sentence of the operative part ("décide de ...", "De se prononcer contre ..."), not a bare
+    "Le Conseil adopte." (which says that, not what)."""
+    return bool(extract_decision(part).provisions or _OPERATIVE_RE.search(part)) and len(part.split()) > 5
+
+
+def _clip_quote(part: str) -> str:
+    """At most MAX_LEAD_QUOTE_CHARS of a quote part, cut after a sentence (never inside a number)."""
+    if len(part) <= MAX_LEAD_QUOTE_CHARS:
+        return part
+    kept = ""
+    for sentence in sentences(part):
+        if kept and len(kept) + len(sentence) + 1 > MAX_LEAD_QUOTE_CHARS:
+            break
+        candidate = f"{kept} {sentence}".strip()
+        if _squash(candidate) not in _squash(part):
+            break
+        kept = candidate
+    return kept or part
+
+
+def quote_parts_of(quote: str) -> list[str]:
+    """The parts of a citation's quote (separated by […]): each is the passage's text as it is."""
+    return [p.strip() for p in quote.split(_QUOTE_GAP) if p.strip()]
+
+
+def _record_lead(
+    question: str, citations: list[Citation], idf: Callable[[str], float] | None = None
+) -> list[AnswerSentence]:
+    """The lead built from the cited records' fields (see lead_sentences)."""
     if not citations:
         return []
     kind = answer_type(question)
@@ -81,20 +195,51 @@ def _typed_quote(
     names most of the question, as it is."""
     # Ranked with what the cited record is about (its title), then, for "qui", a designated person (a
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
+    about_meeting = asks_about_meeting(question)
+    unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     typed = [
-        (rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designates(s)),
+        (int(bool(unit) and counts(s, unit or "")),
+         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designates(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
         for s in sentences(part)
-        if gives(kind, s)
+        if gives(kind, s) and (about_meeting or not is_meeting_formula(s))
     ]  # fmt: skip
     if not typed:
         return []
-    score, _, _, _, sentence, n = max(typed)
+    _, score, _, _, _, sentence, n = max(typed)
     if not score[2]:
         return []  # a name or a figure, but about nothing the question asks
+    quote = next(c.quote for c in citations if c.n == n)
+    announced = AnswerSentence(
+        text=f"Le document cité précise : « {_with_announced(sentence, quote)} » [{n}].", citations=[n]
+    )
+    if announced.text.find(sentence) >= 0 and _verified(announced, citations):
+        return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _with_announced(sentence: str, quote: str) -> str:
+    """A sentence ending with ":" ("le montant ... s'élève à :", "voici le détail :") with the lines it
+    announces, as they follow it in the quote; the sentence alone otherwise."""
+    if not sentence.rstrip().endswith(":"):
+        return sentence
+    for part in quote_parts_of(quote):
+        split = sentences(part)
+        if sentence not in split:
+            continue
+        index = split.index(sentence)
+        text = sentence
+        for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
+            candidate = f"{text} {following}"
+            if len(candidate) > MAX_LEAD_QUOTE_CHARS or _squash(candidate) not in _squash(part):
+                break
+            text = candidate
+            if following.rstrip().endswith("."):
+                break
+        return text
+    return sentence
 
 
 def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
@@ -106,7 +251,7 @@ def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
     index = next((i for i, s in enumerate(split) if gives(kind, s)), 0)
     part = split[index]
     if part.endswith(":"):  # "Il est voté au scrutin secret :" announces what follows: keep it
-        part = " ".join([part, *announced(part, citation.chunk.text, split[index + 1 :])])
+        part = " ".join([part, *announced_items(part, citation.chunk.text, split[index + 1 :])])
     text = f"Selon l'article {citation.chunk.article} : « {part} » [{citation.n}]."
     return [AnswerSentence(text=text, citations=[citation.n])]
 
@@ -114,12 +259,12 @@ def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:
 _ITEM_RE = re.compile(r"^\s*(?:\d+°|[a-z]\)|[IVX]+\.|[-•–])\s")
 
 
-def announced(sentence: str, text: str, quoted: list[str]) -> list[str]:
+def announced_items(sentence: str, text: str, quoted: list[str]) -> list[str]:
     """The items a sentence ending with ":" announces, read in the article's own text ("1° Soit lorsqu'un
     tiers des membres présents le réclame ;", "2° Soit ..."): the quote may have skipped them. Falls back to
     the quoted sentences that follow it.
 
-    >>> announced("Il est voté au scrutin secret :", "Il est voté au scrutin secret :\\n\\n1° Soit A ;\\n\\n2° Soit B.\\n\\nDans ces cas, C.", [])
+    >>> announced_items("Il est voté au scrutin secret :", "Il est voté au scrutin secret :\\n\\n1° Soit A ;\\n\\n2° Soit B.\\n\\nDans ces cas, C.", [])
     ['1° Soit A ;', '2° Soit B.']
     """
     own = sentences(text)
@@ -149,6 +294,8 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question
     rows = _rows(provision, kind, question, idf)
+    if provision.sentence.rstrip().endswith(":") and not rows:
+        return None  # "il est demandé au Conseil Municipal :" without what follows says nothing
     vote = provision.vote
     if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
         vote = decision.vote  # the record's vote, when the record holds a single decision
@@ -189,9 +336,7 @@ def _record_sentence(
         return None  # an item about something else (sharing "conseil" or "ville" is not enough)
     if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
         objet = objet.rsplit(" ", 1)[0] + " …"
-    text = (
-        f"{_head(record.date, record.commune)} a délibéré sur « {objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
-    )
+    text = f"{_head(record.date, record.commune)}{RECORD_TITLE_MARK}{objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
     facts = extract_facts(strip_citations(text), with_names=True)
     return None if missing_facts(facts, [index_passage(chunk)], strict=True)[1] else text
 

@@ -25,7 +25,8 @@ from rag.facts import extract_facts, fold
 from rag.text import tokens
 
 AMOUNT = "amount"  # a sum of money, a price, a rate: a number with its unit
-NUMBER = "number"  # how many of something (days, members, seats): a number
+NUMBER = "number"  # how many of something (members, seats, names): a number
+DURATION = "duration"  # for how long: a number with its unit of time ("1 an", "18 ans", "6 mois")
 PERSON = "person"  # who: a name
 DATE = "date"  # when: a date
 VOTE = "vote"  # how the council voted: counts or unanimity
@@ -48,23 +49,29 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
             r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
-            r"|\bcombien\b.*\b(?:euros?|€)"
+            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
+            r"|valeur|enveloppe)\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
     # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
     (VOTE, re.compile(r"\bvote (?:pour|contre)\b(?! (?:l'annee )?\d{4}\b).*\?")),
     (
-        NUMBER,
+        DURATION,
         re.compile(
-            r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre de\b"
-            r"|\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b"
+            r"\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b|\bpour combien de temps\b"
+            r"|\bcombien d'(?:annees|ans)\b|\bcombien de (?:mois|jours|semaines|heures)\b"
         ),
+    ),
+    (
+        NUMBER,
+        re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre d(?:e\b|')"),
     ),
     (
         PERSON,
         re.compile(
             r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
-            r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?)\b"
+            r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?"
+            r"|notaires?|avocats?|architectes?|geometres?|experts?|commissaires?)\b"
             r"|\bnom(?:s)? d"
         ),
     ),
@@ -91,20 +98,25 @@ _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNO
 _NUMBER_RE = re.compile(
     r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b", re.IGNORECASE
 )
+_DURATION_RE = re.compile(
+    r"(?:\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente)\b)[’']?\s?"
+    r"(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
+    re.IGNORECASE,
+)
 _VOTE_RE = re.compile(
     r"\bvoix\b|unanimit|\b[aà] la majorit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
     re.IGNORECASE,
 )
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
 PERSON_RE = re.compile(
-    r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"
+    r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Maître|Maitre|Me)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"
     r"|\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:de[ \t]+)?[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*\b"
     r"|\b[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*[ \t]+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\b"
 )
 
 
 def answer_type(question: str) -> str:
-    """The kind of fact the question asks for: AMOUNT, NUMBER, PERSON, DATE, VOTE, DECISION or OTHER."""
+    """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION or OTHER."""
     folded = fold(question).strip()
     for kind, pattern in _RULES:
         if pattern.search(folded):
@@ -117,7 +129,10 @@ def gives(kind: str, sentence: str) -> bool:
     if kind == AMOUNT:
         return bool(_AMOUNT_RE.search(sentence))
     if kind == NUMBER:
-        return bool(_NUMBER_RE.search(sentence))
+        # a count, not the digits of a date or of a deliberation's number ("le 19 octobre 2020")
+        return bool(_NUMBER_RE.search(sentence)) and bool(extract_facts(sentence, with_names=False).numbers)
+    if kind == DURATION:
+        return bool(_DURATION_RE.search(sentence))
     if kind == PERSON:
         return bool(PERSON_RE.search(sentence))
     if kind == DATE:
@@ -177,3 +192,36 @@ def rank(question: str, text: str, idf: Callable[[str], float] | None = None) ->
 def names_more(question: str, line: str, than: str, idf: Callable[[str], float] | None = None) -> bool:
     """Whether `line` names more of the question than `than` does (see `rank`)."""
     return rank(question, line, idf) > rank(question, than, idf)
+
+
+_COUNTED_RE = re.compile(r"\b(?:combien|nombre) d(?:e\s+|')(?:[«\"]\s*)?([a-z][\w-]*)")
+_COUNT_RE = re.compile(
+    r"(?<![\w,.])(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)"
+    r"\s+(?:[\w'-]+\s+){0,2}?([a-z][\w-]*)"
+)
+
+
+def counted(question: str) -> str | None:
+    """The stem of what a "combien de ..." question counts ("Combien de noms ..." -> the stem of "noms")."""
+    match = _COUNTED_RE.search(fold(question))
+    if not match:
+        return None
+    stems = tokens(match.group(1))
+    return stems[0] if stems else None
+
+
+def counts(sentence: str, stem: str) -> bool:
+    """Whether the sentence gives a count of what is counted: "une liste de 24 noms", "cinq membres",
+    "788 pour" (a number, then at most two words, then the counted word).
+
+    >>> counts("le maire dresse une liste de 24 noms :", counted("Combien de noms a-t-il proposés ?") or "")
+    True
+    >>> counts("le 19 octobre 2020", counted("Combien de noms a-t-il proposés ?") or "")
+    False
+    """
+    folded = fold(sentence)
+    for start in range(len(folded)):
+        match = _COUNT_RE.match(folded, start)
+        if match and stem in tokens(match.group(2)):
+            return True
+    return False

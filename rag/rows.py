@@ -15,6 +15,7 @@ from typing import Any
 
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
+from rag.meeting import is_meeting_formula
 from rag.question import DECISION, OTHER, PERSON, gives, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
@@ -36,6 +37,7 @@ def typed_row(
     quoted: str,
     store: ChromaStore,
     idf: Callable[[str], float],
+    about_meeting: bool = False,
 ) -> tuple[ScoredChunk, int, str] | None:
     """(passage, line position, row): the table or list row holding the kind of fact asked for that
     names most of the question, when it names more than `quoted` (the sentences already quoted). Rows
@@ -58,6 +60,8 @@ def typed_row(
             line = raw.strip(" -•–")
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not gives(kind, line):
                 continue
+            if not about_meeting and is_meeting_formula(line):
+                continue  # "Présents : ..." lists names, but of the meeting, not of a decision
             block = row_block(lines, position)
             row_rank = rank(question, f"{about} {block}", idf)
             key = (row_rank, int(kind == PERSON and designates(block)), -order)
@@ -173,6 +177,60 @@ _VOTE_LINE_RE = re.compile(
 )
 
 
+# A vote label whose count the sentence splitter put on the next line ("Contre :" then "6 (UMP – NI)").
+_VOTE_LABEL_RE = re.compile(
+    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part[^:]{0,20})\s*:$", re.IGNORECASE
+)
+
+
+def _vote_pair(lines: list[str], i: int) -> bool:
+    """Whether lines[i] is a vote label ending with ":" and lines[i + 1] its short count ("6 (UMP – NI)", "/")."""
+    if i + 1 >= len(lines) or not _VOTE_LABEL_RE.match(lines[i].strip(" -•–")):
+        return False
+    value = lines[i + 1].strip()
+    return bool(value) and len(value) <= MAX_VOTE_LINE_CHARS and not value.endswith(":")
+
+
+MAX_INTERRUPTION = 8  # lines of a page's stamp or running header that may cut a list
+
+
+def _resumes(items: list[str], following: list[str], i: int) -> int | None:
+    """Where a bulleted list cut at following[i] goes on: the next line with the items' bullet ("- Cédric de
+    SAINT-JOUAN" after "Accusé de réception ... Envoi Préfecture : ..."), when only short lines that are no
+    prose and no bullet lie between. None when the list has really ended."""
+    bullet = items[-1][:1] if items and items[-1][:1] in "-•–" else ""
+    if not bullet:
+        return None
+    for j in range(i, min(len(following), i + MAX_INTERRUPTION)):
+        line = following[j].strip()
+        if line.startswith(bullet):
+            return j if j > i else None
+        if len(line) > MAX_VOTE_LINE_CHARS or line.endswith(".") or line[:1] in "-•–":
+            return None  # a sentence: the list has ended
+    return None
+
+
+_VOTE_TAIL_RE = re.compile(r"\b(?:pour|contre|abstentions?)\s*:$", re.IGNORECASE)
+
+
+def _vote_lines(following: list[str]) -> list[str]:
+    """The vote lines at the top of `following`: "Pour : 52", "Adopté à la majorité", and a label split
+    from its count ("Contre :" then "6 (UMP – NI)")."""
+    out: list[str] = []
+    i = 0
+    while i < len(following) and len(out) < 2 * MAX_VOTE_LINES:
+        if _vote_pair(following, i):
+            out += following[i : i + 2]
+            i += 2
+            continue
+        line = following[i]
+        if len(line) > MAX_VOTE_LINE_CHARS or not _VOTE_LINE_RE.search(line.strip(" -•–")):
+            break
+        out.append(line)
+        i += 1
+    return out
+
+
 def continuation(sentence: str, following: list[str]) -> list[str]:
     """The lines that complete a quoted sentence, from the sentences that follow it in its passage: the
     items of the list it announces when it ends with ":" ("les taux suivants :" -> "Taxe d'habitation",
@@ -187,19 +245,31 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Titulaires :', 'Denis JUVIN - Jean PLUS']
     """
     out: list[str] = []
+    if _VOTE_TAIL_RE.search(sentence) and following and len(following[0]) <= MAX_VOTE_LINE_CHARS:
+        # "... arrêté Pour :" then "50": the count, then the other vote lines
+        return [following[0], *_vote_lines(following[1:])]
     if sentence.rstrip().endswith(":"):
         size = 0
-        for line in following[:MAX_ITEMS]:
+        i = 0
+        while i < len(following) and len(out) < MAX_ITEMS:
+            line = following[i]
+            bulleted = bool(out) and all(item[:1] in "-•–" for item in out if item != GAP)
+            if bulleted and line.strip()[:1] not in "-•–":
+                resume = _resumes(out, following, i)
+                if resume is not None:  # a page's stamp or header cuts the list: skipped, marked as a gap
+                    out.append(GAP)
+                    i = resume
+                    continue
+                if line.rstrip().endswith("."):
+                    break  # "Le Conseil adopte." after the names: the list has ended
             prose = line.rstrip().endswith(".") and len(line.split()) > 3
             if len(line) > MAX_ITEM_CHARS or prose or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
                 break
             out.append(line)
             size += len(line) + 1
+            i += 1
         return out
-    for line in following[:MAX_VOTE_LINES]:
-        if len(line) > MAX_VOTE_LINE_CHARS or not _VOTE_LINE_RE.search(line.strip(" -•–")):
-            break
-        out.append(line)
+    out = _vote_lines(following)
     if out or len(sentence) > MAX_HEADING_CHARS:
         return out
     # A heading, then labelled rows under it: "Titulaires :", "Denis JUVIN - Jean-Pierre PLUS", "Suppléants :" ...

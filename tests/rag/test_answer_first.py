@@ -10,7 +10,7 @@ import pytest
 
 from rag.citations import strip_citations
 from rag.facts import extract_facts, index_passage, missing_facts
-from rag.question import AMOUNT, DATE, DECISION, NUMBER, OTHER, PERSON, VOTE, amounts, answer_type, gives
+from rag.question import AMOUNT, DATE, DECISION, DURATION, NUMBER, OTHER, PERSON, VOTE, amounts, answer_type, gives
 
 ROOT = Path(__file__).resolve().parents[2]
 INTRO = "Voici ce que disent les documents indexés :"
@@ -23,9 +23,10 @@ INTRO = "Voici ce que disent les documents indexés :"
         ("Quel tarif pour le repas adulte ?", AMOUNT),
         ("Quel montant pour la banque alimentaire en 2021 ?", AMOUNT),
         ("Combien coûte la mission de l'archiviste ?", AMOUNT),
-        ("Combien de jours avant le conseil la convocation doit-elle partir ?", NUMBER),
+        # a number of days or a maximal duration: a duration, answered with its unit (session 21)
+        ("Combien de jours avant le conseil la convocation doit-elle partir ?", DURATION),
         ("Combien d'élus représentent Montpellier à la SPLA ?", NUMBER),
-        ("Pour quelle durée maximale ?", NUMBER),
+        ("Pour quelle durée maximale ?", DURATION),
         ("Qui sont nos délégués au collège ?", PERSON),
         ("Quels élus siègent au conseil d'administration ?", PERSON),
         ("Quand est-ce qu'on bascule en M57 ?", DATE),
