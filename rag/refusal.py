@@ -142,6 +142,7 @@ def vocabulary(text: str) -> set[str]:
 
 
 COVERAGE_WEIGHT = 0.2
+WHOLE_COVERAGE = 0.9  # above it, one place of the passages holds the question's words: the sentence rule is waived
 _WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
 _UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
@@ -227,11 +228,13 @@ def refusal_reason(
         return "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return None
-    if best_sentence is not None and best_sentence < sentence_threshold:
+    signals = relevance_signals(question, retrieval, idf)
+    # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
+    # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
+    if best_sentence is not None and best_sentence < sentence_threshold and signals["coverage"] < WHOLE_COVERAGE:
         return "sentence"
     if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
         return "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
-    signals = relevance_signals(question, retrieval, idf)
     if signals["unknown_names"]:
         return "names"
     if signals["score"] < threshold:
@@ -247,6 +250,7 @@ def refusal_reason(
             *(vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}") for hit in articles)
         )
         nouns = [stem for stem in key_nouns(question) if idf(stem) >= tuning.KEY_NOUN_IDF]
+        nouns += name_stems(question, acronyms=True)  # "la M57", "la DGF": the article must name it too
         if not articles or not all(_used({stem}, used) for stem in nouns):
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
     local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
@@ -258,6 +262,10 @@ def refusal_reason(
         gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
     ):
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
+    if MONEY_RE.search(fold(question)) and not amount_beside_topic(question, top, idf, met):
+        return "fact"  # "le coût du diagnostic amiante": the passage on the diagnosis holds no amount, others do
+    if not count_beside_noun(question, top, met):
+        return "count"  # "combien d'habitants compte Preuilly": no passage counts inhabitants there
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
@@ -271,6 +279,103 @@ def refusal_reason(
         ):
             return "year"
     return None
+
+
+def amount_beside_topic(question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str]) -> bool:
+    """Whether an amount is written in one place of a top passage (two consecutive sentences, plus the record's
+    title) together with the rarest topic noun of the question that the passages use (or a word of its family,
+    or an everyday synonym): the cost of the school's asbestos diagnosis is not the 18 € of the school's
+    dictionaries two lines up. True when the passages use no topic noun of the question (the other checks
+    judge a missing noun)."""
+    groups = synonyms_by_stem(question)
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    titles = [str(hit.chunk.meta.get(schema.TITLE, "")) for hit in top]
+    used = set().union(*(vocabulary(f"{hit.chunk.text} {title}") for hit, title in zip(top, titles, strict=True)))
+    nouns = [stem for stem in nouns if _used(groups.get(stem, {stem}), used)]
+    # the names the passages use ("la LPO", "l'USYP"): the amount must be theirs too
+    names = [{stem} for stem in name_stems(question) if stem not in met and stem in used]
+    if not nouns and not names:
+        return True
+    wanted = [groups.get(max(nouns, key=idf), {max(nouns, key=idf)})] if nouns else []
+    wanted += names
+    for hit, title in zip(top, titles, strict=True):
+        parts = sentences(hit.chunk.text) or [""]
+        heading = ""
+        for i, current in enumerate(parts):
+            if _ITEM_HEADING_RE.match(current):
+                heading = current  # "6.5.2 Panneau Pocket", "B/ Campagne de stérilisation des chats"
+            window = f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}"
+            if gives(AMOUNT, window) and all(
+                _used(stems, vocabulary(f"{window} {heading} {title}")) for stems in wanted
+            ):
+                return True
+    return False
+
+
+def count_beside_noun(question: str, top: list[ScoredChunk], met: set[str]) -> bool:
+    """Whether a question asking "combien de <noun>" has a count written beside that noun (or a word of its
+    family, or an everyday synonym) in a top passage, at most COUNT_DISTANCE words apart ("6 enfants maximum",
+    "représentée par quatre élus", "Membres : 69"): "combien d'enfants mangent à la cantine" is not answered by
+    "3.40€ pour les enfants" or "13 voix POUR ... repas enfants" (an amount, a date, a year, a list marker or a
+    reference number is no count). True for other questions."""
+    match = COUNT_RE.search(fold(question))
+    if match is None:
+        return True
+    nouns = [stem for stem in tokens(match.group(1)) if stem not in _NOT_NOUNS and stem not in met]
+    if not nouns:
+        return True
+    groups = synonyms_by_stem(question)
+    noun = groups.get(nouns[0], {nouns[0]})
+    # a table row counts the noun of its header: "Comité Technique Paritaire 15 15" under "Représentants du personnel"
+    rows = [groups.get(stem, {stem}) for stem in key_nouns(question) if stem not in met]
+    for hit in top:
+        words = _count_words(hit.chunk.text)
+        labels = [noun]
+        if _used(noun, vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}")):
+            labels += rows
+        for i, word in enumerate(words):
+            article = word in ("un", "une")  # "une fois", "un délégué"; elsewhere an article
+            if (
+                not (word.isdigit() or word in NUMBER_WORDS)
+                or article
+                and not (i + 1 < len(words) and _used(noun, set(tokens(words[i + 1])) | {words[i + 1]}))
+            ):
+                continue
+            near = {
+                stem for w in words[max(0, i - COUNT_DISTANCE) : i + COUNT_DISTANCE + 1] for stem in [*tokens(w), w]
+            }
+            if any(_used(label, near) for label in labels):
+                return True
+    return False
+
+
+# "combien de temps", "combien d'heures": a duration, written "27H44", "deux mois", not a count beside its noun
+COUNT_RE = re.compile(
+    r"\bcombien (?:de |d')(?!(?:temps|heures?|minutes?|jours?|semaines?|mois|ans|annees)\b)([^\W\d_]{3,})"
+)
+COUNT_DISTANCE = 4
+# A list marker or an ordinal ("1) Il propose", "3º De prendre", "2e semestre", "6ème"): no count.
+_MARKER_RE = re.compile(r"\b\d{1,2}\s?(?:[)º°]|/(?!\d)|er\b|e\b|eme\b|ème\b)")
+
+
+# An amount in a passage ("3.40€", "1 250 euros", "20%"): a sum or a rate, not a count.
+_AMOUNT_TEXT_RE = re.compile(
+    r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|%|pour ?cent\b|k€|centimes?\b)", re.IGNORECASE
+)
+
+
+def _count_words(text: str) -> list[str]:
+    """The words and numbers of a passage, folded, with its amounts, dates, years, references and list markers
+    replaced by a break ("§") so that no count is read in them."""
+    text = _MARKER_RE.sub(" § ", _AMOUNT_TEXT_RE.sub(" § ", text))
+    text = _YEAR_SPAN_RE.sub(" § ", _NOT_TOPIC_NUMBER_RE.sub(" § ", fold(text)))
+    text = _YEAR_RE.sub(" § ", text)
+    return re.findall(r"[a-z]+|\d+|§", re.sub(r"(\d)[ \u00a0\u202f.](?=\d{3}\b)", r"\1", text))
+
+
+# The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
+# de stérilisation des chats" (short; a numbered row such as "1º D'arrêter ..." is not one).
+_ITEM_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$")
 
 
 def on_topic(
