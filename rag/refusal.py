@@ -142,7 +142,7 @@ def vocabulary(text: str) -> set[str]:
 
 
 COVERAGE_WEIGHT = 0.2
-WHOLE_COVERAGE = 0.9  # above it, one place of the passages holds the question's words: the sentence rule is waived
+WHOLE_COVERAGE = 0.85  # above it, one place of the passages holds the question's words: the sentence rule is waived
 _WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
 _UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
