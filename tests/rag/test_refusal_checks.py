@@ -154,3 +154,23 @@ def test_a_list_row_is_answered_when_one_place_holds_the_whole_question(demo_kb)
     answer = demo_kb.ask("Combien Couthenans a-t-elle attribué au Cycloclub en octobre 2022 ?")
     assert answer.found, answer.text
     assert "230" in answer.text
+
+
+def test_the_s21_held_out_set_is_balanced_and_its_evidence_and_key_facts_are_on_the_cited_pages() -> None:
+    import subprocess
+    import sys
+
+    from rag.evaluate import load_gold
+    from tests.conftest import REPO
+
+    gold = load_gold(REPO / "benchmarks" / "gold_s21_demo.jsonl")
+    assert sum(q.absent for q in gold) == 20 and sum(not q.absent for q in gold) == 20
+    checked = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "check_gold.py"), "benchmarks/gold_s21_demo.jsonl", "data"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "40 pass, 0 fail" in checked.stdout
