@@ -264,8 +264,6 @@ def refusal_reason(
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
     if MONEY_RE.search(fold(question)) and not amount_beside_topic(question, top, idf, met):
         return "fact"  # "le coût du diagnostic amiante": the passage on the diagnosis holds no amount, others do
-    if not count_beside_noun(question, top, met):
-        return "count"  # "combien d'habitants compte Preuilly": no passage counts inhabitants there
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
@@ -285,8 +283,9 @@ def amount_beside_topic(question: str, top: list[ScoredChunk], idf: Callable[[st
     """Whether an amount is written in one place of a top passage (two consecutive sentences, plus the record's
     title) together with the rarest topic noun of the question that the passages use (or a word of its family,
     or an everyday synonym): the cost of the school's asbestos diagnosis is not the 18 € of the school's
-    dictionaries two lines up. True when the passages use no topic noun of the question (the other checks
-    judge a missing noun)."""
+    dictionaries two lines up. A passage with no item heading (one deliberation) is one place: a record's
+    amounts are its topic's, however far down they are written. True when the passages use no topic noun of the
+    question (the other checks judge a missing noun)."""
     groups = synonyms_by_stem(question)
     nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     titles = [str(hit.chunk.meta.get(schema.TITLE, "")) for hit in top]
@@ -300,6 +299,8 @@ def amount_beside_topic(question: str, top: list[ScoredChunk], idf: Callable[[st
     wanted += names
     for hit, title in zip(top, titles, strict=True):
         parts = sentences(hit.chunk.text) or [""]
+        if not any(_ITEM_HEADING_RE.match(part) for part in parts):
+            parts = [hit.chunk.text]  # one record (a deliberation): its amounts are its topic's, wherever written
         heading = ""
         for i, current in enumerate(parts):
             if _ITEM_HEADING_RE.match(current):
@@ -310,67 +311,6 @@ def amount_beside_topic(question: str, top: list[ScoredChunk], idf: Callable[[st
             ):
                 return True
     return False
-
-
-def count_beside_noun(question: str, top: list[ScoredChunk], met: set[str]) -> bool:
-    """Whether a question asking "combien de <noun>" has a count written beside that noun (or a word of its
-    family, or an everyday synonym) in a top passage, at most COUNT_DISTANCE words apart ("6 enfants maximum",
-    "représentée par quatre élus", "Membres : 69"): "combien d'enfants mangent à la cantine" is not answered by
-    "3.40€ pour les enfants" or "13 voix POUR ... repas enfants" (an amount, a date, a year, a list marker or a
-    reference number is no count). True for other questions."""
-    match = COUNT_RE.search(fold(question))
-    if match is None:
-        return True
-    nouns = [stem for stem in tokens(match.group(1)) if stem not in _NOT_NOUNS and stem not in met]
-    if not nouns:
-        return True
-    groups = synonyms_by_stem(question)
-    noun = groups.get(nouns[0], {nouns[0]})
-    # a table row counts the noun of its header: "Comité Technique Paritaire 15 15" under "Représentants du personnel"
-    rows = [groups.get(stem, {stem}) for stem in key_nouns(question) if stem not in met]
-    for hit in top:
-        words = _count_words(hit.chunk.text)
-        labels = [noun]
-        if _used(noun, vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}")):
-            labels += rows
-        for i, word in enumerate(words):
-            article = word in ("un", "une")  # "une fois", "un délégué"; elsewhere an article
-            if (
-                not (word.isdigit() or word in NUMBER_WORDS)
-                or article
-                and not (i + 1 < len(words) and _used(noun, set(tokens(words[i + 1])) | {words[i + 1]}))
-            ):
-                continue
-            near = {
-                stem for w in words[max(0, i - COUNT_DISTANCE) : i + COUNT_DISTANCE + 1] for stem in [*tokens(w), w]
-            }
-            if any(_used(label, near) for label in labels):
-                return True
-    return False
-
-
-# "combien de temps", "combien d'heures": a duration, written "27H44", "deux mois", not a count beside its noun
-COUNT_RE = re.compile(
-    r"\bcombien (?:de |d')(?!(?:temps|heures?|minutes?|jours?|semaines?|mois|ans|annees)\b)([^\W\d_]{3,})"
-)
-COUNT_DISTANCE = 4
-# A list marker or an ordinal ("1) Il propose", "3º De prendre", "2e semestre", "6ème"): no count.
-_MARKER_RE = re.compile(r"\b\d{1,2}\s?(?:[)º°]|/(?!\d)|er\b|e\b|eme\b|ème\b)")
-
-
-# An amount in a passage ("3.40€", "1 250 euros", "20%"): a sum or a rate, not a count.
-_AMOUNT_TEXT_RE = re.compile(
-    r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|%|pour ?cent\b|k€|centimes?\b)", re.IGNORECASE
-)
-
-
-def _count_words(text: str) -> list[str]:
-    """The words and numbers of a passage, folded, with its amounts, dates, years, references and list markers
-    replaced by a break ("§") so that no count is read in them."""
-    text = _MARKER_RE.sub(" § ", _AMOUNT_TEXT_RE.sub(" § ", text))
-    text = _YEAR_SPAN_RE.sub(" § ", _NOT_TOPIC_NUMBER_RE.sub(" § ", fold(text)))
-    text = _YEAR_RE.sub(" § ", text)
-    return re.findall(r"[a-z]+|\d+|§", re.sub(r"(\d)[ \u00a0\u202f.](?=\d{3}\b)", r"\1", text))
 
 
 # The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
