@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
@@ -195,10 +195,17 @@ class ExtractiveAnswerer:
         kind = answer_type(question)
         typed = kind not in (DECISION, OTHER)
         about_meeting = asks_about_meeting(question)
+        hits = retrieval.hits
+
+        def formula(c: _Candidate) -> bool:
+            """A sentence of a meeting's opening in minutes (an article on quorum or convocation is law)."""
+            return hits[c.hit_index].chunk.kind != schema.KIND_ARTICLE and is_meeting_formula(c.sentence)
+
+        skip = (lambda c: False) if about_meeting else formula
         if not about_meeting:
             # The meeting's opening (convocation, chair, attendance) answers nothing about a decision: it is
             # quoted only when nothing else was found (rag.meeting).
-            kept = [(c, x) for c, x in scored if not is_meeting_formula(c.sentence)]
+            kept = [(c, x) for c, x in scored if not formula(c)]
             scored = kept or scored
         candidates = [c for c, _ in scored]
         question_stems = set(tokens(f"{question} {expand(question)}"))
@@ -245,12 +252,8 @@ class ExtractiveAnswerer:
         if part is not None:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if typed:
-            picked += _typed_fact(kind, picked, best_per_hit, about_meeting)
-            quoted = " ".join(
-                c.sentence
-                for c in picked
-                if gives(kind, c.sentence) and (about_meeting or not is_meeting_formula(c.sentence))
-            )
+            picked += _typed_fact(kind, picked, best_per_hit, skip)
+            quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence) and not skip(c))
             idf = memo(self.retriever.lexical.idf)
             row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
@@ -283,21 +286,24 @@ def _squash(text: str) -> str:
 
 
 def _typed_fact(
-    kind: str, picked: list[_Candidate], ranked: dict[int, list[_Candidate]], about_meeting: bool = False
+    kind: str,
+    picked: list[_Candidate],
+    ranked: dict[int, list[_Candidate]],
+    skip: Callable[[_Candidate], bool] = lambda c: False,
 ) -> list[_Candidate]:
     """For each quoted passage whose quote holds no fact of the kind asked for (no amount for "combien",
     no name for "qui"), its best sentence or table row that holds one, when it is close enough. The
     meeting's formulas (rag.meeting) hold names and dates but give no fact of a decision."""
 
-    def typed_fact(sentence: str) -> bool:
-        return gives(kind, sentence) and (about_meeting or not is_meeting_formula(sentence))
+    def typed_fact(c: _Candidate) -> bool:
+        return gives(kind, c.sentence) and not skip(c)
 
     extra: list[_Candidate] = []
     for index in sorted({c.hit_index for c in picked}):
-        if index not in ranked or any(typed_fact(c.sentence) for c in picked if c.hit_index == index):
+        if index not in ranked or any(typed_fact(c) for c in picked if c.hit_index == index):
             continue  # (a passage added for its operative part or a row has no ranked sentences)
         best = ranked[index][0].score
-        typed = next((c for c in ranked[index] if typed_fact(c.sentence)), None)
+        typed = next((c for c in ranked[index] if typed_fact(c)), None)
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra
