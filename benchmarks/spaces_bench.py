@@ -241,7 +241,7 @@ def _synthetic_document(rng: np.random.Generator, words: list[str], space: str, 
         Chunk(id=f"{doc_id}-{i}", text=text, meta={**meta, schema.PAGE: 1 + i // 3})
         for i, text in enumerate(_texts(rng, words, n))
     ]
-    return Document(doc_id, source, f"hash-{doc_id}", schema.KIND_DOCUMENT, f"PV {number} de {space}", chunks)
+    return Document(source, doc_id, f"hash-{doc_id}", schema.KIND_DOCUMENT, f"PV {number} de {space}", chunks)
 
 
 def scale_build(args: argparse.Namespace) -> None:
@@ -301,8 +301,10 @@ def scale_measure(args: argparse.Namespace) -> None:
     _emit(phase="open", seconds=time.perf_counter() - started, spaces=len(spaces), space_passages=count)
 
     started = time.perf_counter()
-    LexicalIndex(store=root).ensure_fresh()  # nothing saved yet: the partition is read whole from Chroma
+    built = LexicalIndex(store=root)
+    built.ensure_fresh()  # nothing saved yet: the partition is read whole from Chroma
     lexical_build = time.perf_counter() - started
+    assert len(built.ids) == count, f"{len(built.ids)} passages in the BM25 partition, {count} in Chroma"
     started = time.perf_counter()
     LexicalIndex(store=root).ensure_fresh()  # as a restarted process: the saved partition is loaded
     _emit(phase="lexical", build_s=lexical_build, load_s=time.perf_counter() - started)
@@ -320,6 +322,7 @@ def scale_measure(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         hits = kb.search(question, top_k=5)
         latencies.append(time.perf_counter() - started)
+        assert hits, "no passage found: the synthetic passages are not readable"
         assert all(h.chunk.meta.get("space") in (space, "law") for h in hits), "cross-space passage"
     ordered = sorted(latencies)
     _emit(
