@@ -1,9 +1,10 @@
 """Load on the HTTP API (`mairie serve`), loopback only, bounded in requests and time.
 
-    python benchmarks/api_load.py [--spaces 8] [--clients 1,4,16] [--seconds 15] [--ask-share 0.2]
+    python benchmarks/api_load.py [--spaces 8] [--clients 1,4,16] [--seconds 15] [--ask-share 0.2] [--whole-law]
 
 Builds a store of S spaces (two council PDFs of data/deliberations each, renamed `<space>-...pdf`, plus the
-CGCT chapter on the council in the shared law; embeddings come from MAIRIE_CACHE_DIR when warm), starts
+CGCT chapter on the council in the shared law, or with --whole-law the whole legal pack; embeddings come
+from MAIRIE_CACHE_DIR when warm), starts
 `mairie serve` on a free loopback port with one token per space, then for each N of --clients runs N
 client threads for --seconds (at most --max-requests requests): each request picks a space's token and a
 question, and is a GET /search (or, for --ask-share of them, a streamed POST /ask read to its end). Each
@@ -62,9 +63,10 @@ def mairie(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build_store(root: Path, spaces: list[str], env: dict[str, str]) -> None:
+def build_store(root: Path, spaces: list[str], env: dict[str, str], *, whole_law: bool = False) -> None:
     started = time.monotonic()
-    law = mairie(env, "ingest", "--space", spaces[0], str(CHAPTER))
+    # The whole legal pack (CGCT, CRPA, versions) is pre-embedded: nothing is embedded to load it.
+    law = mairie(env, "pack", "load") if whole_law else mairie(env, "ingest", "--space", spaces[0], str(CHAPTER))
     assert law.returncode == 0, law.stderr[-2000:]
     for i, space in enumerate(spaces):
         folder = root / "files" / space
@@ -162,6 +164,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="per level (bounded)")
     parser.add_argument("--max-requests", type=int, default=3000, help="per level (bounded)")
     parser.add_argument("--ask-share", type=float, default=0.2, help="share of streamed POST /ask requests")
+    parser.add_argument(
+        "--whole-law", action="store_true", help="the whole legal pack as the shared law (default: one CGCT chapter)"
+    )
     args = parser.parse_args()
     if args.seconds > 120 or args.max_requests > 20_000 or args.spaces > 100:
         parser.error("bounded: --seconds <= 120, --max-requests <= 20000, --spaces <= 100")
@@ -171,7 +176,7 @@ def main() -> None:
     spaces = [f"s{i}" for i in range(args.spaces)]
     server = None
     try:
-        build_store(root, spaces, env)
+        build_store(root, spaces, env, whole_law=args.whole_law)
         from ui.tokens import add_token
 
         tokens = {s: add_token(root / "api-tokens.json", f"t-{s}", space=s, role="elu") for s in spaces}

@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 
 from rag import schema, tuning
 from rag.schema import Chunk, Filters
-from rag.spaces import collection_names
+from rag.spaces import LAW_SPACE, collection_names
 from rag.store import ChromaStore, matches_filters, normalize_key
 from rag.text import tokens
 
@@ -48,12 +49,14 @@ _FILTER_KEYS = (
 _EMPTY_ROWS = np.zeros(0, dtype=np.int32)
 
 
-class _Partition:
-    """The BM25 postings of one space (token -> passage rows and term frequencies), updated by document."""
+class _Postings:
+    """One state of a space's BM25 postings (token -> passage rows and term frequencies).
 
-    def __init__(self, space: str, directory: Path) -> None:
-        self.space = space
-        self.directory = directory
+    A published state is never changed: an update works on a copy (`updated`) and the partition then points
+    to the new state, so a reader that took a state reads it whole, without a lock, while a writer updates.
+    """
+
+    def __init__(self) -> None:
         self.generation: str | None = None
         self.docs: dict[str, str] = {}  # doc id -> doc hash, as indexed
         self.ids: list[str] = []
@@ -61,27 +64,37 @@ class _Partition:
         self.lengths = np.zeros(0, dtype=np.float32)
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def sync(self, store: ChromaStore, generation: str) -> bool:
-        """Bring the partition up to date with its space; only changed documents are read. True if it changed."""
-        current = {d.doc_id: d.doc_hash for d in store.documents(spaces=[self.space])}
+    def updated(self, store: ChromaStore, space: str, generation: str) -> _Postings | None:
+        """A new state brought up to date with the space (only changed documents are read); None if unchanged."""
+        current = {d.doc_id: d.doc_hash for d in store.documents(spaces=[space])}
         gone = {d for d, h in self.docs.items() if current.get(d) != h}
         new = [d for d, h in current.items() if self.docs.get(d) != h]
+        work = _Postings()
+        work.docs, work.generation = current, generation
+        if not gone and not new:
+            work.ids, work.metas, work.lengths, work.postings = self.ids, self.metas, self.lengths, self.postings
+            return None if current == self.docs and generation == self.generation else work
+        # Copies of the containers; the arrays themselves are replaced, never written, by _drop and _add.
+        work.ids, work.metas, work.lengths, work.postings = (
+            list(self.ids),
+            list(self.metas),
+            self.lengths,
+            dict(self.postings),
+        )
         if gone:
-            self._drop(gone)
+            work._drop(gone)
         if new:
             if len(new) > FULL_SCAN * max(1, len(current)):
                 wanted = set(new)
-                chunks = (c for c in store.iter_chunks(spaces=[self.space]) if c.meta.get(schema.DOC_ID) in wanted)
-                self._add(chunks)
+                chunks = (c for c in store.iter_chunks(spaces=[space]) if c.meta.get(schema.DOC_ID) in wanted)
+                work._add(chunks)
             else:
                 for start in range(0, len(new), 500):
                     part = new[start : start + 500]
                     where = {schema.DOC_ID: part[0]} if len(part) == 1 else {schema.DOC_ID: {"$in": part}}
-                    self._add(store.iter_chunks(where=where, spaces=[self.space]))
-        self.docs, self.generation = current, generation
-        if gone or new:
-            logger.info("Lexical index of space %s: -%d +%d documents", self.space, len(gone), len(new))
-        return bool(gone or new)
+                    work._add(store.iter_chunks(where=where, spaces=[space]))
+        logger.info("Lexical index of space %s: -%d +%d documents", space, len(gone), len(new))
+        return work
 
     def _add(self, chunks: Iterable[Chunk]) -> None:
         rows: dict[str, list[int]] = {}
@@ -121,6 +134,9 @@ class _Partition:
         self.metas = [m for m, k in zip(self.metas, keep, strict=True) if k]
         self.lengths = self.lengths[keep]
 
+    def df(self, token: str) -> int:
+        return len(self.postings.get(token, (_EMPTY_ROWS, _EMPTY_ROWS))[0])
+
     def scores(self, query_tokens: list[str], idf: dict[str, float], avgdl: float) -> np.ndarray:
         """BM25 (Lucene variant, as bm25s computes it) of every passage, with the view's idf and avgdl."""
         scores = np.zeros(len(self.ids), dtype=np.float32)
@@ -130,6 +146,41 @@ class _Partition:
             if len(rows):
                 scores[rows] += idf[token] * freqs / (norm[rows] + freqs)
         return scores
+
+
+class _Partition:
+    """The BM25 index of one space, saved beside the store, brought up to date document by document.
+
+    `state` is the current _Postings; `version` counts its replacements (views cache what they derive
+    from it by version).
+    """
+
+    def __init__(self, space: str, directory: Path) -> None:
+        self.space = space
+        self.directory = directory
+        self.state = _Postings()
+        self.version = 0
+        self.lock = threading.Lock()
+        self._loaded = False
+
+    def refresh(self, store: ChromaStore, generation: str) -> None:
+        """Load the saved partition once, then apply the space's changes (a no-op when up to date)."""
+        with self.lock:
+            if not self._loaded:
+                self._loaded = True
+                loaded = self.load()
+                if loaded is not None:
+                    self.state, self.version = loaded, self.version + 1
+            if self.state.generation == generation and generation:
+                return
+            new = self.state.updated(store, self.space, generation)
+            if new is not None:
+                self.state, self.version = new, self.version + 1
+            if new is not None or not self.directory.exists():
+                try:
+                    self.save()
+                except OSError as e:  # another process saved it at the same moment: ours is in memory
+                    logger.info("Lexical index of space %s not saved (%s)", self.space, e)
 
     # --- saving ------------------------------------------------------------------------------------
     def save(self) -> None:
@@ -142,42 +193,43 @@ class _Partition:
             shutil.rmtree(old, ignore_errors=True)
 
     def _write(self, tmp: Path, old: Path) -> None:
+        state = self.state
         tmp.mkdir(parents=True, exist_ok=True)
-        vocab = sorted(self.postings)
-        offsets = np.cumsum([0] + [len(self.postings[t][0]) for t in vocab]).astype(np.int64)
-        rows = [self.postings[t][0] for t in vocab]
-        freqs = [self.postings[t][1] for t in vocab]
+        vocab = sorted(state.postings)
+        offsets = np.cumsum([0] + [len(state.postings[t][0]) for t in vocab]).astype(np.int64)
+        rows = [state.postings[t][0] for t in vocab]
+        freqs = [state.postings[t][1] for t in vocab]
         np.savez(
             tmp / "postings.npz",
             offsets=offsets,
             rows=np.concatenate(rows) if rows else _EMPTY_ROWS,
             freqs=np.concatenate(freqs) if freqs else np.zeros(0, dtype=np.float32),
-            lengths=self.lengths,
+            lengths=state.lengths,
         )
-        state = {
+        saved = {
             "version": INDEX_VERSION,
             "space": self.space,
-            "generation": self.generation,
-            "docs": self.docs,
-            "ids": self.ids,
-            "metas": self.metas,
+            "generation": state.generation,
+            "docs": state.docs,
+            "ids": state.ids,
+            "metas": state.metas,
             "vocab": vocab,
         }
-        (tmp / "ids.json").write_text(json.dumps(state), encoding="utf-8")
+        (tmp / "ids.json").write_text(json.dumps(saved), encoding="utf-8")
         # Swap directories so a reader never sees a half-written index.
         if self.directory.exists():
             self.directory.rename(old)
         tmp.rename(self.directory)
 
-    def load(self) -> bool:
-        """Read the saved partition (False when absent, of another version or damaged: it is then rebuilt)."""
+    def load(self) -> _Postings | None:
+        """The saved partition (None when absent, of another version or damaged: it is then rebuilt)."""
         meta_path = self.directory / "ids.json"
         if not meta_path.exists():
-            return False
+            return None
         try:
             data = json.loads(meta_path.read_text(encoding="utf-8"))
             if data.get("version") != INDEX_VERSION or data.get("space") != self.space:
-                return False
+                return None
             with np.load(self.directory / "postings.npz", allow_pickle=False) as arrays:
                 offsets, rows, freqs = arrays["offsets"], arrays["rows"], arrays["freqs"]
                 lengths = arrays["lengths"]
@@ -186,112 +238,126 @@ class _Partition:
                 raise ValueError("inconsistent arrays")
         except Exception as e:  # a damaged derived index is rebuilt, never fatal
             logger.warning("Lexical index at %s unreadable (%s): rebuilding", self.directory, e)
-            return False
-        self.postings = {
+            return None
+        state = _Postings()
+        state.postings = {
             t: (rows[offsets[i] : offsets[i + 1]], freqs[offsets[i] : offsets[i + 1]]) for i, t in enumerate(vocab)
         }
-        self.ids, self.metas, self.lengths = list(data["ids"]), list(data["metas"]), lengths
-        self.docs, self.generation = dict(data["docs"]), data.get("generation")
-        return True
+        state.ids, state.metas, state.lengths = list(data["ids"]), list(data["metas"]), lengths
+        state.docs, state.generation = dict(data["docs"]), data.get("generation")
+        return state
+
+
+# The shared law's partition, one per process and store: every view of a server (ui.api.SpaceBases, one per
+# space) reads the same copy instead of each loading its own. Held weakly: it goes with the last view.
+_SHARED: weakref.WeakValueDictionary[Path, _Partition] = weakref.WeakValueDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def _partition(store: ChromaStore, space: str) -> _Partition:
+    directory = _directory(store, space)
+    if space != LAW_SPACE:
+        return _Partition(space, directory)
+    key = directory.absolute()
+    with _SHARED_LOCK:
+        part = _SHARED.get(key)
+        if part is None:
+            part = _SHARED[key] = _Partition(space, directory)
+        return part
 
 
 class LexicalIndex:
     """BM25 over the passages of a store's view: one partition per space, updated document by document.
 
     `search()` first brings every partition up to date. Scores use the statistics (idf, mean length) of the
-    whole view, so they are those of one index over the view's passages.
+    whole view, so they are those of one index over the view's passages. The shared law's partition is one
+    object for all the views of a process (each reads a state that is replaced whole, never changed).
     """
 
     def __init__(self, *, store: ChromaStore) -> None:
         self.store = store
         self._lock = threading.Lock()
-        self._parts = [_Partition(space, _directory(store, space)) for space in store.spaces]
-        self._loaded = False
+        self._parts = [_partition(store, space) for space in store.spaces]
         self._generation: str | None = None
-        self._df: dict[str, int] = {}
+        self._seen: tuple[int, ...] | None = None  # the partitions' versions this view last derived from
         self._communes: set[str] | None = None
 
     def ensure_fresh(self) -> bool:
         """Load the saved partitions and apply the store's changes to them; True when something changed."""
         with self._lock:
             generation = self.store.generation()
-            if self._loaded and generation == self._generation:
+            if self._seen is not None and generation == self._generation:
                 return False
-            changed = False
             for part in self._parts:
-                if not self._loaded and not part.load():
-                    part.generation = None
-                space_generation = self.store.space_generation(part.space)
-                if part.generation == space_generation and space_generation:
-                    continue
-                if part.sync(self.store, space_generation) or not part.directory.exists():
-                    changed = True
-                    try:
-                        part.save()
-                    except OSError as e:  # another process saved it at the same moment: ours is in memory
-                        logger.info("Lexical index of space %s not saved (%s)", part.space, e)
-            self._loaded, self._generation = True, generation
-            if changed or self._communes is None:
-                self._df = {}
-                for part in self._parts:
-                    for token, (rows, _) in part.postings.items():
-                        self._df[token] = self._df.get(token, 0) + len(rows)
+                part.refresh(self.store, self.store.space_generation(part.space))
+            seen = tuple(part.version for part in self._parts)
+            changed = seen != self._seen
+            self._generation, self._seen = generation, seen
+            if changed:
                 self._communes = None
             return changed
 
+    def _states(self) -> list[_Postings]:
+        return [part.state for part in self._parts]
+
     @property
     def ids(self) -> list[str]:
-        return [i for part in self._parts for i in part.ids]
+        return [i for state in self._states() for i in state.ids]
 
     # --- searching ---------------------------------------------------------------------------------
     def search(self, query: str, *, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best chunks, best first; only positive scores."""
         self.ensure_fresh()
-        total = sum(len(part.ids) for part in self._parts)
-        query_tokens = [t for t in tokens(query) if self._df.get(t)]
+        states = self._states()
+        total = sum(len(state.ids) for state in states)
+        df = {t: sum(state.df(t) for state in states) for t in set(tokens(query))}
+        query_tokens = [t for t in tokens(query) if df.get(t)]
         if not total or not query_tokens:
             return []
-        avgdl = float(sum(float(part.lengths.sum()) for part in self._parts)) / total
-        idf = {t: math.log(1 + (total - self._df[t] + 0.5) / (self._df[t] + 0.5)) for t in set(query_tokens)}
+        avgdl = float(sum(float(state.lengths.sum()) for state in states)) / total
+        idf = {t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) for t in set(query_tokens)}
         hits: list[tuple[str, float]] = []
-        for part in self._parts:
-            if not part.ids:
+        for state in states:
+            if not state.ids:
                 continue
-            scores = part.scores(query_tokens, idf, avgdl)
+            scores = state.scores(query_tokens, idf, avgdl)
             if filters is not None and not filters.is_empty():
-                mask = np.array([matches_filters(m, filters) for m in part.metas], dtype=bool)
+                mask = np.array([matches_filters(m, filters) for m in state.metas], dtype=bool)
                 scores = np.where(mask, scores, 0.0)
             top_k = min(k, len(scores))
             top = np.argpartition(-scores, top_k - 1)[:top_k] if top_k < len(scores) else np.arange(len(scores))
-            hits.extend((part.ids[i], float(scores[i])) for i in top if scores[i] > 0)
+            hits.extend((state.ids[i], float(scores[i])) for i in top if scores[i] > 0)
         hits.sort(key=lambda hit: -hit[1])
         return hits[:k]
 
     def communes(self) -> set[str]:
         """The commune keys of the indexed passages."""
         self.ensure_fresh()
-        if self._communes is None:
-            self._communes = {
-                str(m[schema.COMMUNE_KEY]) for part in self._parts for m in part.metas if m.get(schema.COMMUNE_KEY)
+        communes = self._communes
+        if communes is None:
+            communes = self._communes = {
+                str(m[schema.COMMUNE_KEY]) for state in self._states() for m in state.metas if m.get(schema.COMMUNE_KEY)
             }
-        return self._communes
+        return communes
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a stem (a stem absent from the corpus gets the highest value)."""
         self.ensure_fresh()
-        n = max(1, sum(len(part.ids) for part in self._parts))
-        return math.log((n + 1) / (self._df.get(token, 0) + 0.5))
+        states = self._states()
+        n = max(1, sum(len(state.ids) for state in states))
+        return math.log((n + 1) / (sum(state.df(token) for state in states) + 0.5))
 
     def verify_against_store(self) -> list[str]:
         """Differences between this index and Chroma (empty when they match exactly)."""
         self.ensure_fresh()
         problems: list[str] = []
         for part in self._parts:
+            state = part.state
             store_ids = {c.id for c in self.store.iter_chunks(spaces=[part.space])}
-            index_ids = set(part.ids)
+            index_ids = set(state.ids)
             problems += [f"absent de l'index lexical : {i}" for i in sorted(store_ids - index_ids)]
             problems += [f"orphelin dans l'index lexical : {i}" for i in sorted(index_ids - store_ids)]
-            if len(part.ids) != len(index_ids):
+            if len(state.ids) != len(index_ids):
                 problems.append(f"doublons dans l'index lexical (espace {part.space})")
         return problems
 
