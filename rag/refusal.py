@@ -262,8 +262,6 @@ def refusal_reason(
         gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
     ):
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
-    if MONEY_RE.search(fold(question)) and not amount_beside_topic(question, top, idf, met):
-        return "fact"  # "le coût du diagnostic amiante": the passage on the diagnosis holds no amount, others do
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
@@ -277,45 +275,6 @@ def refusal_reason(
         ):
             return "year"
     return None
-
-
-def amount_beside_topic(question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str]) -> bool:
-    """Whether an amount is written in one place of a top passage (two consecutive sentences, plus the record's
-    title) together with the rarest topic noun of the question that the passages use (or a word of its family,
-    or an everyday synonym): the cost of the school's asbestos diagnosis is not the 18 € of the school's
-    dictionaries two lines up. A passage with no item heading (one deliberation) is one place: a record's
-    amounts are its topic's, however far down they are written. True when the passages use no topic noun of the
-    question (the other checks judge a missing noun)."""
-    groups = synonyms_by_stem(question)
-    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
-    titles = [str(hit.chunk.meta.get(schema.TITLE, "")) for hit in top]
-    used = set().union(*(vocabulary(f"{hit.chunk.text} {title}") for hit, title in zip(top, titles, strict=True)))
-    nouns = [stem for stem in nouns if _used(groups.get(stem, {stem}), used)]
-    # the names the passages use ("la LPO", "l'USYP"): the amount must be theirs too
-    names = [{stem} for stem in name_stems(question) if stem not in met and stem in used]
-    if not nouns and not names:
-        return True
-    wanted = [groups.get(max(nouns, key=idf), {max(nouns, key=idf)})] if nouns else []
-    wanted += names
-    for hit, title in zip(top, titles, strict=True):
-        parts = sentences(hit.chunk.text) or [""]
-        if not any(_ITEM_HEADING_RE.match(part) for part in parts):
-            parts = [hit.chunk.text]  # one record (a deliberation): its amounts are its topic's, wherever written
-        heading = ""
-        for i, current in enumerate(parts):
-            if _ITEM_HEADING_RE.match(current):
-                heading = current  # "6.5.2 Panneau Pocket", "B/ Campagne de stérilisation des chats"
-            window = f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}"
-            if gives(AMOUNT, window) and all(
-                _used(stems, vocabulary(f"{window} {heading} {title}")) for stems in wanted
-            ):
-                return True
-    return False
-
-
-# The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
-# de stérilisation des chats" (short; a numbered row such as "1º D'arrêter ..." is not one).
-_ITEM_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$")
 
 
 def on_topic(
