@@ -503,12 +503,21 @@ class ChromaStore:
         return set().union(*(self._complete(space) for space in self.spaces))
 
     def _complete(self, space: str) -> set[str]:
-        """Complete documents of one space; cached until the space's generation changes."""
+        """Complete documents of one space; cached until the space's generation changes.
+
+        Chroma selects the manifest entries whose status is "complete" and returns their ids only: the
+        same set as `documents()` (an entry with no status, like the generation record, is not complete),
+        without decoding every entry's metadata (5,800 law articles: ~0.4 s of each CLI search).
+        """
         generation = self.space_generation(space)
         cached = self._complete_cache.get(space)
         if cached is not None and cached[0] == generation and generation:
             return cached[1]
-        ids = {d.doc_id for d in self.documents(spaces=[space])}
+        ids: set[str] = set()
+        docs = self._part(space).docs
+        for page, _, _ in self._iterate(docs, include=[], where={"status": STATUS_COMPLETE}):
+            ids.update(page)
+        ids.discard(GENERATION_ID)
         self._complete_cache[space] = (generation, ids)
         return ids
 
