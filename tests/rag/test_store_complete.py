@@ -5,6 +5,7 @@ and follows every write."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -91,3 +92,41 @@ def test_complete_set_is_the_manifest_complete_entries(
     # And removed: gone from the set.
     store.remove_document(complete[0].doc_id)
     assert reader.complete_doc_ids() == (expected | {writing.doc_id}) - {complete[0].doc_id}
+
+
+def _log_tail(store_dir: Path, collection: Any) -> int:
+    """Records of a collection still in Chroma's log (applied again by every process that opens it)."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{store_dir / 'chroma' / 'chroma.sqlite3'}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT COUNT(*) FROM embeddings_queue WHERE topic LIKE ?", (f"%{collection.id}",))
+        return int(rows.fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_the_index_is_saved_often_so_opening_replays_little(tmp_path: Path, embedding_cache: Path) -> None:
+    import chromadb
+
+    from rag.store import SYNC_THRESHOLD, _chroma_settings
+
+    store_dir = tmp_path / "store"
+    (store_dir / "chroma").mkdir(parents=True)
+    # A store created before: Chroma's default threshold (1,000 records between two saves of the index).
+    old = chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=_chroma_settings())
+    old.create_collection("mairie", embedding_function=None, metadata={"hnsw:space": "cosine"})
+    assert old.get_collection("mairie").configuration["hnsw"]["sync_threshold"] == 1000
+
+    store = ChromaStore(settings=Settings(store=store_dir, cache_dir=embedding_cache))
+    documents = [_document(f"doc-{i}.pdf", n_chunks=10) for i in range(60)]  # 600 passages
+    vectors = np.concatenate([_vectors(d, i) for i, d in enumerate(documents)])
+    store.write_documents(documents, embeddings=vectors)
+
+    for collection in (store.chunks, store.docs):
+        assert collection.configuration["hnsw"]["sync_threshold"] == SYNC_THRESHOLD
+    # Chroma's default would leave the 600 records in the log; every CLI search would apply them again.
+    assert _log_tail(store_dir, store.chunks) <= SYNC_THRESHOLD
+    law = store._part(store.writable[-1])  # the shared law: collections created by this version
+    assert law.chunks.configuration["hnsw"]["sync_threshold"] == SYNC_THRESHOLD
+    assert len(ChromaStore(settings=Settings(store=store_dir, cache_dir=embedding_cache)).complete_doc_ids()) == 60
