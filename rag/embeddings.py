@@ -391,7 +391,9 @@ class WorkerPoolEmbedder:
         """Start the workers and load their models now (benchmarks keep that out of their timings)."""
         pool = self._executor()
         with _plain_main():
-            futures = [pool.submit(_embed_in_worker, self.spec, self.threads, ["mise en route"]) for _ in range(self.workers)]
+            futures = [
+                pool.submit(_embed_in_worker, self.spec, self.threads, ["mise en route"]) for _ in range(self.workers)
+            ]
         for future in futures:
             future.result()
 

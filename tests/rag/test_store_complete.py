@@ -1,5 +1,5 @@
 """Which documents readers see: the complete-documents set Chroma selects by status is exactly the manifest's
-complete entries (not the "writing" ones a crash leaves, not an entry without a status), page after page,
+complete entries (not the "writing" ones a crash leaves, not an entry without a status),
 and follows every write."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _stage_chunks(store: ChromaStore, document: Document, vectors: np.ndarray) -
 def test_complete_set_is_the_manifest_complete_entries(
     tmp_path: Path, embedding_cache: Path, monkeypatch: pytest.MonkeyPatch, page: int
 ) -> None:
-    monkeypatch.setattr(store_module, "READ_PAGE", page)  # 2: the ids come over several pages
+    monkeypatch.setattr(store_module, "READ_PAGE", page)  # 2: documents() reads the manifest in pages
     store = ChromaStore(settings=Settings(store=tmp_path / "store", cache_dir=embedding_cache))
     complete = [_document(f"complet-{i}.pdf") for i in range(5)]
     complete_vectors = [_vectors(d, i) for i, d in enumerate(complete)]
@@ -81,7 +81,11 @@ def test_complete_set_is_the_manifest_complete_entries(
         hits = reader.dense_search(hidden, k=20)
         assert hits and {c.meta["doc_id"] for c, _ in hits} <= expected
     statuses = {d.source: d.status for d in reader.documents(include_incomplete=True)}
-    assert statuses == {**{d.source: STATUS_COMPLETE for d in complete}, writing.source: STATUS_WRITING, no_status.source: ""}
+    assert statuses == {
+        **{d.source: STATUS_COMPLETE for d in complete},
+        writing.source: STATUS_WRITING,
+        no_status.source: "",
+    }
 
     # The interrupted document is finished by another writer: the reader's cached set follows the generation.
     store._manifest_upsert([writing], STATUS_COMPLETE)
