@@ -286,11 +286,19 @@ class ChromaStore:
         if self.settings.chroma_url or part.space in self._tuned:
             return part
         for collection in (part.chunks, part.docs):
-            hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
-            if int(hnsw.get("sync_threshold") or SYNC_THRESHOLD) > SYNC_THRESHOLD:
+            if _sync_threshold(collection) <= SYNC_THRESHOLD:
+                continue
+            try:
+                collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
+            except Exception as e:  # only start-up time is at stake: the write goes on
+                # Chroma applies the change, then fails to rebuild its own copy of a configuration holding
+                # the embedding function older versions persisted ("mairie", no longer registered).
                 try:
-                    collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
-                except Exception as e:  # only start-up time is at stake: the write goes on
+                    fresh = self.client.get_or_create_collection(collection.name, embedding_function=None)
+                    lowered = _sync_threshold(fresh) <= SYNC_THRESHOLD
+                except Exception:
+                    lowered = False
+                if not lowered:
                     logger.warning("Chroma index sync threshold of %s not lowered: %s", collection.name, e)
         self._tuned.add(part.space)
         return part
@@ -628,6 +636,13 @@ class ChromaStore:
             if len(ids) < READ_PAGE:
                 return
             offset += READ_PAGE
+
+
+def _sync_threshold(collection: Any) -> int:
+    """Records between two saves of a collection's HNSW index, from its raw configuration (`.configuration`
+    would rebuild an embedding function an older version persisted, and fail)."""
+    hnsw = (getattr(collection, "configuration_json", None) or {}).get("hnsw") or {}
+    return int(hnsw.get("sync_threshold") or SYNC_THRESHOLD)
 
 
 def _chunk(space: str, chunk_id: str, meta: dict[str, Any] | None, text: str | None) -> Chunk:
