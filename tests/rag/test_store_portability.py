@@ -16,7 +16,7 @@ from rag import schema
 from rag.errors import StoreError
 from rag.lock import WriteLock
 from rag.settings import Settings
-from rag.store import ChromaStore, doc_id_for
+from rag.store import SYNC_THRESHOLD, ChromaStore, doc_id_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -75,7 +75,7 @@ def test_the_code_imports_without_posix_only_modules() -> None:
 
 
 def test_a_store_whose_collections_carry_an_old_embedding_function_still_opens(
-    tmp_path: Path, embedding_cache: Path
+    tmp_path: Path, embedding_cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Older versions registered a "mairie" embedding function that Chroma persisted in the collection."""
     settings = Settings(store=tmp_path / "store", cache_dir=embedding_cache)
@@ -121,6 +121,10 @@ def test_a_store_whose_collections_carry_an_old_embedding_function_still_opens(
     )
     document = schema.Document(source="a.md", doc_id=doc_id, doc_hash="h", kind="cgct", title="A", chunks=[chunk])
     assert reopened.write_document(document, embeddings=store.embedder.embed_passages([chunk.text])) == 1
+    fresh = ChromaStore(settings=settings)
+    for collection in (fresh.chunks, fresh.docs):  # the write lowered Chroma's sync threshold, and said nothing
+        assert collection.configuration_json["hnsw"]["sync_threshold"] == SYNC_THRESHOLD
+    assert "not lowered" not in caplog.text
     hits = reopened.dense_search(store.embedder.embed_queries(["quorum"])[0], k=1)
     assert [c.id for c, _ in hits] == ["c1"]
     assert hits[0][1] == pytest.approx(float(store.embedder.embed_queries(["quorum"])[0] @ vector), abs=1e-4)
