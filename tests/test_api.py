@@ -32,6 +32,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The `mairie` command line as a real subprocess, with these settings, from the repository."""
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=300,
+        check=False,
+    )
+
+
 class Server:
     def __init__(self, store: Path, env: dict[str, str], port: int, proc: subprocess.Popen[str]) -> None:
         self.store, self.env, self.port, self.proc = store, env, port, proc
@@ -39,15 +52,7 @@ class Server:
         self.tokens: dict[str, str] = {}
 
     def mairie(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=REPO,
-            timeout=300,
-            check=False,
-        )
+        return run_cli(self.env, *args)
 
     def add_token(self, name: str, space: str, role: str) -> str:
         result = self.mairie("tokens", "add", name, "--space", space, "--role", role)

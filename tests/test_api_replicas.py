@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.rag.test_chroma_server import _free_port, chroma_server  # noqa: F401  (the fixture)
+from tests.test_api import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -46,15 +47,7 @@ class Replica:
 
     def mairie(self, *args: str) -> subprocess.CompletedProcess[str]:
         """The CLI with this replica's settings (its store folder, the shared Chroma server)."""
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=REPO,
-            timeout=300,
-            check=False,
-        )
+        return run_cli(self.env, *args)
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
