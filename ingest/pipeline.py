@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 # (passages already in the store keep their vectors and get the new metadata). 5: dates of CGCT articles;
 # 6: compte rendu items numbered without a dot after the rapporteur's name are records of their own.
 # 7: the HTML tables and paragraphs of Légifrance texts (CGCT Markdown, versions) read as plain rows.
-PIPELINE_VERSION = "7"
+# 8: a séance dated by a line of its own ("Le 16 MAI 2025") or by a file name with the month in words.
+PIPELINE_VERSION = "8"
 # Small documents (one CGCT article each) are written together: fewer Chroma round trips per chunk.
 WRITE_GROUP_CHUNKS = 48
 WRITE_GROUP_DOCS = 64

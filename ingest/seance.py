@@ -46,6 +46,9 @@ _WRITTEN_DATE_RE = re.compile(
     rf"(deux[\s-]+mill?e?(?:[\s-]+(?:{_NUMBER_WORD_RE}|et))*)"
 )
 _LEADING_DATE_RE = re.compile(rf"^[\s+*•-]*{_WEEKDAY_RE}\s+(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})")
+# A line that is only a date, as under a list's title ("Liste des délibérations votées" / "Le 16 MAI 2025").
+_DATE_LINE_RE = re.compile(rf"^[\s+*•-]*(?:le\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})\s*:?\s*$")
+_FILENAME_DATE_RE = re.compile(rf"(?<![a-z0-9])(\d{{1,2}}|1er)[-_ .]+({MONTH_PATTERN})[-_ .]+((?:19|20)\d{{2}})(?!\d)")
 
 
 def _from_match(day: str, month: str, year: str) -> str | None:
@@ -69,7 +72,8 @@ def _date_from_filename(source: str) -> str | None:
             iso = iso_date(a, b, c) if order == "ymd" else iso_date(c, b, a)
             if iso:
                 return iso
-    return None
+    worded = _FILENAME_DATE_RE.search(fold(name))  # "liste_des_deliberations_16_mai_2025.pdf"
+    return _from_match(*worded.groups()) if worded else None
 
 
 def _date_from_lines(lines: list[str]) -> str | None:
@@ -88,7 +92,7 @@ def _date_from_lines(lines: list[str]) -> str | None:
             if iso:
                 return iso
     for line in lines[:10]:
-        match = _LEADING_DATE_RE.search(fold(line))
+        match = _LEADING_DATE_RE.search(fold(line)) or _DATE_LINE_RE.search(fold(line))
         if match:
             iso = _from_match(*match.groups())
             if iso:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from rag import schema, tuning
 from rag.french import MONTH_PATTERN, NUMBER_WORDS, fold
-from rag.question import AMOUNT, gives
+from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import ScoredChunk
 from rag.text import sentences, tokens
@@ -258,8 +258,15 @@ def refusal_reason(
         return "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
     met = set(scope.stems) if scope is not None else set()
     # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
-    if MONEY_RE.search(fold(question)) and not any(
-        gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
+    # A money word in a question that asks for a vote, a name, a date or a count ("Par combien de voix la
+    # subvention a-t-elle été votée ?") does not ask for an amount.
+    asks_amount = answer_type(question) not in (VOTE, PERSON, DATE, DURATION, NUMBER)
+    if (
+        asks_amount
+        and MONEY_RE.search(fold(question))
+        and not any(
+            gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
+        )
     ):
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
     if RATE_RE.search(fold(question)) and not any(

@@ -77,6 +77,14 @@ def test_dates_from_text_and_file_name() -> None:
     assert detect_seance_date(nothing, "CR_reunion_20210604.pdf") == "2021-06-04"
     assert detect_seance_date(nothing, "CR_conseil_municipal_07_10_2022.pdf") == "2022-10-07"
     assert detect_seance_date(nothing, "compte_rendu.pdf") is None
+    # A list of deliberations dated by a line of its own, and a file name with the month in words.
+    listed = [
+        Page("Liste des délibérations votées\n\nLe 16 MAI 2025\n\nApprobation du procès-verbal du 04 avril 2025", 1)
+    ]
+    assert detect_seance_date(listed, "liste.pdf") == "2025-05-16"
+    assert detect_seance_date(nothing, "liste_des_deliberations_16_mai_2025.pdf") == "2025-05-16"
+    # A date inside an item's title is not the séance's.
+    assert detect_seance_date([Page("Approbation du procès-verbal du 04 avril 2025", 1)], "x.pdf") is None
 
 
 def test_commune_only_when_the_head_names_it() -> None:
