@@ -381,7 +381,11 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
     if not wanted:
         return True
     groups = synonyms_by_stem(question)
-    content = [stem for stem in groups if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS]
+    content = [
+        stem
+        for stem in groups
+        if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS and stem not in NUMBER_WORDS
+    ]  # "les trois représentants": "trois" says how many, it is not the topic
     nouns = [stem for stem in key_nouns(question) if stem in content and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     anchors = nouns or [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(content, key=idf)[-1:]
 

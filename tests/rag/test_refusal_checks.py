@@ -94,3 +94,23 @@ def test_the_s21_held_out_set_is_balanced_and_its_evidence_and_key_facts_are_on_
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "40 pass, 0 fail" in checked.stdout
+
+
+def test_a_number_word_says_how_many_it_is_not_the_topic() -> None:
+    """ "les trois représentants ... désignés en 2013": the year must sit with the topic, and "trois" (how many
+    names the answer lists) is no topic word the passage must repeat (it refused an unseen question)."""
+    from rag.refusal import _numbers_met
+
+    text = (
+        "Festival International du Cinéma Méditerranéen : désignation des représentants de la Ville au conseil "
+        "d'administration. Sont désignés : Mme Annie Yague, M. Michel Miguel, M. Christian Bouillé."
+    )
+    meta = {schema.DATE: "2013-02-04", schema.TITLE: "Délibération 2013/16 — Festival International du Cinéma"}
+    hit = ScoredChunk(Chunk(id="c1", text=text, meta=meta), 1.0)
+    question = "Qui sont les trois représentants de la Ville au conseil d'administration du Festival désignés en 2013 ?"
+
+    def idf(stem: str) -> float:
+        return 5.0 if stem == "trois" else 1.0  # as in the unseen store: the only rare word was "trois"
+
+    assert _numbers_met(question, [hit], idf, set())
+    assert not _numbers_met(question.replace("2013", "2015"), [hit], idf, set())
