@@ -22,9 +22,13 @@ with a notice that names it, since no other passage can say what that text says.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rag import schema, tuning
@@ -322,41 +326,97 @@ class Scoper:
     def facets(self) -> Facets:
         generation = self.store.generation()
         if self._facets is None or generation != self._generation:
-            communes: dict[str, str] = {}
-            commune_dates: dict[str, set[str]] = {}
-            dates: set[str] = set()
-            delib_ids: set[str] = set()
-            articles: set[str] = set()
-            codes: set[str] = set()
-            bodies: set[str] = set()
-            for meta in self.store.chunks_all_meta():
-                if meta.get(schema.KIND) == schema.KIND_ARTICLE:
-                    articles.add(str(meta.get(schema.ARTICLE) or ""))
-                    codes.add(str(meta.get(schema.CODE) or ""))
-                    continue
-                if meta.get(schema.DELIB_ID):
-                    delib_ids.add(str(meta[schema.DELIB_ID]))
-                body = _TITLE_BODY_RE.match(fold(str(meta.get(schema.TITLE) or "")))
-                if body:
-                    bodies.add(body.group(1))
-                key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
-                if key:
-                    communes.setdefault(str(key), str(meta.get(schema.COMMUNE) or key))
-                if date:
-                    dates.add(str(date))
-                    if key:
-                        commune_dates.setdefault(str(key), set()).add(str(date))
-            self._facets = Facets(
-                communes=communes,
-                dates=dates,
-                commune_dates=commune_dates,
-                delib_ids=delib_ids,
-                articles=articles - {""},
-                codes=codes - {""},
-                bodies=bodies,
-            )
+            # Reading every passage's metadata takes ~0.5 s on the whole law: a new process (each CLI ask)
+            # reads the facets saved for this generation instead.
+            self._facets = self._saved(generation)
+            if self._facets is None:
+                self._facets = self._computed()
+                self._save(generation, self._facets)
             self._generation = generation
         return self._facets
+
+    def _cache_path(self) -> Path:
+        settings = self.store.settings
+        view = hashlib.sha1(f"{settings.chroma_url}|{settings.collection}|{'|'.join(self.store.spaces)}".encode())
+        return settings.store / "facets" / f"{view.hexdigest()[:16]}.json"
+
+    def _saved(self, generation: str) -> Facets | None:
+        """The facets saved for this generation of the view (None when absent, stale or unreadable)."""
+        if not generation:
+            return None
+        try:
+            data = json.loads(self._cache_path().read_text(encoding="utf-8"))
+            if data.get("generation") != generation:
+                return None
+            raw = data["facets"]
+            return Facets(
+                communes=dict(raw["communes"]),
+                dates=set(raw["dates"]),
+                commune_dates={k: set(v) for k, v in raw["commune_dates"].items()},
+                delib_ids=set(raw["delib_ids"]),
+                articles=set(raw["articles"]),
+                codes=set(raw["codes"]),
+                bodies=set(raw["bodies"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _save(self, generation: str, facets: Facets) -> None:
+        if not generation:
+            return
+        raw = {
+            "communes": facets.communes,
+            "dates": sorted(facets.dates),
+            "commune_dates": {k: sorted(v) for k, v in facets.commune_dates.items()},
+            "delib_ids": sorted(facets.delib_ids),
+            "articles": sorted(facets.articles),
+            "codes": sorted(facets.codes),
+            "bodies": sorted(facets.bodies),
+        }
+        path = self._cache_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"generation": generation, "facets": raw}), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as e:  # a read-only store folder: the facets are recomputed next time
+            logger.info("Facets not saved at %s (%s)", path, e)
+
+    def _computed(self) -> Facets:
+        """The facets read from the metadata of every passage of the view."""
+        communes: dict[str, str] = {}
+        commune_dates: dict[str, set[str]] = {}
+        dates: set[str] = set()
+        delib_ids: set[str] = set()
+        articles: set[str] = set()
+        codes: set[str] = set()
+        bodies: set[str] = set()
+        for meta in self.store.chunks_all_meta():
+            if meta.get(schema.KIND) == schema.KIND_ARTICLE:
+                articles.add(str(meta.get(schema.ARTICLE) or ""))
+                codes.add(str(meta.get(schema.CODE) or ""))
+                continue
+            if meta.get(schema.DELIB_ID):
+                delib_ids.add(str(meta[schema.DELIB_ID]))
+            body = _TITLE_BODY_RE.match(fold(str(meta.get(schema.TITLE) or "")))
+            if body:
+                bodies.add(body.group(1))
+            key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
+            if key:
+                communes.setdefault(str(key), str(meta.get(schema.COMMUNE) or key))
+            if date:
+                dates.add(str(date))
+                if key:
+                    commune_dates.setdefault(str(key), set()).add(str(date))
+        return Facets(
+            communes=communes,
+            dates=dates,
+            commune_dates=commune_dates,
+            delib_ids=delib_ids,
+            articles=articles - {""},
+            codes=codes - {""},
+            bodies=bodies,
+        )
 
     def read(self, question: str) -> Scope:
         return parse_scope(question, self.facets())

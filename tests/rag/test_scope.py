@@ -205,3 +205,25 @@ def test_a_question_about_one_meeting_lists_its_records(demo_kb) -> None:  # typ
 def test_a_number_of_inhabitants_or_an_amount_is_not_a_year() -> None:
     assert parse_scope("Combien d'élus au conseil municipal pour 2000 habitants ?", FACETS).years == ()
     assert parse_scope("Une subvention de 1950 euros a-t-elle été votée en 2020 ?", FACETS).years == (2020,)
+
+
+@pytest.mark.integration
+def test_the_facets_are_saved_per_generation_and_read_by_a_new_process(writable_demo_store) -> None:  # type: ignore[no-untyped-def]
+    """A new process (a CLI ask) reads the facets saved for the store's generation instead of every passage's
+    metadata; after a write they are computed again, never stale."""
+    from rag.kb import KnowledgeBase
+    from rag.scope import Scoper
+    from rag.settings import Settings
+
+    kb = KnowledgeBase(Settings.from_env(store=writable_demo_store))
+    computed = Scoper(store=kb.store).facets()
+    assert "couthenans" in computed.communes and "L2121-17" in computed.articles
+
+    fresh = Scoper(store=kb.store)
+    fresh._computed = lambda: pytest.fail("facets read again from every passage")  # type: ignore[method-assign]
+    assert fresh.facets() == computed
+
+    source = next(d.source for d in kb.store.documents() if "couthenans" in d.source.lower())
+    kb.remove(source)
+    after = Scoper(store=kb.store).facets()
+    assert after != computed and after.articles == computed.articles
