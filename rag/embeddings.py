@@ -404,20 +404,27 @@ class WorkerPoolEmbedder:
         size = max(1, -(-len(texts) // share))
         from concurrent.futures.process import BrokenProcessPool
 
-        parts = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        # Longest passages first: the parts handed out last are the shortest, so the batch's tail, where one
+        # worker finishes while the other waits, is short (longest-processing-time-first scheduling).
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        ranked = [texts[i] for i in order]
+        parts = [ranked[i : i + size] for i in range(0, len(ranked), size)]
         try:
             pool = self._executor()
             with _plain_main():  # workers start during submit
                 futures: list[Future[np.ndarray]] = [
                     pool.submit(_embed_in_worker, self.spec, self.threads, part) for part in parts
                 ]
-            return np.concatenate([f.result() for f in futures])
+            ranked_vectors = np.concatenate([f.result() for f in futures])
         except BrokenProcessPool as e:
             self.close()
             raise KbError(
                 "Un processus de calcul des embeddings s'est arrêté brutalement (mémoire insuffisante ou arrêt "
                 "forcé ?). Relancez l'indexation ; si cela se reproduit, réglez MAIRIE_EMBED_WORKERS=1."
             ) from e
+        vectors = np.empty_like(ranked_vectors)
+        vectors[order] = ranked_vectors
+        return vectors
 
     def worker_pids(self) -> list[int]:
         """Process ids of the running workers (for tests and diagnostics)."""
