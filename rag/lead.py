@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from rag import schema
 from rag.citations import strip_citations
-from rag.decision import Decision, Provision, after_verb, designates, extract_decision
+from rag.decision import Decision, Provision, after_verb, designates, extract_decision, is_name_line
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
@@ -24,6 +24,7 @@ from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
 MAX_ROWS = 4
+MAX_NAMES = 12  # names of a list of persons elected or designated stated in the opening
 MAX_OBJECT_CHARS = 220
 MAX_LISTED = 3
 ANNOUNCED_ITEMS = 3
@@ -364,8 +365,10 @@ def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, 
 def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], float] | None = None) -> list[str]:
     """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
     rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
-    if len(rows) > MAX_ROWS:
-        ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:MAX_ROWS]
+    # "Qui sont les membres élus ?": every name of the list elected (each is checked on the passage).
+    limit = MAX_NAMES if kind == PERSON and all(is_name_line(r) for r in rows) else MAX_ROWS
+    if len(rows) > limit:
+        ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:limit]
         rows = [r for r in rows if r in ranked]
     return [r.rstrip(" .;,") for r in rows]
 

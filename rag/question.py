@@ -11,6 +11,10 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 'amount'
 >>> answer_type("Comment le conseil a-t-il voté ?"), answer_type("Qui a voté contre la convention ?")
 ('vote', 'vote')
+>>> answer_type("Flaux reste-t-il adhérent au service commun ?"), answer_type("La servitude est-elle payante ?")
+('decision', 'decision')
+>>> answer_type("À qui la Ville a-t-elle vendu la Chapelle ?"), answer_type("Avec quelle société a-t-il résilié ?")
+('other', 'other')
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
 """
@@ -89,6 +93,19 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bqu'a (?:vote|decide|approuve|adopte|accepte|fixe)|\bqu'(?:est-ce qu'|)a decide"
             r"|\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) (?:vote|valide|approuve|accepte|decide)|\bdecision\b"
             r"|\bdeliber|\bvalide\b"
+        ),
+    ),
+    # A yes/no question asks whether something was decided: "Flaux reste-t-il adhérent au service commun ?",
+    # "La servitude est-elle payante ?", "Est-ce que le conseil a renouvelé la convention ?".
+    (
+        DECISION,
+        re.compile(
+            r"^est-ce qu"
+            # an inverted verb with no question word before it ("A qui ... a-t-elle vendu" asks who)
+            r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
+            r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
+            r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
+            r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
         ),
     ),
 )

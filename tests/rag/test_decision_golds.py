@@ -84,7 +84,8 @@ def _ocr_text(path: Path, numbers: list[int]) -> str:
 
     known = OcrCache(Settings.from_env().cache_dir).get(file_digest(path))
     if not all(n in known for n in numbers):
-        pytest.skip(f"{path.name}: no OCR cache (build the store with benchmarks/build_s22_store.sh and run with MAIRIE_TEST_CACHE_DIR = its MAIRIE_CACHE_DIR)")
+        hint = "build the store with benchmarks/build_s22_store.sh, run with MAIRIE_TEST_CACHE_DIR = its cache"
+        pytest.skip(f"{path.name}: no OCR cache ({hint})")
     return "\n".join(known[n].text for n in numbers)
 
 
