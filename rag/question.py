@@ -17,6 +17,8 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 ('other', 'other')
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
+>>> gives("person", "d’autoriser Madame Le Maire à signer"), gives("person", "Madame Anne LEROY est désignée")
+(False, True)
 """
 
 from __future__ import annotations
@@ -132,6 +134,14 @@ PERSON_RE = re.compile(
 )
 
 
+# A civility before an office ("Madame Le Maire", "Monsieur le Président"): no person's name.
+OFFICE_RE = re.compile(
+    r"\b(?:M\.|Monsieur|Mme|Madame)\s+(?:l[ea]\s+|l['’]\s*)(?:maire|pr[ée]fet|pr[ée]sidente?|adjointe?"
+    r"|premi[eè]re?|directeur|directrice|conseill[eè]re?)\b",
+    re.IGNORECASE,
+)
+
+
 def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION or OTHER."""
     folded = fold(question).strip()
@@ -151,7 +161,8 @@ def gives(kind: str, sentence: str) -> bool:
     if kind == DURATION:
         return bool(_DURATION_RE.search(sentence))
     if kind == PERSON:
-        return bool(PERSON_RE.search(sentence))
+        # "d'autoriser Madame Le Maire à signer" names an office, not a person
+        return bool(PERSON_RE.search(OFFICE_RE.sub("", sentence)))
     if kind == DATE:
         return bool(extract_facts(sentence, with_names=False).dates)
     if kind == VOTE:

@@ -16,7 +16,7 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import DECISION, OTHER, PERSON, gives, rank
+from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 from rag.text import tokens
@@ -59,7 +59,7 @@ def typed_row(
         lines = [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
-            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not gives(kind, line):
+            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (gives(kind, line) or unit_in_header(kind, line)):
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
@@ -89,16 +89,9 @@ def typed_row(
 # A seat named, then the persons it announces: "Les 3 représentants de la Ville de Montpellier sont :",
 # "Représentant du Maire : Max LEVITA".
 _SEATS_ANNOUNCED_RE = re.compile(
-    r"\b(?:titulaires?|suppl[ée]ant(?:e|s|es)?|d[ée]l[ée]gu[ée](?:e|s|es)?|repr[ée]sentant(?:e|s|es)?|membres?)"
-    r"\b[^.:;\n]{0,60}:\s*-?\s*[A-ZÀ-Ý]",
-    re.IGNORECASE,
-)
-
-
-_ROLE_RE = re.compile(
-    r"\b(?:M\.|Monsieur|Mme|Madame)\s+(?:l[ea]\s+|l['’]\s*)(?:maire|pr[ée]fet|pr[ée]sidente?|adjointe?|premi[eè]re?)\b",
-    re.IGNORECASE,
-)
+    r"(?i:\b(?:titulaires?|suppl[ée]ant(?:e|s|es)?|d[ée]l[ée]gu[ée](?:e|s|es)?|repr[ée]sentant(?:e|s|es)?|membres?)"
+    r"\b[^.:;\n]{0,60}:)\s*-?\s*(?!(?:La|Le|Les|L['’]|Un|Une|Des|Du)\b)(?=[A-ZÀ-Ý])"
+)  # a capital after the colon, not an article ("membres ... suivants : - La Commune de MONTPELLIER")
 
 
 def designated(block: str) -> bool:
@@ -111,9 +104,28 @@ def designated(block: str) -> bool:
     False
     >>> designated("d’autoriser Madame Le Maire, ou à défaut l’Adjoint délégué, à signer"), designated("Madame Anne LEROY")
     (False, True)
+    >>> designated("Les montants des membres du Groupement seront les suivants : - La Commune de MONTPELLIER")
+    False
     """
-    block = _ROLE_RE.sub("", block)  # "d'autoriser Madame Le Maire" names an office, not a person designated
-    return designates(block) or bool(_SEATS_ANNOUNCED_RE.search(block))
+    block = OFFICE_RE.sub("", block)  # "d'autoriser Madame Le Maire" names an office, not a person designated
+    return designates(block) or any(PERSON_RE.match(block, m.end()) for m in _SEATS_ANNOUNCED_RE.finditer(block))
+
+
+# A table row ending with a sum whose unit is in the column's header ("4974 LANGUEDOC ROUSSILLON CINEMA
+# Fonctionnement 9 000" under "Montant en €"): thousands grouped by spaces or points, or 3+ digits, not a year.
+_BARE_SUM_RE = re.compile(r"(?<![\d,.])(?:\d{1,3}(?:[ \u00a0.]\d{3})+|(?!(?:19|20)\d{2}\b)\d{3,})(?:,\d{2})?\s*$")
+
+
+def unit_in_header(kind: str, line: str) -> bool:
+    """Whether, for a question asking an amount, the line is a table row ending with a sum whose unit is
+    printed in the table's header only.
+
+    >>> unit_in_header(AMOUNT, "4974 LANGUEDOC ROUSSILLON CINEMA Fonctionnement 9 000")
+    True
+    >>> unit_in_header(AMOUNT, "Subventions aux associations Exercice 2014"), unit_in_header("number", "Lot 2 12 500")
+    (False, False)
+    """
+    return kind == AMOUNT and bool(_BARE_SUM_RE.search(line))
 
 
 def row_block(lines: list[str], position: int) -> str:

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from rag import schema
-from rag.lead import decision_sentence
-from rag.question import DECISION, OTHER, PERSON, answer_type
-from rag.rows import continuation, designated, operative_passage, row_block
+from rag.lead import decision_sentence, lead_sentences
+from rag.question import AMOUNT, DECISION, OTHER, PERSON, answer_type, gives
+from rag.rows import continuation, designated, operative_passage, row_block, unit_in_header
 from rag.schema import Chunk, Citation, Document, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, doc_id_for
@@ -177,3 +177,30 @@ def test_the_decision_after_the_considerants_is_read_from_the_next_passage(
     other = "Quel est le tarif de l'eau en 2021 ?"
     assert operative_passage(answer_type(other), [ScoredChunk(chunk=chunks[0], score=1.0)], store, other) is None
     assert operative_passage(DECISION, [ScoredChunk(chunk=chunks[1], score=1.0)], store, question) is None
+
+
+def test_a_person_is_named_not_an_office() -> None:
+    # 2013-02-04-0000061105.pdf: the operative part authorises the mayor's office, it names no one designated.
+    assert not gives(PERSON, "d’autoriser Madame Le Maire, ou à défaut l’Adjoint délégué, à signer tous documents")
+    assert gives(PERSON, "Représentant du Maire : Max LEVITA")
+    # 2013-03-25-0000062256.pdf: a list of members that are communes is no list of persons designated.
+    assert not designated(
+        "Les montants estimatifs HT des commandes des membres du Groupement seront les suivants : - La Commune de"
+        " MONTPELLIER sur une estimation annuelle de 550 000 € HT/an,"
+    )
+
+
+def test_a_table_row_whose_unit_is_in_the_header_gives_an_amount() -> None:
+    # 2014-05-22-0000072216.pdf: "Montant en €" heads the column; the rows hold bare sums.
+    assert unit_in_header(AMOUNT, "4974 LANGUEDOC ROUSSILLON CINEMA Fonctionnement 9 000")
+    assert not unit_in_header(AMOUNT, "Attribution de subventions aux associations culturelles Exercice 2014")
+    assert not unit_in_header(PERSON, "4974 LANGUEDOC ROUSSILLON CINEMA Fonctionnement 9 000")
+
+
+def test_the_opening_names_the_seat_and_its_list() -> None:
+    quote = "Les 3 représentants de la Ville de Montpellier sont : - Philippe SAUREL -Agnés BOYER - Michel PASSET"
+    meta = {schema.SOURCE: "2013-02-04-0000061105.pdf", schema.KIND: schema.KIND_DOCUMENT}
+    citation = Citation(n=1, chunk=Chunk(id="c1", text="\n".join(CINEMED_LINES), meta=meta), quote=quote)
+    question = "Qui sont les trois représentants de la Ville au conseil d'administration du Cinemed ?"
+    lead = lead_sentences(question, [citation])
+    assert lead and quote in lead[0].text, lead
