@@ -33,7 +33,7 @@ from rag.question import (
     rank,
 )
 from rag.records import record_from_meta
-from rag.rows import designated
+from rag.rows import designated, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -220,7 +220,7 @@ def _typed_quote(
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
         for s in _candidates(kind, part)
-        if gives(kind, s) and (about_meeting or not is_meeting_formula(s))
+        if (gives(kind, s) or unit_in_header(kind, s)) and (about_meeting or not is_meeting_formula(s))
     ]  # fmt: skip
     if not typed:
         return []

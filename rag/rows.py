@@ -112,8 +112,9 @@ def designated(block: str) -> bool:
 
 
 # A table row ending with a sum whose unit is in the column's header ("4974 LANGUEDOC ROUSSILLON CINEMA
-# Fonctionnement 9 000" under "Montant en €"): thousands grouped by spaces or points, or 3+ digits, not a year.
-_BARE_SUM_RE = re.compile(r"(?<![\d,.])(?:\d{1,3}(?:[ \u00a0.]\d{3})+|(?!(?:19|20)\d{2}\b)\d{3,})(?:,\d{2})?\s*$")
+# Fonctionnement 9 000" under "Montant en €"): thousands grouped by spaces or points, or 3 digits ("800");
+# 4 digits or more without grouping are a code, a year or an account ("nature 6574"), not a sum.
+_BARE_SUM_RE = re.compile(r"(?<![\d,.])(?:\d{1,3}(?:[ \u00a0.]\d{3})+|\d{3})(?:,\d{2})?\s*$")
 
 
 def unit_in_header(kind: str, line: str) -> bool:
@@ -124,6 +125,8 @@ def unit_in_header(kind: str, line: str) -> bool:
     True
     >>> unit_in_header(AMOUNT, "Subventions aux associations Exercice 2014"), unit_in_header("number", "Lot 2 12 500")
     (False, False)
+    >>> unit_in_header(AMOUNT, "imputées sur la nature 6574"), unit_in_header(AMOUNT, "2432 PAILLADE VIVE Paillade 800")
+    (False, True)
     """
     return kind == AMOUNT and bool(_BARE_SUM_RE.search(line))
 

@@ -204,3 +204,30 @@ def test_the_opening_names_the_seat_and_its_list() -> None:
     question = "Qui sont les trois représentants de la Ville au conseil d'administration du Cinemed ?"
     lead = lead_sentences(question, [citation])
     assert lead and quote in lead[0].text, lead
+
+
+# 2014-05-22-0000072216.pdf (Montpellier 2014/196): the column "Montant" holds bare sums.
+CINEMA_TABLE = """Après examen des dossiers, il est proposé l’attribution des subventions aux 6 associations figurant dans le
+tableau ci-après pour un montant total de 26 500 € au titre de l’exercice 2014.
+Code
+association Nom association Nature Montant
+ARTS PLASTIQUES
+771 CHAMP LIBRE Projet 10 000
+ARTS VISUELS ET MEDIAS
+867 CELLANOVA.ORG Projet 1 500
+4974 LANGUEDOC ROUSSILLON CINEMA Fonctionnement 9 000
+5171 ALETHEIA Fonctionnement 1 500"""
+
+
+def test_how_much_opens_with_the_row_of_a_table_whose_unit_is_in_its_header() -> None:
+    total = (
+        "Après examen des dossiers, il est proposé l’attribution des subventions aux 6 associations figurant dans le"
+        " tableau ci-après pour un montant total de 26 500 € au titre de l’exercice 2014."
+    )
+    row = "4974 LANGUEDOC ROUSSILLON CINEMA Fonctionnement 9 000"
+    meta = {schema.SOURCE: "2014-05-22-0000072216.pdf", schema.KIND: schema.KIND_DOCUMENT}
+    citation = Citation(n=1, chunk=Chunk(id="c1", text=CINEMA_TABLE, meta=meta), quote=f"{total} […] {row}")
+    lead = lead_sentences(
+        "Combien l'association Languedoc Roussillon Cinéma reçoit-elle de la Ville en 2014 ?", [citation]
+    )
+    assert any(row in s.text for s in lead), lead
