@@ -11,6 +11,12 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 'amount'
 >>> answer_type("Comment le conseil a-t-il voté ?"), answer_type("Qui a voté contre la convention ?")
 ('vote', 'vote')
+>>> answer_type("Quelle est la durée du contrat ?"), answer_type("Quels sont les délégués titulaires au SMEG ?")
+('duration', 'person')
+>>> answer_type("Quelle est la valeur locative annuelle du local ?"), answer_type("À quelle hauteur la Ville garantit-elle l'emprunt ?")
+('amount', 'amount')
+>>> answer_type("Quel a été le résultat du vote sur la convention ?")
+'vote'
 >>> answer_type("Flaux reste-t-il adhérent au service commun ?"), answer_type("La servitude est-elle payante ?")
 ('decision', 'decision')
 >>> answer_type("À qui la Ville a-t-elle vendu la Chapelle ?"), answer_type("Avec quelle société a-t-il résilié ?")
@@ -142,9 +148,20 @@ OFFICE_RE = re.compile(
 )
 
 
+# "Quelle est la durée ...", "Quels sont les délégués ...", "Quel a été le résultat du vote ...": the copula
+# between "quel" and the noun asked about is dropped, so the noun is read as in "quelle durée", "quels délégués".
+_COPULA_RE = re.compile(
+    r"\b(quel(?:le)?s?) (?:est|sont|etait|etaient|sera|seront|serait|a ete|ont ete|fut)"
+    r"(?:-(?:il|elle|ils|elles))? (?:(?:le|la|les) |l')"
+)
+# "A quelle hauteur la Ville garantit-elle ..." asks a share or an amount.
+_HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
+
+
 def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION or OTHER."""
-    folded = fold(question).strip()
+    folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
+    folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind

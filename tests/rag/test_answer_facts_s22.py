@@ -231,3 +231,20 @@ def test_how_much_opens_with_the_row_of_a_table_whose_unit_is_in_its_header() ->
         "Combien l'association Languedoc Roussillon Cinéma reçoit-elle de la Ville en 2014 ?", [citation]
     )
     assert any(row in s.text for s in lead), lead
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # "quel" + copula + the noun: the noun says what is asked, as in "quelle valeur", "quels délégués"
+        ("Quelle est la valeur locative annuelle du local à vélos mis gratuitement à disposition du CROUS ?", AMOUNT),
+        ("Quels sont les délégués titulaires de Flaux au Syndicat Mixte d'Electricité du Gard (SMEG) ?", PERSON),
+        ("Quel a été le résultat du vote sur la convention de partenariat avec la librairie Sauramps ?", "vote"),
+        ("Quelle est la durée du contrat d'assurance contre les risques statutaires ?", "duration"),
+        ("À quelle hauteur la Ville garantit-elle les emprunts de la SERM ?", AMOUNT),
+        # a copula without a noun after it keeps its type
+        ("Quelle est l'estimation annuelle des achats de carburant de la commune de Grabels ?", OTHER),
+    ],
+)
+def test_what_is_asked_after_quel_est_le(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
