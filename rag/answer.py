@@ -248,7 +248,7 @@ class ExtractiveAnswerer:
         # The operative part and the table row that answer may sit in passages not retrieved (rag.rows):
         # those passages are then cited too.
         store = self.retriever.store
-        part = operative_passage(kind, retrieval.hits[:MAX_PASSAGES], store)
+        part = operative_passage(kind, retrieval.hits[:MAX_PASSAGES], store, question)
         if part is not None:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if typed:

@@ -14,16 +14,31 @@ from collections.abc import Callable
 
 from rag import schema
 from rag.citations import strip_citations
-from rag.decision import Decision, Provision, after_verb, designates, extract_decision
+from rag.decision import Decision, Provision, after_verb, extract_decision, is_name_line
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
-from rag.question import DECISION, NUMBER, OTHER, PERSON, VOTE, answer_type, counted, counts, gives, names_more, rank
+from rag.question import (
+    DECISION,
+    NUMBER,
+    OTHER,
+    PERSON,
+    PERSON_RE,
+    VOTE,
+    answer_type,
+    counted,
+    counts,
+    gives,
+    names_more,
+    rank,
+)
 from rag.records import record_from_meta
+from rag.rows import designated, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
 MAX_ROWS = 4
+MAX_NAMES = 12  # names of a list of persons elected or designated stated in the opening
 MAX_OBJECT_CHARS = 220
 MAX_LISTED = 3
 ANNOUNCED_ITEMS = 3
@@ -115,6 +130,7 @@ _OPERATIVE_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_LEAD_QUOTE_CHARS = 400
+MAX_ANNOUNCED_CHARS = 200  # the lines a sentence ending with ":" announces, quoted with it in the opening
 MAX_TRIED = 5  # quoted sentences tried, best first, until one passes the check of its values
 RECORD_TITLE_MARK = " a délibéré sur « "
 
@@ -199,12 +215,12 @@ def _typed_quote(
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     typed = [
         (int(bool(unit) and counts(s, unit or "")),
-         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designates(s)),
+         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
-        for s in sentences(part)
-        if gives(kind, s) and (about_meeting or not is_meeting_formula(s))
+        for s in _candidates(kind, part)
+        if (gives(kind, s) or unit_in_header(kind, s)) and (about_meeting or not is_meeting_formula(s))
     ]  # fmt: skip
     if not typed:
         return []
@@ -220,6 +236,17 @@ def _typed_quote(
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
 
 
+def _candidates(kind: str, part: str) -> list[str]:
+    """The sentences of a quote part, and for "qui", the part itself when it is a seat and the names it
+    announces ("Les 3 représentants de la Ville sont : - Philippe SAUREL -Agnés BOYER - Michel PASSET"):
+    split into lines, the seat and its names would be quoted apart."""
+    split = sentences(part)
+    several = len(PERSON_RE.findall(part)) >= 2  # a list of names (one name is quoted on its own line)
+    if kind == PERSON and several and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and designated(part):
+        return [*split, part.strip()]
+    return split
+
+
 def _with_announced(sentence: str, quote: str) -> str:
     """A sentence ending with ":" ("le montant ... s'élève à :", "voici le détail :") with the lines it
     announces, as they follow it in the quote; the sentence alone otherwise."""
@@ -233,7 +260,9 @@ def _with_announced(sentence: str, quote: str) -> str:
         text = sentence
         for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
             candidate = f"{text} {following}"
-            if len(candidate) > MAX_LEAD_QUOTE_CHARS or _squash(candidate) not in _squash(part):
+            # what it announces is read even after a long sentence ("... s'élèverait donc à :" then the sum)
+            limit = max(MAX_LEAD_QUOTE_CHARS, len(sentence) + MAX_ANNOUNCED_CHARS)
+            if len(candidate) > limit or _squash(candidate) not in _squash(part):
                 break
             text = candidate
             if following.rstrip().endswith("."):
@@ -364,8 +393,10 @@ def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, 
 def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], float] | None = None) -> list[str]:
     """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
     rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
-    if len(rows) > MAX_ROWS:
-        ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:MAX_ROWS]
+    # "Qui sont les membres élus ?": every name of the list elected (each is checked on the passage).
+    limit = MAX_NAMES if kind == PERSON and all(is_name_line(r) for r in rows) else MAX_ROWS
+    if len(rows) > limit:
+        ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:limit]
         rows = [r for r in rows if r in ranked]
     return [r.rstrip(" .;,") for r in rows]
 

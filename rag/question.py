@@ -11,8 +11,20 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 'amount'
 >>> answer_type("Comment le conseil a-t-il voté ?"), answer_type("Qui a voté contre la convention ?")
 ('vote', 'vote')
+>>> answer_type("Quelle est la durée du contrat ?"), answer_type("Quels sont les délégués titulaires au SMEG ?")
+('duration', 'person')
+>>> answer_type("Quelle est la valeur locative annuelle du local ?"), answer_type("À quelle hauteur la Ville garantit-elle l'emprunt ?")
+('amount', 'amount')
+>>> answer_type("Quel a été le résultat du vote sur la convention ?")
+'vote'
+>>> answer_type("Flaux reste-t-il adhérent au service commun ?"), answer_type("La servitude est-elle payante ?")
+('decision', 'decision')
+>>> answer_type("À qui la Ville a-t-elle vendu la Chapelle ?"), answer_type("Avec quelle société a-t-il résilié ?")
+('other', 'other')
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
+>>> gives("person", "d’autoriser Madame Le Maire à signer"), gives("person", "Madame Anne LEROY est désignée")
+(False, True)
 """
 
 from __future__ import annotations
@@ -91,6 +103,19 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bdeliber|\bvalide\b"
         ),
     ),
+    # A yes/no question asks whether something was decided: "Flaux reste-t-il adhérent au service commun ?",
+    # "La servitude est-elle payante ?", "Est-ce que le conseil a renouvelé la convention ?".
+    (
+        DECISION,
+        re.compile(
+            r"^est-ce qu"
+            # an inverted verb with no question word before it ("A qui ... a-t-elle vendu" asks who)
+            r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
+            r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
+            r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
+            r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
+        ),
+    ),
 )
 
 _UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b)"
@@ -115,9 +140,28 @@ PERSON_RE = re.compile(
 )
 
 
+# A civility before an office ("Madame Le Maire", "Monsieur le Président"): no person's name.
+OFFICE_RE = re.compile(
+    r"\b(?:M\.|Monsieur|Mme|Madame)\s+(?:l[ea]\s+|l['’]\s*)(?:maire|pr[ée]fet|pr[ée]sidente?|adjointe?"
+    r"|premi[eè]re?|directeur|directrice|conseill[eè]re?)\b",
+    re.IGNORECASE,
+)
+
+
+# "Quelle est la durée ...", "Quels sont les délégués ...", "Quel a été le résultat du vote ...": the copula
+# between "quel" and the noun asked about is dropped, so the noun is read as in "quelle durée", "quels délégués".
+_COPULA_RE = re.compile(
+    r"\b(quel(?:le)?s?) (?:est|sont|etait|etaient|sera|seront|serait|a ete|ont ete|fut)"
+    r"(?:-(?:il|elle|ils|elles))? (?:(?:le|la|les) |l')"
+)
+# "A quelle hauteur la Ville garantit-elle ..." asks a share or an amount.
+_HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
+
+
 def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION or OTHER."""
-    folded = fold(question).strip()
+    folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
+    folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind
@@ -134,7 +178,8 @@ def gives(kind: str, sentence: str) -> bool:
     if kind == DURATION:
         return bool(_DURATION_RE.search(sentence))
     if kind == PERSON:
-        return bool(PERSON_RE.search(sentence))
+        # "d'autoriser Madame Le Maire à signer" names an office, not a person
+        return bool(PERSON_RE.search(OFFICE_RE.sub("", sentence)))
     if kind == DATE:
         return bool(extract_facts(sentence, with_names=False).dates)
     if kind == VOTE:

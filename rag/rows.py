@@ -16,9 +16,10 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import DECISION, OTHER, PERSON, gives, rank
+from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
+from rag.text import tokens
 
 MIN_ROW_CHARS = 8
 MAX_ROW_CHARS = 300
@@ -58,13 +59,19 @@ def typed_row(
         lines = [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
-            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not gives(kind, line):
+            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (gives(kind, line) or unit_in_header(kind, line)):
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
             block = row_block(lines, position)
+            if not about_meeting and is_meeting_formula(block):
+                # under "Pour extrait conforme," or above "Publiée le :", a name is the record's frame, not a
+                # decision; under "Monsieur le Maire rapporte :", the row alone may still answer
+                block = line
+                if gives(PERSON, line) and kind == PERSON:
+                    continue
             row_rank = rank(question, f"{about} {block}", idf)
-            key = (row_rank, int(kind == PERSON and designates(block)), -order)
+            key = (row_rank, int(kind == PERSON and designated(block)), -order)
             if row_rank[2] > 0 and (best is None or key > best[0]):
                 best = (key, hit, position, block, about)
     if best is None:
@@ -73,10 +80,55 @@ def typed_row(
     than = rank(question, f"{about} {quoted}", idf)
     # A designated person (a civility or a seat's label before the name) answers "qui" better than a
     # capitalised phrase that only looks like a name, at equal rank.
-    designated = key[1] and not designates(quoted)
-    if key[0] < than or (key[0] == than and not designated):
+    better = key[1] and not designated(quoted)
+    if key[0] < than or (key[0] == than and not better):
         return None
     return hit, position, block
+
+
+# A seat named, then the persons it announces: "Les 3 représentants de la Ville de Montpellier sont :",
+# "Représentant du Maire : Max LEVITA".
+_SEATS_ANNOUNCED_RE = re.compile(
+    r"(?i:\b(?:titulaires?|suppl[ée]ant(?:e|s|es)?|d[ée]l[ée]gu[ée](?:e|s|es)?|repr[ée]sentant(?:e|s|es)?|membres?)"
+    r"\b[^.:;\n]{0,60}:)\s*-?\s*(?!(?:La|Le|Les|L['’]|Un|Une|Des|Du)\b)(?=[A-ZÀ-Ý])"
+)  # a capital after the colon, not an article ("membres ... suivants : - La Commune de MONTPELLIER")
+
+
+def designated(block: str) -> bool:
+    """Whether a block gives persons as designated: a civility or a seat's label before a name (rag.decision),
+    or a seat named before the list it announces ("Les 3 représentants de la Ville sont : - Philippe SAUREL").
+
+    >>> designated("Les 3 représentants de la Ville de Montpellier sont : - Philippe SAUREL -Agnés BOYER")
+    True
+    >>> designated("Le Conseil désigne ses représentants au syndicat.")
+    False
+    >>> designated("d’autoriser Madame Le Maire, ou à défaut l’Adjoint délégué, à signer"), designated("Madame Anne LEROY")
+    (False, True)
+    >>> designated("Les montants des membres du Groupement seront les suivants : - La Commune de MONTPELLIER")
+    False
+    """
+    block = OFFICE_RE.sub("", block)  # "d'autoriser Madame Le Maire" names an office, not a person designated
+    return designates(block) or any(PERSON_RE.match(block, m.end()) for m in _SEATS_ANNOUNCED_RE.finditer(block))
+
+
+# A table row ending with a sum whose unit is in the column's header ("4974 LANGUEDOC ROUSSILLON CINEMA
+# Fonctionnement 9 000" under "Montant en €"): thousands grouped by spaces or points, or 3 digits ("800");
+# 4 digits or more without grouping are a code, a year or an account ("nature 6574"), not a sum.
+_BARE_SUM_RE = re.compile(r"(?<![\d,.])(?:\d{1,3}(?:[ \u00a0.]\d{3})+|\d{3})(?:,\d{2})?\s*$")
+
+
+def unit_in_header(kind: str, line: str) -> bool:
+    """Whether, for a question asking an amount, the line is a table row ending with a sum whose unit is
+    printed in the table's header only.
+
+    >>> unit_in_header(AMOUNT, "4974 LANGUEDOC ROUSSILLON CINEMA Fonctionnement 9 000")
+    True
+    >>> unit_in_header(AMOUNT, "Subventions aux associations Exercice 2014"), unit_in_header("number", "Lot 2 12 500")
+    (False, False)
+    >>> unit_in_header(AMOUNT, "imputées sur la nature 6574"), unit_in_header(AMOUNT, "2432 PAILLADE VIVE Paillade 800")
+    (False, True)
+    """
+    return kind == AMOUNT and bool(_BARE_SUM_RE.search(line))
 
 
 def row_block(lines: list[str], position: int) -> str:
@@ -88,6 +140,8 @@ def row_block(lines: list[str], position: int) -> str:
 
     >>> row_block(["PETR (SCOT)", "Titulaires : Denis JUVIN", "- Suppléants : Catherine VINAS", "Questions"], 1)
     'PETR (SCOT) Titulaires : Denis JUVIN - Suppléants : Catherine VINAS'
+    >>> row_block(["Les 3 représentants sont :", "- Ana BOYER", "- Michel PASSET", "Les 3 personnalités sont :"], 1)
+    'Les 3 représentants sont : - Ana BOYER - Michel PASSET'
     """
     row = lines[position].strip(" -•–")
     start = position
@@ -102,6 +156,13 @@ def row_block(lines: list[str], position: int) -> str:
         break
     if start == position:
         return row
+    heading = lines[start].strip(" -•–")
+    if heading.endswith(":") and start == position - 1:
+        # "Les 3 représentants ... sont :" then its names: the whole list it announces (rag.rows.continuation)
+        items = continuation(heading, lines[start + 1 :])
+        block = " ".join([heading, *items])
+        if items and all(is_name_line(i) for i in items) and len(block) <= MAX_BLOCK_CHARS:
+            return block
     end = position
     for j in range(position + 1, min(len(lines), position + 1 + MAX_BLOCK_BELOW)):
         line = lines[j].strip(" -•–")
@@ -118,10 +179,19 @@ def _in_block(line: str) -> bool:
     return is_row(line) or is_name_line(line)
 
 
-def operative_passage(kind: str, hits: list[ScoredChunk], store: ChromaStore) -> tuple[ScoredChunk, str] | None:
+def operative_passage(
+    kind: str, hits: list[ScoredChunk], store: ChromaStore, question: str = ""
+) -> tuple[ScoredChunk, str] | None:
     """(passage, operative sentence) of the best deliberation found when the passage found is another part
-    of that record (its title, its report) and another passage of the record holds the operative part."""
-    for hit in hits:
+    of that record (its title, its report) and another passage of the record holds the operative part.
+    In a document not split into records (a note de synthèse, a compte rendu without votes), the best
+    passage's "Considérant ..." may end where the decision begins: the next passage's operative sentence
+    about the question ("le Conseil Municipal décide de continuer à adhérer au service commun ...")."""
+    for order, hit in enumerate(hits):
+        if order == 0 and question and hit.chunk.kind == schema.KIND_DOCUMENT and kind in (DECISION, OTHER):
+            following = _following_decision(hit.chunk, store, question)
+            if following is not None:
+                return ScoredChunk(chunk=following[0], score=hit.score), following[1]
         if hit.chunk.kind != schema.KIND_DELIBERATION:
             continue
         if has_operative(hit.chunk, kind):
@@ -131,6 +201,24 @@ def operative_passage(kind: str, hits: list[ScoredChunk], store: ChromaStore) ->
                 sentence = extract_decision(sibling.text).provisions[0].sentence
                 return ScoredChunk(chunk=sibling, score=hit.score), sentence
         return None  # only the best record: the others are not what the question is about
+    return None
+
+
+MIN_SHARED_STEMS = 2
+
+
+def _following_decision(chunk: Chunk, store: ChromaStore, question: str) -> tuple[Chunk, str] | None:
+    """(next passage, its first operative sentence sharing MIN_SHARED_STEMS of the question's words) when
+    `chunk` holds no operative sentence itself."""
+    if extract_decision(chunk.text).provisions:
+        return None
+    after = next_passage(chunk, store)
+    if after is None or after.meta.get(schema.BOILERPLATE):
+        return None
+    wanted = set(tokens(question))
+    for provision in extract_decision(after.text).provisions:
+        if len(wanted & set(tokens(provision.sentence))) >= MIN_SHARED_STEMS:
+            return after, provision.sentence
     return None
 
 
@@ -172,7 +260,9 @@ MAX_LABELLED_LINES = 6
 _VOTE_LINE_RE = re.compile(
     r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part)\b[^:\n]{0,20}:\s*\S"
     r"|^(?:adopt[ée]e?s?|vot[ée]e?s?|approuv[ée]e?s?|rejet[ée]e?s?)\b.{0,40}\b(?:unanimit|majorit)"
-    r"|^(?:[àa] l.)?unanimit|^\d+\s+(?:voix|pour|contre|abstentions?)\b",
+    r"|^(?:[àa] l.)?unanimit|^\d+\s+(?:voix|pour|contre|abstentions?)\b"
+    # the outcome of an item without a count, under its title in minutes ("Le Conseil prend acte.")
+    r"|^le conseil(?: municipal)?,? (?:prend acte|adopte|approuve|rejette|refuse|[ée]met un avis)\b",
     re.IGNORECASE,
 )
 
@@ -243,6 +333,10 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour : 52', 'Contre : 7 (UMP-NI)']
     >>> continuation("Syndicat d'électricité (SMEG)", ["Titulaires :", "Denis JUVIN - Jean PLUS", "Désignations"])
     ['Titulaires :', 'Denis JUVIN - Jean PLUS']
+    >>> continuation("les votes ont été les suivants :", ["Pour :", "46", "Contre :", "7", "Adopté à la majorité."])
+    ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
+    >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
+    ['Le Conseil prend acte.']
     """
     out: list[str] = []
     if _VOTE_TAIL_RE.search(sentence) and following and len(following[0]) <= MAX_VOTE_LINE_CHARS:
@@ -252,6 +346,11 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
         size = 0
         i = 0
         while i < len(following) and len(out) < MAX_ITEMS:
+            if _vote_pair(following, i):  # "les votes ont été les suivants :" then "Pour :", "46", "Contre :", "7"
+                out += following[i : i + 2]
+                size += len(following[i]) + len(following[i + 1]) + 2
+                i += 2
+                continue
             line = following[i]
             bulleted = bool(out) and all(item[:1] in "-•–" for item in out if item != GAP)
             if bulleted and line.strip()[:1] not in "-•–":
@@ -262,7 +361,8 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
                     continue
                 if line.rstrip().endswith("."):
                     break  # "Le Conseil adopte." after the names: the list has ended
-            prose = line.rstrip().endswith(".") and len(line.split()) > 3
+            vote = len(line) <= MAX_VOTE_LINE_CHARS and bool(_VOTE_LINE_RE.search(line.strip(" -•–")))
+            prose = line.rstrip().endswith(".") and len(line.split()) > 3 and not vote
             if len(line) > MAX_ITEM_CHARS or prose or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
                 break
             out.append(line)
