@@ -220,12 +220,13 @@ def topic_words(publication: dict[str, Any]) -> str:
         parts.append(_clean(text_of(sub_theme)))
     for parent in elements(publication, "DossierPere"):
         parts.append(_clean(text_of(next(elements(parent, "Titre"), {}))))
-    parts.append(_clean(text_of(next(elements(publication, "dc:description"), {}))))
-    introduction = next(elements(publication, "Introduction"), None)
-    if introduction is not None:
-        parts.append(" ".join(_clean(text_of(introduction)).split()[:INTRO_WORDS]))
-    parts.extend(dict.fromkeys(_headings(publication)))
-    words = " ".join(p for p in parts if p).split()
+    description = _clean(text_of(next(elements(publication, "dc:description"), {})))
+    introduction = _clean(text_of(next(elements(publication, "Introduction"), {})))
+    if not introduction.startswith(description):  # the introduction often opens with the description
+        parts.append(description)
+    parts.append(" ".join(introduction.split()[:INTRO_WORDS]))
+    parts.extend(_headings(publication))
+    words = " ".join(dict.fromkeys(p for p in parts if p)).split()
     return " ".join(words[:ENTRY_WORDS])
 
 
