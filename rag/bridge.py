@@ -40,7 +40,7 @@ BRIDGE = "bridge.json.gz"  # the file's name in a pack folder (rag.pack)
 FORMAT = 1
 # Tuned on the dev half of benchmarks/gold_service_public.jsonl, leave-one-out (docs/EVALUATION.md).
 FICHES = 2  # fiches whose articles enter the ranking
-COVERAGE = 0.5  # share of the question's words (weighted by the bridge's idf) a fiche must contain
+COVERAGE = 0.5  # share of the question's words (weighted by their idf in the law) a fiche must contain
 ARTICLES = 10  # length of the bridge channel's ranked list
 WEIGHT = 1.0  # its weight in the reciprocal-rank fusion (BM25 1.0, dense 0.8)
 TITLE_REPEAT = 2  # a fiche's title counts this many times its other words
@@ -78,9 +78,18 @@ class BridgeEntry:
 class TopicBridge:
     """BM25 over the bridge's fiches; `articles` gives the articles of the fiches that match a question."""
 
-    def __init__(self, entries: Iterable[BridgeEntry], header: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, entries: Iterable[BridgeEntry], header: dict[str, Any] | None = None, *, law: dict[str, Any] | None = None
+    ) -> None:
         self.entries = list(entries)
         self.header = dict(header or {})
+        self.law = dict(law or {})
+        # A question's words weigh their idf in the law (a word the law lacks weighs the most); without these
+        # frequencies, their idf among the fiches.
+        law_df: dict[str, int] = self.law.get("df") or {}
+        passages = int(self.law.get("passages") or 0)
+        self._law_idf = {t: math.log(1 + (passages - df + 0.5) / (df + 0.5)) for t, df in law_df.items()}
+        self._law_unknown = math.log(1 + (passages + 0.5) / 0.5) if passages else 0.0
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         rows: dict[str, list[int]] = {}
         freqs: dict[str, list[int]] = {}
@@ -119,12 +128,12 @@ class TopicBridge:
         data = json.loads(payload)
         if data.get("format") != FORMAT:
             raise ValueError(f"bridge format {data.get('format')!r}, expected {FORMAT}")
-        return cls((BridgeEntry.from_row(r) for r in data["fiches"]), data.get("header"))
+        return cls((BridgeEntry.from_row(r) for r in data["fiches"]), data.get("header"), law=data.get("law"))
 
     def without(self, fiche_ids: Iterable[str]) -> TopicBridge:
         """The same bridge without these fiches (statistics recomputed): for leave-one-out evaluation."""
         excluded = set(fiche_ids)
-        return TopicBridge((e for e in self.entries if e.id not in excluded), self.header)
+        return TopicBridge((e for e in self.entries if e.id not in excluded), self.header, law=self.law)
 
     def fiches(self, query: str, *, k: int | None = None) -> list[tuple[BridgeEntry, float]]:
         """The best fiches for a lexical query with their BM25 scores, best first; only the fiches holding at
@@ -132,7 +141,10 @@ class TopicBridge:
         query_tokens = list(dict.fromkeys(tokens(query)))
         if not query_tokens or not self.entries:
             return []
-        weights = {t: self._idf.get(t, self._unknown_idf) for t in query_tokens}
+        if self._law_idf:
+            weights = {t: self._law_idf.get(t, self._law_unknown) for t in query_tokens}
+        else:
+            weights = {t: self._idf.get(t, self._unknown_idf) for t in query_tokens}
         total = sum(weights.values())
         scores = np.zeros(len(self.entries), dtype=np.float32)
         covered = np.zeros(len(self.entries), dtype=np.float32)
@@ -185,9 +197,12 @@ def _load(directory: Path) -> TopicBridge | None:
         return None
 
 
-def write_bridge(path: Path, rows: list[dict[str, Any]], header: dict[str, Any]) -> None:
-    """The bridge file: gzipped JSON with no name and a fixed mtime (the same rows give the same bytes)."""
-    data = {"format": FORMAT, "header": header, "fiches": rows}
+def write_bridge(
+    path: Path, rows: list[dict[str, Any]], header: dict[str, Any], *, law: dict[str, Any] | None = None
+) -> None:
+    """The bridge file: gzipped JSON with no name and a fixed mtime (the same rows give the same bytes);
+    `law`: how common the bridge's words are in the law (ingest.fiches.law_frequencies)."""
+    data = {"format": FORMAT, "header": header, "fiches": rows, "law": law or {}}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
         gz.write(payload)
