@@ -207,8 +207,9 @@ class HybridRetriever:
 
     def _bridged(self, question: str, lexical: list[tuple[str, float]], dense: list[tuple[Chunk, float]]) -> list[str]:
         """The bridge channel's ranked passage ids (rag.bridge): the articles cited by the Service-Public fiches
-        that match the question, those the other channels also found first, one passage per article."""
-        if self.bridge is None or self.mode == "dense":
+        that match the question, those the other channels also found first, one passage per article. Not for
+        a question about what the council decided ("combien coûte ... à Couthenans ?"): the bridge is law."""
+        if self.bridge is None or self.mode == "dense" or question_intent(question, local=False) == "local":
             return []
         best: dict[str, int] = {}  # passage id -> its best rank in the other channels
         for rank, chunk_id in enumerate([cid for cid, _ in lexical]):

@@ -209,3 +209,17 @@ def test_the_bridge_leaves_the_council_questions_first_five(
     bridged = HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical)  # the shipped bridge
     assert bridged.bridge is not None
     assert [h.chunk.id for h in bridged.retrieve(question)] == [h.chunk.id for h in plain.retrieve(question)]
+
+
+def test_a_question_about_a_council_decision_takes_no_bridge(tmp_path: Path, embedding_cache: Path) -> None:
+    """The bridge is law: a question about what the council decided keeps its ranking, even when its words
+    are a fiche's (the demo gate's "dépôt de cendre" question matches the fiche "Crémation")."""
+    settings = Settings(store=tmp_path / "store", cache_dir=embedding_cache)
+    kb = KnowledgeBase(settings)
+    retriever = HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical)
+    assert retriever.bridge is not None
+    local = "Combien coûte un dépôt de cendre au cimetière de Couthenans ?"
+    assert [e.id for e, _ in retriever.bridge.fiches(topic_bridge.query_of(local))] == ["F1558"]
+    assert retriever._bridged(local, [], []) == []
+    law = "Crémation : dispersion des cendres, que prévoit la loi ?"
+    assert retriever._bridged(law, [], [])  # the same topic asked of the law
