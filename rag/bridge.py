@@ -3,8 +3,9 @@ Service-Public fiches (DILA, licence Etalab 2.0) shipped in the legal pack (`bri
 
 A fiche such as "Inhumation" is a curated link from a topic and its words (its title, description,
 introduction and headings) to the CGCT / CRPA articles it cites. At query time BM25 (the same French stems
-and formula as rag/lexical.py) ranks the fiches on the lexical query; the fiches that cover most of the
-question give their cited articles, which rag.retrieve fuses as a third channel with a modest weight.
+and formula as rag/lexical.py) ranks the fiches on the question without its frame ("que prévoit la loi ?");
+the fiches that hold at least half of the question's words (weighted by their idf in the law) give their
+cited articles, which rag.retrieve fuses as a third channel (reciprocal ranks, the lexical channel's weight).
 Building the file from the fiches is ingest.fiches (run by `mairie pack build`).
 
 Example::
@@ -136,8 +137,9 @@ class TopicBridge:
         return TopicBridge((e for e in self.entries if e.id not in excluded), self.header, law=self.law)
 
     def fiches(self, query: str, *, k: int | None = None) -> list[tuple[BridgeEntry, float]]:
-        """The best fiches for a lexical query with their BM25 scores, best first; only the fiches holding at
-        least COVERAGE of the query's words (weighted by idf; a word no fiche has counts against all)."""
+        """The best fiches for a query with their BM25 scores, best first; only the fiches holding at least
+        COVERAGE of the query's words, each weighted by its idf in the law (the file's `law` frequencies; a
+        word the bridge does not know weighs the most), or among the fiches when the file carries none."""
         query_tokens = list(dict.fromkeys(tokens(query)))
         if not query_tokens or not self.entries:
             return []
