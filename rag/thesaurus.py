@@ -192,13 +192,22 @@ def synonyms_by_stem(question: str) -> dict[str, set[str]]:
     return groups
 
 
+def strip_frame(question: str) -> str:
+    """The question without the words that frame a question about the law (`_FRAME_RE`).
+
+    >>> strip_frame("Inhumation : que prévoit la loi ?")
+    'Inhumation : ?'
+    """
+    return " ".join(_FRAME_RE.sub(" ", question).split())
+
+
 def lexical_query(question: str) -> str:
     """The query the lexical channel searches: the question without its framing words, plus `expand`.
 
     >>> lexical_query("Crémation : que prévoit la loi ?")
     'Crémation : ?'
     """
-    return " ".join(f"{_FRAME_RE.sub(' ', question)} {expand(question)}".split())
+    return " ".join(f"{strip_frame(question)} {expand(question)}".split())
 
 
 def expand(question: str) -> str:

