@@ -21,6 +21,7 @@ from rag.french import MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import ScoredChunk
+from rag.scope import NOT_A_YEAR
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
 
@@ -273,15 +274,54 @@ def refusal_reason(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
         return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
+    years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     if not _numbers_met(question, top, idf, met):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
-    if scope is not None and scope.years and not scope.missing_label():
-        years = {str(y) for y in scope.years}
-        if not any(
-            str(h.chunk.meta.get(schema.DATE) or "")[:4] in years or years & _years_in(h.chunk.text) for h in top
-        ):
-            return "year"
+    if years and not any(_year_met(question, hit, years, idf, met) for hit in on_topic(question, top, idf, met) or top):
+        return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
     return None
+
+
+def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[str], float], met: set[str]) -> bool:
+    """Whether the passage gives the question's fact for one of `years`. A line that names the question's topic
+    (its rarest topic noun or name the passage uses) has a year of its own: the one it writes, or for a row of a
+    list or table (a short line: "Amicale sportive 1220€") the one of the nearest line above that writes one
+    ("Rappel des demandes 2019", "Redevance 2020"). When every such line has a year and none is asked for, the
+    passage gives another year's fact; otherwise its séance year or a year written in it must be one asked for."""
+    anchor = _anchor(question, hit, idf, met)
+    own: set[str] = set()
+    undated = anchor is None
+    if anchor is not None:
+        above: set[str] = set()
+        for part in sentences(hit.chunk.text):
+            written = _years_in(part)
+            if _used(anchor, vocabulary(part)):
+                dated = written or (above if len(part.split()) <= ROW_WORDS else set())
+                own |= dated
+                undated = undated or not dated
+            above = written or above
+    if own & years:
+        return True
+    if own and not undated:
+        return False
+    return str(hit.chunk.meta.get(schema.DATE) or "")[:4] in years or bool(years & _years_in(hit.chunk.text))
+
+
+ROW_WORDS = 8  # a line of at most this many words is a row of a list or table
+
+
+def _anchor(question: str, hit: ScoredChunk, idf: Callable[[str], float], met: set[str]) -> set[str] | None:
+    """The stems of the question's rarest topic noun or name that the passage's text uses ("l'amicale sportive"
+    -> "amical"), with their everyday synonyms; None when it uses none."""
+    groups = synonyms_by_stem(question)
+    names = [stem for stem in name_stems(question) if stem not in met]
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    used = vocabulary(hit.chunk.text)
+    present = [stem for stem in dict.fromkeys(names + nouns) if _used(groups.get(stem, {stem}), used)]
+    if not present:
+        return None
+    rarest = max(present, key=idf)
+    return groups.get(rarest, {rarest})
 
 
 def on_topic(
@@ -321,7 +361,7 @@ MONEY_RE = re.compile(
 RATE_RE = re.compile(r"\b(?:quel(?:le)?s? (?:est (?:le|la) )?(?:taux|pourcentage)|a quel taux)\b")
 PERCENT_RE = re.compile(r"\d\s?%|\bpour ?cent\b", re.IGNORECASE)
 # A year written in a passage; not the year of a deliberation number ("2021-051", "2014/137").
-_YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)")
+_YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)" + NOT_A_YEAR)  # not "2000 €"
 _YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
 
 
@@ -334,11 +374,13 @@ _NOT_TOPIC_NUMBER_RE = re.compile(
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
 )
 _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
+_ARTICLES = {"un", "une"}
+_ORDINAL_RE = re.compile(r"(?:er|ere|re|e|eme|ieme|nd|nde|d|de)")  # "1er", "1ère", "2e", "2ème", "2nd" (folded)
 
 
 def _numbers(text: str, *, words: bool = True) -> set[str]:
     """The numbers written in `text`, normalised: "2 500" -> "2500", "5,80" -> "5.8", "03" -> "3", and with
-    `words` the numbers written in words ("trois" -> "3")."""
+    `words` the numbers written in words ("trois" -> "3"; "un", "une" are left out: mostly the article)."""
     found: set[str] = set()
     for match in _NUMBER_RE.finditer(text):
         value = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
@@ -346,7 +388,10 @@ def _numbers(text: str, *, words: bool = True) -> set[str]:
             value = value.rstrip("0").rstrip(".")
         found.add(value.lstrip("0") or "0")
     if words:
-        found |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", fold(text)) if w in NUMBER_WORDS}  # "trois jours"
+        # "trois jours"; not "un" / "une", which are mostly the article ("pour un montant" counts nothing)
+        found |= {
+            str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", fold(text)) if w in NUMBER_WORDS and w not in _ARTICLES
+        }
     return found
 
 
@@ -364,7 +409,11 @@ def question_numbers(question: str) -> dict[str, str | None]:
         if value == "0":
             continue
         before = re.findall(r"[a-z]+", folded[: match.start()])[-1:]
-        after = re.findall(r"[a-z]+", folded[match.end() :])[:1]
+        after = re.findall(r"[a-z]+", folded[match.end() :])[:2]
+        if after and _ORDINAL_RE.fullmatch(after[0]) and folded[match.end() : match.end() + 1].isalpha():
+            after = after[1:]  # "au 1er semestre": the semester is what 1 counts, "er" is no word
+            before = []
+        after = after[:1]
         unit = [stem for word in before for stem in tokens(word) if stem not in _NOT_NOUNS] or [
             stem for word in after for stem in tokens(word) if stem not in _NOT_NOUNS
         ]
@@ -390,7 +439,7 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
     anchors = nouns or [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
-        used = set(tokens(re.sub(r"\d", " ", text)))  # "50ANS" holds "an"
+        used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
         return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
 
     def placed(number: str, unit: str | None, hit: ScoredChunk) -> bool:

@@ -1,0 +1,115 @@
+"""The session 22 refusal checks (rag.refusal) on real text: a row of a list or table has the year of the line
+above it ("Rappel des demandes 2019"), an ordinal counts what follows it ("1er semestre"), the article "un" is
+no number, and a unit written with a digit ("m3") is a word the passage can hold. Passages are copied from the
+demo PDFs and the Flaux note (`pdftotext -layout`, `antiword`); figures in docs/EVALUATION.md, session 22."""
+
+from __future__ import annotations
+
+from rag import schema
+from rag.schema import Chunk, ScoredChunk
+
+# data/deliberations/couthenans/CR_reunion_20210604.pdf, p. 1 (one line per row, as the loader keeps it)
+SUBVENTIONS_2021 = """1 Subventions associatives
+Rappel des demandes 2019, on a donné 3110€ :
+ACCA : 60€
+Amicale sportive 1220€
+Banque alimentaire 100€
+Coop scolaire 400€
+Cyclo club 230€
+Cette année 2000 € budget mais on peut dépasser."""
+# data/deliberations/preuilly-sur-claise/PV_CM_2020-07-23.pdf, p. 5
+ORANGE_2020 = """2020- 047 REDEVANCE POUR OCCUPATION DU DOMAINE PUBLIC PAR ORANGE
+A ce jour, les modalités de calcul de la revalorisation du montant des redevances prévues à l'article
+R20-53 du Code des Postes et communications électroniques l'article R20-53, prévoient que les
+redevances sont révisées au 1er Janvier de chaque année :
+Les calculs effectués en tenant compte de ces nouveaux éléments s'établissent comme suit :
+Artères en aérien : 55.44 € du km linéaire
+Artères souterraines : 41.66 € du km linéaire
+La redevance s'établit comme suit :
+Redevance 2020 longueur Prix unitaire Total
+Artère aérienne 12.753 kms 55.44€ 707.03€
+Artère en sous-sol 25.077 kms 41.66€ 1044.70€"""
+SPORTS_2019 = """2020-048 LOCATION DES EQUIPEMENTS SPORTIFS –2019- Collège Gaston Defferre
+Monsieur le Maire informe le Conseil Municipal le versement de la somme suivante :
+- 850.56€ pour le 2e semestre 2019
+Par le Conseil Départemental d'Indre et Loire, au titre de la location des équipements sportifs utilisés
+par le Collège Gaston Defferre.
+Le Conseil Municipal après en avoir délibéré à l'unanimité,
+CHARGE le Maire d'émettre un titre pour un montant total de 850.56€ à l'encontre du Collège Gaston
+Defferre."""
+# montpellier/pdfs/2014-05-22-0000072190.pdf (unseen store): a law's date in prose is not the row's year
+GROUPES_2014 = """Conformément à l'article L 2121-28 du code général des collectivités territoriales et à la Loi n° 2002-276 du
+27 février 2002 relative à la démocratie de proximité, les groupes d'élus peuvent disposer de collaborateurs.
+En application de ces dispositions, il est proposé d'attribuer à chaque groupe le nombre de collaborateurs figurant dans
+le tableau ci-dessous exprimé en équivalent temps plein."""
+# flaux/docs/20201215-3_-_note_de_synthese.doc (fresh store)
+EAU_2021 = """Eau et assainissement - Conditions de facturation 2021
+Monsieur le Maire expose qu'il convient, comme chaque année, de fixer les conditions de facturation de l'eau et de
+l'assainissement pour l'année 2021 et propose le maintien des conditions votées par la commune en 2020 et une légère
+baisse des taux des redevances à savoir :
+1 - Maintien des 2 périodes : estivale : juin à septembre et hivernale : octobre à mai
+2 - Maintien du prix du m3 d'eau assainie à 1.02 €."""
+
+
+def _hit(text: str, date: str, title: str = "") -> ScoredChunk:
+    return ScoredChunk(Chunk(id="c", text=text, meta={schema.DATE: date, schema.TITLE: title}), 1.0)
+
+
+def _idf(stem: str) -> float:
+    return 5.0  # every word rare: the checks then look at every topic word of the question
+
+
+def test_a_row_has_the_year_of_the_list_above_it_not_the_year_of_the_seance() -> None:
+    from rag.refusal import _year_met
+
+    hit = _hit(SUBVENTIONS_2021, "2021-06-04")  # the séance of 2021 recalls the grants of 2019
+    question = "Quel montant Couthenans a-t-elle versé à l'amicale sportive en {} ?"
+    assert not _year_met(question.format(2021), hit, {"2021"}, _idf, {"couthenan", "2021"})
+    assert _year_met(question.format(2019), hit, {"2019"}, _idf, {"couthenan", "2019"})
+    # a question on this year's budget is answered by the séance of 2021 (its line writes no year)
+    assert _year_met("Quel budget pour les subventions associatives en 2021 ?", hit, {"2021"}, _idf, {"2021"})
+
+
+def test_a_table_row_has_the_year_of_its_header() -> None:
+    from rag.refusal import _year_met
+
+    hit = _hit(ORANGE_2020, "2020-07-23")
+    question = "Quel était le tarif de la redevance Orange par kilomètre d'artère aérienne en {} ?"
+    assert not _year_met(question.format(2021), hit, {"2021"}, _idf, {"2021"})
+    assert _year_met(question.format(2020), hit, {"2020"}, _idf, {"2020"})
+
+
+def test_a_date_in_prose_does_not_date_the_lines_below_it() -> None:
+    from rag.refusal import _year_met
+
+    hit = _hit(GROUPES_2014, "2014-05-22")
+    question = "Combien de collaborateurs obtient chaque groupe d'élus en 2014 ?"
+    assert _year_met(question, hit, {"2014"}, _idf, {"2014"})
+
+
+def test_an_ordinal_counts_the_word_after_it() -> None:
+    from rag.refusal import _numbers_met, question_numbers
+
+    question = "Combien Preuilly a-t-elle reçu pour la location des équipements sportifs au {} semestre 2019 ?"
+    assert question_numbers(question.format("1er")) == {"1": "semestr", "2019": "semestr"}
+    assert question_numbers("Quel est le prix du m3 d'eau dans la 1ère tranche d'hiver ?") == {"1": "tranch"}
+    hit = _hit(SPORTS_2019, "2020-07-23")
+    met = {"preuilly", "2019"}
+    assert not _numbers_met(question.format("1er"), [hit], _idf, met)  # "2e semestre" only; "un titre" is no 1
+    assert _numbers_met(question.format("2e"), [hit], _idf, met)
+
+
+def test_the_article_un_is_no_number_but_deux_is() -> None:
+    from rag.refusal import _numbers
+
+    assert "1" not in _numbers("CHARGE le Maire d'émettre un titre pour un montant total de 850.56€")
+    assert "2" in _numbers("Maintien des deux périodes")
+
+
+def test_a_unit_written_with_a_digit_is_a_word_of_the_passage() -> None:
+    from rag.refusal import _numbers_met
+
+    hit = _hit(EAU_2021, "2020-12-15", title="Flaux — 15 décembre 2020")
+    question = "Quel prix du m3 d'eau assainie Flaux a-t-il retenu pour {} ?"
+    assert _numbers_met(question.format(2021), [hit], _idf, {"flaux", "2021"})
+    assert not _numbers_met(question.format(2022), [hit], _idf, {"flaux", "2022"})
