@@ -248,6 +248,14 @@ def parse_scope(question: str, facets: Facets) -> Scope:
     scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years, period_label=label)
     held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
     missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
+    event, event_label = date or month, label
+    if missing and event and not _SEANCE_WORDS_RE.search(folded):
+        # "la Convention des Avocats d'octobre 2014", "le déficit au 1er janvier 2021": the date of what the
+        # question is about, not of a séance; no séance that day or month, but one of that year may decide it.
+        year = Scope(communes=communes, years=(int(event[:4]),))
+        if any(_date_admitted(d, year) for d in held):
+            date, month, years, label, missing = None, None, year.years, f"de {event[:4]}", False
+            scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
     if missing and communes:
         label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
     scope_words = set(
@@ -258,6 +266,7 @@ def parse_scope(question: str, facets: Facets) -> Scope:
                     *(facets.communes[k] for k in communes),
                     *words_of(folded, communes),
                     scope.period_label,
+                    event_label,  # "octobre 2014" is met by the passages of 2014 (a year scope)
                     *(str(y) for y in years),
                 ]
             )
@@ -285,6 +294,11 @@ def parse_scope(question: str, facets: Facets) -> Scope:
 
 
 _MONTH_STEMS = set(tokens(" ".join(MONTHS)))
+# Words that make a named date or month the séance's: a meeting, its record, or a decision taken that day.
+_SEANCE_WORDS_RE = re.compile(
+    r"\b(?:seances?|reunions?|conseils?|compte rendu|proces-verbal|pv|deliber\w*|ordre du jour|"
+    r"(?:vote|decide|adopte|approuve|elu|designe)e?s?)\b"
+)
 
 
 def words_of(folded: str, communes: tuple[str, ...]) -> list[str]:

@@ -227,3 +227,19 @@ def test_the_facets_are_saved_per_generation_and_read_by_a_new_process(writable_
     kb.remove(source)
     after = Scoper(store=kb.store).facets()
     assert after != computed and after.articles == computed.articles
+
+
+def test_the_date_of_an_event_is_no_seance_date_when_no_seance_that_day_but_one_that_year() -> None:
+    # the unseen store's "Convention Nationale des Avocats d'octobre 2014" was granted in April 2014
+    for question, year in [
+        ("Quelle subvention la Ville a-t-elle accordée pour la Convention des Avocats d'avril 2022 ?", 2022),
+        ("Quel est le déficit de l'assainissement de Couthenans au 1er janvier 2022 ?", 2022),
+    ]:
+        scope = parse_scope(question, FACETS)
+        assert (scope.date, scope.month, scope.years, scope.missing_label()) == (None, None, (year,), ""), question
+        assert {"avril", "janvi"} & scope.stems  # the month is met by the passages of the year
+    # a séance, a record or a decision of that day or month stays the séance's: not indexed, said so
+    assert parse_scope("Qu'a voté le conseil de Couthenans le 15 septembre 2022 ?", FACETS).missing_label()
+    assert parse_scope("Quelle subvention a été votée en mars 2022 pour l'ACCA ?", FACETS).missing_label()
+    # and an event of a year with no séance stays missing
+    assert parse_scope("Quel déficit de l'assainissement de Couthenans au 1er janvier 2015 ?", FACETS).missing_label()
