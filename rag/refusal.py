@@ -21,7 +21,7 @@ from rag.french import MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import ScoredChunk
-from rag.scope import NOT_A_YEAR
+from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
 
@@ -254,6 +254,8 @@ def refusal_reason(
         nouns += name_stems(question, acronyms=True)  # "la M57", "la DGF": the article must name it too
         if not articles or not all(_used({stem}, used) for stem in nouns):
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
+    if not _names_together(question, top, set(scope_stems(scope)), idf):
+        return "names"  # "la Caisse d'Epargne ... la SERM": no passage names both (the SERM's loan is from the CDC)
     local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
         return "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
@@ -322,6 +324,29 @@ def _anchor(question: str, hit: ScoredChunk, idf: Callable[[str], float], met: s
         return None
     rarest = max(present, key=idf)
     return groups.get(rarest, {rarest})
+
+
+def scope_stems(scope: Scope | None) -> set[str]:
+    """The stems that name the question's scope (its communes, known or not, its period)."""
+    if scope is None:
+        return set()
+    return set(scope.stems) | set(tokens(" ".join(scope.unknown_communes)))
+
+
+def _names_together(question: str, top: list[ScoredChunk], excused: set[str], idf: Callable[[str], float]) -> bool:
+    """Whether one of the passages (text, title, headings) names every rare name of the question that its scope
+    does not ("la Caisse d'Epargne" and "la SERM"; "le Crédit Municipal" and "Nîmes"): names are what a fact is of,
+    and a passage that names only some of them is about a neighbour (another lender, another body). Common
+    capitalised words ("la Ville") are no such names."""
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    if len(names) < 2:
+        return True  # one name: the relevance signals and `unknown_names` judge it
+    for hit in top:
+        meta = hit.chunk.meta
+        used = vocabulary(f"{hit.chunk.text} {meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}")
+        if all(_used({stem}, used) for stem in names):
+            return True
+    return False
 
 
 def on_topic(

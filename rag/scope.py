@@ -55,7 +55,7 @@ _NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
 # A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
 # "à Paris" may be where an agent travels; rag.refusal.unknown_names catches a name no passage contains).
 _NAMED_PLACE_RE = re.compile(
-    r"\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
+    r"\b(?i:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
     rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"
 )
 _NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}

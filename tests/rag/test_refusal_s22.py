@@ -113,3 +113,30 @@ def test_a_unit_written_with_a_digit_is_a_word_of_the_passage() -> None:
     question = "Quel prix du m3 d'eau assainie Flaux a-t-il retenu pour {} ?"
     assert _numbers_met(question.format(2021), [hit], _idf, {"flaux", "2021"})
     assert not _numbers_met(question.format(2022), [hit], _idf, {"flaux", "2022"})
+
+
+# montpellier/pdfs/2014-05-22-0000072107.pdf (unseen store) and the row of 2013-03-25-0000062239.pdf
+CREDIT_MUNICIPAL = """Caisse de Crédit municipal de Nîmes
+Désignation du représentant de la Ville au Conseil d'orientation et de surveillance
+Conformément aux dispositions statutaires de la Caisse de Crédit Municipal de Nîmes, établissement communal de
+crédit et d'aide sociale, la ville de Montpellier peut être représentée au sein de son conseil."""
+CLECT_LOCHES = """2020-039 DESIGNATION DES MEMBRES DE LA COMMISSION LOCALE D'EVALUATION DES CHARGES TRANSFÉRÉES DE LA
+COMMUNAUTÉ de Communes de Loches Sud Touraine
+Monsieur le Maire expose que le conseil communautaire de Loches Sud Touraine a décidé, par délibération en date du
+16 juillet 2020, de la composition de la commission locale d'évaluation des charges transférées (CLECT)."""
+
+
+def test_one_passage_must_name_every_rare_name_of_the_question() -> None:
+    from rag.refusal import _names_together
+
+    def idf(stem: str) -> float:
+        return 1.0 if stem in {"vill"} else 5.0  # "la Ville" is in every Montpellier deliberation
+
+    credit, clect = _hit(CREDIT_MUNICIPAL, "2014-05-22"), _hit(CLECT_LOCHES, "2020-07-23")
+    assert _names_together("Qui représente la Ville au Crédit Municipal de Nîmes ?", [credit], set(), idf)
+    # the CLECT of Loches is not the CLECT of the Pays d'Héricourt, though the question's words are all there
+    question = "Combien de membres compte la CLECT de la communauté de communes du pays d'Héricourt ?"
+    assert not _names_together(question, [clect, credit], set(), idf)
+    assert _names_together(question.replace("Héricourt", "Loches"), [credit, clect], set(), idf)
+    # a name the scope names (an indexed commune) is the scope's to judge
+    assert _names_together(question, [clect], {"hericourt"}, idf)

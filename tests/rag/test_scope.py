@@ -243,3 +243,10 @@ def test_the_date_of_an_event_is_no_seance_date_when_no_seance_that_day_but_one_
     assert parse_scope("Quelle subvention a été votée en mars 2022 pour l'ACCA ?", FACETS).missing_label()
     # and an event of a year with no séance stays missing
     assert parse_scope("Quel déficit de l'assainissement de Couthenans au 1er janvier 2015 ?", FACETS).missing_label()
+
+
+def test_a_commune_is_named_after_a_capitalised_ville_or_commune_too() -> None:
+    scope = parse_scope("Quelle subvention la Ville de Nîmes a-t-elle accordée au Crédit Municipal ?", FACETS)
+    assert scope.unknown_communes == ("Nîmes",)
+    assert parse_scope("La Commune de Preuilly a-t-elle voté ?", FACETS).communes == ("preuilly-sur-claise",)
+    assert parse_scope("Qui dirige la Caisse de Crédit Municipal de Nîmes ?", FACETS).unknown_communes == ()
