@@ -272,6 +272,12 @@ def refusal_reason(
         )
     ):
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
+    if (
+        asks_amount
+        and MONEY_RE.search(fold(question))
+        and not _amount_beside_topic(question, top, retrieval.hits, idf, met)
+    ):
+        return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
@@ -347,6 +353,58 @@ def _names_together(question: str, top: list[ScoredChunk], excused: set[str], id
         if all(_used({stem}, used) for stem in names):
             return True
     return False
+
+
+def _amount_beside_topic(
+    question: str, top: list[ScoredChunk], hits: list[ScoredChunk], idf: Callable[[str], float], met: set[str]
+) -> bool:
+    """Whether an amount is written in one place of a top passage together with the rarest topic noun of the
+    question that the passages use and its rare names they use ("la LPO"): the cost of the school's asbestos
+    diagnosis is not the cats' campaign two lines up. In a compte rendu's item (a passage with item headings:
+    "6.5.2 Panneau Pocket", "B/ ..."), one place is two consecutive sentences plus their item's heading; a
+    deliberation is one place as a whole, with the other retrieved passages of its record (its amounts are its
+    topic's, however far down they are written). True when the passages use no topic noun or name."""
+    groups = synonyms_by_stem(question)
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    # the record's metadata are part of it: its title, its commune (a Preuilly deliberation never writes "Preuilly")
+    titles = [f"{hit.chunk.meta.get(schema.TITLE, '')} {hit.chunk.meta.get(schema.COMMUNE) or ''}" for hit in top]
+    used = set().union(*(vocabulary(f"{hit.chunk.text} {title}") for hit, title in zip(top, titles, strict=True)))
+    nouns = [stem for stem in nouns if _used(groups.get(stem, {stem}), used)]
+    names = [
+        {stem}
+        for stem in name_stems(question)
+        if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF and _used({stem}, used)
+    ]
+    if not nouns and not names:
+        return True
+    wanted = [groups.get(max(nouns, key=idf), {max(nouns, key=idf)})] if nouns else []
+    wanted += names
+    for hit, title in zip(top, titles, strict=True):
+        parts = sentences(hit.chunk.text) or [""]
+        if not any(_ITEM_HEADING_RE.match(part) for part in parts):
+            parts = [" ".join(h.chunk.text for h in hits if _same_record(h, hit)) or hit.chunk.text]
+        heading = ""
+        for i, current in enumerate(parts):
+            if _ITEM_HEADING_RE.match(current):
+                heading = current  # "6.5.2 Panneau Pocket", "B/ Campagne de stérilisation des chats"
+            window = f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}"
+            if gives(AMOUNT, window) and all(
+                _used(stems, vocabulary(f"{window} {heading} {title}")) for stems in wanted
+            ):
+                return True
+    return False
+
+
+def _same_record(a: ScoredChunk, b: ScoredChunk) -> bool:
+    """Whether two passages belong to one record (a deliberation) of one document."""
+    ka = (a.chunk.meta.get(schema.DOC_ID), a.chunk.meta.get(schema.RECORD_INDEX))
+    kb = (b.chunk.meta.get(schema.DOC_ID), b.chunk.meta.get(schema.RECORD_INDEX))
+    return a.chunk.id == b.chunk.id or (ka == kb and ka[0] is not None and ka[1] is not None)
+
+
+# The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
+# de stérilisation des chats" (short; a numbered row such as "1º D'arrêter ..." is not one).
+_ITEM_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$")
 
 
 def on_topic(

@@ -237,7 +237,7 @@ def commune_named(key: str, folded_words: set[str]) -> bool:
 def parse_scope(question: str, facets: Facets) -> Scope:
     """The scope named in `question`, checked against what the store holds (see the module example)."""
     folded = fold(question)
-    words = set(folded.replace("-", " ").replace("'", " ").replace("\u2019", " ").split())
+    words = set(re.findall(r"[a-z0-9]+", folded))  # "À Preuilly, combien ...": no punctuation stuck to a name
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
     unknown: tuple[str, ...] = ()
     if not communes:

@@ -140,3 +140,49 @@ def test_one_passage_must_name_every_rare_name_of_the_question() -> None:
     assert _names_together(question.replace("Héricourt", "Loches"), [credit, clect], set(), idf)
     # a name the scope names (an indexed commune) is the scope's to judge
     assert _names_together(question, [clect], {"hericourt"}, idf)
+
+
+# couthenans/CR_reunion_20220121.pdf, p. 2 (the questions diverses, as the PDF writes them)
+DIVERSES = """Questions diverses :
+A/ Equipement école :
+Location d'un écran interactif pour équiper l'école en matière d'informatique. Arrivée à l'école le 28 janvier
+2022.
+B/ Campagne de stérilisation des chats
+Coût de la campagne de stérilisation des chats passe de 700€ à 2000€ en passant par l'association 30 millions
+d'amis car préférence d'implémentation d'une puce au lieu d'un tatouage. Poursuite de la campagne avec un
+vétérinaire partenaire.
+D/ Diagnostic amiante et radon
+Mardi 26 janvier, un diagnostic sur l'amiante et le radon sera effectué sur l'école par l'APAVE."""
+# montpellier/pdfs/2013-03-25-0000062250.pdf (fresh store), two passages of one deliberation
+DEMAT_1 = """Convention de gestion de services entre la commune de Montpellier et la communauté d'agglomération de
+Montpellier pour la dématérialisation des procédures de marchés publics. La Communauté d'Agglomération propose à ses
+communes membres depuis plusieurs années une solution mutualisée de dématérialisation des procédures. Maintenance et
+mise à jour du portail de dématérialisation ; formations en rapport avec la plateforme de dématérialisation."""
+DEMAT_2 = """Le coût annuel de mise à disposition des services de la Communauté d'Agglomération de Montpellier pour la
+mise en œuvre de cette gestion de dématérialisation des procédures de marchés publics pour la commune de
+Montpellier s'élève à 3 726,30 € HT par an."""
+
+
+def _record(text: str, chunk_id: str, record: int) -> ScoredChunk:
+    meta = {schema.DOC_ID: "d1", schema.RECORD_INDEX: record, schema.TITLE: "Délibération 2013/139"}
+    return ScoredChunk(Chunk(id=chunk_id, text=text, meta=meta), 1.0)
+
+
+def test_an_amount_must_sit_in_the_item_of_the_question_s_topic() -> None:
+    from rag.refusal import _amount_beside_topic
+
+    hit = _hit(DIVERSES, "2022-01-21")
+    # the cats' campaign holds an amount; the asbestos diagnosis and the screen hire, two items away, do not
+    assert _amount_beside_topic("Combien coûte la campagne de stérilisation des chats ?", [hit], [hit], _idf, set())
+    assert not _amount_beside_topic("Quel est le coût du diagnostic amiante par l'APAVE ?", [hit], [hit], _idf, set())
+    assert not _amount_beside_topic("Combien coûte la location de l'écran interactif ?", [hit], [hit], _idf, set())
+
+
+def test_a_deliberation_is_one_place_with_the_other_retrieved_passages_of_its_record() -> None:
+    from rag.refusal import _amount_beside_topic
+
+    first, second = _record(DEMAT_1, "a", 0), _record(DEMAT_2, "b", 0)
+    question = "Combien coûte par an à la Ville la plateforme de dématérialisation des marchés publics ?"
+    assert _amount_beside_topic(question, [first], [first, second], _idf, set())  # the amount is further down
+    other = _record(DEMAT_2, "b", 1)  # the same text in another deliberation of the document does not count
+    assert not _amount_beside_topic(question, [first], [first, other], _idf, set())

@@ -250,3 +250,9 @@ def test_a_commune_is_named_after_a_capitalised_ville_or_commune_too() -> None:
     assert scope.unknown_communes == ("Nîmes",)
     assert parse_scope("La Commune de Preuilly a-t-elle voté ?", FACETS).communes == ("preuilly-sur-claise",)
     assert parse_scope("Qui dirige la Caisse de Crédit Municipal de Nîmes ?", FACETS).unknown_communes == ()
+
+
+def test_a_commune_followed_by_punctuation_is_named() -> None:
+    assert parse_scope("À Preuilly, combien paie un adulte pour un repas ?", FACETS).communes == (
+        "preuilly-sur-claise",
+    )
