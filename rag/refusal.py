@@ -278,6 +278,8 @@ def refusal_reason(
         and not _amount_beside_topic(question, top, retrieval.hits, idf, met)
     ):
         return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
+    if HOUR_QUESTION_RE.search(fold(question)) and not any(HOUR_RE.search(hit.chunk.text) for hit in top):
+        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
@@ -439,6 +441,13 @@ LAW_SOURCE_RE = re.compile(
 MONEY_RE = re.compile(
     r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
     r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
+)
+# A question about the time of day, answered only by an hour ("20h30", "21 h", "18H00", "à vingt heures").
+HOUR_QUESTION_RE = re.compile(r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b")
+HOUR_RE = re.compile(
+    r"\b\d{1,2}\s?(?:h|heures?)(?:\s?\d{2})?\b|\b(?:une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+    r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",
+    re.IGNORECASE,
 )
 # A question about a rate, answered only by a percentage.
 RATE_RE = re.compile(r"\b(?:quel(?:le)?s? (?:est (?:le|la) )?(?:taux|pourcentage)|a quel taux)\b")

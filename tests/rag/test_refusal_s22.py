@@ -186,3 +186,18 @@ def test_a_deliberation_is_one_place_with_the_other_retrieved_passages_of_its_re
     assert _amount_beside_topic(question, [first], [first, second], _idf, set())  # the amount is further down
     other = _record(DEMAT_2, "b", 1)  # the same text in another deliberation of the document does not count
     assert not _amount_beside_topic(question, [first], [first, other], _idf, set())
+
+
+def test_a_question_on_the_time_of_day_needs_an_hour_in_the_passages() -> None:
+    from rag.french import fold
+    from rag.refusal import HOUR_QUESTION_RE, HOUR_RE
+
+    assert HOUR_QUESTION_RE.search(fold("À quelle heure la séance du conseil de Couthenans a-t-elle été levée ?"))
+    assert not HOUR_QUESTION_RE.search(fold("Combien d'heures hebdomadaires pour le poste d'adjoint technique ?"))
+    # preuilly-sur-claise/PV_CM_2020-07-23.pdf, p. 1 and 9; the Flaux note's opening
+    assert HOUR_RE.search("La séance est levée à 20H50- Le Conseil Municipal a délibéré 15 fois -")
+    assert HOUR_RE.search("La séance est ouverte à 18H30.")
+    assert HOUR_RE.search("L'an deux mille vingt, le quinze décembre à vingt heures, le Conseil Municipal")
+    # couthenans/CR_reunion_20210604.pdf, p. 1: no hour; a count of hours per year is no time of day
+    assert not HOUR_RE.search("Conseil municipal du 4 juin 2021 Présents : Jean-Pierre, Yves, Jacques, Mathieu")
+    assert not HOUR_RE.search("1427H/52 semaines")
