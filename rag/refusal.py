@@ -146,6 +146,7 @@ COVERAGE_WEIGHT = 0.2
 WHOLE_COVERAGE = 0.85  # above it, one place of the passages holds the question's words: the sentence rule is waived
 _WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
+_CIVILITY_RE = re.compile(r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$")  # "M. Martin": a name, not a sentence start
 _UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
 
 
@@ -155,7 +156,8 @@ def _names(question: str) -> list[str]:
     for match in _WORD_RE.finditer(question):
         word = re.split(r"['\u2019]", match.group().strip("'\u2019-"))[-1]  # "l'APAVE" -> "APAVE"
         acronym = len(word) >= 2 and word.isupper()
-        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
+        before = question[: match.start()]
+        inside = word[:1].isupper() and (not _SENTENCE_START_RE.search(before) or bool(_CIVILITY_RE.search(before)))
         if acronym or inside:
             names.append(word)
     return names
@@ -254,7 +256,7 @@ def refusal_reason(
         nouns += name_stems(question, acronyms=True)  # "la M57", "la DGF": the article must name it too
         if not articles or not all(_used({stem}, used) for stem in nouns):
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
-    if not _names_together(question, top, set(scope_stems(scope)), idf):
+    if not _names_together(question, top, set(scope_stems(scope)), idf, retrieval.hits):
         return "names"  # "la Caisse d'Epargne ... la SERM": no passage names both (the SERM's loan is from the CDC)
     local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
@@ -341,17 +343,31 @@ def scope_stems(scope: Scope | None) -> set[str]:
     return set(scope.stems) | set(tokens(" ".join(scope.unknown_communes)))
 
 
-def _names_together(question: str, top: list[ScoredChunk], excused: set[str], idf: Callable[[str], float]) -> bool:
-    """Whether one of the passages (text, title, headings) names every rare name of the question that its scope
-    does not ("la Caisse d'Epargne" and "la SERM"; "le Crédit Municipal" and "Nîmes"): names are what a fact is of,
-    and a passage that names only some of them is about a neighbour (another lender, another body). Common
+def _names_together(
+    question: str,
+    top: list[ScoredChunk],
+    excused: set[str],
+    idf: Callable[[str], float],
+    hits: list[ScoredChunk] | None = None,
+) -> bool:
+    """Whether one of the passages (text, title, headings, with the other retrieved passages of its record: a table
+    row often sits in the next passage) names every rare name of the question that its scope does not ("la Caisse
+    d'Epargne" and "la SERM"; "le Crédit Municipal" and "Nîmes"; "la rue de la Loge"): names are what a fact is of,
+    and a passage that names only some of them is about a neighbour (another lender, another street). Common
     capitalised words ("la Ville") are no such names."""
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
-    if len(names) < 2:
-        return True  # one name: the relevance signals and `unknown_names` judge it
+    if not names:
+        return True
     for hit in top:
-        meta = hit.chunk.meta
-        used = vocabulary(f"{hit.chunk.text} {meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}")
+        record = [h for h in hits or [] if _same_record(h, hit)] or [hit]
+        used = set().union(
+            *(
+                vocabulary(
+                    f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
+                )
+                for h in record
+            )
+        )
         if all(_used({stem}, used) for stem in names):
             return True
     return False

@@ -201,3 +201,18 @@ def test_a_question_on_the_time_of_day_needs_an_hour_in_the_passages() -> None:
     # couthenans/CR_reunion_20210604.pdf, p. 1: no hour; a count of hours per year is no time of day
     assert not HOUR_RE.search("Conseil municipal du 4 juin 2021 Présents : Jean-Pierre, Yves, Jacques, Mathieu")
     assert not HOUR_RE.search("1427H/52 semaines")
+
+
+def test_a_single_rare_name_must_be_in_a_top_passage_or_another_retrieved_passage_of_its_record() -> None:
+    from rag.refusal import _names_together, name_stems
+
+    # montpellier/pdfs/2013-02-04-0000061092.pdf (unseen store): a shop front grant, in another street
+    façade = _record(
+        "Requalification du local commercial situé 12 rue de l'Argenterie : subvention de 4 661 €.", "a", 0
+    )
+    question = "Quel montant de subvention la Ville a-t-elle accordé pour la devanture d'un commerce rue de la Loge ?"
+    assert not _names_together(question, [façade], set(), _idf, [façade])
+    row = _record("Commerce de la rue de la Loge : 3 000 €", "b", 0)  # a row of the same record, retrieved lower
+    assert _names_together(question, [façade], set(), _idf, [façade, row])
+    # "M. Martin": a name after a civility is inside the sentence
+    assert "martin" in name_stems("Quel prix pour la parcelle de M. Martin, route de Bionne ?")
