@@ -211,8 +211,12 @@ def test_a_single_rare_name_must_be_in_a_top_passage_or_another_retrieved_passag
         "Requalification du local commercial situé 12 rue de l'Argenterie : subvention de 4 661 €.", "a", 0
     )
     question = "Quel montant de subvention la Ville a-t-elle accordé pour la devanture d'un commerce rue de la Loge ?"
-    assert not _names_together(question, [façade], set(), _idf, [façade])
+
+    def idf(stem: str) -> float:
+        return 1.0 if stem == "vill" else 5.0
+
+    assert not _names_together(question, [façade], set(), idf, [façade])
     row = _record("Commerce de la rue de la Loge : 3 000 €", "b", 0)  # a row of the same record, retrieved lower
-    assert _names_together(question, [façade], set(), _idf, [façade, row])
+    assert _names_together(question, [façade], set(), idf, [façade, row])
     # "M. Martin": a name after a civility is inside the sentence
     assert "martin" in name_stems("Quel prix pour la parcelle de M. Martin, route de Bionne ?")
