@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 
 from rag import schema, tuning
-from rag.french import MONTH_PATTERN, NUMBER_WORDS, fold
+from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import ScoredChunk
@@ -291,7 +291,19 @@ def refusal_reason(
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     if years and not any(_year_met(question, hit, years, idf, met) for hit in on_topic(question, top, idf, met) or top):
         return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
+    if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
+        return "year"  # "la session de novembre": a month no séance has must be written by the passage
     return None
+
+
+def _month_written(month: str, hit: ScoredChunk) -> bool:
+    """Whether the passage writes this month ("2014-10": "octobre 2014", "10/2014", "oct. 2014" not) of its year."""
+    year, number = month[:4], int(month[5:7])
+    folded = fold(hit.chunk.text)
+    names = [name for name, n in MONTH_NUMBERS.items() if n == number]
+    return any(re.search(rf"\b{re.escape(name)}\s+(?:{year})\b", folded) for name in names) or bool(
+        re.search(rf"\b\d{{1,2}}/0?{number}/{year}\b", folded)
+    )
 
 
 def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[str], float], met: set[str]) -> bool:

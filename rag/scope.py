@@ -154,6 +154,7 @@ class Scope:
     delib_ids: tuple[str, ...] = ()  # deliberation numbers named and indexed
     missing_refs: tuple[str, ...] = ()  # "la délibération n° 2020-061", "l'article L2224-12", "le code forestier"
     indexed_communes: tuple[str, ...] = ()  # the communes the store holds, named when the one asked for is not
+    event_month: str = ""  # "2014-10": the month of what the question is about, no séance's (a year scope instead)
 
     @property
     def restricts(self) -> bool:
@@ -248,13 +249,14 @@ def parse_scope(question: str, facets: Facets) -> Scope:
     scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years, period_label=label)
     held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
     missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
-    event, event_label = date or month, label
+    event, event_label, event_month = date or month, label, ""
     if missing and event and not _SEANCE_WORDS_RE.search(folded):
         # "la Convention des Avocats d'octobre 2014", "le déficit au 1er janvier 2021": the date of what the
         # question is about, not of a séance; no séance that day or month, but one of that year may decide it.
         year = Scope(communes=communes, years=(int(event[:4]),))
         if any(_date_admitted(d, year) for d in held):
             date, month, years, label, missing = None, None, year.years, f"de {event[:4]}", False
+            event_month = event[:7]
             scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
     if missing and communes:
         label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
@@ -290,6 +292,7 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         delib_ids=delib_ids,
         missing_refs=missing_refs,
         indexed_communes=tuple(sorted(facets.communes.values())) if unknown else (),
+        event_month=event_month,
     )
 
 

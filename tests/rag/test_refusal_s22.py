@@ -220,3 +220,18 @@ def test_a_single_rare_name_must_be_in_a_top_passage_or_another_retrieved_passag
     assert _names_together(question, [façade], set(), idf, [façade, row])
     # "M. Martin": a name after a civility is inside the sentence
     assert "martin" in name_stems("Quel prix pour la parcelle de M. Martin, route de Bionne ?")
+
+
+def test_the_month_of_an_event_must_be_written_by_a_passage() -> None:
+    from rag.refusal import _month_written
+    from rag.scope import Facets, parse_scope
+
+    facets = Facets(
+        communes={"couthenans": "Couthenans"}, dates={"2021-06-04"}, commune_dates={"couthenans": {"2021-06-04"}}
+    )
+    scope = parse_scope("Quelles demandes de subvention sont arrivées avant fin décembre 2020 à Couthenans ?", facets)
+    assert (scope.years, scope.event_month, scope.missing_label()) == ((2020,), "2020-12", "")
+    # couthenans/CR_reunion_20210604.pdf, p. 1
+    hit = _hit("Normalement les associations auraient dû faire les demandes avant fin décembre 2020.", "2021-06-04")
+    assert _month_written("2020-12", hit)
+    assert not _month_written("2020-11", hit) and not _month_written("2019-12", hit)
