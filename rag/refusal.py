@@ -17,10 +17,11 @@ import re
 from collections.abc import Callable
 
 from rag import schema, tuning
-from rag.french import MONTH_PATTERN, NUMBER_WORDS, fold
+from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import ScoredChunk
+from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
 
@@ -145,6 +146,7 @@ COVERAGE_WEIGHT = 0.2
 WHOLE_COVERAGE = 0.85  # above it, one place of the passages holds the question's words: the sentence rule is waived
 _WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
+_CIVILITY_RE = re.compile(r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$")  # "M. Martin": a name, not a sentence start
 _UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
 
 
@@ -154,7 +156,8 @@ def _names(question: str) -> list[str]:
     for match in _WORD_RE.finditer(question):
         word = re.split(r"['\u2019]", match.group().strip("'\u2019-"))[-1]  # "l'APAVE" -> "APAVE"
         acronym = len(word) >= 2 and word.isupper()
-        inside = word[:1].isupper() and not _SENTENCE_START_RE.search(question[: match.start()])
+        before = question[: match.start()]
+        inside = word[:1].isupper() and (not _SENTENCE_START_RE.search(before) or bool(_CIVILITY_RE.search(before)))
         if acronym or inside:
             names.append(word)
     return names
@@ -253,6 +256,8 @@ def refusal_reason(
         nouns += name_stems(question, acronyms=True)  # "la M57", "la DGF": the article must name it too
         if not articles or not all(_used({stem}, used) for stem in nouns):
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
+    if not _names_together(question, top, set(scope_stems(scope)), idf, retrieval.hits):
+        return "names"  # "la Caisse d'Epargne ... la SERM": no passage names both (the SERM's loan is from the CDC)
     local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
         return "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
@@ -269,19 +274,167 @@ def refusal_reason(
         )
     ):
         return "fact"  # how much something costs, answered by passages without an amount beside its topic
+    if (
+        asks_amount
+        and MONEY_RE.search(fold(question))
+        and not _amount_beside_topic(question, top, retrieval.hits, idf, met)
+    ):
+        return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
+    if HOUR_QUESTION_RE.search(fold(question)) and not any(HOUR_RE.search(hit.chunk.text) for hit in top):
+        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
         return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
+    years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     if not _numbers_met(question, top, idf, met):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
-    if scope is not None and scope.years and not scope.missing_label():
-        years = {str(y) for y in scope.years}
-        if not any(
-            str(h.chunk.meta.get(schema.DATE) or "")[:4] in years or years & _years_in(h.chunk.text) for h in top
-        ):
-            return "year"
+    if years and not any(_year_met(question, hit, years, idf, met) for hit in on_topic(question, top, idf, met) or top):
+        return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
+    if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
+        return "year"  # "la session de novembre": a month no séance has must be written by the passage
     return None
+
+
+def _month_written(month: str, hit: ScoredChunk) -> bool:
+    """Whether the passage writes this month ("2014-10": "octobre 2014", "10/2014", "oct. 2014" not) of its year."""
+    year, number = month[:4], int(month[5:7])
+    folded = fold(hit.chunk.text)
+    names = [name for name, n in MONTH_NUMBERS.items() if n == number]
+    return any(re.search(rf"\b{re.escape(name)}\s+(?:{year})\b", folded) for name in names) or bool(
+        re.search(rf"\b\d{{1,2}}/0?{number}/{year}\b", folded)
+    )
+
+
+def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[str], float], met: set[str]) -> bool:
+    """Whether the passage gives the question's fact for one of `years`. A line that names the question's topic
+    (its rarest topic noun or name the passage uses) has a year of its own: the one it writes, or for a row of a
+    list or table (a short line: "Amicale sportive 1220€") the one of the nearest line above that writes one
+    ("Rappel des demandes 2019", "Redevance 2020"). When every such line has a year and none is asked for, the
+    passage gives another year's fact; otherwise its séance year or a year written in it must be one asked for."""
+    anchor = _anchor(question, hit, idf, met)
+    own: set[str] = set()
+    undated = anchor is None
+    if anchor is not None:
+        above: set[str] = set()
+        for part in sentences(hit.chunk.text):
+            written = _years_in(part)
+            if _used(anchor, vocabulary(part)):
+                dated = written or (above if len(part.split()) <= ROW_WORDS else set())
+                own |= dated
+                undated = undated or not dated
+            above = written or above
+    if own & years:
+        return True
+    if own and not undated:
+        return False
+    return str(hit.chunk.meta.get(schema.DATE) or "")[:4] in years or bool(years & _years_in(hit.chunk.text))
+
+
+ROW_WORDS = 8  # a line of at most this many words is a row of a list or table
+
+
+def _anchor(question: str, hit: ScoredChunk, idf: Callable[[str], float], met: set[str]) -> set[str] | None:
+    """The stems of the question's rarest topic noun or name that the passage's text uses ("l'amicale sportive"
+    -> "amical"), with their everyday synonyms; None when it uses none."""
+    groups = synonyms_by_stem(question)
+    names = [stem for stem in name_stems(question) if stem not in met]
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    used = vocabulary(hit.chunk.text)
+    present = [stem for stem in dict.fromkeys(names + nouns) if _used(groups.get(stem, {stem}), used)]
+    if not present:
+        return None
+    rarest = max(present, key=idf)
+    return groups.get(rarest, {rarest})
+
+
+def scope_stems(scope: Scope | None) -> set[str]:
+    """The stems that name the question's scope (its communes, known or not, its period)."""
+    if scope is None:
+        return set()
+    return set(scope.stems) | set(tokens(" ".join(scope.unknown_communes)))
+
+
+def _names_together(
+    question: str,
+    top: list[ScoredChunk],
+    excused: set[str],
+    idf: Callable[[str], float],
+    hits: list[ScoredChunk] | None = None,
+) -> bool:
+    """Whether one of the passages (text, title, headings, with the other retrieved passages of its record: a table
+    row often sits in the next passage) names every rare name of the question that its scope does not ("la Caisse
+    d'Epargne" and "la SERM"; "le Crédit Municipal" and "Nîmes"; "la rue de la Loge"): names are what a fact is of,
+    and a passage that names only some of them is about a neighbour (another lender, another street). Common
+    capitalised words ("la Ville") are no such names."""
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    if not names:
+        return True
+    for hit in top:
+        record = [h for h in hits or [] if _same_record(h, hit)] or [hit]
+        used = set().union(
+            *(
+                vocabulary(
+                    f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
+                )
+                for h in record
+            )
+        )
+        if all(_used({stem}, used) for stem in names):
+            return True
+    return False
+
+
+def _amount_beside_topic(
+    question: str, top: list[ScoredChunk], hits: list[ScoredChunk], idf: Callable[[str], float], met: set[str]
+) -> bool:
+    """Whether an amount is written in one place of a top passage together with the rarest topic noun of the
+    question that the passages use and its rare names they use ("la LPO"): the cost of the school's asbestos
+    diagnosis is not the cats' campaign two lines up. In a compte rendu's item (a passage with item headings:
+    "6.5.2 Panneau Pocket", "B/ ..."), one place is two consecutive sentences plus their item's heading; a
+    deliberation is one place as a whole, with the other retrieved passages of its record (its amounts are its
+    topic's, however far down they are written). True when the passages use no topic noun or name."""
+    groups = synonyms_by_stem(question)
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    # the record's metadata are part of it: its title, its commune (a Preuilly deliberation never writes "Preuilly")
+    titles = [f"{hit.chunk.meta.get(schema.TITLE, '')} {hit.chunk.meta.get(schema.COMMUNE) or ''}" for hit in top]
+    used = set().union(*(vocabulary(f"{hit.chunk.text} {title}") for hit, title in zip(top, titles, strict=True)))
+    nouns = [stem for stem in nouns if _used(groups.get(stem, {stem}), used)]
+    names = [
+        {stem}
+        for stem in name_stems(question)
+        if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF and _used({stem}, used)
+    ]
+    if not nouns and not names:
+        return True
+    wanted = [groups.get(max(nouns, key=idf), {max(nouns, key=idf)})] if nouns else []
+    wanted += names
+    for hit, title in zip(top, titles, strict=True):
+        parts = sentences(hit.chunk.text) or [""]
+        if not any(_ITEM_HEADING_RE.match(part) for part in parts):
+            parts = [" ".join(h.chunk.text for h in hits if _same_record(h, hit)) or hit.chunk.text]
+        heading = ""
+        for i, current in enumerate(parts):
+            if _ITEM_HEADING_RE.match(current):
+                heading = current  # "6.5.2 Panneau Pocket", "B/ Campagne de stérilisation des chats"
+            window = f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}"
+            if gives(AMOUNT, window) and all(
+                _used(stems, vocabulary(f"{window} {heading} {title}")) for stems in wanted
+            ):
+                return True
+    return False
+
+
+def _same_record(a: ScoredChunk, b: ScoredChunk) -> bool:
+    """Whether two passages belong to one record (a deliberation) of one document."""
+    ka = (a.chunk.meta.get(schema.DOC_ID), a.chunk.meta.get(schema.RECORD_INDEX))
+    kb = (b.chunk.meta.get(schema.DOC_ID), b.chunk.meta.get(schema.RECORD_INDEX))
+    return a.chunk.id == b.chunk.id or (ka == kb and ka[0] is not None and ka[1] is not None)
+
+
+# The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
+# de stérilisation des chats" (short; a numbered row such as "1º D'arrêter ..." is not one).
+_ITEM_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$")
 
 
 def on_topic(
@@ -317,11 +470,18 @@ MONEY_RE = re.compile(
     r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
     r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
 )
+# A question about the time of day, answered only by an hour ("20h30", "21 h", "18H00", "à vingt heures").
+HOUR_QUESTION_RE = re.compile(r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b")
+HOUR_RE = re.compile(
+    r"\b\d{1,2}\s?(?:h|heures?)(?:\s?\d{2})?\b|\b(?:une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+    r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",
+    re.IGNORECASE,
+)
 # A question about a rate, answered only by a percentage.
 RATE_RE = re.compile(r"\b(?:quel(?:le)?s? (?:est (?:le|la) )?(?:taux|pourcentage)|a quel taux)\b")
 PERCENT_RE = re.compile(r"\d\s?%|\bpour ?cent\b", re.IGNORECASE)
 # A year written in a passage; not the year of a deliberation number ("2021-051", "2014/137").
-_YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)")
+_YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)" + NOT_A_YEAR)  # not "2000 €"
 _YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
 
 
@@ -334,11 +494,13 @@ _NOT_TOPIC_NUMBER_RE = re.compile(
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
 )
 _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
+_ARTICLES = {"un", "une"}
+_ORDINAL_RE = re.compile(r"(?:er|ere|re|e|eme|ieme|nd|nde|d|de)")  # "1er", "1ère", "2e", "2ème", "2nd" (folded)
 
 
 def _numbers(text: str, *, words: bool = True) -> set[str]:
     """The numbers written in `text`, normalised: "2 500" -> "2500", "5,80" -> "5.8", "03" -> "3", and with
-    `words` the numbers written in words ("trois" -> "3")."""
+    `words` the numbers written in words ("trois" -> "3"; "un", "une" are left out: mostly the article)."""
     found: set[str] = set()
     for match in _NUMBER_RE.finditer(text):
         value = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
@@ -346,7 +508,10 @@ def _numbers(text: str, *, words: bool = True) -> set[str]:
             value = value.rstrip("0").rstrip(".")
         found.add(value.lstrip("0") or "0")
     if words:
-        found |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", fold(text)) if w in NUMBER_WORDS}  # "trois jours"
+        # "trois jours"; not "un" / "une", which are mostly the article ("pour un montant" counts nothing)
+        found |= {
+            str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", fold(text)) if w in NUMBER_WORDS and w not in _ARTICLES
+        }
     return found
 
 
@@ -364,7 +529,11 @@ def question_numbers(question: str) -> dict[str, str | None]:
         if value == "0":
             continue
         before = re.findall(r"[a-z]+", folded[: match.start()])[-1:]
-        after = re.findall(r"[a-z]+", folded[match.end() :])[:1]
+        after = re.findall(r"[a-z]+", folded[match.end() :])[:2]
+        if after and _ORDINAL_RE.fullmatch(after[0]) and folded[match.end() : match.end() + 1].isalpha():
+            after = after[1:]  # "au 1er semestre": the semester is what 1 counts, "er" is no word
+            before = []
+        after = after[:1]
         unit = [stem for word in before for stem in tokens(word) if stem not in _NOT_NOUNS] or [
             stem for word in after for stem in tokens(word) if stem not in _NOT_NOUNS
         ]
@@ -390,7 +559,7 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
     anchors = nouns or [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
-        used = set(tokens(re.sub(r"\d", " ", text)))  # "50ANS" holds "an"
+        used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
         return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
 
     def placed(number: str, unit: str | None, hit: ScoredChunk) -> bool:

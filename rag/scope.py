@@ -55,7 +55,7 @@ _NAME = r"[A-ZÉÈÂÎÔ][a-zéèêëàâîïôöûüç]+"
 # A commune named after the words that introduce one: "conseil municipal de Lyon", "mairie d'Albi" (a bare
 # "à Paris" may be where an agent travels; rag.refusal.unknown_names catches a name no passage contains).
 _NAMED_PLACE_RE = re.compile(
-    r"\b(?:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
+    r"\b(?i:conseil municipal|conseil communautaire|commune|mairie|ville|maire|habitants)\s+(?:de\s+|d'|d\u2019|à\s+)"
     rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"
 )
 _NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}
@@ -154,6 +154,7 @@ class Scope:
     delib_ids: tuple[str, ...] = ()  # deliberation numbers named and indexed
     missing_refs: tuple[str, ...] = ()  # "la délibération n° 2020-061", "l'article L2224-12", "le code forestier"
     indexed_communes: tuple[str, ...] = ()  # the communes the store holds, named when the one asked for is not
+    event_month: str = ""  # "2014-10": the month of what the question is about, no séance's (a year scope instead)
 
     @property
     def restricts(self) -> bool:
@@ -237,7 +238,7 @@ def commune_named(key: str, folded_words: set[str]) -> bool:
 def parse_scope(question: str, facets: Facets) -> Scope:
     """The scope named in `question`, checked against what the store holds (see the module example)."""
     folded = fold(question)
-    words = set(folded.replace("-", " ").replace("'", " ").replace("\u2019", " ").split())
+    words = set(re.findall(r"[a-z0-9]+", folded))  # "À Preuilly, combien ...": no punctuation stuck to a name
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
     unknown: tuple[str, ...] = ()
     if not communes:
@@ -248,6 +249,15 @@ def parse_scope(question: str, facets: Facets) -> Scope:
     scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years, period_label=label)
     held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
     missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
+    event, event_label, event_month = date or month, label, ""
+    if missing and event and not _SEANCE_WORDS_RE.search(folded):
+        # "la Convention des Avocats d'octobre 2014", "le déficit au 1er janvier 2021": the date of what the
+        # question is about, not of a séance; no séance that day or month, but one of that year may decide it.
+        year = Scope(communes=communes, years=(int(event[:4]),))
+        if any(_date_admitted(d, year) for d in held):
+            date, month, years, label, missing = None, None, year.years, f"de {event[:4]}", False
+            event_month = event[:7]
+            scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
     if missing and communes:
         label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
     scope_words = set(
@@ -258,6 +268,7 @@ def parse_scope(question: str, facets: Facets) -> Scope:
                     *(facets.communes[k] for k in communes),
                     *words_of(folded, communes),
                     scope.period_label,
+                    event_label,  # "octobre 2014" is met by the passages of 2014 (a year scope)
                     *(str(y) for y in years),
                 ]
             )
@@ -281,10 +292,16 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         delib_ids=delib_ids,
         missing_refs=missing_refs,
         indexed_communes=tuple(sorted(facets.communes.values())) if unknown else (),
+        event_month=event_month,
     )
 
 
 _MONTH_STEMS = set(tokens(" ".join(MONTHS)))
+# Words that make a named date or month the séance's: a meeting, its record, or a decision taken that day.
+_SEANCE_WORDS_RE = re.compile(
+    r"\b(?:seances?|reunions?|conseils?|compte rendu|proces-verbal|pv|deliber\w*|ordre du jour|"
+    r"(?:vote|decide|adopte|approuve|elu|designe)e?s?)\b"
+)
 
 
 def words_of(folded: str, communes: tuple[str, ...]) -> list[str]:

@@ -227,3 +227,32 @@ def test_the_facets_are_saved_per_generation_and_read_by_a_new_process(writable_
     kb.remove(source)
     after = Scoper(store=kb.store).facets()
     assert after != computed and after.articles == computed.articles
+
+
+def test_the_date_of_an_event_is_no_seance_date_when_no_seance_that_day_but_one_that_year() -> None:
+    # the unseen store's "Convention Nationale des Avocats d'octobre 2014" was granted in April 2014
+    for question, year in [
+        ("Quelle subvention la Ville a-t-elle accordée pour la Convention des Avocats d'avril 2022 ?", 2022),
+        ("Quel est le déficit de l'assainissement de Couthenans au 1er janvier 2022 ?", 2022),
+    ]:
+        scope = parse_scope(question, FACETS)
+        assert (scope.date, scope.month, scope.years, scope.missing_label()) == (None, None, (year,), ""), question
+        assert {"avril", "janvi"} & scope.stems  # the month is met by the passages of the year
+    # a séance, a record or a decision of that day or month stays the séance's: not indexed, said so
+    assert parse_scope("Qu'a voté le conseil de Couthenans le 15 septembre 2022 ?", FACETS).missing_label()
+    assert parse_scope("Quelle subvention a été votée en mars 2022 pour l'ACCA ?", FACETS).missing_label()
+    # and an event of a year with no séance stays missing
+    assert parse_scope("Quel déficit de l'assainissement de Couthenans au 1er janvier 2015 ?", FACETS).missing_label()
+
+
+def test_a_commune_is_named_after_a_capitalised_ville_or_commune_too() -> None:
+    scope = parse_scope("Quelle subvention la Ville de Nîmes a-t-elle accordée au Crédit Municipal ?", FACETS)
+    assert scope.unknown_communes == ("Nîmes",)
+    assert parse_scope("La Commune de Preuilly a-t-elle voté ?", FACETS).communes == ("preuilly-sur-claise",)
+    assert parse_scope("Qui dirige la Caisse de Crédit Municipal de Nîmes ?", FACETS).unknown_communes == ()
+
+
+def test_a_commune_followed_by_punctuation_is_named() -> None:
+    assert parse_scope("À Preuilly, combien paie un adulte pour un repas ?", FACETS).communes == (
+        "preuilly-sur-claise",
+    )
