@@ -165,6 +165,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (VmRSS, from /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def wait_for(process: subprocess.Popen[bytes], ended: list[float]) -> None:
     process.wait()
     ended.append(time.monotonic())
@@ -265,9 +273,9 @@ def main() -> None:
         print(f"load average before the levels: {os.getloadavg()[0]:.1f}; questions: {args.questions}")
         print(
             "| clients | ingest in s0 | requests | req/s | p50 ms | p95 ms | p99 ms | /search p50 / p95 ms "
-            "| server CPU ms/request | errors | cross-space |"
+            "| server CPU ms/request | server RSS MB | errors | cross-space |"
         )
-        print("|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n, clients in enumerate(int(c) for c in args.clients.split(",")):
             for ingesting in (False, True):
                 ingest = None
@@ -300,7 +308,7 @@ def main() -> None:
                     f"| {clients} | {during} | {len(lat)} | {len(lat) / elapsed:.1f} | {statistics.median(lat) * 1000:.0f} "
                     f"| {pct(lat, 0.95):.0f} | {pct(lat, 0.99):.0f} "
                     f"| {pct(level.searches, 0.5):.0f} / {pct(level.searches, 0.95):.0f} "
-                    f"| {cpu / max(1, len(lat)) * 1000:.1f} "
+                    f"| {cpu / max(1, len(lat)) * 1000:.1f} | {rss_mb(server.pid):.0f} "
                     f"| {level.errors} | {level.cross} |",
                     flush=True,
                 )

@@ -6,10 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.service import ingest_files
+from rag import schema
+from rag.settings import Settings
 from rag.spaces import LAW_SPACE, SPACE_KEY
+from rag.store import ChromaStore, doc_id_for
 from tests.test_spaces import kb_of, spaces_store  # noqa: F401  (the module's store)
 
 pytestmark = pytest.mark.integration
@@ -71,3 +75,24 @@ def test_a_search_reads_each_generation_once_and_sees_one_state(spaces_store: Pa
         assert not ingest_files([folder], kb=writer).failed
         assert reader.store.generation() == seen  # pinned: the state the block started with
     assert reader.store.generation() != seen  # the block over, the write is seen
+
+
+def _market(title: str) -> schema.Document:
+    doc_id = doc_id_for("marche.md")
+    meta = {schema.DOC_ID: doc_id, schema.SOURCE: "marche.md", schema.KIND: "document", schema.TITLE: title}
+    chunk = schema.Chunk(id="marche-1", text="Le marché du samedi se tient place de la mairie.", meta=meta)
+    return schema.Document("marche.md", doc_id, title, "document", title, [chunk])
+
+
+def test_a_passage_rewritten_with_new_metadata_is_read_anew(tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path / "store", space="alpha")
+    writer, reader = ChromaStore(settings=settings), ChromaStore(settings=settings)  # two views, one process
+    vector = np.full((1, 384), 1 / np.sqrt(384), dtype=np.float32)
+    writer.write_documents([_market("Marché")], embeddings=vector)
+    assert reader.get_chunks(["marche-1"])[0].meta[schema.TITLE] == "Marché"  # now in the cache
+    assert reader.dense_search(vector[0], k=1)[0][0].meta[schema.TITLE] == "Marché"
+    # The same passage (same id, same text and vector), its metadata changed: the cache of the old
+    # generation is not used any more.
+    writer.write_documents([_market("Marché couvert")], embeddings=vector)
+    assert reader.get_chunks(["marche-1"])[0].meta[schema.TITLE] == "Marché couvert"
+    assert reader.dense_search(vector[0], k=1)[0][0].meta[schema.TITLE] == "Marché couvert"
