@@ -167,6 +167,9 @@ class CachedEmbedder:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
+            # A derived cache: a commit need not reach the disk before the search goes on (no fsync per new
+            # query in `mairie serve`); WAL keeps the file consistent, a power cut loses the last vectors only.
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA secure_delete=ON")  # forgotten vectors are overwritten, not left in free pages
             conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         except sqlite3.DatabaseError:

@@ -149,6 +149,10 @@ class HybridRetriever:
         self, question: str, *, top_k: int = 5, filters: Filters | None = None, scope: Scope | None = None
     ) -> Retrieval:
         """The fused hits; with a `scope` (rag.scope), only passages in it (the law always is)."""
+        with self.store.pinned():  # one read of each space's generation for the whole search
+            return self._run(question, top_k=top_k, filters=filters, scope=scope)
+
+    def _run(self, question: str, *, top_k: int, filters: Filters | None, scope: Scope | None) -> Retrieval:
         question = question.strip()
         if not question:
             return Retrieval([], 0.0, [], None, scope=scope)

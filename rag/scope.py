@@ -337,20 +337,21 @@ class Scoper:
 
     def __init__(self, *, store: ChromaStore) -> None:
         self.store = store
-        self._facets: Facets | None = None
-        self._generation: str | None = None
+        self._state: tuple[str, Facets] | None = None  # (generation, its facets), replaced whole
 
     def facets(self) -> Facets:
         generation = self.store.generation()
-        if self._facets is None or generation != self._generation:
-            # Reading every passage's metadata takes ~0.5 s on the whole law: a new process (each CLI ask)
-            # reads the facets saved for this generation instead.
-            self._facets = self._saved(generation)
-            if self._facets is None:
-                self._facets = self._computed()
-                self._save(generation, self._facets)
-            self._generation = generation
-        return self._facets
+        state = self._state  # one read: the server's threads share this Scoper (no half-updated state)
+        if state is not None and state[0] == generation:
+            return state[1]
+        # Reading every passage's metadata takes ~0.5 s on the whole law: a new process (each CLI ask)
+        # reads the facets saved for this generation instead.
+        facets = self._saved(generation)
+        if facets is None:
+            facets = self._computed()
+            self._save(generation, facets)
+        self._state = (generation, facets)
+        return facets
 
     def _cache_path(self) -> Path:
         settings = self.store.settings

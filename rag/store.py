@@ -13,11 +13,14 @@ cleans what was left behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import threading
 import time
 import uuid
 import warnings
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +60,8 @@ READ_PAGE = 2000
 # collection: 90 to 800 ms before each CLI search's first query. Saving every 100 records (Chroma's batch
 # size, its minimum) keeps that tail short, for ~15 % more time spent writing to Chroma.
 SYNC_THRESHOLD = 100
+# Passages of one space kept in memory between searches (see _ChunkCache); the whole legal pack is ~7,300.
+CHUNK_CACHE_MAX = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,42 @@ def _make_client(settings: Settings) -> Any:
     )
 
 
+class _ChunkCache:
+    """The passages of one space (text and metadata) as read from Chroma, kept for one generation of the
+    space: any write to the space changes its generation, and the cache then starts again empty.
+
+    Searches ask Chroma for the nearest ids and distances only, then take the passages from here: on the
+    whole legal pack, a query that also returns the 130 candidates' metadata and text costs ~11 ms of CPU,
+    the ids alone ~0.7 ms, and most candidates (the law's) come back search after search. One cache per
+    process and collection, shared by every view of the store (ui.api.SpaceBases: the law's passages are
+    read once for all communes). Rows are stored under the generation read before they were fetched, so a
+    row is never older than its generation.
+    """
+
+    def __init__(self) -> None:
+        self.generation = ""
+        self.rows: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.lock = threading.Lock()
+
+    def take(self, generation: str, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """The cached rows among `ids` (none unless the cache holds this generation)."""
+        with self.lock:
+            rows = self.rows if generation and generation == self.generation else {}
+        return {i: rows[i] for i in ids if i in rows}
+
+    def put(self, generation: str, rows: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        if not generation or not rows:
+            return
+        with self.lock:
+            if generation != self.generation or len(self.rows) + len(rows) > CHUNK_CACHE_MAX:
+                self.generation, self.rows = generation, {}
+            self.rows.update(rows)
+
+
+_CHUNK_CACHES: weakref.WeakValueDictionary[tuple[str, str], _ChunkCache] = weakref.WeakValueDictionary()
+_CHUNK_CACHES_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True, slots=True)
 class _Part:
     """The two collections of one space."""
@@ -125,6 +166,7 @@ class _Part:
     space: str
     chunks: Any
     docs: Any
+    cache: _ChunkCache
 
 
 class ChromaStore:
@@ -162,6 +204,7 @@ class ChromaStore:
         self._complete_cache: dict[str, tuple[str, set[str]]] = {}
         self._dim_cache: dict[str, int] = {}  # space -> manifest placeholder dimension
         self._tuned: set[str] = set()  # spaces whose collections have SYNC_THRESHOLD (see _writing)
+        self._pins = threading.local()  # generations read once per search (see `pinned`)
 
     # --- opening -----------------------------------------------------------------------------------
     @property
@@ -227,7 +270,12 @@ class ChromaStore:
                 f"pas avec {self.embedder.name!r}. Reprenez MAIRIE_EMBEDDINGS d'origine, ou indexez "
                 "dans un autre dossier (--store) / une autre collection (MAIRIE_COLLECTION)."
             )
-        return _Part(space, chunks, docs)
+        with _CHUNK_CACHES_LOCK:
+            key = (self.location, name)
+            cache = _CHUNK_CACHES.get(key)
+            if cache is None:
+                cache = _CHUNK_CACHES[key] = _ChunkCache()
+        return _Part(space, chunks, docs, cache)
 
     @property
     def location(self) -> str:
@@ -266,11 +314,30 @@ class ChromaStore:
         return "|".join(generations) if any(generations) else ""
 
     def space_generation(self, space: str) -> str:
-        """The generation of one space of the view ("" before its first write)."""
+        """The generation of one space of the view ("" before its first write); within `pinned()`, read
+        from Chroma once."""
+        pinned: dict[str, str] | None = getattr(self._pins, "generations", None)
+        if pinned is not None and space in pinned:
+            return pinned[space]
         got = self._part(space).docs.get(ids=[GENERATION_ID], include=["metadatas"])
-        if not got["ids"]:
-            return ""
-        return str((got["metadatas"][0] or {}).get("value", ""))
+        value = str((got["metadatas"][0] or {}).get("value", "")) if got["ids"] else ""
+        if pinned is not None:
+            pinned[space] = value
+        return value
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within this block (one search, in this thread), each space's generation is read from Chroma once:
+        the search sees one state of the store, and saves the reads (freshness of the lexical index, the
+        complete documents, the passage cache each asked for it). A write in the block forgets the pin."""
+        if getattr(self._pins, "generations", None) is not None:  # nested: the outer block's pins
+            yield
+            return
+        self._pins.generations = {}
+        try:
+            yield
+        finally:
+            self._pins.generations = None
 
     def _visible(self, spaces: Sequence[str] | None) -> tuple[str, ...]:
         if spaces is None:
@@ -304,6 +371,9 @@ class ChromaStore:
         return part
 
     def _bump_generation(self, part: _Part) -> None:
+        pinned: dict[str, str] | None = getattr(self._pins, "generations", None)
+        if pinned is not None:
+            pinned.pop(part.space, None)
         part.docs.upsert(
             ids=[GENERATION_ID],
             documents=[GENERATION_ID],
@@ -571,17 +641,33 @@ class ChromaStore:
                         yield _chunk(space, chunk_id, meta, text)
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """The passages of these ids found in the view's spaces (complete or not), in the order given.
+
+        Taken from the spaces' passage caches first, then from Chroma for the rest (a passage id names one
+        document's passage: ids are not shared between spaces)."""
         if not ids:
             return []
         by_id: dict[str, Chunk] = {}
+        wanted = list(dict.fromkeys(ids))
+        generations = {space: self.space_generation(space) for space in self.spaces}
         for space in self.spaces:
-            wanted = [i for i in dict.fromkeys(ids) if i not in by_id]
+            for i, (text, meta) in self._part(space).cache.take(generations[space], wanted).items():
+                by_id.setdefault(i, _chunk(space, i, meta, text))
+        for space in self.spaces:
+            wanted = [i for i in wanted if i not in by_id]
             if not wanted:
                 break
-            got = self._part(space).chunks.get(ids=wanted, include=["metadatas", "documents"])
-            for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
-                by_id[i] = _chunk(space, i, m, t)
+            for i, (text, meta) in self._fetch(space, generations[space], wanted).items():
+                by_id[i] = _chunk(space, i, meta, text)
         return [by_id[i] for i in ids if i in by_id]
+
+    def _fetch(self, space: str, generation: str, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Text and metadata of these passages of one space, read from Chroma and kept in its cache."""
+        part = self._part(space)
+        got = part.chunks.get(ids=list(ids), include=["metadatas", "documents"])
+        rows = {i: (t or "", m or {}) for i, m, t in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}
+        part.cache.put(generation, rows)
+        return rows
 
     def find(self, where: dict[str, Any], *, limit: int | None = None) -> list[Chunk]:
         found: list[Chunk] = []
@@ -602,22 +688,26 @@ class ChromaStore:
         where = filters_to_where(filters)
         hits: list[tuple[Chunk, float]] = []
         for space in self.spaces:
-            chunks = self._part(space).chunks
-            total = int(chunks.count())
-            if total == 0:
-                continue
+            part = self._part(space)
+            generation = self.space_generation(space)  # before any read: cached rows are never older
             complete = self._complete(space)
-            res = chunks.query(
+            if not complete:
+                continue
+            res = part.chunks.query(  # Chroma (>= 1.5) returns all it has when asked for more
                 query_embeddings=[query_vector.tolist()],
-                n_results=min(total, k * 2 + 10),
+                n_results=k * 2 + 10,
                 where=where,
-                include=["metadatas", "documents", "distances"],
+                include=["distances"],  # the passages come from the cache (see _ChunkCache)
             )
-            for chunk_id, meta, text, dist in zip(
-                res["ids"][0], res["metadatas"][0], res["documents"][0], res["distances"][0], strict=True
-            ):
-                if (meta or {}).get(schema.DOC_ID) in complete:
-                    hits.append((_chunk(space, chunk_id, meta, text), 1.0 - float(dist)))
+            found = res["ids"][0]
+            rows = part.cache.take(generation, found)
+            missing = [i for i in found if i not in rows]
+            if missing:
+                rows.update(self._fetch(space, generation, missing))
+            for chunk_id, dist in zip(found, res["distances"][0], strict=True):
+                row = rows.get(chunk_id)  # None: removed between the query and the read
+                if row is not None and row[1].get(schema.DOC_ID) in complete:
+                    hits.append((_chunk(space, chunk_id, row[1], row[0]), 1.0 - float(dist)))
         hits.sort(key=lambda hit: -hit[1])
         return hits[:k]
 

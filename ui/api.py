@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -336,12 +336,20 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/search", summary="Recherche hybride (mots + sens) dans l'espace du jeton et la loi", tags=["consulter"])
-    async def search(who: Caller, params: Annotated[SearchParams, Query()]) -> dict[str, Any]:
+    @app.get(
+        "/search",
+        summary="Recherche hybride (mots + sens) dans l'espace du jeton et la loi",
+        tags=["consulter"],
+        response_model=dict[str, Any],
+    )
+    async def search(who: Caller, params: Annotated[SearchParams, Query()]) -> Response:
         filters = params.filters()
-        kb = await run(bases.of, who.space)
-        hits = await run(kb.search, params.question, top_k=params.top_k, filters=filters)
-        return search_payload(params.question, hits)
+
+        def found() -> bytes:  # one trip to the thread pool; the JSON encoded there, as FastAPI would
+            hits = bases.of(who.space).search(params.question, top_k=params.top_k, filters=filters)
+            return _json(search_payload(params.question, hits))
+
+        return Response(await run(found), media_type="application/json")
 
     @app.post(
         "/ask",
@@ -445,6 +453,11 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> FastAPI:
     app.add_middleware(Audit, bases=bases)
     app.add_middleware(BodyLimit, limit=limits.max_body_bytes)  # the outermost: before anything reads the body
     return app
+
+
+def _json(content: Any) -> bytes:
+    """What FastAPI's JSONResponse writes, without its generic encoder (a search's payload is plain JSON)."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _line(record: dict[str, Any]) -> str:
