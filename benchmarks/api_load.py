@@ -9,7 +9,7 @@ from MAIRIE_CACHE_DIR when warm), starts
 client threads for --seconds (at most --max-requests requests): each request picks a space's token and a
 question, and is a GET /search (or, for --ask-share of them, a streamed POST /ask read to its end). Each
 level runs twice: search alone, then while one space ingests a new PV (`mairie ingest --space s0`, a
-separate process, as an admin would). It prints throughput, latency p50/p95/p99 (all requests, then
+separate process with an empty embedding cache, as an admin would). It prints throughput, latency p50/p95/p99 (all requests, then
 GET /search alone), the server's CPU time per request (from /proc), errors (any status but 200) and
 cross-space results: a passage whose source is not the token's space nor the shared law (must be 0).
 
@@ -287,7 +287,8 @@ def main() -> None:
                     ingest_started = time.monotonic()
                     ingest = subprocess.Popen(
                         [sys.executable, "-m", "ui.cli", "ingest", "--space", "s0", str(extra)],
-                        env=env,
+                        # an empty embedding cache: the new PV is embedded by the model, as a real new one is
+                        env={**env, "MAIRIE_CACHE_DIR": str(extra / "cache")},
                         cwd=REPO,
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
