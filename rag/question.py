@@ -43,6 +43,9 @@ PERSON = "person"  # who: a name
 DATE = "date"  # when: a date
 VOTE = "vote"  # how the council voted: counts or unanimity
 DECISION = "decision"  # what was decided: the operative part of a deliberation
+ORGANISATION = "organisation"  # which company, body or association: its name ("BRAKE FRANCE", "la société BRL")
+OPINION = "opinion"  # which opinion was given: favourable, unfavourable, with reservations
+LEVEL = "level"  # which level, index, grade or category ("Niveau de rémunération : IB 429 à 1 157")
 OTHER = "other"
 
 # Checked in this order on the folded question: the first that matches wins.
@@ -62,7 +65,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
             r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
-            r"|valeur|enveloppe)\b|\ba hauteur de (?:quel|combien)"
+            r"|valeur|enveloppe|part)\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
     # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
@@ -77,6 +80,24 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         NUMBER,
         re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre d(?:e\b|')"),
+    ),
+    # The question's head noun names the kind of answer wanted: "Quelle entreprise a obtenu le marché ?"
+    # asks for a company's name, "Quel avis le conseil a-t-il rendu ?" for an opinion.
+    (
+        ORGANISATION,
+        re.compile(
+            r"\bquel(?:le)?s? (?:entreprises?|societes?|organismes?|prestataires?|attributaires?|titulaires? du"
+            r" (?:marche|lot)|cabinets?|bureaux? d'etudes?|banques?|etablissements? (?:bancaires?|preteurs?)"
+            r"|preteurs?|fournisseurs?|operateurs?|candidats?|laureats?|associations?|structures?|groupements?"
+            r"|bailleurs?|concessionnaires?|delegataires?|entites?)\b"
+        ),
+    ),
+    (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
+    (
+        LEVEL,
+        re.compile(
+            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration)\b"
+        ),
     ),
     (
         PERSON,
@@ -132,6 +153,27 @@ _VOTE_RE = re.compile(
     r"\bvoix\b|unanimit|\b[aà] la majorit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
     re.IGNORECASE,
 )
+# A company or a body by its name: a legal form, "la société BRL", "Crédit Mutuel", or words in capitals
+# ("BRAKE FRANCE (Béziers)").
+_ORGANISATION_RE = re.compile(
+    r"\b(?:SARL|SAS|SASU|EURL|SCI|SCOP|SEM|SEML|SPL|GIE|SNC|EPIC|EPCI)\b"
+    r"|\b(?i:soci[ée]t[ée]|entreprise|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|association)\s+"
+    r"(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
+    r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
+    r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
+)
+# An opinion given: "émettre un avis favorable", "se prononce défavorablement".
+_OPINION_RE = re.compile(
+    r"\bavis\s+(?:tr[eè]s\s+)?(?:favorable|d[ée]favorable|r[ée]serv[ée]|n[ée]gatif|positif|conforme)"
+    r"|\b(?:favorablement|d[ée]favorablement)\b|\bse\s+prononcer?\s+(?:contre|pour|en\s+faveur)"
+    r"|\bs['’]oppose[rz]?\b",
+    re.IGNORECASE,
+)
+# A level stated: an index ("IB 429 à 1 157", "indice brut 379"), a step, a category, or a "Niveau ... :" label.
+_LEVEL_RE = re.compile(
+    r"\b(?:IB|IM|INM)\s*\d|\b(?i:indices?(?:\s+(?:bruts?|major[ée]s?))?)\s*:?\s*\d|\b(?i:[ée]chelon)\s*:?\s*\d"
+    r"|\b(?i:cat[ée]gorie)\s+[ABC]\b|\b(?i:niveau|grade)\b[^.:\n]{0,40}:\s*\S"
+)
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
 PERSON_RE = re.compile(
     r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Maître|Maitre|Me)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"
@@ -159,7 +201,8 @@ _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
 
 def answer_type(question: str) -> str:
-    """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION or OTHER."""
+    """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION,
+    ORGANISATION, OPINION, LEVEL or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
@@ -184,6 +227,12 @@ def gives(kind: str, sentence: str) -> bool:
         return bool(extract_facts(sentence, with_names=False).dates)
     if kind == VOTE:
         return bool(_VOTE_RE.search(sentence))
+    if kind == ORGANISATION:
+        return bool(_ORGANISATION_RE.search(sentence))
+    if kind == OPINION:
+        return bool(_OPINION_RE.search(sentence))
+    if kind == LEVEL:
+        return bool(_LEVEL_RE.search(sentence))
     return True
 
 

@@ -49,7 +49,8 @@ def typed_row(
     for hit in hits:
         pool.append(hit)
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
-    best: tuple[tuple[tuple[int, int, float], int, int], ScoredChunk, int, str, str] | None = None
+    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str] | None = None
+    by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
             continue
@@ -57,6 +58,10 @@ def typed_row(
         # item on the CSI answers "qui représente la commune au CSI ?" (its title names the CSI).
         about = str(hit.chunk.meta.get(schema.OBJET) or "")
         lines = [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
+        # The passage before, when read too: a sub-list's heading may end it ("- Auprès du CREDIT MUTUEL :").
+        index = hit.chunk.meta.get(schema.CHUNK_INDEX)
+        before = by_index.get((hit.chunk.meta.get(schema.DOC_ID), index - 1)) if isinstance(index, int) else None
+        above = [" ".join(raw.split()) for raw in logical_lines(before.text)] if before is not None else []
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (gives(kind, line) or unit_in_header(kind, line)):
@@ -71,17 +76,28 @@ def typed_row(
                 if gives(PERSON, line) and kind == PERSON:
                     continue
             row_rank = rank(question, f"{about} {block}", idf)
-            key = (row_rank, int(kind == PERSON and designated(block)), -order)
+            # Two sub-lists alike ("Auprès du CREDIT FONCIER :" then "o Taux fixe maximum de 3.21 %", "Auprès
+            # du CREDIT MUTUEL :" then "o Taux fixe maximum de 3.30 %"): the heading of its own names the row.
+            heading = section_heading(above + lines, len(above) + position)
+            own = rank(question, heading, idf)[:2] if heading else (0, 0)
+            key = (row_rank[:2], own, row_rank, int(kind == PERSON and designated(block)), -order)
             if row_rank[2] > 0 and (best is None or key > best[0]):
-                best = (key, hit, position, block, about)
+                # the heading is quoted with the row when the passage holds it (a quote is its passage's text)
+                named = own > (0, 0) and heading in lines[:position]
+                quoted_block = f"{heading} {GAP} {block}" if named else block
+                best = (key, hit, position, quoted_block, about)
     if best is None:
         return None
     key, hit, position, block, about = best
+    if not quoted.strip() and rank(question, block, idf)[2] > 0:
+        # Nothing quoted holds the kind of fact asked for: the row that does and names the question itself
+        # (not only through its record's title) answers ("émettre un avis favorable concernant ce projet").
+        return hit, position, block
     than = rank(question, f"{about} {quoted}", idf)
     # A designated person (a civility or a seat's label before the name) answers "qui" better than a
     # capitalised phrase that only looks like a name, at equal rank.
     better = key[1] and not designated(quoted)
-    if key[0] < than or (key[0] == than and not better):
+    if key[2] < than or (key[2] == than and not better):
         return None
     return hit, position, block
 
@@ -172,6 +188,31 @@ def row_block(lines: list[str], position: int) -> str:
     parts = [lines[start].strip(" -•–"), *lines[start + 1 : end + 1]]
     block = " ".join(part for part in parts if part)
     return block if len(block) <= MAX_BLOCK_CHARS else row
+
+
+MAX_SECTION_ABOVE = 15  # lines read above a row of a sub-list for the heading that announces it
+
+
+def section_heading(lines: list[str], position: int) -> str:
+    """The heading announcing the sub-list a row sits in, when the row is not right under it:
+    "Auprès du CREDIT MUTUEL :" for "o Conditions financières : Taux fixe maximum de 3.30 %", six items
+    below it (the same item under "Auprès du CREDIT FONCIER de France :" gives another rate). Empty when a
+    paragraph comes first or the row's block already holds its heading (the line just above).
+
+    >>> lines = ["Auprès du CREDIT FONCIER :", "o Montant : 2 €", "o Taux : 3.21 %", "Auprès du CREDIT MUTUEL :",
+    ...          "o Montant : 2 €", "o Durée : 10 ans", "o Taux : 3.30 %"]
+    >>> section_heading(lines, 6), section_heading(lines, 2), section_heading(lines, 4)
+    ('Auprès du CREDIT MUTUEL :', 'Auprès du CREDIT FONCIER :', '')
+    >>> section_heading(["Le Conseil approuve les tarifs suivants.", "- 3 €", "- 4 €"], 2)
+    ''
+    """
+    for j in range(position - 1, max(-1, position - 1 - MAX_SECTION_ABOVE), -1):
+        line = lines[j].strip(" -•–")
+        if GAP in line or line.endswith("."):
+            return ""  # a paragraph between: the row is not in a sub-list
+        if line.endswith(":") and len(line) <= MAX_HEADING_CHARS and ":" not in line[:-1]:
+            return line if j < position - 1 else ""
+    return ""
 
 
 def _in_block(line: str) -> bool:
