@@ -29,7 +29,9 @@ from rag.question import (
     counted,
     counts,
     gives,
+    label_fits,
     names_more,
+    opposed,
     rank,
 )
 from rag.records import record_from_meta
@@ -112,8 +114,8 @@ def _quoted_answer(
             if typed and not gives(kind, part):
                 continue
             names, rare, weight = rank(question, part, idf)
-            if not weight:
-                continue  # shares no word with the question
+            if not weight or opposed(question, part):
+                continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
             ranked.append(((operative, names, rare, weight - 0.01 * order), citation.n, part))
@@ -131,6 +133,7 @@ _OPERATIVE_RE = re.compile(
 )
 MAX_LEAD_QUOTE_CHARS = 400
 MAX_ANNOUNCED_CHARS = 200  # the lines a sentence ending with ":" announces, quoted with it in the opening
+MAX_LABEL_CHARS = 60  # "Rédacteur :", "Niveau de rémunération :": a row's label
 MAX_TRIED = 5  # quoted sentences tried, best first, until one passes the check of its values
 RECORD_TITLE_MARK = " a délibéré sur « "
 
@@ -214,7 +217,8 @@ def _typed_quote(
     about_meeting = asks_about_meeting(question)
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     typed = [
-        (int(bool(unit) and counts(s, unit or "")),
+        (int(not opposed(question, s)), int(bool(unit) and counts(s, unit or "")),
+         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf)[:2], int(label_fits(question, s)),
          rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
@@ -224,8 +228,8 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    _, score, _, _, _, sentence, n = max(typed)
-    if not score[2]:
+    not_opposed, _, _, _, score, _, _, _, sentence, n = max(typed)
+    if not score[2] or not not_opposed:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
     announced = AnswerSentence(
@@ -244,7 +248,14 @@ def _candidates(kind: str, part: str) -> list[str]:
     several = len(PERSON_RE.findall(part)) >= 2  # a list of names (one name is quoted on its own line)
     if kind == PERSON and several and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and designated(part):
         return [*split, part.strip()]
-    return split
+    # A row's label cut from its value by the splitter ("Rédacteur :", "Création de 10 postes"): the two
+    # together say of what the value is.
+    labelled = [
+        f"{label} {value}"
+        for label, value in zip(split, split[1:], strict=False)
+        if label.endswith(":") and len(label) <= MAX_LABEL_CHARS and f"{label} {value}" in part
+    ]
+    return split + labelled
 
 
 def _with_announced(sentence: str, quote: str) -> str:

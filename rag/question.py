@@ -20,7 +20,11 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 >>> answer_type("Flaux reste-t-il adhérent au service commun ?"), answer_type("La servitude est-elle payante ?")
 ('decision', 'decision')
 >>> answer_type("À qui la Ville a-t-elle vendu la Chapelle ?"), answer_type("Avec quelle société a-t-il résilié ?")
-('other', 'other')
+('other', 'organisation')
+>>> answer_type("Quelle entreprise a obtenu le marché ?"), answer_type("Quel avis le conseil a-t-il rendu ?")
+('organisation', 'opinion')
+>>> answer_type("Quel niveau de rémunération pour le poste de médecin ?")
+'level'
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
 >>> gives("person", "d’autoriser Madame Le Maire à signer"), gives("person", "Madame Anne LEROY est désignée")
@@ -288,6 +292,52 @@ def names_more(question: str, line: str, than: str, idf: Callable[[str], float] 
     return rank(question, line, idf) > rank(question, than, idf)
 
 
+# Actions that undo each other: a question about posts created is not answered by the posts removed.
+_OPPOSITES: tuple[tuple[str, str], ...] = (
+    (r"\bcre(?:e|er|ee|es|ees|ation|ations)\b", r"\bsuppr(?:ime|imer|imee|imes|imees|ession|essions)\b"),
+    (r"\baugment\w*|\bhausses?\b|\bmajor(?:e|er|ee|ation)\w*", r"\bdiminu\w*|\bbaisses?\b|\breduc\w*|\breduit\w*"),
+    (r"\bouv(?:rir|ert|erte|erts|ertes|erture|re)\b", r"\bferm(?:e|er|ee|es|ees|eture)\b"),
+    (r"\bacqu(?:erir|is|ise|isition|ierts?)\b|\bachat\b|\bachet\w*", r"\bvend\w*|\bventes?\b|\bced\w*|\bcession\b"),
+)
+_OPPOSITE_RES = tuple((re.compile(a), re.compile(b)) for a, b in _OPPOSITES)
+
+
+def opposed(question: str, text: str) -> bool:
+    """Whether the text tells the opposite of what the question asks: the question names one of two
+    actions that undo each other (créer / supprimer, augmenter / diminuer, ouvrir / fermer, acquérir /
+    céder), the text only the other. "Combien de postes de rédacteur sont créés ?" is not answered by
+    "Rédacteur : Suppression de douze postes".
+
+    >>> q = "Combien de postes de rédacteur sont créés au tableau des effectifs ?"
+    >>> opposed(q, "Rédacteur : Suppression de douze postes"), opposed(q, "Rédacteur : Création de 10 postes")
+    (True, False)
+    >>> opposed("Combien de postes sont supprimés ?", "Création de six postes"), opposed("Combien de postes ?", "Suppression")
+    (True, False)
+    """
+    asked, said = fold(question), fold(text)
+    for one, other in _OPPOSITE_RES:
+        for wanted, unwanted in ((one, other), (other, one)):
+            if wanted.search(asked) and not unwanted.search(asked) and unwanted.search(said) and not wanted.search(said):
+                return True
+    return False
+
+
+def label_fits(question: str, line: str) -> bool:
+    """Whether the line is a labelled row ("Rédacteur : Création de 10 postes") whose label the question
+    names whole: every word of "Rédacteur" is asked, not every word of "Rédacteur principal de 2ème classe".
+
+    >>> q = "Combien de postes de rédacteur sont créés ?"
+    >>> label_fits(q, "Rédacteur : Création de 10 postes"), label_fits(q, "Rédacteur principal de 2ème classe : Création de six postes")
+    (True, False)
+    >>> label_fits(q, "Création de 10 postes")
+    False
+    """
+    label, colon, _ = line.partition(":")
+    stems = set(tokens(label))
+    return bool(colon and stems) and len(label) <= LABEL_CHARS and stems <= set(tokens(question))
+
+
+LABEL_CHARS = 60
 _COUNTED_RE = re.compile(r"\b(?:combien|nombre) d(?:e\s+|')(?:[«\"]\s*)?([a-z][\w-]*)")
 _COUNT_RE = re.compile(
     r"(?<![\w,.])(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)"

@@ -16,7 +16,7 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, rank
+from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, label_fits, opposed, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 from rag.text import tokens
@@ -41,7 +41,7 @@ def typed_row(
     about_meeting: bool = False,
 ) -> tuple[ScoredChunk, int, str] | None:
     """(passage, line position, row): the table or list row holding the kind of fact asked for that
-    names most of the question, when it names more than `quoted` (the sentences already quoted). Rows
+    names most of the question, when it names more than `quoted` (the sentences already quoted, one a line). Rows
     are looked for in `hits` and in the other passages of their records (the table often sits in the
     passage after the paragraph that was found)."""
     seen = {hit.chunk.id for hit in hits}
@@ -49,7 +49,7 @@ def typed_row(
     for hit in hits:
         pool.append(hit)
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
-    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str] | None = None
+    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str] | None = None
     by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
@@ -80,15 +80,21 @@ def typed_row(
             # du CREDIT MUTUEL :" then "o Taux fixe maximum de 3.30 %"): the heading of its own names the row.
             heading = section_heading(above + lines, len(above) + position)
             own = rank(question, heading, idf)[:2] if heading else (0, 0)
-            key = (row_rank[:2], own, row_rank, int(kind == PERSON and designated(block)), -order)
+            # "postes créés": a row of posts removed is never preferred to one of posts created
+            # "Rédacteur : Création de 10 postes" names the rédacteurs asked about, "Rédacteur principal ..." others
+            fits = int(label_fits(question, line))
+            key = (
+                int(not opposed(question, block)), row_rank[:2], fits, own, row_rank,
+                int(kind == PERSON and designated(block)), -order,
+            )  # fmt: skip
             if row_rank[2] > 0 and (best is None or key > best[0]):
                 # the heading is quoted with the row when the passage holds it (a quote is its passage's text)
                 named = own > (0, 0) and heading in lines[:position]
                 quoted_block = f"{heading} {GAP} {block}" if named else block
-                best = (key, hit, position, quoted_block, about)
+                best = (key, hit, position, quoted_block, about, line)
     if best is None:
         return None
-    key, hit, position, block, about = best
+    key, hit, position, block, about, row = best
     if not quoted.strip() and rank(question, block, idf)[2] > 0:
         # Nothing quoted holds the kind of fact asked for: the row that does and names the question itself
         # (not only through its record's title) answers ("émettre un avis favorable concernant ce projet").
@@ -96,8 +102,14 @@ def typed_row(
     than = rank(question, f"{about} {quoted}", idf)
     # A designated person (a civility or a seat's label before the name) answers "qui" better than a
     # capitalised phrase that only looks like a name, at equal rank.
-    better = key[1] and not designated(quoted)
-    if key[2] < than or (key[2] == than and not better):
+    if not key[0]:
+        return None
+    if key[2] and key[4][:2] >= than[:2] and not any(label_fits(question, line) for line in quoted.splitlines()):
+        # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
+        # label says what it is about; the row above may be of another label)
+        return hit, position, row
+    better = key[5] and not designated(quoted)
+    if key[4] < than or (key[4] == than and not better):
         return None
     return hit, position, block
 
