@@ -69,6 +69,9 @@ def typed_row(
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
             block = row_block(lines, position)
+            if kind == PERSON:
+                # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
+                block = seat_group(lines, position) or block
             if not about_meeting and is_meeting_formula(block):
                 # under "Pour extrait conforme," or above "Publiée le :", a name is the record's frame, not a
                 # decision; under "Monsieur le Maire rapporte :", the row alone may still answer
@@ -200,6 +203,55 @@ def row_block(lines: list[str], position: int) -> str:
     parts = [lines[start].strip(" -•–"), *lines[start + 1 : end + 1]]
     block = " ".join(part for part in parts if part)
     return block if len(block) <= MAX_BLOCK_CHARS else row
+
+
+MAX_ENTITY_LINES = 4  # lines of an establishment's name in a table cell ("Lycée Agricole", "Frédéric Bazille")
+MAX_ENTITY_LINE_CHARS = 60
+MAX_GROUP_NAMES = 6
+
+
+def _bulleted(line: str) -> bool:
+    return line.lstrip()[:1] in "-•–" and bool(line.strip(" -•–"))
+
+
+def seat_group(lines: list[str], position: int) -> str:
+    """For a name in a table of seats read column after column ("Lycée Agricole", "Frédéric Bazille",
+    "HOPITAUX-", "FACULTES", "Titulaire :", "- Valérie BARTHAS-ORSAL"), the establishment's name, its seat's
+    label and the names under that label, as one quote; empty when the row is not laid out so.
+
+    >>> lines = ["- Vincent HALUSKA", "Lycée Agricole", "Frédéric Bazille", "HOPITAUX-", "FACULTES", "Titulaire :",
+    ...          "- Valérie BARTHAS-ORSAL", "Suppléant :", "- Titina DA SYLVA"]
+    >>> seat_group(lines, 6)
+    'Lycée Agricole Frédéric Bazille HOPITAUX- FACULTES Titulaire : - Valérie BARTHAS-ORSAL'
+    >>> seat_group(["Lycée Joffre", "CENTRE Titulaires :", "- Cédric de SAINT-JOUAN", "- Abdi EL KANDOUSSI", "Suppléants :"], 2)
+    'Lycée Joffre CENTRE Titulaires : - Cédric de SAINT-JOUAN - Abdi EL KANDOUSSI'
+    >>> seat_group(["Sont élus :", "- Max LEVITA"], 1)
+    ''
+    """
+    if not _bulleted(lines[position]) or not is_name_line(lines[position]):
+        return ""
+    j = position - 1
+    while j >= 0 and _bulleted(lines[j]) and is_name_line(lines[j]):
+        j -= 1  # the names above it under the same label
+    label = lines[j].strip() if j >= 0 else ""
+    if not label.endswith(":") or not _SEATS_ANNOUNCED_RE.search(f"{label} X") or len(label) > MAX_HEADING_CHARS:
+        return ""
+    start = j
+    k = j - 1
+    while k >= 0 and j - k <= MAX_ENTITY_LINES:
+        line = lines[k].strip()
+        if not line or _bulleted(line) or ":" in line or len(line) > MAX_ENTITY_LINE_CHARS or GAP in line:
+            break
+        if is_name_line(line) or line.endswith((".", ";")):
+            break
+        start = k
+        k -= 1
+    if start == j and len(label.rstrip(": ").split()) <= 1:
+        return ""  # no establishment named above the seat ("CENTRE Titulaires :" holds a column of its own)
+    end = position
+    while end + 1 < len(lines) and end + 1 - j <= MAX_GROUP_NAMES and _bulleted(lines[end + 1]) and is_name_line(lines[end + 1]):
+        end += 1
+    return " ".join(line.strip() for line in lines[start : end + 1])
 
 
 MAX_SECTION_ABOVE = 15  # lines read above a row of a sub-list for the heading that announces it
