@@ -49,7 +49,7 @@ def typed_row(
     for hit in hits:
         pool.append(hit)
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
-    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str] | None = None
+    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str, str] | None = None
     by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
@@ -57,18 +57,20 @@ def typed_row(
         # What the record is about counts for each of its rows: "Titulaire : Patricia MICHOT" under an
         # item on the CSI answers "qui représente la commune au CSI ?" (its title names the CSI).
         about = str(hit.chunk.meta.get(schema.OBJET) or "")
-        lines = [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
+        lines = lines_of(hit)
         # The passage before, when read too: a sub-list's heading may end it ("- Auprès du CREDIT MUTUEL :").
         index = hit.chunk.meta.get(schema.CHUNK_INDEX)
         before = by_index.get((hit.chunk.meta.get(schema.DOC_ID), index - 1)) if isinstance(index, int) else None
         above = [" ".join(raw.split()) for raw in logical_lines(before.text)] if before is not None else []
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
+            wrapped = "" if kind == PERSON or gives(kind, line) else wrapped_row(lines, position, kind)
+            line = wrapped or line
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (gives(kind, line) or unit_in_header(kind, line)):
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
-            block = row_block(lines, position)
+            block = wrapped or row_block(lines, position)
             if kind == PERSON:
                 # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
                 block = seat_group(lines, position) or block
@@ -94,10 +96,14 @@ def typed_row(
                 # the heading is quoted with the row when the passage holds it (a quote is its passage's text)
                 named = own > (0, 0) and heading in lines[:position]
                 quoted_block = f"{heading} {GAP} {block}" if named else block
-                best = (key, hit, position, quoted_block, about, line)
+                best = (key, hit, position, quoted_block, about, line, wrapped)
     if best is None:
         return None
-    key, hit, position, block, about, row = best
+    key, hit, position, block, about, row, wrapped = best
+    if key[0] and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
+        # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
+        # citoyens" quoted, "10 000 €" three lines below): the row rebuilt answers
+        return hit, position, block
     if not quoted.strip() and rank(question, block, idf)[2] > 0:
         # Nothing quoted holds the kind of fact asked for: the row that does and names the question itself
         # (not only through its record's title) answers ("émettre un avis favorable concernant ce projet").
@@ -203,6 +209,47 @@ def row_block(lines: list[str], position: int) -> str:
     parts = [lines[start].strip(" -•–"), *lines[start + 1 : end + 1]]
     block = " ".join(part for part in parts if part)
     return block if len(block) <= MAX_BLOCK_CHARS else row
+
+
+def lines_of(hit: ScoredChunk) -> list[str]:
+    """The passage's logical lines, spaces squeezed (as typed_row reads them)."""
+    return [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+MAX_WRAPPED_LINES = 5  # lines a table row's cells run over ("Ensemble des", "territoires", "prioritaires")
+MAX_CELL_CHARS = 40
+_ROW_START_RE = re.compile(r"^\d{2,}\s+[^\W\d_]")  # a row opening with its code ("4388 Le Passe Muraille ...")
+
+
+def wrapped_row(lines: list[str], position: int, kind: str) -> str:
+    """A table row whose cells run over the next lines, rebuilt: "4388 Le Passe Muraille Chantiers citoyens"
+    then "Ensemble des", "territoires", "prioritaires", "10 000 €" is one row ending with its amount. Only
+    short lines holding nothing of the kind asked are read between the row and the cell that holds it; empty
+    when the row is whole or is not so continued.
+
+    >>> lines = ["4388  Le Passe Muraille  Chantiers citoyens", "Ensemble des", "territoires", "prioritaires",
+    ...          "10 000 €", "Les 4 chemins  AGORA  Paillade  1 000 €"]
+    >>> wrapped_row(lines, 0, AMOUNT)
+    '4388 Le Passe Muraille Chantiers citoyens Ensemble des territoires prioritaires 10 000 €'
+    >>> wrapped_row(lines, 5, AMOUNT), wrapped_row(["4388  Le Passe Muraille", "Le Conseil adopte."], 0, AMOUNT)
+    ('', '')
+    """
+    first = lines[position].strip()
+    if not _ROW_START_RE.match(first) or gives(kind, first):
+        return ""
+    parts = [first]
+    for line in lines[position + 1 : position + 1 + MAX_WRAPPED_LINES]:
+        cell = line.strip()
+        if not cell or len(cell) > MAX_CELL_CHARS or _ROW_START_RE.match(cell) or cell[:1] in "-•–":
+            return ""
+        parts.append(cell)
+        if gives(kind, cell):
+            return " ".join(" ".join(part.split()) for part in parts)
+    return ""
 
 
 MAX_ENTITY_LINES = 4  # lines of an establishment's name in a table cell ("Lycée Agricole", "Frédéric Bazille")
