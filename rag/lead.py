@@ -29,6 +29,7 @@ from rag.question import (
     counted,
     counts,
     gives,
+    head_noun,
     label_fits,
     names_more,
     opposed,
@@ -216,10 +217,11 @@ def _typed_quote(
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     about_meeting = asks_about_meeting(question)
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
+    head = head_noun(question)  # "À quel taux": "Taux fixe 0.53 %" before "35 000.00 €"
     typed = [
         (int(not opposed(question, s)), int(bool(unit) and counts(s, unit or "")),
-         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf)[:2], int(label_fits(question, s)),
-         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designated(s)),
+         rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
+         int(label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
@@ -228,7 +230,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not not_opposed:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
@@ -238,6 +240,13 @@ def _typed_quote(
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _about(citation: Citation) -> str:
+    """What the cited passage is about: its record's title and its commune ("la commune de Flaux" in a
+    question is where, not what: a Flaux sentence naming "FLAUX" is no closer than one that does not)."""
+    meta = citation.chunk.meta
+    return f"{meta.get(schema.OBJET) or ''} {meta.get(schema.COMMUNE) or ''}"
 
 
 def _candidates(kind: str, part: str) -> list[str]:

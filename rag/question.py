@@ -322,6 +322,22 @@ def opposed(question: str, text: str) -> bool:
     return False
 
 
+_HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
+
+
+def head_noun(question: str) -> str | None:
+    """The stem of the noun after "quel" ("À quel taux ...", "Quelle est la durée ..."): what the answer is a
+    value of; a line holding that word ("Taux fixe 0.53 %") gives it, one with another figure may not.
+
+    >>> head_noun("À quel taux la commune a-t-elle emprunté ?") == tokens("taux")[0], head_noun("Combien ?")
+    (True, None)
+    """
+    folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
+    match = _HEAD_RE.search(folded)
+    stems = tokens(match.group(1)) if match else []
+    return stems[0] if stems else None
+
+
 def label_fits(question: str, line: str) -> bool:
     """Whether the line is a labelled row ("Rédacteur : Création de 10 postes") whose label the question
     names whole: every word of "Rédacteur" is asked, not every word of "Rédacteur principal de 2ème classe".

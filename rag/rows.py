@@ -16,7 +16,7 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, label_fits, opposed, rank
+from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, head_noun, label_fits, opposed, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 from rag.text import tokens
@@ -51,6 +51,13 @@ def typed_row(
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
     best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str, str] | None = None
     by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
+    # "À quel taux ... ?": a row holding the word asked ("Taux fixe 0.53 %") a few lines under a sentence
+    # quoted, when no sentence quoted holds it, is the value asked (the list of a loan's characteristics)
+    head = head_noun(question)
+    if head and any(head in tokens(line) for line in quoted.splitlines()):
+        head = None  # a sentence quoted holds it already
+    said = [_squash(line) for line in quoted.splitlines() if line.strip()]
+    headed: tuple[ScoredChunk, int, str] | None = None
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
             continue
@@ -70,6 +77,10 @@ def typed_row(
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
+            if head and headed is None and head in tokens(line) and not opposed(question, line):
+                window = [_squash(prior) for prior in lines[max(0, position - MAX_NEAR_LINES) : position]]
+                if any(w and any(w in q for q in said) for w in window if len(w) >= MIN_ROW_CHARS):
+                    headed = (hit, position, line)
             block = wrapped or row_block(lines, position)
             if kind == PERSON:
                 # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
@@ -100,6 +111,8 @@ def typed_row(
     if best is None:
         return None
     key, hit, position, block, about, row, wrapped = best
+    if headed is not None:
+        return headed
     if key[0] and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
         # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
         # citoyens" quoted, "10 000 €" three lines below): the row rebuilt answers
@@ -220,6 +233,7 @@ def _squash(text: str) -> str:
     return "".join(text.split()).lower()
 
 
+MAX_NEAR_LINES = 12  # a row read as a value of a sentence quoted this many lines above it
 MAX_WRAPPED_LINES = 5  # lines a table row's cells run over ("Ensemble des", "territoires", "prioritaires")
 MAX_CELL_CHARS = 40
 _ROW_START_RE = re.compile(r"^\d{2,}\s+[^\W\d_]")  # a row opening with its code ("4388 Le Passe Muraille ...")
