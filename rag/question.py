@@ -93,7 +93,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bquel(?:le)?s? (?:entreprises?|societes?|organismes?|prestataires?|attributaires?|titulaires? du"
             r" (?:marche|lot)|cabinets?|bureaux? d'etudes?|banques?|etablissements? (?:bancaires?|preteurs?)"
             r"|preteurs?|fournisseurs?|operateurs?|candidats?|laureats?|associations?|structures?|groupements?"
-            r"|bailleurs?|concessionnaires?|delegataires?|entites?)\b"
+            r"|bailleurs?|concessionnaires?|delegataires?|entites?|compagnies?|assureurs?|mutuelles?"
+            r"|cooperatives?|syndicats?|clubs?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
         ),
     ),
     (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),

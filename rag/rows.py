@@ -419,6 +419,11 @@ def record_siblings(chunk: Chunk, store: ChromaStore, seen: set[str]) -> list[Ch
 MAX_ITEMS = 12  # lines of a list announced by "... suivants :" quoted with it
 MAX_ITEM_CHARS = 100  # a longer line is prose: the list has ended
 MAX_ITEMS_CHARS = 400
+MAX_DECIDED_CHARS = 320  # the first item of "il est demandé au Conseil Municipal :", quoted whole
+_ASKS_COUNCIL_RE = re.compile(
+    r"\b(?:il est|est) (?:demand[ée]|propos[ée]) au conseil\b|\ble conseil(?: municipal)?,? (?:d[ée]cide|approuve)\s*:",
+    re.IGNORECASE,
+)
 MAX_VOTE_LINES = 4
 MAX_VOTE_LINE_CHARS = 60
 MAX_LABEL_CHARS = 40  # "Titulaires :", "Commission finances :"
@@ -503,6 +508,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
     >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
     ['Le Conseil prend acte.']
+    >>> item = "- d’autoriser la Ville à signer une convention de servitude à titre gratuit avec la société BRL pour le passage"
+    >>> continuation("En conséquence, il est demandé au Conseil Municipal :", [item, "- de demander ..."]) == [item]
+    True
     """
     out: list[str] = []
     if _VOTE_TAIL_RE.search(sentence) and following and len(following[0]) <= MAX_VOTE_LINE_CHARS:
@@ -529,8 +537,16 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
                     break  # "Le Conseil adopte." after the names: the list has ended
             vote = len(line) <= MAX_VOTE_LINE_CHARS and bool(_VOTE_LINE_RE.search(line.strip(" -•–")))
             prose = line.rstrip().endswith(".") and len(line.split()) > 3 and not vote
-            if len(line) > MAX_ITEM_CHARS or prose or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
+            # The first item the council is asked to decide ("il est demandé au Conseil Municipal :" then "-
+            # d'autoriser la Ville à signer une convention de servitude à titre gratuit ...") is the decision:
+            # quoted even when long.
+            first_decided = not out and _ASKS_COUNCIL_RE.search(sentence) and line.strip()[:1] in "-•–"
+            limit = MAX_DECIDED_CHARS if first_decided else MAX_ITEM_CHARS
+            if len(line) > limit or (prose and not first_decided) or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
                 break
+            if first_decided and len(line) > MAX_ITEM_CHARS:
+                out.append(line)
+                break  # one long item is enough: the others are quoted when asked about
             out.append(line)
             size += len(line) + 1
             i += 1

@@ -27,7 +27,7 @@ from rag.question import (
     label_fits,
     opposed,
 )
-from rag.rows import section_heading, seat_group, typed_row, wrapped_row
+from rag.rows import continuation, section_heading, seat_group, typed_row, wrapped_row
 from rag.schema import Chunk, Citation, Document, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, doc_id_for
@@ -61,6 +61,8 @@ def _store(
         ("Quel avis le conseil municipal a-t-il rendu sur l'autorisation d'exploiter l'hypermarché ?", OPINION),
         ("Quel niveau de rémunération pour le poste de médecin du travail créé en juin 2013 ?", LEVEL),
         ("Quelle part le prix a-t-il dans les critères de choix du marché ?", AMOUNT),
+        ("À quelle compagnie le marché des billets d'avion des élus a-t-il été attribué en 2013 ?", ORGANISATION),
+        ("À quelle S.C.A. la Ville de Montpellier a-t-elle adhéré en novembre 2011 ?", ORGANISATION),
         # the older types are untouched: "quels titulaires" are persons, "quel taux" an amount
         ("Quels sont les titulaires qui représentent la Ville au lycée Joffre ?", PERSON),
         ("Quel est le taux fixe maximum de l'emprunt du Crédit Mutuel ?", AMOUNT),
@@ -284,3 +286,20 @@ def test_which_company_opens_with_the_row_naming_it() -> None:
     question = "Quelle entreprise a obtenu le marché des viandes fraîches sous vide de la cuisine centrale ?"
     lead = lead_sentences(question, [citation])
     assert lead and "BRAKE FRANCE" in lead[0].text, lead
+
+
+def test_the_first_item_the_council_is_asked_to_decide_is_quoted_even_when_long() -> None:
+    # 2014-05-22-0000072088.pdf (Montpellier 2014/179): "est-elle payante ?" is answered by "à titre gratuit",
+    # in the first item under "il est demandé au Conseil Municipal :" (longer than a list's usual line).
+    first = (
+        "- d’autoriser la Ville à signer une convention de servitude à titre gratuit avec la société BRL pour le"
+        " passage en souterrain d’un réseau d’eau brute sur les parcelles cadastrées RI 29 et RI 15, pour une"
+        " longueur totale d’environ 840 mètres linéaires ;"
+    )
+    second = (
+        "- de demander à Maître Stéphan GARBUIO, notaire à Bouillargues (30), de publier cette convention au service"
+        " de la publicité foncière compétent, aux frais de la société BRL ;"
+    )
+    assert continuation("En conséquence, il est demandé au Conseil Municipal :", [first, second]) == [first]
+    # Any other announcement keeps its short items only.
+    assert continuation("Les critères de choix pondérés sont :", [first, second]) == []
