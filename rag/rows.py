@@ -16,7 +16,7 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, head_noun, label_fits, opposed, rank
+from rag.question import AMOUNT, DECISION, NUMBER, OFFICE_RE, OTHER, PERSON, PERSON_RE, counted, counts, gives, head_noun, label_fits, opposed, rank
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 from rag.text import tokens
@@ -53,6 +53,7 @@ def typed_row(
     by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
     # "À quel taux ... ?": a row holding the word asked ("Taux fixe 0.53 %") a few lines under a sentence
     # quoted, when no sentence quoted holds it, is the value asked (the list of a loan's characteristics)
+    unit = counted(question) if kind == NUMBER else None  # "combien de membres": what is counted
     head = head_noun(question)
     if head and any(head in tokens(line) for line in quoted.splitlines()):
         head = None  # a sentence quoted holds it already
@@ -98,7 +99,8 @@ def typed_row(
             own = rank(question, heading, idf)[:2] if heading else (0, 0)
             # "postes créés": a row of posts removed is never preferred to one of posts created
             # "Rédacteur : Création de 10 postes" names the rédacteurs asked about, "Rédacteur principal ..." others
-            fits = int(label_fits(question, line))
+            # (or, for "combien de membres", a line counting members: "10 membres élus à la représentation ...")
+            fits = _fit(question, line, unit)
             key = (
                 int(not opposed(question, block)), row_rank[:2], fits, own, row_rank,
                 int(kind == PERSON and designated(block)), -order,
@@ -126,7 +128,7 @@ def typed_row(
     # capitalised phrase that only looks like a name, at equal rank.
     if not key[0]:
         return None
-    if key[2] and key[4][:2] >= than[:2] and not any(label_fits(question, line) for line in quoted.splitlines()):
+    if key[2] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[4][:2] >= than[:2]:
         # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
         # label says what it is about; the row above may be of another label)
         return hit, position, row
@@ -134,6 +136,14 @@ def typed_row(
     if key[4] < than or (key[4] == than and not better):
         return None
     return hit, position, block
+
+
+def _fit(question: str, line: str, unit: str | None) -> int:
+    """How closely a row is about what is asked: 2 when its label is named whole by the question ("Rédacteur :
+    Création de 10 postes"), 1 when it counts what a "combien de" question counts ("10 membres élus"), else 0."""
+    if label_fits(question, line):
+        return 2
+    return int(unit is not None and counts(line, unit))
 
 
 # A seat named, then the persons it announces: "Les 3 représentants de la Ville de Montpellier sont :",

@@ -303,3 +303,22 @@ def test_the_first_item_the_council_is_asked_to_decide_is_quoted_even_when_long(
     assert continuation("En conséquence, il est demandé au Conseil Municipal :", [first, second]) == [first]
     # Any other announcement keeps its short items only.
     assert continuation("Les critères de choix pondérés sont :", [first, second]) == []
+
+
+# 2014-04-24-0000071253.pdf (Montpellier 2014/137): the count sits in a passage of the record after its heading.
+COMMISSIONS = [
+    "Extrait du registre des délibérations du Conseil\nSéance publique du jeudi 24 avril 2014",
+    "L’article 5 du règlement intérieur fixe à 2 le nombre des commissions municipales qu’il convient de\n"
+    "renouveler. Elles comprennent, en plus de Monsieur le Maire président de droit, 10 membres élus à la\n"
+    "représentation proportionnelle avec répartition des sièges au plus fort reste.",
+]
+
+
+def test_how_many_members_is_answered_by_the_line_counting_members(tmp_path: Path, embedding_cache: Path) -> None:
+    hits, store = _store(
+        tmp_path, embedding_cache, "2014-04-24-0000071253.pdf", COMMISSIONS, "Commissions municipales - Composition"
+    )
+    question = "Combien de membres élus compte chaque commission municipale de Montpellier en 2014 ?"
+    # Only the record's first passage was found; another deliberation's line was quoted.
+    row = typed_row(question, NUMBER, hits[:1], "Quatre élus de la ville :", store, _flat)
+    assert row is not None and "10 membres élus" in row[2], row
