@@ -100,9 +100,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
     (
         LEVEL,
-        re.compile(
-            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration)\b"
-        ),
+        re.compile(r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration)\b"),
     ),
     (
         PERSON,
@@ -318,7 +316,12 @@ def opposed(question: str, text: str) -> bool:
     asked, said = fold(question), fold(text)
     for one, other in _OPPOSITE_RES:
         for wanted, unwanted in ((one, other), (other, one)):
-            if wanted.search(asked) and not unwanted.search(asked) and unwanted.search(said) and not wanted.search(said):
+            if (
+                wanted.search(asked)
+                and not unwanted.search(asked)
+                and unwanted.search(said)
+                and not wanted.search(said)
+            ):
                 return True
     return False
 

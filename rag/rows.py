@@ -16,7 +16,22 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import AMOUNT, DECISION, NUMBER, OFFICE_RE, OTHER, PERSON, PERSON_RE, counted, counts, gives, head_noun, label_fits, opposed, rank
+from rag.question import (
+    AMOUNT,
+    DECISION,
+    NUMBER,
+    OFFICE_RE,
+    OTHER,
+    PERSON,
+    PERSON_RE,
+    counted,
+    counts,
+    gives,
+    head_noun,
+    label_fits,
+    opposed,
+    rank,
+)
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 from rag.text import tokens
@@ -320,7 +335,12 @@ def seat_group(lines: list[str], position: int) -> str:
     if start == j and len(label.rstrip(": ").split()) <= 1:
         return ""  # no establishment named above the seat ("CENTRE Titulaires :" holds a column of its own)
     end = position
-    while end + 1 < len(lines) and end + 1 - j <= MAX_GROUP_NAMES and _bulleted(lines[end + 1]) and is_name_line(lines[end + 1]):
+    while (
+        end + 1 < len(lines)
+        and end + 1 - j <= MAX_GROUP_NAMES
+        and _bulleted(lines[end + 1])
+        and is_name_line(lines[end + 1])
+    ):
         end += 1
     return " ".join(line.strip() for line in lines[start : end + 1])
 
@@ -552,7 +572,12 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
             # quoted even when long.
             first_decided = not out and _ASKS_COUNCIL_RE.search(sentence) and line.strip()[:1] in "-•–"
             limit = MAX_DECIDED_CHARS if first_decided else MAX_ITEM_CHARS
-            if len(line) > limit or (prose and not first_decided) or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
+            if (
+                len(line) > limit
+                or (prose and not first_decided)
+                or line.rstrip().endswith(":")
+                or size + len(line) > MAX_ITEMS_CHARS
+            ):
                 break
             if first_decided and len(line) > MAX_ITEM_CHARS:
                 out.append(line)

@@ -27,7 +27,7 @@ from rag.question import (
     label_fits,
     opposed,
 )
-from rag.rows import continuation, section_heading, seat_group, typed_row, wrapped_row
+from rag.rows import continuation, seat_group, section_heading, typed_row, wrapped_row
 from rag.schema import Chunk, Citation, Document, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, doc_id_for
@@ -131,11 +131,12 @@ Frais de commission : néant
 En conséquence, il est proposé au Conseil Municipal :"""
 
 
-def test_a_sub_lists_heading_names_its_rows_even_from_the_passage_before(
-    tmp_path: Path, embedding_cache: Path
-) -> None:
+def test_a_sub_lists_heading_names_its_rows_even_from_the_passage_before(tmp_path: Path, embedding_cache: Path) -> None:
     # The "o" bullets start lines of their own (they are not a lower-case continuation).
-    assert logical_lines(LOANS_2)[:2] == ["o Montant total : 2.000.000 €", "o Durée totale maximale : 10 ans sans phase de mobilisation"]
+    assert logical_lines(LOANS_2)[:2] == [
+        "o Montant total : 2.000.000 €",
+        "o Durée totale maximale : 10 ans sans phase de mobilisation",
+    ]
     lines = logical_lines(LOANS_1)
     assert section_heading(lines, lines.index("o Conditions financières : Taux fixe maximum de 3.21 %")) == (
         "Auprès du CREDIT FONCIER de France :"
@@ -234,7 +235,9 @@ def test_a_row_whose_cells_run_over_several_lines_is_rebuilt(tmp_path: Path, emb
     whole = "4388 Le Passe Muraille Chantiers citoyens Ensemble des territoires prioritaires 10 000 €"
     assert wrapped_row(lines, 2, AMOUNT) == whole
     assert wrapped_row(lines, 0, AMOUNT) == ""  # a whole row
-    hits, store = _store(tmp_path, embedding_cache, "2013-03-25-0000062241.pdf", [CUCS], "Contrat Urbain de Cohésion Sociale")
+    hits, store = _store(
+        tmp_path, embedding_cache, "2013-03-25-0000062241.pdf", [CUCS], "Contrat Urbain de Cohésion Sociale"
+    )
     question = "Quelle subvention l'association Le Passe Muraille reçoit-elle pour ses chantiers citoyens ?"
     # the sentence splitter quoted the rows above with the row's first line, cut from its amount
     quoted = (
