@@ -24,6 +24,7 @@ from rag.question import (
     OTHER,
     PERSON,
     PERSON_RE,
+    VALUE_KINDS,
     VOTE,
     answer_type,
     counted,
@@ -217,11 +218,11 @@ def _typed_quote(
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     about_meeting = asks_about_meeting(question)
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
-    head = head_noun(question)  # "À quel taux": "Taux fixe 0.53 %" before "35 000.00 €"
+    head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
         (int(not opposed(question, s)), int(bool(unit) and counts(s, unit or "")),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
-         int(label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
+         int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
@@ -262,7 +263,7 @@ def _candidates(kind: str, part: str) -> list[str]:
     labelled = [
         f"{label} {value}"
         for label, value in zip(split, split[1:], strict=False)
-        if label.endswith(":") and len(label) <= MAX_LABEL_CHARS and f"{label} {value}" in part
+        if kind in VALUE_KINDS and label.endswith(":") and len(label) <= MAX_LABEL_CHARS and f"{label} {value}" in part
     ]
     return split + labelled
 

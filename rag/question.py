@@ -329,6 +329,9 @@ def opposed(question: str, text: str) -> bool:
 _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
 
 
+VALUE_KINDS = frozenset({AMOUNT, NUMBER, DURATION, DATE, LEVEL})  # answered by a value a row's label may name
+
+
 def head_noun(question: str) -> str | None:
     """The stem of the noun after "quel" ("À quel taux ...", "Quelle est la durée ..."): what the answer is a
     value of; a line holding that word ("Taux fixe 0.53 %") gives it, one with another figure may not.

@@ -24,6 +24,7 @@ from rag.question import (
     OTHER,
     PERSON,
     PERSON_RE,
+    VALUE_KINDS,
     counted,
     counts,
     gives,
@@ -69,7 +70,7 @@ def typed_row(
     # "À quel taux ... ?": a row holding the word asked ("Taux fixe 0.53 %") a few lines under a sentence
     # quoted, when no sentence quoted holds it, is the value asked (the list of a loan's characteristics)
     unit = counted(question) if kind == NUMBER else None  # "combien de membres": what is counted
-    head = head_noun(question)
+    head = head_noun(question) if kind in VALUE_KINDS else None  # "quels élus" names the seat, not a value
     if head and any(head in tokens(line) for line in quoted.splitlines()):
         head = None  # a sentence quoted holds it already
     said = [_squash(line) for line in quoted.splitlines() if line.strip()]
@@ -110,12 +111,14 @@ def typed_row(
             row_rank = rank(question, f"{about} {block}", idf)
             # Two sub-lists alike ("Auprès du CREDIT FONCIER :" then "o Taux fixe maximum de 3.21 %", "Auprès
             # du CREDIT MUTUEL :" then "o Taux fixe maximum de 3.30 %"): the heading of its own names the row.
-            heading = section_heading(above + lines, len(above) + position)
+            heading = section_heading(above + lines, len(above) + position) if kind in VALUE_KINDS else ""
+            if heading and heading in block:
+                heading = ""  # the row's block holds it already
             own = rank(question, heading, idf)[:2] if heading else (0, 0)
             # "postes créés": a row of posts removed is never preferred to one of posts created
             # "Rédacteur : Création de 10 postes" names the rédacteurs asked about, "Rédacteur principal ..." others
             # (or, for "combien de membres", a line counting members: "10 membres élus à la représentation ...")
-            fits = _fit(question, line, unit)
+            fits = _fit(question, line, unit) if kind in VALUE_KINDS else 0
             key = (
                 int(not opposed(question, block)), row_rank[:2], fits, own, row_rank,
                 int(kind == PERSON and designated(block)), -order,
@@ -332,8 +335,8 @@ def seat_group(lines: list[str], position: int) -> str:
             break
         start = k
         k -= 1
-    if start == j and len(label.rstrip(": ").split()) <= 1:
-        return ""  # no establishment named above the seat ("CENTRE Titulaires :" holds a column of its own)
+    if start == j:
+        return ""  # no establishment named above the seat: the row's own block says it
     end = position
     while (
         end + 1 < len(lines)
