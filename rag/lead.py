@@ -20,7 +20,10 @@ from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
+    LEVEL,
     NUMBER,
+    OPINION,
+    ORGANISATION,
     OTHER,
     PERSON,
     PERSON_RE,
@@ -339,7 +342,9 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     wanted = set(tokens(question))
     kind = answer_type(question)
     if not decision.provisions:
-        return _record_sentence(question, citation, decision, idf) if kind in (DECISION, VOTE, OTHER) else None
+        # (what company, what opinion, what level: the item's title may name it, "... avec Fulldawa Productions")
+        untyped = kind in (DECISION, VOTE, OTHER, ORGANISATION, OPINION, LEVEL)
+        return _record_sentence(question, citation, decision, idf) if untyped else None
     provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
     if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question

@@ -77,6 +77,9 @@ def test_lines_that_give_an_organisation_an_opinion_a_level() -> None:
     # 2013-06-17-0000064305.pdf
     assert gives(ORGANISATION, "1 Viandes fraîches sous vide 60.000 240.000 BRAKE FRANCE (Béziers)")
     assert gives(ORGANISATION, "une convention de servitude à titre gratuit avec la société BRL pour le passage")
+    # 2013-02-04-0000061118.pdf; a Flaux compte rendu's running header (20201119 compte rendu) names no company
+    assert gives(ORGANISATION, "La société de Fulldawa Productions représentée par Avi AMAR a pour projet")
+    assert not gives(ORGANISATION, "19 novembre 2020 2/3 REPUBLIQUE FRANCAISE")
     assert not gives(ORGANISATION, "- Cédric de SAINT-JOUAN") and not gives(ORGANISATION, "Le Conseil adopte.")
     assert gives(OPINION, "Il est proposé au Conseil Municipal d’émettre un avis favorable concernant ce projet,")
     assert not gives(OPINION, "Le Conseil Municipal de la Ville de Montpellier doit rendre un avis concernant")
@@ -166,6 +169,11 @@ def test_posts_created_are_not_answered_by_posts_removed(tmp_path: Path, embeddi
     question = "Combien de postes de rédacteur sont créés au tableau des effectifs de mai 2014 ?"
     assert opposed(question, "Rédacteur : Suppression de douze postes")
     assert not opposed(question, "Rédacteur : Création de 10 postes")
+    # 2013-06-17-0000064293.pdf: a seller "promettant de céder à la Ville" is the city buying (no opposite there)
+    assert not opposed(
+        "À quel prix la Ville achète-t-elle l'emprise de la SCI Les Vignes de l'Ecluse ?",
+        "d’accepter la promesse unilatérale de vente, promettant de céder à la Ville un terrain nu de 272 m²",
+    )
     assert label_fits(question, "Rédacteur : Création de 10 postes")
     assert not label_fits(question, "Rédacteur principal de 2ème classe : Création de six postes")
     hits, store = _store(tmp_path, embedding_cache, "2014-05-22-0000072125.pdf", [EFFECTIFS], "Tableau des effectifs")
