@@ -33,6 +33,7 @@ from rag.question import (
     counted,
     counts,
     gives,
+    gives_asked,
     head_noun,
     label_fits,
     names_more,
@@ -84,7 +85,7 @@ def _opening(
     """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
-    if lead and (not typed or any(gives(kind, s.text) for s in lead)):
+    if lead and (not typed or any(gives_asked(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
         if not typed or not by_title or lead[0].citations == [first.n] or not gives(kind, first.quote):
@@ -98,7 +99,7 @@ def _opening(
             return own
         return lead
     quoted = _quoted_answer(question, kind, citations, idf)
-    if quoted and lead and not any(gives(kind, s.text) for s in lead):
+    if quoted and lead and not any(gives_asked(question, kind, s.text) for s in lead):
         return quoted + [s for s in lead if s.citations == quoted[0].citations]
     return lead or quoted
 
@@ -116,7 +117,7 @@ def _quoted_answer(
         for part in quote_parts_of(citation.quote):
             if not about_meeting and is_meeting_formula(part):
                 continue
-            if typed and not gives(kind, part):
+            if typed and not gives_asked(question, kind, part):
                 continue
             names, rare, weight = rank(question, part, idf)
             if not weight or opposed(question, part):
@@ -198,7 +199,7 @@ def _record_lead(
         lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
         if kind not in (DECISION, VOTE, OTHER):
             typed = _typed_quote(question, kind, citations, idf)
-            said = " ".join(s.text for s in lead if gives(kind, s.text))
+            said = " ".join(s.text for s in lead if gives_asked(question, kind, s.text))
             # What the decision is about counts with it: "a élu : Max LEVITA" about the PRES outranks a
             # sentence that only names the PRES.
             cited = {n for s in lead for n in s.citations}
@@ -223,7 +224,8 @@ def _typed_quote(
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
-        (int(not opposed(question, s)), int(bool(unit) and counts(s, unit or "")),
+        (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
+         int(bool(unit) and counts(s, unit or "")),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
@@ -235,7 +237,7 @@ def _typed_quote(
     if not typed:
         return []
     not_opposed, _, _, _, _, score, _, _, _, sentence, n = max(typed)
-    if not score[2] or not not_opposed:
+    if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
     announced = AnswerSentence(

@@ -367,6 +367,36 @@ def opposed(question: str, text: str) -> bool:
 _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
 
 
+_MONEY_ASKED_RE = re.compile(
+    r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
+    r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
+    r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide)\b"
+    r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)"
+)
+_MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
+
+
+def gives_asked(question: str, kind: str, sentence: str) -> bool:
+    """`gives`, and for a question asking a sum of money ("Combien coûtent les vestiaires ?", "À quel prix
+    ..."), a sum in euros or a price without figures ("à l'euro symbolique", "à titre gratuit"): "112 m²" or
+    "2014 m²" is an amount, not a price.
+
+    >>> q = "Combien coûtent les vestiaires et locaux modulaires du terrain Astruc ?"
+    >>> gives_asked(q, AMOUNT, "d’une surface totale de 112 m²"), gives_asked(q, AMOUNT, "pour un coût de 95 000 € HT")
+    (False, True)
+    >>> gives_asked("À quel prix la Ville acquiert-elle le terrain ?", AMOUNT, "d’acquérir ce terrain à l’euro symbolique")
+    True
+    >>> gives_asked("Quelle est la surface des locaux ?", AMOUNT, "d’une surface totale de 112 m²")
+    True
+    """
+    if kind == AMOUNT and _MONEY_ASKED_RE.search(_COPULA_RE.sub(r"\1 ", fold(question))):
+        return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+    return gives(kind, sentence)
+
+
+_FREE_RE = re.compile(r"\beuros?\s+symboliques?\b|\b[àa]\s+titre\s+gratuit|\bgratuit(?:e|s|es|ement)?\b", re.IGNORECASE)
+
+
 VALUE_KINDS = frozenset({AMOUNT, NUMBER, DURATION, DATE, LEVEL})  # answered by a value a row's label may name
 
 

@@ -28,6 +28,7 @@ from rag.question import (
     counted,
     counts,
     gives,
+    gives_asked,
     head_noun,
     label_fits,
     opposed,
@@ -120,7 +121,9 @@ def typed_row(
             # (or, for "combien de membres", a line counting members: "10 membres élus à la représentation ...")
             fits = _fit(question, line, unit) if kind in VALUE_KINDS else 0
             key = (
-                int(not opposed(question, block)), row_rank[:2], fits, own, row_rank,
+                # (and, for "combien coûte", a sum in euros before an area in m²)
+                2 * int(not opposed(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
+                row_rank[:2], fits, own, row_rank,
                 int(kind == PERSON and designated(block)), -order,
             )  # fmt: skip
             if row_rank[2] > 0 and (best is None or key > best[0]):
@@ -133,7 +136,7 @@ def typed_row(
     key, hit, position, block, about, row, wrapped = best
     if headed is not None:
         return headed
-    if key[0] and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
+    if key[0] >= 2 and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
         # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
         # citoyens" quoted, "10 000 €" three lines below): the row rebuilt answers
         return hit, position, block
@@ -144,8 +147,8 @@ def typed_row(
     than = rank(question, f"{about} {quoted}", idf)
     # A designated person (a civility or a seat's label before the name) answers "qui" better than a
     # capitalised phrase that only looks like a name, at equal rank.
-    if not key[0]:
-        return None
+    if key[0] < 2:
+        return None  # the row tells the opposite of what is asked
     if key[2] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[4][:2] >= than[:2]:
         # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
         # label says what it is about; the row above may be of another label)

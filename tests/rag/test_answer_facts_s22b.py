@@ -23,6 +23,7 @@ from rag.question import (
     PERSON,
     answer_type,
     gives,
+    gives_asked,
     head_noun,
     label_fits,
     opposed,
@@ -333,3 +334,27 @@ def test_how_many_members_is_answered_by_the_line_counting_members(tmp_path: Pat
     # Only the record's first passage was found; another deliberation's line was quoted.
     row = typed_row(question, NUMBER, hits[:1], "Quatre élus de la ville :", store, _flat)
     assert row is not None and "10 membres élus" in row[2], row
+
+
+def test_how_much_it_costs_opens_with_a_sum_in_euros_not_an_area() -> None:
+    # 2013-03-25-0000062243.pdf (Montpellier, vestiaires du terrain Astruc): the area is quoted by meaning,
+    # the cost is what is asked.
+    area = (
+        "Ces locaux d’une surface totale de 112 m² répondent aux normes exigées par la Fédération Française de"
+        " Football et permettent l’accès aux personnes à mobilité réduite."
+    )
+    cost = "Les travaux seront réalisés en une seule tranche. Le montant estimé de cette opération est de 250 000 €."
+    question = "Combien coûtent les vestiaires et locaux modulaires du terrain Astruc aux Arceaux ?"
+    assert gives(AMOUNT, area) and not gives_asked(question, AMOUNT, area)
+    assert gives_asked(question, AMOUNT, cost)
+    assert gives_asked("Quelle est la surface totale des locaux du terrain Astruc ?", AMOUNT, area)
+    decided = "-d’approuver le projet de création de vestiaires et locaux techniques ;"
+    meta = {
+        schema.SOURCE: "2013-03-25-0000062243.pdf",
+        schema.KIND: schema.KIND_DELIBERATION,
+        schema.OBJET: "Quartier Montpellier Centre - Terrain Astruc (les Arceaux) Mise en oeuvre de bâtiments modulaires",
+    }
+    text = f"{area}\n{cost}\nEn conséquence, il est demandé au Conseil Municipal :\n{decided}"
+    citation = Citation(n=1, chunk=Chunk(id="c1", text=text, meta=meta), quote=f"{area} […] {cost} […] {decided}")
+    lead = lead_sentences(question, [citation])
+    assert lead and "250 000 €" in lead[0].text, lead
