@@ -204,7 +204,10 @@ def _record_lead(
             # sentence that only names the PRES.
             cited = {n for s in lead for n in s.citations}
             about = " ".join(str(c.chunk.meta.get(schema.OBJET) or "") for c in citations if c.n in cited)
-            if typed and (not said or names_more(question, typed[0].text, f"{said} {about}", idf)):
+            # "Combien de contribuables": the quote counting contribuables answers, a decision's other count does not.
+            unit = counted(question) if kind == NUMBER else None
+            counting = bool(typed) and unit is not None and counts(typed[0].text, unit) and not counts(said, unit)
+            if typed and (not said or counting or names_more(question, typed[0].text, f"{said} {about}", idf)):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead

@@ -358,3 +358,27 @@ def test_how_much_it_costs_opens_with_a_sum_in_euros_not_an_area() -> None:
     citation = Citation(n=1, chunk=Chunk(id="c1", text=text, meta=meta), quote=f"{area} […] {cost} […] {decided}")
     lead = lead_sentences(question, [citation])
     assert lead and "250 000 €" in lead[0].text, lead
+
+
+def test_how_many_opens_with_the_sentence_counting_what_is_asked() -> None:
+    # 2014-05-22-0000072188.pdf (Montpellier 2014/185): the record's decision holds a count of another thing
+    # ("la 1ère réunion"); the sentence counting contribuables answers.
+    counting = (
+        "Conformément à l’article 1650 du Code Général des Impôts, le Conseil Municipal est appelé à proposer une"
+        " liste de 32 contribuables parmi lesquels la Directrice Régionale des Finances Publiques désigne 8"
+        " commissaires titulaires et 8 commissaires suppléants."
+    )
+    decided = (
+        "- de dire que seuls les membres titulaires sont habilités à voter le règlement intérieur qui sera adopté lors"
+        " de la 1ère réunion de la Commission."
+    )
+    text = f"{counting}\nEn conséquence, il est proposé au Conseil municipal de :\n{decided}\nLe Conseil Adopte."
+    meta = {
+        schema.SOURCE: "2014-05-22-0000072188.pdf",
+        schema.KIND: schema.KIND_DELIBERATION,
+        schema.OBJET: "Commission Communale des Impôts Directs - Liste des contribuables proposés par le Conseil Municipal",
+    }
+    citation = Citation(n=1, chunk=Chunk(id="c1", text=text, meta=meta), quote=f"{counting} […] {decided}")
+    question = "Combien de contribuables le conseil municipal doit-il proposer pour la commission communale des impôts directs ?"
+    lead = lead_sentences(question, [citation])
+    assert lead and "32 contribuables" in lead[0].text, lead
