@@ -71,7 +71,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
             r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
-            r"|valeur|enveloppe|part)\b|\ba hauteur de (?:quel|combien)"
+            r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
     # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
@@ -144,7 +144,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
-_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b)"
+_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
 _NUMBER_RE = re.compile(
     r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b", re.IGNORECASE
@@ -371,7 +371,7 @@ _MONEY_ASKED_RE = re.compile(
     r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
     r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
     r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide)\b"
-    r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)"
+    r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
 )
 _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
 

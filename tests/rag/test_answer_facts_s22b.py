@@ -382,3 +382,19 @@ def test_how_many_opens_with_the_sentence_counting_what_is_asked() -> None:
     question = "Combien de contribuables le conseil municipal doit-il proposer pour la commission communale des impôts directs ?"
     lead = lead_sentences(question, [citation])
     assert lead and "32 contribuables" in lead[0].text, lead
+
+
+def test_a_length_is_an_amount_and_a_valuation_a_sum_of_money() -> None:
+    # 2014-05-22-0000072088.pdf (2014/179) and 2013-02-04-0000061129.pdf (groupe scolaire Chengdu): the length is in
+    # metres; "à combien ... évalué" asks euros, not the lot's 2014 m².
+    question = "Sur quelle longueur totale porte la servitude de passage du réseau d'eau brute de la société BRL ?"
+    assert answer_type(question) == AMOUNT
+    assert gives(AMOUNT, "pour une longueur totale d’environ 840 mètres linéaires ;")
+    valued = "À combien les services fiscaux ont-ils évalué la parcelle SB 210 du groupe scolaire Chengdu ?"
+    assert not gives_asked(
+        valued, AMOUNT, "le lot 16 C de la ZAC Port Marianne-Parc Marianne d’une superficie de 2014 m²"
+    )
+    assert gives_asked(
+        valued, AMOUNT, "Les services fiscaux ont évalué ce bien au prix de 336 000 € par avis du 5 juillet 2012."
+    )
+    assert gives_asked("À combien de mètres du bassin ?", AMOUNT, "à 200 mètres")  # "à combien de" is no price
