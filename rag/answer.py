@@ -26,7 +26,7 @@ from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
-from rag.question import DECISION, OTHER, answer_type, counted, counts, gives, memo
+from rag.question import DECISION, OTHER, answer_type, counted, counts, gives, gives_asked, memo, opposed
 from rag.records import record_from_meta, vote_label
 from rag.refusal import refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
@@ -222,7 +222,9 @@ class ExtractiveAnswerer:
             # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
             # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
-            if typed and gives(kind, cand.sentence):
+            if opposed(question, cand.sentence):
+                cand.score -= TYPE_BONUS  # "postes créés": the posts removed are not the answer
+            elif typed and gives_asked(question, kind, cand.sentence):
                 cand.score += TYPE_BONUS
                 if unit and counts(cand.sentence, unit):
                     cand.score += TYPE_BONUS
@@ -253,7 +255,7 @@ class ExtractiveAnswerer:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
-            quoted = " ".join(c.sentence for c in picked if gives(kind, c.sentence) and not skip(c))
+            quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
             idf = memo(self.retriever.lexical.idf)
             row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):

@@ -255,8 +255,17 @@ def _count_lines(decision: Decision, lines: list[str]) -> None:
     decision.vote = f"{outcome} : {counts}" if outcome else counts
 
 
+# "o Montant total : 2.000.000 €": a letter "o" used as a bullet (a sub-list in Word documents) starts an item.
+_O_BULLET_RE = re.compile(r"^o\s+(?=[A-ZÀ-Ý0-9])")
+
+
 def logical_lines(text: str) -> list[str]:
-    """The text's lines, a line that starts in lower case joined to the one it continues (PDF wrapping)."""
+    """The text's lines, a line that starts in lower case joined to the one it continues (PDF wrapping);
+    a sub-list's "o" bullet starts a line of its own.
+
+    >>> logical_lines("Auprès du CREDIT MUTUEL :\\no Montant total : 2 €\\no Durée : 10 ans\\nsans phase")
+    ['Auprès du CREDIT MUTUEL :', 'o Montant total : 2 €', 'o Durée : 10 ans sans phase']
+    """
     out: list[str] = []
     for raw in text.splitlines():
         line = raw.rstrip()
@@ -266,7 +275,7 @@ def logical_lines(text: str) -> list[str]:
             previous
             and stripped
             and (
-                (stripped[0].islower() and not previous.endswith((":", ";", ".")))
+                (stripped[0].islower() and not previous.endswith((":", ";", ".")) and not _O_BULLET_RE.match(stripped))
                 or re.search(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle)$", previous)
             )
         ):

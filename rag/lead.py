@@ -20,16 +20,24 @@ from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
+    LEVEL,
     NUMBER,
+    OPINION,
+    ORGANISATION,
     OTHER,
     PERSON,
     PERSON_RE,
+    VALUE_KINDS,
     VOTE,
     answer_type,
     counted,
     counts,
     gives,
+    gives_asked,
+    head_noun,
+    label_fits,
     names_more,
+    opposed,
     rank,
 )
 from rag.records import record_from_meta
@@ -77,7 +85,7 @@ def _opening(
     """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
-    if lead and (not typed or any(gives(kind, s.text) for s in lead)):
+    if lead and (not typed or any(gives_asked(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
         if not typed or not by_title or lead[0].citations == [first.n] or not gives(kind, first.quote):
@@ -91,7 +99,7 @@ def _opening(
             return own
         return lead
     quoted = _quoted_answer(question, kind, citations, idf)
-    if quoted and lead and not any(gives(kind, s.text) for s in lead):
+    if quoted and lead and not any(gives_asked(question, kind, s.text) for s in lead):
         return quoted + [s for s in lead if s.citations == quoted[0].citations]
     return lead or quoted
 
@@ -109,11 +117,11 @@ def _quoted_answer(
         for part in quote_parts_of(citation.quote):
             if not about_meeting and is_meeting_formula(part):
                 continue
-            if typed and not gives(kind, part):
+            if typed and not gives_asked(question, kind, part):
                 continue
             names, rare, weight = rank(question, part, idf)
-            if not weight:
-                continue  # shares no word with the question
+            if not weight or opposed(question, part):
+                continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
             ranked.append(((operative, names, rare, weight - 0.01 * order), citation.n, part))
@@ -131,6 +139,7 @@ _OPERATIVE_RE = re.compile(
 )
 MAX_LEAD_QUOTE_CHARS = 400
 MAX_ANNOUNCED_CHARS = 200  # the lines a sentence ending with ":" announces, quoted with it in the opening
+MAX_LABEL_CHARS = 60  # "Rédacteur :", "Niveau de rémunération :": a row's label
 MAX_TRIED = 5  # quoted sentences tried, best first, until one passes the check of its values
 RECORD_TITLE_MARK = " a délibéré sur « "
 
@@ -190,12 +199,15 @@ def _record_lead(
         lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
         if kind not in (DECISION, VOTE, OTHER):
             typed = _typed_quote(question, kind, citations, idf)
-            said = " ".join(s.text for s in lead if gives(kind, s.text))
+            said = " ".join(s.text for s in lead if gives_asked(question, kind, s.text))
             # What the decision is about counts with it: "a élu : Max LEVITA" about the PRES outranks a
             # sentence that only names the PRES.
             cited = {n for s in lead for n in s.citations}
             about = " ".join(str(c.chunk.meta.get(schema.OBJET) or "") for c in citations if c.n in cited)
-            if typed and (not said or names_more(question, typed[0].text, f"{said} {about}", idf)):
+            # "Combien de contribuables": the quote counting contribuables answers, a decision's other count does not.
+            unit = counted(question) if kind == NUMBER else None
+            counting = bool(typed) and unit is not None and counts(typed[0].text, unit) and not counts(said, unit)
+            if typed and (not said or counting or names_more(question, typed[0].text, f"{said} {about}", idf)):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead
@@ -213,9 +225,12 @@ def _typed_quote(
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     about_meeting = asks_about_meeting(question)
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
+    head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
-        (int(bool(unit) and counts(s, unit or "")),
-         rank(question, f"{c.chunk.meta.get(schema.OBJET) or ''} {s}", idf), int(kind == PERSON and designated(s)),
+        (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
+         int(bool(unit) and counts(s, unit or "")),
+         rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
+         int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
@@ -224,8 +239,8 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    _, score, _, _, _, sentence, n = max(typed)
-    if not score[2]:
+    not_opposed, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
     announced = AnswerSentence(
@@ -236,6 +251,13 @@ def _typed_quote(
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
 
 
+def _about(citation: Citation) -> str:
+    """What the cited passage is about: its record's title and its commune ("la commune de Flaux" in a
+    question is where, not what: a Flaux sentence naming "FLAUX" is no closer than one that does not)."""
+    meta = citation.chunk.meta
+    return f"{meta.get(schema.OBJET) or ''} {meta.get(schema.COMMUNE) or ''}"
+
+
 def _candidates(kind: str, part: str) -> list[str]:
     """The sentences of a quote part, and for "qui", the part itself when it is a seat and the names it
     announces ("Les 3 représentants de la Ville sont : - Philippe SAUREL -Agnés BOYER - Michel PASSET"):
@@ -244,7 +266,14 @@ def _candidates(kind: str, part: str) -> list[str]:
     several = len(PERSON_RE.findall(part)) >= 2  # a list of names (one name is quoted on its own line)
     if kind == PERSON and several and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and designated(part):
         return [*split, part.strip()]
-    return split
+    # A row's label cut from its value by the splitter ("Rédacteur :", "Création de 10 postes"): the two
+    # together say of what the value is.
+    labelled = [
+        f"{label} {value}"
+        for label, value in zip(split, split[1:], strict=False)
+        if kind in VALUE_KINDS and label.endswith(":") and len(label) <= MAX_LABEL_CHARS and f"{label} {value}" in part
+    ]
+    return split + labelled
 
 
 def _with_announced(sentence: str, quote: str) -> str:
@@ -318,7 +347,9 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     wanted = set(tokens(question))
     kind = answer_type(question)
     if not decision.provisions:
-        return _record_sentence(question, citation, decision, idf) if kind in (DECISION, VOTE, OTHER) else None
+        # (what company, what opinion, what level: the item's title may name it, "... avec Fulldawa Productions")
+        untyped = kind in (DECISION, VOTE, OTHER, ORGANISATION, OPINION, LEVEL)
+        return _record_sentence(question, citation, decision, idf) if untyped else None
     provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
     if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question

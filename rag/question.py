@@ -20,7 +20,13 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 >>> answer_type("Flaux reste-t-il adhérent au service commun ?"), answer_type("La servitude est-elle payante ?")
 ('decision', 'decision')
 >>> answer_type("À qui la Ville a-t-elle vendu la Chapelle ?"), answer_type("Avec quelle société a-t-il résilié ?")
-('other', 'other')
+('other', 'organisation')
+>>> answer_type("Quelle entreprise a obtenu le marché ?"), answer_type("Quel avis le conseil a-t-il rendu ?")
+('organisation', 'opinion')
+>>> answer_type("Quel niveau de rémunération pour le poste de médecin ?")
+'level'
+>>> gives("organisation", "La société de Fulldawa Productions"), gives("organisation", "19 novembre 2020 2/3 REPUBLIQUE FRANCAISE")
+(True, False)
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
 >>> gives("person", "d’autoriser Madame Le Maire à signer"), gives("person", "Madame Anne LEROY est désignée")
@@ -43,6 +49,9 @@ PERSON = "person"  # who: a name
 DATE = "date"  # when: a date
 VOTE = "vote"  # how the council voted: counts or unanimity
 DECISION = "decision"  # what was decided: the operative part of a deliberation
+ORGANISATION = "organisation"  # which company, body or association: its name ("BRAKE FRANCE", "la société BRL")
+OPINION = "opinion"  # which opinion was given: favourable, unfavourable, with reservations
+LEVEL = "level"  # which level, index, grade or category ("Niveau de rémunération : IB 429 à 1 157")
 OTHER = "other"
 
 # Checked in this order on the folded question: the first that matches wins.
@@ -62,7 +71,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
             r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
-            r"|valeur|enveloppe)\b|\ba hauteur de (?:quel|combien)"
+            r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
     # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
@@ -77,6 +86,23 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         NUMBER,
         re.compile(r"\bcombien d[e'](?!\s*(?:argent|euros?))|\bquel nombre\b|\bnombre d(?:e\b|')"),
+    ),
+    # The question's head noun names the kind of answer wanted: "Quelle entreprise a obtenu le marché ?"
+    # asks for a company's name, "Quel avis le conseil a-t-il rendu ?" for an opinion.
+    (
+        ORGANISATION,
+        re.compile(
+            r"\bquel(?:le)?s? (?:entreprises?|societes?|organismes?|prestataires?|attributaires?|titulaires? du"
+            r" (?:marche|lot)|cabinets?|bureaux? d'etudes?|banques?|etablissements? (?:bancaires?|preteurs?)"
+            r"|preteurs?|fournisseurs?|operateurs?|candidats?|laureats?|associations?|structures?|groupements?"
+            r"|bailleurs?|concessionnaires?|delegataires?|entites?|compagnies?|assureurs?|mutuelles?"
+            r"|cooperatives?|syndicats?|clubs?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
+        ),
+    ),
+    (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
+    (
+        LEVEL,
+        re.compile(r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration)\b"),
     ),
     (
         PERSON,
@@ -118,7 +144,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
-_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b)"
+_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
 _NUMBER_RE = re.compile(
     r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b", re.IGNORECASE
@@ -131,6 +157,62 @@ _DURATION_RE = re.compile(
 _VOTE_RE = re.compile(
     r"\bvoix\b|unanimit|\b[aà] la majorit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
     re.IGNORECASE,
+)
+# A company or a body by its name: a legal form, "la société BRL", "Crédit Mutuel", or words in capitals
+# ("BRAKE FRANCE (Béziers)").
+_ORGANISATION_RE = re.compile(
+    r"\b(?:SARL|SAS|SASU|EURL|SCI|SCOP|SEM|SEML|SPL|GIE|SNC|EPIC|EPCI)\b"
+    r"|\b(?i:soci[ée]t[ée]|entreprise|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|association)\s+"
+    r"(?:(?:de|d['’]|du|des)\s*)?(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
+    r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
+    r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
+)
+_HEADING_WORDS = frozenset(
+    [
+        "republique",
+        "francaise",
+        "departement",
+        "du",
+        "de",
+        "la",
+        "des",
+        "le",
+        "les",
+        "conseil",
+        "municipal",
+        "compte",
+        "rendu",
+        "extrait",
+        "registre",
+        "deliberation",
+        "deliberations",
+        "mairie",
+        "commune",
+        "ville",
+        "seance",
+        "objet",
+        "prefecture",
+        "arrondissement",
+        "proces",
+        "verbal",
+        "et",
+        "en",
+        "a",
+        "au",
+        "aux",
+    ]
+)
+# An opinion given: "émettre un avis favorable", "se prononce défavorablement".
+_OPINION_RE = re.compile(
+    r"\bavis\s+(?:tr[eè]s\s+)?(?:favorable|d[ée]favorable|r[ée]serv[ée]|n[ée]gatif|positif|conforme)"
+    r"|\b(?:favorablement|d[ée]favorablement)\b|\bse\s+prononcer?\s+(?:contre|pour|en\s+faveur)"
+    r"|\bs['’]oppose[rz]?\b",
+    re.IGNORECASE,
+)
+# A level stated: an index ("IB 429 à 1 157", "indice brut 379"), a step, a category, or a "Niveau ... :" label.
+_LEVEL_RE = re.compile(
+    r"\b(?:IB|IM|INM)\s*\d|\b(?i:indices?(?:\s+(?:bruts?|major[ée]s?))?)\s*:?\s*\d|\b(?i:[ée]chelon)\s*:?\s*\d"
+    r"|\b(?i:cat[ée]gorie)\s+[ABC]\b|\b(?i:niveau|grade)\b[^.:\n]{0,40}:\s*\S"
 )
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
 PERSON_RE = re.compile(
@@ -159,7 +241,8 @@ _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
 
 def answer_type(question: str) -> str:
-    """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION or OTHER."""
+    """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION,
+    ORGANISATION, OPINION, LEVEL or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
@@ -184,6 +267,13 @@ def gives(kind: str, sentence: str) -> bool:
         return bool(extract_facts(sentence, with_names=False).dates)
     if kind == VOTE:
         return bool(_VOTE_RE.search(sentence))
+    if kind == ORGANISATION:
+        # words in capitals that only head the document ("REPUBLIQUE FRANCAISE", "CONSEIL MUNICIPAL") name no one
+        return any(not set(fold(m.group(0)).split()) <= _HEADING_WORDS for m in _ORGANISATION_RE.finditer(sentence))
+    if kind == OPINION:
+        return bool(_OPINION_RE.search(sentence))
+    if kind == LEVEL:
+        return bool(_LEVEL_RE.search(sentence))
     return True
 
 
@@ -239,6 +329,106 @@ def names_more(question: str, line: str, than: str, idf: Callable[[str], float] 
     return rank(question, line, idf) > rank(question, than, idf)
 
 
+# Actions that undo each other: a question about posts created is not answered by the posts removed. (Buying
+# and selling are not among them: "promettant de céder à la Ville" is the city buying.)
+_OPPOSITES: tuple[tuple[str, str], ...] = (
+    (r"\bcre(?:e|er|ee|es|ees|ation|ations)\b", r"\bsuppr(?:ime|imer|imee|imes|imees|ession|essions)\b"),
+    (r"\baugment\w*|\bhausses?\b", r"\bdiminu\w*|\bbaisses?\b"),
+    (r"\bouv(?:rir|ert|erte|erts|ertes|erture|re)\b", r"\bferm(?:e|er|ee|es|ees|eture)\b"),
+)
+_OPPOSITE_RES = tuple((re.compile(a), re.compile(b)) for a, b in _OPPOSITES)
+
+
+def opposed(question: str, text: str) -> bool:
+    """Whether the text tells the opposite of what the question asks: the question names one of two
+    actions that undo each other (créer / supprimer, augmenter / diminuer, ouvrir / fermer), the text
+    only the other. "Combien de postes de rédacteur sont créés ?" is not answered by
+    "Rédacteur : Suppression de douze postes".
+
+    >>> q = "Combien de postes de rédacteur sont créés au tableau des effectifs ?"
+    >>> opposed(q, "Rédacteur : Suppression de douze postes"), opposed(q, "Rédacteur : Création de 10 postes")
+    (True, False)
+    >>> opposed("Combien de postes sont supprimés ?", "Création de six postes"), opposed("Combien de postes ?", "Suppression")
+    (True, False)
+    """
+    asked, said = fold(question), fold(text)
+    for one, other in _OPPOSITE_RES:
+        for wanted, unwanted in ((one, other), (other, one)):
+            if (
+                wanted.search(asked)
+                and not unwanted.search(asked)
+                and unwanted.search(said)
+                and not wanted.search(said)
+            ):
+                return True
+    return False
+
+
+_HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
+
+
+_MONEY_ASKED_RE = re.compile(
+    r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
+    r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
+    r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide)\b"
+    r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
+)
+_MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
+
+
+def gives_asked(question: str, kind: str, sentence: str) -> bool:
+    """`gives`, and for a question asking a sum of money ("Combien coûtent les vestiaires ?", "À quel prix
+    ..."), a sum in euros or a price without figures ("à l'euro symbolique", "à titre gratuit"): "112 m²" or
+    "2014 m²" is an amount, not a price.
+
+    >>> q = "Combien coûtent les vestiaires et locaux modulaires du terrain Astruc ?"
+    >>> gives_asked(q, AMOUNT, "d’une surface totale de 112 m²"), gives_asked(q, AMOUNT, "pour un coût de 95 000 € HT")
+    (False, True)
+    >>> gives_asked("À quel prix la Ville acquiert-elle le terrain ?", AMOUNT, "d’acquérir ce terrain à l’euro symbolique")
+    True
+    >>> gives_asked("Quelle est la surface des locaux ?", AMOUNT, "d’une surface totale de 112 m²")
+    True
+    """
+    if kind == AMOUNT and _MONEY_ASKED_RE.search(_COPULA_RE.sub(r"\1 ", fold(question))):
+        return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+    return gives(kind, sentence)
+
+
+_FREE_RE = re.compile(r"\beuros?\s+symboliques?\b|\b[àa]\s+titre\s+gratuit|\bgratuit(?:e|s|es|ement)?\b", re.IGNORECASE)
+
+
+VALUE_KINDS = frozenset({AMOUNT, NUMBER, DURATION, DATE, LEVEL})  # answered by a value a row's label may name
+
+
+def head_noun(question: str) -> str | None:
+    """The stem of the noun after "quel" ("À quel taux ...", "Quelle est la durée ..."): what the answer is a
+    value of; a line holding that word ("Taux fixe 0.53 %") gives it, one with another figure may not.
+
+    >>> head_noun("À quel taux la commune a-t-elle emprunté ?") == tokens("taux")[0], head_noun("Combien ?")
+    (True, None)
+    """
+    folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
+    match = _HEAD_RE.search(folded)
+    stems = tokens(match.group(1)) if match else []
+    return stems[0] if stems else None
+
+
+def label_fits(question: str, line: str) -> bool:
+    """Whether the line is a labelled row ("Rédacteur : Création de 10 postes") whose label the question
+    names whole: every word of "Rédacteur" is asked, not every word of "Rédacteur principal de 2ème classe".
+
+    >>> q = "Combien de postes de rédacteur sont créés ?"
+    >>> label_fits(q, "Rédacteur : Création de 10 postes"), label_fits(q, "Rédacteur principal de 2ème classe : Création de six postes")
+    (True, False)
+    >>> label_fits(q, "Création de 10 postes")
+    False
+    """
+    label, colon, _ = line.partition(":")
+    stems = set(tokens(label))
+    return bool(colon and stems) and len(label) <= LABEL_CHARS and stems <= set(tokens(question))
+
+
+LABEL_CHARS = 60
 _COUNTED_RE = re.compile(r"\b(?:combien|nombre) d(?:e\s+|')(?:[«\"]\s*)?([a-z][\w-]*)")
 _COUNT_RE = re.compile(
     r"(?<![\w,.])(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)"

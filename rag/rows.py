@@ -16,7 +16,24 @@ from typing import Any
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
 from rag.meeting import is_meeting_formula
-from rag.question import AMOUNT, DECISION, OFFICE_RE, OTHER, PERSON, PERSON_RE, gives, rank
+from rag.question import (
+    AMOUNT,
+    DECISION,
+    NUMBER,
+    OFFICE_RE,
+    OTHER,
+    PERSON,
+    PERSON_RE,
+    VALUE_KINDS,
+    counted,
+    counts,
+    gives,
+    gives_asked,
+    head_noun,
+    label_fits,
+    opposed,
+    rank,
+)
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
 from rag.text import tokens
@@ -41,7 +58,7 @@ def typed_row(
     about_meeting: bool = False,
 ) -> tuple[ScoredChunk, int, str] | None:
     """(passage, line position, row): the table or list row holding the kind of fact asked for that
-    names most of the question, when it names more than `quoted` (the sentences already quoted). Rows
+    names most of the question, when it names more than `quoted` (the sentences already quoted, one a line). Rows
     are looked for in `hits` and in the other passages of their records (the table often sits in the
     passage after the paragraph that was found)."""
     seen = {hit.chunk.id for hit in hits}
@@ -49,21 +66,43 @@ def typed_row(
     for hit in hits:
         pool.append(hit)
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
-    best: tuple[tuple[tuple[int, int, float], int, int], ScoredChunk, int, str, str] | None = None
+    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str, str] | None = None
+    by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
+    # "À quel taux ... ?": a row holding the word asked ("Taux fixe 0.53 %") a few lines under a sentence
+    # quoted, when no sentence quoted holds it, is the value asked (the list of a loan's characteristics)
+    unit = counted(question) if kind == NUMBER else None  # "combien de membres": what is counted
+    head = head_noun(question) if kind in VALUE_KINDS else None  # "quels élus" names the seat, not a value
+    if head and any(head in tokens(line) for line in quoted.splitlines()):
+        head = None  # a sentence quoted holds it already
+    said = [_squash(line) for line in quoted.splitlines() if line.strip()]
+    headed: tuple[ScoredChunk, int, str] | None = None
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
             continue
         # What the record is about counts for each of its rows: "Titulaire : Patricia MICHOT" under an
         # item on the CSI answers "qui représente la commune au CSI ?" (its title names the CSI).
         about = str(hit.chunk.meta.get(schema.OBJET) or "")
-        lines = [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
+        lines = lines_of(hit)
+        # The passage before, when read too: a sub-list's heading may end it ("- Auprès du CREDIT MUTUEL :").
+        index = hit.chunk.meta.get(schema.CHUNK_INDEX)
+        before = by_index.get((hit.chunk.meta.get(schema.DOC_ID), index - 1)) if isinstance(index, int) else None
+        above = [" ".join(raw.split()) for raw in logical_lines(before.text)] if before is not None else []
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
+            wrapped = "" if kind == PERSON or gives(kind, line) else wrapped_row(lines, position, kind)
+            line = wrapped or line
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (gives(kind, line) or unit_in_header(kind, line)):
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
-            block = row_block(lines, position)
+            if head and headed is None and head in tokens(line) and not opposed(question, line):
+                window = [_squash(prior) for prior in lines[max(0, position - MAX_NEAR_LINES) : position]]
+                if any(w and any(w in q for q in said) for w in window if len(w) >= MIN_ROW_CHARS):
+                    headed = (hit, position, line)
+            block = wrapped or row_block(lines, position)
+            if kind == PERSON:
+                # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
+                block = seat_group(lines, position) or block
             if not about_meeting and is_meeting_formula(block):
                 # under "Pour extrait conforme," or above "Publiée le :", a name is the record's frame, not a
                 # decision; under "Monsieur le Maire rapporte :", the row alone may still answer
@@ -71,19 +110,61 @@ def typed_row(
                 if gives(PERSON, line) and kind == PERSON:
                     continue
             row_rank = rank(question, f"{about} {block}", idf)
-            key = (row_rank, int(kind == PERSON and designated(block)), -order)
+            # Two sub-lists alike ("Auprès du CREDIT FONCIER :" then "o Taux fixe maximum de 3.21 %", "Auprès
+            # du CREDIT MUTUEL :" then "o Taux fixe maximum de 3.30 %"): the heading of its own names the row.
+            heading = section_heading(above + lines, len(above) + position) if kind in VALUE_KINDS else ""
+            if heading and heading in block:
+                heading = ""  # the row's block holds it already
+            own = rank(question, heading, idf)[:2] if heading else (0, 0)
+            # "postes créés": a row of posts removed is never preferred to one of posts created
+            # "Rédacteur : Création de 10 postes" names the rédacteurs asked about, "Rédacteur principal ..." others
+            # (or, for "combien de membres", a line counting members: "10 membres élus à la représentation ...")
+            fits = _fit(question, line, unit) if kind in VALUE_KINDS else 0
+            key = (
+                # (and, for "combien coûte", a sum in euros before an area in m²)
+                2 * int(not opposed(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
+                row_rank[:2], fits, own, row_rank,
+                int(kind == PERSON and designated(block)), -order,
+            )  # fmt: skip
             if row_rank[2] > 0 and (best is None or key > best[0]):
-                best = (key, hit, position, block, about)
+                # the heading is quoted with the row when the passage holds it (a quote is its passage's text)
+                named = own > (0, 0) and heading in lines[:position]
+                quoted_block = f"{heading} {GAP} {block}" if named else block
+                best = (key, hit, position, quoted_block, about, line, wrapped)
     if best is None:
         return None
-    key, hit, position, block, about = best
+    key, hit, position, block, about, row, wrapped = best
+    if headed is not None:
+        return headed
+    if key[0] >= 2 and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
+        # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
+        # citoyens" quoted, "10 000 €" three lines below): the row rebuilt answers
+        return hit, position, block
+    if not quoted.strip() and rank(question, block, idf)[2] > 0:
+        # Nothing quoted holds the kind of fact asked for: the row that does and names the question itself
+        # (not only through its record's title) answers ("émettre un avis favorable concernant ce projet").
+        return hit, position, block
     than = rank(question, f"{about} {quoted}", idf)
     # A designated person (a civility or a seat's label before the name) answers "qui" better than a
     # capitalised phrase that only looks like a name, at equal rank.
-    better = key[1] and not designated(quoted)
-    if key[0] < than or (key[0] == than and not better):
+    if key[0] < 2:
+        return None  # the row tells the opposite of what is asked
+    if key[2] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[4][:2] >= than[:2]:
+        # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
+        # label says what it is about; the row above may be of another label)
+        return hit, position, row
+    better = key[5] and not designated(quoted)
+    if key[4] < than or (key[4] == than and not better):
         return None
     return hit, position, block
+
+
+def _fit(question: str, line: str, unit: str | None) -> int:
+    """How closely a row is about what is asked: 2 when its label is named whole by the question ("Rédacteur :
+    Création de 10 postes"), 1 when it counts what a "combien de" question counts ("10 membres élus"), else 0."""
+    if label_fits(question, line):
+        return 2
+    return int(unit is not None and counts(line, unit))
 
 
 # A seat named, then the persons it announces: "Les 3 représentants de la Ville de Montpellier sont :",
@@ -174,6 +255,127 @@ def row_block(lines: list[str], position: int) -> str:
     return block if len(block) <= MAX_BLOCK_CHARS else row
 
 
+def lines_of(hit: ScoredChunk) -> list[str]:
+    """The passage's logical lines, spaces squeezed (as typed_row reads them)."""
+    return [" ".join(raw.split()) for raw in logical_lines(hit.chunk.text)]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+MAX_NEAR_LINES = 12  # a row read as a value of a sentence quoted this many lines above it
+MAX_WRAPPED_LINES = 5  # lines a table row's cells run over ("Ensemble des", "territoires", "prioritaires")
+MAX_CELL_CHARS = 40
+_ROW_START_RE = re.compile(r"^\d{2,}\s+[^\W\d_]")  # a row opening with its code ("4388 Le Passe Muraille ...")
+
+
+def wrapped_row(lines: list[str], position: int, kind: str) -> str:
+    """A table row whose cells run over the next lines, rebuilt: "4388 Le Passe Muraille Chantiers citoyens"
+    then "Ensemble des", "territoires", "prioritaires", "10 000 €" is one row ending with its amount. Only
+    short lines holding nothing of the kind asked are read between the row and the cell that holds it; empty
+    when the row is whole or is not so continued.
+
+    >>> lines = ["4388  Le Passe Muraille  Chantiers citoyens", "Ensemble des", "territoires", "prioritaires",
+    ...          "10 000 €", "Les 4 chemins  AGORA  Paillade  1 000 €"]
+    >>> wrapped_row(lines, 0, AMOUNT)
+    '4388 Le Passe Muraille Chantiers citoyens Ensemble des territoires prioritaires 10 000 €'
+    >>> wrapped_row(lines, 5, AMOUNT), wrapped_row(["4388  Le Passe Muraille", "Le Conseil adopte."], 0, AMOUNT)
+    ('', '')
+    """
+    first = lines[position].strip()
+    if not _ROW_START_RE.match(first) or gives(kind, first):
+        return ""
+    parts = [first]
+    for line in lines[position + 1 : position + 1 + MAX_WRAPPED_LINES]:
+        cell = line.strip()
+        if not cell or len(cell) > MAX_CELL_CHARS or _ROW_START_RE.match(cell) or cell[:1] in "-•–":
+            return ""
+        parts.append(cell)
+        if gives(kind, cell):
+            return " ".join(" ".join(part.split()) for part in parts)
+    return ""
+
+
+MAX_ENTITY_LINES = 4  # lines of an establishment's name in a table cell ("Lycée Agricole", "Frédéric Bazille")
+MAX_ENTITY_LINE_CHARS = 60
+MAX_GROUP_NAMES = 6
+
+
+def _bulleted(line: str) -> bool:
+    return line.lstrip()[:1] in "-•–" and bool(line.strip(" -•–"))
+
+
+def seat_group(lines: list[str], position: int) -> str:
+    """For a name in a table of seats read column after column ("Lycée Agricole", "Frédéric Bazille",
+    "HOPITAUX-", "FACULTES", "Titulaire :", "- Valérie BARTHAS-ORSAL"), the establishment's name, its seat's
+    label and the names under that label, as one quote; empty when the row is not laid out so.
+
+    >>> lines = ["- Vincent HALUSKA", "Lycée Agricole", "Frédéric Bazille", "HOPITAUX-", "FACULTES", "Titulaire :",
+    ...          "- Valérie BARTHAS-ORSAL", "Suppléant :", "- Titina DA SYLVA"]
+    >>> seat_group(lines, 6)
+    'Lycée Agricole Frédéric Bazille HOPITAUX- FACULTES Titulaire : - Valérie BARTHAS-ORSAL'
+    >>> seat_group(["Lycée Joffre", "CENTRE Titulaires :", "- Cédric de SAINT-JOUAN", "- Abdi EL KANDOUSSI", "Suppléants :"], 2)
+    'Lycée Joffre CENTRE Titulaires : - Cédric de SAINT-JOUAN - Abdi EL KANDOUSSI'
+    >>> seat_group(["Sont élus :", "- Max LEVITA"], 1)
+    ''
+    """
+    if not _bulleted(lines[position]) or not is_name_line(lines[position]):
+        return ""
+    j = position - 1
+    while j >= 0 and _bulleted(lines[j]) and is_name_line(lines[j]):
+        j -= 1  # the names above it under the same label
+    label = lines[j].strip() if j >= 0 else ""
+    if not label.endswith(":") or not _SEATS_ANNOUNCED_RE.search(f"{label} X") or len(label) > MAX_HEADING_CHARS:
+        return ""
+    start = j
+    k = j - 1
+    while k >= 0 and j - k <= MAX_ENTITY_LINES:
+        line = lines[k].strip()
+        if not line or _bulleted(line) or ":" in line or len(line) > MAX_ENTITY_LINE_CHARS or GAP in line:
+            break
+        if is_name_line(line) or line.endswith((".", ";")):
+            break
+        start = k
+        k -= 1
+    if start == j:
+        return ""  # no establishment named above the seat: the row's own block says it
+    end = position
+    while (
+        end + 1 < len(lines)
+        and end + 1 - j <= MAX_GROUP_NAMES
+        and _bulleted(lines[end + 1])
+        and is_name_line(lines[end + 1])
+    ):
+        end += 1
+    return " ".join(line.strip() for line in lines[start : end + 1])
+
+
+MAX_SECTION_ABOVE = 15  # lines read above a row of a sub-list for the heading that announces it
+
+
+def section_heading(lines: list[str], position: int) -> str:
+    """The heading announcing the sub-list a row sits in, when the row is not right under it:
+    "Auprès du CREDIT MUTUEL :" for "o Conditions financières : Taux fixe maximum de 3.30 %", six items
+    below it (the same item under "Auprès du CREDIT FONCIER de France :" gives another rate). Empty when a
+    paragraph comes first or the row's block already holds its heading (the line just above).
+
+    >>> lines = ["Auprès du CREDIT FONCIER :", "o Montant : 2 €", "o Taux : 3.21 %", "Auprès du CREDIT MUTUEL :",
+    ...          "o Montant : 2 €", "o Durée : 10 ans", "o Taux : 3.30 %"]
+    >>> section_heading(lines, 6), section_heading(lines, 2), section_heading(lines, 4)
+    ('Auprès du CREDIT MUTUEL :', 'Auprès du CREDIT FONCIER :', '')
+    >>> section_heading(["Le Conseil approuve les tarifs suivants.", "- 3 €", "- 4 €"], 2)
+    ''
+    """
+    for j in range(position - 1, max(-1, position - 1 - MAX_SECTION_ABOVE), -1):
+        line = lines[j].strip(" -•–")
+        if GAP in line or line.endswith("."):
+            return ""  # a paragraph between: the row is not in a sub-list
+        if line.endswith(":") and len(line) <= MAX_HEADING_CHARS and ":" not in line[:-1]:
+            return line if j < position - 1 else ""
+    return ""
+
+
 def _in_block(line: str) -> bool:
     """A line of a block under a heading: a row ("Titulaire : Patricia MICHOT", "- 3.40€ ...") or a name."""
     return is_row(line) or is_name_line(line)
@@ -253,6 +455,11 @@ def record_siblings(chunk: Chunk, store: ChromaStore, seen: set[str]) -> list[Ch
 MAX_ITEMS = 12  # lines of a list announced by "... suivants :" quoted with it
 MAX_ITEM_CHARS = 100  # a longer line is prose: the list has ended
 MAX_ITEMS_CHARS = 400
+MAX_DECIDED_CHARS = 320  # the first item of "il est demandé au Conseil Municipal :", quoted whole
+_ASKS_COUNCIL_RE = re.compile(
+    r"\b(?:il est|est) (?:demand[ée]|propos[ée]) au conseil\b|\ble conseil(?: municipal)?,? (?:d[ée]cide|approuve)\s*:",
+    re.IGNORECASE,
+)
 MAX_VOTE_LINES = 4
 MAX_VOTE_LINE_CHARS = 60
 MAX_LABEL_CHARS = 40  # "Titulaires :", "Commission finances :"
@@ -337,6 +544,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
     >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
     ['Le Conseil prend acte.']
+    >>> item = "- d’autoriser la Ville à signer une convention de servitude à titre gratuit avec la société BRL pour le passage"
+    >>> continuation("En conséquence, il est demandé au Conseil Municipal :", [item, "- de demander ..."]) == [item]
+    True
     """
     out: list[str] = []
     if _VOTE_TAIL_RE.search(sentence) and following and len(following[0]) <= MAX_VOTE_LINE_CHARS:
@@ -363,8 +573,21 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
                     break  # "Le Conseil adopte." after the names: the list has ended
             vote = len(line) <= MAX_VOTE_LINE_CHARS and bool(_VOTE_LINE_RE.search(line.strip(" -•–")))
             prose = line.rstrip().endswith(".") and len(line.split()) > 3 and not vote
-            if len(line) > MAX_ITEM_CHARS or prose or line.rstrip().endswith(":") or size + len(line) > MAX_ITEMS_CHARS:
+            # The first item the council is asked to decide ("il est demandé au Conseil Municipal :" then "-
+            # d'autoriser la Ville à signer une convention de servitude à titre gratuit ...") is the decision:
+            # quoted even when long.
+            first_decided = not out and _ASKS_COUNCIL_RE.search(sentence) and line.strip()[:1] in "-•–"
+            limit = MAX_DECIDED_CHARS if first_decided else MAX_ITEM_CHARS
+            if (
+                len(line) > limit
+                or (prose and not first_decided)
+                or line.rstrip().endswith(":")
+                or size + len(line) > MAX_ITEMS_CHARS
+            ):
                 break
+            if first_decided and len(line) > MAX_ITEM_CHARS:
+                out.append(line)
+                break  # one long item is enough: the others are quoted when asked about
             out.append(line)
             size += len(line) + 1
             i += 1

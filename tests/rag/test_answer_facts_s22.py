@@ -13,7 +13,7 @@ import pytest
 
 from rag import schema
 from rag.lead import decision_sentence, lead_sentences
-from rag.question import AMOUNT, DECISION, OTHER, PERSON, answer_type, gives
+from rag.question import AMOUNT, DECISION, ORGANISATION, OTHER, PERSON, answer_type, gives
 from rag.rows import continuation, designated, operative_passage, row_block, unit_in_header
 from rag.schema import Chunk, Citation, Document, ScoredChunk
 from rag.settings import Settings
@@ -130,10 +130,11 @@ def test_who_was_elected_names_the_whole_list_in_the_opening() -> None:
         ),
         ("La servitude de passage accordée à la société BRL est-elle payante ?", DECISION),
         ("Est-ce que le préfet peut dissoudre un conseil municipal qui ne fonctionne plus ?", DECISION),
-        # An inverted verb after a question word asks that word's fact, not yes or no.
+        # An inverted verb after a question word asks that word's fact, not yes or no ("quelle société" asks
+        # for a company's name: session 22's second pass types it).
         (
             "Avec quelle société le conseil municipal de Flaux a-t-il résilié le contrat de maintenance informatique ?",
-            OTHER,
+            ORGANISATION,
         ),
         ("À qui la Ville de Montpellier a-t-elle vendu la Chapelle de la Visitation ?", OTHER),
         ("Combien de postes de rédacteur sont créés au tableau des effectifs ?", "number"),
