@@ -164,6 +164,7 @@ class ExtractiveAnswerer:
                 self.retriever.lexical.idf,
                 best_sentence=best,
                 sentence_threshold=self.settings.sentence_threshold,
+                following=lambda chunk: next_passage(chunk, self.retriever.store),
             )
             retrieval.derived["refusal_reason"] = reason
             retrieval.derived["found"] = reason is None

@@ -20,7 +20,7 @@ from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
-from rag.schema import ScoredChunk
+from rag.schema import Chunk, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
@@ -217,13 +217,15 @@ def refusal_reason(
     *,
     best_sentence: float | None = None,
     sentence_threshold: float = 0.0,
+    following: Callable[[Chunk], Chunk | None] | None = None,
 ) -> str | None:
     """Why the question is refused ("far", "names", "scope", "law", "fact", "number", "year" ...), None when answered.
 
     Besides closeness, three checks that the passages can hold the answer at all: a question asking what
     the law or a code says is not answered from council minutes alone ("law"); a question asking how
     much something costs is not answered by passages that hold no amount at all ("fact"); a year the
-    question names must be the passage's year or be written in it ("year")."""
+    question names must be the passage's year or be written in it ("year"). `following` gives the passage
+    after a passage in its document (the answer quotes a list or table that goes on there)."""
     if not retrieval.hits:
         return "empty"
     scope = retrieval.scope
@@ -256,7 +258,7 @@ def refusal_reason(
         nouns += name_stems(question, acronyms=True)  # "la M57", "la DGF": the article must name it too
         if not articles or not all(_used({stem}, used) for stem in nouns):
             return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
-    if not _names_together(question, top, set(scope_stems(scope)), idf, retrieval.hits):
+    if not _names_together(question, top, set(scope_stems(scope)), idf, retrieval.hits, following):
         return "names"  # "la Caisse d'Epargne ... la SERM": no passage names both (the SERM's loan is from the CDC)
     local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
@@ -361,9 +363,11 @@ def _names_together(
     excused: set[str],
     idf: Callable[[str], float],
     hits: list[ScoredChunk] | None = None,
+    following: Callable[[Chunk], Chunk | None] | None = None,
 ) -> bool:
-    """Whether one of the passages (text, title, headings, with the other retrieved passages of its record: a table
-    row often sits in the next passage) names every rare name of the question that its scope does not ("la Caisse
+    """Whether one of the passages (text, title, headings, with the other retrieved passages of its record and the
+    passage after it in its record: a table row often sits in the next passage, which the answer quotes too)
+    names every rare name of the question that its scope does not ("la Caisse
     d'Epargne" and "la SERM"; "le Crédit Municipal" and "Nîmes"; "la rue de la Loge"): names are what a fact is of,
     and a passage that names only some of them is about a neighbour (another lender, another street). Common
     capitalised words ("la Ville") are no such names."""
@@ -371,17 +375,20 @@ def _names_together(
     if not names:
         return True
     for hit in top:
-        record = [h for h in hits or [] if _same_record(h, hit)] or [hit]
+        record = [h.chunk for h in hits or [] if _same_record(h, hit)] or [hit.chunk]
         used = set().union(
             *(
-                vocabulary(
-                    f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
-                )
-                for h in record
+                vocabulary(f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')}")
+                for c in record
             )
         )
         if all(_used({stem}, used) for stem in names):
             return True
+        after = following(hit.chunk) if following is not None else None
+        if after is not None and after.meta.get(schema.RECORD_INDEX) == hit.chunk.meta.get(schema.RECORD_INDEX):
+            used |= vocabulary(after.text)
+            if all(_used({stem}, used) for stem in names):
+                return True
     return False
 
 
