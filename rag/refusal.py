@@ -99,7 +99,7 @@ _NOT_NOUNS = set(
         "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
         "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
         "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
-        "voix vote votes suffrages montant somme prix coût nombre date nom"
+        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée"
     )
 )
 

@@ -250,7 +250,7 @@ def parse_scope(question: str, facets: Facets) -> Scope:
     held = set().union(*(facets.commune_dates.get(k, set()) for k in communes)) if communes else facets.dates
     missing = bool(date or month or years) and not any(_date_admitted(d, scope) for d in held)
     event, event_label, event_month = date or month, label, ""
-    if missing and event and not _SEANCE_WORDS_RE.search(folded):
+    if missing and event and (not _SEANCE_WORDS_RE.search(folded) or _EVENT_DATE_RE.search(folded)):
         # "la Convention des Avocats d'octobre 2014", "le déficit au 1er janvier 2021": the date of what the
         # question is about, not of a séance; no séance that day or month, but one of that year may decide it.
         year = Scope(communes=communes, years=(int(event[:4]),))
@@ -297,6 +297,12 @@ def parse_scope(question: str, facets: Facets) -> Scope:
 
 
 _MONTH_STEMS = set(tokens(" ".join(MONTHS)))
+# A date after "pour le", "au", "jusqu'au", "à partir du" ... is when something happens or ends, never the séance's,
+# even in a question about what the council decided ("le conseil a-t-il retenu pour le 14 juillet 2021").
+_EVENT_DATE_RE = re.compile(
+    rf"\b(?:pour|au|jusqu'?au|a partir du|a compter du|avant|apres|des|depuis)\s+(?:le\s+)?(?:1er|\d{{1,2}})\s+"
+    rf"(?:{MONTH_PATTERN})\b"
+)
 # Words that make a named date or month the séance's: a meeting, its record, or a decision taken that day.
 _SEANCE_WORDS_RE = re.compile(
     r"\b(?:seances?|reunions?|conseils?|compte rendu|proces-verbal|pv|deliber\w*|ordre du jour|"

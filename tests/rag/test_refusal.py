@@ -70,6 +70,12 @@ def test_key_nouns_are_the_words_a_determiner_introduces_not_verbs_adjectives_or
     assert key_nouns("Combien coûte l'abonnement annuel à la médiathèque ?") == ["abon", "mediathequ"]
     assert "puis" not in key_nouns("Combien paie un enfant à la cantine de Preuilly depuis septembre 2020 ?")
     assert "futur" not in key_nouns("Combien d'enfants la future maison d'assistantes maternelles accueillera ?")
+    # "combien de temps", "la durée": what is asked, not what it is about (no passage says "temps")
+    assert key_nouns("Pour combien de temps le bail de la maison du garde a-t-il été renouvelé ?") == [
+        "bail",
+        "maison",
+        "gard",
+    ]
     assert "lyon" not in key_nouns("Le maire de Lyon peut-il déléguer sa signature ?")
 
 

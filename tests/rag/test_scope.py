@@ -243,6 +243,9 @@ def test_the_date_of_an_event_is_no_seance_date_when_no_seance_that_day_but_one_
     assert parse_scope("Quelle subvention a été votée en mars 2022 pour l'ACCA ?", FACETS).missing_label()
     # and an event of a year with no séance stays missing
     assert parse_scope("Quel déficit de l'assainissement de Couthenans au 1er janvier 2015 ?", FACETS).missing_label()
+    # "pour le 14 juillet": when the thing happens, even in a question on what the council chose (Flaux, 16 June 2021)
+    scope = parse_scope("Quel groupe le conseil de Couthenans a-t-il retenu pour le 14 juillet 2022 ?", FACETS)
+    assert (scope.date, scope.years, scope.missing_label()) == (None, (2022,), "")
 
 
 def test_a_commune_is_named_after_a_capitalised_ville_or_commune_too() -> None:
