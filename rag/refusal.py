@@ -279,7 +279,7 @@ def refusal_reason(
     if (
         asks_amount
         and MONEY_RE.search(fold(question))
-        and not _amount_beside_topic(question, top, retrieval.hits, idf, met)
+        and not _amount_beside_topic(question, top, retrieval.hits, idf, met, following)
     ):
         return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
     if HOUR_QUESTION_RE.search(fold(question)) and not any(HOUR_RE.search(hit.chunk.text) for hit in top):
@@ -384,23 +384,29 @@ def _names_together(
         )
         if all(_used({stem}, used) for stem in names):
             return True
-        after = following(hit.chunk) if following is not None else None
-        if after is not None and after.meta.get(schema.RECORD_INDEX) == hit.chunk.meta.get(schema.RECORD_INDEX):
-            used |= vocabulary(after.text)
-            if all(_used({stem}, used) for stem in names):
-                return True
+        if following is None:
+            continue
+        used |= set().union(*(vocabulary(c.text) for c in _with_following(record, following)))
+        if all(_used({stem}, used) for stem in names):
+            return True
     return False
 
 
 def _amount_beside_topic(
-    question: str, top: list[ScoredChunk], hits: list[ScoredChunk], idf: Callable[[str], float], met: set[str]
+    question: str,
+    top: list[ScoredChunk],
+    hits: list[ScoredChunk],
+    idf: Callable[[str], float],
+    met: set[str],
+    following: Callable[[Chunk], Chunk | None] | None = None,
 ) -> bool:
     """Whether an amount is written in one place of a top passage together with the rarest topic noun of the
     question that the passages use and its rare names they use ("la LPO"): the cost of the school's asbestos
     diagnosis is not the cats' campaign two lines up. In a compte rendu's item (a passage with item headings:
     "6.5.2 Panneau Pocket", "B/ ..."), one place is two consecutive sentences plus their item's heading; a
     deliberation is one place as a whole, with the other retrieved passages of its record (its amounts are its
-    topic's, however far down they are written). True when the passages use no topic noun or name."""
+    topic's, however far down they are written, the passage after each included). True when the passages use no
+    topic noun or name."""
     groups = synonyms_by_stem(question)
     nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     # the record's metadata are part of it: its title, its commune (a Preuilly deliberation never writes "Preuilly")
@@ -419,7 +425,9 @@ def _amount_beside_topic(
     for hit, title in zip(top, titles, strict=True):
         parts = sentences(hit.chunk.text) or [""]
         if not any(_ITEM_HEADING_RE.match(part) for part in parts):
-            parts = [" ".join(h.chunk.text for h in hits if _same_record(h, hit)) or hit.chunk.text]
+            parts = [
+                " ".join(c.text for c in _with_following([h.chunk for h in hits if _same_record(h, hit)], following))
+            ]
         heading = ""
         for i, current in enumerate(parts):
             if _ITEM_HEADING_RE.match(current):
@@ -430,6 +438,19 @@ def _amount_beside_topic(
             ):
                 return True
     return False
+
+
+def _with_following(record: list[Chunk], following: Callable[[Chunk], Chunk | None] | None) -> list[Chunk]:
+    """The record's retrieved passages and, when `following` is given, the passage after each in the same record
+    (a table announced at the end of a passage goes on there), in document order, each once."""
+    chunks = {c.id: c for c in record}
+    if following is None:
+        return record
+    for chunk in record:
+        after = following(chunk)
+        if after is not None and after.meta.get(schema.RECORD_INDEX) == chunk.meta.get(schema.RECORD_INDEX):
+            chunks.setdefault(after.id, after)
+    return sorted(chunks.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0)
 
 
 def _same_record(a: ScoredChunk, b: ScoredChunk) -> bool:
