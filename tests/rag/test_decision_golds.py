@@ -33,6 +33,7 @@ HELD_OUT = [
     HeldOut("gold_decisions_test.jsonl", 25, "build_test_store.sh", evidence_checked=True),  # session 20
     HeldOut("gold_decisions_fresh.jsonl", 40, "build_fresh_store.sh", evidence_checked=True),  # session 21
     HeldOut("gold_decisions_s22.jsonl", 40, "build_s22_store.sh", evidence_checked=True),  # session 22, with scans
+    HeldOut("gold_decisions_s22b.jsonl", 30, "build_s22b_store.sh", evidence_checked=True),  # session 22, second
 ]
 IDS = [h.gold for h in HELD_OUT]
 
