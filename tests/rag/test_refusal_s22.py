@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rag import schema
 from rag.schema import Chunk, ScoredChunk
+from tests.rag.test_refusal_checks import DIVERSES  # couthenans/CR_reunion_20220121.pdf, p. 2
 
 # data/deliberations/couthenans/CR_reunion_20210604.pdf, p. 1 (one line per row, as the loader keeps it)
 SUBVENTIONS_2021 = """1 Subventions associatives
@@ -142,17 +143,6 @@ def test_one_passage_must_name_every_rare_name_of_the_question() -> None:
     assert _names_together(question, [clect], {"hericourt"}, idf)
 
 
-# couthenans/CR_reunion_20220121.pdf, p. 2 (the questions diverses, as the PDF writes them)
-DIVERSES = """Questions diverses :
-A/ Equipement école :
-Location d'un écran interactif pour équiper l'école en matière d'informatique. Arrivée à l'école le 28 janvier
-2022.
-B/ Campagne de stérilisation des chats
-Coût de la campagne de stérilisation des chats passe de 700€ à 2000€ en passant par l'association 30 millions
-d'amis car préférence d'implémentation d'une puce au lieu d'un tatouage. Poursuite de la campagne avec un
-vétérinaire partenaire.
-D/ Diagnostic amiante et radon
-Mardi 26 janvier, un diagnostic sur l'amiante et le radon sera effectué sur l'école par l'APAVE."""
 # montpellier/pdfs/2013-03-25-0000062250.pdf (fresh store), two passages of one deliberation
 DEMAT_1 = """Convention de gestion de services entre la commune de Montpellier et la communauté d'agglomération de
 Montpellier pour la dématérialisation des procédures de marchés publics. La Communauté d'Agglomération propose à ses
