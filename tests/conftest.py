@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 import shutil
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +21,18 @@ SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
 os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def benchmark_module(script: str) -> ModuleType:
+    """A script of benchmarks/ loaded as a module (the folder is no package), registered in sys.modules
+    (dataclasses look their module up while a class is built)."""
+    path = REPO / "benchmarks" / script
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _is_loopback(address: object) -> bool:

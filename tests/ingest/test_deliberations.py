@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import logging
-import sys
 import warnings
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from ingest.seance import detect_commune, detect_seance_date
 from ingest.votes import parse_counts
 from rag.french import fold, parse_french_date
 from rag.schema import DeliberationRecord, Page
+from tests.conftest import benchmark_module
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "deliberations"
@@ -283,11 +282,7 @@ def test_same_records_from_the_pipeline_loader() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "deliberations").is_dir(), reason="../shared/corpus absent")
 def test_gold_precision() -> None:
-    spec = importlib.util.spec_from_file_location("delib_extraction", REPO / "benchmarks" / "delib_extraction.py")
-    assert spec and spec.loader
-    benchmark = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = benchmark  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(benchmark)
+    benchmark = benchmark_module("delib_extraction.py")
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["records"]
     scores, errors = benchmark.evaluate(SHARED / "deliberations", gold)
     assert scores["records"].recall == 1.0, errors
