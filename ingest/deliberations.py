@@ -351,7 +351,10 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         if heading:
             raw = heading.group("num")
             number = _ROMAN.get(raw) if raw.isalpha() else int(raw)
-            if number is not None and (number == expected or number == 1):
+            # The next number, or one or two further when a heading was lost (OCR of a table drops a number
+            # now and then) and the current item already has its vote: "16 Transfert ..." after item 14.
+            resync = bool(votes) and votes[-1].item == len(items) - 1 and expected < (number or 0) <= expected + 2
+            if number is not None and (number == expected or number == 1 or resync):
                 title = heading.group("title").strip()
                 following = lines[index + 1] if index + 1 < len(lines) else None
                 if (
@@ -399,22 +402,38 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
     records = []
     for vote in votes:
         siblings = [v for v in votes if v.section_start == vote.section_start]
+        # Many votes under one heading: the items were not recognised (a scanned table whose numbers and
+        # rapporteurs OCR read apart from the titles), not one item voted many times. Each vote is then a
+        # record of its own, titled by its own lines, without the first item's heading.
+        lost = len(siblings) >= _LOST_ITEMS and vote is not siblings[0]
         detail = vote.label
         if detail is None and len(siblings) > 1:
-            detail = _first_words(lines, vote.start, vote.index)
+            detail = (
+                _block_title(lines, vote.start, vote.index) if lost else _first_words(lines, vote.start, vote.index)
+            )
         record = _new(base)
-        record.objet = f"{vote.section} : {_clean_title(detail)}" if detail else vote.section
-        record.rapporteur = items[vote.item].rapporteur
+        if lost:
+            record.objet = _clean_title(detail) if detail else vote.section
+        else:
+            record.objet = f"{vote.section} : {_clean_title(detail)}" if detail else vote.section
+        record.rapporteur = None if lost else items[vote.item].rapporteur
         first_of_section = vote is siblings[0]
         body_start = vote.section_start if first_of_section else vote.start
         body = lines[body_start : vote.index + 1]
         text_block = _join(body)
-        if not first_of_section:
+        if not first_of_section and not lost:
             text_block = f"{lines[vote.section_start].text}\n[…]\n{text_block}"
         if _ELECTED_RE.match(vote.statement):
             vote_info = _Vote(text=_squash(vote.written))
         else:
-            vote_info = _analyse_votes([vote.statement], text_block, decision_fallback=False)
+            # "Pour : 55 / Contre : 2 (...) / Abstention : 1 (...)" on the lines above "Adopté ...".
+            counted = [
+                line.text
+                for line in lines[vote.start : vote.index]
+                if not line.blank and _COUNT_LINE_RE.match(line.text.strip()) and re.search(r":\s*\d", line.text)
+            ]
+            statements = [" ".join(counted), vote.statement] if counted else [vote.statement]
+            vote_info = _analyse_votes(statements, text_block, decision_fallback=False)
             vote_info.text = _squash(vote.written) if vote.written != vote.statement else vote_info.text
         _apply_vote(record, vote_info)
         record.articles_vises = _visa_articles(body)
@@ -422,6 +441,51 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         record.text = text_block
         records.append((_finish(record), body_start, vote.index + 1))
     return records
+
+
+# Votes under one heading beyond which the items' headings were lost (a budget voted chapter by chapter
+# gives a handful of votes under one heading; the Montpellier scans gave 60 to 100).
+_LOST_ITEMS = 10
+# Lines of a vote block that are not its title: a name alone ("Michel PASSET", "Frédéric", "TSITSONIS"),
+# an item number alone, members leaving or coming back.
+_NAME_LINE_RE = re.compile(r"^(?:(?:M\.|Mme|Monsieur|Madame)\s+)?(?:[A-ZÀ-Ý][\w'’-]*\.?\s*){1,3}$|^\d{1,3}\.?$")
+_MOVEMENT_RE = re.compile(
+    r"\b(?:entre(?:nt)?|sort(?:ent)?|revien(?:nen)?t|quitte(?:nt)?)\b.*\b(?:s[ée]ance|d[ée]finitivement)\b"
+    r"|\bprocuration\b",
+    re.IGNORECASE,
+)
+# The counts that open the vote itself ("Pour : 55", "Contre : 2 (...)"): the title stops there.
+_COUNT_LINE_RE = re.compile(r"(?i)^(?:pour|contre|abstentions?|ne (?:prennent|prend|participe)\w*)\b\s*:?")
+
+
+def _block_title(lines: list[_Line], start: int, stop: int, limit: int = 160) -> str | None:
+    """The title of a vote block whose item heading was not recognised: its lines that are neither a name
+    alone, nor a number alone, nor members moving in or out (with the sentence before them), joined."""
+    kept: list[str] = []
+    moving = False  # inside a sentence on members moving in or out, which may run over several lines
+    for line in lines[start:stop]:
+        text = line.text.strip()
+        if line.blank or not text:
+            continue
+        if _COUNT_LINE_RE.match(text):
+            break
+        while text and (moving or _MOVEMENT_RE.search(text)):
+            # "... sortent de la séance. Redevance spéciale ...": OCR joined the title to the sentence
+            parts = re.split(r"(?<=[a-zà-ÿ)])\.\s+", text, maxsplit=1)
+            moving = len(parts) == 1 and not text.endswith(".")
+            text = parts[1] if len(parts) == 2 and len(parts[1].split()) >= 3 else ""
+        if not text:
+            continue
+        if _NAME_LINE_RE.match(text) and not re.search(r"[a-zà-ÿ]{3,}\s+[a-zà-ÿ]{3,}", text):
+            continue
+        if re.match(r"(?i)^\s*(?:mesdames|messieurs|madame|monsieur)\b", text) and "," in text:
+            moving = not text.endswith(".")  # "Mesdames Fargier, El Aumani, ..." opening a movement
+            continue
+        kept.append(text)
+    title = _squash(" ".join(kept))
+    if not title:
+        return _first_words(lines, start, stop)
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _first_words(lines: list[_Line], start: int, stop: int, limit: int = 100) -> str | None:

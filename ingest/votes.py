@@ -34,12 +34,29 @@ _DECISION_RE = re.compile(
 _UPPER_DECISION_RE = re.compile(r"\b(?:DECIDE|DÉCIDE|ACCEPTE|APPROUVE|DESIGNE|DÉSIGNE|AUTORISE|ÉMET|EMET)\b")
 
 
+# The label first, then its count: "Pour : 55 Contre : 2 (...) Abstention : 1 (...)".
+_LABEL_COUNT_RE = re.compile(
+    r"(?<![\w])(pour|contre|abstentions?|absentions?)\s*:\s*(\d{1,3})(?![\d,.]\d|\s\d{3}\b)", re.IGNORECASE
+)
+
+
 def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
-    """(pour, contre, abstention) written in a vote statement; None for what it does not state."""
+    """(pour, contre, abstention) written in a vote statement; None for what it does not state.
+
+    >>> parse_counts("Pour : 55 Contre : 2 (Madame G.) Abstention : 1 (Monsieur V.)")
+    (55, 2, 1)
+    """
     pour = contre = abstention = None
-    for match in _COUNT_RE.finditer(text):
-        value = number_from_words(match.group(1) or match.group(2))
-        kind = fold(match.group(3))
+    labelled = list(_LABEL_COUNT_RE.finditer(text))
+    # With "Pour : 55 Contre : 2", "55 Contre" is not a count against: the labels come first there.
+    pairs = (
+        [(m.group(2), m.group(1)) for m in labelled]
+        if labelled
+        else [(m.group(1) or m.group(2), m.group(3)) for m in _COUNT_RE.finditer(text)]
+    )
+    for written, label in pairs:
+        value = number_from_words(written)
+        kind = fold(label)
         if value is None:
             continue
         if kind == "pour" and pour is None:
@@ -91,6 +108,9 @@ _UNANIMITY_PHRASE_RE = re.compile(
 def _vote_phrase(statement: str) -> str:
     """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
     text = _squash(statement)
+    labelled = list(_LABEL_COUNT_RE.finditer(text))
+    if labelled:  # "Pour : 55 Contre : 2 (Madame G.) Abstention : 1 (Monsieur V.)": as written, names included
+        return text[labelled[0].start() :].strip()
     counts = list(_COUNT_RE.finditer(text))
     if counts:
         start, end = counts[0].start(), counts[-1].end()
@@ -126,7 +146,7 @@ def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool)
         vote.text = " ; ".join(_vote_phrase(s) for s in statements)
         if False in unanimities:
             vote.unanimous = False
-        elif unanimities and all(u is True for u in unanimities):
+        elif True in unanimities and all(u is not False for u in unanimities):  # "Pour : 59" + "à l'unanimité"
             vote.unanimous = True
         known = {o for o in outcomes if o}
         vote.outcome = known.pop() if len(known) == 1 else None
