@@ -407,7 +407,9 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     out: list[tuple[int, str, bool]] = []
     for position, raw in enumerate(sentences(text)):
         # A bullet opening a sentence or a cut is not quoted; such a sentence then joins no neighbour.
-        sentence = _clip(raw.strip(" -•–"))
+        # The passage's own gap mark ("heading\n[…]\nbody") is no part of a sentence: quoted next to the
+        # quote's gap mark, "[…] […]" made a quote that is not the passage's text.
+        sentence = _clip(raw.strip(" -•–").removeprefix("[…]").removesuffix("[…]").strip(" -•–"))
         if len(sentence) >= MIN_SENTENCE_CHARS and re.search(r"[a-zà-ÿ]{3}", sentence):
             out.append((position, sentence, sentence == raw.strip()))
     if not out and text.strip():

@@ -55,3 +55,22 @@ def test_names_after_a_colon_are_quoted_with_the_sentence_on_a_real_compte_rendu
     assert "Muriel NIGGEL" in part and "Michel VAILLIES - Jean-Pierre PLUS" in part
     passage = " ".join(quoted[0].chunk.text.split())
     assert all(" ".join(p.split()) in passage for p in quote_parts(quoted[0].quote))
+
+
+def test_the_passage_gap_mark_is_no_part_of_a_quoted_sentence() -> None:
+    """A record's later passage starts with its heading and the gap mark ("heading\\n[…]\\nbody", ingest.deliberations):
+    the mark quoted with the sentence, next to the quote's own gap mark, gave "[…] […]" and a quote part that
+    is not the passage's text (a citation failing its own precision check)."""
+    from rag.answer import _passage_sentences
+    from rag.schema import Chunk
+
+    text = (  # the compte rendu of 9 May 2011 (Montpellier), a later vote of its item 1 as a passage
+        "Philippe SAUREL 1 Plan Déplacements Urbains de l'Agglomération de Montpellier\n[…]\n"
+        "Attribution d’une subvention à l’association CICADE dans le cadre de la commission\n"
+        "Droit des femmes – exercice 2011\nPour : 51\nAdopté à l’unanimité"
+    )
+    chunk = Chunk(id="c1", text=text, meta={"kind": "deliberation"})
+    quoted = [sentence for _, sentence, _ in _passage_sentences(chunk)]
+    assert quoted and not [s for s in quoted if "[…]" in s]
+    joined = " […] ".join(quoted)
+    assert all(" ".join(part.split()) in " ".join(text.split()) for part in quote_parts(joined))
