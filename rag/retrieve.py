@@ -133,6 +133,7 @@ class HybridRetriever:
         lexical: LexicalIndex | None = None,
         mode: str = "hybrid",
         bridge: TopicBridge | None | bool = True,
+        second_stage: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -142,6 +143,7 @@ class HybridRetriever:
         self.mode = mode
         # The Service-Public topic bridge (rag.bridge): True for the shipped pack's, None or False for none.
         self.bridge = TopicBridge.load() if bridge is True else bridge or None
+        self.second_stage = second_stage  # rag.rerank, for the questions the law answers first
 
     def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]:
         return self.run(question, top_k=top_k, filters=filters).hits
@@ -206,7 +208,8 @@ class HybridRetriever:
                 if hit.chunk.meta.get(schema.REGIME) == "special":
                     hit.score *= self.settings.special_regime_penalty
         ranked = sorted(fused.values(), key=lambda h: h.score, reverse=True)
-        if self.mode != "dense" and intent != "local" and ranked and ranked[0].chunk.kind == schema.KIND_ARTICLE:
+        law_first = bool(ranked) and ranked[0].chunk.kind == schema.KIND_ARTICLE
+        if self.second_stage and self.mode != "dense" and intent != "local" and law_first:
             # A question the law answers first: the law's passages re-ordered among their slots (rag.rerank).
             # A question about what the council decided keeps the first stage's ranking.
             ranked = rerank(ranked, self.settings)
