@@ -12,6 +12,7 @@ The "+bridge" modes add the Service-Public topic bridge (rag.bridge, the pack's 
 `--bridge FILE`). The bridge is built from the same fiches as this gold, so each question is scored
 leave-one-out: the bridge entry of the question's own fiche is removed (`TopicBridge.without`) before it is
 asked; `--no-leave-one-out` shows the figure with it (meaningless as a measure: the answer key is in the index).
+`--first-stage` adds each mode without the second-stage ranking of the law's passages (rag.rerank), for comparison.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def main() -> None:
     parser.add_argument(
         "--no-leave-one-out", action="store_true", help="keep each question's own fiche in the bridge (a leak)"
     )
+    parser.add_argument(
+        "--first-stage", action="store_true", help="also each mode without the second stage (rag.rerank)"
+    )
     args = parser.parse_args()
     questions = [q for q in load_gold(args.gold) if args.split == "all" or q.split == args.split]
     runs: list[tuple[str, HybridRetriever, TopicBridge | None]] = []
@@ -81,14 +85,22 @@ def main() -> None:
         report = install_pack(kb, LegalPack(PACK_DIR))
         print(f"# legal pack loaded into {settings.store}: {report.passages} passages in {report.seconds:.0f} s")
     bridge = TopicBridge.read(args.bridge) if args.bridge else TopicBridge.load()
-    for mode in ("bm25", "hybrid"):
-        plain = HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical, mode=mode, bridge=None)
-        runs.append((mode, plain, None))
+    stages = (True, False) if args.first_stage else (True,)
+    for second in stages:
+        suffix = "" if second else " (1st stage)"
+        for mode in ("bm25", "hybrid"):
+            plain = HybridRetriever(
+                store=kb.store, settings=settings, lexical=kb.lexical, mode=mode, bridge=None, second_stage=second
+            )
+            runs.append((f"{mode}{suffix}", plain, None))
+        if bridge is not None:
+            for mode in ("bm25", "hybrid"):
+                bridged = HybridRetriever(
+                    store=kb.store, settings=settings, lexical=kb.lexical, mode=mode, bridge=bridge, second_stage=second
+                )
+                runs.append((f"{mode}+bridge{suffix}", bridged, bridge))
     if bridge is not None:
         print(f"# bridge: {len(bridge)} fiches, leave-one-out: {not args.no_leave_one_out}")
-        for mode in ("bm25", "hybrid"):
-            bridged = HybridRetriever(store=kb.store, settings=settings, lexical=kb.lexical, mode=mode, bridge=bridge)
-            runs.append((f"{mode}+bridge", bridged, bridge))
     print(f"# {len(questions)} questions ({args.split}), ready in {time.perf_counter() - started:.0f} s")
     print(f"{'mode':28s} {'n':>4s} {'hit@1':>7s} {'hit@5':>7s} {'hit@10':>7s} {'MRR':>7s}")
     for label, retriever, with_bridge in runs:

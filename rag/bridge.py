@@ -4,8 +4,8 @@ Service-Public fiches (DILA, licence Etalab 2.0) shipped in the legal pack (`bri
 A fiche such as "Inhumation" is a curated link from a topic and its words (its title, description,
 introduction and headings) to the CGCT / CRPA articles it cites. At query time BM25 (the same French stems
 and formula as rag/lexical.py) ranks the fiches on the question without its frame ("que prévoit la loi ?");
-the fiches that hold at least half of the question's words (weighted by their idf in the law) give their
-cited articles, which rag.retrieve fuses as a third channel (reciprocal ranks, the lexical channel's weight).
+the fiches that hold at least half of the question's words (weighted by their idf in the law), and more than
+one of them or a rare one, give their cited articles, which rag.retrieve fuses as a third channel (reciprocal ranks, the lexical channel's weight).
 Building the file from the fiches is ingest.fiches (run by `mairie pack build`).
 
 Example::
@@ -45,6 +45,12 @@ COVERAGE = 0.5  # share of the question's words (weighted by their idf in the la
 ARTICLES = 10  # length of the bridge channel's ranked list
 WEIGHT = 1.0  # its weight in the reciprocal-rank fusion (BM25 1.0, dense 0.8)
 TITLE_REPEAT = 2  # a fiche's title counts this many times its other words
+# A fiche that shares a single word with the question matches only if that word is rare in the law (idf at
+# least this, about 20 passages of the 7,272): "Légalisation de signature" -> "Papiers à conserver"
+# ("légalisation", 7.6) still matches; "comment est élu le maire ?" -> "Élu local salarié" ("élu", 3.9) and
+# "Inhumation" -> "Crémation" ("inhumation", 5.3, 36 passages) no longer do. Dev, leave-one-out: 5.5 to 8
+# give the same figures (hybrid + bridge MRR 0.601 -> 0.611, the inhumation question 4th -> 2nd); 5.0 none.
+SINGLE_WORD_IDF = 6.0
 
 
 def query_of(question: str) -> str:
@@ -139,7 +145,8 @@ class TopicBridge:
     def fiches(self, query: str, *, k: int | None = None) -> list[tuple[BridgeEntry, float]]:
         """The best fiches for a query with their BM25 scores, best first; only the fiches holding at least
         COVERAGE of the query's words, each weighted by its idf in the law (the file's `law` frequencies; a
-        word the bridge does not know weighs the most), or among the fiches when the file carries none."""
+        word the bridge does not know weighs the most), or among the fiches when the file carries none; and
+        at least two of them, or one of weight SINGLE_WORD_IDF or more."""
         query_tokens = list(dict.fromkeys(tokens(query)))
         if not query_tokens or not self.entries:
             return []
@@ -150,6 +157,8 @@ class TopicBridge:
         total = sum(weights.values())
         scores = np.zeros(len(self.entries), dtype=np.float32)
         covered = np.zeros(len(self.entries), dtype=np.float32)
+        shared = np.zeros(len(self.entries), dtype=np.int32)
+        rarest = np.zeros(len(self.entries), dtype=np.float32)
         norm = tuning.BM25_K1 * ((1 - tuning.BM25_B) + tuning.BM25_B * self._lengths / self._avgdl)
         for token in query_tokens:
             posting = self._postings.get(token)
@@ -158,7 +167,10 @@ class TopicBridge:
             rows, freqs = posting
             scores[rows] += self._idf[token] * freqs / (norm[rows] + freqs)
             covered[rows] += weights[token]
-        eligible = np.flatnonzero((covered >= COVERAGE * total) & (scores > 0))
+            shared[rows] += 1
+            rarest[rows] = np.maximum(rarest[rows], weights[token])
+        topical = (shared >= 2) | (rarest >= SINGLE_WORD_IDF)
+        eligible = np.flatnonzero((covered >= COVERAGE * total) & (scores > 0) & topical)
         best = sorted(eligible.tolist(), key=lambda i: (-float(scores[i]), self.entries[i].id))[: k or FICHES]
         return [(self.entries[i], float(scores[i])) for i in best]
 

@@ -25,6 +25,7 @@ from rag.bridge import TopicBridge
 from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
 from rag.lexical import LexicalIndex
+from rag.rerank import rerank
 from rag.schema import Chunk, Filters, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope, commune_named
 from rag.settings import Settings
@@ -132,6 +133,7 @@ class HybridRetriever:
         lexical: LexicalIndex | None = None,
         mode: str = "hybrid",
         bridge: TopicBridge | None | bool = True,
+        second_stage: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -141,6 +143,7 @@ class HybridRetriever:
         self.mode = mode
         # The Service-Public topic bridge (rag.bridge): True for the shipped pack's, None or False for none.
         self.bridge = TopicBridge.load() if bridge is True else bridge or None
+        self.second_stage = second_stage  # rag.rerank, for the questions the law answers first
 
     def retrieve(self, question: str, *, top_k: int = 5, filters: Filters | None = None) -> list[ScoredChunk]:
         return self.run(question, top_k=top_k, filters=filters).hits
@@ -199,12 +202,17 @@ class HybridRetriever:
             hit = fused.setdefault(chunk_id, ScoredChunk(chunks[chunk_id], 0.0))
             hit.ranks["bridge"] = rank + 1
             hit.score += topic_bridge.WEIGHT / (k + rank + 1)
-        self._context_priors(question, fused.values())
+        intent = self._context_priors(question, fused.values())
         if penalize:
             for hit in fused.values():
                 if hit.chunk.meta.get(schema.REGIME) == "special":
                     hit.score *= self.settings.special_regime_penalty
         ranked = sorted(fused.values(), key=lambda h: h.score, reverse=True)
+        law_first = bool(ranked) and ranked[0].chunk.kind == schema.KIND_ARTICLE
+        if self.second_stage and self.mode != "dense" and intent != "local" and law_first:
+            # A question the law answers first: the law's passages re-ordered among their slots (rag.rerank).
+            # A question about what the council decided keeps the first stage's ranking.
+            ranked = rerank(ranked, self.settings)
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector, scope=scope)
@@ -222,9 +230,9 @@ class HybridRetriever:
             best[chunk.id] = min(best.get(chunk.id, rank), rank)
         return self.bridge.ranked(question, best)
 
-    def _context_priors(self, question: str, hits: Iterable[ScoredChunk]) -> None:
+    def _context_priors(self, question: str, hits: Iterable[ScoredChunk]) -> str:
         """A commune or a year named in the question favours the passages of that commune or year
-        ("Couthenans : quel montant pour la banque alimentaire en 2021 ?")."""
+        ("Couthenans : quel montant pour la banque alimentaire en 2021 ?"). Returns the question's intent."""
         folded = set(fold(question).replace("-", " ").replace("'", " ").split())
         communes = {key for key in self.lexical.communes() if commune_named(key, folded)}
         years = set(YEAR_RE.findall(question))
@@ -241,7 +249,7 @@ class HybridRetriever:
                 if fits is not None:
                     hit.score *= tuning.POPULATION_FITS if fits else tuning.POPULATION_CONTRADICTS
         if not communes and not years:
-            return
+            return intent
         for hit in hits:
             meta = hit.chunk.meta
             key = meta.get(schema.COMMUNE_KEY)
@@ -250,6 +258,7 @@ class HybridRetriever:
             date = str(meta.get(schema.DATE, ""))
             if years and date[:4] in years:
                 hit.score *= tuning.YEAR_BOOST
+        return intent
 
     def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
         if not numbers:

@@ -111,6 +111,21 @@ def test_the_fiches_match_a_question_and_leave_one_out_removes_its_own() -> None
     assert bridge.fiches(topic_bridge.query_of("que prévoit la loi ?")) == []
 
 
+def test_a_fiche_sharing_one_common_word_does_not_match() -> None:
+    """One shared word makes a match only if it is rare in the law (SINGLE_WORD_IDF): "élu" is in hundreds
+    of articles, "légalisation" in a few."""
+    bridge = TopicBridge.load()
+    assert bridge is not None
+    elected = "comment est élu le maire ?"
+    assert bridge._law_idf["elu"] < topic_bridge.SINGLE_WORD_IDF  # "Élu local salarié" shares only "élu"
+    assert bridge.fiches(topic_bridge.query_of(elected)) == []
+    rare = "Légalisation de signature : que prévoit la loi ?"  # its own fiche out: neighbours share "légalisation"
+    assert bridge._law_idf["legalis"] >= topic_bridge.SINGLE_WORD_IDF
+    assert [e.title for e, _ in bridge.without({"F1411"}).fiches(topic_bridge.query_of(rare))][0] == (
+        "Papiers à conserver"
+    )
+
+
 def test_few_questions_of_the_demo_gates_match_a_fiche() -> None:
     """The questions of the six demo gates (.ci/run: council decisions, the code, absent topics) seldom share
     a fiche's topic: a word common in the law ("conseil municipal", "délai") weighs little in the coverage."""
@@ -190,7 +205,7 @@ def test_the_bridge_channel_brings_the_cited_articles(law_store: Path, embedding
 @pytest.mark.parametrize(
     "question",
     [
-        "comment est élu le maire ?",  # matches the fiche "Élu local salarié" (its articles come after the 5th)
+        "comment est élu le maire ?",  # shares only "élu" with the fiche "Élu local salarié": no match
         "qui élit le maire ?",
         "combien de conseillers municipaux dans une commune de 800 habitants ?",
     ],

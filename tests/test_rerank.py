@@ -1,0 +1,151 @@
+"""The second stage of the ranking (rag/rerank.py): the law's passages re-ordered among their slots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import schema
+from rag.bridge import TopicBridge
+from rag.evaluate import load_gold
+from rag.kb import KnowledgeBase
+from rag.pack import LegalPack, install_pack
+from rag.rerank import DEPTH, REGULATORY, RRF_K, is_regulatory, rerank, second_score
+from rag.retrieve import HybridRetriever
+from rag.schema import Chunk, ScoredChunk
+from rag.settings import Settings
+from tests.conftest import REPO
+
+GOLD = REPO / "benchmarks" / "gold_service_public.jsonl"
+
+
+@pytest.fixture(scope="module")
+def pack_chunks() -> dict[tuple[str, str], Chunk]:
+    """The first passage of each article of the shipped legal pack, by (code, article)."""
+    chunks: dict[tuple[str, str], Chunk] = {}
+    for document in LegalPack().documents():
+        for chunk in document.chunks:
+            chunks.setdefault((str(chunk.meta.get(schema.CODE)), chunk.article or ""), chunk)
+    return chunks
+
+
+def _first_stage(chunk: Chunk, ranks: dict[str, int], settings: Settings) -> ScoredChunk:
+    """A hit scored as rag.retrieve's fusion scores it (weighted reciprocal ranks, k = settings.rrf_k)."""
+    weights = {"bm25": settings.bm25_weight, "dense": settings.dense_weight, "bridge": 1.0}
+    score = sum(weights[c] / (settings.rrf_k + r) for c, r in ranks.items())
+    return ScoredChunk(chunk, score, ranks=dict(ranks))
+
+
+def test_regulatory_articles_are_told_from_legislative_ones() -> None:
+    assert [is_regulatory(a) for a in ("R2123-3", "D231-2", "R*2213-1", "L2123-3", "LO1112-1", "Annexe IX", "")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_an_article_one_channel_ranks_first_passes_two_middling_ranks(pack_chunks: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    """The ranks the channels gave two articles for "Associations cultuelles : que prévoit la loi ?" over the
+    whole law (dev question sp-F21925): L1311-2 (bail emphytéotique "en vue de l'affectation à une association
+    cultuelle d'un édifice du culte", cited by the fiche) first in BM25 only; R2113-22 (associations
+    municipales of a commune nouvelle, not cited) 18th in BM25 and 4th in the dense channel. The first stage
+    ranks R2113-22 first; the second ranks L1311-2 first."""
+    settings = Settings(store=tmp_path / "store")
+    cited = pack_chunks[("CGCT", "L1311-2")]
+    assert "association cultuelle" in cited.text
+    first = [
+        _first_stage(pack_chunks[("CGCT", "R2113-22")], {"bm25": 18, "dense": 4}, settings),
+        _first_stage(cited, {"bm25": 1}, settings),
+    ]
+    assert first[0].score > first[1].score
+    second = rerank(first, settings)
+    assert [h.chunk.article for h in second] == ["L1311-2", "R2113-22"]
+    assert [h.score for h in second] == [first[1].score, first[0].score]  # scores are not changed
+    assert second_score(second[0], settings) > second_score(second[1], settings)
+
+
+def test_the_partie_reglementaire_gives_way_at_equal_ranks(pack_chunks: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    """ "Élu local salarié : absence et crédits d'heures" (sp-F2310): L2123-3 and R2123-3 with the same ranks
+    (swapped between the channels): the legislative article first, the regulatory one at REGULATORY."""
+    settings = Settings(store=tmp_path / "store")
+    regulatory = _first_stage(pack_chunks[("CGCT", "R2123-3")], {"bm25": 2, "dense": 3}, settings)
+    legislative = _first_stage(pack_chunks[("CGCT", "L2123-3")], {"bm25": 3, "dense": 2}, settings)
+    assert [h.chunk.article for h in rerank([regulatory, legislative], settings)] == ["L2123-3", "R2123-3"]
+    k1, k2, w = settings.rrf_k, RRF_K, settings.dense_weight
+    assert regulatory.score == pytest.approx(1 / (k1 + 2) + w / (k1 + 3))
+    assert second_score(regulatory, settings) == pytest.approx(REGULATORY * (1 / (k2 + 2) + w / (k2 + 3)))
+    assert second_score(legislative, settings) == pytest.approx(1 / (k2 + 3) + w / (k2 + 2))
+
+
+def test_other_passages_keep_their_slots_and_the_tail_is_untouched(demo_kb) -> None:  # type: ignore[no-untyped-def]
+    """A law question on the demo store (the demo CGCT and CRPA with the council documents): the first stage's
+    hits, the second's: every council passage in the same slot, the same law passages in the first DEPTH,
+    the hits after DEPTH unchanged."""
+    kb = demo_kb
+    question = "Un conseiller peut-il avoir deux procurations pour la même séance ?"
+    first = HybridRetriever(store=kb.store, settings=kb.settings, lexical=kb.lexical, second_stage=False)
+    hits = first.retrieve(question, top_k=DEPTH + 10)
+    assert hits[0].chunk.kind == schema.KIND_ARTICLE
+    # A council passage among the law's (as in a mixed ranking), to check it stays where it is.
+    council = next(
+        h for h in first.retrieve("mission de l'archiviste", top_k=20) if h.chunk.kind != schema.KIND_ARTICLE
+    )
+    mixed = [*hits[:2], council, *hits[2:]]
+    second = rerank(mixed, kb.settings)
+    assert second[2] is council
+    assert {h.chunk.id for h in second[:DEPTH]} == {h.chunk.id for h in mixed[:DEPTH]}
+    assert [h.chunk.id for h in second[DEPTH:]] == [h.chunk.id for h in mixed[DEPTH:]]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Combien coûte la mission de l'archiviste ?",
+        "Combien coûtera la campagne de stérilisation des chats avec 30 millions d'amis ?",
+        "Quel est le tarif de la concession centenaire au cimetière de Couthenans ?",
+    ],
+)
+def test_a_council_decision_question_keeps_the_first_stage_ranking(demo_kb, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Questions of the demo gates about what the council decided: the same ten hits with the second stage."""
+    kb = demo_kb
+    first = HybridRetriever(store=kb.store, settings=kb.settings, lexical=kb.lexical, second_stage=False)
+    both = HybridRetriever(store=kb.store, settings=kb.settings, lexical=kb.lexical)
+    assert [h.chunk.id for h in both.retrieve(question, top_k=10)] == [
+        h.chunk.id for h in first.retrieve(question, top_k=10)
+    ]
+
+
+@pytest.fixture(scope="module")
+def law_store(tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path) -> Path:
+    """The whole legal pack shipped in the package, loaded into a new store (no embedding)."""
+    store = tmp_path_factory.mktemp("rerank-law") / "store"
+    install_pack(KnowledgeBase(Settings(store=store, cache_dir=embedding_cache)), LegalPack())
+    return store
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gold_id", ["sp-F21925", "sp-F10003"])
+def test_over_the_whole_law_a_cited_article_comes_first(law_store: Path, embedding_cache: Path, gold_id: str) -> None:
+    """Two dev questions of the Service-Public gold, asked leave-one-out (their own fiche out of the bridge):
+    the first stage ranks an article the fiche does not cite first, the second stage one it cites."""
+    settings = Settings(store=law_store, cache_dir=embedding_cache)
+    kb = KnowledgeBase(settings)
+    (gold,) = [q for q in load_gold(GOLD) if q.id == gold_id]
+    shipped = TopicBridge.load()
+    assert shipped is not None
+    bridge = shipped.without({gold.id.removeprefix("sp-")})
+
+    def first_hit(second_stage: bool) -> tuple[str, str]:
+        retriever = HybridRetriever(
+            store=kb.store, settings=settings, lexical=kb.lexical, bridge=bridge, second_stage=second_stage
+        )
+        hit = retriever.retrieve(gold.question, top_k=1)[0]
+        return (str(hit.chunk.meta.get(schema.CODE)), hit.chunk.article or "")
+
+    assert first_hit(False) not in gold.gold_refs
+    assert first_hit(True) in gold.gold_refs
