@@ -164,7 +164,8 @@ EXPANSIONS: dict[str, str] = {
     "embaucher": "emploi recrutement poste",
     "personnel": "emploi agents",
     "vendre": "cession",
-    "acheter": "acquisition",
+    "acheter": "acquisition achat",
+    "achete": "acquisition achat",
     "terrain": "parcelle",
     # Words of the Service-Public fiches' titles and the law's (tuned on the dev half of
     # benchmarks/gold_service_public.jsonl only).
