@@ -39,6 +39,7 @@ from rag.question import (
     names_more,
     opposed,
     rank,
+    value_named,
 )
 from rag.records import record_from_meta
 from rag.rows import designated, unit_in_header
@@ -228,7 +229,7 @@ def _typed_quote(
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
         (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(bool(unit) and counts(s, unit or "")),
+         int(bool(unit) and counts(s, unit or "")), int(value_named(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
@@ -239,7 +240,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
@@ -283,9 +284,9 @@ def _with_announced(sentence: str, quote: str) -> str:
         return sentence
     for part in quote_parts_of(quote):
         split = sentences(part)
-        if sentence not in split:
+        index = _ending_at(sentence, split)
+        if index is None:
             continue
-        index = split.index(sentence)
         text = sentence
         for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
             candidate = f"{text} {following}"
@@ -298,6 +299,21 @@ def _with_announced(sentence: str, quote: str) -> str:
                 break
         return text
     return sentence
+
+
+def _ending_at(sentence: str, split: list[str]) -> int | None:
+    """The index of the sentence of `split` that `sentence` is, or ends with when it joins consecutive ones (a
+    row's label and value cut by the splitter: "Eau :" then "45 € par an Assainissement :"); None if neither."""
+    for start in range(len(split)):
+        joined = split[start]
+        for end in range(start, len(split)):
+            if end > start:
+                joined = f"{joined} {split[end]}"
+            if joined == sentence:
+                return end
+            if len(joined) >= len(sentence):
+                break
+    return None
 
 
 def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:

@@ -394,6 +394,34 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     return gives(kind, sentence)
 
 
+LABEL_WORDS = 4  # words read before a value for what it is the value of ("tous risques CNRACL à 7,40 %")
+_LOCATED = {AMOUNT: _AMOUNT_RE, DURATION: _DURATION_RE}
+
+
+def value_named(question: str, kind: str, sentence: str) -> bool:
+    """Whether a value of the kind asked sits right after words of the question (at most LABEL_WORDS words
+    before it): "tous risques CNRACL à 7,40 %" gives the rate of the CNRACL risks, "une contribution fixée à 0,25 %
+    de la masse salariale CNRACL" gives a contribution's (CNRACL comes after it).
+
+    >>> q = "À quel taux sont couverts les risques CNRACL dans le contrat d'assurance statutaire ?"
+    >>> value_named(q, AMOUNT, "Nature des prestations : tous risques CNRACL à 7,40 % avec franchise de 10 jours")
+    True
+    >>> value_named(q, AMOUNT, "la collectivité verse une contribution fixée à 0,25 % de la masse salariale CNRACL")
+    False
+    >>> value_named(q, AMOUNT, "au taux de 3 %")  # the word asked for is no label of its own
+    False
+    """
+    pattern = _LOCATED.get(kind)
+    if pattern is None:
+        return False
+    wanted = set(tokens(question)) - {head_noun(question)}  # "taux de 3 %" is any rate: what it is of counts
+    for match in pattern.finditer(sentence):
+        before = re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])[-LABEL_WORDS:]
+        if wanted & set(tokens(" ".join(before))):
+            return True
+    return False
+
+
 _FREE_RE = re.compile(r"\beuros?\s+symboliques?\b|\b[àa]\s+titre\s+gratuit|\bgratuit(?:e|s|es|ement)?\b", re.IGNORECASE)
 
 
