@@ -28,6 +28,7 @@ from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
+    NAMED_VALUE,
     OTHER,
     answer_type,
     counted,
@@ -35,6 +36,7 @@ from rag.question import (
     gives,
     gives_asked,
     memo,
+    names_reference,
     opposed,
     value_named,
 )
@@ -243,8 +245,10 @@ class ExtractiveAnswerer:
                 cand.score += TYPE_BONUS
                 if unit and counts(cand.sentence, unit):
                     cand.score += TYPE_BONUS
-                if value_named(question, kind, cand.sentence):
+                if value_named(question, kind, cand.sentence) >= NAMED_VALUE:
                     cand.score += TYPE_BONUS  # "risques CNRACL à 7,40 %": the value of what is asked
+            if names_reference(question, cand.sentence):
+                cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
                 cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
             fits = population_fits(cand.sentence, population) if population is not None else None
@@ -264,6 +268,11 @@ class ExtractiveAnswerer:
             else:
                 picked.extend(c for c in ranked[:1] if c.score >= top_score - OTHER_PASSAGE_MARGIN)
         picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
+        if not any(names_reference(question, c.sentence) for c in picked):
+            # "sur l'article 2181": the line that writes it is quoted even when longer sentences come closer
+            named = [c for c in candidates if names_reference(question, c.sentence) and not skip(c)]
+            if named:
+                picked.append(max(named, key=lambda c: c.score))
         # The operative part and the table row that answer may sit in passages not retrieved (rag.rows):
         # those passages are then cited too.
         store = self.retriever.store

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
-from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
+from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, UNIT_STEMS, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import Chunk, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
@@ -292,12 +292,21 @@ def refusal_reason(
         return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # A table's rows inherit the year of the header above them, even at the end of the passage before on their page.
-    dates_asked = bool(years) or any(unit is None for unit in question_numbers(question).values())
-    headers = {hit.chunk.id: _header_years(hit, preceding) for hit in top} if dates_asked else {}
-    if not _numbers_met(question, top, idf, met, headers):
+    # (read only when a passage alone does not give the year: one more passage read from the store)
+    headers: dict[str, set[str]] = {}
+
+    def header_of(hit: ScoredChunk) -> set[str]:
+        if hit.chunk.id not in headers:
+            headers[hit.chunk.id] = _header_years(hit, preceding)
+        return headers[hit.chunk.id]
+
+    if not _numbers_met(question, top, idf, met, header_of):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     dated = on_topic(question, top, idf, met) or top
-    if years and not any(_year_met(question, hit, years, idf, met, headers.get(hit.chunk.id)) for hit in dated):
+    if years and not any(
+        _year_met(question, hit, years, idf, met) or _year_met(question, hit, years, idf, met, header_of(hit))
+        for hit in dated
+    ):
         return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         return "year"  # "la session de novembre": a month no séance has must be written by the passage
@@ -606,13 +615,13 @@ def _numbers_met(
     top: list[ScoredChunk],
     idf: Callable[[str], float],
     met: set[str],
-    headers: dict[str, set[str]] | None = None,
+    header_of: Callable[[ScoredChunk], set[str]] | None = None,
 ) -> bool:
     """Whether every number the question names is written in one place of a passage (two consecutive
     sentences) with the word that says what it counts or with one of the question's rarer nouns ("la saison
     2013/2014" is not answered by "saison 2011/2012"; "14 élus ... le quorum" is by "Présents 14 - le quorum
     étant atteint"), or is the year of the séance of a passage on the question's topic, or a year with no word of its
-    own ("pour 2022") that the passage's `headers` give (`_header_years`: "pour l'année 2022," ending the passage
+    own ("pour 2022") that the passage's header gives (`header_of`, `_header_years`: "pour l'année 2022," ending the passage
     before, on the same page, then the rows "Maintenir le prix des abonnements", "Eau : 45 € par an"). A unit
     ("le prix du m3") says what a value is counted in, not what it is of: it is no topic word."""
     wanted = question_numbers(question)
@@ -624,7 +633,7 @@ def _numbers_met(
         for stem in groups
         if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS and stem not in NUMBER_WORDS
     ]  # "les trois représentants": "trois" says how many, it is not the topic
-    topic = [stem for stem in content if stem not in _UNIT_STEMS]
+    topic = [stem for stem in content if stem not in UNIT_STEMS]
     nouns = [stem for stem in key_nouns(question) if stem in content and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     rare = [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     if topic != content and not (nouns or [stem for stem in rare if stem in topic]):
@@ -644,20 +653,18 @@ def _numbers_met(
             f"{text} {hit.chunk.meta.get(schema.TITLE, '')}", anchors
         ):
             return True
-        if unit is None and number in (headers or {}).get(hit.chunk.id, set()) and holds(text, anchors):
-            return True  # the rows of a table on the question's topic, under a header writing the year
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
-        return any(
+        if any(
             number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w)))
             and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
-        )
+        ):
+            return True
+        # the rows of a table on the question's topic, under a header writing the year
+        return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
-
-
-_UNIT_STEMS = set(tokens("m2 m3 m² m³ km kg ha kwh mwh litres tonnes"))
 
 
 def _years_in(text: str) -> set[str]:

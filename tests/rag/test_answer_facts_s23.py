@@ -12,12 +12,14 @@ import numpy as np
 from rag import schema
 from rag.decision import logical_lines
 from rag.lead import lead_sentences
-from rag.question import AMOUNT, answer_type, value_named
+from rag.meeting import asks_about_meeting
+from rag.question import AMOUNT, DATE, answer_type, gives, gives_asked, names_reference, references, value_named
 from rag.refusal import _header_years, _numbers_met, _year_met
 from rag.rows import label_value_row, previous_passage, typed_row, year_header
 from rag.schema import Chunk, Citation, Document, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore, doc_id_for
+from rag.text import sentences
 
 
 def _flat(_: str) -> float:
@@ -79,13 +81,17 @@ def test_a_tariffs_rows_inherit_the_year_of_the_header_ending_the_passage_before
 
     # In the refusal checks: "pour 2022" is met by the rows on the subscription under "pour l'année 2022".
     question = "Quel est le prix de l'abonnement à l'eau à Flaux pour 2022 ?"
-    headers = {rows.chunk.id: _header_years(rows, lambda c: previous_passage(c, store))}
-    assert headers[rows.chunk.id] == {"2022"}
-    assert _numbers_met(question, [rows], _flat, {"flaux"}, headers)
-    assert not _numbers_met(question, [rows], _flat, {"flaux"}, {})  # the rows alone write no 2022
-    assert _year_met(question, rows, {"2022"}, _flat, {"flaux"}, headers[rows.chunk.id])
+
+    def header_of(hit: ScoredChunk) -> set[str]:
+        return _header_years(hit, lambda c: previous_passage(c, store))
+
+    assert header_of(rows) == {"2022"}
+    assert _numbers_met(question, [rows], _flat, {"flaux"}, header_of)
+    assert not _numbers_met(question, [rows], _flat, {"flaux"})  # the rows alone write no 2022
+    assert _year_met(question, rows, {"2022"}, _flat, {"flaux"}, header_of(rows))
+    assert not _year_met(question, rows, {"2022"}, _flat, {"flaux"})
     # Another year is not: the header gives 2022 only.
-    assert not _numbers_met(question.replace("2022", "2023"), [rows], _flat, {"flaux"}, headers)
+    assert not _numbers_met(question.replace("2022", "2023"), [rows], _flat, {"flaux"}, header_of)
 
     # In the answer's evidence: the header is quoted from the passage before, cited with the rows.
     found = year_header(rows.chunk, store, {"2022"})
@@ -181,3 +187,79 @@ def test_a_label_and_its_rate_read_one_under_the_other_are_one_row(tmp_path: Pat
     quoted = "39.11 % (ex part comraunale 14.46 % + part Départementale 24.65 %)"
     row = typed_row(question, answer_type(question), hits, quoted, store, _flat)
     assert row is not None and row[2] == "Taxe foncière non-bâti 68.16 %", row
+
+
+# COMPTE_RENDU_DU_15_OCTOBRE.pdf, p. 3 (OCR): two amounts of the Christmas items, the total of the parcels last.
+NOEL = (
+    "Tournée du père Noël par Mr PEDENEAU 250 €",
+    "Pour les 67 séniors - colis individuel 27 x 15.95 € = 430.65 € colis couple + employés + sylvie 25 x 20.95 € ="
+    " 523.00 € total colis = 1 306 €",
+)
+
+
+def test_the_total_asked_is_the_value_after_more_of_the_questions_words() -> None:
+    question = "Combien ont coûté au total les colis de Noël 2021 pour les séniors de Flaux ?"
+    assert value_named(question, AMOUNT, NOEL[0]) == 1  # "Noël" before 250 €
+    assert value_named(question, AMOUNT, NOEL[1]) == 2  # "total colis" before 1 306 €
+    meta = {schema.SOURCE: "COMPTE_RENDU_DU_15_OCTOBRE.pdf", schema.KIND: schema.KIND_DOCUMENT}
+    quote = " […] ".join(NOEL)
+    citation = Citation(n=1, chunk=Chunk(id="c1", text="\n".join(NOEL), meta=meta), quote=quote)
+    lead = lead_sentences(question, [citation])
+    assert lead and "1 306 €" in lead[0].text and "250 €" not in lead[0].text, lead
+
+
+def test_when_an_association_meets_is_not_a_question_about_the_councils_meeting() -> None:
+    # COMPTE_RENDU_DU_15_OCTOBRE.pdf, p. 3 (OCR); the page's margin repeats "Date de la convocation : il octobre 2021"
+    question = "Quand l'association La Ronde des aînés se réunit-elle au château de Flaux ?"
+    assert not asks_about_meeting(question) and asks_about_meeting("Quand le conseil municipal s'est-il réuni ?")
+    schedule = (
+        "Mr le Maire informe les membres du Conseil municipal que l'association La Ronde des ainés de La Capelle et"
+        " Masmolène et St Hippolyte de Montaigu se réuniront dans le château les jeudis en semaines paires de 13h30 à 18h"
+    )
+    assert answer_type(question) == DATE and gives(DATE, schedule)
+    meta = {schema.SOURCE: "COMPTE_RENDU_DU_15_OCTOBRE.pdf", schema.KIND: schema.KIND_DOCUMENT}
+    quote = f"Date de la convocation : il octobre 2021 […] {schedule}"
+    citation = Citation(n=1, chunk=Chunk(id="c1", text=quote.replace(" […] ", "\n"), meta=meta), quote=quote)
+    lead = lead_sentences(question, [citation])
+    assert lead and "13h30" in lead[0].text and "convocation" not in lead[0].text, lead
+
+
+def test_a_price_before_tax_cut_by_a_scans_line_break_is_one_sentence() -> None:
+    # Compte_rendu_du_28_avril_2022.pdf, p. 3 (OCR): "€ H." ends a line, "T./forfait annuel" opens the next.
+    text = "Entretien annuel des armoires éclairage public\nLe coût est de : 1 190.00 € H.\nT./forfait annuel soit 1 428.00 € TTC"
+    assert "1 190.00 € H. T./forfait annuel soit 1 428.00 € TTC" in sentences(text)
+
+
+def test_the_line_writing_the_article_the_question_names_opens_the_answer() -> None:
+    # PV_du_16_decembre_2022.pdf, p. 2 (OCR): the "Considérant" names more of the question, the row names the article.
+    question = (
+        "Avant le vote du budget 2023, quelles dépenses d'investissement Flaux mandate-t-elle sur l'article 2181 ?"
+    )
+    assert references(question) == (("article", "2181"),)
+    considering = (
+        "Considérant que 25% des dépenses d'investissement du budget primitif 2022 peuvent être mandatés avant le vote"
+        " du budget 2023 (25% de 90 000 € = 22 500 € sur le chapitre 21)"
+    )
+    rows = ["Chapitre 21 - article 2181 20 000 €", "- article 21534 2 500 €"]
+    assert names_reference(question, rows[0]) and not names_reference(question, rows[1])
+    assert not names_reference(question, considering)
+    meta = {schema.SOURCE: "PV_du_16_decembre_2022.pdf", schema.KIND: schema.KIND_DOCUMENT}
+    quote = f"{considering} […] {rows[0]}"
+    citation = Citation(n=1, chunk=Chunk(id="c1", text=f"{considering}\n{rows[0]}\n{rows[1]}", meta=meta), quote=quote)
+    lead = lead_sentences(question, [citation])
+    assert lead and "article 2181 20 000 €" in lead[0].text, lead
+
+
+def test_a_quote_a_contribution_a_fonds_de_concours_are_amounts() -> None:
+    # compte_rendu_du_25_mars_2022_1_.pdf p. 6 and compte_rendu_conseil_municipal_26_novembre_2021.pdf p. 2 (OCR):
+    # "valider le devis ... pour un montant de 3 350 € HT", "solliciter un fond de concours auprès de la CCPU 1 500 €",
+    # "une contribution fixée à 0,25 % de la masse salariale": the figure opens the answer, not the item's title.
+    for question in (
+        "Quel devis Flaux a-t-elle validé pour l'achat de batardeaux ?",
+        "Quel fonds de concours Flaux demande-t-elle à la CCPU pour les batardeaux ?",
+        "Quelle contribution Flaux verse-t-elle au Centre de Gestion du Gard pour la gestion des sinistres statutaires ?",
+    ):
+        assert answer_type(question) == AMOUNT, question
+    assert gives_asked(
+        "Quelle contribution Flaux verse-t-elle ?", AMOUNT, "une contribution fixée à 0,25 % de la masse"
+    )
