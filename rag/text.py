@@ -109,22 +109,9 @@ def tokens(text: str) -> list[str]:
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Ý«\"(\-•–0-9])|\n\s*\n|\n(?=\s*[-•–]\s)")
-_ABBREVIATIONS: tuple[str, ...] = (
-    "M.",
-    "MM.",
-    "Mme.",
-    "L.",
-    "R.",
-    "D.",
-    "LO.",
-    "art.",
-    "n°",
-    "cf.",
-    "p.",
-    "Art.",
-    "al.",
-)
-_ABBREVIATIONS += ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T.", "€H.", "€T.")  # "1 190.00 € H. T./forfait annuel"
+_ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "cf.", "p.", "Art.", "al.")
+# "1 190.00 € H. T./forfait annuel": a scan's line break inside "H.T." ends no sentence
+_PRICE_ABBREVIATIONS = ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T.", "€H.", "€T.")
 
 
 # In PDF minutes a short line followed by a capitalised one ends an item even without a full stop:
@@ -147,7 +134,7 @@ def sentences(text: str) -> list[str]:
         part = part.strip()
         if not part:
             continue
-        if merged and merged[-1].endswith(_ABBREVIATIONS):
+        if merged and merged[-1].endswith(_ABBREVIATIONS + _PRICE_ABBREVIATIONS):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
