@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
-from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
+from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, UNIT_STEMS, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import Chunk, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
@@ -218,6 +218,7 @@ def refusal_reason(
     best_sentence: float | None = None,
     sentence_threshold: float = 0.0,
     following: Callable[[Chunk], Chunk | None] | None = None,
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
 ) -> str | None:
     """Why the question is refused ("far", "names", "scope", "law", "fact", "number", "year" ...), None when answered.
 
@@ -225,7 +226,8 @@ def refusal_reason(
     the law or a code says is not answered from council minutes alone ("law"); a question asking how
     much something costs is not answered by passages that hold no amount at all ("fact"); a year the
     question names must be the passage's year or be written in it ("year"). `following` gives the passage
-    after a passage in its document (the answer quotes a list or table that goes on there)."""
+    after a passage in its document (the answer quotes a list or table that goes on there); `preceding` the passage
+    before it (a table's rows may be cut from the header that gives their year: "pour l'année 2022,")."""
     if not retrieval.hits:
         return "empty"
     scope = retrieval.scope
@@ -289,9 +291,22 @@ def refusal_reason(
     ):
         return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
-    if not _numbers_met(question, top, idf, met):
+    # A table's rows inherit the year of the header above them, even at the end of the passage before on their page.
+    # (read only when a passage alone does not give the year: one more passage read from the store)
+    headers: dict[str, set[str]] = {}
+
+    def header_of(hit: ScoredChunk) -> set[str]:
+        if hit.chunk.id not in headers:
+            headers[hit.chunk.id] = _header_years(hit, preceding)
+        return headers[hit.chunk.id]
+
+    if not _numbers_met(question, top, idf, met, header_of):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
-    if years and not any(_year_met(question, hit, years, idf, met) for hit in on_topic(question, top, idf, met) or top):
+    dated = on_topic(question, top, idf, met) or top
+    if years and not any(
+        _year_met(question, hit, years, idf, met) or _year_met(question, hit, years, idf, met, header_of(hit))
+        for hit in dated
+    ):
         return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         return "year"  # "la session de novembre": a month no séance has must be written by the passage
@@ -308,17 +323,42 @@ def _month_written(month: str, hit: ScoredChunk) -> bool:
     )
 
 
-def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[str], float], met: set[str]) -> bool:
+def _header_years(hit: ScoredChunk, preceding: Callable[[Chunk], Chunk | None] | None) -> set[str]:
+    """The years of the last line writing one in the passage before `hit` on the same page: the header a table's
+    rows at the top of `hit` inherit ("conditions de facturation ... pour l'année 2022," then, in the next passage,
+    "Maintenir le prix des abonnements", "Eau : 45 € par an"). Empty when there is no such passage or line."""
+    if preceding is None or hit.chunk.kind == schema.KIND_ARTICLE:
+        return set()
+    before = preceding(hit.chunk)
+    page = hit.chunk.meta.get(schema.PAGE)
+    if before is None or not page or page not in (before.meta.get(schema.PAGE), before.meta.get(schema.PAGE_END)):
+        return set()
+    for part in reversed(sentences(before.text)):
+        written = _years_in(part)
+        if written:
+            return written
+    return set()
+
+
+def _year_met(
+    question: str,
+    hit: ScoredChunk,
+    years: set[str],
+    idf: Callable[[str], float],
+    met: set[str],
+    header: set[str] | None = None,
+) -> bool:
     """Whether the passage gives the question's fact for one of `years`. A line that names the question's topic
     (its rarest topic noun or name the passage uses) has a year of its own: the one it writes, or for a row of a
     list or table (a short line: "Amicale sportive 1220€") the one of the nearest line above that writes one
-    ("Rappel des demandes 2019", "Redevance 2020"). When every such line has a year and none is asked for, the
-    passage gives another year's fact; otherwise its séance year or a year written in it must be one asked for."""
+    ("Rappel des demandes 2019", "Redevance 2020"), or above the passage the `header` years (rag.refusal._header_years).
+    When every such line has a year and none is asked for, the passage gives another year's fact; otherwise its
+    séance year or a year written in it must be one asked for."""
     anchor = _anchor(question, hit, idf, met)
     own: set[str] = set()
     undated = anchor is None
     if anchor is not None:
-        above: set[str] = set()
+        above: set[str] = set(header or ())
         for part in sentences(hit.chunk.text):
             written = _years_in(part)
             if _used(anchor, vocabulary(part)):
@@ -330,7 +370,8 @@ def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[s
         return True
     if own and not undated:
         return False
-    return str(hit.chunk.meta.get(schema.DATE) or "")[:4] in years or bool(years & _years_in(hit.chunk.text))
+    written = _years_in(hit.chunk.text) | set(header or ())
+    return str(hit.chunk.meta.get(schema.DATE) or "")[:4] in years or bool(years & written)
 
 
 ROW_WORDS = 8  # a line of at most this many words is a row of a list or table
@@ -569,11 +610,20 @@ def question_numbers(question: str) -> dict[str, str | None]:
     return numbers
 
 
-def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str]) -> bool:
+def _numbers_met(
+    question: str,
+    top: list[ScoredChunk],
+    idf: Callable[[str], float],
+    met: set[str],
+    header_of: Callable[[ScoredChunk], set[str]] | None = None,
+) -> bool:
     """Whether every number the question names is written in one place of a passage (two consecutive
     sentences) with the word that says what it counts or with one of the question's rarer nouns ("la saison
     2013/2014" is not answered by "saison 2011/2012"; "14 élus ... le quorum" is by "Présents 14 - le quorum
-    étant atteint"), or is the year of the séance of a passage on the question's topic."""
+    étant atteint"), or is the year of the séance of a passage on the question's topic, or a year with no word of its
+    own ("pour 2022") that the passage's header gives (`header_of`, `_header_years`: "pour l'année 2022," ending the passage
+    before, on the same page, then the rows "Maintenir le prix des abonnements", "Eau : 45 € par an"). A unit
+    ("le prix du m3") says what a value is counted in, not what it is of: it is no topic word."""
     wanted = question_numbers(question)
     if not wanted:
         return True
@@ -583,8 +633,15 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
         for stem in groups
         if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS and stem not in NUMBER_WORDS
     ]  # "les trois représentants": "trois" says how many, it is not the topic
+    topic = [stem for stem in content if stem not in UNIT_STEMS]
     nouns = [stem for stem in key_nouns(question) if stem in content and idf(stem) >= tuning.TOPIC_NOUN_IDF]
-    anchors = nouns or [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(content, key=idf)[-1:]
+    rare = [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    if topic != content and not (nouns or [stem for stem in rare if stem in topic]):
+        # "le prix du m3 d'eau assainie ... pour 2022": m3 is the price's unit (a scan may lose its "3"), the
+        # year is met beside any other word of the question
+        anchors = topic
+    else:
+        anchors = nouns or rare or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
         used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
@@ -598,11 +655,14 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
             return True
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
-        return any(
+        if any(
             number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w)))
             and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
-        )
+        ):
+            return True
+        # the rows of a table on the question's topic, under a header writing the year
+        return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 
