@@ -20,7 +20,7 @@ from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
-from rag.schema import Chunk, ScoredChunk
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
@@ -296,6 +296,95 @@ def refusal_reason(
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         return "year"  # "la session de novembre": a month no séance has must be written by the passage
     return None
+
+
+def cited_reason(
+    question: str,
+    retrieval: Retrieval,
+    answer_sentences: list[AnswerSentence],
+    citations: list[Citation],
+    idf: Callable[[str], float],
+    following: Callable[[Chunk], Chunk | None] | None = None,
+) -> str | None:
+    """Why an answer, once composed, must be refused after all: its evidence is about something else. None when
+    it may be given.
+
+    The evidence is what the answer's first cited sentence (its lead, or its first quote) cites: the cited
+    deliberation as a whole (its retrieved passages and the passage after each: a table goes on there), or for
+    a passage that belongs to no record (a compte rendu, a note) every passage the answer cites. Checks:
+    - every rare name of the question that its scope does not name is in the evidence (reason "names"): "le
+      suppléant au conseil d'administration du CROUS" is not answered with the CREPS's, "les travaux de l'école
+      Jean Jaurès" not with the école Sévigné's, however close they are in meaning;
+    - every topic noun of the question (a noun a determiner introduces, IDF >= TOPIC_NOUN_IDF, not a word of the
+      kind of answer asked: "délai", "heure") is in the evidence (reason "topic"): "la subvention au club de
+      tennis" is not answered with the cycle club's row, "le prix de l'assainissement au mètre cube" not with
+      the price of water. Not for the law (its articles paraphrase the question's words: "le juge" is "le
+      tribunal administratif"); and a noun is excused when the evidence holds what identifies the thing asked
+      about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
+      number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
+    first = next((s for s in answer_sentences if s.citations), None)
+    by_n = {c.n: c.chunk for c in citations}
+    cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
+    if not cited:
+        return None
+    if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
+        cited = [c.chunk for c in citations]  # a compte rendu's passages: the answer's evidence is all it quotes
+    evidence = {c.id: c for c in cited}
+    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
+    for hit in retrieval.hits:
+        if _record_key(hit.chunk) in records:
+            evidence.setdefault(hit.chunk.id, hit.chunk)
+    chunks = _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
+    used = set().union(
+        *(
+            vocabulary(
+                f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
+                f"{c.meta.get(schema.COMMUNE) or ''}"
+            )
+            for c in chunks
+        )
+    )
+    excused = scope_stems(retrieval.scope)
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    if not all(_akin({stem}, used) for stem in names):
+        return "names"
+    if names or any(c.kind == schema.KIND_ARTICLE for c in cited):
+        return None
+    groups = synonyms_by_stem(question)
+    nouns = [
+        stem
+        for stem in key_nouns(question)
+        if stem not in excused and stem not in _ASKED_WORDS and idf(stem) >= tuning.TOPIC_NOUN_IDF
+    ]
+    if all(_akin(groups.get(stem, {stem}), used) for stem in nouns):
+        return None
+    numbers = question_numbers(question)
+    if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
+        return None
+    return "topic"
+
+
+# Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
+# du vote", "la séance"), and numbers in words ("les trois représentants"): no topic the evidence must name.
+_ASKED_WORDS = (
+    set(tokens("délai maximum minimum heure heures résultat séance âge fois"))
+    | set(fold("délai maximum minimum heure heures résultat séance âge fois").split())
+    | set(NUMBER_WORDS)
+)
+WORD_FAMILY = 4  # in `cited_reason`, words of one family share their first letters: "journée" / "jours" not, 4 do
+
+
+def _akin(stems: set[str], words: set[str]) -> bool:
+    """Whether the words hold one of these stems or a word sharing its first WORD_FAMILY letters ("foot" /
+    "football", "salari" / "salaire")."""
+    if stems & words:
+        return True
+    prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
+    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY)
+
+
+def _record_key(chunk: Chunk) -> tuple[object, object]:
+    return chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.RECORD_INDEX)
 
 
 def _month_written(month: str, hit: ScoredChunk) -> bool:
