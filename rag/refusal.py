@@ -353,8 +353,8 @@ def cited_reason(
     groups = synonyms_by_stem(question)
     nouns = [
         stem
-        for stem in key_nouns(question)
-        if stem not in excused and stem not in _ASKED_WORDS and idf(stem) >= tuning.TOPIC_NOUN_IDF
+        for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
+        if stem not in excused and stem not in _ASKED_WORDS and stem not in _NOT_NOUNS and idf(stem) >= tuning.TOPIC_NOUN_IDF
     ]
     if all(_akin(groups.get(stem, {stem}), used) for stem in nouns):
         return None
@@ -362,6 +362,41 @@ def cited_reason(
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return None
     return "topic"
+
+
+def qualifiers(question: str) -> list[str]:
+    """The stems of the words that qualify what the question is about without a determiner of their own: the
+    word after "en" ("en moto", "en outre-mer") and the word right after a noun ("le montant mensuel", "le tarif
+    horaire", "la dotation globale"); not verbs ("la Ville a-t-elle", "l'économie faite", "les subventions
+    votées", "qui mangent", "dort"), names, or words that only tie the sentence ("depuis", "chaque").
+
+    >>> qualifiers("Quel est le tarif horaire de location d'une salle, réservée en ligne ?")
+    ['lign', 'horair']
+    """
+    text = question.replace("\u2019", "'")
+    words = [m.group(1) for m in _AFTER_EN_RE.finditer(text)] + [m.group(1) for m in _AFTER_NOUN_RE.finditer(text)]
+    kept = [
+        w
+        for w in words
+        if not w[:1].isupper()
+        and not _VERB_FORM_RE.search(w.lower())
+        and not _INVERSION_RE.search(w.lower())
+        and fold(w.lower()) not in _TIE_WORDS
+    ]
+    return list(dict.fromkeys(stem for word in kept for stem in _noun_stems(word)))
+
+
+_AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})", re.IGNORECASE)
+_AFTER_NOUN_RE = re.compile(
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux)\s+|\b[ld]'\s*)[^\W\d_][\w-]{3,}\s+([^\W\d_][\w-]{3,})", re.IGNORECASE
+)
+# verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
+_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|ue|ues|us|ant)$")
+_INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
+_TIE_WORDS = set(
+    "depuis pendant avant apres chaque pour sans entre vers dont elle elles ils plus moins tout tous toute toutes "
+    "cette leur leurs".split()
+)
 
 
 # Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
