@@ -372,6 +372,8 @@ def qualifiers(question: str) -> list[str]:
 
     >>> qualifiers("Quel est le tarif horaire de location d'une salle, réservée en ligne ?")
     ['lign', 'horair']
+    >>> qualifiers("Qui a été désigné délégué au syndicat ?")
+    ['delegu']
     """
     text = question.replace("\u2019", "'")
     words = [m.group(1) for m in _AFTER_EN_RE.finditer(text)] + [m.group(1) for m in _AFTER_NOUN_RE.finditer(text)]
@@ -383,12 +385,21 @@ def qualifiers(question: str) -> list[str]:
         and not _INVERSION_RE.search(w.lower())
         and fold(w.lower()) not in _TIE_WORDS
     ]
+    # a role may look like a participle ("délégué")
+    kept += [m.group(1) for m in _ROLE_RE.finditer(text) if fold(m.group(1).lower()) not in _TIE_WORDS]
     return list(dict.fromkeys(stem for word in kept for stem in _noun_stems(word)))
 
 
 _AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})", re.IGNORECASE)
 _AFTER_NOUN_RE = re.compile(
     r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux)\s+|\b[ld]'\s*)[^\W\d_][\w-]{3,}\s+([^\W\d_][\w-]{3,})", re.IGNORECASE
+)
+# the role a "qui" question asks about, written with no determiner: "qui était secrétaire de séance", "qui a été
+# désigné délégué"
+_ROLE_RE = re.compile(
+    r"\bqui\s+(?:est|était|sont|étaient|sera|seront|a été|ont été)\s+(?:(?:désigné|élu|nommé)e?s?\s+)?"
+    r"([^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
 )
 # verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
 _VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|ue|ues|us|ant)$")
