@@ -310,8 +310,9 @@ def cited_reason(
     it may be given.
 
     The evidence is what the answer's first cited sentence (its lead, or its first quote) cites: the cited
-    deliberation as a whole (its retrieved passages and the passage after each: a table goes on there), or for
-    a passage that belongs to no record (a compte rendu, a note) every passage the answer cites. Checks:
+    deliberation as a whole (its retrieved passages and the passage after each: a table goes on there), or a
+    passage that belongs to no record (a compte rendu, a note) and the passage after it; for names, every passage
+    the answer cites from a compte rendu (a name is often written only in an item's heading). Checks:
     - every rare name of the question that its scope does not name is in the evidence (reason "names"): "le
       suppléant au conseil d'administration du CROUS" is not answered with the CREPS's, "les travaux de l'école
       Jean Jaurès" not with the école Sévigné's, however close they are in meaning;
@@ -327,23 +328,11 @@ def cited_reason(
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
         return None
+    own = _evidence_words(cited, retrieval, following)
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
-        cited = [c.chunk for c in citations]  # a compte rendu's passages: the answer's evidence is all it quotes
-    evidence = {c.id: c for c in cited}
-    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
-    for hit in retrieval.hits:
-        if _record_key(hit.chunk) in records:
-            evidence.setdefault(hit.chunk.id, hit.chunk)
-    chunks = _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
-    used = set().union(
-        *(
-            vocabulary(
-                f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
-                f"{c.meta.get(schema.COMMUNE) or ''}"
-            )
-            for c in chunks
-        )
-    )
+        # a compte rendu's passages: a name is often written only in the item's heading, in another passage
+        cited = [c.chunk for c in citations]
+    used = _evidence_words(cited, retrieval, following)
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     if not all(_akin({stem}, used) for stem in names):
@@ -356,7 +345,7 @@ def cited_reason(
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
         if stem not in excused and stem not in _ASKED_WORDS and stem not in _NOT_NOUNS and idf(stem) >= tuning.TOPIC_NOUN_IDF
     ]
-    if all(_akin(groups.get(stem, {stem}), used) for stem in nouns):
+    if all(_akin(groups.get(stem, {stem}), own) for stem in nouns):
         return None
     numbers = question_numbers(question)
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
@@ -427,6 +416,28 @@ def _akin(stems: set[str], words: set[str]) -> bool:
         return True
     prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
     return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY)
+
+
+def _evidence_words(
+    cited: list[Chunk], retrieval: Retrieval, following: Callable[[Chunk], Chunk | None] | None
+) -> set[str]:
+    """The words of the cited passages, of the other retrieved passages of their records and of the passage after
+    each (text, title, headings, commune)."""
+    evidence = {c.id: c for c in cited}
+    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
+    for hit in retrieval.hits:
+        if _record_key(hit.chunk) in records:
+            evidence.setdefault(hit.chunk.id, hit.chunk)
+    chunks = _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
+    return set().union(
+        *(
+            vocabulary(
+                f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
+                f"{c.meta.get(schema.COMMUNE) or ''}"
+            )
+            for c in chunks
+        )
+    )
 
 
 def _record_key(chunk: Chunk) -> tuple[object, object]:
