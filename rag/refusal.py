@@ -282,8 +282,8 @@ def refusal_reason(
         and not _amount_beside_topic(question, top, retrieval.hits, idf, met, following)
     ):
         return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
-    if HOUR_QUESTION_RE.search(fold(question)) and not any(HOUR_RE.search(hit.chunk.text) for hit in top):
-        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour
+    if HOUR_QUESTION_RE.search(fold(question)) and not any(_hour_given(question, hit.chunk.text) for hit in top):
+        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour (of its end)
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
@@ -651,6 +651,19 @@ HOUR_RE = re.compile(
     r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",
     re.IGNORECASE,
 )
+# A question about when a séance ended, answered only by an hour in a sentence that says it ended ("La séance est
+# levée à 22h15"), not by the opening's "à vingt heures".
+END_QUESTION_RE = re.compile(r"\b(?:levee?s?|clos|close|cloture|fin|termine(?:e|s)?|achevee?)\b")
+END_SENTENCE_RE = re.compile(r"\b(?:lev|(?<!huis )clos|clotur|fin\b|termin|achev)", re.IGNORECASE)  # not "à huis clos"
+
+
+def _hour_given(question: str, text: str) -> bool:
+    """Whether the text writes an hour, and for a question on the end of a séance, an hour in a sentence on its end."""
+    if not END_QUESTION_RE.search(fold(question)):
+        return bool(HOUR_RE.search(text))
+    return any(HOUR_RE.search(part) and END_SENTENCE_RE.search(fold(part)) for part in sentences(text))
+
+
 # A question about a rate, answered only by a percentage.
 RATE_RE = re.compile(r"\b(?:quel(?:le)?s? (?:est (?:le|la) )?(?:taux|pourcentage)|a quel taux)\b")
 PERCENT_RE = re.compile(r"\d\s?%|\bpour ?cent\b", re.IGNORECASE)
