@@ -335,7 +335,8 @@ def cited_reason(
     used = _evidence_words(cited, retrieval, following)
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
-    if not all(_akin({stem}, used) for stem in names):
+    parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
+    if not all(_akin({stem}, used) for stem in names + parts):
         return "names"
     if names or any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
@@ -365,23 +366,48 @@ def qualifiers(question: str) -> list[str]:
     ['delegu']
     """
     text = question.replace("\u2019", "'")
-    words = [m.group(1) for m in _AFTER_EN_RE.finditer(text)] + [m.group(1) for m in _AFTER_NOUN_RE.finditer(text)]
-    kept = [
-        w
-        for w in words
-        if not w[:1].isupper()
-        and not _VERB_FORM_RE.search(w.lower())
-        and not _INVERSION_RE.search(w.lower())
-        and fold(w.lower()) not in _TIE_WORDS
-    ]
+    words = [m.group(1) for m in _AFTER_EN_RE.finditer(text)] + [m["word"] for m in _AFTER_NOUN_RE.finditer(text)]
+    kept = [w for w in words if _qualifies(w)]
     # a role may look like a participle ("délégué")
     kept += [m.group(1) for m in _ROLE_RE.finditer(text) if fold(m.group(1).lower()) not in _TIE_WORDS]
     return list(dict.fromkeys(stem for word in kept for stem in _noun_stems(word)))
 
 
+def name_qualifiers(question: str, idf: Callable[[str], float]) -> list[str]:
+    """The stems of the words that are part of a rare name of the question though not capitalised: "le Secours
+    catholique" is not "le Secours populaire". Only after a name rarer than TOPIC_NOUN_IDF ("la Ville paie" is no
+    name).
+
+    >>> name_qualifiers("Quelle aide est valorisée pour le Secours catholique ?", lambda stem: 5.0)
+    ['cathol']
+    """
+    text = question.replace("\u2019", "'")
+    words = [
+        m["word"]
+        for m in _AFTER_NOUN_RE.finditer(text)
+        if m["noun"][:1].isupper()
+        and not _SENTENCE_START_RE.search(text[: m.start("noun")])
+        and all(idf(stem) >= tuning.TOPIC_NOUN_IDF for stem in tokens(m["noun"]) or ["-"])
+        and _qualifies(m["word"])
+    ]
+    return list(dict.fromkeys(stem for word in words for stem in _noun_stems(word)))
+
+
+def _qualifies(word: str) -> bool:
+    """Whether a word after a noun or "en" may qualify it: not a name, a verb form, an inversion or a tie word."""
+    lower = word.lower()
+    return (
+        not word[:1].isupper()
+        and not _VERB_FORM_RE.search(lower)
+        and not _INVERSION_RE.search(lower)
+        and fold(lower) not in _TIE_WORDS
+    )
+
+
 _AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})", re.IGNORECASE)
 _AFTER_NOUN_RE = re.compile(
-    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux)\s+|\b[ld]'\s*)[^\W\d_][\w-]{3,}\s+([^\W\d_][\w-]{3,})", re.IGNORECASE
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
 )
 # the role a "qui" question asks about, written with no determiner: "qui était secrétaire de séance", "qui a été
 # désigné délégué"
@@ -391,7 +417,7 @@ _ROLE_RE = re.compile(
     re.IGNORECASE,
 )
 # verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
-_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|ue|ues|us|ant)$")
+_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant)$")  # not "catholique"
 _INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
 _TIE_WORDS = set(
     "depuis pendant avant apres chaque pour sans entre vers dont elle elles ils plus moins tout tous toute toutes "

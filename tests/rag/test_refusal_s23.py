@@ -133,3 +133,18 @@ def test_the_end_of_a_seance_is_not_the_hour_it_opened() -> None:
     assert not _hour_given(ended, FLAUX_OPENING)  # "à Huis clos" says nothing of the end
     assert _hour_given(ended, PREUILLY_END)
     assert _hour_given("À quelle heure le conseil municipal s'est-il réuni ?", FLAUX_OPENING)
+
+
+# montpellier/pdfs/2013-06-17-0000064279.pdf (fresh store): the Secours populaire, not the Secours catholique
+MAISONS_POUR_TOUS_2013 = """Les associations concernées sont : Face Hérault (55€), Essor (550€), Axe Sport (880€), Via Voltaire (55€),
+Compagnons bâtisseurs (55€), Natyanamir (220€), Crèche bamboubulle (1100€), Secours populaire (220€) et
+AVEC (220€)
+Le montant de la subvention en nature est calculé en fonction des tarifs appliqués dans les Maisons pour tous,
+votés lors du Conseil municipal du 25 juillet 2011."""
+
+
+def test_a_name_s_lower_case_part_must_be_in_the_evidence() -> None:
+    chunk = _chunk(MAISONS_POUR_TOUS_2013, "Montpellier")
+    question = "Quelle aide en nature est valorisée pour le Secours {} dans les Maisons pour tous ?"
+    assert _reason(question.format("catholique"), chunk) == "names"
+    assert _reason(question.format("populaire"), chunk) is None
