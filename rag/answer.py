@@ -138,7 +138,9 @@ class ExtractiveAnswerer:
         lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
         # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
         following = lambda chunk: next_passage(chunk, self.retriever.store)  # noqa: E731
-        reason = cited_reason(question, retrieval, lead + answer_sentences, citations, self.retriever.lexical.idf, following)
+        reason = cited_reason(
+            question, retrieval, lead + answer_sentences, citations, self.retriever.lexical.idf, following
+        )
         if reason is not None:
             retrieval.derived.update(found=False, refusal_reason=reason)
             return self.refuse(question, retrieval)

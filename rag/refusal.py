@@ -344,7 +344,10 @@ def cited_reason(
     nouns = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
-        if stem not in excused and stem not in _ASKED_WORDS and stem not in _NOT_NOUNS and idf(stem) >= tuning.TOPIC_NOUN_IDF
+        if stem not in excused
+        and stem not in _ASKED_WORDS
+        and stem not in _NOT_NOUNS
+        and idf(stem) >= tuning.TOPIC_NOUN_IDF
     ]
     if all(_akin(groups.get(stem, {stem}), own) for stem in nouns):
         return None
@@ -419,10 +422,30 @@ _ROLE_RE = re.compile(
 # verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
 _VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant)$")  # not "catholique"
 _INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
-_TIE_WORDS = set(
-    "depuis pendant avant apres chaque pour sans entre vers dont elle elles ils plus moins tout tous toute toutes "
-    "cette leur leurs".split()
-)
+_TIE_WORDS = {
+    "depuis",
+    "pendant",
+    "avant",
+    "apres",
+    "chaque",
+    "pour",
+    "sans",
+    "entre",
+    "vers",
+    "dont",
+    "elle",
+    "elles",
+    "ils",
+    "plus",
+    "moins",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "cette",
+    "leur",
+    "leurs",
+}
 
 
 # Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
