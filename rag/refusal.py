@@ -349,7 +349,19 @@ def cited_reason(
         and stem not in _NOT_NOUNS
         and idf(stem) >= tuning.TOPIC_NOUN_IDF
     ]
-    if all(_akin(groups.get(stem, {stem}), own) for stem in nouns):
+    heads = _heads(question)  # "le club de foot": the club the evidence names is the one asked about
+    determined = set(key_nouns(question))  # a head with its determiner ("le club"), not "du mètre cube d'..."
+    missing = [stem for stem in nouns if not _akin(groups.get(stem, {stem}), own)]
+    missing = [
+        stem
+        for stem in missing
+        if not any(
+            _akin({head}, own)  # the word itself: "club" is not "association" here
+            for head in heads.get(stem, [])
+            if head in determined and head not in _ASKED_WORDS and idf(head) >= tuning.TOPIC_NOUN_IDF
+        )
+    ]
+    if not missing:
         return None
     numbers = question_numbers(question)
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
@@ -394,6 +406,22 @@ def name_qualifiers(question: str, idf: Callable[[str], float]) -> list[str]:
         and _qualifies(m["word"])
     ]
     return list(dict.fromkeys(stem for word in words for stem in _noun_stems(word)))
+
+
+def _heads(question: str) -> dict[str, list[str]]:
+    """The noun each complement of the question completes: "le club de foot" -> {"foot": ["club"]}.
+
+    >>> _heads("Quelle subvention pour le club de foot de Preuilly ?")
+    {'foot': ['club']}
+    """
+    heads: dict[str, list[str]] = {}
+    for match in _COMPLEMENT_RE.finditer(fold(question).replace("\u2019", "'")):
+        for stem in _noun_stems(match["noun"]):
+            heads.setdefault(stem, []).extend(_noun_stems(match["head"]))
+    return heads
+
+
+_COMPLEMENT_RE = re.compile(r"\b(?P<head>[a-z][a-z-]{3,})\s+(?:de|du|des|d')\s*(?:la\s+|l')?(?P<noun>[a-z][a-z-]{3,})")
 
 
 def _qualifies(word: str) -> bool:

@@ -148,3 +148,18 @@ def test_a_name_s_lower_case_part_must_be_in_the_evidence() -> None:
     question = "Quelle aide en nature est valorisée pour le Secours {} dans les Maisons pour tous ?"
     assert _reason(question.format("catholique"), chunk) == "names"
     assert _reason(question.format("populaire"), chunk) is None
+
+
+# data/deliberations/preuilly-sur-claise/PV_CM_2020-07-23.pdf, p. 1: "le club", never "foot"
+USYP_2020 = """2020-038 SUBVENTION EXCEPTIONNELLE POUR L'Association Sportive Yzeures-Preuilly
+Monsieur le Maire rappelle que deux subventions ont déjà été attribuées mais une subvention
+supplémentaire de 2500€ avait été sollicitée par le club. Compte tenu des contraintes imposées par la
+situation sanitaire, il en a résulté une perte de 5400 euros sur les manifestations prévues et annulées."""
+
+
+def test_a_complement_is_excused_when_the_evidence_names_what_it_completes() -> None:
+    chunk = _chunk(USYP_2020, "Preuilly-sur-Claise")
+    # the club the record names is the one asked about; the user knows it plays football, the text does not say
+    assert _reason("Quelle subvention exceptionnelle pour le club de foot ?", chunk) is None
+    # a head the question writes without its determiner excuses nothing: "du mètre cube d'assainissement"
+    assert _reason("Quel est le prix du mètre cube d'assainissement ?", _chunk(SIAEP_2022, "Couthenans")) == "topic"
