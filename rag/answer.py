@@ -41,7 +41,7 @@ from rag.question import (
     value_named,
 )
 from rag.records import record_from_meta, vote_label
-from rag.refusal import refusal_reason
+from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
 from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
 from rag.rows import continuation, next_passage, operative_passage, previous_passage, typed_row, year_header
@@ -151,6 +151,14 @@ class ExtractiveAnswerer:
         # The answer first (built from the cited record's fields, each value checked on the passage),
         # then the evidence.
         lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
+        # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
+        following = lambda chunk: next_passage(chunk, self.retriever.store)  # noqa: E731
+        reason = cited_reason(
+            question, retrieval, lead + answer_sentences, citations, self.retriever.lexical.idf, following
+        )
+        if reason is not None:
+            retrieval.derived.update(found=False, refusal_reason=reason)
+            return self.refuse(question, retrieval)
         intro = "Voici ce que disent les documents indexés :"
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
         if lead:
