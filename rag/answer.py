@@ -26,12 +26,25 @@ from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
-from rag.question import DECISION, OTHER, answer_type, counted, counts, gives, gives_asked, memo, opposed
+from rag.question import (
+    DECISION,
+    NAMED_VALUE,
+    OTHER,
+    answer_type,
+    counted,
+    counts,
+    gives,
+    gives_asked,
+    memo,
+    names_reference,
+    opposed,
+    value_named,
+)
 from rag.records import record_from_meta, vote_label
-from rag.refusal import refusal_reason
+from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
 from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
-from rag.rows import continuation, next_passage, operative_passage, typed_row
+from rag.rows import continuation, next_passage, operative_passage, previous_passage, typed_row, year_header
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore
@@ -56,6 +69,7 @@ class _Candidate:
     score: float
     position: int = 0  # index of the sentence within its passage
     exact: bool = True  # the sentence is quoted exactly as in the passage (no bullet or cut removed)
+    heads: int = -1  # a table's header (rag.rows.year_header): the hit index of the rows it heads, cited after it
 
 
 def annotate_versions(citations: list[Citation], versions: VersionStore) -> None:
@@ -119,6 +133,7 @@ class ExtractiveAnswerer:
         by_hit: dict[int, list[_Candidate]] = {}
         for cand in picked:
             by_hit.setdefault(cand.hit_index, []).append(cand)
+        by_hit = _headers_first(by_hit)
         annotate_versions([Citation(0, retrieval.hits[i].chunk, "") for i in by_hit], self.versions)
         for hit_index, cands in by_hit.items():
             hit = retrieval.hits[hit_index]
@@ -136,6 +151,14 @@ class ExtractiveAnswerer:
         # The answer first (built from the cited record's fields, each value checked on the passage),
         # then the evidence.
         lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
+        # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
+        following = lambda chunk: next_passage(chunk, self.retriever.store)  # noqa: E731
+        reason = cited_reason(
+            question, retrieval, lead + answer_sentences, citations, self.retriever.lexical.idf, following
+        )
+        if reason is not None:
+            retrieval.derived.update(found=False, refusal_reason=reason)
+            return self.refuse(question, retrieval)
         intro = "Voici ce que disent les documents indexés :"
         text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
         if lead:
@@ -165,6 +188,7 @@ class ExtractiveAnswerer:
                 best_sentence=best,
                 sentence_threshold=self.settings.sentence_threshold,
                 following=lambda chunk: next_passage(chunk, self.retriever.store),
+                preceding=lambda chunk: previous_passage(chunk, self.retriever.store),
             )
             retrieval.derived["refusal_reason"] = reason
             retrieval.derived["found"] = reason is None
@@ -229,6 +253,10 @@ class ExtractiveAnswerer:
                 cand.score += TYPE_BONUS
                 if unit and counts(cand.sentence, unit):
                     cand.score += TYPE_BONUS
+                if value_named(question, kind, cand.sentence) >= NAMED_VALUE:
+                    cand.score += TYPE_BONUS  # "risques CNRACL à 7,40 %": the value of what is asked
+            if names_reference(question, cand.sentence):
+                cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
                 cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
             fits = population_fits(cand.sentence, population) if population is not None else None
@@ -248,6 +276,11 @@ class ExtractiveAnswerer:
             else:
                 picked.extend(c for c in ranked[:1] if c.score >= top_score - OTHER_PASSAGE_MARGIN)
         picked = sorted(picked, key=lambda c: (c.hit_index, -c.score))[:MAX_SENTENCES]
+        if not any(names_reference(question, c.sentence) for c in picked):
+            # "sur l'article 2181": the line that writes it is quoted even when longer sentences come closer
+            named = [c for c in candidates if names_reference(question, c.sentence) and not skip(c)]
+            if named:
+                picked.append(max(named, key=lambda c: c.score))
         # The operative part and the table row that answer may sit in passages not retrieved (rag.rows):
         # those passages are then cited too.
         store = self.retriever.store
@@ -264,6 +297,7 @@ class ExtractiveAnswerer:
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
         picked += _amount_context(picked, candidates)
         picked = _completed(picked, retrieval, store)
+        picked += _year_headers(picked, retrieval, store)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
@@ -338,6 +372,46 @@ def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> l
             chosen.add((before.hit_index, before.position))
             extra.append(before)
     return extra
+
+
+def _year_headers(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a quoted passage of table rows cut from the header that gives their year (rag.rows.year_header), that
+    header, quoted from the passage before it on the same page (cited too): "pour l'année 2022" then "Eau : 45 €
+    par an" answers "le prix de l'abonnement pour 2022"; the rows alone would not say which year."""
+    scope = retrieval.scope
+    years = {str(y) for y in scope.years} if scope is not None else set()
+    if not years:
+        return []
+    quoted = {(c.hit_index, _squash(c.sentence)) for c in picked}
+    extra: list[_Candidate] = []
+    for index in sorted({c.hit_index for c in picked}):
+        header = year_header(retrieval.hits[index].chunk, store, years)
+        if header is None:
+            continue
+        chunk, position, sentence = header
+        at = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=retrieval.hits[index].score))
+        if (at, _squash(sentence)) not in quoted and not any(
+            c.hit_index == at and _squash(sentence) in _squash(c.sentence) for c in picked + extra
+        ):
+            extra.append(_Candidate(at, _clip(sentence), 0.0, position, False, heads=index))
+            quoted.add((at, _squash(sentence)))
+    return extra
+
+
+def _headers_first(by_hit: dict[int, list[_Candidate]]) -> dict[int, list[_Candidate]]:
+    """The passages in citation order, a table's header (quoted from the passage before its rows) just before
+    the passage of the rows it heads."""
+    headed = {c.heads: index for index, cands in by_hit.items() for c in cands if c.heads >= 0 and c.heads != index}
+    order: list[int] = []
+    for index in by_hit:
+        if index in headed.values() and index not in order:
+            continue  # placed before the rows it heads
+        if index in headed and headed[index] not in order:
+            order.append(headed[index])
+        if index not in order:
+            order.append(index)
+    order += [index for index in by_hit if index not in order]
+    return {index: by_hit[index] for index in order}
 
 
 def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:

@@ -21,6 +21,7 @@ from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
     LEVEL,
+    NAMED_VALUE,
     NUMBER,
     OPINION,
     ORGANISATION,
@@ -37,8 +38,10 @@ from rag.question import (
     head_noun,
     label_fits,
     names_more,
+    names_reference,
     opposed,
     rank,
+    value_named,
 )
 from rag.records import record_from_meta
 from rag.rows import designated, unit_in_header
@@ -112,7 +115,7 @@ def _quoted_answer(
     "what was decided", the operative sentence ("De se prononcer contre le transfert ...")."""
     about_meeting = asks_about_meeting(question)
     typed = kind not in (DECISION, OTHER)
-    ranked: list[tuple[tuple[int, int, int, float], int, str]] = []
+    ranked: list[tuple[tuple[int, int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
         for part in quote_parts_of(citation.quote):
             if not about_meeting and is_meeting_formula(part):
@@ -124,7 +127,9 @@ def _quoted_answer(
                 continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
-            ranked.append(((operative, names, rare, weight - 0.01 * order), citation.n, part))
+            # "sur l'article 2181": the line writing "article 2181" first
+            named = int(names_reference(question, part))
+            ranked.append(((named, operative, names, rare, weight - 0.01 * order), citation.n, part))
     for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
         sentence = AnswerSentence(text=f"Le document cité indique : « {_clip_quote(part)} » [{n}].", citations=[n])
         if _verified(sentence, citations):
@@ -228,7 +233,8 @@ def _typed_quote(
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
         (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(bool(unit) and counts(s, unit or "")),
+         int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
+         int(value_named(question, kind, s) >= NAMED_VALUE),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
          rank(question, s, idf), -c.n, s, c.n)
@@ -239,7 +245,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     quote = next(c.quote for c in citations if c.n == n)
@@ -283,9 +289,9 @@ def _with_announced(sentence: str, quote: str) -> str:
         return sentence
     for part in quote_parts_of(quote):
         split = sentences(part)
-        if sentence not in split:
+        index = _ending_at(sentence, split)
+        if index is None:
             continue
-        index = split.index(sentence)
         text = sentence
         for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
             candidate = f"{text} {following}"
@@ -298,6 +304,21 @@ def _with_announced(sentence: str, quote: str) -> str:
                 break
         return text
     return sentence
+
+
+def _ending_at(sentence: str, split: list[str]) -> int | None:
+    """The index of the sentence of `split` that `sentence` is, or ends with when it joins consecutive ones (a
+    row's label and value cut by the splitter: "Eau :" then "45 € par an Assainissement :"); None if neither."""
+    for start in range(len(split)):
+        joined = split[start]
+        for end in range(start, len(split)):
+            if end > start:
+                joined = f"{joined} {split[end]}"
+            if joined == sentence:
+                return end
+            if len(joined) >= len(sentence):
+                break
+    return None
 
 
 def _article_lead(kind: str, citation: Citation) -> list[AnswerSentence]:

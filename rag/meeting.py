@@ -43,8 +43,12 @@ _FORMULA_RE = re.compile(
 # A question about the meeting itself, not about one of its decisions.
 _ABOUT_MEETING_RE = re.compile(
     r"\bpresid|\bconvoc|\bconvoque|\bpresents?\b|\babsents?\b|\bexcuses?\b|\bprocuration|\bquorum"
-    r"|\bsecretaire de seance|\ba quelle heure\b|\bouvert|\bleve[ea]?\b|\bsalle\b|\bou s'est reuni|\breuni"
+    r"|\bsecretaire de seance|\ba quelle heure\b|\bouvert|\bleve[ea]?\b|\bsalle\b|\bou s'est reuni"
 )
+# "se réunir" is the council's meeting unless the question names another body that meets ("Quand l'association
+# La Ronde des aînés se réunit-elle au château ?": the association's days, not the council's convocation).
+_GATHERS_RE = re.compile(r"\breuni")
+_OTHER_BODY_RE = re.compile(r"\b(?:association|club|comite|amicale|collectif|syndicat|jeunes|aines|anciens|parents)\b")
 
 
 def is_meeting_formula(sentence: str) -> bool:
@@ -53,5 +57,14 @@ def is_meeting_formula(sentence: str) -> bool:
 
 
 def asks_about_meeting(question: str) -> bool:
-    """Whether the question is about the meeting (its chair, attendance, convocation, quorum, time)."""
-    return bool(_ABOUT_MEETING_RE.search(fold(question)))
+    """Whether the question is about the meeting (its chair, attendance, convocation, quorum, time).
+
+    >>> asks_about_meeting("Quand le conseil municipal s'est-il réuni ?"), asks_about_meeting("Où s'est réuni le conseil ?")
+    (True, True)
+    >>> asks_about_meeting("Quand l'association La Ronde des aînés se réunit-elle au château de Flaux ?")
+    False
+    """
+    folded = fold(question)
+    if _ABOUT_MEETING_RE.search(folded):
+        return True
+    return bool(_GATHERS_RE.search(folded)) and not _OTHER_BODY_RE.search(folded)

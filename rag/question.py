@@ -69,7 +69,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
-            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation)|\bjusqu'a quel montant"
+            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours)"
+            r"|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
         ),
@@ -152,6 +153,12 @@ _NUMBER_RE = re.compile(
 _DURATION_RE = re.compile(
     r"(?:\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente)\b)[’']?\s?"
     r"(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
+    re.IGNORECASE,
+)
+# When something recurs: "les jeudis en semaines paires de 13h30 à 18h" answers "quand ... se réunit-elle ?".
+_SCHEDULE_RE = re.compile(
+    r"\bles\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s\b|\b(?:tous|chaque)\s+(?:les\s+)?"
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?\b|\b\d{1,2}\s?h\s?\d{2}\b",
     re.IGNORECASE,
 )
 _VOTE_RE = re.compile(
@@ -264,7 +271,7 @@ def gives(kind: str, sentence: str) -> bool:
         # "d'autoriser Madame Le Maire à signer" names an office, not a person
         return bool(PERSON_RE.search(OFFICE_RE.sub("", sentence)))
     if kind == DATE:
-        return bool(extract_facts(sentence, with_names=False).dates)
+        return bool(extract_facts(sentence, with_names=False).dates or _SCHEDULE_RE.search(sentence))
     if kind == VOTE:
         return bool(_VOTE_RE.search(sentence))
     if kind == ORGANISATION:
@@ -392,6 +399,118 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     if kind == AMOUNT and _MONEY_ASKED_RE.search(_COPULA_RE.sub(r"\1 ", fold(question))):
         return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
     return gives(kind, sentence)
+
+
+UNIT_STEMS = frozenset(tokens("m2 m3 km kg ha kwh mwh litres tonnes"))  # what a value is counted in ("le prix du m3")
+NAMED_VALUE = 2  # question words right before a value that make it the value asked (one may be a passing word)
+LABEL_WORDS = 4  # words read before a value for what it is the value of ("tous risques CNRACL à 7,40 %")
+_LOCATED = {AMOUNT: _AMOUNT_RE, DURATION: _DURATION_RE}
+
+
+def value_named(question: str, kind: str, sentence: str) -> int:
+    """How many of the question's words sit right before a value of the kind asked (at most LABEL_WORDS words
+    before it; the best value counts): "tous risques CNRACL à 7,40 %" gives the rate of the CNRACL risks, "une
+    contribution fixée à 0,25 % de la masse salariale CNRACL" gives a contribution's (CNRACL comes after it).
+
+    >>> q = "À quel taux sont couverts les risques CNRACL dans le contrat d'assurance statutaire ?"
+    >>> value_named(q, AMOUNT, "Nature des prestations : tous risques CNRACL à 7,40 % avec franchise de 10 jours")
+    2
+    >>> value_named(q, AMOUNT, "la collectivité verse une contribution fixée à 0,25 % de la masse salariale CNRACL")
+    0
+    >>> value_named(q, AMOUNT, "au taux de 3 %")  # the word asked for is no label of its own
+    0
+    """
+    pattern = _LOCATED.get(kind)
+    if pattern is None:
+        return 0
+    # "taux de 3 %" is any rate, "le m3 d'eau à 1.02 €" any price per m3: what the value is of counts
+    wanted = set(tokens(question)) - {head_noun(question)} - UNIT_STEMS
+    best = 0
+    for match in pattern.finditer(sentence):
+        before = re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])[-LABEL_WORDS:]
+        best = max(best, len(wanted & set(tokens(" ".join(before)))))
+    return best
+
+
+# A thing the question names by its number ("l'article 2181", "le lot n° 2", "la parcelle 123"); not a year, a date,
+# an amount or a count ("en 2022", "du 01 juin", "de 50 ans").
+_REFERENCE_RE = re.compile(r"\b([a-z]{3,})\.?\s+(?:n\s?°?\s?|no\.?\s?)?(\d{1,6}[a-z]?)\b(?!\s?(?:%|€|euros?\b|[.,]\d))")
+_NOT_REFERENCES = frozenset(
+    [
+        "les",
+        "des",
+        "aux",
+        "pour",
+        "sur",
+        "dans",
+        "avec",
+        "vers",
+        "depuis",
+        "avant",
+        "apres",
+        "entre",
+        "par",
+        "une",
+        "sous",
+        "soit",
+        "contre",
+        "plus",
+        "moins",
+        "environ",
+    ]
+)
+
+
+@lru_cache(maxsize=256)
+def references(question: str) -> tuple[tuple[str, str], ...]:
+    """(word, number) of the things the question names by their number.
+
+    >>> references("Quelles dépenses Flaux mandate-t-elle sur l'article 2181 avant le vote du budget 2023 ?")
+    (('article', '2181'),)
+    >>> references("Qui a obtenu le lot n° 2 ?"), references("Combien pour 50 ans ?"), references("du 01 juin")
+    ((('lot', '2'),), (), ())
+    """
+    out: list[tuple[str, str]] = []
+    for word, number in _REFERENCE_RE.findall(fold(question).lower()):
+        year = len(number) == 4 and number[:2] in ("19", "20")
+        if word not in _NOT_REFERENCES and not year and word not in _MONTHS:
+            out.append((word, number.lstrip("0") or "0"))
+    return tuple(out)
+
+
+_MONTHS = frozenset(
+    [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ]
+)
+
+
+def names_reference(question: str, line: str) -> bool:
+    """Whether the line writes a thing the question names by its number, with its word: "Chapitre 21 - article 2181
+    20 000 €" for "l'article 2181" (not "article 21534").
+
+    >>> q = "Quelles dépenses Flaux mandate-t-elle sur l'article 2181 ?"
+    >>> names_reference(q, "Chapitre 21 - article 2181 20 000 €"), names_reference(q, "- article 21534 2 500 €")
+    (True, False)
+    """
+    folded = fold(line).lower()
+    return any(
+        re.search(
+            rf"\b{re.escape(word[:5])}\w*\.?\s+(?:n\s?°?\s?|no\.?\s?)?0*{re.escape(number)}(?![\d,.]\d)\b", folded
+        )
+        for word, number in references(question)
+    )
 
 
 _FREE_RE = re.compile(r"\beuros?\s+symboliques?\b|\b[àa]\s+titre\s+gratuit|\bgratuit(?:e|s|es|ement)?\b", re.IGNORECASE)

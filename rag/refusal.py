@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
-from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, VOTE, answer_type, gives
+from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, UNIT_STEMS, VOTE, answer_type, gives
 from rag.retrieve import Retrieval, question_intent
-from rag.schema import Chunk, ScoredChunk
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
 from rag.thesaurus import synonyms_by_stem
@@ -218,6 +218,7 @@ def refusal_reason(
     best_sentence: float | None = None,
     sentence_threshold: float = 0.0,
     following: Callable[[Chunk], Chunk | None] | None = None,
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
 ) -> str | None:
     """Why the question is refused ("far", "names", "scope", "law", "fact", "number", "year" ...), None when answered.
 
@@ -225,7 +226,8 @@ def refusal_reason(
     the law or a code says is not answered from council minutes alone ("law"); a question asking how
     much something costs is not answered by passages that hold no amount at all ("fact"); a year the
     question names must be the passage's year or be written in it ("year"). `following` gives the passage
-    after a passage in its document (the answer quotes a list or table that goes on there)."""
+    after a passage in its document (the answer quotes a list or table that goes on there); `preceding` the passage
+    before it (a table's rows may be cut from the header that gives their year: "pour l'année 2022,")."""
     if not retrieval.hits:
         return "empty"
     scope = retrieval.scope
@@ -282,20 +284,256 @@ def refusal_reason(
         and not _amount_beside_topic(question, top, retrieval.hits, idf, met, following)
     ):
         return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
-    if HOUR_QUESTION_RE.search(fold(question)) and not any(HOUR_RE.search(hit.chunk.text) for hit in top):
-        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour
+    if HOUR_QUESTION_RE.search(fold(question)) and not any(_hour_given(question, hit.chunk.text) for hit in top):
+        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour (of its end)
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
     ):
         return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
-    if not _numbers_met(question, top, idf, met):
+    # A table's rows inherit the year of the header above them, even at the end of the passage before on their page.
+    # (read only when a passage alone does not give the year: one more passage read from the store)
+    headers: dict[str, set[str]] = {}
+
+    def header_of(hit: ScoredChunk) -> set[str]:
+        if hit.chunk.id not in headers:
+            headers[hit.chunk.id] = _header_years(hit, preceding)
+        return headers[hit.chunk.id]
+
+    if not _numbers_met(question, top, idf, met, header_of):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
-    if years and not any(_year_met(question, hit, years, idf, met) for hit in on_topic(question, top, idf, met) or top):
+    dated = on_topic(question, top, idf, met) or top
+    if years and not any(
+        _year_met(question, hit, years, idf, met) or _year_met(question, hit, years, idf, met, header_of(hit))
+        for hit in dated
+    ):
         return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         return "year"  # "la session de novembre": a month no séance has must be written by the passage
     return None
+
+
+def cited_reason(
+    question: str,
+    retrieval: Retrieval,
+    answer_sentences: list[AnswerSentence],
+    citations: list[Citation],
+    idf: Callable[[str], float],
+    following: Callable[[Chunk], Chunk | None] | None = None,
+) -> str | None:
+    """Why an answer, once composed, must be refused after all: its evidence is about something else. None when
+    it may be given.
+
+    The evidence is what the answer's first cited sentence (its lead, or its first quote) cites: the cited
+    deliberation as a whole (its retrieved passages and the passage after each: a table goes on there), or a
+    passage that belongs to no record (a compte rendu, a note) and the passage after it; for names, every passage
+    the answer cites from a compte rendu (a name is often written only in an item's heading). Checks:
+    - every rare name of the question that its scope does not name is in the evidence (reason "names"): "le
+      suppléant au conseil d'administration du CROUS" is not answered with the CREPS's, "les travaux de l'école
+      Jean Jaurès" not with the école Sévigné's, however close they are in meaning;
+    - every topic noun of the question (a noun a determiner introduces, IDF >= TOPIC_NOUN_IDF, not a word of the
+      kind of answer asked: "délai", "heure") is in the evidence (reason "topic"): "la subvention au club de
+      tennis" is not answered with the cycle club's row, "le prix de l'assainissement au mètre cube" not with
+      the price of water. Not for the law (its articles paraphrase the question's words: "le juge" is "le
+      tribunal administratif"); and a noun is excused when the evidence holds what identifies the thing asked
+      about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
+      number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
+    first = next((s for s in answer_sentences if s.citations), None)
+    by_n = {c.n: c.chunk for c in citations}
+    cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
+    if not cited:
+        return None
+    own = _evidence_words(cited, retrieval, following)
+    if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
+        # a compte rendu's passages: a name is often written only in the item's heading, in another passage
+        cited = [c.chunk for c in citations]
+    used = _evidence_words(cited, retrieval, following)
+    excused = scope_stems(retrieval.scope)
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
+    if not all(_akin({stem}, used) for stem in names + parts):
+        return "names"
+    if names or any(c.kind == schema.KIND_ARTICLE for c in cited):
+        return None
+    groups = synonyms_by_stem(question)
+    nouns = [
+        stem
+        for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
+        if stem not in excused
+        and stem not in _ASKED_WORDS
+        and stem not in _NOT_NOUNS
+        and idf(stem) >= tuning.TOPIC_NOUN_IDF
+    ]
+    heads = _heads(question)  # "le club de foot": the club the evidence names is the one asked about
+    determined = set(key_nouns(question))  # a head with its determiner ("le club"), not "du mètre cube d'..."
+    missing = [stem for stem in nouns if not _akin(groups.get(stem, {stem}), own)]
+    missing = [
+        stem
+        for stem in missing
+        if not any(
+            _akin({head}, own)  # the word itself: "club" is not "association" here
+            for head in heads.get(stem, [])
+            if head in determined and head not in _ASKED_WORDS and idf(head) >= tuning.TOPIC_NOUN_IDF
+        )
+    ]
+    if not missing:
+        return None
+    numbers = question_numbers(question)
+    if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
+        return None
+    return "topic"
+
+
+def qualifiers(question: str) -> list[str]:
+    """The stems of the words that qualify what the question is about without a determiner of their own: the
+    word after "en" ("en moto", "en outre-mer") and the word right after a noun ("le montant mensuel", "le tarif
+    horaire", "la dotation globale"); not verbs ("la Ville a-t-elle", "l'économie faite", "les subventions
+    votées", "qui mangent", "dort"), names, or words that only tie the sentence ("depuis", "chaque").
+
+    >>> qualifiers("Quel est le tarif horaire de location d'une salle, réservée en ligne ?")
+    ['lign', 'horair']
+    >>> qualifiers("Qui a été désigné délégué au syndicat ?")
+    ['delegu']
+    """
+    text = question.replace("\u2019", "'")
+    words = [m.group(1) for m in _AFTER_EN_RE.finditer(text)] + [m["word"] for m in _AFTER_NOUN_RE.finditer(text)]
+    kept = [w for w in words if _qualifies(w)]
+    # a role may look like a participle ("délégué")
+    kept += [m.group(1) for m in _ROLE_RE.finditer(text) if fold(m.group(1).lower()) not in _TIE_WORDS]
+    return list(dict.fromkeys(stem for word in kept for stem in _noun_stems(word)))
+
+
+def name_qualifiers(question: str, idf: Callable[[str], float]) -> list[str]:
+    """The stems of the words that are part of a rare name of the question though not capitalised: "le Secours
+    catholique" is not "le Secours populaire". Only after a name rarer than TOPIC_NOUN_IDF ("la Ville paie" is no
+    name).
+
+    >>> name_qualifiers("Quelle aide est valorisée pour le Secours catholique ?", lambda stem: 5.0)
+    ['cathol']
+    """
+    text = question.replace("\u2019", "'")
+    words = [
+        m["word"]
+        for m in _AFTER_NOUN_RE.finditer(text)
+        if m["noun"][:1].isupper()
+        and not _SENTENCE_START_RE.search(text[: m.start("noun")])
+        and all(idf(stem) >= tuning.TOPIC_NOUN_IDF for stem in tokens(m["noun"]) or ["-"])
+        and _qualifies(m["word"])
+    ]
+    return list(dict.fromkeys(stem for word in words for stem in _noun_stems(word)))
+
+
+def _heads(question: str) -> dict[str, list[str]]:
+    """The noun each complement of the question completes: "le club de foot" -> {"foot": ["club"]}.
+
+    >>> _heads("Quelle subvention pour le club de foot de Preuilly ?")
+    {'foot': ['club']}
+    """
+    heads: dict[str, list[str]] = {}
+    for match in _COMPLEMENT_RE.finditer(fold(question).replace("\u2019", "'")):
+        for stem in _noun_stems(match["noun"]):
+            heads.setdefault(stem, []).extend(_noun_stems(match["head"]))
+    return heads
+
+
+_COMPLEMENT_RE = re.compile(r"\b(?P<head>[a-z][a-z-]{3,})\s+(?:de|du|des|d')\s*(?:la\s+|l')?(?P<noun>[a-z][a-z-]{3,})")
+
+
+def _qualifies(word: str) -> bool:
+    """Whether a word after a noun or "en" may qualify it: not a name, a verb form, an inversion or a tie word."""
+    lower = word.lower()
+    return (
+        not word[:1].isupper()
+        and not _VERB_FORM_RE.search(lower)
+        and not _INVERSION_RE.search(lower)
+        and fold(lower) not in _TIE_WORDS
+    )
+
+
+_AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})", re.IGNORECASE)
+_AFTER_NOUN_RE = re.compile(
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
+)
+# the role a "qui" question asks about, written with no determiner: "qui était secrétaire de séance", "qui a été
+# désigné délégué"
+_ROLE_RE = re.compile(
+    r"\bqui\s+(?:est|était|sont|étaient|sera|seront|a été|ont été)\s+(?:(?:désigné|élu|nommé)e?s?\s+)?"
+    r"([^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
+)
+# verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
+_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant)$")  # not "catholique"
+_INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
+_TIE_WORDS = {
+    "depuis",
+    "pendant",
+    "avant",
+    "apres",
+    "chaque",
+    "pour",
+    "sans",
+    "entre",
+    "vers",
+    "dont",
+    "elle",
+    "elles",
+    "ils",
+    "plus",
+    "moins",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "cette",
+    "leur",
+    "leurs",
+}
+
+
+# Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
+# du vote", "la séance"), and numbers in words ("les trois représentants"): no topic the evidence must name.
+_ASKED_WORDS = (
+    set(tokens("délai maximum minimum heure heures résultat séance âge fois"))
+    | set(fold("délai maximum minimum heure heures résultat séance âge fois").split())
+    | set(NUMBER_WORDS)
+)
+WORD_FAMILY = 4  # in `cited_reason`, words of one family share their first letters: "journée" / "jours" not, 4 do
+
+
+def _akin(stems: set[str], words: set[str]) -> bool:
+    """Whether the words hold one of these stems or a word sharing its first WORD_FAMILY letters ("foot" /
+    "football", "salari" / "salaire")."""
+    if stems & words:
+        return True
+    prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
+    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY)
+
+
+def _evidence_words(
+    cited: list[Chunk], retrieval: Retrieval, following: Callable[[Chunk], Chunk | None] | None
+) -> set[str]:
+    """The words of the cited passages, of the other retrieved passages of their records and of the passage after
+    each (text, title, headings, commune)."""
+    evidence = {c.id: c for c in cited}
+    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
+    for hit in retrieval.hits:
+        if _record_key(hit.chunk) in records:
+            evidence.setdefault(hit.chunk.id, hit.chunk)
+    chunks = _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
+    return set().union(
+        *(
+            vocabulary(
+                f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
+                f"{c.meta.get(schema.COMMUNE) or ''}"
+            )
+            for c in chunks
+        )
+    )
+
+
+def _record_key(chunk: Chunk) -> tuple[object, object]:
+    return chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.RECORD_INDEX)
 
 
 def _month_written(month: str, hit: ScoredChunk) -> bool:
@@ -308,17 +546,42 @@ def _month_written(month: str, hit: ScoredChunk) -> bool:
     )
 
 
-def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[str], float], met: set[str]) -> bool:
+def _header_years(hit: ScoredChunk, preceding: Callable[[Chunk], Chunk | None] | None) -> set[str]:
+    """The years of the last line writing one in the passage before `hit` on the same page: the header a table's
+    rows at the top of `hit` inherit ("conditions de facturation ... pour l'année 2022," then, in the next passage,
+    "Maintenir le prix des abonnements", "Eau : 45 € par an"). Empty when there is no such passage or line."""
+    if preceding is None or hit.chunk.kind == schema.KIND_ARTICLE:
+        return set()
+    before = preceding(hit.chunk)
+    page = hit.chunk.meta.get(schema.PAGE)
+    if before is None or not page or page not in (before.meta.get(schema.PAGE), before.meta.get(schema.PAGE_END)):
+        return set()
+    for part in reversed(sentences(before.text)):
+        written = _years_in(part)
+        if written:
+            return written
+    return set()
+
+
+def _year_met(
+    question: str,
+    hit: ScoredChunk,
+    years: set[str],
+    idf: Callable[[str], float],
+    met: set[str],
+    header: set[str] | None = None,
+) -> bool:
     """Whether the passage gives the question's fact for one of `years`. A line that names the question's topic
     (its rarest topic noun or name the passage uses) has a year of its own: the one it writes, or for a row of a
     list or table (a short line: "Amicale sportive 1220€") the one of the nearest line above that writes one
-    ("Rappel des demandes 2019", "Redevance 2020"). When every such line has a year and none is asked for, the
-    passage gives another year's fact; otherwise its séance year or a year written in it must be one asked for."""
+    ("Rappel des demandes 2019", "Redevance 2020"), or above the passage the `header` years (rag.refusal._header_years).
+    When every such line has a year and none is asked for, the passage gives another year's fact; otherwise its
+    séance year or a year written in it must be one asked for."""
     anchor = _anchor(question, hit, idf, met)
     own: set[str] = set()
     undated = anchor is None
     if anchor is not None:
-        above: set[str] = set()
+        above: set[str] = set(header or ())
         for part in sentences(hit.chunk.text):
             written = _years_in(part)
             if _used(anchor, vocabulary(part)):
@@ -330,7 +593,8 @@ def _year_met(question: str, hit: ScoredChunk, years: set[str], idf: Callable[[s
         return True
     if own and not undated:
         return False
-    return str(hit.chunk.meta.get(schema.DATE) or "")[:4] in years or bool(years & _years_in(hit.chunk.text))
+    written = _years_in(hit.chunk.text) | set(header or ())
+    return str(hit.chunk.meta.get(schema.DATE) or "")[:4] in years or bool(years & written)
 
 
 ROW_WORDS = 8  # a line of at most this many words is a row of a list or table
@@ -505,6 +769,19 @@ HOUR_RE = re.compile(
     r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",
     re.IGNORECASE,
 )
+# A question about when a séance ended, answered only by an hour in a sentence that says it ended ("La séance est
+# levée à 22h15"), not by the opening's "à vingt heures".
+END_QUESTION_RE = re.compile(r"\b(?:levee?s?|clos|close|cloture|fin|termine(?:e|s)?|achevee?)\b")
+END_SENTENCE_RE = re.compile(r"\b(?:lev|(?<!huis )clos|clotur|fin\b|termin|achev)", re.IGNORECASE)  # not "à huis clos"
+
+
+def _hour_given(question: str, text: str) -> bool:
+    """Whether the text writes an hour, and for a question on the end of a séance, an hour in a sentence on its end."""
+    if not END_QUESTION_RE.search(fold(question)):
+        return bool(HOUR_RE.search(text))
+    return any(HOUR_RE.search(part) and END_SENTENCE_RE.search(fold(part)) for part in sentences(text))
+
+
 # A question about a rate, answered only by a percentage.
 RATE_RE = re.compile(r"\b(?:quel(?:le)?s? (?:est (?:le|la) )?(?:taux|pourcentage)|a quel taux)\b")
 PERCENT_RE = re.compile(r"\d\s?%|\bpour ?cent\b", re.IGNORECASE)
@@ -569,11 +846,20 @@ def question_numbers(question: str) -> dict[str, str | None]:
     return numbers
 
 
-def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str]) -> bool:
+def _numbers_met(
+    question: str,
+    top: list[ScoredChunk],
+    idf: Callable[[str], float],
+    met: set[str],
+    header_of: Callable[[ScoredChunk], set[str]] | None = None,
+) -> bool:
     """Whether every number the question names is written in one place of a passage (two consecutive
     sentences) with the word that says what it counts or with one of the question's rarer nouns ("la saison
     2013/2014" is not answered by "saison 2011/2012"; "14 élus ... le quorum" is by "Présents 14 - le quorum
-    étant atteint"), or is the year of the séance of a passage on the question's topic."""
+    étant atteint"), or is the year of the séance of a passage on the question's topic, or a year with no word of its
+    own ("pour 2022") that the passage's header gives (`header_of`, `_header_years`: "pour l'année 2022," ending the passage
+    before, on the same page, then the rows "Maintenir le prix des abonnements", "Eau : 45 € par an"). A unit
+    ("le prix du m3") says what a value is counted in, not what it is of: it is no topic word."""
     wanted = question_numbers(question)
     if not wanted:
         return True
@@ -583,8 +869,15 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
         for stem in groups
         if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS and stem not in NUMBER_WORDS
     ]  # "les trois représentants": "trois" says how many, it is not the topic
+    topic = [stem for stem in content if stem not in UNIT_STEMS]
     nouns = [stem for stem in key_nouns(question) if stem in content and idf(stem) >= tuning.TOPIC_NOUN_IDF]
-    anchors = nouns or [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(content, key=idf)[-1:]
+    rare = [stem for stem in content if idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    if topic != content and not (nouns or [stem for stem in rare if stem in topic]):
+        # "le prix du m3 d'eau assainie ... pour 2022": m3 is the price's unit (a scan may lose its "3"), the
+        # year is met beside any other word of the question
+        anchors = topic
+    else:
+        anchors = nouns or rare or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
         used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
@@ -598,11 +891,14 @@ def _numbers_met(question: str, top: list[ScoredChunk], idf: Callable[[str], flo
             return True
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
-        return any(
+        if any(
             number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w)))
             and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
-        )
+        ):
+            return True
+        # the rows of a table on the question's topic, under a header writing the year
+        return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 

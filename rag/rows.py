@@ -15,6 +15,7 @@ from typing import Any
 
 from rag import schema
 from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
+from rag.french import fold
 from rag.meeting import is_meeting_formula
 from rag.question import (
     AMOUNT,
@@ -36,7 +37,7 @@ from rag.question import (
 )
 from rag.schema import Chunk, ScoredChunk
 from rag.store import ChromaStore
-from rag.text import tokens
+from rag.text import sentences, tokens
 
 MIN_ROW_CHARS = 8
 MAX_ROW_CHARS = 300
@@ -284,8 +285,10 @@ def wrapped_row(lines: list[str], position: int, kind: str) -> str:
     ('', '')
     """
     first = lines[position].strip()
-    if not _ROW_START_RE.match(first) or gives(kind, first):
+    if gives(kind, first):
         return ""
+    if not _ROW_START_RE.match(first):
+        return label_value_row(lines, position, kind)
     parts = [first]
     for line in lines[position + 1 : position + 1 + MAX_WRAPPED_LINES]:
         cell = line.strip()
@@ -294,6 +297,44 @@ def wrapped_row(lines: list[str], position: int, kind: str) -> str:
         parts.append(cell)
         if gives(kind, cell):
             return " ".join(" ".join(part.split()) for part in parts)
+    return ""
+
+
+MAX_LABEL_CHARS = 60
+MAX_LABEL_GAP = 2  # blank lines between a label and its value (a scanned table's cells read one under the other)
+_VALUE_ONLY_WORDS = frozenset({"euros", "euro", "ht", "ttc", "par", "an", "mois", "the", "net", "brut"})
+
+
+def label_value_row(lines: list[str], position: int, kind: str) -> str:
+    """A two-column row read one cell under the other (a scanned table: "| Taxe foncière non-bâti", a blank
+    line, "68.16 %"), rebuilt as one row: a short label holding no figure, then, after at most MAX_LABEL_GAP
+    blank lines, a line holding only a value of the kind asked. Empty otherwise.
+
+    >>> label_value_row(["| Taxe foncière non-bâti", "", "68.16 %", "", "2021 et 2022."], 0, AMOUNT)
+    'Taxe foncière non-bâti 68.16 %'
+    >>> label_value_row(["|-Taxe foncière bâti", "", "Le usnmée À", "", "39.11 %"], 0, AMOUNT)
+    ''
+    >>> label_value_row(["Le Conseil approuve.", "", "68.16 %"], 0, AMOUNT), label_value_row(["Taux", "2021"], 0, AMOUNT)
+    ('', '')
+    """
+    label = lines[position].strip().lstrip("|-•– ").strip()
+    words = re.findall(r"[^\W\d_]{2,}", label)
+    if (
+        kind not in VALUE_KINDS
+        or len(words) < 2
+        or len(label) > MAX_LABEL_CHARS
+        or re.search(r"\d", label)
+        or label.endswith((".", ";", ","))
+    ):
+        return ""
+    for j in range(position + 1, min(len(lines), position + 2 + MAX_LABEL_GAP)):
+        cell = lines[j].strip().strip("|").strip()
+        if not cell:
+            continue
+        rest = re.sub(r"\d[\d \u00a0\u202f.,]*", " ", cell)
+        if gives(kind, cell) and not [w for w in re.findall(r"[^\W\d_]{2,}", rest) if fold(w) not in _VALUE_ONLY_WORDS]:
+            return f"{label} {cell}"
+        return ""
     return ""
 
 
@@ -614,3 +655,38 @@ def next_passage(chunk: Chunk, store: ChromaStore) -> Chunk | None:
         return None
     found = store.find({"$and": [{schema.DOC_ID: doc_id}, {schema.CHUNK_INDEX: index + 1}]}, limit=1)
     return found[0] if found else None
+
+
+def previous_passage(chunk: Chunk, store: ChromaStore) -> Chunk | None:
+    """The passage before `chunk` in its document (the header of a table whose rows open `chunk` may end it),
+    or None."""
+    doc_id, index = chunk.meta.get(schema.DOC_ID), chunk.meta.get(schema.CHUNK_INDEX)
+    if doc_id is None or not isinstance(index, int) or index < 1 or chunk.kind == schema.KIND_ARTICLE:
+        return None
+    found = store.find({"$and": [{schema.DOC_ID: doc_id}, {schema.CHUNK_INDEX: index - 1}]}, limit=1)
+    return found[0] if found else None
+
+
+_YEAR_RE = re.compile(r"(?<![\d/.,-])(?:19|20)\d{2}(?![\d/.,]\d|\s?€)")
+
+
+def year_header(chunk: Chunk, store: ChromaStore, years: set[str]) -> tuple[Chunk, int, str] | None:
+    """(previous passage, sentence position, sentence) of the header a table's rows at the top of `chunk`
+    inherit their year from, when `chunk` writes none of `years` and its séance is of another year: the last
+    sentence of the passage before it on the same page writing a year, when that year is one of `years`
+    ("conditions de facturation de l'eau et de l'assainissement pour l'année 2022," above "Eau : 45 € par an").
+    Quoted with the rows, it says which year their figures are for."""
+    if not years or chunk.kind == schema.KIND_ARTICLE or str(chunk.meta.get(schema.DATE) or "")[:4] in years:
+        return None
+    if set(_YEAR_RE.findall(chunk.text)) & years:
+        return None
+    before = previous_passage(chunk, store)
+    page = chunk.meta.get(schema.PAGE)
+    if before is None or not page or page not in (before.meta.get(schema.PAGE), before.meta.get(schema.PAGE_END)):
+        return None
+    split = sentences(before.text)
+    for position in range(len(split) - 1, -1, -1):
+        written = set(_YEAR_RE.findall(split[position]))
+        if written:
+            return (before, position, " ".join(split[position].split())) if written & years else None
+    return None

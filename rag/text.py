@@ -110,6 +110,8 @@ def tokens(text: str) -> list[str]:
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Ý«\"(\-•–0-9])|\n\s*\n|\n(?=\s*[-•–]\s)")
 _ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "cf.", "p.", "Art.", "al.")
+# "1 190.00 € H. T./forfait annuel": a scan's line break inside "H.T." ends no sentence
+_PRICE_ABBREVIATIONS = ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T.", "€H.", "€T.")
 
 
 # In PDF minutes a short line followed by a capitalised one ends an item even without a full stop:
@@ -118,7 +120,12 @@ _SHORT_LINE_END_RE = re.compile(r"(?m)^([^\n]{1,60}[^\n,;:'’(\-])\n(?=\s*[A-Z�
 
 
 def sentences(text: str) -> list[str]:
-    """Split a passage into sentences, without cutting "L. 2121-17", "M. Dupont" or "2,50 €"."""
+    """Split a passage into sentences, without cutting "L. 2121-17", "M. Dupont", "2,50 €" or "€ H. T." (a scan's
+    line break may fall inside "H.T.").
+
+    >>> sentences("Le coût est de 1 190.00 € H.\\nT./forfait annuel soit 1 428.00 € TTC. Vote : à l'unanimité")
+    ['Le coût est de 1 190.00 € H. T./forfait annuel soit 1 428.00 € TTC.', "Vote : à l'unanimité"]
+    """
     text = re.sub(r"[ \t]+", " ", text.replace("\r", ""))
     text = _SHORT_LINE_END_RE.sub(lambda m: m.group(1) + "\n\n", text)
     parts = _SENTENCE_END_RE.split(text)
@@ -127,7 +134,7 @@ def sentences(text: str) -> list[str]:
         part = part.strip()
         if not part:
             continue
-        if merged and merged[-1].endswith(_ABBREVIATIONS):
+        if merged and merged[-1].endswith(_ABBREVIATIONS + _PRICE_ABBREVIATIONS):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
