@@ -287,8 +287,9 @@ def refusal_reason(
     if HOUR_QUESTION_RE.search(fold(question)) and not any(_hour_given(question, hit.chunk.text) for hit in top):
         return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour (of its end)
     if RATE_RE.search(fold(question)) and not any(
-        PERCENT_RE.search(hit.chunk.text) for hit in on_topic(question, top, idf, met, local=local)
-    ):
+        PERCENT_RE.search(chunk.text)
+        for chunk in _with_following([hit.chunk for hit in on_topic(question, top, idf, met, local=local)], following)
+    ):  # (the passage after: "... un emprunt de 5 000 000 €" then "aux conditions suivantes : taux fixe 2,30 %")
         return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # A table's rows inherit the year of the header above them, even at the end of the passage before on their page.
@@ -846,6 +847,9 @@ def question_numbers(question: str) -> dict[str, str | None]:
     return numbers
 
 
+_MILLIONS_RE = re.compile(r"(\d)\s*M\s?€")
+
+
 def _numbers_met(
     question: str,
     top: list[ScoredChunk],
@@ -880,6 +884,7 @@ def _numbers_met(
         anchors = nouns or rare or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
+        text = _MILLIONS_RE.sub(r"\1 millions €", text)  # "5M€" is "5 millions d'euros"
         used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
         return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
 
