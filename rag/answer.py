@@ -154,7 +154,13 @@ class ExtractiveAnswerer:
         # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
         following = lambda chunk: next_passage(chunk, self.retriever.store)  # noqa: E731
         reason = cited_reason(
-            question, retrieval, lead + answer_sentences, citations, self.retriever.lexical.idf, following
+            question,
+            retrieval,
+            lead + answer_sentences,
+            citations,
+            self.retriever.lexical.idf,
+            following,
+            preceding=lambda chunk: previous_passage(chunk, self.retriever.store),
         )
         if reason is not None:
             retrieval.derived.update(found=False, refusal_reason=reason)

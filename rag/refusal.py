@@ -321,6 +321,7 @@ def cited_reason(
     citations: list[Citation],
     idf: Callable[[str], float],
     following: Callable[[Chunk], Chunk | None] | None = None,
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
 ) -> str | None:
     """Why an answer, once composed, must be refused after all: its evidence is about something else. None when
     it may be given.
@@ -328,7 +329,8 @@ def cited_reason(
     The evidence is what the answer's first cited sentence (its lead, or its first quote) cites: the cited
     deliberation as a whole (its retrieved passages and the passage after each: a table goes on there), or a
     passage that belongs to no record (a compte rendu, a note) and the passage after it; for names, every passage
-    the answer cites from a compte rendu (a name is often written only in an item's heading). Checks:
+    the answer cites from a compte rendu (a name is often written only in an item's heading), and, for a passage
+    of no record, the passage before it (`preceding`: the item's heading). Checks:
     - every rare name of the question that its scope does not name is in the evidence (reason "names"): "le
       suppléant au conseil d'administration du CROUS" is not answered with the CREPS's, "les travaux de l'école
       Jean Jaurès" not with the école Sévigné's, however close they are in meaning;
@@ -344,11 +346,18 @@ def cited_reason(
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
         return None
-    own = _evidence_words(cited, retrieval, following)
+    # a compte rendu's item: its heading ("Contrat d'assurance contre les risques statutaires") may end the passage
+    # before the one the answer quotes, on the page before
+    heading: set[str] = set()
+    for chunk in cited if preceding is not None else []:
+        before = preceding(chunk) if chunk.meta.get(schema.RECORD_INDEX) is None else None
+        if before is not None:
+            heading |= vocabulary(before.text)
+    own = _evidence_words(cited, retrieval, following) | heading
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
         # a compte rendu's passages: a name is often written only in the item's heading, in another passage
         cited = [c.chunk for c in citations]
-    used = _evidence_words(cited, retrieval, following)
+    used = _evidence_words(cited, retrieval, following) | heading
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
@@ -357,10 +366,12 @@ def cited_reason(
     if names or any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
     groups = synonyms_by_stem(question)
+    done = {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
     nouns = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
         if stem not in excused
+        and stem not in done
         and stem not in _ASKED_WORDS
         and stem not in _NOT_NOUNS
         and idf(stem) >= tuning.TOPIC_NOUN_IDF
@@ -495,9 +506,15 @@ _TIE_WORDS = {
 # Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
 # du vote", "la séance"), and numbers in words ("les trois représentants"): no topic the evidence must name.
 _ASKED_WORDS = (
-    set(tokens("délai maximum minimum heure heures résultat séance âge fois"))
-    | set(fold("délai maximum minimum heure heures résultat séance âge fois").split())
+    set(tokens("délai durée maximum minimum heure heures résultat séance âge fois"))
+    | set(fold("délai durée maximum minimum heure heures résultat séance âge fois").split())
     | set(NUMBER_WORDS)
+)
+# The verb a decision verb introduces ("a-t-il décidé de donner une concession"): what was done, not a topic noun.
+_INFINITIVE_RE = re.compile(
+    r"\b(?:d[ée]cid\w*|accept\w*|refus\w*|propos\w*|demand\w*|charg\w*|permet\w*|envisag\w*|afin)\s+"
+    r"(?:de\s+|d['’]\s*)(\w+(?:er|ir|re))\b",
+    re.IGNORECASE,
 )
 WORD_FAMILY = 4  # in `cited_reason`, words of one family share their first letters: "journée" / "jours" not, 4 do
 

@@ -163,3 +163,36 @@ def test_a_complement_is_excused_when_the_evidence_names_what_it_completes() -> 
     assert _reason("Quelle subvention exceptionnelle pour le club de foot ?", chunk) is None
     # a head the question writes without its determiner excuses nothing: "du mètre cube d'assainissement"
     assert _reason("Quel est le prix du mètre cube d'assainissement ?", _chunk(SIAEP_2022, "Couthenans")) == "topic"
+
+
+# ../shared/corpus/deliberations/flaux/docs/compte_rendu_du_24_sept_21.pdf (scanned: OCR text as ingestion reads it),
+# the end of p. 1, then the start of p. 2: the item's heading is in the passage before the one quoted
+CONTRAT_P1 = """Contrat d'assurance contre les risques statutaires et mise en concurrence
+Le Maire expose que le Centre de Gestion peut souscrire un contrat d'assurance pour le compte des communes"""
+CONTRAT_P2 = """entreprise d'assurance agréée et se réserve la possibilité d'y adhérer.
+Ce contrat va couvrir tout ou partie des risques suivants :
+> Agents affiliés à la CNRACL :
+Durée du marché : 3 ans"""
+
+
+def test_a_compte_rendu_item_heading_in_the_passage_before_is_evidence_and_the_duration_asked_is_no_topic() -> None:
+    """Session 23: the two Flaux questions that refusal5's check refused once merged with facts6's answers."""
+    before, quoted = _chunk(CONTRAT_P1, "Flaux", record=None), _chunk(CONTRAT_P2, "Flaux", record=None)
+    retrieval = Retrieval(hits=[ScoredChunk(quoted, 1.0)], best_dense=0.9, exact_articles=[], query_vector=None)
+    sentence = [AnswerSentence(text="Le document cité précise : « Durée du marché : 3 ans » [1].", citations=[1])]
+    citation = [Citation(n=1, chunk=quoted, quote="Durée du marché : 3 ans")]
+    question = (
+        "Quelle est la durée du contrat d'assurance contre les risques statutaires que négocie le Centre de Gestion ?"
+    )
+    topic = "Quelle est la durée du contrat d'assurance contre les risques statutaires ?"
+    assert cited_reason(topic, retrieval, sentence, citation, _idf) == "topic"  # "statutaires" is only before
+    assert cited_reason(topic, retrieval, sentence, citation, _idf, preceding=lambda c: before) is None
+    assert cited_reason(question, retrieval, sentence, citation, _idf) == "names"  # "Centre de Gestion": before
+    assert cited_reason(question, retrieval, sentence, citation, _idf, preceding=lambda c: before) is None
+    # "décidé de donner": the act asked about, not a topic noun the evidence must write
+    grave = _chunk("La commune accorde une concession au cimetière à M. Max CABANEL pour 30 ans", "Flaux", record=None)
+    retrieval = Retrieval(hits=[ScoredChunk(grave, 1.0)], best_dense=0.9, exact_articles=[], query_vector=None)
+    citation = [Citation(n=1, chunk=grave, quote=grave.text)]
+    sentence = [AnswerSentence(text=f"Le document cité précise : « {grave.text} » [1].", citations=[1])]
+    asked = "À qui la commune a-t-elle décidé de donner une concession au cimetière ?"
+    assert cited_reason(asked, retrieval, sentence, citation, _idf) is None
