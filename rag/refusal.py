@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
-from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, UNIT_STEMS, VOTE, answer_type, gives
+from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, UNIT_STEMS, VOTE, answer_type, gives, head_noun
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
@@ -44,7 +44,8 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
-    named = [stem for stem in key_nouns(question) if stem not in met]
+    asked = head_noun(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
+    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked]
     nouns = [stem for stem in named if idf(stem) >= tuning.KEY_NOUN_IDF]
     topic = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     coverage = 0.0
@@ -367,6 +368,7 @@ def cited_reason(
         return None
     groups = synonyms_by_stem(question)
     done = {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
+    done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
     nouns = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
@@ -755,7 +757,8 @@ def on_topic(
     not give the price of the school's screen rental; a question on one commune's fact is not answered by the
     law (`local`)."""
     groups = synonyms_by_stem(question)
-    named = [stem for stem in key_nouns(question) if stem not in met]
+    asked = head_noun(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
+    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked]
     nouns = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(named, key=idf)[-1:]
     hits = [hit for hit in top if not (local and hit.chunk.kind == schema.KIND_ARTICLE)]
     used = [

@@ -196,3 +196,17 @@ def test_a_compte_rendu_item_heading_in_the_passage_before_is_evidence_and_the_d
     sentence = [AnswerSentence(text=f"Le document cité précise : « {grave.text} » [1].", citations=[1])]
     asked = "À qui la commune a-t-elle décidé de donner une concession au cimetière ?"
     assert cited_reason(asked, retrieval, sentence, citation, _idf) is None
+
+
+# ../shared/corpus/deliberations/montpellier/pdfs/2013-03-25-0000062224.pdf, p. 1 (deliberation 2013/122)
+TETRA = """Réseau municipal radio TETRA
+Suite à la commission d'appel d'offres en date du 5 mars 2013, il a été décidé d'attribuer le marché à
+l'entreprise TALCO Languedoc pour un montant estimé de 491 167,50 € HT sur la période initiale."""
+
+
+def test_the_noun_after_quel_names_the_kind_of_answer_not_a_topic_the_evidence_must_write() -> None:
+    """ "Avec quel prestataire ...": the evidence names the provider (TALCO Languedoc), never the word "prestataire"
+    (session 23: "avec quel promoteur" was refused although the compte rendu names Bouygues Immobilier)."""
+    chunk = _chunk(TETRA, "Montpellier", record=0)
+    assert _reason("Avec quel prestataire le marché du réseau radio TETRA a-t-il été conclu ?", chunk) is None
+    assert _reason("Avec quel prestataire le contrat de vidéoprotection a-t-il été conclu ?", chunk) == "topic"
