@@ -350,8 +350,10 @@ def cited_reason(
     # a compte rendu's item: its heading ("Contrat d'assurance contre les risques statutaires") may end the passage
     # before the one the answer quotes, on the page before
     heading: set[str] = set()
-    for chunk in cited if preceding is not None else []:
-        before = preceding(chunk) if chunk.meta.get(schema.RECORD_INDEX) is None else None
+    for chunk in cited:
+        if preceding is None or chunk.meta.get(schema.RECORD_INDEX) is not None:
+            continue
+        before = preceding(chunk)
         if before is not None:
             heading |= vocabulary(before.text)
     own = _evidence_words(cited, retrieval, following) | heading
