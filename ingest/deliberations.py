@@ -28,6 +28,7 @@ from ingest.votes import (
     _analyse_votes,
     _report_vote,
     _Vote,
+    parse_counts,
 )
 from rag.articles import find_article_mentions
 from rag.french import fold
@@ -432,9 +433,16 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 for line in lines[vote.start : vote.index]
                 if not line.blank and _COUNT_LINE_RE.match(line.text.strip()) and re.search(r":\s*\d", line.text)
             ]
-            statements = [" ".join(counted), vote.statement] if counted else [vote.statement]
-            vote_info = _analyse_votes(statements, text_block, decision_fallback=False)
+            vote_info = _analyse_votes([vote.statement], text_block, decision_fallback=False)
             vote_info.text = _squash(vote.written) if vote.written != vote.statement else vote_info.text
+            counts = parse_counts(" ".join(counted))
+            if counted and any(c is not None for c in counts) and (vote_info.pour, vote_info.contre) == (None, None):
+                # the counts as written; "à l'unanimité" stands with abstentions (of the votes cast), not with
+                # votes against (a template left unchanged: "Contre : 2 ... Adopté à l'unanimité")
+                vote_info.pour, vote_info.contre, vote_info.abstention = counts
+                vote_info.text = f"{_squash(' '.join(counted))} ; {vote_info.text}"
+                if (counts[1] or 0) > 0:
+                    vote_info.unanimous = None if vote_info.unanimous else False
         _apply_vote(record, vote_info)
         record.articles_vises = _visa_articles(body)
         record.page_start, record.page_end = _span_pages(body)

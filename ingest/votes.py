@@ -146,7 +146,7 @@ def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool)
         vote.text = " ; ".join(_vote_phrase(s) for s in statements)
         if False in unanimities:
             vote.unanimous = False
-        elif True in unanimities and all(u is not False for u in unanimities):  # "Pour : 59" + "à l'unanimité"
+        elif unanimities and all(u is True for u in unanimities):
             vote.unanimous = True
         known = {o for o in outcomes if o}
         vote.outcome = known.pop() if len(known) == 1 else None

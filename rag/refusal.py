@@ -366,10 +366,13 @@ def cited_reason(
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
     if not all(_akin({stem}, used) for stem in names + parts):
         return "names"
-    if names or any(c.kind == schema.KIND_ARTICLE for c in cited):
+    if any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
     groups = synonyms_by_stem(question)
     done = {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
+    # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
+    # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
+    done |= _named_by(question, names)
     done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
     nouns = [
         stem
@@ -398,6 +401,37 @@ def cited_reason(
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return None
     return "topic"
+
+
+NAME_WINDOW = 4  # words of the noun phrase before a name that it identifies ("le club de foot de Preuilly (USYP)")
+_PHRASE_START = set("le la les l un une au aux à a pour par avec sur dans en et ou".split())
+
+
+def _named_by(question: str, names: list[str]) -> set[str]:
+    """The stems of the words of the noun phrase a name of the question closes ("au cinéma Nestor Burma", "le club
+    de foot de Preuilly (USYP)"): at most NAME_WINDOW words back, up to the determiner or preposition opening it.
+
+    >>> sorted(_named_by("Quel est le prix pour un adulte au cinéma Nestor Burma ?", tokens("Nestor Burma")))
+    ['cinem']
+    >>> sorted(_named_by("Quelle subvention pour le club de foot de Preuilly (USYP) ?", ["usyp"]))
+    ['club', 'foot', 'preuilly']
+    """
+    words = _WORD_RE.findall(question.replace("\u2019", "'"))
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        if not any(stem in names for stem in tokens(word)):
+            continue
+        for near in reversed(words[max(0, i - 2 * NAME_WINDOW) : i]):
+            folded = fold(near).lower().rstrip("'")
+            if folded in _PHRASE_START:
+                break
+            if folded in ("de", "du", "des", "d"):
+                continue
+            stems = [stem for stem in _noun_stems(near) if stem not in names]
+            out.update(stems)
+            if len(out) >= NAME_WINDOW:
+                break
+    return out
 
 
 def qualifiers(question: str) -> list[str]:
