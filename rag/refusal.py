@@ -404,7 +404,26 @@ def cited_reason(
 
 
 NAME_WINDOW = 4  # words of the noun phrase before a name that it identifies ("le club de foot de Preuilly (USYP)")
-_PHRASE_START = set("le la les l un une au aux à a pour par avec sur dans en et ou".split())
+_PHRASE_START = {
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "au",
+    "aux",
+    "à",
+    "a",
+    "pour",
+    "par",
+    "avec",
+    "sur",
+    "dans",
+    "en",
+    "et",
+    "ou",
+}
 
 
 def _named_by(question: str, names: list[str]) -> set[str]:
