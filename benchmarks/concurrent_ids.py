@@ -6,8 +6,9 @@
 `benchmarks/search_profile.py --ids` (the gold questions, each asked in a space taken in turn), searched
 through ui.api.SpaceBases and KnowledgeBase.search as GET /search does, by --threads threads at once, with
 an empty query cache: every question is embedded by the model, and concurrent questions are embedded
-together by the embedder's QueryBatcher. `--compare` counts the searches whose top-k differ from another
-run's file (a sequential `search_profile.py --ids`, for instance): 0 expected.
+together by the embedder's QueryBatcher (MAIRIE_QUERY_BATCH=false: each thread embeds its own). `--compare` counts the searches whose top-k differ from another
+run's file (a sequential `search_profile.py --ids`, for instance): 0 expected. It also prints the wall time
+and the process's CPU per search (copied into an older checkout's benchmarks/, it measures that version).
 """
 
 from __future__ import annotations
@@ -75,14 +76,17 @@ def main() -> None:
     batcher = getattr(bases.root.embedder, "query_batcher", None)
     calls_before = batcher.calls if batcher else 0
     texts_before = batcher.texts if batcher else 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=worker) for _ in range(args.threads)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - started
-    print(f"{len(ids)} searches by {args.threads} threads in {wall:.1f} s; load average {os.getloadavg()[0]:.1f}")
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"{len(ids)} searches by {args.threads} threads in {wall:.1f} s, {cpu / len(ids) * 1000:.1f} ms of CPU a search "
+        f"(this process); load average {os.getloadavg()[0]:.1f}"
+    )
     if batcher is not None:
         calls, texts = batcher.calls - calls_before, batcher.texts - texts_before
         print(f"model calls for the questions: {calls} for {texts} questions ({texts / max(1, calls):.2f} a call)")

@@ -255,11 +255,12 @@ class CachedEmbedder:
     Re-ingesting a changed file only embeds its new passages; test stores built twice embed once.
     """
 
-    def __init__(self, inner: Embedder, *, cache_dir: Path | None) -> None:
+    def __init__(self, inner: Embedder, *, cache_dir: Path | None, query_batch: bool = True) -> None:
         self.inner = inner
         self.name = inner.name
-        # Concurrent callers' new questions (a server's request threads) are embedded together.
-        self.query_batcher = QueryBatcher(inner.embed_queries, lanes=query_lanes(inner))
+        # Concurrent callers' new questions (a server's request threads) are embedded together; without
+        # it (MAIRIE_QUERY_BATCH=false), each caller runs the model in its own thread.
+        self.query_batcher = QueryBatcher(inner.embed_queries, lanes=query_lanes(inner)) if query_batch else None
         self._path = cache_dir / "embeddings.sqlite3" if cache_dir else None
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
@@ -396,7 +397,8 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._embed(texts, "query", self.query_batcher.embed)
+        compute = self.query_batcher.embed if self.query_batcher is not None else self.inner.embed_queries
+        return self._embed(texts, "query", compute)
 
     def close(self) -> None:
         """Stop the model's worker processes, if it has any (they start again when needed)."""
@@ -427,16 +429,19 @@ def make_model(spec: str, *, threads: int = 0) -> Embedder:
     )
 
 
-def make_embedder(spec: str, *, cache_dir: Path | None = None, workers: int = 1, threads: int = 0) -> CachedEmbedder:
+def make_embedder(
+    spec: str, *, cache_dir: Path | None = None, workers: int = 1, threads: int = 0, query_batch: bool = True
+) -> CachedEmbedder:
     """The cached embedder: the model in this process (`workers` 1), or passages shared between `workers`
-    worker processes of `threads` threads each (WorkerPoolEmbedder; `workers` 0 = default_workers())."""
+    worker processes of `threads` threads each (WorkerPoolEmbedder; `workers` 0 = default_workers());
+    `query_batch`: concurrent callers' new questions embedded together (QueryBatcher)."""
     inner: Embedder
     workers = workers or default_workers()
     if workers > 1:
         inner = WorkerPoolEmbedder(spec, workers=workers, threads=threads or 1)
     else:
         inner = make_model(spec, threads=threads)
-    return CachedEmbedder(inner, cache_dir=cache_dir)
+    return CachedEmbedder(inner, cache_dir=cache_dir, query_batch=query_batch)
 
 
 @contextlib.contextmanager

