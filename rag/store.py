@@ -196,6 +196,7 @@ class ChromaStore:
             cache_dir=settings.cache_dir,
             workers=settings.embed_workers,
             threads=settings.embed_threads,
+            query_batch=settings.query_batch,
         )
         self._client = client
         self.spaces = readable(spaces or (settings.space,))

@@ -299,3 +299,46 @@ def test_openapi_describes_the_api_in_french(server: Server) -> None:
 def test_serve_refuses_a_network_address_without_the_flag(server: Server) -> None:
     result = server.mairie("serve", "--host", "0.0.0.0", "--port", str(free_port()))
     assert result.returncode == 1 and "--allow-network" in result.stderr
+
+
+def test_new_questions_asked_at_once_get_the_passages_each_gets_alone(
+    server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Eight new questions at once: the server embeds them together (QueryBatcher), and each request gets
+    the top 5 that the same question gets alone, embedded by itself (no batching, an empty cache)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from uuid import uuid4
+
+    from rag.kb import KnowledgeBase
+    from rag.settings import Settings
+
+    tag = uuid4().hex[:6]  # texts no cache holds: the server's model computes every vector
+    questions = [
+        f"{q} {tag}"
+        for q in (
+            "subvention association conseil municipal",
+            "que dit l'article L2121-17 ?",
+            "budget primitif vote",
+            "tarifs de la cantine",
+            "convocation du conseil municipal",
+            "délibération travaux voirie",
+            "quorum du conseil municipal",
+            "indemnités des élus",
+        )
+    ]
+    token = server.add_token(f"batch-{tag}", "alpha", "elu")
+
+    def search(question: str) -> list[str]:
+        with server.client(token) as client:
+            response = client.get("/search", params={"question": question, "top_k": 5})
+        assert response.status_code == 200, response.text
+        return [h["id"] for h in response.json()["hits"]]
+
+    with ThreadPoolExecutor(len(questions)) as pool:
+        together = list(pool.map(search, questions))
+    settings = Settings(
+        store=server.store, cache_dir=tmp_path_factory.mktemp("empty-cache"), space="alpha", query_batch=False
+    )
+    alone = KnowledgeBase(settings)
+    for question, ids in zip(questions, together, strict=True):
+        assert ids and ids == [h.chunk.id for h in alone.search(question, top_k=5)], question
