@@ -171,7 +171,9 @@ def vote_label(record: DeliberationRecord) -> str:
         label = ", ".join(counts)
         if record.outcome == schema.OUTCOME_REJECTED:
             return f"rejeté : {label}"
-        return f"{label} (unanimité)" if record.unanimous and len(counts) == 1 else label
+        if record.unanimous:  # "Pour : 51 / Abstention : 7 / Adopté à l'unanimité (des suffrages exprimés)"
+            return f"{label} (unanimité)" if len(counts) == 1 else f"unanimité : {label}"
+        return label
     if record.unanimous:
         return "unanimité"
     majority = " à la majorité" if record.unanimous is False else ""

@@ -101,7 +101,7 @@ def test_the_vote_of_a_compte_rendu_item_is_stated_with_its_counts(layouts_kb) -
     first = _opening(answer)[0]
     assert first.startswith(
         "Le 7 février 2011, le conseil municipal de Montpellier a délibéré sur "
-        "« Engagement de la Ville en faveur des Logiciels Libres » (51 pour, 7 abstentions) ["
+        "« Engagement de la Ville en faveur des Logiciels Libres » (unanimité : 51 pour, 7 abstentions) ["
     )
 
 
