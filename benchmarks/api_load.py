@@ -64,6 +64,21 @@ QUESTIONS = [
 ]
 
 
+def kept_bases(root: Path) -> tuple[list[str], Any]:
+    """The spaces of a store this script built and kept (`--keep root`), and the server's SpaceBases over it, with
+    an empty query cache (for benchmarks/search_profile.py and benchmarks/concurrent_ids.py)."""
+    os.environ.update(
+        MAIRIE_STORE=str(root / "store"),
+        MAIRIE_USERS_FILE=str(root / "users.json"),
+        MAIRIE_CACHE_DIR=tempfile.mkdtemp(prefix="query-cache-"),
+    )
+    from rag.settings import Settings
+    from ui.api import SpaceBases
+
+    spaces = [f"s{i}" for i in range(json.loads((root / "built.json").read_text())["spaces"])]
+    return spaces, SpaceBases(Settings.from_env())
+
+
 def mairie(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=env, cwd=REPO, check=False

@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,16 +44,9 @@ def main() -> None:
     parser.add_argument("--ids", type=Path, required=True, help="write the top-k ids of every search here")
     parser.add_argument("--compare", type=Path, help="another run's --ids file: count the searches that differ")
     args = parser.parse_args()
-    os.environ.update(
-        MAIRIE_STORE=str(args.root / "store"),
-        MAIRIE_USERS_FILE=str(args.root / "users.json"),
-        MAIRIE_CACHE_DIR=tempfile.mkdtemp(prefix="query-cache-"),
-    )
-    from rag.settings import Settings
-    from ui.api import SpaceBases
+    from api_load import kept_bases  # (benchmarks/ is on sys.path: the script's folder)
 
-    spaces = [f"s{i}" for i in range(json.loads((args.root / "built.json").read_text())["spaces"])]
-    bases = SpaceBases(Settings.from_env())
+    spaces, bases = kept_bases(args.root)
     for space in spaces:  # opened first, as a warm server has them
         bases.of(space).search("conseil municipal", top_k=args.top_k)
     pairs = [(spaces[i % len(spaces)], q) for i, q in enumerate(questions())]

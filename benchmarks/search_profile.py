@@ -22,7 +22,6 @@ import json
 import os
 import pstats
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -101,18 +100,12 @@ def main() -> None:
     parser.add_argument("--ask", action="store_true", help="profile POST /ask's work (kb.chain.invoke) instead")
     parser.add_argument("--ids", type=Path, help="write the top-k ids of every search to this JSON file")
     args = parser.parse_args()
-    os.environ.update(
-        MAIRIE_STORE=str(args.root / "store"),
-        MAIRIE_USERS_FILE=str(args.root / "users.json"),
-        MAIRIE_CACHE_DIR=tempfile.mkdtemp(prefix="query-cache-"),
-    )
+    from api_load import kept_bases  # (benchmarks/ is on sys.path: the script's folder)
+
     from rag.schema import ScoredChunk
-    from rag.settings import Settings
-    from ui.api import SpaceBases
     from ui.payloads import search_payload
 
-    spaces = [f"s{i}" for i in range(json.loads((args.root / "built.json").read_text())["spaces"])]
-    bases = SpaceBases(Settings.from_env())
+    spaces, bases = kept_bases(args.root)
     asked = questions()[: args.limit or None]
     wall = time.perf_counter()
     opened = time.process_time()

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import benchmark_module
 from tests.test_spaces import BETA_QUESTIONS, kb_of, own_texts, spaces_store  # noqa: F401  (the module's store)
 
 pytestmark = pytest.mark.integration
@@ -313,19 +314,7 @@ def test_new_questions_asked_at_once_get_the_passages_each_gets_alone(
     from rag.settings import Settings
 
     tag = uuid4().hex[:6]  # texts no cache holds: the server's model computes every vector
-    questions = [
-        f"{q} {tag}"
-        for q in (
-            "subvention association conseil municipal",
-            "que dit l'article L2121-17 ?",
-            "budget primitif vote",
-            "tarifs de la cantine",
-            "convocation du conseil municipal",
-            "délibération travaux voirie",
-            "quorum du conseil municipal",
-            "indemnités des élus",
-        )
-    ]
+    questions = [f"{q} {tag}" for q in benchmark_module("api_load.py").QUESTIONS]  # the load test's eight
     token = server.add_token(f"batch-{tag}", "alpha", "elu")
 
     def search(question: str) -> list[str]:
