@@ -65,9 +65,9 @@ class Settings:
         0, "Fils de calcul par processus d'embeddings : 0 = 1 s'il y a plusieurs processus, sinon un par cœur."
     )
     query_batch: bool = _setting(
-        True,
-        "Calculer ensemble les questions nouvelles posées en même temps (serveur) ; false = une par une, chacune "
-        "dans son fil.",
+        False,
+        "Calculer ensemble les questions nouvelles posées en même temps (serveur) ; false (défaut) = une par une, "
+        "chacune dans son fil.",
     )
     commune: str = _setting("", "Commune par défaut des documents qui ne la nomment pas (sinon : nom du dossier).")
     top_k: int = _setting(5, "Nombre de passages renvoyés par la recherche et cités par les réponses.")

@@ -305,8 +305,9 @@ def test_serve_refuses_a_network_address_without_the_flag(server: Server) -> Non
 def test_new_questions_asked_at_once_get_the_passages_each_gets_alone(
     server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Eight new questions at once: the server embeds them together (QueryBatcher), and each request gets
-    the top 5 that the same question gets alone, embedded by itself (no batching, an empty cache)."""
+    """Eight new questions at once, through the real server (concurrent request threads, and the QueryBatcher when
+    MAIRIE_QUERY_BATCH=true): each request gets the top 5 that the same question gets alone, embedded by itself
+    (no batching, an empty cache)."""
     from concurrent.futures import ThreadPoolExecutor
     from uuid import uuid4
 
