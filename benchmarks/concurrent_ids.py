@@ -24,16 +24,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-GOLDS = ("gold_demo.jsonl", "gold_service_public.jsonl", "gold.jsonl")
-
-
-def questions() -> list[str]:
-    seen: dict[str, None] = {}
-    for name in GOLDS:
-        for line in (REPO / "benchmarks" / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                seen.setdefault(json.loads(line)["question"].strip(), None)
-    return list(seen)
 
 
 def main() -> None:
@@ -45,6 +35,7 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another run's --ids file: count the searches that differ")
     args = parser.parse_args()
     from api_load import kept_bases  # (benchmarks/ is on sys.path: the script's folder)
+    from search_profile import questions  # the same questions as the profile
 
     spaces, bases = kept_bases(args.root)
     for space in spaces:  # opened first, as a warm server has them
