@@ -52,7 +52,16 @@ DECISION = "decision"  # what was decided: the operative part of a deliberation
 ORGANISATION = "organisation"  # which company, body or association: its name ("BRAKE FRANCE", "la société BRL")
 OPINION = "opinion"  # which opinion was given: favourable, unfavourable, with reservations
 LEVEL = "level"  # which level, index, grade or category ("Niveau de rémunération : IB 429 à 1 157")
+HOUR = "hour"  # at what time of day: an hour ("20h55", "à vingt heures")
 OTHER = "other"
+
+# A question about the time of day, answered only by an hour ("20h30", "21 h", "18H00", "à vingt heures").
+HOUR_QUESTION_RE = re.compile(r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b")
+HOUR_RE = re.compile(
+    r"\b\d{1,2}\s?(?:h|heures?)(?:\s?\d{2})?\b|\b(?:une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
+    r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",
+    re.IGNORECASE,
+)
 
 # Checked in this order on the folded question: the first that matches wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -75,6 +84,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
+    (HOUR, HOUR_QUESTION_RE),  # "à quelle heure la séance a-t-elle été levée ?": before "combien de ... heures"
     # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
     (VOTE, re.compile(r"\bvote (?:pour|contre)\b(?! (?:l'annee )?\d{4}\b).*\?")),
     (
@@ -249,7 +259,7 @@ _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
 def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION,
-    ORGANISATION, OPINION, LEVEL or OTHER."""
+    ORGANISATION, OPINION, LEVEL, HOUR or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
@@ -281,6 +291,8 @@ def gives(kind: str, sentence: str) -> bool:
         return bool(_OPINION_RE.search(sentence))
     if kind == LEVEL:
         return bool(_LEVEL_RE.search(sentence))
+    if kind == HOUR:
+        return bool(HOUR_RE.search(sentence))
     return True
 
 

@@ -18,7 +18,21 @@ from collections.abc import Callable
 
 from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
-from rag.question import AMOUNT, DATE, DURATION, NUMBER, PERSON, UNIT_STEMS, VOTE, answer_type, gives, head_noun
+from rag.question import (
+    AMOUNT,
+    DATE,
+    DURATION,
+    HOUR,
+    HOUR_QUESTION_RE,
+    HOUR_RE,
+    NUMBER,
+    PERSON,
+    UNIT_STEMS,
+    VOTE,
+    answer_type,
+    gives,
+    head_noun,
+)
 from rag.retrieve import Retrieval, question_intent
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
@@ -270,7 +284,7 @@ def refusal_reason(
     # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
     # A money word in a question that asks for a vote, a name, a date or a count ("Par combien de voix la
     # subvention a-t-elle été votée ?") does not ask for an amount.
-    asks_amount = answer_type(question) not in (VOTE, PERSON, DATE, DURATION, NUMBER)
+    asks_amount = answer_type(question) not in (VOTE, PERSON, DATE, DURATION, NUMBER, HOUR)
     if (
         asks_amount
         and MONEY_RE.search(fold(question))
@@ -837,13 +851,6 @@ LAW_SOURCE_RE = re.compile(
 MONEY_RE = re.compile(
     r"\b(?:combien (?:coute|coutent|paie|paye|paient|rapporte|rembourse|verse)|prix|tarifs?|montant|cout"
     r"|subventions?|loyer|salaire|redevance|cotisation|indemnites?|euros?)\b"
-)
-# A question about the time of day, answered only by an hour ("20h30", "21 h", "18H00", "à vingt heures").
-HOUR_QUESTION_RE = re.compile(r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b")
-HOUR_RE = re.compile(
-    r"\b\d{1,2}\s?(?:h|heures?)(?:\s?\d{2})?\b|\b(?:une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
-    r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",
-    re.IGNORECASE,
 )
 # A question about when a séance ended, answered only by an hour in a sentence that says it ended ("La séance est
 # levée à 22h15"), not by the opening's "à vingt heures".

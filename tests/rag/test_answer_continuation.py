@@ -74,3 +74,16 @@ def test_the_passage_gap_mark_is_no_part_of_a_quoted_sentence() -> None:
     assert quoted and not [s for s in quoted if "[…]" in s]
     joined = " […] ".join(quoted)
     assert all(" ".join(part.split()) in " ".join(text.split()) for part in quote_parts(joined))
+
+
+def test_a_question_on_the_time_of_day_chooses_the_sentence_with_an_hour() -> None:
+    """ "À quelle heure la séance a-t-elle été levée ?" asks for an hour (session 23: it was answered with the
+    compte rendu's header, which names the séance but no hour)."""
+    from rag.question import HOUR, answer_type, gives
+
+    question = "À quelle heure la séance du conseil municipal du 9 mai 2011 a-t-elle été levée ?"
+    assert answer_type(question) == HOUR
+    assert answer_type("Combien d'heures hebdomadaires pour le poste d'adjoint technique ?") != HOUR
+    # the compte rendu of 9 May 2011 (Montpellier): its header, then its last line
+    assert not gives(HOUR, "Compte-rendu du Conseil municipal Séance publique du lundi 9 mai 2011")
+    assert gives(HOUR, "Plus rien n’étant à délibérer, la séance est levée à 20h15.")
