@@ -152,7 +152,7 @@ class ExtractiveAnswerer:
         # then the evidence.
         lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
         # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
-        following = lambda chunk: next_passage(chunk, self.retriever.store)  # noqa: E731
+        following, preceding = self._neighbours(retrieval)
         reason = cited_reason(
             question,
             retrieval,
@@ -160,7 +160,7 @@ class ExtractiveAnswerer:
             citations,
             self.retriever.lexical.idf,
             following,
-            preceding=lambda chunk: previous_passage(chunk, self.retriever.store),
+            preceding=preceding,
         )
         if reason is not None:
             retrieval.derived.update(found=False, refusal_reason=reason)
@@ -179,6 +179,29 @@ class ExtractiveAnswerer:
             notes=[LEAD_NOTE if lead else QUOTES_NOTE],
         )
 
+    def _neighbours(
+        self, retrieval: Retrieval
+    ) -> tuple[Callable[[Chunk], Chunk | None], Callable[[Chunk], Chunk | None]]:
+        """The passage after and before a passage in its document, each read from the store once per retrieval
+        (the refusal checks before the answer and the evidence check after it ask for the same ones)."""
+        if "neighbours" not in retrieval.derived:
+            store = self.retriever.store
+            after: dict[str, Chunk | None] = {}
+            before: dict[str, Chunk | None] = {}
+
+            def following(chunk: Chunk) -> Chunk | None:
+                if chunk.id not in after:
+                    after[chunk.id] = next_passage(chunk, store)
+                return after[chunk.id]
+
+            def preceding(chunk: Chunk) -> Chunk | None:
+                if chunk.id not in before:
+                    before[chunk.id] = previous_passage(chunk, store)
+                return before[chunk.id]
+
+            retrieval.derived["neighbours"] = (following, preceding)
+        return retrieval.derived["neighbours"]  # type: ignore[no-any-return]
+
     def found(self, question: str, retrieval: Retrieval) -> bool:
         """Whether to answer at all (see rag.refusal.refusal_reason); the best sentence's closeness is part of it.
         Decided once per retrieval: the chain asks before prompting, the answer step again."""
@@ -193,8 +216,8 @@ class ExtractiveAnswerer:
                 self.retriever.lexical.idf,
                 best_sentence=best,
                 sentence_threshold=self.settings.sentence_threshold,
-                following=lambda chunk: next_passage(chunk, self.retriever.store),
-                preceding=lambda chunk: previous_passage(chunk, self.retriever.store),
+                following=self._neighbours(retrieval)[0],
+                preceding=self._neighbours(retrieval)[1],
             )
             retrieval.derived["refusal_reason"] = reason
             retrieval.derived["found"] = reason is None

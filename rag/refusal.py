@@ -371,10 +371,11 @@ def cited_reason(
         if before is not None:
             heading |= vocabulary(before.text)
     own = _evidence_words(cited, retrieval, following) | heading
+    used = own
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
         # a compte rendu's passages: a name is often written only in the item's heading, in another passage
         cited = [c.chunk for c in citations]
-    used = _evidence_words(cited, retrieval, following) | heading
+        used = _evidence_words(cited, retrieval, following) | heading
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
