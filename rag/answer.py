@@ -124,6 +124,12 @@ class ExtractiveAnswerer:
         return refusal(question, retrieval.hits[:3], contact=self.settings.refusal_contact)
 
     def answer_from(self, question: str, retrieval: Retrieval) -> Answer:
+        # One state of the store for the whole answer: each space's generation is read once, not at every
+        # idf lookup of the checks (thirty-odd reads of Chroma per answer).
+        with self.retriever.store.pinned():
+            return self._answer_from(question, retrieval)
+
+    def _answer_from(self, question: str, retrieval: Retrieval) -> Answer:
         if not self.found(question, retrieval):
             return self.refuse(question, retrieval)
         picked = self.select_sentences(question, retrieval)
@@ -206,41 +212,80 @@ class ExtractiveAnswerer:
         """Whether to answer at all (see rag.refusal.refusal_reason); the best sentence's closeness is part of it.
         Decided once per retrieval: the chain asks before prompting, the answer step again."""
         if "found" not in retrieval.derived:
-            best = None
-            if retrieval.hits and not retrieval.exact_articles:
-                best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
-            reason = refusal_reason(
-                question,
-                retrieval,
-                self.settings.refusal_threshold,
-                self.retriever.lexical.idf,
-                best_sentence=best,
-                sentence_threshold=self.settings.sentence_threshold,
-                following=self._neighbours(retrieval)[0],
-                preceding=self._neighbours(retrieval)[1],
-            )
-            retrieval.derived["refusal_reason"] = reason
-            retrieval.derived["found"] = reason is None
+            with self.retriever.store.pinned():
+                self._decide(question, retrieval)
         return bool(retrieval.derived["found"])
 
-    def _sentence_cosines(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
-        """The quotable sentences of the top passages and their e5 cosine with the question (computed once)."""
-        if "sentences" not in retrieval.derived:
+    def _decide(self, question: str, retrieval: Retrieval) -> None:
+        best = None
+        if retrieval.hits and not retrieval.exact_articles:
+            best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
+            if best < self.settings.sentence_threshold:  # the formulas left aside might be closer
+                best = max((x for _, x in self._sentence_cosines(question, retrieval, complete=True)), default=0.0)
+        reason = refusal_reason(
+            question,
+            retrieval,
+            self.settings.refusal_threshold,
+            self.retriever.lexical.idf,
+            best_sentence=best,
+            sentence_threshold=self.settings.sentence_threshold,
+            following=self._neighbours(retrieval)[0],
+            preceding=self._neighbours(retrieval)[1],
+        )
+        retrieval.derived["refusal_reason"] = reason
+        retrieval.derived["found"] = reason is None
+
+    def _sentence_cosines(
+        self, question: str, retrieval: Retrieval, *, complete: bool = False
+    ) -> list[tuple[_Candidate, float]]:
+        """The quotable sentences of the top passages and their e5 cosine with the question (computed once).
+
+        Embedding these sentences is nearly all of a new question's answer time (linear in their tokens), so no
+        text is embedded twice, and a meeting's opening formulas (convocation, chair, attendance lists) are
+        embedded only when they may matter: when the question is about the meeting, when no other sentence
+        exists (select_sentences quotes them only then), or when `complete` is asked (the refusal rule's best
+        sentence, when the others are not close enough). The cosines and their order are the same as if every
+        sentence had been embedded.
+        """
+        derived = retrieval.derived
+        if "sentences" not in derived:
+            hits = retrieval.hits
             candidates = [
                 _Candidate(index, sentence, 0.0, position, exact)
-                for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+                for index, hit in enumerate(hits[:MAX_PASSAGES])
                 for position, sentence, exact in _passage_sentences(hit.chunk)
             ]
-            scored: list[tuple[_Candidate, float]] = []
-            if candidates:
-                query_vector = retrieval.query_vector
-                embedder = self.retriever.store.embedder
-                if query_vector is None:
-                    query_vector = embedder.embed_queries([question])[0]
-                cosines = embedder.embed_passages([c.sentence for c in candidates]) @ query_vector
-                scored = [(c, float(x)) for c, x in zip(candidates, cosines, strict=True)]
-            retrieval.derived["sentences"] = scored
-        return list(retrieval.derived["sentences"])
+            later: list[_Candidate] = []
+            if not asks_about_meeting(question):
+                now = [
+                    c
+                    for c in candidates
+                    if hits[c.hit_index].chunk.kind == schema.KIND_ARTICLE or not is_meeting_formula(c.sentence)
+                ]
+                if now:
+                    kept = {id(c) for c in now}
+                    later = [c for c in candidates if id(c) not in kept]
+                    candidates = now
+            derived["sentences"] = self._cosines(question, retrieval, candidates)
+            derived["sentences_later"] = later
+        if complete and derived["sentences_later"]:
+            scored = derived["sentences"] + self._cosines(question, retrieval, derived["sentences_later"])
+            derived["sentences"] = sorted(scored, key=lambda pair: (pair[0].hit_index, pair[0].position))
+            derived["sentences_later"] = []
+        return list(derived["sentences"])
+
+    def _cosines(
+        self, question: str, retrieval: Retrieval, candidates: list[_Candidate]
+    ) -> list[tuple[_Candidate, float]]:
+        if not candidates:
+            return []
+        query_vector = retrieval.query_vector
+        embedder = self.retriever.store.embedder
+        if query_vector is None:
+            query_vector = retrieval.query_vector = embedder.embed_queries([question])[0]
+        texts = list(dict.fromkeys(c.sentence for c in candidates))  # a header repeated in two passages
+        cosine = dict(zip(texts, (embedder.embed_passages(texts) @ query_vector).tolist(), strict=True))
+        return [(c, float(cosine[c.sentence])) for c in candidates]
 
     def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
         scored = self._sentence_cosines(question, retrieval)
