@@ -59,7 +59,8 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
     asked = head_noun(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
-    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked]
+    acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
+    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked and stem not in acts]
     nouns = [stem for stem in named if idf(stem) >= tuning.KEY_NOUN_IDF]
     topic = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     coverage = 0.0
@@ -69,9 +70,13 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
         for hit in retrieval.hits[:REFUSAL_PASSAGES]:
             meta = hit.chunk.meta
             head = vocabulary(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}")
-            stems = [vocabulary(s) for s in sentences(hit.chunk.text)] or [set()]
+            parts = sentences(hit.chunk.text)
+            stems = [vocabulary(s) for s in parts] or [set()]
+            item: set[str] = set()  # a compte rendu's item heading ("4/ Présentation d'un projet de maison ...")
             for i, current in enumerate(stems):
-                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
+                if i < len(parts) and _ITEM_HEADING_RE.match(parts[i]):
+                    item = current
+                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met | item
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
                 together = max(together, sum(_used(groups.get(stem, {stem}), window) for stem in topic))
@@ -124,7 +129,33 @@ def _used(stems: set[str], passages: set[str]) -> bool:
     if stems & passages:
         return True
     prefixes = {stem[:NOUN_FAMILY] for stem in stems if len(stem) >= NOUN_FAMILY}
-    return any(word[:NOUN_FAMILY] in prefixes for word in passages)
+    return any(word[:NOUN_FAMILY] in prefixes for word in passages) or _misspelt(stems, passages)
+
+
+def _misspelt(stems: set[str], words: set[str]) -> bool:
+    """Whether the words hold one of these stems (of at least MISSPELT_LETTERS letters) with one letter added, lost or
+    changed: a scan or a typing slip ("le beffroi" written "le befroi").
+
+    >>> _misspelt({"beffroi"}, {"befroi", "templ"}), _misspelt({"tennis"}, {"tenue"})
+    (True, False)
+    """
+    long = [stem for stem in stems if len(stem) >= MISSPELT_LETTERS]
+    return any(
+        _one_edit(stem, word) for stem in long for word in words if abs(len(word) - len(stem)) <= 1 and word[:1] == stem[:1]
+    )
+
+
+MISSPELT_LETTERS = 6
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with at most one letter added, removed or replaced."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i:] == b[i + 1 :]
 
 
 NOUN_FAMILY = 5
@@ -364,12 +395,14 @@ def cited_reason(
     # a compte rendu's item: its heading ("Contrat d'assurance contre les risques statutaires") may end the passage
     # before the one the answer quotes, on the page before
     heading: set[str] = set()
+    heading_text = ""
     for chunk in cited:
         if preceding is None or chunk.meta.get(schema.RECORD_INDEX) is not None:
             continue
         before = preceding(chunk)
         if before is not None:
             heading |= vocabulary(before.text)
+            heading_text += " " + before.text
     own = _evidence_words(cited, retrieval, following) | heading
     used = own
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
@@ -379,12 +412,21 @@ def cited_reason(
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
-    if not all(_akin({stem}, used) for stem in names + parts):
+    people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
+    if not all(_akin({stem}, used) for stem in names + parts + people):
         return "names"
+    # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
+    references = reference_numbers(question)
+    if references:
+        texts = [c.text for c in _evidence_chunks(cited, retrieval, following)] + [heading_text]
+        if not all(any(_reference_written(noun, ref, t) for t in texts) for noun, ref in references):
+            return "reference"
+        if first is not None and any(_other_reference(noun, ref, first.text) for noun, ref in references):
+            return "reference"
     if any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
     groups = synonyms_by_stem(question)
-    done = {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
+    done = infinitives(question)
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
     done |= _named_by(question, names)
@@ -416,6 +458,62 @@ def cited_reason(
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return None
     return "topic"
+
+
+def person_names(question: str) -> list[str]:
+    """The stems of the names of people the question names with a civility ("M. Martin", "Madame Giner"): whom the
+    fact is of, however common the name is in the corpus.
+
+    >>> person_names("Quel prix la Ville a-t-elle payé pour la parcelle de M. Martin, route de Bionne ?")
+    ['martin']
+    """
+    return list(dict.fromkeys(stem for m in _PERSON_RE.finditer(question) for stem in tokens(m.group(1))))
+
+
+_PERSON_RE = re.compile(
+    r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle)\s+((?:[A-ZÀ-Ý][\w'’-]+\s?)+)"
+)
+
+
+def reference_numbers(question: str) -> list[tuple[str, str]]:
+    """The numbers the question gives a thing with "n°" ("la décision modificative n°2", "le lot n° 17A",
+    "l'avenant n°1"), each with the word before it (folded); not a deliberation's number ("n° 2014/300": rag.scope
+    reads it).
+
+    >>> reference_numbers("Qui a voté contre l'avenant n°2 de la délégation et le lot n° 17A ?")
+    [('avenant', '2'), ('lot', '17a')]
+    """
+    text = question.replace("\u2019", "'")
+    return [
+        (fold(m["noun"]).lower().split("'")[-1], m["ref"].lower().lstrip("0") or "0")
+        for m in _REFERENCE_RE.finditer(text)
+    ]
+
+
+_REFERENCE_RE = re.compile(
+    r"(?P<noun>[^\W\d_][\w'-]*)\s+(?:n\s?[°º]|num[ée]ro)\s?(?P<ref>\d+[A-Za-z]?)\b(?![/-]\d)", re.IGNORECASE
+)
+
+
+def _reference_written(noun: str, ref: str, text: str) -> bool:
+    """Whether the text writes this number as a thing's number: "n°2", "n° 2", "numéro 2", "avenant 2", "2ème avenant"."""
+    folded = fold(text).lower()
+    number = rf"0*{re.escape(ref)}(?![\w])"
+    head = re.escape(noun[:WORD_FAMILY])
+    return bool(
+        re.search(rf"(?:\bn\s?[°º]?|\bno\.?|\bnumero)\s?{number}", folded)
+        or re.search(rf"\b{head}\w*\s+{number}", folded)
+        or re.search(rf"(?<![\w]){number}\s?(?:e|er|eme|ieme|nd)\s+{head}", folded)
+    )
+
+
+def _other_reference(noun: str, ref: str, text: str) -> bool:
+    """Whether the text gives the same kind of thing another number and never this one ("le lot n°2" quoted for "le
+    lot n°1")."""
+    folded = fold(text).lower()
+    head = re.escape(noun[:WORD_FAMILY])
+    others = re.findall(rf"\b{head}\w*\s+(?:n\s?[°º]?|no\.?|numero)?\s?0*(\d+[a-z]?)(?![\w/-])", folded)
+    return bool(others) and ref not in others and not _reference_written(noun, ref, text)
 
 
 NAME_WINDOW = 4  # words of the noun phrase before a name that it identifies ("le club de foot de Preuilly (USYP)")
@@ -588,6 +686,18 @@ _INFINITIVE_RE = re.compile(
     r"(?:de\s+|d['’]\s*)(\w+(?:er|ir|re))\b",
     re.IGNORECASE,
 )
+
+
+def infinitives(question: str) -> set[str]:
+    """The stems of the verbs a decision verb introduces ("a-t-il décidé d'adhérer", "propose de donner"): the act
+    asked about, which the text writes as a noun ("adhésion") or another verb, not a topic noun it must write.
+
+    >>> sorted(infinitives("À quelle association le conseil a-t-il décidé d'adhérer en mai 2025 ?"))
+    ['adher']
+    """
+    return {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
+
+
 WORD_FAMILY = 4  # in `cited_reason`, words of one family share their first letters: "journée" / "jours" not, 4 do
 
 
@@ -597,7 +707,19 @@ def _akin(stems: set[str], words: set[str]) -> bool:
     if stems & words:
         return True
     prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
-    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY)
+    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY) or _misspelt(stems, words)
+
+
+def _evidence_chunks(
+    cited: list[Chunk], retrieval: Retrieval, following: Callable[[Chunk], Chunk | None] | None
+) -> list[Chunk]:
+    """The cited passages, the other retrieved passages of their records and the passage after each."""
+    evidence = {c.id: c for c in cited}
+    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
+    for hit in retrieval.hits:
+        if _record_key(hit.chunk) in records:
+            evidence.setdefault(hit.chunk.id, hit.chunk)
+    return _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
 
 
 def _evidence_words(
@@ -605,12 +727,7 @@ def _evidence_words(
 ) -> set[str]:
     """The words of the cited passages, of the other retrieved passages of their records and of the passage after
     each (text, title, headings, commune)."""
-    evidence = {c.id: c for c in cited}
-    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
-    for hit in retrieval.hits:
-        if _record_key(hit.chunk) in records:
-            evidence.setdefault(hit.chunk.id, hit.chunk)
-    chunks = _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
+    chunks = _evidence_chunks(cited, retrieval, following)
     return set().union(
         *(
             vocabulary(
@@ -964,7 +1081,10 @@ def _numbers_met(
         # year is met beside any other word of the question
         anchors = topic
     else:
-        anchors = nouns or rare or sorted(content, key=idf)[-1:]
+        # no rare noun: the rarest noun or name of the question says what the number is of ("la subvention ... à
+        # l'association FISE en 2014"), not a rarer verb or qualifier ("paie", "en argent")
+        named = [stem for stem in key_nouns(question) + name_stems(question) if stem in content]
+        anchors = nouns or sorted(named, key=idf)[-1:] or rare or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
         text = _MILLIONS_RE.sub(r"\1 millions €", text)  # "5M€" is "5 millions d'euros"
