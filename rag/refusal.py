@@ -81,6 +81,11 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
                 coverage = max(coverage, covered / total)
                 together = max(together, sum(_used(groups.get(stem, {stem}), window) for stem in topic))
             passages |= head | set().union(*stems)
+            if topic and meta.get(schema.RECORD_INDEX) is not None:
+                # a record is one decision: its retrieved passages are about one thing ("551 OFFICE CENTRAL DE LA
+                # COOPERATION ..." in its table, "la réussite éducative" in its opening)
+                record = head.union(*(vocabulary(h.chunk.text) for h in retrieval.hits if _same_record(h, hit)))
+                together = max(together, sum(_used(groups.get(stem, {stem}), record) for stem in topic))
     excused = set(scope.unknown_communes) if scope is not None else set()
     missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
     # A name the corpus knows but none of these passages uses ("le taux de TVA sur les repas de la cantine"
