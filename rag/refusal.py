@@ -146,7 +146,10 @@ def _misspelt(stems: set[str], words: set[str]) -> bool:
     """
     long = [stem for stem in stems if len(stem) >= MISSPELT_LETTERS]
     return any(
-        _one_edit(stem, word) for stem in long for word in words if abs(len(word) - len(stem)) <= 1 and word[:1] == stem[:1]
+        _one_edit(stem, word)
+        for stem in long
+        for word in words
+        if abs(len(word) - len(stem)) <= 1 and word[:1] == stem[:1]
     )
 
 
@@ -475,9 +478,7 @@ def person_names(question: str) -> list[str]:
     return list(dict.fromkeys(stem for m in _PERSON_RE.finditer(question) for stem in tokens(m.group(1))))
 
 
-_PERSON_RE = re.compile(
-    r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle)\s+((?:[A-ZÀ-Ý][\w'’-]+\s?)+)"
-)
+_PERSON_RE = re.compile(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle)\s+((?:[A-ZÀ-Ý][\w'’-]+\s?)+)")
 
 
 def reference_numbers(question: str) -> list[tuple[str, str]]:

@@ -1,0 +1,182 @@
+"""Session 24's refusal checks, on real text: a thing's number ("la décision modificative n°2", "le lot n°1") and a
+person named with a civility ("M. Martin") must be in the cited evidence (rag.refusal.cited_reason); and, against
+false refusals, a compte rendu's item heading is part of each of its sentences' context, a record's retrieved passages
+hold the question's nouns together, a decision verb's infinitive is no topic noun, a one-letter misspelling of a long
+word is the word, and a bare year is placed by the question's rarest noun or name (rag.refusal.relevance_signals,
+rag.refusal._numbers_met). Passages are copied from the stores' documents (`pdftotext`, OCR for the scans); figures in
+docs/EVALUATION.md, session 24."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rag import schema
+from rag.refusal import (
+    _numbers_met,
+    cited_reason,
+    person_names,
+    reference_numbers,
+    relevance_signals,
+)
+from rag.retrieve import Retrieval
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
+
+# montpellier/comptes_rendus/CR_CM_28_03_2011.pdf, p. 10 (s23 store, OCR of the scan): one item of the summary table
+DM1_2011 = """Décision Modificative n°1 du budget principal de la Ville de Montpellier - Exercice
+2011
+
+Pour : 50
+
+Contre : 7 (UMP)
+
+Adopté à la majorité"""
+# montpellier/pdfs/2013-06-17-0000064321.pdf, p. 1 (s23 store): the market's second lot, not its first
+CRECHES_2013 = """Les deux lots géographiques prévus par ce marché ont permis d'attribuer le lot n°2 « Quartiers périphériques» à
+l'entreprise « Les Petits Chaperons Rouges » (LPCR) pour 5 places au prix initial de 9800 € par an et par berceau."""
+# montpellier/pdfs/2013-06-17-0000064295.pdf, p. 1 (unseen store): Madame Giner's parcel, route de Bionne
+GINER_2013 = """Madame Andrée GINER, propriétaire de la parcelle cadastrée PN 10 – route de Bionne - d'une superficie de 4 846 m²,
+propose de céder ce bien à la Ville au prix de 10 € /m2 soit un prix total de 48 460 €."""
+# data/deliberations/couthenans/CR_conseil_municipal_07_10_2022.pdf, p. 1 (a compte rendu's item; no record)
+MAM_2022 = """4/ Présentation d'un projet de maison d'assistante maternelle :
+Mme Alcalay et Mme Nguyen présentent un projet de MAM dans le logement communal attenant à l'école.
+Le logement communal est encore en travaux. L'ouverture serait demandée pour avril 2023.
+Capacité d'accueil de 6 enfants maximum.
+La délibération sera réalisée au prochain conseil."""
+# data/deliberations/couthenans/CR_reunion_20210604.pdf, p. 4: the minutes write "befroi"
+TEMPLE_2021 = """6.4 Temple
+Devis pour du toit et réfection le befroi. C'est un jeune qui a été voir (sonne en sol #). A terme, la cloche va tomber.
+1 DEVIS électrification cloche : 3400 €
+1 devis réfection du befroi et abats-son: 12 924€
+Total : 65800€"""
+# flaux liste_des_deliberations_16_mai_2025.pdf (test store): the list of the séance's deliberations
+FLAUX_LISTE_2025 = """Liste des délibérations votées
+Le 16 MAI 2025
+Approbation du procès-verbal du 04 avril 2025
+Adhésion à l'association de création d'un parc naturel régional PNR
+Subventions aux associations"""
+# montpellier/pdfs/2013-06-17-0000064308.pdf, p. 3 (fresh store): a table row under its heading, one record
+OCCE_2013 = """Attributions de subvention dans le cadre de la réussite educative:
+CODE STRUCTURE NATURE  MONTANT
+551 OFFICE CENTRAL DE LA COOPERATION A L'ECOLE DE L'HERAULT Fonctionnement              58 834 €
+    Total           58 834 €
+Les montants seront prélevés sur la ligne de crédit 1495, nature 6574, chapitre 922."""
+# montpellier/pdfs/2014-05-22-0000072215.pdf, p. 2 (s22 store), séance of 22 May 2014
+FISE_2014 = """La Ville de Montpellier met à disposition des espaces d'affichage publicitaire et engage différentes dépenses de
+communication, constituant une subvention en nature évaluée à 72 000 €.
+Enfin, il est proposé l'attribution d'une subvention à l'association FISE d'un montant de 70 000 €, qui fait
+l'objet d'une délibération (et d'une convention d'attribution) complémentaire."""
+
+
+def _chunk(
+    text: str, commune: str, *, record: int | None = 0, kind: str = schema.KIND_DELIBERATION, date: str = ""
+) -> Chunk:
+    meta = {schema.DOC_ID: f"doc-{hash(text)}", schema.COMMUNE: commune, schema.TITLE: "", schema.KIND: kind}
+    if record is not None:
+        meta[schema.RECORD_INDEX] = record
+    if date:
+        meta[schema.DATE] = date
+    return Chunk(id=f"c-{hash(text)}", text=text, meta=meta)
+
+
+def _rare(stem: str) -> float:
+    """Every word rare but the everyday ones: every check looks at every word of the question."""
+    return 1.0 if stem in _COMMON else 5.0
+
+
+_COMMON = {"apres", "conseil", "municipal", "associ", "vill"}
+
+
+def _reason(question: str, chunk: Chunk, idf: Callable[[str], float] = _rare) -> str | None:
+    """cited_reason for an answer whose first sentence quotes `chunk` [1], as the extractive answer does."""
+    retrieval = Retrieval(hits=[ScoredChunk(chunk, 1.0)], best_dense=0.9, exact_articles=[], query_vector=None)
+    quote = chunk.text.splitlines()[-1]
+    sentences = [AnswerSentence(text=f"Le document cité précise : « {quote} » [1].", citations=[1])]
+    return cited_reason(question, retrieval, sentences, [Citation(n=1, chunk=chunk, quote=quote)], idf)
+
+
+def _signals(question: str, *chunks: Chunk, idf: Callable[[str], float] = _rare) -> dict[str, float]:
+    retrieval = Retrieval(
+        hits=[ScoredChunk(c, 1.0) for c in chunks], best_dense=0.9, exact_articles=[], query_vector=None
+    )
+    return relevance_signals(question, retrieval, idf)
+
+
+def test_a_thing_s_number_must_be_the_evidence_s() -> None:
+    chunk = _chunk(DM1_2011, "Montpellier", record=73)
+    assert reference_numbers("Qui a voté contre la décision modificative n°2 du budget 2011 ?") == [
+        ("modificative", "2")
+    ]
+    assert (
+        _reason("Qui a voté contre la décision modificative n°2 du budget 2011 de Montpellier ?", chunk) == "reference"
+    )
+    assert _reason("Qui a voté contre la décision modificative n°1 du budget 2011 de Montpellier ?", chunk) is None
+
+
+def test_a_quote_giving_another_lot_does_not_answer_for_this_one() -> None:
+    chunk = _chunk(CRECHES_2013, "Montpellier")
+    question = "Quel est le prix d'un berceau dans le lot n°{} de ce marché ?"
+    assert _reason(question.format(1), chunk) == "reference"
+    assert _reason(question.format(2), chunk) is None
+
+
+def test_a_deliberation_number_is_left_to_the_scope() -> None:
+    assert reference_numbers("Que contient la délibération n° 2014/300 du conseil municipal de Montpellier ?") == []
+
+
+def test_a_person_named_with_a_civility_must_be_in_the_evidence_however_common_the_name() -> None:
+    chunk = _chunk(GINER_2013, "Montpellier")
+
+    def idf(stem: str) -> float:
+        return 2.0 if stem in ("martin", "mme", "vill") else 5.0  # "Martin" is written all over the corpus
+
+    assert person_names("Quel prix pour la parcelle de M. Martin ?") == ["martin"]
+    assert _reason("Quel prix la Ville a-t-elle payé pour la parcelle de M. Martin, route de Bionne ?", chunk, idf) == (
+        "names"
+    )
+    assert (
+        _reason("Quel prix la Ville a-t-elle payé pour la parcelle de Mme Giner, route de Bionne ?", chunk, idf) is None
+    )
+
+
+def test_a_compte_rendu_s_item_heading_is_the_context_of_its_lines() -> None:
+    chunk = _chunk(MAM_2022, "Couthenans", record=None, kind=schema.KIND_DOCUMENT)
+    signals = _signals("Combien d'enfants la future maison d'assistantes maternelles pourra-t-elle accueillir ?", chunk)
+    assert signals["scattered_nouns"] == 0.0
+    # a topic the item does not hold is still missing
+    assert _signals("Combien d'enfants la crèche pourra-t-elle accueillir ?", chunk)["missing_nouns"] == 1.0
+
+
+def test_a_record_holds_its_nouns_together() -> None:
+    question = "Quelle subvention l'Office central de la coopération reçoit-il pour la réussite éducative ?"
+    assert _signals(question, _chunk(OCCE_2013, "Montpellier", record=0))["scattered_nouns"] == 0.0
+
+
+def test_a_one_letter_misspelling_is_the_word() -> None:
+    chunk = _chunk(TEMPLE_2021, "Couthenans", record=None, kind=schema.KIND_DOCUMENT)
+    assert _signals("Combien coûte la réfection du beffroi du temple d'après le devis ?", chunk)["missing_nouns"] == 0.0
+    assert (
+        _signals("Combien coûte la réfection de la charpente du temple d'après le devis ?", chunk)["missing_nouns"]
+        == 1.0
+    )
+
+
+def test_the_act_a_decision_verb_introduces_is_no_topic_noun() -> None:
+    chunk = _chunk(FLAUX_LISTE_2025, "Flaux", record=None, kind=schema.KIND_DOCUMENT)
+    question = "À quelle association le conseil municipal de Flaux a-t-il décidé d'adhérer en mai 2025 ?"
+    assert _signals(question, chunk)["missing_nouns"] == 0.0
+    assert (
+        _signals("À quelle association le conseil a-t-il décidé de verser une cotisation ?", chunk)["missing_nouns"]
+        == 1.0
+    )
+
+
+def test_a_bare_year_is_placed_by_the_question_s_rarest_noun_or_name() -> None:
+    chunk = _chunk(FISE_2014, "Montpellier", date="2014-05-22")
+
+    def idf(stem: str) -> float:
+        return {"argent": 5.0, "fis": 3.2}.get(stem, 1.5)  # "en argent" rarer than the association's name
+
+    question = "Quelle subvention en argent la Ville propose-t-elle d'attribuer à l'association {} en 2014 ?"
+    assert _numbers_met(question.format("FISE"), [ScoredChunk(chunk, 1.0)], idf, set())
+    other = _chunk(FISE_2014, "Montpellier", date="2013-06-17")  # the same text voted in another year
+    assert not _numbers_met(question.format("FISE"), [ScoredChunk(other, 1.0)], idf, set())
