@@ -418,7 +418,7 @@ def cited_reason(
         cited = [c.chunk for c in citations]
         used = _evidence_words(cited, retrieval, following) | heading
     excused = scope_stems(retrieval.scope)
-    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= CITED_NAME_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
     people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
     if not all(_akin({stem}, used) for stem in names + parts + people):
@@ -437,7 +437,7 @@ def cited_reason(
     done = infinitives(question)
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
-    done |= _named_by(question, names)
+    done |= _named_by(question, [stem for stem in names if idf(stem) >= tuning.TOPIC_NOUN_IDF])
     done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
     nouns = [
         stem
@@ -522,6 +522,7 @@ def _other_reference(noun: str, ref: str, text: str) -> bool:
     return bool(others) and ref not in others and not _reference_written(noun, ref, text)
 
 
+CITED_NAME_IDF = 2.5  # a name of the question rarer than this must be in the cited evidence (common: "Ville")
 NAME_WINDOW = 4  # words of the noun phrase before a name that it identifies ("le club de foot de Preuilly (USYP)")
 _PHRASE_START = {
     "le",

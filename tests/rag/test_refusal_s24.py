@@ -180,3 +180,18 @@ def test_a_bare_year_is_placed_by_the_question_s_rarest_noun_or_name() -> None:
     assert _numbers_met(question.format("FISE"), [ScoredChunk(chunk, 1.0)], idf, set())
     other = _chunk(FISE_2014, "Montpellier", date="2013-06-17")  # the same text voted in another year
     assert not _numbers_met(question.format("FISE"), [ScoredChunk(other, 1.0)], idf, set())
+
+
+def test_a_name_of_middling_rarity_must_be_in_the_evidence_too() -> None:
+    chunk = _chunk(GINER_2013, "Montpellier")
+
+    def idf(stem: str) -> float:
+        # in a small store a street or a ZAC is written in a few documents: rarer than "Ville", not rare
+        return {"mend": 3.0, "bion": 3.0, "vill": 1.2, "mme": 1.5}.get(stem, 5.0)
+
+    assert _reason("Quel prix la Ville a-t-elle payé pour la parcelle de Mme Giner, route de Mende ?", chunk, idf) == (
+        "names"
+    )
+    assert (
+        _reason("Quel prix la Ville a-t-elle payé pour la parcelle de Mme Giner, route de Bionne ?", chunk, idf) is None
+    )
