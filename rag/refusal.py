@@ -387,7 +387,13 @@ def cited_reason(
     of no record, the passage before it (`preceding`: the item's heading). Checks:
     - every rare name of the question that its scope does not name is in the evidence (reason "names"): "le
       suppléant au conseil d'administration du CROUS" is not answered with the CREPS's, "les travaux de l'école
-      Jean Jaurès" not with the école Sévigné's, however close they are in meaning;
+      Jean Jaurès" not with the école Sévigné's, however close they are in meaning; a person the question names
+      with a civility ("M. Martin") however common the name, and names of middling rarity (CITED_NAME_IDF);
+    - every number the question gives a thing with "n°" is the evidence's, and the first cited sentence gives that
+      thing no other number (reason "reference"): "la décision modificative n°2" is not answered with the n°1;
+    - a year the question names is the séance's of a passage the first sentence cites, or is written in it, in that
+      sentence or in the header ending the passage before (reason "year"): "la subvention à La Vista en 2012" is
+      not answered with the 2013 one;
     - every topic noun of the question (a noun a determiner introduces, IDF >= TOPIC_NOUN_IDF, not a word of the
       kind of answer asked: "délai", "heure") is in the evidence (reason "topic"): "la subvention au club de
       tennis" is not answered with the cycle club's row, "le prix de l'assainissement au mètre cube" not with
@@ -400,6 +406,7 @@ def cited_reason(
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
         return None
+    first_cited = list(cited)
     # a compte rendu's item: its heading ("Contrat d'assurance contre les risques statutaires") may end the passage
     # before the one the answer quotes, on the page before
     heading: set[str] = set()
@@ -433,6 +440,20 @@ def cited_reason(
             return "reference"
     if any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
+    scope = retrieval.scope
+    years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
+    if (
+        years
+        and not any(
+            str(c.meta.get(schema.DATE) or "")[:4] in years
+            or years & _years_in(f"{c.text} {c.meta.get(schema.TITLE, '')}")
+            for c in first_cited
+        )
+        and not years & _years_in(f"{first.text if first else ''} {heading_text}")
+    ):
+        # a table's rows inherit the year of the header that ends the passage before ("pour l'année 2022,")
+        if not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited):
+            return "year"
     groups = synonyms_by_stem(question)
     done = infinitives(question)
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"

@@ -195,3 +195,37 @@ def test_a_name_of_middling_rarity_must_be_in_the_evidence_too() -> None:
     assert (
         _reason("Quel prix la Ville a-t-elle payé pour la parcelle de Mme Giner, route de Bionne ?", chunk, idf) is None
     )
+
+
+# montpellier/pdfs/2013-02-04-0000061117.pdf, p. 2 (dev store), séance of 4 February 2013: the 2013 subsidy
+VISTA_2013 = """Considérant que les objectifs poursuivis par La Vista - Théâtre de la Méditerranée s'inscrivent pleinement dans
+la politique culturelle de la Ville il est proposé d'attribuer à cette association une subvention de  50 000 euros
+pour son fonctionnement et de 15 000 euros pour le dispositif « Pass Vista » et de passer une convention de
+partenariat, jointe en annexe, avec la dite association. Le budget étant également joint en annexe."""
+
+
+def test_the_year_asked_must_be_the_cited_record_s_or_written_in_it() -> None:
+    from rag.scope import Scope
+
+    chunk = _chunk(VISTA_2013, "Montpellier", date="2013-02-04")
+
+    def reason(year: int) -> str | None:
+        retrieval = Retrieval(
+            hits=[ScoredChunk(chunk, 1.0)],
+            best_dense=0.9,
+            exact_articles=[],
+            query_vector=None,
+            scope=Scope(years=(year,), stems=frozenset({str(year)})),
+        )
+        quote = "il est proposé d'attribuer à cette association une subvention de 50 000 euros"
+        sentences = [AnswerSentence(text=f"Le document cité précise : « {quote} » [1].", citations=[1])]
+        return cited_reason(
+            f"Quelle subvention la Ville a-t-elle accordée au théâtre La Vista en {year} ?",
+            retrieval,
+            sentences,
+            [Citation(n=1, chunk=chunk, quote=quote)],
+            _rare,
+        )
+
+    assert reason(2012) == "year"
+    assert reason(2013) is None
