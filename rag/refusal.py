@@ -961,7 +961,11 @@ def _same_record(a: ScoredChunk, b: ScoredChunk) -> bool:
 
 # The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
 # de stérilisation des chats" (short; a numbered row such as "1º D'arrêter ..." is not one).
-_ITEM_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$")
+_ITEM_HEADING_RE = re.compile(
+    r"^(?!\d{1,2}\s+(?i:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
+    r"|d[ée]cembre)\b)"  # not a date ("5 mars 2021" in a scanned page's header)
+    r"(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$"
+)
 
 
 def on_topic(

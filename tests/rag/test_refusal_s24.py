@@ -229,3 +229,30 @@ def test_the_year_asked_must_be_the_cited_record_s_or_written_in_it() -> None:
 
     assert reason(2012) == "year"
     assert reason(2013) is None
+
+
+# flaux compte_rendu_du_11_mars_2021.pdf, p. 4 (s22 store, OCR of the scan): the page header's date, then the item
+FLAUX_EMPRUNT_2021 = """Date de la ceuvocation :
+5 mars 2021
+Objet :
+Compte rendu
+conseil muoicipal du
+11 mars 2021
+4/5
+Emprunt à court terme
+Suite au projet de réhabilitation du lavoir du Hameau des Auvis, monsieur le Maire
+propose de recourir à un emprunt à court terme sur 2 ans pour l'intégralité du
+montant total T. T. C, de l'opération, soit 35 000.00 €."""
+
+
+def test_a_date_in_a_scanned_page_header_is_no_item_heading() -> None:
+    from rag.refusal import _ITEM_HEADING_RE, _amount_beside_topic
+
+    assert not _ITEM_HEADING_RE.match("5 mars 2021")
+    assert not _ITEM_HEADING_RE.match("12 Décembre 2011")
+    assert _ITEM_HEADING_RE.match("6.5.2 Panneau Pocket")
+    hit = ScoredChunk(
+        _chunk(FLAUX_EMPRUNT_2021, "Flaux", record=None, kind=schema.KIND_DOCUMENT, date="2021-03-11"), 1.0
+    )
+    question = "Quel montant le conseil de Flaux a-t-il emprunté à court terme pour réhabiliter le lavoir des Auvis ?"
+    assert _amount_beside_topic(question, [hit], [hit], _rare, {"flaux"})
