@@ -442,6 +442,7 @@ def cited_reason(
         return None
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
+    # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
     if (
         years
         and not any(
@@ -450,10 +451,9 @@ def cited_reason(
             for c in first_cited
         )
         and not years & _years_in(f"{first.text if first else ''} {heading_text}")
+        and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
     ):
-        # a table's rows inherit the year of the header that ends the passage before ("pour l'année 2022,")
-        if not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited):
-            return "year"
+        return "year"
     groups = synonyms_by_stem(question)
     done = infinitives(question)
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
