@@ -42,7 +42,12 @@ from rag.thesaurus import synonyms_by_stem
 REFUSAL_PASSAGES = 3  # the top passages the checks look at (the ones an answer quotes)
 
 
-def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
+def relevance_signals(
+    question: str,
+    retrieval: Retrieval,
+    idf: Callable[[str], float],
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
+) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
     question one place of the top passages covers, the names the question uses that no indexed
     passage contains, and the question's rare nouns that none of the top passages uses. Coverage is the
@@ -72,10 +77,14 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
             head = vocabulary(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}")
             parts = sentences(hit.chunk.text)
             stems = [vocabulary(s) for s in parts] or [set()]
-            item: set[str] = set()  # a compte rendu's item heading ("4/ Présentation d'un projet de maison ...")
+            # a compte rendu's item heading ("4/ Présentation d'un projet de maison ..."), or the opening of the item
+            # the passage goes on with, at the end of the passage before (after its last vote)
+            item: set[str] = _item_opening(hit.chunk, preceding)
             for i, current in enumerate(stems):
                 if i < len(parts) and _ITEM_HEADING_RE.match(parts[i]):
                     item = current
+                elif i < len(parts) and _VOTE_LINE_RE.search(parts[i]):
+                    item = set()  # the item ends with its vote
                 window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met | item
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
@@ -135,6 +144,23 @@ def _used(stems: set[str], passages: set[str]) -> bool:
         return True
     prefixes = {stem[:NOUN_FAMILY] for stem in stems if len(stem) >= NOUN_FAMILY}
     return any(word[:NOUN_FAMILY] in prefixes for word in passages) or _misspelt(stems, passages)
+
+
+def _item_opening(chunk: Chunk, preceding: Callable[[Chunk], Chunk | None] | None) -> set[str]:
+    """The words of the item a compte rendu's passage goes on with: the end of the passage before, after its last vote
+    ("Vote : à l'unanimité" then "Renouvellement membres de la commission de contrôle des listes électorales ...").
+    Empty for a record's passage (its title says what it is about) or when the passage before ends with a vote."""
+    if preceding is None or chunk.kind == schema.KIND_ARTICLE or chunk.meta.get(schema.RECORD_INDEX) is not None:
+        return set()
+    before = preceding(chunk)
+    if before is None or before.meta.get(schema.DOC_ID) != chunk.meta.get(schema.DOC_ID):
+        return set()
+    parts = sentences(before.text)
+    last = max((i for i, part in enumerate(parts) if _VOTE_LINE_RE.search(part)), default=-1)
+    return set().union(*(vocabulary(part) for part in parts[last + 1 :]))
+
+
+_VOTE_LINE_RE = re.compile(r"\bvote\s*:|\badopt[ée]e?s?\s+(?:à|a)\s+l['’]unanimit|\bpour\s*:\s*\d", re.IGNORECASE)
 
 
 def _misspelt(stems: set[str], words: set[str]) -> bool:
@@ -289,7 +315,7 @@ def refusal_reason(
         return "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return None
-    signals = relevance_signals(question, retrieval, idf)
+    signals = relevance_signals(question, retrieval, idf, preceding)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
     if best_sentence is not None and best_sentence < sentence_threshold and signals["coverage"] < WHOLE_COVERAGE:

@@ -256,3 +256,48 @@ def test_a_date_in_a_scanned_page_header_is_no_item_heading() -> None:
     )
     question = "Quel montant le conseil de Flaux a-t-il emprunté à court terme pour réhabiliter le lavoir des Auvis ?"
     assert _amount_beside_topic(question, [hit], [hit], _rare, {"flaux"})
+
+
+# flaux PV_DU_9_JUIN_2023-tampon.pdf, p. 5-6 (s23 store, OCR of the scan): an item opens at the end of one passage
+# and its designations are in the next, after the page's stamp
+FLAUX_PV_2023_BEFORE = """Monsieur le Maire demande aux membres du conseil municipal de l'autorisation à
+signer la promesse de bail
+Vote : à l'unanimité
+Renouvellement membres de la commission de contrôle des listes électorales
+(2023-2026)
+Le Maire expose aux membres du conseil municipal que le mandat des membres de la
+commission de contrôle des listes électorales de la commune arrive à son terme."""
+FLAUX_PV_2023 = """Reçu en préfecture le 05/10/2023
+Il convient donc de procéder au renouvellement
+pour une nouvelle période de 3 ans (2023-2026).
+Monsieur le Maire propose de laisser les membres de la commission de contrôle
+actuels à savoir :
+Délégué de l'administration : Mr DIEUL Fabrice titulaire
+Mme VERDAN Marie-Claude suppléant
+Délégué du Tribunal judiciaire : Mr Laurent RODILLA
+Vote : à l'unanimité
+Questions diverses"""
+
+
+def test_a_passage_goes_on_with_the_item_opened_at_the_end_of_the_one_before() -> None:
+    def chunk(text: str, index: int) -> Chunk:
+        meta = {schema.DOC_ID: "pv-2023-06-09", schema.COMMUNE: "Flaux", schema.TITLE: "", schema.CHUNK_INDEX: index}
+        meta[schema.KIND] = schema.KIND_DOCUMENT
+        return Chunk(id=f"pv-{index}", text=text, meta=meta)
+
+    before, passage = chunk(FLAUX_PV_2023_BEFORE, 5), chunk(FLAUX_PV_2023, 6)
+    hits = [ScoredChunk(passage, 1.0), ScoredChunk(before, 0.9)]  # both retrieved, as in the s23 store
+    retrieval = Retrieval(hits=hits, best_dense=0.9, exact_articles=[], query_vector=None)
+    question = "Qui est le délégué du tribunal judiciaire à la commission de contrôle des listes électorales ?"
+    # the lists in one passage, the tribunal's delegate in the other: scattered, unless the item goes on
+    assert relevance_signals(question, retrieval, _rare)["scattered_nouns"] == 1.0
+    assert (
+        relevance_signals(question, retrieval, _rare, lambda c: before if c.id == "pv-6" else None)["scattered_nouns"]
+        == 0.0
+    )
+    # a passage whose passage before ends with a vote goes on with no item
+    closed = chunk(FLAUX_PV_2023_BEFORE.split("Renouvellement")[0], 5)
+    assert (
+        relevance_signals(question, retrieval, _rare, lambda c: closed if c.id == "pv-6" else None)["scattered_nouns"]
+        == 1.0
+    )
