@@ -482,6 +482,8 @@ def cited_reason(
         return "year"
     groups = synonyms_by_stem(question)
     done = infinitives(question)
+    # the role a "qui" question asks about is what the person must be, however common the word ("délégué")
+    roles = {stem for m in _ROLE_RE.finditer(question) for stem in _noun_stems(m.group(1))}
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
     done |= _named_by(question, [stem for stem in names if idf(stem) >= tuning.TOPIC_NOUN_IDF])
@@ -493,7 +495,7 @@ def cited_reason(
         and stem not in done
         and stem not in _ASKED_WORDS
         and stem not in _NOT_NOUNS
-        and idf(stem) >= tuning.TOPIC_NOUN_IDF
+        and (idf(stem) >= tuning.TOPIC_NOUN_IDF or stem in roles and idf(stem) >= CITED_NAME_IDF)
     ]
     heads = _heads(question)  # "le club de foot": the club the evidence names is the one asked about
     determined = set(key_nouns(question))  # a head with its determiner ("le club"), not "du mètre cube d'..."

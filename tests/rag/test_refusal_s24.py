@@ -301,3 +301,25 @@ def test_a_passage_goes_on_with_the_item_opened_at_the_end_of_the_one_before() -
         relevance_signals(question, retrieval, _rare, lambda c: closed if c.id == "pv-6" else None)["scattered_nouns"]
         == 1.0
     )
+
+
+# data/deliberations/preuilly-sur-claise/PV_CM_2020-07-23.pdf, p. 8 (questions diverses: no designation) and p. 4
+SMICTOM_2020 = """Ordures ménagères :
+Mme Chevry indique que des personnes lui ont fait remarquer une  hausse des tarifs avec moins de
+services.
+M. le Maire demande à M. Thoreau de faire remonter l'information au SMICTOM.
+M. Véron informe que les ordures ménagères sont transformées en bio-gaz à Loches."""
+CVS_2020 = """2020-043  CONSEIL DE VIE SOCIALE : Désignation d'un délégué
+Monsieur le Maire expose qu'il convient de désigner un délégué  du Conseil Municipal pour représenter
+la Commune au Conseil de vie sociale à  l'EHPAD
+DESIGNE comme  Délégué : M. ROBERT Henri"""
+
+
+def test_the_role_a_qui_question_asks_about_must_be_in_the_evidence_however_common() -> None:
+    def idf(stem: str) -> float:
+        return {"delegu": 3.4, "deleg": 3.4, "preuilly": 1.0, "conseil": 1.0}.get(stem, 5.0)  # "délégué": common
+
+    smictom = _chunk(SMICTOM_2020, "Preuilly-sur-Claise", record=None, kind=schema.KIND_DOCUMENT)
+    assert _reason("Qui a été désigné délégué de Preuilly au SMICTOM ?", smictom, idf) == "topic"
+    cvs = _chunk(CVS_2020, "Preuilly-sur-Claise", record=5)
+    assert _reason("Qui a été désigné délégué de Preuilly au conseil de vie sociale de l'EHPAD ?", cvs, idf) is None
