@@ -459,7 +459,8 @@ def cited_reason(
     # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
     references = reference_numbers(question)
     if references:
-        texts = [c.text for c in _evidence_chunks(cited, retrieval, following)] + [heading_text]
+        texts = [f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)]
+        texts.append(heading_text)
         if not all(any(_reference_written(noun, ref, t) for t in texts) for noun, ref in references):
             return "reference"
         if first is not None and any(_other_reference(noun, ref, first.text) for noun, ref in references):
@@ -539,10 +540,11 @@ def reference_numbers(question: str) -> list[tuple[str, str]]:
     [('avenant', '2'), ('lot', '17a')]
     """
     text = question.replace("\u2019", "'")
-    return [
+    found = [
         (fold(m["noun"]).lower().split("'")[-1], m["ref"].lower().lstrip("0") or "0")
         for m in _REFERENCE_RE.finditer(text)
     ]
+    return [(noun, ref) for noun, ref in found if not noun.startswith("delib")]  # a deliberation's: rag.scope
 
 
 _REFERENCE_RE = re.compile(

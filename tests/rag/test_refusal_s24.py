@@ -323,3 +323,20 @@ def test_the_role_a_qui_question_asks_about_must_be_in_the_evidence_however_comm
     assert _reason("Qui a été désigné délégué de Preuilly au SMICTOM ?", smictom, idf) == "topic"
     cvs = _chunk(CVS_2020, "Preuilly-sur-Claise", record=5)
     assert _reason("Qui a été désigné délégué de Preuilly au conseil de vie sociale de l'EHPAD ?", cvs, idf) is None
+
+
+def test_a_deliberation_s_number_with_n_is_left_to_the_scope_and_a_title_is_evidence() -> None:
+    assert reference_numbers("Que dit la délibération n°12 du conseil municipal ?") == []
+    chunk = Chunk(
+        id="dm1",
+        text="Pour : 50\nContre : 7 (UMP)\nAdopté à la majorité",
+        meta={
+            schema.DOC_ID: "cr-2011-03-28",
+            schema.COMMUNE: "Montpellier",
+            schema.TITLE: "Délibération « Décision Modificative n°1 du budget principal de la Ville de Montpellier »",
+            schema.KIND: schema.KIND_DELIBERATION,
+            schema.RECORD_INDEX: 73,
+        },
+    )
+    assert _reason("Qui a voté contre la décision modificative n°1 du budget principal ?", chunk) is None
+    assert _reason("Qui a voté contre la décision modificative n°2 du budget principal ?", chunk) == "reference"
