@@ -42,7 +42,12 @@ from rag.thesaurus import synonyms_by_stem
 REFUSAL_PASSAGES = 3  # the top passages the checks look at (the ones an answer quotes)
 
 
-def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], float]) -> dict[str, float]:
+def relevance_signals(
+    question: str,
+    retrieval: Retrieval,
+    idf: Callable[[str], float],
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
+) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
     question one place of the top passages covers, the names the question uses that no indexed
     passage contains, and the question's rare nouns that none of the top passages uses. Coverage is the
@@ -59,7 +64,8 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
     asked = head_noun(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
-    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked]
+    acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
+    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked and stem not in acts]
     nouns = [stem for stem in named if idf(stem) >= tuning.KEY_NOUN_IDF]
     topic = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     coverage = 0.0
@@ -69,13 +75,26 @@ def relevance_signals(question: str, retrieval: Retrieval, idf: Callable[[str], 
         for hit in retrieval.hits[:REFUSAL_PASSAGES]:
             meta = hit.chunk.meta
             head = vocabulary(f"{meta.get(schema.TITLE, '')} {meta.get(schema.HEADING_PATH, '')}")
-            stems = [vocabulary(s) for s in sentences(hit.chunk.text)] or [set()]
+            parts = sentences(hit.chunk.text)
+            stems = [vocabulary(s) for s in parts] or [set()]
+            # a compte rendu's item heading ("4/ Présentation d'un projet de maison ..."), or the opening of the item
+            # the passage goes on with, at the end of the passage before (after its last vote)
+            item: set[str] = _item_opening(hit.chunk, preceding)
             for i, current in enumerate(stems):
-                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met
+                if i < len(parts) and _ITEM_HEADING_RE.match(parts[i]):
+                    item = current
+                elif i < len(parts) and _VOTE_LINE_RE.search(parts[i]):
+                    item = set()  # the item ends with its vote
+                window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met | item
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
                 together = max(together, sum(_used(groups.get(stem, {stem}), window) for stem in topic))
             passages |= head | set().union(*stems)
+            if topic and meta.get(schema.RECORD_INDEX) is not None:
+                # a record is one decision: its retrieved passages are about one thing ("551 OFFICE CENTRAL DE LA
+                # COOPERATION ..." in its table, "la réussite éducative" in its opening)
+                record = head.union(*(vocabulary(h.chunk.text) for h in retrieval.hits if _same_record(h, hit)))
+                together = max(together, sum(_used(groups.get(stem, {stem}), record) for stem in topic))
     excused = set(scope.unknown_communes) if scope is not None else set()
     missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
     # A name the corpus knows but none of these passages uses ("le taux de TVA sur les repas de la cantine"
@@ -124,7 +143,53 @@ def _used(stems: set[str], passages: set[str]) -> bool:
     if stems & passages:
         return True
     prefixes = {stem[:NOUN_FAMILY] for stem in stems if len(stem) >= NOUN_FAMILY}
-    return any(word[:NOUN_FAMILY] in prefixes for word in passages)
+    return any(word[:NOUN_FAMILY] in prefixes for word in passages) or _misspelt(stems, passages)
+
+
+def _item_opening(chunk: Chunk, preceding: Callable[[Chunk], Chunk | None] | None) -> set[str]:
+    """The words of the item a compte rendu's passage goes on with: the end of the passage before, after its last vote
+    ("Vote : à l'unanimité" then "Renouvellement membres de la commission de contrôle des listes électorales ...").
+    Empty for a record's passage (its title says what it is about) or when the passage before ends with a vote."""
+    if preceding is None or chunk.kind == schema.KIND_ARTICLE or chunk.meta.get(schema.RECORD_INDEX) is not None:
+        return set()
+    before = preceding(chunk)
+    if before is None or before.meta.get(schema.DOC_ID) != chunk.meta.get(schema.DOC_ID):
+        return set()
+    parts = sentences(before.text)
+    last = max((i for i, part in enumerate(parts) if _VOTE_LINE_RE.search(part)), default=-1)
+    return set().union(*(vocabulary(part) for part in parts[last + 1 :]))
+
+
+_VOTE_LINE_RE = re.compile(r"\bvote\s*:|\badopt[ée]e?s?\s+(?:à|a)\s+l['’]unanimit|\bpour\s*:\s*\d", re.IGNORECASE)
+
+
+def _misspelt(stems: set[str], words: set[str]) -> bool:
+    """Whether the words hold one of these stems (of at least MISSPELT_LETTERS letters) with one letter added, lost or
+    changed: a scan or a typing slip ("le beffroi" written "le befroi").
+
+    >>> _misspelt({"beffroi"}, {"befroi", "templ"}), _misspelt({"tennis"}, {"tenue"})
+    (True, False)
+    """
+    long = [stem for stem in stems if len(stem) >= MISSPELT_LETTERS]
+    return any(
+        _one_edit(stem, word)
+        for stem in long
+        for word in words
+        if abs(len(word) - len(stem)) <= 1 and word[:1] == stem[:1]
+    )
+
+
+MISSPELT_LETTERS = 6
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with at most one letter added, removed or replaced."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i:] == b[i + 1 :]
 
 
 NOUN_FAMILY = 5
@@ -250,7 +315,7 @@ def refusal_reason(
         return "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return None
-    signals = relevance_signals(question, retrieval, idf)
+    signals = relevance_signals(question, retrieval, idf, preceding)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
     if best_sentence is not None and best_sentence < sentence_threshold and signals["coverage"] < WHOLE_COVERAGE:
@@ -348,7 +413,13 @@ def cited_reason(
     of no record, the passage before it (`preceding`: the item's heading). Checks:
     - every rare name of the question that its scope does not name is in the evidence (reason "names"): "le
       suppléant au conseil d'administration du CROUS" is not answered with the CREPS's, "les travaux de l'école
-      Jean Jaurès" not with the école Sévigné's, however close they are in meaning;
+      Jean Jaurès" not with the école Sévigné's, however close they are in meaning; a person the question names
+      with a civility ("M. Martin") however common the name, and names of middling rarity (CITED_NAME_IDF);
+    - every number the question gives a thing with "n°" is the evidence's, and the first cited sentence gives that
+      thing no other number (reason "reference"): "la décision modificative n°2" is not answered with the n°1;
+    - a year the question names is the séance's of a passage the first sentence cites, or is written in it, in that
+      sentence or in the header ending the passage before (reason "year"): "la subvention à La Vista en 2012" is
+      not answered with the 2013 one;
     - every topic noun of the question (a noun a determiner introduces, IDF >= TOPIC_NOUN_IDF, not a word of the
       kind of answer asked: "délai", "heure") is in the evidence (reason "topic"): "la subvention au club de
       tennis" is not answered with the cycle club's row, "le prix de l'assainissement au mètre cube" not with
@@ -361,15 +432,18 @@ def cited_reason(
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
         return None
+    first_cited = list(cited)
     # a compte rendu's item: its heading ("Contrat d'assurance contre les risques statutaires") may end the passage
     # before the one the answer quotes, on the page before
     heading: set[str] = set()
+    heading_text = ""
     for chunk in cited:
         if preceding is None or chunk.meta.get(schema.RECORD_INDEX) is not None:
             continue
         before = preceding(chunk)
         if before is not None:
             heading |= vocabulary(before.text)
+            heading_text += " " + before.text
     own = _evidence_words(cited, retrieval, following) | heading
     used = own
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
@@ -377,17 +451,43 @@ def cited_reason(
         cited = [c.chunk for c in citations]
         used = _evidence_words(cited, retrieval, following) | heading
     excused = scope_stems(retrieval.scope)
-    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= CITED_NAME_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
-    if not all(_akin({stem}, used) for stem in names + parts):
+    people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
+    if not all(_akin({stem}, used) for stem in names + parts + people):
         return "names"
+    # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
+    references = reference_numbers(question)
+    if references:
+        texts = [f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)]
+        texts.append(heading_text)
+        if not all(any(_reference_written(noun, ref, t) for t in texts) for noun, ref in references):
+            return "reference"
+        if first is not None and any(_other_reference(noun, ref, first.text) for noun, ref in references):
+            return "reference"
     if any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
+    scope = retrieval.scope
+    years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
+    # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
+    if (
+        years
+        and not any(
+            str(c.meta.get(schema.DATE) or "")[:4] in years
+            or years & _years_in(f"{c.text} {c.meta.get(schema.TITLE, '')}")
+            for c in first_cited
+        )
+        and not years & _years_in(f"{first.text if first else ''} {heading_text}")
+        and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
+    ):
+        return "year"
     groups = synonyms_by_stem(question)
-    done = {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
+    done = infinitives(question)
+    # the role a "qui" question asks about is what the person must be, however common the word ("délégué")
+    roles = {stem for m in _ROLE_RE.finditer(question) for stem in _noun_stems(m.group(1))}
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
-    done |= _named_by(question, names)
+    done |= _named_by(question, [stem for stem in names if idf(stem) >= tuning.TOPIC_NOUN_IDF])
     done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
     nouns = [
         stem
@@ -396,7 +496,7 @@ def cited_reason(
         and stem not in done
         and stem not in _ASKED_WORDS
         and stem not in _NOT_NOUNS
-        and idf(stem) >= tuning.TOPIC_NOUN_IDF
+        and (idf(stem) >= tuning.TOPIC_NOUN_IDF or stem in roles and idf(stem) >= CITED_NAME_IDF)
     ]
     heads = _heads(question)  # "le club de foot": the club the evidence names is the one asked about
     determined = set(key_nouns(question))  # a head with its determiner ("le club"), not "du mètre cube d'..."
@@ -418,6 +518,62 @@ def cited_reason(
     return "topic"
 
 
+def person_names(question: str) -> list[str]:
+    """The stems of the names of people the question names with a civility ("M. Martin", "Madame Giner"): whom the
+    fact is of, however common the name is in the corpus.
+
+    >>> person_names("Quel prix la Ville a-t-elle payé pour la parcelle de M. Martin, route de Bionne ?")
+    ['martin']
+    """
+    return list(dict.fromkeys(stem for m in _PERSON_RE.finditer(question) for stem in tokens(m.group(1))))
+
+
+_PERSON_RE = re.compile(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle)\s+((?:[A-ZÀ-Ý][\w'’-]+\s?)+)")
+
+
+def reference_numbers(question: str) -> list[tuple[str, str]]:
+    """The numbers the question gives a thing with "n°" ("la décision modificative n°2", "le lot n° 17A",
+    "l'avenant n°1"), each with the word before it (folded); not a deliberation's number ("n° 2014/300": rag.scope
+    reads it).
+
+    >>> reference_numbers("Qui a voté contre l'avenant n°2 de la délégation et le lot n° 17A ?")
+    [('avenant', '2'), ('lot', '17a')]
+    """
+    text = question.replace("\u2019", "'")
+    found = [
+        (fold(m["noun"]).lower().split("'")[-1], m["ref"].lower().lstrip("0") or "0")
+        for m in _REFERENCE_RE.finditer(text)
+    ]
+    return [(noun, ref) for noun, ref in found if not noun.startswith("delib")]  # a deliberation's: rag.scope
+
+
+_REFERENCE_RE = re.compile(
+    r"(?P<noun>[^\W\d_][\w'-]*)\s+(?:n\s?[°º]|num[ée]ro)\s?(?P<ref>\d+[A-Za-z]?)\b(?![/-]\d)", re.IGNORECASE
+)
+
+
+def _reference_written(noun: str, ref: str, text: str) -> bool:
+    """Whether the text writes this number as a thing's number: "n°2", "n° 2", "numéro 2", "avenant 2", "2ème avenant"."""
+    folded = fold(text).lower()
+    number = rf"0*{re.escape(ref)}(?![\w])"
+    head = re.escape(noun[:WORD_FAMILY])
+    return bool(
+        re.search(rf"(?:\bn\s?[°º]?|\bno\.?|\bnumero)\s?{number}", folded)
+        or re.search(rf"\b{head}\w*\s+{number}", folded)
+        or re.search(rf"(?<![\w]){number}\s?(?:e|er|eme|ieme|nd)\s+{head}", folded)
+    )
+
+
+def _other_reference(noun: str, ref: str, text: str) -> bool:
+    """Whether the text gives the same kind of thing another number and never this one ("le lot n°2" quoted for "le
+    lot n°1")."""
+    folded = fold(text).lower()
+    head = re.escape(noun[:WORD_FAMILY])
+    others = re.findall(rf"\b{head}\w*\s+(?:n\s?[°º]?|no\.?|numero)?\s?0*(\d+[a-z]?)(?![\w/-])", folded)
+    return bool(others) and ref not in others and not _reference_written(noun, ref, text)
+
+
+CITED_NAME_IDF = 2.5  # a name of the question rarer than this must be in the cited evidence (common: "Ville")
 NAME_WINDOW = 4  # words of the noun phrase before a name that it identifies ("le club de foot de Preuilly (USYP)")
 _PHRASE_START = {
     "le",
@@ -588,6 +744,18 @@ _INFINITIVE_RE = re.compile(
     r"(?:de\s+|d['’]\s*)(\w+(?:er|ir|re))\b",
     re.IGNORECASE,
 )
+
+
+def infinitives(question: str) -> set[str]:
+    """The stems of the verbs a decision verb introduces ("a-t-il décidé d'adhérer", "propose de donner"): the act
+    asked about, which the text writes as a noun ("adhésion") or another verb, not a topic noun it must write.
+
+    >>> sorted(infinitives("À quelle association le conseil a-t-il décidé d'adhérer en mai 2025 ?"))
+    ['adher']
+    """
+    return {stem for match in _INFINITIVE_RE.finditer(question) for stem in _noun_stems(match.group(1))}
+
+
 WORD_FAMILY = 4  # in `cited_reason`, words of one family share their first letters: "journée" / "jours" not, 4 do
 
 
@@ -597,7 +765,19 @@ def _akin(stems: set[str], words: set[str]) -> bool:
     if stems & words:
         return True
     prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
-    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY)
+    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY) or _misspelt(stems, words)
+
+
+def _evidence_chunks(
+    cited: list[Chunk], retrieval: Retrieval, following: Callable[[Chunk], Chunk | None] | None
+) -> list[Chunk]:
+    """The cited passages, the other retrieved passages of their records and the passage after each."""
+    evidence = {c.id: c for c in cited}
+    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
+    for hit in retrieval.hits:
+        if _record_key(hit.chunk) in records:
+            evidence.setdefault(hit.chunk.id, hit.chunk)
+    return _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
 
 
 def _evidence_words(
@@ -605,12 +785,7 @@ def _evidence_words(
 ) -> set[str]:
     """The words of the cited passages, of the other retrieved passages of their records and of the passage after
     each (text, title, headings, commune)."""
-    evidence = {c.id: c for c in cited}
-    records = {_record_key(c) for c in cited if c.meta.get(schema.RECORD_INDEX) is not None}
-    for hit in retrieval.hits:
-        if _record_key(hit.chunk) in records:
-            evidence.setdefault(hit.chunk.id, hit.chunk)
-    chunks = _with_following(sorted(evidence.values(), key=lambda c: c.meta.get(schema.CHUNK_INDEX) or 0), following)
+    chunks = _evidence_chunks(cited, retrieval, following)
     return set().union(
         *(
             vocabulary(
@@ -816,7 +991,11 @@ def _same_record(a: ScoredChunk, b: ScoredChunk) -> bool:
 
 # The heading of an item of a compte rendu: "3/ Subventions aux associations :", "6.5.2 Panneau Pocket", "B/ Campagne
 # de stérilisation des chats" (short; a numbered row such as "1º D'arrêter ..." is not one).
-_ITEM_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$")
+_ITEM_HEADING_RE = re.compile(
+    r"^(?!\d{1,2}\s+(?i:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
+    r"|d[ée]cembre)\b)"  # not a date ("5 mars 2021" in a scanned page's header)
+    r"(?:\d{1,2}(?:\.\d{1,2}){0,3}\s*/?|[A-Z]\s?/)\s+[^\W\d_].{0,70}$"
+)
 
 
 def on_topic(
@@ -964,7 +1143,10 @@ def _numbers_met(
         # year is met beside any other word of the question
         anchors = topic
     else:
-        anchors = nouns or rare or sorted(content, key=idf)[-1:]
+        # no rare noun: the rarest noun or name of the question says what the number is of ("la subvention ... à
+        # l'association FISE en 2014"), not a rarer verb or qualifier ("paie", "en argent")
+        named = [stem for stem in key_nouns(question) + name_stems(question) if stem in content]
+        anchors = nouns or sorted(named, key=idf)[-1:] or rare or sorted(content, key=idf)[-1:]
 
     def holds(text: str, stems: list[str]) -> bool:
         text = _MILLIONS_RE.sub(r"\1 millions €", text)  # "5M€" is "5 millions d'euros"
