@@ -30,6 +30,7 @@ from rag.question import (
     DECISION,
     NAMED_VALUE,
     OTHER,
+    PERSON,
     answer_type,
     counted,
     counts,
@@ -44,7 +45,17 @@ from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
 from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
-from rag.rows import continuation, next_passage, operative_passage, previous_passage, typed_row, year_header
+from rag.rows import (
+    MAX_ANNOUNCE_LINE,
+    announces_election,
+    continuation,
+    name_lists,
+    next_passage,
+    operative_passage,
+    previous_passage,
+    typed_row,
+    year_header,
+)
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore
@@ -320,10 +331,13 @@ class ExtractiveAnswerer:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
             idf = memo(self.retriever.lexical.idf)
-            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting)
+            near = "\n".join(c.sentence for c in picked if not skip(c))
+            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting, near)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, row[0])
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
+        if kind == PERSON:
+            picked = _with_name_lists(question, picked, retrieval, store)
         picked += _amount_context(picked, candidates)
         picked = _completed(picked, retrieval, store)
         picked += _year_headers(picked, retrieval, store)
@@ -382,6 +396,36 @@ def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:
         retrieval.hits.append(hit)
         index = len(retrieval.hits) - 1
     return index
+
+
+def _with_name_lists(
+    question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore
+) -> list[_Candidate]:
+    """For "qui" / "quels élus", the whole list of persons a quoted passage announces (rag.rows.name_list:
+    "Ont été élus membres du jury :", "Titulaires : Suppléants :" and the rows of names under it), not only its
+    first row or the item's vote. The list of an election whose item ends a passage opens the next one (a
+    compte rendu's item "élection des membres du jury Pour : 58", then "Ont été élus membres du jury :"): it is
+    read there, cited too. A sentence the list holds is no longer quoted on its own."""
+    out = list(picked)
+    for index in sorted({c.hit_index for c in picked}):
+        hit = retrieval.hits[index]
+        if hit.chunk.kind == schema.KIND_ARTICLE:
+            continue
+        at, lists = index, name_lists(hit, question)
+        if not lists and announces_election(hit.chunk.text):
+            after = next_passage(hit.chunk, store)
+            if after is not None:
+                following = ScoredChunk(chunk=after, score=hit.score)
+                lists = name_lists(following, question, first=MAX_ANNOUNCE_LINE)
+                if lists:
+                    at = _hit_index(retrieval, following)
+        for position, rows in lists:
+            text = _clip(" ".join(rows))
+            said = _squash(text)
+            out = [c for c in out if c.hit_index != at or _squash(c.sentence) not in said]
+            if not any(c.hit_index == at and said in _squash(c.sentence) for c in out):
+                out.append(_Candidate(at, text, 0.0, ROW_POSITION + position, False))
+    return out
 
 
 def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:

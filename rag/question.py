@@ -407,10 +407,30 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     True
     >>> gives_asked("Quelle est la surface des locaux ?", AMOUNT, "d’une surface totale de 112 m²")
     True
+    >>> q = "Quel est le taux fixe du prêt du Crédit Agricole à la SERM ?"
+    >>> gives_asked(q, AMOUNT, "- 2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes :"), gives_asked(q, AMOUNT, "Taux fixe : 2.30 %")
+    (False, True)
+    >>> gives_asked(q, AMOUNT, "D’accorder la garantie de la Ville à hauteur de 80 % des emprunts")
+    False
     """
-    if kind == AMOUNT and _MONEY_ASKED_RE.search(_COPULA_RE.sub(r"\1 ", fold(question))):
+    folded = _COPULA_RE.sub(r"\1 ", fold(question))
+    if kind == AMOUNT and _MONEY_ASKED_RE.search(folded):
         return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+    if kind == AMOUNT and _RATE_ASKED_RE.search(folded):
+        # "quel taux": a percentage, not the loan's "2 500 000 €", nor the share a guarantee covers ("à hauteur de
+        # 80 %"): that is a part of the loan, not its rate
+        return any(not _SHARE_RE.search(sentence[: m.start()]) for m in _RATE_RE.finditer(sentence))
     return gives(kind, sentence)
+
+
+# A rate asked ("À quel taux d'intérêt ...", "Quel est le taux fixe ...") is answered by a percentage or an index
+# plus a margin ("EURIBOR 3 MOIS + 1.42%", "Livret A + 60 pdb").
+_RATE_ASKED_RE = re.compile(r"\b(?:a )?quel(?:le)?s? (?:taux|pourcentage|quotite)\b")
+_SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
+_RATE_RE = re.compile(
+    r"\d\s?%|\bpour ?cent\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",
+    re.IGNORECASE,
+)
 
 
 UNIT_STEMS = frozenset(tokens("m2 m3 km kg ha kwh mwh litres tonnes"))  # what a value is counted in ("le prix du m3")
