@@ -532,7 +532,8 @@ MAX_VOTE_LINE_CHARS = 60
 MAX_LABEL_CHARS = 40  # "Titulaires :", "Commission finances :"
 MAX_LABELLED_LINES = 6
 _VOTE_LINE_RE = re.compile(
-    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part)\b[^:\n]{0,20}:\s*\S"
+    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne (?:prend|prennent) pas part|ne participen?t? pas)\b"
+    r"[^:\n]{0,20}:\s*\S"
     r"|^(?:adopt[ée]e?s?|vot[ée]e?s?|approuv[ée]e?s?|rejet[ée]e?s?)\b.{0,40}\b(?:unanimit|majorit)"
     r"|^(?:[àa] l.)?unanimit|^\d+\s+(?:voix|pour|contre|abstentions?)\b"
     # the outcome of an item without a count, under its title in minutes ("Le Conseil prend acte.")
@@ -543,7 +544,9 @@ _VOTE_LINE_RE = re.compile(
 
 # A vote label whose count the sentence splitter put on the next line ("Contre :" then "6 (UMP – NI)").
 _VOTE_LABEL_RE = re.compile(
-    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part[^:]{0,20})\s*:$", re.IGNORECASE
+    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne (?:prend|prennent) pas part[^:]{0,20}|ne participen?t? pas"
+    r"[^:]{0,20})\s*:$",
+    re.IGNORECASE,
 )
 
 
@@ -552,7 +555,9 @@ def _vote_pair(lines: list[str], i: int) -> bool:
     if i + 1 >= len(lines) or not _VOTE_LABEL_RE.match(lines[i].strip(" -•–")):
         return False
     value = lines[i + 1].strip()
-    return bool(value) and len(value) <= MAX_VOTE_LINE_CHARS and not value.endswith(":")
+    # a count the sentence split joined to the label of the next line ("9 >Les administrateurs de la SERM :") counts
+    counted = bool(re.match(r"\d+\b", value))
+    return bool(value) and len(value) <= MAX_VOTE_LINE_CHARS and (counted or not value.endswith(":"))
 
 
 MAX_INTERRUPTION = 8  # lines of a page's stamp or running header that may cut a list
@@ -588,11 +593,24 @@ def _vote_lines(following: list[str]) -> list[str]:
             i += 2
             continue
         line = following[i]
+        if _empty_label(following, i):  # "Contre :" with no count, then "Abstentions :": a line of the vote
+            out.append(line)
+            i += 1
+            continue
         if len(line) > MAX_VOTE_LINE_CHARS or not _VOTE_LINE_RE.search(line.strip(" -•–")):
             break
         out.append(line)
         i += 1
     return out
+
+
+def _empty_label(lines: list[str], i: int) -> bool:
+    """Whether lines[i] is a vote label with no count ("Contre :") followed by another line of the vote ("Abstentions
+    :", "Ne prennent pas part au vote : 9")."""
+    if i + 1 >= len(lines) or not _VOTE_LABEL_RE.match(lines[i].strip(" -•–")):
+        return False
+    after = lines[i + 1].strip(" -•–")
+    return bool(_VOTE_LABEL_RE.match(after) or _VOTE_LINE_RE.search(after))
 
 
 def continuation(sentence: str, following: list[str]) -> list[str]:
@@ -607,6 +625,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour : 52', 'Contre : 7 (UMP-NI)']
     >>> continuation("Syndicat d'électricité (SMEG)", ["Titulaires :", "Denis JUVIN - Jean PLUS", "Désignations"])
     ['Titulaires :', 'Denis JUVIN - Jean PLUS']
+    >>> continuation("SERM - Petit Bard", ["Pour :", "46", "Contre :", "Abstentions :", "Ne prennent pas part au vote :",
+    ...                                     "9 >Les administrateurs de la SERM :", "Madame DANAN, Messieurs FLEURENCE"])
+    ['Pour :', '46', 'Contre :', 'Abstentions :', 'Ne prennent pas part au vote :', '9 >Les administrateurs de la SERM :']
     >>> continuation("les votes ont été les suivants :", ["Pour :", "46", "Contre :", "7", "Adopté à la majorité."])
     ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
     >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
