@@ -31,11 +31,13 @@ from rag.question import (
     NAMED_VALUE,
     OTHER,
     PERSON,
+    VOTE,
     answer_type,
     counted,
     counts,
     gives,
     gives_asked,
+    head_noun,
     memo,
     names_reference,
     opposed,
@@ -54,6 +56,7 @@ from rag.rows import (
     operative_passage,
     previous_passage,
     typed_row,
+    vote_after,
     year_header,
 )
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
@@ -327,6 +330,8 @@ class ExtractiveAnswerer:
         part = operative_passage(kind, retrieval.hits[:MAX_PASSAGES], store, question)
         if part is not None:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
+        if kind == VOTE:
+            picked += _votes_after(picked, retrieval)
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
@@ -336,6 +341,7 @@ class ExtractiveAnswerer:
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, row[0])
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
+            picked += _value_after(question, kind, picked, retrieval, store, skip)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
         picked += _amount_context(picked, candidates)
@@ -396,6 +402,53 @@ def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:
         retrieval.hits.append(hit)
         index = len(retrieval.hits) - 1
     return index
+
+
+def _value_after(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    skip: Callable[[_Candidate], bool],
+) -> list[_Candidate]:
+    """When nothing quoted gives the kind of value asked, the sentence of the passage after the best one (same
+    document) that gives it and names the word asked: "Pour bénéficier ... du Pack horizon villages infinity, il
+    convient d'accepter la proposition ..." ends a passage, "le forfait annuel est de 4 143 00€ HT." opens the
+    next one. Only the word after "quel" ("forfait", "taux", "durée") names it: a passing figure does not."""
+    head = head_noun(question)
+    if not head or not picked or any(gives_asked(question, kind, c.sentence) and not skip(c) for c in picked):
+        return []
+    best = retrieval.hits[min(c.hit_index for c in picked)]
+    after = next_passage(best.chunk, store)
+    if after is None:
+        return []
+    for position, sentence, _ in _passage_sentences(after):
+        if head in tokens(sentence) and gives_asked(question, kind, sentence) and not is_meeting_formula(sentence):
+            index = _hit_index(retrieval, ScoredChunk(chunk=after, score=best.score))
+            return [_Candidate(index, sentence, 0.0, position, True)]
+    return []
+
+
+def _votes_after(picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For "avec quel vote", the vote written just after a quoted decision in minutes not split into records
+    (rag.rows.vote_after): "Majore 20 % la part communale ..." then "Vote : 1 contre et 10 pour". A quoted passage
+    whose quotes hold a vote already gets none; the first vote found in a passage only."""
+    extra: list[_Candidate] = []
+    for index in sorted({c.hit_index for c in picked}):
+        chunk = retrieval.hits[index].chunk
+        quoted = [c for c in picked if c.hit_index == index]
+        if chunk.kind == schema.KIND_ARTICLE or any(gives(VOTE, c.sentence) for c in quoted):
+            continue
+        split = sentences(chunk.text)
+        for cand in sorted(quoted, key=lambda c: c.position):
+            if cand.position >= ROW_POSITION or not cand.exact:
+                continue
+            found = vote_after(split, cand.position)
+            if found is not None:
+                extra.append(_Candidate(index, found[1], cand.score, found[0], False))
+                break
+    return extra
 
 
 def _with_name_lists(

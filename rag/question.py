@@ -78,7 +78,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
-            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours)"
+            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait)"
             r"|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
@@ -389,7 +389,7 @@ _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
 _MONEY_ASKED_RE = re.compile(
     r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
     r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
-    r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide)\b"
+    r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
     r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
 )
 _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)

@@ -26,6 +26,7 @@ from rag.question import (
     PERSON,
     PERSON_RE,
     VALUE_KINDS,
+    VOTE,
     counted,
     counts,
     gives,
@@ -849,3 +850,31 @@ def opens_name_list(chunk: Chunk) -> bool:
     """Whether the passage opens with an election's or a designation's result, a list of persons announced in its
     first lines ("Ont été élus membres du jury :", then the names): the rest of the item the passage before ends."""
     return chunk.kind != schema.KIND_ARTICLE and bool(name_lists(ScoredChunk(chunk=chunk, score=0.0), "", MAX_ANNOUNCE_LINE))
+
+
+MAX_VOTE_DISTANCE = 3  # sentences between a decision and its vote in minutes ("Charge Monsieur le Maire de notifier ...")
+_VOTE_HEAD_RE = re.compile(r"^vote\s*:", re.IGNORECASE)
+
+
+def vote_after(split: list[str], position: int) -> tuple[int, str] | None:
+    """(position, text) of the vote written just after the decision at `position` among a passage's sentences
+    (`split`), at most MAX_VOTE_DISTANCE sentences below it: in minutes not split into records, the item's vote
+    follows its decision ("Majore 20 % la part communale ...", "Charge Monsieur le Maire de notifier ...", "Vote :",
+    "1 contre et 10 pour"). None when another sentence holding a vote comes first or none is near.
+
+    >>> split = ["Le conseil Majore 20 % la part communale.", "Charge Monsieur le Maire de notifier", "Vote :",
+    ...          "1 contre et 10 pour", "Convention de coordination"]
+    >>> vote_after(split, 0)
+    (2, 'Vote : 1 contre et 10 pour')
+    >>> vote_after(split, 3) is None
+    True
+    """
+    for j in range(position + 1, min(len(split), position + 2 + MAX_VOTE_DISTANCE)):
+        line = " ".join(split[j].split()).strip(" -•–>Ÿ")
+        if _VOTE_HEAD_RE.match(line) and line.endswith(":") and j + 1 < len(split):
+            count = " ".join(split[j + 1].split())
+            if len(count) <= MAX_VOTE_LINE_CHARS and gives(VOTE, f"{line} {count}"):
+                return j, f"{line} {count}"
+        if len(line) <= MAX_VOTE_LINE_CHARS and (_VOTE_HEAD_RE.match(line) or _VOTE_LINE_RE.search(line)):
+            return (j, line) if gives(VOTE, line) or _VOTE_HEAD_RE.match(line) else None
+    return None
