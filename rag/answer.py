@@ -54,6 +54,7 @@ from rag.rows import (
     name_lists,
     next_passage,
     operative_passage,
+    opens_name_list,
     previous_passage,
     typed_row,
     vote_after,
@@ -155,7 +156,9 @@ class ExtractiveAnswerer:
             quote = join_quotes(cands)
             citations.append(Citation(n=n, chunk=hit.chunk, quote=quote, score=hit.score))
             line = f"{source_label(hit.chunk)} : « {quote} » [{n}]"
-            if hit.chunk.kind == schema.KIND_DELIBERATION:
+            if hit.chunk.kind == schema.KIND_DELIBERATION and not opens_name_list(hit.chunk):
+                # (a passage opening with an election's result continues the item before it: its record's vote
+                # may be the next item's)
                 label = vote_label(record_from_meta(hit.chunk.meta))
                 # The record's vote is added only when the quote states none (a PV item may hold two votes).
                 if label != "vote non précisé" and not VOTE_WORDS_RE.search(quote):

@@ -179,7 +179,8 @@ _VOTE_RE = re.compile(
 # ("BRAKE FRANCE (Béziers)").
 _ORGANISATION_RE = re.compile(
     r"\b(?:SARL|SAS|SASU|EURL|SCI|SCOP|SEM|SEML|SPL|GIE|SNC|EPIC|EPCI)\b"
-    r"|\b(?i:soci[ée]t[ée]|entreprise|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|association)\s+"
+    # ("entre les sociétés : Agence de Sécurité Intégrale et Isopro ...": a plural and a colon before the names)
+    r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?)\s*:?\s+"
     r"(?:(?:de|d['’]|du|des)\s*)?(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
     r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
     r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
