@@ -46,20 +46,20 @@ from rag.question import (
 from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
-from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
 from rag.rows import (
     MAX_ANNOUNCE_LINE,
     announces_election,
     continuation,
     name_lists,
     next_passage,
-    operative_passage,
     opens_name_list,
+    operative_passage,
     previous_passage,
     typed_row,
     vote_after,
     year_header,
 )
+from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore

@@ -810,7 +810,12 @@ def name_list(lines: list[str], position: int, question: str = "") -> list[str]:
         text = following[i]
         if name_row(text):
             names += 1
-        elif names and (resume := _resumes(out, following, i)) is not None and name_row(following[resume]):
+        elif (
+            names
+            and (resume := _resumes(out, following, i)) is not None
+            and name_row(following[resume])
+            and not following[resume - 1].endswith(":")  # "A l'Assemblée Générale :": another seat's names
+        ):
             out.append(GAP)  # a page's stamp cuts the bulleted list ("Accusé de réception ..."): it goes on below
             i = resume
             continue
@@ -849,10 +854,14 @@ def announces_election(text: str) -> bool:
 def opens_name_list(chunk: Chunk) -> bool:
     """Whether the passage opens with an election's or a designation's result, a list of persons announced in its
     first lines ("Ont été élus membres du jury :", then the names): the rest of the item the passage before ends."""
-    return chunk.kind != schema.KIND_ARTICLE and bool(name_lists(ScoredChunk(chunk=chunk, score=0.0), "", MAX_ANNOUNCE_LINE))
+    return chunk.kind != schema.KIND_ARTICLE and bool(
+        name_lists(ScoredChunk(chunk=chunk, score=0.0), "", MAX_ANNOUNCE_LINE)
+    )
 
 
-MAX_VOTE_DISTANCE = 3  # sentences between a decision and its vote in minutes ("Charge Monsieur le Maire de notifier ...")
+MAX_VOTE_DISTANCE = (
+    3  # sentences between a decision and its vote in minutes ("Charge Monsieur le Maire de notifier ...")
+)
 _VOTE_HEAD_RE = re.compile(r"^vote\s*:", re.IGNORECASE)
 
 
