@@ -413,6 +413,9 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     (False, True)
     >>> gives_asked(q, AMOUNT, "D’accorder la garantie de la Ville à hauteur de 80 % des emprunts")
     False
+    >>> q = "Qui s'est abstenu sur la concertation de l'aire piétonne ?"
+    >>> gives_asked(q, PERSON, "Abstention : 1 (NPA M. Viguié)"), gives_asked(q, PERSON, "AIRE PIETONNE Secteur Cours Gambetta")
+    (True, False)
     """
     folded = _COPULA_RE.sub(r"\1 ", fold(question))
     if kind == AMOUNT and _MONEY_ASKED_RE.search(folded):
@@ -421,7 +424,17 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
         # "quel taux": a percentage, not the loan's "2 500 000 €", nor the share a guarantee covers ("à hauteur de
         # 80 %"): that is a part of the loan, not its rate
         return any(not _SHARE_RE.search(sentence[: m.start()]) for m in _RATE_RE.finditer(sentence))
+    if kind == PERSON and _VOTERS_ASKED_RE.search(folded):
+        # "qui s'est abstenu": the names of the vote line that counts them ("Abstention : 1 (NPA M. Viguié)")
+        return bool(_VOTERS_RE.search(sentence)) and gives(PERSON, sentence)
     return gives(kind, sentence)
+
+
+# Who voted against, abstained or took no part: answered by the vote line naming them.
+_VOTERS_ASKED_RE = re.compile(
+    r"\bqui (?:s'est|se sont) abstenue?s?\b|\bqui (?:a|ont) vote contre\b|\bqui (?:n'a|n'ont) pas (?:pris part|participe)"
+)
+_VOTERS_RE = re.compile(r"(?i:\babstention|\bcontre\s*:|\bpas part\b|\bne participe)")
 
 
 # A rate asked ("À quel taux d'intérêt ...", "Quel est le taux fixe ...") is answered by a percentage or an index
@@ -429,7 +442,7 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
 _RATE_ASKED_RE = re.compile(r"\b(?:a )?quel(?:le)?s? (?:taux|pourcentage|quotite)\b")
 _SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
 _RATE_RE = re.compile(
-    r"\d\s?%|\bpour ?cent\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",
+    r"\d\s?[%‰]|\bpour ?(?:cent|mille)\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",
     re.IGNORECASE,
 )
 

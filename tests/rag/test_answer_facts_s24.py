@@ -13,7 +13,7 @@ import numpy as np
 
 from rag import schema
 from rag.answer import _Candidate, _value_after, _votes_after, _with_name_lists
-from rag.question import AMOUNT, ORGANISATION, VOTE, answer_type, gives, gives_asked
+from rag.question import AMOUNT, ORGANISATION, PERSON, VOTE, answer_type, gives, gives_asked
 from rag.retrieve import Retrieval
 from rag.rows import continuation, name_list, name_lists, opens_name_list, row_block, typed_row, vote_after
 from rag.schema import Chunk, Document, ScoredChunk
@@ -280,3 +280,13 @@ def test_companies_named_after_a_colon_are_organisations() -> None:
     line = "Autorisation de signer l'Avenant de transfert entre les sociétés : Agence de Sécurité Intégrale et Isopro"
     assert gives(ORGANISATION, line)
     assert not gives(ORGANISATION, "les associations de la commune")
+
+
+def test_who_abstained_is_answered_by_the_vote_line_naming_them() -> None:
+    """CR_CM_28_03_2011.pdf p. 2 (OCR): "Abstention : 1 (NPA M. Viguié)" under the item; a title in capitals that
+    only looks like a name ("AIRE PIETONNE Secteur ...", CR_CM_25_07_2011.pdf) does not answer."""
+    q = "Qui s'est abstenu sur la concertation de l'aire piétonne Gambetta-Saunerie-Laissac ?"
+    assert answer_type(q) == PERSON
+    assert gives_asked(q, PERSON, "Abstention : 1 (NPA M. Viguié)")
+    assert not gives_asked(q, PERSON, "AIRE PIETONNE Secteur Cours Gambetta - Rue du Faubourg de la Saunerie Pour : 50")
+    assert gives(PERSON, "AIRE PIETONNE Secteur Cours Gambetta")  # what "qui" alone would have taken for a name
