@@ -165,6 +165,7 @@ _DURATION_RE = re.compile(
     r"(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
     re.IGNORECASE,
 )
+_EVERY_RE = re.compile(r"(?i:\b(?:tou(?:te)?s\s+les|chaque)\s*)$")
 # When something recurs: "les jeudis en semaines paires de 13h30 à 18h" answers "quand ... se réunit-elle ?".
 _SCHEDULE_RE = re.compile(
     r"\bles\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s\b|\b(?:tous|chaque)\s+(?:les\s+)?"
@@ -277,7 +278,8 @@ def gives(kind: str, sentence: str) -> bool:
         # a count, not the digits of a date or of a deliberation's number ("le 19 octobre 2020")
         return bool(_NUMBER_RE.search(sentence)) and bool(extract_facts(sentence, with_names=False).numbers)
     if kind == DURATION:
-        return bool(_DURATION_RE.search(sentence))
+        # "comme tous les 4 ans" says how often, not for how long
+        return any(not _EVERY_RE.search(sentence[: m.start()]) for m in _DURATION_RE.finditer(sentence))
     if kind == PERSON:
         # "d'autoriser Madame Le Maire à signer" names an office, not a person
         return bool(PERSON_RE.search(OFFICE_RE.sub("", sentence)))
@@ -473,8 +475,10 @@ def value_named(question: str, kind: str, sentence: str) -> int:
     wanted = set(tokens(question)) - {head_noun(question)} - UNIT_STEMS
     best = 0
     for match in pattern.finditer(sentence):
-        before = re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])[-LABEL_WORDS:]
-        best = max(best, len(wanted & set(tokens(" ".join(before)))))
+        # the last LABEL_WORDS words that carry meaning ("est prolongée pour une durée d'1 an": "prolongée" and
+        # "durée" name it, "pour une d'" do not)
+        before = tokens(" ".join(re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])))[-LABEL_WORDS:]
+        best = max(best, len(wanted & set(before)))
     return best
 
 

@@ -13,7 +13,18 @@ import numpy as np
 
 from rag import schema
 from rag.answer import _Candidate, _value_after, _votes_after, _with_name_lists
-from rag.question import AMOUNT, ORGANISATION, PERSON, VOTE, answer_type, gives, gives_asked
+from rag.question import (
+    AMOUNT,
+    DURATION,
+    NAMED_VALUE,
+    ORGANISATION,
+    PERSON,
+    VOTE,
+    answer_type,
+    gives,
+    gives_asked,
+    value_named,
+)
 from rag.retrieve import Retrieval
 from rag.rows import continuation, name_list, name_lists, opens_name_list, row_block, typed_row, vote_after
 from rag.schema import Chunk, Document, ScoredChunk
@@ -290,3 +301,19 @@ def test_who_abstained_is_answered_by_the_vote_line_naming_them() -> None:
     assert gives_asked(q, PERSON, "Abstention : 1 (NPA M. Viguié)")
     assert not gives_asked(q, PERSON, "AIRE PIETONNE Secteur Cours Gambetta - Rue du Faubourg de la Saunerie Pour : 50")
     assert gives(PERSON, "AIRE PIETONNE Secteur Cours Gambetta")  # what "qui" alone would have taken for a name
+
+
+def test_a_duration_is_how_long_not_how_often_and_is_named_by_the_words_before_it() -> None:
+    """20201119-5_-_compte_rendu_du_19_novembre_2020.doc (Flaux): "comme tous les 4 ans" is a period; the convention
+    "est prolongée pour une durée d'1 an" (the verb asked four words of meaning before the value), the agrément's
+    "repousser d'un an" another duration."""
+    q = (
+        "Pour combien de temps le conseil municipal de Flaux a-t-il prolongé la convention avec le Centre "
+        "Socioculturel Intercommunal en novembre 2020 ?"
+    )
+    assert answer_type(q) == DURATION
+    assert not gives(DURATION, "La présente convention devait prendre fin en 2020, et comme tous les 4 ans le centre")
+    extended = "La présente convention de coopération est prolongée pour une durée d’1 an à compter du 1er janvier 2021"
+    assert gives(DURATION, extended) and value_named(q, DURATION, extended) >= NAMED_VALUE
+    other = "la CNAF a donné la possibilité au CSI en cours de renouvellement d’agrément de repousser d’un an."
+    assert value_named(q, DURATION, other) < NAMED_VALUE
