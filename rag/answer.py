@@ -71,6 +71,7 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND = "Je n'ai pas trouvé cette information dans les documents indexés."
 MAX_PASSAGES = 3
+EXTRA_ROW_PASSAGES = 2  # passages read beyond MAX_PASSAGES for a row of the kind asked when no quote gives one
 MAX_SENTENCES = 5
 MIN_SENTENCE_CHARS = 25
 VOTE_WORDS_RE = re.compile(r"\bvoix\b|unanimit|\b[aà] la majorit|\bpour\s*:|\bcontre\s*:|abstention", re.IGNORECASE)
@@ -341,6 +342,11 @@ class ExtractiveAnswerer:
             idf = memo(self.retriever.lexical.idf)
             near = "\n".join(c.sentence for c in picked if not skip(c))
             row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting, near)
+            if row is None and not quoted.strip():
+                # nothing quoted nor any row of the best passages gives the kind asked: two more passages are read
+                # (a compte rendu's item "Agent de Prévention: ... Monsieur MARTEL Hervé sera nommé" ranked fourth)
+                deeper = retrieval.hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES]
+                row = typed_row(question, kind, deeper, quoted, store, idf, about_meeting, near)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, row[0])
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))

@@ -317,3 +317,26 @@ def test_a_duration_is_how_long_not_how_often_and_is_named_by_the_words_before_i
     assert gives(DURATION, extended) and value_named(q, DURATION, extended) >= NAMED_VALUE
     other = "la CNAF a donné la possibilité au CSI en cours de renouvellement d’agrément de repousser d’un an."
     assert value_named(q, DURATION, other) < NAMED_VALUE
+
+
+def test_a_person_asked_is_looked_for_in_two_more_passages(tmp_path: Path, embedding_cache: Path) -> None:
+    """20201119-5_-_compte_rendu_du_19_novembre_2020.doc (Flaux): the item "Agent de Prévention" is the compte
+    rendu's fourth passage found; the first three and the passages next to them name no one for it (the answer step
+    then reads two more)."""
+    texts = [
+        "Monsieur le Maire rappelle aux membres du Conseil Municipal que depuis de nombreuses années la commune de "
+        "Flaux est signataire d’une Convention qui la lie au CSI dans la réalisation d’objectifs d’animation sociale.",
+        "Transfert de la compétence et documents d’urbanisme (PLUI)\nMonsieur Le Maire rappelle que la loi ALUR prévoit "
+        "le transfert de la compétence.",
+        "Changement de prestataire informatique et téléphonie\nLe conseil municipal valide le changement.",
+        "Questions diverses\nNoël 2020– La crise sanitaire nous contraint à supprimer les manifestations prévues.",
+        "Pour les séniors : Distribution d’un colis de Noël (coffrets gourmands EYMET village).à domicile .\nAgent de "
+        "Prévention: Monsieur le Maire informe les membres du Conseil que Monsieur MARTEL Hervé sera nommé par arrêté.",
+    ]
+    source = "communes/flaux/20201119-5_-_compte_rendu_du_19_novembre_2020.doc"
+    stored, store = _store(tmp_path, embedding_cache, source, texts, [0, 0, 0, 0, 0])
+    hits = [*stored[:3], stored[4]]  # found in this order; the passage between (no hit) names no one
+    q = "Qui sera nommé agent de prévention à Flaux ?"
+    assert typed_row(q, PERSON, hits[:3], "", store, _flat) is None
+    row = typed_row(q, PERSON, hits[:5], "", store, _flat)
+    assert row is not None and row[0].chunk.id == stored[4].chunk.id and "MARTEL Hervé sera nommé" in row[2]
