@@ -467,7 +467,10 @@ def _with_name_lists(
     "Ont été élus membres du jury :", "Titulaires : Suppléants :" and the rows of names under it), not only its
     first row or the item's vote. The list of an election whose item ends a passage opens the next one (a
     compte rendu's item "élection des membres du jury Pour : 58", then "Ont été élus membres du jury :"): it is
-    read there, cited too. A sentence the list holds is no longer quoted on its own."""
+    read there, cited too. A sentence the list holds is no longer quoted on its own. Only for a question on an
+    election or a designation ("élu", "désignés", "délégués", "représentants"): "qui a signé" wants no list."""
+    if not announces_election(question):
+        return picked
     out = list(picked)
     for index in sorted({c.hit_index for c in picked}):
         hit = retrieval.hits[index]

@@ -752,7 +752,10 @@ _CIVILITY_RE = re.compile(r"^(?:M|MM|Mme|MME|Mmes|Mlle|Mr|Me)\b\.?")
 _ELECTED_RE = re.compile(
     r"(?i:\b(?:ont|sont|est|a)\s+(?:été\s+)?(?:élu|désign|nomm)|^(?:titulaires?|suppl[ée]ants?)\b)"
 )
-_ELECTION_RE = re.compile(r"(?i:[ée]lection|[ée]lire|[ée]lus?\b|d[ée]sign|repr[ée]sentants?|d[ée]l[ée]gu[ée]s?\b)")
+_ELECTION_RE = re.compile(
+    r"(?i:[ée]lection|[ée]lire|\b[ée]lu(?:e|s|es)?\b|d[ée]sign|repr[ée]sentants?|d[ée]l[ée]gu[ée]e?s?\b|nomm[ée]"
+    r"|\btitulaires?\b|\bsuppl[ée]ante?s?\b|\bmembres?\b|\bjury\b)"
+)
 
 
 def name_row(line: str) -> bool:

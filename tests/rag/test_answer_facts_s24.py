@@ -185,6 +185,8 @@ def test_the_list_of_an_election_is_quoted_from_the_passage_after_its_item(
     assert len(retrieval.hits) == 2 and retrieval.hits[1].chunk.id == hits[1].chunk.id  # cited too
     assert len(added) == 1 and "M. TOUCHON" in added[0].sentence and "M. LANNELONGUE" in added[0].sentence
     assert "".join(added[0].sentence.split()) in "".join(JURY_LIST.split())  # a quote is its passage's text
+    # a question on no election or designation wants no list of names
+    assert _with_name_lists("Qui a signé la convention du concours ?", [item], _retrieval(hits[:1]), store) == [item]
 
 
 def test_the_rows_of_the_loan_of_the_lender_asked_are_quoted(tmp_path: Path, embedding_cache: Path) -> None:
