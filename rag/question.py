@@ -415,6 +415,8 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     (False, True)
     >>> gives_asked(q, AMOUNT, "D’accorder la garantie de la Ville à hauteur de 80 % des emprunts")
     False
+    >>> gives_asked("Quel est le taux horaire des vacations ?", AMOUNT, "rémunérées 15 € de l'heure")
+    True
     >>> q = "Qui s'est abstenu sur la concertation de l'aire piétonne ?"
     >>> gives_asked(q, PERSON, "Abstention : 1 (NPA M. Viguié)"), gives_asked(q, PERSON, "AIRE PIETONNE Secteur Cours Gambetta")
     (True, False)
@@ -441,7 +443,10 @@ _VOTERS_RE = re.compile(r"(?i:\babstention|\bcontre\s*:|\bpas part\b|\bne partic
 
 # A rate asked ("À quel taux d'intérêt ...", "Quel est le taux fixe ...") is answered by a percentage or an index
 # plus a margin ("EURIBOR 3 MOIS + 1.42%", "Livret A + 60 pdb").
-_RATE_ASKED_RE = re.compile(r"\b(?:a )?quel(?:le)?s? (?:taux|pourcentage|quotite)\b")
+# (an hourly or daily rate is a sum: "taux horaire", "taux de vacation")
+_RATE_ASKED_RE = re.compile(
+    r"\b(?:a )?quel(?:le)?s? (?:taux(?! (?:horaire|journalier|de (?:la )?vacation|de l'heure))|pourcentage|quotite)\b"
+)
 _SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
 _RATE_RE = re.compile(
     r"\d\s?[%‰]|\bpour ?(?:cent|mille)\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",
