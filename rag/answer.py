@@ -30,11 +30,14 @@ from rag.question import (
     DECISION,
     NAMED_VALUE,
     OTHER,
+    PERSON,
+    VOTE,
     answer_type,
     counted,
     counts,
     gives,
     gives_asked,
+    head_noun,
     memo,
     names_reference,
     opposed,
@@ -43,8 +46,20 @@ from rag.question import (
 from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
+from rag.rows import (
+    MAX_ANNOUNCE_LINE,
+    announces_election,
+    continuation,
+    name_lists,
+    next_passage,
+    opens_name_list,
+    operative_passage,
+    previous_passage,
+    typed_row,
+    vote_after,
+    year_header,
+)
 from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
-from rag.rows import continuation, next_passage, operative_passage, previous_passage, typed_row, year_header
 from rag.schema import Answer, AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.settings import Settings
 from rag.store import ChromaStore
@@ -56,6 +71,7 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND = "Je n'ai pas trouvé cette information dans les documents indexés."
 MAX_PASSAGES = 3
+EXTRA_ROW_PASSAGES = 2  # passages read beyond MAX_PASSAGES for a row of the kind asked when no quote gives one
 MAX_SENTENCES = 5
 MIN_SENTENCE_CHARS = 25
 VOTE_WORDS_RE = re.compile(r"\bvoix\b|unanimit|\b[aà] la majorit|\bpour\s*:|\bcontre\s*:|abstention", re.IGNORECASE)
@@ -147,7 +163,9 @@ class ExtractiveAnswerer:
             quote = join_quotes(cands)
             citations.append(Citation(n=n, chunk=hit.chunk, quote=quote, score=hit.score))
             line = f"{source_label(hit.chunk)} : « {quote} » [{n}]"
-            if hit.chunk.kind == schema.KIND_DELIBERATION:
+            if hit.chunk.kind == schema.KIND_DELIBERATION and not opens_name_list(hit.chunk):
+                # (a passage opening with an election's result continues the item before it: its record's vote
+                # may be the next item's)
                 label = vote_label(record_from_meta(hit.chunk.meta))
                 # The record's vote is added only when the quote states none (a PV item may hold two votes).
                 if label != "vote non précisé" and not VOTE_WORDS_RE.search(quote):
@@ -361,14 +379,25 @@ class ExtractiveAnswerer:
         part = operative_passage(kind, retrieval.hits[:MAX_PASSAGES], store, question)
         if part is not None:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
+        if kind == VOTE:
+            picked += _votes_after(picked, retrieval)
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
             idf = memo(self.retriever.lexical.idf)
-            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting)
+            near = "\n".join(c.sentence for c in picked if not skip(c))
+            row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting, near)
+            if row is None and not quoted.strip():
+                # nothing quoted nor any row of the best passages gives the kind asked: two more passages are read
+                # (a compte rendu's item "Agent de Prévention: ... Monsieur MARTEL Hervé sera nommé" ranked fourth)
+                deeper = retrieval.hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES]
+                row = typed_row(question, kind, deeper, quoted, store, idf, about_meeting, near)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, row[0])
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
+            picked += _value_after(question, kind, picked, retrieval, store, skip)
+        if kind == PERSON:
+            picked = _with_name_lists(question, picked, retrieval, store)
         picked += _amount_context(picked, candidates)
         picked = _completed(picked, retrieval, store)
         picked += _year_headers(picked, retrieval, store)
@@ -427,6 +456,86 @@ def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:
         retrieval.hits.append(hit)
         index = len(retrieval.hits) - 1
     return index
+
+
+def _value_after(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    skip: Callable[[_Candidate], bool],
+) -> list[_Candidate]:
+    """When nothing quoted gives the kind of value asked, the sentence of the passage after the best one (same
+    document) that gives it and names the word asked: "Pour bénéficier ... du Pack horizon villages infinity, il
+    convient d'accepter la proposition ..." ends a passage, "le forfait annuel est de 4 143 00€ HT." opens the
+    next one. Only the word after "quel" ("forfait", "taux", "durée") names it: a passing figure does not."""
+    head = head_noun(question)
+    if not head or not picked or any(gives_asked(question, kind, c.sentence) and not skip(c) for c in picked):
+        return []
+    best = retrieval.hits[min(c.hit_index for c in picked)]
+    after = next_passage(best.chunk, store)
+    if after is None:
+        return []
+    for position, sentence, _ in _passage_sentences(after):
+        if head in tokens(sentence) and gives_asked(question, kind, sentence) and not is_meeting_formula(sentence):
+            index = _hit_index(retrieval, ScoredChunk(chunk=after, score=best.score))
+            return [_Candidate(index, sentence, 0.0, position, True)]
+    return []
+
+
+def _votes_after(picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For "avec quel vote", the vote written just after a quoted decision in minutes not split into records
+    (rag.rows.vote_after): "Majore 20 % la part communale ..." then "Vote : 1 contre et 10 pour". A quoted passage
+    whose quotes hold a vote already gets none; the first vote found in a passage only."""
+    extra: list[_Candidate] = []
+    for index in sorted({c.hit_index for c in picked}):
+        chunk = retrieval.hits[index].chunk
+        quoted = [c for c in picked if c.hit_index == index]
+        if chunk.kind == schema.KIND_ARTICLE or any(gives(VOTE, c.sentence) for c in quoted):
+            continue
+        split = sentences(chunk.text)
+        for cand in sorted(quoted, key=lambda c: c.position):
+            if cand.position >= ROW_POSITION or not cand.exact:
+                continue
+            found = vote_after(split, cand.position)
+            if found is not None:
+                extra.append(_Candidate(index, found[1], cand.score, found[0], False))
+                break
+    return extra
+
+
+def _with_name_lists(
+    question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore
+) -> list[_Candidate]:
+    """For "qui" / "quels élus", the whole list of persons a quoted passage announces (rag.rows.name_list:
+    "Ont été élus membres du jury :", "Titulaires : Suppléants :" and the rows of names under it), not only its
+    first row or the item's vote. The list of an election whose item ends a passage opens the next one (a
+    compte rendu's item "élection des membres du jury Pour : 58", then "Ont été élus membres du jury :"): it is
+    read there, cited too. A sentence the list holds is no longer quoted on its own. Only for a question on an
+    election or a designation ("élu", "désignés", "délégués", "représentants"): "qui a signé" wants no list."""
+    if not announces_election(question):
+        return picked
+    out = list(picked)
+    for index in sorted({c.hit_index for c in picked}):
+        hit = retrieval.hits[index]
+        if hit.chunk.kind == schema.KIND_ARTICLE:
+            continue
+        at, lists = index, name_lists(hit, question)
+        if not lists and announces_election(hit.chunk.text):
+            after = next_passage(hit.chunk, store)
+            if after is not None:
+                following = ScoredChunk(chunk=after, score=hit.score)
+                lists = name_lists(following, question, first=MAX_ANNOUNCE_LINE)
+                if lists:
+                    at = _hit_index(retrieval, following)
+        for position, rows in lists:
+            text = _clip(" ".join(rows))
+            said = _squash(text)
+            out = [c for c in out if c.hit_index != at or _squash(c.sentence) not in said]
+            if not any(c.hit_index == at and said in _squash(c.sentence) for c in out):
+                out.append(_Candidate(at, text, 0.0, ROW_POSITION + position, False))
+    return out
 
 
 def _amount_context(picked: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:

@@ -44,7 +44,7 @@ from rag.question import (
     value_named,
 )
 from rag.records import record_from_meta
-from rag.rows import designated, unit_in_header
+from rag.rows import designated, opens_name_list, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -189,7 +189,9 @@ def _record_lead(
     seen: set[tuple[str, str]] = set()
     for citation in citations:
         chunk = citation.chunk
-        if chunk.kind != schema.KIND_DELIBERATION:
+        if chunk.kind != schema.KIND_DELIBERATION or opens_name_list(chunk):
+            # (a passage opening with an election's result continues the item before it: its record's vote and
+            # title may be the next item's, read apart by a scan's layout)
             continue
         key = (str(chunk.meta.get(schema.DOC_ID, chunk.source)), str(chunk.meta.get(schema.RECORD_INDEX, 0)))
         if key in seen:

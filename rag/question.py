@@ -78,7 +78,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
-            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours)"
+            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait)"
             r"|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
@@ -165,6 +165,7 @@ _DURATION_RE = re.compile(
     r"(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
     re.IGNORECASE,
 )
+_EVERY_RE = re.compile(r"(?i:\b(?:tou(?:te)?s\s+les|chaque)\s*)$")
 # When something recurs: "les jeudis en semaines paires de 13h30 à 18h" answers "quand ... se réunit-elle ?".
 _SCHEDULE_RE = re.compile(
     r"\bles\s+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s\b|\b(?:tous|chaque)\s+(?:les\s+)?"
@@ -179,7 +180,8 @@ _VOTE_RE = re.compile(
 # ("BRAKE FRANCE (Béziers)").
 _ORGANISATION_RE = re.compile(
     r"\b(?:SARL|SAS|SASU|EURL|SCI|SCOP|SEM|SEML|SPL|GIE|SNC|EPIC|EPCI)\b"
-    r"|\b(?i:soci[ée]t[ée]|entreprise|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|association)\s+"
+    # ("entre les sociétés : Agence de Sécurité Intégrale et Isopro ...": a plural and a colon before the names)
+    r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?)\s*:?\s+"
     r"(?:(?:de|d['’]|du|des)\s*)?(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
     r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
     r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
@@ -276,7 +278,8 @@ def gives(kind: str, sentence: str) -> bool:
         # a count, not the digits of a date or of a deliberation's number ("le 19 octobre 2020")
         return bool(_NUMBER_RE.search(sentence)) and bool(extract_facts(sentence, with_names=False).numbers)
     if kind == DURATION:
-        return bool(_DURATION_RE.search(sentence))
+        # "comme tous les 4 ans" says how often, not for how long
+        return any(not _EVERY_RE.search(sentence[: m.start()]) for m in _DURATION_RE.finditer(sentence))
     if kind == PERSON:
         # "d'autoriser Madame Le Maire à signer" names an office, not a person
         return bool(PERSON_RE.search(OFFICE_RE.sub("", sentence)))
@@ -389,7 +392,7 @@ _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
 _MONEY_ASKED_RE = re.compile(
     r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
     r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
-    r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide)\b"
+    r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
     r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
 )
 _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
@@ -407,10 +410,48 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     True
     >>> gives_asked("Quelle est la surface des locaux ?", AMOUNT, "d’une surface totale de 112 m²")
     True
+    >>> q = "Quel est le taux fixe du prêt du Crédit Agricole à la SERM ?"
+    >>> gives_asked(q, AMOUNT, "- 2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes :"), gives_asked(q, AMOUNT, "Taux fixe : 2.30 %")
+    (False, True)
+    >>> gives_asked(q, AMOUNT, "D’accorder la garantie de la Ville à hauteur de 80 % des emprunts")
+    False
+    >>> gives_asked("Quel est le taux horaire des vacations ?", AMOUNT, "rémunérées 15 € de l'heure")
+    True
+    >>> q = "Qui s'est abstenu sur la concertation de l'aire piétonne ?"
+    >>> gives_asked(q, PERSON, "Abstention : 1 (NPA M. Viguié)"), gives_asked(q, PERSON, "AIRE PIETONNE Secteur Cours Gambetta")
+    (True, False)
     """
-    if kind == AMOUNT and _MONEY_ASKED_RE.search(_COPULA_RE.sub(r"\1 ", fold(question))):
+    folded = _COPULA_RE.sub(r"\1 ", fold(question))
+    if kind == AMOUNT and _MONEY_ASKED_RE.search(folded):
         return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+    if kind == AMOUNT and _RATE_ASKED_RE.search(folded):
+        # "quel taux": a percentage, not the loan's "2 500 000 €", nor the share a guarantee covers ("à hauteur de
+        # 80 %"): that is a part of the loan, not its rate
+        return any(not _SHARE_RE.search(sentence[: m.start()]) for m in _RATE_RE.finditer(sentence))
+    if kind == PERSON and _VOTERS_ASKED_RE.search(folded):
+        # "qui s'est abstenu": the names of the vote line that counts them ("Abstention : 1 (NPA M. Viguié)")
+        return bool(_VOTERS_RE.search(sentence)) and gives(PERSON, sentence)
     return gives(kind, sentence)
+
+
+# Who voted against, abstained or took no part: answered by the vote line naming them.
+_VOTERS_ASKED_RE = re.compile(
+    r"\bqui (?:s'est|se sont) abstenue?s?\b|\bqui (?:a|ont) vote contre\b|\bqui (?:n'a|n'ont) pas (?:pris part|participe)"
+)
+_VOTERS_RE = re.compile(r"(?i:\babstention|\bcontre\s*:|\bpas part\b|\bne participe)")
+
+
+# A rate asked ("À quel taux d'intérêt ...", "Quel est le taux fixe ...") is answered by a percentage or an index
+# plus a margin ("EURIBOR 3 MOIS + 1.42%", "Livret A + 60 pdb").
+# (an hourly or daily rate is a sum: "taux horaire", "taux de vacation")
+_RATE_ASKED_RE = re.compile(
+    r"\b(?:a )?quel(?:le)?s? (?:taux(?! (?:horaire|journalier|de (?:la )?vacation|de l'heure))|pourcentage|quotite)\b"
+)
+_SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
+_RATE_RE = re.compile(
+    r"\d\s?[%‰]|\bpour ?(?:cent|mille)\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",
+    re.IGNORECASE,
+)
 
 
 UNIT_STEMS = frozenset(tokens("m2 m3 km kg ha kwh mwh litres tonnes"))  # what a value is counted in ("le prix du m3")
@@ -439,8 +480,10 @@ def value_named(question: str, kind: str, sentence: str) -> int:
     wanted = set(tokens(question)) - {head_noun(question)} - UNIT_STEMS
     best = 0
     for match in pattern.finditer(sentence):
-        before = re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])[-LABEL_WORDS:]
-        best = max(best, len(wanted & set(tokens(" ".join(before)))))
+        # the last LABEL_WORDS words that carry meaning ("est prolongée pour une durée d'1 an": "prolongée" and
+        # "durée" name it, "pour une d'" do not)
+        before = tokens(" ".join(re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])))[-LABEL_WORDS:]
+        best = max(best, len(wanted & set(before)))
     return best
 
 

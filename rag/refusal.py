@@ -34,6 +34,7 @@ from rag.question import (
     head_noun,
 )
 from rag.retrieve import Retrieval, question_intent
+from rag.rows import opens_name_list
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
@@ -438,7 +439,11 @@ def cited_reason(
     heading: set[str] = set()
     heading_text = ""
     for chunk in cited:
-        if preceding is None or chunk.meta.get(schema.RECORD_INDEX) is not None:
+        if preceding is None:
+            continue
+        # (facts7) a passage opening with an election's result ("Ont été élus membres du jury :" and the names)
+        # continues the item before it, whatever record it was filed under: that item's heading counts too
+        if chunk.meta.get(schema.RECORD_INDEX) is not None and not opens_name_list(chunk):
             continue
         before = preceding(chunk)
         if before is not None:

@@ -26,6 +26,7 @@ from rag.question import (
     PERSON,
     PERSON_RE,
     VALUE_KINDS,
+    VOTE,
     counted,
     counts,
     gives,
@@ -46,6 +47,7 @@ MAX_BLOCK_ABOVE = 3  # lines of a block read above a row for the short heading i
 MAX_BLOCK_BELOW = 2  # rows of the same block kept after the row ("Suppléants : ..." after "Titulaires : ...")
 MAX_HEADING_CHARS = 120
 MAX_BLOCK_CHARS = 400
+MIN_ANNOUNCING_CHARS = 40  # a line ending with ":" this long announces rows; a shorter one is a label
 GAP = "[…]"
 
 
@@ -57,11 +59,13 @@ def typed_row(
     store: ChromaStore,
     idf: Callable[[str], float],
     about_meeting: bool = False,
+    near: str = "",
 ) -> tuple[ScoredChunk, int, str] | None:
     """(passage, line position, row): the table or list row holding the kind of fact asked for that
     names most of the question, when it names more than `quoted` (the sentences already quoted, one a line). Rows
     are looked for in `hits` and in the other passages of their records (the table often sits in the
-    passage after the paragraph that was found)."""
+    passage after the paragraph that was found). `near`: every sentence quoted, one a line (a row holding the
+    word asked a few lines under one of them is the value asked, see below)."""
     seen = {hit.chunk.id for hit in hits}
     pool: list[ScoredChunk] = []
     for hit in hits:
@@ -76,6 +80,10 @@ def typed_row(
     if head and any(head in tokens(line) for line in quoted.splitlines()):
         head = None  # a sentence quoted holds it already
     said = [_squash(line) for line in quoted.splitlines() if line.strip()]
+    # any sentence quoted from the best passage's document: "la SERM a obtenu l'emprunt suivant :" holds no rate,
+    # yet the rate row under it is the value asked
+    said_near = [_squash(line) for line in near.splitlines() if line.strip()]
+    first_doc = hits[0].chunk.meta.get(schema.DOC_ID) if hits else None
     headed: tuple[ScoredChunk, int, str] | None = None
     for order, hit in enumerate(pool):
         if hit.chunk.meta.get(schema.BOILERPLATE):
@@ -96,9 +104,18 @@ def typed_row(
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
-            if head and headed is None and head in tokens(line) and not opposed(question, line):
-                window = [_squash(prior) for prior in lines[max(0, position - MAX_NEAR_LINES) : position]]
-                if any(w and any(w in q for q in said) for w in window if len(w) >= MIN_ROW_CHARS):
+            # (a later row of the same list whose label the question names whole replaces it: "montant maximum :
+            # 300.000,00 €" under "montant minimum : 100.000,00 €" for "le montant maximum")
+            replaces = headed is None or (
+                headed[0] is hit and label_fits(question, line) and not label_fits(question, headed[2])
+            )
+            if head and replaces and head in tokens(line) and not opposed(question, line):
+                # (the lines above may end the passage before: "la SERM a obtenu l'emprunt suivant :")
+                read = above + lines
+                at = len(above) + position
+                window = [_squash(prior) for prior in read[max(0, at - MAX_NEAR_LINES) : at]]
+                under = said + (said_near if hit.chunk.meta.get(schema.DOC_ID) == first_doc else [])
+                if any(w and any(w in q for q in under) for w in window if len(w) >= MIN_ROW_CHARS):
                     headed = (hit, position, line)
             block = wrapped or row_block(lines, position)
             if kind == PERSON:
@@ -124,7 +141,10 @@ def typed_row(
             key = (
                 # (and, for "combien coûte", a sum in euros before an area in m²)
                 2 * int(not opposed(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
-                row_rank[:2], fits, own, row_rank,
+                # a row labelled by two words of the question or more ("Taux fixe : 2.30 %" for "le taux fixe du
+                # prêt") first: a row of another label naming more of the question ("garantie ... à hauteur de 80 %")
+                # gives another value
+                fits == 2 and len(set(tokens(line.partition(":")[0]))) >= 2, row_rank[:2], fits, own, row_rank,
                 int(kind == PERSON and designated(block)), -order,
             )  # fmt: skip
             if row_rank[2] > 0 and (best is None or key > best[0]):
@@ -150,12 +170,14 @@ def typed_row(
     # capitalised phrase that only looks like a name, at equal rank.
     if key[0] < 2:
         return None  # the row tells the opposite of what is asked
-    if key[2] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[4][:2] >= than[:2]:
+    if key[3] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[5][:2] >= than[:2]:
         # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
-        # label says what it is about; the row above may be of another label)
-        return hit, position, row
-    better = key[5] and not designated(quoted)
-    if key[4] < than or (key[4] == than and not better):
+        # label says what it is about; the row above may be of another label), or with its block when the block
+        # names more of the question ("- 2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes :" above
+        # "Taux fixe : 2.30 %": the lender asked about)
+        return hit, position, block if rank(question, block, idf)[:2] > rank(question, row, idf)[:2] else row
+    better = key[6] and not designated(quoted)
+    if key[5] < than or (key[5] == than and not better):
         return None
     return hit, position, block
 
@@ -224,6 +246,8 @@ def row_block(lines: list[str], position: int) -> str:
     'PETR (SCOT) Titulaires : Denis JUVIN - Suppléants : Catherine VINAS'
     >>> row_block(["Les 3 représentants sont :", "- Ana BOYER", "- Michel PASSET", "Les 3 personnalités sont :"], 1)
     'Les 3 représentants sont : - Ana BOYER - Michel PASSET'
+    >>> row_block(["- 2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes :", "Taux fixe : 2.30 %"], 1)
+    '2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes : Taux fixe : 2.30 %'
     """
     row = lines[position].strip(" -•–")
     start = position
@@ -231,7 +255,10 @@ def row_block(lines: list[str], position: int) -> str:
         line = lines[j].strip(" -•–")
         if GAP in line:
             break  # a passage's own gap marker ("[…]" after a record's title) is never quoted
-        if not line or _in_block(line):
+        # a sentence announcing the rows ("- 2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes :") heads
+        # them even when it reads like a row itself; a short label ("Titulaires :") is a row of the block
+        announces = line.endswith(":") and len(line) >= MIN_ANNOUNCING_CHARS
+        if not line or (_in_block(line) and not announces):
             continue
         if len(line) <= MAX_HEADING_CHARS and not line.endswith((".", ";")) and not gives(PERSON, line):
             start = j  # the heading ("Centre Socioculturel Intercommunal ... (CSI)", "Sont élus :")
@@ -506,7 +533,8 @@ MAX_VOTE_LINE_CHARS = 60
 MAX_LABEL_CHARS = 40  # "Titulaires :", "Commission finances :"
 MAX_LABELLED_LINES = 6
 _VOTE_LINE_RE = re.compile(
-    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part)\b[^:\n]{0,20}:\s*\S"
+    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne (?:prend|prennent) pas part|ne participen?t? pas)\b"
+    r"[^:\n]{0,20}:\s*\S"
     r"|^(?:adopt[ée]e?s?|vot[ée]e?s?|approuv[ée]e?s?|rejet[ée]e?s?)\b.{0,40}\b(?:unanimit|majorit)"
     r"|^(?:[àa] l.)?unanimit|^\d+\s+(?:voix|pour|contre|abstentions?)\b"
     # the outcome of an item without a count, under its title in minutes ("Le Conseil prend acte.")
@@ -517,7 +545,9 @@ _VOTE_LINE_RE = re.compile(
 
 # A vote label whose count the sentence splitter put on the next line ("Contre :" then "6 (UMP – NI)").
 _VOTE_LABEL_RE = re.compile(
-    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne prend pas part[^:]{0,20})\s*:$", re.IGNORECASE
+    r"^(?:pour|contre|abstentions?|votants?|exprim[ée]s|ne (?:prend|prennent) pas part[^:]{0,20}|ne participen?t? pas"
+    r"[^:]{0,20})\s*:$",
+    re.IGNORECASE,
 )
 
 
@@ -526,7 +556,9 @@ def _vote_pair(lines: list[str], i: int) -> bool:
     if i + 1 >= len(lines) or not _VOTE_LABEL_RE.match(lines[i].strip(" -•–")):
         return False
     value = lines[i + 1].strip()
-    return bool(value) and len(value) <= MAX_VOTE_LINE_CHARS and not value.endswith(":")
+    # a count the sentence split joined to the label of the next line ("9 >Les administrateurs de la SERM :") counts
+    counted = bool(re.match(r"\d+\b", value))
+    return bool(value) and len(value) <= MAX_VOTE_LINE_CHARS and (counted or not value.endswith(":"))
 
 
 MAX_INTERRUPTION = 8  # lines of a page's stamp or running header that may cut a list
@@ -562,11 +594,24 @@ def _vote_lines(following: list[str]) -> list[str]:
             i += 2
             continue
         line = following[i]
+        if _empty_label(following, i):  # "Contre :" with no count, then "Abstentions :": a line of the vote
+            out.append(line)
+            i += 1
+            continue
         if len(line) > MAX_VOTE_LINE_CHARS or not _VOTE_LINE_RE.search(line.strip(" -•–")):
             break
         out.append(line)
         i += 1
     return out
+
+
+def _empty_label(lines: list[str], i: int) -> bool:
+    """Whether lines[i] is a vote label with no count ("Contre :") followed by another line of the vote ("Abstentions
+    :", "Ne prennent pas part au vote : 9")."""
+    if i + 1 >= len(lines) or not _VOTE_LABEL_RE.match(lines[i].strip(" -•–")):
+        return False
+    after = lines[i + 1].strip(" -•–")
+    return bool(_VOTE_LABEL_RE.match(after) or _VOTE_LINE_RE.search(after))
 
 
 def continuation(sentence: str, following: list[str]) -> list[str]:
@@ -581,6 +626,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour : 52', 'Contre : 7 (UMP-NI)']
     >>> continuation("Syndicat d'électricité (SMEG)", ["Titulaires :", "Denis JUVIN - Jean PLUS", "Désignations"])
     ['Titulaires :', 'Denis JUVIN - Jean PLUS']
+    >>> continuation("SERM - Petit Bard", ["Pour :", "46", "Contre :", "Abstentions :", "Ne prennent pas part au vote :",
+    ...                                     "9 >Les administrateurs de la SERM :", "Madame DANAN, Messieurs FLEURENCE"])
+    ['Pour :', '46', 'Contre :', 'Abstentions :', 'Ne prennent pas part au vote :', '9 >Les administrateurs de la SERM :']
     >>> continuation("les votes ont été les suivants :", ["Pour :", "46", "Contre :", "7", "Adopté à la majorité."])
     ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
     >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
@@ -689,4 +737,156 @@ def year_header(chunk: Chunk, store: ChromaStore, years: set[str]) -> tuple[Chun
         written = set(_YEAR_RE.findall(split[position]))
         if written:
             return (before, position, " ".join(split[position].split())) if written & years else None
+    return None
+
+
+# --- lists of names announced ("Ont été élus membres du jury :", "Titulaires : Suppléants :") ----------------
+MAX_NAME_ROW_CHARS = 100
+MAX_NAME_ROWS = 12
+MAX_ANNOUNCE_CHARS = 120
+MAX_ANNOUNCE_LINE = 3  # a list continued from the passage before opens its passage: its announcement is this high
+_NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "d", "et", "van", "von", "di", "del", "da"})
+_CIVILITY_RE = re.compile(r"^(?:M|MM|Mme|MME|Mmes|Mlle|Mr|Me)\b\.?")
+# The result of an election or a designation announced: "Ont été élus membres du jury :", "Sont élus :",
+# "A été désigné :", or the seats' labels heading the names ("Titulaires : Suppléants :").
+_ELECTED_RE = re.compile(
+    r"(?i:\b(?:ont|sont|est|a)\s+(?:été\s+)?(?:élu|désign|nomm)|^(?:titulaires?|suppl[ée]ants?)\b)"
+)
+_ELECTION_RE = re.compile(
+    r"(?i:[ée]lection|[ée]lire|\b[ée]lu(?:e|s|es)?\b|d[ée]sign|repr[ée]sentants?|d[ée]l[ée]gu[ée]e?s?\b|nomm[ée]"
+    r"|\btitulaires?\b|\bsuppl[ée]ante?s?\b|\bmembres?\b|\bjury\b)"
+)
+
+
+def name_row(line: str) -> bool:
+    """A row of a list of persons: capitalised words only, one at least a civility or a name in capitals
+    ("- M.PASSET - MMEDE LA GRANGE", "Mme Capuozzi-Boualam Mme Castre", "- Nicole LIZA"); no figure, no verb.
+
+    >>> name_row("- M. TOUCHON - _ MME BOYER"), name_row("Mme Capuozzi-Boualam Mme Castre"), name_row("- Nicole LIZA")
+    (True, True, True)
+    >>> name_row("M. Thinés entre en séance."), name_row("Finances communales, Centrale d'achats"), name_row("Pour : 57")
+    (False, False, False)
+    """
+    text = line.replace("_", " ").strip(" -•–\t")
+    if not text or len(text) > MAX_NAME_ROW_CHARS or re.search(r"\d", text):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’.-]*", text)
+    if not words or any(w[0].islower() and fold(w).strip(".") not in _NAME_PARTICLES for w in words):
+        return False
+    return any(_CIVILITY_RE.match(w) or sum(ch.isupper() for ch in w) >= 3 for w in words)
+
+
+def _label_row(line: str) -> bool:
+    """Seats' labels heading the names: "Titulaires Suppléants", "Titulaires : Suppléants :"."""
+    words = re.findall(r"[^\W\d_]+", fold(line))
+    return bool(words) and all(re.fullmatch(r"titulaires?|suppleante?s?", w) for w in words)
+
+
+def name_list(lines: list[str], position: int, question: str = "") -> list[str]:
+    """The line at `position` and the rows of persons it announces, when it announces some: an election's or a
+    designation's result ("Ont été élus membres du jury :", "Titulaires : Suppléants :"), or a seat the question
+    names ("Au Conseil d'Administration :" for "désignés au conseil d'administration"). Blank lines and the seats'
+    labels between the rows are skipped; the list ends at the first other line. Empty when no name follows.
+
+    >>> lines = ["Ont été élus membres du jury :", "", "Titulaires Suppléants", "- M.SAUREL - M.LEVITA",
+    ...          "- M. TOUCHON - _ MME BOYER", "M. Thinés entre en séance."]
+    >>> name_list(lines, 0)
+    ['Ont été élus membres du jury :', 'Titulaires Suppléants', '- M.SAUREL - M.LEVITA', '- M. TOUCHON - _ MME BOYER']
+    >>> name_list(["Absents :", "Martine PETITOUT."], 0, "Qui a été élu au jury ?")
+    []
+    >>> name_list(["Ont été élus :", "- Guy BARRAL", "Accusé de réception", "28/04/2014", "- Cédric de SAINT-JOUAN"], 0)
+    ['Ont été élus :', '- Guy BARRAL', '[…]', '- Cédric de SAINT-JOUAN']
+    """
+    head = lines[position].strip()
+    if not head or len(head) > MAX_ANNOUNCE_CHARS or is_meeting_formula(head):
+        return []
+    if not _ELECTED_RE.search(head):
+        asked = set(tokens(question)) - {head_noun(question) or ""}
+        # a seat named by the question, announcing the names under it
+        if not head.endswith(":") or len(set(tokens(head)) & asked) < 2:
+            return []
+    out = [head]
+    names = 0
+    following = [line.strip() for line in lines[position + 1 :] if line.strip()]
+    i = 0
+    while i < len(following) and names < MAX_NAME_ROWS:
+        text = following[i]
+        if name_row(text):
+            names += 1
+        elif (
+            names
+            and (resume := _resumes(out, following, i)) is not None
+            and name_row(following[resume])
+            and not following[resume - 1].endswith(":")  # "A l'Assemblée Générale :": another seat's names
+        ):
+            out.append(GAP)  # a page's stamp cuts the bulleted list ("Accusé de réception ..."): it goes on below
+            i = resume
+            continue
+        elif not _label_row(text) or names:
+            break
+        out.append(text)
+        i += 1
+    while out and not name_row(out[-1]):
+        out.pop()
+    return out if names else []
+
+
+def name_lists(hit: ScoredChunk, question: str, first: int | None = None) -> list[tuple[int, list[str]]]:
+    """(line position, lines) of each list of persons announced in the passage (see name_list); with `first`,
+    only the lists announced in its first `first` lines."""
+    lines = lines_of(hit)
+    end = len(lines) if first is None else min(first, len(lines))
+    out: list[tuple[int, list[str]]] = []
+    position = 0
+    while position < end:
+        found = name_list(lines, position, question)
+        if found:
+            out.append((position, found))
+            position += len(found)
+        else:
+            position += 1
+    return out
+
+
+def announces_election(text: str) -> bool:
+    """Whether a record's text is about an election or a designation of persons (its result may open the next
+    passage: "élection des membres du jury", then "Ont été élus membres du jury :")."""
+    return bool(_ELECTION_RE.search(text))
+
+
+def opens_name_list(chunk: Chunk) -> bool:
+    """Whether the passage opens with an election's or a designation's result, a list of persons announced in its
+    first lines ("Ont été élus membres du jury :", then the names): the rest of the item the passage before ends."""
+    return chunk.kind != schema.KIND_ARTICLE and bool(
+        name_lists(ScoredChunk(chunk=chunk, score=0.0), "", MAX_ANNOUNCE_LINE)
+    )
+
+
+MAX_VOTE_DISTANCE = (
+    3  # sentences between a decision and its vote in minutes ("Charge Monsieur le Maire de notifier ...")
+)
+_VOTE_HEAD_RE = re.compile(r"^vote\s*:", re.IGNORECASE)
+
+
+def vote_after(split: list[str], position: int) -> tuple[int, str] | None:
+    """(position, text) of the vote written just after the decision at `position` among a passage's sentences
+    (`split`), at most MAX_VOTE_DISTANCE sentences below it: in minutes not split into records, the item's vote
+    follows its decision ("Majore 20 % la part communale ...", "Charge Monsieur le Maire de notifier ...", "Vote :",
+    "1 contre et 10 pour"). None when another sentence holding a vote comes first or none is near.
+
+    >>> split = ["Le conseil Majore 20 % la part communale.", "Charge Monsieur le Maire de notifier", "Vote :",
+    ...          "1 contre et 10 pour", "Convention de coordination"]
+    >>> vote_after(split, 0)
+    (2, 'Vote : 1 contre et 10 pour')
+    >>> vote_after(split, 3) is None
+    True
+    """
+    for j in range(position + 1, min(len(split), position + 2 + MAX_VOTE_DISTANCE)):
+        line = " ".join(split[j].split()).strip(" -•–>Ÿ")
+        if _VOTE_HEAD_RE.match(line) and line.endswith(":") and j + 1 < len(split):
+            count = " ".join(split[j + 1].split())
+            if len(count) <= MAX_VOTE_LINE_CHARS and gives(VOTE, f"{line} {count}"):
+                return j, f"{line} {count}"
+        if len(line) <= MAX_VOTE_LINE_CHARS and (_VOTE_HEAD_RE.match(line) or _VOTE_LINE_RE.search(line)):
+            return (j, line) if gives(VOTE, line) or _VOTE_HEAD_RE.match(line) else None
     return None
