@@ -1,6 +1,7 @@
 """Where one API search spends its CPU: stage by stage, in the server's own objects, on a real store.
 
     python benchmarks/search_profile.py --root /tmp/api-load-store [--rounds 2] [--cprofile 25] [--ids out.json]
+        [--distinct] [--top-k 10 --compare before.json]
 
 `--root` is a store kept by `benchmarks/api_load.py --keep DIR` (its `store/` and spaces s0..s19). The
 questions are those of benchmarks/gold_demo.jsonl, gold_service_public.jsonl and gold.jsonl, each asked in
@@ -9,7 +10,9 @@ into the response's JSON. The query cache is a new, empty folder (MAIRIE_CACHE_D
 question is embedded by the model, as a new question would be; `--rounds 2` asks them all a second time
 (then their vectors come from that cache). Every stage is timed with time.process_time (CPU of this
 process: the machine's other load does not count) and reported inclusive of the stages it calls, in CPU ms
-per search. `--ids FILE` writes the top-k ids of every (space, question) to compare two versions.
+per search. `--ids FILE` writes the top-k ids of every (space, question) to compare two versions; `--compare
+FILE` checks them against such a file (exit 1 on any difference). `--distinct` makes every search a new text
+(the question and a number, as api_load.py --questions distinct), so each vector is computed by the model.
 """
 
 from __future__ import annotations
@@ -99,6 +102,17 @@ def main() -> None:
     parser.add_argument("--cprofile", type=int, default=0, help="also print cProfile's N costliest functions")
     parser.add_argument("--ask", action="store_true", help="profile POST /ask's work (kb.chain.invoke) instead")
     parser.add_argument("--ids", type=Path, help="write the top-k ids of every search to this JSON file")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="a file written by --ids (an earlier version, same store): exit 1 unless every top-k is the same",
+    )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="every search a new text (the question and a number, as api_load.py --questions distinct): "
+        "each round's query vectors are computed by the model, none comes from the query cache",
+    )
     args = parser.parse_args()
     from api_load import kept_bases  # (benchmarks/ is on sys.path: the script's folder)
 
@@ -130,8 +144,9 @@ def main() -> None:
             searches, total, serialise = 0, 0.0, 0.0
             if profile is not None:
                 profile = cProfile.Profile()
-        for i, question in enumerate(asked):
+        for i, asked_question in enumerate(asked):
             space = spaces[i % len(spaces)]
+            question = f"{asked_question} (n° {round_ * len(asked) + i + 1})" if args.distinct else asked_question
             if profile is not None:
                 profile.enable()
             started = time.process_time()
@@ -152,10 +167,10 @@ def main() -> None:
             serialise += ended - middle
             searches += 1
             assert body
-            key, got = f"{space}|{question}", [h.chunk.id for h in hits]
+            key, got = f"{space}|{asked_question}", [h.chunk.id for h in hits]
             if round_ == 0:
                 ids[key] = got
-            else:
+            elif not args.distinct:  # a new text may find other passages
                 changed += ids[key] != got
     wall = time.perf_counter() - wall
     print(f"{searches} searches, {len(asked)} distinct questions, {len(spaces)} spaces, {args.rounds} round(s)")
@@ -173,6 +188,16 @@ def main() -> None:
         print(out.getvalue())
     if args.ids:
         args.ids.write_text(json.dumps(ids, ensure_ascii=False, indent=0), encoding="utf-8")
+    if args.compare:
+        expected = json.loads(args.compare.read_text(encoding="utf-8"))
+        differ = [key for key in expected if ids.get(key) != expected[key]]
+        print(
+            f"top-{args.top_k} compared with {args.compare}: {len(expected) - len(differ)} / {len(expected)} identical"
+        )
+        for key in differ[:10]:
+            print(f"  differs: {key}: {expected[key]} -> {ids.get(key)}")
+        if differ or len(expected) != len(ids):
+            sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import threading
 import time
 import uuid
@@ -62,6 +63,11 @@ READ_PAGE = 2000
 SYNC_THRESHOLD = 100
 # Passages of one space kept in memory between searches (see _ChunkCache); the whole legal pack is ~7,300.
 CHUNK_CACHE_MAX = 50_000
+# A generation read from Chroma is taken again without reading Chroma while the space's stamp file (see
+# _GenerationMemo) still names it, for at most this long: a writer that died between its Chroma write and its
+# stamp (or a writer of an older version, which writes no stamp) is seen within this time.
+GENERATION_MEMO_S = 2.0
+STAMPS_DIR = "generations"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +145,10 @@ class _ChunkCache:
         self.generation = ""
         self.rows: dict[str, tuple[str, dict[str, Any]]] = {}
         self.lock = threading.Lock()
+        # A small space's passages and vectors (see ChromaStore._whole), for one generation.
+        self.whole_generation = ""
+        self.whole: _Whole | None = None
+        self.whole_limit = 0  # the largest space size `whole` was read for (None: the space held more)
 
     def take(self, generation: str, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """The cached rows among `ids` (none unless the cache holds this generation)."""
@@ -155,8 +165,55 @@ class _ChunkCache:
             self.rows.update(rows)
 
 
+class _Whole:
+    """Every passage id and vector of a small space, to rank them by cosine distance as Chroma would."""
+
+    def __init__(self, ids: list[str], vectors: np.ndarray) -> None:
+        self.ids = ids
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(ids) else np.ones((0, 1), np.float32)
+        norms[norms == 0] = 1.0
+        self.vectors = (vectors / norms).astype(np.float32)  # Chroma's cosine space normalises its vectors
+
+    def nearest(self, query: np.ndarray) -> tuple[list[str], list[float]]:
+        """Every id, nearest first, with its cosine distance (1 - cosine)."""
+        if not self.ids:
+            return [], []
+        q = np.asarray(query, dtype=np.float32)
+        norm = float(np.linalg.norm(q)) or 1.0
+        distances = 1.0 - self.vectors @ (q / norm)
+        order = np.argsort(distances, kind="stable")
+        return [self.ids[i] for i in order], distances[order].tolist()
+
+
 _CHUNK_CACHES: weakref.WeakValueDictionary[tuple[str, str], _ChunkCache] = weakref.WeakValueDictionary()
 _CHUNK_CACHES_LOCK = threading.Lock()
+
+
+class _GenerationMemo:
+    """The last generation of one space read from Chroma, with the stamp file's content at that time.
+
+    Reading the generation record from Chroma costs ~0.5 ms of CPU, twice per search (the space and the law).
+    Every writer (`_bump_generation`) writes the new generation to Chroma, then to a small stamp file beside
+    the store (`generations/<collection>`, replaced whole). A reader reads the stamp first (a few
+    microseconds): while it is the one seen at the last Chroma read, and that read is less than
+    GENERATION_MEMO_S old, the generation read then is still the space's. One memo per process and
+    collection, shared by every view (the law's generation is read once for all communes).
+    """
+
+    def __init__(self) -> None:
+        self.entry: tuple[str, str, float] | None = None  # (stamp, generation, monotonic time of the read)
+
+    def get(self, stamp: str | None, now: float) -> str | None:
+        entry = self.entry
+        if stamp is None or entry is None or entry[0] != stamp or now - entry[2] > GENERATION_MEMO_S:
+            return None
+        return entry[1]
+
+    def put(self, stamp: str | None, generation: str, now: float) -> None:
+        self.entry = (stamp, generation, now) if stamp is not None else None
+
+
+_MEMOS: weakref.WeakValueDictionary[tuple[str, str], _GenerationMemo] = weakref.WeakValueDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +224,8 @@ class _Part:
     chunks: Any
     docs: Any
     cache: _ChunkCache
+    memo: _GenerationMemo
+    stamp: Any  # the stamp file of the space's generation (a Path), None with a Chroma server
 
 
 class ChromaStore:
@@ -276,7 +335,12 @@ class ChromaStore:
             cache = _CHUNK_CACHES.get(key)
             if cache is None:
                 cache = _CHUNK_CACHES[key] = _ChunkCache()
-        return _Part(space, chunks, docs, cache)
+            memo = _MEMOS.get(key)
+            if memo is None:
+                memo = _MEMOS[key] = _GenerationMemo()
+        # With a Chroma server, writers may run on other machines: the generation is always read from Chroma.
+        stamp = None if self.settings.chroma_url else self.settings.store / STAMPS_DIR / name
+        return _Part(space, chunks, docs, cache, memo, stamp)
 
     @property
     def location(self) -> str:
@@ -320,8 +384,16 @@ class ChromaStore:
         pinned: dict[str, str] | None = getattr(self._pins, "generations", None)
         if pinned is not None and space in pinned:
             return pinned[space]
-        got = self._part(space).docs.get(ids=[GENERATION_ID], include=["metadatas"])
-        value = str((got["metadatas"][0] or {}).get("value", "")) if got["ids"] else ""
+        part = self._part(space)
+        stamp = _read_stamp(part.stamp)  # before Chroma: a write after it changes the stamp seen next time
+        now = time.monotonic()
+        value = part.memo.get(stamp, now)
+        if value is None:
+            got = part.docs.get(ids=[GENERATION_ID], include=["metadatas"])
+            value = str((got["metadatas"][0] or {}).get("value", "")) if got["ids"] else ""
+            if stamp is None and part.stamp is not None:  # a store written before stamps: this reader starts one
+                stamp = _create_stamp(part.stamp)
+            part.memo.put(stamp, value, now)
         if pinned is not None:
             pinned[space] = value
         return value
@@ -375,12 +447,14 @@ class ChromaStore:
         pinned: dict[str, str] | None = getattr(self._pins, "generations", None)
         if pinned is not None:
             pinned.pop(part.space, None)
+        value = uuid.uuid4().hex
         part.docs.upsert(
             ids=[GENERATION_ID],
             documents=[GENERATION_ID],
             embeddings=[[1.0] * self._dim(part)],
-            metadatas=[{"value": uuid.uuid4().hex, "at": time.time()}],
+            metadatas=[{"value": value, "at": time.time()}],
         )
+        _write_stamp(part.stamp, value)
         if not self.settings.chroma_url:
             state = self.settings.replace(collection=collection_names(self.settings.collection, part.space)[0])
             maintenance.write_state(state, documents=part.docs.count() - 1, chunks=part.chunks.count())
@@ -687,30 +761,69 @@ class ChromaStore:
     ) -> list[tuple[Chunk, float]]:
         """Nearest chunks of the view's spaces by cosine similarity (1 - cosine distance), best first."""
         where = filters_to_where(filters)
-        hits: list[tuple[Chunk, float]] = []
+        n_results = k * 2 + 10
+        found: list[tuple[float, str, str, tuple[str, dict[str, Any]]]] = []  # (cosine, space, id, row)
         for space in self.spaces:
             part = self._part(space)
             generation = self.space_generation(space)  # before any read: cached rows are never older
             complete = self._complete(space)
             if not complete:
                 continue
-            res = part.chunks.query(  # Chroma (>= 1.5) returns all it has when asked for more
-                query_embeddings=[query_vector.tolist()],
-                n_results=k * 2 + 10,
-                where=where,
-                include=["distances"],  # the passages come from the cache (see _ChunkCache)
-            )
-            found = res["ids"][0]
-            rows = part.cache.take(generation, found)
-            missing = [i for i in found if i not in rows]
+            whole = self._whole(part, generation, n_results) if where is None else None
+            if whole is not None:  # all the space's passages: Chroma would return them all, nearest first
+                ids, distances = whole.nearest(query_vector)
+            else:
+                res = part.chunks.query(  # Chroma (>= 1.5) returns all it has when asked for more
+                    query_embeddings=[query_vector.tolist()],
+                    n_results=n_results,
+                    where=where,
+                    include=["distances"],  # the passages come from the cache (see _ChunkCache)
+                )
+                ids, distances = res["ids"][0], res["distances"][0]
+            rows = part.cache.take(generation, ids)
+            missing = [i for i in ids if i not in rows]
             if missing:
                 rows.update(self._fetch(space, generation, missing))
-            for chunk_id, dist in zip(found, res["distances"][0], strict=True):
+            for chunk_id, dist in zip(ids, distances, strict=True):
                 row = rows.get(chunk_id)  # None: removed between the query and the read
                 if row is not None and row[1].get(schema.DOC_ID) in complete:
-                    hits.append((_chunk(space, chunk_id, row[1], row[0]), 1.0 - float(dist)))
-        hits.sort(key=lambda hit: -hit[1])
-        return hits[:k]
+                    found.append((1.0 - float(dist), space, chunk_id, row))
+        found.sort(key=lambda hit: -hit[0])
+        # Only the k kept become passages (each a copy of its cached metadata).
+        return [(_chunk(space, chunk_id, row[1], row[0]), cosine) for cosine, space, chunk_id, row in found[:k]]
+
+    def _whole(self, part: _Part, generation: str, limit: int) -> _Whole | None:
+        """A space's passages and vectors in memory when it holds at most `limit` of them (None otherwise).
+
+        Chroma then returns every passage of the space, nearest first, and its query costs ~0.8 ms of CPU
+        whatever the space's size: the same ranking is computed here in microseconds (a new commune, a
+        space of a few documents). Kept for one generation of the space, like the passage cache."""
+        if not generation:
+            return None
+        cache = part.cache
+        with cache.lock:
+            if cache.whole_generation == generation and cache.whole_limit >= limit:
+                whole = cache.whole  # read for a limit at least this one: None means more passages than it
+                return whole if whole is None or len(whole.ids) <= limit else None
+        whole = None
+        if part.chunks.count() <= limit:
+            try:
+                got = part.chunks.get(include=["embeddings", "metadatas", "documents"])
+                ids = list(got["ids"])
+                vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(ids), -1)
+            except Exception as e:  # noqa: BLE001 - Chroma's own error types vary; its query path still works
+                # Embedded Chroma, after another process wrote to the space: this process's copy of the vectors
+                # may lag its records ("Error finding id"); the space is then ranked by Chroma's query.
+                logger.debug("space %s not ranked in memory: %s", part.space, e)
+                ids = []
+                vectors = None
+            if vectors is not None and len(ids) <= limit:
+                whole = _Whole(ids, vectors)
+                rows = {i: (t or "", m or {}) for i, m, t in zip(ids, got["metadatas"], got["documents"], strict=True)}
+                cache.put(generation, rows)
+        with cache.lock:
+            cache.whole_generation, cache.whole, cache.whole_limit = generation, whole, limit
+        return whole
 
     def _iterate(
         self, collection: Any, *, include: list[str], where: dict[str, Any] | None = None
@@ -727,6 +840,45 @@ class ChromaStore:
             if len(ids) < READ_PAGE:
                 return
             offset += READ_PAGE
+
+
+def _read_stamp(path: Any) -> str | None:
+    """The content of a generation stamp file (None when there is none or it cannot be read)."""
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _create_stamp(path: Any) -> str | None:
+    """Create a space's missing stamp file (a store written before stamps existed), never over one a writer
+    wrote meanwhile; return its content, or None when it was not this call that created it. A writer that
+    changed the generation after this reader's Chroma read replaces the stamp after this creation (or made
+    it fail): the next reader sees a new stamp either way."""
+    token = uuid.uuid4().hex
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(token)
+    except OSError:  # FileExistsError: a writer (or another reader) was first
+        return None
+    return token
+
+
+def _write_stamp(path: Any, value: str) -> None:
+    """Replace a generation stamp file whole (readers see the old content or the new one, never a part)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}-{threading.get_ident()}")
+        tmp.write_text(value, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:  # readers then read Chroma at least every GENERATION_MEMO_S: slower, still right
+        logger.warning("generation stamp %s not written: %s", path, e)
 
 
 def _sync_threshold(collection: Any) -> int:
