@@ -35,6 +35,7 @@ HELD_OUT = [
     HeldOut("gold_decisions_s22.jsonl", 40, "build_s22_store.sh", evidence_checked=True),  # session 22, with scans
     HeldOut("gold_decisions_s22b.jsonl", 30, "build_s22b_store.sh", evidence_checked=True),  # session 22, second
     HeldOut("gold_decisions_s23.jsonl", 50, "build_s23_store.sh", evidence_checked=True),  # session 23, scans
+    HeldOut("gold_decisions_s24.jsonl", 40, "build_s24_store.sh", evidence_checked=True),  # session 24, scan + delibs
 ]
 IDS = [h.gold for h in HELD_OUT]
 
