@@ -119,7 +119,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         PERSON,
         re.compile(
             r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
-            r"(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?"
+            # "quels sont les cinq délégués" (the copula is gone): a count may come before the persons asked for
+            r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?"
             r"|notaires?|avocats?|architectes?|geometres?|experts?|commissaires?)\b"
             r"|\bnom(?:s)? d"
         ),

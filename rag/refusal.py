@@ -113,7 +113,7 @@ def relevance_signals(
         "best_dense": retrieval.best_dense,
         "coverage": coverage,
         "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
-        "unknown_names": float(len(unknown_names(question, idf, excused=excused))),
+        "unknown_names": float(len(_unknown_names(question, idf, excused, retrieval.hits))),
         "missing_nouns": float(len(missing)),
         # used by the passages, but never in one place: "la location de la salle des fêtes" answered with the
         # salle des fêtes where the council met and the location of sports grounds
@@ -219,8 +219,14 @@ SHORT_STEM = 4
 
 
 def vocabulary(text: str) -> set[str]:
-    """The stems of a passage's words, and its long words whole (see `_noun_stems`)."""
-    return set(tokens(text)) | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", fold(text).lower()))
+    """The stems of a passage's words, its long words whole (see `_noun_stems`), and a name glued to a number
+    without it ("OCCE34", "CDG30": the OCCE, the CDG of the question)."""
+    folded = fold(text).lower()
+    return (
+        set(tokens(text))
+        | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", folded))
+        | set(re.findall(r"\b([a-z]{3,})\d{2,3}\b", folded))
+    )
 
 
 COVERAGE_WEIGHT = 0.2
@@ -266,6 +272,18 @@ def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[st
         if stems and all(idf(stem) >= unseen for stem in stems):
             names.append(word)
     return names
+
+
+def _unknown_names(
+    question: str, idf: Callable[[str], float], excused: set[str], hits: list[ScoredChunk]
+) -> list[str]:
+    """`unknown_names`, less the names a retrieved passage writes glued to a number ("OCCE34" for "l'OCCE 34"):
+    the lexical index knows the glued word only."""
+    names = unknown_names(question, idf, excused=excused)
+    if not names:
+        return names
+    written = set().union(*(vocabulary(hit.chunk.text) for hit in hits))
+    return [name for name in names if not all(stem in written for stem in tokens(name))]
 
 
 def is_found(
@@ -1020,9 +1038,15 @@ def on_topic(
         for h in hits
     ]
     nouns = [stem for stem in nouns if any(_used(groups.get(stem, {stem}), stems) for stems in used)]
+    # A record is one decision: a row of its table ("2831 Aéroclub de l'Hérault ... 3 000 €") is about the topic its
+    # opening names ("Associations sportives, attribution de subventions"), in another passage of the record.
+    record_used = [
+        stems.union(*(other for h, other in zip(hits, used, strict=True) if h is not hit and _same_record(h, hit)))
+        for hit, stems in zip(hits, used, strict=True)
+    ]
     return [
         hit
-        for hit, stems in zip(hits, used, strict=True)
+        for hit, stems in zip(hits, record_used, strict=True)
         if all(_used(groups.get(stem, {stem}), stems) for stem in nouns)
     ]
 
@@ -1167,7 +1191,7 @@ def _numbers_met(
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         if any(
-            number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(w)))
+            number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
             and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
         ):
@@ -1176,6 +1200,10 @@ def _numbers_met(
         return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
+
+
+# A name glued to its number ("OCCE34", "CDG30"): the question writes "l'OCCE 34".
+_GLUED_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{2,3})\b")
 
 
 def _years_in(text: str) -> set[str]:
