@@ -1,0 +1,90 @@
+"""Found on session 24's decision set once measured blind (docs/EVALUATION.md, session 24): a table row of a
+deliberation is on the topic its opening names, in another passage of the record (rag.refusal.on_topic); a name
+glued to its number ("OCCE34") is the question's "OCCE 34" (rag.refusal.vocabulary, _numbers_met, the unknown-names
+signal); "quels sont les cinq délégués" asks for persons (rag.question.answer_type). Passages are copied from the
+documents' text layer (`pdftotext`)."""
+
+from __future__ import annotations
+
+from rag import schema
+from rag.question import AMOUNT, OTHER, PERSON, answer_type
+from rag.refusal import _numbers_met, on_topic, relevance_signals, vocabulary
+from rag.retrieve import Retrieval
+from rag.schema import Chunk, ScoredChunk
+
+# montpellier/pdfs/2013-03-25-0000062242.pdf, p. 1: the record's opening names the topic ...
+SPORTS_OPENING = """PARTENARIAT VILLE DE MONTPELLIER / ASSOCIATIONS
+SPORTIVES
+Attribution de subventions
+Exercice 2013
+Patrick VIGNAL rapporte :
+Les acteurs associatifs proposent de mettre en place des actions dans le but de promouvoir l’accès à toutes les
+disciplines sportives aux jeunes montpelliérains pendant les vacances scolaires"""
+# ... p. 2: its table's rows name only the association and the amount
+SPORTS_ROW = """Code
+Asso Noms Associations Nature Montant
+2831 Aéroclub de l'Hérault Languedoc Roussillon P 3 000 €"""
+# montpellier/pdfs/2014-05-22-0000072187.pdf, p. 2: the OCCE's rows, its acronym glued to the department's number
+OCCE_ROWS = """551
+OFFICE CENTRAL DE LA
+COOPERATION A L'ECOLE
+DE L'HERAULT (OCCE34)
+P Classes découvertes 152 889 €"""
+
+
+def _hit(text: str, *, doc: str, record: int | None = 0) -> ScoredChunk:
+    meta = {schema.DOC_ID: doc, schema.COMMUNE: "Montpellier", schema.TITLE: "", schema.KIND: schema.KIND_DELIBERATION}
+    if record is not None:
+        meta[schema.RECORD_INDEX] = record
+    return ScoredChunk(Chunk(id=f"c-{hash(text)}", text=text, meta=meta), 1.0)
+
+
+def _rare(stem: str) -> float:
+    return 1.0 if stem in {"vill", "montpelli", "conseil", "municipal"} else 5.0
+
+
+QUESTION = (
+    "Quelle subvention la Ville de Montpellier a-t-elle accordée à l'Aéroclub de l'Hérault pour les stages sportifs "
+    "des vacances 2013 ?"
+)
+
+
+def test_a_row_is_on_the_topic_its_record_s_opening_names() -> None:
+    opening, row = _hit(SPORTS_OPENING, doc="d62242"), _hit(SPORTS_ROW, doc="d62242")
+    assert row in on_topic(QUESTION, [opening, row], _rare, set())
+
+
+def test_a_row_of_another_record_or_document_is_not() -> None:
+    opening = _hit(SPORTS_OPENING, doc="d62242", record=0)
+    for row in (_hit(SPORTS_ROW, doc="d62242", record=1), _hit(SPORTS_ROW, doc="other")):
+        assert row not in on_topic(QUESTION, [opening, row], _rare, set())
+
+
+def test_a_name_glued_to_its_number_is_the_question_s() -> None:
+    assert {"occe", "occe34"} <= vocabulary(OCCE_ROWS)
+    assert "herault" in vocabulary(OCCE_ROWS)
+    question = "Combien l'OCCE 34 a-t-il reçu pour les classes découvertes ?"
+    assert _numbers_met(question, [_hit(OCCE_ROWS, doc="d72187")], _rare, set())
+    # another department's office is not this one
+    assert not _numbers_met(question, [_hit(OCCE_ROWS.replace("OCCE34", "OCCE30"), doc="d")], _rare, set())
+
+
+def test_the_glued_name_is_no_unknown_name() -> None:
+    """The lexical index knows only "occe34": "OCCE" alone has the idf of an unseen word, yet a retrieved
+    passage writes it."""
+
+    def idf(stem: str) -> float:
+        return 12.0 if stem == "occe" else 1.0
+
+    question = "Combien l'OCCE 34 a-t-il reçu pour les classes découvertes ?"
+    retrieval = Retrieval(hits=[_hit(OCCE_ROWS, doc="d72187")], best_dense=0.9, exact_articles=[], query_vector=None)
+    assert relevance_signals(question, retrieval, idf)["unknown_names"] == 0
+    elsewhere = Retrieval(hits=[_hit(SPORTS_ROW, doc="d62242")], best_dense=0.9, exact_articles=[], query_vector=None)
+    assert relevance_signals(question, elsewhere, idf)["unknown_names"] == 1
+
+
+def test_a_count_before_the_persons_asked_for() -> None:
+    assert answer_type("Quels sont les cinq délégués de la Ville au conseil d'administration de la SERM ?") == PERSON
+    assert answer_type("Quels sont les 3 représentants de la commune ?") == PERSON
+    assert answer_type("Quelles sont les cinq communes du syndicat ?") == OTHER
+    assert answer_type("Quels sont les tarifs ?") == AMOUNT
