@@ -399,6 +399,19 @@ _MONEY_ASKED_RE = re.compile(
 _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
 
 
+# A question on who was awarded something (a lot, a market, a contract): a company is a "qui" too.
+_AWARDED_RE = re.compile(r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?)\b")
+
+
+def awarded(question: str) -> bool:
+    """Whether a "qui" question asks who was awarded something (a lot, a market): a company answers it too.
+
+    >>> awarded("Qui a remporté le lot menuiseries intérieures ?"), awarded("Qui a été élu maire ?")
+    (True, False)
+    """
+    return bool(_AWARDED_RE.search(fold(question)))
+
+
 def gives_asked(question: str, kind: str, sentence: str) -> bool:
     """`gives`, and for a question asking a sum of money ("Combien coûtent les vestiaires ?", "À quel prix
     ..."), a sum in euros or a price without figures ("à l'euro symbolique", "à titre gratuit"): "112 m²" or
@@ -418,6 +431,9 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     False
     >>> gives_asked("Quel est le taux horaire des vacations ?", AMOUNT, "rémunérées 15 € de l'heure")
     True
+    >>> q = "Qui a remporté le lot menuiseries intérieures de la salle de boxe Jean Farré ?"
+    >>> gives_asked(q, PERSON, "Lot 6 - menuiserie intérieures ATELIER DUCROT 15 545,00")
+    True
     >>> q = "Qui s'est abstenu sur la concertation de l'aire piétonne ?"
     >>> gives_asked(q, PERSON, "Abstention : 1 (NPA M. Viguié)"), gives_asked(q, PERSON, "AIRE PIETONNE Secteur Cours Gambetta")
     (True, False)
@@ -429,6 +445,9 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
         # "quel taux": a percentage, not the loan's "2 500 000 €", nor the share a guarantee covers ("à hauteur de
         # 80 %"): that is a part of the loan, not its rate
         return any(not _SHARE_RE.search(sentence[: m.start()]) for m in _RATE_RE.finditer(sentence))
+    if kind == PERSON and awarded(question):
+        # "qui a remporté le lot", "à qui a été attribué le marché": a company answers as well as a person
+        return gives(PERSON, sentence) or gives(ORGANISATION, sentence)
     if kind == PERSON and _VOTERS_ASKED_RE.search(folded):
         # "qui s'est abstenu": the names of the vote line that counts them ("Abstention : 1 (NPA M. Viguié)")
         return bool(_VOTERS_RE.search(sentence)) and gives(PERSON, sentence)

@@ -274,9 +274,7 @@ def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[st
     return names
 
 
-def _unknown_names(
-    question: str, idf: Callable[[str], float], excused: set[str], hits: list[ScoredChunk]
-) -> list[str]:
+def _unknown_names(question: str, idf: Callable[[str], float], excused: set[str], hits: list[ScoredChunk]) -> list[str]:
     """`unknown_names`, less the names a retrieved passage writes glued to a number ("OCCE34" for "l'OCCE 34"):
     the lexical index knows the glued word only."""
     names = unknown_names(question, idf, excused=excused)

@@ -22,11 +22,13 @@ from rag.question import (
     DECISION,
     NUMBER,
     OFFICE_RE,
+    ORGANISATION,
     OTHER,
     PERSON,
     PERSON_RE,
     VALUE_KINDS,
     VOTE,
+    awarded,
     counted,
     counts,
     gives,
@@ -100,7 +102,8 @@ def typed_row(
             line = raw.strip(" -•–")
             wrapped = "" if kind == PERSON or gives(kind, line) else wrapped_row(lines, position, kind)
             line = wrapped or line
-            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (gives(kind, line) or unit_in_header(kind, line)):
+            given = gives(kind, line) or (kind == PERSON and awarded(question) and gives(ORGANISATION, line))
+            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (given or unit_in_header(kind, line)):
                 continue
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
