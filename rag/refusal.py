@@ -1189,7 +1189,10 @@ def _numbers_met(
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         if any(
-            number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
+            (
+                number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
+                or (unit is None and _YEAR_NUMBER_RE.fullmatch(number) is not None and number in _years_in(w))
+            )  # a year asked may be a date's: "acquis ... en novembre 2007"
             and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
         ):
@@ -1200,6 +1203,7 @@ def _numbers_met(
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 
 
+_YEAR_NUMBER_RE = re.compile(r"(?:19|20)\d{2}")
 # A name glued to its number ("OCCE34", "CDG30"): the question writes "l'OCCE 34".
 _GLUED_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{2,3})\b")
 

@@ -258,6 +258,11 @@ def parse_scope(question: str, facets: Facets) -> Scope:
             date, month, years, label, missing = None, None, year.years, f"de {event[:4]}", False
             event_month = event[:7]
             scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
+    if missing and years and not (date or month) and _BEFORE_RE.search(folded):
+        # "combien la Ville avait-elle payé en 2007 pour acquérir ...": the pluperfect dates an earlier event that a
+        # later decision recalls, not a séance; the year stays a number the evidence must write (rag.refusal)
+        years, label, missing = (), "", False
+        scope = dataclasses.replace(scope, years=(), period_label="")
     if missing and communes:
         label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
     scope_words = set(
@@ -303,6 +308,8 @@ _EVENT_DATE_RE = re.compile(
     rf"\b(?:pour|au|jusqu'?au|a partir du|a compter du|avant|apres|des|depuis)\s+(?:le\s+)?(?:1er|\d{{1,2}})\s+"
     rf"(?:{MONTH_PATTERN})\b"
 )
+# The pluperfect ("avait payé", "avaient-ils acquis"): what the question dates happened before the decision asked about.
+_BEFORE_RE = re.compile(r"\bavai(?:t|ent)(?:-(?:il|elle|ils|elles|on))?\s+(?:ete\s+)?[a-z]+(?:e|es|i|is|u|us|t|ts)\b")
 # Words that make a named date or month the séance's: a meeting, its record, or a decision taken that day.
 _SEANCE_WORDS_RE = re.compile(
     r"\b(?:seances?|reunions?|conseils?|compte rendu|proces-verbal|pv|deliber\w*|ordre du jour|"

@@ -7,10 +7,11 @@ documents' text layer (`pdftotext`)."""
 from __future__ import annotations
 
 from rag import schema
-from rag.question import AMOUNT, OTHER, PERSON, answer_type
+from rag.question import AMOUNT, OTHER, PERSON, answer_type, awarded, gives_asked
 from rag.refusal import _numbers_met, on_topic, relevance_signals, vocabulary
 from rag.retrieve import Retrieval
 from rag.schema import Chunk, ScoredChunk
+from rag.scope import Facets, parse_scope
 
 # montpellier/pdfs/2013-03-25-0000062242.pdf, p. 1: the record's opening names the topic ...
 SPORTS_OPENING = """PARTENARIAT VILLE DE MONTPELLIER / ASSOCIATIONS
@@ -88,3 +89,36 @@ def test_a_count_before_the_persons_asked_for() -> None:
     assert answer_type("Quels sont les 3 représentants de la commune ?") == PERSON
     assert answer_type("Quelles sont les cinq communes du syndicat ?") == OTHER
     assert answer_type("Quels sont les tarifs ?") == AMOUNT
+
+
+# montpellier/pdfs/2013-03-25-0000062232.pdf, p. 1: a price paid in 2007, recalled by a sale of 2013
+MAURIN_2013 = """La Ville est propriétaire de trois parcelles de terrain nu sise 19, 21 bis et 23 avenue de Maurin, cadastrées
+section EX n° 690, 692 et 694.
+La Ville a acquis ces biens auprès de la Communauté d'Agglomération en novembre 2007 pour un montant de 60 000 €,
+dans le cadre de la réalisation de la deuxième ligne de tramway."""
+# montpellier/pdfs/2013-02-04-0000061125.pdf, p. 2: the lots' table
+BOXE_ROWS = """LOTS ENTREPRISES RETENUES OBSERVATIONS NOM Montant du Marché € HT
+Lot 5 - cloisons-plafonds MIDI PLAFOND 23 368,50
+Lot 6 - menuiserie intérieures ATELIER DUCROT 15 545,00 Après négociation"""
+
+
+def test_a_year_asked_may_be_written_in_a_date() -> None:
+    question = "Combien la Ville avait-elle payé en 2007 pour acquérir les parcelles avenue de Maurin ?"
+    assert _numbers_met(question, [_hit(MAURIN_2013, doc="d62232")], _rare, set())
+    other = question.replace("2007", "2009")
+    assert not _numbers_met(other, [_hit(MAURIN_2013, doc="d62232")], _rare, set())
+
+
+def test_the_pluperfect_dates_an_event_not_a_seance() -> None:
+    facets = Facets(communes={"montpellier": "Montpellier"}, dates={"2013-03-25", "2014-05-22"})
+    recalled = parse_scope("Combien la Ville avait-elle payé en 2007 pour acquérir les parcelles ?", facets)
+    assert recalled.years == () and not recalled.missing_label()
+    decided = parse_scope("Combien la Ville a-t-elle payé en 2007 pour acquérir les parcelles ?", facets)
+    assert decided.years == (2007,) and decided.missing_label() == "de 2007"
+
+
+def test_a_company_answers_who_was_awarded_a_lot() -> None:
+    question = "Qui a remporté le lot menuiseries intérieures de la salle de boxe Jean Farré ?"
+    row = BOXE_ROWS.splitlines()[2]
+    assert awarded(question) and gives_asked(question, PERSON, row)
+    assert not gives_asked("Qui a signé la convention de la salle de boxe ?", PERSON, row)
