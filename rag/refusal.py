@@ -122,7 +122,8 @@ def relevance_signals(
 
 
 _NOUN_RE = re.compile(
-    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|quel|quelle|quels|quelles|nos|notre|ce|cette|ces)\s+|\b[ld]'\s*)"
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|quel|quelle|quels|quelles|nos|notre|ce|cette|ces"
+    r"|sa|son|ses|leur|leurs|votre|vos)\s+|\b[ld]'\s*)"
     r"([^\W\d_][\w-]{3,})",
     re.IGNORECASE,
 )
@@ -531,6 +532,16 @@ def cited_reason(
             if head in determined and head not in _ASKED_WORDS and idf(head) >= tuning.TOPIC_NOUN_IDF
         )
     ]
+    # "sa section rugby": the row "ASPTT Montpellier (rugby)" names the section by its qualifier alone
+    qualified = {
+        stem
+        for m in _AFTER_NOUN_RE.finditer(question.replace("\u2019", "'"))
+        if not _PARTICIPLE_RE.search(m["word"].lower())
+        and fold(m["word"].lower()) not in _TIE_WORDS
+        and all(_akin({q}, own) for q in _noun_stems(m["word"]))
+        for stem in _noun_stems(m["noun"])
+    }
+    missing = [stem for stem in missing if stem not in qualified]
     if not missing:
         return None
     numbers = question_numbers(question)
@@ -713,7 +724,7 @@ def _qualifies(word: str) -> bool:
 
 _AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})", re.IGNORECASE)
 _AFTER_NOUN_RE = re.compile(
-    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
+    r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|sa|son|ses|leur|leurs|votre|vos)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
     re.IGNORECASE,
 )
 # the role a "qui" question asks about, written with no determiner: "qui était secrétaire de séance", "qui a été
@@ -725,6 +736,7 @@ _ROLE_RE = re.compile(
 )
 # verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
 _VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant)$")  # not "catholique"
+_PARTICIPLE_RE = re.compile(r"(?:é|ée|és|ées|ant|ent)$|-")  # "le montant versé" is no "section basket"
 _INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
 _TIE_WORDS = {
     "depuis",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from rag import schema
 from rag.question import AMOUNT, OTHER, PERSON, answer_type, awarded, gives_asked
-from rag.refusal import _numbers_met, on_topic, relevance_signals, vocabulary
+from rag.refusal import _numbers_met, cited_reason, on_topic, relevance_signals, vocabulary
 from rag.retrieve import Retrieval
-from rag.schema import Chunk, ScoredChunk
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import Facets, parse_scope
 
 # montpellier/pdfs/2013-03-25-0000062242.pdf, p. 1: the record's opening names the topic ...
@@ -122,3 +122,22 @@ def test_a_company_answers_who_was_awarded_a_lot() -> None:
     row = BOXE_ROWS.splitlines()[2]
     assert awarded(question) and gives_asked(question, PERSON, row)
     assert not gives_asked("Qui a signé la convention de la salle de boxe ?", PERSON, row)
+
+
+# montpellier/pdfs/2013-03-25-0000062242.pdf, p. 1: one of the ASPTT's sections
+ASPTT_ROW = "2139 ASPTT Montpellier (basket) P 2 000 €"
+
+
+def _cited_reason(question: str, text: str) -> str | None:
+    chunk = _hit(text, doc="d62242").chunk
+    retrieval = Retrieval(hits=[ScoredChunk(chunk, 1.0)], best_dense=0.9, exact_articles=[], query_vector=None)
+    sentences = [AnswerSentence(text=f"Le document cité précise : « {text} » [1].", citations=[1])]
+    return cited_reason(question, retrieval, sentences, [Citation(n=1, chunk=chunk, quote=text)], _rare)
+
+
+def test_a_section_after_a_possessive_is_what_is_asked() -> None:
+    """ "sa section rugby": the basket section's row does not answer; the row naming the section asked does, though
+    it writes the section by its qualifier alone ("(basket)")."""
+    rugby = "Quelle subvention l'ASPTT Montpellier a-t-elle reçue pour sa section rugby ?"
+    assert _cited_reason(rugby, ASPTT_ROW) == "topic"
+    assert _cited_reason(rugby.replace("rugby", "basket"), ASPTT_ROW) is None
