@@ -53,6 +53,36 @@ MIN_ANNOUNCING_CHARS = 40  # a line ending with ":" this long announces rows; a 
 GAP = "[…]"
 
 
+# An item a question names by its number ("le lot 2", "l'avenant n°1", "la tranche 3") and the items a row numbers
+# ("Lot n°3 , 4, 6, 8 et 9 à la société ...").
+_ITEM_NUMBER_RE = re.compile(
+    r"\b(?P<noun>lots?|avenants?|tranches?)\s+(?:no?\s?)?(?P<refs>\d{1,3}(?:\s?(?:,|et)\s?\d{1,3})*)\b(?!\s?(?:€|%|euros?))",
+    re.IGNORECASE,
+)
+
+
+def other_item(question: str, line: str) -> bool:
+    """Whether the row numbers items of the kind the question names by number, none of them the one asked.
+
+    >>> q = "À qui a été attribué le lot 2 (citadines) du marché ?"
+    >>> other_item(q, "Lot n°1  à la société COMMERCIALE CITROEN"), other_item(q, "Lot n°2  à la société GRIM AUTO FORD")
+    (True, False)
+    >>> other_item(q, "Lot n°3 , 4, 6, 8 et 9  à la société RENAULT RETAIL"), other_item("Qui a le lot 9 ?", "Lot n°3 , 4, 6, 8 et 9")
+    (True, False)
+    """
+    asked = {
+        (m["noun"].lower().rstrip("s"), ref)
+        for m in _ITEM_NUMBER_RE.finditer(fold(question))
+        for ref in re.findall(r"\d+", m["refs"])
+    }
+    if not asked:
+        return False
+    written: dict[str, set[str]] = {}
+    for m in _ITEM_NUMBER_RE.finditer(fold(line)):
+        written.setdefault(m["noun"].lower().rstrip("s"), set()).update(re.findall(r"\d+", m["refs"]))
+    return any(noun in written and ref not in written[noun] for noun, ref in asked)
+
+
 def typed_row(
     question: str,
     kind: str,
@@ -105,6 +135,8 @@ def typed_row(
             given = gives(kind, line) or (kind == PERSON and awarded(question) and gives(ORGANISATION, line))
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (given or unit_in_header(kind, line)):
                 continue
+            if other_item(question, line):
+                continue  # "le lot 2": the row "Lot n°1 à la société ..." is another lot's
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
             # (a later row of the same list whose label the question names whole replaces it: "montant maximum :
