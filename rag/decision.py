@@ -299,6 +299,28 @@ def _paragraph_before(lines: list[str], start: int, used: set[int]) -> list[str]
     return out
 
 
+# The lines of the prefecture's stamp a page may print in the middle of a list (folded): "Accusé de réception -
+# Ministère de l'intérieur", "Acte Certifié exécutoire", "Envoi Préfecture :", "28/04/2014", "034-213401722-...-DE".
+_STAMP_LINE_RE = re.compile(
+    r"^(?:accuse de reception\b.{0,60}|acte certifie executoire|(?:envoi|reception) (?:en )?prefecture\s*:?[\d/ ]*"
+    r"|\d{2}/\d{2}/\d{4}|\d{3}-\d{9}-\d{8}-\S+-[a-z]{2})$"
+)
+
+
+def _after_stamp(lines: list[str], j: int) -> int:
+    """The first line after the stamp's lines starting at `j`, blank lines skipped."""
+    while j < len(lines) and (not lines[j].strip() or _STAMP_LINE_RE.match(fold(lines[j].strip()))):
+        j += 1
+    return j
+
+
+def _list_goes_on(lines: list[str], k: int) -> bool:
+    """Whether rows, or a subheading and its rows ("Au Conseil d'Administration :", "- Max LEVITA"), start at `k`."""
+    if k >= len(lines):
+        return False
+    return _rows_follow(lines, k) or (_is_subheading(lines[k].strip()) and _rows_follow(lines, k + 1))
+
+
 def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str], int]:
     """The rows following an operative sentence (blank lines between rows allowed)."""
     rows: list[str] = []
@@ -310,6 +332,10 @@ def _rows_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str]
             continue
         if _is_formula(line) and j not in used:
             used.add(j)  # "Par : DEUX voix POUR ..." between the verb and its rows
+            j += 1
+            continue
+        if j not in used and _STAMP_LINE_RE.match(fold(line)) and _list_goes_on(lines, _after_stamp(lines, j)):
+            used.add(j)  # the prefecture's stamp printed between "Ont été élus :" and the names
             j += 1
             continue
         if j not in used and _is_subheading(line) and _rows_follow(lines, j + 1):

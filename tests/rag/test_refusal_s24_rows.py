@@ -7,6 +7,7 @@ documents' text layer (`pdftotext`)."""
 from __future__ import annotations
 
 from rag import schema
+from rag.decision import extract_decision
 from rag.question import AMOUNT, OTHER, PERSON, answer_type, awarded, gives_asked
 from rag.refusal import _numbers_met, cited_reason, on_topic, relevance_signals, vocabulary
 from rag.retrieve import Retrieval
@@ -141,3 +142,40 @@ def test_a_section_after_a_possessive_is_what_is_asked() -> None:
     rugby = "Quelle subvention l'ASPTT Montpellier a-t-elle reçue pour sa section rugby ?"
     assert _cited_reason(rugby, ASPTT_ROW) == "topic"
     assert _cited_reason(rugby.replace("rugby", "basket"), ASPTT_ROW) is None
+
+
+# montpellier/pdfs/2014-04-24-0000071303.pdf, p. 1-2: the prefecture's stamp printed between "Ont été élus :" and the names
+SERM_2014 = """Il est donc proposé au Conseil municipal :
+- de désigner les nouveaux représentants dans cette instance.
+Ont été élus :
+Accusé de réception – Ministère de l’intérieur
+Acte Certifié exécutoire
+Envoi Préfecture :
+Réception en Préfecture :
+28/04/2014
+28/04/2014
+034-213401722-20140424-0000071303-DE
+Au Conseil d’Administration :
+- Max LEVITA
+-  Fabrice PALAU
+-  Sauveur TORTORICI
+-  Pascal KRYZANSKI
+- Patricia MIRALLES
+A l’Assemblée Générale :
+- Max LEVITA
+Le Conseil Adopte."""
+
+
+def test_the_names_elected_go_on_under_the_prefecture_s_stamp() -> None:
+    elected = next(p for p in extract_decision(SERM_2014).provisions if p.sentence.startswith("Ont été élus"))
+    assert elected.rows[:5] == [
+        "Max LEVITA",
+        "Fabrice PALAU",
+        "Sauveur TORTORICI",
+        "Pascal KRYZANSKI",
+        "Patricia MIRALLES",
+    ]
+    assert not any("Préfecture" in row or "2014" in row for row in elected.rows)
+    # a stamp after which no list goes on is no part of the decision's rows
+    cut = SERM_2014.split("Au Conseil")[0] + "Le Conseil Adopte."
+    assert next(p for p in extract_decision(cut).provisions if p.sentence.startswith("Ont été élus")).rows == []
