@@ -275,11 +275,7 @@ class ExtractiveAnswerer:
             ]
             later: list[_Candidate] = []
             if not asks_about_meeting(question):
-                now = [
-                    c
-                    for c in candidates
-                    if hits[c.hit_index].chunk.kind == schema.KIND_ARTICLE or not is_meeting_formula(c.sentence)
-                ]
+                now = [c for c in candidates if not _opening_formula(hits, c)]
                 if now:
                     kept = {id(c) for c in now}
                     later = [c for c in candidates if id(c) not in kept]
@@ -315,8 +311,7 @@ class ExtractiveAnswerer:
         hits = retrieval.hits
 
         def formula(c: _Candidate) -> bool:
-            """A sentence of a meeting's opening in minutes (an article on quorum or convocation is law)."""
-            return hits[c.hit_index].chunk.kind != schema.KIND_ARTICLE and is_meeting_formula(c.sentence)
+            return _opening_formula(hits, c)
 
         skip = (lambda c: False) if about_meeting else formula
         if not about_meeting:
@@ -447,6 +442,11 @@ def _typed_fact(
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra
+
+
+def _opening_formula(hits: list[ScoredChunk], c: _Candidate) -> bool:
+    """A sentence of a meeting's opening in minutes (an article on quorum or convocation is law)."""
+    return hits[c.hit_index].chunk.kind != schema.KIND_ARTICLE and is_meeting_formula(c.sentence)
 
 
 def _hit_index(retrieval: Retrieval, hit: ScoredChunk) -> int:

@@ -654,3 +654,74 @@ def counts(sentence: str, stem: str) -> bool:
         if match and stem in tokens(match.group(2)):
             return True
     return False
+
+
+def reference_numbers(question: str) -> list[tuple[str, str]]:
+    """The numbers the question gives a thing with "n°" ("la décision modificative n°2", "le lot n° 17A",
+    "l'avenant n°1"), each with the word before it (folded); not a deliberation's number ("n° 2014/300": rag.scope
+    reads it).
+
+    >>> reference_numbers("Qui a voté contre l'avenant n°2 de la délégation et le lot n° 17A ?")
+    [('avenant', '2'), ('lot', '17a')]
+    """
+    text = question.replace("\u2019", "'")
+    found = [
+        (fold(m["noun"]).lower().split("'")[-1], m["ref"].lower().lstrip("0") or "0")
+        for m in _NUMBERED_RE.finditer(text)
+    ]
+    return [(noun, ref) for noun, ref in found if not noun.startswith("delib")]  # a deliberation's: rag.scope
+
+
+_NUMBERED_RE = re.compile(
+    r"(?P<noun>[^\W\d_][\w'-]*)\s+(?:n\s?[°º]|num[ée]ro)\s?(?P<ref>\d+[A-Za-z]?)\b(?![/-]\d)", re.IGNORECASE
+)
+
+
+def reference_written(noun: str, ref: str, text: str) -> bool:
+    """Whether the text writes this number as a thing's number: "n°2", "n° 2", "numéro 2", "avenant 2", "2ème avenant"."""
+    folded = fold(text).lower()
+    number = rf"0*{re.escape(ref)}(?![\w])"
+    head = re.escape(noun[:REFERENCE_HEAD])
+    return bool(
+        re.search(rf"(?:\bn\s?[°º]?|\bno\.?|\bnumero)\s?{number}", folded)
+        or re.search(rf"\b{head}\w*\s+{number}", folded)
+        or re.search(rf"(?<![\w]){number}\s?(?:e|er|eme|ieme|nd)\s+{head}", folded)
+    )
+
+
+def other_reference(noun: str, ref: str, text: str) -> bool:
+    """Whether the text gives the same kind of thing another number and never this one ("le lot n°2" quoted for "le
+    lot n°1").
+
+    >>> other_reference("lot", "2", "Lot n°1  à la société COMMERCIALE CITROEN"), other_reference("lot", "9", "Lot n°3 , 4, 6, 8 et 9")
+    (True, False)
+    """
+    folded = fold(text).lower()
+    head = re.escape(noun[:REFERENCE_HEAD])
+    others = {
+        number.lstrip("0") or "0"
+        for listed in re.findall(
+            rf"\b{head}\w*\s+(?:n\s?[°º]?|no\.?|numero)?\s?(\d+[a-z]?(?:\s?(?:,|et)\s?\d+[a-z]?)*)(?![\w/-])", folded
+        )
+        for number in re.findall(r"\d+[a-z]?", listed)
+    }  # "Lot n°3 , 4, 6, 8 et 9 à la société ...": lots 3 to 9
+    return bool(others) and ref not in others and not reference_written(noun, ref, text)
+
+
+def item_numbers(question: str) -> list[tuple[str, str]]:
+    """`reference_numbers`, and the lots, amendments and tranches a question numbers without "n°" ("le lot 2").
+
+    >>> item_numbers("À qui a été attribué le lot 2 (citadines) du marché ?")
+    [('lot', '2')]
+    """
+    found = reference_numbers(question)
+    found += [
+        (m["noun"].lower(), m["ref"].lstrip("0") or "0")
+        for m in _BARE_ITEM_RE.finditer(fold(question))
+        if (m["noun"].lower(), m["ref"].lstrip("0") or "0") not in found
+    ]
+    return found
+
+
+_BARE_ITEM_RE = re.compile(r"\b(?P<noun>lots?|avenants?|tranches?)\s+(?P<ref>\d{1,3}[a-z]?)\b(?!\s?(?:€|%|euros?))")
+REFERENCE_HEAD = 4  # "lot", "lots": one kind of thing when their first letters agree

@@ -32,6 +32,9 @@ from rag.question import (
     answer_type,
     gives,
     head_noun,
+    other_reference,
+    reference_numbers,
+    reference_written,
 )
 from rag.retrieve import Retrieval, question_intent
 from rag.rows import opens_name_list
@@ -226,7 +229,7 @@ def vocabulary(text: str) -> set[str]:
     return (
         set(tokens(text))
         | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", folded))
-        | set(re.findall(r"\b([a-z]{3,})\d{2,3}\b", folded))
+        | {m.group(1) for m in _GLUED_NUMBER_RE.finditer(folded)}
     )
 
 
@@ -483,9 +486,9 @@ def cited_reason(
     if references:
         texts = [f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)]
         texts.append(heading_text)
-        if not all(any(_reference_written(noun, ref, t) for t in texts) for noun, ref in references):
+        if not all(any(reference_written(noun, ref, t) for t in texts) for noun, ref in references):
             return "reference"
-        if first is not None and any(_other_reference(noun, ref, first.text) for noun, ref in references):
+        if first is not None and any(other_reference(noun, ref, first.text) for noun, ref in references):
             return "reference"
     if any(c.kind == schema.KIND_ARTICLE for c in cited):
         return None
@@ -561,48 +564,6 @@ def person_names(question: str) -> list[str]:
 
 
 _PERSON_RE = re.compile(r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle)\s+((?:[A-ZÀ-Ý][\w'’-]+\s?)+)")
-
-
-def reference_numbers(question: str) -> list[tuple[str, str]]:
-    """The numbers the question gives a thing with "n°" ("la décision modificative n°2", "le lot n° 17A",
-    "l'avenant n°1"), each with the word before it (folded); not a deliberation's number ("n° 2014/300": rag.scope
-    reads it).
-
-    >>> reference_numbers("Qui a voté contre l'avenant n°2 de la délégation et le lot n° 17A ?")
-    [('avenant', '2'), ('lot', '17a')]
-    """
-    text = question.replace("\u2019", "'")
-    found = [
-        (fold(m["noun"]).lower().split("'")[-1], m["ref"].lower().lstrip("0") or "0")
-        for m in _REFERENCE_RE.finditer(text)
-    ]
-    return [(noun, ref) for noun, ref in found if not noun.startswith("delib")]  # a deliberation's: rag.scope
-
-
-_REFERENCE_RE = re.compile(
-    r"(?P<noun>[^\W\d_][\w'-]*)\s+(?:n\s?[°º]|num[ée]ro)\s?(?P<ref>\d+[A-Za-z]?)\b(?![/-]\d)", re.IGNORECASE
-)
-
-
-def _reference_written(noun: str, ref: str, text: str) -> bool:
-    """Whether the text writes this number as a thing's number: "n°2", "n° 2", "numéro 2", "avenant 2", "2ème avenant"."""
-    folded = fold(text).lower()
-    number = rf"0*{re.escape(ref)}(?![\w])"
-    head = re.escape(noun[:WORD_FAMILY])
-    return bool(
-        re.search(rf"(?:\bn\s?[°º]?|\bno\.?|\bnumero)\s?{number}", folded)
-        or re.search(rf"\b{head}\w*\s+{number}", folded)
-        or re.search(rf"(?<![\w]){number}\s?(?:e|er|eme|ieme|nd)\s+{head}", folded)
-    )
-
-
-def _other_reference(noun: str, ref: str, text: str) -> bool:
-    """Whether the text gives the same kind of thing another number and never this one ("le lot n°2" quoted for "le
-    lot n°1")."""
-    folded = fold(text).lower()
-    head = re.escape(noun[:WORD_FAMILY])
-    others = re.findall(rf"\b{head}\w*\s+(?:n\s?[°º]?|no\.?|numero)?\s?0*(\d+[a-z]?)(?![\w/-])", folded)
-    return bool(others) and ref not in others and not _reference_written(noun, ref, text)
 
 
 CITED_NAME_IDF = 2.5  # a name of the question rarer than this must be in the cited evidence (common: "Ville")
@@ -1203,7 +1164,7 @@ def _numbers_met(
         if any(
             (
                 number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
-                or (unit is None and _YEAR_NUMBER_RE.fullmatch(number) is not None and number in _years_in(w))
+                or (unit is None and number in _years_in(w))
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
             for w in windows
@@ -1215,7 +1176,6 @@ def _numbers_met(
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 
 
-_YEAR_NUMBER_RE = re.compile(r"(?:19|20)\d{2}")
 # A name glued to its number ("OCCE34", "CDG30"): the question writes "l'OCCE 34".
 _GLUED_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{2,3})\b")
 

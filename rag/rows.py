@@ -34,8 +34,10 @@ from rag.question import (
     gives,
     gives_asked,
     head_noun,
+    item_numbers,
     label_fits,
     opposed,
+    other_reference,
     rank,
 )
 from rag.schema import Chunk, ScoredChunk
@@ -51,36 +53,6 @@ MAX_HEADING_CHARS = 120
 MAX_BLOCK_CHARS = 400
 MIN_ANNOUNCING_CHARS = 40  # a line ending with ":" this long announces rows; a shorter one is a label
 GAP = "[…]"
-
-
-# An item a question names by its number ("le lot 2", "l'avenant n°1", "la tranche 3") and the items a row numbers
-# ("Lot n°3 , 4, 6, 8 et 9 à la société ...").
-_ITEM_NUMBER_RE = re.compile(
-    r"\b(?P<noun>lots?|avenants?|tranches?)\s+(?:no?\s?)?(?P<refs>\d{1,3}(?:\s?(?:,|et)\s?\d{1,3})*)\b(?!\s?(?:€|%|euros?))",
-    re.IGNORECASE,
-)
-
-
-def other_item(question: str, line: str) -> bool:
-    """Whether the row numbers items of the kind the question names by number, none of them the one asked.
-
-    >>> q = "À qui a été attribué le lot 2 (citadines) du marché ?"
-    >>> other_item(q, "Lot n°1  à la société COMMERCIALE CITROEN"), other_item(q, "Lot n°2  à la société GRIM AUTO FORD")
-    (True, False)
-    >>> other_item(q, "Lot n°3 , 4, 6, 8 et 9  à la société RENAULT RETAIL"), other_item("Qui a le lot 9 ?", "Lot n°3 , 4, 6, 8 et 9")
-    (True, False)
-    """
-    asked = {
-        (m["noun"].lower().rstrip("s"), ref)
-        for m in _ITEM_NUMBER_RE.finditer(fold(question))
-        for ref in re.findall(r"\d+", m["refs"])
-    }
-    if not asked:
-        return False
-    written: dict[str, set[str]] = {}
-    for m in _ITEM_NUMBER_RE.finditer(fold(line)):
-        written.setdefault(m["noun"].lower().rstrip("s"), set()).update(re.findall(r"\d+", m["refs"]))
-    return any(noun in written and ref not in written[noun] for noun, ref in asked)
 
 
 def typed_row(
@@ -99,6 +71,7 @@ def typed_row(
     passage after the paragraph that was found). `near`: every sentence quoted, one a line (a row holding the
     word asked a few lines under one of them is the value asked, see below)."""
     seen = {hit.chunk.id for hit in hits}
+    items = item_numbers(question)  # "le lot 2": the row "Lot n°1 à la société ..." is another lot's
     pool: list[ScoredChunk] = []
     for hit in hits:
         pool.append(hit)
@@ -135,7 +108,7 @@ def typed_row(
             given = gives(kind, line) or (kind == PERSON and awarded(question) and gives(ORGANISATION, line))
             if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (given or unit_in_header(kind, line)):
                 continue
-            if other_item(question, line):
+            if any(other_reference(noun, ref, line) for noun, ref in items):
                 continue  # "le lot 2": the row "Lot n°1 à la société ..." is another lot's
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
