@@ -147,7 +147,9 @@ def _fact_in(text: str, expected: str | None) -> bool | None:
     return bool(needed) and all(w in haystack or w.rstrip("0").rstrip(".") in haystack for w in needed)
 
 
-_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")  # "2 500" (after fold, no-break spaces are plain)
+# "1 250 000" (after fold, no-break spaces are plain): a number opens with one to three digits that do not end a
+# decimal part or a longer number, then groups of three; "300 000,00 760 683,10" (two table cells) stays two numbers
+_SPACED_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _DOT_THOUSANDS = re.compile(r"\b\d{1,3}(?:\.\d{3})+(?=,\d)")  # "7.650,76": points group thousands
 _ZERO_CENTS = re.compile(r"(?<=\d)\.00(?!\d)")
@@ -165,12 +167,12 @@ def normalize_fact(text: str) -> str:
     "elu a l'unanimite ; 13 pour"
     >>> normalize_fact("la délibération n°2020-17")
     'la deliberation n 2020-17'
+    >>> normalize_fact("300 000,00  760 683,10")  # two cells of a table row
+    '300000 760683.10'
     """
     text = fold(text.replace("€", " euros ").replace("°", " "))  # "n°2020-17" holds "2020-17"
     text = " ".join(text.split())
-    previous = None
-    while previous != text:  # "1 250 000": each pass joins one group
-        previous, text = text, _NUMBER_SPACE.sub("", text)
+    text = _SPACED_NUMBER.sub(lambda m: m.group().replace(" ", ""), text)
     text = _DOT_THOUSANDS.sub(lambda m: m.group().replace(".", ""), text)
     text = _DECIMAL_COMMA.sub(".", text)
     return _ZERO_CENTS.sub("", text)

@@ -37,6 +37,8 @@ def test_normalize_fact_equates_french_spellings(a: str, b: str) -> None:
         ("2 500 €", "2 50 €"),  # only groups of three digits are joined
         ("13 pour", "1 3 pour"),
         ("2.650 m²", "2650 m²"),  # a point without decimal comma may be a decimal point: left alone
+        ("300 000,00 760 683,10", "300 000,00760 683,10"),  # two cells of a table row stay two numbers
+        ("en 2013 500 €", "en 2013500 €"),  # a year before an amount is not its thousands
     ],
 )
 def test_normalize_fact_keeps_different_numbers_apart(a: str, b: str) -> None:
@@ -49,6 +51,13 @@ def test_key_fact_needs_every_fact_and_one_alternative() -> None:
     assert key_fact_in(answer, ["3000 €", "5000 €"]) is False
     assert key_fact_in(answer, ["3000 €"], ["unanimité", "55 pour"]) is True
     assert key_fact_in(answer, ["3000 €"], ["55 pour", "2 contre"]) is False
+
+
+def test_key_fact_is_found_in_a_table_row_of_several_amounts() -> None:
+    row = "Travaux 2013   300 000,00  760 683,10  1 060 683,10"
+    assert key_fact_in(row, ["760 683,10"]) is True
+    assert key_fact_in(row, ["300 000"]) is True
+    assert key_fact_in(row, ["683,10"]) is False
 
 
 def test_key_fact_is_not_found_inside_a_longer_number_or_word() -> None:
