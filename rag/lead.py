@@ -44,7 +44,7 @@ from rag.question import (
     value_named,
 )
 from rag.records import record_from_meta
-from rag.rows import designated, opens_name_list, unit_in_header
+from rag.rows import designated, is_entry, opens_name_list, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -242,7 +242,7 @@ def _typed_quote(
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
-        for s in _candidates(kind, part)
+        for s in _candidates(kind, part, c.chunk.text)
         if (gives(kind, s) or unit_in_header(kind, s)) and (about_meeting or not is_meeting_formula(s))
     ]  # fmt: skip
     if not typed:
@@ -266,11 +266,15 @@ def _about(citation: Citation) -> str:
     return f"{meta.get(schema.OBJET) or ''} {meta.get(schema.COMMUNE) or ''}"
 
 
-def _candidates(kind: str, part: str) -> list[str]:
+def _candidates(kind: str, part: str, text: str = "") -> list[str]:
     """The sentences of a quote part, and for "qui", the part itself when it is a seat and the names it
     announces ("Les 3 représentants de la Ville sont : - Philippe SAUREL -Agnés BOYER - Michel PASSET"):
-    split into lines, the seat and its names would be quoted apart."""
+    split into lines, the seat and its names would be quoted apart. An entry of a list laid out alike (its own
+    lines, then its values: "Aurélia Gonzalez ... Montant accordé: 1 100 €", rag.rows.is_entry) is a candidate
+    whole too: its value alone does not say whose it is."""
     split = sentences(part)
+    if text and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and is_entry(text, part):
+        return [*split, part.strip()]
     several = len(PERSON_RE.findall(part)) >= 2  # a list of names (one name is quoted on its own line)
     if kind == PERSON and several and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and designated(part):
         return [*split, part.strip()]

@@ -27,6 +27,8 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 'level'
 >>> gives("organisation", "La société de Fulldawa Productions"), gives("organisation", "19 novembre 2020 2/3 REPUBLIQUE FRANCAISE")
 (True, False)
+>>> gives("organisation", "a attribué le marché négocié à la compagnie aérienne Air France.")
+True
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
 >>> gives("person", "d’autoriser Madame Le Maire à signer"), gives("person", "Madame Anne LEROY est désignée")
@@ -71,6 +73,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"combien de voix|quel (?:a ete le )?vote|avec quel vote|quel (?:resultat|score)"
             r"|\bcomment\b.*\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote"
             r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention"
+            r"|\bcomment\b[^?]*\ble vote\b|\bcombien\b[^?]*\b(?:se sont|s'est) abstenu"
         ),
     ),
     (
@@ -78,7 +81,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
-            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait)"
+            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait"
+            r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)\b"
+            r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
             r"|\bjusqu'a quel montant"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
@@ -107,7 +112,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r" (?:marche|lot)|cabinets?|bureaux? d'etudes?|banques?|etablissements? (?:bancaires?|preteurs?)"
             r"|preteurs?|fournisseurs?|operateurs?|candidats?|laureats?|associations?|structures?|groupements?"
             r"|bailleurs?|concessionnaires?|delegataires?|entites?|compagnies?|assureurs?|mutuelles?"
-            r"|cooperatives?|syndicats?|clubs?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
+            r"|cooperatives?|syndicats?|clubs?|etablissements?|fondations?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
+            r"|\baupres de (?:qui|quel(?:le)?s?)\b"
         ),
     ),
     (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
@@ -120,7 +126,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
             # "quels sont les cinq délégués" (the copula is gone): a count may come before the persons asked for
-            r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?"
+            r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elue?s?|delegue?s?|representante?s?|membres?|titulaires?|suppleante?s?|adjointe?s?|personnes?"
+            r"|conseill(?:er|ere)s?(?: municipa(?:l|le|ux|les))?"
             r"|notaires?|avocats?|architectes?|geometres?|experts?|commissaires?)\b"
             r"|\bnom(?:s)? d"
         ),
@@ -182,7 +189,8 @@ _VOTE_RE = re.compile(
 _ORGANISATION_RE = re.compile(
     r"\b(?:SARL|SAS|SASU|EURL|SCI|SCOP|SEM|SEML|SPL|GIE|SNC|EPIC|EPCI)\b"
     # ("entre les sociétés : Agence de Sécurité Intégrale et Isopro ...": a plural and a colon before the names)
-    r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?)\s*:?\s+"
+    r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?"
+    r"|compagnies?(?:\s+a[ée]riennes?)?|fondations?|mutuelles?|agences?|groupements?)\s*:?\s+"
     r"(?:(?:de|d['’]|du|des)\s*)?(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
     r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
     r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
@@ -395,6 +403,8 @@ _MONEY_ASKED_RE = re.compile(
     r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
     r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
     r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
+    r"|\bquel(?:le)?s? (?:avance|estimation|prime|allocation|frais|depenses?|recettes?|plafond)\b|\bque (?:coute|paie|paye)\b"
+    r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit)\b"
 )
 _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
 

@@ -1,0 +1,200 @@
+"""Session 25 (issue 15): entries of a list laid out alike, table rows opening with a name in capitals, and the
+kind of answer asked in paraphrased questions. Each behaviour is checked on the text of real corpus documents as
+the loader reads it: the youth grants of 2013-06-17-0000064273.pdf (a block per beneficiary closed by "Montant
+accordé: ..."), the school councils of 2014-05-22-0000072223.pdf (a school group, then "Ecole maternelle :" and
+its names), the Bonsai Club's rent in 2013-02-04-0000061132.pdf (a table row whose cells run over five lines),
+the vote lines of CR_CM_03_10_2011.doc and the air tickets' market of 2013-06-17-0000064306.pdf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rag import schema
+from rag.lead import _candidates
+from rag.question import AMOUNT, NUMBER, ORGANISATION, PERSON, VOTE, answer_type, gives, gives_asked
+from rag.rows import entry_block, entry_values, is_entry, named_row, typed_row
+from rag.schema import Chunk, Document, ScoredChunk
+from rag.settings import Settings
+from rag.store import ChromaStore, doc_id_for
+
+
+def _flat(_: str) -> float:
+    return 1.0  # every word weighs the same: the choice rests on the layout, not on the index's statistics
+
+
+def _store(tmp_path: Path, cache: Path, source: str, texts: list[str]) -> tuple[list[ScoredChunk], ChromaStore]:
+    """The passages of one deliberation (one record) written to a real store, in order."""
+    doc_id = doc_id_for(source)
+    chunks = []
+    for i, text in enumerate(texts):
+        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.CHUNK_INDEX: i, schema.PAGE: 2,
+                schema.PAGE_END: 2, schema.DATE: "2013-06-17", schema.COMMUNE: "Montpellier",
+                schema.KIND: schema.KIND_DELIBERATION, schema.RECORD_INDEX: 0}  # fmt: skip
+        chunks.append(Chunk(f"{doc_id}-{i}", text, meta))
+    store = ChromaStore(settings=Settings(store=tmp_path / "store", cache_dir=cache))
+    vectors = np.eye(len(chunks), 8, dtype=np.float32)  # the vectors play no part in reading rows
+    store.write_documents([Document(source, doc_id, "0" * 64, "document", source, chunks)], embeddings=vectors)
+    return [ScoredChunk(chunk=c, score=1.0) for c in chunks], store
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+# 2013-06-17-0000064273.pdf p. 2: each beneficiary's block ends with its amount.
+GRANTS = """Myrddrina Antoni, étudiante en archéologie
+Production culturelle
+Le Nombril de Vénus
+Présenter les fouilles archéologiques de la cavité du Nombril de Vénus (Gard) afin de valoriser les vestiges et le
+patrimoine du Languedoc Roussillon auprès des jeunes montpelliérains.
+Exposition des photos et projection à l’université Paul Valéry.
+Montant accordé: 800 €
+Simon Kounovsky, étudiant en audiovisuel
+Production culturelle
+Le rire du voleur
+Réaliser un court métrage, comédie dramatique en huis clos, sur le larcin d’un vieux cambrioleur.
+Projections sur le campus Paul Valéry et à l’Espace Jeunesse.
+Montant accordé: 800 €
+Barthélémy Belle, étudiant en cinéma
+Production culturelle
+Seven days out
+Réaliser un documentaire du Sziget Festival de Budapest salué en 2012 par les « European Festival Awards ».
+Projections à l’université Paul Valéry, au ciné-club Jean Vigo.
+Montant accordé: 800 €
+Aurélia Gonzalez, en recherche d’emploi
+Vivre ensemble à Montpellier
+Trans-Révérence
+Organiser, à partir de la pièce les chaises de Ionesco, des ateliers de lecture et d’écriture intergénérationnels.
+Ateliers au sein de la maison de retraite Maison de famille.
+Montant accordé: 1 100 €"""
+
+
+def test_an_amount_under_a_label_every_entry_repeats_is_the_entry_above_it(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    lines = _lines(GRANTS)
+    block = entry_block(lines, len(lines) - 1)
+    assert block.startswith("Aurélia Gonzalez") and block.endswith("Montant accordé: 1 100 €")
+    assert "800 €" not in block and entry_values(lines, len(lines) - 1) == "Montant accordé: 1 100 €"
+    # the first entry's value is its own, not the next one's
+    assert entry_block(lines, 6).startswith("Myrddrina Antoni") and entry_block(lines, 6).endswith("800 €")
+    q = "Combien a été accordé à Aurélia Gonzalez pour son projet Trans-Révérence ?"
+    source = "deliberations/montpellier/2013-06-17-0000064273.pdf"
+    hits, store = _store(tmp_path, embedding_cache, source, [GRANTS])
+    # the sentence quoted first holds another beneficiary's amount
+    row = typed_row(q, AMOUNT, hits, "Montant accordé: 800 €", store, _flat)
+    assert row is not None and "Aurélia Gonzalez" in row[2] and row[2].endswith("1 100 €")
+    # the answer's opening quotes the entry whole: its value alone would not say whose it is
+    assert is_entry(GRANTS, row[2]) and row[2] in _candidates(AMOUNT, row[2], GRANTS)
+    assert not is_entry(GRANTS, "Montant accordé: 800 €")
+
+
+# 2014-05-22-0000072223.pdf p. 2: a school group's names, then its schools' labels and the councillor under each.
+SCHOOLS = """Ecole maternelle :
+-Chantal LEVY-
+RAMEAU
+Ecole élémentaire :
+-Chantal LEVY-
+RAMEAU
+Barcelone Pablo NERUDA Simon BOLIVAR MOSSON/Paillla
+de
+Ecole maternelle :
+-Rabii YOUSSOUS
+Ecole élémentaire :
+-Rabii YOUSSOUS
+Beethoven  BEETHOVEN BEETHOVEN CROIX
+D’ARGENT/
+Grisettes
+Ecole primaire :
+-Khanthaly
+PHOUTTASANG
+Bologne James JOYCE Sedar SENGHOR MOSSON/Paillla
+de
+Ecole maternelle :
+-Chantal LEVY-
+RAMEAU"""
+
+
+def test_a_name_under_a_school_label_belongs_to_the_group_named_above_it(tmp_path: Path, embedding_cache: Path) -> None:
+    q = "Quel élu siège au conseil d'école du groupe scolaire Beethoven ?"
+    assert answer_type(q) == PERSON
+    source = "deliberations/montpellier/2014-05-22-0000072223.pdf"
+    hits, store = _store(tmp_path, embedding_cache, source, [SCHOOLS])
+    row = typed_row(q, PERSON, hits, "", store, _flat)
+    assert row is not None
+    assert row[2] == "Beethoven BEETHOVEN BEETHOVEN CROIX D’ARGENT/ Grisettes Ecole primaire : -Khanthaly PHOUTTASANG"
+    assert "YOUSSOUS" not in row[2]  # the group above's councillor
+
+
+# 2013-02-04-0000061132.pdf p. 1: the table's only row, its cells one under the other.
+BONSAI = """Association Adresse des locaux   Valeur locative Loyer annuel
+minoré
+Aide annuelle en
+nature
+BONSAI CLUB 2, rue des
+Tourterelles
+36€92
+(84 heures/an)
+35 € 1€92
+TOTAUX 36€92 35 € 1€92"""
+
+
+def test_a_table_row_opening_with_a_name_in_capitals_is_read_to_its_last_cell(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    lines = _lines(BONSAI)
+    assert named_row(lines, 4) == "BONSAI CLUB 2, rue des Tourterelles 36€92 (84 heures/an) 35 € 1€92"
+    assert named_row(lines, 9) == ""  # the total is no one's row
+    q = "Quel loyer annuel minoré paie le Bonsai Club pour les locaux de la rue des Tourterelles ?"
+    source = "deliberations/montpellier/2013-02-04-0000061132.pdf"
+    hits, store = _store(tmp_path, embedding_cache, source, [BONSAI])
+    row = typed_row(q, AMOUNT, hits, "", store, _flat)
+    assert row is not None and row[2].startswith("BONSAI CLUB") and "35 €" in row[2]
+
+
+# CR_CM_03_10_2011.doc: items closed by their vote lines; the vote's labels are not an entry's values.
+MINUTES = """Adopté à l’unanimité
+Hélène MANDROUX | 74 | Association Media Forma Sud
+Désignation des représentants de la Ville au Conseil d’Administration
+Titulaires :
+M. Saurel
+M. Delafosse
+Pour : 52
+Contre : /
+Abstention : /
+Adopté à l’unanimité
+Hélène MANDROUX | 75 | Fédération Nationale des Métiers du Stationnement - Désignation du représentant de la Ville
+Titulaires :
+M. Thinès
+Pour : 52
+Contre : /"""
+
+
+def test_vote_lines_and_bare_seat_labels_make_no_entry() -> None:
+    lines = _lines(MINUTES)
+    assert all(entry_block(lines, i) == "" for i in range(len(lines)))
+    q = "Quel a été le vote sur la désignation des représentants à Media Forma Sud ?"
+    assert answer_type(q) == VOTE
+
+
+def test_paraphrased_questions_ask_the_kind_of_answer_they_mean() -> None:
+    assert answer_type("Quel conseiller municipal a été désigné au conseil d'école ?") == PERSON
+    assert answer_type("Quelle élue représente la Ville ?") == PERSON
+    assert answer_type("Comment s'est déroulé le vote sur le règlement intérieur ?") == VOTE
+    assert answer_type("Combien de conseillers se sont abstenus sur le budget ?") == VOTE
+    assert answer_type("Auprès de quel établissement la SERM a-t-elle emprunté ?") == ORGANISATION
+    assert answer_type("Auprès de qui la SERM a-t-elle emprunté ?") == ORGANISATION
+    assert answer_type("Quelle avance de trésorerie la Ville consent-elle à la SERM ?") == AMOUNT
+    assert answer_type("Quelle est l'estimation de France Domaine pour le terrain ?") == AMOUNT
+    assert answer_type("Combien de personnes sont venues consulter le dossier ?") == NUMBER
+    # a sum given, not an area, answers "combien la Ville verse-t-elle"
+    q = "Combien la Ville verse-t-elle à l'association pour les locaux ?"
+    assert answer_type(q) == AMOUNT
+    assert not gives_asked(q, AMOUNT, "des locaux d’une surface de 112 m²")
+    assert gives_asked(q, AMOUNT, "une subvention de 3 500 €")
+    # 2013-06-17-0000064306.pdf p. 1: the company is named after "la compagnie aérienne"
+    sentence = "Dans sa séance du 28 mai 2013, la Commission d’appel d’offres a attribué le marché négocié à la compagnie aérienne Air France."
+    assert answer_type("À quelle compagnie le marché des billets d'avion a-t-il été attribué ?") == ORGANISATION
+    assert gives(ORGANISATION, sentence)
