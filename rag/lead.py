@@ -88,7 +88,7 @@ def _opening(
     """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
-    if lead and (not typed or any(gives_asked(question, kind, s.text) for s in lead)):
+    if lead and (not typed or any(_states(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
         if not typed or not by_title or lead[0].citations == [first.n] or not gives(kind, first.quote):
@@ -102,9 +102,25 @@ def _opening(
             return own
         return lead
     quoted = _quoted_answer(question, kind, citations, idf)
-    if quoted and lead and not any(gives_asked(question, kind, s.text) for s in lead):
+    if quoted and lead and not any(_states(question, kind, s.text) for s in lead):
         return quoted + [s for s in lead if s.citations == quoted[0].citations]
     return lead or quoted
+
+
+_LEAD_HEAD_RE = re.compile(r"^Le [^,]{6,30}, le conseil municipal\b")
+
+
+def _states(question: str, kind: str, sentence: str) -> bool:
+    """Whether an opening sentence states the kind of fact asked, its head aside: "Le 22 mai 2014, le conseil
+    municipal ... a adopté : d'autoriser ... la convention" gives the séance's date, not when the convention ends.
+
+    >>> q = "Quand se termine la mise à disposition des deux agents au GIP ?"
+    >>> _states(q, "date", "Le 22 mai 2014, le conseil municipal de Montpellier a adopté : D’autoriser le Maire [1].")
+    False
+    >>> _states(q, "date", "Le document cité précise : « La mise à disposition prendra fin le 31/12/2014 » [1].")
+    True
+    """
+    return gives_asked(question, kind, _LEAD_HEAD_RE.sub("", sentence))
 
 
 def _quoted_answer(

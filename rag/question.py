@@ -85,7 +85,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)\b"
             r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
             r"|\bjusqu'a quel montant"
-            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
+            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
@@ -112,14 +112,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r" (?:marche|lot)|cabinets?|bureaux? d'etudes?|banques?|etablissements? (?:bancaires?|preteurs?)"
             r"|preteurs?|fournisseurs?|operateurs?|candidats?|laureats?|associations?|structures?|groupements?"
             r"|bailleurs?|concessionnaires?|delegataires?|entites?|compagnies?|assureurs?|mutuelles?"
-            r"|cooperatives?|syndicats?|clubs?|etablissements?|fondations?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
+            r"|cooperatives?|syndicats?|clubs?|etablissements?|fondations?|boites?|firmes?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
             r"|\baupres de (?:qui|quel(?:le)?s?)\b"
         ),
     ),
     (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
     (
         LEVEL,
-        re.compile(r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration)\b"),
+        re.compile(
+            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)\b"
+        ),
     ),
     (
         PERSON,
@@ -410,7 +412,11 @@ _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur
 
 
 # A question on who was awarded something (a lot, a market, a contract): a company is a "qui" too.
-_AWARDED_RE = re.compile(r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?)\b")
+_AWARDED_RE = re.compile(
+    r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?|obtenue?s?|decroche|gagne"
+    # who does the work or supplies the goods of a market ("qui fournit la viande", "qui s'occupe des menuiseries")
+    r"|fourni(?:t|ssent|ra|ront)|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?)\b"
+)
 
 
 def awarded(question: str) -> bool:
@@ -451,6 +457,9 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     folded = _COPULA_RE.sub(r"\1 ", fold(question))
     if kind == AMOUNT and _MONEY_ASKED_RE.search(folded):
         return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+    if kind == AMOUNT and _SHARE_ASKED_RE.search(folded):
+        # "dans quelle proportion": a percentage ("à hauteur de 80 %")
+        return bool(re.search(r"\d\s?%|\bpour ?cent\b", sentence, re.IGNORECASE))
     if kind == AMOUNT and _RATE_ASKED_RE.search(folded):
         # "quel taux": a percentage, not the loan's "2 500 000 €", nor the share a guarantee covers ("à hauteur de
         # 80 %"): that is a part of the loan, not its rate
@@ -477,6 +486,7 @@ _VOTERS_RE = re.compile(r"(?i:\babstention|\bcontre\s*:|\bpas part\b|\bne partic
 _RATE_ASKED_RE = re.compile(
     r"\b(?:a )?quel(?:le)?s? (?:taux(?! (?:horaire|journalier|de (?:la )?vacation|de l'heure))|pourcentage|quotite)\b"
 )
+_SHARE_ASKED_RE = re.compile(r"\bquel(?:le)?s? proportion\b|\ben quelle proportion\b")
 _SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
 _RATE_RE = re.compile(
     r"\d\s?[%‰]|\bpour ?(?:cent|mille)\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",

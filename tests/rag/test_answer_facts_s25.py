@@ -198,3 +198,46 @@ def test_paraphrased_questions_ask_the_kind_of_answer_they_mean() -> None:
     sentence = "Dans sa séance du 28 mai 2013, la Commission d’appel d’offres a attribué le marché négocié à la compagnie aérienne Air France."
     assert answer_type("À quelle compagnie le marché des billets d'avion a-t-il été attribué ?") == ORGANISATION
     assert gives(ORGANISATION, sentence)
+
+
+def test_who_supplies_or_does_the_work_of_a_market_is_answered_by_a_company() -> None:
+    # 2013-06-17-0000064300.pdf p. 1 and 2013-02-04-0000061125.pdf p. 2: the lot's holder in a table row
+    row = "1 Viandes fraîches sous vide 60.000 240.000 BRAKE FRANCE (Béziers)"
+    for q in (
+        "Qui fournit la viande fraîche sous vide de la cuisine centrale ?",
+        "Qui a décroché le lot 2 (citadines) pour les véhicules de la Ville ?",
+        "Qui a obtenu le marché des viandes fraîches ?",
+    ):
+        assert answer_type(q) == PERSON and gives_asked(q, PERSON, row), q
+    q = "Quelle boîte s'occupe des menuiseries intérieures de la salle de boxe Jean Farré ?"
+    assert answer_type(q) == ORGANISATION
+    assert gives(ORGANISATION, "Lot 6 - menuiserie intérieures ATELIER DUCROT 15 545,00")
+
+
+def test_the_opening_head_date_is_not_the_date_asked() -> None:
+    from rag.lead import _states
+
+    # 2014-05-22-0000072209.pdf p. 1: the record's lead is dated by its séance, the fact asked is another date
+    q = "Quand se termine la mise à disposition des deux agents de catégorie C au GIP ?"
+    record = (
+        "Le 22 mai 2014, le conseil municipal de Montpellier a adopté : D’autoriser Monsieur le Maire à signer la "
+        "convention relative à cette mise à disposition (adopté, décompte non précisé) [2]."
+    )
+    quoted = (
+        "Le document cité indique : « D’approuver la mise à disposition auprès du GIP de deux agents de catégorie C à "
+        "temps plein et ce jusqu’au 31/12/2014 » [2]."
+    )
+    assert not _states(q, "date", record) and _states(q, "date", quoted)
+
+
+def test_a_salary_asks_a_level_and_a_proportion_a_percentage() -> None:
+    from rag.question import LEVEL
+
+    # 2013-06-17-0000064305.pdf p. 1
+    q = "Quel salaire pour le médecin du travail recruté en juin 2013 ?"
+    assert answer_type(q) == LEVEL and gives(LEVEL, "Niveau de rémunération : IB 429 à 1 157")
+    # 2013-06-17-0000064313.pdf p. 1
+    q = "Dans quelle proportion la Ville garantit-elle les prêts de la SERM ?"
+    assert answer_type(q) == AMOUNT
+    assert gives_asked(q, AMOUNT, "o Garantie requise : caution de la Ville de Montpellier à hauteur de 80 %")
+    assert not gives_asked(q, AMOUNT, "o Montant : 3 000 000 €")
