@@ -116,7 +116,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\baupres de (?:qui|quel(?:le)?s?)\b"
         ),
     ),
-    (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
+    (
+        OPINION,
+        re.compile(
+            r"\bquel(?:le)?s? (?:avis|position|positionnement)\b|\bpour ou contre\b"
+            r"|-(?:il|elle|ils|elles|on) (?:favorables?|defavorables?)\b"
+        ),
+    ),
     (
         LEVEL,
         re.compile(
@@ -415,7 +421,8 @@ _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur
 _AWARDED_RE = re.compile(
     r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?|obtenue?s?|decroche|gagne"
     # who does the work or supplies the goods of a market ("qui fournit la viande", "qui s'occupe des menuiseries")
-    r"|fourni(?:t|ssent|ra|ront)|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?)\b"
+    r"|fourni(?:t|ssent|ra|ront)|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
+    r"|refai(?:t|re)|refera|construi(?:t|ra|re)|installe(?:ra)?|entretien(?:t|dra)|nettoie(?:ra)?|equipe(?:ra)?)\b"
 )
 
 

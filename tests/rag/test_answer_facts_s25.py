@@ -241,3 +241,15 @@ def test_a_salary_asks_a_level_and_a_proportion_a_percentage() -> None:
     assert answer_type(q) == AMOUNT
     assert gives_asked(q, AMOUNT, "o Garantie requise : caution de la Ville de Montpellier à hauteur de 80 %")
     assert not gives_asked(q, AMOUNT, "o Montant : 3 000 000 €")
+
+
+def test_for_or_against_asks_an_opinion_and_who_redoes_the_work_a_company() -> None:
+    from rag.question import OPINION, awarded
+
+    # 2014-05-22-0000072254.pdf: "émet un avis favorable"
+    q = "Le conseil est-il pour ou contre l'exploitation de l'hypermarché Carrefour de Saint-Clément-de-Rivière ?"
+    assert answer_type(q) == OPINION and gives(OPINION, "d’émettre un avis favorable à la demande d’autorisation")
+    assert answer_type("Le conseil a-t-il voté pour ou contre le budget ?") == VOTE
+    # 2013-06-17-0000064282.pdf: "l'offre présentée par l'entreprise ASTEN"
+    q = "Qui va refaire l'asphalte coulé des trottoirs en 2013 ?"
+    assert awarded(q) and gives_asked(q, PERSON, "a retenu l'offre présentée par l'entreprise ASTEN")
