@@ -88,6 +88,10 @@ def _opening(
     """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
+    if lead and kind == PERSON:
+        seat = _other_seat(question, lead, citations, idf)
+        if seat:
+            return seat
     if lead and (not typed or any(_states(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
@@ -107,6 +111,28 @@ def _opening(
     return lead or quoted
 
 
+_SEAT_ASKED_RE = re.compile(r"\b(titulaire|suppleant)e?s?\b")
+
+
+def _other_seat(
+    question: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+) -> list[AnswerSentence]:
+    """For "qui sont les membres titulaires ...", when the record's lead names persons without the seat asked (the
+    last list of the operative part, "Suppléants : - Henri MAILLET ...", read under "Le Conseil adopte."), the quoted
+    list that names that seat ("Titulaires : - Cédric de SAINT JOUAN ..."); empty otherwise.
+
+    >>> q = "Qui sont les membres titulaires de la commission ?"
+    >>> lead = [AnswerSentence(text="Le 24 avril 2014, le conseil municipal a adopté : Henri MAILLET [1].", citations=[1])]
+    >>> _other_seat(q, lead, [], None)
+    []
+    """
+    asked = _SEAT_ASKED_RE.search(fold(question))
+    if asked is None or any(asked.group(1) in fold(s.text) for s in lead):
+        return []
+    own = _quoted_answer(question, PERSON, citations, idf)
+    return own if own and asked.group(1) in fold(own[0].text) else []
+
+
 _LEAD_HEAD_RE = re.compile(r"^Le [^,]{6,30}, le conseil municipal\b")
 
 
@@ -119,8 +145,18 @@ def _states(question: str, kind: str, sentence: str) -> bool:
     False
     >>> _states(q, "date", "Le document cité précise : « La mise à disposition prendra fin le 31/12/2014 » [1].")
     True
+    >>> _states("Quand le conseil a-t-il approuvé le PSMV ?", "date", "Le 17 février 2014, le conseil municipal a adopté : X [1].")
+    True
     """
+    if _COUNCIL_ACT_RE.search(fold(question)):
+        return gives_asked(question, kind, sentence)  # "Quand le conseil a-t-il approuvé ...": the séance's date
     return gives_asked(question, kind, _LEAD_HEAD_RE.sub("", sentence))
+
+
+# A question on the council's own act or meeting: the séance's date answers "quand".
+_COUNCIL_ACT_RE = re.compile(
+    r"\b(?:conseil|seance|reunion|vote|votee?s?|adopte|adoptee?s?|approuve|approuvee?s?|delibere|decide|decidee?s?)\b"
+)
 
 
 def _quoted_answer(
@@ -259,7 +295,8 @@ def _typed_quote(
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
         for s in _candidates(kind, part, c.chunk.text)
-        if (gives(kind, s) or unit_in_header(kind, s)) and (about_meeting or not is_meeting_formula(s))
+        if (gives(kind, s) or gives_asked(question, kind, s) or unit_in_header(kind, s))
+        and (about_meeting or not is_meeting_formula(s))
     ]  # fmt: skip
     if not typed:
         return []
@@ -286,11 +323,11 @@ def _candidates(kind: str, part: str, text: str = "") -> list[str]:
     """The sentences of a quote part, and for "qui", the part itself when it is a seat and the names it
     announces ("Les 3 représentants de la Ville sont : - Philippe SAUREL -Agnés BOYER - Michel PASSET"):
     split into lines, the seat and its names would be quoted apart. An entry of a list laid out alike (its own
-    lines, then its values: "Aurélia Gonzalez ... Montant accordé: 1 100 €", rag.rows.is_entry) is a candidate
-    whole too: its value alone does not say whose it is."""
+    lines, then its values: "Aurélia Gonzalez ... Montant accordé: 1 100 €", rag.rows.is_entry) is quoted whole:
+    its value alone does not say whose it is."""
     split = sentences(part)
     if text and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and is_entry(text, part):
-        return [*split, part.strip()]
+        return [part.strip()]
     several = len(PERSON_RE.findall(part)) >= 2  # a list of names (one name is quoted on its own line)
     if kind == PERSON and several and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and designated(part):
         return [*split, part.strip()]

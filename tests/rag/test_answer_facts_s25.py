@@ -87,7 +87,7 @@ def test_an_amount_under_a_label_every_entry_repeats_is_the_entry_above_it(
     row = typed_row(q, AMOUNT, hits, "Montant accordé: 800 €", store, _flat)
     assert row is not None and "Aurélia Gonzalez" in row[2] and row[2].endswith("1 100 €")
     # the answer's opening quotes the entry whole: its value alone would not say whose it is
-    assert is_entry(GRANTS, row[2]) and row[2] in _candidates(AMOUNT, row[2], GRANTS)
+    assert is_entry(GRANTS, row[2]) and _candidates(AMOUNT, row[2], GRANTS) == [row[2]]
     assert not is_entry(GRANTS, "Montant accordé: 800 €")
 
 
@@ -253,3 +253,32 @@ def test_for_or_against_asks_an_opinion_and_who_redoes_the_work_a_company() -> N
     # 2013-06-17-0000064282.pdf: "l'offre présentée par l'entreprise ASTEN"
     q = "Qui va refaire l'asphalte coulé des trottoirs en 2013 ?"
     assert awarded(q) and gives_asked(q, PERSON, "a retenu l'offre présentée par l'entreprise ASTEN")
+
+
+def test_the_seat_asked_opens_the_answer_when_the_record_lead_names_another() -> None:
+    from rag.lead import _other_seat
+    from rag.schema import AnswerSentence, Citation
+
+    # 2014-04-24-0000071265.pdf p. 1: the titulaires, then the suppléants read under "Le Conseil adopte."
+    text = """Titulaires :
+- Cédric de SAINT JOUAN
+- Gérard CASTRE
+- Khanthaly PHOUTTHASANG
+Suppléants :
+- Henri MAILLET
+- Nicole LIZA
+Le Conseil adopte."""
+    meta = {schema.SOURCE: "deliberations/montpellier/2014-04-24-0000071265.pdf", schema.KIND: schema.KIND_DELIBERATION}
+    quote = "Titulaires : - Cédric de SAINT JOUAN - Gérard CASTRE - Khanthaly PHOUTTHASANG"
+    citation = Citation(n=1, chunk=Chunk("c1", text, meta), quote=quote, score=1.0)
+    lead = [
+        AnswerSentence(
+            text="Le 24 avril 2014, le conseil municipal de Montpellier a adopté : Henri MAILLET ; Nicole LIZA [1].",
+            citations=[1],
+        )
+    ]
+    q = "Qui sont les membres titulaires de la commission de contrôle des délégataires de service public ?"
+    opening = _other_seat(q, lead, [citation], _flat)
+    assert opening and "SAINT JOUAN" in opening[0].text and "MAILLET" not in opening[0].text
+    # the suppléants asked: the record's lead stands
+    assert _other_seat(q.replace("titulaires", "suppléants"), lead, [citation], _flat) == []
