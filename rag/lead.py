@@ -88,10 +88,10 @@ def _opening(
     """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
-    if lead and kind == PERSON:
-        seat = _other_seat(question, lead, citations, idf)
-        if seat:
-            return seat
+    if lead and typed:
+        qualified = _qualified(question, kind, lead, citations, idf)
+        if qualified:
+            return qualified
     if lead and (not typed or any(_states(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
@@ -111,25 +111,28 @@ def _opening(
     return lead or quoted
 
 
-_SEAT_ASKED_RE = re.compile(r"\b(titulaire|suppleant)e?s?\b")
+# A qualifier that picks one value among several of the same kind: the seat ("les membres titulaires"), the total
+# ("le montant total"), a bound ("le montant maximum").
+_QUALIFIER_RE = re.compile(r"\b(titulaire|suppleant|total|maxim|minim)(?:e|s|es|um|al|ale|aux)?\b")
 
 
-def _other_seat(
-    question: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+def _qualified(
+    question: str, kind: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
 ) -> list[AnswerSentence]:
-    """For "qui sont les membres titulaires ...", when the record's lead names persons without the seat asked (the
-    last list of the operative part, "Suppléants : - Henri MAILLET ...", read under "Le Conseil adopte."), the quoted
-    list that names that seat ("Titulaires : - Cédric de SAINT JOUAN ..."); empty otherwise.
+    """When the question qualifies the value asked ("les membres titulaires", "le montant total") and the record's
+    lead states values without that qualifier (the last list of the operative part, "Suppléants : - Henri MAILLET
+    ...", or the table's rows for "le montant total"), the quoted sentence that states it ("Titulaires : - Cédric
+    de SAINT JOUAN ...", "pour un montant total de 289 250 €"); empty otherwise.
 
     >>> q = "Qui sont les membres titulaires de la commission ?"
     >>> lead = [AnswerSentence(text="Le 24 avril 2014, le conseil municipal a adopté : Henri MAILLET [1].", citations=[1])]
-    >>> _other_seat(q, lead, [], None)
+    >>> _qualified(q, "person", lead, [], None)
     []
     """
-    asked = _SEAT_ASKED_RE.search(fold(question))
+    asked = _QUALIFIER_RE.search(fold(question))
     if asked is None or any(asked.group(1) in fold(s.text) for s in lead):
         return []
-    own = _quoted_answer(question, PERSON, citations, idf)
+    own = _quoted_answer(question, kind, citations, idf)
     return own if own and asked.group(1) in fold(own[0].text) else []
 
 

@@ -504,7 +504,7 @@ _RATE_RE = re.compile(
 UNIT_STEMS = frozenset(tokens("m2 m3 km kg ha kwh mwh litres tonnes"))  # what a value is counted in ("le prix du m3")
 NAMED_VALUE = 2  # question words right before a value that make it the value asked (one may be a passing word)
 LABEL_WORDS = 4  # words read before a value for what it is the value of ("tous risques CNRACL à 7,40 %")
-_LOCATED = {AMOUNT: _AMOUNT_RE, DURATION: _DURATION_RE}
+_LOCATED = {AMOUNT: _AMOUNT_RE, DURATION: _DURATION_RE, HOUR: HOUR_RE}
 
 
 def value_named(question: str, kind: str, sentence: str) -> int:

@@ -256,7 +256,7 @@ def test_for_or_against_asks_an_opinion_and_who_redoes_the_work_a_company() -> N
 
 
 def test_the_seat_asked_opens_the_answer_when_the_record_lead_names_another() -> None:
-    from rag.lead import _other_seat
+    from rag.lead import _qualified
     from rag.schema import AnswerSentence, Citation
 
     # 2014-04-24-0000071265.pdf p. 1: the titulaires, then the suppléants read under "Le Conseil adopte."
@@ -278,7 +278,7 @@ Le Conseil adopte."""
         )
     ]
     q = "Qui sont les membres titulaires de la commission de contrôle des délégataires de service public ?"
-    opening = _other_seat(q, lead, [citation], _flat)
+    opening = _qualified(q, PERSON, lead, [citation], _flat)
     assert opening and "SAINT JOUAN" in opening[0].text and "MAILLET" not in opening[0].text
     # the suppléants asked: the record's lead stands
-    assert _other_seat(q.replace("titulaires", "suppléants"), lead, [citation], _flat) == []
+    assert _qualified(q.replace("titulaires", "suppléants"), PERSON, lead, [citation], _flat) == []
