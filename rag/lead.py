@@ -173,7 +173,7 @@ def _quoted_answer(
     ranked: list[tuple[tuple[int, int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
         for part in quote_parts_of(citation.quote):
-            if not about_meeting and is_meeting_formula(part):
+            if not about_meeting and (is_meeting_formula(part) or roll_call(part)):
                 continue
             if typed and not gives_asked(question, kind, part):
                 continue
@@ -293,13 +293,14 @@ def _typed_quote(
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
-         int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
+         int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
+         int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
         for s in _candidates(kind, part, c.chunk.text)
         if (gives(kind, s) or gives_asked(question, kind, s) or unit_in_header(kind, s))
-        and (about_meeting or not is_meeting_formula(s))
+        and (about_meeting or not (is_meeting_formula(s) or roll_call(s) or is_meeting_formula(_label_before(part, s))))
     ]  # fmt: skip
     if not typed:
         return []
@@ -313,6 +314,37 @@ def _typed_quote(
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+MIN_ROLL_NAMES = 3
+
+
+def _label_before(part: str, sentence: str) -> str:
+    """The label ending with ":" that the splitter cut from the sentence in the quote part ("A été élue :" before
+    "- Mylène CHARDES", "Absents :" before "Patrick VIGNAL"), or "".
+
+    >>> _label_before("Absents : Patrick VIGNAL", "Patrick VIGNAL"), _label_before("Patrick VIGNAL", "Patrick VIGNAL")
+    ('Absents :', '')
+    """
+    split = sentences(part)
+    for before, current in zip(split, split[1:], strict=False):
+        if current == sentence and before.rstrip().endswith(":"):
+            return before
+    return ""
+
+
+def roll_call(sentence: str) -> bool:
+    """Whether the sentence is only names separated by commas: the tail of a meeting's attendance list cut from
+    its "Présents :" by the passage's start ("Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia
+    KERANGUEVEN, Gérard LANNELONGUE."), not a person designated ("A été élue : - Mylène CHARDES").
+
+    >>> roll_call("Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia KERANGUEVEN, Gérard LANNELONGUE.")
+    True
+    >>> roll_call("A été élue : - Mylène CHARDES"), roll_call("Titulaires : Denis JUVIN, Jean-Pierre PLUS, Anne ROY")
+    (False, False)
+    """
+    pieces = [p.strip(" .;") for p in sentence.split(",") if p.strip(" .;")]
+    return len(pieces) >= MIN_ROLL_NAMES and all(is_name_line(p) and ":" not in p for p in pieces)
 
 
 def _about(citation: Citation) -> str:

@@ -282,3 +282,22 @@ Le Conseil adopte."""
     assert opening and "SAINT JOUAN" in opening[0].text and "MAILLET" not in opening[0].text
     # the suppléants asked: the record's lead stands
     assert _qualified(q.replace("titulaires", "suppléants"), PERSON, lead, [citation], _flat) == []
+
+
+def test_an_attendance_list_cut_from_its_heading_is_not_the_person_asked() -> None:
+    from rag.lead import _typed_quote, roll_call
+    from rag.schema import Citation
+
+    # 2014-05-22-0000072093.pdf p. 1: the passage opens with the attendance list's tail, then "Absents :"
+    first = "Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia KERANGUEVEN, Gérard LANNELONGUE. Absents : Patrick VIGNAL"
+    second = "A été élue : - Mylène CHARDES"
+    meta = {schema.SOURCE: "deliberations/montpellier/2014-05-22-0000072093.pdf", schema.KIND: schema.KIND_DELIBERATION,
+            schema.OBJET: "Association nationale des élus de la vigne et du vin (ANEV) Désignation d'un représentant"}  # fmt: skip
+    citations = [
+        Citation(n=1, chunk=Chunk("c1", first, meta), quote=first, score=1.0),
+        Citation(n=2, chunk=Chunk("c2", second, meta), quote=second, score=1.0),
+    ]
+    assert roll_call(first.split(" Absents")[0])
+    q = "Qui représente la Ville à l'Association nationale des élus de la vigne et du vin ?"
+    opening = _typed_quote(q, PERSON, citations, _flat)
+    assert opening and "CHARDES" in opening[0].text and "VIGNAL" not in opening[0].text
