@@ -82,11 +82,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
             r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait"
-            r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)\b"
+            r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)s?\b"
             r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
             r"|\bjusqu'a quel montant"
-            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
-            r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
+            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)?s? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
+            r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)s?\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
     (HOUR, HOUR_QUESTION_RE),  # "à quelle heure la séance a-t-elle été levée ?": before "combien de ... heures"
@@ -126,7 +126,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         LEVEL,
         re.compile(
-            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)\b"
+            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)s?\b"
         ),
     ),
     (

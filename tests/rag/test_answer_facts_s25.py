@@ -301,3 +301,11 @@ def test_an_attendance_list_cut_from_its_heading_is_not_the_person_asked() -> No
     q = "Qui représente la Ville à l'Association nationale des élus de la vigne et du vin ?"
     opening = _typed_quote(q, PERSON, citations, _flat)
     assert opening and "CHARDES" in opening[0].text and "VIGNAL" not in opening[0].text
+
+
+def test_plural_value_nouns_ask_an_amount() -> None:
+    # 2013-02-04-0000061113.pdf: "10 000 euros pour son fonctionnement et 5 000 euros pour l'organisation"
+    q = "Quelles subventions la Ville de Montpellier a-t-elle attribuées à la Maison de la Poésie en février 2013 ?"
+    assert answer_type(q) == AMOUNT and gives_asked(q, AMOUNT, "10 000 euros pour son fonctionnement")
+    assert answer_type("Quelles cotisations la Ville paie-t-elle en 2013 ?") == AMOUNT
+    assert answer_type("Quels loyers les associations paient-elles ?") == AMOUNT
