@@ -540,7 +540,8 @@ def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], f
     """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
     rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
     # "Qui sont les membres élus ?": every name of the list elected (each is checked on the passage).
-    limit = MAX_NAMES if kind == PERSON and all(is_name_line(r) for r in rows) else MAX_ROWS
+    # ("Titulaires : Cédric de SAINT JOUAN" is a name under its seat)
+    limit = MAX_NAMES if kind == PERSON and all(is_name_line(r.rpartition(" : ")[2]) for r in rows) else MAX_ROWS
     if len(rows) > limit:
         ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:limit]
         rows = [r for r in rows if r in ranked]

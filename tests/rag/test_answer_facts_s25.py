@@ -309,3 +309,25 @@ def test_plural_value_nouns_ask_an_amount() -> None:
     assert answer_type(q) == AMOUNT and gives_asked(q, AMOUNT, "10 000 euros pour son fonctionnement")
     assert answer_type("Quelles cotisations la Ville paie-t-elle en 2013 ?") == AMOUNT
     assert answer_type("Quels loyers les associations paient-elles ?") == AMOUNT
+
+
+def test_both_seats_of_a_designation_are_the_decisions_rows() -> None:
+    from rag.decision import extract_decision
+
+    # 2014-04-24-0000071267.pdf p. 1: the titulaires, then the suppléants, above "Le Conseil adopte."
+    text = """Suite au renouvellement du Conseil municipal, il est nécessaire de désigner à nouveau les deux membres
+titulaires et les deux membres suppléants de cette Commission :
+Titulaires :
+- Monsieur le Maire, président de droit
+- Stéphanie JANNIN
+Suppléants :
+- Vincent HALUSKA
+- Caroline NAVARRE
+Le Conseil adopte."""
+    (provision,) = extract_decision(text).provisions
+    assert provision.rows == [
+        "Titulaires : Monsieur le Maire, président de droit",
+        "Stéphanie JANNIN",
+        "Suppléants : Vincent HALUSKA",
+        "Caroline NAVARRE",
+    ]
