@@ -50,6 +50,7 @@ from rag.rows import (
     MAX_ANNOUNCE_LINE,
     announces_election,
     continuation,
+    is_entry,
     name_lists,
     next_passage,
     opens_name_list,
@@ -389,6 +390,10 @@ class ExtractiveAnswerer:
                 row = typed_row(question, kind, deeper, quoted, store, idf, about_meeting, near)
             if row is not None and not any(_squash(row[2]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, row[0])
+                if is_entry(row[0].chunk.text, row[2]):
+                    # a sentence of a list's entry is quoted once, within it ("Aurélia Gonzalez, en recherche
+                    # d'emploi", then the entry down to "Montant accordé: 1 100 €")
+                    picked = [c for c in picked if c.hit_index != index or _squash(c.sentence) not in _squash(row[2])]
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
             picked += _value_after(question, kind, picked, retrieval, store, skip)
         if kind == PERSON:

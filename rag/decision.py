@@ -438,10 +438,21 @@ def _rows_before(lines: list[str], start: int, used: set[int]) -> tuple[list[str
         elif is_row(line) and not line.endswith(":"):
             rows.append(line)
             used.add(j)
+        elif rows and _SEAT_LABEL_RE.match(fold(line)):
+            # "Suppléants :" over its names, "Titulaires :" over theirs: each list with its seat, both read
+            rows[-1] = f"{line} {rows[-1].lstrip(' -•–')}"
+            used.add(j)
         else:
             break
         j -= 1
     return list(reversed(rows)), formulas
+
+
+# A seat's label over the names of a designation ("Titulaires :", "Suppléants :", "Délégués titulaires :").
+_SEAT_LABEL_RE = re.compile(
+    r"^(?:titulaires?|suppleant(?:e|s|es)?|delegue(?:e|s|es)?(?: \w+)?|representant(?:e|s|es)?(?: \w+)?|membres?(?: \w+)?)"
+    r"\s*:$"
+)
 
 
 def _table_above(lines: list[str], start: int, used: set[int]) -> list[str]:

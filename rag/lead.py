@@ -44,7 +44,7 @@ from rag.question import (
     value_named,
 )
 from rag.records import record_from_meta
-from rag.rows import designated, opens_name_list, unit_in_header
+from rag.rows import designated, is_entry, opens_name_list, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -88,7 +88,11 @@ def _opening(
     """The record's lead, or the quoted sentence that answers when the lead states no fact of the kind asked."""
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
-    if lead and (not typed or any(gives_asked(question, kind, s.text) for s in lead)):
+    if lead and typed:
+        qualified = _qualified(question, kind, lead, citations, idf)
+        if qualified:
+            return qualified
+    if lead and (not typed or any(_states(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
         if not typed or not by_title or lead[0].citations == [first.n] or not gives(kind, first.quote):
@@ -102,9 +106,60 @@ def _opening(
             return own
         return lead
     quoted = _quoted_answer(question, kind, citations, idf)
-    if quoted and lead and not any(gives_asked(question, kind, s.text) for s in lead):
+    if quoted and lead and not any(_states(question, kind, s.text) for s in lead):
         return quoted + [s for s in lead if s.citations == quoted[0].citations]
     return lead or quoted
+
+
+# A qualifier that picks one value among several of the same kind: the seat ("les membres titulaires"), the total
+# ("le montant total"), a bound ("le montant maximum").
+_QUALIFIER_RE = re.compile(r"\b(titulaire|suppleant|total|maxim|minim)(?:e|s|es|um|al|ale|aux)?\b")
+
+
+def _qualified(
+    question: str, kind: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+) -> list[AnswerSentence]:
+    """When the question qualifies the value asked ("les membres titulaires", "le montant total") and the record's
+    lead states values without that qualifier (the last list of the operative part, "Suppléants : - Henri MAILLET
+    ...", or the table's rows for "le montant total"), the quoted sentence that states it ("Titulaires : - Cédric
+    de SAINT JOUAN ...", "pour un montant total de 289 250 €"); empty otherwise.
+
+    >>> q = "Qui sont les membres titulaires de la commission ?"
+    >>> lead = [AnswerSentence(text="Le 24 avril 2014, le conseil municipal a adopté : Henri MAILLET [1].", citations=[1])]
+    >>> _qualified(q, "person", lead, [], None)
+    []
+    """
+    asked = _QUALIFIER_RE.search(fold(question))
+    if asked is None or any(asked.group(1) in fold(s.text) for s in lead):
+        return []
+    own = _quoted_answer(question, kind, citations, idf)
+    return own if own and asked.group(1) in fold(own[0].text) else []
+
+
+_LEAD_HEAD_RE = re.compile(r"^Le [^,]{6,30}, le conseil municipal\b")
+
+
+def _states(question: str, kind: str, sentence: str) -> bool:
+    """Whether an opening sentence states the kind of fact asked, its head aside: "Le 22 mai 2014, le conseil
+    municipal ... a adopté : d'autoriser ... la convention" gives the séance's date, not when the convention ends.
+
+    >>> q = "Quand se termine la mise à disposition des deux agents au GIP ?"
+    >>> _states(q, "date", "Le 22 mai 2014, le conseil municipal de Montpellier a adopté : D’autoriser le Maire [1].")
+    False
+    >>> _states(q, "date", "Le document cité précise : « La mise à disposition prendra fin le 31/12/2014 » [1].")
+    True
+    >>> _states("Quand le conseil a-t-il approuvé le PSMV ?", "date", "Le 17 février 2014, le conseil municipal a adopté : X [1].")
+    True
+    """
+    if _COUNCIL_ACT_RE.search(fold(question)):
+        return gives_asked(question, kind, sentence)  # "Quand le conseil a-t-il approuvé ...": the séance's date
+    return gives_asked(question, kind, _LEAD_HEAD_RE.sub("", sentence))
+
+
+# A question on the council's own act or meeting: the séance's date answers "quand".
+_COUNCIL_ACT_RE = re.compile(
+    r"\b(?:conseil|seance|reunion|vote|votee?s?|adopte|adoptee?s?|approuve|approuvee?s?|delibere|decide|decidee?s?)\b"
+)
 
 
 def _quoted_answer(
@@ -118,7 +173,7 @@ def _quoted_answer(
     ranked: list[tuple[tuple[int, int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
         for part in quote_parts_of(citation.quote):
-            if not about_meeting and is_meeting_formula(part):
+            if not about_meeting and (is_meeting_formula(part) or roll_call(part)):
                 continue
             if typed and not gives_asked(question, kind, part):
                 continue
@@ -238,12 +293,14 @@ def _typed_quote(
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
-         int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf), int(kind == PERSON and designated(s)),
+         int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
+         int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
          rank(question, s, idf), -c.n, s, c.n)
         for c in citations
         for part in c.quote.split(_QUOTE_GAP)
-        for s in _candidates(kind, part)
-        if (gives(kind, s) or unit_in_header(kind, s)) and (about_meeting or not is_meeting_formula(s))
+        for s in _candidates(kind, part, c.chunk.text)
+        if (gives(kind, s) or gives_asked(question, kind, s) or unit_in_header(kind, s))
+        and (about_meeting or not (is_meeting_formula(s) or roll_call(s) or is_meeting_formula(_label_before(part, s))))
     ]  # fmt: skip
     if not typed:
         return []
@@ -259,6 +316,37 @@ def _typed_quote(
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
 
 
+MIN_ROLL_NAMES = 3
+
+
+def _label_before(part: str, sentence: str) -> str:
+    """The label ending with ":" that the splitter cut from the sentence in the quote part ("A été élue :" before
+    "- Mylène CHARDES", "Absents :" before "Patrick VIGNAL"), or "".
+
+    >>> _label_before("Absents : Patrick VIGNAL", "Patrick VIGNAL"), _label_before("Patrick VIGNAL", "Patrick VIGNAL")
+    ('Absents :', '')
+    """
+    split = sentences(part)
+    for before, current in zip(split, split[1:], strict=False):
+        if current == sentence and before.rstrip().endswith(":"):
+            return before
+    return ""
+
+
+def roll_call(sentence: str) -> bool:
+    """Whether the sentence is only names separated by commas: the tail of a meeting's attendance list cut from
+    its "Présents :" by the passage's start ("Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia
+    KERANGUEVEN, Gérard LANNELONGUE."), not a person designated ("A été élue : - Mylène CHARDES").
+
+    >>> roll_call("Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia KERANGUEVEN, Gérard LANNELONGUE.")
+    True
+    >>> roll_call("A été élue : - Mylène CHARDES"), roll_call("Titulaires : Denis JUVIN, Jean-Pierre PLUS, Anne ROY")
+    (False, False)
+    """
+    pieces = [p.strip(" .;") for p in sentence.split(",") if p.strip(" .;")]
+    return len(pieces) >= MIN_ROLL_NAMES and all(is_name_line(p) and ":" not in p for p in pieces)
+
+
 def _about(citation: Citation) -> str:
     """What the cited passage is about: its record's title and its commune ("la commune de Flaux" in a
     question is where, not what: a Flaux sentence naming "FLAUX" is no closer than one that does not)."""
@@ -266,11 +354,15 @@ def _about(citation: Citation) -> str:
     return f"{meta.get(schema.OBJET) or ''} {meta.get(schema.COMMUNE) or ''}"
 
 
-def _candidates(kind: str, part: str) -> list[str]:
+def _candidates(kind: str, part: str, text: str = "") -> list[str]:
     """The sentences of a quote part, and for "qui", the part itself when it is a seat and the names it
     announces ("Les 3 représentants de la Ville sont : - Philippe SAUREL -Agnés BOYER - Michel PASSET"):
-    split into lines, the seat and its names would be quoted apart."""
+    split into lines, the seat and its names would be quoted apart. An entry of a list laid out alike (its own
+    lines, then its values: "Aurélia Gonzalez ... Montant accordé: 1 100 €", rag.rows.is_entry) is quoted whole:
+    its value alone does not say whose it is."""
     split = sentences(part)
+    if text and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and is_entry(text, part):
+        return [part.strip()]
     several = len(PERSON_RE.findall(part)) >= 2  # a list of names (one name is quoted on its own line)
     if kind == PERSON and several and len(split) > 1 and len(part) <= MAX_LEAD_QUOTE_CHARS and designated(part):
         return [*split, part.strip()]
@@ -448,7 +540,8 @@ def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], f
     """Up to MAX_ROWS rows, those holding the kind of fact asked for and closest to the question, in order."""
     rows = [r for r in provision.rows if gives(kind, r)] or provision.rows
     # "Qui sont les membres élus ?": every name of the list elected (each is checked on the passage).
-    limit = MAX_NAMES if kind == PERSON and all(is_name_line(r) for r in rows) else MAX_ROWS
+    # ("Titulaires : Cédric de SAINT JOUAN" is a name under its seat)
+    limit = MAX_NAMES if kind == PERSON and all(is_name_line(r.rpartition(" : ")[2]) for r in rows) else MAX_ROWS
     if len(rows) > limit:
         ranked = sorted(rows, key=lambda r: rank(question, r, idf), reverse=True)[:limit]
         rows = [r for r in rows if r in ranked]

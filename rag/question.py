@@ -27,6 +27,8 @@ count: the extractive answerer prefers the sentences and table rows that hold th
 'level'
 >>> gives("organisation", "La société de Fulldawa Productions"), gives("organisation", "19 novembre 2020 2/3 REPUBLIQUE FRANCAISE")
 (True, False)
+>>> gives("organisation", "a attribué le marché négocié à la compagnie aérienne Air France.")
+True
 >>> gives("amount", "- 3.50€ pour ceux qui prennent leur repas occasionnellement")
 True
 >>> gives("person", "d’autoriser Madame Le Maire à signer"), gives("person", "Madame Anne LEROY est désignée")
@@ -71,6 +73,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"combien de voix|quel (?:a ete le )?vote|avec quel vote|quel (?:resultat|score)"
             r"|\bcomment\b.*\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote"
             r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention"
+            r"|\bcomment\b[^?]*\ble vote\b|\bcombien\b[^?]*\b(?:se sont|s'est) abstenu"
         ),
     ),
     (
@@ -78,10 +81,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|vaut|de subvention"
             r"|d'euros|d'argent|faut-il payer|ca coute)|\bquel(?:le)?s? (?:montant|tarif|prix|cout|somme"
-            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait)"
+            r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait"
+            r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)s?\b"
+            r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
             r"|\bjusqu'a quel montant"
-            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)? (?:pourcentage|quotite|loyer|cotisation|participation"
-            r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)\b|\ba hauteur de (?:quel|combien)"
+            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)?s? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
+            r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)s?\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
     (HOUR, HOUR_QUESTION_RE),  # "à quelle heure la séance a-t-elle été levée ?": before "combien de ... heures"
@@ -107,20 +112,30 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r" (?:marche|lot)|cabinets?|bureaux? d'etudes?|banques?|etablissements? (?:bancaires?|preteurs?)"
             r"|preteurs?|fournisseurs?|operateurs?|candidats?|laureats?|associations?|structures?|groupements?"
             r"|bailleurs?|concessionnaires?|delegataires?|entites?|compagnies?|assureurs?|mutuelles?"
-            r"|cooperatives?|syndicats?|clubs?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
+            r"|cooperatives?|syndicats?|clubs?|etablissements?|fondations?|boites?|firmes?|(?:[a-z]\.){2,}[a-z]?)(?:\b|(?<=\.))"
+            r"|\baupres de (?:qui|quel(?:le)?s?)\b"
         ),
     ),
-    (OPINION, re.compile(r"\bquel(?:le)?s? (?:avis|position|positionnement)\b")),
+    (
+        OPINION,
+        re.compile(
+            r"\bquel(?:le)?s? (?:avis|position|positionnement)\b|\bpour ou contre\b"
+            r"|-(?:il|elle|ils|elles|on) (?:favorables?|defavorables?)\b"
+        ),
+    ),
     (
         LEVEL,
-        re.compile(r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration)\b"),
+        re.compile(
+            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)s?\b"
+        ),
     ),
     (
         PERSON,
         re.compile(
             r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
             # "quels sont les cinq délégués" (the copula is gone): a count may come before the persons asked for
-            r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elus?|delegues?|representants?|membres?|titulaires?|suppleants?|adjoints?|personnes?"
+            r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elue?s?|delegue?s?|representante?s?|membres?|titulaires?|suppleante?s?|adjointe?s?|personnes?"
+            r"|conseill(?:er|ere)s?(?: municipa(?:l|le|ux|les))?"
             r"|notaires?|avocats?|architectes?|geometres?|experts?|commissaires?)\b"
             r"|\bnom(?:s)? d"
         ),
@@ -182,7 +197,8 @@ _VOTE_RE = re.compile(
 _ORGANISATION_RE = re.compile(
     r"\b(?:SARL|SAS|SASU|EURL|SCI|SCOP|SEM|SEML|SPL|GIE|SNC|EPIC|EPCI)\b"
     # ("entre les sociétés : Agence de Sécurité Intégrale et Isopro ...": a plural and a colon before the names)
-    r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?)\s*:?\s+"
+    r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?"
+    r"|compagnies?(?:\s+a[ée]riennes?)?|fondations?|mutuelles?|agences?|groupements?)\s*:?\s+"
     r"(?:(?:de|d['’]|du|des)\s*)?(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
     r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
     r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
@@ -392,15 +408,22 @@ _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
 
 _MONEY_ASKED_RE = re.compile(
     r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
-    r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
+    r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche|vaut|valent|valait)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
     r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
     r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
+    r"|\bquel(?:le)?s? (?:avance|estimation|prime|allocation|frais|depenses?|recettes?|plafond)\b|\bque (?:coute|paie|paye)\b"
+    r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit)\b"
 )
 _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
 
 
 # A question on who was awarded something (a lot, a market, a contract): a company is a "qui" too.
-_AWARDED_RE = re.compile(r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?)\b")
+_AWARDED_RE = re.compile(
+    r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?|obtenue?s?|decroche|gagne"
+    # who does the work or supplies the goods of a market ("qui fournit la viande", "qui s'occupe des menuiseries")
+    r"|fourni(?:t|ssent|ra|ront)|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
+    r"|refai(?:t|re)|refera|construi(?:t|ra|re)|installe(?:ra)?|entretien(?:t|dra)|nettoie(?:ra)?|equipe(?:ra)?)\b"
+)
 
 
 def awarded(question: str) -> bool:
@@ -441,6 +464,9 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     folded = _COPULA_RE.sub(r"\1 ", fold(question))
     if kind == AMOUNT and _MONEY_ASKED_RE.search(folded):
         return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+    if kind == AMOUNT and _SHARE_ASKED_RE.search(folded):
+        # "dans quelle proportion": a percentage ("à hauteur de 80 %")
+        return bool(re.search(r"\d\s?%|\bpour ?cent\b", sentence, re.IGNORECASE))
     if kind == AMOUNT and _RATE_ASKED_RE.search(folded):
         # "quel taux": a percentage, not the loan's "2 500 000 €", nor the share a guarantee covers ("à hauteur de
         # 80 %"): that is a part of the loan, not its rate
@@ -467,6 +493,7 @@ _VOTERS_RE = re.compile(r"(?i:\babstention|\bcontre\s*:|\bpas part\b|\bne partic
 _RATE_ASKED_RE = re.compile(
     r"\b(?:a )?quel(?:le)?s? (?:taux(?! (?:horaire|journalier|de (?:la )?vacation|de l'heure))|pourcentage|quotite)\b"
 )
+_SHARE_ASKED_RE = re.compile(r"\bquel(?:le)?s? proportion\b|\ben quelle proportion\b")
 _SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
 _RATE_RE = re.compile(
     r"\d\s?[%‰]|\bpour ?(?:cent|mille)\b|\d\s?(?:pdb|points? de base|bp)\b|\b(?:euribor|livret a|eonia|€str|tag|taeg)\b",
@@ -477,7 +504,7 @@ _RATE_RE = re.compile(
 UNIT_STEMS = frozenset(tokens("m2 m3 km kg ha kwh mwh litres tonnes"))  # what a value is counted in ("le prix du m3")
 NAMED_VALUE = 2  # question words right before a value that make it the value asked (one may be a passing word)
 LABEL_WORDS = 4  # words read before a value for what it is the value of ("tous risques CNRACL à 7,40 %")
-_LOCATED = {AMOUNT: _AMOUNT_RE, DURATION: _DURATION_RE}
+_LOCATED = {AMOUNT: _AMOUNT_RE, DURATION: _DURATION_RE, HOUR: HOUR_RE}
 
 
 def value_named(question: str, kind: str, sentence: str) -> int:

@@ -104,9 +104,15 @@ def typed_row(
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
             wrapped = "" if kind == PERSON or gives(kind, line) else wrapped_row(lines, position, kind)
-            line = wrapped or line
-            given = gives(kind, line) or (kind == PERSON and awarded(question) and gives(ORGANISATION, line))
-            if not MIN_ROW_CHARS <= len(line) <= MAX_ROW_CHARS or not (given or unit_in_header(kind, line)):
+            # an entry of a list laid out alike: its own lines, then its values under labels every entry repeats
+            # ("Aurélia Gonzalez ... Trans-Révérence ... Montant accordé: 1 100 €"): one row
+            entry = "" if wrapped else entry_block(lines, position)
+            if not MIN_ROW_CHARS <= len(wrapped or line) <= MAX_ROW_CHARS and not entry:
+                continue
+            line = wrapped or entry or line
+            value = entry_values(lines, position) if entry else line  # (an entry's own lines give no value)
+            given = gives(kind, value) or (kind == PERSON and awarded(question) and gives(ORGANISATION, value))
+            if not (given or unit_in_header(kind, line)):
                 continue
             if any(other_reference(noun, ref, line) for noun, ref in items):
                 continue  # "le lot 2": the row "Lot n°1 à la société ..." is another lot's
@@ -125,7 +131,7 @@ def typed_row(
                 under = said + (said_near if hit.chunk.meta.get(schema.DOC_ID) == first_doc else [])
                 if any(w and any(w in q for q in under) for w in window if len(w) >= MIN_ROW_CHARS):
                     headed = (hit, position, line)
-            block = wrapped or row_block(lines, position)
+            block = wrapped or entry or row_block(lines, position)
             if kind == PERSON:
                 # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
                 block = seat_group(lines, position) or block
@@ -323,7 +329,7 @@ def wrapped_row(lines: list[str], position: int, kind: str) -> str:
     if gives(kind, first):
         return ""
     if not _ROW_START_RE.match(first):
-        return label_value_row(lines, position, kind)
+        return (named_row(lines, position) if kind == AMOUNT else "") or label_value_row(lines, position, kind)
     parts = [first]
     for line in lines[position + 1 : position + 1 + MAX_WRAPPED_LINES]:
         cell = line.strip()
@@ -333,6 +339,43 @@ def wrapped_row(lines: list[str], position: int, kind: str) -> str:
         if gives(kind, cell):
             return " ".join(" ".join(part.split()) for part in parts)
     return ""
+
+
+# A table row opening with its beneficiary's name in capitals ("BONSAI CLUB 2, rue des", "Tourterelles", "36€92",
+# "(84 heures/an)", "35 € 1€92"); not a total or a page's heading.
+_NAMED_ROW_RE = re.compile(
+    r"^(?!(?:TOTAL|TOTAUX|SOUS-TOTAL|REPUBLIQUE|DEPARTEMENT|COMMUNE|VILLE)\b)[A-ZÀ-Ý][A-ZÀ-Ý'’&-]{2,}\b"
+)
+
+
+_CAPS_START_RE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’&-]{2,}\b")
+
+
+def named_row(lines: list[str], position: int) -> str:
+    """A table row opening with a name in capitals whose cells run over the next short lines, rebuilt down to its
+    last cell: the amounts of every column are kept (which column holds the sum asked is the header's to say).
+    Empty when no cell holds an amount or the row is not so continued.
+
+    >>> lines = ["BONSAI CLUB 2, rue des", "Tourterelles", "36€92", "(84 heures/an)", "35 € 1€92", "TOTAUX 36€92 35 € 1€92"]
+    >>> named_row(lines, 0)
+    'BONSAI CLUB 2, rue des Tourterelles 36€92 (84 heures/an) 35 € 1€92'
+    >>> named_row(["ASPTT MONTPELLIER", "Le Conseil adopte."], 0), named_row(lines, 5)
+    ('', '')
+    """
+    first = lines[position].strip()
+    if not _NAMED_ROW_RE.match(first) or len(first) > MAX_CELL_CHARS:
+        return ""
+    parts = [first]
+    for line in lines[position + 1 : position + 1 + MAX_WRAPPED_LINES]:
+        cell = line.strip()
+        if not cell or len(cell) > MAX_CELL_CHARS or _ROW_START_RE.match(cell) or _CAPS_START_RE.match(cell):
+            break  # the next row, or the total
+        if cell[:1] in "-•–" or cell.endswith(":"):
+            break
+        parts.append(cell)
+    if len(parts) < 2 or not any(gives(AMOUNT, part) for part in parts[1:]):
+        return ""
+    return " ".join(" ".join(part.split()) for part in parts)
 
 
 MAX_LABEL_CHARS = 60
@@ -425,6 +468,151 @@ def seat_group(lines: list[str], position: int) -> str:
     ):
         end += 1
     return " ".join(line.strip() for line in lines[start : end + 1])
+
+
+MAX_ENTRY_OWN_LINES = 6  # lines an entry of a list names itself on (a beneficiary, its project, a school group)
+MAX_ENTRY_LABEL_CHARS = 40
+_ENTRY_LABEL_RE = re.compile(r"^[-•–\s]*([^\W\d_][^:\d]{1,40}?)\s*:")  # a label of at most MAX_ENTRY_LABEL_CHARS
+
+
+_VOTE_ENTRY_LABEL_RE = re.compile(
+    r"^(?:pour|contre|abstentions?|votes?|votants|exprimes|ne (?:prend|prennent) pas part.*)$"
+)
+
+
+def _entry_label(line: str) -> str:
+    """The short label opening a line ("Montant accordé: 800 €" -> "montant accorde"), or "". A vote's lines
+    ("Pour : 46", "Contre : /") close an item of minutes, read as such (rag.rows.continuation), not as an entry's.
+
+    >>> _entry_label("Montant accordé: 800 €"), _entry_label("Pour : 46"), _entry_label("Le 3 mai : rien")
+    ('montant accorde', '', '')
+    """
+    match = _ENTRY_LABEL_RE.match(line)
+    label = " ".join(fold(match.group(1)).lower().split()) if match else ""
+    return "" if _VOTE_ENTRY_LABEL_RE.match(label) else label
+
+
+def _value_goes_on(lines: list[str], j: int) -> bool:
+    """Whether line `j` continues the value above it: a bullet ("-Rabii YOUSSOUS"), a name cut at its hyphen
+    ("-Chantal LEVY-", "RAMEAU") or a surname under a bulleted first name ("-Khanthaly", "PHOUTTASANG")."""
+    line = lines[j].strip()
+    if _bulleted(line):
+        return True
+    previous = lines[j - 1].strip() if j > 0 else ""
+    return bool(previous) and (
+        previous.endswith("-") or (_bulleted(previous) and len(previous.strip(" -•–").split()) == 1)
+    )
+
+
+_OUTCOME_RE = re.compile(r"(?i:\badopt[ée]e?s?\b|\bunanimit|\brejet[ée]e?s?\b)")
+
+
+def _entry(lines: list[str], position: int) -> tuple[int, int, int] | None:
+    """(first line, first label, last line) of the entry `position` is in (see entry_block), None if none."""
+    labels: dict[str, int] = {}
+    for line in lines:
+        label = _entry_label(line)
+        if label:
+            labels[label] = labels.get(label, 0) + 1
+
+    repeated = any(count >= 2 for count in labels.values())
+
+    def labelled(j: int) -> bool:  # a label every entry repeats, or a bare label cell over a value ("Ecole primaire :")
+        label = _entry_label(lines[j])
+        bare = lines[j].strip().endswith(":") and j + 1 < len(lines) and _bulleted(lines[j + 1])
+        return bool(label) and (labels[label] >= 2 or bare)
+
+    def own(j: int) -> bool:  # a line of an entry's own name
+        line = lines[j].strip()
+        return (
+            bool(line)
+            and not labelled(j)
+            and not _value_goes_on(lines, j)
+            and GAP not in line
+            and ":" not in line  # (a labelled row is a value, not an entry's name)
+            and not _OUTCOME_RE.search(line)  # "Adopté à l'unanimité" closes the item before
+            and len(line) <= MAX_ROW_CHARS
+        )
+
+    if not repeated or not lines[position].strip():
+        return None
+    # up to the entry's own lines, over the labels and values of the entry above `position`
+    j = position
+    while not own(j):
+        if j == 0 or not lines[j].strip() or not (labelled(j) or _value_goes_on(lines, j)):
+            return None
+        j -= 1
+    start = j
+    while start > 0 and own(start - 1):
+        start -= 1
+    end = j
+    while end + 1 < len(lines) and own(end + 1):
+        end += 1
+    if end - start + 1 > MAX_ENTRY_OWN_LINES or end + 1 >= len(lines) or not labelled(end + 1):
+        return None  # a paragraph, or lines not followed by an entry's labels
+    # then its labels and their values, down to the next entry's own lines
+    end += 1
+    values = end
+    while end + 1 < len(lines) and lines[end + 1].strip() and (labelled(end + 1) or _value_goes_on(lines, end + 1)):
+        end += 1
+    return start, values, end
+
+
+def entry_block(lines: list[str], position: int) -> str:
+    """For a line of a list whose entries are laid out alike, each naming itself on its own lines (a beneficiary
+    and its project, a school group and its schools) then giving its values under labels every entry repeats
+    ("Montant accordé: 1 100 €"; "Ecole maternelle :", "-Rabii YOUSSOUS"), the whole entry as one quote: the
+    value under a repeated label belongs to the lines above it, not to the entry before. Empty when no label of
+    the line's entry is repeated in the passage, the entry does not name itself or gives no value.
+
+    >>> lines = ["Simon K., étudiant", "Le rire du voleur", "Montant accordé: 800 €", "Aurélia Gonzalez, en recherche",
+    ...          "Trans-Révérence", "Montant accordé: 1 100 €"]
+    >>> entry_block(lines, 5)
+    'Aurélia Gonzalez, en recherche Trans-Révérence Montant accordé: 1 100 €'
+    >>> lines = ["Ecole maternelle :", "-Rabii YOUSSOUS", "Beethoven BEETHOVEN", "D’ARGENT/", "Ecole primaire :",
+    ...          "-Khanthaly", "PHOUTTASANG", "Bologne James JOYCE", "Ecole maternelle :", "-Chantal LEVY-", "RAMEAU"]
+    >>> entry_block(lines, 2), entry_block(lines, 1)
+    ('Beethoven BEETHOVEN D’ARGENT/ Ecole primaire : -Khanthaly PHOUTTASANG', '')
+    >>> entry_block(["Titulaire : Patricia MICHOT", "Suppléant : Denis JUVIN"], 0)
+    ''
+    >>> entry_block(["Hélène MANDROUX | 74 | Association", "Titulaires :", "M. Saurel", "Hélène MANDROUX | 75 | Fédération", "Titulaires :"], 0)
+    ''
+    """
+    found = _entry(lines, position)
+    if found is None or not entry_values(lines, position):
+        return ""
+    start, _, end = found
+    block = " ".join(line.strip() for line in lines[start : end + 1])
+    return block if len(block) <= MAX_BLOCK_CHARS else ""
+
+
+def entry_values(lines: list[str], position: int) -> str:
+    """The values of the entry `position` is in (see entry_block), its labels with them: "Ecole primaire :
+    -Khanthaly PHOUTTASANG"; empty when the entry's labels give none (a bare "Titulaires :")."""
+    found = _entry(lines, position)
+    if found is None:
+        return ""
+    _, values, end = found
+    text = " ".join(line.strip() for line in lines[values : end + 1])
+    bare = all(":" in line and not line.partition(":")[2].strip(" -•–/") for line in lines[values : end + 1])
+    return "" if bare else text
+
+
+def is_entry(text: str, part: str) -> bool:
+    """Whether `part` (a quote's part) is a whole entry of a list of `text` laid out alike (see entry_block).
+
+    >>> text = "Simon K.\\nLe rire\\nMontant accordé: 800 €\\nAurélia Gonzalez\\nTrans-Révérence\\nMontant accordé: 1 100 €"
+    >>> is_entry(text, "Aurélia Gonzalez Trans-Révérence Montant accordé: 1 100 €"), is_entry(text, "Montant accordé: 800 €")
+    (True, False)
+    """
+    if ":" not in part:
+        return False
+    lines = [" ".join(raw.split()) for raw in logical_lines(text)]
+    said = _squash(part)
+    return any(
+        _squash(line) in said and entry_block(lines, position) and _squash(entry_block(lines, position)) == said
+        for position, line in enumerate(lines)
+    )
 
 
 MAX_SECTION_ABOVE = 15  # lines read above a row of a sub-list for the heading that announces it

@@ -243,8 +243,10 @@ def test_how_much_opens_with_the_row_of_a_table_whose_unit_is_in_its_header() ->
         ("Quel a été le résultat du vote sur la convention de partenariat avec la librairie Sauramps ?", "vote"),
         ("Quelle est la durée du contrat d'assurance contre les risques statutaires ?", "duration"),
         ("À quelle hauteur la Ville garantit-elle les emprunts de la SERM ?", AMOUNT),
-        # a copula without a noun after it keeps its type
-        ("Quelle est l'estimation annuelle des achats de carburant de la commune de Grabels ?", OTHER),
+        # an estimate is a sum (session 25: "20 000 € HT/an" answers it)
+        ("Quelle est l'estimation annuelle des achats de carburant de la commune de Grabels ?", AMOUNT),
+        # a noun that names no kind of value keeps the question untyped
+        ("Quelle est l'adresse du local mis à disposition du CROUS ?", OTHER),
     ],
 )
 def test_what_is_asked_after_quel_est_le(question: str, kind: str) -> None:
