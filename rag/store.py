@@ -129,6 +129,63 @@ def _make_client(settings: Settings) -> Any:
     )
 
 
+class _ClientEpoch:
+    """How many times this process opened the embedded Chroma of one store folder anew, because another
+    process wrote to it.
+
+    Embedded Chroma keeps, per process, its own copy of each collection's vector index, loaded at the first
+    query: another process's writes (`mairie ingest` in a terminal while `mairie serve` or the Streamlit app
+    runs) reach the SQLite records, which every reader sees, but not that copy: the query by meaning misses
+    the new passages and reading their vectors fails ("Error finding id"). A reader that sees a generation
+    this process did not write (ChromaStore.space_generation) calls `reopen`: Chroma's System for the folder
+    (one per process, shared by its clients) is forgotten, and every view whose client is of an older epoch
+    makes a new client (ChromaStore._part), on a new System whose indexes are read from the disk again. The
+    old System is not stopped (Chroma's `stop` deletes its bindings): searches in flight finish on it, and
+    it is freed with its last client and collection.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.value = 0
+
+    def reopen(self, client: Any, seen: int) -> None:
+        """Forget `client`'s System, unless another thread already did since epoch `seen`."""
+        with self.lock:
+            if self.value != seen:
+                return
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            identifier = str(getattr(client, "_identifier", ""))
+            with SharedSystemClient._refcount_lock:  # no public way to forget one folder's System
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+                SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            self.value += 1
+        logger.info("Chroma of %s opened anew: another process wrote to it", identifier)
+
+
+_EPOCHS: dict[str, _ClientEpoch] = {}
+_EPOCHS_LOCK = threading.Lock()
+# Generations this process wrote (never a reason to open Chroma anew); bounded, oldest forgotten first.
+_OWN_GENERATIONS: dict[str, None] = {}
+_OWN_GENERATIONS_MAX = 10_000
+
+
+def _client_epoch(settings: Settings) -> _ClientEpoch:
+    key = str(settings.store.absolute())
+    with _EPOCHS_LOCK:
+        epoch = _EPOCHS.get(key)
+        if epoch is None:
+            epoch = _EPOCHS[key] = _ClientEpoch()
+        return epoch
+
+
+def _own_generation(value: str) -> None:
+    with _EPOCHS_LOCK:
+        _OWN_GENERATIONS[value] = None
+        while len(_OWN_GENERATIONS) > _OWN_GENERATIONS_MAX:
+            del _OWN_GENERATIONS[next(iter(_OWN_GENERATIONS))]
+
+
 class _ChunkCache:
     """The passages of one space (text and metadata) as read from Chroma, kept for one generation of the
     space: any write to the space changes its generation, and the cache then starts again empty.
@@ -202,6 +259,10 @@ class _GenerationMemo:
 
     def __init__(self) -> None:
         self.entry: tuple[str, str, float] | None = None  # (stamp, generation, monotonic time of the read)
+        # The last generation this process's embedded client is known to hold (read, or written here), and the
+        # client's epoch then (see _SharedClient): another generation read later, not written here, is another
+        # process's write.
+        self.known: tuple[str, int] | None = None
 
     def get(self, stamp: str | None, now: float) -> str | None:
         entry = self.entry
@@ -226,6 +287,7 @@ class _Part:
     cache: _ChunkCache
     memo: _GenerationMemo
     stamp: Any  # the stamp file of the space's generation (a Path), None with a Chroma server
+    epoch: int = 0  # the _ClientEpoch of the client its collections belong to (0 with a Chroma server)
 
 
 class ChromaStore:
@@ -257,7 +319,11 @@ class ChromaStore:
             threads=settings.embed_threads,
             query_batch=settings.query_batch,
         )
-        self._client = client
+        # Embedded Chroma: the process's count of reopenings for this folder (see _ClientEpoch), and the epoch
+        # of this view's client (a client given by another view carries its own).
+        self._epochs = None if settings.chroma_url else _client_epoch(settings)
+        now = self._epochs.value if self._epochs is not None else 0
+        self._client_state: tuple[Any, int] = (client, getattr(client, "_mairie_epoch", now))
         self.spaces = readable(spaces or (settings.space,))
         self.space = settings.space if settings.space in self.spaces else self.spaces[0]
         self._parts: dict[str, _Part] = {}
@@ -269,9 +335,26 @@ class ChromaStore:
     # --- opening -----------------------------------------------------------------------------------
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = _make_client(self.settings)
-        return self._client
+        return self._current_client()[0]
+
+    def _current_client(self) -> tuple[Any, int]:
+        """This view's Chroma client and its epoch: made anew when embedded Chroma was reopened since."""
+        client, made = self._client_state
+        epochs = self._epochs
+        if epochs is None:
+            if client is None:
+                client = _make_client(self.settings)
+                self._client_state = (client, 0)
+            return client, 0
+        if client is None or made != epochs.value:
+            # One client made at a time per folder, never while its System is forgotten: Chroma registers a
+            # System before it has started it, and a client made meanwhile by another thread fails.
+            with epochs.lock:
+                client, made = _make_client(self.settings), epochs.value
+            with contextlib.suppress(AttributeError):  # views given this client know its epoch
+                client._mairie_epoch = made
+            self._client_state = (client, made)
+        return client, made
 
     @property
     def chunks(self) -> Any:
@@ -289,7 +372,7 @@ class ChromaStore:
 
     def _part(self, space: str) -> _Part:
         part = self._parts.get(space)
-        if part is None:
+        if part is None or (self._epochs is not None and part.epoch != self._epochs.value):
             part = self._parts[space] = self._open(space)
         return part
 
@@ -300,8 +383,9 @@ class ChromaStore:
         # Stores written by older versions persisted a "mairie" embedding function, no longer registered:
         # Chroma warns (in English) each time it reads that configuration, and then ignores it, as we do.
         warnings.filterwarnings("ignore", message="Could not reconstruct embedding function mairie")
+        client, epoch = self._current_client()
         try:
-            chunks = self.client.get_or_create_collection(
+            chunks = client.get_or_create_collection(
                 name,
                 embedding_function=None,
                 metadata={
@@ -310,7 +394,7 @@ class ChromaStore:
                     "hnsw:sync_threshold": SYNC_THRESHOLD,
                 },
             )
-            docs = self.client.get_or_create_collection(
+            docs = client.get_or_create_collection(
                 docs_name,
                 embedding_function=None,
                 metadata={"embedder": self.embedder.name, "hnsw:sync_threshold": SYNC_THRESHOLD},
@@ -340,7 +424,7 @@ class ChromaStore:
                 memo = _MEMOS[key] = _GenerationMemo()
         # With a Chroma server, writers may run on other machines: the generation is always read from Chroma.
         stamp = None if self.settings.chroma_url else self.settings.store / STAMPS_DIR / name
-        return _Part(space, chunks, docs, cache, memo, stamp)
+        return _Part(space, chunks, docs, cache, memo, stamp, epoch)
 
     @property
     def location(self) -> str:
@@ -393,10 +477,27 @@ class ChromaStore:
             value = str((got["metadatas"][0] or {}).get("value", "")) if got["ids"] else ""
             if stamp is None and part.stamp is not None:  # a store written before stamps: this reader starts one
                 stamp = _create_stamp(part.stamp)
+                if stamp is not None:  # a token, not a generation: never taken for another process's write
+                    _own_generation(stamp)
             part.memo.put(stamp, value, now)
+            self._check_foreign(part, value)
         if pinned is not None:
             pinned[space] = value
         return value
+
+    def _check_foreign(self, part: _Part, value: str) -> None:
+        """After reading a space's generation from Chroma: when it is neither the last one this process's client
+        is known to hold nor one this process wrote, another process wrote to the space, and this process's
+        copy of the vectors lags: Chroma is opened anew (see _ClientEpoch; the next `_part` of every view
+        opens its collections on the new client)."""
+        epochs = self._epochs
+        if epochs is None or not value or part.epoch != epochs.value:  # a Chroma server, or already reopened
+            return
+        memo = part.memo
+        known, memo.known = memo.known, (value, part.epoch)
+        if known is None or known[1] != part.epoch or known[0] == value or value in _OWN_GENERATIONS:
+            return
+        epochs.reopen(self._client_state[0], part.epoch)
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[None]:
@@ -448,6 +549,7 @@ class ChromaStore:
         if pinned is not None:
             pinned.pop(part.space, None)
         value = uuid.uuid4().hex
+        before = _read_stamp(part.stamp)  # another process's write since this one's last read: see below
         part.docs.upsert(
             ids=[GENERATION_ID],
             documents=[GENERATION_ID],
@@ -455,6 +557,19 @@ class ChromaStore:
             metadatas=[{"value": value, "at": time.time()}],
         )
         _write_stamp(part.stamp, value)
+        if self._epochs is not None and part.epoch == self._epochs.value:
+            # This client holds what it wrote; what another process wrote just before (a stamp neither known
+            # nor written here) it may not: then Chroma is opened anew, as a reader would (_check_foreign).
+            _own_generation(value)
+            known, part.memo.known = part.memo.known, (value, part.epoch)
+            if (
+                known is not None
+                and known[1] == part.epoch
+                and before is not None
+                and before != known[0]
+                and before not in _OWN_GENERATIONS
+            ):
+                self._epochs.reopen(self._client_state[0], part.epoch)
         if not self.settings.chroma_url:
             state = self.settings.replace(collection=collection_names(self.settings.collection, part.space)[0])
             maintenance.write_state(state, documents=part.docs.count() - 1, chunks=part.chunks.count())
@@ -764,8 +879,10 @@ class ChromaStore:
         n_results = k * 2 + 10
         found: list[tuple[float, str, str, tuple[str, dict[str, Any]]]] = []  # (cosine, space, id, row)
         for space in self.spaces:
+            # The generation before any read (cached rows are never older), and before the collections: a write
+            # by another process, seen there, opens Chroma anew for this very search (_check_foreign).
+            generation = self.space_generation(space)
             part = self._part(space)
-            generation = self.space_generation(space)  # before any read: cached rows are never older
             complete = self._complete(space)
             if not complete:
                 continue
