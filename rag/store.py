@@ -14,6 +14,7 @@ cleans what was left behind.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -68,6 +69,9 @@ CHUNK_CACHE_MAX = 50_000
 # stamp (or a writer of an older version, which writes no stamp) is seen within this time.
 GENERATION_MEMO_S = 2.0
 STAMPS_DIR = "generations"
+# After embedded Chroma is opened anew (another process wrote, see _ClientEpoch), the old client's memory is
+# collected this many seconds later.
+REOPEN_COLLECT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,13 +144,16 @@ class _ClientEpoch:
     this process did not write (ChromaStore.space_generation) calls `reopen`: Chroma's System for the folder
     (one per process, shared by its clients) is forgotten, and every view whose client is of an older epoch
     makes a new client (ChromaStore._part), on a new System whose indexes are read from the disk again. The
-    old System is not stopped (Chroma's `stop` deletes its bindings): searches in flight finish on it, and
-    it is freed with its last client and collection.
+    old System is not stopped (Chroma's `stop` deletes its bindings): searches in flight finish on it. Its
+    objects hold one another (~80 MB with the whole law's index loaded): only Python's cyclic garbage
+    collector frees them, which may not run for a long time; a full collection (~0.1 s, under the GIL) runs
+    REOPEN_COLLECT_S after a reopening, once the searches of the time and the views have let it go.
     """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.value = 0
+        self._collect: threading.Timer | None = None
 
     def reopen(self, client: Any, seen: int) -> None:
         """Forget `client`'s System, unless another thread already did since epoch `seen`."""
@@ -160,6 +167,10 @@ class _ClientEpoch:
                 SharedSystemClient._identifier_to_system.pop(identifier, None)
                 SharedSystemClient._identifier_to_refcount.pop(identifier, None)
             self.value += 1
+            if self._collect is None or not self._collect.is_alive():  # one pending collection for a burst
+                self._collect = threading.Timer(REOPEN_COLLECT_S, gc.collect)
+                self._collect.daemon = True
+                self._collect.start()
         logger.info("Chroma of %s opened anew: another process wrote to it", identifier)
 
 
@@ -498,6 +509,7 @@ class ChromaStore:
         if known is None or known[1] != part.epoch or known[0] == value or value in _OWN_GENERATIONS:
             return
         epochs.reopen(self._client_state[0], part.epoch)
+        memo.known = (value, epochs.value)  # the new client reads the disk as it is now: this write at least
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[None]:
@@ -570,6 +582,7 @@ class ChromaStore:
                 and before not in _OWN_GENERATIONS
             ):
                 self._epochs.reopen(self._client_state[0], part.epoch)
+                part.memo.known = (value, self._epochs.value)
         if not self.settings.chroma_url:
             state = self.settings.replace(collection=collection_names(self.settings.collection, part.space)[0])
             maintenance.write_state(state, documents=part.docs.count() - 1, chunks=part.chunks.count())

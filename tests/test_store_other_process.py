@@ -90,6 +90,12 @@ def test_a_passage_written_by_another_process_is_found_by_meaning_at_the_next_se
     # Chroma was opened anew once, for every view of the process: the other view finds it too, at once.
     assert store_module._client_epoch(reader.settings).value == epoch + 1
     assert other_view.search(question, top_k=3)[0].chunk.source == "fete.md"
+    # And the next write too (the generation read after opening anew is the new client's, not the old one's).
+    second = "Le concours de belote des poiuytreza se joue à la salle des fêtes."
+    _ingest_in_another_process(store, "alpha", _note(tmp_path, "belote", second))
+    vector = reader.store.embedder.embed_queries([second])[0]
+    assert reader.store.dense_search(vector, k=1)[0][0].source == "belote.md"
+    assert store_module._client_epoch(reader.settings).value == epoch + 2
 
 
 def test_a_write_by_this_process_does_not_reopen_chroma(spaces_store: Path, tmp_path: Path) -> None:  # noqa: F811
