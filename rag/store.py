@@ -153,6 +153,7 @@ class _ClientEpoch:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.value = 0
+        self.client: tuple[Any, int] | None = None  # the client made after the last reopening, and its epoch
         self._collect: threading.Timer | None = None
 
     def reopen(self, client: Any, seen: int) -> None:
@@ -369,12 +370,21 @@ class ChromaStore:
             return client, 0
         if client is None or made != epochs.value:
             # One client made at a time per folder, never while its System is forgotten: Chroma registers a
-            # System before it has started it, and a client made meanwhile by another thread fails.
+            # System before it has started it, and a client made meanwhile by another thread fails. After a
+            # reopening, the first view makes the new client and the others (and their other threads) take it.
             with epochs.lock:
-                client, made = _make_client(self.settings), epochs.value
-            with contextlib.suppress(AttributeError):  # views given this client know its epoch
-                client._mairie_epoch = made
-            self._client_state = (client, made)
+                client, made = self._client_state
+                if client is None or made != epochs.value:
+                    shared = epochs.client
+                    if client is not None and shared is not None and shared[1] == epochs.value:
+                        client, made = shared
+                    else:
+                        client, made = _make_client(self.settings), epochs.value
+                        if made and (shared is None or shared[1] != made):
+                            epochs.client = (client, made)
+                        with contextlib.suppress(AttributeError):  # views given this client know its epoch
+                            client._mairie_epoch = made
+                    self._client_state = (client, made)
         return client, made
 
     @property
