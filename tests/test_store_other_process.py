@@ -114,9 +114,21 @@ def test_a_write_by_this_process_does_not_reopen_chroma(spaces_store: Path, tmp_
 def test_searches_in_flight_while_another_process_writes_all_answer_and_then_find_it(
     spaces_store: Path,  # noqa: F811
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = _copy(spaces_store, tmp_path)
     kbs = [kb_of(store, "alpha"), kb_of(store, "beta"), kb_of(store, "alpha")]
+    made: list[object] = []
+    real = store_module._make_client
+
+    def counted(settings):  # type: ignore[no-untyped-def]
+        made.append(settings)
+        return real(settings)
+
+    for kb in kbs:
+        kb.search("conseil municipal", top_k=1)  # each view's client made before counting
+    monkeypatch.setattr(store_module, "_make_client", counted)
+    epoch = store_module._client_epoch(kbs[0].settings).value
     question = "La kermesse des zxcvbnm se tiendra dans la cour de l'école."
     asked = ["quorum du conseil municipal", "subvention association", question, "tarifs de la cantine"]
     for kb in kbs:
@@ -152,6 +164,9 @@ def test_searches_in_flight_while_another_process_writes_all_answer_and_then_fin
         for t in threads:
             t.join()
     assert not errors, errors[:3]
+    # One client made per reopening, taken by the three views and their six threads (not one per view or thread).
+    reopenings = store_module._client_epoch(kbs[0].settings).value - epoch
+    assert reopenings >= 1 and len(made) == reopenings, (reopenings, len(made))
     vector = kbs[0].store.embedder.embed_queries([question])[0]
     for kb in (kbs[0], kbs[2]):
         assert kb.store.dense_search(vector, k=1)[0][0].source == "kermesse.md"
