@@ -7,7 +7,7 @@
 through ui.api.SpaceBases and KnowledgeBase.search as GET /search does, by --threads threads at once, with
 an empty query cache: every question is embedded by the model, and concurrent questions are embedded
 together by the embedder's QueryBatcher (MAIRIE_QUERY_BATCH=false: each thread embeds its own). `--compare` counts the searches whose top-k differ from another
-run's file (a sequential `search_profile.py --ids`, for instance): 0 expected. It also prints the wall time
+run's file (a sequential `search_profile.py --ids`, for instance) and exits 1 unless there are none. It also prints the wall time
 and the process's CPU per search (copied into an older checkout's benchmarks/, it measures that version).
 """
 
@@ -81,6 +81,8 @@ def main() -> None:
         print(f"compared with {args.compare}: {len(common)} searches in both, {len(differ)} with other top-k ids")
         for key in differ[:10]:
             print(f"  {key}: {other[key]} -> {ids[key]}")
+        if differ or len(common) != len(ids):  # the same searches, the same top-k: anything else fails
+            sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -254,6 +254,18 @@ def query_lanes(model: Embedder) -> int:
     return 1
 
 
+QUERY_BATCH_MAX = 4
+
+
+def query_batch_max() -> int:
+    """Most questions one model call of the QueryBatcher embeds (MAIRIE_QUERY_BATCH_MAX, default QUERY_BATCH_MAX)."""
+    raw = os.environ.get("MAIRIE_QUERY_BATCH_MAX", "").strip()
+    try:
+        return max(1, int(raw)) if raw else QUERY_BATCH_MAX
+    except ValueError as e:
+        raise ConfigError(f"MAIRIE_QUERY_BATCH_MAX doit être un entier (valeur : {raw!r}).") from e
+
+
 class CachedEmbedder:
     """Wraps an embedder with an SQLite cache keyed by (model, kind, sha256(text)).
 
@@ -265,7 +277,11 @@ class CachedEmbedder:
         self.name = inner.name
         # Concurrent callers' new questions (a server's request threads) are embedded together; without
         # it (MAIRIE_QUERY_BATCH=false), each caller runs the model in its own thread.
-        self.query_batcher = QueryBatcher(inner.embed_queries, lanes=query_lanes(inner)) if query_batch else None
+        self.query_batcher = (
+            QueryBatcher(inner.embed_queries, lanes=query_lanes(inner), max_batch=query_batch_max())
+            if query_batch
+            else None
+        )
         self._path = cache_dir / "embeddings.sqlite3" if cache_dir else None
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()

