@@ -31,6 +31,7 @@ from rag.question import (
     VOTE,
     answer_type,
     gives,
+    gives_asked,
     head_noun,
     other_reference,
     reference_numbers,
@@ -449,6 +450,8 @@ def cited_reason(
       about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
       number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
     first = next((s for s in answer_sentences if s.citations), None)
+    if not _asked_given(question, answer_sentences, citations):
+        return "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
@@ -551,6 +554,66 @@ def cited_reason(
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return None
     return "topic"
+
+
+# The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour.
+STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR)
+
+
+def _asked_given(question: str, answer_sentences: list[AnswerSentence], citations: list[Citation]) -> bool:
+    """Whether the answer states a value of the kind the question asks for (a sum, a count, a duration, an hour) in
+    what it quotes or in its opening sentences (the séance's date left out): "de combien le régime indemnitaire
+    a-t-il été augmenté" is not answered by "bénéficiera d'une augmentation de son régime indemnitaire", nor "combien
+    peut-il mandater" by the blanks of a form ("25% de € = €"). True for the other kinds."""
+    kind = answer_type(question)
+    if kind not in STATED_KINDS:
+        return True
+    quotes = [c.quote for c in citations]
+    texts = quotes + [
+        _SEANCE_DATE_RE.sub("", s.text) for s in answer_sentences if not any(f"« {q} »" in s.text for q in quotes)
+    ]
+    return any(states_value(question, kind, text) for text in texts)
+
+
+def states_value(question: str, kind: str, text: str) -> bool:
+    """Whether the text states a value of this kind: for a sum, an amount with its unit or a sum of a table without
+    one ("179 710,19"); for a duration, a duration or a date (the deadline); for a count, a number that is no date,
+    year or reference (or a duration: "prorogation d'un an"); for an hour, an hour.
+
+    >>> q = "Combien Flaux peut-il mandater au chapitre 21 avant le vote du budget ?"
+    >>> states_value(q, AMOUNT, "25% de € = € sur le chapitre 21"), states_value(q, AMOUNT, "TOTAL en euros HT 446 930,36")
+    (False, True)
+    >>> q = "De combien le régime indemnitaire a-t-il été augmenté ?"
+    >>> states_value(q, NUMBER, "bénéficiera d'une augmentation de son régime indemnitaire (IFTS ou IHTS)")
+    False
+    """
+    if kind == HOUR:
+        return gives(HOUR, text)
+    if kind == DURATION:
+        return gives(DURATION, text) or gives(DATE, text)
+    if kind == AMOUNT:
+        # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum
+        text = _NOT_A_SUM_RE.sub(" ", text)
+        return (
+            gives_asked(question, kind, text)
+            or gives(AMOUNT, text)
+            or gives(DURATION, text)
+            or bool(_BARE_SUM_RE.search(text))
+        )
+    return gives(NUMBER, text) or gives(DURATION, text) or gives(AMOUNT, text)
+
+
+_NOT_A_SUM_RE = re.compile(
+    r"\d[\d \u00a0\u202f,.]*\s?%\s*(?:de|d['’])\s*€"
+    r"|\b(?:comptes?|articles?|chapitres?|n°|no)\s*\d[\d.-]*"
+    r"|\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b",
+    re.IGNORECASE,
+)
+_SEANCE_DATE_RE = re.compile(r"^Le \d{1,2}(?:er)? \w+ \d{4},")
+# A sum in a table, without its unit ("179 710,19", "3 925"), or a length ("8717 m")
+_BARE_SUM_RE = re.compile(
+    r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?(?![\d])|\b\d+,\d{2}\b|\b\d+\s?(?:m|ml|kw|kwh|mw|mwh)\b"
+)
 
 
 def person_names(question: str) -> list[str]:
