@@ -224,14 +224,22 @@ SHORT_STEM = 4
 
 
 def vocabulary(text: str) -> set[str]:
-    """The stems of a passage's words, its long words whole (see `_noun_stems`), and a name glued to a number
-    without it ("OCCE34", "CDG30": the OCCE, the CDG of the question)."""
+    """The stems of a passage's words, its long words whole (see `_noun_stems`), a name glued to a number
+    without it ("OCCE34", "CDG30": the OCCE, the CDG of the question) and an acronym written with dots ("S.E.R.M").
+
+    >>> sorted(vocabulary("Vente à la S.E.R.M de terrains"))
+    ['serm', 'terrain', 'terrains', 'vent', 'vente']
+    """
     folded = fold(text).lower()
     return (
         set(tokens(text))
         | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", folded))
         | {m.group(1) for m in _GLUED_NUMBER_RE.finditer(folded)}
+        | {m.group(0).replace(".", "") for m in _DOTTED_RE.finditer(folded)}
     )
+
+
+_DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b")  # "S.E.R.M", "Z.A.C.": the SERM, the ZAC
 
 
 COVERAGE_WEIGHT = 0.2
@@ -484,6 +492,8 @@ def cited_reason(
     people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
     if not all(_akin({stem}, used) for stem in names + parts + people):
         return "names"
+    if _named_elsewhere(question, used, retrieval, excused, idf):
+        return "names"
     # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
     references = reference_numbers(question)
     if references:
@@ -493,8 +503,8 @@ def cited_reason(
             return "reference"
         if first is not None and any(other_reference(noun, ref, first.text) for noun, ref in references):
             return "reference"
-    if any(c.kind == schema.KIND_ARTICLE for c in cited):
-        return None
+    if any(c.kind == schema.KIND_ARTICLE for c in first_cited):
+        return None  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
@@ -614,6 +624,29 @@ _SEANCE_DATE_RE = re.compile(r"^Le \d{1,2}(?:er)? \w+ \d{4},")
 _BARE_SUM_RE = re.compile(
     r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?(?![\d])|\b\d+,\d{2}\b|\b\d+\s?(?:m|ml|kw|kwh|mw|mwh)\b"
 )
+
+
+def _named_elsewhere(
+    question: str, used: set[str], retrieval: Retrieval, excused: set[str], idf: Callable[[str], float]
+) -> bool:
+    """Whether a name of the question (not its scope's, not a common word: NEIGHBOUR_NAME_IDF) is missing from the
+    evidence while a retrieved passage outside it writes it: the evidence is about a neighbour of the thing asked
+    ("la ZAC Nouveau Saint Roch" answered with Port Marianne's advance, the deliberation on Saint Roch retrieved too).
+    Whatever the name's rarity in the corpus: a small store makes every name common."""
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= NEIGHBOUR_NAME_IDF]
+    missing = [stem for stem in names if not _akin({stem}, used)]
+    if not missing:
+        return False
+    elsewhere = set().union(
+        *(
+            vocabulary(f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}")
+            for h in retrieval.hits
+        )
+    )
+    return any(stem in elsewhere for stem in missing)
+
+
+NEIGHBOUR_NAME_IDF = 2.0  # not "la Ville"
 
 
 def person_names(question: str) -> list[str]:
