@@ -483,8 +483,15 @@ def cited_reason(
     own = _evidence_words(cited, retrieval, following) | heading
     used = own
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
-        # a compte rendu's passages: a name is often written only in the item's heading, in another passage
-        cited = [c.chunk for c in citations]
+        # a compte rendu's passages: a name is often written only in the item's heading, in another passage; of
+        # another document (another meeting's minutes) only when the first cited sentence names something the question
+        # names ("Leader a octroyé ..." for "le FEADER LEADER"): a designation naming nothing asked is another item's
+        documents = {c.meta.get(schema.DOC_ID) for c in first_cited}
+        asked = set(name_stems(question)) - scope_stems(retrieval.scope)
+        if first is None or not _akin(asked, vocabulary(first.text)):
+            cited = [c.chunk for c in citations if c.chunk.meta.get(schema.DOC_ID) in documents]
+        else:
+            cited = [c.chunk for c in citations]
         used = _evidence_words(cited, retrieval, following) | heading
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= CITED_NAME_IDF]
