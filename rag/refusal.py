@@ -543,6 +543,31 @@ def cited_reason(
         and stem not in _NOT_NOUNS
         and (idf(stem) >= tuning.TOPIC_NOUN_IDF or stem in roles and idf(stem) >= CITED_NAME_IDF)
     ]
+    # a commoner noun counts when another retrieved passage writes it and the evidence does not: "la commission
+    # d'appel d'offres" answered with the commission de contrôle's members, the CAO's deliberation retrieved too
+    quoted = [c.chunk for c in citations if c.chunk.kind != schema.KIND_ARTICLE]
+    evidence = {c.id for c in _evidence_chunks(first_cited + quoted, retrieval, following)}
+    quoted_words = _evidence_words(quoted, retrieval, following)
+    elsewhere = set().union(
+        *(
+            vocabulary(f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}")
+            for h in retrieval.hits
+            if h.chunk.id not in evidence
+        )
+    )
+    nouns += [
+        stem
+        for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
+        if stem not in nouns
+        and stem not in excused
+        and stem not in done
+        and stem not in _ASKED_WORDS
+        and stem not in _NOT_NOUNS
+        and stem not in _GENERIC_WORDS
+        and idf(stem) >= NEIGHBOUR_NOUN_IDF
+        and stem in elsewhere
+        and not _akin(groups.get(stem, {stem}), quoted_words)
+    ]
     heads = _heads(question)  # "le club de foot": the club the evidence names is the one asked about
     determined = set(key_nouns(question))  # a head with its determiner ("le club"), not "du mètre cube d'..."
     missing = [stem for stem in nouns if not _akin(groups.get(stem, {stem}), own)]
@@ -654,6 +679,9 @@ def _named_elsewhere(
 
 
 NEIGHBOUR_NAME_IDF = 2.0  # not "la Ville"
+NEIGHBOUR_NOUN_IDF = 2.0  # not "la commune"
+# Words of a question that name no neighbour: the council itself, a total, a preposition after "d'" ("d'après")
+_GENERIC_WORDS = set(tokens("conseil municipal municipale total totale général générale après avant"))
 
 
 def person_names(question: str) -> list[str]:
