@@ -26,10 +26,12 @@ from rag.question import (
     HOUR_QUESTION_RE,
     HOUR_RE,
     NUMBER,
+    OTHER,
     PERSON,
     UNIT_STEMS,
     VOTE,
     answer_type,
+    counted,
     gives,
     gives_asked,
     head_noun,
@@ -599,7 +601,12 @@ def cited_reason(
 
 
 # The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour.
-STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR)
+STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR, DATE)
+# "Quelle puissance", "quelle capacité": a measure the answer gives as a figure
+_MEASURE_ASKED_RE = re.compile(
+    r"\bquel(?:le)?s? (?:(?:est|sont) (?:la |le |les |l')?)?(?:puissance|capacite|quantite|volume|debit|effectif"
+    r"|population|superficie|surface|longueur|frequentation|consommation|production)\b"
+)
 
 
 def _asked_given(question: str, answer_sentences: list[AnswerSentence], citations: list[Citation]) -> bool:
@@ -608,11 +615,15 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
     a-t-il été augmenté" is not answered by "bénéficiera d'une augmentation de son régime indemnitaire", nor "combien
     peut-il mandater" by the blanks of a form ("25% de € = €"). True for the other kinds."""
     kind = answer_type(question)
+    if kind == OTHER and _MEASURE_ASKED_RE.search(fold(question)):
+        kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
     if kind not in STATED_KINDS:
         return True
     quotes = [c.quote for c in citations]
     texts = quotes + [
-        _SEANCE_DATE_RE.sub("", s.text) for s in answer_sentences if not any(f"« {q} »" in s.text for q in quotes)
+        _MARKER_RE.sub(" ", s.text if kind == DATE else _SEANCE_DATE_RE.sub("", s.text))  # (a séance's date: "quand")
+        for s in answer_sentences
+        if not any(f"« {q} »" in s.text for q in quotes)
     ]
     return any(states_value(question, kind, text) for text in texts)
 
@@ -631,7 +642,7 @@ def states_value(question: str, kind: str, text: str) -> bool:
     """
     if kind == HOUR:
         return gives(HOUR, text)
-    if kind == DURATION:
+    if kind in (DURATION, DATE):
         return gives(DURATION, text) or gives(DATE, text)
     if kind == AMOUNT:
         # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum
@@ -642,7 +653,13 @@ def states_value(question: str, kind: str, text: str) -> bool:
             or gives(DURATION, text)
             or bool(_BARE_SUM_RE.search(text))
         )
-    return gives(NUMBER, text) or gives(DURATION, text) or gives(AMOUNT, text)
+    # "combien de places": "pour une durée de 13 ans" or "les redevances 2013" count none ("combien d'heures": 25
+    # heures do)
+    what = counted(question) or ""
+    values = _DURATION_VALUE_RE.sub(
+        lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ", _LONE_YEAR_RE.sub(" ", text)
+    )
+    return gives(NUMBER, values) or gives(AMOUNT, text)
 
 
 _NOT_A_SUM_RE = re.compile(
@@ -651,6 +668,11 @@ _NOT_A_SUM_RE = re.compile(
     r"|\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b",
     re.IGNORECASE,
 )
+_DURATION_VALUE_RE = re.compile(
+    r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE
+)
+_LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
+_MARKER_RE = re.compile(r"\[\d+\]")  # a citation's marker
 _SEANCE_DATE_RE = re.compile(r"^Le \d{1,2}(?:er)? \w+ \d{4},")
 # A sum in a table, without its unit ("179 710,19", "3 925"), or a length ("8717 m")
 _BARE_SUM_RE = re.compile(
