@@ -656,10 +656,25 @@ def states_value(question: str, kind: str, text: str) -> bool:
     # "combien de places": "pour une durée de 13 ans" or "les redevances 2013" count none ("combien d'heures": 25
     # heures do)
     what = counted(question) or ""
+    text = _RECORD_NUMBER_RE.sub(" ", text)  # "2020-045", "2020-2021": a deliberation's number, a span count nothing
     values = _DURATION_VALUE_RE.sub(
         lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ", _LONE_YEAR_RE.sub(" ", text)
     )
+    if what and not _MONEY_WORD_RE.match(what):
+        values = _MONEY_VALUE_RE.sub(" ", values)  # "combien d'enfants": "3.40€ pour les enfants" counts none
+        text = _MONEY_VALUE_RE.sub(" ", text)
+    if what and not _VOTER_WORD_RE.match(what):
+        values = _VOTE_COUNT_RE.sub(" ", values)  # nor does the vote "(13 pour, 1 contre)"
     return gives(NUMBER, values) or gives(AMOUNT, text)
+
+
+_VOTER_WORD_RE = re.compile(r"voi|vot|elu|conseil|membr|suffrag|bulletin|abst|person|particip")
+_VOTE_COUNT_RE = re.compile(
+    r"\d+\s*(?:pour|contre|abstentions?|votes?|voix)\b|\b(?:pour|contre|abstentions?|votants?|exprim[ée]s)\s*:\s*\d+",
+    re.IGNORECASE,
+)
+_MONEY_WORD_RE = re.compile(r"euro|argent|centim|credit|fond|subvent|aide")
+_MONEY_VALUE_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?\s?(?:€|euros?\b|eur\b)", re.IGNORECASE)
 
 
 _NOT_A_SUM_RE = re.compile(
@@ -673,6 +688,7 @@ _DURATION_VALUE_RE = re.compile(
 )
 _LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
 _MARKER_RE = re.compile(r"\[\d+\]")  # a citation's marker
+_RECORD_NUMBER_RE = re.compile(r"\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b")
 _SEANCE_DATE_RE = re.compile(r"^Le \d{1,2}(?:er)? \w+ \d{4},")
 # A sum in a table, without its unit ("179 710,19", "3 925"), or a length ("8717 m")
 _BARE_SUM_RE = re.compile(
