@@ -536,6 +536,8 @@ def cited_reason(
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
     done |= _named_by(question, [stem for stem in names if idf(stem) >= tuning.TOPIC_NOUN_IDF])
     done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
+    if answer_type(question) == VOTE:
+        done.add(counted(question) or "")  # "combien d'élus ont voté contre": a vote line counts them, "Contre : 6"
     nouns = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
@@ -927,8 +929,17 @@ def _akin(stems: set[str], words: set[str]) -> bool:
     "football", "salari" / "salaire")."""
     if stems & words:
         return True
-    prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
-    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY) or _misspelt(stems, words)
+    prefixes = {stem[: _family(stem)] for stem in stems if len(stem) >= WORD_FAMILY}
+    return any(word.startswith(prefix) for prefix in prefixes for word in words) or _misspelt(stems, words)
+
+
+def _family(stem: str) -> int:
+    """How many first letters a word shares with a stem to be of its family: WORD_FAMILY for a short stem, all but
+    the last FAMILY_ENDING letters of a long one ("directeur" is not "direction", "recenseur" not "recette")."""
+    return max(WORD_FAMILY, len(stem) - FAMILY_ENDING)
+
+
+FAMILY_ENDING = 2
 
 
 def _evidence_chunks(
