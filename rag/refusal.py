@@ -554,7 +554,9 @@ def cited_reason(
     quoted_words = _evidence_words(quoted, retrieval, following)
     elsewhere = set().union(
         *(
-            vocabulary(f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}")
+            vocabulary(
+                f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
+            )
             for h in retrieval.hits
             if h.chunk.id not in evidence
         )
@@ -660,7 +662,8 @@ def states_value(question: str, kind: str, text: str) -> bool:
     what = counted(question) or ""
     text = _RECORD_NUMBER_RE.sub(" ", text)  # "2020-045", "2020-2021": a deliberation's number, a span count nothing
     values = _DURATION_VALUE_RE.sub(
-        lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ", _LONE_YEAR_RE.sub(" ", text)
+        lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ",
+        _LONE_YEAR_RE.sub(" ", text),
     )
     if what and not _MONEY_WORD_RE.match(what):
         values = _MONEY_VALUE_RE.sub(" ", values)  # "combien d'enfants": "3.40€ pour les enfants" counts none
@@ -685,9 +688,7 @@ _NOT_A_SUM_RE = re.compile(
     r"|\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b",
     re.IGNORECASE,
 )
-_DURATION_VALUE_RE = re.compile(
-    r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE
-)
+_DURATION_VALUE_RE = re.compile(r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE)
 _LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
 _MARKER_RE = re.compile(r"\[\d+\]")  # a citation's marker
 _RECORD_NUMBER_RE = re.compile(r"\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b")
@@ -711,7 +712,9 @@ def _named_elsewhere(
         return False
     elsewhere = set().union(
         *(
-            vocabulary(f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}")
+            vocabulary(
+                f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
+            )
             for h in retrieval.hits
         )
     )
