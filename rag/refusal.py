@@ -605,7 +605,7 @@ def cited_reason(
 
 
 # The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour.
-STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR, DATE)
+STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR)  # (not a date: "affiché dans la huitaine" says when)
 # "Quelle puissance", "quelle capacité": a measure the answer gives as a figure
 _MEASURE_ASKED_RE = re.compile(
     r"\bquel(?:le)?s? (?:(?:est|sont) (?:la |le |les |l')?)?(?:puissance|capacite|quantite|volume|debit|effectif"
@@ -625,7 +625,7 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
         return True
     quotes = [c.quote for c in citations]
     texts = quotes + [
-        _MARKER_RE.sub(" ", s.text if kind == DATE else _SEANCE_DATE_RE.sub("", s.text))  # (a séance's date: "quand")
+        _MARKER_RE.sub(" ", _SEANCE_DATE_RE.sub("", s.text))  # (the séance's date states no value asked)
         for s in answer_sentences
         if not any(f"« {q} »" in s.text for q in quotes)
     ]
@@ -634,8 +634,8 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
 
 def states_value(question: str, kind: str, text: str) -> bool:
     """Whether the text states a value of this kind: for a sum, an amount with its unit or a sum of a table without
-    one ("179 710,19"); for a duration, a duration or a date (the deadline); for a count, a number that is no date,
-    year or reference (or a duration: "prorogation d'un an"); for an hour, an hour.
+    one ("179 710,19"); for a duration, a duration, a date or a deadline in words ("dans la huitaine"); for a count, a
+    number that is no date, lone year, duration, price, vote count or deliberation number; for an hour, an hour.
 
     >>> q = "Combien Flaux peut-il mandater au chapitre 21 avant le vote du budget ?"
     >>> states_value(q, AMOUNT, "25% de € = € sur le chapitre 21"), states_value(q, AMOUNT, "TOTAL en euros HT 446 930,36")
@@ -646,8 +646,8 @@ def states_value(question: str, kind: str, text: str) -> bool:
     """
     if kind == HOUR:
         return gives(HOUR, text)
-    if kind in (DURATION, DATE):
-        return gives(DURATION, text) or gives(DATE, text)
+    if kind == DURATION:
+        return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
     if kind == AMOUNT:
         # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum
         text = _NOT_A_SUM_RE.sub(" ", text)
@@ -690,6 +690,11 @@ _NOT_A_SUM_RE = re.compile(
 )
 _DURATION_VALUE_RE = re.compile(r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE)
 _LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
+# A deadline in words: "dans la huitaine", "sans délai", "au plus tard", "avant le vote du budget"
+_DEADLINE_RE = re.compile(
+    r"\b(?:huitaine|quinzaine|sans d[ée]lai|imm[ée]diatement|aussit[ôo]t|au plus tard|avant l[ea'’]|d[èe]s (?:la|le|l['’]|que))",
+    re.IGNORECASE,
+)
 _MARKER_RE = re.compile(r"\[\d+\]")  # a citation's marker
 _RECORD_NUMBER_RE = re.compile(r"\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b")
 _SEANCE_DATE_RE = re.compile(r"^Le \d{1,2}(?:er)? \w+ \d{4},")
