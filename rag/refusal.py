@@ -26,11 +26,14 @@ from rag.question import (
     HOUR_QUESTION_RE,
     HOUR_RE,
     NUMBER,
+    OTHER,
     PERSON,
     UNIT_STEMS,
     VOTE,
     answer_type,
+    counted,
     gives,
+    gives_asked,
     head_noun,
     other_reference,
     reference_numbers,
@@ -223,14 +226,22 @@ SHORT_STEM = 4
 
 
 def vocabulary(text: str) -> set[str]:
-    """The stems of a passage's words, its long words whole (see `_noun_stems`), and a name glued to a number
-    without it ("OCCE34", "CDG30": the OCCE, the CDG of the question)."""
+    """The stems of a passage's words, its long words whole (see `_noun_stems`), a name glued to a number
+    without it ("OCCE34", "CDG30": the OCCE, the CDG of the question) and an acronym written with dots ("S.E.R.M").
+
+    >>> sorted(vocabulary("Vente à la S.E.R.M de terrains"))
+    ['serm', 'terrain', 'terrains', 'vent', 'vente']
+    """
     folded = fold(text).lower()
     return (
         set(tokens(text))
         | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", folded))
         | {m.group(1) for m in _GLUED_NUMBER_RE.finditer(folded)}
+        | {m.group(0).replace(".", "") for m in _DOTTED_RE.finditer(folded)}
     )
+
+
+_DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b")  # "S.E.R.M", "Z.A.C.": the SERM, the ZAC
 
 
 COVERAGE_WEIGHT = 0.2
@@ -449,6 +460,8 @@ def cited_reason(
       about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
       number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
     first = next((s for s in answer_sentences if s.citations), None)
+    if not _asked_given(question, answer_sentences, citations):
+        return "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
@@ -472,14 +485,23 @@ def cited_reason(
     own = _evidence_words(cited, retrieval, following) | heading
     used = own
     if any(c.meta.get(schema.RECORD_INDEX) is None for c in cited):
-        # a compte rendu's passages: a name is often written only in the item's heading, in another passage
-        cited = [c.chunk for c in citations]
+        # a compte rendu's passages: a name is often written only in the item's heading, in another passage; of
+        # another document (another meeting's minutes) only when the first cited sentence names something the question
+        # names ("Leader a octroyé ..." for "le FEADER LEADER"): a designation naming nothing asked is another item's
+        documents = {c.meta.get(schema.DOC_ID) for c in first_cited}
+        asked = set(name_stems(question)) - scope_stems(retrieval.scope)
+        if first is None or not _akin(asked, vocabulary(first.text)):
+            cited = [c.chunk for c in citations if c.chunk.meta.get(schema.DOC_ID) in documents]
+        else:
+            cited = [c.chunk for c in citations]
         used = _evidence_words(cited, retrieval, following) | heading
     excused = scope_stems(retrieval.scope)
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= CITED_NAME_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
     people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
     if not all(_akin({stem}, used) for stem in names + parts + people):
+        return "names"
+    if _named_elsewhere(question, used, retrieval, excused, idf):
         return "names"
     # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
     references = reference_numbers(question)
@@ -490,8 +512,8 @@ def cited_reason(
             return "reference"
         if first is not None and any(other_reference(noun, ref, first.text) for noun, ref in references):
             return "reference"
-    if any(c.kind == schema.KIND_ARTICLE for c in cited):
-        return None
+    if any(c.kind == schema.KIND_ARTICLE for c in first_cited):
+        return None  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
@@ -514,6 +536,8 @@ def cited_reason(
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
     done |= _named_by(question, [stem for stem in names if idf(stem) >= tuning.TOPIC_NOUN_IDF])
     done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
+    if answer_type(question) == VOTE:
+        done.add(counted(question) or "")  # "combien d'élus ont voté contre": a vote line counts them, "Contre : 6"
     nouns = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
@@ -522,6 +546,33 @@ def cited_reason(
         and stem not in _ASKED_WORDS
         and stem not in _NOT_NOUNS
         and (idf(stem) >= tuning.TOPIC_NOUN_IDF or stem in roles and idf(stem) >= CITED_NAME_IDF)
+    ]
+    # a commoner noun counts when another retrieved passage writes it and the evidence does not: "la commission
+    # d'appel d'offres" answered with the commission de contrôle's members, the CAO's deliberation retrieved too
+    quoted = [c.chunk for c in citations if c.chunk.kind != schema.KIND_ARTICLE]
+    evidence = {c.id for c in _evidence_chunks(first_cited + quoted, retrieval, following)}
+    quoted_words = _evidence_words(quoted, retrieval, following)
+    elsewhere = set().union(
+        *(
+            vocabulary(
+                f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
+            )
+            for h in retrieval.hits
+            if h.chunk.id not in evidence
+        )
+    )
+    nouns += [
+        stem
+        for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
+        if stem not in nouns
+        and stem not in excused
+        and stem not in done
+        and stem not in _ASKED_WORDS
+        and stem not in _NOT_NOUNS
+        and stem not in _GENERIC_WORDS
+        and idf(stem) >= NEIGHBOUR_NOUN_IDF
+        and stem in elsewhere
+        and not _akin(groups.get(stem, {stem}), quoted_words)
     ]
     heads = _heads(question)  # "le club de foot": the club the evidence names is the one asked about
     determined = set(key_nouns(question))  # a head with its determiner ("le club"), not "du mètre cube d'..."
@@ -551,6 +602,134 @@ def cited_reason(
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return None
     return "topic"
+
+
+# The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour.
+STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR)  # (not a date: "affiché dans la huitaine" says when)
+# "Quelle puissance", "quelle capacité": a measure the answer gives as a figure
+_MEASURE_ASKED_RE = re.compile(
+    r"\bquel(?:le)?s? (?:(?:est|sont) (?:la |le |les |l')?)?(?:puissance|capacite|quantite|volume|debit|effectif"
+    r"|population|superficie|surface|longueur|frequentation|consommation|production)\b"
+)
+
+
+def _asked_given(question: str, answer_sentences: list[AnswerSentence], citations: list[Citation]) -> bool:
+    """Whether the answer states a value of the kind the question asks for (a sum, a count, a duration, an hour) in
+    what it quotes or in its opening sentences (the séance's date left out): "de combien le régime indemnitaire
+    a-t-il été augmenté" is not answered by "bénéficiera d'une augmentation de son régime indemnitaire", nor "combien
+    peut-il mandater" by the blanks of a form ("25% de € = €"). True for the other kinds."""
+    kind = answer_type(question)
+    if kind == OTHER and _MEASURE_ASKED_RE.search(fold(question)):
+        kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
+    if kind not in STATED_KINDS:
+        return True
+    quotes = [c.quote for c in citations]
+    texts = quotes + [
+        _MARKER_RE.sub(" ", _SEANCE_DATE_RE.sub("", s.text))  # (the séance's date states no value asked)
+        for s in answer_sentences
+        if not any(f"« {q} »" in s.text for q in quotes)
+    ]
+    return any(states_value(question, kind, text) for text in texts)
+
+
+def states_value(question: str, kind: str, text: str) -> bool:
+    """Whether the text states a value of this kind: for a sum, an amount with its unit or a sum of a table without
+    one ("179 710,19"); for a duration, a duration, a date or a deadline in words ("dans la huitaine"); for a count, a
+    number that is no date, lone year, duration, price, vote count or deliberation number; for an hour, an hour.
+
+    >>> q = "Combien Flaux peut-il mandater au chapitre 21 avant le vote du budget ?"
+    >>> states_value(q, AMOUNT, "25% de € = € sur le chapitre 21"), states_value(q, AMOUNT, "TOTAL en euros HT 446 930,36")
+    (False, True)
+    >>> q = "De combien le régime indemnitaire a-t-il été augmenté ?"
+    >>> states_value(q, NUMBER, "bénéficiera d'une augmentation de son régime indemnitaire (IFTS ou IHTS)")
+    False
+    """
+    if kind == HOUR:
+        return gives(HOUR, text)
+    if kind == DURATION:
+        return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
+    if kind == AMOUNT:
+        # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum
+        text = _NOT_A_SUM_RE.sub(" ", text)
+        return (
+            gives_asked(question, kind, text)
+            or gives(AMOUNT, text)
+            or gives(DURATION, text)
+            or bool(_BARE_SUM_RE.search(text))
+        )
+    # "combien de places": "pour une durée de 13 ans" or "les redevances 2013" count none ("combien d'heures": 25
+    # heures do)
+    what = counted(question) or ""
+    text = _RECORD_NUMBER_RE.sub(" ", text)  # "2020-045", "2020-2021": a deliberation's number, a span count nothing
+    values = _DURATION_VALUE_RE.sub(
+        lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ",
+        _LONE_YEAR_RE.sub(" ", text),
+    )
+    if what and not _MONEY_WORD_RE.match(what):
+        values = _MONEY_VALUE_RE.sub(" ", values)  # "combien d'enfants": "3.40€ pour les enfants" counts none
+        text = _MONEY_VALUE_RE.sub(" ", text)
+    if what and not _VOTER_WORD_RE.match(what):
+        values = _VOTE_COUNT_RE.sub(" ", values)  # nor does the vote "(13 pour, 1 contre)"
+    return gives(NUMBER, values) or gives(AMOUNT, text)
+
+
+_VOTER_WORD_RE = re.compile(r"voi|vot|elu|conseil|membr|suffrag|bulletin|abst|person|particip")
+_VOTE_COUNT_RE = re.compile(
+    r"\d+\s*(?:pour|contre|abstentions?|votes?|voix)\b|\b(?:pour|contre|abstentions?|votants?|exprim[ée]s)\s*:\s*\d+",
+    re.IGNORECASE,
+)
+_MONEY_WORD_RE = re.compile(r"euro|argent|centim|credit|fond|subvent|aide")
+_MONEY_VALUE_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,]*\d)?\s?(?:€|euros?\b|eur\b)", re.IGNORECASE)
+
+
+_NOT_A_SUM_RE = re.compile(
+    r"\d[\d \u00a0\u202f,.]*\s?%\s*(?:de|d['’])\s*€"
+    r"|\b(?:comptes?|articles?|chapitres?|n°|no)\s*\d[\d.-]*"
+    r"|\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b",
+    re.IGNORECASE,
+)
+_DURATION_VALUE_RE = re.compile(r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE)
+_LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
+# A deadline in words: "dans la huitaine", "sans délai", "au plus tard", "avant le vote du budget"
+_DEADLINE_RE = re.compile(
+    r"\b(?:huitaine|quinzaine|sans d[ée]lai|imm[ée]diatement|aussit[ôo]t|au plus tard|avant l[ea'’]|d[èe]s (?:la|le|l['’]|que))",
+    re.IGNORECASE,
+)
+_MARKER_RE = re.compile(r"\[\d+\]")  # a citation's marker
+_RECORD_NUMBER_RE = re.compile(r"\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b")
+_SEANCE_DATE_RE = re.compile(r"^Le \d{1,2}(?:er)? \w+ \d{4},")
+# A sum in a table, without its unit ("179 710,19", "3 925"), or a length ("8717 m")
+_BARE_SUM_RE = re.compile(
+    r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?(?![\d])|\b\d+,\d{2}\b|\b\d+\s?(?:m|ml|kw|kwh|mw|mwh)\b"
+)
+
+
+def _named_elsewhere(
+    question: str, used: set[str], retrieval: Retrieval, excused: set[str], idf: Callable[[str], float]
+) -> bool:
+    """Whether a name of the question (not its scope's, not a common word: NEIGHBOUR_NAME_IDF) is missing from the
+    evidence while a retrieved passage outside it writes it: the evidence is about a neighbour of the thing asked
+    ("la ZAC Nouveau Saint Roch" answered with Port Marianne's advance, the deliberation on Saint Roch retrieved too).
+    Whatever the name's rarity in the corpus: a small store makes every name common."""
+    names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= NEIGHBOUR_NAME_IDF]
+    missing = [stem for stem in names if not _akin({stem}, used)]
+    if not missing:
+        return False
+    elsewhere = set().union(
+        *(
+            vocabulary(
+                f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}"
+            )
+            for h in retrieval.hits
+        )
+    )
+    return any(stem in elsewhere for stem in missing)
+
+
+NEIGHBOUR_NAME_IDF = 2.0  # not "la Ville"
+NEIGHBOUR_NOUN_IDF = 2.0  # not "la commune"
+# Words of a question that name no neighbour: the council itself, a total, a preposition after "d'" ("d'après")
+_GENERIC_WORDS = set(tokens("conseil municipal municipale total totale général générale après avant"))
 
 
 def person_names(question: str) -> list[str]:
@@ -758,8 +937,17 @@ def _akin(stems: set[str], words: set[str]) -> bool:
     "football", "salari" / "salaire")."""
     if stems & words:
         return True
-    prefixes = {stem[:WORD_FAMILY] for stem in stems if len(stem) >= WORD_FAMILY}
-    return any(word[:WORD_FAMILY] in prefixes for word in words if len(word) >= WORD_FAMILY) or _misspelt(stems, words)
+    prefixes = {stem[: _family(stem)] for stem in stems if len(stem) >= WORD_FAMILY}
+    return any(word.startswith(prefix) for prefix in prefixes for word in words) or _misspelt(stems, words)
+
+
+def _family(stem: str) -> int:
+    """How many first letters a word shares with a stem to be of its family: WORD_FAMILY for a short stem, all but
+    the last FAMILY_ENDING letters of a long one ("directeur" is not "direction", "recenseur" not "recette")."""
+    return max(WORD_FAMILY, len(stem) - FAMILY_ENDING)
+
+
+FAMILY_ENDING = 2
 
 
 def _evidence_chunks(

@@ -56,10 +56,11 @@ def _chunk(text: str, commune: str, *, record: int | None = 0, kind: str = schem
     return Chunk(id=f"c-{hash(text)}", text=text, meta=meta)
 
 
-def _reason(question: str, chunk: Chunk) -> str | None:
-    """cited_reason for an answer whose first sentence quotes `chunk` [1], as the extractive answer does."""
+def _reason(question: str, chunk: Chunk, quote: str | None = None) -> str | None:
+    """cited_reason for an answer whose first sentence quotes `chunk` [1] (its last line unless `quote` is given), as
+    the extractive answer does."""
     retrieval = Retrieval(hits=[ScoredChunk(chunk, 1.0)], best_dense=0.9, exact_articles=[], query_vector=None)
-    quote = chunk.text.splitlines()[-1]
+    quote = quote or chunk.text.splitlines()[-1]
     sentences = [AnswerSentence(text=f"Le document cité précise : « {quote} » [1].", citations=[1])]
     return cited_reason(question, retrieval, sentences, [Citation(n=1, chunk=chunk, quote=quote)], _idf)
 
@@ -70,9 +71,15 @@ def _idf(stem: str) -> float:
 
 def test_a_row_of_another_beneficiary_does_not_answer() -> None:
     chunk = _chunk(SUBVENTIONS_2022, "Couthenans", record=2)
-    assert _reason("Quelle subvention a été votée pour le club de tennis ?", chunk) == "topic"
-    assert _reason("Quelle subvention a été votée pour le Cycloclub ?", chunk) is None
-    assert _reason("Quelle subvention a été votée pour la coopérative scolaire ?", chunk) is None
+    # (the answer quotes a row: a quote of the vote line alone states no sum, session 25's `states_value`)
+    row = "Cycloclub Couthenans : 230€"
+    assert _reason("Quelle subvention a été votée pour le club de tennis ?", chunk, row) == "topic"
+    assert _reason("Quelle subvention a été votée pour le Cycloclub ?", chunk, row) is None
+    assert (
+        _reason("Quelle subvention a été votée pour la coopérative scolaire ?", chunk, "Coopérative scolaire : 600€")
+        is None
+    )
+    assert _reason("Quelle subvention a été votée pour le Cycloclub ?", chunk) == "fact"  # "13 votes pour"
 
 
 def test_the_price_of_water_is_not_the_price_of_sewerage() -> None:
