@@ -70,9 +70,9 @@ def relevance_signals(
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     weights = {stem: idf(stem) for stem in groups}
     total = sum(weights.values())
-    asked = head_noun(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
+    asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
     acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
-    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked and stem not in acts]
+    named = [stem for stem in key_nouns(question) if stem not in met and stem not in asked and stem not in acts]
     nouns = [stem for stem in named if idf(stem) >= tuning.KEY_NOUN_IDF]
     topic = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     coverage = 0.0
@@ -363,7 +363,11 @@ def refusal_reason(
     ] < threshold + tuning.KEY_NOUN_MARGIN:
         return "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
     top = retrieval.hits[:REFUSAL_PASSAGES]
-    if LAW_SOURCE_RE.search(fold(question)) and not (scope is not None and scope.communes):
+    if (
+        LAW_SOURCE_RE.search(fold(question))
+        and not (scope is not None and scope.communes)
+        and not _reference_in_record(question, top, scope, idf)
+    ):
         articles = [hit for hit in top if hit.chunk.kind == schema.KIND_ARTICLE]
         used = set().union(
             *(vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}") for hit in articles)
@@ -535,7 +539,7 @@ def cited_reason(
     # a name the evidence holds identifies the thing it names: "le club de foot (USYP)", "au cinéma Nestor Burma"
     # need not write "club" or "cinéma"; the question's other words still count ("pour un adulte")
     done |= _named_by(question, [stem for stem in names if idf(stem) >= tuning.TOPIC_NOUN_IDF])
-    done.add(head_noun(question) or "")  # "avec quel promoteur": the evidence names the promoter, not the word
+    done |= asked_nouns(question)  # "avec quel promoteur": the evidence names the promoter, not the word
     if answer_type(question) == VOTE:
         done.add(counted(question) or "")  # "combien d'élus ont voté contre": a vote line counts them, "Contre : 6"
     nouns = [
@@ -906,11 +910,25 @@ _TIE_WORDS = {
 
 # Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
 # du vote", "la séance"), and numbers in words ("les trois représentants"): no topic the evidence must name.
-_ASKED_WORDS = (
-    set(tokens("délai durée maximum minimum heure heures résultat séance âge fois"))
-    | set(fold("délai durée maximum minimum heure heures résultat séance âge fois").split())
-    | set(NUMBER_WORDS)
-)
+_ASKED = "délai durée maximum minimum heure heures résultat séance âge fois date dates"
+_ASKED_WORDS = set(tokens(_ASKED)) | set(fold(_ASKED).split()) | set(NUMBER_WORDS)
+
+
+def asked_nouns(question: str) -> set[str]:
+    """The stems of the kind of answer the question asks for, in every form `key_nouns` may give them: the noun
+    after "quel" ("À quelles dates": "dat" and the whole word "dates", see `_noun_stems`; "quelle grille": "grill")
+    and the question's words of `_ASKED_WORDS`. The answer names them by its value ("du 5 au 19 décembre 2013"),
+    the evidence need not write them.
+
+    >>> sorted(asked_nouns("À quelles dates s'est déroulée l'enquête publique ?"))
+    ['dat', 'dates']
+    """
+    head = head_noun(question)
+    words = [m.group(1) for m in _NOUN_RE.finditer(question.replace("\u2019", "'"))]
+    heads = {stem for word in words if head is not None and head in tokens(word) for stem in _noun_stems(word)}
+    return ({head} if head is not None else set()) | heads | (_ASKED_WORDS & set(key_nouns(question)))
+
+
 # The verb a decision verb introduces ("a-t-il décidé de donner une concession"): what was done, not a topic noun.
 _INFINITIVE_RE = re.compile(
     r"\b(?:d[ée]cid\w*|accept\w*|refus\w*|propos\w*|demand\w*|charg\w*|permet\w*|envisag\w*|afin)\s+"
@@ -1188,8 +1206,8 @@ def on_topic(
     not give the price of the school's screen rental; a question on one commune's fact is not answered by the
     law (`local`)."""
     groups = synonyms_by_stem(question)
-    asked = head_noun(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
-    named = [stem for stem in key_nouns(question) if stem not in met and stem != asked]
+    asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
+    named = [stem for stem in key_nouns(question) if stem not in met and stem not in asked]
     nouns = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(named, key=idf)[-1:]
     hits = [hit for hit in top if not (local and hit.chunk.kind == schema.KIND_ARTICLE)]
     used = [
@@ -1211,6 +1229,30 @@ def on_topic(
 
 
 # A question that asks for the legal source itself ("quelle loi", "que dit le code", "base légale").
+# A question about the text a local act relies on ("sur quelle loi s'appuie la délibération de juin 2013",
+# "selon quel article de ses statuts"): the act itself writes it.
+_LOCAL_ACT_RE = re.compile(r"\b(?:deliberation|statuts?|convention|contrat|marche|reglement interieur)\b")
+# A reference to a text: "loi n° 2012-1189", "l'article 15 de ses statuts", "article L2121-29", "décret du ..."
+_TEXT_REFERENCE_RE = re.compile(
+    r"\b(?:loi|decret|ordonnance|arrete|article|code)s?\b[^.;:]{0,30}?(?:\bn\s*[o°]?\s*\d|\b[lrd]?\.?\s?\d)",
+)
+
+
+def _reference_in_record(
+    question: str, top: list[ScoredChunk], scope: Scope | None, idf: Callable[[str], float]
+) -> bool:
+    """Whether a question on the text a local act relies on (it names the act, or a period: `_LOCAL_ACT_RE`) has
+    its answer in a council passage on its topic that writes such a reference ("dans le cadre de la loi n°
+    2012-1189"): the act answers, not the law's own articles."""
+    folded = fold(question)
+    period = scope is not None and bool(scope.years or scope.month or scope.date) and not scope.missing_label()
+    if not (period or _LOCAL_ACT_RE.search(folded)):
+        return False
+    council = [hit for hit in top if hit.chunk.kind != schema.KIND_ARTICLE]
+    met = set(scope.stems) if scope is not None else set()
+    return any(_TEXT_REFERENCE_RE.search(fold(hit.chunk.text)) for hit in on_topic(question, council, idf, met))
+
+
 LAW_SOURCE_RE = re.compile(
     r"\b(?:quel(?:le)?s? (?:loi|texte|article|regle legale|disposition legale|base legale|code)"
     r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?)\b"

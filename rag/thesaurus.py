@@ -28,6 +28,10 @@ _FRAME_RE = re.compile(
 # key: a folded word or phrase of the question; value: words to add to the lexical query.
 EXPANSIONS: dict[str, str] = {
     "cantine": "restauration scolaire repas",
+    "contractuel": "non titulaire",  # the civil service's two names for an agent hired on contract
+    "contractuels": "non titulaires",
+    "contractuelle": "non titulaire",
+    "contractuelles": "non titulaires",
     "cantines": "restauration scolaire repas",
     "repas": "restauration cantine",
     "ecole": "scolaire école",

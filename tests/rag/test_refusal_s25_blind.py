@@ -1,0 +1,58 @@
+"""Checks fixed on session 25's blind set (benchmarks/gold_decisions_s25.jsonl), on real text of its documents
+(`pdftotext`): a question on the text a local act relies on is answered by the act when it writes the reference
+(`_reference_in_record`); the kind of answer asked ("À quelles dates") is no topic the evidence must write
+(`asked_nouns`); "contractuel" is the civil service's "non titulaire" (rag.thesaurus)."""
+
+from __future__ import annotations
+
+from rag import schema
+from rag.refusal import _reference_in_record, asked_nouns, key_nouns
+from rag.schema import Chunk, ScoredChunk
+from rag.scope import Scope
+from rag.thesaurus import synonyms_by_stem
+
+# montpellier/pdfs/2013-06-17-0000064314.pdf, p. 1
+AVENIR_2013 = (
+    "Les emplois d'avenir, dans le cadre de la loi n° 2012-1189 du 26 octobre 2012, offrent les outils adaptés et "
+    "qualifiés. Ce dispositif est étendu, comme le permet la loi, aux jeunes diplômés jusqu'à Bac+3 issus des ZUS."
+)
+# the same deliberation's opening, which names no text
+AVENIR_OPENING = (
+    "Le gouvernement a affirmé comme objectif prioritaire la lutte contre le chômage, en particulier celui des jeunes "
+    "peu qualifiés. Les emplois d'avenir offrent une première expérience professionnelle."
+)
+
+
+def _hit(text: str, kind: str = schema.KIND_DELIBERATION) -> ScoredChunk:
+    meta = {schema.DOC_ID: "2013-06-17-0000064314.pdf", schema.COMMUNE: "Montpellier", schema.KIND: kind}
+    return ScoredChunk(Chunk(id=str(hash(text)), text=text, meta=meta), 1.0)
+
+
+def _idf(stem: str) -> float:
+    return 5.0
+
+
+JUNE_2013 = Scope(communes=(), month="2013-06", stems=frozenset({"2013", "juin"}))
+
+
+def test_the_act_answers_the_text_it_relies_on_when_it_writes_the_reference() -> None:
+    question = "Sur quelle loi s'appuie la délibération de juin 2013 sur les emplois d'avenir ?"
+    assert _reference_in_record(question, [_hit(AVENIR_2013)], JUNE_2013, _idf)
+    assert not _reference_in_record(question, [_hit(AVENIR_OPENING)], JUNE_2013, _idf)
+
+
+def test_a_question_on_the_law_itself_is_still_the_laws() -> None:
+    question = "Quelle loi encadre les emplois d'avenir ?"  # no act, no period: the law's articles must answer
+    assert not _reference_in_record(question, [_hit(AVENIR_2013)], None, _idf)
+
+
+def test_the_kind_of_answer_asked_is_no_topic_noun() -> None:
+    question = "À quelles dates s'est déroulée l'enquête publique avant le déclassement de la parcelle ?"
+    nouns = set(key_nouns(question))
+    assert "dates" in nouns and "dates" in asked_nouns(question)
+    assert not asked_nouns(question) & {"enquet", "declass", "parcel"}
+
+
+def test_a_contract_agent_is_a_non_titulaire() -> None:
+    groups = synonyms_by_stem("les ingénieurs contractuels recrutés en avril 2014")
+    assert any("titulair" in group for group in groups.values())
