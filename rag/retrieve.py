@@ -30,6 +30,7 @@ from rag.schema import Chunk, Filters, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope, commune_named
 from rag.settings import Settings
 from rag.store import ChromaStore, matches_filters
+from rag.text import tokens
 from rag.thesaurus import lexical_query
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,21 @@ _RULE_RE = re.compile(
     r"a-t-il le droit|droit de|interdit|legal|loi|code|cgct|article|delai|regle|comment se passe|qui peut|"
     r"combien de jours|quorum|majorite|dans une commune|les communes)\b"
 )
+
+
+_CAPITALISED_RE = re.compile(r"(?<=[\s'’(«\"])([A-ZÀ-Ý][\w’'-]*)")  # not the question's first word
+
+
+def rare_names(question: str, idf: Any, excused: set[str]) -> set[str]:
+    """The stems of the question's capitalised words (after its first) rare in the index (idf >= NAME_PIN_IDF) that
+    its scope does not name: "L'Avitarelle", "la Calandreta"; not "la Ville", "Montpellier" or a named commune.
+
+    >>> sorted(rare_names("Combien la Ville a-t-elle accordé à L'Avitarelle ?", lambda s: 5.0 if s == "avitarel" else 1.0, set()))
+    ['avitarel']
+    """
+    words = _CAPITALISED_RE.findall(question.replace("\u2019", "'"))
+    stems = {stem for word in words for stem in tokens(word)}
+    return {stem for stem in stems if stem not in excused and idf(stem) >= tuning.NAME_PIN_IDF}
 
 
 def question_intent(question: str, *, local: bool) -> str:
@@ -215,7 +231,31 @@ class HybridRetriever:
             ranked = rerank(ranked, self.settings)
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
+        ranked = self._name_pinned(question, ranked, lexical, fused, top_k, scope)
         return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector, scope=scope)
+
+    def _name_pinned(
+        self,
+        question: str,
+        ranked: list[ScoredChunk],
+        lexical: list[tuple[str, float]],
+        fused: dict[str, ScoredChunk],
+        top_k: int,
+        scope: Scope | None,
+    ) -> list[ScoredChunk]:
+        """The lexical channel's first passage, second in the ranking, when it alone writes the rare names the
+        question gives ("à L'Avitarelle", "de la Calandreta"): a row of a 17-page table of grants is far in meaning
+        from a whole question, and the record's opening pages, close in meaning, never name the association."""
+        names = rare_names(question, self.lexical.idf, set(scope.stems) if scope is not None else set())
+        if not names or not lexical or lexical[0][0] not in fused:
+            return ranked
+        first = fused[lexical[0][0]]
+        if any(names & set(tokens(hit.chunk.text)) for hit in ranked[:top_k]):
+            return ranked
+        if not names <= set(tokens(f"{first.chunk.text} {first.chunk.meta.get(schema.TITLE, '')}")):
+            return ranked
+        rest = [hit for hit in ranked if hit.chunk.id != first.chunk.id]
+        return rest[:1] + [first] + rest[1:]
 
     def _bridged(self, question: str, lexical: list[tuple[str, float]], dense: list[tuple[Chunk, float]]) -> list[str]:
         """The bridge channel's ranked passage ids (rag.bridge): the articles cited by the Service-Public fiches

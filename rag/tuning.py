@@ -63,3 +63,6 @@ KEY_NOUN_MARGIN = 0.06
 # the question's topic: when the passages use them only apart (never two consecutive sentences holding them
 # all), the threshold is raised by KEY_NOUN_MARGIN too.
 TOPIC_NOUN_IDF = 3.5
+# A capitalised word of the question this rare in the index ("L'Avitarelle") pins the lexical channel's first
+# passage into the hits when no other hit writes it (rag.retrieve.rare_names)
+NAME_PIN_IDF = 4.5
