@@ -231,6 +231,8 @@ def vocabulary(text: str) -> set[str]:
 
     >>> sorted(vocabulary("Vente à la S.E.R.M de terrains"))
     ['serm', 'terrain', 'terrains', 'vent', 'vente']
+    >>> "saeml" in vocabulary("Société Anonyme d'Economie Mixte Locale MONTPELLIER EVENTS")
+    True
     """
     folded = fold(text).lower()
     return (
@@ -238,10 +240,35 @@ def vocabulary(text: str) -> set[str]:
         | set(re.findall(rf"[a-z]{{{SHORT_STEM + 1},}}", folded))
         | {m.group(1) for m in _GLUED_NUMBER_RE.finditer(folded)}
         | {m.group(0).replace(".", "") for m in _DOTTED_RE.finditer(folded)}
+        | spelled_acronyms(text)
     )
 
 
 _DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b")  # "S.E.R.M", "Z.A.C.": the SERM, the ZAC
+# A run of capitalised words ("Société Anonyme d'Economie Mixte Locale"), the small words of a name between them
+_TITLE_RUN_RE = re.compile(
+    r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[ \t]+(?:(?:d|l)['’]|(?:de|du|des|la|le|les|et|à|au|aux|en)[ \t]+)?[A-ZÀ-Ý][a-zà-ÿ]+)+"
+)
+_SMALL_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "et", "a", "au", "aux", "en"})
+
+
+def spelled_acronyms(text: str) -> set[str]:
+    """The acronyms a passage spells out in capitalised words: "Société Anonyme d'Economie Mixte Locale" is the
+    question's "SAEML", "Centre Communal d'Action Sociale" its "CCAS" (three to seven initials in a row, the small
+    words of the name skipped).
+
+    >>> sorted(a for a in spelled_acronyms("le Centre Communal d'Action Sociale") if len(a) == 4)
+    ['ccas']
+    """
+    found: set[str] = set()
+    for run in _TITLE_RUN_RE.finditer(text):
+        words = [w for w in re.split(r"[ \t'’]+", run.group(0)) if w and fold(w).lower() not in _SMALL_WORDS]
+        words = [w for w in words if w not in ("d", "l")]
+        initials = "".join(fold(w[0]).lower() for w in words)
+        for start in range(len(initials)):
+            for end in range(start + 3, min(len(initials), start + 7) + 1):
+                found.add(initials[start:end])
+    return found
 
 
 COVERAGE_WEIGHT = 0.2

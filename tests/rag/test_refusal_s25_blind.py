@@ -1,12 +1,12 @@
 """Checks fixed on session 25's blind set (benchmarks/gold_decisions_s25.jsonl), on real text of its documents
 (`pdftotext`): a question on the text a local act relies on is answered by the act when it writes the reference
 (`_reference_in_record`); the kind of answer asked ("À quelles dates") is no topic the evidence must write
-(`asked_nouns`); "contractuel" is the civil service's "non titulaire" (rag.thesaurus)."""
+(`asked_nouns`); "contractuel" is the civil service's "non titulaire" (rag.thesaurus); a name spelt out in capitalised words is its acronym (`spelled_acronyms`)."""
 
 from __future__ import annotations
 
 from rag import schema
-from rag.refusal import _reference_in_record, asked_nouns, key_nouns
+from rag.refusal import _reference_in_record, asked_nouns, key_nouns, spelled_acronyms, vocabulary
 from rag.schema import Chunk, ScoredChunk
 from rag.scope import Scope
 from rag.thesaurus import synonyms_by_stem
@@ -56,3 +56,13 @@ def test_the_kind_of_answer_asked_is_no_topic_noun() -> None:
 def test_a_contract_agent_is_a_non_titulaire() -> None:
     groups = synonyms_by_stem("les ingénieurs contractuels recrutés en avril 2014")
     assert any("titulair" in group for group in groups.values())
+
+
+def test_a_name_spelt_out_in_capitalised_words_is_its_acronym() -> None:
+    # montpellier/pdfs/2014-04-24-0000071257.pdf, p. 1: the title spells out the question's "SAEML"
+    title = "Société Anonyme d'Economie Mixte Locale MONTPELLIER EVENTS"
+    assert "saeml" in vocabulary(title)
+    assert "ccas" in spelled_acronyms("le Centre Communal d'Action Sociale de la commune")
+    # a name in lower case, or words in capitals, spell nothing
+    assert "zus" not in spelled_acronyms("issus des zones urbaines sensibles")
+    assert "me" not in spelled_acronyms(title) and "mev" not in spelled_acronyms(title)
