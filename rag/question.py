@@ -126,7 +126,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         LEVEL,
         re.compile(
-            r"\bquel(?:le)?s? (?:niveau|indices?|echelons?|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)s?\b"
+            r"\bquel(?:le)?s? (?:niveau(?! d(?:e |')(?:diplome|etudes|formation|qualification))|indices?|echelons?"
+            r"|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)s?\b"
         ),
     ),
     (

@@ -1,13 +1,15 @@
 """Checks fixed on session 25's blind set (benchmarks/gold_decisions_s25.jsonl), on real text of its documents
 (`pdftotext`): a question on the text a local act relies on is answered by the act when it writes the reference
 (`_reference_in_record`); the kind of answer asked ("À quelles dates") is no topic the evidence must write
-(`asked_nouns`); "contractuel" is the civil service's "non titulaire" (rag.thesaurus); a name spelt out in capitalised words is its acronym (`spelled_acronyms`)."""
+(`asked_nouns`); "contractuel" is the civil service's "non titulaire" (rag.thesaurus); "niveau de diplôme" asks no pay level; a row's label left empty names no one
+(`_label_left_empty`); a name spelt out in capitalised words is its acronym (`spelled_acronyms`)."""
 
 from __future__ import annotations
 
 from rag import schema
-from rag.refusal import _reference_in_record, asked_nouns, key_nouns, spelled_acronyms, vocabulary
-from rag.schema import Chunk, ScoredChunk
+from rag.question import LEVEL, answer_type
+from rag.refusal import _label_left_empty, _reference_in_record, asked_nouns, key_nouns, spelled_acronyms, vocabulary
+from rag.schema import AnswerSentence, Chunk, ScoredChunk
 from rag.scope import Scope
 from rag.thesaurus import synonyms_by_stem
 
@@ -66,3 +68,28 @@ def test_a_name_spelt_out_in_capitalised_words_is_its_acronym() -> None:
     # a name in lower case, or words in capitals, spell nothing
     assert "zus" not in spelled_acronyms("issus des zones urbaines sensibles")
     assert "me" not in spelled_acronyms(title) and "mev" not in spelled_acronyms(title)
+
+
+def test_a_diploma_level_is_not_a_pay_level() -> None:
+    assert answer_type("Jusqu'à quel niveau de diplôme les jeunes des ZUS peuvent-ils en bénéficier ?") != LEVEL
+    assert answer_type("Quel niveau de rémunération pour les ingénieurs contractuels ?") == LEVEL
+
+
+def test_a_row_label_left_empty_names_no_one() -> None:
+    # montpellier/pdfs/2014-05-22-0000072065.pdf, p. 1: the row for Montpellier II has no name (gold_s25_absent)
+    question = "Qui représente la ville au conseil d'administration de l'Université Montpellier II ?"
+    empty = AnswerSentence("Le document cité précise : « Université Montpellier II Titulaire : » [3].", [3])
+    evidence = AnswerSentence(
+        "Délibération 2014/207, Montpellier, séance du 22 mai 2014, 2014-05-22-0000072065.pdf, p. 2 : « Université "
+        "Montpellier III Titulaire : - Samira SALOMON » [1]",
+        [1],
+    )
+    assert _label_left_empty(question, empty, [empty, evidence])
+    # montpellier/pdfs/2014-05-22-0000072077.pdf, p. 1 (s22): the sentence names the president, then a list follows
+    president = AnswerSentence(
+        "Le document cité précise : « A cette fin, il est proposé de renforcer l'attractivité commerciale de cette "
+        "place en créant une instance de concertation, présidée par M Pascal KRZYZANSKI, adjoint au quartier, et "
+        "composée des membres suivants : » [1].",
+        [1],
+    )
+    assert not _label_left_empty("Qui préside la commission d'animation du parvis ?", president, [president])
