@@ -572,14 +572,16 @@ def cited_reason(
     done |= asked_nouns(question)  # "avec quel promoteur": the evidence names the promoter, not the word
     if answer_type(question) == VOTE:
         done.add(counted(question) or "")  # "combien d'élus ont voté contre": a vote line counts them, "Contre : 6"
-    nouns = [
+    # the question's nouns and qualifiers, less the names, the kind of answer and the acts excused above
+    candidates = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
-        if stem not in excused
-        and stem not in done
-        and stem not in _ASKED_WORDS
-        and stem not in _NOT_NOUNS
-        and (idf(stem) >= tuning.TOPIC_NOUN_IDF or stem in roles and idf(stem) >= CITED_NAME_IDF)
+        if stem not in excused and stem not in done and stem not in _ASKED_WORDS and stem not in _NOT_NOUNS
+    ]
+    nouns = [
+        stem
+        for stem in candidates
+        if idf(stem) >= tuning.TOPIC_NOUN_IDF or stem in roles and idf(stem) >= CITED_NAME_IDF
     ]
     # a commoner noun counts when another retrieved passage writes it and the evidence does not: "la commission
     # d'appel d'offres" answered with the commission de contrôle's members, the CAO's deliberation retrieved too
@@ -597,12 +599,8 @@ def cited_reason(
     )
     nouns += [
         stem
-        for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
+        for stem in candidates
         if stem not in nouns
-        and stem not in excused
-        and stem not in done
-        and stem not in _ASKED_WORDS
-        and stem not in _NOT_NOUNS
         and stem not in _GENERIC_WORDS
         and idf(stem) >= NEIGHBOUR_NOUN_IDF
         and stem in elsewhere

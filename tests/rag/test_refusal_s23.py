@@ -153,8 +153,10 @@ votés lors du Conseil municipal du 25 juillet 2011."""
 def test_a_name_s_lower_case_part_must_be_in_the_evidence() -> None:
     chunk = _chunk(MAISONS_POUR_TOUS_2013, "Montpellier")
     question = "Quelle aide en nature est valorisée pour le Secours {} dans les Maisons pour tous ?"
-    assert _reason(question.format("catholique"), chunk) == "names"
-    assert _reason(question.format("populaire"), chunk) is None
+    # (the answer quotes the row's line: "quelle aide" asks a sum, which the last line does not state)
+    row = MAISONS_POUR_TOUS_2013.splitlines()[1]
+    assert _reason(question.format("catholique"), chunk, row) == "names"
+    assert _reason(question.format("populaire"), chunk, row) is None
 
 
 # data/deliberations/preuilly-sur-claise/PV_CM_2020-07-23.pdf, p. 1: "le club", never "foot"
