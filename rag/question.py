@@ -327,6 +327,42 @@ def amounts(text: str) -> list[str]:
     return out
 
 
+_NAME_WORD_CANDIDATE_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
+_AT_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
+_CIVILITY_BEFORE_RE = re.compile(
+    r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$"
+)  # "M. Martin": a name, no sentence start
+
+
+def question_names(question: str) -> list[str]:
+    """The names in the question: a capitalised word inside a sentence, or an acronym ("Toulouse", "TVA").
+
+    >>> question_names("Combien la Ville a-t-elle accordé à L'Avitarelle et à l'APAVE ?")
+    ['Ville', 'Avitarelle', 'APAVE']
+    """
+    names = []
+    for match in _NAME_WORD_CANDIDATE_RE.finditer(question):
+        word = re.split(r"['\u2019]", match.group().strip("'\u2019-"))[-1]  # "l'APAVE" -> "APAVE"
+        acronym = len(word) >= 2 and word.isupper()
+        before = question[: match.start()]
+        inside = word[:1].isupper() and (
+            not _AT_SENTENCE_START_RE.search(before) or bool(_CIVILITY_BEFORE_RE.search(before))
+        )
+        if acronym or inside:
+            names.append(word)
+    return names
+
+
+def name_stems(question: str, *, acronyms: bool = False) -> list[str]:
+    """The stems of the question's names ("TVA" -> "tva"), or of its short acronyms only (at most
+    ACRONYM_LETTERS capitals); the codes' names ("CGCT") are no stems."""
+    words = [w for w in question_names(question) if not acronyms or (w.isupper() and len(w) <= ACRONYM_LETTERS)]
+    return list(dict.fromkeys(stem for word in words for stem in tokens(word)))
+
+
+ACRONYM_LETTERS = 4
+
+
 RARE_SHARE = 0.6  # a question word is rare when its idf is at least this share of the question's rarest
 _NAME_WORD_RE = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\w'’-]*|\b[A-ZÀ-Ý0-9]{2,}\b")
 

@@ -36,7 +36,9 @@ from rag.question import (
     gives,
     gives_asked,
     head_noun,
+    name_stems,
     other_reference,
+    question_names,
     reference_numbers,
     reference_written,
 )
@@ -276,31 +278,7 @@ COVERAGE_WEIGHT = 0.2
 WHOLE_COVERAGE = 0.85  # above it, one place of the passages holds the question's words: the sentence rule is waived
 _WORD_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
-_CIVILITY_RE = re.compile(r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$")  # "M. Martin": a name, not a sentence start
 _UNSEEN = "\x00"  # a stem no passage contains: idf(_UNSEEN) is the idf of a word absent from the corpus
-
-
-def _names(question: str) -> list[str]:
-    """The names in the question: a capitalised word inside a sentence, or an acronym ("Toulouse", "TVA")."""
-    names = []
-    for match in _WORD_RE.finditer(question):
-        word = re.split(r"['\u2019]", match.group().strip("'\u2019-"))[-1]  # "l'APAVE" -> "APAVE"
-        acronym = len(word) >= 2 and word.isupper()
-        before = question[: match.start()]
-        inside = word[:1].isupper() and (not _SENTENCE_START_RE.search(before) or bool(_CIVILITY_RE.search(before)))
-        if acronym or inside:
-            names.append(word)
-    return names
-
-
-def name_stems(question: str, *, acronyms: bool = False) -> list[str]:
-    """The stems of the question's names ("TVA" -> "tva"), or of its short acronyms only (at most
-    ACRONYM_LETTERS capitals); the codes' names ("CGCT") are no stems."""
-    words = [w for w in _names(question) if not acronyms or (w.isupper() and len(w) <= ACRONYM_LETTERS)]
-    return list(dict.fromkeys(stem for word in words for stem in tokens(word)))
-
-
-ACRONYM_LETTERS = 4
 
 
 def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[str] | None = None) -> list[str]:
@@ -308,7 +286,7 @@ def unknown_names(question: str, idf: Callable[[str], float], *, excused: set[st
     that no indexed passage contains: the question is about something the documents do not know."""
     unseen = idf(_UNSEEN)
     names = []
-    for word in _names(question):
+    for word in question_names(question):
         if word in (excused or set()):
             continue
         stems = tokens(word)

@@ -25,6 +25,7 @@ from rag.bridge import TopicBridge
 from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
 from rag.lexical import LexicalIndex
+from rag.question import name_stems
 from rag.rerank import rerank
 from rag.schema import Chunk, Filters, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope, commune_named
@@ -50,19 +51,14 @@ _RULE_RE = re.compile(
 )
 
 
-_CAPITALISED_RE = re.compile(r"(?<=[\s'’(«\"])([A-ZÀ-Ý][\w’'-]*)")  # not the question's first word
-
-
 def rare_names(question: str, idf: Any, excused: set[str]) -> set[str]:
-    """The stems of the question's capitalised words (after its first) rare in the index (idf >= NAME_PIN_IDF) that
-    its scope does not name: "L'Avitarelle", "la Calandreta"; not "la Ville", "Montpellier" or a named commune.
+    """The stems of the question's names (rag.question.name_stems) rare in the index (idf >= NAME_PIN_IDF) that its
+    scope does not name: "L'Avitarelle", "la Calandreta"; not "la Ville", "Montpellier" or a named commune.
 
     >>> sorted(rare_names("Combien la Ville a-t-elle accordé à L'Avitarelle ?", lambda s: 5.0 if s == "avitarel" else 1.0, set()))
     ['avitarel']
     """
-    words = _CAPITALISED_RE.findall(question.replace("\u2019", "'"))
-    stems = {stem for word in words for stem in tokens(word)}
-    return {stem for stem in stems if stem not in excused and idf(stem) >= tuning.NAME_PIN_IDF}
+    return {stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.NAME_PIN_IDF}
 
 
 def question_intent(question: str, *, local: bool) -> str:

@@ -190,7 +190,7 @@ def test_prepositional_and_answer_kind_nouns_name_no_topic() -> None:
 
 
 def test_the_names_of_a_question_are_read_after_an_elision_and_the_codes_are_no_names() -> None:
-    from rag.refusal import name_stems
+    from rag.question import name_stems
 
     assert name_stems("Quel est le coût du diagnostic réalisé par l'APAVE à l'école ?") == ["apav"]
     assert name_stems("Quel est le taux de TVA sur les repas de la cantine ?") == ["tva"]

@@ -194,7 +194,8 @@ def test_a_question_on_the_time_of_day_needs_an_hour_in_the_passages() -> None:
 
 
 def test_a_single_rare_name_must_be_in_a_top_passage_or_another_retrieved_passage_of_its_record() -> None:
-    from rag.refusal import _names_together, name_stems
+    from rag.question import name_stems
+    from rag.refusal import _names_together
 
     # montpellier/pdfs/2013-02-04-0000061092.pdf (unseen store): a shop front grant, in another street
     façade = _record(
