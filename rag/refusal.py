@@ -472,7 +472,7 @@ def cited_reason(
     first = next((s for s in answer_sentences if s.citations), None)
     if not _asked_given(question, answer_sentences, citations):
         return "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
-    if first is not None and _label_left_empty(question, first, answer_sentences):
+    if first is not None and _label_left_empty(question, first, answer_sentences, citations):
         return "fact"  # "Université Montpellier II Titulaire :": the row names no one
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
@@ -623,34 +623,36 @@ _MEASURE_ASKED_RE = re.compile(
 )
 
 
-_EVIDENCE_ITEM_RE = re.compile(r"^\s*-?\s*\S.*?, p\. \d+\s*:\s*«")  # "Délibération 2014/207, ..., p. 2 : « ..."
-_QUOTE_RE = re.compile(r"«\s*(.*?)\s*»", re.DOTALL)
 LABEL_LINE_CHARS = 80  # a row's label: "Université Montpellier II Titulaire :"
 _EMPTY_LABEL_RE = re.compile(r":\s*»?\s*(?:\[\d+\])?\s*\.?\s*$")
 
 
-def _label_left_empty(question: str, first: AnswerSentence, answer_sentences: list[AnswerSentence]) -> bool:
-    """Whether a question asking who (a person, a company) is answered by a quote that ends on a label left empty
-    ("« Université Montpellier II Titulaire : » [3]": a table's row with no name in it) and the sentence after it
-    names no one either (the quoted evidence below may name others): the name announced is not in the documents.
+def _label_left_empty(
+    question: str, first: AnswerSentence, answer_sentences: list[AnswerSentence], citations: list[Citation]
+) -> bool:
+    """Whether a question asking who (a person, a company) is answered by a short quote that ends on a label left
+    empty ("« Université Montpellier II Titulaire : » [3]": a table's row with no name in it) and the sentence after
+    it, unless it is a quoted passage of the evidence (which may name others), names no one either: the name
+    announced is not in the documents.
 
     >>> q = "Qui représente la ville au conseil d'administration de l'Université Montpellier II ?"
     >>> empty = AnswerSentence("Le document cité précise : « Université Montpellier II Titulaire : » [3].", [3])
-    >>> _label_left_empty(q, empty, [empty])
+    >>> _label_left_empty(q, empty, [empty], [])
     True
     >>> named = AnswerSentence("« Université Montpellier I Titulaire : -Mylène CHARDES » [1].", [1])
-    >>> _label_left_empty(q, named, [named])
+    >>> _label_left_empty(q, named, [named], [])
     False
     """
     kind = answer_type(question)
-    quote = _QUOTE_RE.search(first.text)
-    if kind not in (PERSON, ORGANISATION) or quote is None or not _EMPTY_LABEL_RE.search(first.text):
+    quoted = first.text[first.text.find("«") + 1 : first.text.rfind("»")]
+    if kind not in (PERSON, ORGANISATION) or "«" not in first.text or not _EMPTY_LABEL_RE.search(first.text):
         return False
-    if len(quote.group(1)) > LABEL_LINE_CHARS:
+    if len(quoted.strip()) > LABEL_LINE_CHARS:
         return False  # a sentence that names its president then announces the members ("présidée par M ... :")
-    # the sentences the answer opens with, before its quoted evidence ("- Délibération ...")
-    opening = [s for s in answer_sentences[: answer_sentences.index(first) + 2] if not _EVIDENCE_ITEM_RE.search(s.text)]
-    return not any(gives(kind, _MARKER_RE.sub(" ", s.text)) for s in opening if s is not first)
+    at = answer_sentences.index(first)
+    quotes = [c.quote for c in citations]  # (a sentence holding a whole citation's quote is the evidence, as below)
+    after = [s for s in answer_sentences[at + 1 : at + 2] if not any(f"« {q} »" in s.text for q in quotes)]
+    return not any(gives(kind, _MARKER_RE.sub(" ", s.text)) for s in after)
 
 
 def _asked_given(question: str, answer_sentences: list[AnswerSentence], citations: list[Citation]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rag import schema
 from rag.question import LEVEL, answer_type
 from rag.refusal import _label_left_empty, _reference_in_record, asked_nouns, key_nouns, spelled_acronyms, vocabulary
-from rag.schema import AnswerSentence, Chunk, ScoredChunk
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import Scope
 from rag.thesaurus import synonyms_by_stem
 
@@ -84,7 +84,10 @@ def test_a_row_label_left_empty_names_no_one() -> None:
         "Montpellier III Titulaire : - Samira SALOMON » [1]",
         [1],
     )
-    assert _label_left_empty(question, empty, [empty, evidence])
+    quoted = Citation(n=1, chunk=_hit("").chunk, quote="Université Montpellier III Titulaire : - Samira SALOMON")
+    assert _label_left_empty(question, empty, [empty, evidence], [quoted])
+    # the same evidence sentence, were it no quoted passage, would name someone
+    assert not _label_left_empty(question, empty, [empty, evidence], [])
     # montpellier/pdfs/2014-05-22-0000072077.pdf, p. 1 (s22): the sentence names the president, then a list follows
     president = AnswerSentence(
         "Le document cité précise : « A cette fin, il est proposé de renforcer l'attractivité commerciale de cette "
@@ -92,4 +95,4 @@ def test_a_row_label_left_empty_names_no_one() -> None:
         "composée des membres suivants : » [1].",
         [1],
     )
-    assert not _label_left_empty("Qui préside la commission d'animation du parvis ?", president, [president])
+    assert not _label_left_empty("Qui préside la commission d'animation du parvis ?", president, [president], [])
