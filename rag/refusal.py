@@ -560,6 +560,10 @@ def cited_reason(
         return "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
     if first is not None and _label_left_empty(question, first, answer_sentences, citations):
         return "fact"  # "Université Montpellier II Titulaire :": the row names no one
+    if first is not None and answer_type(question) == PERSON and _quotes_roll_call(first.text):
+        return "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
+    if first is not None and _other_designator(question, first.text):
+        return "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
@@ -741,6 +745,66 @@ _MEASURE_ASKED_RE = re.compile(
     r"\bquel(?:le)?s? (?:(?:est|sont) (?:la |le |les |l')?)?(?:puissance|capacite|quantite|volume|debit|effectif"
     r"|population|superficie|surface|longueur|frequentation|consommation|production)\b"
 )
+
+
+def _quotes_roll_call(text: str) -> bool:
+    """Whether a sentence of the answer quotes only an attendance list ("« PEREZ,Khanthaly PHOUTTHASANG,Patrick RIVAS,
+    Brigitte ROUSSEL-GALIANA, Samira SALOMON,Marie-Hélène » [2]", rag.lead.roll_call).
+
+    >>> _quotes_roll_call("Le document cité précise : « PEREZ,Khanthaly PHOUTTHASANG,Patrick RIVAS, Brigitte ROUSSEL-GALIANA, Samira SALOMON,Marie-Hélène » [2].")
+    True
+    >>> _quotes_roll_call("Le document cité précise : « A été élue : - Mylène CHARDES » [1].")
+    False
+    """
+    if "«" not in text or "»" not in text:
+        return False
+    pieces = [p.strip(" .;") for p in text[text.find("«") + 1 : text.rfind("»")].split(",")]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < ROLL_NAMES or any(not _ROLL_NAME_RE.fullmatch(p) for p in pieces):
+        return False
+    return sum(bool(_SURNAME_RE.search(p)) for p in pieces) * 2 >= len(pieces)
+
+
+ROLL_NAMES = 4  # a list of this many names, commas between them, and nothing else: who attended
+# one to four capitalised words: "Khanthaly PHOUTTHASANG", "Marie-Hélène", "Henri DE VERBIZIER" (the list cut at its ends)
+_ROLL_NAME_RE = re.compile(r"(?:[A-ZÀ-Ý][\w'’-]*\s*){1,4}")
+_SURNAME_RE = re.compile(r"\b[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?\b")
+
+
+# A thing the question tells from its neighbours by a letter or a word right after its noun ("le bâtiment L", "le lot
+# menuiseries", "l'îlot B"): the sentence that answers, when it names such a thing, names this one.
+_DESIGNATED_RE = re.compile(
+    r"\b(?P<noun>b[âa]timent|lot|[îi]lot|tranche|bloc|escalier|tour|aile|pavillon)s?\s+"
+    r"(?:n\s?°\s?)?(?P<name>[A-Z](?![\w'’])|[^\W\d_]{4,})",
+)
+_NOT_DESIGNATORS = {"dont", "pour", "avec", "sans", "dans", "situe", "situee", "numero", "attribue", "relance"}
+
+
+def _other_designator(question: str, sentence: str) -> bool:
+    """Whether the answer's first sentence names the thing the question designates by a letter or a word ("le bâtiment
+    L (Larzac)", "le lot menuiseries") but not by that letter or word: it is about a neighbour ("son bâtiment J", "le
+    lot n° 1 « Gros-Œuvre – VRD »").
+
+    >>> q = "Quelle aide la ville a-t-elle accordée à la copropriété Cévennes 1 pour le bâtiment L (Larzac) ?"
+    >>> _other_designator(q, "d'attribuer une subvention de 65 313 € à la copropriété des Cévennes 1 pour son bâtiment J")
+    True
+    >>> _other_designator(q, "une subvention de 40 000 € pour le bâtiment L de la copropriété")
+    False
+    """
+    sentence = _MARKER_RE.sub(" ", sentence)
+    for m in _DESIGNATED_RE.finditer(question):
+        name = m["name"]
+        noun = fold(m["noun"]).lower()
+        if fold(name).lower() in _NOT_DESIGNATORS or (len(name) > 1 and _VERB_FORM_RE.search(name.lower())):
+            continue
+        if not re.search(rf"\b{noun}s?\s+(?:n\s?°\s?)?(?:\d+|[A-Z](?![\w'’]))", fold(sentence), re.IGNORECASE):
+            continue  # the sentence names no such thing by its number or letter ("Lot Entreprise": a table's header)
+        if len(name) == 1:
+            if not re.search(rf"\b{name}(?![\w'’])", sentence):
+                return True
+        elif not _akin(set(_noun_stems(name)), vocabulary(sentence)):
+            return True
+    return False
 
 
 LABEL_LINE_CHARS = 80  # a row's label: "Université Montpellier II Titulaire :"

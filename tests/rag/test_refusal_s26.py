@@ -166,3 +166,38 @@ def test_an_acronym_the_question_spells_out_and_a_blended_name() -> None:
 
 def test_a_word_cut_at_a_line_s_end_is_read_whole() -> None:
     assert "amenag" in vocabulary("la convention d'aména-\ngement de la ZAC")
+
+
+# montpellier/pdfs/2013-06-17-0000064278.pdf, p. 1 (s25 store)
+ROCKSTORE_2013 = "L'entreprise DARVER est devenue titulaire du lot n° 1 « Gros-Œuvre – VRD »."
+# montpellier/pdfs/2013-02-04-0000061135.pdf, p. 1 (s25 store), as the answer's opening gives the decision
+CEVENNES_2013 = "d'attribuer une subvention de 65 313 € à la copropriété des Cévennes 1 pour son bâtiment J"
+# montpellier/pdfs/2014-04-24-0000071259.pdf, p. 1 (s25 store): the attendance list, cut at the passage's edges
+ROLL_2014 = "PEREZ,Khanthaly PHOUTTHASANG,Patrick RIVAS, Brigitte ROUSSEL-GALIANA, Samira SALOMON,Marie-Hélène"
+# montpellier/pdfs/2014-04-24-0000071257.pdf (s25 store), as the answer's opening gives the designation
+EVENTS_2014 = "Le 24 avril 2014, le conseil municipal de Montpellier a adopté : Dominique MARTIN-PRIVAT"
+
+
+def test_another_lot_or_building_is_a_neighbour() -> None:
+    rockstore = _chunk(
+        ROCKSTORE_2013, "mtp-2013-260", "Délibération 2013/260 — Le Rockstore - Travaux de mise aux normes"
+    )
+    opening = f"Le document cité précise : « {ROCKSTORE_2013} »"
+    question = "Quelle entreprise a été retenue pour le lot {} des travaux de mise aux normes du Rockstore ?"
+    assert _reason(question.format("menuiseries"), rockstore, opening) == "reference"
+    assert _reason(question.format("gros-œuvre"), rockstore, opening) is None
+    cevennes = _chunk(CEVENNES_2013, "mtp-2013-33", "Délibération 2013/33 — Attribution d'une subvention, bâtiment J")
+    question = "Quelle aide la ville a-t-elle accordée à la copropriété Cévennes 1 pour le bâtiment {} ?"
+    opening = f"Le 4 février 2013, le conseil municipal de Montpellier a adopté : {CEVENNES_2013}"
+    assert _reason(question.format("L (Larzac)"), cevennes, opening, _idf) == "reference"
+    assert _reason(question.format("J"), cevennes, opening, _idf) is None
+
+
+def test_an_attendance_list_names_no_one_designated() -> None:
+    roll = _chunk(ROLL_2014, "mtp-2014-148", "Délibération 2014/148 — SOMIMON, désignation des représentants")
+    question = "Qui est le suppléant de Brigitte Roussel-Galiana au conseil d'administration de la SOMIMON ?"
+    assert _reason(question, roll, f"Le document cité précise : « {ROLL_2014} »") == "fact"
+    # the same question is left to the other checks when the opening names someone designated
+    assert _reason(question, roll, "Le document cité précise : « Suppléant : -Brigitte ROUSSEL-GALIANA »") != "fact"
+    events = _chunk(EVENTS_2014, "mtp-2014-147", "Délibération 2014/147 — Montpellier Events, désignation")
+    assert _reason("Qui préside le conseil d'administration de Montpellier Events ?", events, EVENTS_2014) == "topic"
