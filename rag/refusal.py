@@ -634,6 +634,12 @@ def cited_reason(
         return None  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
     if first is not None and _PRESIDENT_ASKED_RE.search(fold(question)) and not _PRESIDENT_RE.search(fold(first.text)):
         return "topic"  # "qui préside le conseil d'administration": a member designated is not its president
+    role = _ROLE_ASKED_RE.search(question)
+    if first is not None and role is not None:
+        # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
+        words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
+        if not any(_akin(set(_noun_stems(w)), vocabulary(first.text)) for w in words):
+            return "topic"  # "qui est le directeur général des services": not the mayor's representatives elected
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
@@ -730,6 +736,11 @@ _PRESIDENT_ASKED_RE = re.compile(
     r"|\bquel(?:le)?s?\s+(?:(?:est|sont|etait)\s+)?(?:(?:le|la|les)\s+)?(?:nouveau\s+|nouvelle\s+)?president"
 )
 _PRESIDENT_RE = re.compile(r"\bpresid")
+# "Qui est le directeur ...", "qui est la secrétaire ...": the role a person holds, which the answer's first sentence
+# writes ("Directeur général des services : M ...")
+_ROLE_ASKED_RE = re.compile(
+    r"\b[Qq]ui\s+(?:est|était|sera)\s+(?:le|la|l['’])\s*(?P<role>[^\W\d_][\w-]{3,})(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
+)
 # A floor price ("au prix plancher de 112.500 € HT", "mise à prix"): not what a sale was made at, unless a floor is asked
 _FLOOR_PRICE_RE = re.compile(
     r"\b(?:prix\s+plancher|plancher|mise\s+[àa]\s+prix|prix\s+minimum|prix\s+de\s+r[ée]serve)\s*(?:de|d['’]|:|;|,|\s)*"

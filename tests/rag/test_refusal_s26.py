@@ -201,3 +201,33 @@ def test_an_attendance_list_names_no_one_designated() -> None:
     assert _reason(question, roll, "Le document cité précise : « Suppléant : -Brigitte ROUSSEL-GALIANA »") != "fact"
     events = _chunk(EVENTS_2014, "mtp-2014-147", "Délibération 2014/147 — Montpellier Events, désignation")
     assert _reason("Qui préside le conseil d'administration de Montpellier Events ?", events, EVENTS_2014) == "topic"
+
+
+# montpellier/pdfs/2014-04-24-0000071247.pdf (unseen store), as the answer's opening gives the election
+CCAS_2014 = (
+    "Le 24 avril 2014, le conseil municipal de Montpellier a élu : Représentant du Maire : Max LEVITA ; Henri MAILLET ; "
+    "Nicole LIZA ; Vincent HALUSKA ; Françoise BONNET"
+)
+
+
+# montpellier/pdfs/2014-04-24-0000071285.pdf, p. 1 (unseen store), and the answer's opening built on it
+SAGE_2014 = (
+    "La Commission Locale de l'Eau (CLE) est chargée d'élaborer le schéma d'aménagement et de gestion des eaux (SAGE) "
+    "du Lez, de la Mosson et des étangs palavasiens. Conformément à l'arrêté préfectoral en date du 9 février 1999, la Ville de Montpellier est représentée au sein de "
+    "la Commission par un représentant titulaire et un suppléant."
+)
+SAGE_OPENING = (
+    "Le 24 avril 2014, le conseil municipal de Montpellier a élu : Titulaire : Sauveur TORTORICI ; Suppléant : Pascal "
+    "KRYZANSKI"
+)
+
+
+def test_the_role_asked_is_written_by_the_answer_s_first_sentence() -> None:
+    ccas = _chunk(CCAS_2014, "mtp-2014-142", "Délibération 2014/142 — Election des membres du conseil d'administration")
+    question = "Qui est le directeur général des services de la Ville de Montpellier ?"
+    assert _reason(question, ccas, CCAS_2014) == "topic"
+    # "Titulaire" answers "le représentant titulaire"
+    sage = _chunk(SAGE_2014, "mtp-2014-185", "Délibération 2014/161 — Commission locale de l'eau (SAGE)")
+    question = "Qui est le représentant titulaire de la Ville à la Commission locale de l'eau du SAGE du Lez ?"
+    assert _reason(question, sage, SAGE_OPENING) is None
+    assert _reason(question, sage, CCAS_2014) == "topic"
