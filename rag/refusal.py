@@ -634,6 +634,14 @@ def cited_reason(
         return None  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
     if first is not None and _PRESIDENT_ASKED_RE.search(fold(question)) and not _PRESIDENT_RE.search(fold(first.text)):
         return "topic"  # "qui préside le conseil d'administration": a member designated is not its president
+    counted_of = _COUNTED_OF_RE.search(fold(question).replace("\u2019", "'"))
+    if (
+        first is not None
+        and counted_of is not None
+        and fold(counted_of["what"]) not in _TIE_WORDS
+        and not _akin(set(_noun_stems(counted_of["what"])), vocabulary(first.text))
+    ):
+        return "topic"  # "combien de postes d'adjoint administratif": not the "Création de deux postes" of rédacteur
     role = _ROLE_ASKED_RE.search(question)
     if first is not None and role is not None:
         # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
@@ -736,6 +744,11 @@ _PRESIDENT_ASKED_RE = re.compile(
     r"|\bquel(?:le)?s?\s+(?:(?:est|sont|etait)\s+)?(?:(?:le|la|les)\s+)?(?:nouveau\s+|nouvelle\s+)?president"
 )
 _PRESIDENT_RE = re.compile(r"\bpresid")
+# "combien de postes d'adjoint administratif": what the counted things are of, which the answer's first sentence writes
+# (a post, job or place is of a grade or kind: "postes d'adjoint", not "crédits de paiement", "agents de police")
+_COUNTED_OF_RE = re.compile(
+    r"\bcombien\s+(?:de|d')\s*(?:postes?|emplois?|places?|logements?)\s+(?:de|d')\s*(?P<what>[a-z][a-z-]{3,})"
+)
 # "Qui est le directeur ...", "qui est la secrétaire ...": the role a person holds, which the answer's first sentence
 # writes ("Directeur général des services : M ...")
 _ROLE_ASKED_RE = re.compile(

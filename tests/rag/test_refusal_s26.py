@@ -231,3 +231,16 @@ def test_the_role_asked_is_written_by_the_answer_s_first_sentence() -> None:
     question = "Qui est le représentant titulaire de la Ville à la Commission locale de l'eau du SAGE du Lez ?"
     assert _reason(question, sage, SAGE_OPENING) is None
     assert _reason(question, sage, "Le 24 avril 2014, le conseil a élu : Suppléant : Pascal KRYZANSKI") == "topic"
+
+
+# montpellier/pdfs/2014-04-24-0000071305.pdf (s24 store): a row of the table of posts
+POSTES_2014 = "Rédacteur principal de 2 ème classe : Création de deux postes"
+
+
+def test_posts_counted_are_of_the_grade_asked() -> None:
+    posts = _chunk(POSTES_2014, "mtp-2014-170", "Délibération 2014/170 — Tableau des effectifs")
+    opening = f"Le document cité précise : « {POSTES_2014} »"
+    question = "Combien de postes d'adjoint administratif la Ville de Montpellier a-t-elle créés en avril 2014 ?"
+    assert _reason(question, posts, opening) == "topic"
+    question = "Combien de postes de rédacteur principal de 2e classe ont été créés ?"
+    assert _reason(question, posts, opening) is None
