@@ -270,6 +270,7 @@ def vocabulary(text: str) -> set[str]:
     >>> "saeml" in vocabulary("Société Anonyme d'Economie Mixte Locale MONTPELLIER EVENTS")
     True
     """
+    text = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)  # "Ste Odile" is "Sainte Odile"
     joined = _LINE_HYPHEN_RE.sub(r"\1\2", text)  # "aménage-\nment": a word cut at a line's end
     if joined != text:
         return vocabulary(joined) | vocabulary(_LINE_HYPHEN_RE.sub(r"\1-\2", text))
@@ -485,6 +486,7 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
     'Qui represente la Ville au PRES Université de Uzès, avenant n° 2 ?'
     """
     question = _NUMERO_RE.sub("n° ", question)
+    question = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], question)  # "St-Roch" -> "Saint-Roch"
     unseen = idf(_UNSEEN)
 
     def respell(match: re.Match[str]) -> str:
@@ -500,6 +502,9 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
     return _PLAIN_WORD_RE.sub(respell, question)
 
 
+# Abbreviations of names' words: "St Roch", "Ste Odile", "Bd Renouvier", "Av. de Lodève"
+_ABBREVIATIONS = {"St": "Saint", "Ste": "Sainte", "Bd": "Boulevard", "Av": "Avenue"}
+_ABBREVIATION_RE = re.compile(r"\b(St|Ste|Bd|Av)\b\.?(?=[\s-])")
 _NUMERO_RE = re.compile(r"\b(?:num[ée]ro|no\.?|num\.)\s*(?=\d)", re.IGNORECASE)
 _PLAIN_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])")  # a word without any accent ("d'Uzes" too)
 # Where French writes accents that a hurried typist leaves out, and the stemmer reads: "-ité", "-ée", "-ère", "-ès", "é-"

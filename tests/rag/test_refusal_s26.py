@@ -244,3 +244,11 @@ def test_posts_counted_are_of_the_grade_asked() -> None:
     assert _reason(question, posts, opening) == "topic"
     question = "Combien de postes de rédacteur principal de 2e classe ont été créés ?"
     assert _reason(question, posts, opening) is None
+
+
+def test_abbreviated_names_are_read_whole() -> None:
+    # montpellier/pdfs/2014-05-22-0000072224.pdf, p. 2 (s25 store) writes "Sainte Odile"; a question may write "Ste Odile"
+    assert respelt("Quelle élue a été désignée pour l'école privée Ste Odile ?", _idf) == (
+        "Quelle élue a été désignée pour l'école privée Sainte Odile ?"
+    )
+    assert {"saint", "roch"} <= vocabulary("la ZAC Nouveau St-Roch")
