@@ -13,6 +13,7 @@ that is not the passages'. Thresholds: rag.settings (refusal_threshold, sentence
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
@@ -47,7 +48,10 @@ from rag.rows import opens_name_list
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
-from rag.thesaurus import synonyms_by_stem
+from rag.text import words as word_list
+from rag.thesaurus import EXPANSIONS, synonyms_by_stem
+
+logger = logging.getLogger(__name__)
 
 REFUSAL_PASSAGES = 3  # the top passages the checks look at (the ones an answer quotes)
 
@@ -68,7 +72,7 @@ def relevance_signals(
     covered: the retrieval kept only the passages of that scope. A rare noun ("l'abonnement", "du
     gymnase") that the passages never use (nor a word of the same family: "transfert" / "transférée")
     means they are about something next to the question."""
-    groups = synonyms_by_stem(question)
+    groups = synonym_groups(question)
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     weights = {stem: idf(stem) for stem in groups}
@@ -118,6 +122,8 @@ def relevance_signals(
             *(vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}") for hit in retrieval.hits)
         )
         missing += [stem for stem in names if not _used({stem}, retrieved)]
+    scattered = [stem for stem in topic if _used(groups.get(stem, {stem}), passages)]
+    logger.debug("nouns missing %s, names %s, topic nouns met %s (%d together)", missing, names, scattered, together)
     return {
         "best_dense": retrieval.best_dense,
         "coverage": coverage,
@@ -128,6 +134,23 @@ def relevance_signals(
         # salle des fêtes where the council met and the location of sports grounds
         "scattered_nouns": float(sum(_used(groups.get(stem, {stem}), passages) for stem in topic) - together),
     }
+
+
+def synonym_groups(question: str) -> dict[str, set[str]]:
+    """`rag.thesaurus.synonyms_by_stem`, a plural's synonyms included: the thesaurus keys singular words ("prêt":
+    "emprunts"), a question writes "des prêts" as often.
+
+    >>> "emprunt" in synonym_groups("Quelle part des prêts la Ville garantit-elle ?")["pret"]
+    True
+    """
+    groups = synonyms_by_stem(question)
+    for word in word_list(question):
+        folded = fold(word)
+        if folded in EXPANSIONS or folded[-1:] not in ("s", "x") or folded[:-1] not in EXPANSIONS:
+            continue
+        for stem in tokens(word):
+            groups.setdefault(stem, {stem}).update(tokens(EXPANSIONS[folded[:-1]]))
+    return groups
 
 
 _NOUN_RE = re.compile(
@@ -210,10 +233,20 @@ def key_nouns(question: str) -> list[str]:
     """The stems of the words a determiner or "de" introduces ("l'abonnement", "du gymnase", "de location"):
     the things the question is about, as opposed to its verbs ("qui mange", "dort"); not the capitalised
     names ("de Lyon"), which `unknown_names` and rag.scope judge."""
-    text = question.replace("\u2019", "'")
-    words = [match.group(1) for match in _NOUN_RE.finditer(text)]
-    stems = (stem for word in words if not word[:1].isupper() for stem in _noun_stems(word))  # names: unknown_names
+    text = _LOCUTION_RE.sub(" ", question.replace("\u2019", "'"))
+    found = [match.group(1) for match in _NOUN_RE.finditer(text)]
+    stems = (stem for word in found if not word[:1].isupper() for stem in _noun_stems(word))  # names: unknown_names
     return list(dict.fromkeys(stem for stem in stems if stem not in _NOT_NOUNS))
+
+
+# Prepositional phrases whose noun names no topic ("qui est à la tête de la commission", "au sein du conseil", "en
+# faveur des jeunes", "lors de la séance"): the noun is part of the preposition.
+_LOCUTION_RE = re.compile(
+    r"\b(?:(?:à|a|au|aux|en|de)\s+(?:la\s+|l'\s*)?(?:tête|tete|sein|faveur|profit|issue|occasion|place|égard|egard"
+    r"|vue|hauteur|initiative|demande|part|cours|moyen|aide|instar|encontre|charge)"
+    r"|(?:au|en|à|a)\s+(?:titre|nom|terme|lieu|cas|raison|matière|matiere|dépit|depit)|lors)\s+(?:de|du|des|d')",
+    re.IGNORECASE,
+)
 
 
 def _noun_stems(word: str) -> list[str]:
@@ -237,6 +270,10 @@ def vocabulary(text: str) -> set[str]:
     >>> "saeml" in vocabulary("Société Anonyme d'Economie Mixte Locale MONTPELLIER EVENTS")
     True
     """
+    text = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)  # "Ste Odile" is "Sainte Odile"
+    joined = _LINE_HYPHEN_RE.sub(r"\1\2", text)  # "aménage-\nment": a word cut at a line's end
+    if joined != text:
+        return vocabulary(joined) | vocabulary(_LINE_HYPHEN_RE.sub(r"\1-\2", text))
     folded = fold(text).lower()
     return (
         set(tokens(text))
@@ -247,6 +284,7 @@ def vocabulary(text: str) -> set[str]:
     )
 
 
+_LINE_HYPHEN_RE = re.compile(r"([^\W\d_])-[ \t]*\n[ \t]*([a-zà-ÿ])")
 _DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b")  # "S.E.R.M", "Z.A.C.": the SERM, the ZAC
 # A run of capitalised words ("Société Anonyme d'Economie Mixte Locale"), the small words of a name between them
 _TITLE_RUN_RE = re.compile(
@@ -353,6 +391,7 @@ def refusal_reason(
         return "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return None
+    question = respelt(question, idf)
     signals = relevance_signals(question, retrieval, idf, preceding)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
@@ -436,6 +475,57 @@ def refusal_reason(
     return None
 
 
+def respelt(question: str, idf: Callable[[str], float]) -> str:
+    """The question with its words written as the documents write them, for the checks that compare words: a word
+    typed without its accents whose stem no passage has, when an accented spelling of it has one ("Universite" ->
+    "Université", "Uzes" -> "Uzès", "journee" -> "journée": the stemmer cuts them otherwise); "numéro 2", "no 2" ->
+    "n° 2".
+
+    >>> known = {"univers", "uzes"}
+    >>> respelt("Qui represente la Ville au PRES Universite de Uzes, avenant numéro 2 ?", lambda s: 1.0 if s in known else 9.0)
+    'Qui represente la Ville au PRES Université de Uzès, avenant n° 2 ?'
+    """
+    question = _NUMERO_RE.sub("n° ", question)
+    question = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], question)  # "St-Roch" -> "Saint-Roch"
+    unseen = idf(_UNSEEN)
+
+    def respell(match: re.Match[str]) -> str:
+        word = match.group(0)
+        stems = tokens(word)
+        if not stems or all(idf(stem) < unseen for stem in stems):
+            return word
+        for variant in _accented(word):
+            if all(idf(stem) < unseen for stem in tokens(variant) or ["\x00"]):
+                return variant
+        return word
+
+    return _PLAIN_WORD_RE.sub(respell, question)
+
+
+# Abbreviations of names' words: "St Roch", "Ste Odile", "Bd Renouvier", "Av. de Lodève"
+_ABBREVIATIONS = {"St": "Saint", "Ste": "Sainte", "Bd": "Boulevard", "Av": "Avenue"}
+_ABBREVIATION_RE = re.compile(r"\b(St|Ste|Bd|Av)\b\.?(?=[\s-])")
+_NUMERO_RE = re.compile(r"\b(?:num[ée]ro|no\.?|num\.)\s*(?=\d)", re.IGNORECASE)
+_PLAIN_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])")  # a word without any accent ("d'Uzes" too)
+# Where French writes accents that a hurried typist leaves out, and the stemmer reads: "-ité", "-ée", "-ère", "-ès", "é-"
+_ACCENT_ENDINGS = (("ites", "ités"), ("ite", "ité"), ("ees", "ées"), ("ee", "ée"), ("eres", "ères"), ("ere", "ère"),
+                   ("es", "és"), ("es", "ès"), ("e", "é"))  # fmt: skip
+
+
+def _accented(word: str) -> list[str]:
+    """Spellings of a word typed without accents, its ending and first letter accented ("electricite" ->
+    "électricité", "Uzes" -> "Uzès"), in order of likelihood."""
+    starts = [word]
+    if word[:1] in "eE" and len(word) > 1 and word[1].lower() not in "aeiouy":
+        starts.append(("É" if word[0] == "E" else "é") + word[1:])
+    out = []
+    for start in starts:
+        out += [start[: -len(end)] + acc for end, acc in _ACCENT_ENDINGS if start.endswith(end)]
+        if start != word:
+            out.append(start)
+    return list(dict.fromkeys(out))
+
+
 def cited_reason(
     question: str,
     retrieval: Retrieval,
@@ -469,11 +559,16 @@ def cited_reason(
       tribunal administratif"); and a noun is excused when the evidence holds what identifies the thing asked
       about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
       number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
+    question = respelt(question, idf)
     first = next((s for s in answer_sentences if s.citations), None)
     if not _asked_given(question, answer_sentences, citations):
         return "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
     if first is not None and _label_left_empty(question, first, answer_sentences, citations):
         return "fact"  # "Université Montpellier II Titulaire :": the row names no one
+    if first is not None and answer_type(question) == PERSON and _quotes_roll_call(first.text):
+        return "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
+    if first is not None and _other_designator(question, first.text):
+        return "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
@@ -511,7 +606,23 @@ def cited_reason(
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= CITED_NAME_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
     people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
-    if not all(_akin({stem}, used) for stem in names + parts + people):
+    unmet = [stem for stem in names + parts + people if not _akin({stem}, used)]
+    if unmet:
+        # "le plan de sauvegarde et de mise en valeur (PSMV)": the question spells its acronym out, the evidence may
+        # write only the words; "le Cinemed": a name blending the first letters of the evidence's "Cinéma
+        # Méditerranéen"
+        defined = defined_acronyms(question)
+        evidence_text = " ".join(
+            f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)
+        )
+        unmet = [
+            stem
+            for stem in unmet
+            if not (stem in defined and all(_akin({w}, used) for w in defined[stem]))
+            and not blended_name(stem, f"{evidence_text}\n{heading_text}")
+        ]
+    if unmet:
+        logger.debug("cited names missing: %s", unmet)
         return "names"
     if _named_elsewhere(question, used, retrieval, excused, idf):
         return "names"
@@ -526,6 +637,22 @@ def cited_reason(
             return "reference"
     if any(c.kind == schema.KIND_ARTICLE for c in first_cited):
         return None  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
+    if first is not None and _PRESIDENT_ASKED_RE.search(fold(question)) and not _PRESIDENT_RE.search(fold(first.text)):
+        return "topic"  # "qui préside le conseil d'administration": a member designated is not its president
+    counted_of = _COUNTED_OF_RE.search(fold(question).replace("\u2019", "'"))
+    if (
+        first is not None
+        and counted_of is not None
+        and fold(counted_of["what"]) not in _TIE_WORDS
+        and not _akin(set(_noun_stems(counted_of["what"])), vocabulary(first.text))
+    ):
+        return "topic"  # "combien de postes d'adjoint administratif": not the "Création de deux postes" of rédacteur
+    role = _ROLE_ASKED_RE.search(question)
+    if first is not None and role is not None:
+        # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
+        words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
+        if not any(_akin(set(_noun_stems(w)), vocabulary(first.text)) for w in words):
+            return "topic"  # "qui est le directeur général des services": not the mayor's representatives elected
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
@@ -540,7 +667,7 @@ def cited_reason(
         and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
     ):
         return "year"
-    groups = synonyms_by_stem(question)
+    groups = synonym_groups(question)
     done = infinitives(question)
     # the role a "qui" question asks about is what the person must be, however common the word ("délégué")
     roles = {stem for m in _ROLE_RE.finditer(question) for stem in _noun_stems(m.group(1))}
@@ -608,11 +735,37 @@ def cited_reason(
     missing = [stem for stem in missing if stem not in qualified]
     if not missing:
         return None
+    logger.debug("cited topic nouns missing: %s", missing)
     numbers = question_numbers(question)
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return None
     return "topic"
 
+
+# A question on who chairs ("qui préside", "à la tête de", "quel est le président"), answered only by a sentence that
+# writes the chair ("présidée par M ...", "Président : ..."), not by a list of members
+_PRESIDENT_ASKED_RE = re.compile(
+    r"\bqui\s+(?:la\s+|le\s+|les\s+)?presid(?:e|era|ait|aient|ent)\b|\bqui\s+(?:est|sera|etait)\s+a\s+la\s+tete\b"
+    r"|\bquel(?:le)?s?\s+(?:(?:est|sont|etait)\s+)?(?:(?:le|la|les)\s+)?(?:nouveau\s+|nouvelle\s+)?president"
+)
+_PRESIDENT_RE = re.compile(r"\bpresid")
+# "combien de postes d'adjoint administratif": what the counted things are of, which the answer's first sentence writes
+# (a post, job or place is of a grade or kind: "postes d'adjoint", not "crédits de paiement", "agents de police")
+_COUNTED_OF_RE = re.compile(
+    r"\bcombien\s+(?:de|d')\s*(?:postes?|emplois?|places?|logements?)\s+(?:de|d')\s*(?P<what>[a-z][a-z-]{3,})"
+)
+# "Qui est le directeur ...", "qui est la secrétaire ...": the role a person holds, which the answer's first sentence
+# writes ("Directeur général des services : M ...")
+_ROLE_ASKED_RE = re.compile(
+    r"\b[Qq]ui\s+(?:est|était|sera)\s+(?:le|la|l['’])\s*(?P<role>[^\W\d_][\w-]{3,})(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
+)
+# A floor price ("au prix plancher de 112.500 € HT", "mise à prix"): not what a sale was made at, unless a floor is asked
+_FLOOR_PRICE_RE = re.compile(
+    r"\b(?:prix\s+plancher|plancher|mise\s+[àa]\s+prix|prix\s+minimum|prix\s+de\s+r[ée]serve)\s*(?:de|d['’]|:|;|,|\s)*"
+    r"\d[\d \u00a0\u202f.,]*\s?(?:€|euros?\b)(?:\s*(?:HT|TTC|H\.T\.))?",
+    re.IGNORECASE,
+)
+_FLOOR_ASKED_RE = re.compile(r"\b(?:plancher|minim|a partir de quel|au moins|mise a prix|reserve)")
 
 # The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour.
 STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR)  # (not a date: "affiché dans la huitaine" says when)
@@ -621,6 +774,66 @@ _MEASURE_ASKED_RE = re.compile(
     r"\bquel(?:le)?s? (?:(?:est|sont) (?:la |le |les |l')?)?(?:puissance|capacite|quantite|volume|debit|effectif"
     r"|population|superficie|surface|longueur|frequentation|consommation|production)\b"
 )
+
+
+def _quotes_roll_call(text: str) -> bool:
+    """Whether a sentence of the answer quotes only an attendance list ("« PEREZ,Khanthaly PHOUTTHASANG,Patrick RIVAS,
+    Brigitte ROUSSEL-GALIANA, Samira SALOMON,Marie-Hélène » [2]", rag.lead.roll_call).
+
+    >>> _quotes_roll_call("Le document cité précise : « PEREZ,Khanthaly PHOUTTHASANG,Patrick RIVAS, Brigitte ROUSSEL-GALIANA, Samira SALOMON,Marie-Hélène » [2].")
+    True
+    >>> _quotes_roll_call("Le document cité précise : « A été élue : - Mylène CHARDES » [1].")
+    False
+    """
+    if "«" not in text or "»" not in text:
+        return False
+    pieces = [p.strip(" .;") for p in text[text.find("«") + 1 : text.rfind("»")].split(",")]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < ROLL_NAMES or any(not _ROLL_NAME_RE.fullmatch(p) for p in pieces):
+        return False
+    return sum(bool(_SURNAME_RE.search(p)) for p in pieces) * 2 >= len(pieces)
+
+
+ROLL_NAMES = 4  # a list of this many names, commas between them, and nothing else: who attended
+# one to four capitalised words: "Khanthaly PHOUTTHASANG", "Marie-Hélène", "Henri DE VERBIZIER" (the list cut at its ends)
+_ROLL_NAME_RE = re.compile(r"(?:[A-ZÀ-Ý][\w'’-]*\s*){1,4}")
+_SURNAME_RE = re.compile(r"\b[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?\b")
+
+
+# A thing the question tells from its neighbours by a letter or a word right after its noun ("le bâtiment L", "le lot
+# menuiseries", "l'îlot B"): the sentence that answers, when it names such a thing, names this one.
+_DESIGNATED_RE = re.compile(
+    r"\b(?P<noun>b[âa]timent|lot|[îi]lot|tranche|bloc|escalier|tour|aile|pavillon)s?\s+"
+    r"(?:n\s?°\s?)?(?P<name>[A-Z](?![\w'’])|[^\W\d_]{4,})",
+)
+_NOT_DESIGNATORS = {"dont", "pour", "avec", "sans", "dans", "situe", "situee", "numero", "attribue", "relance"}
+
+
+def _other_designator(question: str, sentence: str) -> bool:
+    """Whether the answer's first sentence names the thing the question designates by a letter or a word ("le bâtiment
+    L (Larzac)", "le lot menuiseries") but not by that letter or word: it is about a neighbour ("son bâtiment J", "le
+    lot n° 1 « Gros-Œuvre – VRD »").
+
+    >>> q = "Quelle aide la ville a-t-elle accordée à la copropriété Cévennes 1 pour le bâtiment L (Larzac) ?"
+    >>> _other_designator(q, "d'attribuer une subvention de 65 313 € à la copropriété des Cévennes 1 pour son bâtiment J")
+    True
+    >>> _other_designator(q, "une subvention de 40 000 € pour le bâtiment L de la copropriété")
+    False
+    """
+    sentence = _MARKER_RE.sub(" ", sentence)
+    for m in _DESIGNATED_RE.finditer(question):
+        name = m["name"]
+        noun = fold(m["noun"]).lower()
+        if fold(name).lower() in _NOT_DESIGNATORS or (len(name) > 1 and _VERB_FORM_RE.search(name.lower())):
+            continue
+        if not re.search(rf"\b{noun}s?\s+(?:n\s?°\s?)?(?:\d+|[A-Z](?![\w'’]))", fold(sentence), re.IGNORECASE):
+            continue  # the sentence names no such thing by its number or letter ("Lot Entreprise": a table's header)
+        if len(name) == 1:
+            if not re.search(rf"\b{name}(?![\w'’])", sentence):
+                return True
+        elif not _akin(set(_noun_stems(name)), vocabulary(sentence)):
+            return True
+    return False
 
 
 LABEL_LINE_CHARS = 80  # a row's label: "Université Montpellier II Titulaire :"
@@ -671,6 +884,8 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
         for s in answer_sentences
         if not any(f"« {q} »" in s.text for q in quotes)
     ]
+    if kind == AMOUNT and not _FLOOR_ASKED_RE.search(fold(question)):
+        texts = [_FLOOR_PRICE_RE.sub(" ", text) for text in texts]  # "à quel prix ... finalement vendu": not the floor
     return any(states_value(question, kind, text) for text in texts)
 
 
@@ -695,7 +910,7 @@ def states_value(question: str, kind: str, text: str) -> bool:
         text = _NOT_A_SUM_RE.sub(" ", text)
         return (
             gives_asked(question, kind, text)
-            or gives(AMOUNT, text)
+            or (gives(AMOUNT, text) and not _PRICE_ASKED_RE.search(fold(question)))  # "à quel prix": not "91 m²"
             or gives(DURATION, text)
             or bool(_BARE_SUM_RE.search(text))
         )
@@ -715,6 +930,7 @@ def states_value(question: str, kind: str, text: str) -> bool:
     return gives(NUMBER, values) or gives(AMOUNT, text)
 
 
+_PRICE_ASKED_RE = re.compile(r"\b(?:a|pour) quel prix\b")
 _VOTER_WORD_RE = re.compile(r"voi|vot|elu|conseil|membr|suffrag|bulletin|abst|person|particip")
 _VOTE_COUNT_RE = re.compile(
     r"\d+\s*(?:pour|contre|abstentions?|votes?|voix)\b|\b(?:pour|contre|abstentions?|votants?|exprim[ée]s)\s*:\s*\d+",
@@ -772,6 +988,70 @@ NEIGHBOUR_NAME_IDF = 2.0  # not "la Ville"
 NEIGHBOUR_NOUN_IDF = 2.0  # not "la commune"
 # Words of a question that name no neighbour: the council itself, a total, a preposition after "d'" ("d'après")
 _GENERIC_WORDS = set(tokens("conseil municipal municipale total totale général générale après avant"))
+
+
+_DEFINED_ACRONYM_RE = re.compile(r"((?:[^\W\d_][\w'’-]*[ \t]+){2,14})\(\s*([A-Z]{2,8})\s*\)")
+
+
+def defined_acronyms(question: str) -> dict[str, list[str]]:
+    """The acronyms the question spells out itself, each with the stems of the words it stands for: "le plan de
+    sauvegarde et de mise en valeur (PSMV)" -> {"psmv": ["plan", "sauvegard", "mis", "valeur"]} (the initials of the
+    last words before the parenthesis, the small words of the name skipped).
+
+    >>> defined_acronyms("Qui a approuvé le plan de sauvegarde et de mise en valeur (PSMV) ?")
+    {'psmv': ['plan', 'sauvegard', 'mis', 'valeur']}
+    """
+    found: dict[str, list[str]] = {}
+    for m in _DEFINED_ACRONYM_RE.finditer(question):
+        acronym = m.group(2).lower()
+        spelt = [
+            w for w in re.split(r"[ \t'’-]+", m.group(1)) if w and fold(w).lower() not in _SMALL_WORDS | {"d", "l"}
+        ]
+        spelt = spelt[-len(acronym) :]
+        if len(spelt) == len(acronym) and "".join(fold(w[0]).lower() for w in spelt) == acronym:
+            found[acronym] = [stem for w in spelt for stem in tokens(w)[:1]]
+    return found
+
+
+def blended_name(name: str, text: str) -> bool:
+    """Whether a name of the question (a stem, folded) is made of the first letters of consecutive capitalised words
+    of the text, two at least, each giving two letters or more: "Cinemed" is the "Cinéma Méditerranéen", "Somimon"
+    the "Société ... du Marché d'Intérêt national de Montpellier" only if its words run so (the small words of a name
+    skipped).
+
+    >>> blended_name("cinemed", "Festival International du Cinéma Méditerranéen de Montpellier")
+    True
+    >>> blended_name("cinemed", "le cinéma de la ville"), blended_name("cinemed", "Cinéma Nestor Burma")
+    (False, False)
+    """
+    if len(name) < BLEND_LETTERS:
+        return False
+    for run in _TITLE_RUN_RE.finditer(text):
+        parts = [fold(w).lower() for w in re.split(r"[ \t'’]+", run.group(0)) if w]
+        parts = [w for w in parts if w not in _SMALL_WORDS and w not in ("d", "l")]
+        if any(_blends(name, parts[i:]) for i in range(len(parts) - 1)):
+            return True
+    return False
+
+
+BLEND_LETTERS = 5
+
+
+def _blends(name: str, parts: list[str], *, first: bool = True) -> bool:
+    """Whether `name` is prefixes of the first words of `parts`, in order, at least two words."""
+    if not name:
+        return not first
+    if not parts:
+        return False
+    word = parts[0]
+    for cut in range(min(len(word), len(name)), 1, -1):
+        if (
+            word.startswith(name[:cut])
+            and (cut < len(name) or not first)
+            and _blends(name[cut:], parts[1:], first=False)
+        ):
+            return True
+    return False
 
 
 def person_names(question: str) -> list[str]:
@@ -912,12 +1192,14 @@ _AFTER_NOUN_RE = re.compile(
 # the role a "qui" question asks about, written with no determiner: "qui était secrétaire de séance", "qui a été
 # désigné délégué"
 _ROLE_RE = re.compile(
-    r"\bqui\s+(?:est|était|sont|étaient|sera|seront|a été|ont été)\s+(?:(?:désigné|élu|nommé)e?s?\s+)?"
+    r"\bqui\s+(?:est|était|sont|étaient|sera|seront|a été|ont été)\s+"
+    r"(?:(?:re)?devenue?s?\s+|toujours\s+|actuellement\s+|désormais\s+|encore\s+)?(?:(?:désigné|élu|nommé)e?s?\s+)?"
     r"([^\W\d_][\w-]{3,})",
     re.IGNORECASE,
 )
 # verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
-_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant)$")  # not "catholique"
+# (and "servis", "acquis", "compris": not "tennis")
+_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant|(?<!n)is)$")  # not "catholique"
 _PARTICIPLE_RE = re.compile(r"(?:é|ée|és|ées|ant|ent)$|-")  # "le montant versé" is no "section basket"
 _INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
 _TIE_WORDS = {
@@ -1106,7 +1388,7 @@ ROW_WORDS = 8  # a line of at most this many words is a row of a list or table
 def _anchor(question: str, hit: ScoredChunk, idf: Callable[[str], float], met: set[str]) -> set[str] | None:
     """The stems of the question's rarest topic noun or name that the passage's text uses ("l'amicale sportive"
     -> "amical"), with their everyday synonyms; None when it uses none."""
-    groups = synonyms_by_stem(question)
+    groups = synonym_groups(question)
     names = [stem for stem in name_stems(question) if stem not in met]
     nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     used = vocabulary(hit.chunk.text)
@@ -1174,7 +1456,7 @@ def _amount_beside_topic(
     deliberation is one place as a whole, with the other retrieved passages of its record (its amounts are its
     topic's, however far down they are written, the passage after each included). True when the passages use no
     topic noun or name."""
-    groups = synonyms_by_stem(question)
+    groups = synonym_groups(question)
     nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     # the record's metadata are part of it: its title, its commune (a Preuilly deliberation never writes "Preuilly")
     titles = [f"{hit.chunk.meta.get(schema.TITLE, '')} {hit.chunk.meta.get(schema.COMMUNE) or ''}" for hit in top]
@@ -1243,7 +1525,7 @@ def on_topic(
     title or headings): where the fact asked for can be. An amount in the passage on the school's pupils does
     not give the price of the school's screen rental; a question on one commune's fact is not answered by the
     law (`local`)."""
-    groups = synonyms_by_stem(question)
+    groups = synonym_groups(question)
     asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
     named = [stem for stem in key_nouns(question) if stem not in met and stem not in asked]
     nouns = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(named, key=idf)[-1:]
@@ -1326,7 +1608,7 @@ _YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2
 # "2020-045", "M57"); rag.scope reads them.
 _NOT_TOPIC_NUMBER_RE = re.compile(
     rf"\b(?:1er|\d{{1,2}})\s+(?:{MONTH_PATTERN})(?:\s+(?:19|20)\d{{2}})?|\b(?:{MONTH_PATTERN})\s+(?:19|20)\d{{2}}"
-    r"|\b\d{1,2}/\d{1,2}/\d{2,4}|\d[\d \u00a0\u202f]*\s*habitants|\bn(?:o|°)?\.?\s?°?\s?\d+\b"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}|\d[\d \u00a0\u202f]*\s*habitants|\b(?:n(?:o|°)?\.?\s?°?|numero)\s?\d+\b"
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
 )
 _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
@@ -1397,7 +1679,7 @@ def _numbers_met(
     wanted = question_numbers(question)
     if not wanted:
         return True
-    groups = synonyms_by_stem(question)
+    groups = synonym_groups(question)
     content = [
         stem
         for stem in groups

@@ -229,6 +229,11 @@ def _date_admitted(date: str, scope: Scope) -> bool:
     return True
 
 
+_SPAN_RE = re.compile(
+    rf"\bdu\s+(?:1er|\d{{1,2}})(?:\s+(?:{MONTH_PATTERN}))?(?:\s+(?:19|20)\d{{2}})?\s+au\s+(?:1er|\d{{1,2}})\s+(?:{MONTH_PATTERN})\b"
+)
+
+
 def commune_named(key: str, folded_words: set[str]) -> bool:
     """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
@@ -256,7 +261,8 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         year = Scope(communes=communes, years=(int(event[:4]),))
         if any(_date_admitted(d, year) for d in held):
             date, month, years, label, missing = None, None, year.years, f"de {event[:4]}", False
-            event_month = event[:7]
+            # (a span "du 01 juin au 30 septembre 2014" is how long what is decided lasts: its months are no event's)
+            event_month = "" if _SPAN_RE.search(folded) else event[:7]
             scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
     if missing and years and not (date or month) and _BEFORE_RE.search(folded):
         # "combien la Ville avait-elle payé en 2007 pour acquérir ...": the pluperfect dates an earlier event that a
