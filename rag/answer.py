@@ -29,10 +29,13 @@ from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
     NAMED_VALUE,
+    ORGANISATION,
     OTHER,
     PERSON,
+    PERSON_RE,
     VOTE,
     answer_type,
+    asks_reporter,
     counted,
     counts,
     gives,
@@ -41,6 +44,8 @@ from rag.question import (
     memo,
     names_reference,
     opposed,
+    question_names,
+    reporter_line,
     value_named,
 )
 from rag.records import record_from_meta, vote_label
@@ -50,12 +55,17 @@ from rag.rows import (
     MAX_ANNOUNCE_LINE,
     announces_election,
     continuation,
+    cut_row,
+    data_row,
+    header_data,
     is_entry,
+    lines_of,
     name_lists,
     next_passage,
     opens_name_list,
     operative_passage,
     previous_passage,
+    record_siblings,
     typed_row,
     vote_after,
     year_header,
@@ -398,8 +408,14 @@ class ExtractiveAnswerer:
             picked += _value_after(question, kind, picked, retrieval, store, skip)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
+        if asks_reporter(question):
+            picked += _reporter(picked, retrieval, store)
+        if kind in (OTHER, ORGANISATION):
+            picked += _rows_naming(question, picked, retrieval, store)
         picked += _amount_context(picked, candidates)
+        _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
+        picked += _header_rows(picked, retrieval, store)
         picked += _year_headers(picked, retrieval, store)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
@@ -486,6 +502,59 @@ def _value_after(
         if head in tokens(sentence) and gives_asked(question, kind, sentence) and not is_meeting_formula(sentence):
             index = _hit_index(retrieval, ScoredChunk(chunk=after, score=best.score))
             return [_Candidate(index, sentence, 0.0, position, True)]
+    return []
+
+
+MAX_NAMING_ROWS = 6
+MAX_NAMING_ROW_CHARS = 120
+
+
+def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a question on a person it names ("Dans quelles écoles privées Lorraine Acquier représente-t-elle la
+    commune ?"), every row of the best record that names that person, when several do ("Saint Charles CENTRE -
+    Lorraine ACQUIER", "St François Régis CENTRE - Lorraine ACQUIER"): one row quoted gives half the answer. Only a
+    person named by a first name and a surname; an attendance list (several names a line) is no such row."""
+    names = [w for w in question_names(question) if not w.isupper()]
+    pair = next((f"{a} {b}" for a, b in zip(names, names[1:], strict=False) if f"{a} {b}" in question), None)
+    if pair is None:
+        return []  # a first name and a surname, side by side ("Lorraine Acquier")
+    wanted = set(tokens(pair))
+    best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
+    if best is None:
+        return []
+    found: list[_Candidate] = []
+    said = {(c.hit_index, _squash(c.sentence)) for c in picked}
+    for chunk in [best.chunk, *record_siblings(best.chunk, store, {best.chunk.id})]:
+        for position, line in enumerate(lines_of(ScoredChunk(chunk=chunk, score=best.score))):
+            sentence = line.strip(" -•–")
+            if len(sentence) > MAX_NAMING_ROW_CHARS or sentence.count(",") >= 2 or len(PERSON_RE.findall(sentence)) > 2:
+                continue
+            if is_meeting_formula(sentence) or not wanted <= set(tokens(sentence)):
+                continue
+            index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+            if (index, _squash(sentence)) not in said and not any(
+                c.hit_index == index and _squash(sentence) in _squash(c.sentence) for c in picked
+            ):
+                found.append(_Candidate(index, sentence, 0.0, ROW_POSITION + position, False))
+    named = len(found) + sum(1 for c in picked if wanted <= set(tokens(c.sentence)))
+    return found[:MAX_NAMING_ROWS] if named >= 2 else []
+
+
+def _reporter(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For "qui rapporte", "quel élu a présenté ...": the line naming the best record's reporter ("Monsieur El
+    Kandoussi rapporte :"), read in the record's other passages when the one found does not hold it (cited too). A
+    record's opening is no answer otherwise (rag.meeting): this line is, when the reporter is asked."""
+    for hit in retrieval.hits[:MAX_PASSAGES]:
+        if hit.chunk.kind != schema.KIND_DELIBERATION:
+            continue
+        for chunk in [hit.chunk, *record_siblings(hit.chunk, store, {hit.chunk.id})]:
+            for position, sentence, exact in _passage_sentences(chunk):
+                if reporter_line(sentence):
+                    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=hit.score))
+                    if any(c.hit_index == index and c.position == position for c in picked):
+                        return []
+                    return [_Candidate(index, sentence, 0.0, position, exact)]
+        return []  # the best record only
     return []
 
 
@@ -583,6 +652,52 @@ def _year_headers(picked: list[_Candidate], retrieval: Retrieval, store: ChromaS
         ):
             extra.append(_Candidate(at, _clip(sentence), 0.0, position, False, heads=index))
             quoted.add((at, _squash(sentence)))
+    return extra
+
+
+def _cut_rows(picked: list[_Candidate], retrieval: Retrieval) -> None:
+    """Each quoted table row the layout cut at a hyphen read to its last cell (rag.rows.cut_row): "Sainte Odile
+    HOPITAUX- FACULTES" is quoted with "- Michèle DRAY- FITOUSSI", the name its row gives on the lines under it."""
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE or "-" not in cand.sentence:
+            continue
+        lines = chunk.text.splitlines()
+        said = _squash(cand.sentence)
+        for i, line in enumerate(lines):
+            if not line.strip() or not said.startswith(_squash(line)):
+                continue
+            row = cut_row(lines, i)
+            if row and _squash(row).startswith(said) and len(_squash(row)) > len(said):
+                cand.sentence, cand.exact = _clip(row), False
+                break
+
+
+def _header_rows(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a quoted table header (rag.rows.table_header: "Lot Entreprise Moyenne des besoins sur 1 an Montants
+    retenus sur bordereau de prix"), its first data row, from the same passage or, when the header ends its passage,
+    from the next one under the prefecture's stamp (cited too): the titles alone answer nothing."""
+    extra: list[_Candidate] = []
+    said = {_squash(c.sentence) for c in picked}
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE:
+            continue
+        lines = chunk.text.splitlines()
+        found = header_data(lines, cand.sentence)
+        at, rows_of = cand.hit_index, lines
+        if found is True:
+            after = next_passage(chunk, store)
+            rows_of = after.text.splitlines() if after is not None else []
+            found = data_row(rows_of)
+            if found is not None and after is not None:
+                at = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
+        if not isinstance(found, tuple):
+            continue
+        row = _clip(" ".join(" ".join(line.split()) for line in rows_of[found[0] : found[1] + 1]))
+        if _squash(row) not in said:
+            said.add(_squash(row))
+            extra.append(_Candidate(at, row, 0.0, ROW_POSITION + found[0], False))
     return extra
 
 

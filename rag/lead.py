@@ -31,6 +31,7 @@ from rag.question import (
     VALUE_KINDS,
     VOTE,
     answer_type,
+    asks_reporter,
     counted,
     counts,
     gives,
@@ -41,10 +42,11 @@ from rag.question import (
     names_reference,
     opposed,
     rank,
+    reporter_line,
     value_named,
 )
 from rag.records import record_from_meta
-from rag.rows import designated, is_entry, opens_name_list, unit_in_header
+from rag.rows import data_row, designated, header_data, is_entry, opens_name_list, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -286,6 +288,7 @@ def _typed_quote(
     # Ranked with what the cited record is about (its title), then, for "qui", a designated person (a
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     about_meeting = asks_about_meeting(question)
+    reporter = asks_reporter(question)  # "qui rapporte": the line "Monsieur El Kandoussi rapporte :" answers
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
@@ -300,20 +303,63 @@ def _typed_quote(
         for part in c.quote.split(_QUOTE_GAP)
         for s in _candidates(kind, part, c.chunk.text)
         if (gives(kind, s) or gives_asked(question, kind, s) or unit_in_header(kind, s))
-        and (about_meeting or not (is_meeting_formula(s) or roll_call(s) or is_meeting_formula(_label_before(part, s))))
+        and (about_meeting or (reporter and reporter_line(s))
+             or not (is_meeting_formula(s) or roll_call(s) or is_meeting_formula(_label_before(part, s))))
     ]  # fmt: skip
     if not typed:
         return []
     not_opposed, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
+    if reporter and reporter_line(sentence):
+        # "Monsieur El Kandoussi rapporte :" announces the report, not a name left to fill in: quoted without its colon
+        return [AnswerSentence(text=f"Le document cité précise : « {sentence.rstrip(' :')} » [{n}].", citations=[n])]
     quote = next(c.quote for c in citations if c.n == n)
+    tabled = _with_data_row(sentence, n, citations)
+    if tabled is not None and _verified(tabled, citations):
+        return [tabled]
     announced = AnswerSentence(
         text=f"Le document cité précise : « {_with_announced(sentence, quote)} » [{n}].", citations=[n]
     )
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSentence | None:
+    """A table's header quoted as the answer ("Lot Entreprise Moyenne des besoins sur 1 an Montants retenus sur
+    bordereau de prix") with its first data row, quoted too (rag.answer cites it, in the header's passage or the next
+    one): "... » [1] : « Génie Civil ... SOGETREL 34470 PEROLS 300 000,00 760 683,10 » [2]." None when the sentence
+    is no header or its row is not quoted."""
+    first = next(c for c in citations if c.n == n)
+    lines = first.chunk.text.splitlines()
+    found = header_data(lines, header)
+    under, rows_of = first, lines
+    if found is True:
+        doc, index = first.chunk.meta.get(schema.DOC_ID), first.chunk.meta.get(schema.CHUNK_INDEX)
+        under = next(
+            (
+                c
+                for c in citations
+                if isinstance(index, int)
+                and c.chunk.meta.get(schema.DOC_ID) == doc
+                and c.chunk.meta.get(schema.CHUNK_INDEX) == index + 1
+            ),
+            None,
+        )
+        if under is None:
+            return None
+        rows_of = under.chunk.text.splitlines()
+        found = data_row(rows_of)
+    if not isinstance(found, tuple):
+        return None
+    row = " ".join(" ".join(line.split()) for line in rows_of[found[0] : found[1] + 1])
+    if _squash(row) not in _squash(under.quote):
+        return None
+    if under is first:
+        return AnswerSentence(text=f"Le document cité précise : « {header} […] {row} » [{n}].", citations=[n])
+    text = f"Le document cité précise : « {header} » [{n}] : « {row} » [{under.n}]."
+    return AnswerSentence(text=text, citations=[n, under.n])
 
 
 MIN_ROLL_NAMES = 3

@@ -85,6 +85,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)s?\b"
             r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
             r"|\bjusqu'a quel montant"
+            # "Quel besoin annuel a été estimé ...": a value estimated or assessed is a sum
+            r"|\bquel(?:le)?s? [^?]{0,40}\b(?:a|ont|est|sont) (?:ete )?(?:estimee?s?|evaluee?s?|chiffree?s?)\b"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)?s? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)s?\b|\ba hauteur de (?:quel|combien)"
         ),
@@ -127,7 +129,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         LEVEL,
         re.compile(
             r"\bquel(?:le)?s? (?:niveau(?! d(?:e |')(?:diplome|etudes|formation|qualification))|indices?|echelons?"
-            r"|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)s?\b"
+            r"|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement|grilles?(?: indiciaires?)?)s?\b"
+            # ("quelle rémunération", "quel niveau de rémunération", "sur quelle base de rémunération")
+            r"|\bquel(?:le)?s? \w+ (?:de|d') ?remuneration\b"
         ),
     ),
     (
@@ -144,7 +148,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         DATE,
         re.compile(
-            r"\bquand\b|\bquelle date\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
+            r"\bquand\b|\bquelles? dates?\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
             r"|\ben quelle annee\b|\bquel jour\b"
         ),
     ),
@@ -458,7 +462,8 @@ _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur
 _AWARDED_RE = re.compile(
     r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?|obtenue?s?|decroche|gagne"
     # who does the work or supplies the goods of a market ("qui fournit la viande", "qui s'occupe des menuiseries")
-    r"|fourni(?:t|ssent|ra|ront)|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
+    r"|fourni(?:t|ssent|ra|ront)|offre(?:nt)?|offert|offrira|prete(?:nt)?|sponsorise(?:nt)?|mecene"
+    r"|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
     r"|refai(?:t|re)|refera|construi(?:t|ra|re)|installe(?:ra)?|entretien(?:t|dra)|nettoie(?:ra)?|equipe(?:ra)?)\b"
 )
 
@@ -789,3 +794,30 @@ def item_numbers(question: str) -> list[tuple[str, str]]:
 
 _BARE_ITEM_RE = re.compile(r"\b(?P<noun>lots?|avenants?|tranches?)\s+(?P<ref>\d{1,3}[a-z]?)\b(?!\s?(?:€|%|euros?))")
 REFERENCE_HEAD = 4  # "lot", "lots": one kind of thing when their first letters agree
+
+
+# Who reports (presents) an item to the council: "qui rapporte la délibération", "quel élu a présenté ...", "le
+# rapporteur"; answered by the item's "Monsieur El Kandoussi rapporte :" line.
+_REPORTER_ASKED_RE = re.compile(r"\brapport(?:e|ent|eur|euse|ee?)\b|\b(?:a|ont) presente\b|\bqui presente\b")
+_REPORTER_LINE_RE = re.compile(r"^[^:.]{3,80}?\s+rapporte\s*:?\s*$")
+
+
+def asks_reporter(question: str) -> bool:
+    """Whether the question asks who reported (presented) an item to the council.
+
+    >>> asks_reporter("Quel élu a présenté les modifications du tableau des effectifs ?"), asks_reporter("qui rapporte la délibération sur la piscine")
+    (True, True)
+    >>> asks_reporter("Qui représente la Ville au CCAS ?"), asks_reporter("Combien rapporte la redevance ?")
+    (False, False)
+    """
+    folded = fold(question)
+    return answer_type(question) == PERSON and bool(_REPORTER_ASKED_RE.search(folded))
+
+
+def reporter_line(line: str) -> bool:
+    """Whether the line names the item's reporter: "Monsieur El Kandoussi rapporte :", "Serge FLEURENCE rapporte :".
+
+    >>> reporter_line("Monsieur El Kandoussi rapporte :"), reporter_line("Le Conseil rapporte la délibération. Il rapporte :")
+    (True, False)
+    """
+    return bool(_REPORTER_LINE_RE.match(" ".join(line.split()))) and gives(PERSON, line)
