@@ -45,6 +45,7 @@ from rag.question import (
     names_reference,
     opposed,
     question_names,
+    rank,
     reporter_line,
     value_named,
 )
@@ -52,6 +53,7 @@ from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
 from rag.rows import (
+    ITEM_LINE_RE,
     MAX_ANNOUNCE_LINE,
     announces_election,
     continuation,
@@ -59,6 +61,7 @@ from rag.rows import (
     data_row,
     header_data,
     is_entry,
+    item_headings,
     lines_of,
     name_lists,
     next_passage,
@@ -412,6 +415,8 @@ class ExtractiveAnswerer:
             picked += _reporter(picked, retrieval, store)
         if kind in (OTHER, ORGANISATION):
             picked += _rows_naming(question, picked, retrieval, store)
+        if kind in (OTHER, DECISION):
+            picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
         picked += _amount_context(picked, candidates)
         _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
@@ -503,6 +508,53 @@ def _value_after(
             index = _hit_index(retrieval, ScoredChunk(chunk=after, score=best.score))
             return [_Candidate(index, sentence, 0.0, position, True)]
     return []
+
+
+def _headed_item(
+    question: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+) -> list[_Candidate]:
+    """For "quel poste de la filière administrative a été supprimé", the item of the best record's list that writes
+    the thing asked ("poste") and whose headings name the rest ("II - Suppressions de postes :", "Filière
+    Administrative :", then "Adjoint administratif 2 ème classe : Suppression d'un poste."), quoted with the headings
+    its passage holds: an item read alone does not say under which heading it sits, and the same label may sit under
+    another ("I - Créations de postes :")."""
+    head = head_noun(question)
+    best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
+    if not head or best is None:
+        return []
+    asked = set(tokens(question)) - {head}
+    chunks = sorted(
+        [best.chunk, *record_siblings(best.chunk, store, {best.chunk.id})],
+        key=lambda c: c.meta.get(schema.CHUNK_INDEX, 0),
+    )
+    said = " ".join(_squash(c.sentence) for c in picked)
+    found: tuple[tuple[int, int, float], Chunk, int, list[str]] | None = None
+    previous: list[str] = []
+    for chunk in chunks:
+        own = [" ".join(line.split()) for line in chunk.text.splitlines()]
+        lines = previous + own
+        for i, item in enumerate(own):
+            if len(item) > MAX_NAMING_ROW_CHARS or not ITEM_LINE_RE.match(item) or head not in tokens(item):
+                continue
+            headings = item_headings(lines, len(previous) + i)
+            text = " ".join([*headings, item])
+            if not headings or opposed(question, text) or not asked & set(tokens(" ".join(headings))):
+                continue
+            score = rank(question, text, idf)
+            if found is None or score > found[0]:
+                found = (score, chunk, i, [h for h in headings if h in own[:i]])
+        previous = own
+    if found is None or _squash(found[1].text.splitlines()[found[2]]) in said:
+        return []
+    _, chunk, i, headings = found
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    own = [" ".join(line.split()) for line in chunk.text.splitlines()]
+    positions = [max(j for j in range(i) if own[j] == h) for h in headings] + [i]
+    return [_Candidate(index, own[j], 0.0, ROW_POSITION + j, False) for j in positions]
 
 
 MAX_NAMING_ROWS = 6

@@ -174,7 +174,7 @@ def _quoted_answer(
     typed = kind not in (DECISION, OTHER)
     ranked: list[tuple[tuple[int, int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
-        for part in quote_parts_of(citation.quote):
+        for part in _headed_parts(quote_parts_of(citation.quote)):
             if not about_meeting and (is_meeting_formula(part) or roll_call(part)):
                 continue
             if typed and not gives_asked(question, kind, part):
@@ -192,6 +192,25 @@ def _quoted_answer(
         if _verified(sentence, citations):
             return [sentence]
     return []
+
+
+def _headed_parts(parts: list[str]) -> list[str]:
+    """The parts of a quote, a short heading ("Filière Technique :") joined to the parts it heads down to the first
+    that heads nothing ("Filière Technique : […] Ingénieur en chef classe exceptionnelle : Création d'un poste."): a
+    heading quoted alone announces, it says nothing.
+
+    >>> _headed_parts(["Le Conseil adopte.", "I - Créations de postes :", "Filière Technique :", "Ingénieur : Création d’un poste."])
+    ['Le Conseil adopte.', 'I - Créations de postes : […] Filière Technique : […] Ingénieur : Création d’un poste.']
+    """
+    out: list[str] = []
+    pending: list[str] = []
+    for part in parts:
+        if part.endswith(":") and len(part) <= MAX_LABEL_CHARS:
+            pending.append(part)
+            continue
+        out.append(_QUOTE_GAP.join([*pending, part]))
+        pending = []
+    return out + pending
 
 
 _OPERATIVE_RE = re.compile(

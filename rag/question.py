@@ -514,12 +514,19 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
         # 80 %"): that is a part of the loan, not its rate
         return any(not _SHARE_RE.search(sentence[: m.start()]) for m in _RATE_RE.finditer(sentence))
     if kind == PERSON and awarded(question):
-        # "qui a remporté le lot", "à qui a été attribué le marché": a company answers as well as a person
-        return gives(PERSON, sentence) or gives(ORGANISATION, sentence)
+        # "qui a remporté le lot", "à qui a été attribué le marché": a company answers as well as a person, or a
+        # body named by its capitalised words ("les Vignerons du Pic Saint Loup ... mettront à disposition")
+        return gives(PERSON, sentence) or gives(ORGANISATION, sentence) or bool(_PROPER_GROUP_RE.search(sentence))
     if kind == PERSON and _VOTERS_ASKED_RE.search(folded):
         # "qui s'est abstenu": the names of the vote line that counts them ("Abstention : 1 (NPA M. Viguié)")
         return bool(_VOTERS_RE.search(sentence)) and gives(PERSON, sentence)
     return gives(kind, sentence)
+
+
+# A body named by capitalised words after an article: "les Vignerons du Pic Saint Loup", "la Compagnie des Bus".
+_PROPER_GROUP_RE = re.compile(
+    r"\b(?:[Ll]es?|[Ll]a|[Ll]['’])\s*[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:\s+(?:du|de|des|d['’]|de la)?\s*[A-ZÀ-Ý][\w-]+){2,}"
+)
 
 
 # Who voted against, abstained or took no part: answered by the vote line naming them.

@@ -1280,3 +1280,44 @@ def cut_row(lines: list[str], position: int) -> str:
         else:
             break
     return " ".join(parts) if len(parts) > 1 else ""
+
+
+MAX_HEADINGS_ABOVE = 25  # lines read above a list's item for the headings it sits under
+MAX_ITEM_HEADING_CHARS = 70
+_NUMBERED_HEADING_RE = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}|[A-H])\s*[-–.)/]\s*\S")
+ITEM_LINE_RE = re.compile(r"^[^:]{3,90}:\s*\S")
+
+
+def _item_heading(line: str) -> bool:
+    text = line.strip(" -•–")
+    return 3 <= len(text) <= MAX_ITEM_HEADING_CHARS and text.endswith(":") and ":" not in text[:-1]
+
+
+def item_headings(lines: list[str], position: int) -> list[str]:
+    """The headings a list's item sits under, outermost first: the nearest short line ending with ":" above it
+    ("Filière Administrative :") and the nearest numbered one above that ("II - Suppressions de postes :"). Items and
+    headings of the same level between are passed over: "Adjoint administratif 2 ème classe : Suppression d'un
+    poste." is under "II - Suppressions de postes :" and "Filière Administrative :", not "I - Créations de postes :".
+
+    >>> lines = ["I - Créations de postes :", "Filière Administrative :", "Directeur territorial : Création d’un poste.",
+    ...          "II - Suppressions de postes :", "Filière Administrative :", "Adjoint administratif : Suppression d’un poste."]
+    >>> item_headings(lines, 5), item_headings(lines, 2)
+    (['II - Suppressions de postes :', 'Filière Administrative :'], ['I - Créations de postes :', 'Filière Administrative :'])
+    >>> item_headings(["Le Conseil approuve.", "Taux : 3 %"], 1)
+    []
+    """
+    found: list[str] = []
+    for j in range(position - 1, max(-1, position - 1 - MAX_HEADINGS_ABOVE), -1):
+        line = " ".join(lines[j].split())
+        if not line or is_stamp_line(line):
+            continue
+        if _item_heading(line):
+            numbered = bool(_NUMBERED_HEADING_RE.match(line))
+            if not found or (numbered and not _NUMBERED_HEADING_RE.match(found[0])):
+                found.insert(0, line)
+            if numbered:
+                break
+            continue
+        if len(line) > MAX_ROW_CHARS or (line.endswith(".") and not ITEM_LINE_RE.match(line)):
+            break  # a paragraph: the list has begun below it
+    return found
