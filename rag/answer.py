@@ -415,6 +415,7 @@ class ExtractiveAnswerer:
             picked += _reporter(picked, retrieval, store)
         if kind in (OTHER, ORGANISATION):
             picked += _rows_naming(question, picked, retrieval, store)
+        picked += _parallel(question, picked, retrieval, store)
         if kind in (OTHER, DECISION):
             picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
         picked += _amount_context(picked, candidates)
@@ -555,6 +556,39 @@ def _headed_item(
     own = [" ".join(line.split()) for line in chunk.text.splitlines()]
     positions = [max(j for j in range(i) if own[j] == h) for h in headings] + [i]
     return [_Candidate(index, own[j], 0.0, ROW_POSITION + j, False) for j in positions]
+
+
+PARALLEL_WORDS = 8  # words two sentences of a list written as sentences open with alike
+MAX_PARALLEL = 5
+_PLURAL_ASKED_RE = re.compile(r"\bquel(?:le)?s\b|\blesquel(?:le)?s\b")
+
+
+def _parallel(question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a question asking several things ("Quels postes d'ingénieur vacants ..."), the other sentences of the
+    quoted record written like a quoted one, each naming another of them: "Un poste d'Ingénieur à temps complet est
+    vacant sur des fonctions de Responsable du service architecture." and "... de Chef de projet informatique.", "...
+    de Responsable du service manifestations culturelles." (a list written as sentences, one a paragraph). The same
+    sentence repeated says nothing new: it is not added."""
+    if not _PLURAL_ASKED_RE.search(fold(question)):
+        return []
+    said = {_squash(c.sentence) for c in picked}
+    for cand in picked:
+        hit = retrieval.hits[cand.hit_index]
+        words = cand.sentence.split()
+        if hit.chunk.kind != schema.KIND_DELIBERATION or not cand.exact or len(words) < PARALLEL_WORDS + 2:
+            continue
+        prefix = fold(" ".join(words[:PARALLEL_WORDS])).lower()
+        found: list[_Candidate] = []
+        for chunk in [hit.chunk, *record_siblings(hit.chunk, store, {hit.chunk.id})]:
+            for position, sentence, exact in _passage_sentences(chunk):
+                if _squash(sentence) in said or fold(" ".join(sentence.split()[:PARALLEL_WORDS])).lower() != prefix:
+                    continue
+                said.add(_squash(sentence))
+                index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=hit.score))
+                found.append(_Candidate(index, sentence, 0.0, position, exact))
+        if found:
+            return found[:MAX_PARALLEL]
+    return []
 
 
 MAX_NAMING_ROWS = 6

@@ -516,7 +516,11 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     if kind == PERSON and awarded(question):
         # "qui a remporté le lot", "à qui a été attribué le marché": a company answers as well as a person, or a
         # body named by its capitalised words ("les Vignerons du Pic Saint Loup ... mettront à disposition")
-        return gives(PERSON, sentence) or gives(ORGANISATION, sentence) or bool(_PROPER_GROUP_RE.search(sentence))
+        return (
+            gives(PERSON, sentence)
+            or gives(ORGANISATION, sentence)
+            or bool(_PROPER_GROUP_RE.search(sentence) and _GIVING_RE.search(fold(sentence)))
+        )
     if kind == PERSON and _VOTERS_ASKED_RE.search(folded):
         # "qui s'est abstenu": the names of the vote line that counts them ("Abstention : 1 (NPA M. Viguié)")
         return bool(_VOTERS_RE.search(sentence)) and gives(PERSON, sentence)
@@ -526,6 +530,13 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
 # A body named by capitalised words after an article: "les Vignerons du Pic Saint Loup", "la Compagnie des Bus".
 _PROPER_GROUP_RE = re.compile(
     r"\b(?:[Ll]es?|[Ll]a|[Ll]['’])\s*[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:\s+(?:du|de|des|d['’]|de la)?\s*[A-ZÀ-Ý][\w-]+){2,}"
+)
+
+
+# Giving or lending something: what a body named by its words alone does in the sentence that answers "qui offre".
+_GIVING_RE = re.compile(
+    r"\b(?:offr(?:ent|ir|ira|iront|ait|aient)|offerte?s?|fourni(?:t|ssent|ra|ront|ssait)|mett\w* a (?:la )?disposition|mis\w* a (?:la )?disposition|pret\w*|don\w*"
+    r"|financ\w*|sponsoris\w*|parrain\w*)\b"
 )
 
 
