@@ -69,6 +69,7 @@ from rag.rows import (
     operative_passage,
     previous_passage,
     record_siblings,
+    row_header,
     typed_row,
     vote_after,
     year_header,
@@ -408,6 +409,7 @@ class ExtractiveAnswerer:
                     # d'emploi", then the entry down to "Montant accordé: 1 100 €")
                     picked = [c for c in picked if c.hit_index != index or _squash(c.sentence) not in _squash(row[2])]
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
+                picked += _row_header(index, row[2], picked, retrieval, store)
             picked += _value_after(question, kind, picked, retrieval, store, skip)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
@@ -759,6 +761,29 @@ def _cut_rows(picked: list[_Candidate], retrieval: Retrieval) -> None:
                 break
 
 
+def _row_header(
+    index: int, row: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore
+) -> list[_Candidate]:
+    """The header of the table a quoted row sits under (rag.rows.row_header), quoted too, from the row's passage or
+    the passage before it (cited too): the column titles say what its values are."""
+    chunk = retrieval.hits[index].chunk
+    before = previous_passage(chunk, store)
+    above = before.text.splitlines() if before is not None else []
+    found = row_header(above + chunk.text.splitlines(), row)
+    if found is None:
+        return []
+    at, header = found
+    if at >= len(above):
+        where, position = index, at - len(above)
+    elif before is not None:
+        where, position = _hit_index(retrieval, ScoredChunk(chunk=before, score=retrieval.hits[index].score)), at
+    else:
+        return []
+    if any(c.hit_index == where and _squash(header) in _squash(c.sentence) for c in picked):
+        return []
+    return [_Candidate(where, header, 0.0, ROW_POSITION + position, False, heads=index if where != index else -1)]
+
+
 def _header_rows(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
     """For a quoted table header (rag.rows.table_header: "Lot Entreprise Moyenne des besoins sur 1 an Montants
     retenus sur bordereau de prix"), its first data row, from the same passage or, when the header ends its passage,
@@ -847,12 +872,20 @@ def join_quotes(cands: list[_Candidate]) -> str:
     previous: int | None = None
     previous_exact = True
     for cand in cands:
+        # (a gap mark a list's lines hold at its end or twice in a row ("PHOUTTHASANG […]" then the gap between two
+        # quotes) would leave a part that opens with a gap mark, no text of the passage)
+        sentence = _GAPS_RE.sub("[…]", cand.sentence).strip().removeprefix("[…]").removesuffix("[…]").strip()
+        if not sentence:
+            continue
         if parts:
             adjacent = previous is not None and cand.position == previous + 1 and cand.exact and previous_exact
             parts.append(" " if adjacent else QUOTE_GAP)
-        parts.append(cand.sentence)
+        parts.append(sentence)
         previous, previous_exact = cand.position, cand.exact
     return "".join(parts)
+
+
+_GAPS_RE = re.compile(r"\[…\](?:\s*\[…\])+")
 
 
 def quote_parts(quote: str) -> list[str]:

@@ -289,7 +289,27 @@ def answer_type(question: str) -> str:
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind
+    if len(folded.split()) <= MAX_SHORT_WORDS:
+        # a short question without a question word ("Avitarelle subvention 2013 ?", "salaire des ingénieurs
+        # contractuels ?"): the value it names is the one asked
+        for kind, pattern in _SHORT_RULES:
+            if pattern.search(folded):
+                return kind
     return OTHER
+
+
+MAX_SHORT_WORDS = 8
+_SHORT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        AMOUNT,
+        re.compile(
+            r"\b(?:subventions?|aides?|loyers?|redevances?|indemnites?|cotisations?|participations?|budgets?|taux"
+            r"|dotations?|tarifs?|prix|montants?|couts?|primes?|forfaits?|avances?)\b"
+        ),
+    ),
+    (LEVEL, re.compile(r"\b(?:salaires?|remunerations?|grilles?|indices?|echelons?)\b")),
+    (DATE, re.compile(r"\bdates?\b")),
+)
 
 
 def gives(kind: str, sentence: str) -> bool:

@@ -108,6 +108,8 @@ def typed_row(
             # a row cut at its hyphens ("Sainte Odile HOPITAUX-", "FACULTES", "- Michèle DRAY-", "FITOUSSI"): one row
             cut = cut_row(lines, position)
             line = cut or line
+            # a row under a table's header ("Lot Entreprise ... Montants retenus ..."): read with its column titles
+            table = None if cut else header_above(raw_lines, line)
             wrapped = "" if kind == PERSON or gives(kind, line) else wrapped_row(lines, position, kind)
             # an entry of a list laid out alike: its own lines, then its values under labels every entry repeats
             # ("Aurélia Gonzalez ... Trans-Révérence ... Montant accordé: 1 100 €"): one row
@@ -117,6 +119,8 @@ def typed_row(
             line = wrapped or entry or line
             value = entry_values(lines, position) if entry else line  # (an entry's own lines give no value)
             given = gives(kind, value) or (kind == PERSON and awarded(question) and gives(ORGANISATION, value))
+            # (a company's name in capitals under a column titled "Entreprise", "Titulaire": "SOGETREL")
+            given = given or (table is not None and names_company(kind, question, *table))
             if not (given or unit_in_header(kind, line)):
                 continue
             if any(other_reference(noun, ref, line) for noun, ref in items):
@@ -138,7 +142,7 @@ def typed_row(
                     headed = (hit, position, line)
             # a row under a table's header: the column titles say what its values are ("Moyenne des besoins sur 1
             # an" over "300 000,00"), its cells run over the lines above its figures
-            titled = None if wrapped or entry or cut else header_above(raw_lines, line)
+            titled = None if wrapped or entry or cut else table
             if titled is not None and _squash(titled[1]) not in _squash(hit.chunk.text):
                 titled = None
             titles = titled[0] if titled is not None else ""
@@ -1321,3 +1325,34 @@ def item_headings(lines: list[str], position: int) -> list[str]:
         if len(line) > MAX_ROW_CHARS or (line.endswith(".") and not ITEM_LINE_RE.match(line)):
             break  # a paragraph: the list has begun below it
     return found
+
+
+_COMPANY_COLUMN_RE = re.compile(
+    r"\b(?:entreprises?|societes?|titulaires?|attributaires?|prestataires?|fournisseurs?|candidats?|raison sociale)\b"
+)
+_CAPS_NAME_RE = re.compile(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’&-]{3,}\b")
+
+
+def names_company(kind: str, question: str, header: str, row: str) -> bool:
+    """Whether, for a question asking a company, a table's row names one in capitals under a column titled for it
+    ("Lot Entreprise Moyenne ..." over "... SOGETREL 34470 PEROLS 300 000,00").
+
+    >>> names_company("organisation", "Quelle entreprise ?", "Lot Entreprise Montants", "Génie Civil SOGETREL 300 000,00")
+    True
+    >>> names_company("organisation", "Quelle entreprise ?", "Lot Désignation Montants", "Génie Civil SOGETREL 300 000,00")
+    False
+    """
+    asked = kind == ORGANISATION or (kind == PERSON and awarded(question))
+    return asked and bool(_COMPANY_COLUMN_RE.search(fold(header).lower()) and _CAPS_NAME_RE.search(row))
+
+
+def row_header(lines: list[str], block: str) -> tuple[int, str] | None:
+    """(line index, header) of the table's header a row quoted as `block` sits under (see header_above), or None."""
+    said = _squash(block)
+    for line in lines:
+        if line.strip() and said.endswith(_squash(line)):
+            found = header_above(lines, line)
+            if found is not None and _squash(found[1]) == said:
+                at = max(j for j, x in enumerate(lines) if " ".join(x.split()) == found[0])
+                return at, found[0]
+    return None

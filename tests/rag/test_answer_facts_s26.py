@@ -293,3 +293,46 @@ def test_the_sentences_of_a_list_written_as_sentences_are_quoted_together(
         "culturelles."
     ]  # the repeated "Compte tenu ..." sentence is not added
     assert _parallel("Quel poste d'ingénieur est vacant ?", [quoted], _retrieval(hits), store) == []  # one asked
+
+
+def test_short_questions_without_a_question_word_ask_the_value_they_name() -> None:
+    assert answer_type("Avitarelle subvention 2013 ?") == AMOUNT
+    assert answer_type("tarif piscine 2014 ?") == AMOUNT
+    assert answer_type("salaire des ingénieurs contractuels avril 2014 ?") == LEVEL
+    assert answer_type("Le conseil a-t-il voté la subvention ?") != AMOUNT  # a yes/no question: the decision
+    assert answer_type("besoin annuel vidéoprotection génie civil ?") not in (AMOUNT, LEVEL, DATE)  # names no value
+
+
+def test_a_company_row_under_its_column_is_quoted_with_the_header(tmp_path: Path, embedding_cache: Path) -> None:
+    from rag.answer import _row_header
+    from rag.question import ORGANISATION
+    from rag.rows import names_company
+
+    assert names_company(ORGANISATION, "Quelle entreprise ?", HEADER, ROW)
+    assert not names_company(AMOUNT, "Combien ?", HEADER, ROW)
+    hits, store = _store(tmp_path, embedding_cache, SOURCE_MARKET, [MARKET_END, MARKET_ROW])
+    question = "Quelle entreprise a obtenu le marché de génie civil et fibre optique ?"
+    found = typed_row(question, ORGANISATION, hits[1:2], "", store, _flat)
+    assert found is not None and found[2] in (
+        ROW,
+        HEADER,
+    )  # "SOGETREL" is no company by its form, its column says it is
+    retrieval = _retrieval(hits[1:])
+    header = _row_header(0, ROW, [], retrieval, store)
+    assert [c.sentence for c in header] == [HEADER]  # from the passage before, cited too
+    assert retrieval.hits[header[0].hit_index].chunk.id == hits[0].chunk.id
+
+
+def test_a_quote_never_has_a_part_opening_with_a_gap_mark() -> None:
+    from rag.answer import join_quotes, quote_parts
+
+    # a list cut by a page's stamp ends with a gap mark (rag.rows.name_list); the next quote follows it
+    cands = [
+        _Candidate(
+            0, "Université Montpellier III Titulaire : - Guy BARRAL […] - Khanthaly PHOUTTHASANG […]", 0.0, 10, False
+        ),
+        _Candidate(0, "Conseil de l'UFR 1 Université Montpellier III Titulaire : - Sonia KERANGUEVEN", 0.0, 20, False),
+    ]
+    parts = quote_parts(join_quotes(cands))
+    assert parts[-1] == "Conseil de l'UFR 1 Université Montpellier III Titulaire : - Sonia KERANGUEVEN"
+    assert not any(part.strip().startswith("[…]") or part.strip().endswith("[…]") for part in parts)
