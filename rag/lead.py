@@ -41,6 +41,7 @@ from rag.question import (
     names_more,
     names_reference,
     opposed,
+    question_parts,
     rank,
     reporter_line,
     value_named,
@@ -72,7 +73,34 @@ def lead_sentences(
     lead = _record_lead(question, citations, idf)
     if not citations or (citations[0].chunk.kind == schema.KIND_ARTICLE and citations[0].chunk.article):
         return lead
-    return _opening(question, lead, citations, idf)
+    opening = _opening(question, lead, citations, idf)
+    return opening + _second_part(question, opening, citations, idf)
+
+
+def _second_part(
+    question: str, opening: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+) -> list[AnswerSentence]:
+    """For a question asking two things ("De quel pourcentage ... a-t-il augmenté, et quel est son nouveau montant
+    ?"), the quoted sentence that answers the second when the opening states no such value: "Nouveau montant du
+    marché : 350 824,37 € HT." after "Pourcentage d'augmentation du marché : 95 %."."""
+    parts = question_parts(question)
+    if len(parts) < 2 or not opening:
+        return []
+    first, second = parts
+    kind = answer_type(second)
+    if kind in (DECISION, OTHER):
+        return []
+    said = " ".join(s.text for s in opening)
+    found = _typed_quote(second, kind, citations, idf) if kind != VOTE else []
+    if not found or _squash(_quoted(found[0].text)) in _squash(said) or not gives_asked(second, kind, found[0].text):
+        return []
+    if not any(t in tokens(found[0].text) for t in set(tokens(second)) - set(tokens(first))):
+        return []  # a value of the first part's kind again, not what the second asks
+    return found
+
+
+def _quoted(text: str) -> str:
+    return text[text.find("«") + 1 : text.rfind("»")] if "«" in text else text
 
 
 def _verified(sentence: AnswerSentence, citations: list[Citation]) -> bool:
@@ -94,6 +122,13 @@ def _opening(
         qualified = _qualified(question, kind, lead, citations, idf)
         if qualified:
             return qualified
+    head = head_noun(question) if kind == OTHER else None
+    if lead and head and not any(head in tokens(s.text) for s in lead):
+        # "Quel poste ... a été supprimé": the quoted item that writes the thing asked ("... : Suppression d'un
+        # poste.") opens the answer, not the record's title that does not
+        named = _quoted_answer(question, kind, citations, idf, head=head)
+        if named:
+            return named + [s for s in lead if s.citations == named[0].citations]
     if lead and (not typed or any(_states(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
@@ -165,7 +200,11 @@ _COUNCIL_ACT_RE = re.compile(
 
 
 def _quoted_answer(
-    question: str, kind: str, citations: list[Citation], idf: Callable[[str], float] | None = None
+    question: str,
+    kind: str,
+    citations: list[Citation],
+    idf: Callable[[str], float] | None = None,
+    head: str | None = None,
 ) -> list[AnswerSentence]:
     """ "Le document cité indique : « ... » [n]." with the quoted sentence that answers best: the one holding
     the kind of fact asked for (an amount, a name, a count, a vote) that names most of the question, or for
@@ -179,6 +218,8 @@ def _quoted_answer(
                 continue
             if typed and not gives_asked(question, kind, part):
                 continue
+            if head and head not in tokens(part):
+                continue  # (the thing asked, "poste", written in the part)
             names, rare, weight = rank(question, part, idf)
             if not weight or opposed(question, part):
                 continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")

@@ -859,3 +859,30 @@ def reporter_line(line: str) -> bool:
     (True, False)
     """
     return bool(_REPORTER_LINE_RE.match(" ".join(line.split()))) and gives(PERSON, line)
+
+
+# A second question joined to the first: "De quel pourcentage le marché a-t-il augmenté, et quel est son nouveau
+# montant ?", "Le marché peut-il être reconduit, et jusqu'à quand ?".
+_SECOND_PART_RE = re.compile(
+    r",?\s+et\s+(?=(?:quel(?:le)?s?|combien|qui|quand|jusqu'(?:a|à)|(?:a|à|de|pour|sur) quel(?:le)?s?|o[uù]|comment)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question joins ("..., et quel est son nouveau montant ?"): the first, then the second; the
+    question alone when it asks one thing.
+
+    >>> question_parts("De quel pourcentage le marché a-t-il augmenté, et quel est son nouveau montant ?")
+    ['De quel pourcentage le marché a-t-il augmenté ?', 'quel est son nouveau montant ?']
+    >>> question_parts("Qui sont les titulaires et les suppléants ?")
+    ['Qui sont les titulaires et les suppléants ?']
+    """
+    match = _SECOND_PART_RE.search(question)
+    if match is None or match.start() < MIN_PART_CHARS:
+        return [question]
+    first = question[: match.start()].rstrip(" ,?") + " ?"
+    return [first, question[match.end() :].strip()]
+
+
+MIN_PART_CHARS = 15

@@ -336,3 +336,39 @@ def test_a_quote_never_has_a_part_opening_with_a_gap_mark() -> None:
     parts = quote_parts(join_quotes(cands))
     assert parts[-1] == "Conseil de l'UFR 1 Université Montpellier III Titulaire : - Sonia KERANGUEVEN"
     assert not any(part.strip().startswith("[…]") or part.strip().endswith("[…]") for part in parts)
+
+
+def test_a_two_part_question_opens_with_both_values() -> None:
+    from rag.lead import lead_sentences
+    from rag.question import question_parts
+
+    question = (
+        "De quel pourcentage le marché de gros œuvre du Rockstore a-t-il augmenté, et quel est son nouveau montant ?"
+    )
+    assert question_parts(question)[1] == "quel est son nouveau montant ?"
+    # 2013-06-17-0000064278.pdf p. 2, as the answer quotes it
+    text = """Ces techniques de fondation engendrent une plus-value importante par rapport au système constructif prévu au
+marché :
+• Montant initial du marché : 180 000 € HT.
+• Montant de l’avenant : 170 824,37 € HT.
+• Nouveau montant du marché : 350 824,37 €  HT.
+• Pourcentage d’augmentation du marché : 95 %."""
+    chunk = Chunk("rockstore-5", text, {schema.KIND: schema.KIND_DOCUMENT, schema.DOC_ID: "rockstore"})
+    quote = "Nouveau montant du marché : 350 824,37 € HT. […] Pourcentage d’augmentation du marché : 95 %."
+    opening = " ".join(s.text for s in lead_sentences(question, [Citation(1, chunk, quote)], _flat))
+    assert "95 %" in opening and "350 824,37 €" in opening
+
+
+def test_the_item_writing_the_thing_asked_opens_the_answer() -> None:
+    from rag.lead import lead_sentences
+
+    question = "Quel poste de la filière administrative a été supprimé en mars 2013 ?"
+    meta = {schema.KIND: schema.KIND_DELIBERATION, schema.DOC_ID: "posts", schema.DATE: "2013-03-25",
+            schema.COMMUNE: "Montpellier", schema.OBJET: "Modification du tableau des effectifs", schema.OUTCOME: schema.OUTCOME_ADOPTED}  # fmt: skip
+    chunk = Chunk("posts-2", POSTS, meta)
+    quote = (
+        "Modification du tableau des effectifs […] II - Suppressions de postes : […] Filière Administrative : […] "
+        "Adjoint administratif 2 ème classe : Suppression d’un poste."
+    )
+    opening = lead_sentences(question, [Citation(1, chunk, quote)], _flat)
+    assert opening and "Adjoint administratif 2 ème classe : Suppression d’un poste." in opening[0].text
