@@ -1220,7 +1220,7 @@ def header_data(lines: list[str], sentence: str) -> tuple[int, int] | None | boo
     return None
 
 
-MAX_HEADER_ABOVE = 16  # lines between a table's header and the last line of a data row under it (a stamp between)
+MAX_HEADER_ABOVE = 40  # lines between a table's header and the last line of a data row under it (a stamp between)
 
 
 def header_above(lines: list[str], row: str) -> tuple[str, str] | None:
@@ -1236,6 +1236,8 @@ def header_above(lines: list[str], row: str) -> tuple[str, str] | None:
     ('Lot Entreprise Moyenne des besoins Montants retenus', 'Génie Civil - VRD - SOGETREL 34470 PEROLS 300 000,00')
     >>> header_above(lines, "SOGETREL") is None
     True
+    >>> header_above(lines + ["Fibre optique", "ORANGE 10 000,00"], "ORANGE 10 000,00")  # a later row of the table
+    ('Lot Entreprise Moyenne des besoins Montants retenus', 'Fibre optique ORANGE 10 000,00')
     """
     said = _squash(row)
     at = next((j for j in range(len(lines) - 1, -1, -1) if _squash(lines[j]) == said), None)
@@ -1244,10 +1246,16 @@ def header_above(lines: list[str], row: str) -> tuple[str, str] | None:
     for j in range(at - 1, max(-1, at - 1 - MAX_HEADER_ABOVE), -1):
         if not table_header(lines[j]):
             continue
-        found = data_row(lines[j + 1 :])
-        if found is not None and j + 1 + found[1] == at:
-            cells = [" ".join(x.split()) for x in lines[j + 1 + found[0] : at + 1]]
-            return " ".join(lines[j].split()), " ".join(cells)
+        # the header's rows one after the other, down to the one that ends at the row asked about
+        start = j + 1
+        while start <= at:
+            found = data_row(lines[start : at + 1])
+            if found is None:
+                return None
+            if start + found[1] == at:
+                cells = [" ".join(x.split()) for x in lines[start + found[0] : at + 1]]
+                return " ".join(lines[j].split()), " ".join(cells)
+            start += found[1] + 1
         return None
     return None
 
