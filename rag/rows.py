@@ -146,7 +146,11 @@ def typed_row(
             if titled is not None and _squash(titled[1]) not in _squash(hit.chunk.text):
                 titled = None
             titles = titled[0] if titled is not None else ""
-            block = wrapped or entry or cut or (titled[1] if titled is not None else row_block(lines, position))
+            # a table flattened one cell a line, its rows alike ("1ère tranche + 1.5 %", "0 m3 à 80 m3", "1.12 €/m3")
+            periodic = "" if wrapped or entry or cut or titled is not None else periodic_row(lines, position)
+            block = (
+                wrapped or entry or cut or periodic or (titled[1] if titled is not None else row_block(lines, position))
+            )
             if kind == PERSON:
                 # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
                 block = seat_group(lines, position) or block
@@ -1364,3 +1368,59 @@ def row_header(lines: list[str], block: str) -> tuple[int, str] | None:
                 at = max(j for j, x in enumerate(lines) if " ".join(x.split()) == found[0])
                 return at, found[0]
     return None
+
+
+MAX_PERIOD = (
+    4  # cells a row of a table flattened one cell a line may have ("1ère tranche + 1.5 %", "0 m3 à 80 m3", "1.12 €/m3")
+)
+MIN_PERIODIC_ROWS = 3
+PERIODIC_ALIKE = 0.7  # share of cells shaped like the cell a period below (a last row may differ)
+MAX_PERIODIC_CELL_CHARS = 40
+_SHAPE_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _shape(line: str) -> str:
+    """A cell's shape: its numbers as "9", its words as "a" ("2ème tranche + 10 %" -> "9a a + 9 %")."""
+    text = _SHAPE_NUMBER_RE.sub("9", " ".join(line.split()))
+    return re.sub(r"[^\W\d_]+", "a", text)
+
+
+def periodic_row(lines: list[str], position: int) -> str:
+    """The row a cell belongs to in a table flattened one cell a line, its rows alike ("1ère tranche + 1.5 %", "0 m3 à
+    80 m3", "1.12 €/m3", then "2ème tranche + 10 %", "81 m3 à 160 m3", "1.23 €/m3" ...): the cells of the same period
+    as `position`, counted from the table's first line. Empty when the lines around are not so laid out.
+
+    >>> lines = ["3 - Facturation période hivernale :", "1ère tranche + 1.5 %", "0 m3 à 80 m3", "1.12 €/m3",
+    ...          "2ème tranche + 10 %", "81 m3 à 160 m3", "1.23 €/m3", "3ème tranche + 36 %", "161 m3 à 240 m3",
+    ...          "1.67 €/m3", "4 - Facturation estivale :"]
+    >>> periodic_row(lines, 3), periodic_row(lines, 8)
+    ('1ère tranche + 1.5 % 0 m3 à 80 m3 1.12 €/m3', '3ème tranche + 36 % 161 m3 à 240 m3 1.67 €/m3')
+    >>> periodic_row(["Le Conseil adopte.", "Pour : 52"], 1)
+    ''
+    """
+
+    def cell(j: int) -> bool:
+        line = " ".join(lines[j].split())
+        return bool(line) and len(line) <= MAX_PERIODIC_CELL_CHARS and not line.endswith((".", ":", ";"))
+
+    if not cell(position):
+        return ""
+    start = position
+    while start > 0 and cell(start - 1):
+        start -= 1
+    end = position
+    while end + 1 < len(lines) and cell(end + 1):
+        end += 1
+    shapes = [_shape(lines[j]) for j in range(start, end + 1)]
+    for period in range(2, MAX_PERIOD + 1):
+        rows = len(shapes) // period
+        if rows < MIN_PERIODIC_ROWS:
+            break
+        alike = sum(1 for i in range(len(shapes) - period) if shapes[i] == shapes[i + period])
+        if alike < PERIODIC_ALIKE * (len(shapes) - period) or all(shapes[i] == shapes[0] for i in range(period)):
+            continue
+        first = start + ((position - start) // period) * period
+        if first + period - 1 > end:
+            return ""
+        return " ".join(" ".join(lines[j].split()) for j in range(first, first + period))
+    return ""

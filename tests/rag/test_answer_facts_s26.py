@@ -372,3 +372,34 @@ def test_the_item_writing_the_thing_asked_opens_the_answer() -> None:
     )
     opening = lead_sentences(question, [Citation(1, chunk, quote)], _flat)
     assert opening and "Adjoint administratif 2 ème classe : Suppression d’un poste." in opening[0].text
+
+
+# 20201215-3_-_note_de_synthese.doc (Flaux): the water tariff's table flattened one cell a line, three cells a row.
+WATER = """3 - Facturation période hivernale :
+1ère tranche + 1.5 %
+0 m3 à 80 m3
+1.12 €/m3
+2ème tranche + 10 %
+81 m3 à 160 m3
+1.23 €/m3
+3ème tranche + 36 %
+161 m3 à 240 m3
+1.67 €/m3
+4ème tranche + 72 %
+au-delà de 241 m3
+2.87 €/m3
+4 - Facturation estivale :"""
+
+
+def test_a_table_flattened_one_cell_a_line_is_read_row_by_row(tmp_path: Path, embedding_cache: Path) -> None:
+    from rag.rows import periodic_row
+
+    lines = WATER.splitlines()
+    assert periodic_row(lines, 3) == "1ère tranche + 1.5 % 0 m3 à 80 m3 1.12 €/m3"
+    assert periodic_row(lines, 9) == "3ème tranche + 36 % 161 m3 à 240 m3 1.67 €/m3"
+    hits, store = _store(
+        tmp_path, embedding_cache, "deliberations/flaux/docs/20201215-3_-_note_de_synthese.doc", [WATER]
+    )
+    question = "Quel est le prix du m3 d'eau dans la 1ère tranche d'hiver ?"
+    found = typed_row(question, AMOUNT, hits, "", store, _flat)
+    assert found is not None and found[2] == "1ère tranche + 1.5 % 0 m3 à 80 m3 1.12 €/m3"
