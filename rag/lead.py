@@ -394,7 +394,8 @@ def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSent
     first = next(c for c in citations if c.n == n)
     lines = first.chunk.text.splitlines()
     found = header_data(lines, header)
-    under, rows_of = first, lines
+    under: Citation | None = first
+    rows_of = lines
     if found is True:
         doc, index = first.chunk.meta.get(schema.DOC_ID), first.chunk.meta.get(schema.CHUNK_INDEX)
         under = next(
@@ -411,7 +412,7 @@ def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSent
             return None
         rows_of = under.chunk.text.splitlines()
         found = data_row(rows_of)
-    if not isinstance(found, tuple):
+    if not isinstance(found, tuple) or under is None:
         return None
     row = " ".join(" ".join(line.split()) for line in rows_of[found[0] : found[1] + 1])
     if _squash(row) not in _squash(under.quote):
