@@ -29,10 +29,13 @@ from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
     NAMED_VALUE,
+    ORGANISATION,
     OTHER,
     PERSON,
+    PERSON_RE,
     VOTE,
     answer_type,
+    asks_reporter,
     counted,
     counts,
     gives,
@@ -41,21 +44,32 @@ from rag.question import (
     memo,
     names_reference,
     opposed,
+    question_names,
+    rank,
+    reporter_line,
     value_named,
 )
 from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
 from rag.retrieve import HybridRetriever, Retrieval, population_fits, question_population
 from rag.rows import (
+    ITEM_LINE_RE,
     MAX_ANNOUNCE_LINE,
     announces_election,
     continuation,
+    cut_row,
+    data_row,
+    header_data,
     is_entry,
+    item_headings,
+    lines_of,
     name_lists,
     next_passage,
     opens_name_list,
     operative_passage,
     previous_passage,
+    record_siblings,
+    row_header,
     typed_row,
     vote_after,
     year_header,
@@ -395,11 +409,21 @@ class ExtractiveAnswerer:
                     # d'emploi", then the entry down to "Montant accordé: 1 100 €")
                     picked = [c for c in picked if c.hit_index != index or _squash(c.sentence) not in _squash(row[2])]
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
+                picked += _row_header(index, row[2], picked, retrieval, store)
             picked += _value_after(question, kind, picked, retrieval, store, skip)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
+        if asks_reporter(question):
+            picked += _reporter(picked, retrieval, store)
+        if kind in (OTHER, ORGANISATION):
+            picked += _rows_naming(question, picked, retrieval, store)
+        picked += _parallel(question, picked, retrieval, store)
+        if kind in (OTHER, DECISION):
+            picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
         picked += _amount_context(picked, candidates)
+        _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
+        picked += _header_rows(picked, retrieval, store)
         picked += _year_headers(picked, retrieval, store)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
@@ -486,6 +510,139 @@ def _value_after(
         if head in tokens(sentence) and gives_asked(question, kind, sentence) and not is_meeting_formula(sentence):
             index = _hit_index(retrieval, ScoredChunk(chunk=after, score=best.score))
             return [_Candidate(index, sentence, 0.0, position, True)]
+    return []
+
+
+def _headed_item(
+    question: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+) -> list[_Candidate]:
+    """For "quel poste de la filière administrative a été supprimé", the item of the best record's list that writes
+    the thing asked ("poste") and whose headings name the rest ("II - Suppressions de postes :", "Filière
+    Administrative :", then "Adjoint administratif 2 ème classe : Suppression d'un poste."), quoted with the headings
+    its passage holds: an item read alone does not say under which heading it sits, and the same label may sit under
+    another ("I - Créations de postes :")."""
+    head = head_noun(question)
+    best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
+    if not head or best is None:
+        return []
+    asked = set(tokens(question)) - {head}
+    chunks = sorted(
+        [best.chunk, *record_siblings(best.chunk, store, {best.chunk.id})],
+        key=lambda c: c.meta.get(schema.CHUNK_INDEX, 0),
+    )
+    said = " ".join(_squash(c.sentence) for c in picked)
+    found: tuple[tuple[int, int, float], Chunk, int, list[str]] | None = None
+    previous: list[str] = []
+    for chunk in chunks:
+        own = [" ".join(line.split()) for line in chunk.text.splitlines()]
+        lines = previous + own
+        for i, item in enumerate(own):
+            if len(item) > MAX_NAMING_ROW_CHARS or not ITEM_LINE_RE.match(item) or head not in tokens(item):
+                continue
+            headings = item_headings(lines, len(previous) + i)
+            text = " ".join([*headings, item])
+            if not headings or opposed(question, text) or not asked & set(tokens(" ".join(headings))):
+                continue
+            score = rank(question, text, idf)
+            if found is None or score > found[0]:
+                found = (score, chunk, i, [h for h in headings if h in own[:i]])
+        previous = own
+    if found is None or _squash(found[1].text.splitlines()[found[2]]) in said:
+        return []
+    _, chunk, i, headings = found
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    own = [" ".join(line.split()) for line in chunk.text.splitlines()]
+    positions = [max(j for j in range(i) if own[j] == h) for h in headings] + [i]
+    return [_Candidate(index, own[j], 0.0, ROW_POSITION + j, False) for j in positions]
+
+
+PARALLEL_WORDS = 8  # words two sentences of a list written as sentences open with alike
+MAX_PARALLEL = 5
+_PLURAL_ASKED_RE = re.compile(r"\bquel(?:le)?s\b|\blesquel(?:le)?s\b")
+
+
+def _parallel(question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a question asking several things ("Quels postes d'ingénieur vacants ..."), the other sentences of the
+    quoted record written like a quoted one, each naming another of them: "Un poste d'Ingénieur à temps complet est
+    vacant sur des fonctions de Responsable du service architecture." and "... de Chef de projet informatique.", "...
+    de Responsable du service manifestations culturelles." (a list written as sentences, one a paragraph). The same
+    sentence repeated says nothing new: it is not added."""
+    if not _PLURAL_ASKED_RE.search(fold(question)):
+        return []
+    said = {_squash(c.sentence) for c in picked}
+    for cand in picked:
+        hit = retrieval.hits[cand.hit_index]
+        words = cand.sentence.split()
+        if hit.chunk.kind != schema.KIND_DELIBERATION or not cand.exact or len(words) < PARALLEL_WORDS + 2:
+            continue
+        prefix = fold(" ".join(words[:PARALLEL_WORDS])).lower()
+        found: list[_Candidate] = []
+        for chunk in [hit.chunk, *record_siblings(hit.chunk, store, {hit.chunk.id})]:
+            for position, sentence, exact in _passage_sentences(chunk):
+                if _squash(sentence) in said or fold(" ".join(sentence.split()[:PARALLEL_WORDS])).lower() != prefix:
+                    continue
+                said.add(_squash(sentence))
+                index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=hit.score))
+                found.append(_Candidate(index, sentence, 0.0, position, exact))
+        if found:
+            return found[:MAX_PARALLEL]
+    return []
+
+
+MAX_NAMING_ROWS = 6
+MAX_NAMING_ROW_CHARS = 120
+
+
+def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a question on a person it names ("Dans quelles écoles privées Lorraine Acquier représente-t-elle la
+    commune ?"), every row of the best record that names that person, when several do ("Saint Charles CENTRE -
+    Lorraine ACQUIER", "St François Régis CENTRE - Lorraine ACQUIER"): one row quoted gives half the answer. Only a
+    person named by a first name and a surname; an attendance list (several names a line) is no such row."""
+    names = [w for w in question_names(question) if not w.isupper()]
+    pair = next((f"{a} {b}" for a, b in zip(names, names[1:], strict=False) if f"{a} {b}" in question), None)
+    if pair is None:
+        return []  # a first name and a surname, side by side ("Lorraine Acquier")
+    wanted = set(tokens(pair))
+    best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
+    if best is None:
+        return []
+    found: list[_Candidate] = []
+    said = {(c.hit_index, _squash(c.sentence)) for c in picked}
+    for chunk in [best.chunk, *record_siblings(best.chunk, store, {best.chunk.id})]:
+        for position, line in enumerate(lines_of(ScoredChunk(chunk=chunk, score=best.score))):
+            sentence = line.strip(" -•–")
+            if len(sentence) > MAX_NAMING_ROW_CHARS or sentence.count(",") >= 2 or len(PERSON_RE.findall(sentence)) > 2:
+                continue
+            if is_meeting_formula(sentence) or not wanted <= set(tokens(sentence)):
+                continue
+            index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+            if (index, _squash(sentence)) not in said and not any(
+                c.hit_index == index and _squash(sentence) in _squash(c.sentence) for c in picked
+            ):
+                found.append(_Candidate(index, sentence, 0.0, ROW_POSITION + position, False))
+    named = len(found) + sum(1 for c in picked if wanted <= set(tokens(c.sentence)))
+    return found[:MAX_NAMING_ROWS] if named >= 2 else []
+
+
+def _reporter(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For "qui rapporte", "quel élu a présenté ...": the line naming the best record's reporter ("Monsieur El
+    Kandoussi rapporte :"), read in the record's other passages when the one found does not hold it (cited too). A
+    record's opening is no answer otherwise (rag.meeting): this line is, when the reporter is asked."""
+    for hit in retrieval.hits[:MAX_PASSAGES]:
+        if hit.chunk.kind != schema.KIND_DELIBERATION:
+            continue
+        for chunk in [hit.chunk, *record_siblings(hit.chunk, store, {hit.chunk.id})]:
+            for position, sentence, exact in _passage_sentences(chunk):
+                if reporter_line(sentence):
+                    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=hit.score))
+                    if any(c.hit_index == index and c.position == position for c in picked):
+                        return []
+                    return [_Candidate(index, sentence, 0.0, position, exact)]
+        return []  # the best record only
     return []
 
 
@@ -586,6 +743,75 @@ def _year_headers(picked: list[_Candidate], retrieval: Retrieval, store: ChromaS
     return extra
 
 
+def _cut_rows(picked: list[_Candidate], retrieval: Retrieval) -> None:
+    """Each quoted table row the layout cut at a hyphen read to its last cell (rag.rows.cut_row): "Sainte Odile
+    HOPITAUX- FACULTES" is quoted with "- Michèle DRAY- FITOUSSI", the name its row gives on the lines under it."""
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE or "-" not in cand.sentence:
+            continue
+        lines = chunk.text.splitlines()
+        said = _squash(cand.sentence)
+        for i, line in enumerate(lines):
+            if not line.strip() or not said.startswith(_squash(line)):
+                continue
+            row = cut_row(lines, i)
+            if row and _squash(row).startswith(said) and len(_squash(row)) > len(said):
+                cand.sentence, cand.exact = _clip(row), False
+                break
+
+
+def _row_header(
+    index: int, row: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore
+) -> list[_Candidate]:
+    """The header of the table a quoted row sits under (rag.rows.row_header), quoted too, from the row's passage or
+    the passage before it (cited too): the column titles say what its values are."""
+    chunk = retrieval.hits[index].chunk
+    before = previous_passage(chunk, store)
+    above = before.text.splitlines() if before is not None else []
+    found = row_header(above + chunk.text.splitlines(), row)
+    if found is None:
+        return []
+    at, header = found
+    if at >= len(above):
+        where, position = index, at - len(above)
+    elif before is not None:
+        where, position = _hit_index(retrieval, ScoredChunk(chunk=before, score=retrieval.hits[index].score)), at
+    else:
+        return []
+    if any(c.hit_index == where and _squash(header) in _squash(c.sentence) for c in picked):
+        return []
+    return [_Candidate(where, header, 0.0, ROW_POSITION + position, False, heads=index if where != index else -1)]
+
+
+def _header_rows(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """For a quoted table header (rag.rows.table_header: "Lot Entreprise Moyenne des besoins sur 1 an Montants
+    retenus sur bordereau de prix"), its first data row, from the same passage or, when the header ends its passage,
+    from the next one under the prefecture's stamp (cited too): the titles alone answer nothing."""
+    extra: list[_Candidate] = []
+    said = {_squash(c.sentence) for c in picked}
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE:
+            continue
+        lines = chunk.text.splitlines()
+        found = header_data(lines, cand.sentence)
+        at, rows_of = cand.hit_index, lines
+        if found is True:
+            after = next_passage(chunk, store)
+            rows_of = after.text.splitlines() if after is not None else []
+            found = data_row(rows_of)
+            if found is not None and after is not None:
+                at = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
+        if not isinstance(found, tuple):
+            continue
+        row = _clip(" ".join(" ".join(line.split()) for line in rows_of[found[0] : found[1] + 1]))
+        if _squash(row) not in said:
+            said.add(_squash(row))
+            extra.append(_Candidate(at, row, 0.0, ROW_POSITION + found[0], False))
+    return extra
+
+
 def _headers_first(by_hit: dict[int, list[_Candidate]]) -> dict[int, list[_Candidate]]:
     """The passages in citation order, a table's header (quoted from the passage before its rows) just before
     the passage of the rows it heads."""
@@ -646,12 +872,20 @@ def join_quotes(cands: list[_Candidate]) -> str:
     previous: int | None = None
     previous_exact = True
     for cand in cands:
+        # (a gap mark a list's lines hold at its end or twice in a row ("PHOUTTHASANG […]" then the gap between two
+        # quotes) would leave a part that opens with a gap mark, no text of the passage)
+        sentence = _GAPS_RE.sub("[…]", cand.sentence).strip().removeprefix("[…]").removesuffix("[…]").strip()
+        if not sentence:
+            continue
         if parts:
             adjacent = previous is not None and cand.position == previous + 1 and cand.exact and previous_exact
             parts.append(" " if adjacent else QUOTE_GAP)
-        parts.append(cand.sentence)
+        parts.append(sentence)
         previous, previous_exact = cand.position, cand.exact
     return "".join(parts)
+
+
+_GAPS_RE = re.compile(r"\[…\](?:\s*\[…\])+")
 
 
 def quote_parts(quote: str) -> list[str]:

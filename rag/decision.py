@@ -307,6 +307,17 @@ _STAMP_LINE_RE = re.compile(
 )
 
 
+def is_stamp_line(line: str) -> bool:
+    """A line of the prefecture's stamp printed across a page ("Acte Certifié exécutoire", "06/02/2013").
+
+    >>> is_stamp_line("Réception en Préfecture :"), is_stamp_line("034-213401722-20130204-0000061100-DE")
+    (True, True)
+    >>> is_stamp_line("SOGETREL")
+    False
+    """
+    return bool(_STAMP_LINE_RE.match(fold(line.strip())))
+
+
 def _after_stamp(lines: list[str], j: int) -> int:
     """The first line after the stamp's lines starting at `j`, blank lines skipped."""
     while j < len(lines) and (not lines[j].strip() or _STAMP_LINE_RE.match(fold(lines[j].strip()))):

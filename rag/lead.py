@@ -31,6 +31,7 @@ from rag.question import (
     VALUE_KINDS,
     VOTE,
     answer_type,
+    asks_reporter,
     counted,
     counts,
     gives,
@@ -40,11 +41,13 @@ from rag.question import (
     names_more,
     names_reference,
     opposed,
+    question_parts,
     rank,
+    reporter_line,
     value_named,
 )
 from rag.records import record_from_meta
-from rag.rows import designated, is_entry, opens_name_list, unit_in_header
+from rag.rows import data_row, designated, header_data, is_entry, opens_name_list, unit_in_header
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -70,7 +73,34 @@ def lead_sentences(
     lead = _record_lead(question, citations, idf)
     if not citations or (citations[0].chunk.kind == schema.KIND_ARTICLE and citations[0].chunk.article):
         return lead
-    return _opening(question, lead, citations, idf)
+    opening = _opening(question, lead, citations, idf)
+    return opening + _second_part(question, opening, citations, idf)
+
+
+def _second_part(
+    question: str, opening: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
+) -> list[AnswerSentence]:
+    """For a question asking two things ("De quel pourcentage ... a-t-il augmenté, et quel est son nouveau montant
+    ?"), the quoted sentence that answers the second when the opening states no such value: "Nouveau montant du
+    marché : 350 824,37 € HT." after "Pourcentage d'augmentation du marché : 95 %."."""
+    parts = question_parts(question)
+    if len(parts) < 2 or not opening:
+        return []
+    first, second = parts
+    kind = answer_type(second)
+    if kind in (DECISION, OTHER):
+        return []
+    said = " ".join(s.text for s in opening)
+    found = _typed_quote(second, kind, citations, idf) if kind != VOTE else []
+    if not found or _squash(_quoted(found[0].text)) in _squash(said) or not gives_asked(second, kind, found[0].text):
+        return []
+    if not any(t in tokens(found[0].text) for t in set(tokens(second)) - set(tokens(first))):
+        return []  # a value of the first part's kind again, not what the second asks
+    return found
+
+
+def _quoted(text: str) -> str:
+    return text[text.find("«") + 1 : text.rfind("»")] if "«" in text else text
 
 
 def _verified(sentence: AnswerSentence, citations: list[Citation]) -> bool:
@@ -92,6 +122,13 @@ def _opening(
         qualified = _qualified(question, kind, lead, citations, idf)
         if qualified:
             return qualified
+    head = head_noun(question) if kind == OTHER else None
+    if lead and head and not any(head in tokens(s.text) for s in lead):
+        # "Quel poste ... a été supprimé": the quoted item that writes the thing asked ("... : Suppression d'un
+        # poste.") opens the answer, not the record's title that does not
+        named = _quoted_answer(question, kind, citations, idf, head=head)
+        if named:
+            return named + [s for s in lead if s.citations == named[0].citations]
     if lead and (not typed or any(_states(question, kind, s.text) for s in lead)):
         first = citations[0]
         by_title = lead[0].text.find(RECORD_TITLE_MARK) >= 0  # only the record's title and vote (_record_sentence)
@@ -163,7 +200,11 @@ _COUNCIL_ACT_RE = re.compile(
 
 
 def _quoted_answer(
-    question: str, kind: str, citations: list[Citation], idf: Callable[[str], float] | None = None
+    question: str,
+    kind: str,
+    citations: list[Citation],
+    idf: Callable[[str], float] | None = None,
+    head: str | None = None,
 ) -> list[AnswerSentence]:
     """ "Le document cité indique : « ... » [n]." with the quoted sentence that answers best: the one holding
     the kind of fact asked for (an amount, a name, a count, a vote) that names most of the question, or for
@@ -172,11 +213,13 @@ def _quoted_answer(
     typed = kind not in (DECISION, OTHER)
     ranked: list[tuple[tuple[int, int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
-        for part in quote_parts_of(citation.quote):
+        for part in _headed_parts(quote_parts_of(citation.quote)):
             if not about_meeting and (is_meeting_formula(part) or roll_call(part)):
                 continue
             if typed and not gives_asked(question, kind, part):
                 continue
+            if head and head not in tokens(part):
+                continue  # (the thing asked, "poste", written in the part)
             names, rare, weight = rank(question, part, idf)
             if not weight or opposed(question, part):
                 continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
@@ -190,6 +233,25 @@ def _quoted_answer(
         if _verified(sentence, citations):
             return [sentence]
     return []
+
+
+def _headed_parts(parts: list[str]) -> list[str]:
+    """The parts of a quote, a short heading ("Filière Technique :") joined to the parts it heads down to the first
+    that heads nothing ("Filière Technique : […] Ingénieur en chef classe exceptionnelle : Création d'un poste."): a
+    heading quoted alone announces, it says nothing.
+
+    >>> _headed_parts(["Le Conseil adopte.", "I - Créations de postes :", "Filière Technique :", "Ingénieur : Création d’un poste."])
+    ['Le Conseil adopte.', 'I - Créations de postes : […] Filière Technique : […] Ingénieur : Création d’un poste.']
+    """
+    out: list[str] = []
+    pending: list[str] = []
+    for part in parts:
+        if part.endswith(":") and len(part) <= MAX_LABEL_CHARS:
+            pending.append(part)
+            continue
+        out.append(_QUOTE_GAP.join([*pending, part]))
+        pending = []
+    return out + pending
 
 
 _OPERATIVE_RE = re.compile(
@@ -286,6 +348,7 @@ def _typed_quote(
     # Ranked with what the cited record is about (its title), then, for "qui", a designated person (a
     # civility or a seat's label before the name) before a capitalised phrase that looks like a name.
     about_meeting = asks_about_meeting(question)
+    reporter = asks_reporter(question)  # "qui rapporte": the line "Monsieur El Kandoussi rapporte :" answers
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     typed = [
@@ -300,20 +363,64 @@ def _typed_quote(
         for part in c.quote.split(_QUOTE_GAP)
         for s in _candidates(kind, part, c.chunk.text)
         if (gives(kind, s) or gives_asked(question, kind, s) or unit_in_header(kind, s))
-        and (about_meeting or not (is_meeting_formula(s) or roll_call(s) or is_meeting_formula(_label_before(part, s))))
+        and (about_meeting or (reporter and reporter_line(s))
+             or not (is_meeting_formula(s) or roll_call(s) or is_meeting_formula(_label_before(part, s))))
     ]  # fmt: skip
     if not typed:
         return []
     not_opposed, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
+    if reporter and reporter_line(sentence):
+        # "Monsieur El Kandoussi rapporte :" announces the report, not a name left to fill in: quoted without its colon
+        return [AnswerSentence(text=f"Le document cité précise : « {sentence.rstrip(' :')} » [{n}].", citations=[n])]
     quote = next(c.quote for c in citations if c.n == n)
+    tabled = _with_data_row(sentence, n, citations)
+    if tabled is not None and _verified(tabled, citations):
+        return [tabled]
     announced = AnswerSentence(
         text=f"Le document cité précise : « {_with_announced(sentence, quote)} » [{n}].", citations=[n]
     )
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSentence | None:
+    """A table's header quoted as the answer ("Lot Entreprise Moyenne des besoins sur 1 an Montants retenus sur
+    bordereau de prix") with its first data row, quoted too (rag.answer cites it, in the header's passage or the next
+    one): "... » [1] : « Génie Civil ... SOGETREL 34470 PEROLS 300 000,00 760 683,10 » [2]." None when the sentence
+    is no header or its row is not quoted."""
+    first = next(c for c in citations if c.n == n)
+    lines = first.chunk.text.splitlines()
+    found = header_data(lines, header)
+    under: Citation | None = first
+    rows_of = lines
+    if found is True:
+        doc, index = first.chunk.meta.get(schema.DOC_ID), first.chunk.meta.get(schema.CHUNK_INDEX)
+        under = next(
+            (
+                c
+                for c in citations
+                if isinstance(index, int)
+                and c.chunk.meta.get(schema.DOC_ID) == doc
+                and c.chunk.meta.get(schema.CHUNK_INDEX) == index + 1
+            ),
+            None,
+        )
+        if under is None:
+            return None
+        rows_of = under.chunk.text.splitlines()
+        found = data_row(rows_of)
+    if not isinstance(found, tuple) or under is None:
+        return None
+    row = " ".join(" ".join(line.split()) for line in rows_of[found[0] : found[1] + 1])
+    if _squash(row) not in _squash(under.quote):
+        return None
+    if under is first:
+        return AnswerSentence(text=f"Le document cité précise : « {header} […] {row} » [{n}].", citations=[n])
+    text = f"Le document cité précise : « {header} » [{n}] : « {row} » [{under.n}]."
+    return AnswerSentence(text=text, citations=[n, under.n])
 
 
 MIN_ROLL_NAMES = 3

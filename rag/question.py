@@ -85,6 +85,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)s?\b"
             r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
             r"|\bjusqu'a quel montant"
+            # "Quel besoin annuel a été estimé ...": a value estimated or assessed is a sum
+            r"|\bquel(?:le)?s? [^?]{0,40}\b(?:a|ont|est|sont) (?:ete )?(?:estimee?s?|evaluee?s?|chiffree?s?)\b"
             r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)?s? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)s?\b|\ba hauteur de (?:quel|combien)"
         ),
@@ -127,7 +129,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         LEVEL,
         re.compile(
             r"\bquel(?:le)?s? (?:niveau(?! d(?:e |')(?:diplome|etudes|formation|qualification))|indices?|echelons?"
-            r"|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement)s?\b"
+            r"|grades?|categorie|cadre d'emplois|remuneration|salaire|traitement|grilles?(?: indiciaires?)?)s?\b"
+            # ("quelle rémunération", "quel niveau de rémunération", "sur quelle base de rémunération")
+            r"|\bquel(?:le)?s? \w+ (?:de|d') ?remuneration\b"
         ),
     ),
     (
@@ -144,7 +148,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         DATE,
         re.compile(
-            r"\bquand\b|\bquelle date\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
+            r"\bquand\b|\bquelles? dates?\b|\ba (?:partir de |compter de )?quelle date\b|\bdepuis quand\b"
             r"|\ben quelle annee\b|\bquel jour\b"
         ),
     ),
@@ -285,7 +289,27 @@ def answer_type(question: str) -> str:
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind
+    if len(folded.split()) <= MAX_SHORT_WORDS:
+        # a short question without a question word ("Avitarelle subvention 2013 ?", "salaire des ingénieurs
+        # contractuels ?"): the value it names is the one asked
+        for kind, pattern in _SHORT_RULES:
+            if pattern.search(folded):
+                return kind
     return OTHER
+
+
+MAX_SHORT_WORDS = 8
+_SHORT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        AMOUNT,
+        re.compile(
+            r"\b(?:subventions?|aides?|loyers?|redevances?|indemnites?|cotisations?|participations?|budgets?|taux"
+            r"|dotations?|tarifs?|prix|montants?|couts?|primes?|forfaits?|avances?)\b"
+        ),
+    ),
+    (LEVEL, re.compile(r"\b(?:salaires?|remunerations?|grilles?|indices?|echelons?)\b")),
+    (DATE, re.compile(r"\bdates?\b")),
+)
 
 
 def gives(kind: str, sentence: str) -> bool:
@@ -458,7 +482,8 @@ _MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur
 _AWARDED_RE = re.compile(
     r"\b(?:remporte|attribuee?s?|adjugee?s?|confiee?s?|retenue?s?|laureate?s?|obtenue?s?|decroche|gagne"
     # who does the work or supplies the goods of a market ("qui fournit la viande", "qui s'occupe des menuiseries")
-    r"|fourni(?:t|ssent|ra|ront)|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
+    r"|fourni(?:t|ssent|ra|ront)|offre(?:nt)?|offert|offrira|prete(?:nt)?|sponsorise(?:nt)?|mecene"
+    r"|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
     r"|refai(?:t|re)|refera|construi(?:t|ra|re)|installe(?:ra)?|entretien(?:t|dra)|nettoie(?:ra)?|equipe(?:ra)?)\b"
 )
 
@@ -509,12 +534,30 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
         # 80 %"): that is a part of the loan, not its rate
         return any(not _SHARE_RE.search(sentence[: m.start()]) for m in _RATE_RE.finditer(sentence))
     if kind == PERSON and awarded(question):
-        # "qui a remporté le lot", "à qui a été attribué le marché": a company answers as well as a person
-        return gives(PERSON, sentence) or gives(ORGANISATION, sentence)
+        # "qui a remporté le lot", "à qui a été attribué le marché": a company answers as well as a person, or a
+        # body named by its capitalised words ("les Vignerons du Pic Saint Loup ... mettront à disposition")
+        return (
+            gives(PERSON, sentence)
+            or gives(ORGANISATION, sentence)
+            or bool(_PROPER_GROUP_RE.search(sentence) and _GIVING_RE.search(fold(sentence)))
+        )
     if kind == PERSON and _VOTERS_ASKED_RE.search(folded):
         # "qui s'est abstenu": the names of the vote line that counts them ("Abstention : 1 (NPA M. Viguié)")
         return bool(_VOTERS_RE.search(sentence)) and gives(PERSON, sentence)
     return gives(kind, sentence)
+
+
+# A body named by capitalised words after an article: "les Vignerons du Pic Saint Loup", "la Compagnie des Bus".
+_PROPER_GROUP_RE = re.compile(
+    r"\b(?:[Ll]es?|[Ll]a|[Ll]['’])\s*[A-ZÀ-Ý][a-zà-ÿ]{2,}(?:\s+(?:du|de|des|d['’]|de la)?\s*[A-ZÀ-Ý][\w-]+){2,}"
+)
+
+
+# Giving or lending something: what a body named by its words alone does in the sentence that answers "qui offre".
+_GIVING_RE = re.compile(
+    r"\b(?:offr(?:ent|ir|ira|iront|ait|aient)|offerte?s?|fourni(?:t|ssent|ra|ront|ssait)|mett\w* a (?:la )?disposition|mis\w* a (?:la )?disposition|pret\w*|don\w*"
+    r"|financ\w*|sponsoris\w*|parrain\w*)\b"
+)
 
 
 # Who voted against, abstained or took no part: answered by the vote line naming them.
@@ -789,3 +832,57 @@ def item_numbers(question: str) -> list[tuple[str, str]]:
 
 _BARE_ITEM_RE = re.compile(r"\b(?P<noun>lots?|avenants?|tranches?)\s+(?P<ref>\d{1,3}[a-z]?)\b(?!\s?(?:€|%|euros?))")
 REFERENCE_HEAD = 4  # "lot", "lots": one kind of thing when their first letters agree
+
+
+# Who reports (presents) an item to the council: "qui rapporte la délibération", "quel élu a présenté ...", "le
+# rapporteur"; answered by the item's "Monsieur El Kandoussi rapporte :" line.
+_REPORTER_ASKED_RE = re.compile(r"\brapport(?:e|ent|eur|euse|ee?)\b|\b(?:a|ont) presente\b|\bqui presente\b")
+_REPORTER_LINE_RE = re.compile(r"^[^:.]{3,80}?\s+rapporte\s*:?\s*$")
+
+
+def asks_reporter(question: str) -> bool:
+    """Whether the question asks who reported (presented) an item to the council.
+
+    >>> asks_reporter("Quel élu a présenté les modifications du tableau des effectifs ?"), asks_reporter("qui rapporte la délibération sur la piscine")
+    (True, True)
+    >>> asks_reporter("Qui représente la Ville au CCAS ?"), asks_reporter("Combien rapporte la redevance ?")
+    (False, False)
+    """
+    folded = fold(question)
+    return answer_type(question) == PERSON and bool(_REPORTER_ASKED_RE.search(folded))
+
+
+def reporter_line(line: str) -> bool:
+    """Whether the line names the item's reporter: "Monsieur El Kandoussi rapporte :", "Serge FLEURENCE rapporte :".
+
+    >>> reporter_line("Monsieur El Kandoussi rapporte :"), reporter_line("Le Conseil rapporte la délibération. Il rapporte :")
+    (True, False)
+    """
+    return bool(_REPORTER_LINE_RE.match(" ".join(line.split()))) and gives(PERSON, line)
+
+
+# A second question joined to the first: "De quel pourcentage le marché a-t-il augmenté, et quel est son nouveau
+# montant ?", "Le marché peut-il être reconduit, et jusqu'à quand ?".
+_SECOND_PART_RE = re.compile(
+    r",?\s+et\s+(?=(?:quel(?:le)?s?|combien|qui|quand|jusqu'(?:a|à)|(?:a|à|de|pour|sur) quel(?:le)?s?|o[uù]|comment)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question joins ("..., et quel est son nouveau montant ?"): the first, then the second; the
+    question alone when it asks one thing.
+
+    >>> question_parts("De quel pourcentage le marché a-t-il augmenté, et quel est son nouveau montant ?")
+    ['De quel pourcentage le marché a-t-il augmenté ?', 'quel est son nouveau montant ?']
+    >>> question_parts("Qui sont les titulaires et les suppléants ?")
+    ['Qui sont les titulaires et les suppléants ?']
+    """
+    match = _SECOND_PART_RE.search(question)
+    if match is None or match.start() < MIN_PART_CHARS:
+        return [question]
+    first = question[: match.start()].rstrip(" ,?") + " ?"
+    return [first, question[match.end() :].strip()]
+
+
+MIN_PART_CHARS = 15

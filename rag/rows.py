@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rag import schema
-from rag.decision import designates, extract_decision, is_name_line, is_row, logical_lines
+from rag.decision import designates, extract_decision, is_name_line, is_row, is_stamp_line, logical_lines
 from rag.french import fold
 from rag.meeting import is_meeting_formula
 from rag.question import (
@@ -76,7 +76,7 @@ def typed_row(
     for hit in hits:
         pool.append(hit)
         pool += [ScoredChunk(chunk=c, score=hit.score) for c in record_siblings(hit.chunk, store, seen)]
-    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str, str] | None = None
+    best: tuple[tuple[Any, ...], ScoredChunk, int, str, str, str, str, str] | None = None
     by_index = {(c.chunk.meta.get(schema.DOC_ID), c.chunk.meta.get(schema.CHUNK_INDEX)): c.chunk for c in pool}
     # "À quel taux ... ?": a row holding the word asked ("Taux fixe 0.53 %") a few lines under a sentence
     # quoted, when no sentence quoted holds it, is the value asked (the list of a loan's characteristics)
@@ -101,8 +101,15 @@ def typed_row(
         index = hit.chunk.meta.get(schema.CHUNK_INDEX)
         before = by_index.get((hit.chunk.meta.get(schema.DOC_ID), index - 1)) if isinstance(index, int) else None
         above = [" ".join(raw.split()) for raw in logical_lines(before.text)] if before is not None else []
+        # (raw lines, the passage before's too: a table's header may end it, its rows under the stamp)
+        raw_lines = (before.text.splitlines() if before is not None else []) + hit.chunk.text.splitlines()
         for position, raw in enumerate(lines):
             line = raw.strip(" -•–")
+            # a row cut at its hyphens ("Sainte Odile HOPITAUX-", "FACULTES", "- Michèle DRAY-", "FITOUSSI"): one row
+            cut = cut_row(lines, position)
+            line = cut or line
+            # a row under a table's header ("Lot Entreprise ... Montants retenus ..."): read with its column titles
+            table = None if cut else header_above(raw_lines, line)
             wrapped = "" if kind == PERSON or gives(kind, line) else wrapped_row(lines, position, kind)
             # an entry of a list laid out alike: its own lines, then its values under labels every entry repeats
             # ("Aurélia Gonzalez ... Trans-Révérence ... Montant accordé: 1 100 €"): one row
@@ -112,6 +119,8 @@ def typed_row(
             line = wrapped or entry or line
             value = entry_values(lines, position) if entry else line  # (an entry's own lines give no value)
             given = gives(kind, value) or (kind == PERSON and awarded(question) and gives(ORGANISATION, value))
+            # (a company's name in capitals under a column titled "Entreprise", "Titulaire": "SOGETREL")
+            given = given or (table is not None and names_company(kind, question, *table))
             if not (given or unit_in_header(kind, line)):
                 continue
             if any(other_reference(noun, ref, line) for noun, ref in items):
@@ -131,7 +140,17 @@ def typed_row(
                 under = said + (said_near if hit.chunk.meta.get(schema.DOC_ID) == first_doc else [])
                 if any(w and any(w in q for q in under) for w in window if len(w) >= MIN_ROW_CHARS):
                     headed = (hit, position, line)
-            block = wrapped or entry or row_block(lines, position)
+            # a row under a table's header: the column titles say what its values are ("Moyenne des besoins sur 1
+            # an" over "300 000,00"), its cells run over the lines above its figures
+            titled = None if wrapped or entry or cut else table
+            if titled is not None and _squash(titled[1]) not in _squash(hit.chunk.text):
+                titled = None
+            titles = titled[0] if titled is not None else ""
+            # a table flattened one cell a line, its rows alike ("1ère tranche + 1.5 %", "0 m3 à 80 m3", "1.12 €/m3")
+            periodic = "" if wrapped or entry or cut or titled is not None else periodic_row(lines, position)
+            block = (
+                wrapped or entry or cut or periodic or (titled[1] if titled is not None else row_block(lines, position))
+            )
             if kind == PERSON:
                 # a table of seats: the establishment's name on its own lines above "Titulaires :" and the names
                 block = seat_group(lines, position) or block
@@ -141,7 +160,7 @@ def typed_row(
                 block = line
                 if gives(PERSON, line) and kind == PERSON:
                     continue
-            row_rank = rank(question, f"{about} {block}", idf)
+            row_rank = rank(question, f"{about} {titles} {block}", idf)
             # Two sub-lists alike ("Auprès du CREDIT FONCIER :" then "o Taux fixe maximum de 3.21 %", "Auprès
             # du CREDIT MUTUEL :" then "o Taux fixe maximum de 3.30 %"): the heading of its own names the row.
             heading = section_heading(above + lines, len(above) + position) if kind in VALUE_KINDS else ""
@@ -165,17 +184,17 @@ def typed_row(
                 # the heading is quoted with the row when the passage holds it (a quote is its passage's text)
                 named = own > (0, 0) and heading in lines[:position]
                 quoted_block = f"{heading} {GAP} {block}" if named else block
-                best = (key, hit, position, quoted_block, about, line, wrapped)
+                best = (key, hit, position, quoted_block, about, line, wrapped, titles)
     if best is None:
         return None
-    key, hit, position, block, about, row, wrapped = best
+    key, hit, position, block, about, row, wrapped, titles = best
     if headed is not None:
         return headed
     if key[0] >= 2 and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
         # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
         # citoyens" quoted, "10 000 €" three lines below): the row rebuilt answers
         return hit, position, block
-    if not quoted.strip() and rank(question, block, idf)[2] > 0:
+    if not quoted.strip() and rank(question, f"{titles} {block}", idf)[2] > 0:
         # Nothing quoted holds the kind of fact asked for: the row that does and names the question itself
         # (not only through its record's title) answers ("émettre un avis favorable concernant ce projet").
         return hit, position, block
@@ -857,7 +876,8 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
                 if line.rstrip().endswith("."):
                     break  # "Le Conseil adopte." after the names: the list has ended
             vote = len(line) <= MAX_VOTE_LINE_CHARS and bool(_VOTE_LINE_RE.search(line.strip(" -•–")))
-            prose = line.rstrip().endswith(".") and len(line.split()) > 3 and not vote
+            # (a value ending with a full stop is no prose: "Nouveau montant du marché :" then "350 824,37 € HT.")
+            prose = line.rstrip().endswith(".") and len(re.findall(r"[^\W\d_]{2,}", line)) > 3 and not vote
             # The first item the council is asked to decide ("il est demandé au Conseil Municipal :" then "-
             # d'autoriser la Ville à signer une convention de servitude à titre gratuit ...") is the decision:
             # quoted even when long.
@@ -1086,3 +1106,321 @@ def vote_after(split: list[str], position: int) -> tuple[int, str] | None:
         if len(line) <= MAX_VOTE_LINE_CHARS and (_VOTE_HEAD_RE.match(line) or _VOTE_LINE_RE.search(line)):
             return (j, line) if gives(VOTE, line) or _VOTE_HEAD_RE.match(line) else None
     return None
+
+
+# --- a table's header and its first data row ------------------------------------------------------------------
+MAX_HEADER_CHARS = 160
+MIN_HEADER_TITLES = 3  # capitalised column titles a header line holds at least
+MAX_DATA_LINES = 8  # lines a data row's cells may run over ("Génie Civil - VRD -", "Raccordements", ...)
+MAX_DATA_CELL_CHARS = 60
+_TITLE_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
+_TITLE_PARTICLES = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "un",
+        "une",
+        "par",
+        "pour",
+        "sur",
+        "sous",
+        "avec",
+        "dans",
+        "entre",
+        "ou",
+    ]
+)
+_DATA_VALUE_RE = re.compile(r"\d[\d \u00a0.,]*\d|\d")
+
+
+def table_header(line: str) -> bool:
+    """Whether a line is a table's column titles ("Lot Entreprise Moyenne des besoins sur 1 an Montants retenus sur
+    bordereau de prix"): at least MIN_HEADER_TITLES capitalised words, one of them after a word in lower case (where
+    one column's title ends and the next begins), no value, no sentence end, no person's name.
+
+    >>> table_header("Lot Entreprise Moyenne des besoins sur 1 an Montants retenus sur bordereau de prix")
+    True
+    >>> table_header("Extension du Réseau de Vidéoprotection Urbaine"), table_header("SOGETREL 34470 PEROLS 300 000,00")
+    (False, False)
+    >>> table_header("La Commission a attribué le Lot à la Société Dupont."), table_header("Présents : Max LEVITA")
+    (False, False)
+    >>> table_header("renouveler. Elles comprennent, en plus de Monsieur le Maire président de droit, 10 membres élus à la")
+    False
+    """
+    text = " ".join(line.split()).strip(" -•–|")
+    if not text or len(text) > MAX_HEADER_CHARS or text.endswith((".", ";", ":", ",")) or ":" in text:
+        return False
+    if gives(AMOUNT, text) or _BARE_SUM_RE.search(text) or is_meeting_formula(text) or gives(PERSON, text):
+        return False
+    words = _TITLE_WORD_RE.findall(text)
+    if re.search(r"[.!?]\s+[A-ZÀ-Ý]|,.*,", text) or (words and fold(words[-1]).lower() in _TITLE_PARTICLES):
+        return False  # prose cut by the layout ("renouveler. Elles comprennent, en plus de ..., 10 membres élus à la")
+    titles = [w for w in words if w[0].isupper()]
+    # (not after a particle: "Extension du Réseau de Vidéoprotection Urbaine" is one title)
+    boundary = any(
+        w[0].isupper() and p[0].islower() and fold(p).lower() not in _TITLE_PARTICLES
+        for p, w in zip(words, words[1:], strict=False)
+    )
+    return len(titles) >= MIN_HEADER_TITLES and boundary
+
+
+def data_row(lines: list[str]) -> tuple[int, int] | None:
+    """(first, last) index of the first data row among `lines` (the lines under a table's header): the stamp's
+    lines and the header's own continuation (a line in lower case: "en Euros H.T. estimatifs") skipped, then short
+    cells down to the first line holding a figure ("Génie Civil - VRD -", ..., "SOGETREL", "34470 PEROLS 300 000,00
+    760 683,10"). None when a sentence, a label or too many lines come first.
+
+    >>> data_row(["Acte Certifié exécutoire", "06/02/2013", "en Euros H.T. estimatifs", "Génie Civil - VRD -",
+    ...           "fibre optique", "SOGETREL", "34470 PEROLS 300 000,00  760 683,10", "En conséquence, il est proposé :"])
+    (3, 6)
+    >>> data_row(["Le Conseil adopte.", "SOGETREL 300 000"]) is None
+    True
+    """
+    start = None
+    for j, raw in enumerate(lines):
+        line = " ".join(raw.split())
+        if start is None and (not line or is_stamp_line(line) or line[:1].islower()):
+            continue
+        if not line:
+            continue
+        if start is None:
+            start = j
+        if j - start >= MAX_DATA_LINES or len(line) > MAX_DATA_CELL_CHARS + 20 or line.endswith((".", ":", ";")):
+            return None
+        if _DATA_VALUE_RE.search(line) and not is_stamp_line(line):
+            return start, j
+    return None
+
+
+def header_data(lines: list[str], sentence: str) -> tuple[int, int] | None | bool:
+    """For a quoted `sentence` that is a table's header (table_header) written on `lines` (a passage's raw lines):
+    (first, last) line of its first data row below it (data_row); True when the passage ends before any (the row
+    opens the next passage, under the stamp); None otherwise."""
+    if not table_header(sentence):
+        return None
+    said = _squash(sentence)
+    for end in range(len(lines)):
+        joined = ""
+        for start in range(end, max(-1, end - 3), -1):
+            joined = _squash(lines[start]) + joined
+            if joined == said:
+                below = lines[end + 1 :]
+                found = data_row(below)
+                if found is not None:
+                    return end + 1 + found[0], end + 1 + found[1]
+                rest = [" ".join(x.split()) for x in below]
+                return all(not x or is_stamp_line(x) or x[:1].islower() for x in rest) or None
+    return None
+
+
+MAX_HEADER_ABOVE = 40  # lines between a table's header and the last line of a data row under it (a stamp between)
+
+
+def header_above(lines: list[str], row: str) -> tuple[str, str] | None:
+    """(header, data row) when `row` is the last line of the first data row under a table's header among `lines` (raw
+    lines: the passage before's, then the row's own): "Lot Entreprise Moyenne des besoins sur 1 an Montants retenus
+    sur bordereau de prix" names the columns of "Génie Civil - VRD - ... SOGETREL 34470 PEROLS 300 000,00 760 683,10",
+    the prefecture's stamp between them. The row is rebuilt from its cells (all in the row's passage); None when no
+    header is so near.
+
+    >>> lines = ["La commission a attribué le lot suivant :", "Lot Entreprise Moyenne des besoins Montants retenus",
+    ...          "Acte Certifié exécutoire", "06/02/2013", "Génie Civil - VRD -", "SOGETREL", "34470 PEROLS 300 000,00"]
+    >>> header_above(lines, "34470 PEROLS 300 000,00")
+    ('Lot Entreprise Moyenne des besoins Montants retenus', 'Génie Civil - VRD - SOGETREL 34470 PEROLS 300 000,00')
+    >>> header_above(lines, "SOGETREL") is None
+    True
+    >>> header_above(lines + ["Fibre optique", "ORANGE 10 000,00"], "ORANGE 10 000,00")  # a later row of the table
+    ('Lot Entreprise Moyenne des besoins Montants retenus', 'Fibre optique ORANGE 10 000,00')
+    """
+    said = _squash(row)
+    at = next((j for j in range(len(lines) - 1, -1, -1) if _squash(lines[j]) == said), None)
+    if at is None:
+        return None
+    for j in range(at - 1, max(-1, at - 1 - MAX_HEADER_ABOVE), -1):
+        if not table_header(lines[j]):
+            continue
+        # the header's rows one after the other, down to the one that ends at the row asked about
+        start = j + 1
+        while start <= at:
+            found = data_row(lines[start : at + 1])
+            if found is None:
+                return None
+            if start + found[1] == at:
+                cells = [" ".join(x.split()) for x in lines[start + found[0] : at + 1]]
+                return " ".join(lines[j].split()), " ".join(cells)
+            start += found[1] + 1
+        return None
+    return None
+
+
+MAX_CUT_LINES = 4  # lines a row cut at its hyphens may run over ("Sainte Odile HOPITAUX-", "FACULTES", ...)
+
+
+def cut_row(lines: list[str], position: int) -> str:
+    """A table row whose cells the layout cut at a hyphen, rebuilt: "Sainte Odile HOPITAUX-", "FACULTES", "- Michèle
+    DRAY-", "FITOUSSI" is one row ("Sainte Odile HOPITAUX- FACULTES - Michèle DRAY- FITOUSSI"): a line ending with a
+    hyphen goes on on the next line, and a row naming no one goes on with the bulleted name under it (its last cell).
+    Empty when the line is not so cut.
+
+    >>> lines = ["St Joseph CROIX D'ARGENT - Fabrice PALAU", "Sainte Odile HOPITAUX-", "FACULTES", "- Michèle DRAY-",
+    ...          "FITOUSSI", "Sainte Jeanne d'Arc PORT MARIANNE - Fabien ABERT"]
+    >>> cut_row(lines, 1)
+    'Sainte Odile HOPITAUX- FACULTES - Michèle DRAY- FITOUSSI'
+    >>> cut_row(lines, 0), cut_row(lines, 5), cut_row(["Le tarif est fixé à 3 € par enfant et par jour, soit un", "total"], 0)
+    ('', '', '')
+    """
+    first = " ".join(lines[position].split())
+    if not first.endswith("-") or first.endswith(" -") or len(first) > MAX_CELL_CHARS * 2:
+        return ""
+    parts = [first]
+    for line in lines[position + 1 : position + 1 + MAX_CUT_LINES]:
+        cell = " ".join(line.split())
+        row = " ".join(parts)
+        if not cell or len(cell) > MAX_CELL_CHARS:
+            break
+        if row.endswith("-") and not row.endswith(" -"):
+            parts.append(cell)  # a word cut at its hyphen ("HOPITAUX-" then "FACULTES")
+        elif cell.startswith("-") and " - " not in row and is_name_line(cell):
+            parts.append(cell)  # the row's last cell (a name, bulleted under it), the other rows' " - Fabrice PALAU"
+        else:
+            break
+    return " ".join(parts) if len(parts) > 1 else ""
+
+
+MAX_HEADINGS_ABOVE = 25  # lines read above a list's item for the headings it sits under
+MAX_ITEM_HEADING_CHARS = 70
+_NUMBERED_HEADING_RE = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}|[A-H])\s*[-–.)/]\s*\S")
+ITEM_LINE_RE = re.compile(r"^[^:]{3,90}:\s*\S")
+
+
+def _item_heading(line: str) -> bool:
+    text = line.strip(" -•–")
+    return 3 <= len(text) <= MAX_ITEM_HEADING_CHARS and text.endswith(":") and ":" not in text[:-1]
+
+
+def item_headings(lines: list[str], position: int) -> list[str]:
+    """The headings a list's item sits under, outermost first: the nearest short line ending with ":" above it
+    ("Filière Administrative :") and the nearest numbered one above that ("II - Suppressions de postes :"). Items and
+    headings of the same level between are passed over: "Adjoint administratif 2 ème classe : Suppression d'un
+    poste." is under "II - Suppressions de postes :" and "Filière Administrative :", not "I - Créations de postes :".
+
+    >>> lines = ["I - Créations de postes :", "Filière Administrative :", "Directeur territorial : Création d’un poste.",
+    ...          "II - Suppressions de postes :", "Filière Administrative :", "Adjoint administratif : Suppression d’un poste."]
+    >>> item_headings(lines, 5), item_headings(lines, 2)
+    (['II - Suppressions de postes :', 'Filière Administrative :'], ['I - Créations de postes :', 'Filière Administrative :'])
+    >>> item_headings(["Le Conseil approuve.", "Taux : 3 %"], 1)
+    []
+    """
+    found: list[str] = []
+    for j in range(position - 1, max(-1, position - 1 - MAX_HEADINGS_ABOVE), -1):
+        line = " ".join(lines[j].split())
+        if not line or is_stamp_line(line):
+            continue
+        if _item_heading(line):
+            numbered = bool(_NUMBERED_HEADING_RE.match(line))
+            if not found or (numbered and not _NUMBERED_HEADING_RE.match(found[0])):
+                found.insert(0, line)
+            if numbered:
+                break
+            continue
+        if len(line) > MAX_ROW_CHARS or (line.endswith(".") and not ITEM_LINE_RE.match(line)):
+            break  # a paragraph: the list has begun below it
+    return found
+
+
+_COMPANY_COLUMN_RE = re.compile(
+    r"\b(?:entreprises?|societes?|titulaires?|attributaires?|prestataires?|fournisseurs?|candidats?|raison sociale)\b"
+)
+_CAPS_NAME_RE = re.compile(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’&-]{3,}\b")
+
+
+def names_company(kind: str, question: str, header: str, row: str) -> bool:
+    """Whether, for a question asking a company, a table's row names one in capitals under a column titled for it
+    ("Lot Entreprise Moyenne ..." over "... SOGETREL 34470 PEROLS 300 000,00").
+
+    >>> names_company("organisation", "Quelle entreprise ?", "Lot Entreprise Montants", "Génie Civil SOGETREL 300 000,00")
+    True
+    >>> names_company("organisation", "Quelle entreprise ?", "Lot Désignation Montants", "Génie Civil SOGETREL 300 000,00")
+    False
+    """
+    asked = kind == ORGANISATION or (kind == PERSON and awarded(question))
+    return asked and bool(_COMPANY_COLUMN_RE.search(fold(header).lower()) and _CAPS_NAME_RE.search(row))
+
+
+def row_header(lines: list[str], block: str) -> tuple[int, str] | None:
+    """(line index, header) of the table's header a row quoted as `block` sits under (see header_above), or None."""
+    said = _squash(block)
+    for line in lines:
+        if line.strip() and said.endswith(_squash(line)):
+            found = header_above(lines, line)
+            if found is not None and _squash(found[1]) == said:
+                at = max(j for j, x in enumerate(lines) if " ".join(x.split()) == found[0])
+                return at, found[0]
+    return None
+
+
+MAX_PERIOD = (
+    4  # cells a row of a table flattened one cell a line may have ("1ère tranche + 1.5 %", "0 m3 à 80 m3", "1.12 €/m3")
+)
+MIN_PERIODIC_ROWS = 3
+PERIODIC_ALIKE = 0.7  # share of cells shaped like the cell a period below (a last row may differ)
+MAX_PERIODIC_CELL_CHARS = 40
+_SHAPE_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _shape(line: str) -> str:
+    """A cell's shape: its numbers as "9", its words as "a" ("2ème tranche + 10 %" -> "9a a + 9 %")."""
+    text = _SHAPE_NUMBER_RE.sub("9", " ".join(line.split()))
+    return re.sub(r"[^\W\d_]+", "a", text)
+
+
+def periodic_row(lines: list[str], position: int) -> str:
+    """The row a cell belongs to in a table flattened one cell a line, its rows alike ("1ère tranche + 1.5 %", "0 m3 à
+    80 m3", "1.12 €/m3", then "2ème tranche + 10 %", "81 m3 à 160 m3", "1.23 €/m3" ...): the cells of the same period
+    as `position`, counted from the table's first line. Empty when the lines around are not so laid out.
+
+    >>> lines = ["3 - Facturation période hivernale :", "1ère tranche + 1.5 %", "0 m3 à 80 m3", "1.12 €/m3",
+    ...          "2ème tranche + 10 %", "81 m3 à 160 m3", "1.23 €/m3", "3ème tranche + 36 %", "161 m3 à 240 m3",
+    ...          "1.67 €/m3", "4 - Facturation estivale :"]
+    >>> periodic_row(lines, 3), periodic_row(lines, 8)
+    ('1ère tranche + 1.5 % 0 m3 à 80 m3 1.12 €/m3', '3ème tranche + 36 % 161 m3 à 240 m3 1.67 €/m3')
+    >>> periodic_row(["Le Conseil adopte.", "Pour : 52"], 1)
+    ''
+    """
+
+    def cell(j: int) -> bool:
+        line = " ".join(lines[j].split())
+        return bool(line) and len(line) <= MAX_PERIODIC_CELL_CHARS and not line.endswith((".", ":", ";"))
+
+    if not cell(position):
+        return ""
+    start = position
+    while start > 0 and cell(start - 1):
+        start -= 1
+    end = position
+    while end + 1 < len(lines) and cell(end + 1):
+        end += 1
+    shapes = [_shape(lines[j]) for j in range(start, end + 1)]
+    for period in range(2, MAX_PERIOD + 1):
+        rows = len(shapes) // period
+        if rows < MIN_PERIODIC_ROWS:
+            break
+        alike = sum(1 for i in range(len(shapes) - period) if shapes[i] == shapes[i + period])
+        if alike < PERIODIC_ALIKE * (len(shapes) - period) or all(shapes[i] == shapes[0] for i in range(period)):
+            continue
+        first = start + ((position - start) // period) * period
+        if first + period - 1 > end:
+            return ""
+        return " ".join(" ".join(lines[j].split()) for j in range(first, first + period))
+    return ""
