@@ -42,6 +42,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from rag.facts import extract_facts, fold
+from rag.french import NUMBER_WORDS
 from rag.text import tokens
 
 AMOUNT = "amount"  # a sum of money, a price, a rate: a number with its unit
@@ -55,7 +56,13 @@ ORGANISATION = "organisation"  # which company, body or association: its name ("
 OPINION = "opinion"  # which opinion was given: favourable, unfavourable, with reservations
 LEVEL = "level"  # which level, index, grade or category ("Niveau de rémunération : IB 429 à 1 157")
 HOUR = "hour"  # at what time of day: an hour ("20h55", "à vingt heures")
+FREQUENCY = "frequency"  # how often: "trimestriellement", "une fois par an", "chaque mois"
 OTHER = "other"
+
+# A number written in words, as deliberations write ages, counts and durations ("treize personnes",
+# "soixante-dix-sept ans", "vingt et un jours").
+_NUMBER_WORD = "(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")s?"
+NUMBER_IN_WORDS = rf"{_NUMBER_WORD}(?:(?:-et-|-| et | ){_NUMBER_WORD})*"
 
 # A question about the time of day, answered only by an hour ("20h30", "21 h", "18H00", "à vingt heures").
 HOUR_QUESTION_RE = re.compile(r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b")
@@ -67,6 +74,14 @@ HOUR_RE = re.compile(
 
 # Checked in this order on the folded question: the first that matches wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "Tous les combien se réunit le comité ?": how often, before "combien" asks a count or a sum
+    (
+        FREQUENCY,
+        re.compile(
+            r"\btous les combien\b|\b(?:a )?quelle (?:frequence|periodicite|cadence)\b|\ba quel rythme\b"
+            r"|\bcombien de fois par\b|\bcombien de fois (?:dans l'annee|chaque)\b"
+        ),
+    ),
     (
         VOTE,
         re.compile(
@@ -87,7 +102,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bjusqu'a quel montant"
             # "Quel besoin annuel a été estimé ...": a value estimated or assessed is a sum
             r"|\bquel(?:le)?s? [^?]{0,40}\b(?:a|ont|est|sont) (?:ete )?(?:estimee?s?|evaluee?s?|chiffree?s?)\b"
-            r"|\bcombien\b.*\b(?:euros?|€)|\bquel(?:le)?s? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
+            r"|\bcombien\b.*\b(?:euros?\b|€)|\bquel(?:le)?s? (?:pourcentage|proportion|quotite|loyer|cotisation|participation"
             r"|valeur|enveloppe|part|longueur|surface|superficie|distance|largeur|contenance)s?\b|\ba hauteur de (?:quel|combien)"
         ),
     ),
@@ -98,6 +113,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         DURATION,
         re.compile(
             r"\bquel(?:le)? (?:duree|delai)\b|\bcombien de temps\b|\bpendant combien\b|\bpour combien de temps\b"
+            # an age is a number of years: "jusqu'à quel âge", "à partir de quel âge", "quelle limite d'âge"
+            r"|\bquel age\b|\bquelle limite d'age\b"
             r"|\bcombien d'(?:annees|ans)\b|\bcombien de (?:mois|jours|semaines|heures)\b"
         ),
     ),
@@ -122,6 +139,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         OPINION,
         re.compile(
             r"\bquel(?:le)?s? (?:avis|position|positionnement)\b|\bpour ou contre\b"
+            # "Qu'a pensé le conseil du projet ?": the opinion it gave
+            r"|\bqu'(?:a|ont|en) pense\b|\bque pense\b"
             r"|-(?:il|elle|ils|elles|on) (?:favorables?|defavorables?)\b"
         ),
     ),
@@ -178,12 +197,17 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
-_NUMBER_RE = re.compile(
-    r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|vingt|trente)\b", re.IGNORECASE
-)
+_NUMBER_RE = re.compile(r"\d|\b" + NUMBER_IN_WORDS + r"\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
-    r"(?:\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|trente)\b)[’']?\s?"
-    r"(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
+    r"(?:\d|\b" + NUMBER_IN_WORDS + r"\b)[’']?\s?(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
+    re.IGNORECASE,
+)
+# How often: "se réunit trimestriellement", "au minimum une fois par an", "chaque mois", "tous les deux ans"
+_FREQUENCY_RE = re.compile(
+    r"\b(?:quotidien|hebdomadaire|bimensuel|mensuel|bimestriel|trimestriel|semestriel|annuel|biennal|bisannuel)"
+    r"(?:le)?s?ment\b|\bfois par\b|\bpar (?:an|mois|semaine|trimestre|semestre)\b"
+    r"|\b(?:chaque|tou(?:te)?s les)\s+(?:" + NUMBER_IN_WORDS + r"\s+|\d+\s+)?"
+    r"(?:ans?|années?|mois|semaines?|trimestres?|semestres?|jours?)\b",
     re.IGNORECASE,
 )
 _EVERY_RE = re.compile(r"(?i:\b(?:tou(?:te)?s\s+les|chaque)\s*)$")
@@ -283,7 +307,7 @@ _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
 def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION,
-    ORGANISATION, OPINION, LEVEL, HOUR or OTHER."""
+    ORGANISATION, OPINION, LEVEL, HOUR, FREQUENCY or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
@@ -338,6 +362,8 @@ def gives(kind: str, sentence: str) -> bool:
         return bool(_LEVEL_RE.search(sentence))
     if kind == HOUR:
         return bool(HOUR_RE.search(sentence))
+    if kind == FREQUENCY:
+        return bool(_FREQUENCY_RE.search(sentence))
     return True
 
 
@@ -351,7 +377,10 @@ def amounts(text: str) -> list[str]:
     return out
 
 
-_NAME_WORD_CANDIDATE_RE = re.compile(r"[^\W\d_][\w\u2019'-]*")
+# a word, or a code opening on digits before a capital ("le marché 1M485-125")
+_NAME_WORD_CANDIDATE_RE = re.compile(r"(?:\d+(?=[A-ZÀ-Ý]))?[^\W\d_][\w\u2019'-]*")
+# Common nouns French capitalises by convention, never a name: "l'État" (the State).
+_CONVENTIONAL_CAPITALS = frozenset({"etat", "etats"})
 _AT_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
 _CIVILITY_BEFORE_RE = re.compile(
     r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$"
@@ -363,10 +392,14 @@ def question_names(question: str) -> list[str]:
 
     >>> question_names("Combien la Ville a-t-elle accordé à L'Avitarelle et à l'APAVE ?")
     ['Ville', 'Avitarelle', 'APAVE']
+    >>> question_names("Quelle dotation l'État a-t-il notifiée pour le marché 1M485-125 ?")
+    ['1M485-125']
     """
     names = []
     for match in _NAME_WORD_CANDIDATE_RE.finditer(question):
         word = re.split(r"['\u2019]", match.group().strip("'\u2019-"))[-1]  # "l'APAVE" -> "APAVE"
+        if fold(word) in _CONVENTIONAL_CAPITALS:
+            continue
         acronym = len(word) >= 2 and word.isupper()
         before = question[: match.start()]
         inside = word[:1].isupper() and (
@@ -471,7 +504,7 @@ _MONEY_ASKED_RE = re.compile(
     r"\bcombien (?:coute|coutent|paie|paye|paient|payent|rapporte|rembourse|de subvention|d'euros|d'argent"
     r"|faut-il payer|ca coute|a ete (?:accorde|verse|attribue)|recoi[st]|recoivent|touche|vaut|valent|valait)|\bquel(?:le)?s? (?:montant|tarif|prix|cout"
     r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
-    r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?|€)|\ba combien (?!de\b|d')"
+    r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?\b|€)|\ba combien (?!de\b|d')"
     r"|\bquel(?:le)?s? (?:avance|estimation|prime|allocation|frais|depenses?|recettes?|plafond)\b|\bque (?:coute|paie|paye)\b"
     r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit)\b"
 )
@@ -732,7 +765,7 @@ def label_fits(question: str, line: str) -> bool:
 LABEL_CHARS = 60
 _COUNTED_RE = re.compile(r"\b(?:combien|nombre) d(?:e\s+|')(?:[«\"]\s*)?([a-z][\w-]*)")
 _COUNT_RE = re.compile(
-    r"(?<![\w,.])(\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)"
+    r"(?<![\w,.])(\d+|(?!une?\b)" + NUMBER_IN_WORDS + r")"  # ("un", "une": articles more often than counts)
     r"\s+(?:[\w'-]+\s+){0,2}?([a-z][\w-]*)"
 )
 
@@ -754,6 +787,8 @@ def counts(sentence: str, stem: str) -> bool:
     True
     >>> counts("le 19 octobre 2020", counted("Combien de noms a-t-il proposés ?") or "")
     False
+    >>> counts("comptabilisera sur son site jusqu’à treize personnes", counted("Combien de personnes y travaillent ?") or "")
+    True
     """
     folded = fold(sentence)
     for start in range(len(folded)):

@@ -23,6 +23,7 @@ from rag.question import (
     AMOUNT,
     DATE,
     DURATION,
+    FREQUENCY,
     HOUR,
     HOUR_QUESTION_RE,
     HOUR_RE,
@@ -430,7 +431,7 @@ def refusal_reason(
     # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
     # A money word in a question that asks for a vote, a name, a date or a count ("Par combien de voix la
     # subvention a-t-elle été votée ?") does not ask for an amount.
-    asks_amount = answer_type(question) not in (VOTE, PERSON, DATE, DURATION, NUMBER, HOUR)
+    asks_amount = answer_type(question) not in (VOTE, PERSON, DATE, DURATION, NUMBER, HOUR, FREQUENCY)
     if (
         asks_amount
         and MONEY_RE.search(fold(question))
@@ -767,8 +768,8 @@ _FLOOR_PRICE_RE = re.compile(
 )
 _FLOOR_ASKED_RE = re.compile(r"\b(?:plancher|minim|a partir de quel|au moins|mise a prix|reserve)")
 
-# The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour.
-STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR)  # (not a date: "affiché dans la huitaine" says when)
+# The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour, how often.
+STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR, FREQUENCY)  # (not a date: "affiché dans la huitaine" says when)
 # "Quelle puissance", "quelle capacité": a measure the answer gives as a figure
 _MEASURE_ASKED_RE = re.compile(
     r"\bquel(?:le)?s? (?:(?:est|sont) (?:la |le |les |l')?)?(?:puissance|capacite|quantite|volume|debit|effectif"
@@ -901,8 +902,8 @@ def states_value(question: str, kind: str, text: str) -> bool:
     >>> states_value(q, NUMBER, "bénéficiera d'une augmentation de son régime indemnitaire (IFTS ou IHTS)")
     False
     """
-    if kind == HOUR:
-        return gives(HOUR, text)
+    if kind in (HOUR, FREQUENCY):
+        return gives(kind, text)
     if kind == DURATION:
         return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
     if kind == AMOUNT:
@@ -1610,6 +1611,7 @@ _NOT_TOPIC_NUMBER_RE = re.compile(
     rf"\b(?:1er|\d{{1,2}})\s+(?:{MONTH_PATTERN})(?:\s+(?:19|20)\d{{2}})?|\b(?:{MONTH_PATTERN})\s+(?:19|20)\d{{2}}"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}|\d[\d \u00a0\u202f]*\s*habitants|\b(?:n(?:o|°)?\.?\s?°?|numero)\s?\d+\b"
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
+    r"|\b\d+[a-z]+\d[\w-]*"  # a code opening on digits: "le marché 1M485-125" counts nothing
 )
 _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _ARTICLES = {"un", "une"}
@@ -1639,6 +1641,8 @@ def question_numbers(question: str) -> dict[str, str | None]:
 
     >>> question_numbers("Combien coûte une concession de 50 ans au cimetière le 7 octobre 2022 ?")
     {'50': 'an'}
+    >>> question_numbers("Quel était le minimum annuel du marché 1M485-125 ?")
+    {}
     """
     folded = _NOT_TOPIC_NUMBER_RE.sub(" ", fold(question))
     numbers: dict[str, str | None] = {}
