@@ -374,12 +374,13 @@ def _typed_quote(
     if reporter and reporter_line(sentence):
         # "Monsieur El Kandoussi rapporte :" announces the report, not a name left to fill in: quoted without its colon
         return [AnswerSentence(text=f"Le document cité précise : « {sentence.rstrip(' :')} » [{n}].", citations=[n])]
-    quote = next(c.quote for c in citations if c.n == n)
+    cited = next(c for c in citations if c.n == n)
     tabled = _with_data_row(sentence, n, citations)
     if tabled is not None and _verified(tabled, citations):
         return [tabled]
     announced = AnswerSentence(
-        text=f"Le document cité précise : « {_with_announced(sentence, quote)} » [{n}].", citations=[n]
+        text=f"Le document cité précise : « {_with_announced(sentence, cited.quote, cited.chunk.text)} » [{n}].",
+        citations=[n],
     )
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
@@ -483,18 +484,21 @@ def _candidates(kind: str, part: str, text: str = "") -> list[str]:
     return split + labelled
 
 
-def _with_announced(sentence: str, quote: str) -> str:
-    """A sentence ending with ":" ("le montant ... s'élève à :", "voici le détail :") with the lines it
-    announces, as they follow it in the quote; the sentence alone otherwise."""
+def _with_announced(sentence: str, quote: str, passage: str = "") -> str:
+    """A sentence ending with ":" ("le montant ... s'élève à :", "voici le détail :", a seat's label "Titulaire :")
+    with the lines it announces, as they follow it in the quote, or in the cited passage when the quote stops at
+    the colon; the sentence alone otherwise."""
     if not sentence.rstrip().endswith(":"):
         return sentence
-    for part in quote_parts_of(quote):
+    for part in [*quote_parts_of(quote), passage]:
         split = sentences(part)
         index = _ending_at(sentence, split)
         if index is None:
             continue
         text = sentence
         for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
+            if text != sentence and following.rstrip().endswith(":"):
+                break  # the next label ("Suppléant :" after "Titulaire : - Sabria BOUALLAGA") announces its own
             candidate = f"{text} {following}"
             # what it announces is read even after a long sentence ("... s'élèverait donc à :" then the sum)
             limit = max(MAX_LEAD_QUOTE_CHARS, len(sentence) + MAX_ANNOUNCED_CHARS)
@@ -503,7 +507,8 @@ def _with_announced(sentence: str, quote: str) -> str:
             text = candidate
             if following.rstrip().endswith("."):
                 break
-        return text
+        if text != sentence:
+            return text
     return sentence
 
 
