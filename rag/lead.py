@@ -450,9 +450,21 @@ def roll_call(sentence: str) -> bool:
     True
     >>> roll_call("A été élue : - Mylène CHARDES"), roll_call("Titulaires : Denis JUVIN, Jean-Pierre PLUS, Anne ROY")
     (False, False)
+
+    The list may run into the title of the item that follows it on the page:
+
+    >>> roll_call("Laure FARGIER, Arnaud JULIEN, Stéphane MELLA, Martine PETITOUT Réforme et cession du matériel")
+    True
     """
     pieces = [p.strip(" .;") for p in sentence.split(",") if p.strip(" .;")]
-    return len(pieces) >= MIN_ROLL_NAMES and all(is_name_line(p) and ":" not in p for p in pieces)
+    if len(pieces) < MIN_ROLL_NAMES or ":" in sentence:
+        return False
+    last = pieces[-1]
+    return all(is_name_line(p) for p in pieces[:-1]) and (is_name_line(last) or bool(_NAME_THEN_TEXT_RE.match(last)))
+
+
+# a first name and a surname in capitals, then anything ("Martine PETITOUT Réforme et cession du matériel")
+_NAME_THEN_TEXT_RE = re.compile(r"[A-ZÀ-Ý][\w'’-]+ (?:[Dd][eu] )?[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?\s")
 
 
 def _about(citation: Citation) -> str:

@@ -517,7 +517,10 @@ _AWARDED_RE = re.compile(
     # who does the work or supplies the goods of a market ("qui fournit la viande", "qui s'occupe des menuiseries")
     r"|fourni(?:t|ssent|ra|ront)|offre(?:nt)?|offert|offrira|prete(?:nt)?|sponsorise(?:nt)?|mecene"
     r"|livre(?:nt|ra|ront)?|s'occupe(?:nt|ra|ront)?|realise(?:nt|ra|ront)?|effectue(?:nt|ra|ront)?"
-    r"|refai(?:t|re)|refera|construi(?:t|ra|re)|installe(?:ra)?|entretien(?:t|dra)|nettoie(?:ra)?|equipe(?:ra)?)\b"
+    r"|refai(?:t|re)|refera|construi(?:t|ra|re)|installe(?:ra)?|entretien(?:t|dra)|nettoie(?:ra)?|equipe(?:ra)?"
+    # who receives or runs something: a body as often as a person ("qui récupère les ordinateurs réformés")
+    r"|recupere(?:nt|ra|ront)?|recoi(?:t|vent)|recevra|beneficie(?:nt|ra|ront)?|gere(?:nt|ra|ront)?"
+    r"|exploite(?:nt|ra|ront)?|recycle(?:nt|ra|ront)?|accueille(?:nt|ra|ront)?|organise(?:nt|ra|ront)?)\b"
 )
 
 
@@ -526,6 +529,8 @@ def awarded(question: str) -> bool:
 
     >>> awarded("Qui a remporté le lot menuiseries intérieures ?"), awarded("Qui a été élu maire ?")
     (True, False)
+    >>> awarded("Qui récupère les ordinateurs et imprimantes réformés de la mairie pour les recycler ?")
+    True
     """
     return bool(_AWARDED_RE.search(fold(question)))
 
