@@ -455,14 +455,24 @@ def roll_call(sentence: str) -> bool:
 
     >>> roll_call("Laure FARGIER, Arnaud JULIEN, Stéphane MELLA, Martine PETITOUT Réforme et cession du matériel")
     True
+    >>> roll_call("SAINT JOUAN, Jean-Marc DI RUGGIERO, Jacques DOMERGUE, Michèle DRAY-FITOUSSI, Christian DUMONT, Abdi EL")
+    True
+    >>> roll_call("SOGETREL, EIFFAGE, SPIE, BOUYGUES")
+    False
     """
     pieces = [p.strip(" .;") for p in sentence.split(",") if p.strip(" .;")]
     if len(pieces) < MIN_ROLL_NAMES or ":" in sentence:
         return False
-    last = pieces[-1]
-    return all(is_name_line(p) for p in pieces[:-1]) and (is_name_line(last) or bool(_NAME_THEN_TEXT_RE.match(last)))
+    first, last = pieces[0], pieces[-1]
+    return (
+        all(is_name_line(p) for p in pieces[1:-1])
+        and (is_name_line(first) or bool(_SURNAME_ONLY_RE.fullmatch(first)))  # the list cut before its first name
+        and (is_name_line(last) or bool(_NAME_THEN_TEXT_RE.match(last)))
+    )
 
 
+# a surname in capitals whose first name the passage's start cut off ("SAINT JOUAN, Jean-Marc DI RUGGIERO, ...")
+_SURNAME_ONLY_RE = re.compile(r"[A-ZÀ-Ý]{2,}(?:[ -][A-ZÀ-Ý]{2,}){0,2}")
 # a first name and a surname in capitals, then anything ("Martine PETITOUT Réforme et cession du matériel")
 _NAME_THEN_TEXT_RE = re.compile(r"[A-ZÀ-Ý][\w'’-]+ (?:[Dd][eu] )?[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?\s")
 

@@ -535,6 +535,16 @@ def awarded(question: str) -> bool:
     return bool(_AWARDED_RE.search(fold(question)))
 
 
+def asks_money(question: str) -> bool:
+    """Whether the question asks a sum of money ("combien coûte", "combien IBM investit-il"), not any figure with a
+    unit ("3km" is no sum).
+
+    >>> asks_money("Combien IBM investit-il dans l'extension de son site ?"), asks_money("Quelle est la surface ?")
+    (True, False)
+    """
+    return bool(_MONEY_ASKED_RE.search(_COPULA_RE.sub(r"\1 ", fold(question))))
+
+
 def gives_asked(question: str, kind: str, sentence: str) -> bool:
     """`gives`, and for a question asking a sum of money ("Combien coûtent les vestiaires ?", "À quel prix
     ..."), a sum in euros or a price without figures ("à l'euro symbolique", "à titre gratuit"): "112 m²" or

@@ -34,6 +34,7 @@ from rag.question import (
     UNIT_STEMS,
     VOTE,
     answer_type,
+    asks_money,
     counted,
     gives,
     gives_asked,
@@ -877,7 +878,7 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
     kind = answer_type(question)
     if kind == OTHER and _MEASURE_ASKED_RE.search(fold(question)):
         kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
-    if kind not in STATED_KINDS:
+    if kind not in STATED_KINDS and kind != ORGANISATION:
         return True
     quotes = [c.quote for c in citations]
     texts = quotes + [
@@ -904,6 +905,9 @@ def states_value(question: str, kind: str, text: str) -> bool:
     """
     if kind in (HOUR, FREQUENCY):
         return gives(kind, text)
+    if kind == ORGANISATION:
+        # "quelle société fournit les modules": a company, body or person named, not the record's title alone
+        return gives_asked(question, ORGANISATION, text) or gives(PERSON, text)
     if kind == DURATION:
         return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
     if kind == AMOUNT:
@@ -911,7 +915,8 @@ def states_value(question: str, kind: str, text: str) -> bool:
         text = _NOT_A_SUM_RE.sub(" ", text)
         return (
             gives_asked(question, kind, text)
-            or (gives(AMOUNT, text) and not _PRICE_ASKED_RE.search(fold(question)))  # "à quel prix": not "91 m²"
+            # "à quel prix", "combien ... investit": not "91 m²", not "3km"
+            or (gives(AMOUNT, text) and not _PRICE_ASKED_RE.search(fold(question)) and not asks_money(question))
             or gives(DURATION, text)
             or bool(_BARE_SUM_RE.search(text))
         )
