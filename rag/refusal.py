@@ -769,6 +769,12 @@ _FLOOR_PRICE_RE = re.compile(
 )
 _FLOOR_ASKED_RE = re.compile(r"\b(?:plancher|minim|a partir de quel|au moins|mise a prix|reserve)")
 
+# A company asked for by what it is ("quelle société", "quelle entreprise a remporté le lot"): named by its legal
+# form, "la société X" or words in capitals
+_COMPANY_ASKED_RE = re.compile(
+    r"\bquel(?:le)?s? (?:societes?|entreprises?|prestataires?|attributaires?|fournisseurs?|cabinets?|bureaux? d'etudes"
+    r"|banques?|preteurs?|etablissements? (?:bancaires?|preteurs?)|assureurs?)\b"
+)
 # The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour, how often.
 STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR, FREQUENCY)  # (not a date: "affiché dans la huitaine" says when)
 # "Quelle puissance", "quelle capacité": a measure the answer gives as a figure
@@ -878,6 +884,8 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
     kind = answer_type(question)
     if kind == OTHER and _MEASURE_ASKED_RE.search(fold(question)):
         kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
+    if kind == ORGANISATION and not _COMPANY_ASKED_RE.search(fold(question)):
+        return True  # "avec quel organisme": "le centre de gestion" is no name in capitals
     if kind not in STATED_KINDS and kind != ORGANISATION:
         return True
     quotes = [c.quote for c in citations]

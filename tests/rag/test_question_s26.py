@@ -74,3 +74,57 @@ def test_the_state_is_no_name_and_a_code_is_read_whole():
     assert question_names("Quel était le minimum annuel du marché 1M485-125 ?") == ["1M485-125"]
     assert question_numbers("Quel était le minimum annuel du marché 1M485-125 ?") == {}
     assert question_numbers("Quel est le montant du lot 3 du marché 1M485-125 ?") == {"3": "lot"}
+
+
+# 2014-05-22-0000072061.pdf: the collèges' boards, one seat's label per line and the names under it
+BOARDS = (
+    "Collège Fontcarrade CENTRE Titulaires :\n- Isabelle MARSALA\nSuppléants :\n- Chantal LEVY-RAMEAU\n"
+    "Collège Las Cazes  CEVENNES Titulaire :\n- Sabria BOUALLAGA\nSuppléant :\n- Khanthaly PHOUTTHASANG\n"
+    "Collège Arthur Rimbaud CEVENNES Titulaires :\n- Rabii YOUSSOUS\n"
+)
+
+
+def test_a_seat_label_ending_the_quote_is_quoted_with_the_name_under_it():
+    from rag.lead import _with_announced
+
+    label = "Suppléants : - Chantal LEVY-RAMEAU Collège Las Cazes CEVENNES Titulaire :"
+    quote = "Collège Fontcarrade CENTRE Titulaires : - Isabelle MARSALA " + label  # the quote stops at the colon
+    said = _with_announced(label, quote, BOARDS)
+    assert said == label + " - Sabria BOUALLAGA"  # up to the next label, not the suppléant nor the next collège
+    assert _with_announced(label, quote) == label  # without the passage, nothing to add
+
+
+def test_a_roll_call_cut_by_the_passage_or_run_into_a_title_is_no_answer():
+    from rag.lead import roll_call
+
+    assert roll_call(
+        "Stéphanie BLANPIED, Laure FARGIER, Arnaud JULIEN, Stéphane MELLA, Martine PETITOUT Réforme et cession du "
+        "matériel et des véhicules"
+    )
+    assert roll_call("SAINT JOUAN, Jean-Marc DI RUGGIERO, Jacques DOMERGUE, Michèle DRAY-FITOUSSI, Christian DUMONT")
+    assert not roll_call("Titulaires : Denis JUVIN, Jean-Pierre PLUS, Anne ROY, Paul MARTIN")
+
+
+def test_who_receives_may_be_a_body_and_a_sum_of_money_is_no_distance():
+    from rag.question import ORGANISATION, asks_money, awarded
+
+    question = "Qui récupère les ordinateurs et imprimantes réformés de la mairie pour les recycler ?"
+    assert awarded(question)
+    given = (
+        "D’autoriser la mise à disposition gracieuse du matériel informatique réformé à l’association Informatique "
+        "Plus Protection de l’Environnement"
+    )
+    assert gives(ORGANISATION, given)
+    money = "Combien IBM investit-il dans l'extension de son site de Grabels ?"
+    assert asks_money(money) and answer_type(money) == AMOUNT
+    assert not states_value(money, AMOUNT, RADIUS)  # "3km" is no sum
+    assert states_value(money, AMOUNT, MARKET)
+
+
+def test_which_company_is_answered_by_a_named_body():
+    question = "Quelle entreprise a remporté le lot échelles du groupement de commandes ?"
+    title = (
+        "Groupement de commandes entre la Ville, la Communauté d'Agglomération, le CCAS - Fournitures de quincaillerie"
+    )
+    assert not states_value(question, "organisation", title)
+    assert states_value(question, "organisation", "Lot 3 - échelles : la société FRANCE ECHELLES")
