@@ -397,13 +397,19 @@ def refusal_reason(
     signals = relevance_signals(question, retrieval, idf, preceding)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
-    if best_sentence is not None and best_sentence < sentence_threshold and signals["coverage"] < WHOLE_COVERAGE:
+    named = _full_name_written(question, retrieval.hits[:REFUSAL_PASSAGES])
+    if (
+        best_sentence is not None
+        and best_sentence < sentence_threshold
+        and signals["coverage"] < WHOLE_COVERAGE
+        and not named
+    ):
         return "sentence"
     if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
         return "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
     if signals["unknown_names"]:
         return "names"
-    if signals["score"] < threshold:
+    if signals["score"] < threshold and not named:
         return "far"
     if (signals["missing_nouns"] or signals["scattered_nouns"]) and signals[
         "score"
@@ -1066,6 +1072,28 @@ def _blends(name: str, parts: list[str], *, first: bool = True) -> bool:
         ):
             return True
     return False
+
+
+def _full_name_written(question: str, hits: list[ScoredChunk]) -> bool:
+    """Whether a passage writes a person the question names by first name and surname ("Fabrice Palau": "- Fabrice
+    PALAU" under a seat's label): a row of a list of names is far in meaning from a whole question, the name is not.
+
+    >>> from rag.schema import Chunk
+    >>> hit = ScoredChunk(Chunk(id="c", text="Collège Croix d'Argent Titulaire : - Fabrice PALAU", meta={}), 1.0)
+    >>> _full_name_written("Dans quels collèges Fabrice Palau siège-t-il ?", [hit])
+    True
+    >>> _full_name_written("Dans quels collèges Fabrice Martin siège-t-il ?", [hit])
+    False
+    """
+    names = [fold(m.group(0)) for m in _FULL_NAME_RE.finditer(question)]
+    if not names:
+        return False
+    texts = [" ".join(fold(hit.chunk.text).split()) for hit in hits]
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in names for text in texts)
+
+
+# a first name and a surname, each capitalised, inside the question ("Fabrice Palau", "Marie-Hélène Santarelli")
+_FULL_NAME_RE = re.compile(r"(?<=\s)[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][a-zà-ÿA-ZÀ-Ý'’-]{2,}")
 
 
 def person_names(question: str) -> list[str]:
