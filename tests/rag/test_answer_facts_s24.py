@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from rag import schema
 from rag.answer import _Candidate, _value_after, _votes_after, _with_name_lists
 from rag.question import (
@@ -27,14 +25,12 @@ from rag.question import (
 )
 from rag.retrieve import Retrieval
 from rag.rows import continuation, name_list, name_lists, opens_name_list, row_block, typed_row, vote_after
-from rag.schema import Chunk, Document, ScoredChunk
-from rag.settings import Settings
-from rag.store import ChromaStore, doc_id_for
+from rag.schema import Chunk, ScoredChunk
+from rag.store import ChromaStore
 from rag.text import sentences
+from tests.rag.record_store import document_store, flat_idf
 
-
-def _flat(_: str) -> float:
-    return 1.0  # every word weighs the same: the choice rests on the layout, not on the index's statistics
+_flat = flat_idf
 
 
 def _store(
@@ -47,18 +43,8 @@ def _store(
     records: list[int] | None = None,
 ) -> tuple[list[ScoredChunk], ChromaStore]:
     """The passages of one document written to a real store, in order (records: each passage's record index)."""
-    doc_id = doc_id_for(source)
-    chunks = []
-    for i, (text, page) in enumerate(zip(texts, pages, strict=True)):
-        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.CHUNK_INDEX: i, schema.PAGE: page,
-                schema.PAGE_END: page, schema.DATE: "2014-05-22", schema.COMMUNE: "Montpellier", schema.KIND: kind}  # fmt: skip
-        if records is not None:
-            meta[schema.RECORD_INDEX] = records[i]
-        chunks.append(Chunk(f"{doc_id}-{i}", text, meta))
-    store = ChromaStore(settings=Settings(store=tmp_path / "store", cache_dir=cache))
-    vectors = np.eye(len(chunks), 8, dtype=np.float32)  # the vectors play no part in reading rows
-    store.write_documents([Document(source, doc_id, "0" * 64, "document", source, chunks)], embeddings=vectors)
-    return [ScoredChunk(chunk=c, score=1.0) for c in chunks], store
+    assert len(pages) == len(texts)
+    return document_store(tmp_path, cache, source, texts, pages, kind, records)
 
 
 def _retrieval(hits: list[ScoredChunk]) -> Retrieval:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from rag import schema
 from rag.answer import _Candidate, _cut_rows, _headed_item, _header_rows, _reporter, _rows_naming
 from rag.lead import _headed_parts, _typed_quote, _with_data_row
@@ -28,29 +26,19 @@ from rag.question import (
 )
 from rag.retrieve import Retrieval
 from rag.rows import continuation, cut_row, data_row, header_above, header_data, item_headings, table_header, typed_row
-from rag.schema import Chunk, Citation, Document, ScoredChunk
-from rag.settings import Settings
-from rag.store import ChromaStore, doc_id_for
+from rag.schema import Chunk, Citation, ScoredChunk
+from rag.store import ChromaStore
 from rag.text import sentences
+from tests.rag.record_store import document_store, flat_idf
 
-
-def _flat(_: str) -> float:
-    return 1.0  # every word weighs the same: the choice rests on the layout, not on the index's statistics
+_flat = flat_idf
 
 
 def _store(tmp_path: Path, cache: Path, source: str, texts: list[str]) -> tuple[list[ScoredChunk], ChromaStore]:
     """The passages of one deliberation (one record) written to a real store, in order."""
-    doc_id = doc_id_for(source)
-    chunks = []
-    for i, text in enumerate(texts):
-        meta = {schema.SOURCE: source, schema.DOC_ID: doc_id, schema.CHUNK_INDEX: i, schema.PAGE: 1,
-                schema.PAGE_END: 1, schema.DATE: "2013-02-04", schema.COMMUNE: "Montpellier",
-                schema.KIND: schema.KIND_DELIBERATION, schema.RECORD_INDEX: 0}  # fmt: skip
-        chunks.append(Chunk(f"{doc_id}-{i}", text, meta))
-    store = ChromaStore(settings=Settings(store=tmp_path / "store", cache_dir=cache))
-    vectors = np.eye(len(chunks), 8, dtype=np.float32)  # the vectors play no part in reading rows
-    store.write_documents([Document(source, doc_id, "0" * 64, "document", source, chunks)], embeddings=vectors)
-    return [ScoredChunk(chunk=c, score=1.0) for c in chunks], store
+    return document_store(
+        tmp_path, cache, source, texts, [1] * len(texts), schema.KIND_DELIBERATION, [0] * len(texts), "2013-02-04"
+    )
 
 
 def _retrieval(hits: list[ScoredChunk]) -> Retrieval:
