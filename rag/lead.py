@@ -229,10 +229,39 @@ def _quoted_answer(
             named = int(names_reference(question, part))
             ranked.append(((named, operative, names, rare, weight - 0.01 * order), citation.n, part))
     for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
+        passage = next(c.chunk.text for c in citations if c.n == n)
+        part = with_sequel(part, passage)
         sentence = AnswerSentence(text=f"Le document cité indique : « {_clip_quote(part)} » [{n}].", citations=[n])
         if _verified(sentence, citations):
             return [sentence]
     return []
+
+
+def with_sequel(part: str, passage: str) -> str:
+    """A short quoted line with the sentence after it in the passage when that sentence goes on about the same thing
+    by a demonstrative ("4 Blocs WC année 95/97 de marque MDO" then "Ces équipements seront donnés à titre gracieux à
+    la TAM."): the line names the thing, the next sentence says what was decided about it. The part alone otherwise.
+
+    >>> text = "- 4 Blocs WC année 95/97 de marque MDO\\n\\nCes équipements seront donnés à titre gracieux à la TAM.\\n\\n2) Réforme"
+    >>> with_sequel("4 Blocs WC année 95/97 de marque MDO", text)
+    '4 Blocs WC année 95/97 de marque MDO Ces équipements seront donnés à titre gracieux à la TAM.'
+    >>> with_sequel("Le Conseil adopte.", "Le Conseil adopte.\\nCes équipements seront donnés.")
+    'Le Conseil adopte.'
+    """
+    if len(part) > MAX_SEQUEL_PART or part.rstrip().endswith((".", ":")):
+        return part
+    split = sentences(passage)
+    at = next((i for i, s in enumerate(split) if _squash(s).endswith(_squash(part))), None)
+    if at is None or at + 1 >= len(split) or not _SEQUEL_RE.match(split[at + 1]):
+        return part
+    sequel = split[at + 1]
+    end = sequel.find(". ")
+    return f"{part} {sequel[: end + 1] if end > 0 else sequel}"  # (its first sentence: the splitter may join more)
+
+
+MAX_SEQUEL_PART = 120  # a line naming a thing (an item of a list, a row), not a sentence that says something of it
+# a sentence going on about what the line before named: "Ces équipements ...", "Cette somme ...", "Ceux-ci ..."
+_SEQUEL_RE = re.compile(r"(?:Ce|Cet|Cette|Ces|Celui-ci|Celle-ci|Ceux-ci|Celles-ci)\s+\w")
 
 
 def _headed_parts(parts: list[str]) -> list[str]:
