@@ -128,3 +128,20 @@ def test_which_company_is_answered_by_a_named_body():
     )
     assert not states_value(question, "organisation", title)
     assert states_value(question, "organisation", "Lot 3 - échelles : la société FRANCE ECHELLES")
+
+
+def test_a_line_naming_a_thing_is_quoted_with_what_the_next_sentence_says_of_it():
+    from rag.lead import with_sequel
+
+    # 2013-02-04-0000061121.pdf p. 1, as ingestion reads it
+    passage = (
+        "1) Réforme de matériels : Direction de l’Espace Public\nSuite à l’état de vétusté des matériels, il convient "
+        "de réformer les matériels ci-dessous.\n- 4 Blocs WC année 95/97 de marque MDO\nCes équipements seront donnés "
+        "à titre gracieux à la TAM.\n2) Réforme de mobiliers et de matériels : Direction Travaux Maintenance Action "
+        "Solidarité"
+    )
+    said = with_sequel("4 Blocs WC année 95/97 de marque MDO", passage)
+    assert said == "4 Blocs WC année 95/97 de marque MDO Ces équipements seront donnés à titre gracieux à la TAM."
+    # a whole sentence is not a line naming a thing
+    whole = "Suite à l’état de vétusté des matériels, il convient de réformer les matériels ci-dessous."
+    assert with_sequel(whole, passage) == whole
