@@ -1075,8 +1075,9 @@ def _blends(name: str, parts: list[str], *, first: bool = True) -> bool:
 
 
 def _full_name_written(question: str, hits: list[ScoredChunk]) -> bool:
-    """Whether a passage writes a person the question names by first name and surname ("Fabrice Palau": "- Fabrice
-    PALAU" under a seat's label): a row of a list of names is far in meaning from a whole question, the name is not.
+    """Whether a passage writes a name the question gives in two capitalised words, a person's first name and
+    surname most often ("Fabrice Palau": "- Fabrice PALAU" under a seat's label; a school, "Jean Macé"): a row of a
+    list of names is far in meaning from a whole question, the name is not.
 
     >>> from rag.schema import Chunk
     >>> hit = ScoredChunk(Chunk(id="c", text="Collège Croix d'Argent Titulaire : - Fabrice PALAU", meta={}), 1.0)
@@ -1092,7 +1093,8 @@ def _full_name_written(question: str, hits: list[ScoredChunk]) -> bool:
     return any(re.search(rf"\b{re.escape(name)}\b", text) for name in names for text in texts)
 
 
-# a first name and a surname, each capitalised, inside the question ("Fabrice Palau", "Marie-Hélène Santarelli")
+# two capitalised words inside the question: a first name and a surname ("Fabrice Palau", "Marie-Hélène Santarelli"),
+# or any name of two words ("Jean Macé", "Montpellier Rugby")
 _FULL_NAME_RE = re.compile(r"(?<=\s)[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)? [A-ZÀ-Ý][a-zà-ÿA-ZÀ-Ý'’-]{2,}")
 
 
