@@ -205,7 +205,7 @@ _DURATION_RE = re.compile(
 # How often: "se réunit trimestriellement", "au minimum une fois par an", "chaque mois", "tous les deux ans"
 _FREQUENCY_RE = re.compile(
     r"\b(?:quotidien|hebdomadaire|bimensuel|mensuel|bimestriel|trimestriel|semestriel|annuel|biennal|bisannuel)"
-    r"(?:le)?s?ment\b|\bfois par\b|\bpar (?:an|mois|semaine|trimestre|semestre)\b"
+    r"(?:le|ne)?s?ment\b|\bfois par\b|\bpar (?:an|mois|semaine|trimestre|semestre)\b"
     r"|\b(?:chaque|tou(?:te)?s les)\s+(?:" + NUMBER_IN_WORDS + r"\s+|\d+\s+)?"
     r"(?:ans?|années?|mois|semaines?|trimestres?|semestres?|jours?)\b",
     re.IGNORECASE,

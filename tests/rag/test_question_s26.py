@@ -40,7 +40,7 @@ def test_how_often_is_asked_and_given_by_a_frequency():
     question = "Tous les combien se réunit le comité restreint du CLSPD ?"
     assert answer_type(question) == FREQUENCY  # not a sum because of "combien"
     assert answer_type("À quelle fréquence le comité de suivi se réunit-il ?") == FREQUENCY
-    assert gives(FREQUENCY, QUARTERLY) and gives(FREQUENCY, YEARLY)
+    assert gives(FREQUENCY, QUARTERLY) and gives(FREQUENCY, YEARLY) and gives(FREQUENCY, "se réunit quotidiennement")
     assert not gives(FREQUENCY, MARKET)  # "montant minimum annuel" says no rhythm
     assert states_value(question, FREQUENCY, QUARTERLY) and not states_value(question, FREQUENCY, RADIUS)
 
