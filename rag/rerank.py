@@ -1,4 +1,4 @@
-"""Second stage of the ranking: the law's passages among the first hits re-ordered by a sharper fusion.
+"""Second stage of the ranking: the law's passages re-ordered by a sharper fusion, the council's by coverage.
 
 The first stage (rag/retrieve.py) fuses the channels by weighted reciprocal ranks with k = 20 (a user
 setting, tuned on the council-decision gold sets). Over the whole law the channels often disagree: an
@@ -13,23 +13,39 @@ and a law passage only swaps with another law passage.
 Tuned on the dev half of benchmarks/gold_service_public.jsonl (leave-one-out, docs/EVALUATION.md,
 "Session 23"); hybrid + bridge dev MRR 0.489 -> 0.601.
 
+Council documents (`rerank_council`): over a whole corpus, the deliberations of one meeting or one service
+share most of a question's words, and reciprocal-rank fusion hardly tells them apart (the designation of the
+members of one commission ranks above that of another). Among the council passages of the first
+COUNCIL_DEPTH hits, each first score is multiplied by 1 + COVERAGE_WEIGHT x coverage, where coverage is the
+share of the question's stems, weighted by their IDF, that the passage's record writes (its passages among
+those hits, titles included): the record naming "contrôle", "lots 8 et 9" or "électriques" comes before the
+one naming only "commission" and "marché". Measured on the full corpus (9,688 passages) over 13 gold sets
+(567 council questions, docs/EVALUATION.md, "Session 27"): right document first 0.808 -> 0.894, MRR@5 0.872 ->
+0.934, R@5 0.968 -> 0.986, with no set losing.
+
 Example::
 
     ranked = rerank(ranked, settings)  # the same hits, the law's passages re-ordered among their slots
+    ranked = rerank_council(ranked, question, idf)  # and the council's, by the question's stems they write
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag import bridge as topic_bridge
 from rag import schema
 from rag.schema import ScoredChunk
 from rag.settings import Settings
+from rag.text import tokens
+from rag.thesaurus import lexical_query
 
 DEPTH = 30  # the first hits the second stage looks at
 RRF_K = 10  # the second stage's reciprocal-rank constant (the first stage's: Settings.rrf_k, 20)
 REGULATORY = 0.9  # factor of an article of the partie réglementaire ("R2123-3", "D231-2")
+COUNCIL_DEPTH = 20  # the first hits whose council passages are re-ordered by coverage
+COVERAGE_WEIGHT = 2.0  # a record writing all the question's stems: first score x 3
 
 _REGULATORY_RE = re.compile(r"^[RD]\*?\d")
 
@@ -71,5 +87,44 @@ def rerank(ranked: list[ScoredChunk], settings: Settings, *, depth: int = DEPTH)
     law = sorted((head[i] for i in slots), key=lambda hit: second_score(hit, settings), reverse=True)
     reordered = list(head)
     for slot, hit in zip(slots, law, strict=True):
+        reordered[slot] = hit
+    return reordered + ranked[depth:]
+
+
+def coverage(question_stems: set[str], stems: set[str], idf: Callable[[str], float]) -> float:
+    """The share of the question's stems, weighted by IDF, found in `stems` (0.0 to 1.0).
+
+    >>> coverage({"lot", "electr"}, {"lot", "march"}, lambda s: {"lot": 1.0, "electr": 3.0}.get(s, 1.0))
+    0.25
+    """
+    total = sum(idf(s) for s in question_stems)
+    return sum(idf(s) for s in question_stems if s in stems) / total if total > 0 else 0.0
+
+
+def rerank_council(
+    ranked: list[ScoredChunk], question: str, idf: Callable[[str], float], *, depth: int = COUNCIL_DEPTH
+) -> list[ScoredChunk]:
+    """The hits with the council passages among the first `depth` re-ordered by their first score times
+    1 + COVERAGE_WEIGHT x the coverage of the question's stems by their record (the passages of the same
+    document and title among those hits, titles included), each in one of the slots the council passages
+    held; the law's passages keep their places and no score is changed."""
+    head = ranked[:depth]
+    slots = [i for i, hit in enumerate(head) if hit.chunk.kind != schema.KIND_ARTICLE]
+    question_stems = set(tokens(lexical_query(question)))
+    if len(slots) < 2 or not question_stems:
+        return ranked
+    records: dict[tuple[str, str], set[str]] = {}
+    for i in slots:
+        meta = head[i].chunk.meta
+        key = (str(meta.get(schema.SOURCE, "")), str(meta.get(schema.TITLE, "")))
+        records.setdefault(key, set()).update(tokens(f"{head[i].chunk.text} {key[1]}"))
+
+    def score(hit: ScoredChunk) -> float:
+        key = (str(hit.chunk.meta.get(schema.SOURCE, "")), str(hit.chunk.meta.get(schema.TITLE, "")))
+        return hit.score * (1 + COVERAGE_WEIGHT * coverage(question_stems, records[key], idf))
+
+    council = sorted((head[i] for i in slots), key=score, reverse=True)
+    reordered = list(head)
+    for slot, hit in zip(slots, council, strict=True):
         reordered[slot] = hit
     return reordered + ranked[depth:]

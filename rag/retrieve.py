@@ -25,8 +25,8 @@ from rag.bridge import TopicBridge
 from rag.cgct_regimes import asks_special_regime
 from rag.french import fold
 from rag.lexical import LexicalIndex
-from rag.question import name_stems
-from rag.rerank import rerank
+from rag.question import memo, name_stems
+from rag.rerank import rerank, rerank_council
 from rag.schema import Chunk, Filters, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope, commune_named
 from rag.settings import Settings
@@ -225,6 +225,10 @@ class HybridRetriever:
             # A question the law answers first: the law's passages re-ordered among their slots (rag.rerank).
             # A question about what the council decided keeps the first stage's ranking.
             ranked = rerank(ranked, self.settings)
+        if self.second_stage and self.mode != "dense":
+            # The council's records re-ordered by the question's words they write (rag.rerank): over a whole
+            # corpus the deliberations of one meeting share most of them.
+            ranked = rerank_council(ranked, question, memo(self.lexical.idf))
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         ranked = self._name_pinned(question, ranked, lexical, fused, top_k, scope)
