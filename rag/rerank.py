@@ -18,7 +18,7 @@ share most of a question's words, and reciprocal-rank fusion hardly tells them a
 members of one commission ranks above that of another). Among the council passages of the first
 COUNCIL_DEPTH hits, each first score is multiplied by 1 + COVERAGE_WEIGHT x coverage, where coverage is the
 share of the question's stems, weighted by their IDF, that the passage's record writes (its passages among
-those hits, titles included): the record naming "contrôle", "lots 8 et 9" or "électriques" comes before the
+those hits, titles included), and by 1 + PASSAGE_WEIGHT x the passage's own coverage: the record naming "contrôle", "lots 8 et 9" or "électriques" comes before the
 one naming only "commission" and "marché". Measured on the full corpus (9,688 passages) over 13 gold sets
 (567 council questions, docs/EVALUATION.md, "Session 27"): right document first 0.808 -> 0.894, MRR@5 0.872 ->
 0.934, R@5 0.968 -> 0.986, with no set losing.
@@ -46,6 +46,7 @@ RRF_K = 10  # the second stage's reciprocal-rank constant (the first stage's: Se
 REGULATORY = 0.9  # factor of an article of the partie réglementaire ("R2123-3", "D231-2")
 COUNCIL_DEPTH = 20  # the first hits whose council passages are re-ordered by coverage
 COVERAGE_WEIGHT = 2.0  # a record writing all the question's stems: first score x 3
+PASSAGE_WEIGHT = 0.5  # and a passage writing them all: x 1.5 more (the row naming the association first)
 
 _REGULATORY_RE = re.compile(r"^[RD]\*?\d")
 
@@ -106,22 +107,27 @@ def rerank_council(
 ) -> list[ScoredChunk]:
     """The hits with the council passages among the first `depth` re-ordered by their first score times
     1 + COVERAGE_WEIGHT x the coverage of the question's stems by their record (the passages of the same
-    document and title among those hits, titles included), each in one of the slots the council passages
-    held; the law's passages keep their places and no score is changed."""
+    document and title among those hits, titles included) times 1 + PASSAGE_WEIGHT x their own coverage,
+    each in one of the slots the council passages held; the law's passages keep their places and no score is
+    changed."""
     head = ranked[:depth]
     slots = [i for i, hit in enumerate(head) if hit.chunk.kind != schema.KIND_ARTICLE]
     question_stems = set(tokens(lexical_query(question)))
     if len(slots) < 2 or not question_stems:
         return ranked
+
+    def record_key(hit: ScoredChunk) -> tuple[str, str]:
+        return str(hit.chunk.meta.get(schema.SOURCE, "")), str(hit.chunk.meta.get(schema.TITLE, ""))
+
+    own = {head[i].chunk.id: set(tokens(f"{head[i].chunk.text} {record_key(head[i])[1]}")) for i in slots}
     records: dict[tuple[str, str], set[str]] = {}
     for i in slots:
-        meta = head[i].chunk.meta
-        key = (str(meta.get(schema.SOURCE, "")), str(meta.get(schema.TITLE, "")))
-        records.setdefault(key, set()).update(tokens(f"{head[i].chunk.text} {key[1]}"))
+        records.setdefault(record_key(head[i]), set()).update(own[head[i].chunk.id])
 
     def score(hit: ScoredChunk) -> float:
-        key = (str(hit.chunk.meta.get(schema.SOURCE, "")), str(hit.chunk.meta.get(schema.TITLE, "")))
-        return hit.score * (1 + COVERAGE_WEIGHT * coverage(question_stems, records[key], idf))
+        record = coverage(question_stems, records[record_key(hit)], idf)
+        passage = coverage(question_stems, own[hit.chunk.id], idf)
+        return hit.score * (1 + COVERAGE_WEIGHT * record) * (1 + PASSAGE_WEIGHT * passage)
 
     council = sorted((head[i] for i in slots), key=score, reverse=True)
     reordered = list(head)
