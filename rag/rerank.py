@@ -130,6 +130,12 @@ def rerank_council(
         return hit.score * (1 + COVERAGE_WEIGHT * record) * (1 + PASSAGE_WEIGHT * passage)
 
     council = sorted((head[i] for i in slots), key=score, reverse=True)
+    # A record's passages keep their first order among the places the record now holds: records move, the
+    # passage the first stage found best within a record stays its first.
+    queues: dict[tuple[str, str], list[ScoredChunk]] = {}
+    for i in slots:
+        queues.setdefault(record_key(head[i]), []).append(head[i])
+    council = [queues[record_key(hit)].pop(0) for hit in council]
     reordered = list(head)
     for slot, hit in zip(slots, council, strict=True):
         reordered[slot] = hit

@@ -1,4 +1,5 @@
-"""The second stage of the ranking (rag/rerank.py): the law's passages re-ordered among their slots."""
+"""The second stage of the ranking (rag/rerank.py): the law's passages re-ordered among their slots, and the
+council's records by the question's words they write."""
 
 from __future__ import annotations
 
@@ -11,11 +12,24 @@ from rag.bridge import TopicBridge
 from rag.evaluate import load_gold
 from rag.kb import KnowledgeBase
 from rag.pack import LegalPack, install_pack
-from rag.rerank import DEPTH, REGULATORY, RRF_K, is_regulatory, rerank, second_score
+from rag.rerank import (
+    COUNCIL_DEPTH,
+    DEPTH,
+    REGULATORY,
+    RRF_K,
+    coverage,
+    is_regulatory,
+    rerank,
+    rerank_council,
+    second_score,
+)
 from rag.retrieve import HybridRetriever
 from rag.schema import Chunk, ScoredChunk
 from rag.settings import Settings
+from rag.text import tokens
+from rag.thesaurus import lexical_query
 from tests.conftest import REPO
+from tests.rag.record_store import flat_idf
 
 GOLD = REPO / "benchmarks" / "gold_service_public.jsonl"
 
@@ -110,14 +124,85 @@ def test_other_passages_keep_their_slots_and_the_tail_is_untouched(demo_kb) -> N
         "Quel est le tarif de la concession centenaire au cimetière de Couthenans ?",
     ],
 )
-def test_a_council_decision_question_keeps_the_first_stage_ranking(demo_kb, question: str) -> None:  # type: ignore[no-untyped-def]
-    """Questions of the demo gates about what the council decided: the same ten hits with the second stage."""
+def test_a_council_decision_question_is_left_to_the_council_stage(demo_kb, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Questions of the demo gates about what the council decided: the law's stage leaves them alone; with the
+    second stage, the first ten hits are the first stage's re-ordered by rerank_council only."""
     kb = demo_kb
     first = HybridRetriever(store=kb.store, settings=kb.settings, lexical=kb.lexical, second_stage=False)
     both = HybridRetriever(store=kb.store, settings=kb.settings, lexical=kb.lexical)
-    assert [h.chunk.id for h in both.retrieve(question, top_k=10)] == [
-        h.chunk.id for h in first.retrieve(question, top_k=10)
-    ]
+    ranked = first.retrieve(question, top_k=COUNCIL_DEPTH + 10)
+    assert ranked[0].chunk.kind != schema.KIND_ARTICLE
+    expected = rerank_council(ranked, question, kb.lexical.idf)
+    assert [h.chunk.id for h in both.retrieve(question, top_k=10)] == [h.chunk.id for h in expected[:10]]
+
+
+def _passage(source: str, title: str, text: str, index: int, score: float) -> ScoredChunk:
+    meta = {
+        schema.SOURCE: source,
+        schema.TITLE: title,
+        schema.KIND: schema.KIND_DELIBERATION,
+        schema.CHUNK_INDEX: index,
+    }
+    return ScoredChunk(Chunk(f"{source}-{index}", text, meta), score)
+
+
+# Two records of the Montpellier council of 17 June 2013 (corpus: deliberations/montpellier/pdfs), in the words of
+# their pages: the security market ranked first over the whole corpus for a question on the electric vehicles.
+SECURITY = (
+    "2013-06-17-0000064160.pdf",
+    "Marchés de Sécurité et Accompagnement Evènementiel Autorisation à signer les marchés",
+)
+VEHICLES = (
+    "2013-06-17-0000064311.pdf",
+    "Achat de véhicules à motorisation essence, diesel, GPL, GNV, électrique d'usine. Autorisation de signer les marchés.",
+)
+# The IDF of the question's stems over the whole corpus (law pack and 297 council documents, 9,688 passages)
+CORPUS_IDF = {"societ": 3.3, "fourn": 4.6, "vehicul": 4.4, "electr": 4.2, "lot": 4.6, "march": 3.2, "2013": 2.5}
+QUESTION = "Quelle société fournira les véhicules électriques (lots 8 et 9 du marché de 2013) ?"
+
+
+def corpus_idf(stem: str) -> float:
+    return CORPUS_IDF.get(stem, 1.0)
+
+
+def test_the_record_writing_the_questions_words_comes_first() -> None:
+    """The first stage ranks the security market (its "lot n° 1", "marchés", "sociétés") above the vehicles'
+    market, whose passages write "électrique", "véhicules" and "lots 8 et 9": the council stage swaps them; the law
+    passage between them keeps its slot and no score changes."""
+    security = _passage(*SECURITY, "La commission d'Appel d'offres, en date du 23 avril 2013, a décidé d'attribuer "
+                        "les marchés aux sociétés pour le lot n° 1 de l'accueil et de la sécurité.", 0, 0.115)  # fmt: skip
+    law = ScoredChunk(Chunk("L2122-22", "Le maire peut ... prendre toute décision concernant les marchés.",
+                            {schema.KIND: schema.KIND_ARTICLE, schema.ARTICLE: "L2122-22"}), 0.110)  # fmt: skip
+    vehicles = _passage(*VEHICLES, "Véhicules utilitaires camionnettes standards et compactes à motorisation "
+                        "électrique. Quantités annuelles estimées par lot. *pour les lots 8 et 9 :", 3, 0.107)  # fmt: skip
+    ranked = rerank_council([security, law, vehicles], QUESTION, corpus_idf)
+    assert [h.chunk.id for h in ranked] == [vehicles.chunk.id, law.chunk.id, security.chunk.id]
+    assert [h.score for h in ranked] == [0.107, 0.110, 0.115]
+    stems = set(tokens(lexical_query(QUESTION)))
+    assert coverage(stems, set(tokens(f"{vehicles.chunk.text} {VEHICLES[1]}")), corpus_idf) > coverage(
+        stems, set(tokens(f"{security.chunk.text} {SECURITY[1]}")), corpus_idf
+    )
+
+
+def test_a_records_passages_keep_their_first_order() -> None:
+    """The vehicles' record moves up as a whole; its opening passage, first of the two in the first stage, stays
+    before its table though the table writes more of the question's words; hits after COUNCIL_DEPTH stay put."""
+    opening = _passage(*VEHICLES, "Un appel d'offres a été lancé en vue de l'achat de véhicules à motorisation "
+                       "essence, diesel, GPL, GNV et électrique d'usine destinés à équiper des services de la ville.",
+                       1, 0.100)  # fmt: skip
+    table = _passage(*VEHICLES, "Véhicules particuliers petites citadines à motorisation électrique. *pour les lots "
+                     "8 et 9 : Critères Pondération 1 - Prix des prestations", 3, 0.090)  # fmt: skip
+    security = _passage(*SECURITY, "Les prestations feront l'objet de marchés à bons de commande sans minimum, ni "
+                        "maximum, comportant deux lots.", 0, 0.105)  # fmt: skip
+    tail = [_passage("autre.pdf", "Autre", f"marché {i}", 10 + i, 0.01) for i in range(COUNCIL_DEPTH)]
+    ranked = rerank_council([security, opening, table, *tail], QUESTION, corpus_idf)
+    assert [h.chunk.id for h in ranked[:3]] == [opening.chunk.id, table.chunk.id, security.chunk.id]
+    assert [h.chunk.id for h in ranked[3:]] == [h.chunk.id for h in tail]
+
+
+def test_a_question_without_content_words_keeps_the_ranking() -> None:
+    hits = [_passage(*SECURITY, "sécurité", 0, 0.2), _passage(*VEHICLES, "véhicules", 1, 0.1)]
+    assert rerank_council(hits, "Et alors ?", flat_idf) == hits
 
 
 @pytest.fixture(scope="module")
