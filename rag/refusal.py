@@ -1892,6 +1892,11 @@ def _numbers_met(
             f"{text} {hit.chunk.meta.get(schema.TITLE, '')}", anchors
         ):
             return True
+        # a year with no word of its own written in the passage's title ("Report d'affectation de subventions votées en
+        # 2012"): the table's rows below are of that year
+        heading = f"{hit.chunk.meta.get(schema.TITLE, '')} {hit.chunk.meta.get(schema.HEADING_PATH, '')}"
+        if unit is None and number in _years_in(heading) and holds(f"{text} {heading}", anchors):
+            return True
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         if any(
