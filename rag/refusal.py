@@ -492,9 +492,16 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
     >>> known = {"univers", "uzes"}
     >>> respelt("Qui represente la Ville au PRES Universite de Uzes, avenant numéro 2 ?", lambda s: 1.0 if s in known else 9.0)
     'Qui represente la Ville au PRES Université de Uzès, avenant n° 2 ?'
+    >>> respelt("Combien la Ville paie t elle ? Quel etait le minimum ?", lambda s: 1.0 if s in {"vill", "pai"} else 9.0)
+    'Combien la Ville paie-t-elle ? Quel était le minimum ?'
+    >>> respelt("Les quatre blocs ont ete cédés à l’OCCE, vingt et un", lambda s: 1.0)
+    "Les 4 blocs ont été cédés à l'OCCE, vingt et un"
     """
     question = _NUMERO_RE.sub("n° ", question)
     question = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], question)  # "St-Roch" -> "Saint-Roch"
+    question = _INVERSION_TYPED_RE.sub(r"\1-t-\2", question)  # "paie t elle", "a t il" -> "paie-t-elle", "a-t-il"
+    question = question.replace("\u2019", "'")  # "l’ANACEJ": the checks read the typewriter's apostrophe
+    question = _NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), question)  # "quatre blocs" -> "4 blocs"
     unseen = idf(_UNSEEN)
 
     def respell(match: re.Match[str]) -> str:
@@ -503,18 +510,29 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
         if not stems or all(idf(stem) < unseen for stem in stems):
             return word
         for variant in _accented(word):
-            if all(idf(stem) < unseen for stem in tokens(variant) or ["\x00"]):
+            if not tokens(variant):
+                return variant  # "etait" -> "était", a word that names nothing ("Quel etait le minimum")
+            if all(idf(stem) < unseen for stem in tokens(variant)):
                 return variant
         return word
 
     return _PLAIN_WORD_RE.sub(respell, question)
 
 
+# A verb and its subject inverted, typed without hyphens: "paie t elle", "a t il", "parle-t il", "verse t-elle"
+_INVERSION_TYPED_RE = re.compile(r"\b([^\W\d_]+)[ -]t[ -](il|elle|ils|elles|on)\b")
+# A number written in words, alone ("les quatre blocs", "cinq millions"), read as its digits, as the documents mostly
+# write it; not "un", "une" (mostly the article), "neuf" (new), "cent", "mille", nor a compound ("vingt et un", "quatre-vingt")
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![\w-])(deux|trois|quatre|cinq|six|sept|huit|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante"
+    r"|cinquante|soixante)(?![\w-])(?!\s+(?:et|cents?|mille|vingts?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\b)",
+    re.IGNORECASE,
+)
 # Abbreviations of names' words: "St Roch", "Ste Odile", "Bd Renouvier", "Av. de Lodève"
 _ABBREVIATIONS = {"St": "Saint", "Ste": "Sainte", "Bd": "Boulevard", "Av": "Avenue"}
 _ABBREVIATION_RE = re.compile(r"\b(St|Ste|Bd|Av)\b\.?(?=[\s-])")
 _NUMERO_RE = re.compile(r"\b(?:num[ée]ro|no\.?|num\.)\s*(?=\d)", re.IGNORECASE)
-_PLAIN_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])")  # a word without any accent ("d'Uzes" too)
+_PLAIN_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?![\w-])")  # a word without any accent ("d'Uzes", "ete" too)
 # Where French writes accents that a hurried typist leaves out, and the stemmer reads: "-ité", "-ée", "-ère", "-ès", "é-"
 _ACCENT_ENDINGS = (("ites", "ités"), ("ite", "ité"), ("ees", "ées"), ("ee", "ée"), ("eres", "ères"), ("ere", "ère"),
                    ("es", "és"), ("es", "ès"), ("e", "é"))  # fmt: skip
