@@ -595,6 +595,8 @@ def cited_reason(
         return "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
     if first is not None and _other_designator(question, first.text):
         return "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
+    if first is not None and _other_category(question, first.text):
+        return "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
@@ -865,6 +867,32 @@ def _other_designator(question: str, sentence: str) -> bool:
                 return True
         elif not _akin(set(_noun_stems(name)), vocabulary(sentence)):
             return True
+    return False
+
+
+# A rate per unit of a kind ("par élève d'école élémentaire", "par enfant de moins de 3 ans", "par heure de nuit"): the
+# unit, then the word that tells its kind (after "école", "classe" ...), on folded text
+_PER_KIND_RE = re.compile(
+    r"\bpar (?P<unit>[a-z]{3,}) (?:d'|de |du |des |en )(?:l'|la |le |les )?(?:(?:ecoles?|classes?|sections?|niveau) "
+    r"(?:d'|de |du |des |en )?(?:l'|la |le |les )?)?(?P<kind>[a-z]{3,})"
+)
+
+
+def _other_category(question: str, sentence: str) -> bool:
+    """Whether the answer's first sentence gives a rate per unit of another kind than the question's: "par élève
+    d'école élémentaire" answered with "par élève de maternelle".
+
+    >>> q = "Combien la commune de Flaux paie-t-elle à Remoulins par élève d'école élémentaire ?"
+    >>> _other_category(q, "à hauteur 1 602.91 € par élève de maternelle"), _other_category(q, "600 € par élève de l'école élémentaire")
+    (True, False)
+    """
+    folded = fold(sentence).replace("\u2019", "'")
+    for asked in _PER_KIND_RE.finditer(fold(question).replace("\u2019", "'")):
+        for given in _PER_KIND_RE.finditer(folded):
+            if given["unit"][:WORD_FAMILY] != asked["unit"][:WORD_FAMILY]:
+                continue
+            if not _akin(set(_noun_stems(asked["kind"])), set(_noun_stems(given["kind"]))):
+                return True
     return False
 
 

@@ -136,3 +136,19 @@ def test_a_question_typed_in_haste_is_read_as_written_properly() -> None:
     assert "quatr" not in key_nouns(respelt("Les quatre blocs WC MDO mis au rebut par la ville, ils vont où ?", idf))
     assert respelt("Quel taux pour le prêt de cinq millions de la Caisse des Dépôts ?", idf).count("5 millions") == 1
     assert respelt("l’assemblée générale de l’ANACEJ", idf) == "l'assemblée générale de l'ANACEJ"
+
+
+# PV_DU_22_SEPT_2023-tampon.pdf (s23 store, OCR text as ingestion reads it)
+REMOULINS_2023 = (
+    "VU ka délibération de Remoulins en date du 20 juin 2023 fixant la répartition intercommunale des charges de "
+    "fonctionnement des écoles publiques à hauteur 1 602.91 € par élève de maternelle et son projet convention."
+)
+
+
+def test_a_rate_per_unit_of_another_kind_is_refused() -> None:
+    from rag.refusal import _other_category
+
+    assert _other_category("Combien Flaux paie-t-elle à Remoulins par élève d'école élémentaire ?", REMOULINS_2023)
+    assert not _other_category("Combien Flaux paie-t-elle à Remoulins par élève de maternelle ?", REMOULINS_2023)
+    # no rate per unit asked: the check says nothing
+    assert not _other_category("Combien Flaux paie-t-elle pour la scolarité d'un enfant en maternelle ?", REMOULINS_2023)
