@@ -501,7 +501,9 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
     question = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], question)  # "St-Roch" -> "Saint-Roch"
     question = _INVERSION_TYPED_RE.sub(r"\1-t-\2", question)  # "paie t elle", "a t il" -> "paie-t-elle", "a-t-il"
     question = question.replace("\u2019", "'")  # "l’ANACEJ": the checks read the typewriter's apostrophe
-    question = _NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), question)  # "quatre blocs" -> "4 blocs"
+    question = _NUMBER_WORD_RE.sub(
+        lambda m: str(NUMBER_WORDS[m.group(1).lower()]), question
+    )  # "quatre blocs" -> "4 blocs"
     unseen = idf(_UNSEEN)
 
     def respell(match: re.Match[str]) -> str:
@@ -991,7 +993,9 @@ _MEASURE_UNITS = {
     "volume": ("m3", "l"),
     "consommation": ("kwh", "m3", "l"),
 }
-_MEASURE_RE = re.compile(r"\b(?:quel(?:le)?s?|la|le)\s+(?:(?:est|sont)\s+(?:la|le)\s+)?(?P<what>" + "|".join(_MEASURE_UNITS) + r")\b")
+_MEASURE_RE = re.compile(
+    r"\b(?:quel(?:le)?s?|la|le)\s+(?:(?:est|sont)\s+(?:la|le)\s+)?(?P<what>" + "|".join(_MEASURE_UNITS) + r")\b"
+)
 
 
 def unit_asked(question: str) -> re.Pattern[str] | None:

@@ -76,7 +76,9 @@ def _given(question: str, quote: str, opening: str | None = None) -> bool:
 
 
 def test_a_rate_per_square_metre_is_written_with_its_unit() -> None:
-    question = "Quel loyer au m² un propriétaire bailleur doit-il respecter après travaux dans l'OPAH Gambetta-Figuerolles ?"
+    question = (
+        "Quel loyer au m² un propriétaire bailleur doit-il respecter après travaux dans l'OPAH Gambetta-Figuerolles ?"
+    )
     assert not _given(question, OPAH_2013)  # ceilings of grants, in euros only
     assert _given("Quelle est la superficie de la parcelle CD 291 du site des anciennes archives ?", ARCHIVES_2013)
 
@@ -95,19 +97,25 @@ def test_a_power_asked_needs_a_power() -> None:
 def test_a_date_of_an_event_is_not_the_seance_nor_a_budget_label() -> None:
     question = "Quand les modules préfabriqués des écoles seront-ils livrés ?"
     assert not _given(question, "Mise en place de modules préfabriqués - Diverses écoles", MODULES_LEAD)
-    question = "Jusqu'à quand l'avance de trésorerie consentie à la SERM pour la ZAC Port Marianne doit-elle être remboursée ?"
+    question = (
+        "Jusqu'à quand l'avance de trésorerie consentie à la SERM pour la ZAC Port Marianne doit-elle être remboursée ?"
+    )
     assert _given(question, SERM_ADVANCE_2013)
 
 
 def test_a_company_is_not_named_by_who_attended_nor_by_the_schools_asked_about() -> None:
-    question = "Quelle société fournit les modules préfabriqués installés dans les écoles Jean Macé et Victor Schoelcher ?"
+    question = (
+        "Quelle société fournit les modules préfabriqués installés dans les écoles Jean Macé et Victor Schoelcher ?"
+    )
     assert not _given(question, MODULES_2014)
     assert _given(question, MODULES_2014 + " Les modules seront fournis par la société ALGECO.")
     assert "SCHOELCHER" not in _own_names_removed(question, MODULES_2014)
 
 
 def test_a_table_header_still_names_the_company_of_its_row() -> None:
-    question = "Quelle entreprise a décroché le lot génie civil et fibre optique pour l'extension de la vidéoprotection ?"
+    question = (
+        "Quelle entreprise a décroché le lot génie civil et fibre optique pour l'extension de la vidéoprotection ?"
+    )
     assert _given(question, LOT_HEADER_2013)
 
 
@@ -116,7 +124,9 @@ def test_a_year_without_a_word_is_the_title_of_a_table_of_grants() -> None:
     assert question_numbers(question) == {"2012": None}
     hit = ScoredChunk(_chunk(REPORTS_2013, REPORTS_TITLE), 1.0)
     assert numbers_met(question, [hit], lambda stem: 5.0, set())
-    other = ScoredChunk(_chunk(REPORTS_2013, "Délibération 2013/56 — Report d'affectation de subventions votées en 2011"), 1.0)
+    other = ScoredChunk(
+        _chunk(REPORTS_2013, "Délibération 2013/56 — Report d'affectation de subventions votées en 2011"), 1.0
+    )
     assert not numbers_met(question, [other], lambda stem: 5.0, set())
 
 
@@ -151,4 +161,6 @@ def test_a_rate_per_unit_of_another_kind_is_refused() -> None:
     assert _other_category("Combien Flaux paie-t-elle à Remoulins par élève d'école élémentaire ?", REMOULINS_2023)
     assert not _other_category("Combien Flaux paie-t-elle à Remoulins par élève de maternelle ?", REMOULINS_2023)
     # no rate per unit asked: the check says nothing
-    assert not _other_category("Combien Flaux paie-t-elle pour la scolarité d'un enfant en maternelle ?", REMOULINS_2023)
+    assert not _other_category(
+        "Combien Flaux paie-t-elle pour la scolarité d'un enfant en maternelle ?", REMOULINS_2023
+    )
