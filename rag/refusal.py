@@ -492,9 +492,18 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
     >>> known = {"univers", "uzes"}
     >>> respelt("Qui represente la Ville au PRES Universite de Uzes, avenant numéro 2 ?", lambda s: 1.0 if s in known else 9.0)
     'Qui represente la Ville au PRES Université de Uzès, avenant n° 2 ?'
+    >>> respelt("Combien la Ville paie t elle ? Quel etait le minimum ?", lambda s: 1.0 if s in {"vill", "pai"} else 9.0)
+    'Combien la Ville paie-t-elle ? Quel était le minimum ?'
+    >>> respelt("Les quatre blocs ont ete cédés à l’OCCE, vingt et un", lambda s: 1.0)
+    "Les 4 blocs ont été cédés à l'OCCE, vingt et un"
     """
     question = _NUMERO_RE.sub("n° ", question)
     question = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], question)  # "St-Roch" -> "Saint-Roch"
+    question = _INVERSION_TYPED_RE.sub(r"\1-t-\2", question)  # "paie t elle", "a t il" -> "paie-t-elle", "a-t-il"
+    question = question.replace("\u2019", "'")  # "l’ANACEJ": the checks read the typewriter's apostrophe
+    question = _NUMBER_WORD_RE.sub(
+        lambda m: str(NUMBER_WORDS[m.group(1).lower()]), question
+    )  # "quatre blocs" -> "4 blocs"
     unseen = idf(_UNSEEN)
 
     def respell(match: re.Match[str]) -> str:
@@ -503,18 +512,29 @@ def respelt(question: str, idf: Callable[[str], float]) -> str:
         if not stems or all(idf(stem) < unseen for stem in stems):
             return word
         for variant in _accented(word):
-            if all(idf(stem) < unseen for stem in tokens(variant) or ["\x00"]):
+            if not tokens(variant):
+                return variant  # "etait" -> "était", a word that names nothing ("Quel etait le minimum")
+            if all(idf(stem) < unseen for stem in tokens(variant)):
                 return variant
         return word
 
     return _PLAIN_WORD_RE.sub(respell, question)
 
 
+# A verb and its subject inverted, typed without hyphens: "paie t elle", "a t il", "parle-t il", "verse t-elle"
+_INVERSION_TYPED_RE = re.compile(r"\b([^\W\d_]+)[ -]t[ -](il|elle|ils|elles|on)\b")
+# A number written in words, alone ("les quatre blocs", "cinq millions"), read as its digits, as the documents mostly
+# write it; not "un", "une" (mostly the article), "neuf" (new), "cent", "mille", nor a compound ("vingt et un", "quatre-vingt")
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![\w-])(deux|trois|quatre|cinq|six|sept|huit|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante"
+    r"|cinquante|soixante)(?![\w-])(?!\s+(?:et|cents?|mille|vingts?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\b)",
+    re.IGNORECASE,
+)
 # Abbreviations of names' words: "St Roch", "Ste Odile", "Bd Renouvier", "Av. de Lodève"
 _ABBREVIATIONS = {"St": "Saint", "Ste": "Sainte", "Bd": "Boulevard", "Av": "Avenue"}
 _ABBREVIATION_RE = re.compile(r"\b(St|Ste|Bd|Av)\b\.?(?=[\s-])")
 _NUMERO_RE = re.compile(r"\b(?:num[ée]ro|no\.?|num\.)\s*(?=\d)", re.IGNORECASE)
-_PLAIN_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{4,}(?![\w-])")  # a word without any accent ("d'Uzes" too)
+_PLAIN_WORD_RE = re.compile(r"(?<![\w-])[A-Za-z]{3,}(?![\w-])")  # a word without any accent ("d'Uzes", "ete" too)
 # Where French writes accents that a hurried typist leaves out, and the stemmer reads: "-ité", "-ée", "-ère", "-ès", "é-"
 _ACCENT_ENDINGS = (("ites", "ités"), ("ite", "ité"), ("ees", "ées"), ("ee", "ée"), ("eres", "ères"), ("ere", "ère"),
                    ("es", "és"), ("es", "ès"), ("e", "é"))  # fmt: skip
@@ -577,6 +597,8 @@ def cited_reason(
         return "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
     if first is not None and _other_designator(question, first.text):
         return "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
+    if first is not None and _other_category(question, first.text):
+        return "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
@@ -850,6 +872,32 @@ def _other_designator(question: str, sentence: str) -> bool:
     return False
 
 
+# A rate per unit of a kind ("par élève d'école élémentaire", "par enfant de moins de 3 ans", "par heure de nuit"): the
+# unit, then the word that tells its kind (after "école", "classe" ...), on folded text
+_PER_KIND_RE = re.compile(
+    r"\bpar (?P<unit>[a-z]{3,}) (?:d'|de |du |des |en )(?:l'|la |le |les )?(?:(?:ecoles?|classes?|sections?|niveau) "
+    r"(?:d'|de |du |des |en )?(?:l'|la |le |les )?)?(?P<kind>[a-z]{3,})"
+)
+
+
+def _other_category(question: str, sentence: str) -> bool:
+    """Whether the answer's first sentence gives a rate per unit of another kind than the question's: "par élève
+    d'école élémentaire" answered with "par élève de maternelle".
+
+    >>> q = "Combien la commune de Flaux paie-t-elle à Remoulins par élève d'école élémentaire ?"
+    >>> _other_category(q, "à hauteur 1 602.91 € par élève de maternelle"), _other_category(q, "600 € par élève de l'école élémentaire")
+    (True, False)
+    """
+    folded = fold(sentence).replace("\u2019", "'")
+    for asked in _PER_KIND_RE.finditer(fold(question).replace("\u2019", "'")):
+        for given in _PER_KIND_RE.finditer(folded):
+            if given["unit"][:WORD_FAMILY] != asked["unit"][:WORD_FAMILY]:
+                continue
+            if not _akin(set(_noun_stems(asked["kind"])), set(_noun_stems(given["kind"]))):
+                return True
+    return False
+
+
 LABEL_LINE_CHARS = 80  # a row's label: "Université Montpellier II Titulaire :"
 _EMPTY_LABEL_RE = re.compile(r":\s*»?\s*(?:\[\d+\])?\s*\.?\s*$")
 
@@ -888,21 +936,159 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
     a-t-il été augmenté" is not answered by "bénéficiera d'une augmentation de son régime indemnitaire", nor "combien
     peut-il mandater" by the blanks of a form ("25% de € = €"). True for the other kinds."""
     kind = answer_type(question)
-    if kind == OTHER and _MEASURE_ASKED_RE.search(fold(question)):
-        kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
-    if kind == ORGANISATION and not _COMPANY_ASKED_RE.search(fold(question)):
-        return True  # "avec quel organisme": "le centre de gestion" is no name in capitals
-    if kind not in STATED_KINDS and kind != ORGANISATION:
-        return True
     quotes = [c.quote for c in citations]
     texts = quotes + [
         _MARKER_RE.sub(" ", _SEANCE_DATE_RE.sub("", s.text))  # (the séance's date states no value asked)
         for s in answer_sentences
         if not any(f"« {q} »" in s.text for q in quotes)
     ]
+    unit = unit_asked(question)
+    if unit is not None and not any(unit.search(fold(text)) for text in texts):
+        return False  # "quel loyer au m²", "quelle puissance": a value in that unit, not "ramenés à 4000€"
+    if kind == DATE and not _ACT_DATE_RE.search(fold(question)):
+        # "quand seront-ils livrés": a date of that event, not the séance's, nor "inscrite au BP 2014"
+        return any(_states_date(text) for text in texts)
+    if kind == OTHER and _MEASURE_ASKED_RE.search(fold(question)):
+        kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
+    if kind == ORGANISATION and not _COMPANY_ASKED_RE.search(fold(question)):
+        return True  # "avec quel organisme": "le centre de gestion" is no name in capitals
+    if kind not in STATED_KINDS and kind != ORGANISATION:
+        return True
+    if kind == ORGANISATION:
+        # who attended ("Absents : Patrick VIGNAL") and the names the question gives itself ("les écoles Jean Macé et
+        # Victor Schoelcher") name no company
+        texts = [_own_names_removed(question, _NAME_LIST_RE.sub(" ", _ATTENDANCE_RE.sub(" ", text))) for text in texts]
     if kind == AMOUNT and not _FLOOR_ASKED_RE.search(fold(question)):
         texts = [_FLOOR_PRICE_RE.sub(" ", text) for text in texts]  # "à quel prix ... finalement vendu": not the floor
     return any(states_value(question, kind, text) for text in texts)
+
+
+# A value counted in a unit the question names ("quel loyer au m²", "le prix du mètre cube", "combien de kilomètres")
+# or in the unit of the measure it asks ("quelle puissance", "quelle superficie"): the answer writes the value with it.
+# Read on folded text ("m²" is "m2").
+_M2 = r"m\s?2\b|metres?\s+carres?"
+_M3 = r"m\s?3\b|metres?\s+cubes?"
+_UNITS = {
+    "m2": _M2,
+    "m3": _M3,
+    "km": r"km\b|kilometres?\b",
+    "ha": r"ha\b|hectares?\b|ares?\b|centiares?\b|ca\b",
+    "kwh": r"[kmg]wh\b|(?:kilo|mega|giga)?watts?[ -]heures?\b",
+    "kw": r"[kmg]?wc?\b|kva\b|(?:kilo|mega|giga)?watts?\b",
+    "l": r"l\b(?!')|litres?\b|hl\b|hectolitres?\b",
+    "m": r"m\b|ml\b|km\b|metres?\b|kilometres?\b",
+}
+# ("au m²", "par kilomètre", "combien de kilomètres"; not "le prix du m3 d'eau", which names the thing priced: the answer
+# writes "prix du m3 d'eau assainie à 1.02 €", or "prix du m d'eau" in a scan)
+_PER_UNIT_RE = re.compile(
+    r"(?:\bau|\bpar|\ben|\bcombien\s+d(?:e\s+|'\s*))\s*(?P<unit>m2|m3|metres?\s+carres?|metres?\s+cubes?|kilometres?|km|hectares?|kwh|mwh"
+    r"|kw|mw|kva|litres?|metres?(?!\s+(?:carres?|cubes?))|ml)\b"
+)
+_MEASURE_UNITS = {
+    "puissance": ("kw",),
+    "superficie": ("m2", "ha"),
+    "surface": ("m2", "ha"),
+    "longueur": ("m",),
+    "distance": ("m",),
+    "volume": ("m3", "l"),
+    "consommation": ("kwh", "m3", "l"),
+}
+_MEASURE_RE = re.compile(
+    r"\b(?:quel(?:le)?s?|la|le)\s+(?:(?:est|sont)\s+(?:la|le)\s+)?(?P<what>" + "|".join(_MEASURE_UNITS) + r")\b"
+)
+
+
+def unit_asked(question: str) -> re.Pattern[str] | None:
+    """The values of the unit the question asks for, on folded text; None when it names none.
+
+    >>> unit_asked("Quel loyer au m² un propriétaire bailleur doit-il respecter ?").search("4 000 euros") is None
+    True
+    >>> bool(unit_asked("Quelle est la puissance électrique du centre ?").search("une puissance de 12 mw"))
+    True
+    >>> unit_asked("Quel est le prix du repas au restaurant scolaire ?") is None
+    True
+    """
+    folded = fold(question).replace("\u2019", "'")
+    keys: tuple[str, ...] = ()
+    per = _PER_UNIT_RE.search(folded)
+    if per is not None:
+        word = re.sub(r"\s+", " ", per["unit"])
+        keys = (
+            "m2" if word in ("m2",) or "carre" in word else
+            "m3" if word in ("m3",) or "cube" in word else
+            "km" if word.startswith(("km", "kilometre")) else
+            "ha" if word.startswith("hectare") else
+            "kwh" if word in ("kwh", "mwh") else
+            "kw" if word in ("kw", "mw", "kva") else
+            "l" if word.startswith("litre") else "m",
+        )  # fmt: skip
+    else:
+        measure = _MEASURE_RE.search(folded)
+        if measure is not None:
+            keys = _MEASURE_UNITS[measure["what"]]
+    if not keys:
+        return None
+    units = "(?<![a-z])(?:" + "|".join(_UNITS[k] for k in keys) + ")"
+    # the value before its unit ("708 m2", "1,20 € HT/m3") or after it ("le m3 : 1,20 €")
+    return re.compile(rf"\d[^\n\d]{{0,20}}?{units}|{units}[^\n\d]{{0,20}}\d")
+
+
+# A date asked of the council's own act ("quand le conseil a-t-il voté", "quand s'est tenue la séance") is the séance's
+_ACT_DATE_RE = re.compile(r"seance|conseil|reuni|delibere|deliberation|vot|adopt|approuv|decid|decision")
+# A year the answer gives as a time ("en 2015", "à partir de 2015", "d'ici fin 2014", "à la rentrée 2014"), not a label
+# ("inscrite au BP 2014", "le budget 2014")
+_TIME_YEAR_RE = re.compile(
+    r"\b(?:en|depuis|a partir de|jusqu'en|d'ici(?: a)?(?: la)?(?: fin)?|avant|apres|des|fin|debut|courant|mi|rentree"
+    r"|ete|automne|hiver|printemps|semestre|trimestre)\s+(?:(?:de |d')?l'annee\s+)?(?:19|20)\d{2}\b"
+)
+
+
+def _states_date(text: str) -> bool:
+    """Whether the text gives a time: a date ("31/12/2014", "18 août", "janvier 2022"), an hour, a deadline in words
+    or a year as a time ("en 2015", not "au BP 2014").
+
+    >>> _states_date("De dire que la dépense est inscrite au BP 2014, section investissement"), _states_date("livrés en 2015")
+    (False, True)
+    """
+    return (
+        gives(DATE, text)
+        or gives(HOUR, text)
+        or bool(_DEADLINE_RE.search(text))
+        or bool(_TIME_YEAR_RE.search(fold(text).replace("\u2019", "'")))
+    )
+
+
+# Who attended: "Absents : Patrick VIGNAL", "Présents : ...", or a list of names, commas between them
+_ATTENDANCE_RE = re.compile(
+    r"\b(?:Pr[ée]sents?|Absents?|Excus[ée]s?|Procurations?|Pouvoirs?|[ÉE]taient pr[ée]sents?)"
+    r"\b[^:\n]{0,30}:[^…\[\n]*"
+)
+_NAME_LIST_RE = re.compile(
+    r"(?:[A-ZÀ-Ý][\w'’-]*(?:[ \t]+[A-ZÀ-Ý][\w'’-]*){1,3}[ \t]*[,.;][ \t]*){3,}(?:[A-ZÀ-Ý][\w'’-]*(?:[ \t]+[A-ZÀ-Ý][\w'’-]*){0,3})?"
+)
+# A place named after a person ("l'école Victor SCHOELCHER- Lily BOULANGER", "rue Jean Jaurès", "gymnase Pierre de
+# Coubertin"): its names are the place's, no company's or person's asked
+_PLACE_NAME_RE = re.compile(
+    r"\b(?i:[ée]coles?|coll[èe]ges?|lyc[ée]es?|groupes?\s+scolaires?|maternelles?|[ée]l[ée]mentaires?|primaires?|cr[èe]ches?"
+    r"|rues?|avenues?|boulevards?|places?|all[ée]es?|impasses?|chemins?|quais?|quartiers?|r[ée]sidences?|salles?|stades?"
+    r"|gymnases?|piscines?|parcs?|jardins?|m[ée]diath[èe]ques?|biblioth[èe]ques?|maisons?\s+pour\s+tous|parvis)"
+    r"(?P<names>(?:\s*[–-]\s*|\s+)(?:(?:de|du|des|la|le|et)\s+|d['’])?[A-ZÀ-Ý][\w'’]*(?:-[A-ZÀ-Ý][\w'’]*)*"
+    r"(?:(?:\s*[–-]\s*|\s+)(?:(?:de|du|des|la|le|et)\s+|d['’])?[A-ZÀ-Ý][\w'’]*(?:-[A-ZÀ-Ý][\w'’]*)*){0,5})"
+)
+
+
+def _own_names_removed(question: str, text: str) -> str:
+    """The text without the capitalised words the question writes itself (the names it gives are not the answer) and
+    the names of places named after a person.
+
+    >>> _own_names_removed("Quelle société fournit les modules de Jean Macé ?", "Jean MACE, société SOLUTIONS")
+    '· ·, société SOLUTIONS'
+    >>> _own_names_removed("Quelle société ?", "Ecole primaire Victor SCHOELCHER- Lily BOULANGER, pose de modules")
+    'Ecole primaire, pose de modules'
+    """
+    own = {fold(w) for w in question_names(question)}
+    text = _PLACE_NAME_RE.sub(lambda m: m.group(0)[: m.start("names") - m.start(0)], text)
+    return re.sub(r"\b[A-ZÀ-Ý][\w'’]*", lambda m: "·" if fold(m.group(0)) in own else m.group(0), text)
 
 
 def states_value(question: str, kind: str, text: str) -> bool:
@@ -1755,6 +1941,11 @@ def _numbers_met(
         if str(hit.chunk.meta.get(schema.DATE) or "")[:4] == number and holds(
             f"{text} {hit.chunk.meta.get(schema.TITLE, '')}", anchors
         ):
+            return True
+        # a year with no word of its own written in the passage's title ("Report d'affectation de subventions votées en
+        # 2012"): the table's rows below are of that year
+        heading = f"{hit.chunk.meta.get(schema.TITLE, '')} {hit.chunk.meta.get(schema.HEADING_PATH, '')}"
+        if unit is None and number in _years_in(heading) and holds(f"{text} {heading}", anchors):
             return True
         parts = sentences(text) or [""]
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
