@@ -379,8 +379,10 @@ def amounts(text: str) -> list[str]:
 
 # a word, or a code opening on digits before a capital ("le marché 1M485-125")
 _NAME_WORD_CANDIDATE_RE = re.compile(r"(?:\d+(?=[A-ZÀ-Ý]))?[^\W\d_][\w\u2019'-]*")
-# Common nouns French capitalises by convention, never a name: "l'État" (the State).
-_CONVENTIONAL_CAPITALS = frozenset({"etat", "etats"})
+# Common nouns French capitalises by convention, never a name: "l'État" (the State), and "la Ville", "la Commune",
+# "la Mairie": the council's own town, which the question's scope names when it is named at all (over a whole
+# corpus with the law, "ville" is rare enough to pass for a name, and every row of a grants table lacks it).
+_CONVENTIONAL_CAPITALS = frozenset({"etat", "etats", "ville", "commune", "mairie"})
 _AT_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
 _CIVILITY_BEFORE_RE = re.compile(
     r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$"
@@ -391,7 +393,7 @@ def question_names(question: str) -> list[str]:
     """The names in the question: a capitalised word inside a sentence, or an acronym ("Toulouse", "TVA").
 
     >>> question_names("Combien la Ville a-t-elle accordé à L'Avitarelle et à l'APAVE ?")
-    ['Ville', 'Avitarelle', 'APAVE']
+    ['Avitarelle', 'APAVE']
     >>> question_names("Quelle dotation l'État a-t-il notifiée pour le marché 1M485-125 ?")
     ['1M485-125']
     """
