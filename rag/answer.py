@@ -27,6 +27,7 @@ from rag.lead import lead_sentences
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
+    states_new,
     DECISION,
     NAMED_VALUE,
     ORGANISATION,
@@ -357,6 +358,8 @@ class ExtractiveAnswerer:
                     cand.score += TYPE_BONUS
                 if value_named(question, kind, cand.sentence) >= NAMED_VALUE:
                     cand.score += TYPE_BONUS  # "risques CNRACL à 7,40 %": the value of what is asked
+                if states_new(question, kind, cand.sentence):
+                    cand.score += TYPE_BONUS  # "passe de 477 000€ à 504 000€": the value in force after a change
             if names_reference(question, cand.sentence):
                 cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
@@ -848,6 +851,8 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
         if cand.position >= ROW_POSITION or not cand.exact:  # a row or an operative part: where it sits
             position = next((i for i, line in enumerate(lines) if line.strip(" -•–") == cand.sentence), -1)
             if position < 0:
+                if _cut_at_end(cand.sentence):
+                    cand.sentence = _clip(f"{cand.sentence} {_sentence_end(cand.sentence, chunk.text)}".strip())
                 continue
         following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
@@ -855,6 +860,20 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
         if items:
             cand.sentence = _clip(" ".join([cand.sentence, *items]))
             covered.update((cand.hit_index, position + 1 + i) for i in range(len(items)))
+        if not items and following and _cut_at_end(cand.sentence) and len(following[0]) <= MAX_SENTENCE_CHARS:
+            # a sentence cut at a line's end before a capital ("... pour les OPAH RU St Guilhem-Laissac-Sud Comédie
+            # et", then "Gambetta, Figuerolles et Nord-Ecusson sont ramenés à 4000€."): its end is quoted with it
+            cand.sentence = _clip(f"{cand.sentence} {following[0]}")
+            covered.add((cand.hit_index, position + 1))
+            continue
+        if not items and not following and _cut_at_end(cand.sentence):
+            # a sentence the passage's end cuts ends in the next passage: its end is quoted and cited too
+            rest_of = next_passage(chunk, store)
+            ending = sentences(rest_of.text)[:1] if rest_of is not None else []
+            if rest_of is not None and ending and len(ending[0]) <= MAX_SENTENCE_CHARS:
+                hit = ScoredChunk(chunk=rest_of, score=retrieval.hits[cand.hit_index].score)
+                out.append(_Candidate(_hit_index(retrieval, hit), " ".join(ending[0].split()), 0.0, 0, True))
+            continue
         after = next_passage(chunk, store) if announces and len(items) == len(following) else None
         if after is not None:  # the list runs to the end of the passage: it goes on in the next one, cited too
             rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[
@@ -864,6 +883,44 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                 index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
                 out.append(_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False))
     return out
+
+
+_CUT_END_RE = re.compile(r"[a-zà-ÿ]{2,}$")
+MIN_CUT_SENTENCE_CHARS = 60
+
+
+def _cut_at_end(sentence: str) -> bool:
+    """Whether a passage's last sentence stops before its end: long, and ending on a word in lower case with no
+    punctuation ("... respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et"), not on a title's noun.
+
+    >>> _cut_at_end("Ainsi les plafonds de 5000€ et 7000€, respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et")
+    True
+    >>> _cut_at_end("La participation de la Ville passe de 477 000€ à 504 000€."), _cut_at_end("Réforme du matériel et")
+    (False, False)
+    """
+    return len(sentence) >= MIN_CUT_SENTENCE_CHARS and bool(_CUT_END_RE.search(sentence.rstrip()))
+
+
+MAX_END_WORDS = 30
+
+
+def _sentence_end(piece: str, text: str) -> str:
+    """The words that end the sentence a row or piece of the passage's text stops in ("Ainsi les plafonds de 5000€
+    et 7000€, respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et" -> "Gambetta, Figuerolles et
+    Nord-Ecusson sont ramenés à 4000€."): the piece is found whole in the text, and read on to the next full stop;
+    "" when the text does not hold the piece or the sentence runs on too long.
+
+    >>> text = "Les plafonds (OPAH Sud Comédie et Gambetta) Ainsi les plafonds de 5000€, pour l'OPAH Sud Comédie et Gambetta sont ramenés à 4000€. Fin."
+    >>> _sentence_end("Gambetta) Ainsi les plafonds de 5000€, pour l'OPAH Sud Comédie et", text)
+    'Gambetta sont ramenés à 4000€.'
+    """
+    wanted, words = piece.split(), text.split()
+    for start in range(len(words) - len(wanted), -1, -1):
+        if words[start : start + len(wanted)] == wanted:
+            rest = words[start + len(wanted) : start + len(wanted) + MAX_END_WORDS]
+            end = next((i for i, word in enumerate(rest) if word[-1] in ".!?;"), None)
+            return "" if end is None else " ".join(rest[: end + 1])
+    return ""
 
 
 def join_quotes(cands: list[_Candidate]) -> str:

@@ -44,6 +44,7 @@ from rag.question import (
     question_parts,
     rank,
     reporter_line,
+    states_new,
     value_named,
 )
 from rag.records import record_from_meta
@@ -383,7 +384,7 @@ def _typed_quote(
     typed = [
         (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
-         int(value_named(question, kind, s) >= NAMED_VALUE),
+         int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
@@ -397,7 +398,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):

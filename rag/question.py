@@ -38,6 +38,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -301,6 +302,11 @@ _COPULA_RE = re.compile(
     r"\b(quel(?:le)?s?) (?:est|sont|etait|etaient|sera|seront|serait|a ete|ont ete|fut)"
     r"(?:-(?:il|elle|ils|elles))? (?:(?:le|la|les) |l')"
 )
+# "Quel est le nouveau plafond ...": an adjective between "quel" and its noun is dropped too ("quel plafond").
+_QUEL_ADJECTIVE_RE = re.compile(
+    r"\b(quel(?:le)?s?) (?:nouveaux?|nouvelles?|anciens?|anciennes?|futurs?|futures?|premiers?|premieres?"
+    r"|derniers?|dernieres?|prochains?|prochaines?|actuels?|actuelles?|veritables?|seuls?|seules?) "
+)
 # "A quelle hauteur la Ville garantit-elle ..." asks a share or an amount.
 _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
@@ -309,6 +315,7 @@ def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION,
     ORGANISATION, OPINION, LEVEL, HOUR, FREQUENCY or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
+    folded = _QUEL_ADJECTIVE_RE.sub(r"\1 ", folded)
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
         if pattern.search(folded):
@@ -936,3 +943,79 @@ def question_parts(question: str) -> list[str]:
 
 
 MIN_PART_CHARS = 15
+
+
+# A sentence stating that a value changes: "La participation de la Ville passe de 477 000€ à 504 000€", "évolue de
+# 40 à 50 logements", "augmente de 1 351 744€ à 1 566 568€", "les plafonds ... sont ramenés à 4000€", "cette limite
+# d'âge ... portée à soixante-dix-sept ans". What follows the last "à" is the value after the change.
+_CHANGE_RE = re.compile(
+    r"\b(?:passe(?:nt|ra|ront|rait|raient)?|passee?s?|evolue(?:nt|ra|ront|rait)?|augmente(?:nt|ra|ront|rait)?"
+    r"|diminue(?:nt|ra|ront|rait)?|baisse(?:nt|ra|ront)?|progresse(?:nt|ra)?|varie(?:nt|ra)?)"
+    r"\b[^.;:]{0,60}?\bde [^.;:]{1,60}? a (?=[^.;:]*\d|[^.;:]*\b(?:" + _NUMBER_WORD + r")\b)"
+    r"|\b(?:portee?s?|ramenee?s?|relevee?s?|abaissee?s?|reduite?s?|augmentee?s?|elevee?s?|diminuee?s?|passee?s?"
+    r"|rehaussee?s?|(?:desormais|dorenavant) (?:fixee?s?|de|a))\s+(?:a|au|de)?\s*(?=[^.;:]*\d|[^.;:]*\b(?:"
+    + _NUMBER_WORD
+    + r")\b)"
+)
+# A question asking the value before a change: "quelle limite d'âge les statuts imposaient-ils", "l'ancien plafond",
+# "le montant initial", "avant l'avenant".
+_FORMER_ASKED_RE = re.compile(
+    r"\b(?:anciens?|anciennes?|precedente?s?|initiale?s?|initiaux|auparavant|jusqu'alors|jusque-la|avant|d'origine"
+    r"|au depart|[a-z]{2,}(?:ait|aient)(?:-(?:il|elle|ils|elles|on))?)\b"
+)
+
+
+def new_value(sentence: str) -> str | None:
+    """The value a sentence says a thing changes to (the text after its last "à"), None when it states no change.
+
+    >>> new_value("La participation de la Ville passe de 477 000€ à 504 000€.")
+    '504 000€.'
+    >>> new_value("Ainsi les plafonds de 5000€ et 7000€, respectivement pour les OPAH RU, sont ramenés à 4000€.")
+    '4000€.'
+    >>> new_value("une augmentation de cette limite d’âge afin qu’elle soit portée à soixante-dix-sept ans.")
+    'soixante-dix-sept ans.'
+    >>> new_value("Le montant de la subvention est de 4 000 €.") is None
+    True
+    """
+    folded = _fold_chars(sentence)
+    found = list(_CHANGE_RE.finditer(folded))
+    if not found:
+        return None
+    return sentence[found[-1].end() :].strip() or None
+
+
+def _fold_chars(text: str) -> str:
+    """The text in lower case without accents, one character for one (positions are those of the text)."""
+    out = []
+    for char in text:
+        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        out.append(bare.lower() if len(bare) == 1 else char)
+    return "".join(out).replace("’", "'")
+
+
+def asks_former(question: str) -> bool:
+    """Whether the question asks the value before a change (an imperfect verb, "ancien", "initial", "avant").
+
+    >>> asks_former("Quelle limite d'âge les statuts de la SERM imposaient-ils à son président ?")
+    True
+    >>> asks_former("Quel est le nouveau plafond de l'aide municipale ?"), asks_former("Quel était le minimum annuel ?")
+    (False, True)
+    """
+    return bool(_FORMER_ASKED_RE.search(fold(question)))
+
+
+def states_new(question: str, kind: str, sentence: str) -> bool:
+    """Whether the sentence says a value of the kind asked changes to a new one, and the question does not ask the
+    former value: the value after the change is the one in force ("combien la ville met-elle désormais", "jusqu'à
+    quel âge pourra-t-il être désigné").
+
+    >>> q = "Quel est le nouveau plafond de l'aide municipale pour les parties communes ?"
+    >>> states_new(q, AMOUNT, "Ainsi les plafonds de 5000€ et 7000€ sont ramenés à 4000€.")
+    True
+    >>> states_new(q, AMOUNT, "Les plafonds sont de 5000€ et 7000€.")
+    False
+    """
+    if kind not in (AMOUNT, NUMBER, DURATION, LEVEL, DATE) or asks_former(question):
+        return False
+    value = new_value(sentence)
+    return value is not None and gives(kind, value)

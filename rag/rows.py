@@ -882,6 +882,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
             # d'autoriser la Ville à signer une convention de servitude à titre gratuit ...") is the decision:
             # quoted even when long.
             first_decided = not out and _ASKS_COUNCIL_RE.search(sentence) and line.strip()[:1] in "-•–"
+            if bulleted and prose and line.strip()[:1] in "-•–" and len(line) <= MAX_ITEM_CHARS:
+                out.append(line)  # a list's last item ends with a full stop ("- Plate Forme Humanitaire ... .")
+                break
             limit = MAX_DECIDED_CHARS if first_decided else MAX_ITEM_CHARS
             if (
                 len(line) > limit
