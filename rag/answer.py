@@ -27,6 +27,8 @@ from rag.lead import lead_sentences
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
+    asks_yes_no,
+    predicate,
     states_new,
     DECISION,
     NAMED_VALUE,
@@ -336,7 +338,14 @@ class ExtractiveAnswerer:
             kept = [(c, x) for c, x in scored if not formula(c)]
             scored = kept or scored
         candidates = [c for c, _ in scored]
-        question_stems = set(tokens(f"{question} {expand(question)}"))
+        # A yes/no question ("Le règlement intérieur parle-t-il des groupes politiques ?") is answered by the sentence
+        # that writes what it asks of its subject (its predicate: "groupes politiques"), rare words weighing more;
+        # its subject is what the whole record is about.
+        asked = _predicate_stems(question) if asks_yes_no(question) else set()
+        weigh = memo(self.retriever.lexical.idf)
+        asked_weight = sum(weigh(t) for t in asked)
+        verb = next(iter(tokens(predicate(question))), None) if asked and not fold(question).startswith("est-ce") else None
+        question_stems = asked or set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
             for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
@@ -350,6 +359,10 @@ class ExtractiveAnswerer:
             # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
             # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
+            if asked_weight > 0:
+                cand.score += YES_NO_WEIGHT * sum(weigh(t) for t in asked & stems) / asked_weight
+                if verb and verb in stems:
+                    cand.score += YES_NO_WEIGHT  # "rembourse-t-elle": "exonérée du remboursement" answers
             if opposed(question, cand.sentence):
                 cand.score -= TYPE_BONUS  # "postes créés": the posts removed are not the answer
             elif typed and gives_asked(question, kind, cand.sentence):
@@ -432,6 +445,13 @@ class ExtractiveAnswerer:
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
 
+def _predicate_stems(question: str) -> set[str]:
+    """The stems of what a yes/no question asks (rag.question.predicate), with their thesaurus synonyms."""
+    asked = predicate(question)
+    return set(tokens(f"{asked} {expand(asked)}"))
+
+
+YES_NO_WEIGHT = 0.15
 QUOTE_GAP = " […] "
 QUOTES_NOTE = "Réponse extractive : phrases citées telles quelles, sans modèle de langage."
 LEAD_NOTE = (

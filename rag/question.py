@@ -74,6 +74,17 @@ HOUR_RE = re.compile(
 )
 
 # Checked in this order on the folded question: the first that matches wins.
+# A yes/no question: "est-ce que", or an inverted verb with no question word before it ("A qui ... a-t-elle vendu"
+# asks who).
+_YES_NO_RE = re.compile(
+    r"^est-ce qu"
+    r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
+    r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
+    r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
+    r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
+)
+
+
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Tous les combien se réunit le comité ?": how often, before "combien" asks a count or a sum
     (
@@ -183,17 +194,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # A yes/no question asks whether something was decided: "Flaux reste-t-il adhérent au service commun ?",
     # "La servitude est-elle payante ?", "Est-ce que le conseil a renouvelé la convention ?".
-    (
-        DECISION,
-        re.compile(
-            r"^est-ce qu"
-            # an inverted verb with no question word before it ("A qui ... a-t-elle vendu" asks who)
-            r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
-            r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
-            r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
-            r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
-        ),
-    ),
+    (DECISION, _YES_NO_RE),
 )
 
 _UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
@@ -1019,3 +1020,37 @@ def states_new(question: str, kind: str, sentence: str) -> bool:
         return False
     value = new_value(sentence)
     return value is not None and gives(kind, value)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether the question asks yes or no ("Le règlement intérieur parle-t-il des groupes politiques ?").
+
+    >>> asks_yes_no("Le règlement intérieur parle-t-il des groupes politiques ?")
+    True
+    >>> asks_yes_no("À qui la ville a-t-elle vendu le terrain ?"), asks_yes_no("Quel est le montant ?")
+    (False, False)
+    """
+    return bool(_YES_NO_RE.search(fold(question).strip()))
+
+
+_INVERTED_RE = re.compile(
+    r"\b[a-z]+-t-(?:il|elle|ils|elles|on)\b|\b[a-z]+-(?:il|elle|ils|elles|on)\b|^est-ce qu\S*"
+)
+
+
+def predicate(question: str) -> str:
+    """What a yes/no question asks of its subject: its inverted verb and what follows ("Le règlement intérieur ...
+    parle-t-il des groupes politiques ?" -> "parle des groupes politiques"); the words before it name the thing
+    the document is about. The whole question when it inverts no verb.
+
+    >>> predicate("La ville rembourse-t-elle les salaires des agents de l'Agglo ?")
+    "rembourse les salaires des agents de l'agglo"
+    >>> predicate("Est-ce que le conseil a renouvelé la convention ?")
+    'le conseil a renouvele la convention'
+    """
+    folded = fold(question).strip().rstrip(" ?")
+    found = _INVERTED_RE.search(folded)
+    if found is None:
+        return folded
+    verb = found.group(0).split("-")[0] if not found.group(0).startswith("est-ce") else ""
+    return " ".join(f"{verb} {folded[found.end() :]}".split())
