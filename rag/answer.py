@@ -59,6 +59,7 @@ from rag.rows import (
     ITEM_LINE_RE,
     MAX_ANNOUNCE_LINE,
     announces_election,
+    block_start,
     continuation,
     cut_row,
     data_row,
@@ -636,12 +637,18 @@ def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, 
     found: list[_Candidate] = []
     said = {(c.hit_index, _squash(c.sentence)) for c in picked}
     for chunk in [best.chunk, *record_siblings(best.chunk, store, {best.chunk.id})]:
-        for position, line in enumerate(lines_of(ScoredChunk(chunk=chunk, score=best.score))):
+        lines = lines_of(ScoredChunk(chunk=chunk, score=best.score))
+        for position, line in enumerate(lines):
             sentence = line.strip(" -•–")
             if len(sentence) > MAX_NAMING_ROW_CHARS or sentence.count(",") >= 2 or len(PERSON_RE.findall(sentence)) > 2:
                 continue
             if is_meeting_formula(sentence) or not wanted <= set(tokens(sentence)):
                 continue
+            start = block_start(lines, position) if set(tokens(sentence)) <= wanted else None
+            if start is not None:
+                # a name alone under a seat's label: quoted with its block ("Collège Marcel Pagnol CROIX D'ARGENT
+                # Titulaire : - Fabrice PALAU"), which says the seat
+                sentence, position = " ".join(lines[start : position + 1]), start
             index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
             if (index, _squash(sentence)) not in said and not any(
                 c.hit_index == index and _squash(sentence) in _squash(c.sentence) for c in picked
@@ -872,7 +879,9 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
             position = next((i for i, line in enumerate(lines) if line.strip(" -•–") == cand.sentence), -1)
             if position < 0:
                 if _cut_at_end(cand.sentence):
-                    cand.sentence = _clip(f"{cand.sentence} {_sentence_end(cand.sentence, chunk.text)}".strip())
+                    ending = _sentence_end(cand.sentence, chunk.text)
+                    if len(cand.sentence) + len(ending) < MAX_SENTENCE_CHARS:
+                        cand.sentence = f"{cand.sentence} {ending}".strip()
                 continue
         following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
@@ -880,7 +889,12 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
         if items:
             cand.sentence = _clip(" ".join([cand.sentence, *items]))
             covered.update((cand.hit_index, position + 1 + i) for i in range(len(items)))
-        if not items and following and _cut_at_end(cand.sentence) and len(following[0]) <= MAX_SENTENCE_CHARS:
+        if (
+            not items
+            and following
+            and _cut_at_end(cand.sentence)
+            and len(cand.sentence) + len(following[0]) < MAX_SENTENCE_CHARS
+        ):
             # a sentence cut at a line's end before a capital ("... pour les OPAH RU St Guilhem-Laissac-Sud Comédie
             # et", then "Gambetta, Figuerolles et Nord-Ecusson sont ramenés à 4000€."): its end is quoted with it
             cand.sentence = _clip(f"{cand.sentence} {following[0]}")
@@ -905,7 +919,7 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
     return out
 
 
-_CUT_END_RE = re.compile(r"[a-zà-ÿ]{2,}$")
+_CUT_END_RE = re.compile(r"(?<![\w’'-])[a-zà-ÿ]{2,}$")
 MIN_CUT_SENTENCE_CHARS = 60
 
 
@@ -917,6 +931,8 @@ def _cut_at_end(sentence: str) -> bool:
     True
     >>> _cut_at_end("La participation de la Ville passe de 477 000€ à 504 000€."), _cut_at_end("Réforme du matériel et")
     (False, False)
+    >>> _cut_at_end("Considérant que la présente délibération a pour objet de définir les critères d’attribution Madame")
+    False
     """
     return len(sentence) >= MIN_CUT_SENTENCE_CHARS and bool(_CUT_END_RE.search(sentence.rstrip()))
 

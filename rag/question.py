@@ -308,6 +308,11 @@ _QUEL_ADJECTIVE_RE = re.compile(
     r"\b(quel(?:le)?s?) (?:nouveaux?|nouvelles?|anciens?|anciennes?|futurs?|futures?|premiers?|premieres?"
     r"|derniers?|dernieres?|prochains?|prochaines?|actuels?|actuelles?|veritables?|seuls?|seules?) "
 )
+# "Combien y a-t-il de groupes ...", "combien existe-t-il de ...": "combien de groupes" (a count).
+_THERE_ARE_RE = re.compile(
+    r"\bcombien (?:y (?:a|avait|aura|aurait|a-t-il eu)(?:-t)?-il|existe(?:-t)?-il|en (?:a|avait|aura)(?:-t)?-il"
+    r"|compte(?:-t)?-on|en compte(?:-t)?-on) (?=d[e'])"
+)
 # "A quelle hauteur la Ville garantit-elle ..." asks a share or an amount.
 _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
@@ -317,6 +322,7 @@ def answer_type(question: str) -> str:
     ORGANISATION, OPINION, LEVEL, HOUR, FREQUENCY or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
     folded = _QUEL_ADJECTIVE_RE.sub(r"\1 ", folded)
+    folded = _THERE_ARE_RE.sub("combien ", folded)
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
         if pattern.search(folded):
@@ -953,7 +959,7 @@ _CHANGE_RE = re.compile(
     r"\b(?:passe(?:nt|ra|ront|rait|raient)?|passee?s?|evolue(?:nt|ra|ront|rait)?|augmente(?:nt|ra|ront|rait)?"
     r"|diminue(?:nt|ra|ront|rait)?|baisse(?:nt|ra|ront)?|progresse(?:nt|ra)?|varie(?:nt|ra)?)"
     r"\b[^.;:]{0,60}?\bde [^.;:]{1,60}? a (?=[^.;:]*\d|[^.;:]*\b(?:" + _NUMBER_WORD + r")\b)"
-    r"|\b(?:portee?s?|ramenee?s?|relevee?s?|abaissee?s?|reduite?s?|augmentee?s?|elevee?s?|diminuee?s?|passee?s?"
+    r"|\b(?:portee?s?|ramenee?s?|relevee?s?|abaissee?s?|reduite?s?|augmentee?s?|diminuee?s?|passee?s?"
     r"|rehaussee?s?|(?:desormais|dorenavant) (?:fixee?s?|de|a))\s+(?:a|au|de)?\s*(?=[^.;:]*\d|[^.;:]*\b(?:"
     + _NUMBER_WORD
     + r")\b)"

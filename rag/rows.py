@@ -1427,3 +1427,42 @@ def periodic_row(lines: list[str], position: int) -> str:
             return ""
         return " ".join(" ".join(lines[j].split()) for j in range(first, first + period))
     return ""
+
+
+MAX_TITLE_LINES = 3
+MAX_TITLE_LINE_CHARS = 60
+
+
+def block_start(lines: list[str], position: int) -> int | None:
+    """Where the block of a list item that is only a name opens: the seat's title above its label ("Collège Marcel
+    Pagnol CROIX", "D'ARGENT", "Titulaire :", "- Fabrice PALAU"), passing over the other names under the same label.
+    A name read alone does not say which seat it holds. None when no label ("Titulaire :") heads the item, or no title
+    sits above it.
+
+    >>> lines = ["- Fabrice PALAU", "Suppléant :", "- Vincent HALUSKA", "Collège Marcel Pagnol CROIX", "D’ARGENT",
+    ...          "Titulaire :", "- Fabrice PALAU", "Suppléant :"]
+    >>> block_start(lines, 6), block_start(["Collège Fontcarrade CENTRE Titulaires :", "- Isabelle MARSALA"], 1)
+    (3, 0)
+    >>> block_start(["Sont désignés Fabrice PALAU et Vincent HALUSKA.", "- Fabrice PALAU"], 1) is None
+    True
+    """
+    j = position - 1
+    while j >= 0 and lines[j].strip()[:1] in "-•–" and lines[j].strip():
+        j -= 1  # the other names under the same label
+    if j < 0 or not _item_heading(lines[j]) or len(lines[j]) > MAX_TITLE_LINE_CHARS:
+        return None
+    start = j if len(lines[j].rstrip(" :").split()) > 1 else None  # "Collège Fontcarrade CENTRE Titulaires :"
+    j -= 1
+    for _ in range(MAX_TITLE_LINES):
+        line = lines[j].strip() if j >= 0 else ""
+        if (
+            not line
+            or line[:1] in "-•–"
+            or line.endswith((":", ".", ";", ","))
+            or len(line) > MAX_TITLE_LINE_CHARS
+            or is_stamp_line(line)
+        ):
+            break
+        start = j
+        j -= 1
+    return start
