@@ -27,9 +27,6 @@ from rag.lead import lead_sentences
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
-    asks_yes_no,
-    predicate,
-    states_new,
     DECISION,
     NAMED_VALUE,
     ORGANISATION,
@@ -39,17 +36,22 @@ from rag.question import (
     VOTE,
     answer_type,
     asks_reporter,
+    asks_why,
+    asks_yes_no,
     counted,
     counts,
     gives,
     gives_asked,
+    gives_reason,
     head_noun,
     memo,
     names_reference,
     opposed,
+    predicate,
     question_names,
     rank,
     reporter_line,
+    states_new,
     value_named,
 )
 from rag.records import record_from_meta, vote_label
@@ -345,7 +347,10 @@ class ExtractiveAnswerer:
         asked = _predicate_stems(question) if asks_yes_no(question) else set()
         weigh = memo(self.retriever.lexical.idf)
         asked_weight = sum(weigh(t) for t in asked)
-        verb = next(iter(tokens(predicate(question))), None) if asked and not fold(question).startswith("est-ce") else None
+        verb = (
+            next(iter(tokens(predicate(question))), None) if asked and not fold(question).startswith("est-ce") else None
+        )
+        why = asks_why(question)
         question_stems = asked or set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
@@ -360,6 +365,8 @@ class ExtractiveAnswerer:
             # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
             # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
+            if why and gives_reason(cand.sentence):
+                cand.score += TYPE_BONUS  # "pourquoi": "dans le but de ne pas détruire ces vestiges archéologiques"
             if asked_weight > 0:
                 cand.score += YES_NO_WEIGHT * sum(weigh(t) for t in asked & stems) / asked_weight
                 if verb and verb in stems:
@@ -437,6 +444,8 @@ class ExtractiveAnswerer:
         picked += _parallel(question, picked, retrieval, store)
         if kind in (OTHER, DECISION):
             picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
+        if why:
+            picked += _antecedents(picked, retrieval)
         picked += _amount_context(picked, candidates)
         _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
@@ -444,6 +453,36 @@ class ExtractiveAnswerer:
         picked += _year_headers(picked, retrieval, store)
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
+
+
+_DEMONSTRATIVE_RE = re.compile(r"\b(?:[Cc]ette|[Cc]es|[Cc]et|[Cc]e)\s+[a-zà-ÿ]{4,}")
+MAX_ANTECEDENTS = 2
+
+
+def _antecedents(picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For "pourquoi", the sentences a quoted reason points back to by a demonstrative ("... ne pouvait plus être
+    envisagé du fait de cette sujétion technique imprévue." <- "Cette découverte était donc imprévisible." <- "Des
+    vestiges archéologiques ont été découverts en cours de chantier ..."): the cause is what it refers to."""
+    out: list[_Candidate] = []
+    quoted = {(c.hit_index, c.position) for c in picked}
+    for cand in sorted(picked, key=lambda c: -c.score):
+        if not cand.exact or cand.position >= ROW_POSITION or not gives_reason(cand.sentence):
+            continue
+        if not _DEMONSTRATIVE_RE.search(cand.sentence):
+            continue
+        by_position = {p: (text, exact) for p, text, exact in _passage_sentences(retrieval.hits[cand.hit_index].chunk)}
+        position = cand.position - 1
+        for _ in range(MAX_ANTECEDENTS):
+            if position not in by_position or (cand.hit_index, position) in quoted:
+                break
+            text, exact = by_position[position]
+            out.append(_Candidate(cand.hit_index, text, 0.0, position, exact))
+            quoted.add((cand.hit_index, position))
+            if not _DEMONSTRATIVE_RE.search(text):
+                break  # the sentence that names the cause itself
+            position -= 1
+        break  # the best reason only
+    return out
 
 
 def _predicate_stems(question: str) -> set[str]:
@@ -903,10 +942,10 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
         if not items and not following and _cut_at_end(cand.sentence):
             # a sentence the passage's end cuts ends in the next passage: its end is quoted and cited too
             rest_of = next_passage(chunk, store)
-            ending = sentences(rest_of.text)[:1] if rest_of is not None else []
-            if rest_of is not None and ending and len(ending[0]) <= MAX_SENTENCE_CHARS:
+            opening = sentences(rest_of.text)[:1] if rest_of is not None else []
+            if rest_of is not None and opening and len(opening[0]) <= MAX_SENTENCE_CHARS:
                 hit = ScoredChunk(chunk=rest_of, score=retrieval.hits[cand.hit_index].score)
-                out.append(_Candidate(_hit_index(retrieval, hit), " ".join(ending[0].split()), 0.0, 0, True))
+                out.append(_Candidate(_hit_index(retrieval, hit), " ".join(opening[0].split()), 0.0, 0, True))
             continue
         after = next_passage(chunk, store) if announces and len(items) == len(following) else None
         if after is not None:  # the list runs to the end of the passage: it goes on in the next one, cited too

@@ -1039,9 +1039,7 @@ def asks_yes_no(question: str) -> bool:
     return bool(_YES_NO_RE.search(fold(question).strip()))
 
 
-_INVERTED_RE = re.compile(
-    r"\b[a-z]+-t-(?:il|elle|ils|elles|on)\b|\b[a-z]+-(?:il|elle|ils|elles|on)\b|^est-ce qu\S*"
-)
+_INVERTED_RE = re.compile(r"\b[a-z]+-t-(?:il|elle|ils|elles|on)\b|\b[a-z]+-(?:il|elle|ils|elles|on)\b|^est-ce qu\S*")
 
 
 def predicate(question: str) -> str:
@@ -1060,3 +1058,33 @@ def predicate(question: str) -> str:
         return folded
     verb = found.group(0).split("-")[0] if not found.group(0).startswith("est-ce") else ""
     return " ".join(f"{verb} {folded[found.end() :]}".split())
+
+
+_WHY_RE = re.compile(r"\bpourquoi\b|\bpour quelles? raisons?\b|\ba cause de quoi\b|\bdans quel but\b")
+# A sentence giving a cause or a purpose: "dans le but de ne pas détruire ces vestiges archéologiques", "en raison
+# des travaux", "suite à la découverte de ...", "afin de".
+_REASON_RE = re.compile(
+    r"\b(?:en raison d|du fait d|suite a|a la suite d|parce qu|puisqu|compte tenu d|etant donne|afin d|afin qu"
+    r"|dans le but d|en vue d|a cause d|faute d|grace a|dans la mesure ou|c'est pourquoi|vu qu|de sorte qu"
+    r"|pour (?:ne pas|eviter|permettre|repondre|tenir compte)|en consequence d|motive)"
+)
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks a cause or a purpose ("Pourquoi a-t-il fallu changer les fondations ?").
+
+    >>> asks_why("Pourquoi a-t-il fallu changer les fondations de la dalle ?"), asks_why("Quand ?")
+    (True, False)
+    """
+    return bool(_WHY_RE.search(fold(question)))
+
+
+def gives_reason(sentence: str) -> bool:
+    """Whether the sentence states a cause or a purpose.
+
+    >>> gives_reason("dans le but de ne pas détruire ces vestiges archéologiques, une solution a été retenue")
+    True
+    >>> gives_reason("Le marché est attribué à la société DARVER.")
+    False
+    """
+    return bool(_REASON_RE.search(_fold_chars(sentence)))

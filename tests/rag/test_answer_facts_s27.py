@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag import schema
-from rag.answer import _Candidate, _completed, _predicate_stems, _rows_naming
+from rag.answer import _antecedents, _Candidate, _completed, _passage_sentences, _predicate_stems, _rows_naming
 from rag.lead import _typed_quote
 from rag.question import (
     AMOUNT,
@@ -18,7 +18,9 @@ from rag.question import (
     NUMBER,
     answer_type,
     asks_former,
+    asks_why,
     asks_yes_no,
+    gives_reason,
     new_value,
     predicate,
     states_new,
@@ -119,7 +121,9 @@ RETIRED_LIST = """- Solidarité France Afrique Caraïbe,
 
 
 def test_a_lists_last_item_ending_with_a_full_stop_is_quoted(tmp_path: Path, embedding_cache: Path) -> None:
-    items = continuation("Ces équipements seront donnés à titre gracieux à deux associations :", RETIRED_LIST.splitlines())
+    items = continuation(
+        "Ces équipements seront donnés à titre gracieux à deux associations :", RETIRED_LIST.splitlines()
+    )
     assert items == ["- Solidarité France Afrique Caraïbe,", "- Plate Forme Humanitaire et de Solidarité de l’Hérault."]
     hits, store = document_store(
         tmp_path,
@@ -198,3 +202,33 @@ def test_how_many_there_are_is_a_count() -> None:
     question = "Combien y a-t-il de groupes territoriaux de prévention et sécurité à Montpellier, et qui les préside ?"
     assert answer_type(question) == NUMBER
     assert answer_type("Combien y a-t-il d'euros dans l'enveloppe ?") == AMOUNT
+
+
+# 2013-06-17-0000064278.pdf p. 1: the consequence quoted refers back to its cause ("cette sujétion technique").
+ROCKSTORE = """Une étude archéologique a donc été menée en urgence pour définir les zones concernées par la présence de
+caveaux. Fait exceptionnel : Il s’avère que c’est toute la surface de la Nef qui est concernée (caveau
+individuels)  ainsi que la moitié des collatéraux (voûtes).
+Dès lors, le système constructif initialement prévu pour les fondations de la dalle ne pouvait plus être envisagé
+du fait de cette sujétion technique imprévue."""
+
+
+def test_a_reason_pointing_back_is_quoted_with_what_it_points_to() -> None:
+    question = "Pourquoi a-t-il fallu changer les fondations de la dalle acoustique du Rockstore ?"
+    assert asks_why(question) and not asks_why("Quand les travaux du Rockstore ont-ils commencé ?")
+    chunk = Chunk(
+        "rockstore-3",
+        ROCKSTORE,
+        {schema.SOURCE: "deliberations/montpellier/pdfs/2013-06-17-0000064278.pdf", schema.KIND: "deliberation"},
+    )
+    positions = {text: position for position, text, _ in _passage_sentences(chunk)}
+    reason = next(text for text in positions if text.startswith("Dès lors"))
+    assert gives_reason(reason)
+    quoted = _Candidate(0, reason, 1.0, positions[reason], True)
+    found = _antecedents([quoted], _retrieval([ScoredChunk(chunk=chunk, score=1.0)]))
+    assert [c.sentence for c in found] == [
+        "Il s’avère que c’est toute la surface de la Nef qui est concernée (caveau individuels) ainsi que la moitié "
+        "des collatéraux (voûtes)."
+    ]
+    # a reason that points back to nothing ("en raison des travaux") brings nothing
+    plain = _Candidate(0, "Le marché est prolongé en raison des travaux.", 1.0, positions[reason], True)
+    assert _antecedents([plain], _retrieval([ScoredChunk(chunk=chunk, score=1.0)])) == []
