@@ -928,25 +928,6 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
         if items:
             cand.sentence = _clip(" ".join([cand.sentence, *items]))
             covered.update((cand.hit_index, position + 1 + i) for i in range(len(items)))
-        if (
-            not items
-            and following
-            and _cut_at_end(cand.sentence)
-            and len(cand.sentence) + len(following[0]) < MAX_SENTENCE_CHARS
-        ):
-            # a sentence cut at a line's end before a capital ("... pour les OPAH RU St Guilhem-Laissac-Sud Comédie
-            # et", then "Gambetta, Figuerolles et Nord-Ecusson sont ramenés à 4000€."): its end is quoted with it
-            cand.sentence = _clip(f"{cand.sentence} {following[0]}")
-            covered.add((cand.hit_index, position + 1))
-            continue
-        if not items and not following and _cut_at_end(cand.sentence):
-            # a sentence the passage's end cuts ends in the next passage: its end is quoted and cited too
-            rest_of = next_passage(chunk, store)
-            opening = sentences(rest_of.text)[:1] if rest_of is not None else []
-            if rest_of is not None and opening and len(opening[0]) <= MAX_SENTENCE_CHARS:
-                hit = ScoredChunk(chunk=rest_of, score=retrieval.hits[cand.hit_index].score)
-                out.append(_Candidate(_hit_index(retrieval, hit), " ".join(opening[0].split()), 0.0, 0, True))
-            continue
         after = next_passage(chunk, store) if announces and len(items) == len(following) else None
         if after is not None:  # the list runs to the end of the passage: it goes on in the next one, cited too
             rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[
@@ -963,8 +944,9 @@ MIN_CUT_SENTENCE_CHARS = 60
 
 
 def _cut_at_end(sentence: str) -> bool:
-    """Whether a passage's last sentence stops before its end: long, and ending on a word in lower case with no
-    punctuation ("... respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et"), not on a title's noun.
+    """Whether a row read on a passage's lines stops before its sentence's end: long, and ending on a word in lower
+    case with no punctuation ("... respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et"), not on a
+    title's noun.
 
     >>> _cut_at_end("Ainsi les plafonds de 5000€ et 7000€, respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et")
     True
