@@ -76,6 +76,7 @@ from rag.rows import (
     previous_passage,
     record_siblings,
     row_header,
+    sentence_section,
     typed_row,
     vote_after,
     year_header,
@@ -361,7 +362,10 @@ class ExtractiveAnswerer:
         unit = counted(question)  # "combien de noms": a sentence counting names, not any number
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
-            overlap = len(stems & question_stems) / max(1, len(question_stems))
+            # a sentence reads with the heading of its section ("2) Réforme de mobiliers ... : Direction Travaux
+            # Maintenance" over "Ces équipements seront donnés à titre gracieux à deux associations :")
+            heading = sentence_section(hits[cand.hit_index].chunk.text, cand.sentence)
+            overlap = len((stems | set(tokens(heading))) & question_stems) / max(1, len(question_stems))
             # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
             # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index

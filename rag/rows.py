@@ -1466,3 +1466,48 @@ def block_start(lines: list[str], position: int) -> int | None:
         start = j
         j -= 1
     return start
+
+
+MAX_SECTION_HEADING_CHARS = 160
+_SECTION_HEADING_RE = re.compile(r"^\s*(?:(?:[IVX]{1,4}|\d{1,2}|[A-H])\s*[-–.)/°]\s*|[•▪■►]\s*)\S")
+HEADING_PROBE_WORDS = 6
+
+
+def sentence_section(text: str, sentence: str) -> str:
+    """The heading of the section a sentence sits in, within its passage: the nearest line above it opening with a
+    number, a letter or a bullet ("2) Réforme de mobiliers et de matériels : Direction Travaux Maintenance Action
+    Solidarité", "• OPAH ... du secteur Gambetta, Figuerolles et Nord-Ecusson (2010-2015) :"); "" when none. Two
+    sentences alike ("Ces équipements seront donnés à titre gracieux à ...") are told apart by it.
+
+    >>> text = chr(10).join(["1) Réforme de matériels : Direction de l’Espace Public", "Ces équipements seront donnés à la TAM.",
+    ...     "2) Réforme de mobiliers : Direction Travaux Maintenance", "Ces équipements seront donnés à deux associations :"])
+    >>> sentence_section(text, "Ces équipements seront donnés à deux associations :")
+    '2) Réforme de mobiliers : Direction Travaux Maintenance'
+    >>> sentence_section(text, "Ces équipements seront donnés à la TAM."), sentence_section("Le Conseil adopte.", "Le Conseil adopte.")
+    ('1) Réforme de matériels : Direction de l’Espace Public', '')
+    """
+    probe = sentence.split()[:HEADING_PROBE_WORDS]
+    lines = text.splitlines()
+    words = [(word, n) for n, line in enumerate(lines) for word in line.split()]
+    at = next(
+        (words[k][1] for k in range(len(words) - len(probe) + 1) if [w for w, _ in words[k : k + len(probe)]] == probe),
+        None,
+    )
+    if not probe or at is None:
+        return ""
+    for line in reversed(lines[:at]):
+        if _SECTION_HEADING_RE.match(line) and len(line.strip()) <= MAX_SECTION_HEADING_CHARS:
+            return " ".join(line.split())
+    return ""
+    heading = ""
+    for line in text.splitlines():
+        words = line.split()
+        if (
+            len(probe) <= len(words)
+            and any(words[i : i + len(probe)] == probe for i in range(len(words) - len(probe) + 1))
+            or (len(words) < len(probe) and words and words == probe[: len(words)] and line.strip() == sentence.strip())
+        ):
+            return heading
+        if _SECTION_HEADING_RE.match(line) and len(line.strip()) <= MAX_SECTION_HEADING_CHARS:
+            heading = " ".join(words)
+    return ""
