@@ -1470,7 +1470,7 @@ def block_start(lines: list[str], position: int) -> int | None:
 
 MAX_SECTION_HEADING_CHARS = 160
 _SECTION_HEADING_RE = re.compile(r"^\s*(?:(?:[IVX]{1,4}|\d{1,2}|[A-H])\s*[-–.)/°]\s*|[•▪■►]\s*)\S")
-HEADING_PROBE_WORDS = 6
+HEADING_PROBE_WORDS = 40
 
 
 def sentence_section(text: str, sentence: str) -> str:

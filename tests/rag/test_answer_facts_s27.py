@@ -26,7 +26,7 @@ from rag.question import (
     states_new,
 )
 from rag.retrieve import Retrieval
-from rag.rows import block_start, continuation, lines_of
+from rag.rows import block_start, continuation, lines_of, sentence_section
 from rag.schema import Chunk, Citation, ScoredChunk
 from rag.text import sentences
 from tests.rag.record_store import document_store
@@ -232,3 +232,25 @@ def test_a_reason_pointing_back_is_quoted_with_what_it_points_to() -> None:
     # a reason that points back to nothing ("en raison des travaux") brings nothing
     plain = _Candidate(0, "Le marché est prolongé en raison des travaux.", 1.0, positions[reason], True)
     assert _antecedents([plain], _retrieval([ScoredChunk(chunk=chunk, score=1.0)])) == []
+
+
+# 2013-02-04-0000061121.pdf p. 1: two sentences alike, each under its numbered section.
+RETIRED_SECTIONS = """1) Réforme de matériels : Direction de l’Espace Public
+Suite à l’état de vétusté des matériels, il convient de réformer les matériels ci-dessous.
+- 4 Blocs WC année 95/97 de marque MDO
+Ces équipements seront donnés à titre gracieux à la TAM.
+2) Réforme de mobiliers et de matériels : Direction Travaux Maintenance Action Solidarité
+Suite à l’état de vétusté des mobiliers, il convient de réformer ces mobiliers dont la liste est jointe en annexe.
+Ces équipements seront donnés à titre gracieux à deux associations :"""
+
+
+def test_a_sentence_reads_with_the_heading_of_its_section() -> None:
+    to_tam = "Ces équipements seront donnés à titre gracieux à la TAM."
+    to_associations = "Ces équipements seront donnés à titre gracieux à deux associations :"
+    assert sentence_section(RETIRED_SECTIONS, to_tam) == "1) Réforme de matériels : Direction de l’Espace Public"
+    assert sentence_section(RETIRED_SECTIONS, to_associations).endswith(
+        "Direction Travaux Maintenance Action Solidarité"
+    )
+    # the heading itself and a text with no numbered section have none above them
+    assert sentence_section(RETIRED_SECTIONS, "1) Réforme de matériels : Direction de l’Espace Public") == ""
+    assert sentence_section(SERM_NEW, SERM_NEW) == ""
