@@ -352,6 +352,7 @@ class ExtractiveAnswerer:
             next(iter(tokens(predicate(question))), None) if asked and not fold(question).startswith("est-ce") else None
         )
         why = asks_why(question)
+        question_words = set(tokens(question))
         question_stems = asked or set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
@@ -364,8 +365,11 @@ class ExtractiveAnswerer:
             stems = set(tokens(cand.sentence))
             # a sentence reads with the heading of its section ("2) Réforme de mobiliers ... : Direction Travaux
             # Maintenance" over "Ces équipements seront donnés à titre gracieux à deux associations :")
-            heading = sentence_section(hits[cand.hit_index].chunk.text, cand.sentence)
-            overlap = len((stems | set(tokens(heading))) & question_stems) / max(1, len(question_stems))
+            heading = set(tokens(sentence_section(hits[cand.hit_index].chunk.text, cand.sentence)))
+            # (the heading counts by the question's own words, not their thesaurus synonyms: "2) Il propose
+            # d'appliquer le tarif suivant" is no closer to "combien ça coûte")
+            shared = (stems & question_stems) | (heading & question_words)
+            overlap = len(shared) / max(1, len(question_stems))
             # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
             # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index

@@ -1485,6 +1485,9 @@ def sentence_section(text: str, sentence: str) -> str:
     '2) Réforme de mobiliers : Direction Travaux Maintenance'
     >>> sentence_section(text, "Ces équipements seront donnés à la TAM."), sentence_section("Le Conseil adopte.", "Le Conseil adopte.")
     ('1) Réforme de matériels : Direction de l’Espace Public', '')
+    >>> items = chr(10).join(["• Montant de l’avenant : 170 824,37 € HT.", "• Nouveau montant : 350 824,37 €."])
+    >>> sentence_section(items, "Nouveau montant : 350 824,37 €.")
+    ''
     """
     probe = sentence.split()[:HEADING_PROBE_WORDS]
     lines = text.splitlines()
@@ -1496,7 +1499,12 @@ def sentence_section(text: str, sentence: str) -> str:
     if not probe or at is None:
         return ""
     for line in reversed(lines[:at]):
-        if _SECTION_HEADING_RE.match(line) and len(line.strip()) <= MAX_SECTION_HEADING_CHARS:
+        # (an item of a list ends with a full stop or a semicolon: "• Montant de l’avenant : 170 824,37 € HT.")
+        if (
+            _SECTION_HEADING_RE.match(line)
+            and len(line.strip()) <= MAX_SECTION_HEADING_CHARS
+            and not line.rstrip().endswith((".", ";", ","))
+        ):
             return " ".join(line.split())
     return ""
     heading = ""
