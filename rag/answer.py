@@ -676,6 +676,11 @@ def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, 
     names = [w for w in question_names(question) if not w.isupper()]
     pair = next((f"{a} {b}" for a, b in zip(names, names[1:], strict=False) if f"{a} {b}" in question), None)
     if pair is None:
+        # a first name opening the question is no name of question_names ("Fabrice Palau est titulaire ...")
+        opening = re.match(r"\s*([A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?) ([A-ZÀ-Ý][\w'’-]+)\b", question)
+        if opening and opening.group(2) in names and len(set(tokens(opening.group(0)))) == 2:
+            pair = " ".join(opening.group(0).split())
+    if pair is None:
         return []  # a first name and a surname, side by side ("Lorraine Acquier")
     wanted = set(tokens(pair))
     best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)

@@ -186,6 +186,13 @@ def test_a_name_alone_under_a_seat_is_quoted_with_its_block(tmp_path: Path, embe
         "Collège Croix d'Argent CROIX D’ARGENT Titulaire : - Fabrice PALAU",
         "Collège Marcel Pagnol CROIX D’ARGENT Titulaire : - Fabrice PALAU",
     ]
+    # the name opening the question: its first name is no name of question_names, the pair is read all the same
+    opening = [
+        c.sentence
+        for c in _rows_naming("Fabrice Palau est titulaire dans quels collèges ?", [], _retrieval(hits), store)
+    ]
+    assert opening == found
+    assert _rows_naming("Le Palau est-il cité ?", [], _retrieval(hits), store) == []  # an article, no first name
 
 
 def test_a_yes_no_question_is_read_by_its_predicate() -> None:
