@@ -38,6 +38,7 @@ from rag.question import (
     gives_asked,
     head_noun,
     label_fits,
+    name_stems,
     names_more,
     names_reference,
     opposed,
@@ -349,6 +350,7 @@ def _record_lead(
             found.append((str(chunk.meta.get(schema.DATE) or ""), sentence, citation.n))
         if found and kind not in (DECISION, VOTE, OTHER):
             break  # "how much / who / when": the best record answers
+    found = _naming_records(question, found, citations)
     if len(found) <= 1:
         lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
         if kind not in (DECISION, VOTE, OTHER):
@@ -368,6 +370,28 @@ def _record_lead(
     found.sort(key=lambda item: item[0], reverse=True)  # newest first
     head = AnswerSentence(text="Décisions trouvées, de la plus récente à la plus ancienne :", citations=[])
     return [head, *(AnswerSentence(text=f"- {s}", citations=[n]) for _, s, n in found[:MAX_LISTED])]
+
+
+def _naming_records(
+    question: str, found: list[tuple[str, str, int]], citations: list[Citation]
+) -> list[tuple[str, str, int]]:
+    """Of several records' decisions, those whose quote or sentence writes a name the question gives ("Fabrice
+    Palau": the collèges' designations naming "Fabrice PALAU", not another commune's delegates), when one does; all
+    of them otherwise."""
+    names = set(name_stems(question))
+    if not names or len(found) < 2:
+        return found
+
+    def record(citation: Citation) -> tuple[str, str]:
+        meta = citation.chunk.meta
+        return str(meta.get(schema.DOC_ID, citation.chunk.source)), str(meta.get(schema.RECORD_INDEX, 0))
+
+    quoted: dict[tuple[str, str], set[str]] = {}
+    for citation in citations:  # every quote of the record: the name may be in another passage's quote
+        quoted.setdefault(record(citation), set()).update(tokens(citation.quote))
+    by_n = {c.n: record(c) for c in citations}
+    naming = [item for item in found if names & (quoted.get(by_n.get(item[2], ("", "")), set()) | set(tokens(item[1])))]
+    return naming or found
 
 
 def _typed_quote(

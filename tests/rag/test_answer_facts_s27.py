@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rag import schema
 from rag.answer import _antecedents, _Candidate, _completed, _passage_sentences, _predicate_stems, _rows_naming
-from rag.lead import _typed_quote
+from rag.lead import _naming_records, _typed_quote
 from rag.question import (
     AMOUNT,
     DURATION,
@@ -261,3 +261,29 @@ def test_a_sentence_reads_with_the_heading_of_its_section() -> None:
     # the heading itself and a text with no numbered section have none above them
     assert sentence_section(RETIRED_SECTIONS, "1) Réforme de matériels : Direction de l’Espace Public") == ""
     assert sentence_section(SERM_NEW, SERM_NEW) == ""
+
+
+def test_of_several_records_the_lead_lists_those_naming_the_person_asked() -> None:
+    montpellier = Chunk(
+        "colleges-3",
+        COLLEGES,
+        {
+            schema.SOURCE: "deliberations/montpellier/pdfs/2014-05-22-0000072061.pdf",
+            schema.DOC_ID: "m",
+            schema.RECORD_INDEX: 0,
+        },
+    )
+    preuilly = Chunk(
+        "preuilly-7",
+        "Titulaire : M. CHARRIER Jean-Paul Suppléant : Mme STAMFELJ Marie-José",
+        {schema.SOURCE: "deliberations/preuilly/PV_CM_2020-07-23.pdf", schema.DOC_ID: "p", schema.RECORD_INDEX: 4},
+    )
+    citations = [
+        Citation(n=1, chunk=montpellier, quote="Collège Marcel Pagnol CROIX D’ARGENT Titulaire : - Fabrice PALAU"),
+        Citation(n=2, chunk=montpellier, quote="Collège Arthur Rimbaud CEVENNES Titulaires : - Rabii YOUSSOUS"),
+        Citation(n=3, chunk=preuilly, quote=preuilly.text),
+    ]
+    found = [("2020-07-23", "a désigné comme délégués ...", 3), ("2014-05-22", "a délibéré sur « Collèges ... »", 2)]
+    question = "Fabrice Palau est titulaire dans quels collèges ?"
+    assert _naming_records(question, found, citations) == [found[1]]  # the name is in another quote of its record
+    assert _naming_records("Qui est titulaire ?", found, citations) == found  # no name asked: every record
