@@ -36,17 +36,22 @@ from rag.question import (
     VOTE,
     answer_type,
     asks_reporter,
+    asks_why,
+    asks_yes_no,
     counted,
     counts,
     gives,
     gives_asked,
+    gives_reason,
     head_noun,
     memo,
     names_reference,
     opposed,
+    predicate,
     question_names,
     rank,
     reporter_line,
+    states_new,
     value_named,
 )
 from rag.records import record_from_meta, vote_label
@@ -56,6 +61,7 @@ from rag.rows import (
     ITEM_LINE_RE,
     MAX_ANNOUNCE_LINE,
     announces_election,
+    block_start,
     continuation,
     cut_row,
     data_row,
@@ -70,6 +76,7 @@ from rag.rows import (
     previous_passage,
     record_siblings,
     row_header,
+    sentence_section,
     typed_row,
     vote_after,
     year_header,
@@ -335,7 +342,18 @@ class ExtractiveAnswerer:
             kept = [(c, x) for c, x in scored if not formula(c)]
             scored = kept or scored
         candidates = [c for c, _ in scored]
-        question_stems = set(tokens(f"{question} {expand(question)}"))
+        # A yes/no question ("Le règlement intérieur parle-t-il des groupes politiques ?") is answered by the sentence
+        # that writes what it asks of its subject (its predicate: "groupes politiques"), rare words weighing more;
+        # its subject is what the whole record is about.
+        asked = _predicate_stems(question) if asks_yes_no(question) else set()
+        weigh = memo(self.retriever.lexical.idf)
+        asked_weight = sum(weigh(t) for t in asked)
+        verb = (
+            next(iter(tokens(predicate(question))), None) if asked and not fold(question).startswith("est-ce") else None
+        )
+        why = asks_why(question)
+        question_words = set(tokens(question))
+        question_stems = asked or set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
             for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
@@ -345,10 +363,22 @@ class ExtractiveAnswerer:
         unit = counted(question)  # "combien de noms": a sentence counting names, not any number
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
-            overlap = len(stems & question_stems) / max(1, len(question_stems))
+            # a sentence reads with the heading of its section ("2) Réforme de mobiliers ... : Direction Travaux
+            # Maintenance" over "Ces équipements seront donnés à titre gracieux à deux associations :")
+            heading = set(tokens(sentence_section(hits[cand.hit_index].chunk.text, cand.sentence)))
+            # (the heading counts by the question's own words, not their thesaurus synonyms: "2) Il propose
+            # d'appliquer le tarif suivant" is no closer to "combien ça coûte")
+            shared = (stems & question_stems) | (heading & question_words)
+            overlap = len(shared) / max(1, len(question_stems))
             # Meaning first, shared stems second, the kind of fact asked for ("combien" -> an amount),
             # and a small preference for the better-ranked passage.
             cand.score = float(cosine) + 0.15 * overlap - 0.01 * cand.hit_index
+            if why and gives_reason(cand.sentence):
+                cand.score += TYPE_BONUS  # "pourquoi": "dans le but de ne pas détruire ces vestiges archéologiques"
+            if asked_weight > 0:
+                cand.score += YES_NO_WEIGHT * sum(weigh(t) for t in asked & stems) / asked_weight
+                if verb and verb in stems:
+                    cand.score += YES_NO_WEIGHT  # "rembourse-t-elle": "exonérée du remboursement" answers
             if opposed(question, cand.sentence):
                 cand.score -= TYPE_BONUS  # "postes créés": the posts removed are not the answer
             elif typed and gives_asked(question, kind, cand.sentence):
@@ -357,6 +387,8 @@ class ExtractiveAnswerer:
                     cand.score += TYPE_BONUS
                 if value_named(question, kind, cand.sentence) >= NAMED_VALUE:
                     cand.score += TYPE_BONUS  # "risques CNRACL à 7,40 %": the value of what is asked
+                if states_new(question, kind, cand.sentence):
+                    cand.score += TYPE_BONUS  # "passe de 477 000€ à 504 000€": the value in force after a change
             if names_reference(question, cand.sentence):
                 cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
@@ -420,6 +452,8 @@ class ExtractiveAnswerer:
         picked += _parallel(question, picked, retrieval, store)
         if kind in (OTHER, DECISION):
             picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
+        if why:
+            picked += _antecedents(picked, retrieval)
         picked += _amount_context(picked, candidates)
         _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
@@ -429,6 +463,43 @@ class ExtractiveAnswerer:
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
 
+_DEMONSTRATIVE_RE = re.compile(r"\b(?:[Cc]ette|[Cc]es|[Cc]et|[Cc]e)\s+[a-zà-ÿ]{4,}")
+MAX_ANTECEDENTS = 2
+
+
+def _antecedents(picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For "pourquoi", the sentences a quoted reason points back to by a demonstrative ("... ne pouvait plus être
+    envisagé du fait de cette sujétion technique imprévue." <- "Cette découverte était donc imprévisible." <- "Des
+    vestiges archéologiques ont été découverts en cours de chantier ..."): the cause is what it refers to."""
+    out: list[_Candidate] = []
+    quoted = {(c.hit_index, c.position) for c in picked}
+    for cand in sorted(picked, key=lambda c: -c.score):
+        if not cand.exact or cand.position >= ROW_POSITION or not gives_reason(cand.sentence):
+            continue
+        if not _DEMONSTRATIVE_RE.search(cand.sentence):
+            continue
+        by_position = {p: (text, exact) for p, text, exact in _passage_sentences(retrieval.hits[cand.hit_index].chunk)}
+        position = cand.position - 1
+        for _ in range(MAX_ANTECEDENTS):
+            if position not in by_position or (cand.hit_index, position) in quoted:
+                break
+            text, exact = by_position[position]
+            out.append(_Candidate(cand.hit_index, text, 0.0, position, exact))
+            quoted.add((cand.hit_index, position))
+            if not _DEMONSTRATIVE_RE.search(text):
+                break  # the sentence that names the cause itself
+            position -= 1
+        break  # the best reason only
+    return out
+
+
+def _predicate_stems(question: str) -> set[str]:
+    """The stems of what a yes/no question asks (rag.question.predicate), with their thesaurus synonyms."""
+    asked = predicate(question)
+    return set(tokens(f"{asked} {expand(asked)}"))
+
+
+YES_NO_WEIGHT = 0.15
 QUOTE_GAP = " […] "
 QUOTES_NOTE = "Réponse extractive : phrases citées telles quelles, sans modèle de langage."
 LEAD_NOTE = (
@@ -605,6 +676,11 @@ def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, 
     names = [w for w in question_names(question) if not w.isupper()]
     pair = next((f"{a} {b}" for a, b in zip(names, names[1:], strict=False) if f"{a} {b}" in question), None)
     if pair is None:
+        # a first name opening the question is no name of question_names ("Fabrice Palau est titulaire ...")
+        opening = re.match(r"\s*([A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?) ([A-ZÀ-Ý][\w'’-]+)\b", question)
+        if opening and opening.group(2) in names and len(set(tokens(opening.group(0)))) == 2:
+            pair = " ".join(opening.group(0).split())
+    if pair is None:
         return []  # a first name and a surname, side by side ("Lorraine Acquier")
     wanted = set(tokens(pair))
     best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
@@ -613,12 +689,18 @@ def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, 
     found: list[_Candidate] = []
     said = {(c.hit_index, _squash(c.sentence)) for c in picked}
     for chunk in [best.chunk, *record_siblings(best.chunk, store, {best.chunk.id})]:
-        for position, line in enumerate(lines_of(ScoredChunk(chunk=chunk, score=best.score))):
+        lines = lines_of(ScoredChunk(chunk=chunk, score=best.score))
+        for position, line in enumerate(lines):
             sentence = line.strip(" -•–")
             if len(sentence) > MAX_NAMING_ROW_CHARS or sentence.count(",") >= 2 or len(PERSON_RE.findall(sentence)) > 2:
                 continue
             if is_meeting_formula(sentence) or not wanted <= set(tokens(sentence)):
                 continue
+            start = block_start(lines, position) if set(tokens(sentence)) <= wanted else None
+            if start is not None:
+                # a name alone under a seat's label: quoted with its block ("Collège Marcel Pagnol CROIX D'ARGENT
+                # Titulaire : - Fabrice PALAU"), which says the seat
+                sentence, position = " ".join(lines[start : position + 1]), start
             index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
             if (index, _squash(sentence)) not in said and not any(
                 c.hit_index == index and _squash(sentence) in _squash(c.sentence) for c in picked
@@ -848,6 +930,10 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
         if cand.position >= ROW_POSITION or not cand.exact:  # a row or an operative part: where it sits
             position = next((i for i, line in enumerate(lines) if line.strip(" -•–") == cand.sentence), -1)
             if position < 0:
+                if _cut_at_end(cand.sentence):
+                    ending = _sentence_end(cand.sentence, chunk.text)
+                    if len(cand.sentence) + len(ending) < MAX_SENTENCE_CHARS:
+                        cand.sentence = f"{cand.sentence} {ending}".strip()
                 continue
         following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
@@ -864,6 +950,47 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                 index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
                 out.append(_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False))
     return out
+
+
+_CUT_END_RE = re.compile(r"(?<![\w’'-])[a-zà-ÿ]{2,}$")
+MIN_CUT_SENTENCE_CHARS = 60
+
+
+def _cut_at_end(sentence: str) -> bool:
+    """Whether a row read on a passage's lines stops before its sentence's end: long, and ending on a word in lower
+    case with no punctuation ("... respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et"), not on a
+    title's noun.
+
+    >>> _cut_at_end("Ainsi les plafonds de 5000€ et 7000€, respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et")
+    True
+    >>> _cut_at_end("La participation de la Ville passe de 477 000€ à 504 000€."), _cut_at_end("Réforme du matériel et")
+    (False, False)
+    >>> _cut_at_end("Considérant que la présente délibération a pour objet de définir les critères d’attribution Madame")
+    False
+    """
+    return len(sentence) >= MIN_CUT_SENTENCE_CHARS and bool(_CUT_END_RE.search(sentence.rstrip()))
+
+
+MAX_END_WORDS = 30
+
+
+def _sentence_end(piece: str, text: str) -> str:
+    """The words that end the sentence a row or piece of the passage's text stops in ("Ainsi les plafonds de 5000€
+    et 7000€, respectivement pour les OPAH RU St Guilhem-Laissac-Sud Comédie et" -> "Gambetta, Figuerolles et
+    Nord-Ecusson sont ramenés à 4000€."): the piece is found whole in the text, and read on to the next full stop;
+    "" when the text does not hold the piece or the sentence runs on too long.
+
+    >>> text = "Les plafonds (OPAH Sud Comédie et Gambetta) Ainsi les plafonds de 5000€, pour l'OPAH Sud Comédie et Gambetta sont ramenés à 4000€. Fin."
+    >>> _sentence_end("Gambetta) Ainsi les plafonds de 5000€, pour l'OPAH Sud Comédie et", text)
+    'Gambetta sont ramenés à 4000€.'
+    """
+    wanted, words = piece.split(), text.split()
+    for start in range(len(words) - len(wanted), -1, -1):
+        if words[start : start + len(wanted)] == wanted:
+            rest = words[start + len(wanted) : start + len(wanted) + MAX_END_WORDS]
+            end = next((i for i, word in enumerate(rest) if word[-1] in ".!?;"), None)
+            return "" if end is None else " ".join(rest[: end + 1])
+    return ""
 
 
 def join_quotes(cands: list[_Candidate]) -> str:

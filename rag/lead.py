@@ -38,12 +38,14 @@ from rag.question import (
     gives_asked,
     head_noun,
     label_fits,
+    name_stems,
     names_more,
     names_reference,
     opposed,
     question_parts,
     rank,
     reporter_line,
+    states_new,
     value_named,
 )
 from rag.records import record_from_meta
@@ -348,6 +350,7 @@ def _record_lead(
             found.append((str(chunk.meta.get(schema.DATE) or ""), sentence, citation.n))
         if found and kind not in (DECISION, VOTE, OTHER):
             break  # "how much / who / when": the best record answers
+    found = _naming_records(question, found, citations)
     if len(found) <= 1:
         lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
         if kind not in (DECISION, VOTE, OTHER):
@@ -369,6 +372,28 @@ def _record_lead(
     return [head, *(AnswerSentence(text=f"- {s}", citations=[n]) for _, s, n in found[:MAX_LISTED])]
 
 
+def _naming_records(
+    question: str, found: list[tuple[str, str, int]], citations: list[Citation]
+) -> list[tuple[str, str, int]]:
+    """Of several records' decisions, those whose quote or sentence writes a name the question gives ("Fabrice
+    Palau": the collèges' designations naming "Fabrice PALAU", not another commune's delegates), when one does; all
+    of them otherwise."""
+    names = set(name_stems(question))
+    if not names or len(found) < 2:
+        return found
+
+    def record(citation: Citation) -> tuple[str, str]:
+        meta = citation.chunk.meta
+        return str(meta.get(schema.DOC_ID, citation.chunk.source)), str(meta.get(schema.RECORD_INDEX, 0))
+
+    quoted: dict[tuple[str, str], set[str]] = {}
+    for citation in citations:  # every quote of the record: the name may be in another passage's quote
+        quoted.setdefault(record(citation), set()).update(tokens(citation.quote))
+    by_n = {c.n: record(c) for c in citations}
+    naming = [item for item in found if names & (quoted.get(by_n.get(item[2], ("", "")), set()) | set(tokens(item[1])))]
+    return naming or found
+
+
 def _typed_quote(
     question: str, kind: str, citations: list[Citation], idf: Callable[[str], float] | None = None
 ) -> list[AnswerSentence]:
@@ -383,7 +408,7 @@ def _typed_quote(
     typed = [
         (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
-         int(value_named(question, kind, s) >= NAMED_VALUE),
+         int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
@@ -397,7 +422,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):

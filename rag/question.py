@@ -38,6 +38,7 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -73,6 +74,17 @@ HOUR_RE = re.compile(
 )
 
 # Checked in this order on the folded question: the first that matches wins.
+# A yes/no question: "est-ce que", or an inverted verb with no question word before it ("A qui ... a-t-elle vendu"
+# asks who).
+_YES_NO_RE = re.compile(
+    r"^est-ce qu"
+    r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
+    r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
+    r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
+    r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
+)
+
+
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Tous les combien se réunit le comité ?": how often, before "combien" asks a count or a sum
     (
@@ -182,17 +194,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # A yes/no question asks whether something was decided: "Flaux reste-t-il adhérent au service commun ?",
     # "La servitude est-elle payante ?", "Est-ce que le conseil a renouvelé la convention ?".
-    (
-        DECISION,
-        re.compile(
-            r"^est-ce qu"
-            # an inverted verb with no question word before it ("A qui ... a-t-elle vendu" asks who)
-            r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
-            r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
-            r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
-            r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
-        ),
-    ),
+    (DECISION, _YES_NO_RE),
 )
 
 _UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
@@ -301,6 +303,16 @@ _COPULA_RE = re.compile(
     r"\b(quel(?:le)?s?) (?:est|sont|etait|etaient|sera|seront|serait|a ete|ont ete|fut)"
     r"(?:-(?:il|elle|ils|elles))? (?:(?:le|la|les) |l')"
 )
+# "Quel est le nouveau plafond ...": an adjective between "quel" and its noun is dropped too ("quel plafond").
+_QUEL_ADJECTIVE_RE = re.compile(
+    r"\b(quel(?:le)?s?) (?:nouveaux?|nouvelles?|anciens?|anciennes?|futurs?|futures?|premiers?|premieres?"
+    r"|derniers?|dernieres?|prochains?|prochaines?|actuels?|actuelles?|veritables?|seuls?|seules?) "
+)
+# "Combien y a-t-il de groupes ...", "combien existe-t-il de ...": "combien de groupes" (a count).
+_THERE_ARE_RE = re.compile(
+    r"\bcombien (?:y (?:a|avait|aura|aurait|a-t-il eu)(?:-t)?-il|existe(?:-t)?-il|en (?:a|avait|aura)(?:-t)?-il"
+    r"|compte(?:-t)?-on|en compte(?:-t)?-on) (?=d[e'])"
+)
 # "A quelle hauteur la Ville garantit-elle ..." asks a share or an amount.
 _HEIGHT_RE = re.compile(r"\ba quelle hauteur\b")
 
@@ -309,6 +321,8 @@ def answer_type(question: str) -> str:
     """The kind of fact the question asks for: AMOUNT, NUMBER, DURATION, PERSON, DATE, VOTE, DECISION,
     ORGANISATION, OPINION, LEVEL, HOUR, FREQUENCY or OTHER."""
     folded = _COPULA_RE.sub(r"\1 ", fold(question).strip())
+    folded = _QUEL_ADJECTIVE_RE.sub(r"\1 ", folded)
+    folded = _THERE_ARE_RE.sub("combien ", folded)
     folded = _HEIGHT_RE.sub("a hauteur de quel", folded)
     for kind, pattern in _RULES:
         if pattern.search(folded):
@@ -938,3 +952,141 @@ def question_parts(question: str) -> list[str]:
 
 
 MIN_PART_CHARS = 15
+
+
+# A sentence stating that a value changes: "La participation de la Ville passe de 477 000€ à 504 000€", "évolue de
+# 40 à 50 logements", "augmente de 1 351 744€ à 1 566 568€", "les plafonds ... sont ramenés à 4000€", "cette limite
+# d'âge ... portée à soixante-dix-sept ans". What follows the last "à" is the value after the change.
+_CHANGE_RE = re.compile(
+    r"\b(?:passe(?:nt|ra|ront|rait|raient)?|passee?s?|evolue(?:nt|ra|ront|rait)?|augmente(?:nt|ra|ront|rait)?"
+    r"|diminue(?:nt|ra|ront|rait)?|baisse(?:nt|ra|ront)?|progresse(?:nt|ra)?|varie(?:nt|ra)?)"
+    r"\b[^.;:]{0,60}?\bde [^.;:]{1,60}? a (?=[^.;:]*\d|[^.;:]*\b(?:" + _NUMBER_WORD + r")\b)"
+    r"|\b(?:portee?s?|ramenee?s?|relevee?s?|abaissee?s?|reduite?s?|augmentee?s?|diminuee?s?|passee?s?"
+    r"|rehaussee?s?|(?:desormais|dorenavant) (?:fixee?s?|de|a))\s+(?:a|au|de)?\s*(?=[^.;:]*\d|[^.;:]*\b(?:"
+    + _NUMBER_WORD
+    + r")\b)"
+)
+# A question asking the value before a change: "quelle limite d'âge les statuts imposaient-ils", "l'ancien plafond",
+# "le montant initial", "avant l'avenant".
+_FORMER_ASKED_RE = re.compile(
+    r"\b(?:anciens?|anciennes?|precedente?s?|initiale?s?|initiaux|auparavant|jusqu'alors|jusque-la|avant|d'origine"
+    r"|au depart|[a-z]{2,}(?:ait|aient)(?:-(?:il|elle|ils|elles|on))?)\b"
+)
+
+
+def new_value(sentence: str) -> str | None:
+    """The value a sentence says a thing changes to (the text after its last "à"), None when it states no change.
+
+    >>> new_value("La participation de la Ville passe de 477 000€ à 504 000€.")
+    '504 000€.'
+    >>> new_value("Ainsi les plafonds de 5000€ et 7000€, respectivement pour les OPAH RU, sont ramenés à 4000€.")
+    '4000€.'
+    >>> new_value("une augmentation de cette limite d’âge afin qu’elle soit portée à soixante-dix-sept ans.")
+    'soixante-dix-sept ans.'
+    >>> new_value("Le montant de la subvention est de 4 000 €.") is None
+    True
+    """
+    folded = _fold_chars(sentence)
+    found = list(_CHANGE_RE.finditer(folded))
+    if not found:
+        return None
+    return sentence[found[-1].end() :].strip() or None
+
+
+def _fold_chars(text: str) -> str:
+    """The text in lower case without accents, one character for one (positions are those of the text)."""
+    out = []
+    for char in text:
+        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        out.append(bare.lower() if len(bare) == 1 else char)
+    return "".join(out).replace("’", "'")
+
+
+def asks_former(question: str) -> bool:
+    """Whether the question asks the value before a change (an imperfect verb, "ancien", "initial", "avant").
+
+    >>> asks_former("Quelle limite d'âge les statuts de la SERM imposaient-ils à son président ?")
+    True
+    >>> asks_former("Quel est le nouveau plafond de l'aide municipale ?"), asks_former("Quel était le minimum annuel ?")
+    (False, True)
+    """
+    return bool(_FORMER_ASKED_RE.search(fold(question)))
+
+
+def states_new(question: str, kind: str, sentence: str) -> bool:
+    """Whether the sentence says a value of the kind asked changes to a new one, and the question does not ask the
+    former value: the value after the change is the one in force ("combien la ville met-elle désormais", "jusqu'à
+    quel âge pourra-t-il être désigné").
+
+    >>> q = "Quel est le nouveau plafond de l'aide municipale pour les parties communes ?"
+    >>> states_new(q, AMOUNT, "Ainsi les plafonds de 5000€ et 7000€ sont ramenés à 4000€.")
+    True
+    >>> states_new(q, AMOUNT, "Les plafonds sont de 5000€ et 7000€.")
+    False
+    """
+    if kind not in (AMOUNT, NUMBER, DURATION, LEVEL, DATE) or asks_former(question):
+        return False
+    value = new_value(sentence)
+    return value is not None and gives(kind, value)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether the question asks yes or no ("Le règlement intérieur parle-t-il des groupes politiques ?").
+
+    >>> asks_yes_no("Le règlement intérieur parle-t-il des groupes politiques ?")
+    True
+    >>> asks_yes_no("À qui la ville a-t-elle vendu le terrain ?"), asks_yes_no("Quel est le montant ?")
+    (False, False)
+    """
+    return bool(_YES_NO_RE.search(fold(question).strip()))
+
+
+_INVERTED_RE = re.compile(r"\b[a-z]+-t-(?:il|elle|ils|elles|on)\b|\b[a-z]+-(?:il|elle|ils|elles|on)\b|^est-ce qu\S*")
+
+
+def predicate(question: str) -> str:
+    """What a yes/no question asks of its subject: its inverted verb and what follows ("Le règlement intérieur ...
+    parle-t-il des groupes politiques ?" -> "parle des groupes politiques"); the words before it name the thing
+    the document is about. The whole question when it inverts no verb.
+
+    >>> predicate("La ville rembourse-t-elle les salaires des agents de l'Agglo ?")
+    "rembourse les salaires des agents de l'agglo"
+    >>> predicate("Est-ce que le conseil a renouvelé la convention ?")
+    'le conseil a renouvele la convention'
+    """
+    folded = fold(question).strip().rstrip(" ?")
+    found = _INVERTED_RE.search(folded)
+    if found is None:
+        return folded
+    verb = found.group(0).split("-")[0] if not found.group(0).startswith("est-ce") else ""
+    return " ".join(f"{verb} {folded[found.end() :]}".split())
+
+
+_WHY_RE = re.compile(r"\bpourquoi\b|\bpour quelles? raisons?\b|\ba cause de quoi\b|\bdans quel but\b")
+# A sentence giving a cause or a purpose: "dans le but de ne pas détruire ces vestiges archéologiques", "en raison
+# des travaux", "suite à la découverte de ...", "afin de".
+_REASON_RE = re.compile(
+    r"\b(?:en raison d|du fait d|suite a|a la suite d|parce qu|puisqu|compte tenu d|etant donne|afin d|afin qu"
+    r"|dans le but d|en vue d|a cause d|faute d|grace a|dans la mesure ou|c'est pourquoi|vu qu|de sorte qu"
+    r"|pour (?:ne pas|eviter|permettre|repondre|tenir compte)|en consequence d|motive)"
+)
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks a cause or a purpose ("Pourquoi a-t-il fallu changer les fondations ?").
+
+    >>> asks_why("Pourquoi a-t-il fallu changer les fondations de la dalle ?"), asks_why("Quand ?")
+    (True, False)
+    """
+    return bool(_WHY_RE.search(fold(question)))
+
+
+def gives_reason(sentence: str) -> bool:
+    """Whether the sentence states a cause or a purpose.
+
+    >>> gives_reason("dans le but de ne pas détruire ces vestiges archéologiques, une solution a été retenue")
+    True
+    >>> gives_reason("Le marché est attribué à la société DARVER.")
+    False
+    """
+    return bool(_REASON_RE.search(_fold_chars(sentence)))

@@ -882,6 +882,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
             # d'autoriser la Ville à signer une convention de servitude à titre gratuit ...") is the decision:
             # quoted even when long.
             first_decided = not out and _ASKS_COUNCIL_RE.search(sentence) and line.strip()[:1] in "-•–"
+            if bulleted and prose and line.strip()[:1] in "-•–" and len(line) <= MAX_ITEM_CHARS:
+                out.append(line)  # a list's last item ends with a full stop ("- Plate Forme Humanitaire ... .")
+                break
             limit = MAX_DECIDED_CHARS if first_decided else MAX_ITEM_CHARS
             if (
                 len(line) > limit
@@ -1423,4 +1426,96 @@ def periodic_row(lines: list[str], position: int) -> str:
         if first + period - 1 > end:
             return ""
         return " ".join(" ".join(lines[j].split()) for j in range(first, first + period))
+    return ""
+
+
+MAX_TITLE_LINES = 3
+MAX_TITLE_LINE_CHARS = 60
+
+
+def block_start(lines: list[str], position: int) -> int | None:
+    """Where the block of a list item that is only a name opens: the seat's title above its label ("Collège Marcel
+    Pagnol CROIX", "D'ARGENT", "Titulaire :", "- Fabrice PALAU"), passing over the other names under the same label.
+    A name read alone does not say which seat it holds. None when no label ("Titulaire :") heads the item, or no title
+    sits above it.
+
+    >>> lines = ["- Fabrice PALAU", "Suppléant :", "- Vincent HALUSKA", "Collège Marcel Pagnol CROIX", "D’ARGENT",
+    ...          "Titulaire :", "- Fabrice PALAU", "Suppléant :"]
+    >>> block_start(lines, 6), block_start(["Collège Fontcarrade CENTRE Titulaires :", "- Isabelle MARSALA"], 1)
+    (3, 0)
+    >>> block_start(["Sont désignés Fabrice PALAU et Vincent HALUSKA.", "- Fabrice PALAU"], 1) is None
+    True
+    """
+    j = position - 1
+    while j >= 0 and lines[j].strip()[:1] in "-•–" and lines[j].strip():
+        j -= 1  # the other names under the same label
+    if j < 0 or not _item_heading(lines[j]) or len(lines[j]) > MAX_TITLE_LINE_CHARS:
+        return None
+    start = j if len(lines[j].rstrip(" :").split()) > 1 else None  # "Collège Fontcarrade CENTRE Titulaires :"
+    j -= 1
+    for _ in range(MAX_TITLE_LINES):
+        line = lines[j].strip() if j >= 0 else ""
+        if (
+            not line
+            or line[:1] in "-•–"
+            or line.endswith((":", ".", ";", ","))
+            or len(line) > MAX_TITLE_LINE_CHARS
+            or is_stamp_line(line)
+        ):
+            break
+        start = j
+        j -= 1
+    return start
+
+
+MAX_SECTION_HEADING_CHARS = 160
+_SECTION_HEADING_RE = re.compile(r"^\s*(?:(?:[IVX]{1,4}|\d{1,2}|[A-H])\s*[-–.)/°]\s*|[•▪■►]\s*)\S")
+HEADING_PROBE_WORDS = 40
+
+
+def sentence_section(text: str, sentence: str) -> str:
+    """The heading of the section a sentence sits in, within its passage: the nearest line above it opening with a
+    number, a letter or a bullet ("2) Réforme de mobiliers et de matériels : Direction Travaux Maintenance Action
+    Solidarité", "• OPAH ... du secteur Gambetta, Figuerolles et Nord-Ecusson (2010-2015) :"); "" when none. Two
+    sentences alike ("Ces équipements seront donnés à titre gracieux à ...") are told apart by it.
+
+    >>> text = chr(10).join(["1) Réforme de matériels : Direction de l’Espace Public", "Ces équipements seront donnés à la TAM.",
+    ...     "2) Réforme de mobiliers : Direction Travaux Maintenance", "Ces équipements seront donnés à deux associations :"])
+    >>> sentence_section(text, "Ces équipements seront donnés à deux associations :")
+    '2) Réforme de mobiliers : Direction Travaux Maintenance'
+    >>> sentence_section(text, "Ces équipements seront donnés à la TAM."), sentence_section("Le Conseil adopte.", "Le Conseil adopte.")
+    ('1) Réforme de matériels : Direction de l’Espace Public', '')
+    >>> items = chr(10).join(["• Montant de l’avenant : 170 824,37 € HT.", "• Nouveau montant : 350 824,37 €."])
+    >>> sentence_section(items, "Nouveau montant : 350 824,37 €.")
+    ''
+    """
+    probe = sentence.split()[:HEADING_PROBE_WORDS]
+    lines = text.splitlines()
+    words = [(word, n) for n, line in enumerate(lines) for word in line.split()]
+    at = next(
+        (words[k][1] for k in range(len(words) - len(probe) + 1) if [w for w, _ in words[k : k + len(probe)]] == probe),
+        None,
+    )
+    if not probe or at is None:
+        return ""
+    for line in reversed(lines[:at]):
+        # (an item of a list ends with a full stop or a semicolon: "• Montant de l’avenant : 170 824,37 € HT.")
+        if (
+            _SECTION_HEADING_RE.match(line)
+            and len(line.strip()) <= MAX_SECTION_HEADING_CHARS
+            and not line.rstrip().endswith((".", ";", ","))
+        ):
+            return " ".join(line.split())
+    return ""
+    heading = ""
+    for line in text.splitlines():
+        words = line.split()
+        if (
+            len(probe) <= len(words)
+            and any(words[i : i + len(probe)] == probe for i in range(len(words) - len(probe) + 1))
+            or (len(words) < len(probe) and words and words == probe[: len(words)] and line.strip() == sentence.strip())
+        ):
+            return heading
+        if _SECTION_HEADING_RE.match(line) and len(line.strip()) <= MAX_SECTION_HEADING_CHARS:
+            heading = " ".join(words)
     return ""
