@@ -636,7 +636,10 @@ def cited_reason(
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= CITED_NAME_IDF]
     parts = [stem for stem in name_qualifiers(question, idf) if stem not in excused]
     people = [stem for stem in person_names(question) if stem not in excused]  # "M. Martin": however common
-    unmet = [stem for stem in names + parts + people if not _akin({stem}, used)]
+    unmet = [stem for stem in names + people if not _akin({stem}, used)]
+    # A name's qualifier is written as it is, or misspelt: no word of its family ("le Secours catholique" is not met
+    # by a councillor named CATHALA in the attendance list)
+    unmet += [stem for stem in parts if stem not in used and not _misspelt({stem}, used)]
     if unmet:
         # "le plan de sauvegarde et de mise en valeur (PSMV)": the question spells its acronym out, the evidence may
         # write only the words; "le Cinemed": a name blending the first letters of the evidence's "Cinéma
