@@ -190,6 +190,11 @@ EXPANSIONS: dict[str, str] = {
     "rebut": "réforme réformés",
     "clim": "climatisation climatiques",
     "salaires": "rémunérations salariale",
+    "renovation": "réhabilitation travaux",  # the everyday word for the works' administrative name
+    "renovations": "réhabilitation travaux",
+    "renover": "réhabiliter travaux",
+    "agrandir": "extension agrandissement",
+    "agrandissement": "extension",
 }
 
 
