@@ -234,8 +234,13 @@ NOUN_FAMILY = 5
 def key_nouns(question: str) -> list[str]:
     """The stems of the words a determiner or "de" introduces ("l'abonnement", "du gymnase", "de location"):
     the things the question is about, as opposed to its verbs ("qui mange", "dort"); not the capitalised
-    names ("de Lyon"), which `unknown_names` and rag.scope judge."""
+    names ("de Lyon"), which `unknown_names` and rag.scope judge.
+
+    >>> key_nouns("Combien a-t-elle obtenu au final ?"), key_nouns("Quelle association a eu la plus grosse mise à disposition ?")
+    ([], ['associ', 'mis'])
+    """
     text = _LOCUTION_RE.sub(" ", question.replace("\u2019", "'"))
+    text = _ADVERB_LOCUTION_RE.sub(" ", _SUPERLATIVE_RE.sub(r"\1 ", text))
     found = [match.group(1) for match in _NOUN_RE.finditer(text)]
     stems = (stem for word in found if not word[:1].isupper() for stem in _noun_stems(word))  # names: unknown_names
     return list(dict.fromkeys(stem for stem in stems if stem not in _NOT_NOUNS))
@@ -249,6 +254,15 @@ _LOCUTION_RE = re.compile(
     r"|(?:au|en|à|a)\s+(?:titre|nom|terme|lieu|cas|raison|matière|matiere|dépit|depit)|lors)\s+(?:de|du|des|d')",
     re.IGNORECASE,
 )
+
+
+# Adverbs made of a preposition and a noun ("au final", "au total", "en tout", "au moins"): no topic
+_ADVERB_LOCUTION_RE = re.compile(
+    r"\b(?:au|en)\s+(?:final|total|tout|moins|plus|mieux|fond|juste|préalable|prealable|besoin|fait|gros)\b",
+    re.IGNORECASE,
+)
+# A superlative's adjective after its determiner ("la plus grosse mise à disposition"): the noun follows it
+_SUPERLATIVE_RE = re.compile(r"\b(le|la|les)\s+(?:plus|moins)\s+[^\W\d_]+\s+", re.IGNORECASE)
 
 
 def _noun_stems(word: str) -> list[str]:
@@ -302,6 +316,13 @@ def spelled_acronyms(text: str) -> set[str]:
 
     >>> sorted(a for a in spelled_acronyms("le Centre Communal d'Action Sociale") if len(a) == 4)
     ['ccas']
+
+    A name whose first word alone is capitalised is spelt out too, from that word: "la commission de suivi de site"
+    is no "CSS", "la Commission de suivi de site" is.
+
+    >>> "css" in spelled_acronyms("la Commission de suivi de site Usine de méthanisation"), "css" in spelled_acronyms(
+    ...     "la commission de suivi de site")
+    (True, False)
     """
     found: set[str] = set()
     for run in _TITLE_RUN_RE.finditer(text):
@@ -311,7 +332,15 @@ def spelled_acronyms(text: str) -> set[str]:
         for start in range(len(initials)):
             for end in range(start + 3, min(len(initials), start + 7) + 1):
                 found.add(initials[start:end])
+    for run in _NAME_THEN_WORDS_RE.finditer(text):
+        words = [w for w in re.split(r"[ \t'’]+", run.group(0)) if w and fold(w).lower() not in _SMALL_WORDS]
+        initials = "".join(fold(w[0]).lower() for w in words if w not in ("d", "l"))
+        found.update(initials[:end] for end in range(3, min(len(initials), 7) + 1))
     return found
+
+
+# A capitalised word and the words after it up to a punctuation mark ("Commission de suivi de site Usine ...")
+_NAME_THEN_WORDS_RE = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ \t'’]+[^\W\d_]+){1,8}")
 
 
 COVERAGE_WEIGHT = 0.2
