@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from rag import schema
 from rag.citations import strip_citations
-from rag.decision import Decision, Provision, after_verb, extract_decision, is_name_line
+from rag.decision import Decision, Provision, after_verb, extract_decision, is_name_line, is_stamp_line
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
@@ -232,11 +232,39 @@ def _quoted_answer(
             ranked.append(((named, operative, names, rare, weight - 0.01 * order), citation.n, part))
     for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
         passage = next(c.chunk.text for c in citations if c.n == n)
-        part = with_sequel(part, passage)
+        part = with_list_rest(with_sequel(part, passage), passage)
         sentence = AnswerSentence(text=f"Le document cité indique : « {_clip_quote(part)} » [{n}].", citations=[n])
         if _verified(sentence, citations):
             return [sentence]
     return []
+
+
+def with_list_rest(part: str, passage: str) -> str:
+    r"""A quoted part ending on an item of a bulleted list ("Membres titulaires : - Samira SALOMON") with the items that
+    follow it in the passage, up to the next label or the list's end; the prefecture's stamp printed across the page
+    in the middle of the list is left out, marked by a gap. The part alone otherwise.
+
+    >>> with_list_rest("Membres titulaires : - Samira SALOMON", "Membres titulaires :\n- Samira SALOMON\n- Patrick "
+    ...     "RIVAS\nActe Certifié exécutoire\n28/04/2014\n- Nicole LIZA\nMembres suppléants :\n- Henri MAILLET")
+    'Membres titulaires : - Samira SALOMON - Patrick RIVAS […] - Nicole LIZA'
+    """
+    split = sentences(passage)
+    index = _ending_at(part, split)
+    if index is None or not _ITEM_RE.match(split[index]):
+        return part
+    text, items, stamped = part, 0, False
+    for following in split[index + 1 :]:
+        if is_stamp_line(following):
+            stamped = True
+            continue
+        if items == LIST_REST_ITEMS or not _ITEM_RE.match(following):
+            break
+        text, items, stamped = f"{text}{_QUOTE_GAP if stamped else ' '}{following}", items + 1, False
+    return text
+
+
+LIST_REST_ITEMS = 8  # the items of a list quoted after the one the opening found
+_ITEM_RE = re.compile(r"^\s*[-•–]\s+\S")
 
 
 def with_sequel(part: str, passage: str) -> str:
@@ -562,30 +590,36 @@ def _candidates(kind: str, part: str, text: str = "") -> list[str]:
 
 def _with_announced(sentence: str, quote: str, passage: str = "") -> str:
     """A sentence ending with ":" ("le montant ... s'élève à :", "voici le détail :", a seat's label "Titulaire :")
-    with the lines it announces, as they follow it in the quote, or in the cited passage when the quote stops at
-    the colon; the sentence alone otherwise."""
+    with the lines it announces, as they follow it in the quote or in the cited passage, whichever reads more of them
+    (a quote may stop at the colon, or after the first name of a list); the sentence alone otherwise."""
     if not sentence.rstrip().endswith(":"):
         return sentence
+    best = sentence
     for part in [*quote_parts_of(quote), passage]:
         split = sentences(part)
         index = _ending_at(sentence, split)
         if index is None:
             continue
         text = sentence
-        for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
-            if text != sentence and following.rstrip().endswith(":"):
+        items = 0
+        stamped = False
+        for following in split[index + 1 :]:
+            if text != sentence and is_stamp_line(following):
+                stamped = True  # the prefecture's stamp printed across the page, in the middle of the list
+                continue
+            if items == ANNOUNCED_ITEMS + 3 or (text != sentence and following.rstrip().endswith(":")):
                 break  # the next label ("Suppléant :" after "Titulaire : - Sabria BOUALLAGA") announces its own
-            candidate = f"{text} {following}"
+            candidate = f"{text}{_QUOTE_GAP if stamped else ' '}{following}"
             # what it announces is read even after a long sentence ("... s'élèverait donc à :" then the sum)
             limit = max(MAX_LEAD_QUOTE_CHARS, len(sentence) + MAX_ANNOUNCED_CHARS)
-            if len(candidate) > limit or _squash(candidate) not in _squash(part):
+            if len(candidate) > limit or (not stamped and _squash(candidate) not in _squash(part)):
                 break
-            text = candidate
+            text, items, stamped = candidate, items + 1, False
             if following.rstrip().endswith("."):
                 break
-        if text != sentence:
-            return text
-    return sentence
+        if len(text) > len(best):
+            best = text  # the quote may stop after the first name of a list the passage goes on with
+    return best
 
 
 def _ending_at(sentence: str, split: list[str]) -> int | None:
