@@ -400,6 +400,12 @@ def _record_lead(
     return [head, *(AnswerSentence(text=f"- {s}", citations=[n]) for _, s, n in found[:MAX_LISTED])]
 
 
+def _record_of(citation: Citation) -> tuple[str, str]:
+    """The cited passage's record: its document and its record's index (a compte rendu's whole text is one)."""
+    meta = citation.chunk.meta
+    return str(meta.get(schema.DOC_ID, citation.chunk.source)), str(meta.get(schema.RECORD_INDEX, 0))
+
+
 def _naming_records(
     question: str, found: list[tuple[str, str, int]], citations: list[Citation]
 ) -> list[tuple[str, str, int]]:
@@ -409,15 +415,10 @@ def _naming_records(
     names = set(name_stems(question))
     if not names or len(found) < 2:
         return found
-
-    def record(citation: Citation) -> tuple[str, str]:
-        meta = citation.chunk.meta
-        return str(meta.get(schema.DOC_ID, citation.chunk.source)), str(meta.get(schema.RECORD_INDEX, 0))
-
     quoted: dict[tuple[str, str], set[str]] = {}
     for citation in citations:  # every quote of the record: the name may be in another passage's quote
-        quoted.setdefault(record(citation), set()).update(tokens(citation.quote))
-    by_n = {c.n: record(c) for c in citations}
+        quoted.setdefault(_record_of(citation), set()).update(tokens(citation.quote))
+    by_n = {c.n: _record_of(c) for c in citations}
     naming = [item for item in found if names & (quoted.get(by_n.get(item[2], ("", "")), set()) | set(tokens(item[1])))]
     return naming or found
 
@@ -433,11 +434,14 @@ def _typed_quote(
     reporter = asks_reporter(question)  # "qui rapporte": the line "Monsieur El Kandoussi rapporte :" answers
     unit = counted(question) if kind == NUMBER else None  # "combien de noms": "une liste de 24 noms" first
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
+    # Of two rows naming the question alike, the one of the record cited first (the retrieval's best: rag.rerank)
+    top = _record_of(citations[0]) if citations else None
     typed = [
         (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
-         rank(question, f"{_about(c)} {s}", idf)[:2], int(bool(head) and head in tokens(s)),
+         rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
+         int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
          rank(question, s, idf), -c.n, s, c.n)
@@ -450,7 +454,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):
