@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from rag import bridge as topic_bridge
 from rag import schema
@@ -92,7 +93,7 @@ def rerank(ranked: list[ScoredChunk], settings: Settings, *, depth: int = DEPTH)
     return reordered + ranked[depth:]
 
 
-def coverage(question_stems: set[str], stems: set[str], idf: Callable[[str], float]) -> float:
+def coverage(question_stems: set[str], stems: set[str] | frozenset[str], idf: Callable[[str], float]) -> float:
     """The share of the question's stems, weighted by IDF, found in `stems` (0.0 to 1.0).
 
     >>> coverage({"lot", "electr"}, {"lot", "march"}, lambda s: {"lot": 1.0, "electr": 3.0}.get(s, 1.0))
@@ -100,6 +101,12 @@ def coverage(question_stems: set[str], stems: set[str], idf: Callable[[str], flo
     """
     total = sum(idf(s) for s in question_stems)
     return sum(idf(s) for s in question_stems if s in stems) / total if total > 0 else 0.0
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> frozenset[str]:
+    """A passage's stems, remembered: the same passages come back search after search."""
+    return frozenset(tokens(text))
 
 
 def rerank_council(
@@ -119,7 +126,7 @@ def rerank_council(
     def record_key(hit: ScoredChunk) -> tuple[str, str]:
         return str(hit.chunk.meta.get(schema.SOURCE, "")), str(hit.chunk.meta.get(schema.TITLE, ""))
 
-    own = {head[i].chunk.id: set(tokens(f"{head[i].chunk.text} {record_key(head[i])[1]}")) for i in slots}
+    own = {head[i].chunk.id: _stems(f"{head[i].chunk.text} {record_key(head[i])[1]}") for i in slots}
     records: dict[tuple[str, str], set[str]] = {}
     for i in slots:
         records.setdefault(record_key(head[i]), set()).update(own[head[i].chunk.id])
