@@ -121,7 +121,7 @@ def _opening(
     kind = answer_type(question)
     typed = kind not in (DECISION, OTHER)
     if lead and typed:
-        qualified = _qualified(question, kind, lead, citations, idf) or _named_row(question, kind, lead, citations, idf)
+        qualified = _qualified(question, kind, lead, citations, idf)
         if qualified:
             return qualified
     head = head_noun(question) if kind == OTHER else None
@@ -173,22 +173,6 @@ def _qualified(
         return []
     own = _quoted_answer(question, kind, citations, idf)
     return own if own and asked.group(1) in fold(own[0].text) else []
-
-
-def _named_row(
-    question: str, kind: str, lead: list[AnswerSentence], citations: list[Citation], idf: Callable[[str], float] | None
-) -> list[AnswerSentence]:
-    """When the question names what the value is of ("l'association RAIPONCE") and the record's lead, which states a
-    value of the kind asked (the operative part's total, "pour un montant de 46 550 €"), does not write that name,
-    the quoted sentence or row that writes it with such a value ("429 RAIPONCE F 3 200 €"); empty otherwise."""
-    names = set(name_stems(question))
-    said = set().union(*(tokens(s.text) for s in lead))
-    if not names - said:
-        return []
-    own = _quoted_answer(question, kind, citations, idf)
-    if own and (names - said) & set(tokens(own[0].text)) and gives_asked(question, kind, own[0].text):
-        return own
-    return []
 
 
 _LEAD_HEAD_RE = re.compile(r"^Le [^,]{6,30}, le conseil municipal\b")

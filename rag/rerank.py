@@ -110,19 +110,13 @@ def _stems(text: str) -> frozenset[str]:
 
 
 def rerank_council(
-    ranked: list[ScoredChunk],
-    question: str,
-    idf: Callable[[str], float],
-    *,
-    depth: int = COUNCIL_DEPTH,
-    names: frozenset[str] = frozenset(),
+    ranked: list[ScoredChunk], question: str, idf: Callable[[str], float], *, depth: int = COUNCIL_DEPTH
 ) -> list[ScoredChunk]:
     """The hits with the council passages among the first `depth` re-ordered by their first score times
     1 + COVERAGE_WEIGHT x the coverage of the question's stems by their record (the passages of the same
     document and title among those hits, titles included) times 1 + PASSAGE_WEIGHT x their own coverage,
     each in one of the slots the council passages held; the law's passages keep their places and no score is
-    changed. Within a record, the passages keep their first order, but those writing all the question's rare `names`
-    (rag.retrieve.rare_names: "RAIPONCE") come first: the row of a table of grants before the record's opening."""
+    changed."""
     head = ranked[:depth]
     slots = [i for i, hit in enumerate(head) if hit.chunk.kind != schema.KIND_ARTICLE]
     question_stems = set(tokens(lexical_query(question)))
@@ -146,7 +140,7 @@ def rerank_council(
     # A record's passages keep their first order among the places the record now holds: records move, the
     # passage the first stage found best within a record stays its first.
     queues: dict[tuple[str, str], list[ScoredChunk]] = {}
-    for i in sorted(slots, key=lambda i: not (names and names <= own[head[i].chunk.id])):
+    for i in slots:
         queues.setdefault(record_key(head[i]), []).append(head[i])
     council = [queues[record_key(hit)].pop(0) for hit in council]
     reordered = list(head)

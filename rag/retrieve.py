@@ -228,9 +228,7 @@ class HybridRetriever:
         if self.second_stage and self.mode != "dense":
             # The council's records re-ordered by the question's words they write (rag.rerank): over a whole
             # corpus the deliberations of one meeting share most of them.
-            idf = memo(self.lexical.idf)
-            excused = set(scope.stems) if scope is not None else set()
-            ranked = rerank_council(ranked, question, idf, names=frozenset(rare_names(question, idf, excused)))
+            ranked = rerank_council(ranked, question, memo(self.lexical.idf))
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         ranked = self._name_pinned(question, ranked, lexical, fused, top_k, scope)
