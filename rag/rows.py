@@ -176,9 +176,8 @@ def typed_row(
                 2 * int(not opposed(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
                 # a row labelled by two words of the question or more ("Taux fixe : 2.30 %" for "le taux fixe du
                 # prêt") first: a row of another label naming more of the question ("garantie ... à hauteur de 80 %")
-                # gives another value; but a row naming the question's rare name ("429 RAIPONCE F 3 200 €") before a
-                # sentence labelled alike about none ("... imputation suivante : ... pour un montant de 46 550 €")
-                row_rank[0], fits == 2 and len(set(tokens(line.partition(":")[0]))) >= 2, row_rank[:2], fits, own, row_rank,
+                # gives another value
+                fits == 2 and len(set(tokens(line.partition(":")[0]))) >= 2, row_rank[:2], fits, own, row_rank,
                 int(kind == PERSON and designated(block)), -order,
             )  # fmt: skip
             if row_rank[2] > 0 and (best is None or key > best[0]):
@@ -189,8 +188,8 @@ def typed_row(
     if best is None:
         return None
     key, hit, position, block, about, row, wrapped, titles = best
-    if headed is not None and key[1] <= rank(question, f"{about} {headed[2]}", idf)[0]:
-        return headed  # (unless the best row names the question's rare name and it does not: "429 RAIPONCE F 3 200 €")
+    if headed is not None:
+        return headed
     if key[0] >= 2 and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
         # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
         # citoyens" quoted, "10 000 €" three lines below): the row rebuilt answers
@@ -204,14 +203,14 @@ def typed_row(
     # capitalised phrase that only looks like a name, at equal rank.
     if key[0] < 2:
         return None  # the row tells the opposite of what is asked
-    if key[4] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[6][:2] >= than[:2]:
+    if key[3] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[5][:2] >= than[:2]:
         # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
         # label says what it is about; the row above may be of another label), or with its block when the block
         # names more of the question ("- 2 500 000 € auprès du CREDIT AGRICOLE aux conditions suivantes :" above
         # "Taux fixe : 2.30 %": the lender asked about)
         return hit, position, block if rank(question, block, idf)[:2] > rank(question, row, idf)[:2] else row
-    better = key[7] and not designated(quoted)
-    if key[6] < than or (key[6] == than and not better):
+    better = key[6] and not designated(quoted)
+    if key[5] < than or (key[5] == than and not better):
         return None
     return hit, position, block
 
