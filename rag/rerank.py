@@ -110,16 +110,22 @@ def _stems(text: str) -> frozenset[str]:
 
 
 def rerank_council(
-    ranked: list[ScoredChunk], question: str, idf: Callable[[str], float], *, depth: int = COUNCIL_DEPTH
+    ranked: list[ScoredChunk],
+    question: str,
+    idf: Callable[[str], float],
+    *,
+    depth: int = COUNCIL_DEPTH,
+    excused: frozenset[str] = frozenset(),
 ) -> list[ScoredChunk]:
     """The hits with the council passages among the first `depth` re-ordered by their first score times
     1 + COVERAGE_WEIGHT x the coverage of the question's stems by their record (the passages of the same
     document and title among those hits, titles included) times 1 + PASSAGE_WEIGHT x their own coverage,
     each in one of the slots the council passages held; the law's passages keep their places and no score is
-    changed."""
+    changed. `excused`: the stems of the question's scope (its commune, month, year: rag.scope), which the retrieval
+    has already met; they would favour the passages that happen to write them (a compte rendu's heading)."""
     head = ranked[:depth]
     slots = [i for i, hit in enumerate(head) if hit.chunk.kind != schema.KIND_ARTICLE]
-    question_stems = set(tokens(lexical_query(question)))
+    question_stems = set(tokens(lexical_query(question))) - excused
     if len(slots) < 2 or not question_stems:
         return ranked
 

@@ -228,7 +228,8 @@ class HybridRetriever:
         if self.second_stage and self.mode != "dense":
             # The council's records re-ordered by the question's words they write (rag.rerank): over a whole
             # corpus the deliberations of one meeting share most of them.
-            ranked = rerank_council(ranked, question, memo(self.lexical.idf))
+            excused = frozenset(scope.stems) if scope is not None else frozenset()
+            ranked = rerank_council(ranked, question, memo(self.lexical.idf), excused=excused)
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         ranked = self._name_pinned(question, ranked, lexical, fused, top_k, scope)

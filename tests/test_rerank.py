@@ -234,3 +234,16 @@ def test_over_the_whole_law_a_cited_article_comes_first(law_store: Path, embeddi
 
     assert first_hit(False) not in gold.gold_refs
     assert first_hit(True) in gold.gold_refs
+
+
+def test_the_scopes_words_count_for_no_record() -> None:
+    """ "Combien Couthenans a-t-elle attribué au Cycloclub en octobre 2022 ?" in the compte rendu of 7 October 2022
+    (data/deliberations/couthenans): the heading item writes the commune and the month, the grants item the club; with
+    the scope's stems excused (the retrieval kept only that meeting), the grants item comes first."""
+    source = "CR_conseil_municipal_07_10_2022.pdf"
+    heading = _passage(source, "CR du conseil municipal 7 octobre 2022", "Présents : Jean-Pierre JEANROY", 0, 0.129)
+    grants = _passage(source, "3/ Subventions aux associations", "ASSPEC : 600€ Cycloclub Couthenans : 230€", 1, 0.122)
+    question = "Combien Couthenans a-t-elle attribué au Cycloclub en octobre 2022 ?"
+    assert rerank_council([heading, grants], question, flat_idf) == [heading, grants]
+    excused = frozenset(tokens("Couthenans octobre 2022"))
+    assert rerank_council([heading, grants], question, flat_idf, excused=excused) == [grants, heading]
