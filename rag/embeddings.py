@@ -295,6 +295,10 @@ class CachedEmbedder:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._conn = self._connect(self._path)
+            except sqlite3.OperationalError as e:
+                # busy or unreadable for now (another process holds it): no cache for this call, the file stays
+                logger.warning("Cache des embeddings indisponible (%s) : utilisé sans cache cette fois.", e)
+                return None
             except sqlite3.DatabaseError as e:
                 self._set_aside(e)
                 self._conn = self._connect(self._path)
@@ -322,7 +326,9 @@ class CachedEmbedder:
             self._conn.close()
             self._conn = None
         aside = self._path.with_name(f"{self._path.name}.endommage-{time.strftime('%Y%m%d-%H%M%S')}")
-        for suffix in ("", "-wal", "-shm"):
+        # The log first, the database last: a process opening the cache meanwhile must never find a new, empty
+        # database beside the old one's log (SQLite would replay those frames into it, and damage it).
+        for suffix in ("-wal", "-shm", ""):
             part = Path(f"{self._path}{suffix}")
             if part.exists():
                 part.rename(Path(f"{aside}{suffix}"))
@@ -333,15 +339,24 @@ class CachedEmbedder:
         )
 
     def _guarded(self, action: Callable[[sqlite3.Connection], _T], default: _T) -> _T:
-        """Run `action` on the cache; a damaged cache is set aside once and the action retried on a new one."""
+        """Run `action` on the cache; a damaged cache is set aside once and the action retried on a new one.
+
+        Only a damaged file is set aside ("database disk image is malformed", "file is not a database"): an
+        operational error (an I/O error, a busy file shared by a server's replicas) leaves the file in place, and
+        this call goes without the cache (`default`); a lock held longer than the timeout is raised as before."""
         for attempt in (1, 2):
             db = self._db()
             if db is None:
                 return default
             try:
                 return action(db)
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e):
+                    raise
+                logger.warning("Cache des embeddings indisponible (%s) : utilisé sans cache cette fois.", e)
+                return default
             except sqlite3.DatabaseError as e:
-                if attempt == 2 or isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
+                if attempt == 2:
                     raise
                 self._set_aside(e)
         return default
