@@ -20,8 +20,8 @@ COUNCIL_DEPTH hits, each first score is multiplied by 1 + COVERAGE_WEIGHT x cove
 share of the question's stems, weighted by their IDF, that the passage's record writes (its passages among
 those hits, titles included), and by 1 + PASSAGE_WEIGHT x the passage's own coverage: the record naming "contrôle", "lots 8 et 9" or "électriques" comes before the
 one naming only "commission" and "marché". Measured on the full corpus (9,688 passages) over 13 gold sets
-(567 council questions, docs/EVALUATION.md, "Session 27"): right document first 0.808 -> 0.894, MRR@5 0.872 ->
-0.934, R@5 0.968 -> 0.986, with no set losing.
+(567 council questions, docs/EVALUATION.md, "Session 27"): right document first 0.765 -> 0.869, in the top 5
+0.961 -> 0.986, MRR 0.851 -> 0.922, no set losing.
 
 Example::
 
