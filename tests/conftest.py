@@ -7,6 +7,7 @@ import ipaddress
 import os
 import shutil
 import socket
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,3 +130,23 @@ def demo_kb(demo_store: Path, embedding_cache: Path):  # type: ignore[no-untyped
     from rag.settings import Settings
 
     return KnowledgeBase(Settings(store=demo_store, cache_dir=embedding_cache))
+
+
+def private_cache(shared: Path, target: Path) -> Path:
+    """A consistent copy of the shared embedding cache (SQLite online backup: other test processes may be writing
+    it); an empty cache when the shared one cannot be read at that moment (its vectors are then computed again, which
+    costs time, not correctness)."""
+    target.mkdir(parents=True, exist_ok=True)
+    source = shared / "embeddings.sqlite3"
+    if source.exists():
+        copy = target / "embeddings.sqlite3"
+        src, dst = sqlite3.connect(source), sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+        except sqlite3.DatabaseError:
+            dst.close()
+            copy.unlink(missing_ok=True)
+        finally:
+            dst.close()
+            src.close()
+    return target

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import private_cache
 
 pytestmark = pytest.mark.integration
 
@@ -71,13 +72,7 @@ def search_sources(store: Path, cache: Path) -> list[tuple[str, int, str]]:
 def test_a_damaged_embedding_cache_is_set_aside_and_work_goes_on(
     store: Path, tmp_path: Path, embedding_cache: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    src = sqlite3.connect(embedding_cache / "embeddings.sqlite3")
-    dst = sqlite3.connect(cache / "embeddings.sqlite3")
-    src.backup(dst)
-    dst.close()
-    src.close()
+    cache = private_cache(embedding_cache, tmp_path / "cache")
     expected = search_sources(store, cache)
     db = cache / "embeddings.sqlite3"
     size = db.stat().st_size

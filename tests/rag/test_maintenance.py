@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from rag import maintenance
 from rag.embeddings import make_embedder
+from tests.conftest import private_cache
 
 pytestmark = pytest.mark.integration
 
@@ -30,18 +30,6 @@ REMOVED = MONTPELLIER / "2014-04-24-0000071244.pdf"
 # a plain-ASCII part of it (what `strings` shows).
 SENTENCE = "Société Publique Locale d’Aménagement"
 FORMS = [SENTENCE.encode(), json.dumps(SENTENCE)[1:-1].encode(), b"Publique Locale"]
-
-
-def private_cache(shared: Path, target: Path) -> Path:
-    """A consistent copy of the shared embedding cache (SQLite online backup: others may be writing it)."""
-    target.mkdir(parents=True)
-    source = shared / "embeddings.sqlite3"
-    if source.exists():
-        src, dst = sqlite3.connect(source), sqlite3.connect(target / "embeddings.sqlite3")
-        src.backup(dst)
-        dst.close()
-        src.close()
-    return target
 
 
 def mairie(args: list[str], store: Path, cache: Path) -> subprocess.CompletedProcess[str]:
