@@ -594,36 +594,30 @@ def _candidates(kind: str, part: str, text: str = "") -> list[str]:
 
 def _with_announced(sentence: str, quote: str, passage: str = "") -> str:
     """A sentence ending with ":" ("le montant ... s'élève à :", "voici le détail :", a seat's label "Titulaire :")
-    with the lines it announces, as they follow it in the quote or in the cited passage, whichever reads more of them
-    (a quote may stop at the colon, or after the first name of a list); the sentence alone otherwise."""
+    with the lines it announces, as they follow it in the quote, or in the cited passage when the quote stops at
+    the colon; the sentence alone otherwise."""
     if not sentence.rstrip().endswith(":"):
         return sentence
-    best = sentence
     for part in [*quote_parts_of(quote), passage]:
         split = sentences(part)
         index = _ending_at(sentence, split)
         if index is None:
             continue
         text = sentence
-        items = 0
-        stamped = False
-        for following in split[index + 1 :]:
-            if text != sentence and is_stamp_line(following):
-                stamped = True  # the prefecture's stamp printed across the page, in the middle of the list
-                continue
-            if items == ANNOUNCED_ITEMS + 3 or (text != sentence and following.rstrip().endswith(":")):
+        for following in split[index + 1 : index + 1 + ANNOUNCED_ITEMS + 3]:
+            if text != sentence and following.rstrip().endswith(":"):
                 break  # the next label ("Suppléant :" after "Titulaire : - Sabria BOUALLAGA") announces its own
-            candidate = f"{text}{_QUOTE_GAP if stamped else ' '}{following}"
+            candidate = f"{text} {following}"
             # what it announces is read even after a long sentence ("... s'élèverait donc à :" then the sum)
             limit = max(MAX_LEAD_QUOTE_CHARS, len(sentence) + MAX_ANNOUNCED_CHARS)
-            if len(candidate) > limit or (not stamped and _squash(candidate) not in _squash(part)):
+            if len(candidate) > limit or _squash(candidate) not in _squash(part):
                 break
-            text, items, stamped = candidate, items + 1, False
+            text = candidate
             if following.rstrip().endswith("."):
                 break
-        if len(text) > len(best):
-            best = text  # the quote may stop after the first name of a list the passage goes on with
-    return best
+        if text != sentence:
+            return text
+    return sentence
 
 
 def _ending_at(sentence: str, split: list[str]) -> int | None:
