@@ -200,6 +200,36 @@ def test_a_records_passages_keep_their_first_order() -> None:
     assert [h.chunk.id for h in ranked[3:]] == [h.chunk.id for h in tail]
 
 
+# The two records of the whole corpus that write most of a question on a security market (IDF over the whole
+# corpus): the market's award of 17 June 2013, and the compte rendu of 17 February 2014 that transfers it, the one
+# record writing the market's number.
+TRANSFER_QUESTION = (
+    "Entre quelles sociétés le marché de sécurité et d'accompagnement événementiel n° 21091140 a-t-il été transféré ?"
+)
+TRANSFER_IDF = {"21091140": 8.8, "evenementiel": 7.5, "accompagn": 3.8, "transfer": 3.6, "secur": 3.6, "societ": 3.3,
+                "march": 3.2, "entre": 2.0}  # fmt: skip
+
+
+def test_a_record_lacking_the_number_the_question_writes_comes_after_the_one_writing_it() -> None:
+    award = _passage(*SECURITY, "La Ville de Montpellier a souhaité lancer un marché de services permettant de désigner "
+                     "des prestataires chargés pour le lot n° 1 de l'accueil et de la sécurité et pour le lot n° 2 de "
+                     "l'accompagnement et de la protection rapprochée. Lots Entreprises : GROUPEMENT Agence de Sécurité "
+                     "Intégrale (mandataire) / Global Organisation Services", 1, 0.082)  # fmt: skip
+    transfer = _passage("CR_CM_16_02_2014.pdf", "Montpellier — 17 février 2014 — CR_CM_16_02_2014.pdf",
+                        "Marché de sécurité et accompagnement évènementiel n° 21091140 Lot n° 1 : Accueil sécurité "
+                        "Lot n° 2 : Accompagnement et protection rapprochée Autorisation de signer l'Avenant de transfert "
+                        "entre les sociétés : Agence de Sécurité Intégrale", 12, 0.048)  # fmt: skip
+    idf = lambda stem: TRANSFER_IDF.get(stem, 1.0)  # noqa: E731
+    ranked = rerank_council([award, transfer], TRANSFER_QUESTION, idf)
+    assert [h.chunk.id for h in ranked] == [transfer.chunk.id, award.chunk.id]
+    # Without its number the question is about the market itself: the award comes first.
+    unnumbered = TRANSFER_QUESTION.replace(" n° 21091140", "").replace("a-t-il été transféré", "a-t-il été attribué")
+    assert [h.chunk.id for h in rerank_council([award, transfer], unnumbered, idf)] == [
+        award.chunk.id,
+        transfer.chunk.id,
+    ]
+
+
 def test_a_question_without_content_words_keeps_the_ranking() -> None:
     hits = [_passage(*SECURITY, "sécurité", 0, 0.2), _passage(*VEHICLES, "véhicules", 1, 0.1)]
     assert rerank_council(hits, "Et alors ?", flat_idf) == hits
