@@ -124,7 +124,8 @@ def rerank_council(
     """The hits with the council passages among the first `depth` re-ordered by their first score times
     1 + COVERAGE_WEIGHT x the coverage of the question's stems by their record (the passages of the same
     document and title among those hits, titles included) times 1 + PASSAGE_WEIGHT x their own coverage,
-    divided by 1 + NUMBER_PENALTY for each number of the question (not a year) the record does not write,
+    divided by 1 + NUMBER_PENALTY for each number of the question (three digits or more, not a year) the record
+    does not write,
     each in one of the slots the council passages held; the law's passages keep their places and no score is
     changed. `excused`: the stems of the question's scope (its commune, month, year: rag.scope), which the retrieval
     has already met; they would favour the passages that happen to write them (a compte rendu's heading)."""
@@ -142,8 +143,9 @@ def rerank_council(
     for i in slots:
         records.setdefault(record_key(head[i]), set()).update(own[head[i].chunk.id])
 
-    # Identifiers, not years: a year is the scope's (rag.scope), and records of other years write it too.
-    numbers = {stem for stem in question_stems if any(ch.isdigit() for ch in stem) and not _YEAR_RE.fullmatch(stem)}
+    # Identifiers of three digits or more, not years (the scope's, rag.scope) nor units ("m3") or a département's
+    # number ("l'OCCE 34"), which a record's OCR or wording may write otherwise.
+    numbers = {stem for stem in question_stems if stem.isdigit() and len(stem) >= 3 and not _YEAR_RE.fullmatch(stem)}
 
     def score(hit: ScoredChunk) -> float:
         written = records[record_key(hit)]
