@@ -159,7 +159,9 @@ class ExtractiveAnswerer:
 
     def refuse(self, question: str, retrieval: Retrieval) -> Answer:
         """The refusal, naming whom to ask (MAIRIE_REFUSAL_CONTACT) and the closest passages."""
-        return refusal(question, retrieval.hits[:3], contact=self.settings.refusal_contact)
+        answer = refusal(question, retrieval.hits[:3], contact=self.settings.refusal_contact)
+        answer.refusal_reason = retrieval.derived.get("refusal_reason")
+        return answer
 
     def answer_from(self, question: str, retrieval: Retrieval) -> Answer:
         # One state of the store for the whole answer: each space's generation is read once, not at every

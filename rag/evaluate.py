@@ -14,6 +14,7 @@ import json
 import re
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -124,6 +125,7 @@ class QuestionResult:
     search_ms: float
     answer_ms: float | None
     top: list[str] = field(default_factory=list)
+    refusal_reason: str | None = None  # the check that refused (rag.refusal), when refused
 
 
 def _fact_words(text: str) -> list[str]:
@@ -227,11 +229,13 @@ def evaluate(
         search_ms = (time.perf_counter() - started) * 1000
         refused = fact = key_fact = precision = None
         answer_ms = None
+        reason: str | None = None
         if ask is not None:
             started = time.perf_counter()
             answer = ask(gold.question)
             answer_ms = (time.perf_counter() - started) * 1000
             refused = not answer.found
+            reason = (answer.refusal_reason or "other") if refused else None
             if not gold.absent:
                 fact = _fact_in(answer.text, gold.expected)
                 key_fact = key_fact_in(answer.text, gold.key_facts, gold.key_facts_any)
@@ -260,6 +264,7 @@ def evaluate(
                 search_ms=search_ms,
                 answer_ms=answer_ms,
                 top=[h.chunk.article or f"{_name(h.chunk.source)}#p{h.chunk.page}" for h in hits[:5]],
+                refusal_reason=reason,
             )
         )
     return results
@@ -303,6 +308,13 @@ def _metrics(group: list[QuestionResult]) -> dict[str, Any]:
         # refused answerable questions count as misses: the user did not get the fact
         out["key_fact_rate"] = round(sum(key_facts) / len(key_facts), 3)
         out["key_fact_questions"] = len(key_facts)
+    # Which checks refused: on answerable questions (false refusals) and on absent ones (right refusals).
+    for key, refused in (
+        ("false_refusal_reasons", [r for r in answerable if r.refused]),
+        ("absent_refusal_reasons", [r for r in absent if r.refused]),
+    ):
+        if refused:
+            out[key] = dict(sorted(Counter(r.refusal_reason or "other" for r in refused).items()))
     precisions = [r.citation_precision for r in group if r.citation_precision is not None]
     if precisions:
         out["citation_precision"] = round(statistics.mean(precisions), 3)

@@ -208,6 +208,9 @@ class Answer:
     sentences: list[AnswerSentence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     closest: list[ScoredChunk] = field(default_factory=list)
+    # Which check refused (rag.refusal: "far", "names", "topic", "fact" ...), for evaluation and logs; None when
+    # answered. Not shown to the user: the notes say it in French.
+    refusal_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -221,6 +224,7 @@ class Answer:
             ],
             "notes": list(self.notes),
             "closest": [c.to_json() for c in self.closest],
+            "refusal_reason": self.refusal_reason,
         }
 
 

@@ -125,12 +125,17 @@ def eval_cmd(
         )
     else:
         _print_eval(summary)
+        for key, label in (("false_refusal_reasons", "refus à tort"), ("absent_refusal_reasons", "refus justes")):
+            reasons = summary["overall"].get(key)
+            if reasons:
+                click.echo(f"{label} par contrôle : " + ", ".join(f"{name} {n}" for name, n in reasons.items()))
         if details:
             for r in results:
                 if (not r.absent and (r.rank_doc is None or r.rank_doc > 5)) or (r.absent and r.refused is False):
                     click.echo(f"  manquée : {r.id} rang={r.rank_doc} top={r.top}")
                 elif r.key_fact_found is False:
-                    click.echo(f"  fait clé absent : {r.id} rang={r.rank_doc} refus={r.refused}")
+                    refusal = f" ({r.refusal_reason})" if r.refused else ""
+                    click.echo(f"  fait clé absent : {r.id} rang={r.rank_doc} refus={r.refused}{refusal}")
         for failure in failures:
             click.echo(f"SOUS LE SEUIL : {failure}", err=True)
     if failures:

@@ -71,3 +71,25 @@ def test_eval_reports_the_key_fact_rate_per_kind(demo_store: Path, tmp_path: Pat
     header, *rows = table.stdout.splitlines()
     assert "fait clé" in header
     assert any(r.startswith("  fait clé absent : canteen ") for r in rows)
+
+
+def test_eval_says_which_check_refused(demo_store: Path, tmp_path: Path) -> None:
+    """A question on a commune the store does not hold is refused by the scope check: the JSON says so per question
+    and counts it in the summary, and the table prints the count."""
+    gold = tmp_path / "absent.jsonl"
+    absent = {
+        "id": "lyon",
+        "question": "Qu'a voté le conseil municipal de Lyon sur la cantine scolaire ?",
+        "kind": "absent",
+    }
+    gold.write_text(json.dumps(absent, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    result = _eval(demo_store, gold, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(q["refused"], q["refusal_reason"]) for q in data["questions"]] == [(True, "scope")]
+    assert data["summary"]["overall"]["absent_refusal_reasons"] == {"scope": 1}
+    assert "false_refusal_reasons" not in data["summary"]["overall"]
+
+    table = _eval(demo_store, gold)
+    assert "refus justes par contrôle : scope 1" in table.stdout
