@@ -323,10 +323,32 @@ class ExtractiveAnswerer:
         cosine = dict(zip(texts, (embedder.embed_passages(texts) @ query_vector).tolist(), strict=True))
         return [(c, float(cosine[c.sentence])) for c in candidates]
 
+    def _record_rest(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
+        """The sentences of the passages ranked after the first MAX_PASSAGES (down to MAX_PASSAGES +
+        EXTRA_ROW_PASSAGES) that belong to the best passage's record (or, outside any record, to its document),
+        with their cosines: over a whole archive the record's passages are ranked among other records' ("Acte
+        Certifié exécutoire" first, "TOTAL 350 637 €" fourth), and the one holding the fact may be fourth. Other
+        records' passages so deep are left out, and the refusal rule does not read these (computed once)."""
+        derived = retrieval.derived
+        if "record_rest" not in derived:
+            hits = retrieval.hits
+            best = _record_key(hits[0].chunk) if hits else None
+            candidates = [
+                _Candidate(index, sentence, 0.0, position, exact)
+                for index in range(MAX_PASSAGES, min(len(hits), MAX_PASSAGES + EXTRA_ROW_PASSAGES))
+                if best is not None and _record_key(hits[index].chunk) == best
+                for position, sentence, exact in _passage_sentences(hits[index].chunk)
+            ]
+            if not asks_about_meeting(question):
+                candidates = [c for c in candidates if not _opening_formula(hits, c)]
+            derived["record_rest"] = self._cosines(question, retrieval, candidates)
+        return list(derived["record_rest"])
+
     def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
         scored = self._sentence_cosines(question, retrieval)
         if not scored:
             return []
+        scored += self._record_rest(question, retrieval)
         kind = answer_type(question)
         typed = kind not in (DECISION, OTHER)
         about_meeting = asks_about_meeting(question)
@@ -356,8 +378,9 @@ class ExtractiveAnswerer:
         question_stems = asked or set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
-            for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+            for index, hit in enumerate(retrieval.hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES])
             if hit.chunk.kind != schema.KIND_ARTICLE  # a compte rendu not split into records has decisions too
+            and (index < MAX_PASSAGES or any(c.hit_index == index for c, _ in scored))
         }
         population = question_population(question)
         unit = counted(question)  # "combien de noms": a sentence counting names, not any number
@@ -542,6 +565,15 @@ def _typed_fact(
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra
+
+
+def _record_key(chunk: Chunk) -> tuple[str, str] | None:
+    """The record a council passage belongs to (its document and record index; its document alone outside any
+    record); None for an article of the law."""
+    if chunk.kind == schema.KIND_ARTICLE:
+        return None
+    record = chunk.meta.get(schema.RECORD_INDEX) if chunk.kind == schema.KIND_DELIBERATION else None
+    return str(chunk.meta.get(schema.DOC_ID, chunk.source)), str(record)
 
 
 def _opening_formula(hits: list[ScoredChunk], c: _Candidate) -> bool:
