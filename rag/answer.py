@@ -45,6 +45,7 @@ from rag.question import (
     gives_reason,
     head_noun,
     memo,
+    name_stems,
     names_reference,
     opposed,
     predicate,
@@ -196,7 +197,7 @@ class ExtractiveAnswerer:
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
         # The answer first (built from the cited record's fields, each value checked on the passage),
         # then the evidence.
-        lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
+        lead = lead_sentences(question, citations, self._row_idf(retrieval))
         # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
         following, preceding = self._neighbours(retrieval)
         reason = cited_reason(
@@ -341,8 +342,15 @@ class ExtractiveAnswerer:
             ]
             if not asks_about_meeting(question):
                 candidates = [c for c in candidates if not _opening_formula(hits, c)]
-            derived["record_rest"] = self._cosines(question, retrieval, candidates)
+            # (a sentence the first passages hold too, a running header, is not embedded twice)
+            known = {c.sentence: cosine for c, cosine in self._sentence_cosines(question, retrieval)}
+            new = self._cosines(question, retrieval, [c for c in candidates if c.sentence not in known])
+            known.update((c.sentence, cosine) for c, cosine in new)
+            derived["record_rest"] = [(c, known[c.sentence]) for c in candidates]
         return list(derived["record_rest"])
+
+    def _row_idf(self, retrieval: Retrieval) -> Callable[[str], float]:
+        return scope_excused(memo(self.retriever.lexical.idf), retrieval)
 
     def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
         scored = self._sentence_cosines(question, retrieval)
@@ -449,7 +457,7 @@ class ExtractiveAnswerer:
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
-            idf = memo(self.retriever.lexical.idf)
+            idf = self._row_idf(retrieval)
             near = "\n".join(c.sentence for c in picked if not skip(c))
             row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting, near)
             if row is None and not quoted.strip():
@@ -466,6 +474,7 @@ class ExtractiveAnswerer:
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
                 picked += _row_header(index, row[2], picked, retrieval, store)
             picked += _value_after(question, kind, picked, retrieval, store, skip)
+            picked += _rows_alike(question, kind, picked, retrieval)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
         if asks_reporter(question):
@@ -565,6 +574,25 @@ def _typed_fact(
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra
+
+
+def scope_excused(idf: Callable[[str], float], retrieval: Retrieval) -> Callable[[str], float]:
+    """`idf` for choosing a row or a quote by what of the question it names (rag.question.rank), the question's scope
+    aside: the commune, day and month it names (rag.scope), and its year when it is the best record's séance's, chose
+    the documents, every row of theirs shares them; "Séance du 15 décembre 2023" names no more of "Combien de
+    conseillers ... ont pris part aux délibérations du 15 décembre 2023 ?" than "... pris part à la délibération : 9
+    dont 3 procurations". Another year is the event's ("payé en 2007" in a deliberation of 2013): it counts."""
+    scope = retrieval.scope
+    if scope is None or not scope.stems:
+        return idf
+    held = str(retrieval.hits[0].chunk.meta.get(schema.DATE) or "")[:4] if retrieval.hits else ""
+    excused = {stem for stem in scope.stems if stem == held or not _YEAR_STEM_RE.fullmatch(stem)}
+    if not excused:
+        return idf
+    return lambda token: 0.0 if token in excused else idf(token)
+
+
+_YEAR_STEM_RE = re.compile(r"(?:19|20)\d{2}")
 
 
 def _record_key(chunk: Chunk) -> tuple[str, str] | None:
@@ -698,6 +726,34 @@ def _parallel(question: str, picked: list[_Candidate], retrieval: Retrieval, sto
 
 MAX_NAMING_ROWS = 6
 MAX_NAMING_ROW_CHARS = 120
+
+
+def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For a question asking several values of what it names ("Quelles subventions ... à la Maison de la Poésie ?"),
+    the other rows of a quoted row's passage that give the kind asked and write the same names of the question:
+    "3988 Maison de la Poésie P 5 000 €" with "3988 Maison de la Poésie F 10 000 €" (one row quoted gives half the
+    answer). Only short rows (a table's or a list's), in the passage quoted."""
+    if not _PLURAL_ASKED_RE.search(fold(question)):
+        return []
+    names = set(name_stems(question))
+    found: list[_Candidate] = []
+    said = [(c.hit_index, _squash(c.sentence)) for c in picked]
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE or len(cand.sentence) > MAX_NAMING_ROW_CHARS or not gives(kind, cand.sentence):
+            continue
+        own = names & set(tokens(cand.sentence))
+        if not own:
+            continue
+        for position, raw in enumerate(lines_of(ScoredChunk(chunk=chunk, score=0.0))):
+            line = raw.strip(" -•–")
+            if len(line) > MAX_NAMING_ROW_CHARS or not gives(kind, line) or not own <= set(tokens(line)):
+                continue
+            if any(i == cand.hit_index and _squash(line) in text for i, text in said):
+                continue
+            said.append((cand.hit_index, _squash(line)))
+            found.append(_Candidate(cand.hit_index, line, 0.0, ROW_POSITION + position, False))
+    return found[:MAX_NAMING_ROWS]
 
 
 def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
