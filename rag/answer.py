@@ -48,6 +48,7 @@ from rag.question import (
     name_stems,
     names_reference,
     opposed,
+    other_numbered,
     predicate,
     question_names,
     rank,
@@ -410,7 +411,7 @@ class ExtractiveAnswerer:
                 cand.score += YES_NO_WEIGHT * sum(weigh(t) for t in asked & stems) / asked_weight
                 if verb and verb in stems:
                     cand.score += YES_NO_WEIGHT  # "rembourse-t-elle": "exonérée du remboursement" answers
-            if opposed(question, cand.sentence):
+            if opposed(question, cand.sentence) or other_numbered(question, cand.sentence):
                 cand.score -= TYPE_BONUS  # "postes créés": the posts removed are not the answer
             elif typed and gives_asked(question, kind, cand.sentence):
                 cand.score += TYPE_BONUS

@@ -38,6 +38,7 @@ from rag.question import (
     label_fits,
     name_stems,
     opposed,
+    other_numbered,
     other_reference,
     rank,
 )
@@ -124,7 +125,7 @@ def typed_row(
             given = given or (table is not None and names_company(kind, question, *table))
             if not (given or unit_in_header(kind, line)):
                 continue
-            if any(other_reference(noun, ref, line) for noun, ref in items):
+            if any(other_reference(noun, ref, line) for noun, ref in items) or other_numbered(question, line):
                 continue  # "le lot 2": the row "Lot n°1 à la société ..." is another lot's
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
@@ -174,7 +175,7 @@ def typed_row(
             fits = _fit(question, line, unit) if kind in VALUE_KINDS else 0
             key = (
                 # (and, for "combien coûte", a sum in euros before an area in m²)
-                2 * int(not opposed(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
+                2 * int(not opposed(question, block) and not other_numbered(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
                 # a row labelled by two words of the question or more ("Taux fixe : 2.30 %" for "le taux fixe du
                 # prêt") first: a row of another label naming more of the question ("garantie ... à hauteur de 80 %")
                 # gives another value
