@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rag import schema
 from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
-from rag.lead import lead_sentences
+from rag.lead import lead_sentences, with_list_rest
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
@@ -476,6 +476,7 @@ class ExtractiveAnswerer:
                 picked += _row_header(index, row[2], picked, retrieval, store)
             picked += _value_after(question, kind, picked, retrieval, store, skip)
             picked += _rows_alike(question, kind, picked, retrieval)
+            picked += _record_fact(question, kind, picked, retrieval, store, idf, skip)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
         if asks_reporter(question):
@@ -727,6 +728,45 @@ def _parallel(question: str, picked: list[_Candidate], retrieval: Retrieval, sto
 
 MAX_NAMING_ROWS = 6
 MAX_NAMING_ROW_CHARS = 120
+
+
+def _record_fact(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+    skip: Callable[[_Candidate], bool],
+) -> list[_Candidate]:
+    """The sentence of the best record's passages not retrieved that gives the kind of value asked and names more
+    of the question than every quote giving one (rag.question.rank): over a whole archive, the passage holding "Par
+    délibération de la Commission Locale d'Amélioration de l'Habitat (CLAH) en date du 12 décembre 2012, ... pour le
+    bâtiment L ..." may not be among the hits, while "Par délibération en date du 03 mai 2010, ..." is quoted. Read
+    in the record's other passages (same document and record), cited too; never a meeting's formula."""
+    best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
+    if best is None:
+        return []
+    given = [c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c)]
+    # (by the question's rare words and their weight: the record's passages share its names, "Cévennes 1")
+    than = max((rank(question, sentence, idf)[1:] for sentence in given), default=(0, 0.0))
+    seen = {h.chunk.id for h in retrieval.hits}
+    found: tuple[tuple[int, float], Chunk, int, str, bool] | None = None
+    for chunk in record_siblings(best.chunk, store, set(seen)):
+        for position, sentence, exact in _passage_sentences(chunk):
+            if is_meeting_formula(sentence) or opposed(question, sentence) or not gives_asked(question, kind, sentence):
+                continue
+            score = rank(question, sentence, idf)[1:]
+            if score > than and (found is None or score > found[0]):
+                found = (score, chunk, position, sentence, exact)
+    if found is None or found[0][0] < MIN_RECORD_FACT_RARE:
+        return []
+    _, chunk, position, sentence, exact = found
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, sentence, 0.0, position, exact)]
+
+
+MIN_RECORD_FACT_RARE = 2  # rare words of the question a sentence read outside the hits must name
 
 
 def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
@@ -1023,6 +1063,14 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                     ending = _sentence_end(cand.sentence, chunk.text)
                     if len(cand.sentence) + len(ending) < MAX_SENTENCE_CHARS:
                         cand.sentence = f"{cand.sentence} {ending}".strip()
+                elif with_list_rest(cand.sentence, chunk.text) != cand.sentence:
+                    # a row ending on a list's item, with the items that follow it ("Membres titulaires : - Samira
+                    # SALOMON - Patrick RIVAS […] - Caroline NAVARRE ...", the prefecture's stamp left out)
+                    cand.sentence = _clip(with_list_rest(cand.sentence, chunk.text))
+                elif ends_with_item(cand.sentence, chunk.text):
+                    # a list quoted down to its passage's last line goes on in the next passage ("Membres titulaires
+                    # : - Samira SALOMON" ends one, "- Patrick RIVAS ..." opens the next), cited too
+                    out += _list_rest(cand, chunk, retrieval, store)
                 continue
         following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
@@ -1039,6 +1087,33 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                 index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
                 out.append(_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False))
     return out
+
+
+def ends_with_item(quote: str, passage: str) -> bool:
+    """Whether a quote ends its passage on an item of a bulleted list (the list may go on in the next passage).
+
+    >>> ends_with_item("Membres titulaires : - Samira SALOMON", "Ont été élus :\\nMembres titulaires :\\n- Samira SALOMON")
+    True
+    >>> ends_with_item("Membres titulaires : - Samira SALOMON", "Membres titulaires :\\n- Samira SALOMON\\nLe Conseil adopte.")
+    False
+    """
+    lines = [line for line in passage.splitlines() if line.strip()]
+    return bool(lines) and bool(_BULLET_ITEM_RE.match(lines[-1])) and _squash(passage).endswith(_squash(quote))
+
+
+_BULLET_ITEM_RE = re.compile(r"^\s*[-•–]\s*\S")
+
+
+def _list_rest(cand: _Candidate, chunk: Chunk, retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """The items opening the next passage of `chunk`'s document that go on with the list a quote ends on."""
+    after = next_passage(chunk, store)
+    if after is None or after.meta.get(schema.BOILERPLATE):
+        return []
+    rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[:MAX_LIST_ITEMS]
+    if not rest or not _BULLET_ITEM_RE.match(rest[0]):
+        return []
+    index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
+    return [_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False)]
 
 
 _CUT_END_RE = re.compile(r"(?<![\w’'-])[a-zà-ÿ]{2,}$")

@@ -9,10 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag import schema
-from rag.answer import ExtractiveAnswerer, _Candidate, _record_key, _rows_alike, scope_excused
+from rag.answer import (
+    ExtractiveAnswerer,
+    _Candidate,
+    _completed,
+    _passage_sentences,
+    _record_fact,
+    _record_key,
+    _rows_alike,
+    ends_with_item,
+    scope_excused,
+)
 from rag.lexical import LexicalIndex
 from rag.meeting import asks_about_meeting
-from rag.question import AMOUNT, NUMBER, PERSON, answer_type
+from rag.question import AMOUNT, DATE, NUMBER, PERSON, answer_type, other_numbered
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.rows import names_unquoted, typed_row
 from rag.schema import ScoredChunk
@@ -210,3 +220,150 @@ def test_the_best_records_passages_ranked_fourth_and_fifth_are_read(tmp_path: Pa
     assert any("46 550 €" in c.sentence for c, _ in rest)
     picked = answerer.select_sentences(question, retrieval)
     assert any("46 550 €" in c.sentence for c in picked)
+
+
+# 2014-05-22-0000072065.pdf: the universities' seats (p. 1, passage 3, its start; p. 2, passage 5).
+UNIVERSITIES_I = """Instance  Université Représentants proposés
+Conseil d’administration Université Montpellier I Titulaire  : -Mylène CHARDES
+Suppléant :-Annie YAGUE
+Conseil d’UFR Droit Université Montpellier I Titulaire  : -Nicole LIZA
+Suppléant :-Khanthaly PHOUTTHASANG"""
+UNIVERSITIES_III = """Conseil d’administration de
+l’Institut des technosciences
+de l’information et de la
+communication
+Université Montpellier III Titulaire  : - Samira SALOMON
+Suppléant : - Anne-Louise KNAPNOUGEL
+En conséquence, il est proposé au Conseil municipal de désigner les représentants dans ces instances."""
+
+
+def test_a_name_numbered_otherwise_is_another_one(tmp_path: Path, embedding_cache: Path) -> None:
+    question = "Qui est titulaire pour la ville au conseil d'administration de l'Université Montpellier I ?"
+    hits, store = document_store(
+        tmp_path,
+        embedding_cache,
+        "deliberations/montpellier/pdfs/2014-05-22-0000072065.pdf",
+        [UNIVERSITIES_III, UNIVERSITIES_I],
+        [2, 1],
+        schema.KIND_DELIBERATION,
+        [0, 0],
+    )
+    assert other_numbered(question, "Université Montpellier III Titulaire : - Samira SALOMON")
+    row = typed_row(question, PERSON, hits, "", store, flat_idf)
+    assert row is not None and "Mylène CHARDES" in row[2]  # not Montpellier III's, ranked first
+
+
+# 2014-04-24-0000071271.pdf p. 1 (passage 3, its end): the members elected, the prefecture's stamp across the list.
+HALLES = """Membres titulaires :
+- Samira SALOMON
+- Patrick RIVAS
+Accusé de réception – Ministère de l’intérieur
+Acte Certifié exécutoire
+Envoi Préfecture :
+Réception en Préfecture :
+28/04/2014
+28/04/2014
+034-213401722-20140424-0000071271-DE
+- Caroline NAVARRE
+- Nicole LIZA
+- Mylène CHARDES
+- Luc ALBERNHE
+Membres suppléants :
+- Anne-Louise KNAPNOUGEL
+- Jean-Marc DI RUGGIERO
+Le Conseil adopte."""
+
+
+def test_a_quoted_item_goes_on_with_its_list(tmp_path: Path, embedding_cache: Path) -> None:
+    hits, store = document_store(
+        tmp_path,
+        embedding_cache,
+        "deliberations/montpellier/pdfs/2014-04-24-0000071271.pdf",
+        [HALLES],
+        [1],
+        schema.KIND_DELIBERATION,
+        [0],
+        "2014-04-24",
+    )
+    row = _Candidate(0, "Membres titulaires : - Samira SALOMON", 0.0, 10_000, False)
+    out = _completed([row], _retrieval(hits), store)
+    assert out[0].sentence.endswith("- Caroline NAVARRE - Nicole LIZA - Mylène CHARDES - Luc ALBERNHE")
+    assert "KNAPNOUGEL" not in out[0].sentence  # the next label's list is another seat's
+
+
+def test_a_list_ending_its_passage_goes_on_in_the_next_one(tmp_path: Path, embedding_cache: Path) -> None:
+    # the same list, cut where a passage would end
+    first, second = HALLES.split("\nAccusé de réception")[0], "- Caroline NAVARRE\n- Nicole LIZA\nMembres suppléants :"
+    hits, store = document_store(
+        tmp_path,
+        embedding_cache,
+        "deliberations/montpellier/pdfs/2014-04-24-0000071271.pdf",
+        [first, second],
+        [1, 1],
+        schema.KIND_DELIBERATION,
+        [0, 0],
+        "2014-04-24",
+    )
+    assert ends_with_item("Membres titulaires : - Samira SALOMON - Patrick RIVAS", first)
+    row = _Candidate(0, "Membres titulaires : - Samira SALOMON - Patrick RIVAS", 0.0, 10_000, False)
+    retrieval = _retrieval(hits[:1])
+    out = _completed([row], retrieval, store)
+    assert [c.sentence for c in out[1:]] == ["- Caroline NAVARRE - Nicole LIZA"]
+    assert retrieval.hits[out[1].hit_index].chunk.id == hits[1].chunk.id  # cited from the passage that holds it
+
+
+# 2013-02-04-0000061137.pdf p. 1: the report's opening (passage 2) and the passage under the stamp (passage 5).
+CEVENNES_OPENING = """QUARTIER DES CEVENNES
+Opération Programmée d'Amélioration de l'Habitat (OPAH)
+Copropriété Cévennes 1
+Attribution d'une subvention
+en partie commune pour le bâtiment L
+Christian BOUILLE rapporte :
+Par délibération en date du 03 mai 2010, la Ville de Montpellier a signé, en partenariat avec l’Agence
+Nationale de l’Habitat (ANAH), la Communauté d’Agglomération de Montpellier, une convention
+d’Opération Programmée d’amélioration de l’habitat (OPAH) –Copropriété dégradée Cévennes 1. Ce
+dispositif permet la mise en œuvre d’un programme de réhabilitation des parties communes et privatives de la
+copropriété et acte les engagements des différents financeurs."""
+CEVENNES_CLAH = """Acte Certifié exécutoire
+Envoi Préfecture :
+Réception en Préfecture :
+06/02/2013
+06/02/2013
+034-213401722-20130204-0000061137-DE
+Par délibération de la Commission Locale d’Amélioration de l’Habitat (CLAH) en date du 12 décembre 2012,
+sur un montant total de travaux subventionnables de 933 049,86 € HT, l’ANAH a décidé de réserver pour le
+bâtiment L une subvention d’un montant de 540 000 €. Sur cette base et conformément à son engagement
+inscrit dans la convention pluriannuelle d’OPAH, la Ville de Montpellier a apporté son concours pour un
+montant de 93 30 4 €  soit 10 % du montant des travaux subventionnables.
+En conséquence, il est proposé au Conseil Municipal :"""
+
+
+def test_the_records_sentence_not_retrieved_that_names_the_question_more_is_quoted(
+    tmp_path: Path, embedding_cache: Path
+) -> None:
+    question = (
+        "À quelle date la commission locale d'amélioration de l'habitat a-t-elle statué sur le bâtiment L de Cévennes 1 ?"
+    )
+    assert answer_type(question) == DATE
+    hits, store = document_store(
+        tmp_path,
+        embedding_cache,
+        "deliberations/montpellier/pdfs/2013-02-04-0000061137.pdf",
+        [CEVENNES_OPENING, CEVENNES_CLAH],
+        [1, 1],
+        schema.KIND_DELIBERATION,
+        [0, 0],
+        "2013-02-04",
+    )
+    quoted = next(s for _, s, _ in _passage_sentences(hits[0].chunk) if "03 mai 2010" in s)
+    retrieval = _retrieval(hits[:1])  # the passage under the stamp is not among the hits
+    found = _record_fact(question, DATE, [_Candidate(0, quoted, 0.9, 1, True)], retrieval, store, flat_idf, _never)
+    assert len(found) == 1 and "12 décembre 2012" in found[0].sentence
+    assert retrieval.hits[found[0].hit_index].chunk.id == hits[1].chunk.id  # cited from its passage
+    # a quote that names the question as much: nothing read outside the hits
+    clah = next(s for _, s, _ in _passage_sentences(hits[1].chunk) if "12 décembre 2012" in s)
+    assert _record_fact(question, DATE, [_Candidate(0, clah, 0.9, 1, True)], _retrieval(hits[:1]), store, flat_idf, _never) == []
+
+
+def _never(_: _Candidate) -> bool:
+    return False
