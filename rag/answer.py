@@ -1064,14 +1064,20 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                     if len(cand.sentence) + len(ending) < MAX_SENTENCE_CHARS:
                         cand.sentence = f"{cand.sentence} {ending}".strip()
                 elif with_list_rest(cand.sentence, chunk.text) != cand.sentence:
-                    # a row ending on a list's item, with the items that follow it ("Membres titulaires : - Samira
-                    # SALOMON - Patrick RIVAS […] - Caroline NAVARRE ...", the prefecture's stamp left out)
-                    cand.sentence = _clip(with_list_rest(cand.sentence, chunk.text))
+                    # a row ending on a list's item, then the items that follow it ("Membres titulaires : - Samira
+                    # SALOMON", then "- Patrick RIVAS […] - Caroline NAVARRE ...", the prefecture's stamp left out),
+                    # quoted apart: the row stays what the opening reads
+                    rest = with_list_rest(cand.sentence, chunk.text)[len(cand.sentence) :].strip()
+                    out.append(_Candidate(cand.hit_index, _clip(rest), 0.0, cand.position + 1, False))
                 elif ends_with_item(cand.sentence, chunk.text):
                     # a list quoted down to its passage's last line goes on in the next passage ("Membres titulaires
                     # : - Samira SALOMON" ends one, "- Patrick RIVAS ..." opens the next), cited too
                     out += _list_rest(cand, chunk, retrieval, store)
                 continue
+        label = label_above(lines, position)
+        if label and cand.exact and cand.position < ROW_POSITION and not any(label in s for s in said):
+            # "11h30-12h30 :" above "Entretien littéraire avec Marek Halter.": the label says what the sentence is
+            cand.sentence = f"{label} {cand.sentence}"
         following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
         items = continuation(cand.sentence, following)
@@ -1114,6 +1120,30 @@ def _list_rest(cand: _Candidate, chunk: Chunk, retrieval: Retrieval, store: Chro
         return []
     index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
     return [_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False)]
+
+
+MAX_LABEL_ABOVE_CHARS = 40
+
+
+def label_above(lines: list[str], position: int) -> str:
+    """The short label ending with ":" on the line just above a sentence of a passage ("11h30-12h30 :" above
+    "Entretien littéraire avec Marek Halter."): a schedule's time, a row's title; "" when there is none. A vote's
+    label ("Pour :") or a sentence announcing a list is none.
+
+    >>> lines = ["DIMANCHE 25 MAI", "11h30-12h30 :", "Entretien littéraire avec Marek Halter.", "14h-15h30 :"]
+    >>> label_above(lines, 2), label_above(lines, 1), label_above(["Pour :", "Adopté à l'unanimité."], 1)
+    ('11h30-12h30 :', '', '')
+    >>> label_above(["Max LEVITA rapporte :", "Suite aux instructions comptables de la Ville."], 1)
+    ''
+    """
+    if position < 1:
+        return ""
+    above = lines[position - 1].strip()
+    if not above.endswith(":") or len(above) > MAX_LABEL_ABOVE_CHARS or len(above) < 3:
+        return ""
+    if VOTE_WORDS_RE.search(above) or len(above.split()) > 4 or reporter_line(above) or is_meeting_formula(above):
+        return ""  # (nor who reports, "Max LEVITA rapporte :", nor the meeting's "Absents :")
+    return above
 
 
 _CUT_END_RE = re.compile(r"(?<![\w’'-])[a-zà-ÿ]{2,}$")

@@ -879,6 +879,8 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
     >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
     ['Le Conseil prend acte.']
+    >>> continuation("Entretien littéraire avec Marek Halter.", ["14h-15h30 :", "Table ronde autour de la Fantasy."])
+    []
     >>> item = "- d’autoriser la Ville à signer une convention de servitude à titre gratuit avec la société BRL pour le passage"
     >>> continuation("En conséquence, il est demandé au Conseil Municipal :", [item, "- de demander ..."]) == [item]
     True
@@ -932,7 +934,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
             i += 1
         return out
     out = _vote_lines(following)
-    if out or len(sentence) > MAX_HEADING_CHARS:
+    if out or len(sentence) > MAX_HEADING_CHARS or sentence.rstrip().endswith("."):
+        # (a sentence that ends is no heading: "Entretien littéraire avec Marek Halter." is not what "14h-15h30 :"
+        # and "Table ronde autour de la Fantasy." under it are about)
         return out
     # A heading, then labelled rows under it: "Titulaires :", "Denis JUVIN - Jean-Pierre PLUS", "Suppléants :" ...
     for i in range(0, min(len(following), MAX_LABELLED_LINES) - 1, 2):

@@ -287,8 +287,10 @@ def test_a_quoted_item_goes_on_with_its_list(tmp_path: Path, embedding_cache: Pa
     )
     row = _Candidate(0, "Membres titulaires : - Samira SALOMON", 0.0, 10_000, False)
     out = _completed([row], _retrieval(hits), store)
-    assert out[0].sentence.endswith("- Caroline NAVARRE - Nicole LIZA - Mylène CHARDES - Luc ALBERNHE")
-    assert "KNAPNOUGEL" not in out[0].sentence  # the next label's list is another seat's
+    assert [c.sentence for c in out] == [
+        "Membres titulaires : - Samira SALOMON",
+        "- Patrick RIVAS […] - Caroline NAVARRE - Nicole LIZA - Mylène CHARDES - Luc ALBERNHE",
+    ]  # (not the next label's list, another seat's)
 
 
 def test_a_list_ending_its_passage_goes_on_in_the_next_one(tmp_path: Path, embedding_cache: Path) -> None:
@@ -367,3 +369,28 @@ def test_the_records_sentence_not_retrieved_that_names_the_question_more_is_quot
 
 def _never(_: _Candidate) -> bool:
     return False
+
+
+# 2014-05-22-0000072218.pdf p. 1 (passage 4, its end): a programme, each entry under its time.
+PROGRAMME = """DIMANCHE 25 MAI
+11h30-12h30 :
+Entretien littéraire avec Marek Halter.
+14h-15h30 :
+Table ronde autour de la Fantasy.
+Avec Jérôme Noirez, Laurent Kloetzer, Jean-Louis Fetjaine."""
+
+
+def test_a_quoted_entry_reads_with_its_own_label_not_the_next_ones(tmp_path: Path, embedding_cache: Path) -> None:
+    hits, store = document_store(
+        tmp_path,
+        embedding_cache,
+        "deliberations/montpellier/pdfs/2014-05-22-0000072218.pdf",
+        [PROGRAMME],
+        [1],
+        schema.KIND_DELIBERATION,
+        [0],
+    )
+    position = next(p for p, s, _ in _passage_sentences(hits[0].chunk) if "Marek Halter" in s)
+    entry = _Candidate(0, "Entretien littéraire avec Marek Halter.", 0.9, position, True)
+    out = _completed([entry], _retrieval(hits), store)
+    assert out[0].sentence == "11h30-12h30 : Entretien littéraire avec Marek Halter."  # not "... 14h-15h30 : Table ronde"
