@@ -781,7 +781,11 @@ def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: R
     said = [(c.hit_index, _squash(c.sentence)) for c in picked]
     for cand in picked:
         chunk = retrieval.hits[cand.hit_index].chunk
-        if chunk.kind == schema.KIND_ARTICLE or len(cand.sentence) > MAX_NAMING_ROW_CHARS or not gives(kind, cand.sentence):
+        if (
+            chunk.kind == schema.KIND_ARTICLE
+            or len(cand.sentence) > MAX_NAMING_ROW_CHARS
+            or not gives(kind, cand.sentence)
+        ):
             continue
         own = names & set(tokens(cand.sentence))
         if not own:
@@ -1067,8 +1071,8 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                     # a row ending on a list's item, then the items that follow it ("Membres titulaires : - Samira
                     # SALOMON", then "- Patrick RIVAS […] - Caroline NAVARRE ...", the prefecture's stamp left out),
                     # quoted apart: the row stays what the opening reads
-                    rest = with_list_rest(cand.sentence, chunk.text)[len(cand.sentence) :].strip()
-                    out.append(_Candidate(cand.hit_index, _clip(rest), 0.0, cand.position + 1, False))
+                    tail = with_list_rest(cand.sentence, chunk.text)[len(cand.sentence) :].strip()
+                    out.append(_Candidate(cand.hit_index, _clip(tail), 0.0, cand.position + 1, False))
                 elif ends_with_item(cand.sentence, chunk.text):
                     # a list quoted down to its passage's last line goes on in the next passage ("Membres titulaires
                     # : - Samira SALOMON" ends one, "- Patrick RIVAS ..." opens the next), cited too

@@ -544,9 +544,7 @@ def other_numbered(question: str, text: str) -> bool:
     if not asked:
         return False
     written = numbered_names(text)
-    return any(
-        any(n == name for n, _ in written) and (name, numeral) not in written for name, numeral in asked
-    )
+    return any(any(n == name for n, _ in written) and (name, numeral) not in written for name, numeral in asked)
 
 
 _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")

@@ -121,7 +121,9 @@ def test_the_row_naming_the_association_comes_before_the_line_labelled_by_the_wo
     row = typed_row(question, AMOUNT, hits[1:], "", store, flat_idf, near=decided)
     assert row is not None and "429 RAIPONCE" in row[2] and "3 200 €" in row[2]
     # a question naming no association keeps the line labelled by the word asked
-    total = typed_row("Quel montant total la Ville a-t-elle prélevé ?", AMOUNT, hits[1:], "", store, flat_idf, near=decided)
+    total = typed_row(
+        "Quel montant total la Ville a-t-elle prélevé ?", AMOUNT, hits[1:], "", store, flat_idf, near=decided
+    )
     assert total is not None and "46 550 €" in total[2] and "RAIPONCE" not in total[2]
 
 
@@ -146,7 +148,9 @@ def test_a_question_asking_several_values_gets_every_row_of_what_it_names() -> N
         chunk=schema.Chunk("poesie-7", POESIE, {schema.KIND: schema.KIND_DELIBERATION, schema.PAGE: 2}), score=1.0
     )
     first = _Candidate(0, "3988 Maison de la Poésie F 10 000 €", 0.9, 6, True)
-    plural = "Quelles subventions la Ville de Montpellier a-t-elle attribuées à la Maison de la Poésie en février 2013 ?"
+    plural = (
+        "Quelles subventions la Ville de Montpellier a-t-elle attribuées à la Maison de la Poésie en février 2013 ?"
+    )
     found = [c.sentence for c in _rows_alike(plural, AMOUNT, [first], _retrieval([hit]))]
     assert found == ["3988 Maison de la Poésie P 5 000 €"]  # not the TOTAL, which names no association
     single = "Quelle subvention de fonctionnement la Maison de la Poésie a-t-elle reçue ?"
@@ -181,7 +185,11 @@ def test_the_scope_of_the_question_names_no_row(tmp_path: Path, embedding_cache:
         "dont combien de procurations ?"
     )
     hits, store = document_store(
-        tmp_path, embedding_cache, "deliberations/flaux/PV_DU_15_DECEMBRE_2024-tampon.pdf", [FLAUX_PV], date="2023-12-15"
+        tmp_path,
+        embedding_cache,
+        "deliberations/flaux/PV_DU_15_DECEMBRE_2024-tampon.pdf",
+        [FLAUX_PV],
+        date="2023-12-15",
     )
     scope = Scope(date="2023-12-15", years=(2023,), stems=frozenset(tokens("Flaux 15 décembre 2023")))
     excused = scope_excused(flat_idf, _retrieval(hits, scope))
@@ -343,9 +351,7 @@ En conséquence, il est proposé au Conseil Municipal :"""
 def test_the_records_sentence_not_retrieved_that_names_the_question_more_is_quoted(
     tmp_path: Path, embedding_cache: Path
 ) -> None:
-    question = (
-        "À quelle date la commission locale d'amélioration de l'habitat a-t-elle statué sur le bâtiment L de Cévennes 1 ?"
-    )
+    question = "À quelle date la commission locale d'amélioration de l'habitat a-t-elle statué sur le bâtiment L de Cévennes 1 ?"
     assert answer_type(question) == DATE
     hits, store = document_store(
         tmp_path,
@@ -364,7 +370,10 @@ def test_the_records_sentence_not_retrieved_that_names_the_question_more_is_quot
     assert retrieval.hits[found[0].hit_index].chunk.id == hits[1].chunk.id  # cited from its passage
     # a quote that names the question as much: nothing read outside the hits
     clah = next(s for _, s, _ in _passage_sentences(hits[1].chunk) if "12 décembre 2012" in s)
-    assert _record_fact(question, DATE, [_Candidate(0, clah, 0.9, 1, True)], _retrieval(hits[:1]), store, flat_idf, _never) == []
+    assert (
+        _record_fact(question, DATE, [_Candidate(0, clah, 0.9, 1, True)], _retrieval(hits[:1]), store, flat_idf, _never)
+        == []
+    )
 
 
 def _never(_: _Candidate) -> bool:
@@ -393,4 +402,6 @@ def test_a_quoted_entry_reads_with_its_own_label_not_the_next_ones(tmp_path: Pat
     position = next(p for p, s, _ in _passage_sentences(hits[0].chunk) if "Marek Halter" in s)
     entry = _Candidate(0, "Entretien littéraire avec Marek Halter.", 0.9, position, True)
     out = _completed([entry], _retrieval(hits), store)
-    assert out[0].sentence == "11h30-12h30 : Entretien littéraire avec Marek Halter."  # not "... 14h-15h30 : Table ronde"
+    assert (
+        out[0].sentence == "11h30-12h30 : Entretien littéraire avec Marek Halter."
+    )  # not "... 14h-15h30 : Table ronde"
