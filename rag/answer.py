@@ -1079,7 +1079,13 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                     out += _list_rest(cand, chunk, retrieval, store)
                 continue
         label = label_above(lines, position)
-        if label and cand.exact and cand.position < ROW_POSITION and not any(label in s for s in said):
+        if (
+            label
+            and cand.exact
+            and cand.position < ROW_POSITION
+            and not cand.sentence.startswith(label)  # (a candidate completed once already)
+            and not any(_squash(label) in s for s in said)
+        ):
             # "11h30-12h30 :" above "Entretien littéraire avec Marek Halter.": the label says what the sentence is
             cand.sentence = f"{label} {cand.sentence}"
         following = lines[position + 1 :]

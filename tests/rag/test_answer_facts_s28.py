@@ -405,3 +405,5 @@ def test_a_quoted_entry_reads_with_its_own_label_not_the_next_ones(tmp_path: Pat
     assert (
         out[0].sentence == "11h30-12h30 : Entretien littéraire avec Marek Halter."
     )  # not "... 14h-15h30 : Table ronde"
+    # a candidate completed twice (the same sentence found again) gets its label once
+    assert _completed([entry], _retrieval(hits), store)[0].sentence == out[0].sentence
