@@ -328,8 +328,9 @@ class ExtractiveAnswerer:
     def _record_rest(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
         """The sentences of the passages ranked after the first MAX_PASSAGES (down to MAX_PASSAGES +
         EXTRA_ROW_PASSAGES) that belong to the best passage's record (or, outside any record, to its document),
-        with their cosines: over a whole archive the record's passages are ranked among other records' ("Acte
-        Certifié exécutoire" first, "TOTAL 350 637 €" fourth), and the one holding the fact may be fourth. Other
+        with their cosines: over a whole archive the record's passages are ranked among other records', and the one
+        holding the fact may be fourth ("Autoriser Monsieur le Maire à transmettre ces propositions au référent
+        préfectoral" after the agenda and the concertation's two passages). Other
         records' passages so deep are left out, and the refusal rule does not read these (computed once)."""
         derived = retrieval.derived
         if "record_rest" not in derived:
