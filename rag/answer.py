@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rag import schema
 from rag.decision import extract_decision
 from rag.french import fold, french_date, source_label
-from rag.lead import lead_sentences
+from rag.lead import lead_sentences, with_list_rest
 from rag.legal import consolidated, newer_known
 from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
@@ -45,8 +45,10 @@ from rag.question import (
     gives_reason,
     head_noun,
     memo,
+    name_stems,
     names_reference,
     opposed,
+    other_numbered,
     predicate,
     question_names,
     rank,
@@ -198,7 +200,7 @@ class ExtractiveAnswerer:
             answer_sentences.append(AnswerSentence(text=line, citations=[n], status="ok"))
         # The answer first (built from the cited record's fields, each value checked on the passage),
         # then the evidence.
-        lead = lead_sentences(question, citations, memo(self.retriever.lexical.idf))
+        lead = lead_sentences(question, citations, self._row_idf(retrieval))
         # (refusal5) the composed answer's evidence must name what the question names (rag.refusal.cited_reason)
         following, preceding = self._neighbours(retrieval)
         reason = cited_reason(
@@ -325,10 +327,40 @@ class ExtractiveAnswerer:
         cosine = dict(zip(texts, (embedder.embed_passages(texts) @ query_vector).tolist(), strict=True))
         return [(c, float(cosine[c.sentence])) for c in candidates]
 
+    def _record_rest(self, question: str, retrieval: Retrieval) -> list[tuple[_Candidate, float]]:
+        """The sentences of the passages ranked after the first MAX_PASSAGES (down to MAX_PASSAGES +
+        EXTRA_ROW_PASSAGES) that belong to the best passage's record (or, outside any record, to its document),
+        with their cosines: over a whole archive the record's passages are ranked among other records', and the one
+        holding the fact may be fourth ("Autoriser Monsieur le Maire à transmettre ces propositions au référent
+        préfectoral" after the agenda and the concertation's two passages). Other
+        records' passages so deep are left out, and the refusal rule does not read these (computed once)."""
+        derived = retrieval.derived
+        if "record_rest" not in derived:
+            hits = retrieval.hits
+            best = _record_key(hits[0].chunk) if hits else None
+            candidates = [
+                _Candidate(index, sentence, 0.0, position, exact)
+                for index in range(MAX_PASSAGES, min(len(hits), MAX_PASSAGES + EXTRA_ROW_PASSAGES))
+                if best is not None and _record_key(hits[index].chunk) == best
+                for position, sentence, exact in _passage_sentences(hits[index].chunk)
+            ]
+            if not asks_about_meeting(question):
+                candidates = [c for c in candidates if not _opening_formula(hits, c)]
+            # (a sentence the first passages hold too, a running header, is not embedded twice)
+            known = {c.sentence: cosine for c, cosine in self._sentence_cosines(question, retrieval)}
+            new = self._cosines(question, retrieval, [c for c in candidates if c.sentence not in known])
+            known.update((c.sentence, cosine) for c, cosine in new)
+            derived["record_rest"] = [(c, known[c.sentence]) for c in candidates]
+        return list(derived["record_rest"])
+
+    def _row_idf(self, retrieval: Retrieval) -> Callable[[str], float]:
+        return scope_excused(memo(self.retriever.lexical.idf), retrieval)
+
     def select_sentences(self, question: str, retrieval: Retrieval) -> list[_Candidate]:
         scored = self._sentence_cosines(question, retrieval)
         if not scored:
             return []
+        scored += self._record_rest(question, retrieval)
         kind = answer_type(question)
         typed = kind not in (DECISION, OTHER)
         about_meeting = asks_about_meeting(question)
@@ -358,8 +390,9 @@ class ExtractiveAnswerer:
         question_stems = asked or set(tokens(f"{question} {expand(question)}"))
         operative = {
             index: _squash(" ".join(p.text for p in extract_decision(hit.chunk.text).provisions))
-            for index, hit in enumerate(retrieval.hits[:MAX_PASSAGES])
+            for index, hit in enumerate(retrieval.hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES])
             if hit.chunk.kind != schema.KIND_ARTICLE  # a compte rendu not split into records has decisions too
+            and (index < MAX_PASSAGES or any(c.hit_index == index for c, _ in scored))
         }
         population = question_population(question)
         unit = counted(question)  # "combien de noms": a sentence counting names, not any number
@@ -381,7 +414,7 @@ class ExtractiveAnswerer:
                 cand.score += YES_NO_WEIGHT * sum(weigh(t) for t in asked & stems) / asked_weight
                 if verb and verb in stems:
                     cand.score += YES_NO_WEIGHT  # "rembourse-t-elle": "exonérée du remboursement" answers
-            if opposed(question, cand.sentence):
+            if opposed(question, cand.sentence) or other_numbered(question, cand.sentence):
                 cand.score -= TYPE_BONUS  # "postes créés": the posts removed are not the answer
             elif typed and gives_asked(question, kind, cand.sentence):
                 cand.score += TYPE_BONUS
@@ -428,7 +461,7 @@ class ExtractiveAnswerer:
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
-            idf = memo(self.retriever.lexical.idf)
+            idf = self._row_idf(retrieval)
             near = "\n".join(c.sentence for c in picked if not skip(c))
             row = typed_row(question, kind, retrieval.hits[:MAX_PASSAGES], quoted, store, idf, about_meeting, near)
             if row is None and not quoted.strip():
@@ -445,6 +478,8 @@ class ExtractiveAnswerer:
                 picked.append(_Candidate(index, row[2], 0.0, ROW_POSITION + row[1], False))
                 picked += _row_header(index, row[2], picked, retrieval, store)
             picked += _value_after(question, kind, picked, retrieval, store, skip)
+            picked += _rows_alike(question, kind, picked, retrieval)
+            picked += _record_fact(question, kind, picked, retrieval, store, idf, skip)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
         if asks_reporter(question):
@@ -544,6 +579,34 @@ def _typed_fact(
         if typed is not None and typed.score >= best - TYPED_MARGIN:
             extra.append(typed)
     return extra
+
+
+def scope_excused(idf: Callable[[str], float], retrieval: Retrieval) -> Callable[[str], float]:
+    """`idf` for choosing a row or a quote by what of the question it names (rag.question.rank), the question's scope
+    aside: the commune, day and month it names (rag.scope), and its year when it is the best record's séance's, chose
+    the documents, every row of theirs shares them; "Séance du 15 décembre 2023" names no more of "Combien de
+    conseillers ... ont pris part aux délibérations du 15 décembre 2023 ?" than "... pris part à la délibération : 9
+    dont 3 procurations". Another year is the event's ("payé en 2007" in a deliberation of 2013): it counts."""
+    scope = retrieval.scope
+    if scope is None or not scope.stems:
+        return idf
+    held = str(retrieval.hits[0].chunk.meta.get(schema.DATE) or "")[:4] if retrieval.hits else ""
+    excused = {stem for stem in scope.stems if stem == held or not _YEAR_STEM_RE.fullmatch(stem)}
+    if not excused:
+        return idf
+    return lambda token: 0.0 if token in excused else idf(token)
+
+
+_YEAR_STEM_RE = re.compile(r"(?:19|20)\d{2}")
+
+
+def _record_key(chunk: Chunk) -> tuple[str, str] | None:
+    """The record a council passage belongs to (its document and record index; its document alone outside any
+    record); None for an article of the law."""
+    if chunk.kind == schema.KIND_ARTICLE:
+        return None
+    record = chunk.meta.get(schema.RECORD_INDEX) if chunk.kind == schema.KIND_DELIBERATION else None
+    return str(chunk.meta.get(schema.DOC_ID, chunk.source)), str(record)
 
 
 def _opening_formula(hits: list[ScoredChunk], c: _Candidate) -> bool:
@@ -668,6 +731,77 @@ def _parallel(question: str, picked: list[_Candidate], retrieval: Retrieval, sto
 
 MAX_NAMING_ROWS = 6
 MAX_NAMING_ROW_CHARS = 120
+
+
+def _record_fact(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+    skip: Callable[[_Candidate], bool],
+) -> list[_Candidate]:
+    """The sentence of the best record's passages not retrieved that gives the kind of value asked and names more
+    of the question than every quote giving one (rag.question.rank): over a whole archive, the passage holding "Par
+    délibération de la Commission Locale d'Amélioration de l'Habitat (CLAH) en date du 12 décembre 2012, ... pour le
+    bâtiment L ..." may not be among the hits, while "Par délibération en date du 03 mai 2010, ..." is quoted. Read
+    in the record's other passages (same document and record), cited too; never a meeting's formula."""
+    best = next((h for h in retrieval.hits[:MAX_PASSAGES] if h.chunk.kind == schema.KIND_DELIBERATION), None)
+    if best is None:
+        return []
+    given = [c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c)]
+    # (by the question's rare words and their weight: the record's passages share its names, "Cévennes 1")
+    than = max((rank(question, sentence, idf)[1:] for sentence in given), default=(0, 0.0))
+    seen = {h.chunk.id for h in retrieval.hits}
+    found: tuple[tuple[int, float], Chunk, int, str, bool] | None = None
+    for chunk in record_siblings(best.chunk, store, set(seen)):
+        for position, sentence, exact in _passage_sentences(chunk):
+            if is_meeting_formula(sentence) or opposed(question, sentence) or not gives_asked(question, kind, sentence):
+                continue
+            score = rank(question, sentence, idf)[1:]
+            if score > than and (found is None or score > found[0]):
+                found = (score, chunk, position, sentence, exact)
+    if found is None or found[0][0] < MIN_RECORD_FACT_RARE:
+        return []
+    _, chunk, position, sentence, exact = found
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, sentence, 0.0, position, exact)]
+
+
+MIN_RECORD_FACT_RARE = 2  # rare words of the question a sentence read outside the hits must name
+
+
+def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For a question asking several values of what it names ("Quelles subventions ... à la Maison de la Poésie ?"),
+    the other rows of a quoted row's passage that give the kind asked and write the same names of the question:
+    "3988 Maison de la Poésie P 5 000 €" with "3988 Maison de la Poésie F 10 000 €" (one row quoted gives half the
+    answer). Only short rows (a table's or a list's), in the passage quoted."""
+    if not _PLURAL_ASKED_RE.search(fold(question)):
+        return []
+    names = set(name_stems(question))
+    found: list[_Candidate] = []
+    said = [(c.hit_index, _squash(c.sentence)) for c in picked]
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if (
+            chunk.kind == schema.KIND_ARTICLE
+            or len(cand.sentence) > MAX_NAMING_ROW_CHARS
+            or not gives(kind, cand.sentence)
+        ):
+            continue
+        own = names & set(tokens(cand.sentence))
+        if not own:
+            continue
+        for position, raw in enumerate(lines_of(ScoredChunk(chunk=chunk, score=0.0))):
+            line = raw.strip(" -•–")
+            if len(line) > MAX_NAMING_ROW_CHARS or not gives(kind, line) or not own <= set(tokens(line)):
+                continue
+            if any(i == cand.hit_index and _squash(line) in text for i, text in said):
+                continue
+            said.append((cand.hit_index, _squash(line)))
+            found.append(_Candidate(cand.hit_index, line, 0.0, ROW_POSITION + position, False))
+    return found[:MAX_NAMING_ROWS]
 
 
 def _rows_naming(question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
@@ -936,7 +1070,27 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                     ending = _sentence_end(cand.sentence, chunk.text)
                     if len(cand.sentence) + len(ending) < MAX_SENTENCE_CHARS:
                         cand.sentence = f"{cand.sentence} {ending}".strip()
+                elif with_list_rest(cand.sentence, chunk.text) != cand.sentence:
+                    # a row ending on a list's item, then the items that follow it ("Membres titulaires : - Samira
+                    # SALOMON", then "- Patrick RIVAS […] - Caroline NAVARRE ...", the prefecture's stamp left out),
+                    # quoted apart: the row stays what the opening reads
+                    tail = with_list_rest(cand.sentence, chunk.text)[len(cand.sentence) :].strip()
+                    out.append(_Candidate(cand.hit_index, _clip(tail), 0.0, cand.position + 1, False))
+                elif ends_with_item(cand.sentence, chunk.text):
+                    # a list quoted down to its passage's last line goes on in the next passage ("Membres titulaires
+                    # : - Samira SALOMON" ends one, "- Patrick RIVAS ..." opens the next), cited too
+                    out += _list_rest(cand, chunk, retrieval, store)
                 continue
+        label = label_above(lines, position)
+        if (
+            label
+            and cand.exact
+            and cand.position < ROW_POSITION
+            and not cand.sentence.startswith(label)  # (a candidate completed once already)
+            and not any(_squash(label) in s for s in said)
+        ):
+            # "11h30-12h30 :" above "Entretien littéraire avec Marek Halter.": the label says what the sentence is
+            cand.sentence = f"{label} {cand.sentence}"
         following = lines[position + 1 :]
         announces = cand.sentence.rstrip().endswith(":")
         items = continuation(cand.sentence, following)
@@ -952,6 +1106,57 @@ def _completed(picked: list[_Candidate], retrieval: Retrieval, store: ChromaStor
                 index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
                 out.append(_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False))
     return out
+
+
+def ends_with_item(quote: str, passage: str) -> bool:
+    """Whether a quote ends its passage on an item of a bulleted list (the list may go on in the next passage).
+
+    >>> ends_with_item("Membres titulaires : - Samira SALOMON", "Ont été élus :\\nMembres titulaires :\\n- Samira SALOMON")
+    True
+    >>> ends_with_item("Membres titulaires : - Samira SALOMON", "Membres titulaires :\\n- Samira SALOMON\\nLe Conseil adopte.")
+    False
+    """
+    lines = [line for line in passage.splitlines() if line.strip()]
+    return bool(lines) and bool(_BULLET_ITEM_RE.match(lines[-1])) and _squash(passage).endswith(_squash(quote))
+
+
+_BULLET_ITEM_RE = re.compile(r"^\s*[-•–]\s*\S")
+
+
+def _list_rest(cand: _Candidate, chunk: Chunk, retrieval: Retrieval, store: ChromaStore) -> list[_Candidate]:
+    """The items opening the next passage of `chunk`'s document that go on with the list a quote ends on."""
+    after = next_passage(chunk, store)
+    if after is None or after.meta.get(schema.BOILERPLATE):
+        return []
+    rest = continuation(":", [" ".join(s.split()) for s in sentences(after.text)])[:MAX_LIST_ITEMS]
+    if not rest or not _BULLET_ITEM_RE.match(rest[0]):
+        return []
+    index = _hit_index(retrieval, ScoredChunk(chunk=after, score=retrieval.hits[cand.hit_index].score))
+    return [_Candidate(index, _clip(" ".join(rest)), 0.0, 0, False)]
+
+
+MAX_LABEL_ABOVE_CHARS = 40
+
+
+def label_above(lines: list[str], position: int) -> str:
+    """The short label ending with ":" on the line just above a sentence of a passage ("11h30-12h30 :" above
+    "Entretien littéraire avec Marek Halter."): a schedule's time, a row's title; "" when there is none. A vote's
+    label ("Pour :") or a sentence announcing a list is none.
+
+    >>> lines = ["DIMANCHE 25 MAI", "11h30-12h30 :", "Entretien littéraire avec Marek Halter.", "14h-15h30 :"]
+    >>> label_above(lines, 2), label_above(lines, 1), label_above(["Pour :", "Adopté à l'unanimité."], 1)
+    ('11h30-12h30 :', '', '')
+    >>> label_above(["Max LEVITA rapporte :", "Suite aux instructions comptables de la Ville."], 1)
+    ''
+    """
+    if position < 1:
+        return ""
+    above = lines[position - 1].strip()
+    if not above.endswith(":") or len(above) > MAX_LABEL_ABOVE_CHARS or len(above) < 3:
+        return ""
+    if VOTE_WORDS_RE.search(above) or len(above.split()) > 4 or reporter_line(above) or is_meeting_formula(above):
+        return ""  # (nor who reports, "Max LEVITA rapporte :", nor the meeting's "Absents :")
+    return above
 
 
 _CUT_END_RE = re.compile(r"(?<![\w’'-])[a-zà-ÿ]{2,}$")

@@ -42,6 +42,7 @@ from rag.question import (
     names_more,
     names_reference,
     opposed,
+    other_numbered,
     question_parts,
     rank,
     reporter_line,
@@ -223,7 +224,7 @@ def _quoted_answer(
             if head and head not in tokens(part):
                 continue  # (the thing asked, "poste", written in the part)
             names, rare, weight = rank(question, part, idf)
-            if not weight or opposed(question, part):
+            if not weight or opposed(question, part) or other_numbered(question, part):
                 continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
@@ -437,7 +438,7 @@ def _typed_quote(
     # Of two rows naming the question alike, the one of the record cited first (the retrieval's best: rag.rerank)
     top = _record_of(citations[0]) if citations else None
     typed = [
-        (2 * int(not opposed(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
+        (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),

@@ -513,6 +513,40 @@ def opposed(question: str, text: str) -> bool:
     return False
 
 
+# A name numbered by a Roman numeral ("l'Université Montpellier I", "Paris VIII"): the numeral tells one of several.
+_NUMBERED_NAME_RE = re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ]{2,})\s+((?:X{0,3})(?:IX|IV|V?I{0,3}))(?![\w'’-])")
+
+
+def numbered_names(text: str) -> list[tuple[str, str]]:
+    """The names a text numbers with a Roman numeral, each with its numeral.
+
+    >>> numbered_names("Qui est titulaire au conseil de l'Université Montpellier I ?")
+    [('montpellier', 'I')]
+    >>> numbered_names("Université Montpellier III Titulaire : - Samira SALOMON"), numbered_names("Montpellier Infirmières")
+    ([('montpellier', 'III')], [])
+    """
+    return [(fold(m.group(1)).lower(), m.group(2)) for m in _NUMBERED_NAME_RE.finditer(text) if m.group(2)]
+
+
+def other_numbered(question: str, text: str) -> bool:
+    """Whether the text numbers a name the question numbers with other numerals only: "Université Montpellier III"
+    is no answer about "l'Université Montpellier I".
+
+    >>> q = "Qui est titulaire pour la ville au conseil d'administration de l'Université Montpellier I ?"
+    >>> other_numbered(q, "Université Montpellier III Titulaire : - Samira SALOMON")
+    True
+    >>> other_numbered(q, "Conseil d'administration Université Montpellier I Titulaire : -Mylène CHARDES")
+    False
+    >>> other_numbered(q, "Université Montpellier I et Montpellier III"), other_numbered(q, "La Ville de Montpellier")
+    (False, False)
+    """
+    asked = numbered_names(question)
+    if not asked:
+        return False
+    written = numbered_names(text)
+    return any(any(n == name for n, _ in written) and (name, numeral) not in written for name, numeral in asked)
+
+
 _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")
 
 

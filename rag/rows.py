@@ -36,7 +36,9 @@ from rag.question import (
     head_noun,
     item_numbers,
     label_fits,
+    name_stems,
     opposed,
+    other_numbered,
     other_reference,
     rank,
 )
@@ -123,7 +125,7 @@ def typed_row(
             given = given or (table is not None and names_company(kind, question, *table))
             if not (given or unit_in_header(kind, line)):
                 continue
-            if any(other_reference(noun, ref, line) for noun, ref in items):
+            if any(other_reference(noun, ref, line) for noun, ref in items) or other_numbered(question, line):
                 continue  # "le lot 2": the row "Lot n°1 à la société ..." is another lot's
             if not about_meeting and is_meeting_formula(line):
                 continue  # "Présents : ..." lists names, but of the meeting, not of a decision
@@ -173,7 +175,7 @@ def typed_row(
             fits = _fit(question, line, unit) if kind in VALUE_KINDS else 0
             key = (
                 # (and, for "combien coûte", a sum in euros before an area in m²)
-                2 * int(not opposed(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
+                2 * int(not opposed(question, block) and not other_numbered(question, block)) + int(gives_asked(question, kind, line) or unit_in_header(kind, line)),
                 # a row labelled by two words of the question or more ("Taux fixe : 2.30 %" for "le taux fixe du
                 # prêt") first: a row of another label naming more of the question ("garantie ... à hauteur de 80 %")
                 # gives another value
@@ -188,7 +190,9 @@ def typed_row(
     if best is None:
         return None
     key, hit, position, block, about, row, wrapped, titles = best
-    if headed is not None:
+    if headed is not None and not (key[0] >= 2 and names_unquoted(question, block, f"{quoted}\n{headed[2]}", idf)):
+        # (unless the best row writes a name of the question that neither it nor the quotes write: "429 RAIPONCE F 3
+        # 200 €", not the imputation "pour un montant de 46 550 €" under the quoted "de décider de l'affectation ...")
         return headed
     if key[0] >= 2 and wrapped and _squash(lines_of(hit)[position]) in _squash(quoted):
         # the quotes cut this row from the cell holding its figure ("4388 Le Passe Muraille Chantiers
@@ -203,6 +207,11 @@ def typed_row(
     # capitalised phrase that only looks like a name, at equal rank.
     if key[0] < 2:
         return None  # the row tells the opposite of what is asked
+    if names_unquoted(question, block, quoted, idf):
+        # the row writes a name of the question no quote writes ("Lycée Joffre CENTRE Titulaires : - Cédric de
+        # SAINT-JOUAN ..." where the quotes give another lycée's seats): what the record is about (its title, which
+        # may name every row's establishment) does not make the quotes name it
+        return hit, position, block
     if key[3] > max((_fit(question, line, unit) for line in quoted.splitlines()), default=0) and key[5][:2] >= than[:2]:
         # the row labelled by what is asked, where the quotes name it only in passing: quoted alone (its
         # label says what it is about; the row above may be of another label), or with its block when the block
@@ -213,6 +222,28 @@ def typed_row(
     if key[5] < than or (key[5] == than and not better):
         return None
     return hit, position, block
+
+
+def names_unquoted(question: str, row: str, quoted: str, idf: Callable[[str], float] | None = None) -> bool:
+    r"""Whether `row` writes one of the question's names (rag.question.name_stems: "Joffre", "RAIPONCE"; not "la
+    Ville") and names more of the question (rag.question.rank) than each of the `quoted` sentences (one a line)
+    does: "Lycée Joffre CENTRE Titulaires : ..." names the lycée asked, "Collège Joffre CENTRE Titulaires :" of
+    another record and "Lycée Mermoz CENTRE Titulaires :" name half of it each.
+
+    >>> q = "Qui sont les titulaires qui représentent la Ville au conseil d'administration du lycée Joffre ?"
+    >>> row = "Lycée Joffre CENTRE Titulaires : - Cédric de SAINT-JOUAN"
+    >>> names_unquoted(q, row, "Lycée Mermoz CENTRE Titulaires :\nCollège Joffre CENTRE Titulaires :")
+    True
+    >>> names_unquoted(q, row, "Les titulaires du lycée Joffre sont :")
+    False
+    >>> names_unquoted(q, "Ville de Montpellier Titulaires : - Rémi ASSIE", "Lycée Mermoz CENTRE Titulaires :")
+    False
+    """
+    if not set(name_stems(question)) & set(tokens(row)):
+        return False
+    width = 2 if idf is not None else 3  # (without weights, the count of shared words)
+    own = rank(question, row, idf)[:width]
+    return all(rank(question, line, idf)[:width] < own for line in quoted.splitlines() if line.strip())
 
 
 def _fit(question: str, line: str, unit: str | None) -> int:
@@ -848,6 +879,8 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
     ['Pour :', '46', 'Contre :', '7', 'Adopté à la majorité.']
     >>> continuation("Max LEVITA | 1 | Débat d'orientation budgétaire 2012", ["Le Conseil prend acte.", "Max LEVITA | 2 | Budget"])
     ['Le Conseil prend acte.']
+    >>> continuation("Entretien littéraire avec Marek Halter.", ["14h-15h30 :", "Table ronde autour de la Fantasy."])
+    []
     >>> item = "- d’autoriser la Ville à signer une convention de servitude à titre gratuit avec la société BRL pour le passage"
     >>> continuation("En conséquence, il est demandé au Conseil Municipal :", [item, "- de demander ..."]) == [item]
     True
@@ -901,7 +934,9 @@ def continuation(sentence: str, following: list[str]) -> list[str]:
             i += 1
         return out
     out = _vote_lines(following)
-    if out or len(sentence) > MAX_HEADING_CHARS:
+    if out or len(sentence) > MAX_HEADING_CHARS or sentence.rstrip().endswith("."):
+        # (a sentence that ends is no heading: "Entretien littéraire avec Marek Halter." is not what "14h-15h30 :"
+        # and "Table ronde autour de la Fantasy." under it are about)
         return out
     # A heading, then labelled rows under it: "Titulaires :", "Denis JUVIN - Jean-Pierre PLUS", "Suppléants :" ...
     for i in range(0, min(len(following), MAX_LABELLED_LINES) - 1, 2):
