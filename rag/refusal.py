@@ -63,6 +63,9 @@ def relevance_signals(
     retrieval: Retrieval,
     idf: Callable[[str], float],
     preceding: Callable[[Chunk], Chunk | None] | None = None,
+    *,
+    dense: float | None = None,
+    weigh: Callable[[str], float] | None = None,
 ) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
     question one place of the top passages covers, the names the question uses that no indexed
@@ -77,7 +80,7 @@ def relevance_signals(
     groups = synonym_groups(question)
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
-    weights = {stem: idf(stem) for stem in groups}
+    weights = {stem: (weigh or idf)(stem) for stem in groups}
     total = sum(weights.values())
     asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
     acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
@@ -126,10 +129,11 @@ def relevance_signals(
         missing += [stem for stem in names if not _used({stem}, retrieved)]
     scattered = [stem for stem in topic if _used(groups.get(stem, {stem}), passages)]
     logger.debug("nouns missing %s, names %s, topic nouns met %s (%d together)", missing, names, scattered, together)
+    closeness = retrieval.best_dense if dense is None else dense
     return {
-        "best_dense": retrieval.best_dense,
+        "best_dense": closeness,
         "coverage": coverage,
-        "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
+        "score": closeness + COVERAGE_WEIGHT * coverage,
         "unknown_names": float(len(_unknown_names(question, idf, excused, retrieval.hits))),
         "missing_nouns": float(len(missing)),
         # used by the passages, but never in one place: "la location de la salle des fêtes" answered with the
@@ -417,13 +421,18 @@ def refusal_reason(
     before it (a table's rows may be cut from the header that gives their year: "pour l'année 2022,")."""
     if not retrieval.hits:
         return "empty"
+    weigh, idf = idf, within_spaces(idf)  # (the coverage's weights stay the store's: the threshold was set with them)
     scope = retrieval.scope
     if scope is not None and scope.missing_refs:
         return "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return None
     question = respelt(question, idf)
-    signals = relevance_signals(question, retrieval, idf, preceding)
+    # A scope over a large store may leave the dense channel no passage of it ("la séance du 25 juillet 2011": its
+    # candidates were all of other séances): its closeness is then unmeasured, not nil; the best sentence's of the
+    # passages retrieved stands for it
+    dense = best_sentence if not retrieval.best_dense and best_sentence is not None else None
+    signals = relevance_signals(question, retrieval, idf, preceding, dense=dense, weigh=weigh)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
     named = _full_name_written(question, retrieval.hits[:REFUSAL_PASSAGES])
@@ -499,7 +508,14 @@ def refusal_reason(
             headers[hit.chunk.id] = _header_years(hit, preceding)
         return headers[hit.chunk.id]
 
-    if not _numbers_met(question, top, idf, met, header_of):
+    # a record is one decision: its other retrieved passages are read with it ("Lot n°3 , 4, 6, 8 et 9 à la société
+    # RENAULT RETAIL" two passages below the record's opening), as the answer quotes them
+    siblings = [
+        hit
+        for hit in retrieval.hits[REFUSAL_PASSAGES:]
+        if hit.chunk.meta.get(schema.RECORD_INDEX) is not None and any(_same_record(hit, t) for t in top)
+    ]
+    if not _numbers_met(question, top + siblings, idf, met, header_of):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     dated = on_topic(question, top, idf, met) or top
     if years and not any(
@@ -510,6 +526,24 @@ def refusal_reason(
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         return "year"  # "la session de novembre": a month no séance has must be written by the passage
     return None
+
+
+def within_spaces(idf: Callable[[str], float]) -> Callable[[str], float]:
+    """The IDF the checks read: a stem's lowest over the store and within each of its large spaces
+    (`rag.lexical.LexicalIndex.space_idf`) when `idf` is a lexical index's, so that a word common in the council's
+    minutes is not made rare by the law beside them ("supplémentaires", "meubles", "secrétaire" over the whole
+    corpus); `idf` itself otherwise. Each stem is looked up once."""
+    lowest = getattr(getattr(idf, "__self__", None), "space_idf", None)
+    if not callable(lowest):
+        return idf
+    seen: dict[str, float] = {}
+
+    def lookup(stem: str) -> float:
+        if stem not in seen:
+            seen[stem] = lowest(stem)
+        return seen[stem]
+
+    return lookup
 
 
 def respelt(question: str, idf: Callable[[str], float]) -> str:
@@ -616,6 +650,7 @@ def cited_reason(
       tribunal administratif"); and a noun is excused when the evidence holds what identifies the thing asked
       about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
       number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
+    idf = within_spaces(idf)
     question = respelt(question, idf)
     first = next((s for s in answer_sentences if s.citations), None)
     if not _asked_given(question, answer_sentences, citations):
@@ -1966,6 +2001,7 @@ def _numbers_met(
     def holds(text: str, stems: list[str]) -> bool:
         text = _MILLIONS_RE.sub(r"\1 millions €", text)  # "5M€" is "5 millions d'euros"
         used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
+        used |= spelled_acronyms(text)  # "la DRAC": "Direction Régionale des Affaires Culturelles"
         return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
 
     def placed(number: str, unit: str | None, hit: ScoredChunk) -> bool:
@@ -1980,13 +2016,18 @@ def _numbers_met(
         if unit is None and number in _years_in(heading) and holds(f"{text} {heading}", anchors):
             return True
         parts = sentences(text) or [""]
+        title = str(hit.chunk.meta.get(schema.TITLE, "")) if hit.chunk.meta.get(schema.RECORD_INDEX) is not None else ""
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         if any(
             (
                 number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
                 or (unit is None and number in _years_in(w))
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
-            and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
+            # (a number with no word of its own, a year most often, is of what the record's title names: "Année
+            # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")
+            and (
+                holds(f"{w} {title}", anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors)
+            )
             for w in windows
         ):
             return True

@@ -1,0 +1,113 @@
+"""Session 28's refusal checks over the whole corpus (rag.refusal), on real text copied from its documents: a stem's IDF
+read within the store's large spaces (the law beside the council's minutes makes council words look rare); a record's
+other retrieved passages read with the top ones when a number is asked; a number with no word of its own met beside
+the record's title, an acronym spelt out there; a closeness the dense channel could not measure in a scope taken from
+the best sentence. Figures in docs/EVALUATION.md, session 28."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag import lexical, schema
+from rag.refusal import _numbers_met as numbers_met
+from rag.refusal import relevance_signals, within_spaces
+from rag.retrieve import Retrieval
+from rag.schema import Chunk, ScoredChunk
+
+# montpellier/pdfs/2013-06-17-0000064311.pdf (whole-corpus store): the record's opening, first retrieved, and the
+# passage naming the lots, retrieved below another record's passage
+VEHICLES_TITLE = (
+    "Délibération 2013/287 — Achat de véhicules à motorisation essence, diesel, GPL, électrique et hybride - Lots 3 à 9"
+)
+VEHICLES_OPENING = "Service Achats et Production graphique"
+VEHICLES_LOTS = (
+    "Lot n°3 , 4, 6, 8 et 9 à la société RENAULT RETAIL 34 078 MONTPELLIER CEDEX 3 Lot n°5 et 7 à la société GGH "
+    "(PEUGEOT) 34 072 MONTPELLIER CEDEX 3 Les marchés sont conclus à compter de la date de notification jusqu’au 31 "
+    "décembre 2013."
+)
+# montpellier/pdfs/2013-06-17-0000064160.pdf, the neighbour ranked second over the whole corpus
+SECURITY = "Marchés de Sécurité et Accompagnement Evènementiel Autorisation de signer les marchés"
+# montpellier/pdfs/2013-06-17-0000064297.pdf (s27 store), and its record's title
+PLEAC_TITLE = "Délibération 2013/274 — Demande de subvention à la Direction Régionale des Affaires Culturelles Languedoc-Roussillon"
+PLEAC = (
+    "Roussillon, au titre du Plan Local d’Education Artistique et Culturelle (PLEAC) Année scolaire 2012/2013, pour un "
+    "montant de 20 350 €"
+)
+
+
+def _hit(text: str, title: str, doc: str, record: int | None = 0, date: str = "2013-06-17") -> ScoredChunk:
+    meta = {
+        schema.DOC_ID: doc,
+        schema.TITLE: title,
+        schema.KIND: schema.KIND_DELIBERATION,
+        schema.DATE: date,
+        schema.CHUNK_INDEX: 0,
+    }
+    if record is not None:
+        meta[schema.RECORD_INDEX] = record
+    return ScoredChunk(Chunk(id=f"{doc}-{abs(hash(text))}", text=text, meta=meta), 0.1)
+
+
+def test_a_stem_common_in_a_large_council_space_is_common_whatever_the_law_beside_it(demo_kb, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    index = demo_kb.lexical
+    # the demo's hundred council passages are too few to count as a space of their own: the store's IDF, or lower
+    for stem in ("vill", "cantin", "conseil", "subvent"):
+        assert index.space_idf(stem) <= index.idf(stem) + 1e-9
+    assert abs(index.space_idf("cantin") - index.idf("cantin")) < 0.05
+    # with a lower bar, the council space counts: "Ville", in many of its passages and few of the law's, is common
+    monkeypatch.setattr(lexical, "SPACE_IDF_PASSAGES", 50)
+    assert index.space_idf("vill") < index.idf("vill") - 0.5
+    # the checks read it through `within_spaces`; a plain function is read as given
+    assert within_spaces(index.idf)("vill") == index.space_idf("vill")
+    plain = {"vill": 2.0}.__getitem__
+    assert within_spaces(plain) is plain
+
+
+def test_a_number_asked_is_met_in_another_retrieved_passage_of_a_top_record() -> None:
+    question = (
+        "Quelle société fournira à la Ville de Montpellier les véhicules électriques (lots 8 et 9 du marché de 2013) ?"
+    )
+    opening = _hit(VEHICLES_OPENING, VEHICLES_TITLE, "64311")
+    neighbour = _hit(SECURITY, "Délibération 2013/247 — " + SECURITY, "64160")
+    other_record = _hit(VEHICLES_OPENING, VEHICLES_TITLE, "64311", record=1)
+    lots = _hit(VEHICLES_LOTS, VEHICLES_TITLE, "64311")
+
+    def idf(stem: str) -> float:
+        return 5.0
+
+    # the three first passages never write the lots 8 and 9; the record's passage below them does
+    assert not numbers_met(question, [opening, neighbour, other_record], idf, set())
+    assert numbers_met(question, [opening, neighbour, other_record, lots], idf, set())
+
+
+def test_a_year_with_no_word_of_its_own_is_met_beside_the_records_title_and_its_spelt_out_acronym() -> None:
+    question = (
+        "Quelle somme la ville demande-t-elle à la DRAC pour l'éducation artistique dans les écoles en 2012/2013 ?"
+    )
+    rarity = {"drac": 6.8}
+
+    def idf(stem: str) -> float:
+        return rarity.get(stem, 2.0)  # (a small store: every other word is common)
+
+    assert numbers_met(question, [_hit(PLEAC, PLEAC_TITLE, "64297")], idf, set())
+    # not in a passage of no record (its title is only the séance's), nor under a title naming another body
+    assert not numbers_met(question, [_hit(PLEAC, "Montpellier — 17 juin 2013", "cr", record=None)], idf, set())
+    other = "Délibération 2013/275 — Demande de subvention au Conseil Général de l'Hérault"
+    assert not numbers_met(question, [_hit(PLEAC, other, "64298")], idf, set())
+
+
+def test_an_unmeasured_closeness_is_taken_from_the_best_sentence() -> None:
+    question = "À quelle heure a été levée la séance du conseil municipal de Montpellier du 25 juillet 2011 ?"
+    # CR_CM_25_07_2011.pdf, p. 14: over the whole corpus the dense channel kept no passage of that séance
+    text = (
+        "Lecture des décisions prises depuis la dernière séance publique du Conseil municipal Plus rien n'étant à "
+        "délibérer, la séance est levée à 19h12."
+    )
+    retrieval = Retrieval([_hit(text, "Montpellier — 25 juillet 2011", "cr", record=None)], 0.0, [], np.zeros(1))
+
+    def idf(stem: str) -> float:
+        return 3.0
+
+    assert relevance_signals(question, retrieval, idf)["best_dense"] == 0.0
+    signals = relevance_signals(question, retrieval, idf, dense=0.88)
+    assert signals["best_dense"] == 0.88 and signals["score"] > 0.88
