@@ -173,7 +173,7 @@ _NOT_NOUNS = set(
         "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
         "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
         "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
-        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée"
+        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée euro euros centimes"
     )
 )
 
@@ -744,7 +744,9 @@ def cited_reason(
         and not _akin(set(_noun_stems(counted_of["what"])), vocabulary(first.text))
     ):
         return "topic"  # "combien de postes d'adjoint administratif": not the "Création de deux postes" of rédacteur
-    role = _ROLE_ASKED_RE.search(question)
+    role = _ROLE_ASKED_RE.search(question) or (
+        _ROLE_NAME_ASKED_RE.search(question) if answer_type(question) == PERSON else None
+    )
     if first is not None and role is not None:
         # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
         words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
@@ -855,6 +857,11 @@ _COUNTED_OF_RE = re.compile(
 # writes ("Directeur général des services : M ...")
 _ROLE_ASKED_RE = re.compile(
     r"\b[Qq]ui\s+(?:est|était|sera)\s+(?:le|la|l['’])\s*(?P<role>[^\W\d_][\w-]{3,})(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
+)
+# "Quel est le nom du coordonnateur ...": the same, for a question asking who (`_ROLE_ASKED_RE`)
+_ROLE_NAME_ASKED_RE = re.compile(
+    r"\b[Qq]uel\s+(?:est|était|sera)\s+le\s+nom\s+(?:du\s+|de\s+la\s+|de\s+l['’]\s*)(?P<role>[^\W\d_][\w-]{3,})"
+    r"(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
 )
 # A floor price ("au prix plancher de 112.500 € HT", "mise à prix"): not what a sale was made at, unless a floor is asked
 _FLOOR_PRICE_RE = re.compile(
@@ -2020,7 +2027,10 @@ def _numbers_met(
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         if any(
             (
-                number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
+                number
+                in _numbers(
+                    _NOT_TOPIC_NUMBER_RE.sub(" ", _NUMBERED_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
+                )
                 or (unit is None and number in _years_in(w))
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             # (a number with no word of its own, a year most often, is of what the record's title names: "Année
@@ -2037,6 +2047,8 @@ def _numbers_met(
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 
 
+# "n° 1" in a passage: the number itself ("le lot n° 1 du marché" is the question's "lot 1"), on folded text
+_NUMBERED_RE = re.compile(r"\b(?:n(?:o|°)?\.?\s?°?|numero)\s?(?=\d)")
 # A name glued to its number ("OCCE34", "CDG30"): the question writes "l'OCCE 34".
 _GLUED_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{2,3})\b")
 

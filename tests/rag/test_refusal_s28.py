@@ -10,9 +10,9 @@ import numpy as np
 
 from rag import lexical, schema
 from rag.refusal import _numbers_met as numbers_met
-from rag.refusal import relevance_signals, within_spaces
+from rag.refusal import cited_reason, key_nouns, relevance_signals, within_spaces
 from rag.retrieve import Retrieval
-from rag.schema import Chunk, ScoredChunk
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 
 # montpellier/pdfs/2013-06-17-0000064311.pdf (whole-corpus store): the record's opening, first retrieved, and the
 # passage naming the lots, retrieved below another record's passage
@@ -111,3 +111,59 @@ def test_an_unmeasured_closeness_is_taken_from_the_best_sentence() -> None:
     assert relevance_signals(question, retrieval, idf)["best_dense"] == 0.0
     signals = relevance_signals(question, retrieval, idf, dense=0.88)
     assert signals["best_dense"] == 0.88 and signals["score"] > 0.88
+
+
+# montpellier/pdfs/2013-03-25-0000062238.pdf, p. 1 (s24 store)
+MITTERRAND_TITLE = (
+    "Délibération 2013/127 — Ecole MITTERRAND - Aménagement des espaces extérieurs - lot n° 1- aménagement urbain"
+)
+MITTERRAND = (
+    "Par délibération n° 2011/618 en date du 7 novembre 2011, la Ville de Montpellier a attribué le lot n° 1 du marché "
+    "1H46269A, aménagement des espaces extérieurs de l’école primaire François MITTERRAND au groupement SCREG "
+    "SUD-EST/SOLS MEDITERRANEE."
+)
+
+
+def test_a_passages_numbered_thing_is_the_questions_number() -> None:
+    question = (
+        "À quelle société le marché d'aménagement des espaces extérieurs de l'école François Mitterrand (lot 1) a-t-il "
+        "été cédé en 2013 ?"
+    )
+
+    def idf(stem: str) -> float:
+        return 3.0
+
+    assert numbers_met(question, [_hit(MITTERRAND, MITTERRAND_TITLE, "62238", date="2013-03-25")], idf, set())
+    # another lot is still not this one
+    other = MITTERRAND.replace("lot n° 1", "lot n° 2")
+    assert not numbers_met(question, [_hit(other, "Délibération", "62238", date="2013-03-25")], idf, set())
+
+
+def test_a_currency_is_no_topic_noun() -> None:
+    question = (
+        "À quel taux d'intérêt la SERM emprunte-t-elle 5 millions d'euros à la Caisse des Dépôts pour le Petit Bard ?"
+    )
+    assert key_nouns(question) == ["taux", "interet"]
+
+
+def test_the_name_of_a_role_asked_is_written_by_the_first_sentence() -> None:
+    # montpellier/pdfs/2014-05-22-0000072072.pdf, p. 1 (s26 store): the attendance list, then the CLSPD's history
+    clspd = (
+        "Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia KERANGUEVEN, Gérard LANNELONGUE. Absents : "
+        "Patrick VIGNAL Cette même loi fait obligation de l’installation d’un Conseil Local de Sécurité et de Prévention "
+        "de la Délinquance (CLSPD) dans les communes de plus de 10.000 habitants"
+    )
+    chunk = _hit(clspd, "Délibération 2014/210 — Conseil Local de Sécurité et de Prévention de la Délinquance", "72072")
+    citation = Citation(n=1, chunk=chunk.chunk, quote=clspd)
+    retrieval = Retrieval([chunk], 0.9, [], None)
+    line = AnswerSentence(text=f"Délibération 2014/210 : « {clspd} » [1]", citations=[1])
+
+    def idf(stem: str) -> float:
+        return 2.0
+
+    asked = "Quel est le nom du coordonnateur du CLSPD de Montpellier ?"
+    assert cited_reason(asked, retrieval, [line], [citation], idf) == "topic"
+    named = clspd + " Le coordonnateur du CLSPD est M. Jean DUPONT."
+    citation = Citation(n=1, chunk=chunk.chunk, quote=named)
+    line = AnswerSentence(text=f"Délibération 2014/210 : « {named} » [1]", citations=[1])
+    assert cited_reason(asked, retrieval, [line], [citation], idf) is None
