@@ -755,12 +755,18 @@ def cited_reason(
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
+    # An opening that lists dated decisions ("Décisions trouvées ... : - Le 4 février 2013 ... - Le 16 décembre 2011
+    # ... « Exercice 2012 - Budget Primitif 2012 »") gives the year asked when one of them does.
+    listed = [s for s in answer_sentences if s.citations and s.text.startswith(LISTED_MARK)]
+    dated = first_cited
+    if first is not None and first.text.startswith(LISTED_MARK):
+        dated = first_cited + [by_n[n] for s in listed for n in s.citations if n in by_n]
     if (
         years
         and not any(
             str(c.meta.get(schema.DATE) or "")[:4] in years
             or years & _years_in(f"{c.text} {c.meta.get(schema.TITLE, '')}")
-            for c in first_cited
+            for c in dated
         )
         and not years & _years_in(f"{first.text if first else ''} {heading_text}")
         and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
@@ -841,6 +847,7 @@ def cited_reason(
     return "topic"
 
 
+LISTED_MARK = "- "  # an item of the opening's list of decisions (rag.lead: "Décisions trouvées ... :")
 # A question on who chairs ("qui préside", "à la tête de", "quel est le président"), answered only by a sentence that
 # writes the chair ("présidée par M ...", "Président : ..."), not by a list of members
 _PRESIDENT_ASKED_RE = re.compile(
@@ -1185,8 +1192,9 @@ def states_value(question: str, kind: str, text: str) -> bool:
     if kind == DURATION:
         return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
     if kind == AMOUNT:
-        # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum
-        text = _NOT_A_SUM_RE.sub(" ", text)
+        # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum; nor is
+        # a postcode ("route départementale 613, 34 740 VENDARGUES")
+        text = _NOT_A_SUM_RE.sub(" ", _POSTCODE_RE.sub(" ", text))
         return (
             gives_asked(question, kind, text)
             # "à quel prix", "combien ... investit": not "91 m²", not "3km"
@@ -1226,6 +1234,9 @@ _NOT_A_SUM_RE = re.compile(
     r"|\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b",
     re.IGNORECASE,
 )
+_POSTCODE_RE = re.compile(
+    r"(?<![\d,.])\b\d{2}\s?\d{3}\s+(?!(?:EUROS?|EUR|HT|TTC|TVA)\b)(?:[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}\b|CEDEX\b)"
+)  # "34 740 VENDARGUES"
 _DURATION_VALUE_RE = re.compile(r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE)
 _LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
 # A deadline in words: "dans la huitaine", "sans délai", "au plus tard", "avant le vote du budget"
@@ -1879,7 +1890,8 @@ def _reference_in_record(
 
 LAW_SOURCE_RE = re.compile(
     r"\b(?:quel(?:le)?s? (?:loi|texte|article|regle legale|disposition legale|base legale|code)"
-    r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?)\b"
+    r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?"
+    r"|(?:d'apres|selon|aux termes d[eu]) (?:la loi|le code|la reglementation))\b"  # "D'après le code de l'action sociale"
 )
 # A question about a sum of money: passages with no amount in them cannot answer it.
 MONEY_RE = re.compile(

@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from rag import lexical, schema
+from rag.french import fold
+from rag.question import AMOUNT
+from rag.refusal import LAW_SOURCE_RE, cited_reason, key_nouns, relevance_signals, states_value, within_spaces
 from rag.refusal import _numbers_met as numbers_met
-from rag.refusal import cited_reason, key_nouns, relevance_signals, within_spaces
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
+from rag.scope import Scope
 
 # montpellier/pdfs/2013-06-17-0000064311.pdf (whole-corpus store): the record's opening, first retrieved, and the
 # passage naming the lots, retrieved below another record's passage
@@ -167,3 +170,62 @@ def test_the_name_of_a_role_asked_is_written_by_the_first_sentence() -> None:
     citation = Citation(n=1, chunk=chunk.chunk, quote=named)
     line = AnswerSentence(text=f"Délibération 2014/210 : « {named} » [1]", citations=[1])
     assert cited_reason(asked, retrieval, [line], [citation], idf) is None
+
+
+def test_a_postcode_is_no_sum() -> None:
+    # montpellier/pdfs/2013-06-17-0000064310.pdf, p. 1 (s27 store): a sale's base, no price
+    sale = (
+        "Les prix des ventes estimés par le Service Parc Auto serviront de base aux enchères publiques organisées par le "
+        "Centre 113, route départementale 613, 34 740 VENDARGUES, 9% de frais seront facturés par cette société sur les "
+        "prix effectifs."
+    )
+    question = "À quel prix le camion plateau réformé en juin 2013 a-t-il été vendu ?"
+    assert not states_value(question, AMOUNT, sale)
+    assert states_value(question, AMOUNT, "vendu au prix de 12 000 EUROS à la société SOGETREL 34470 PEROLS")
+
+
+def test_a_question_on_what_a_code_says_is_a_question_on_the_law() -> None:
+    folded = fold(
+        "D'après le code de l'action sociale et des familles, combien de membres compte au plus une commission locale "
+        "d'insertion ?"
+    )
+    assert LAW_SOURCE_RE.search(folded)
+    assert not LAW_SOURCE_RE.search(fold("Combien de membres compte la commission locale d'insertion de Montpellier ?"))
+
+
+def test_an_opening_listing_dated_decisions_gives_the_year_one_of_them_has() -> None:
+    question = "Quel a été le vote du conseil municipal de Montpellier sur le budget primitif 2012 ?"
+    # 2013-02-04-0000061086.pdf and CR_CM_16_12_2011.pdf (whole-corpus store), listed newest first by rag.lead
+    budget_2013 = _hit(
+        "Conformément aux orientations définies, il est proposé au Conseil d’adopter le Budget Primitif de la Ville de "
+        "Montpellier pour l’exercice 2013.",
+        "Délibération 2013/1 — Exercice 2013 - Budget Primitif de la Ville de Montpellier",
+        "61086",
+        date="2013-02-04",
+    )
+    budget_2012 = _hit(
+        "Max LEVITA 1 Exercice 2012 - Budget Primitif 2012 de la Ville de Montpellier - Budget Principal et Budget Annexe "
+        "Pour : 46 Contre : 7 Abstention : 2 Adopté à la majorité.",
+        "Délibération — Exercice 2012 - Budget Primitif 2012 de la Ville de Montpellier",
+        "cr-2011-12-16",
+        date="2011-12-16",
+    )
+    scope = Scope(years=(2012,), stems=frozenset({"montpelli", "2012"}), communes=("montpellier",))
+    retrieval = Retrieval([budget_2013, budget_2012], 0.9, [], None, scope=scope)
+    citations = [Citation(n=1, chunk=budget_2013.chunk, quote="x"), Citation(n=2, chunk=budget_2012.chunk, quote="y")]
+    head = AnswerSentence(text="Décisions trouvées, de la plus récente à la plus ancienne :", citations=[])
+    first = AnswerSentence(
+        text="- Le 4 février 2013, le conseil municipal de Montpellier a délibéré sur « Exercice 2013 »", citations=[1]
+    )
+    second = AnswerSentence(
+        text="- Le 16 décembre 2011, le conseil municipal de Montpellier a délibéré sur « Exercice 2012 »",
+        citations=[2],
+    )
+
+    def idf(stem: str) -> float:
+        return 2.0
+
+    assert cited_reason(question, retrieval, [head, first, second], citations, idf) is None
+    # the first decision alone, not listed: another year's
+    alone = AnswerSentence(text=first.text[2:], citations=[1])
+    assert cited_reason(question, retrieval, [alone], citations[:1], idf) == "year"
