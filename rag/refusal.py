@@ -1965,7 +1965,7 @@ def question_numbers(question: str) -> dict[str, str | None]:
         value = next(iter(_numbers(match.group(), words=False)))
         if value == "0":
             continue
-        before = re.findall(r"[a-z]+", folded[: match.start()])[-1:]
+        before = [w for w in re.findall(r"[a-z]+", folded[: match.start()])[-1:] if not _IMPERFECT_RE.search(w)]
         after = re.findall(r"[a-z]+", folded[match.end() :])[:2]
         if after and _ORDINAL_RE.fullmatch(after[0]) and folded[match.end() : match.end() + 1].isalpha():
             after = after[1:]  # "au 1er semestre": the semester is what 1 counts, "er" is no word
@@ -1978,6 +1978,11 @@ def question_numbers(question: str) -> dict[str, str | None]:
     return numbers
 
 
+# A verb in the imperfect or the conditional ("réclamait 55 000 €", "coûterait 3 000 €") says nothing of what a number
+# counts; not the nouns ending so ("un forfait de", "le souhait")
+_IMPERFECT_RE = re.compile(
+    r"^(?!(?:forfait|souhait|portrait|extrait|retrait|attrait|bienfait)s?$)[a-z]{3,}(?:ait|aient)$"
+)
 _MILLIONS_RE = re.compile(r"(\d)\s*M\s?€")
 
 

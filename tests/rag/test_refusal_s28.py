@@ -11,7 +11,15 @@ import numpy as np
 from rag import lexical, schema
 from rag.french import fold
 from rag.question import AMOUNT
-from rag.refusal import LAW_SOURCE_RE, cited_reason, key_nouns, relevance_signals, states_value, within_spaces
+from rag.refusal import (
+    LAW_SOURCE_RE,
+    cited_reason,
+    key_nouns,
+    question_numbers,
+    relevance_signals,
+    states_value,
+    within_spaces,
+)
 from rag.refusal import _numbers_met as numbers_met
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
@@ -229,3 +237,20 @@ def test_an_opening_listing_dated_decisions_gives_the_year_one_of_them_has() -> 
     # the first decision alone, not listed: another year's
     alone = AnswerSentence(text=first.text[2:], citations=[1])
     assert cited_reason(question, retrieval, [alone], citations[:1], idf) == "year"
+
+
+def test_a_verb_before_a_number_says_nothing_of_what_it_counts() -> None:
+    # montpellier/pdfs/2013-02-04-0000061116.pdf, p. 2 (s27 store): the association's budget, the Ville's line
+    question = "Adesso e Sempre réclamait 55 000 € en tout : combien a-t-elle obtenu au final en février 2013 ?"
+    assert question_numbers(question) == {"55000": None}
+    assert question_numbers("Combien coûte le forfait 30 jours ?") == {"30": "forf"}
+    budget = (
+        "Présentation simplifiée du compte de Résultat 2011 et du budget Prévisionnel 2013 de l’association Cie Adesso e "
+        "Sempre. Autres charges 5 591 4 474 Ville 42 000 55 000"
+    )
+    title = "Délibération 2013/26 — Association Compagnie Adesso e Sempré Attribution de subvention"
+
+    def idf(stem: str) -> float:
+        return 3.0
+
+    assert numbers_met(question, [_hit(budget, title, "61116", date="2013-02-04")], idf, set())
