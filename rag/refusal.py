@@ -63,6 +63,9 @@ def relevance_signals(
     retrieval: Retrieval,
     idf: Callable[[str], float],
     preceding: Callable[[Chunk], Chunk | None] | None = None,
+    *,
+    dense: float | None = None,
+    weigh: Callable[[str], float] | None = None,
 ) -> dict[str, float]:
     """What the refusal rule looks at: closeness in meaning (best e5 cosine), how much of the
     question one place of the top passages covers, the names the question uses that no indexed
@@ -77,7 +80,7 @@ def relevance_signals(
     groups = synonym_groups(question)
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
-    weights = {stem: idf(stem) for stem in groups}
+    weights = {stem: (weigh or idf)(stem) for stem in groups}
     total = sum(weights.values())
     asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
     acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
@@ -126,10 +129,11 @@ def relevance_signals(
         missing += [stem for stem in names if not _used({stem}, retrieved)]
     scattered = [stem for stem in topic if _used(groups.get(stem, {stem}), passages)]
     logger.debug("nouns missing %s, names %s, topic nouns met %s (%d together)", missing, names, scattered, together)
+    closeness = retrieval.best_dense if dense is None else dense
     return {
-        "best_dense": retrieval.best_dense,
+        "best_dense": closeness,
         "coverage": coverage,
-        "score": retrieval.best_dense + COVERAGE_WEIGHT * coverage,
+        "score": closeness + COVERAGE_WEIGHT * coverage,
         "unknown_names": float(len(_unknown_names(question, idf, excused, retrieval.hits))),
         "missing_nouns": float(len(missing)),
         # used by the passages, but never in one place: "la location de la salle des fêtes" answered with the
@@ -169,7 +173,7 @@ _NOT_NOUNS = set(
         "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
         "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
         "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
-        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée"
+        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée euro euros centimes"
     )
 )
 
@@ -417,13 +421,18 @@ def refusal_reason(
     before it (a table's rows may be cut from the header that gives their year: "pour l'année 2022,")."""
     if not retrieval.hits:
         return "empty"
+    weigh, idf = idf, within_spaces(idf)  # (the coverage's weights stay the store's: the threshold was set with them)
     scope = retrieval.scope
     if scope is not None and scope.missing_refs:
         return "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return None
     question = respelt(question, idf)
-    signals = relevance_signals(question, retrieval, idf, preceding)
+    # A scope over a large store may leave the dense channel no passage of it ("la séance du 25 juillet 2011": its
+    # candidates were all of other séances): its closeness is then unmeasured, not nil; the best sentence's of the
+    # passages retrieved stands for it
+    dense = best_sentence if not retrieval.best_dense and best_sentence is not None else None
+    signals = relevance_signals(question, retrieval, idf, preceding, dense=dense, weigh=weigh)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
     named = _full_name_written(question, retrieval.hits[:REFUSAL_PASSAGES])
@@ -499,7 +508,14 @@ def refusal_reason(
             headers[hit.chunk.id] = _header_years(hit, preceding)
         return headers[hit.chunk.id]
 
-    if not _numbers_met(question, top, idf, met, header_of):
+    # a record is one decision: its other retrieved passages are read with it ("Lot n°3 , 4, 6, 8 et 9 à la société
+    # RENAULT RETAIL" two passages below the record's opening), as the answer quotes them
+    siblings = [
+        hit
+        for hit in retrieval.hits[REFUSAL_PASSAGES:]
+        if hit.chunk.meta.get(schema.RECORD_INDEX) is not None and any(_same_record(hit, t) for t in top)
+    ]
+    if not _numbers_met(question, top + siblings, idf, met, header_of):
         return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     dated = on_topic(question, top, idf, met) or top
     if years and not any(
@@ -510,6 +526,24 @@ def refusal_reason(
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         return "year"  # "la session de novembre": a month no séance has must be written by the passage
     return None
+
+
+def within_spaces(idf: Callable[[str], float]) -> Callable[[str], float]:
+    """The IDF the checks read: a stem's lowest over the store and within each of its large spaces
+    (`rag.lexical.LexicalIndex.space_idf`) when `idf` is a lexical index's, so that a word common in the council's
+    minutes is not made rare by the law beside them ("supplémentaires", "meubles", "secrétaire" over the whole
+    corpus); `idf` itself otherwise. Each stem is looked up once."""
+    lowest = getattr(getattr(idf, "__self__", None), "space_idf", None)
+    if not callable(lowest):
+        return idf
+    seen: dict[str, float] = {}
+
+    def lookup(stem: str) -> float:
+        if stem not in seen:
+            seen[stem] = lowest(stem)
+        return seen[stem]
+
+    return lookup
 
 
 def respelt(question: str, idf: Callable[[str], float]) -> str:
@@ -616,6 +650,7 @@ def cited_reason(
       tribunal administratif"); and a noun is excused when the evidence holds what identifies the thing asked
       about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
       number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
+    idf = within_spaces(idf)
     question = respelt(question, idf)
     first = next((s for s in answer_sentences if s.citations), None)
     if not _asked_given(question, answer_sentences, citations):
@@ -709,7 +744,9 @@ def cited_reason(
         and not _akin(set(_noun_stems(counted_of["what"])), vocabulary(first.text))
     ):
         return "topic"  # "combien de postes d'adjoint administratif": not the "Création de deux postes" of rédacteur
-    role = _ROLE_ASKED_RE.search(question)
+    role = _ROLE_ASKED_RE.search(question) or (
+        _ROLE_NAME_ASKED_RE.search(question) if answer_type(question) == PERSON else None
+    )
     if first is not None and role is not None:
         # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
         words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
@@ -718,12 +755,18 @@ def cited_reason(
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
+    # An opening that lists dated decisions ("Décisions trouvées ... : - Le 4 février 2013 ... - Le 16 décembre 2011
+    # ... « Exercice 2012 - Budget Primitif 2012 »") gives the year asked when one of them does.
+    listed = [s for s in answer_sentences if s.citations and s.text.startswith(LISTED_MARK)]
+    dated = first_cited
+    if first is not None and first.text.startswith(LISTED_MARK):
+        dated = first_cited + [by_n[n] for s in listed for n in s.citations if n in by_n]
     if (
         years
         and not any(
             str(c.meta.get(schema.DATE) or "")[:4] in years
             or years & _years_in(f"{c.text} {c.meta.get(schema.TITLE, '')}")
-            for c in first_cited
+            for c in dated
         )
         and not years & _years_in(f"{first.text if first else ''} {heading_text}")
         and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
@@ -804,6 +847,7 @@ def cited_reason(
     return "topic"
 
 
+LISTED_MARK = "- "  # an item of the opening's list of decisions (rag.lead: "Décisions trouvées ... :")
 # A question on who chairs ("qui préside", "à la tête de", "quel est le président"), answered only by a sentence that
 # writes the chair ("présidée par M ...", "Président : ..."), not by a list of members
 _PRESIDENT_ASKED_RE = re.compile(
@@ -820,6 +864,11 @@ _COUNTED_OF_RE = re.compile(
 # writes ("Directeur général des services : M ...")
 _ROLE_ASKED_RE = re.compile(
     r"\b[Qq]ui\s+(?:est|était|sera)\s+(?:le|la|l['’])\s*(?P<role>[^\W\d_][\w-]{3,})(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
+)
+# "Quel est le nom du coordonnateur ...": the same, for a question asking who (`_ROLE_ASKED_RE`)
+_ROLE_NAME_ASKED_RE = re.compile(
+    r"\b[Qq]uel\s+(?:est|était|sera)\s+le\s+nom\s+(?:du\s+|de\s+la\s+|de\s+l['’]\s*)(?P<role>[^\W\d_][\w-]{3,})"
+    r"(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
 )
 # A floor price ("au prix plancher de 112.500 € HT", "mise à prix"): not what a sale was made at, unless a floor is asked
 _FLOOR_PRICE_RE = re.compile(
@@ -1143,8 +1192,9 @@ def states_value(question: str, kind: str, text: str) -> bool:
     if kind == DURATION:
         return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
     if kind == AMOUNT:
-        # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum
-        text = _NOT_A_SUM_RE.sub(" ", text)
+        # "25% de € = €": a share of a sum left blank is no sum; "compte 2156 €": an account's number is no sum; nor is
+        # a postcode ("route départementale 613, 34 740 VENDARGUES")
+        text = _NOT_A_SUM_RE.sub(" ", _POSTCODE_RE.sub(" ", text))
         return (
             gives_asked(question, kind, text)
             # "à quel prix", "combien ... investit": not "91 m²", not "3km"
@@ -1184,6 +1234,9 @@ _NOT_A_SUM_RE = re.compile(
     r"|\b(?:19|20)\d{2}\s?[-/]\s?\d{1,4}\b",
     re.IGNORECASE,
 )
+_POSTCODE_RE = re.compile(
+    r"(?<![\d,.])\b\d{2}\s?\d{3}\s+(?!(?:EUROS?|EUR|HT|TTC|TVA)\b)(?:[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}\b|CEDEX\b)"
+)  # "34 740 VENDARGUES"
 _DURATION_VALUE_RE = re.compile(r"\d+[’']?\s?(ans?|années?|mois|semaines?|jours?|heures?)\b", re.IGNORECASE)
 _LONE_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(?:19|20)\d{2}\b(?![,.]\d|[ \u00a0\u202f]\d{3})")
 # A deadline in words: "dans la huitaine", "sans délai", "au plus tard", "avant le vote du budget"
@@ -1837,7 +1890,8 @@ def _reference_in_record(
 
 LAW_SOURCE_RE = re.compile(
     r"\b(?:quel(?:le)?s? (?:loi|texte|article|regle legale|disposition legale|base legale|code)"
-    r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?)\b"
+    r"|que (?:dit|prevoit) (?:la loi|le code|la reglementation)|(?:regle|base|obligation|cadre) legale?"
+    r"|(?:d'apres|selon|aux termes d[eu]) (?:la loi|le code|la reglementation))\b"  # "D'après le code de l'action sociale"
 )
 # A question about a sum of money: passages with no amount in them cannot answer it.
 MONEY_RE = re.compile(
@@ -1911,7 +1965,7 @@ def question_numbers(question: str) -> dict[str, str | None]:
         value = next(iter(_numbers(match.group(), words=False)))
         if value == "0":
             continue
-        before = re.findall(r"[a-z]+", folded[: match.start()])[-1:]
+        before = [w for w in re.findall(r"[a-z]+", folded[: match.start()])[-1:] if not _IMPERFECT_RE.search(w)]
         after = re.findall(r"[a-z]+", folded[match.end() :])[:2]
         if after and _ORDINAL_RE.fullmatch(after[0]) and folded[match.end() : match.end() + 1].isalpha():
             after = after[1:]  # "au 1er semestre": the semester is what 1 counts, "er" is no word
@@ -1924,6 +1978,11 @@ def question_numbers(question: str) -> dict[str, str | None]:
     return numbers
 
 
+# A verb in the imperfect or the conditional ("réclamait 55 000 €", "coûterait 3 000 €") says nothing of what a number
+# counts; not the nouns ending so ("un forfait de", "le souhait")
+_IMPERFECT_RE = re.compile(
+    r"^(?!(?:forfait|souhait|portrait|extrait|retrait|attrait|bienfait)s?$)[a-z]{3,}(?:ait|aient)$"
+)
 _MILLIONS_RE = re.compile(r"(\d)\s*M\s?€")
 
 
@@ -1966,6 +2025,7 @@ def _numbers_met(
     def holds(text: str, stems: list[str]) -> bool:
         text = _MILLIONS_RE.sub(r"\1 millions €", text)  # "5M€" is "5 millions d'euros"
         used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
+        used |= spelled_acronyms(text)  # "la DRAC": "Direction Régionale des Affaires Culturelles"
         return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
 
     def placed(number: str, unit: str | None, hit: ScoredChunk) -> bool:
@@ -1980,13 +2040,21 @@ def _numbers_met(
         if unit is None and number in _years_in(heading) and holds(f"{text} {heading}", anchors):
             return True
         parts = sentences(text) or [""]
+        title = str(hit.chunk.meta.get(schema.TITLE, "")) if hit.chunk.meta.get(schema.RECORD_INDEX) is not None else ""
         windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
         if any(
             (
-                number in _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
+                number
+                in _numbers(
+                    _NOT_TOPIC_NUMBER_RE.sub(" ", _NUMBERED_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
+                )
                 or (unit is None and number in _years_in(w))
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
-            and (holds(w, anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors))
+            # (a number with no word of its own, a year most often, is of what the record's title names: "Année
+            # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")
+            and (
+                holds(f"{w} {title}", anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors)
+            )
             for w in windows
         ):
             return True
@@ -1996,6 +2064,8 @@ def _numbers_met(
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 
 
+# "n° 1" in a passage: the number itself ("le lot n° 1 du marché" is the question's "lot 1"), on folded text
+_NUMBERED_RE = re.compile(r"\b(?:n(?:o|°)?\.?\s?°?|numero)\s?(?=\d)")
 # A name glued to its number ("OCCE34", "CDG30"): the question writes "l'OCCE 34".
 _GLUED_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{2,3})\b")
 
