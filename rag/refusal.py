@@ -271,7 +271,13 @@ _SUPERLATIVE_RE = re.compile(r"\b(le|la|les)\s+(?:plus|moins)\s+[^\W\d_]+\s+", r
 
 def _noun_stems(word: str) -> list[str]:
     """The word's stems; a long word cut to a short stem ("tennis" -> "ten", the stem of "tenir") is kept whole
-    (`vocabulary` holds the passages' whole words too)."""
+    (`vocabulary` holds the passages' whole words too); a prefix joined by a hyphen is left out: "les
+    ex-archives" are the archives the passages name.
+
+    >>> _noun_stems("ex-archives"), _noun_stems("tennis")
+    (['archiv'], ['tennis'])
+    """
+    word = _HYPHEN_PREFIX_RE.sub("", word)
     stems = tokens(word)
     if any(len(stem) < SHORT_STEM for stem in stems) and len(word) > SHORT_STEM:
         return [fold(word).lower()]
@@ -279,6 +285,7 @@ def _noun_stems(word: str) -> list[str]:
 
 
 SHORT_STEM = 4
+_HYPHEN_PREFIX_RE = re.compile(r"^(?:ex|anti|pr[ée]|post|non|n[ée]o|semi|demi|quasi)-(?=[^\W\d_]{3})", re.IGNORECASE)
 
 
 def vocabulary(text: str) -> set[str]:
@@ -327,6 +334,11 @@ def spelled_acronyms(text: str) -> set[str]:
     >>> "css" in spelled_acronyms("la Commission de suivi de site Usine de méthanisation"), "css" in spelled_acronyms(
     ...     "la commission de suivi de site")
     (True, False)
+
+    Two initials only from two long words: "l'Assemblée générale" is the "AG", "Le conseil" no "LC".
+
+    >>> sorted(a for a in spelled_acronyms("à l'Assemblée générale et au Conseil d'administration") if len(a) == 2)
+    ['ag', 'ca']
     """
     found: set[str] = set()
     for run in _TITLE_RUN_RE.finditer(text):
@@ -338,9 +350,18 @@ def spelled_acronyms(text: str) -> set[str]:
                 found.add(initials[start:end])
     for run in _NAME_THEN_WORDS_RE.finditer(text):
         words = [w for w in re.split(r"[ \t'’]+", run.group(0)) if w and fold(w).lower() not in _SMALL_WORDS]
-        initials = "".join(fold(w[0]).lower() for w in words if w not in ("d", "l"))
+        words = [w for w in words if w not in ("d", "l")]
+        initials = "".join(fold(w[0]).lower() for w in words)
         found.update(initials[:end] for end in range(3, min(len(initials), 7) + 1))
+    # "l'AG", "le CA": "Assemblée générale", "Conseil d'administration"
+    found.update(fold(m.group(1)[0] + m.group(2)[0]).lower() for m in _TWO_LONG_WORDS_RE.finditer(text))
     return found
+
+
+# A capitalised word and the word after it, both long (a two-letter acronym is spelt out by nothing shorter)
+_TWO_LONG_WORDS_RE = re.compile(
+    r"\b([A-ZÀ-Ý][a-zà-ÿ]{4,})[ \t]+(?:(?:d|l)['’]|(?:de|du|des|la|le|les)[ \t]+)?([^\W\d_]{5,})"
+)
 
 
 # A capitalised word and the words after it up to a punctuation mark ("Commission de suivi de site Usine ...")
@@ -375,7 +396,25 @@ def _unknown_names(question: str, idf: Callable[[str], float], excused: set[str]
     if not names:
         return names
     written = set().union(*(vocabulary(hit.chunk.text) for hit in hits))
-    return [name for name in names if not all(stem in written for stem in tokens(name))]
+    return [name for name in names if not all(stem in written for stem in tokens(name)) and not _cut(name, written)]
+
+
+def _cut(name: str, written: set[str]) -> bool:
+    """Whether a name the corpus never writes is a word of the passages cut short, as one writes "l'Agglo" for
+    "l'Agglomération" (a name of CUT_LETTERS letters or more, starting a longer word of the passages).
+
+    >>> _cut("Agglo", vocabulary("la Communauté d'Agglomération")), _cut("Toulouse", vocabulary("Toulon"))
+    (True, False)
+    """
+    folded = fold(name).lower()
+    return (
+        len(folded) >= CUT_LETTERS
+        and folded.isalpha()
+        and any(len(word) > len(folded) and word.startswith(folded) for word in written)
+    )
+
+
+CUT_LETTERS = 5
 
 
 def is_found(
@@ -1881,7 +1920,10 @@ def _reference_in_record(
     2012-1189"): the act answers, not the law's own articles."""
     folded = fold(question)
     period = scope is not None and bool(scope.years or scope.month or scope.date) and not scope.missing_label()
-    if not (period or _LOCAL_ACT_RE.search(folded)):
+    # (or the council's passage comes first: "quelle loi a donné les voies ferrées à RFF ?" is asked of the
+    # convention that says so)
+    council_first = bool(top) and top[0].chunk.kind != schema.KIND_ARTICLE
+    if not (period or council_first or _LOCAL_ACT_RE.search(folded)):
         return False
     council = [hit for hit in top if hit.chunk.kind != schema.KIND_ARTICLE]
     met = set(scope.stems) if scope is not None else set()

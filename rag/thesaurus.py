@@ -195,6 +195,10 @@ EXPANSIONS: dict[str, str] = {
     "renover": "réhabiliter travaux",
     "agrandir": "extension agrandissement",
     "agrandissement": "extension",
+    "tranche": "phase",  # a works programme's parts: "la dernière tranche" is "la dernière phase de travaux"
+    "tranches": "phases",
+    "phase": "tranche",
+    "phases": "tranches",
 }
 
 
