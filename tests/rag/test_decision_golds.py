@@ -39,6 +39,7 @@ HELD_OUT = [
     HeldOut("gold_decisions_s25.jsonl", 40, "build_s25_store.sh", evidence_checked=True),  # session 25, delibs
     HeldOut("gold_decisions_s26.jsonl", 45, "build_s26_store.sh", evidence_checked=True),  # session 26, delibs
     HeldOut("gold_decisions_s27.jsonl", 45, "build_s27_store.sh", evidence_checked=True),  # session 27, delibs
+    HeldOut("gold_decisions_s28.jsonl", 45, "build_s28_store.sh", evidence_checked=True),  # session 28, delibs
 ]
 IDS = [h.gold for h in HELD_OUT]
 
