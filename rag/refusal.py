@@ -1920,10 +1920,7 @@ def _reference_in_record(
     2012-1189"): the act answers, not the law's own articles."""
     folded = fold(question)
     period = scope is not None and bool(scope.years or scope.month or scope.date) and not scope.missing_label()
-    # (or the council's passage comes first: "quelle loi a donné les voies ferrées à RFF ?" is asked of the
-    # convention that says so)
-    council_first = bool(top) and top[0].chunk.kind != schema.KIND_ARTICLE
-    if not (period or council_first or _LOCAL_ACT_RE.search(folded)):
+    if not (period or _LOCAL_ACT_RE.search(folded)):
         return False
     council = [hit for hit in top if hit.chunk.kind != schema.KIND_ARTICLE]
     met = set(scope.stems) if scope is not None else set()

@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from rag import schema
-from rag.refusal import _reference_in_record, _unknown_names, key_nouns, spelled_acronyms, vocabulary
+from rag.refusal import _unknown_names, key_nouns, spelled_acronyms, vocabulary
 from rag.schema import Chunk, ScoredChunk
-from tests.rag.record_store import flat_idf
 
 # 2013-02-04-0000061107.pdf (the Panacée's grant request), p. 1
 PANACEE = (
@@ -18,13 +17,6 @@ PANACEE = (
 CHENGDU = (
     "Désignation des représentants de la Ville au Conseil d'Administration et à l'Assemblée générale de "
     "l'Association de la Maison de Montpellier à Chengdu"
-)
-# 2013-06-17-0000064269.pdf (the bridges over the railway), p. 1
-RAILWAY = (
-    "Par ailleurs, la loi n° 97-135 du 13 février 1997 portant création de l’établissement public Réseau Ferré de "
-    "France en vue du renouveau du transport ferroviaire a apporté notamment en pleine propriété à cet établissement "
-    "les biens constitutifs de l’infrastructure ferroviaire. En application de ces textes, RFF est propriétaire des "
-    "voies ferrées et de ses dépendances."
 )
 
 
@@ -60,19 +52,3 @@ def test_a_prefix_joined_by_a_hyphen_is_no_topic_noun() -> None:
     nouns = key_nouns("Rachat puis réhabilitation des ex-archives du département : combien au budget 2013 ?")
     assert "archiv" in nouns
     assert not any(noun.startswith("ex") for noun in nouns)
-
-
-def test_the_law_a_council_passage_cites_answers_a_question_on_that_law() -> None:
-    """No act named, no period: the council's passage comes first and writes the law ("la loi n° 97-135")."""
-    law = ScoredChunk(
-        Chunk(
-            "L2224-1",
-            "Les budgets des services publics à caractère industriel ou commercial ...",
-            {schema.KIND: schema.KIND_ARTICLE},
-        ),
-        0.05,
-    )
-    question = "Quelle loi a donné les voies ferrées en pleine propriété à Réseau Ferré de France ?"
-    council = _hit(RAILWAY, "2013-06-17-0000064269.pdf")
-    assert _reference_in_record(question, [council, law], None, flat_idf)
-    assert not _reference_in_record(question, [law, council], None, flat_idf)
