@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from rag import schema, tuning
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
@@ -458,20 +458,50 @@ def refusal_reason(
     question names must be the passage's year or be written in it ("year"). `following` gives the passage
     after a passage in its document (the answer quotes a list or table that goes on there); `preceding` the passage
     before it (a table's rows may be cut from the header that gives their year: "pour l'année 2022,")."""
+    return next(
+        refusal_checks(
+            question,
+            retrieval,
+            threshold,
+            idf,
+            best_sentence=best_sentence,
+            sentence_threshold=sentence_threshold,
+            following=following,
+            preceding=preceding,
+        ),
+        None,
+    )
+
+
+def refusal_checks(
+    question: str,
+    retrieval: Retrieval,
+    threshold: float,
+    idf: Callable[[str], float],
+    *,
+    best_sentence: float | None = None,
+    sentence_threshold: float = 0.0,
+    following: Callable[[Chunk], Chunk | None] | None = None,
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
+) -> Iterator[str]:
+    """The checks of `refusal_reason`, each reason yielded as it fails, in order; the first one is the refusal's.
+    Read whole (`list(...)`), they tell every check a question fails: what `mairie eval`'s diagnostics weigh."""
     if not retrieval.hits:
-        return "empty"
+        yield "empty"
+        return
     weigh, idf = idf, within_spaces(idf)  # (the coverage's weights stay the store's: the threshold was set with them)
     scope = retrieval.scope
     if scope is not None and scope.missing_refs:
-        return "scope"  # "la délibération n° 2020-061": no other text can say what it says
+        yield "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
-        return None
+        return
     question = respelt(question, idf)
     # A scope over a large store may leave the dense channel no passage of it ("la séance du 25 juillet 2011": its
     # candidates were all of other séances): its closeness is then unmeasured, not nil; the best sentence's of the
     # passages retrieved stands for it
     dense = best_sentence if not retrieval.best_dense and best_sentence is not None else None
     signals = relevance_signals(question, retrieval, idf, preceding, dense=dense, weigh=weigh)
+    retrieval.derived["relevance"] = signals  # (read by the evaluation's diagnostics)
     # A row of a list ("Cycloclub Couthenans : 230€") is too short to come close in meaning to a whole question:
     # when one place of a top passage holds (nearly) all of the question's words, its closeness is not asked.
     named = _full_name_written(question, retrieval.hits[:REFUSAL_PASSAGES])
@@ -481,17 +511,17 @@ def refusal_reason(
         and signals["coverage"] < WHOLE_COVERAGE
         and not named
     ):
-        return "sentence"
+        yield "sentence"
     if scope is not None and scope.missing_label() and question_intent(question, local=False) == "local":
-        return "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
+        yield "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
     if signals["unknown_names"]:
-        return "names"
+        yield "names"
     if signals["score"] < threshold and not named:
-        return "far"
+        yield "far"
     if (signals["missing_nouns"] or signals["scattered_nouns"]) and signals[
         "score"
     ] < threshold + tuning.KEY_NOUN_MARGIN:
-        return "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
+        yield "topic"  # "l'abonnement à la médiathèque" answered with the lost library book
     top = retrieval.hits[:REFUSAL_PASSAGES]
     if (
         LAW_SOURCE_RE.search(fold(question))
@@ -505,12 +535,12 @@ def refusal_reason(
         nouns = [stem for stem in key_nouns(question) if idf(stem) >= tuning.KEY_NOUN_IDF]
         nouns += name_stems(question, acronyms=True)  # "la M57", "la DGF": the article must name it too
         if not articles or not all(_used({stem}, used) for stem in nouns):
-            return "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
+            yield "law"  # "quelle loi impose la M57 ?": no article among the passages speaks of it
     if not _names_together(question, top, set(scope_stems(scope)), idf, retrieval.hits, following):
-        return "names"  # "la Caisse d'Epargne ... la SERM": no passage names both (the SERM's loan is from the CDC)
+        yield "names"  # "la Caisse d'Epargne ... la SERM": no passage names both (the SERM's loan is from the CDC)
     local = scope is not None and bool(scope.communes) and question_intent(question, local=False) != "rule"
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
-        return "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
+        yield "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
     met = set(scope.stems) if scope is not None else set()
     # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
     # A money word in a question that asks for a vote, a name, a date or a count ("Par combien de voix la
@@ -523,20 +553,20 @@ def refusal_reason(
             gives(AMOUNT, hit.chunk.text) for hit in (on_topic(question, top, idf, met, local=True) if local else top)
         )
     ):
-        return "fact"  # how much something costs, answered by passages without an amount beside its topic
+        yield "fact"  # how much something costs, answered by passages without an amount beside its topic
     if (
         asks_amount
         and MONEY_RE.search(fold(question))
         and not _amount_beside_topic(question, top, retrieval.hits, idf, met, following)
     ):
-        return "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
+        yield "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
     if HOUR_QUESTION_RE.search(fold(question)) and not any(_hour_given(question, hit.chunk.text) for hit in top):
-        return "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour (of its end)
+        yield "fact"  # "à quelle heure la séance a-t-elle été levée": no passage writes an hour (of its end)
     if RATE_RE.search(fold(question)) and not any(
         PERCENT_RE.search(chunk.text)
         for chunk in _with_following([hit.chunk for hit in on_topic(question, top, idf, met, local=local)], following)
     ):  # (the passage after: "... un emprunt de 5 000 000 €" then "aux conditions suivantes : taux fixe 2,30 %")
-        return "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
+        yield "fact"  # "le taux de la taxe foncière à Couthenans": the passage on the tax holds no rate
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # A table's rows inherit the year of the header above them, even at the end of the passage before on their page.
     # (read only when a passage alone does not give the year: one more passage read from the store)
@@ -555,16 +585,15 @@ def refusal_reason(
         if hit.chunk.meta.get(schema.RECORD_INDEX) is not None and any(_same_record(hit, t) for t in top)
     ]
     if not _numbers_met(question, top + siblings, idf, met, header_of):
-        return "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
+        yield "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
     dated = on_topic(question, top, idf, met) or top
     if years and not any(
         _year_met(question, hit, years, idf, met) or _year_met(question, hit, years, idf, met, header_of(hit))
         for hit in dated
     ):
-        return "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
+        yield "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
-        return "year"  # "la session de novembre": a month no séance has must be written by the passage
-    return None
+        yield "year"  # "la session de novembre": a month no séance has must be written by the passage
 
 
 def within_spaces(idf: Callable[[str], float]) -> Callable[[str], float]:
@@ -689,23 +718,36 @@ def cited_reason(
       tribunal administratif"); and a noun is excused when the evidence holds what identifies the thing asked
       about anyway: a rare name of the question ("le club de foot (USYP)": the record says "l'USYP") or every
       number of the question ("une voiture de 5 chevaux": the table's "5 CV" row of the "véhicule")."""
+    return next(cited_checks(question, retrieval, answer_sentences, citations, idf, following, preceding), None)
+
+
+def cited_checks(
+    question: str,
+    retrieval: Retrieval,
+    answer_sentences: list[AnswerSentence],
+    citations: list[Citation],
+    idf: Callable[[str], float],
+    following: Callable[[Chunk], Chunk | None] | None = None,
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
+) -> Iterator[str]:
+    """The checks of `cited_reason`, each reason yielded as it fails, in order; the first one is the refusal's."""
     idf = within_spaces(idf)
     question = respelt(question, idf)
     first = next((s for s in answer_sentences if s.citations), None)
     if not _asked_given(question, answer_sentences, citations):
-        return "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
+        yield "fact"  # "de combien ... augmenté": the quotes say it was raised, never by how much
     if first is not None and _label_left_empty(question, first, answer_sentences, citations):
-        return "fact"  # "Université Montpellier II Titulaire :": the row names no one
+        yield "fact"  # "Université Montpellier II Titulaire :": the row names no one
     if first is not None and answer_type(question) == PERSON and _quotes_roll_call(first.text):
-        return "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
+        yield "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
     if first is not None and _other_designator(question, first.text):
-        return "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
+        yield "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
     if first is not None and _other_category(question, first.text):
-        return "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
+        yield "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
     if not cited:
-        return None
+        return
     first_cited = list(cited)
     # a compte rendu's item: its heading ("Contrat d'assurance contre les risques statutaires") may end the passage
     # before the one the answer quotes, on the page before
@@ -759,22 +801,22 @@ def cited_reason(
         ]
     if unmet:
         logger.debug("cited names missing: %s", unmet)
-        return "names"
+        yield "names"
     if _named_elsewhere(question, used, retrieval, excused, idf):
-        return "names"
+        yield "names"
     # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
     references = reference_numbers(question)
     if references:
         texts = [f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)]
         texts.append(heading_text)
         if not all(any(reference_written(noun, ref, t) for t in texts) for noun, ref in references):
-            return "reference"
+            yield "reference"
         if first is not None and any(other_reference(noun, ref, first.text) for noun, ref in references):
-            return "reference"
+            yield "reference"
     if any(c.kind == schema.KIND_ARTICLE for c in first_cited):
-        return None  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
+        return  # (the law paraphrases the question's words; an article cited after a compte rendu's item does not)
     if first is not None and _PRESIDENT_ASKED_RE.search(fold(question)) and not _PRESIDENT_RE.search(fold(first.text)):
-        return "topic"  # "qui préside le conseil d'administration": a member designated is not its president
+        yield "topic"  # "qui préside le conseil d'administration": a member designated is not its president
     counted_of = _COUNTED_OF_RE.search(fold(question).replace("\u2019", "'"))
     if (
         first is not None
@@ -782,7 +824,7 @@ def cited_reason(
         and fold(counted_of["what"]) not in _TIE_WORDS
         and not _akin(set(_noun_stems(counted_of["what"])), vocabulary(first.text))
     ):
-        return "topic"  # "combien de postes d'adjoint administratif": not the "Création de deux postes" of rédacteur
+        yield "topic"  # "combien de postes d'adjoint administratif": not the "Création de deux postes" of rédacteur
     role = _ROLE_ASKED_RE.search(question) or (
         _ROLE_NAME_ASKED_RE.search(question) if answer_type(question) == PERSON else None
     )
@@ -790,7 +832,7 @@ def cited_reason(
         # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
         words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
         if not any(_akin(set(_noun_stems(w)), vocabulary(first.text)) for w in words):
-            return "topic"  # "qui est le directeur général des services": not the mayor's representatives elected
+            yield "topic"  # "qui est le directeur général des services": not the mayor's representatives elected
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
     # (a table's rows inherit the year of the header that ends the passage before: "pour l'année 2022,")
@@ -810,7 +852,7 @@ def cited_reason(
         and not years & _years_in(f"{first.text if first else ''} {heading_text}")
         and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
     ):
-        return "year"
+        yield "year"
     groups = synonym_groups(question)
     done = infinitives(question)
     # the role a "qui" question asks about is what the person must be, however common the word ("délégué")
@@ -878,12 +920,12 @@ def cited_reason(
     }
     missing = [stem for stem in missing if stem not in qualified]
     if not missing:
-        return None
+        return
     logger.debug("cited topic nouns missing: %s", missing)
     numbers = question_numbers(question)
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
-        return None
-    return "topic"
+        return
+    yield "topic"
 
 
 LISTED_MARK = "- "  # an item of the opening's list of decisions (rag.lead: "Décisions trouvées ... :")
