@@ -495,6 +495,7 @@ def refusal_checks(
         yield "scope"  # "la délibération n° 2020-061": no other text can say what it says
     if retrieval.exact_articles:
         return
+    described = described_counts(question)
     question = respelt(question, idf)
     # A scope over a large store may leave the dense channel no passage of it ("la séance du 25 juillet 2011": its
     # candidates were all of other séances): its closeness is then unmeasured, not nil; the best sentence's of the
@@ -516,7 +517,7 @@ def refusal_checks(
         yield "scope"  # what Lyon decided: the law (all that is left in scope) cannot say
     if signals["unknown_names"]:
         yield "names"
-    if signals["score"] < threshold and not named:
+    if signals["score"] < threshold and not named and not _titled(question, retrieval.hits[0], idf, retrieval.scope):
         yield "far"
     if (signals["missing_nouns"] or signals["scattered_nouns"]) and signals[
         "score"
@@ -584,9 +585,9 @@ def refusal_checks(
         for hit in retrieval.hits[REFUSAL_PASSAGES:]
         if hit.chunk.meta.get(schema.RECORD_INDEX) is not None and any(_same_record(hit, t) for t in top)
     ]
-    if not _numbers_met(question, top + siblings, idf, met, header_of):
+    if not _numbers_met(question, top + siblings, idf, met, header_of, described=described):
         yield "number"  # "le lot 3", "la saison 2013/2014": the passages hold numbers, never this one by its topic
-    dated = on_topic(question, top, idf, met) or top
+    dated = on_topic(question, top, idf, met, local=True) or top  # (the law has no séance year)
     if years and not any(
         _year_met(question, hit, years, idf, met) or _year_met(question, hit, years, idf, met, header_of(hit))
         for hit in dated
@@ -594,6 +595,20 @@ def refusal_checks(
         yield "year"  # "la redevance Orange en 2021" answered with the table "Redevance 2020"
     if scope is not None and scope.event_month and not any(_month_written(scope.event_month, hit) for hit in top):
         yield "year"  # "la session de novembre": a month no séance has must be written by the passage
+
+
+def _titled(question: str, hit: ScoredChunk, idf: Callable[[str], float], scope: Scope | None) -> bool:
+    """Whether the first passage is a council record whose title names every rare noun of the question: the
+    record is about what is asked, however the question words the rest ("Combien va coûter l'archiviste pour
+    remettre les archives en ordre ?" and the record "Archivage : Vote pour faire venir l'archiviste ...", whose
+    "250€ / jour & mission de 5 jours" shares no other word with it)."""
+    if hit.chunk.kind == schema.KIND_ARTICLE or hit.chunk.meta.get(schema.RECORD_INDEX) is None:
+        return False
+    groups = synonym_groups(question)
+    met = scope_stems(scope)
+    nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    title = vocabulary(str(hit.chunk.meta.get(schema.TITLE, "")))
+    return bool(nouns) and all(_used(groups.get(stem, {stem}), title) for stem in nouns)
 
 
 def within_spaces(idf: Callable[[str], float]) -> Callable[[str], float]:
@@ -2031,6 +2046,25 @@ def _numbers(text: str, *, words: bool = True) -> set[str]:
     return found
 
 
+def described_counts(question: str) -> set[str]:
+    """The counts a question writes in words after a definite determiner, as digits: "des trois taxes locales",
+    "les deux écoles", "ses quatre adjoints" describe the things asked about, which the documents list without
+    counting them; they ask for no number ("une concession de trente ans" does: its determiner is indefinite).
+
+    >>> sorted(described_counts("Montpellier 2013 : quel produit fiscal attendu des trois taxes locales ?"))
+    ['3']
+    >>> described_counts("Combien coûte une concession de trente ans ?")
+    set()
+    """
+    return {str(NUMBER_WORDS[m.group(1)]) for m in _DESCRIBED_COUNT_RE.finditer(fold(question))}
+
+
+# A count in words after a definite determiner (on folded text): "des trois taxes", "les deux lots", "aux quatre ecoles"
+_DESCRIBED_COUNT_RE = re.compile(
+    r"\b(?:les|des|ces|ses|leurs|nos|vos|aux)\s+(deux|trois|quatre|cinq|six|sept|huit|dix|onze|douze)\s+[a-z]"
+)
+
+
 def question_numbers(question: str) -> dict[str, str | None]:
     """The numbers a question names about its topic, each with the word that says what it counts ("le lot 3",
     "une concession de 50 ans", "la saison 2013/2014"; None when no word sits beside it: "en 2012").
@@ -2073,15 +2107,22 @@ def _numbers_met(
     idf: Callable[[str], float],
     met: set[str],
     header_of: Callable[[ScoredChunk], set[str]] | None = None,
+    *,
+    described: set[str] | None = None,
 ) -> bool:
-    """Whether every number the question names is written in one place of a passage (two consecutive
+    """Whether every number the question names (less the `described` counts: `described_counts`) is written in one place of a passage (two consecutive
     sentences) with the word that says what it counts or with one of the question's rarer nouns ("la saison
     2013/2014" is not answered by "saison 2011/2012"; "14 élus ... le quorum" is by "Présents 14 - le quorum
     étant atteint"), or is the year of the séance of a passage on the question's topic, or a year with no word of its
     own ("pour 2022") that the passage's header gives (`header_of`, `_header_years`: "pour l'année 2022," ending the passage
     before, on the same page, then the rows "Maintenir le prix des abonnements", "Eau : 45 € par an"). A unit
     ("le prix du m3") says what a value is counted in, not what it is of: it is no topic word."""
-    wanted = question_numbers(question)
+    # ("Montpellier 2013 : ...": the commune the question is scoped to says where, not what the year counts)
+    wanted = {
+        number: None if unit in met else unit
+        for number, unit in question_numbers(question).items()
+        if number not in (described or set())
+    }
     if not wanted:
         return True
     groups = synonym_groups(question)
