@@ -608,7 +608,12 @@ def _titled(question: str, hit: ScoredChunk, idf: Callable[[str], float], scope:
     met = scope_stems(scope)
     nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     title = vocabulary(str(hit.chunk.meta.get(schema.TITLE, "")))
-    return bool(nouns) and all(_used(groups.get(stem, {stem}), title) for stem in nouns)
+    if not nouns or not all(_used(groups.get(stem, {stem}), title) for stem in nouns):
+        return False
+    # (and it holds a value of the kind asked: "combien de temps un permis de construire reste-t-il valable" is not
+    # answered by the record authorising the mayor to sign the schools' building permits)
+    kind = answer_type(question)
+    return kind not in STATED_KINDS or gives(kind, hit.chunk.text)
 
 
 def within_spaces(idf: Callable[[str], float]) -> Callable[[str], float]:
