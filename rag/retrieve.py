@@ -42,7 +42,8 @@ YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b" + NOT_A_YEAR)
 # Words of a question about what the council decided, versus about what the law says.
 _LOCAL_RE = re.compile(
     r"\b(vote|votee?s?|avons|avez|ont|delibere|decide|decidee?|accorde|attribue|subvention|tarifs?|prix|"
-    r"montant|combien coute|cout|designe|delegues?|elus? comme|seance du|conseil du|compte rendu|proces-verbal)\b"
+    r"montant|combien coute|cout|designe|delegues?|elus? comme|seance du|conseil du|compte rendu|proces-verbal"
+    r"|la ville)\b"  # ("la ville": the law says "la commune"; "une ville de plus de 3 500 habitants" is the law's)
 )
 _RULE_RE = re.compile(
     r"\b(peut-il|peut-elle|peuvent-ils|peut-on|doit-il|doit-elle|doit-on|faut-il|est-il oblige|obligatoire|"
