@@ -1,0 +1,117 @@
+"""Refusal checks fixed in session 29 on gold.jsonl's whole-corpus refusals: the passages of the shared corpus as
+ingestion reads them (Preuilly-sur-Claise PV of 2020-07-23 p. 5, Couthenans compte rendu of 2021-06-04 p. 2,
+Montpellier deliberation 2013/138 p. 1, article R2333-105-1 of the CGCT)."""
+
+from __future__ import annotations
+
+from rag import schema
+from rag.refusal import _numbers_met, _titled, described_counts, refusal_checks
+from rag.retrieve import Retrieval
+from rag.schema import Chunk, ScoredChunk
+from rag.scope import Scope
+
+ORANGE = (
+    "2020- 047 REDEVANCE POUR OCCUPATION DU DOMAINE PUBLIC PAR ORANGE\nA ce jour, les modalités de calcul de la "
+    "revalorisation du montant des redevances prévues à l’article\nR20-53 du Code des Postes et communications "
+    "électroniques l’article R20-53, prévoient que les\nredevances sont révisées au 1er Janvier de chaque année :\n\n"
+    "Les calculs effectués en tenant compte de ces nouveaux éléments s’établissent comme suit :\nArtères en aérien      "
+    ": 55.44 € du km linéaire\nArtères souterraines : 41.66 € du km linéaire\nLa redevance s’établit comme suit :\n\n"
+    "Redevance 2020 longueur Prix unitaire Total\nArtère aérienne 12.753 kms 55.44€ 707.03€\nArtère en sous-sol "
+    "25.077 kms 41.66€        1044.70€\n  TOTAUX 1751.73€\n\nLe conseil Municipal après en avoir délibéré,\nACCEPTE "
+    "ces modalités de calcul et charge le Maire d’émettre le titre de 1751,73 euros."
+)
+R2333_105_1 = (
+    "Article R2333-105-1 — Section 11 : Redevances dues pour le transport et la distribution de l'électricité, du gaz "
+    "et pour les oléoducs (R) > Sous-section 1 : Distribution et transport d'électricité (R).\nLa redevance due chaque "
+    "année à une commune pour l'occupation provisoire de son domaine public par les chantiers de travaux sur des "
+    "ouvrages du réseau public de transport d'électricité est fixée par le conseil municipal dans la limite du plafond "
+    "suivant :\n\nPR'T= 0,35* LT\n\nOù :\n\nLT représente la longueur, exprimée en mètres, des lignes de transport "
+    "d'électricité installées et remplacées sur le domaine public communal et mises en service au cours de l'année "
+    "précédant celle au titre de laquelle la redevance est due."
+)
+ARCHIVES = (
+    "4 Archivage\n\nTarif de 250€ / jour & mission de 5 jours => soit 1250€ au total.\nC’est une obligation pour les "
+    "communes d’avoir les archives à jour et organisées.\nVote pour faire venir l’archiviste et faire le travail "
+    "proposé : Vote : 14 pour / 0 contre / 0 abstention"
+)
+ARCHIVES_TITLE = "Délibération — Archivage : Vote pour faire venir l’archiviste et faire le travail proposé"
+TAXES = (
+    "Taux d'imposition de la Ville de Montpellier pour 2013\nMax LEVITA rapporte :\nLe produit fiscal d’une "
+    "collectivité est le résultat du produit entre les bases d’imposition (déterminées par les\nservices fiscaux) et "
+    "les taux (votés par l’assemblée délibérante).\nLes Services Fiscaux viennent de notifier à la Ville de "
+    "Montpellier les bases d’imposition prévisionnelles pour\n2013.\nNotification des bases d’imposition :\nLes bases "
+    "notifiées par les services fiscaux pour 2013 s’élèvent à :\n• Taxe d’Habitation :    337 397 000 €\n• Taxe sur "
+    "le Foncier Bâti :   326 729 000 €\n• Taxe sur le Foncier Non Bâti :         457 400 €"
+)
+
+
+def _council(text: str, source: str, date: str, title: str = "") -> ScoredChunk:
+    meta = {
+        schema.SOURCE: source,
+        schema.KIND: schema.KIND_DELIBERATION,
+        schema.RECORD_INDEX: 0,
+        schema.DATE: date,
+        schema.TITLE: title,
+    }
+    return ScoredChunk(Chunk(source, text, meta), 0.1)
+
+
+def _article(text: str, number: str) -> ScoredChunk:
+    meta = {
+        schema.SOURCE: f"{number}.md",
+        schema.KIND: schema.KIND_ARTICLE,
+        schema.ARTICLE: number,
+        schema.TITLE: f"Article {number}",
+    }
+    return ScoredChunk(Chunk(f"{number}.md", text, meta), 0.05)
+
+
+def _rare(stem: str) -> float:
+    return 5.0  # every word rare: every noun of the question is a topic noun
+
+
+def test_a_year_asked_is_the_council_passages_not_the_laws() -> None:
+    """The article on electricity lines names "lignes" and no year; the council's Orange fee of 2020 answers."""
+    question = "Combien Orange nous verse de redevance pour ses lignes sur le domaine public en 2020 ?"
+    hits = [_council(ORANGE, "PV_CM_2020-07-23.pdf", "2020-07-23"), _article(R2333_105_1, "R2333-105-1")]
+    scope = Scope(years=(2020,), stems=frozenset({"2020"}))
+    retrieval = Retrieval(hits=hits, best_dense=0.9, exact_articles=[], query_vector=None, scope=scope)
+    assert "year" not in list(refusal_checks(question, retrieval, 0.0, _rare))
+    other = Scope(years=(2021,), stems=frozenset({"2021"}))
+    retrieval = Retrieval(hits=hits, best_dense=0.9, exact_articles=[], query_vector=None, scope=other)
+    assert "year" in list(refusal_checks(question.replace("2020", "2021"), retrieval, 0.0, _rare))
+
+
+def test_a_count_in_words_after_a_definite_determiner_describes() -> None:
+    question = (
+        "Montpellier 2013 : quel produit fiscal attendu des 3 taxes locales ?"  # (as rag.refusal.respelt writes it)
+    )
+    hits = [_council(TAXES, "2013-03-25-0000062249.pdf", "2013-03-25")]
+    met = {"2013", "montpelli"}
+    assert described_counts("Montpellier 2013 : quel produit fiscal attendu des trois taxes locales ?") == {"3"}
+    assert _numbers_met(question, hits, _rare, met, described={"3"})
+    assert not _numbers_met(question, hits, _rare, met)  # "3" beside "taxes" is written nowhere
+    assert described_counts("Que coûte une concession de trente ans ?") == set()
+
+
+def test_a_record_titled_with_every_rare_noun_is_close_enough() -> None:
+    hit = _council(ARCHIVES, "CR_reunion_20210604.pdf", "2021-06-04", ARCHIVES_TITLE)
+    assert _titled("Combien va coûter l'archiviste pour remettre les archives en ordre ?", hit, _rare, None)
+    # a value of the kind asked must be there: the record gives a price and a duration, no hour
+    assert _titled("Combien de temps l'archiviste passera-t-il sur les archives ?", hit, _rare, None)
+    assert not _titled("À quelle heure l'archiviste arrive-t-il aux archives ?", hit, _rare, None)
+    # every rare noun: the record's title does not name the cemetery
+    assert not _titled("Combien coûte l'archiviste du cimetière ?", hit, _rare, None)
+    article = _article(R2333_105_1, "R2333-105-1")
+    assert not _titled("Combien coûte la redevance ?", article, _rare, None)
+
+
+def test_the_city_asks_what_the_council_decided() -> None:
+    """ "la ville" is the council's word (the law says "la commune"): a question with "doit-elle" is no longer the law's;
+    "une ville de plus de 3 500 habitants" still is."""
+    from rag.retrieve import question_intent
+
+    assert question_intent("Combien d'élus municipaux la ville doit-elle avoir dans la commission ?", local=False) == ""
+    assert question_intent("Qui représente la ville au conseil d'administration du lycée ?", local=False) == "local"
+    question = "Pour une ville de plus de 3500 habitants, c'est quoi le délai de convocation des conseillers ?"
+    assert question_intent(question, local=False) == "rule"
