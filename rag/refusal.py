@@ -1289,7 +1289,9 @@ def states_value(question: str, kind: str, text: str) -> bool:
         return gives(kind, text)
     if kind == ORGANISATION:
         # "quelle société fournit les modules": a company, body or person named, not the record's title alone
-        return gives_asked(question, ORGANISATION, text) or gives(PERSON, text)
+        # (a person's name is no company's: "Paul ELUARD" of the school "Jean MACE – Paul ELUARD" supplies no modules;
+        # nor is a councillor's surname written in capitals with its particle, "Henri DE VERBIZIER")
+        return gives_asked(question, ORGANISATION, _PARTICLE_NAME_RE.sub(" ", text))
     if kind == DURATION:
         return gives(DURATION, text) or gives(DATE, text) or bool(_DEADLINE_RE.search(text))
     if kind == AMOUNT:
@@ -1320,6 +1322,10 @@ def states_value(question: str, kind: str, text: str) -> bool:
 
 
 _PRICE_ASKED_RE = re.compile(r"\b(?:a|pour) quel prix\b")
+# A first name and a surname in capitals with its particle ("Henri DE VERBIZIER", "Jean-Pierre DE LA MOTTE"): a person
+_PARTICLE_NAME_RE = re.compile(
+    r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:DE|DU|DES|D['’]|LA|LE)(?:[ \t]+[A-ZÀ-Ý'’-]{2,})+"
+)
 _VOTER_WORD_RE = re.compile(r"voi|vot|elu|conseil|membr|suffrag|bulletin|abst|person|particip")
 _VOTE_COUNT_RE = re.compile(
     r"\d+\s*(?:pour|contre|abstentions?|votes?|voix)\b|\b(?:pour|contre|abstentions?|votants?|exprim[ée]s)\s*:\s*\d+",
