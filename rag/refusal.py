@@ -1134,6 +1134,11 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
         kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
     if kind == ORGANISATION and not _COMPANY_ASKED_RE.search(fold(question)):
         return True  # "avec quel organisme": "le centre de gestion" is no name in capitals
+    if kind == PERSON and _NAMED_PERSON_ASKED_RE.search(fold(question)):
+        # "quel architecte a dessiné l'extension": a name, of a person or a firm, beyond the question's own ("Ernest
+        # Onillon" is the boulodrome's) and the attendance lists
+        texts = [_own_names_removed(question, _NAME_LIST_RE.sub(" ", _ATTENDANCE_RE.sub(" ", text))) for text in texts]
+        return any(gives(PERSON, text) or gives(ORGANISATION, text) for text in texts)
     if kind not in STATED_KINDS and kind != ORGANISATION:
         return True
     if kind == ORGANISATION:
@@ -1322,6 +1327,11 @@ def states_value(question: str, kind: str, text: str) -> bool:
 
 
 _PRICE_ASKED_RE = re.compile(r"\b(?:a|pour) quel prix\b")
+# "Quel architecte", "quel notaire": a person asked by trade, whom the answer names
+_NAMED_PERSON_ASKED_RE = re.compile(
+    r"\bquel(?:le)?s? (?:architecte|notaire|geometre|avocat|huissier|commissaire enqueteur|expert|maitre d'oeuvre"
+    r"|syndic|directeur|directrice|president|presidente|laureat|gagnant)s?\b"
+)
 # A first name and a surname in capitals with its particle ("Henri DE VERBIZIER", "Jean-Pierre DE LA MOTTE"): a person
 _PARTICLE_NAME_RE = re.compile(
     r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:DE|DU|DES|D['’]|LA|LE)(?:[ \t]+[A-ZÀ-Ý'’-]{2,})+"

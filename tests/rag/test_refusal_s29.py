@@ -5,9 +5,9 @@ Montpellier deliberation 2013/138 p. 1, article R2333-105-1 of the CGCT)."""
 from __future__ import annotations
 
 from rag import schema
-from rag.refusal import _numbers_met, _titled, described_counts, refusal_checks
+from rag.refusal import _asked_given, _numbers_met, _titled, described_counts, refusal_checks
 from rag.retrieve import Retrieval
-from rag.schema import Chunk, ScoredChunk
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import Scope
 
 ORANGE = (
@@ -115,3 +115,39 @@ def test_the_city_asks_what_the_council_decided() -> None:
     assert question_intent("Qui représente la ville au conseil d'administration du lycée ?", local=False) == "local"
     question = "Pour une ville de plus de 3500 habitants, c'est quoi le délai de convocation des conseillers ?"
     assert question_intent(question, local=False) == "rule"
+
+
+# 2014-05-22-0000072214.pdf (modules préfabriqués in schools), p. 1, as the answer quotes it
+MODULES = (
+    "Valérie BARTHAS-ORSAL, Perla DANAN, Henri DE VERBIZIER, Sonia KERANGUEVEN, Gérard LANNELONGUE. […] Mise en place "
+    "de modules préfabriqués - Diverses écoles […] Ecoles élémentaire et maternelle Jean MACE – Paul ELUARD, pose de "
+    "modules pour la création de salles d’activités, de dortoirs et de sanitaires complémentaires pour un montant de "
+    "750 000€TTC."
+)
+# 2013-03-25-0000062244.pdf (the boulodrome Ernest Onillon), p. 1; 2013-03-25-0000062218.pdf (rue René Etiemble), p. 2
+BOULODROME = (
+    "Boulodrome Ernest Onillon […] Afin de permettre le développement du Club Saint Martin, il y a lieu de prévoir "
+    "l’agrandissement des locaux associatifs sur le boulodrome Ernest Onillon."
+)
+NOTAIRE = "de saisir Maître Salles, notaire à Montpellier, pour rédiger l’acte notarié aux frais de la Ville ;"
+
+
+def _quoted(quote: str) -> tuple[list[AnswerSentence], list[Citation]]:
+    chunk = _council(quote, "x.pdf", "2014-05-22").chunk
+    line = f"Délibération, x.pdf, p. 1 : « {quote} » [1]"
+    return [AnswerSentence(text=line, citations=[1], status="ok")], [Citation(n=1, chunk=chunk, quote=quote)]
+
+
+def test_a_company_asked_is_named_by_no_person() -> None:
+    """The schools' namesakes and the councillors present supply no modules; a firm in capitals does."""
+    question = "Quelle société fournit les modules préfabriqués installés dans les écoles Jean Macé ?"
+    assert not _asked_given(question, *_quoted(MODULES))
+    assert _asked_given(question, *_quoted(MODULES + " Le marché est attribué à la société ALGECO."))
+
+
+def test_a_person_asked_by_trade_is_named() -> None:
+    assert not _asked_given(
+        "Quel architecte a dessiné l'extension du boulodrome Ernest Onillon ?", *_quoted(BOULODROME)
+    )
+    question = "Quel notaire est chargé de l'acte pour le classement de la rue René Etiemble ?"
+    assert _asked_given(question, *_quoted(NOTAIRE))
