@@ -36,6 +36,7 @@ from rag.question import (
     answer_type,
     asks_money,
     counted,
+    counts,
     gives,
     gives_asked,
     head_noun,
@@ -1307,7 +1308,7 @@ def states_value(question: str, kind: str, text: str) -> bool:
             gives_asked(question, kind, text)
             # "à quel prix", "combien ... investit": not "91 m²", not "3km"
             or (gives(AMOUNT, text) and not _PRICE_ASKED_RE.search(fold(question)) and not asks_money(question))
-            or gives(DURATION, text)
+            or (gives(DURATION, text) and not asks_money(question))  # "combien IBM investit-il": not "365 jours"
             or bool(_BARE_SUM_RE.search(text))
         )
     # "combien de places": "pour une durée de 13 ans" or "les redevances 2013" count none ("combien d'heures": 25
@@ -1323,9 +1324,23 @@ def states_value(question: str, kind: str, text: str) -> bool:
         text = _MONEY_VALUE_RE.sub(" ", text)
     if what and not _VOTER_WORD_RE.match(what):
         values = _VOTE_COUNT_RE.sub(" ", values)  # nor does the vote "(13 pour, 1 contre)"
+    if what and not _MONEY_WORD_RE.match(what) and not _VOTER_WORD_RE.match(what):
+        # "combien d'habitants": a number of the things counted ("treize personnes", "la commune compte 1 050
+        # habitants") or a number alone ("Nrb de résultats reçus : 86"), not "10 Communes sélectionnées"
+        return any(
+            counts(part, what) or (gives(NUMBER, part) and (what in tokens(part) or _bare_number(part)))
+            for part in sentences(values) or [values]
+        )
     return gives(NUMBER, values) or gives(AMOUNT, text)
 
 
+def _bare_number(text: str) -> bool:
+    """Whether a number of the text stands alone, no word after it saying what it counts ("reçus : 86", not "10
+    Communes", "5 seulement")."""
+    return any(not m.group(1) for m in _NUMBER_THEN_WORD_RE.finditer(fold(text)))
+
+
+_NUMBER_THEN_WORD_RE = re.compile(r"(?<![\d.,])\d+(?:[ .]\d{3})*(?:,\d+)?(?![\d.,])[ \t]*([a-z]{2,})?")
 _PRICE_ASKED_RE = re.compile(r"\b(?:a|pour) quel prix\b")
 # "Quel architecte", "quel notaire": a person asked by trade, whom the answer names
 _NAMED_PERSON_ASKED_RE = re.compile(

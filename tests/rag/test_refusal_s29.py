@@ -151,3 +151,24 @@ def test_a_person_asked_by_trade_is_named() -> None:
     )
     question = "Quel notaire est chargé de l'acte pour le classement de la rue René Etiemble ?"
     assert _asked_given(question, *_quoted(NOTAIRE))
+
+
+# 2013-06-17-0000064271.pdf (IBM's site at Grabels), p. 1; PV_CM_2020-07-23.pdf (Preuilly-sur-Claise), p. 8
+IBM = (
+    "Le site d’hébergement de serveurs informatiques de Grabels comptabilisera sur son site jusqu’à treize personnes. "
+    "Huit agents d’IBM et deux gestionnaires des installations techniques seront présents de 8h à 12h et de 14h à 18h, "
+    "ainsi que trois gardes fonctionnant en 3x8, 7j/7 et 365 jours par an."
+)
+COMMUNES = "10 Communes sélectionnées dont Preuilly sur Claise et 5 seulement seront retenues."
+
+
+def test_a_sum_of_money_asked_is_no_duration() -> None:
+    assert not _asked_given("Combien IBM investit-il dans l'extension de son site de Grabels ?", *_quoted(IBM))
+
+
+def test_a_count_is_of_the_things_counted() -> None:
+    assert not _asked_given("Combien d'habitants compte Preuilly-sur-Claise ?", *_quoted(COMMUNES))
+    assert _asked_given("Combien de personnes travailleront sur le site de Grabels ?", *_quoted(IBM))
+    assert _asked_given("Combien de communes ont été sélectionnées ?", *_quoted(COMMUNES))
+    # a number alone counts what the question counts (CR_reunion_20210604.pdf, Couthenans, p. 5)
+    assert _asked_given("Combien d'habitants ont répondu aux sondages ?", *_quoted("Nrb de résultats reçus : 86"))
