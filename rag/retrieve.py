@@ -279,6 +279,9 @@ class HybridRetriever:
         communes = {key for key in self.lexical.communes() if commune_named(key, folded)}
         years = set(YEAR_RE.findall(question))
         intent = question_intent(question, local=bool(communes or years))
+        hits = list(hits)
+        if not intent and self._names_council_only(question, hits):
+            intent = "local"  # "l'enquête publique sur la demande d'IBM France": only the council's records name IBM
         for hit in hits:
             is_article = hit.chunk.kind == schema.KIND_ARTICLE
             # A law question demotes council documents; a question about local decisions demotes the law.
@@ -301,6 +304,20 @@ class HybridRetriever:
             if years and date[:4] in years:
                 hit.score *= tuning.YEAR_BOOST
         return intent
+
+    def _names_council_only(self, question: str, hits: list[ScoredChunk]) -> bool:
+        """Whether the question gives rare names (`rare_names`) that council passages among the candidates write and
+        no article does: it asks about what a council did with them, whatever its wording ("Pourquoi la mairie ne
+        peut-elle pas inspecter seule les ponts au-dessus des voies de Réseau Ferré de France ?")."""
+        names = rare_names(question, self.lexical.idf, set())
+        if not names:
+            return False
+        council: set[str] = set()
+        law: set[str] = set()
+        for hit in hits:
+            written = names & set(tokens(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}"))
+            (law if hit.chunk.kind == schema.KIND_ARTICLE else council).update(written)
+        return names <= council and not names & law
 
     def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
         if not numbers:
