@@ -40,6 +40,7 @@ from rag.question import (
     asks_yes_no,
     counted,
     counts,
+    about_excused,
     gives,
     gives_asked,
     gives_reason,
@@ -55,6 +56,7 @@ from rag.question import (
     reporter_line,
     states_new,
     value_named,
+    value_near,
 )
 from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
@@ -480,6 +482,7 @@ class ExtractiveAnswerer:
             picked += _value_after(question, kind, picked, retrieval, store, skip)
             picked += _rows_alike(question, kind, picked, retrieval)
             picked += _record_fact(question, kind, picked, retrieval, store, idf, skip)
+            picked += _record_scan(question, kind, picked, retrieval, store, idf, about_meeting)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
         if asks_reporter(question):
@@ -770,6 +773,73 @@ def _record_fact(
 
 
 MIN_RECORD_FACT_RARE = 2  # rare words of the question a sentence read outside the hits must name
+SCAN_CONTEXT = 2  # sentences read on each side of a value's sentence for the words next to it
+MAX_SCAN_QUOTE_CHARS = 240  # a short line holding the value ("DIMANCHE 25 MAI") quoted with the lines under it
+
+
+def _record_scan(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+    about_meeting: bool,
+) -> list[_Candidate]:
+    """A typed scan of every sentence of the best record (the first hit's: its passages retrieved or not): the one
+    holding a value of the kind asked with the question's words right next to it (rag.question.value_near: the
+    question's preposition before the value, then its rare names and words around it), quoted when it beats every
+    quote giving such a value. The sentences were chosen by meaning: "Pour définir les tarifs, ... une attestation de la
+    CAF datant de moins de trois mois" came closer than "Cette convention est conclue pour un an" for "elle est signée
+    pour combien de temps ?". A value on a short line is read with the lines around it ("DIMANCHE 25 MAI", then
+    "11h30-12h30 : Entretien littéraire avec Marek Halter."), and quoted with those under it that the question names."""
+    hits = retrieval.hits
+    if not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+        return []
+    best = hits[0]
+    key = _record_key(best.chunk)
+    chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
+    chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
+
+    # (what the record is about weighs nothing: all its sentences share it)
+    idf = about_excused(idf, f"{best.chunk.meta.get(schema.OBJET) or ''} {best.chunk.meta.get(schema.COMMUNE) or ''}") or idf
+    said = [_squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)]
+    # the quotes giving a value already, each read with its context when it is the record's
+    than = max((value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None)
+    entries: list[tuple[tuple[int, int, int, float], Chunk, int, str]] = []
+    for chunk in chunks:
+        if chunk.meta.get(schema.BOILERPLATE):
+            continue
+        split = [" ".join(raw.split()).strip(" -•–") for raw in sentences(chunk.text)]
+        for position, sentence in enumerate(split):
+            if not sentence or len(sentence) > MAX_SENTENCE_CHARS or not gives_asked(question, kind, sentence):
+                continue
+            if (not about_meeting and is_meeting_formula(sentence)) or opposed(question, sentence):
+                continue
+            if other_numbered(question, sentence):
+                continue
+            before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])
+            after = " ".join(split[position + 1 : position + 1 + SCAN_CONTEXT])
+            score = value_near(question, kind, sentence, idf, before, after)
+            quote = sentence
+            for following in split[position + 1 : position + 1 + SCAN_CONTEXT]:
+                if (len(quote) >= MIN_SENTENCE_CHARS and not quote.endswith(":")) or len(quote) + len(
+                    following
+                ) > MAX_SCAN_QUOTE_CHARS:
+                    break
+                quote = f"{quote} {following}"  # a short line: the value of the lines under it
+            if any(_squash(sentence) in text for text in said):
+                than = max(than, score) if than is not None else score
+            entries.append((score, chunk, position, quote))
+    if not entries:
+        return []
+    score, chunk, position, quote = max(entries, key=lambda entry: entry[0])
+    if not any(score[:3]) or (than is not None and score <= than):
+        return []
+    if any(_squash(quote) in _squash(c.sentence) for c in picked):
+        return []
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, _clip(quote), 0.0, position, False)]
 
 
 def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:

@@ -30,6 +30,7 @@ from rag.question import (
     PERSON_RE,
     VALUE_KINDS,
     VOTE,
+    about_excused,
     answer_type,
     asks_reporter,
     counted,
@@ -48,6 +49,7 @@ from rag.question import (
     reporter_line,
     states_new,
     value_named,
+    value_near,
 )
 from rag.records import record_from_meta
 from rag.rows import data_row, designated, header_data, is_entry, opens_name_list, unit_in_header
@@ -392,7 +394,13 @@ def _record_lead(
             # "Combien de contribuables": the quote counting contribuables answers, a decision's other count does not.
             unit = counted(question) if kind == NUMBER else None
             counting = bool(typed) and unit is not None and counts(typed[0].text, unit) and not counts(said, unit)
-            if typed and (not said or counting or names_more(question, typed[0].text, f"{said} {about}", idf)):
+            # the quote whose value the question's words stand next to, what the record is about aside ("Le coût du
+            # projet ... s'élève pour la Ville à 10,8 millions d'euros" over the lead's "pour un montant de 167 224 €")
+            weigh = about_excused(idf, about)
+            nearer = bool(typed) and bool(said) and value_near(question, kind, _quoted(typed[0].text), weigh)[:3] > max(
+                value_near(question, kind, s.text, weigh)[:3] for s in lead if gives_asked(question, kind, s.text)
+            )
+            if typed and (not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead
@@ -439,8 +447,9 @@ def _typed_quote(
     top = _record_of(citations[0]) if citations else None
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
-         int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
+         int(bool(unit) and counts(s, unit or "")), value_near(question, kind, s, about_excused(idf, _about(c)))[:3],
+         int(names_reference(question, s)), int(value_named(question, kind, s) >= NAMED_VALUE),
+         int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
          int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
@@ -455,7 +464,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):

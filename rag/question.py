@@ -197,7 +197,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DECISION, _YES_NO_RE),
 )
 
-_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
+# ("10.8 millions d'euros", "2 M€": a magnitude between the figure and its currency)
+_MAGNITUDE = r"(?:(?:millions?|milliards?|M|Md)\s?(?:d['’]\s?)?(?=€|euros?\b))?"
+_UNIT = _MAGNITUDE + r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d|\b" + NUMBER_IN_WORDS + r"\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
@@ -556,9 +558,11 @@ _MONEY_ASKED_RE = re.compile(
     r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
     r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?\b|€)|\ba combien (?!de\b|d')"
     r"|\bquel(?:le)?s? (?:avance|estimation|prime|allocation|frais|depenses?|recettes?|plafond)\b|\bque (?:coute|paie|paye)\b"
-    r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit)\b"
+    r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit|coute(?:-t)?|coutent|coutera|couteront)\b"
 )
-_MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
+_MONEY_RE = re.compile(
+    r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _MAGNITUDE + r"(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE
+)
 
 
 # A question on who was awarded something (a lot, a market, a contract): a company is a "qui" too.
@@ -709,6 +713,115 @@ def value_named(question: str, kind: str, sentence: str) -> int:
         # "durée" name it, "pour une d'" do not)
         before = tokens(" ".join(re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])))[-LABEL_WORDS:]
         best = max(best, len(wanted & set(before)))
+    return best
+
+
+NEAR_WORDS = 8  # words read on each side of a value for what it is the value of
+_WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")
+_WH_RE = re.compile(r"\b(?:quel(?:le)?s?|combien|qui|quand|lequel|laquelle|lesquel(?:le)?s)\b")
+# the preposition that introduces the value asked ("signée pour combien de temps": "conclue pour un an")
+_SLOT_WORDS = frozenset("a avec dans pour par sur depuis pendant jusqu'a apres avant vers chez entre contre".split())
+_VALUE_RES = {
+    AMOUNT: _AMOUNT_RE,
+    DURATION: _DURATION_RE,
+    HOUR: HOUR_RE,
+    VOTE: _VOTE_RE,
+    LEVEL: _LEVEL_RE,
+    FREQUENCY: _FREQUENCY_RE,
+    OPINION: _OPINION_RE,
+    ORGANISATION: _ORGANISATION_RE,
+    PERSON: PERSON_RE,
+}
+
+
+def about_excused(idf: Callable[[str], float] | None, about: str) -> Callable[[str], float] | None:
+    """`idf` with the words of what a record is about (its title, its commune) weighing nothing: every sentence of
+    the record shares them ("la Panacée" in a record on the Panacée), so they do not tell which of its values is asked.
+
+    >>> weigh = about_excused(lambda token: 2.0, "Centre d'art contemporain la Panacée")
+    >>> weigh(tokens("Panacée")[0]), weigh(tokens("coût")[0])
+    (0.0, 2.0)
+    """
+    if idf is None:
+        return None
+    known = frozenset(tokens(about))
+    if not known:
+        return idf
+    weigh = idf
+    return lambda token: 0.0 if token in known else weigh(token)
+
+
+def slot_word(question: str) -> str | None:
+    """The preposition right before the question's interrogative word ("pour combien de temps" -> "pour", "À quel
+    taux" -> "a", "Avec quels auteurs" -> "avec"): the word that introduces the value in the sentence that gives it.
+
+    >>> slot_word("La convention, elle est signée pour combien de temps ?"), slot_word("Combien coûte le repas ?")
+    ('pour', None)
+    """
+    folded = fold(question)
+    match = _WH_RE.search(folded)
+    if match is None:
+        return None
+    before = folded[: match.start()].split()
+    return before[-1] if before and before[-1] in _SLOT_WORDS else None
+
+
+def value_spans(question: str, kind: str, sentence: str) -> list[tuple[int, int]]:
+    """Where the values of the kind asked sit in the sentence (for a sum of money, the sums only)."""
+    if kind == AMOUNT and asks_money(question):
+        pattern: re.Pattern[str] | None = _MONEY_RE
+    else:
+        pattern = _VALUE_RES.get(kind)
+    if kind == DATE:
+        spans = []
+        for raw, _ in extract_facts(sentence, with_names=False).dates:
+            at = sentence.find(raw)
+            if at >= 0:
+                spans.append((at, at + len(raw)))
+        return spans
+    if kind == NUMBER:
+        pattern = _NUMBER_RE
+    if pattern is None:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(sentence) if m.group(0).strip()]
+
+
+def value_near(
+    question: str,
+    kind: str,
+    sentence: str,
+    idf: Callable[[str], float] | None = None,
+    before: str = "",
+    after: str = "",
+) -> tuple[int, int, int, float]:
+    """How much of the question sits next to a value of the kind asked in the sentence (NEAR_WORDS words on each
+    side; the best value counts): whether the question's preposition introduces the value (`slot_word`), then the
+    rare names of the question there (see `rank`), how many of its words are there (those `idf` weighs) and their
+    weight. "Cette
+    convention est conclue pour un an" gives how long the convention lasts; "une attestation de la CAF datant de moins
+    de trois mois", in the same record, the age of a document. `before` and `after`: the passage's text around the
+    sentence, read as the window goes on ("DIMANCHE 25 MAI" is the day of the line under it).
+
+    >>> q = "La convention Cafpro avec la CAF, elle est signée pour combien de temps ?"
+    >>> value_near(q, DURATION, "Cette convention est conclue pour un an renouvelable.")[:2]
+    (1, 0)
+    >>> value_near(q, DURATION, "une attestation de la CAF datant de moins de trois mois")[:3]
+    (0, 1, 1)
+    >>> value_near(q, DURATION, "La convention est signée.")
+    (0, 0, 0, 0.0)
+    """
+    slot = slot_word(question)
+    wanted = _terms(question)[0] - UNIT_STEMS
+    best = (0, 0, 0, 0.0)
+    for start, end in value_spans(question, kind, sentence):
+        left = _WORD_SPAN_RE.findall(f"{before} {sentence[:start]}")
+        right = _WORD_SPAN_RE.findall(f"{sentence[end:]} {after}")
+        window = " ".join(left[-NEAR_WORDS:] + right[:NEAR_WORDS])
+        names, _, weight = rank(question, window, idf)
+        shared = wanted & set(tokens(window))
+        counted_words = len([t for t in shared if idf is None or idf(t) > 0])
+        framed = int(bool(slot) and slot in [fold(w) for w in left[-2:]])
+        best = max(best, (framed, names, counted_words, weight))
     return best
 
 
