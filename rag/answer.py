@@ -29,6 +29,8 @@ from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
     NAMED_VALUE,
+    NEAR_KINDS,
+    NEAR_WORDS,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -40,7 +42,6 @@ from rag.question import (
     asks_yes_no,
     counted,
     counts,
-    about_excused,
     gives,
     gives_asked,
     gives_reason,
@@ -494,6 +495,7 @@ class ExtractiveAnswerer:
             picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
         if why:
             picked += _antecedents(picked, retrieval)
+        picked += _names_unquoted(question, picked, retrieval, store, self._row_idf(retrieval))
         picked += _amount_context(picked, candidates)
         _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
@@ -788,38 +790,39 @@ def _record_scan(
 ) -> list[_Candidate]:
     """A typed scan of every sentence of the best record (the first hit's: its passages retrieved or not): the one
     holding a value of the kind asked with the question's words right next to it (rag.question.value_near: the
-    question's preposition before the value, then its rare names and words around it), quoted when it beats every
+    question's preposition before the value, then how many of its words are around it), quoted when it beats every
     quote giving such a value. The sentences were chosen by meaning: "Pour définir les tarifs, ... une attestation de la
     CAF datant de moins de trois mois" came closer than "Cette convention est conclue pour un an" for "elle est signée
     pour combien de temps ?". A value on a short line is read with the lines around it ("DIMANCHE 25 MAI", then
     "11h30-12h30 : Entretien littéraire avec Marek Halter."), and quoted with those under it that the question names."""
     hits = retrieval.hits
-    if not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+    if kind not in NEAR_KINDS or not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
         return []
     best = hits[0]
     key = _record_key(best.chunk)
     chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
     chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
 
-    # (what the record is about weighs nothing: all its sentences share it)
-    idf = about_excused(idf, f"{best.chunk.meta.get(schema.OBJET) or ''} {best.chunk.meta.get(schema.COMMUNE) or ''}") or idf
     said = [_squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)]
     # the quotes giving a value already, each read with its context when it is the record's
     than = max((value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None)
-    entries: list[tuple[tuple[int, int, int, float], Chunk, int, str]] = []
+    entries: list[tuple[tuple[int, int, float], Chunk, int, str]] = []
     for chunk in chunks:
         if chunk.meta.get(schema.BOILERPLATE):
             continue
-        split = [" ".join(raw.split()).strip(" -•–") for raw in sentences(chunk.text)]
-        for position, sentence in enumerate(split):
+        split = [" ".join(raw.split()) for raw in sentences(chunk.text)]
+        for position, raw in enumerate(split):
+            sentence = raw.lstrip(" -•–")  # (a bullet opening it; the text's own marks inside are kept)
             if not sentence or len(sentence) > MAX_SENTENCE_CHARS or not gives_asked(question, kind, sentence):
                 continue
             if (not about_meeting and is_meeting_formula(sentence)) or opposed(question, sentence):
                 continue
             if other_numbered(question, sentence):
                 continue
-            before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])
-            after = " ".join(split[position + 1 : position + 1 + SCAN_CONTEXT])
+            before = after = ""
+            if len(sentence.split()) < NEAR_WORDS:  # a short line: what the lines around it say it is
+                before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])
+                after = " ".join(split[position + 1 : position + 1 + SCAN_CONTEXT])
             score = value_near(question, kind, sentence, idf, before, after)
             quote = sentence
             for following in split[position + 1 : position + 1 + SCAN_CONTEXT]:
@@ -834,12 +837,59 @@ def _record_scan(
     if not entries:
         return []
     score, chunk, position, quote = max(entries, key=lambda entry: entry[0])
-    if not any(score[:3]) or (than is not None and score <= than):
+    if not any(score[:2]) or (than is not None and score[:2] <= than[:2]):
         return []
     if any(_squash(quote) in _squash(c.sentence) for c in picked):
         return []
     index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
     return [_Candidate(index, _clip(quote), 0.0, position, False)]
+
+
+MAX_NAME_LINE_CHARS = 200
+
+
+def _names_unquoted(
+    question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore, idf: Callable[[str], float]
+) -> list[_Candidate]:
+    """The line of the best record (its passages retrieved or not) that writes the most of the question's names no
+    quote writes: "Free et France Télécom font-ils partie du groupement ... ?" is answered by the list's "- France
+    Télécom, - FREE.", "Quel spectacle ... pour le Noël 2023 ?" by "Noël 16 décembre 2023 Spectacle CAP/SUD Serge
+    Gaubert" (a short line read with the one under it). The names of the question's scope (its commune) chose the
+    documents: they are not looked for."""
+    hits = retrieval.hits
+    if not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+        return []
+    said = set(tokens(" ".join(c.sentence for c in picked)))
+    missing = {stem for stem in name_stems(question) if stem not in said and idf(stem) > 0}
+    if not missing:
+        return []
+    best = hits[0]
+    key = _record_key(best.chunk)
+    chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
+    chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
+    found: tuple[int, Chunk, int, str] | None = None
+    for chunk in chunks:
+        if chunk.meta.get(schema.BOILERPLATE):
+            continue
+        lines = [" ".join(line.split()) for line in chunk.text.splitlines()]
+        for position, line in enumerate(lines):
+            named = len(missing & set(tokens(line)))
+            if not named or (found is not None and named <= found[0]) or is_meeting_formula(line):
+                continue
+            quote = line.lstrip(" -•–")
+            for following in lines[position + 1 : position + 1 + SCAN_CONTEXT]:
+                if (len(quote) >= MIN_SENTENCE_CHARS and not quote.endswith((":", ","))) or not following:
+                    break
+                quote = f"{quote} {following}"  # a heading or a list's item: read with the line under it
+            if len(quote) <= MAX_NAME_LINE_CHARS:
+                found = (named, chunk, position, quote)
+    if found is None:
+        return []
+    _, chunk, position, quote = found
+    if any(_squash(quote) in _squash(c.sentence) for c in picked):
+        return []
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, quote, 0.0, ROW_POSITION + position, False)]
 
 
 def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:

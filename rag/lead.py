@@ -30,7 +30,6 @@ from rag.question import (
     PERSON_RE,
     VALUE_KINDS,
     VOTE,
-    about_excused,
     answer_type,
     asks_reporter,
     counted,
@@ -394,11 +393,10 @@ def _record_lead(
             # "Combien de contribuables": the quote counting contribuables answers, a decision's other count does not.
             unit = counted(question) if kind == NUMBER else None
             counting = bool(typed) and unit is not None and counts(typed[0].text, unit) and not counts(said, unit)
-            # the quote whose value the question's words stand next to, what the record is about aside ("Le coût du
-            # projet ... s'élève pour la Ville à 10,8 millions d'euros" over the lead's "pour un montant de 167 224 €")
-            weigh = about_excused(idf, about)
-            nearer = bool(typed) and bool(said) and value_near(question, kind, _quoted(typed[0].text), weigh)[:3] > max(
-                value_near(question, kind, s.text, weigh)[:3] for s in lead if gives_asked(question, kind, s.text)
+            # the quote whose value more of the question's words stand next to ("Le coût du projet ... s'élève pour la
+            # Ville à 10,8 millions d'euros" over the lead's "la Panacée, pour un montant de 167 224 €")
+            nearer = bool(typed) and bool(said) and value_near(question, kind, _quoted(typed[0].text), idf)[:2] > max(
+                value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text)
             )
             if typed and (not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)):
                 # The row that answers first, then the decision it belongs to (not another record's).
@@ -447,7 +445,7 @@ def _typed_quote(
     top = _record_of(citations[0]) if citations else None
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(bool(unit) and counts(s, unit or "")), value_near(question, kind, s, about_excused(idf, _about(c)))[:3],
+         int(bool(unit) and counts(s, unit or "")), value_near(question, kind, s, idf, *_around(part, s))[:2],
          int(names_reference(question, s)), int(value_named(question, kind, s) >= NAMED_VALUE),
          int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
@@ -481,6 +479,13 @@ def _typed_quote(
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _around(part: str, sentence: str) -> tuple[str, str]:
+    """The text of a quote part before and after one of its sentences (a row's cell "2.30 %" reads with "2 500 000 €
+    auprès du CREDIT AGRICOLE aux conditions suivantes : Taux fixe :" before it)."""
+    at = part.find(sentence)
+    return (part[:at], part[at + len(sentence) :]) if at >= 0 else ("", "")
 
 
 def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSentence | None:

@@ -716,7 +716,7 @@ def value_named(question: str, kind: str, sentence: str) -> int:
     return best
 
 
-NEAR_WORDS = 8  # words read on each side of a value for what it is the value of
+NEAR_WORDS = 8  # content words read on each side of a value for what it is the value of
 _WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")
 _WH_RE = re.compile(r"\b(?:quel(?:le)?s?|combien|qui|quand|lequel|laquelle|lesquel(?:le)?s)\b")
 # the preposition that introduces the value asked ("signée pour combien de temps": "conclue pour un an")
@@ -725,30 +725,10 @@ _VALUE_RES = {
     AMOUNT: _AMOUNT_RE,
     DURATION: _DURATION_RE,
     HOUR: HOUR_RE,
-    VOTE: _VOTE_RE,
     LEVEL: _LEVEL_RE,
     FREQUENCY: _FREQUENCY_RE,
-    OPINION: _OPINION_RE,
-    ORGANISATION: _ORGANISATION_RE,
-    PERSON: PERSON_RE,
-}
-
-
-def about_excused(idf: Callable[[str], float] | None, about: str) -> Callable[[str], float] | None:
-    """`idf` with the words of what a record is about (its title, its commune) weighing nothing: every sentence of
-    the record shares them ("la Panacée" in a record on the Panacée), so they do not tell which of its values is asked.
-
-    >>> weigh = about_excused(lambda token: 2.0, "Centre d'art contemporain la Panacée")
-    >>> weigh(tokens("Panacée")[0]), weigh(tokens("coût")[0])
-    (0.0, 2.0)
-    """
-    if idf is None:
-        return None
-    known = frozenset(tokens(about))
-    if not known:
-        return idf
-    weigh = idf
-    return lambda token: 0.0 if token in known else weigh(token)
+}  # (and DATE, NUMBER: values; a name, a vote or an opinion is read by the rows and lists that hold them)
+NEAR_KINDS = frozenset(_VALUE_RES) | {DATE, NUMBER}
 
 
 def slot_word(question: str) -> str | None:
@@ -793,35 +773,40 @@ def value_near(
     idf: Callable[[str], float] | None = None,
     before: str = "",
     after: str = "",
-) -> tuple[int, int, int, float]:
+) -> tuple[int, int, float]:
     """How much of the question sits next to a value of the kind asked in the sentence (NEAR_WORDS words on each
-    side; the best value counts): whether the question's preposition introduces the value (`slot_word`), then the
-    rare names of the question there (see `rank`), how many of its words are there (those `idf` weighs) and their
-    weight. "Cette
-    convention est conclue pour un an" gives how long the convention lasts; "une attestation de la CAF datant de moins
-    de trois mois", in the same record, the age of a document. `before` and `after`: the passage's text around the
-    sentence, read as the window goes on ("DIMANCHE 25 MAI" is the day of the line under it).
+    side; the best value counts): whether the question's preposition introduces the value (`slot_word`), then how
+    many of the question's words are there (those `idf` weighs: not its scope) and their weight. "Cette convention est
+    conclue pour un an" gives how long the convention lasts; "une attestation de la CAF datant de moins de trois
+    mois", in the same record, the age of a document; "Le coût du projet ... s'élève pour la Ville à 10,8 millions
+    d'euros" what the Panacée costs the town, "pour la réalisation du Centre d'Art Contemporain la Panacée, pour un
+    montant de 167 224 € au titre de la dernière phase de travaux" a grant asked. `before` and `after`: the passage's
+    text around the sentence, read as the window goes on ("DIMANCHE 25 MAI" is the day of the line under it).
 
     >>> q = "La convention Cafpro avec la CAF, elle est signée pour combien de temps ?"
     >>> value_near(q, DURATION, "Cette convention est conclue pour un an renouvelable.")[:2]
-    (1, 0)
-    >>> value_near(q, DURATION, "une attestation de la CAF datant de moins de trois mois")[:3]
-    (0, 1, 1)
-    >>> value_near(q, DURATION, "La convention est signée.")
-    (0, 0, 0, 0.0)
+    (1, 1)
+    >>> value_near(q, DURATION, "une attestation de la CAF datant de moins de trois mois")[:2]
+    (0, 1)
+    >>> q = "Au final, combien la Panacée coûte-t-elle à la ville ?"
+    >>> value_near(q, AMOUNT, "Le coût du projet, qui sera achevé en 2013, s’élève pour la Ville à 10,8 millions d’euros.")[:2]
+    (0, 2)
+    >>> value_near(q, AMOUNT, "du Centre d’Art Contemporain la Panacée, pour un montant de 167 224 € au titre de la dernière phase")[:2]
+    (0, 1)
+    >>> value_near(q, AMOUNT, "La Panacée ouvrira en juin.")
+    (0, 0, 0.0)
     """
     slot = slot_word(question)
     wanted = _terms(question)[0] - UNIT_STEMS
-    best = (0, 0, 0, 0.0)
+    best = (0, 0, 0.0)
     for start, end in value_spans(question, kind, sentence):
         left = _WORD_SPAN_RE.findall(f"{before} {sentence[:start]}")
         right = _WORD_SPAN_RE.findall(f"{sentence[end:]} {after}")
-        window = " ".join(left[-NEAR_WORDS:] + right[:NEAR_WORDS])
-        names, _, weight = rank(question, window, idf)
-        shared = wanted & set(tokens(window))
-        counted_words = len([t for t in shared if idf is None or idf(t) > 0])
+        # (content words: "Le coût du projet, qui sera achevé en 2013, s'élève pour la Ville à" is near enough)
+        shared = list(wanted & set(tokens(" ".join(left))[-NEAR_WORDS:] + tokens(" ".join(right))[:NEAR_WORDS]))
+        weights = [idf(t) if idf is not None else 1.0 for t in shared]
         framed = int(bool(slot) and slot in [fold(w) for w in left[-2:]])
-        best = max(best, (framed, names, counted_words, weight))
+        best = max(best, (framed, sum(1 for w in weights if w > 0), sum(weights)))
     return best
 
 
