@@ -395,8 +395,15 @@ def _record_lead(
             counting = bool(typed) and unit is not None and counts(typed[0].text, unit) and not counts(said, unit)
             # the quote whose value more of the question's words stand next to ("Le coût du projet ... s'élève pour la
             # Ville à 10,8 millions d'euros" over the lead's "la Panacée, pour un montant de 167 224 €")
-            nearer = bool(typed) and bool(said) and value_near(question, kind, _quoted(typed[0].text), idf)[:2] > max(
-                value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text)
+            # (of the lead's own record or the best passage's: another record's value is no better answer for naming
+            # the question more)
+            records = {_record_of(c) for c in citations if c.n in cited} | {_record_of(citations[0])}
+            nearer = (
+                bool(typed)
+                and bool(said)
+                and {_record_of(c) for c in citations if c.n in typed[0].citations} <= records
+                and value_near(question, kind, _quoted(typed[0].text), idf)[:2]
+                > max(value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text))
             )
             if typed and (not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)):
                 # The row that answers first, then the decision it belongs to (not another record's).
@@ -445,10 +452,10 @@ def _typed_quote(
     top = _record_of(citations[0]) if citations else None
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(bool(unit) and counts(s, unit or "")), value_near(question, kind, s, idf, *_around(part, s))[:2],
-         int(names_reference(question, s)), int(value_named(question, kind, s) >= NAMED_VALUE),
-         int(states_new(question, kind, s)),
+         int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
+         int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
+         value_near(question, kind, s, idf, *_around(part, s))[:2],
          int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
