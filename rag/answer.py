@@ -42,6 +42,7 @@ from rag.question import (
     asks_yes_no,
     counted,
     counts,
+    frames,
     gives,
     gives_asked,
     gives_reason,
@@ -57,6 +58,7 @@ from rag.question import (
     reporter_line,
     states_new,
     value_named,
+    slot_word,
     value_near,
 )
 from rag.records import record_from_meta, vote_label
@@ -496,6 +498,8 @@ class ExtractiveAnswerer:
         if why:
             picked += _antecedents(picked, retrieval)
         picked += _names_unquoted(question, picked, retrieval, store, self._row_idf(retrieval))
+        picked += _slot_sequel(question, kind, picked, retrieval)
+        picked += _framed_value(question, kind, picked, retrieval, store, self._row_idf(retrieval))
         picked += _amount_context(picked, candidates)
         _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
@@ -843,6 +847,95 @@ def _record_scan(
         return []
     index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
     return [_Candidate(index, _clip(quote), 0.0, position, False)]
+
+
+_CAPITALISED_RE = re.compile(r"\b[A-ZÀ-Ý][\w'’-]+")
+
+
+def _slot_sequel(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """The sentence right after a quoted one that opens with the question's preposition before its interrogative word
+    (rag.question.slot_word) and gives what is asked: "Avec quels auteurs se tient la table ronde sur la Fantasy ?" is
+    answered by "Avec Jérôme Noirez, Laurent Kloetzer, Jean-Louis Fetjaine." under the quoted "Table ronde autour de la
+    Fantasy.". For a question asking no kind of value, the sentence must name someone or something (a capital after
+    its first word)."""
+    slot = slot_word(question)
+    if slot is None:
+        return []
+    typed = kind not in (DECISION, OTHER)
+    out: list[_Candidate] = []
+    quoted = {(c.hit_index, c.position) for c in picked}
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE or not cand.exact or cand.position >= ROW_POSITION:
+            continue
+        by_position = {p: (text, exact) for p, text, exact in _passage_sentences(chunk)}
+        after = by_position.get(cand.position + 1)
+        if after is None or (cand.hit_index, cand.position + 1) in quoted:
+            continue
+        text, exact = after
+        words = text.split()
+        if not words or fold(words[0]).lower() != slot:
+            continue
+        if (typed and not gives_asked(question, kind, text)) or (not typed and not _CAPITALISED_RE.search(" ".join(words[1:]))):
+            continue
+        quoted.add((cand.hit_index, cand.position + 1))
+        out.append(_Candidate(cand.hit_index, text, 0.0, cand.position + 1, exact))
+    return out
+
+
+_WORD_RE = re.compile(r"[\w-]+")
+_LINK_WORDS = frozenset(["du", "de", "des", "d", "la", "le", "les", "l"])
+
+
+def _framed(frame: tuple[str, ...], sentence: str) -> bool:
+    """Whether the sentence writes the frame's words in a row, then (past an article) a name or a number: "ligne de
+    crédit 20291", "l'équivalent du CERTU"."""
+    words = _WORD_RE.findall(sentence)
+    folded = [fold(w).lower() for w in words]
+    stems = [tokens(w)[:1] or [f] for w, f in zip(words, folded, strict=True)]
+    wanted = [tokens(w)[:1] or [w] for w in frame]
+    for i in range(len(words) - len(frame)):
+        if stems[i : i + len(frame)] != wanted:
+            continue
+        j = i + len(frame)
+        while j < len(words) - 1 and j - i - len(frame) < 2 and folded[j] in _LINK_WORDS:
+            j += 1
+        filler = words[j]
+        if sum(ch.isdigit() for ch in filler) >= 2 or filler[:1].isupper():
+            return True
+    return False
+
+
+def _framed_value(
+    question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore, idf: Callable[[str], float]
+) -> list[_Candidate]:
+    """For "Sur quelle ligne de crédit passe la dépense ?" or "l'équivalent de quels organismes", the sentence of the
+    best record (its passages retrieved or not) that writes the question's frame (rag.question.frames) right before a
+    name or a number ("nature 6188 fonction 928822, ligne de crédit 20291", "créer l'équivalent du CERTU en matière
+    d'urbanisme"), the one naming most of the question; none when a quote writes one already."""
+    hits = retrieval.hits
+    framing = frames(question)
+    if kind not in (OTHER, ORGANISATION) or not framing or not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+        return []
+    if any(_framed(frame, c.sentence) for frame in framing for c in picked):
+        return []
+    best = hits[0]
+    key = _record_key(best.chunk)
+    chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
+    chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
+    found: tuple[tuple[int, int, float], Chunk, int, str, bool] | None = None
+    for chunk in chunks:
+        for position, sentence, exact in _passage_sentences(chunk):
+            if is_meeting_formula(sentence) or not any(_framed(frame, sentence) for frame in framing):
+                continue
+            score = rank(question, sentence, idf)
+            if found is None or score > found[0]:
+                found = (score, chunk, position, sentence, exact)
+    if found is None:
+        return []
+    _, chunk, position, sentence, exact = found
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, sentence, 0.0, position, exact)]
 
 
 MAX_NAME_LINE_CHARS = 200

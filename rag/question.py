@@ -746,6 +746,38 @@ def slot_word(question: str) -> str | None:
     return before[-1] if before and before[-1] in _SLOT_WORDS else None
 
 
+_QUEL_RE = re.compile(r"\bquel(?:le)?s?\b")
+_FRAME_WORD_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def frames(question: str) -> list[tuple[str, ...]]:
+    """The words of the question that frame the thing asked, as a sentence giving it would write them before it: the
+    noun and its complement after "quel" ("Sur quelle ligne de crédit ..." -> "ligne de credit": "ligne de crédit
+    20291"), and the noun before "de quel" ("l'équivalent de quels organismes" -> "equivalent": "l'équivalent du
+    CERTU"). Folded words; empty when the question has no "quel".
+
+    >>> frames("Sur quelle ligne de crédit passe la dépense ?")
+    [('ligne', 'de', 'credit')]
+    >>> frames("Plante et Cité se veut l'équivalent de quels organismes, pour les espaces verts ?")
+    [('organismes',), ('equivalent',)]
+    >>> frames("Combien coûte le repas ?")
+    []
+    """
+    folded = _COPULA_RE.sub(r"\1 ", fold(question))
+    match = _QUEL_RE.search(folded)
+    if match is None:
+        return []
+    after = _FRAME_WORD_RE.findall(folded[match.end() :])
+    before = _FRAME_WORD_RE.findall(folded[: match.start()].replace("'", " "))
+    out: list[tuple[str, ...]] = []
+    if after and len(after[0]) >= 3:
+        head = (after[0], *after[1:3]) if len(after) >= 3 and after[1] in ("de", "d") else (after[0],)
+        out.append(head)
+    if len(before) >= 2 and before[-1] in ("de", "du", "des", "d") and len(before[-2]) >= 4:
+        out.append((before[-2],))
+    return out
+
+
 def value_spans(question: str, kind: str, sentence: str) -> list[tuple[int, int]]:
     """Where the values of the kind asked sit in the sentence (for a sum of money, the sums only)."""
     if kind == AMOUNT and asks_money(question):
