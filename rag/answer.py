@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
-from rag.decision import extract_decision
+from rag.decision import extract_decision, is_stamp_line
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences, with_list_rest
 from rag.legal import consolidated, newer_known
@@ -31,6 +31,7 @@ from rag.question import (
     NAMED_VALUE,
     NEAR_KINDS,
     NEAR_WORDS,
+    NUMBER,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -808,6 +809,7 @@ def _record_scan(
     chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
 
     said = [_squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)]
+    unit = counted(question) if kind == NUMBER else None
     # the quotes giving a value already, each read with its context when it is the record's
     than = max((value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None)
     entries: list[tuple[tuple[int, int, float], Chunk, int, str]] = []
@@ -821,8 +823,10 @@ def _record_scan(
                 continue
             if (not about_meeting and is_meeting_formula(sentence)) or opposed(question, sentence):
                 continue
-            if other_numbered(question, sentence):
-                continue
+            if other_numbered(question, sentence) or is_stamp_line(sentence):
+                continue  # (the prefecture's stamp: "034-213401722-20130617-0000064280-DE" counts nothing)
+            if unit is not None and not counts(sentence, unit):
+                continue  # "combien d'agents": a number of agents, not any figure
             before = after = ""
             if len(sentence.split()) < NEAR_WORDS:  # a short line: what the lines around it say it is
                 before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])
@@ -926,7 +930,9 @@ def _framed_value(
     found: tuple[tuple[int, int, float], Chunk, int, str, bool] | None = None
     for chunk in chunks:
         for position, sentence, exact in _passage_sentences(chunk):
-            if is_meeting_formula(sentence) or not any(_framed(frame, sentence) for frame in framing):
+            if is_meeting_formula(sentence) or is_stamp_line(sentence):
+                continue
+            if not any(_framed(frame, sentence) for frame in framing):
                 continue
             score = rank(question, sentence, idf)
             if found is None or score > found[0]:
@@ -967,7 +973,7 @@ def _names_unquoted(
         lines = [" ".join(line.split()) for line in chunk.text.splitlines()]
         for position, line in enumerate(lines):
             named = len(missing & set(tokens(line)))
-            if not named or (found is not None and named <= found[0]) or is_meeting_formula(line):
+            if not named or (found is not None and named <= found[0]) or is_meeting_formula(line) or is_stamp_line(line):
                 continue
             quote = line.lstrip(" -•–")
             for following in lines[position + 1 : position + 1 + SCAN_CONTEXT]:

@@ -229,3 +229,20 @@ def test_the_sentence_opening_with_the_question_preposition_goes_with_its_quote(
     # another preposition asks another thing: "Pour quel festival ..." is not answered by "Avec ..."
     other = "Pour quel festival se tient la table ronde sur la Fantasy ?"
     assert _slot_sequel(other, answer_type(other), [_Candidate(0, table[1], 0.9, table[0], True)], retrieval) == []
+
+
+def test_the_record_scan_reads_no_stamp_and_counts_what_is_asked(tmp_path: Path, embedding_cache: Path) -> None:
+    # s28's absent question: the record says nothing of how many agents; its stamp's number counts nothing
+    question = "Combien d'agents municipaux auront un accès à Cafpro ?"
+    hits, store = document_store(
+        tmp_path,
+        embedding_cache,
+        "deliberations/montpellier/pdfs/2013-06-17-0000064280.pdf",
+        [CAFPRO_TARIFS, CAFPRO_TERM, CAFPRO_DECIDED],
+        [1, 1, 2],
+        schema.KIND_DELIBERATION,
+        [0, 0, 0],
+    )
+    decided = "D’autoriser Madame le Maire ou à défaut, l’Adjoint Délégué, à signer la convention de service"
+    picked = [_Candidate(0, decided, 0.9, 1, False)]
+    assert _record_scan(question, answer_type(question), picked, _retrieval([hits[2]]), store, flat_idf, False) == []
