@@ -784,6 +784,22 @@ SCAN_CONTEXT = 2  # sentences read on each side of a value's sentence for the wo
 MAX_SCAN_QUOTE_CHARS = 240  # a short line holding the value ("DIMANCHE 25 MAI") quoted with the lines under it
 
 
+def _record_chunks(retrieval: Retrieval, store: ChromaStore) -> list[Chunk]:
+    """The best record's passages (the first hit's): those among the hits read for quotes, a passage of its document
+    outside any record among them (a compte rendu's text before its first item: "Nature des prestations : tous risques
+    CNRACL à 7.40 %" above the item found), then its other passages from the store."""
+    hits = retrieval.hits
+    best = hits[0].chunk
+    key, doc = _record_key(best), best.meta.get(schema.DOC_ID)
+    chunks = [
+        h.chunk
+        for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES]
+        if _record_key(h.chunk) == key
+        or (h.chunk.meta.get(schema.DOC_ID) == doc and h.chunk.meta.get(schema.RECORD_INDEX) is None)
+    ]
+    return chunks + record_siblings(best, store, {h.chunk.id for h in hits})
+
+
 def _record_scan(
     question: str,
     kind: str,
@@ -804,9 +820,7 @@ def _record_scan(
     if kind not in NEAR_KINDS or not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
         return []
     best = hits[0]
-    key = _record_key(best.chunk)
-    chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
-    chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
+    chunks = _record_chunks(retrieval, store)
 
     said = [_squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)]
     unit = counted(question) if kind == NUMBER else None
@@ -924,9 +938,7 @@ def _framed_value(
     if any(_framed(frame, c.sentence) for frame in framing for c in picked):
         return []
     best = hits[0]
-    key = _record_key(best.chunk)
-    chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
-    chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
+    chunks = _record_chunks(retrieval, store)
     found: tuple[tuple[int, int, float], Chunk, int, str, bool] | None = None
     for chunk in chunks:
         for position, sentence, exact in _passage_sentences(chunk):
@@ -963,9 +975,7 @@ def _names_unquoted(
     if not missing:
         return []
     best = hits[0]
-    key = _record_key(best.chunk)
-    chunks = [h.chunk for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES] if _record_key(h.chunk) == key]
-    chunks += record_siblings(best.chunk, store, {h.chunk.id for h in hits})
+    chunks = _record_chunks(retrieval, store)
     found: tuple[int, Chunk, int, str] | None = None
     for chunk in chunks:
         if chunk.meta.get(schema.BOILERPLATE):

@@ -101,6 +101,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bcomment\b.*\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote"
             r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention"
             r"|\bcomment\b[^?]*\ble vote\b|\bcombien\b[^?]*\b(?:se sont|s'est) abstenu"
+            # (colloquial: "Ils ont voté comment ?")
+            r"|\bvote(?:e|s|es|nt)? comment\b"
         ),
     ),
     (
@@ -168,7 +170,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         PERSON,
         re.compile(
-            r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
+            # (colloquial: "C'est qui le titulaire ?", "Le délégué, c'est qui ?")
+            r"^(?:et )?qui\b|\bc'est qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
             # "quels sont les cinq délégués" (the copula is gone): a count may come before the persons asked for
             r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elue?s?|delegue?s?|representante?s?|membres?|titulaires?|suppleante?s?|adjointe?s?|personnes?"
             r"|conseill(?:er|ere)s?(?: municipa(?:l|le|ux|les))?"
@@ -329,7 +332,7 @@ def answer_type(question: str) -> str:
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind
-    if len(folded.split()) <= MAX_SHORT_WORDS:
+    if len(re.findall(r"[\w'-]+", folded)) <= MAX_SHORT_WORDS:  # (words, not the question mark)
         # a short question without a question word ("Avitarelle subvention 2013 ?", "salaire des ingénieurs
         # contractuels ?"): the value it names is the one asked
         for kind, pattern in _SHORT_RULES:
@@ -348,6 +351,7 @@ _SHORT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (LEVEL, re.compile(r"\b(?:salaires?|remunerations?|grilles?|indices?|echelons?)\b")),
+    (DURATION, re.compile(r"\b(?:durees?|delais?)\b")),  # "Durée de la convention CAF ?"
     (DATE, re.compile(r"\bdates?\b")),
 )
 

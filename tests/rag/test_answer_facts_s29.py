@@ -246,3 +246,12 @@ def test_the_record_scan_reads_no_stamp_and_counts_what_is_asked(tmp_path: Path,
     decided = "D’autoriser Madame le Maire ou à défaut, l’Adjoint Délégué, à signer la convention de service"
     picked = [_Candidate(0, decided, 0.9, 1, False)]
     assert _record_scan(question, answer_type(question), picked, _retrieval([hits[2]]), store, flat_idf, False) == []
+
+
+def test_colloquial_and_short_questions_ask_their_kind_of_value() -> None:
+    assert answer_type("Ils ont voté comment ?") == "vote"
+    assert answer_type("C'est qui le titulaire du lot 3 ?") == "person"
+    assert answer_type("Durée de la convention CAF ?") == DURATION
+    # eight words and a question mark: a short question (the mark is no word)
+    assert answer_type("Plafond de la subvention pour une devanture commerciale ?") == AMOUNT
+    assert answer_type("Qui a voté contre la convention ?") == "vote"
