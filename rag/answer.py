@@ -38,6 +38,7 @@ from rag.question import (
     PERSON_RE,
     VOTE,
     answer_type,
+    asks_recalled,
     asks_reporter,
     asks_why,
     asks_yes_no,
@@ -56,6 +57,7 @@ from rag.question import (
     predicate,
     question_names,
     rank,
+    recalls,
     reporter_line,
     states_new,
     value_named,
@@ -824,6 +826,7 @@ def _record_scan(
 
     said = [_squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)]
     unit = counted(question) if kind == NUMBER else None
+    former = asks_recalled(question)
     # the quotes giving a value already, each read with its context when it is the record's
     than = max((value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None)
     entries: list[tuple[tuple[int, int, float], Chunk, int, str]] = []
@@ -841,6 +844,8 @@ def _record_scan(
                 continue  # (the prefecture's stamp: "034-213401722-20130617-0000064280-DE" counts nothing)
             if unit is not None and not counts(sentence, unit):
                 continue  # "combien d'agents": a number of agents, not any figure
+            if recalls(sentence) and not former:
+                continue  # "rappelle les tarifs de la cantine en 2019/2020": the value before the decision
             before = after = ""
             if len(sentence.split()) < NEAR_WORDS:  # a short line: what the lines around it say it is
                 before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])

@@ -31,6 +31,7 @@ from rag.question import (
     VALUE_KINDS,
     VOTE,
     answer_type,
+    asks_recalled,
     asks_reporter,
     counted,
     counts,
@@ -45,6 +46,7 @@ from rag.question import (
     other_numbered,
     question_parts,
     rank,
+    recalls,
     reporter_line,
     states_new,
     value_named,
@@ -402,6 +404,7 @@ def _record_lead(
                 bool(typed)
                 and bool(said)
                 and {_record_of(c) for c in citations if c.n in typed[0].citations} <= records
+                and (asks_recalled(question) or not recalls(_quoted(typed[0].text)))  # (not a value recalled)
                 and value_near(question, kind, _quoted(typed[0].text), idf)[:2]
                 > max(value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text))
             )
@@ -450,12 +453,13 @@ def _typed_quote(
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     # Of two rows naming the question alike, the one of the record cited first (the retrieval's best: rag.rerank)
     top = _record_of(citations[0]) if citations else None
+    former = asks_recalled(question)  # (a value recalled, "rappelle les tarifs de 2019/2020", is the one asked)
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
-         value_near(question, kind, s, idf, *_around(part, s))[:2],
+         int(former or not recalls(f"{_around(part, s)[0]} {s}")), value_near(question, kind, s, idf, *_around(part, s))[:2],
          int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
@@ -469,7 +473,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):

@@ -731,7 +731,8 @@ _VALUE_RES = {
     HOUR: HOUR_RE,
     LEVEL: _LEVEL_RE,
     FREQUENCY: _FREQUENCY_RE,
-}  # (and DATE, NUMBER: values; a name, a vote or an opinion is read by the rows and lists that hold them)
+    VOTE: _VOTE_RE,
+}  # (and DATE, NUMBER: values; a name or an opinion is read by the rows and lists that hold them)
 NEAR_KINDS = frozenset(_VALUE_RES) | {DATE, NUMBER}
 
 
@@ -1168,6 +1169,29 @@ def _fold_chars(text: str) -> str:
         bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
         out.append(bare.lower() if len(bare) == 1 else char)
     return "".join(out).replace("’", "'")
+
+
+_RECALLED_RE = re.compile(r"\brappel(?:le|lent|ons|ant)\b|\bpour memoire\b|\bprecedemment\b|\bjusqu'(?:a present|alors)\b")
+
+
+def recalls(sentence: str) -> bool:
+    """Whether a sentence recalls a value in force before ("Monsieur le Maire rappelle les tarifs de la cantine en
+    2019/2020 - 3.30€"): the background of a decision, not what it decides.
+
+    >>> recalls("Monsieur le Maire rappelle les tarifs de la cantine en 2019/2020 - 3.30€"), recalls("Tarif : 3.40€")
+    (True, False)
+    """
+    return bool(_RECALLED_RE.search(fold(sentence)))
+
+
+def asks_recalled(question: str) -> bool:
+    """Whether the question asks a value recalled as the one before (`asks_former`), its copula aside: "le vote ...
+    était-il unanime ?" asks about the vote, not a former one.
+
+    >>> asks_recalled("Le vote sur les tarifs était-il unanime ?"), asks_recalled("Quel était l'ancien tarif ?")
+    (False, True)
+    """
+    return asks_former(re.sub(r"\betai(?:t|ent)\b", "", fold(question)))
 
 
 def asks_former(question: str) -> bool:
