@@ -59,9 +59,9 @@ from rag.question import (
     rank,
     recalls,
     reporter_line,
+    slot_word,
     states_new,
     value_named,
-    slot_word,
     value_near,
 )
 from rag.records import record_from_meta, vote_label
@@ -824,11 +824,15 @@ def _record_scan(
     best = hits[0]
     chunks = _record_chunks(retrieval, store)
 
-    said = [_squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)]
+    said = [
+        _squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)
+    ]
     unit = counted(question) if kind == NUMBER else None
     former = asks_recalled(question)
     # the quotes giving a value already, each read with its context when it is the record's
-    than = max((value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None)
+    than = max(
+        (value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None
+    )
     entries: list[tuple[tuple[int, int, float], Chunk, int, str]] = []
     for chunk in chunks:
         if chunk.meta.get(schema.BOILERPLATE):
@@ -899,7 +903,9 @@ def _slot_sequel(question: str, kind: str, picked: list[_Candidate], retrieval: 
         words = text.split()
         if not words or fold(words[0]).lower() != slot:
             continue
-        if (typed and not gives_asked(question, kind, text)) or (not typed and not _CAPITALISED_RE.search(" ".join(words[1:]))):
+        if (typed and not gives_asked(question, kind, text)) or (
+            not typed and not _CAPITALISED_RE.search(" ".join(words[1:]))
+        ):
             continue
         quoted.add((cand.hit_index, cand.position + 1))
         out.append(_Candidate(cand.hit_index, text, 0.0, cand.position + 1, exact))
@@ -930,7 +936,12 @@ def _framed(frame: tuple[str, ...], sentence: str) -> bool:
 
 
 def _framed_value(
-    question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore, idf: Callable[[str], float]
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
 ) -> list[_Candidate]:
     """For "Sur quelle ligne de crédit passe la dépense ?" or "l'équivalent de quels organismes", the sentence of the
     best record (its passages retrieved or not) that writes the question's frame (rag.question.frames) right before a
@@ -988,7 +999,12 @@ def _names_unquoted(
         lines = [" ".join(line.split()) for line in chunk.text.splitlines()]
         for position, line in enumerate(lines):
             named = len(missing & set(tokens(line)))
-            if not named or (found is not None and named <= found[0]) or is_meeting_formula(line) or is_stamp_line(line):
+            if (
+                not named
+                or (found is not None and named <= found[0])
+                or is_meeting_formula(line)
+                or is_stamp_line(line)
+            ):
                 continue
             quote = line.lstrip(" -•–")
             for following in lines[position + 1 : position + 1 + SCAN_CONTEXT]:

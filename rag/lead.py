@@ -408,7 +408,9 @@ def _record_lead(
                 and value_near(question, kind, _quoted(typed[0].text), idf)[:2]
                 > max(value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text))
             )
-            if typed and (not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)):
+            if typed and (
+                not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)
+            ):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead

@@ -202,7 +202,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # ("10.8 millions d'euros", "2 M€": a magnitude between the figure and its currency)
 _MAGNITUDE = r"(?:(?:millions?|milliards?|M|Md)\s?(?:d['’]\s?)?(?=€|euros?\b))?"
-_UNIT = _MAGNITUDE + r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
+_UNIT = (
+    _MAGNITUDE
+    + r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
+)
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d|\b" + NUMBER_IN_WORDS + r"\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
@@ -724,7 +727,25 @@ NEAR_WORDS = 8  # content words read on each side of a value for what it is the 
 _WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")
 _WH_RE = re.compile(r"\b(?:quel(?:le)?s?|combien|qui|quand|lequel|laquelle|lesquel(?:le)?s)\b")
 # the preposition that introduces the value asked ("signée pour combien de temps": "conclue pour un an")
-_SLOT_WORDS = frozenset("a avec dans pour par sur depuis pendant jusqu'a apres avant vers chez entre contre".split())
+_SLOT_WORDS = frozenset(
+    [
+        "a",
+        "avec",
+        "dans",
+        "pour",
+        "par",
+        "sur",
+        "depuis",
+        "pendant",
+        "jusqu'a",
+        "apres",
+        "avant",
+        "vers",
+        "chez",
+        "entre",
+        "contre",
+    ]
+)
 _VALUE_RES = {
     AMOUNT: _AMOUNT_RE,
     DURATION: _DURATION_RE,
@@ -1171,7 +1192,9 @@ def _fold_chars(text: str) -> str:
     return "".join(out).replace("’", "'")
 
 
-_RECALLED_RE = re.compile(r"\brappel(?:le|lent|ons|ant)\b|\bpour memoire\b|\bprecedemment\b|\bjusqu'(?:a present|alors)\b")
+_RECALLED_RE = re.compile(
+    r"\brappel(?:le|lent|ons|ant)\b|\bpour memoire\b|\bprecedemment\b|\bjusqu'(?:a present|alors)\b"
+)
 
 
 def recalls(sentence: str) -> bool:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from rag import schema
 from rag.answer import _Candidate, _names_unquoted, _passage_sentences, _record_scan, _slot_sequel
-
 from rag.lead import lead_sentences
 from rag.question import AMOUNT, DATE, DURATION, amounts, answer_type, asks_money, gives_asked, value_near
 from rag.retrieve import Retrieval
