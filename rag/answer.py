@@ -63,6 +63,7 @@ from rag.question import (
     states_new,
     value_named,
     value_near,
+    value_spans,
 )
 from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
@@ -782,6 +783,7 @@ def _record_fact(
 
 
 MIN_RECORD_FACT_RARE = 2  # rare words of the question a sentence read outside the hits must name
+MAX_SCAN_VALUES = 2  # values of the kind asked a sentence of the scan may hold
 SCAN_CONTEXT = 2  # sentences read on each side of a value's sentence for the words next to it
 MAX_SCAN_QUOTE_CHARS = 240  # a short line holding the value ("DIMANCHE 25 MAI") quoted with the lines under it
 
@@ -850,6 +852,8 @@ def _record_scan(
                 continue  # "combien d'agents": a number of agents, not any figure
             if recalls(sentence) and not former:
                 continue  # "rappelle les tarifs de la cantine en 2019/2020": the value before the decision
+            if len(value_spans(question, kind, sentence)) > MAX_SCAN_VALUES:
+                continue  # a table's rows read as one sentence: the rows are chosen as rows (rag.rows.typed_row)
             before = after = ""
             if len(sentence.split()) < NEAR_WORDS:  # a short line: what the lines around it say it is
                 before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])

@@ -456,12 +456,15 @@ def _typed_quote(
     # Of two rows naming the question alike, the one of the record cited first (the retrieval's best: rag.rerank)
     top = _record_of(citations[0]) if citations else None
     former = asks_recalled(question)  # (a value recalled, "rappelle les tarifs de 2019/2020", is the one asked)
+    qualified = _QUALIFIER_RE.search(fold(question))  # "le montant total": "TOTAL 37 900 €" over each row's sum
+    qualifier = qualified.group(1) if qualified else ""
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
-         int(former or not recalls(f"{_around(part, s)[0]} {s}")), value_near(question, kind, s, idf, *_around(part, s))[:2],
+         int(former or not recalls(f"{_around(part, s)[0]} {s}")), int(bool(qualifier) and qualifier in fold(s)),
+         value_near(question, kind, s, idf, *_around(part, s))[:2],
          int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
@@ -475,7 +478,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):

@@ -200,8 +200,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DECISION, _YES_NO_RE),
 )
 
-# ("10.8 millions d'euros", "2 M€": a magnitude between the figure and its currency)
-_MAGNITUDE = r"(?:(?:millions?|milliards?|M|Md)\s?(?:d['’]\s?)?(?=€|euros?\b))?"
+# ("10.8 millions d'euros": a magnitude between the figure and its currency; "4M€", a loan's short title, is left as it
+# was: the sum guaranteed, "3 200 000 €", answers before it)
+_MAGNITUDE = r"(?:(?:millions?|milliards?)\s?(?:d['’]\s?)?(?=€|euros?\b))?"
 _UNIT = (
     _MAGNITUDE
     + r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"

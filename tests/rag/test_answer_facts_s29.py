@@ -109,7 +109,7 @@ def test_a_sum_in_millions_of_euros_is_a_sum() -> None:
     assert answer_type(question) == AMOUNT and asks_money(question)
     assert gives_asked(question, AMOUNT, PANACEE_SENTENCE)
     assert amounts(PANACEE_SENTENCE) == ["10,8 millions d’euros"]
-    assert amounts("un budget de 2 M€") == ["2 M€"] and amounts("soit 5 millions de visiteurs") == []
+    assert amounts("soit 5 millions de visiteurs") == []
 
 
 def test_the_opening_states_the_value_the_question_words_stand_next_to(tmp_path: Path, embedding_cache: Path) -> None:
