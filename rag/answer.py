@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rag import schema
-from rag.decision import extract_decision
+from rag.decision import extract_decision, is_stamp_line
 from rag.french import fold, french_date, source_label
 from rag.lead import lead_sentences, with_list_rest
 from rag.legal import consolidated, newer_known
@@ -29,17 +29,22 @@ from rag.meeting import asks_about_meeting, is_meeting_formula
 from rag.question import (
     DECISION,
     NAMED_VALUE,
+    NEAR_KINDS,
+    NEAR_WORDS,
+    NUMBER,
     ORGANISATION,
     OTHER,
     PERSON,
     PERSON_RE,
     VOTE,
     answer_type,
+    asks_recalled,
     asks_reporter,
     asks_why,
     asks_yes_no,
     counted,
     counts,
+    frames,
     gives,
     gives_asked,
     gives_reason,
@@ -52,9 +57,13 @@ from rag.question import (
     predicate,
     question_names,
     rank,
+    recalls,
     reporter_line,
+    slot_word,
     states_new,
     value_named,
+    value_near,
+    value_spans,
 )
 from rag.records import record_from_meta, vote_label
 from rag.refusal import cited_reason, refusal_reason
@@ -480,6 +489,7 @@ class ExtractiveAnswerer:
             picked += _value_after(question, kind, picked, retrieval, store, skip)
             picked += _rows_alike(question, kind, picked, retrieval)
             picked += _record_fact(question, kind, picked, retrieval, store, idf, skip)
+            picked += _record_scan(question, kind, picked, retrieval, store, idf, about_meeting)
         if kind == PERSON:
             picked = _with_name_lists(question, picked, retrieval, store)
         if asks_reporter(question):
@@ -491,6 +501,9 @@ class ExtractiveAnswerer:
             picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
         if why:
             picked += _antecedents(picked, retrieval)
+        picked += _names_unquoted(question, picked, retrieval, store, self._row_idf(retrieval))
+        picked += _slot_sequel(question, kind, picked, retrieval)
+        picked += _framed_value(question, kind, picked, retrieval, store, self._row_idf(retrieval))
         picked += _amount_context(picked, candidates)
         _cut_rows(picked, retrieval)
         picked = _completed(picked, retrieval, store)
@@ -770,6 +783,247 @@ def _record_fact(
 
 
 MIN_RECORD_FACT_RARE = 2  # rare words of the question a sentence read outside the hits must name
+MAX_SCAN_VALUES = 2  # values of the kind asked a sentence of the scan may hold
+SCAN_CONTEXT = 2  # sentences read on each side of a value's sentence for the words next to it
+MAX_SCAN_QUOTE_CHARS = 240  # a short line holding the value ("DIMANCHE 25 MAI") quoted with the lines under it
+
+
+def _record_chunks(retrieval: Retrieval, store: ChromaStore) -> list[Chunk]:
+    """The best record's passages (the first hit's): those among the hits read for quotes, a passage of its document
+    outside any record among them (a compte rendu's text before its first item: "Nature des prestations : tous risques
+    CNRACL à 7.40 %" above the item found), then its other passages from the store."""
+    hits = retrieval.hits
+    best = hits[0].chunk
+    key, doc = _record_key(best), best.meta.get(schema.DOC_ID)
+    chunks = [
+        h.chunk
+        for h in hits[: MAX_PASSAGES + EXTRA_ROW_PASSAGES]
+        if _record_key(h.chunk) == key
+        or (h.chunk.meta.get(schema.DOC_ID) == doc and h.chunk.meta.get(schema.RECORD_INDEX) is None)
+    ]
+    return chunks + record_siblings(best, store, {h.chunk.id for h in hits})
+
+
+def _record_scan(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+    about_meeting: bool,
+) -> list[_Candidate]:
+    """A typed scan of every sentence of the best record (the first hit's: its passages retrieved or not): the one
+    holding a value of the kind asked with the question's words right next to it (rag.question.value_near: the
+    question's preposition before the value, then how many of its words are around it), quoted when it beats every
+    quote giving such a value. The sentences were chosen by meaning: "Pour définir les tarifs, ... une attestation de la
+    CAF datant de moins de trois mois" came closer than "Cette convention est conclue pour un an" for "elle est signée
+    pour combien de temps ?". A value on a short line is read with the lines around it ("DIMANCHE 25 MAI", then
+    "11h30-12h30 : Entretien littéraire avec Marek Halter."), and quoted with those under it that the question names."""
+    hits = retrieval.hits
+    if kind not in NEAR_KINDS or not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+        return []
+    best = hits[0]
+    chunks = _record_chunks(retrieval, store)
+
+    said = [
+        _squash(c.sentence) for c in picked if gives_asked(question, kind, c.sentence) and not _opening_formula(hits, c)
+    ]
+    unit = counted(question) if kind == NUMBER else None
+    former = asks_recalled(question)
+    # the quotes giving a value already, each read with its context when it is the record's
+    than = max(
+        (value_near(question, kind, c.sentence, idf) for c in picked if _squash(c.sentence) in said), default=None
+    )
+    entries: list[tuple[tuple[int, int, float], Chunk, int, str]] = []
+    for chunk in chunks:
+        if chunk.meta.get(schema.BOILERPLATE):
+            continue
+        split = [" ".join(raw.split()) for raw in sentences(chunk.text)]
+        for position, raw in enumerate(split):
+            sentence = raw.lstrip(" -•–")  # (a bullet opening it; the text's own marks inside are kept)
+            if not sentence or len(sentence) > MAX_SENTENCE_CHARS or not gives_asked(question, kind, sentence):
+                continue
+            if (not about_meeting and is_meeting_formula(sentence)) or opposed(question, sentence):
+                continue
+            if other_numbered(question, sentence) or is_stamp_line(sentence):
+                continue  # (the prefecture's stamp: "034-213401722-20130617-0000064280-DE" counts nothing)
+            if unit is not None and not counts(sentence, unit):
+                continue  # "combien d'agents": a number of agents, not any figure
+            if recalls(sentence) and not former:
+                continue  # "rappelle les tarifs de la cantine en 2019/2020": the value before the decision
+            if len(value_spans(question, kind, sentence)) > MAX_SCAN_VALUES:
+                continue  # a table's rows read as one sentence: the rows are chosen as rows (rag.rows.typed_row)
+            before = after = ""
+            if len(sentence.split()) < NEAR_WORDS:  # a short line: what the lines around it say it is
+                before = " ".join(split[max(0, position - SCAN_CONTEXT) : position])
+                after = " ".join(split[position + 1 : position + 1 + SCAN_CONTEXT])
+            score = value_near(question, kind, sentence, idf, before, after)
+            quote = sentence
+            for following in split[position + 1 : position + 1 + SCAN_CONTEXT]:
+                if (len(quote) >= MIN_SENTENCE_CHARS and not quote.endswith(":")) or len(quote) + len(
+                    following
+                ) > MAX_SCAN_QUOTE_CHARS:
+                    break
+                quote = f"{quote} {following}"  # a short line: the value of the lines under it
+            if any(_squash(sentence) in text for text in said):
+                than = max(than, score) if than is not None else score
+            entries.append((score, chunk, position, quote))
+    if not entries:
+        return []
+    score, chunk, position, quote = max(entries, key=lambda entry: entry[0])
+    if not any(score[:2]) or (than is not None and score[:2] <= than[:2]):
+        return []
+    if any(_squash(quote) in _squash(c.sentence) for c in picked):
+        return []
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, _clip(quote), 0.0, position, False)]
+
+
+_CAPITALISED_RE = re.compile(r"\b[A-ZÀ-Ý][\w'’-]+")
+
+
+def _slot_sequel(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """The sentence right after a quoted one that opens with the question's preposition before its interrogative word
+    (rag.question.slot_word) and gives what is asked: "Avec quels auteurs se tient la table ronde sur la Fantasy ?" is
+    answered by "Avec Jérôme Noirez, Laurent Kloetzer, Jean-Louis Fetjaine." under the quoted "Table ronde autour de la
+    Fantasy.". For a question asking no kind of value, the sentence must name someone or something (a capital after
+    its first word)."""
+    slot = slot_word(question)
+    if slot is None:
+        return []
+    typed = kind not in (DECISION, OTHER)
+    out: list[_Candidate] = []
+    quoted = {(c.hit_index, c.position) for c in picked}
+    for cand in picked:
+        chunk = retrieval.hits[cand.hit_index].chunk
+        if chunk.kind == schema.KIND_ARTICLE or not cand.exact or cand.position >= ROW_POSITION:
+            continue
+        by_position = {p: (text, exact) for p, text, exact in _passage_sentences(chunk)}
+        after = by_position.get(cand.position + 1)
+        if after is None or (cand.hit_index, cand.position + 1) in quoted:
+            continue
+        text, exact = after
+        words = text.split()
+        if not words or fold(words[0]).lower() != slot:
+            continue
+        if (typed and not gives_asked(question, kind, text)) or (
+            not typed and not _CAPITALISED_RE.search(" ".join(words[1:]))
+        ):
+            continue
+        quoted.add((cand.hit_index, cand.position + 1))
+        out.append(_Candidate(cand.hit_index, text, 0.0, cand.position + 1, exact))
+    return out
+
+
+_WORD_RE = re.compile(r"[\w-]+")
+_LINK_WORDS = frozenset(["du", "de", "des", "d", "la", "le", "les", "l"])
+
+
+def _framed(frame: tuple[str, ...], sentence: str) -> bool:
+    """Whether the sentence writes the frame's words in a row, then (past an article) a name or a number: "ligne de
+    crédit 20291", "l'équivalent du CERTU"."""
+    words = _WORD_RE.findall(sentence)
+    folded = [fold(w).lower() for w in words]
+    stems = [tokens(w)[:1] or [f] for w, f in zip(words, folded, strict=True)]
+    wanted = [tokens(w)[:1] or [w] for w in frame]
+    for i in range(len(words) - len(frame)):
+        if stems[i : i + len(frame)] != wanted:
+            continue
+        j = i + len(frame)
+        while j < len(words) - 1 and j - i - len(frame) < 2 and folded[j] in _LINK_WORDS:
+            j += 1
+        filler = words[j]
+        if sum(ch.isdigit() for ch in filler) >= 2 or filler[:1].isupper():
+            return True
+    return False
+
+
+def _framed_value(
+    question: str,
+    kind: str,
+    picked: list[_Candidate],
+    retrieval: Retrieval,
+    store: ChromaStore,
+    idf: Callable[[str], float],
+) -> list[_Candidate]:
+    """For "Sur quelle ligne de crédit passe la dépense ?" or "l'équivalent de quels organismes", the sentence of the
+    best record (its passages retrieved or not) that writes the question's frame (rag.question.frames) right before a
+    name or a number ("nature 6188 fonction 928822, ligne de crédit 20291", "créer l'équivalent du CERTU en matière
+    d'urbanisme"), the one naming most of the question; none when a quote writes one already."""
+    hits = retrieval.hits
+    framing = frames(question)
+    if kind not in (OTHER, ORGANISATION) or not framing or not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+        return []
+    if any(_framed(frame, c.sentence) for frame in framing for c in picked):
+        return []
+    best = hits[0]
+    chunks = _record_chunks(retrieval, store)
+    found: tuple[tuple[int, int, float], Chunk, int, str, bool] | None = None
+    for chunk in chunks:
+        for position, sentence, exact in _passage_sentences(chunk):
+            if is_meeting_formula(sentence) or is_stamp_line(sentence):
+                continue
+            if not any(_framed(frame, sentence) for frame in framing):
+                continue
+            score = rank(question, sentence, idf)
+            if found is None or score > found[0]:
+                found = (score, chunk, position, sentence, exact)
+    if found is None:
+        return []
+    _, chunk, position, sentence, exact = found
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, sentence, 0.0, position, exact)]
+
+
+MAX_NAME_LINE_CHARS = 200
+
+
+def _names_unquoted(
+    question: str, picked: list[_Candidate], retrieval: Retrieval, store: ChromaStore, idf: Callable[[str], float]
+) -> list[_Candidate]:
+    """The line of the best record (its passages retrieved or not) that writes the most of the question's names no
+    quote writes: "Free et France Télécom font-ils partie du groupement ... ?" is answered by the list's "- France
+    Télécom, - FREE.", "Quel spectacle ... pour le Noël 2023 ?" by "Noël 16 décembre 2023 Spectacle CAP/SUD Serge
+    Gaubert" (a short line read with the one under it). The names of the question's scope (its commune) chose the
+    documents: they are not looked for."""
+    hits = retrieval.hits
+    if not hits or hits[0].chunk.kind == schema.KIND_ARTICLE:
+        return []
+    said = set(tokens(" ".join(c.sentence for c in picked)))
+    missing = {stem for stem in name_stems(question) if stem not in said and idf(stem) > 0}
+    if not missing:
+        return []
+    best = hits[0]
+    chunks = _record_chunks(retrieval, store)
+    found: tuple[int, Chunk, int, str] | None = None
+    for chunk in chunks:
+        if chunk.meta.get(schema.BOILERPLATE):
+            continue
+        lines = [" ".join(line.split()) for line in chunk.text.splitlines()]
+        for position, line in enumerate(lines):
+            named = len(missing & set(tokens(line)))
+            if (
+                not named
+                or (found is not None and named <= found[0])
+                or is_meeting_formula(line)
+                or is_stamp_line(line)
+            ):
+                continue
+            quote = line.lstrip(" -•–")
+            for following in lines[position + 1 : position + 1 + SCAN_CONTEXT]:
+                if (len(quote) >= MIN_SENTENCE_CHARS and not quote.endswith((":", ","))) or not following:
+                    break
+                quote = f"{quote} {following}"  # a heading or a list's item: read with the line under it
+            if len(quote) <= MAX_NAME_LINE_CHARS:
+                found = (named, chunk, position, quote)
+    if found is None:
+        return []
+    _, chunk, position, quote = found
+    if any(_squash(quote) in _squash(c.sentence) for c in picked):
+        return []
+    index = _hit_index(retrieval, ScoredChunk(chunk=chunk, score=best.score))
+    return [_Candidate(index, quote, 0.0, ROW_POSITION + position, False)]
 
 
 def _rows_alike(question: str, kind: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:

@@ -31,6 +31,7 @@ from rag.question import (
     VALUE_KINDS,
     VOTE,
     answer_type,
+    asks_recalled,
     asks_reporter,
     counted,
     counts,
@@ -45,9 +46,11 @@ from rag.question import (
     other_numbered,
     question_parts,
     rank,
+    recalls,
     reporter_line,
     states_new,
     value_named,
+    value_near,
 )
 from rag.records import record_from_meta
 from rag.rows import data_row, designated, header_data, is_entry, opens_name_list, unit_in_header
@@ -392,7 +395,22 @@ def _record_lead(
             # "Combien de contribuables": the quote counting contribuables answers, a decision's other count does not.
             unit = counted(question) if kind == NUMBER else None
             counting = bool(typed) and unit is not None and counts(typed[0].text, unit) and not counts(said, unit)
-            if typed and (not said or counting or names_more(question, typed[0].text, f"{said} {about}", idf)):
+            # the quote whose value more of the question's words stand next to ("Le coût du projet ... s'élève pour la
+            # Ville à 10,8 millions d'euros" over the lead's "la Panacée, pour un montant de 167 224 €")
+            # (of the lead's own record or the best passage's: another record's value is no better answer for naming
+            # the question more)
+            records = {_record_of(c) for c in citations if c.n in cited} | {_record_of(citations[0])}
+            nearer = (
+                bool(typed)
+                and bool(said)
+                and {_record_of(c) for c in citations if c.n in typed[0].citations} <= records
+                and (asks_recalled(question) or not recalls(_quoted(typed[0].text)))  # (not a value recalled)
+                and value_near(question, kind, _quoted(typed[0].text), idf)[:2]
+                > max(value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text))
+            )
+            if typed and (
+                not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)
+            ):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
         return lead
@@ -437,11 +455,16 @@ def _typed_quote(
     head = head_noun(question) if kind in VALUE_KINDS else None  # "À quel taux": "Taux fixe 0.53 %" first
     # Of two rows naming the question alike, the one of the record cited first (the retrieval's best: rag.rerank)
     top = _record_of(citations[0]) if citations else None
+    former = asks_recalled(question)  # (a value recalled, "rappelle les tarifs de 2019/2020", is the one asked)
+    qualified = _QUALIFIER_RE.search(fold(question))  # "le montant total": "TOTAL 37 900 €" over each row's sum
+    qualifier = qualified.group(1) if qualified else ""
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
+         int(former or not recalls(f"{_around(part, s)[0]} {s}")), int(bool(qualifier) and qualifier in fold(s)),
+         value_near(question, kind, s, idf, *_around(part, s))[:2],
          int(bool(head) and head in tokens(s)),
          int(kind in VALUE_KINDS and label_fits(question, s)), rank(question, f"{_about(c)} {s}", idf),
          int(kind == PERSON and designated(f"{_label_before(part, s)} {s}")),
@@ -455,7 +478,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):
@@ -472,6 +495,13 @@ def _typed_quote(
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+def _around(part: str, sentence: str) -> tuple[str, str]:
+    """The text of a quote part before and after one of its sentences (a row's cell "2.30 %" reads with "2 500 000 €
+    auprès du CREDIT AGRICOLE aux conditions suivantes : Taux fixe :" before it)."""
+    at = part.find(sentence)
+    return (part[:at], part[at + len(sentence) :]) if at >= 0 else ("", "")
 
 
 def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSentence | None:

@@ -101,6 +101,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bcomment\b.*\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) vote"
             r"|unanimite|combien (?:d'elus |de conseillers )?ont vote|abstention"
             r"|\bcomment\b[^?]*\ble vote\b|\bcombien\b[^?]*\b(?:se sont|s'est) abstenu"
+            # (colloquial: "Ils ont voté comment ?")
+            r"|\bvote(?:e|s|es|nt)? comment\b"
         ),
     ),
     (
@@ -168,7 +170,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         PERSON,
         re.compile(
-            r"^(?:et )?qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
+            # (colloquial: "C'est qui le titulaire ?", "Le délégué, c'est qui ?")
+            r"^(?:et )?qui\b|\bc'est qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
             # "quels sont les cinq délégués" (the copula is gone): a count may come before the persons asked for
             r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elue?s?|delegue?s?|representante?s?|membres?|titulaires?|suppleante?s?|adjointe?s?|personnes?"
             r"|conseill(?:er|ere)s?(?: municipa(?:l|le|ux|les))?"
@@ -197,7 +200,13 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DECISION, _YES_NO_RE),
 )
 
-_UNIT = r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
+# ("10.8 millions d'euros": a magnitude between the figure and its currency; "4M€", a loan's short title, is left as it
+# was: the sum guaranteed, "3 200 000 €", answers before it)
+_MAGNITUDE = r"(?:(?:millions?|milliards?)\s?(?:d['’]\s?)?(?=€|euros?\b))?"
+_UNIT = (
+    _MAGNITUDE
+    + r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
+)
 _AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d|\b" + NUMBER_IN_WORDS + r"\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
@@ -327,7 +336,7 @@ def answer_type(question: str) -> str:
     for kind, pattern in _RULES:
         if pattern.search(folded):
             return kind
-    if len(folded.split()) <= MAX_SHORT_WORDS:
+    if len(re.findall(r"[\w'-]+", folded)) <= MAX_SHORT_WORDS:  # (words, not the question mark)
         # a short question without a question word ("Avitarelle subvention 2013 ?", "salaire des ingénieurs
         # contractuels ?"): the value it names is the one asked
         for kind, pattern in _SHORT_RULES:
@@ -346,6 +355,7 @@ _SHORT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (LEVEL, re.compile(r"\b(?:salaires?|remunerations?|grilles?|indices?|echelons?)\b")),
+    (DURATION, re.compile(r"\b(?:durees?|delais?)\b")),  # "Durée de la convention CAF ?"
     (DATE, re.compile(r"\bdates?\b")),
 )
 
@@ -556,9 +566,11 @@ _MONEY_ASKED_RE = re.compile(
     r"|somme|budget|subvention|indemnite|redevance|loyer|cotisation|participation|dotation|enveloppe|aide|forfait)\b"
     r"|\ba quel prix\b|\bcombien\b.*\b(?:euros?\b|€)|\ba combien (?!de\b|d')"
     r"|\bquel(?:le)?s? (?:avance|estimation|prime|allocation|frais|depenses?|recettes?|plafond)\b|\bque (?:coute|paie|paye)\b"
-    r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit)\b"
+    r"|\bcombien\b(?! de\b| d')[^?]*\b(?:verse|donne|alloue|accorde|attribue|octroie|finance|avance|prete|depense|investit|coute(?:-t)?|coutent|coutera|couteront)\b"
 )
-_MONEY_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE)
+_MONEY_RE = re.compile(
+    r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _MAGNITUDE + r"(?:€|euros?\b|eur\b|k€|m€|centimes?\b)", re.IGNORECASE
+)
 
 
 # A question on who was awarded something (a lot, a market, a contract): a company is a "qui" too.
@@ -709,6 +721,151 @@ def value_named(question: str, kind: str, sentence: str) -> int:
         # "durée" name it, "pour une d'" do not)
         before = tokens(" ".join(re.findall(r"[^\W\d_][\w'’-]*", sentence[: match.start()])))[-LABEL_WORDS:]
         best = max(best, len(wanted & set(before)))
+    return best
+
+
+NEAR_WORDS = 8  # content words read on each side of a value for what it is the value of
+_WORD_SPAN_RE = re.compile(r"[^\W_][\w'’-]*")
+_WH_RE = re.compile(r"\b(?:quel(?:le)?s?|combien|qui|quand|lequel|laquelle|lesquel(?:le)?s)\b")
+# the preposition that introduces the value asked ("signée pour combien de temps": "conclue pour un an")
+_SLOT_WORDS = frozenset(
+    [
+        "a",
+        "avec",
+        "dans",
+        "pour",
+        "par",
+        "sur",
+        "depuis",
+        "pendant",
+        "jusqu'a",
+        "apres",
+        "avant",
+        "vers",
+        "chez",
+        "entre",
+        "contre",
+    ]
+)
+_VALUE_RES = {
+    AMOUNT: _AMOUNT_RE,
+    DURATION: _DURATION_RE,
+    HOUR: HOUR_RE,
+    LEVEL: _LEVEL_RE,
+    FREQUENCY: _FREQUENCY_RE,
+    VOTE: _VOTE_RE,
+}  # (and DATE, NUMBER: values; a name or an opinion is read by the rows and lists that hold them)
+NEAR_KINDS = frozenset(_VALUE_RES) | {DATE, NUMBER}
+
+
+def slot_word(question: str) -> str | None:
+    """The preposition right before the question's interrogative word ("pour combien de temps" -> "pour", "À quel
+    taux" -> "a", "Avec quels auteurs" -> "avec"): the word that introduces the value in the sentence that gives it.
+
+    >>> slot_word("La convention, elle est signée pour combien de temps ?"), slot_word("Combien coûte le repas ?")
+    ('pour', None)
+    """
+    folded = fold(question)
+    match = _WH_RE.search(folded)
+    if match is None:
+        return None
+    before = folded[: match.start()].split()
+    return before[-1] if before and before[-1] in _SLOT_WORDS else None
+
+
+_QUEL_RE = re.compile(r"\bquel(?:le)?s?\b")
+_FRAME_WORD_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def frames(question: str) -> list[tuple[str, ...]]:
+    """The words of the question that frame the thing asked, as a sentence giving it would write them before it: the
+    noun and its complement after "quel" ("Sur quelle ligne de crédit ..." -> "ligne de credit": "ligne de crédit
+    20291"), and the noun before "de quel" ("l'équivalent de quels organismes" -> "equivalent": "l'équivalent du
+    CERTU"). Folded words; empty when the question has no "quel".
+
+    >>> frames("Sur quelle ligne de crédit passe la dépense ?")
+    [('ligne', 'de', 'credit')]
+    >>> frames("Plante et Cité se veut l'équivalent de quels organismes, pour les espaces verts ?")
+    [('organismes',), ('equivalent',)]
+    >>> frames("Combien coûte le repas ?")
+    []
+    """
+    folded = _COPULA_RE.sub(r"\1 ", fold(question))
+    match = _QUEL_RE.search(folded)
+    if match is None:
+        return []
+    after = _FRAME_WORD_RE.findall(folded[match.end() :])
+    before = _FRAME_WORD_RE.findall(folded[: match.start()].replace("'", " "))
+    out: list[tuple[str, ...]] = []
+    if after and len(after[0]) >= 3:
+        head = (after[0], *after[1:3]) if len(after) >= 3 and after[1] in ("de", "d") else (after[0],)
+        out.append(head)
+    if len(before) >= 2 and before[-1] in ("de", "du", "des", "d") and len(before[-2]) >= 4:
+        out.append((before[-2],))
+    return out
+
+
+def value_spans(question: str, kind: str, sentence: str) -> list[tuple[int, int]]:
+    """Where the values of the kind asked sit in the sentence (for a sum of money, the sums only)."""
+    if kind == AMOUNT and asks_money(question):
+        pattern: re.Pattern[str] | None = _MONEY_RE
+    else:
+        pattern = _VALUE_RES.get(kind)
+    if kind == DATE:
+        spans = []
+        for raw, _ in extract_facts(sentence, with_names=False).dates:
+            at = sentence.find(raw)
+            if at >= 0:
+                spans.append((at, at + len(raw)))
+        return spans
+    if kind == NUMBER:
+        pattern = _NUMBER_RE
+    if pattern is None:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(sentence) if m.group(0).strip()]
+
+
+def value_near(
+    question: str,
+    kind: str,
+    sentence: str,
+    idf: Callable[[str], float] | None = None,
+    before: str = "",
+    after: str = "",
+) -> tuple[int, int, float]:
+    """How much of the question sits next to a value of the kind asked in the sentence (NEAR_WORDS words on each
+    side; the best value counts): whether the question's preposition introduces the value (`slot_word`), then how
+    many of the question's words are there (those `idf` weighs: not its scope) and their weight. "Cette convention est
+    conclue pour un an" gives how long the convention lasts; "une attestation de la CAF datant de moins de trois
+    mois", in the same record, the age of a document; "Le coût du projet ... s'élève pour la Ville à 10,8 millions
+    d'euros" what the Panacée costs the town, "pour la réalisation du Centre d'Art Contemporain la Panacée, pour un
+    montant de 167 224 € au titre de la dernière phase de travaux" a grant asked. `before` and `after`: the passage's
+    text around the sentence, read as the window goes on ("DIMANCHE 25 MAI" is the day of the line under it).
+
+    >>> q = "La convention Cafpro avec la CAF, elle est signée pour combien de temps ?"
+    >>> value_near(q, DURATION, "Cette convention est conclue pour un an renouvelable.")[:2]
+    (1, 1)
+    >>> value_near(q, DURATION, "une attestation de la CAF datant de moins de trois mois")[:2]
+    (0, 1)
+    >>> q = "Au final, combien la Panacée coûte-t-elle à la ville ?"
+    >>> value_near(q, AMOUNT, "Le coût du projet, qui sera achevé en 2013, s’élève pour la Ville à 10,8 millions d’euros.")[:2]
+    (0, 2)
+    >>> value_near(q, AMOUNT, "du Centre d’Art Contemporain la Panacée, pour un montant de 167 224 € au titre de la dernière phase")[:2]
+    (0, 1)
+    >>> value_near(q, AMOUNT, "La Panacée ouvrira en juin.")
+    (0, 0, 0.0)
+    """
+    slot = slot_word(question)
+    wanted = _terms(question)[0] - UNIT_STEMS
+    best = (0, 0, 0.0)
+    for start, end in value_spans(question, kind, sentence):
+        left = _WORD_SPAN_RE.findall(f"{before} {sentence[:start]}")
+        right = _WORD_SPAN_RE.findall(f"{sentence[end:]} {after}")
+        # (content words: "Le coût du projet, qui sera achevé en 2013, s'élève pour la Ville à" is near enough)
+        shared = list(wanted & set(tokens(" ".join(left))[-NEAR_WORDS:] + tokens(" ".join(right))[:NEAR_WORDS]))
+        weights = [idf(t) if idf is not None else 1.0 for t in shared]
+        framed = int(bool(slot) and slot in [fold(w) for w in left[-2:]])
+        best = max(best, (framed, sum(1 for w in weights if w > 0), sum(weights)))
     return best
 
 
@@ -1034,6 +1191,31 @@ def _fold_chars(text: str) -> str:
         bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
         out.append(bare.lower() if len(bare) == 1 else char)
     return "".join(out).replace("’", "'")
+
+
+_RECALLED_RE = re.compile(
+    r"\brappel(?:le|lent|ons|ant)\b|\bpour memoire\b|\bprecedemment\b|\bjusqu'(?:a present|alors)\b"
+)
+
+
+def recalls(sentence: str) -> bool:
+    """Whether a sentence recalls a value in force before ("Monsieur le Maire rappelle les tarifs de la cantine en
+    2019/2020 - 3.30€"): the background of a decision, not what it decides.
+
+    >>> recalls("Monsieur le Maire rappelle les tarifs de la cantine en 2019/2020 - 3.30€"), recalls("Tarif : 3.40€")
+    (True, False)
+    """
+    return bool(_RECALLED_RE.search(fold(sentence)))
+
+
+def asks_recalled(question: str) -> bool:
+    """Whether the question asks a value recalled as the one before (`asks_former`), its copula aside: "le vote ...
+    était-il unanime ?" asks about the vote, not a former one.
+
+    >>> asks_recalled("Le vote sur les tarifs était-il unanime ?"), asks_recalled("Quel était l'ancien tarif ?")
+    (False, True)
+    """
+    return asks_former(re.sub(r"\betai(?:t|ent)\b", "", fold(question)))
 
 
 def asks_former(question: str) -> bool:
