@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,21 @@ def rare_names(question: str, idf: Any, excused: set[str]) -> set[str]:
     ['avitarel']
     """
     return {stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.NAME_PIN_IDF}
+
+
+def names_council_only(question: str, hits: list[ScoredChunk], idf: Callable[[str], float]) -> bool:
+    """Whether the question gives rare names (`rare_names`) that council passages among the candidates write and
+    no article does: it asks about what a council did with them, whatever its wording ("À quelles dates a eu lieu
+    l'enquête publique sur la demande d'IBM France ?": the law on public inquiries names no IBM)."""
+    names = rare_names(question, idf, set())
+    if not names:
+        return False
+    council: set[str] = set()
+    law: set[str] = set()
+    for hit in hits:
+        written = names & set(tokens(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}"))
+        (law if hit.chunk.kind == schema.KIND_ARTICLE else council).update(written)
+    return names <= council and not names & law
 
 
 def question_intent(question: str, *, local: bool) -> str:
@@ -280,7 +295,7 @@ class HybridRetriever:
         years = set(YEAR_RE.findall(question))
         intent = question_intent(question, local=bool(communes or years))
         hits = list(hits)
-        if not intent and self._names_council_only(question, hits):
+        if not intent and names_council_only(question, hits, self.lexical.idf):
             intent = "local"  # "l'enquête publique sur la demande d'IBM France": only the council's records name IBM
         for hit in hits:
             is_article = hit.chunk.kind == schema.KIND_ARTICLE
@@ -304,20 +319,6 @@ class HybridRetriever:
             if years and date[:4] in years:
                 hit.score *= tuning.YEAR_BOOST
         return intent
-
-    def _names_council_only(self, question: str, hits: list[ScoredChunk]) -> bool:
-        """Whether the question gives rare names (`rare_names`) that council passages among the candidates write and
-        no article does: it asks about what a council did with them, whatever its wording ("Pourquoi la mairie ne
-        peut-elle pas inspecter seule les ponts au-dessus des voies de Réseau Ferré de France ?")."""
-        names = rare_names(question, self.lexical.idf, set())
-        if not names:
-            return False
-        council: set[str] = set()
-        law: set[str] = set()
-        for hit in hits:
-            written = names & set(tokens(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}"))
-            (law if hit.chunk.kind == schema.KIND_ARTICLE else council).update(written)
-        return names <= council and not names & law
 
     def _exact(self, numbers: list[str], filters: Filters | None) -> list[ScoredChunk]:
         if not numbers:

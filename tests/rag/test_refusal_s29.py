@@ -172,3 +172,33 @@ def test_a_count_is_of_the_things_counted() -> None:
     assert _asked_given("Combien de communes ont été sélectionnées ?", *_quoted(COMMUNES))
     # a number alone counts what the question counts (CR_reunion_20210604.pdf, Couthenans, p. 5)
     assert _asked_given("Combien d'habitants ont répondu aux sondages ?", *_quoted("Nrb de résultats reçus : 86"))
+
+
+# 2013-06-17-0000064271.pdf (IBM France's data centre), p. 1; article R134-24 of the CRPA
+IBM_RECORD = (
+    "Installations Classées pour la Protection de l’Environnement\nCompagnie IBM France (SAS)\nAutorisation "
+    "d’exploiter un centre d’hébergement de serveurs informatiques\nJacques TOUCHON rapporte :\nPar arrêté préfectoral "
+    "n° 2013-I-563 en date du 21 mars 2013, Monsieur le Préfet de l’Hérault a ordonné\nl’ouverture d’une enquête "
+    "publique, qui s’est déroulée du jeudi 18 avril 2013 au vendredi 31 mai 2013 inclus"
+)
+R134_24 = (
+    "Article R134-24 — Chapitre IV : Enquêtes publiques > Section 5 : Observations formulées au cours de l'enquête\n"
+    "Pendant le délai fixé par l'arrêté prévu à l'article R. 134-10, des observations sur le projet peuvent être "
+    "consignées, par toute personne intéressée, directement sur les registres d'enquête"
+)
+
+
+def test_names_only_the_council_writes_make_a_council_question() -> None:
+    """The law on public inquiries names no IBM: the question is about the council's opinion on IBM's request."""
+    from rag.retrieve import names_council_only
+
+    idf = _unseen_idf_of({"ibm"})
+    hits = [_article(R134_24, "R134-24"), _council(IBM_RECORD, "2013-06-17-0000064271.pdf", "2013-06-17")]
+    assert names_council_only("À quelles dates a eu lieu l'enquête publique sur la demande d'IBM France ?", hits, idf)
+    assert not names_council_only("À quelles dates a lieu une enquête publique ?", hits, idf)  # no name
+    law = [_article(R134_24 + " IBM", "R134-24"), hits[1]]
+    assert not names_council_only("À quelles dates a eu lieu l'enquête publique sur la demande d'IBM ?", law, idf)
+
+
+def _unseen_idf_of(rare: set[str]):  # type: ignore[no-untyped-def]
+    return lambda stem: 9.0 if stem in rare else 1.0
