@@ -293,7 +293,9 @@ _LEVEL_RE = re.compile(
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
 PERSON_RE = re.compile(
     r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Maître|Maitre|Me)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"
-    r"|\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:de[ \t]+)?[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*\b"
+    # (a first name, not a capitalised article or preposition: "Le CESDA propose", "Pour AMORCE" name no one)
+    r"|\b(?!(?:Le|La|Les|Au|Aux|Du|Des|Un|Une|Ce|Cet|Cette|Ces|En|Par|Pour|Sur|Dans|Avec|Et|Chez|Vers|Selon)\b)"
+    r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:de[ \t]+)?[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*\b"
     r"|\b[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*[ \t]+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\b"
 )
 

@@ -319,6 +319,7 @@ _TITLE_RUN_RE = re.compile(
     r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[ \t]+(?:(?:d|l)['’]|(?:de|du|des|la|le|les|et|à|au|aux|en)[ \t]+)?[A-ZÀ-Ý][a-zà-ÿ]+)+"
 )
 _SMALL_WORDS = frozenset({"de", "du", "des", "la", "le", "les", "et", "a", "au", "aux", "en"})
+_PREPOSITIONS = frozenset({"pour", "sur", "par", "dans", "avec", "sous", "entre"})
 
 
 def spelled_acronyms(text: str) -> set[str]:
@@ -340,6 +341,8 @@ def spelled_acronyms(text: str) -> set[str]:
 
     >>> sorted(a for a in spelled_acronyms("à l'Assemblée générale et au Conseil d'administration") if len(a) == 2)
     ['ag', 'ca']
+    >>> "ime" in spelled_acronyms("Institut médico-éducatif Font Trouvée")
+    True
     """
     found: set[str] = set()
     for run in _TITLE_RUN_RE.finditer(text):
@@ -350,10 +353,13 @@ def spelled_acronyms(text: str) -> set[str]:
             for end in range(start + 3, min(len(initials), start + 7) + 1):
                 found.add(initials[start:end])
     for run in _NAME_THEN_WORDS_RE.finditer(text):
-        words = [w for w in re.split(r"[ \t'’]+", run.group(0)) if w and fold(w).lower() not in _SMALL_WORDS]
+        # ("l'Institut médico-éducatif" is the "IME": each part of a compound word gives its initial)
+        words = [w for w in re.split(r"[ \t'’-]+", run.group(0)) if w and fold(w).lower() not in _SMALL_WORDS]
         words = [w for w in words if w not in ("d", "l")]
-        initials = "".join(fold(w[0]).lower() for w in words)
-        found.update(initials[:end] for end in range(3, min(len(initials), 7) + 1))
+        # (with its prepositions or without: the "Centre d'éducation spécialisée pour déficients auditifs" is the CESDA)
+        for kept in (words, [w for w in words if fold(w).lower() not in _PREPOSITIONS]):
+            initials = "".join(fold(w[0]).lower() for w in kept)
+            found.update(initials[:end] for end in range(3, min(len(initials), 7) + 1))
     # "l'AG", "le CA": "Assemblée générale", "Conseil d'administration"
     found.update(fold(m.group(1)[0] + m.group(2)[0]).lower() for m in _TWO_LONG_WORDS_RE.finditer(text))
     return found
@@ -366,7 +372,7 @@ _TWO_LONG_WORDS_RE = re.compile(
 
 
 # A capitalised word and the words after it up to a punctuation mark ("Commission de suivi de site Usine ...")
-_NAME_THEN_WORDS_RE = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:[ \t'’]+[^\W\d_]+){1,8}")
+_NAME_THEN_WORDS_RE = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:(?:[ \t'’]+|-)[^\W\d_]+){1,8}")
 
 
 COVERAGE_WEIGHT = 0.2
@@ -599,7 +605,7 @@ def refusal_checks(
 
 
 def _titled(question: str, hit: ScoredChunk, idf: Callable[[str], float], scope: Scope | None) -> bool:
-    """Whether the first passage is a council record whose title names every rare noun of the question: the
+    """Whether the first passage is a council record whose title names every rare noun and name of the question: the
     record is about what is asked, however the question words the rest ("Combien va coûter l'archiviste pour
     remettre les archives en ordre ?" and the record "Archivage : Vote pour faire venir l'archiviste ...", whose
     "250€ / jour & mission de 5 jours" shares no other word with it)."""
@@ -608,6 +614,7 @@ def _titled(question: str, hit: ScoredChunk, idf: Callable[[str], float], scope:
     groups = synonym_groups(question)
     met = scope_stems(scope)
     nouns = [stem for stem in key_nouns(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    nouns += [stem for stem in name_stems(question) if stem not in met and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     title = vocabulary(str(hit.chunk.meta.get(schema.TITLE, "")))
     if not nouns or not all(_used(groups.get(stem, {stem}), title) for stem in nouns):
         return False
@@ -852,7 +859,11 @@ def cited_checks(
     if first is not None and role is not None:
         # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
         words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
-        if not any(_akin(set(_noun_stems(w)), vocabulary(first.text)) for w in words):
+        # (a representative is any member designated: "Titulaire : ... ; Suppléant : ...", "a été élue :")
+        designated = _REPRESENTATIVE_RE.search(fold(role["role"])) and _DESIGNATION_RE.search(
+            fold(" ".join([first.text] + [c.text for c in first_cited]))
+        )
+        if not designated and not any(_akin(set(_noun_stems(w)), vocabulary(first.text)) for w in words):
             yield "topic"  # "qui est le directeur général des services": not the mayor's representatives elected
     scope = retrieval.scope
     years = {str(y) for y in scope.years} if scope is not None and not scope.missing_label() else set()
@@ -884,11 +895,21 @@ def cited_checks(
     done |= asked_nouns(question)  # "avec quel promoteur": the evidence names the promoter, not the word
     if answer_type(question) == VOTE:
         done.add(counted(question) or "")  # "combien d'élus ont voté contre": a vote line counts them, "Contre : 6"
+    # "a-t-elle le droit de vendre": a modal ("le droit de", "la possibilité de") says nothing of the topic
+    done |= {stem for m in _MODAL_NOUN_RE.finditer(fold(question)) for stem in _noun_stems(m["noun"])}
+    # "des produits montpelliérains": a word made from the name of a commune of the passages is that commune's
+    places = {
+        fold(str(hit.chunk.meta.get(schema.COMMUNE) or "")).lower().replace(" ", "-") for hit in retrieval.hits
+    } - {""}
     # the question's nouns and qualifiers, less the names, the kind of answer and the acts excused above
     candidates = [
         stem
         for stem in dict.fromkeys(key_nouns(question) + qualifiers(question))
-        if stem not in excused and stem not in done and stem not in _ASKED_WORDS and stem not in _NOT_NOUNS
+        if stem not in excused
+        and stem not in done
+        and stem not in _ASKED_WORDS
+        and stem not in _NOT_NOUNS
+        and not any(len(place) >= 5 and stem.startswith(place) for place in places)
     ]
     nouns = [
         stem
@@ -949,6 +970,11 @@ def cited_checks(
     yield "topic"
 
 
+_REPRESENTATIVE_RE = re.compile(r"^(?:representant|delegue|titulaire|suppleant|membre)e?s?$")
+_DESIGNATION_RE = re.compile(r"\b(?:titulaires?|suppleante?s?|elue?s?|designee?s?)\b")
+_MODAL_NOUN_RE = re.compile(
+    r"\b(?:le|un|la|une|l')\s*(?P<noun>droit|possibilite|faculte|permission|obligation|autorisation)\s+d(?:e\b|')"
+)
 LISTED_MARK = "- "  # an item of the opening's list of decisions (rag.lead: "Décisions trouvées ... :")
 # A question on who chairs ("qui préside", "à la tête de", "quel est le président"), answered only by a sentence that
 # writes the chair ("présidée par M ...", "Président : ..."), not by a list of members
@@ -965,7 +991,8 @@ _COUNTED_OF_RE = re.compile(
 # "Qui est le directeur ...", "qui est la secrétaire ...": the role a person holds, which the answer's first sentence
 # writes ("Directeur général des services : M ...")
 _ROLE_ASKED_RE = re.compile(
-    r"\b[Qq]ui\s+(?:est|était|sera)\s+(?:le|la|l['’])\s*(?P<role>[^\W\d_][\w-]{3,})(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
+    r"\b[Qq]ui\s+(?:est|était|sera)\s+(?:le|la|l['’])\s*(?:(?:autre|nouvel(?:le)?|nouveau|actuel(?:le)?|ancien(?:ne)?)\s+)?"
+    r"(?P<role>[^\W\d_][\w-]{3,})(?:\s+(?P<qual>[^\W\d_][\w-]{3,}))?"
 )
 # "Quel est le nom du coordonnateur ...": the same, for a question asking who (`_ROLE_ASKED_RE`)
 _ROLE_NAME_ASKED_RE = re.compile(
@@ -1628,10 +1655,15 @@ def _qualifies(word: str) -> bool:
         and not _VERB_FORM_RE.search(lower)
         and not _INVERSION_RE.search(lower)
         and fold(lower) not in _TIE_WORDS
+        and not _DEMONSTRATIVE_RE.search(lower)
     )
 
 
-_AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})", re.IGNORECASE)
+_DEMONSTRATIVE_RE = re.compile(r"^(?:celui|celle|ceux|celles)-(?:ci|là)$")  # "celle-ci regroupe": a pronoun
+
+
+# ("en moto", not "en vertu de", "en raison de": a preposition made of words)
+_AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})\b(?!\s+(?:de|d'|du|des)\b)", re.IGNORECASE)
 _AFTER_NOUN_RE = re.compile(
     r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|sa|son|ses|leur|leurs|votre|vos)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
     re.IGNORECASE,
@@ -1646,7 +1678,8 @@ _ROLE_RE = re.compile(
 )
 # verb forms: participles ("créée", "faite", "vendues"), third persons ("mangent", "dort", "perçoit"), gerunds
 # (and "servis", "acquis", "compris": not "tennis")
-_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant|(?<!n)is)$")  # not "catholique"
+# (not "catholique"; "prend", "répond": a verb of the third group)
+_VERB_FORM_RE = re.compile(r"(?:é|ée|és|ées|ent|t|ite|ites|(?<!q)ue|(?<!q)ues|us|ant|(?<!n)is|end|(?<!sec)ond)$")
 _PARTICIPLE_RE = re.compile(r"(?:é|ée|és|ées|ant|ent)$|-")  # "le montant versé" is no "section basket"
 _INVERSION_RE = re.compile(r"-(?:t-)?(?:il|ils|elle|elles|on)$")  # "a-t-elle", "sont-elles"
 _TIE_WORDS = {

@@ -59,6 +59,8 @@ _NAMED_PLACE_RE = re.compile(
     rf"({_NAME}(?:[- ](?:(?:sur|sous|en|le|la|lès|lez)[- ])?{_NAME})*)"
 )
 _NOT_PLACES = {"Monsieur", "Madame", "Mairie", "Commune", "Conseil", "Article", "Noël", "Pâques", "Toussaint"}
+# A capitalised common noun is no town: "représente la ville à Prévention spécialisée 34" (an association's name)
+_COMMON_NOUN_RE = re.compile(r"(?:tion|sion|ment|ité|isme|ance|ence)s?$", re.IGNORECASE)
 # A deliberation named by its number: "délibération 2020-045", "délib. n° 2014/137", "n° 2014/300".
 _DELIB_REF_RE = re.compile(
     r"\b(?:deliberations?|delib\.?)\s+(?:n(?:o|°)?\.?\s*)?((?:19|20)\d{2}\s?[-/]\s?\d{1,4})(?![\w/-])"
@@ -247,7 +249,11 @@ def parse_scope(question: str, facets: Facets) -> Scope:
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
     unknown: tuple[str, ...] = ()
     if not communes:
-        names = [m.group(1) for m in _NAMED_PLACE_RE.finditer(question) if m.group(1) not in _NOT_PLACES]
+        names = [
+            m.group(1)
+            for m in _NAMED_PLACE_RE.finditer(question)
+            if m.group(1) not in _NOT_PLACES and not _COMMON_NOUN_RE.search(m.group(1).split()[0])
+        ]
         unknown = tuple(dict.fromkeys(names))
     date, month, years, label = _period(question, folded)
     delib_ids, missing_refs = _refs(question, folded, facets)
