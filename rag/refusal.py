@@ -970,7 +970,7 @@ def cited_checks(
     yield "topic"
 
 
-_REPRESENTATIVE_RE = re.compile(r"^(?:representant|delegue|titulaire|suppleant|membre)e?s?$")
+_REPRESENTATIVE_RE = re.compile(r"^(?:representant|delegue|membre)e?s?$")  # (a "suppléant" is one seat)
 _DESIGNATION_RE = re.compile(r"\b(?:titulaires?|suppleante?s?|elue?s?|designee?s?)\b")
 _MODAL_NOUN_RE = re.compile(
     r"\b(?:le|un|la|une|l')\s*(?P<noun>droit|possibilite|faculte|permission|obligation|autorisation)\s+d(?:e\b|')"

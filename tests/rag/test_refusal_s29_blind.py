@@ -88,3 +88,10 @@ def test_a_representative_asked_is_any_member_designated() -> None:
     question = "Qui est le directeur de l'établissement pour enfants sourds ?"
     retrieval, sentences, citations = _answer(CESDA, CESDA_TITLE)
     assert cited_reason(question, retrieval, sentences, citations, _common) == "topic"
+
+
+def test_a_seat_asked_is_that_seat() -> None:
+    """ "Qui est le suppléant": the one elected to a single seat is no substitute (s29's absent questions)."""
+    question = "Qui est le suppléant de Michèle Dray-Fitoussi au conseil d'établissement pour enfants sourds ?"
+    retrieval, sentences, citations = _answer(CESDA, CESDA_TITLE)
+    assert cited_reason(question, retrieval, sentences, citations, _common) == "topic"
