@@ -1148,7 +1148,10 @@ def _with_name_lists(
     compte rendu's item "élection des membres du jury Pour : 58", then "Ont été élus membres du jury :"): it is
     read there, cited too. A sentence the list holds is no longer quoted on its own. Only for a question on an
     election or a designation ("élu", "désignés", "délégués", "représentants"): "qui a signé" wants no list."""
-    if not announces_election(question):
+    hits = retrieval.hits
+    record = bool(hits) and hits[0].chunk.kind != schema.KIND_ARTICLE
+    titled = record and announces_election(str(hits[0].chunk.meta.get(schema.TITLE, "")))
+    if not announces_election(question) and not titled:
         return picked
     out = list(picked)
     for index in sorted({c.hit_index for c in picked}):
@@ -1169,6 +1172,18 @@ def _with_name_lists(
             out = [c for c in out if c.hit_index != at or _squash(c.sentence) not in said]
             if not any(c.hit_index == at and said in _squash(c.sentence) for c in out):
                 out.append(_Candidate(at, text, 0.0, ROW_POSITION + position, False))
+    if record and not any(lists for lists in (name_lists(retrieval.hits[c.hit_index], question) for c in out)):
+        # the best record's result, in a passage of it not retrieved ("Titulaire : Vincent HALUSKA - Suppléant :
+        # Christophe COUR" at the foot of a designation whose opening pages were found)
+        for chunk in _record_chunks(retrieval, store):
+            found = ScoredChunk(chunk=chunk, score=hits[0].score)
+            lists = name_lists(found, question)
+            if lists:
+                position, rows = lists[0]
+                out.append(
+                    _Candidate(_hit_index(retrieval, found), _clip(" ".join(rows)), 0.0, ROW_POSITION + position, False)
+                )
+                break
     return out
 
 

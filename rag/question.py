@@ -122,7 +122,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (HOUR, HOUR_QUESTION_RE),  # "à quelle heure la séance a-t-elle été levée ?": before "combien de ... heures"
     # "voté pour" after the amount: "quel montant a-t-il voté pour le club ?" asks an amount.
-    (VOTE, re.compile(r"\bvote (?:pour|contre)\b(?! (?:l'annee )?\d{4}\b).*\?")),
+    # ("qui vote pour Montpellier à l'assemblée générale" asks who)
+    (VOTE, re.compile(r"(?<!\bqui )\bvote (?:pour|contre)\b(?! (?:l'annee )?\d{4}\b).*\?")),
     (
         DURATION,
         re.compile(
@@ -171,7 +172,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         PERSON,
         re.compile(
             # (colloquial: "C'est qui le titulaire ?", "Le délégué, c'est qui ?")
-            r"^(?:et )?qui\b|\bc'est qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
+            # ("Au CLIC Maill'âge, qui remplace le maire ?": the question after its topic)
+            r"(?:^|[,:;]\s*)(?:et )?qui\b(?! (?:a |ont )?(?:vote|abstenu))|\bc'est qui\b|\bqui (?:est|sont|a ete|ont ete|sera|represente|siege)\b|\bquel(?:le)?s? "
             # "quels sont les cinq délégués" (the copula is gone): a count may come before the persons asked for
             r"(?:(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|\d{1,2}) )?(?:elue?s?|delegue?s?|representante?s?|membres?|titulaires?|suppleante?s?|adjointe?s?|personnes?"
             r"|conseill(?:er|ere)s?(?: municipa(?:l|le|ux|les))?"
