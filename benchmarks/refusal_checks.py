@@ -39,11 +39,7 @@ def diagnose(kb: KnowledgeBase, question: str) -> dict[str, Any]:
 
     with kb.retriever.store.pinned():
         answerer.found(question, retrieval)  # the product's decision, and the best sentence's closeness
-        best = None
-        if retrieval.hits and not retrieval.exact_articles:
-            best = max((c for _, c in answerer._sentence_cosines(question, retrieval)), default=0.0)
-            if best < answerer.settings.sentence_threshold:
-                best = max((c for _, c in answerer._sentence_cosines(question, retrieval, complete=True)), default=0.0)
+        best = answerer.best_sentence(question, retrieval)
         following, preceding = answerer._neighbours(retrieval)
         before = list(
             refusal_checks(

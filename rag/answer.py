@@ -269,18 +269,22 @@ class ExtractiveAnswerer:
                 self._decide(question, retrieval)
         return bool(retrieval.derived["found"])
 
+    def best_sentence(self, question: str, retrieval: Retrieval) -> float | None:
+        """The closest sentence's e5 cosine with the question (None for an exact article reference or no hit)."""
+        if not retrieval.hits or retrieval.exact_articles:
+            return None
+        best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
+        if best < self.settings.sentence_threshold:  # the formulas left aside might be closer
+            best = max((x for _, x in self._sentence_cosines(question, retrieval, complete=True)), default=0.0)
+        return best
+
     def _decide(self, question: str, retrieval: Retrieval) -> None:
-        best = None
-        if retrieval.hits and not retrieval.exact_articles:
-            best = max((cosine for _, cosine in self._sentence_cosines(question, retrieval)), default=0.0)
-            if best < self.settings.sentence_threshold:  # the formulas left aside might be closer
-                best = max((x for _, x in self._sentence_cosines(question, retrieval, complete=True)), default=0.0)
         reason = refusal_reason(
             question,
             retrieval,
             self.settings.refusal_threshold,
             self.retriever.lexical.idf,
-            best_sentence=best,
+            best_sentence=self.best_sentence(question, retrieval),
             sentence_threshold=self.settings.sentence_threshold,
             following=self._neighbours(retrieval)[0],
             preceding=self._neighbours(retrieval)[1],
