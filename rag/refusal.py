@@ -860,8 +860,12 @@ def cited_checks(
         # (the role or the word qualifying it: "le représentant titulaire" is answered by "Titulaire : ...")
         words = [role["role"]] + ([role["qual"]] if role["qual"] and _qualifies(role["qual"]) else [])
         # (a representative is any member designated: "Titulaire : ... ; Suppléant : ...", "a été élue :")
-        designated = _REPRESENTATIVE_RE.search(fold(role["role"])) and _DESIGNATION_RE.search(
-            fold(" ".join([first.text] + [c.text for c in first_cited]))
+        # (not a seat asked: "le représentant titulaire" is not answered by "Suppléant : ...")
+        seat = bool(role["qual"]) and bool(_SEAT_RE.search(fold(role["qual"])))
+        designated = (
+            not seat
+            and _REPRESENTATIVE_RE.search(fold(role["role"]))
+            and _DESIGNATION_RE.search(fold(" ".join([first.text] + [c.text for c in first_cited])))
         )
         if not designated and not any(_akin(set(_noun_stems(w)), vocabulary(first.text)) for w in words):
             yield "topic"  # "qui est le directeur général des services": not the mayor's representatives elected
@@ -971,6 +975,7 @@ def cited_checks(
 
 
 _REPRESENTATIVE_RE = re.compile(r"^(?:representant|delegue|membre)e?s?$")  # (a "suppléant" is one seat)
+_SEAT_RE = re.compile(r"^(?:titulaire|suppleante?)s?$")
 _DESIGNATION_RE = re.compile(r"\b(?:titulaires?|suppleante?s?|elue?s?|designee?s?)\b")
 _MODAL_NOUN_RE = re.compile(
     r"\b(?:le|un|la|une|l')\s*(?P<noun>droit|possibilite|faculte|permission|obligation|autorisation)\s+d(?:e\b|')"
