@@ -298,7 +298,9 @@ PERSON_RE = re.compile(
     # (a first name, not a capitalised article or preposition: "Le CESDA propose", "Pour AMORCE" name no one)
     r"|\b(?!(?:Le|La|Les|Au|Aux|Du|Des|Un|Une|Ce|Cet|Cette|Ces|En|Par|Pour|Sur|Dans|Avec|Et|Chez|Vers|Selon)\b)"
     r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:de[ \t]+)?[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*\b"
-    r"|\b[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*[ \t]+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\b"
+    # (a surname then a first name; not a heading of the law: "CHAPITRE Ier", "TITRE II", "LIVRE Ier")
+    r"|\b(?!(?:CHAPITRE|TITRE|LIVRE|SECTION|PARTIE|ARTICLE|ANNEXE)\b)"
+    r"[A-ZÀ-Ý]{2,}(?:[ \t\-][A-ZÀ-Ý]{2,})*[ \t]+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\b"
 )
 
 
