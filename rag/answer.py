@@ -1150,14 +1150,17 @@ def _with_name_lists(
     "Ont été élus membres du jury :", "Titulaires : Suppléants :" and the rows of names under it), not only its
     first row or the item's vote. The list of an election whose item ends a passage opens the next one (a
     compte rendu's item "élection des membres du jury Pour : 58", then "Ont été élus membres du jury :"): it is
-    read there, cited too. A sentence the list holds is no longer quoted on its own. Only for a question on an
-    election or a designation ("élu", "désignés", "délégués", "représentants"): "qui a signé" wants no list."""
+    read there, cited too. A sentence the list holds is no longer quoted on its own. When no quoted passage holds
+    a list, the best record's result is read from its passages that were not retrieved. Only for a question on an
+    election or a designation ("élu", "désignés", "délégués", "représentants"), or when the best record is one:
+    "qui a signé" wants no list."""
     hits = retrieval.hits
     record = bool(hits) and hits[0].chunk.kind != schema.KIND_ARTICLE
     titled = record and announces_election(str(hits[0].chunk.meta.get(schema.TITLE, "")))
     if not announces_election(question) and not titled:
         return picked
     out = list(picked)
+    listed = False
     for index in sorted({c.hit_index for c in picked}):
         hit = retrieval.hits[index]
         if hit.chunk.kind == schema.KIND_ARTICLE:
@@ -1170,13 +1173,14 @@ def _with_name_lists(
                 lists = name_lists(following, question, first=MAX_ANNOUNCE_LINE)
                 if lists:
                     at = _hit_index(retrieval, following)
+        listed = listed or bool(lists)
         for position, rows in lists:
             text = _clip(" ".join(rows))
             said = _squash(text)
             out = [c for c in out if c.hit_index != at or _squash(c.sentence) not in said]
             if not any(c.hit_index == at and said in _squash(c.sentence) for c in out):
                 out.append(_Candidate(at, text, 0.0, ROW_POSITION + position, False))
-    if record and not any(lists for lists in (name_lists(retrieval.hits[c.hit_index], question) for c in out)):
+    if record and not listed:
         # the best record's result, in a passage of it not retrieved ("Titulaire : Vincent HALUSKA - Suppléant :
         # Christophe COUR" at the foot of a designation whose opening pages were found)
         for chunk in _record_chunks(retrieval, store):
