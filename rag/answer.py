@@ -505,6 +505,7 @@ class ExtractiveAnswerer:
             picked += _headed_item(question, picked, retrieval, store, memo(self.retriever.lexical.idf))
         if why:
             picked += _antecedents(picked, retrieval)
+        picked += _referents(question, picked, retrieval)
         picked += _names_unquoted(question, picked, retrieval, store, self._row_idf(retrieval))
         picked += _slot_sequel(question, kind, picked, retrieval)
         picked += _framed_value(question, kind, picked, retrieval, store, self._row_idf(retrieval))
@@ -545,6 +546,35 @@ def _antecedents(picked: list[_Candidate], retrieval: Retrieval) -> list[_Candid
             position -= 1
         break  # the best reason only
     return out
+
+
+# "ces deux équipements publics", "cette propriété": a thing named again by a demonstrative (and a count)
+_REFERRING_RE = re.compile(
+    r"\b(?:[Cc]ette|[Cc]es|[Cc]et|[Cc]e)\s+(?:(?:deux|trois|quatre|cinq|six|\d{1,2})\s+)?(?P<noun>[a-zà-ÿ]{4,})"
+)
+
+
+def _referents(question: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
+    """For "quels équipements", the sentence before a quote that names the things asked by a demonstrative only
+    ("... un chemin piéton entre ces deux équipements publics" <- "Cette propriété est située entre le parc municipal
+    des Pastourelles et le plateau sportif de la Pompignane."): it is what they are. The first such quote only."""
+    head = head_noun(question)
+    if head is None:
+        return []
+    quoted = {(c.hit_index, c.position) for c in picked}
+    for cand in picked:
+        if not cand.exact or cand.position >= ROW_POSITION or cand.position == 0:
+            continue
+        if not any(head in tokens(m["noun"]) for m in _REFERRING_RE.finditer(cand.sentence)):
+            continue
+        if (cand.hit_index, cand.position - 1) in quoted:
+            return []
+        by_position = {p: (text, exact) for p, text, exact in _passage_sentences(retrieval.hits[cand.hit_index].chunk)}
+        if cand.position - 1 not in by_position:
+            return []
+        text, exact = by_position[cand.position - 1]
+        return [_Candidate(cand.hit_index, text, 0.0, cand.position - 1, exact)]
+    return []
 
 
 def _predicate_stems(question: str) -> set[str]:

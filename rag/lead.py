@@ -48,6 +48,7 @@ from rag.question import (
     rank,
     recalls,
     reporter_line,
+    reporter_part,
     states_new,
     value_named,
     value_near,
@@ -483,7 +484,8 @@ def _typed_quote(
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):
         # "Monsieur El Kandoussi rapporte :" announces the report, not a name left to fill in: quoted without its colon
-        return [AnswerSentence(text=f"Le document cité précise : « {sentence.rstrip(' :')} » [{n}].", citations=[n])]
+        said = reporter_part(sentence).rstrip(" :")
+        return [AnswerSentence(text=f"Le document cité précise : « {said} » [{n}].", citations=[n])]
     cited = next(c for c in citations if c.n == n)
     tabled = _with_data_row(sentence, n, citations)
     if tabled is not None and _verified(tabled, citations):

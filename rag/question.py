@@ -1101,6 +1101,12 @@ REFERENCE_HEAD = 4  # "lot", "lots": one kind of thing when their first letters 
 # rapporteur"; answered by the item's "Monsieur El Kandoussi rapporte :" line.
 _REPORTER_ASKED_RE = re.compile(r"\brapport(?:e|ent|eur|euse|ee?)\b|\b(?:a|ont) presente\b|\bqui presente\b")
 _REPORTER_LINE_RE = re.compile(r"^[^:.]{3,80}?\s+rapporte\s*:?\s*$")
+# The same line at the end of the record's title when the two were read as one sentence (no stop between them):
+# "Approbation du programme pluriannuel d'accès à l'emploi titulaire Serge FLEURENCE rapporte :"; the name is the
+# capitalised words (and a civility) just before "rapporte"
+_REPORTER_TAIL_RE = re.compile(
+    r"(?:^|\s)(?P<line>(?:(?:Monsieur|Madame|M\.|Mme)\s+)?(?:[A-ZÀ-Ý][\w'’-]*\s+){0,3}[A-ZÀ-Ý][\w'’-]+\s+rapporte\s*:?)\s*$"
+)
 
 
 def asks_reporter(question: str) -> bool:
@@ -1116,12 +1122,31 @@ def asks_reporter(question: str) -> bool:
 
 
 def reporter_line(line: str) -> bool:
-    """Whether the line names the item's reporter: "Monsieur El Kandoussi rapporte :", "Serge FLEURENCE rapporte :".
+    """Whether the line names the item's reporter: "Monsieur El Kandoussi rapporte :", "Serge FLEURENCE rapporte :",
+    also at the end of the record's title read with it (`reporter_part`).
 
     >>> reporter_line("Monsieur El Kandoussi rapporte :"), reporter_line("Le Conseil rapporte la délibération. Il rapporte :")
     (True, False)
+    >>> reporter_line("Approbation du programme pluriannuel d'accès à l'emploi titulaire Serge FLEURENCE rapporte :")
+    True
     """
-    return bool(_REPORTER_LINE_RE.match(" ".join(line.split()))) and gives(PERSON, line)
+    return bool(reporter_part(line))
+
+
+def reporter_part(line: str) -> str:
+    """The part of a line that names the item's reporter, "" when none: the whole line ("Monsieur El Kandoussi
+    rapporte :"), or its end when the record's title was read with it.
+
+    >>> reporter_part("Approbation du programme d'accès à l'emploi titulaire Serge FLEURENCE rapporte :")
+    'Serge FLEURENCE rapporte :'
+    >>> reporter_part("La commission rapporte :"), reporter_part("ce que la redevance rapporte :")
+    ('', '')
+    """
+    line = " ".join(line.split())
+    tail = _REPORTER_TAIL_RE.search(line)
+    if tail is not None and gives(PERSON, tail["line"]):
+        return tail["line"]
+    return line if _REPORTER_LINE_RE.match(line) and gives(PERSON, line) else ""
 
 
 # A second question joined to the first: "De quel pourcentage le marché a-t-il augmenté, et quel est son nouveau

@@ -149,6 +149,8 @@ def synonym_groups(question: str) -> dict[str, set[str]]:
 
     >>> "emprunt" in synonym_groups("Quelle part des prêts la Ville garantit-elle ?")["pret"]
     True
+    >>> "subvent" in synonym_groups("À qui la ville a-t-elle accordé des aides ?")["aides"]
+    True
     """
     groups = synonyms_by_stem(question)
     for word in word_list(question):
@@ -157,6 +159,12 @@ def synonym_groups(question: str) -> dict[str, set[str]]:
             continue
         for stem in tokens(word):
             groups.setdefault(stem, {stem}).update(tokens(EXPANSIONS[folded[:-1]]))
+    for word in word_list(question):
+        # a short-stemmed word kept whole ("aides": `_noun_stems`) has the synonyms of its stem ("aid": "subvention")
+        whole = _noun_stems(word)
+        if whole != tokens(word):
+            for stem in whole:
+                groups.setdefault(stem, {stem}).update(*(groups.get(t, {t}) for t in tokens(word)))
     return groups
 
 
@@ -277,8 +285,16 @@ def _noun_stems(word: str) -> list[str]:
 
     >>> _noun_stems("ex-archives"), _noun_stems("tennis")
     (['archiv'], ['tennis'])
+
+    A compound is its words, each read as a word: "le bar-restaurant" is what "un bar restaurant" names.
+
+    >>> _noun_stems("bar-restaurant")
+    ['bar', 'restaur']
     """
     word = _HYPHEN_PREFIX_RE.sub("", word)
+    parts = word.split("-")
+    if len(parts) > 1 and all(len(part) >= 3 for part in parts):
+        return list(dict.fromkeys(stem for part in parts for stem in _noun_stems(part)))
     stems = tokens(word)
     if any(len(stem) < SHORT_STEM for stem in stems) and len(word) > SHORT_STEM:
         return [fold(word).lower()]
@@ -1016,7 +1032,7 @@ _FLOOR_ASKED_RE = re.compile(r"\b(?:plancher|minim|a partir de quel|au moins|mis
 # form, "la société X" or words in capitals
 _COMPANY_ASKED_RE = re.compile(
     r"\bquel(?:le)?s? (?:societes?|entreprises?|prestataires?|attributaires?|fournisseurs?|cabinets?|bureaux? d'etudes"
-    r"|banques?|preteurs?|etablissements? (?:bancaires?|preteurs?)|assureurs?)\b"
+    r"|banques?|preteurs?|etablissements? (?:bancaires?|preteurs?)|assureurs?|compagnies?|mutuelles?)\b"
 )
 # The kinds of fact whose value the answer must state: a sum, a count, a duration, an hour, how often.
 STATED_KINDS = (AMOUNT, NUMBER, DURATION, HOUR, FREQUENCY)  # (not a date: "affiché dans la huitaine" says when)
@@ -1167,11 +1183,21 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
         kind = NUMBER  # "quelle puissance ... permettent-elles d'installer": a figure
     if kind == ORGANISATION and not _COMPANY_ASKED_RE.search(fold(question)):
         return True  # "avec quel organisme": "le centre de gestion" is no name in capitals
-    if kind == PERSON and _NAMED_PERSON_ASKED_RE.search(fold(question)):
+    trade_asked = _NAMED_PERSON_ASKED_RE.search(fold(question)) if kind == PERSON else None
+    if trade_asked is not None:
         # "quel architecte a dessiné l'extension": a name, of a person or a firm, beyond the question's own ("Ernest
         # Onillon" is the boulodrome's) and the attendance lists
         texts = [_own_names_removed(question, _NAME_LIST_RE.sub(" ", _ATTENDANCE_RE.sub(" ", text))) for text in texts]
-        return any(gives(PERSON, text) or gives(ORGANISATION, text) for text in texts)
+        # where the texts write the trade, the name goes with it ("par Maître VILLEMIN, notaire"): "à faire arpenter
+        # par géomètre-expert" names no surveyor, whoever else the sentence names ("Monsieur BIAU a fait part ...")
+        trade = trade_asked["trade"]
+        near = [
+            text[max(0, m.start() - TRADE_REACH) : m.end() + TRADE_REACH]
+            for text in texts
+            for m in re.finditer(r"[^\W\d_][\w'’-]*", text)
+            if fold(m.group(0)).lower().startswith(trade[:5])
+        ]
+        return any(gives(PERSON, text) or gives(ORGANISATION, text) for text in (near or texts))
     if kind not in STATED_KINDS and kind != ORGANISATION:
         return True
     if kind == ORGANISATION:
@@ -1368,17 +1394,28 @@ def states_value(question: str, kind: str, text: str) -> bool:
 
 def _bare_number(text: str) -> bool:
     """Whether a number of the text stands alone, no word after it saying what it counts ("reçus : 86", not "10
-    Communes", "5 seulement")."""
-    return any(not m.group(1) for m in _NUMBER_THEN_WORD_RE.finditer(fold(text)))
+    Communes", "5 seulement"), nor a share ("Action Logement (1% logement)").
+
+    >>> _bare_number("Nrb de résultats reçus : 86"), _bare_number("10 Communes"), _bare_number("(1% logement)")
+    (True, False, False)
+    """
+    folded = fold(text)
+    return any(
+        not m.group(1) and not _SHARE_AFTER_RE.match(folded, m.end()) for m in _NUMBER_THEN_WORD_RE.finditer(folded)
+    )
+
+
+_SHARE_AFTER_RE = re.compile(r"[ \t]*%")
 
 
 _NUMBER_THEN_WORD_RE = re.compile(r"(?<![\d.,])\d+(?:[ .]\d{3})*(?:,\d+)?(?![\d.,])[ \t]*([a-z]{2,})?")
 _PRICE_ASKED_RE = re.compile(r"\b(?:a|pour) quel prix\b")
 # "Quel architecte", "quel notaire": a person asked by trade, whom the answer names
 _NAMED_PERSON_ASKED_RE = re.compile(
-    r"\bquel(?:le)?s? (?:architecte|notaire|geometre|avocat|huissier|commissaire enqueteur|expert|maitre d'oeuvre"
-    r"|syndic|directeur|directrice|president|presidente|laureat|gagnant)s?\b"
+    r"\bquel(?:le)?s? (?P<trade>architecte|notaire|geometre|avocat|huissier|commissaire enqueteur|expert"
+    r"|maitre d'oeuvre|syndic|directeur|directrice|president|presidente|laureat|gagnant)s?\b"
 )
+TRADE_REACH = 60  # characters around a trade's word where the text names who holds it
 # A first name and a surname in capitals with its particle ("Henri DE VERBIZIER", "Jean-Pierre DE LA MOTTE"): a person
 _PARTICLE_NAME_RE = re.compile(
     r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?[ \t]+(?:DE|DU|DES|D['’]|LA|LE)(?:[ \t]+[A-ZÀ-Ý'’-]{2,})+"
@@ -1607,9 +1644,13 @@ def qualifiers(question: str) -> list[str]:
     ['lign', 'horair']
     >>> qualifiers("Qui a été désigné délégué au syndicat ?")
     ['delegu']
+    >>> qualifiers("Terrain Biau : la ville en prendra possession quand ?")
+    []
     """
     text = question.replace("\u2019", "'")
-    words = [m.group(1) for m in _AFTER_EN_RE.finditer(text)] + [m["word"] for m in _AFTER_NOUN_RE.finditer(text)]
+    # (after the pronoun "en", a verb: "la ville en prendra possession", "qu'en fera-t-on")
+    words = [m.group(1) for m in _AFTER_EN_RE.finditer(text) if not _FUTURE_RE.search(m.group(1).lower())]
+    words += [m["word"] for m in _AFTER_NOUN_RE.finditer(text)]
     kept = [w for w in words if _qualifies(w)]
     # a role may look like a participle ("délégué")
     kept += [m.group(1) for m in _ROLE_RE.finditer(text) if fold(m.group(1).lower()) not in _TIE_WORDS]
@@ -1668,6 +1709,7 @@ _DEMONSTRATIVE_RE = re.compile(r"^(?:celui|celle|ceux|celles)-(?:ci|là)$")  # "
 
 
 # ("en moto", not "en vertu de", "en raison de": a preposition made of words)
+_FUTURE_RE = re.compile(r"(?:ra|ras|rai|rons|rez|ront|rait|raient)$")  # a future or conditional ("prendra")
 _AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})\b(?!\s+(?:de|d'|du|des)\b)", re.IGNORECASE)
 _AFTER_NOUN_RE = re.compile(
     r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|sa|son|ses|leur|leurs|votre|vos)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
@@ -1715,7 +1757,11 @@ _TIE_WORDS = {
 
 # Words of the kind of answer a question asks for ("dans quel délai", "à quelle heure", "au maximum", "le résultat
 # du vote", "la séance"), and numbers in words ("les trois représentants"): no topic the evidence must name.
-_ASKED = "délai durée maximum minimum heure heures résultat séance âge fois date dates"
+# (and the units a value is written in by its symbol: "au mètre carré" is "495 €/m²", "quel pourcentage" "7 %")
+_ASKED = (
+    "délai durée maximum minimum heure heures résultat séance âge fois date dates mètre mètres kilomètre kilomètres "
+    "hectare hectares litre litres pourcentage pourcentages"
+)
 _ASKED_WORDS = set(tokens(_ASKED)) | set(fold(_ASKED).split()) | set(NUMBER_WORDS)
 
 

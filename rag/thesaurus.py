@@ -128,6 +128,12 @@ EXPANSIONS: dict[str, str] = {
     "foot": "football",
     "sport": "sportive",
     "subvention": "aide dotation",
+    "epoux": "monsieur madame",  # "les époux FATINI": "Monsieur et Madame FATINI"
+    "couple": "monsieur madame",
+    "appartement": "logement",
+    "appartements": "logements",
+    "titularisation": "titulaire titularisations",  # "le plan de titularisation": "l'accès à l'emploi titulaire"
+    "titulariser": "titulaire",
     "aide": "subvention",
     "tarif": "prix tarifs",
     "tarifs": "prix tarif",
@@ -169,6 +175,10 @@ EXPANSIONS: dict[str, str] = {
     "personnel": "emploi agents",
     "vendre": "cession",
     "acheter": "acquisition achat",
+    "achat": "acquisition",  # the land register's words: an "acquisition", a "cession"
+    "achats": "acquisitions",
+    "vente": "cession",
+    "ventes": "cessions",
     "achete": "acquisition achat",
     "terrain": "parcelle",
     # Words of the Service-Public fiches' titles and the law's (tuned on the dev half of
