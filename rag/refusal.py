@@ -1373,6 +1373,8 @@ def states_value(question: str, kind: str, text: str) -> bool:
     # heures do)
     what = counted(question) or ""
     text = _RECORD_NUMBER_RE.sub(" ", text)  # "2020-045", "2020-2021": a deliberation's number, a span count nothing
+    if not _REFERENCE_NOUN_RE.match(what):
+        text = _REFERENCE_NUMBER_RE.sub(" ", text)  # "(titre 1 – chapitre 2)", "l'article 17": a text's parts, no count
     values = _DURATION_VALUE_RE.sub(
         lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ",
         _LONE_YEAR_RE.sub(" ", text),
@@ -1390,6 +1392,12 @@ def states_value(question: str, kind: str, text: str) -> bool:
             for part in sentences(values) or [values]
         )
     return gives(NUMBER, values) or gives(AMOUNT, text)
+
+
+_REFERENCE_NUMBER_RE = re.compile(
+    r"\b(?:titres?|chapitres?|articles?|sections?|alin[ée]as?|livres?|annexes?|n°|no)\s*\d+\w*", re.IGNORECASE
+)
+_REFERENCE_NOUN_RE = re.compile(r"titr|chapitr|articl|section|alin|livr|annex")
 
 
 def _bare_number(text: str) -> bool:

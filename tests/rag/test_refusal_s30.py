@@ -123,3 +123,15 @@ def test_an_insurer_asked_is_no_person() -> None:
 def test_a_share_is_no_count() -> None:
     assert not _bare_number("les acteurs d’Action Logement (1% logement)")
     assert _bare_number("Nrb de résultats reçus : 86")
+
+
+LOI_2012 = (
+    "La loi n° 2012-347 du 12 mars 2012 (titre 1 – chapitre 2) relative à l'accès à l'emploi titulaire et à "
+    "l'amélioration \ndes conditions d'emploi des agents contractuels dans la fonction publique."
+)
+
+
+def test_a_texts_parts_are_no_count() -> None:
+    """ "(titre 1 – chapitre 2)" counts no agent."""
+    assert not _given("Combien d'agents contractuels la loi de 2012 concerne-t-elle ?", LOI_2012, "2013-03-25.pdf")
+    assert _given("Combien d'agents contractuels sont concernés ?", "Sont concernés : 86", "2013-03-25.pdf")
