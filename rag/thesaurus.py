@@ -175,6 +175,10 @@ EXPANSIONS: dict[str, str] = {
     "personnel": "emploi agents",
     "vendre": "cession",
     "acheter": "acquisition achat",
+    "plafonne": "limité limite maximum",  # "plafonnée à combien": "limitée à 3,04 %"
+    "plafonnee": "limitée limite maximum",
+    "plafonnes": "limités limite maximum",
+    "plafonnees": "limitées limite maximum",
     "achat": "acquisition",  # the land register's words: an "acquisition", a "cession"
     "achats": "acquisitions",
     "vente": "cession",
