@@ -91,6 +91,7 @@ def relevance_signals(
     coverage = 0.0
     together = 0  # the most rare nouns of the question that one window holds
     passages = set(met)
+    windows: list[set[str]] = []
     if total:
         for hit in retrieval.hits[:REFUSAL_PASSAGES]:
             meta = hit.chunk.meta
@@ -106,6 +107,7 @@ def relevance_signals(
                 elif i < len(parts) and _VOTE_LINE_RE.search(parts[i]):
                     item = set()  # the item ends with its vote
                 window = current | (stems[i + 1] if i + 1 < len(stems) else set()) | head | met | item
+                windows.append(window)
                 covered = sum(w for stem, w in weights.items() if groups[stem] & window)
                 coverage = max(coverage, covered / total)
                 together = max(together, sum(_used(groups.get(stem, {stem}), window) for stem in topic))
@@ -116,7 +118,11 @@ def relevance_signals(
                 record = head.union(*(vocabulary(h.chunk.text) for h in retrieval.hits if _same_record(h, hit)))
                 together = max(together, sum(_used(groups.get(stem, {stem}), record) for stem in topic))
     excused = set(scope.unknown_communes) if scope is not None else set()
-    missing = [stem for stem in nouns if not _used(groups.get(stem, {stem}), passages)]
+    missing = [
+        stem
+        for stem in nouns
+        if not _used(groups.get(stem, {stem}), passages) and not _body_named(question, stem, windows, groups)
+    ]
     # A name the corpus knows but none of these passages uses ("le taux de TVA sur les repas de la cantine"
     # answered with the canteen prices, now that the whole law, which speaks of TVA, is indexed)
     # Only short acronyms (a tax, a body: "TVA", "LPO"), in any passage retrieved: a long name ("RAIPONCE") is
@@ -141,6 +147,48 @@ def relevance_signals(
         # salle des fêtes where the council met and the location of sports grounds
         "scattered_nouns": float(sum(_used(groups.get(stem, {stem}), passages) for stem in topic) - together),
     }
+
+
+# The kinds of body a name begins with, which a question words one way and a record another ("le bureau régional
+# d'information des jeunes" is the record's "centre régional d'information jeunesse")
+_BODY_HEADS = set(
+    tokens(
+        "bureau bureaux centre centres service services office agence maison comité conseil commission association "
+        "établissement organisme structure cellule pôle mission observatoire"
+    )
+)
+# the words that end a noun phrase's complements, and the small words within them
+_PHRASE_END_RE = re.compile(r"[?,:;.!()«»]")
+_PHRASE_TIE = {"de", "des", "du", "la", "le", "les", "d", "l", "et", "a", "au", "aux", "en", "pour", "sur"}
+MIN_BODY_COMPLEMENTS = 2
+
+
+def _body_named(question: str, stem: str, windows: list[set[str]], groups: dict[str, set[str]]) -> bool:
+    """Whether a missing noun is the kind of body a name begins with ("bureau", "centre", "service") and one place of
+    the passages writes every word that follows it in the question's noun phrase (at least MIN_BODY_COMPLEMENTS):
+    "le bureau régional d'information des jeunes" and "centre régional d'information jeunesse" name one body.
+
+    >>> words = [vocabulary("Désignation au centre régional d'information jeunesse du Languedoc-Roussillon (CRIJ). "
+    ...                     "Le CRIJ a pour objet de mettre à disposition des jeunes les informations")]
+    >>> question = "Qui représente la ville au bureau régional d'information des jeunes ?"
+    >>> _body_named(question, "bureau", words, synonym_groups(question))
+    True
+    >>> _body_named("Qui représente la ville au bureau régional des sports ?", "bureau", words, {})
+    False
+    """
+    if stem not in _BODY_HEADS:
+        return False
+    text = fold(question.replace("\u2019", "'")).lower()
+    for match in re.finditer(r"[a-z-]+", text):
+        if stem not in tokens(match.group(0)):
+            continue
+        rest = _PHRASE_END_RE.split(text[match.end() :], maxsplit=1)[0]
+        complements = [t for w in re.findall(r"[a-z-]+", rest) if w not in _PHRASE_TIE for t in tokens(w)]
+        if len(complements) >= MIN_BODY_COMPLEMENTS and any(
+            all(_used(groups.get(c, {c}), window) for c in complements) for window in windows
+        ):
+            return True
+    return False
 
 
 def synonym_groups(question: str) -> dict[str, set[str]]:
