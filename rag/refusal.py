@@ -81,7 +81,8 @@ def relevance_signals(
     groups = synonym_groups(question)
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
-    weights = {stem: (weigh or idf)(stem) for stem in groups}
+    own = set(tokens(question))  # (a word kept whole, "aides", is a key of its own: weighed once, as "aid")
+    weights = {stem: (weigh or idf)(stem) for stem in groups if stem in own}
     total = sum(weights.values())
     asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
     acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
@@ -2302,10 +2303,15 @@ def _numbers_met(
     if not wanted:
         return True
     groups = synonym_groups(question)
+    asked = set(tokens(question))  # (not a word kept whole: its stem is there)
     content = [
         stem
         for stem in groups
-        if stem not in met and not stem.isdigit() and stem not in _NOT_NOUNS and stem not in NUMBER_WORDS
+        if stem in asked
+        and stem not in met
+        and not stem.isdigit()
+        and stem not in _NOT_NOUNS
+        and stem not in NUMBER_WORDS
     ]  # "les trois représentants": "trois" says how many, it is not the topic
     topic = [stem for stem in content if stem not in UNIT_STEMS]
     nouns = [stem for stem in key_nouns(question) if stem in content and idf(stem) >= tuning.TOPIC_NOUN_IDF]
