@@ -41,6 +41,7 @@ HELD_OUT = [
     HeldOut("gold_decisions_s27.jsonl", 45, "build_s27_store.sh", evidence_checked=True),  # session 27, delibs
     HeldOut("gold_decisions_s28.jsonl", 45, "build_s28_store.sh", evidence_checked=True),  # session 28, delibs
     HeldOut("gold_decisions_s29.jsonl", 45, "build_s29_store.sh", evidence_checked=True),  # session 29, delibs
+    HeldOut("gold_decisions_s30.jsonl", 50, "build_s30_store.sh", evidence_checked=True),  # session 30, delibs
 ]
 IDS = [h.gold for h in HELD_OUT]
 
