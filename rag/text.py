@@ -116,6 +116,8 @@ _PRICE_ABBREVIATIONS = ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T."
 
 # In PDF minutes a short line followed by a capitalised one ends an item even without a full stop:
 # "- 3.50€ pour ceux qui prennent leur repas occasionnellement" / "Le Conseil Municipal ...".
+# An act's ACTES transmission number (department, SIREN, date, number, nature: DE, AR ...) and what follows it
+_ACTES_ID_RE = re.compile(r"(\b\d{3}-\d{9}-\d{8}-[\w-]+?-(?:DE|AR|AI|AU|BF|CC))[ \t]+(?=[A-ZÀ-Ý])")
 _SHORT_LINE_END_RE = re.compile(r"(?m)^([^\n]{1,60}[^\n,;:'’(\-])\n(?=\s*[A-ZÀ-Ý0-9«\-•–])")
 
 
@@ -125,9 +127,16 @@ def sentences(text: str) -> list[str]:
 
     >>> sentences("Le coût est de 1 190.00 € H.\\nT./forfait annuel soit 1 428.00 € TTC. Vote : à l'unanimité")
     ['Le coût est de 1 190.00 € H. T./forfait annuel soit 1 428.00 € TTC.', "Vote : à l'unanimité"]
+
+    The prefecture's transmission number (ACTES) stamped on the page is a sentence of its own, not the opening of the
+    sentence read after it:
+
+    >>> sentences("034-213401722-20130617-0000064302-DE Considérant les éléments exposés ci-avant, il est proposé.")
+    ['034-213401722-20130617-0000064302-DE', 'Considérant les éléments exposés ci-avant, il est proposé.']
     """
     text = re.sub(r"[ \t]+", " ", text.replace("\r", ""))
     text = _SHORT_LINE_END_RE.sub(lambda m: m.group(1) + "\n\n", text)
+    text = _ACTES_ID_RE.sub(lambda m: m.group(1) + "\n\n", text)
     parts = _SENTENCE_END_RE.split(text)
     merged: list[str] = []
     for part in parts:
