@@ -52,7 +52,7 @@ from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
 from rag.text import sentences, tokens
 from rag.text import words as word_list
-from rag.thesaurus import EXPANSIONS, synonyms_by_stem
+from rag.thesaurus import same_thing, synonyms_by_stem
 
 logger = logging.getLogger(__name__)
 
@@ -204,10 +204,10 @@ def synonym_groups(question: str) -> dict[str, set[str]]:
     groups = synonyms_by_stem(question)
     for word in word_list(question):
         folded = fold(word)
-        if folded in EXPANSIONS or folded[-1:] not in ("s", "x") or folded[:-1] not in EXPANSIONS:
+        if same_thing(folded) or folded[-1:] not in ("s", "x") or not same_thing(folded[:-1]):
             continue
         for stem in tokens(word):
-            groups.setdefault(stem, {stem}).update(tokens(EXPANSIONS[folded[:-1]]))
+            groups.setdefault(stem, {stem}).update(tokens(same_thing(folded[:-1])))
     for word in word_list(question):
         # a short-stemmed word kept whole ("aides": `_noun_stems`) has the synonyms of its stem ("aid": "subvention")
         whole = _noun_stems(word)

@@ -128,12 +128,6 @@ EXPANSIONS: dict[str, str] = {
     "foot": "football",
     "sport": "sportive",
     "subvention": "aide dotation",
-    "epoux": "monsieur madame",  # "les époux FATINI": "Monsieur et Madame FATINI"
-    "couple": "monsieur madame",
-    "appartement": "logement",
-    "appartements": "logements",
-    "titularisation": "titulaire titularisations",  # "le plan de titularisation": "l'accès à l'emploi titulaire"
-    "titulariser": "titulaire",
     "aide": "subvention",
     "tarif": "prix tarifs",
     "tarifs": "prix tarif",
@@ -175,14 +169,6 @@ EXPANSIONS: dict[str, str] = {
     "personnel": "emploi agents",
     "vendre": "cession",
     "acheter": "acquisition achat",
-    "plafonne": "limité limite maximum",  # "plafonnée à combien": "limitée à 3,04 %"
-    "plafonnee": "limitée limite maximum",
-    "plafonnes": "limités limite maximum",
-    "plafonnees": "limitées limite maximum",
-    "achat": "acquisition",  # the land register's words: an "acquisition", a "cession"
-    "achats": "acquisitions",
-    "vente": "cession",
-    "ventes": "cessions",
     "achete": "acquisition achat",
     "terrain": "parcelle",
     # Words of the Service-Public fiches' titles and the law's (tuned on the dev half of
@@ -216,6 +202,32 @@ EXPANSIONS: dict[str, str] = {
 }
 
 
+# Words that name the same thing in a question and in the text, for the checks that compare them (rag.refusal), but
+# are not added to the lexical query: common in the minutes ("acquisition", "logement", "Monsieur et Madame"), they
+# would pull up every passage that writes them and push the one asked about down.
+SAME_THING: dict[str, str] = {
+    "epoux": "monsieur madame",  # "les époux FATINI": "Monsieur et Madame FATINI"
+    "couple": "monsieur madame",
+    "appartement": "logement",
+    "appartements": "logements",
+    "titularisation": "titulaire titularisations",  # "le plan de titularisation": "l'accès à l'emploi titulaire"
+    "titulariser": "titulaire",
+    "plafonne": "limité limite maximum",  # "plafonnée à combien": "limitée à 3,04 %"
+    "plafonnee": "limitée limite maximum",
+    "plafonnes": "limités limite maximum",
+    "plafonnees": "limitées limite maximum",
+    "achat": "acquisition",  # the land register's words: an "acquisition", a "cession"
+    "achats": "acquisitions",
+    "vente": "cession",
+    "ventes": "cessions",
+}
+
+
+def same_thing(folded: str) -> str:
+    """The words that count as the folded word for the checks: its expansions and its `SAME_THING` words."""
+    return f"{EXPANSIONS.get(folded, '')} {SAME_THING.get(folded, '')}".strip()
+
+
 def synonyms_by_stem(question: str) -> dict[str, set[str]]:
     """For each content stem of the question, the stems that count as the same concept (itself included)."""
     from rag.text import tokens
@@ -225,7 +237,7 @@ def synonyms_by_stem(question: str) -> dict[str, set[str]]:
         own = tokens(word)
         if not own:
             continue
-        extra = set(tokens(EXPANSIONS.get(fold(word), "")))
+        extra = set(tokens(same_thing(fold(word))))
         for stem in own:
             groups.setdefault(stem, {stem}).update(extra)
     return groups
