@@ -10,6 +10,7 @@ from rag import schema
 from rag.refusal import _asked_given, _bare_number, qualifiers, refusal_checks, synonym_groups
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
+from rag.thesaurus import expand
 
 PANACEE = (
     "Philippe SAUREL rapporte : \nLe centre d’art de la Panacée qui ouvrira ses portes début juin 2013 est, outre un "
@@ -98,6 +99,8 @@ def test_a_verb_after_en_is_no_qualifier() -> None:
 def test_the_land_registers_words() -> None:
     assert "acquisit" in synonym_groups("Quel notaire rédigera l'acte d'achat du terrain ?")["achat"]
     assert "cession" in synonym_groups("À quel prix s'est faite la vente du terrain ?")["vent"]
+    # (for the checks only: the lexical query is not widened to every land record's "acquisition")
+    assert "acquisition" not in expand("Quel notaire rédigera l'acte d'achat du terrain ?")
 
 
 def _given(question: str, text: str, source: str) -> bool:
