@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from rag.evaluate import load_gold
 from tests.conftest import DATA, REPO, SHARED_CORPUS
 
 CHECKER = REPO / "benchmarks" / "check_gold.py"
@@ -34,3 +36,13 @@ def test_full_gold_evidence_is_in_the_shared_corpus() -> None:
         pytest.skip("../shared/corpus is not present beside the repository")
     result = _check("gold.jsonl", str(SHARED_CORPUS))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_blind_sets_halves_share_no_document(tmp_path: Path) -> None:
+    """benchmarks/halves.py: the dev half's documents are none of the test half's, every question is in one half."""
+    gold = REPO / "benchmarks" / "gold_decisions_s30.jsonl"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "halves.py"), str(gold), str(tmp_path)], check=True)
+    dev, test = (load_gold(tmp_path / f"gold_decisions_s30_{name}.jsonl") for name in ("dev", "test"))
+    docs = [{d["path"] for q in half for d in q.gold_docs} for half in (dev, test)]
+    assert dev and test and not docs[0] & docs[1]
+    assert sorted(q.id for q in dev + test) == sorted(q.id for q in load_gold(gold))
