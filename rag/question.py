@@ -66,7 +66,10 @@ _NUMBER_WORD = "(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + "
 NUMBER_IN_WORDS = rf"{_NUMBER_WORD}(?:(?:-et-|-| et | ){_NUMBER_WORD})*"
 
 # A question about the time of day, answered only by an hour ("20h30", "21 h", "18H00", "à vingt heures").
-HOUR_QUESTION_RE = re.compile(r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b")
+HOUR_QUESTION_RE = re.compile(
+    r"\ba quelle heure\b|\bheure (?:de (?:debut|fin|cloture|levee|ouverture)|d'ouverture)\b"
+    r"|\b(?:les|des|ses|leurs|quels) horaires\b|\bhoraires? d'(?:ouverture|accueil)\b"  # (not "les tarifs horaires")
+)
 HOUR_RE = re.compile(
     r"\b\d{1,2}\s?(?:h|heures?)(?:\s?\d{2})?\b|\b(?:une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|"
     r"treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf|vingt|vingt et une|vingt-deux|vingt-trois) heures?\b",

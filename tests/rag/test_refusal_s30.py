@@ -7,6 +7,7 @@ reads them."""
 from __future__ import annotations
 
 from rag import schema
+from rag.question import AMOUNT, HOUR, answer_type
 from rag.refusal import _asked_given, _bare_number, qualifiers, refusal_checks, synonym_groups
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
@@ -157,3 +158,13 @@ def test_a_body_is_named_by_what_follows_its_kind() -> None:
     assert "topic" not in _checks(question, CRIJ, "2014-05-22-0000072115.pdf", "2014-05-22", rare)
     other = "Quelle élue représente la ville au conseil d'administration du bureau régional des sports ?"
     assert "topic" in _checks(other, CRIJ, "2014-05-22-0000072115.pdf", "2014-05-22", rare)
+
+
+def test_opening_hours_asked_are_hours() -> None:
+    """ "les horaires d'ouverture" ask for hours, which the concession's record never gives ("les tarifs horaires"
+    ask a sum)."""
+    assert answer_type("Quels sont les horaires d'ouverture du bar-restaurant de la Panacée ?") == HOUR
+    assert answer_type("Quels sont les tarifs horaires de la salle ?") == AMOUNT
+    rare = {"bar", "restaur", "panac", "ouvertur", "horair"}
+    question = "Quels sont les horaires d'ouverture du bar-restaurant de la Panacée ?"
+    assert "fact" in _checks(question, PANACEE, "2013-02-04-0000061109.pdf", "2013-02-04", rare)
