@@ -1914,9 +1914,14 @@ def _month_written(month: str, hit: ScoredChunk) -> bool:
     year, number = month[:4], int(month[5:7])
     folded = fold(hit.chunk.text)
     names = [name for name, n in MONTH_NUMBERS.items() if n == number]
-    return any(re.search(rf"\b{re.escape(name)}\s+(?:{year})\b", folded) for name in names) or bool(
-        re.search(rf"\b\d{{1,2}}/0?{number}/{year}\b", folded)
-    )
+    if any(re.search(rf"\b{re.escape(name)}\s+(?:{year})\b", folded) for name in names) or re.search(
+        rf"\b\d{{1,2}}/0?{number}/{year}\b", folded
+    ):
+        return True
+    # a day of that month in a programme of that year ("Jeudi 16 mai : Ibn Khaldoun avec Albert Memmi" in the
+    # "programme des Rencontres Littéraires du premier semestre 2013")
+    of_year = str(hit.chunk.meta.get(schema.DATE) or "")[:4] == year or re.search(rf"\b{year}\b", folded)
+    return bool(of_year) and any(re.search(rf"\b\d{{1,2}}(?:er)?\s+{re.escape(name)}\b", folded) for name in names)
 
 
 def _header_years(hit: ScoredChunk, preceding: Callable[[Chunk], Chunk | None] | None) -> set[str]:

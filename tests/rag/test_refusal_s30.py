@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rag import schema
 from rag.question import AMOUNT, HOUR, answer_type
-from rag.refusal import _asked_given, _bare_number, qualifiers, refusal_checks, synonym_groups
+from rag.refusal import _asked_given, _bare_number, _month_written, qualifiers, refusal_checks, synonym_groups
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.thesaurus import expand
@@ -168,3 +168,15 @@ def test_opening_hours_asked_are_hours() -> None:
     rare = {"bar", "restaur", "panac", "ouvertur", "horair"}
     question = "Quels sont les horaires d'ouverture du bar-restaurant de la Panacée ?"
     assert "fact" in _checks(question, PANACEE, "2013-02-04-0000061109.pdf", "2013-02-04", rare)
+
+
+def test_a_day_of_the_month_in_a_programme_of_that_year() -> None:
+    """ "la rencontre du 16 mai 2013": the programme of the first half of 2013 writes "Jeudi 16 mai"."""
+    programme = (
+        "Le programme des Rencontres Littéraires du premier semestre 2013, autour des littératures du Maghreb est le "
+        "suivant :\n• Jeudi 16 mai : Ibn Khaldoun avec Albert Memmi\n• Vendredi 07 juin : Mohammed Dib"
+    )
+    hit = _council(programme, "2013-02-04-0000061114.pdf", "2013-02-04")
+    assert _month_written("2013-05", hit) and _month_written("2013-06", hit)
+    assert not _month_written("2013-07", hit)
+    assert not _month_written("2014-05", _council(programme.replace("2013", "2012"), "x.pdf", "2012-12-17"))
