@@ -13,6 +13,18 @@ from rag.settings import Settings
 from rag.store import ChromaStore, doc_id_for
 
 
+def council_hit(text: str, source: str, date: str, title: str = "") -> ScoredChunk:
+    """One passage of a council record (record 0 of its document), as the refusal checks read it: no store."""
+    meta = {
+        schema.SOURCE: source,
+        schema.KIND: schema.KIND_DELIBERATION,
+        schema.RECORD_INDEX: 0,
+        schema.DATE: date,
+        schema.TITLE: title,
+    }
+    return ScoredChunk(Chunk(source, text, meta), 0.1)
+
+
 def flat_idf(_: str) -> float:
     return 1.0  # every word weighs the same: the choice rests on the layout, not on the index's statistics
 

@@ -9,6 +9,7 @@ from rag.refusal import _asked_given, _numbers_met, _titled, described_counts, r
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import Scope
+from tests.rag.record_store import council_hit
 
 ORANGE = (
     "2020- 047 REDEVANCE POUR OCCUPATION DU DOMAINE PUBLIC PAR ORANGE\nA ce jour, les modalités de calcul de la "
@@ -45,17 +46,6 @@ TAXES = (
 )
 
 
-def _council(text: str, source: str, date: str, title: str = "") -> ScoredChunk:
-    meta = {
-        schema.SOURCE: source,
-        schema.KIND: schema.KIND_DELIBERATION,
-        schema.RECORD_INDEX: 0,
-        schema.DATE: date,
-        schema.TITLE: title,
-    }
-    return ScoredChunk(Chunk(source, text, meta), 0.1)
-
-
 def _article(text: str, number: str) -> ScoredChunk:
     meta = {
         schema.SOURCE: f"{number}.md",
@@ -73,7 +63,7 @@ def _rare(stem: str) -> float:
 def test_a_year_asked_is_the_council_passages_not_the_laws() -> None:
     """The article on electricity lines names "lignes" and no year; the council's Orange fee of 2020 answers."""
     question = "Combien Orange nous verse de redevance pour ses lignes sur le domaine public en 2020 ?"
-    hits = [_council(ORANGE, "PV_CM_2020-07-23.pdf", "2020-07-23"), _article(R2333_105_1, "R2333-105-1")]
+    hits = [council_hit(ORANGE, "PV_CM_2020-07-23.pdf", "2020-07-23"), _article(R2333_105_1, "R2333-105-1")]
     scope = Scope(years=(2020,), stems=frozenset({"2020"}))
     retrieval = Retrieval(hits=hits, best_dense=0.9, exact_articles=[], query_vector=None, scope=scope)
     assert "year" not in list(refusal_checks(question, retrieval, 0.0, _rare))
@@ -86,7 +76,7 @@ def test_a_count_in_words_after_a_definite_determiner_describes() -> None:
     question = (
         "Montpellier 2013 : quel produit fiscal attendu des 3 taxes locales ?"  # (as rag.refusal.respelt writes it)
     )
-    hits = [_council(TAXES, "2013-03-25-0000062249.pdf", "2013-03-25")]
+    hits = [council_hit(TAXES, "2013-03-25-0000062249.pdf", "2013-03-25")]
     met = {"2013", "montpelli"}
     assert described_counts("Montpellier 2013 : quel produit fiscal attendu des trois taxes locales ?") == {"3"}
     assert _numbers_met(question, hits, _rare, met, described={"3"})
@@ -95,7 +85,7 @@ def test_a_count_in_words_after_a_definite_determiner_describes() -> None:
 
 
 def test_a_record_titled_with_every_rare_noun_is_close_enough() -> None:
-    hit = _council(ARCHIVES, "CR_reunion_20210604.pdf", "2021-06-04", ARCHIVES_TITLE)
+    hit = council_hit(ARCHIVES, "CR_reunion_20210604.pdf", "2021-06-04", ARCHIVES_TITLE)
     assert _titled("Combien va coûter l'archiviste pour remettre les archives en ordre ?", hit, _rare, None)
     # a value of the kind asked must be there: the record gives a price and a duration, no hour
     assert _titled("Combien de temps l'archiviste passera-t-il sur les archives ?", hit, _rare, None)
@@ -133,7 +123,7 @@ NOTAIRE = "de saisir Maître Salles, notaire à Montpellier, pour rédiger l’a
 
 
 def _quoted(quote: str) -> tuple[list[AnswerSentence], list[Citation]]:
-    chunk = _council(quote, "x.pdf", "2014-05-22").chunk
+    chunk = council_hit(quote, "x.pdf", "2014-05-22").chunk
     line = f"Délibération, x.pdf, p. 1 : « {quote} » [1]"
     return [AnswerSentence(text=line, citations=[1], status="ok")], [Citation(n=1, chunk=chunk, quote=quote)]
 
@@ -193,7 +183,7 @@ def test_names_only_the_council_writes_make_a_council_question() -> None:
     from rag.retrieve import names_council_only
 
     idf = _unseen_idf_of({"ibm"})
-    hits = [_article(R134_24, "R134-24"), _council(IBM_RECORD, "2013-06-17-0000064271.pdf", "2013-06-17")]
+    hits = [_article(R134_24, "R134-24"), council_hit(IBM_RECORD, "2013-06-17-0000064271.pdf", "2013-06-17")]
     assert names_council_only("À quelles dates a eu lieu l'enquête publique sur la demande d'IBM France ?", hits, idf)
     assert not names_council_only("À quelles dates a lieu une enquête publique ?", hits, idf)  # no name
     law = [_article(R134_24 + " IBM", "R134-24"), hits[1]]

@@ -6,12 +6,12 @@ reads them."""
 
 from __future__ import annotations
 
-from rag import schema
 from rag.question import AMOUNT, HOUR, answer_type
 from rag.refusal import _asked_given, _bare_number, _month_written, qualifiers, refusal_checks, synonym_groups
 from rag.retrieve import Retrieval
-from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
+from rag.schema import AnswerSentence, Citation
 from rag.thesaurus import expand
+from tests.rag.record_store import council_hit
 
 PANACEE = (
     "Philippe SAUREL rapporte : \nLe centre d’art de la Panacée qui ouvrira ses portes début juin 2013 est, outre un "
@@ -45,21 +45,10 @@ RUCASSIE = (
 )
 
 
-def _council(text: str, source: str, date: str, title: str = "") -> ScoredChunk:
-    meta = {
-        schema.SOURCE: source,
-        schema.KIND: schema.KIND_DELIBERATION,
-        schema.RECORD_INDEX: 0,
-        schema.DATE: date,
-        schema.TITLE: title,
-    }
-    return ScoredChunk(Chunk(source, text, meta), 0.1)
-
-
 def _checks(question: str, text: str, source: str, date: str, rare: set[str]) -> list[str]:
     """Every check the question fails on that one passage, closeness measured just under the threshold (the topic
     check is then asked); the stems `rare` are rare words, the others common ones ("ville", "quartier")."""
-    retrieval = Retrieval(hits=[_council(text, source, date)], best_dense=0.6, exact_articles=[], query_vector=None)
+    retrieval = Retrieval(hits=[council_hit(text, source, date)], best_dense=0.6, exact_articles=[], query_vector=None)
     return list(refusal_checks(question, retrieval, 1.0, lambda stem: 5.0 if stem in rare else 1.0))
 
 
@@ -105,7 +94,7 @@ def test_the_land_registers_words() -> None:
 
 
 def _given(question: str, text: str, source: str) -> bool:
-    chunk = _council(text, source, "2013-06-17").chunk
+    chunk = council_hit(text, source, "2013-06-17").chunk
     sentence = AnswerSentence(text=f"Le document cité précise : « {text} » [1].", citations=[1])
     return _asked_given(question, [sentence], [Citation(n=1, chunk=chunk, quote=text)])
 
@@ -176,7 +165,7 @@ def test_a_day_of_the_month_in_a_programme_of_that_year() -> None:
         "Le programme des Rencontres Littéraires du premier semestre 2013, autour des littératures du Maghreb est le "
         "suivant :\n• Jeudi 16 mai : Ibn Khaldoun avec Albert Memmi\n• Vendredi 07 juin : Mohammed Dib"
     )
-    hit = _council(programme, "2013-02-04-0000061114.pdf", "2013-02-04")
+    hit = council_hit(programme, "2013-02-04-0000061114.pdf", "2013-02-04")
     assert _month_written("2013-05", hit) and _month_written("2013-06", hit)
     assert not _month_written("2013-07", hit)
-    assert not _month_written("2014-05", _council(programme.replace("2013", "2012"), "x.pdf", "2012-12-17"))
+    assert not _month_written("2014-05", council_hit(programme.replace("2013", "2012"), "x.pdf", "2012-12-17"))
