@@ -337,12 +337,12 @@ def _noun_stems(word: str) -> list[str]:
 
     A compound is its words, each read as a word: "le bar-restaurant" is what "un bar restaurant" names.
 
-    >>> _noun_stems("bar-restaurant")
-    ['bar', 'restaur']
+    >>> _noun_stems("bar-restaurant"), _noun_stems("outre-mer")
+    (['bar', 'restaur'], ['outre-mer'])
     """
     word = _HYPHEN_PREFIX_RE.sub("", word)
     parts = word.split("-")
-    if len(parts) > 1 and all(len(part) >= 3 for part in parts):
+    if len(parts) > 1 and all(len(part) >= 3 and fold(part).lower() not in _COMPOUND_PARTICLES for part in parts):
         return list(dict.fromkeys(stem for part in parts for stem in _noun_stems(part)))
     stems = tokens(word)
     if any(len(stem) < SHORT_STEM for stem in stems) and len(word) > SHORT_STEM:
@@ -351,6 +351,8 @@ def _noun_stems(word: str) -> list[str]:
 
 
 SHORT_STEM = 4
+# Words that make a compound of their own with the word they join, not two things: "outre-mer" is no "mer"
+_COMPOUND_PARTICLES = {"outre", "sous", "sur", "contre", "entre", "arriere", "avant", "apres", "haut", "bas", "mi"}
 _HYPHEN_PREFIX_RE = re.compile(r"^(?:ex|anti|pr[ée]|post|non|n[ée]o|semi|demi|quasi)-(?=[^\W\d_]{3})", re.IGNORECASE)
 
 
@@ -1422,8 +1424,6 @@ def states_value(question: str, kind: str, text: str) -> bool:
     # heures do)
     what = counted(question) or ""
     text = _RECORD_NUMBER_RE.sub(" ", text)  # "2020-045", "2020-2021": a deliberation's number, a span count nothing
-    if not _REFERENCE_NOUN_RE.match(what):
-        text = _REFERENCE_NUMBER_RE.sub(" ", text)  # "(titre 1 – chapitre 2)", "l'article 17": a text's parts, no count
     values = _DURATION_VALUE_RE.sub(
         lambda m: m.group(0) if what[:3] and fold(m.group(1)).startswith(what[:3]) else " ",
         _LONE_YEAR_RE.sub(" ", text),
@@ -1441,12 +1441,6 @@ def states_value(question: str, kind: str, text: str) -> bool:
             for part in sentences(values) or [values]
         )
     return gives(NUMBER, values) or gives(AMOUNT, text)
-
-
-_REFERENCE_NUMBER_RE = re.compile(
-    r"\b(?:titres?|chapitres?|articles?|sections?|alin[ée]as?|livres?|annexes?|n°|no)\s*\d+\w*", re.IGNORECASE
-)
-_REFERENCE_NOUN_RE = re.compile(r"titr|chapitr|articl|section|alin|livr|annex")
 
 
 def _bare_number(text: str) -> bool:

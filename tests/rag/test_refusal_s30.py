@@ -118,37 +118,6 @@ def test_a_share_is_no_count() -> None:
     assert _bare_number("Nrb de résultats reçus : 86")
 
 
-LOI_2012 = (
-    "La loi n° 2012-347 du 12 mars 2012 (titre 1 – chapitre 2) relative à l'accès à l'emploi titulaire et à "
-    "l'amélioration \ndes conditions d'emploi des agents contractuels dans la fonction publique."
-)
-
-
-def test_a_texts_parts_are_no_count() -> None:
-    """ "(titre 1 – chapitre 2)" counts no agent."""
-    assert not _given("Combien d'agents contractuels la loi de 2012 concerne-t-elle ?", LOI_2012, "2013-03-25.pdf")
-    assert _given("Combien d'agents contractuels sont concernés ?", "Sont concernés : 86", "2013-03-25.pdf")
-
-
-CRIJ = (
-    "Désignation du représentant de la ville de Montpellier au Conseil d'administration du centre régional \n"
-    "d'information jeunesse du Languedoc-Roussillon (CRIJ)\nLe CRIJ a pour objet de mettre à disposition des jeunes "
-    "par tous les moyens appropriés les informations dont \nils ont besoin."
-)
-
-
-def test_a_body_is_named_by_what_follows_its_kind() -> None:
-    """ "le bureau régional d'information des jeunes" is the record's "centre régional d'information jeunesse"; a
-    bureau of something else is not."""
-    rare = {"bureau", "centr", "regional", "inform", "jeun", "sport"}
-    question = (
-        "Quelle élue représente la ville au conseil d'administration du bureau régional d'information des jeunes ?"
-    )
-    assert "topic" not in _checks(question, CRIJ, "2014-05-22-0000072115.pdf", "2014-05-22", rare)
-    other = "Quelle élue représente la ville au conseil d'administration du bureau régional des sports ?"
-    assert "topic" in _checks(other, CRIJ, "2014-05-22-0000072115.pdf", "2014-05-22", rare)
-
-
 def test_opening_hours_asked_are_hours() -> None:
     """ "les horaires d'ouverture" ask for hours, which the concession's record never gives ("les tarifs horaires"
     ask a sum)."""
