@@ -518,7 +518,10 @@ class ExtractiveAnswerer:
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
 
 
-_DEMONSTRATIVE_RE = re.compile(r"\b(?:[Cc]ette|[Cc]es|[Cc]et|[Cc]e)\s+[a-zà-ÿ]{4,}")
+# "cette découverte", "ces deux équipements publics": a thing named again by a demonstrative (and a count)
+_DEMONSTRATIVE_RE = re.compile(
+    r"\b(?:[Cc]ette|[Cc]es|[Cc]et|[Cc]e)\s+(?:(?:deux|trois|quatre|cinq|six|\d{1,2})\s+)?(?P<noun>[a-zà-ÿ]{4,})"
+)
 MAX_ANTECEDENTS = 2
 
 
@@ -548,12 +551,6 @@ def _antecedents(picked: list[_Candidate], retrieval: Retrieval) -> list[_Candid
     return out
 
 
-# "ces deux équipements publics", "cette propriété": a thing named again by a demonstrative (and a count)
-_REFERRING_RE = re.compile(
-    r"\b(?:[Cc]ette|[Cc]es|[Cc]et|[Cc]e)\s+(?:(?:deux|trois|quatre|cinq|six|\d{1,2})\s+)?(?P<noun>[a-zà-ÿ]{4,})"
-)
-
-
 def _referents(question: str, picked: list[_Candidate], retrieval: Retrieval) -> list[_Candidate]:
     """For "quels équipements", the sentence before a quote that names the things asked by a demonstrative only
     ("... un chemin piéton entre ces deux équipements publics" <- "Cette propriété est située entre le parc municipal
@@ -565,7 +562,7 @@ def _referents(question: str, picked: list[_Candidate], retrieval: Retrieval) ->
     for cand in picked:
         if not cand.exact or cand.position >= ROW_POSITION or cand.position == 0:
             continue
-        if not any(head in tokens(m["noun"]) for m in _REFERRING_RE.finditer(cand.sentence)):
+        if not any(head in tokens(m["noun"]) for m in _DEMONSTRATIVE_RE.finditer(cand.sentence)):
             continue
         if (cand.hit_index, cand.position - 1) in quoted:
             return []

@@ -158,9 +158,7 @@ _BODY_HEADS = set(
         "établissement organisme structure cellule pôle mission observatoire"
     )
 )
-# the words that end a noun phrase's complements, and the small words within them
-_PHRASE_END_RE = re.compile(r"[?,:;.!()«»]")
-_PHRASE_TIE = {"de", "des", "du", "la", "le", "les", "d", "l", "et", "a", "au", "aux", "en", "pour", "sur"}
+_PHRASE_END_RE = re.compile(r"[?,:;.!()«»]")  # what ends a noun phrase's complements
 MIN_BODY_COMPLEMENTS = 2
 
 
@@ -184,7 +182,7 @@ def _body_named(question: str, stem: str, windows: list[set[str]], groups: dict[
         if stem not in tokens(match.group(0)):
             continue
         rest = _PHRASE_END_RE.split(text[match.end() :], maxsplit=1)[0]
-        complements = [t for w in re.findall(r"[a-z-]+", rest) if w not in _PHRASE_TIE for t in tokens(w)]
+        complements = tokens(rest)  # (the small words, "de", "des", are no stems)
         if len(complements) >= MIN_BODY_COMPLEMENTS and any(
             all(_used(groups.get(c, {c}), window) for c in complements) for window in windows
         ):

@@ -114,10 +114,10 @@ _ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "
 _PRICE_ABBREVIATIONS = ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T.", "€H.", "€T.")
 
 
-# In PDF minutes a short line followed by a capitalised one ends an item even without a full stop:
-# "- 3.50€ pour ceux qui prennent leur repas occasionnellement" / "Le Conseil Municipal ...".
 # An act's ACTES transmission number (department, SIREN, date, number, nature: DE, AR ...) and what follows it
 _ACTES_ID_RE = re.compile(r"(\b\d{3}-\d{9}-\d{8}-[\w-]+?-(?:DE|AR|AI|AU|BF|CC))[ \t]+(?=[A-ZÀ-Ý])")
+# In PDF minutes a short line followed by a capitalised one ends an item even without a full stop:
+# "- 3.50€ pour ceux qui prennent leur repas occasionnellement" / "Le Conseil Municipal ...".
 _SHORT_LINE_END_RE = re.compile(r"(?m)^([^\n]{1,60}[^\n,;:'’(\-])\n(?=\s*[A-ZÀ-Ý0-9«\-•–])")
 
 
