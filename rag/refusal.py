@@ -1239,12 +1239,13 @@ def _asked_given(question: str, answer_sentences: list[AnswerSentence], citation
         texts = [_own_names_removed(question, _NAME_LIST_RE.sub(" ", _ATTENDANCE_RE.sub(" ", text))) for text in texts]
         # where the texts write the trade, the name goes with it ("par Maître VILLEMIN, notaire"): "à faire arpenter
         # par géomètre-expert" names no surveyor, whoever else the sentence names ("Monsieur BIAU a fait part ...")
-        trade = trade_asked["trade"]
+        first = trade_asked["trade"].split()[0]
+        trade = first[: max(5, len(first) - 3)]  # ("commissa": the commissaire's word, not "commission")
         near = [
             text[max(0, m.start() - TRADE_REACH) : m.end() + TRADE_REACH]
             for text in texts
             for m in re.finditer(r"[^\W\d_][\w'’-]*", text)
-            if fold(m.group(0)).lower().startswith(trade[:5])
+            if fold(m.group(0)).lower().startswith(trade)
         ]
         return any(gives(PERSON, text) or gives(ORGANISATION, text) for text in (near or texts))
     if kind not in STATED_KINDS and kind != ORGANISATION:
