@@ -65,6 +65,8 @@ def council_document(
         schema.TITLE: info["title"],
         schema.PATH: display_path(path),
     }
+    if info.get("body"):
+        base[schema.BODY] = info["body"]
     base.update(commune_date_meta(info.get("commune"), info.get("date")))
     spans = record_spans(
         pages, source=meta.source, commune=info.get("commune") or None, seance_date=info.get("date") or None

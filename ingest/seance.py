@@ -8,6 +8,7 @@ Folding, month names, number words and dates come from rag.french.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path, PurePath
 from typing import Any
@@ -23,6 +24,7 @@ from rag.french import (
     number_from_words,
 )
 from rag.schema import Page
+from rag.scope import BODIES
 
 _WEEKDAY_RE = "(?:" + "|".join(WEEKDAYS) + ")"
 # Number words a written date or vote count is made of ("le vingt trois juillet deux mille vingt").
@@ -38,7 +40,8 @@ _SEANCE_DATE_RE = re.compile(
     rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _COUNCIL_DATE_RE = re.compile(
-    rf"\b(?:conseil municipal|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
+    rf"\b(?:conseil municipal|conseil communautaire|bureau communautaire|comite syndical|conseil d'administration|"
+    rf"commission permanente|conseil d'ecole|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
     rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _WRITTEN_DATE_RE = re.compile(
@@ -76,12 +79,17 @@ def _date_from_filename(source: str) -> str | None:
     return _from_match(*worded.groups()) if worded else None
 
 
+# "fait approuver le procès-verbal de la séance du 12 décembre 2024": the date of an earlier séance.
+_EARLIER_RE = re.compile(r"\b(?:approb\w*|approuv\w*|precedente?s?|derniere)\b[^.;]{0,60}$")
+
+
 def _date_from_lines(lines: list[str]) -> str | None:
     head = fold(" ".join(lines))
     for pattern in (_SEANCE_DATE_RE, _COUNCIL_DATE_RE):
-        match = pattern.search(head)
-        if match:
-            iso = _from_match(*match.groups())
+        for found in pattern.finditer(head):
+            if _EARLIER_RE.search(head[max(0, found.start() - 80) : found.start()]):
+                continue
+            iso = _from_match(*found.groups())
             if iso:
                 return iso
     match = _WRITTEN_DATE_RE.search(head)
@@ -144,9 +152,106 @@ def _clean_commune(raw: str) -> str | None:
 
 def detect_commune(pages: list[Page], source: str) -> str | None:
     """Name of the commune from the head of the first page ("Conseil Municipal de la Ville de Montpellier",
-    "COMMUNE DE PREUILLY SUR CLAISE" -> "Preuilly-sur-Claise"); None when the text does not say it."""
+    "COMMUNE DE PREUILLY SUR CLAISE" -> "Preuilly-sur-Claise"), or of the grouping or other local body whose
+    minutes these are ("COMMUNAUTÉ DE COMMUNES DU VAL DE DORME" -> "Communauté de communes du Val de Dorme");
+    None when the text does not say it."""
     del source  # folder names are not reliable enough to name a commune
-    lines = [_squash(line) for page in pages[:1] for line in page.text.splitlines() if line.strip()][:15]
+    lines = [_small_caps(_squash(line)) for page in pages[:1] for line in page.text.splitlines() if line.strip()][:15]
+    grouping = _grouping(re.sub(r"(?<=\w)-\n", "-", "\n".join(lines)))
+    commune = _commune_in(lines)
+    if grouping and (commune is None or grouping[0] < commune[0]):
+        return grouping[1]
+    if commune:
+        return commune[1]
+    territory = _grouping("\n".join(lines), _TERRITORY_RE)
+    return territory[1] if territory else None
+
+
+def _small_caps(line: str) -> str:
+    """A heading set in small capitals comes out of some PDFs with its capitals apart: "C OMMUNE DE V AUGRENIER"
+    -> "COMMUNE DE VAUGRENIER" (not the one-letter words "A", "À", "Y", nor the elided "L", "D")."""
+    return re.sub(r"\b([B-CE-KMNP-XZÉÈ]) (?=[A-ZÀ-Ý]{2,}\b)", r"\1", line)
+
+
+# The local bodies other than a commune that keep minutes, as they head them. A grouping of communes is named
+# before the commune of its seat ("SIVOS ... Siège : Mairie de Pontgarel"); a département or a région only when
+# no commune is named (a commune's minutes often carry "Département de l'Indre" above "Commune de ...").
+_GROUPING_RE = re.compile(
+    r"\b(communaut[ée] de communes|communaut[ée] d['’]agglom[ée]ration|communaut[ée] urbaine|m[ée]tropole|"
+    r"sivos|sivom|sivu|syndicat(?: intercommunal| mixte)?)\b",
+    re.IGNORECASE,
+)
+_TERRITORY_RE = re.compile(
+    r"\b(d[ée]partement|conseil d[ée]partemental|r[ée]gion|conseil r[ée]gional)\b", re.IGNORECASE
+)
+_ACRONYMS = {"sivos", "sivom", "sivu"}
+_NAME_PARTICLES = {"de", "du", "des", "la", "l'", "d'", "le", "les", "sur", "sous", "en", "et", "lès", "aux", "au"}
+
+
+def _grouping(head: str, pattern: re.Pattern[str] = _GROUPING_RE) -> tuple[int, str] | None:
+    """(position, name) of the first body of `pattern` followed by its name: "SIVOS DES QUATRE CLOCHERS" ->
+    "SIVOS des Quatre Clochers"; "Syndicat intercommunal d'eau potable de la Haute-Lizonne" -> "Syndicat
+    intercommunal de la Haute-Lizonne" (the words that say what it does are left out)."""
+    for match in pattern.finditer(head):
+        kind = match.group(1)
+        if not kind[0].isupper():
+            continue  # "le PFFS de la communauté de communes du pays d'Héricourt": a mention, not a heading
+        caps = kind.isupper()
+        after = re.sub(r"\b([dlDL]['’])", r"\1 ", head[match.end() : match.end() + 200]).replace("’", "'")
+        # a heading in capitals may break its name over lines ("SIVOS DES QUATRE / CLOCHERS"); another stops at the end
+        words = after.split() if caps else after.split("\n", 1)[0].split()
+        name = _name_after(words, caps=caps, last=caps and fold(kind).startswith("syndicat"))
+        if name:
+            label = kind.upper() if fold(kind) in _ACRONYMS else kind[0].upper() + kind[1:].lower()
+            return match.start(), f"{label} {name}"
+    return None
+
+
+def _name_after(words: list[str], *, caps: bool, last: bool) -> str | None:
+    """The particle and the proper name that follow a body's kind ("DU VAL DE DORME" -> "du Val de Dorme"), past
+    at most ten words saying what the body does. In a heading in capitals those words are capitals too: the name
+    is after the first particle, or after the last one when `last` (a syndicat's heading says what it does)."""
+
+    def proper(word: str) -> bool:
+        bare = word.strip(",;:.()")
+        return bool(bare) and bare[0].isupper() and (bare.isupper() or not caps) and fold(bare) != "siege"
+
+    run = words[:14]
+    if caps:
+        run = list(itertools.takewhile(proper, run))
+
+    def named_next(i: int) -> bool:  # "de la Haute-Lizonne": the name is past the article
+        j = i + 2 if run[i].lower() == "de" and i + 2 < len(run) and run[i + 1].lower() in {"la", "l'"} else i + 1
+        return j < len(run) and (caps or run[j][0].isupper())
+
+    starts = [i for i, w in enumerate(run) if w.lower() in {"de", "du", "des", "d'"} and named_next(i)]
+    if not starts or (not caps and any(w[0].isupper() for w in run[: starts[0]])):
+        return None
+    start = starts[-1] if last else starts[0]
+    particle = [run[start].lower()]
+    rest = run[start + 1 :]
+    if particle == ["de"] and rest and rest[0].lower() in {"la", "l'"}:
+        particle.append(rest[0].lower())
+        rest = rest[1:]
+    name: list[str] = []
+    for part in rest[:6]:
+        bare = part.strip(",;:.()")
+        if name and bare.lower() in _NAME_PARTICLES:
+            name.append(bare.lower())
+        elif proper(part):
+            name.append("-".join(p.capitalize() for p in bare.split("-")) if bare.isupper() else bare)
+        else:
+            break
+        if part != bare:
+            break
+    while name and name[-1] in _NAME_PARTICLES:
+        name.pop()
+    return (" ".join(particle) + " " + " ".join(name)).replace("' ", "'") if name else None
+
+
+def _commune_in(lines: list[str]) -> tuple[int, str] | None:
+    """(position in the joined lines, name) of the first commune the head names."""
+    offset = 0
     for index, line in enumerate(lines):
         for match in _COMMUNE_RE.finditer(line):
             # Only words with a capital (or all-caps particles) belong to the name.
@@ -155,7 +260,8 @@ def detect_commune(pages: list[Page], source: str) -> str | None:
                 raw = " ".join(re.findall(r"^(?:[A-ZÀ-Ý][\w'’-]*\s*)+", lines[index + 1])[:1])
             name = _clean_commune(_cut_at_lowercase(raw))
             if name:
-                return name
+                return offset + match.start(), name
+        offset += len(line) + 1
     return None
 
 
@@ -224,4 +330,11 @@ def describe_council_document(
     name = Path(source).name
     parts = [p for p in (commune, french_date(date)) if p]
     title = " — ".join(parts + [name]) if parts else name
-    return {"commune": commune or "", "date": date or "", "title": title}
+    return {"commune": commune or "", "date": date or "", "title": title, "body": detect_bodies(pages)}
+
+
+def detect_bodies(pages: list[Page]) -> str:
+    """The deciding bodies (rag.scope.BODIES) the head of the first page names, ";"-joined: "conseil
+    communautaire", "comite syndical;sivos"... ("" for a town council's minutes, which name none of them)."""
+    head = fold(" ".join(_squash(line) for page in pages[:1] for line in page.text.splitlines()[:12]))
+    return ";".join(body for body in BODIES if re.search(rf"\b{re.escape(body)}\b", head))

@@ -101,7 +101,7 @@ class KnowledgeBase:
 
     @functools.cached_property
     def scoper(self) -> Scoper:
-        return Scoper(store=self.store)
+        return Scoper(store=self.store, lexical=self.lexical)
 
     @functools.cached_property
     def verifier(self) -> Verifier:

@@ -343,6 +343,15 @@ class LexicalIndex:
             }
         return communes
 
+    def in_council(self, token: str) -> bool:
+        """Whether a council document (not the law) writes this stem."""
+        self.ensure_fresh()
+        for state in self._states():
+            rows = state.postings.get(token, (_EMPTY_ROWS, _EMPTY_ROWS))[0]
+            if any(state.metas[int(r)].get(schema.KIND) != schema.KIND_ARTICLE for r in rows):
+                return True
+        return False
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a stem (a stem absent from the corpus gets the highest value)."""
         self.ensure_fresh()

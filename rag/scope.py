@@ -27,9 +27,10 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag import schema, tuning
 from rag.articles import find_article_mentions
@@ -38,6 +39,9 @@ from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
 from rag.store import ChromaStore, normalize_key
 from rag.text import tokens
+
+if TYPE_CHECKING:
+    from rag.lexical import LexicalIndex
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +101,7 @@ _CODES = {
 }
 _CODE_RE = re.compile(r"\bcode (" + "|".join(re.escape(name) for name in _CODES) + r")\b")
 # Bodies other than the municipal council that decide: named as the one who voted or decided.
-_BODIES = (
+BODIES = (
     "conseil communautaire",
     "bureau communautaire",
     "conseil metropolitain",
@@ -107,8 +111,9 @@ _BODIES = (
     "conseil d'administration du ccas",
     "ccas",
     "conseil d'ecole",
+    "commission permanente",
 )
-_BODY = "(" + "|".join(re.escape(b) for b in _BODIES) + ")"
+_BODY = "(" + "|".join(re.escape(b) for b in BODIES) + ")"
 _BODY_ACTS = r"(?:vote|decide|adopte|approuve|delibere|fixe|accorde|attribue|valide)"
 _BODY_RE = re.compile(
     rf"\b{_BODY_ACTS}e?s?\s+(?:par\s+)?(?:le|la|les|l')\s*{_BODY}\b"
@@ -236,14 +241,29 @@ _SPAN_RE = re.compile(
 )
 
 
+# The words of a grouping's or a territory's name that say what kind of body it is (ingest.seance names them).
+_BODY_KEY_WORDS = {
+    "communaute", "communes", "agglomeration", "urbaine", "metropole", "sivos", "sivom", "sivu", "syndicat",
+    "intercommunal", "mixte", "departement", "conseil", "departemental", "region", "regional",
+}  # fmt: skip
+
+
 def commune_named(key: str, folded_words: set[str]) -> bool:
-    """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count."""
+    """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count. A grouping is named
+    by all the words of its own name: "sivos-des-quatre-clochers" by "Quatre Clochers", not by "quatre"."""
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
+    if parts and parts[0] in _BODY_KEY_WORDS:
+        own = [p for p in parts if p not in _BODY_KEY_WORDS]
+        return bool(own) and all(p in folded_words for p in own)
     return bool(parts) and parts[0] in folded_words
 
 
-def parse_scope(question: str, facets: Facets) -> Scope:
-    """The scope named in `question`, checked against what the store holds (see the module example)."""
+def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], bool] | None = None) -> Scope:
+    """The scope named in `question`, checked against what the store holds (see the module example).
+
+    `mentioned(word)` says whether a council document writes that stem: "combien la commune de Quincelles
+    verse-t-elle au SIVOS" names a member commune the SIVOS's minutes write, not a council missing from the store.
+    """
     folded = fold(question)
     words = set(re.findall(r"[a-z0-9]+", folded))  # "À Preuilly, combien ...": no punctuation stuck to a name
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
@@ -252,7 +272,13 @@ def parse_scope(question: str, facets: Facets) -> Scope:
         names = [
             m.group(1)
             for m in _NAMED_PLACE_RE.finditer(question)
-            if m.group(1) not in _NOT_PLACES and not _COMMON_NOUN_RE.search(m.group(1).split()[0])
+            if m.group(1) not in _NOT_PLACES
+            and not _COMMON_NOUN_RE.search(m.group(1).split()[0])
+            and not (
+                mentioned is not None
+                and fold(m.group(0)).startswith(("commune", "habitants"))
+                and all(mentioned(t) for t in tokens(m.group(1)))
+            )
         ]
         unknown = tuple(dict.fromkeys(names))
     date, month, years, label = _period(question, folded)
@@ -360,8 +386,9 @@ def _period(question: str, folded: str) -> tuple[str | None, str | None, tuple[i
 class Scoper:
     """Reads a question's scope against the store's facets (recomputed when the store changes)."""
 
-    def __init__(self, *, store: ChromaStore) -> None:
+    def __init__(self, *, store: ChromaStore, lexical: LexicalIndex | None = None) -> None:
         self.store = store
+        self.lexical = lexical  # tells a commune the council documents only mention from one missing (parse_scope)
         self._state: tuple[str, Facets] | None = None  # (generation, its facets), replaced whole
 
     def facets(self) -> Facets:
@@ -444,6 +471,7 @@ class Scoper:
             body = _TITLE_BODY_RE.match(fold(str(meta.get(schema.TITLE) or "")))
             if body:
                 bodies.add(body.group(1))
+            bodies.update(b for b in str(meta.get(schema.BODY) or "").split(";") if b)
             key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
             if key:
                 communes.setdefault(str(key), str(meta.get(schema.COMMUNE) or key))
@@ -462,7 +490,7 @@ class Scoper:
         )
 
     def read(self, question: str) -> Scope:
-        return parse_scope(question, self.facets())
+        return parse_scope(question, self.facets(), mentioned=self.lexical.in_council if self.lexical else None)
 
     def meeting_answer(self, question: str, scope: Scope, filters: Filters | None = None) -> Answer | None:
         """The records of the one séance the question names, newest first; None when it names none."""

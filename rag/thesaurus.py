@@ -199,6 +199,10 @@ EXPANSIONS: dict[str, str] = {
     "tranches": "phases",
     "phase": "tranche",
     "phases": "tranches",
+    "impot": "taxe fiscalité",  # "les taux d'impôts": "taux de fiscalité directe locale", "taxe foncière"
+    "impots": "taxes fiscalité",
+    "poubelle": "collecte déchets ordures",  # "les poubelles d'emballages": "la collecte des emballages"
+    "poubelles": "collecte déchets ordures",
 }
 
 

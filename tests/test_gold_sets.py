@@ -46,3 +46,12 @@ def test_a_blind_sets_halves_share_no_document(tmp_path: Path) -> None:
     docs = [{d["path"] for q in half for d in q.gold_docs} for half in (dev, test)]
     assert dev and test and not docs[0] & docs[1]
     assert sorted(q.id for q in dev + test) == sorted(q.id for q in load_gold(gold))
+
+
+def test_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 31's set on six other bodies' minutes (benchmarks/other_bodies_s31): every evidence and key fact is
+    on the page it names, in the PDFs shipped with the set."""
+    for gold in ("gold_decisions_s31.jsonl", "gold_s31_absent.jsonl"):
+        result = _check(f"other_bodies_s31/{gold}", str(REPO))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert " 0 fail" in result.stdout

@@ -259,3 +259,40 @@ def test_a_commune_followed_by_punctuation_is_named() -> None:
     assert parse_scope("À Preuilly, combien paie un adulte pour un repas ?", FACETS).communes == (
         "preuilly-sur-claise",
     )
+
+
+def test_a_grouping_is_named_by_its_own_name_and_a_body_held_at_a_documents_head_is_not_missing() -> None:
+    facets = dataclasses.replace(
+        FACETS,
+        communes={
+            **FACETS.communes,
+            "sivos-des-quatre-clochers": "SIVOS des Quatre Clochers",
+            "communaute-de-communes-du-val-de-dorme": "Communauté de communes du Val de Dorme",
+        },
+        bodies={"comite syndical"},
+    )
+    scope = parse_scope("Qu'a décidé le comité syndical du SIVOS des Quatre Clochers sur la cantine ?", facets)
+    assert scope.communes == ("sivos-des-quatre-clochers",) and not scope.missing_refs
+    assert parse_scope("Les quatre tarifs de la cantine ?", facets).communes == ()  # "quatre" alone is a number
+    # "communauté de communes" is any grouping's kind, not this one's name
+    assert parse_scope("Quelle communauté de communes a voté la taxe ?", facets).communes == ()
+    assert parse_scope("Les taux votés au Val de Dorme ?", facets).communes == (
+        "communaute-de-communes-du-val-de-dorme",
+    )
+    assert parse_scope("Qu'a décidé le conseil communautaire ?", facets).missing_refs == ("du conseil communautaire",)
+
+
+def test_a_commune_the_council_documents_mention_is_not_a_missing_council() -> None:
+    """A SIVOS's minutes write what each member commune pays: "la commune de Quincelles" is a topic there."""
+    written = {"quincel"}
+    scope = parse_scope(
+        "Combien la commune de Quincelles verse-t-elle au SIVOS ?", FACETS, mentioned=written.__contains__
+    )
+    assert scope.unknown_communes == () and not scope.missing_label()
+    # the council of a town no document writes is still missing, and so is a council named as the one deciding
+    assert parse_scope(
+        "Combien la commune de Lyon verse-t-elle ?", FACETS, mentioned=written.__contains__
+    ).unknown_communes == ("Lyon",)
+    written.add("lyon")
+    scope = parse_scope("Qu'a voté le conseil municipal de Lyon ?", FACETS, mentioned=written.__contains__)
+    assert scope.unknown_communes == ("Lyon",)

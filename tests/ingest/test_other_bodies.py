@@ -1,0 +1,65 @@
+"""Minutes of bodies other than a town council (a communauté de communes, a SIVOS, a syndicat, a département's
+commission permanente): their own name, their séance's date and their deciding body are read from their head.
+
+The heads below are those of session 31's blind set (benchmarks/other_bodies_s31), whose layouts no rule was
+written for; the corpus's four communes keep the names and dates they had (checked by benchmarks on all 297 files).
+"""
+
+from __future__ import annotations
+
+from ingest.seance import describe_council_document, detect_commune, detect_seance_date
+from rag.schema import Page
+
+
+def _commune(head: str) -> str | None:
+    return detect_commune([Page(head, 1)], "x.pdf")
+
+
+def test_a_grouping_of_communes_is_named_by_its_heading_not_by_the_town_of_its_seat() -> None:
+    head = "COMMUNAUTÉ DE COMMUNES DU VAL DE DORME Procès-verbal – Conseil communautaire du 14/03/2024"
+    assert _commune(head) == "Communauté de communes du Val de Dorme"
+    head = (
+        "SIVOS DES QUATRE\nCLOCHERS\nSyndicat intercommunal à vocation\nscolaire\nSiège : Mairie de Pontgarel, 3 place"
+    )
+    assert _commune(head) == "SIVOS des Quatre Clochers"
+    # a syndicat's heading says what it does before its name, in capitals or not
+    assert _commune("SYNDICAT INTERCOMMUNAL D'EAU POTABLE DE LA HAUTE-\nLIZONNE\nCompte rendu") == (
+        "Syndicat intercommunal de la Haute-Lizonne"
+    )
+    assert _commune("Syndicat intercommunal d'eau potable de la Haute-Lizonne\nCompte rendu") == (
+        "Syndicat intercommunal de la Haute-Lizonne"
+    )
+
+
+def test_a_departement_names_the_document_only_when_no_commune_does() -> None:
+    assert _commune("DÉPARTEMENT DE LA\nSARVIENNE\nHôtel du Département") == "Département de la Sarvienne"
+    head = "RÉPUBLIQUE FRANÇAISE\nDÉPARTEMENT DE L'INDRE ET LOIRE\nCOMMUNE DE PREUILLY SUR CLAISE"
+    assert _commune(head) == "Preuilly-sur-Claise"
+
+
+def test_a_grouping_mentioned_in_the_minutes_is_not_their_author() -> None:
+    head = "CR du conseil municipal 21 janvier 2022\nM. LISCHKA présente le PFFS pour la communauté de communes du pays"
+    assert _commune(head) is None
+
+
+def test_a_heading_in_small_capitals_split_by_the_pdf_is_read_whole() -> None:
+    assert _commune("C OMMUNE DE V AUGRENIER\nCompte rendu sommaire") == "Vaugrenier"
+
+
+def test_the_seance_date_is_not_the_earlier_one_whose_minutes_are_approved() -> None:
+    head = (
+        "PROCÈS-VERBAL DE LA RÉUNION DU COMITÉ SYNDICAL\nDU 6 FÉVRIER 2025\nLa Présidente ouvre la séance et fait "
+        "approuver le procès-\nverbal de la séance du 12 décembre 2024 (unanimité)."
+    )
+    assert detect_seance_date([Page(head, 1)], "sivos.pdf") == "2025-02-06"
+    assert detect_seance_date([Page("Approbation du compte rendu de la séance du 17 mars 2022\n", 1)], "cr.pdf") is None
+
+
+def test_the_deciding_body_named_at_the_head_is_kept() -> None:
+    info = describe_council_document(
+        [Page("SIVOS DES QUATRE CLOCHERS\nRÉUNION DU COMITÉ SYNDICAL DU 6 FÉVRIER 2025", 1)], "x.pdf"
+    )
+    assert info["body"] == "comite syndical"
+    assert (
+        describe_council_document([Page("Conseil municipal de Flaux\nSéance du 3 mars 2021", 1)], "x.pdf")["body"] == ""
+    )
