@@ -61,6 +61,7 @@ def test_settings_lists_every_variable_with_help(tmp_path: Path) -> None:
     assert "MAIRIE_STORE = " in result.stdout and "MAIRIE_CHROMA_URL" in result.stdout
 
 
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_ingest_twice_embeds_nothing_the_second_time(tmp_path: Path) -> None:
     from tests.conftest import DATA
 

@@ -186,6 +186,7 @@ def test_a_moved_folder_gets_the_exact_command_and_it_works(tmp_path: Path) -> N
     assert removed.returncode == 0 and "Supprimé : voirie.md" in removed.stdout
 
 
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_remove_of_a_prefix_matching_everything_needs_all(tmp_path: Path) -> None:
     store = tmp_path / "store"
     lot = tmp_path / "lot"

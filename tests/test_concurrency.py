@@ -33,6 +33,7 @@ def _run(args: list[str], env: dict[str, str], timeout: float = 300) -> subproce
     )
 
 
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_readers_work_and_a_second_writer_is_refused_during_an_ingestion(tmp_path: Path, embedding_cache: Path) -> None:
     store = tmp_path / "store"
     first = tmp_path / "premier-lot"

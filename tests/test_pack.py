@@ -49,6 +49,7 @@ def loaded_store(small_pack: LegalPack, tmp_path_factory: pytest.TempPathFactory
     return store
 
 
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 @pytest.mark.integration
 def test_the_build_is_deterministic(small_pack: LegalPack, tmp_path: Path, embedding_cache: Path) -> None:
     again = _build(tmp_path / "again", embedding_cache)

@@ -164,6 +164,7 @@ def test_pdf_bombs_cost_bounded_time_and_memory(tmp_path: Path, maker) -> None: 
 
 
 # --- the whole lot, through the CLI --------------------------------------------------------------------
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_cli_batch_of_bad_files(lot: tuple[Path, list[bad.Case]], tmp_path: Path) -> None:
     folder, cases = lot
     store = tmp_path / "store"

@@ -167,6 +167,7 @@ def test_the_couthenans_information_items_are_passages(tmp_path: Path) -> None:
 
 
 # --- where the figure is shown ---------------------------------------------------------------------
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 @pytest.mark.integration
 def test_the_coverage_is_in_the_manifest_the_ingest_report_and_mairie_documents(
     writable_demo_store: Path, embedding_cache: Path

@@ -118,6 +118,7 @@ def test_a_rule_announcing_a_list_opens_with_its_items(demo_kb) -> None:  # type
     assert "2° Soit lorsqu'il y a lieu de procéder à une nomination" in lead
 
 
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_every_value_of_an_opening_is_on_the_cited_passage(demo_kb) -> None:  # type: ignore[no-untyped-def]
     """Honesty: over the demo gold questions, a number, date or name of an opening sentence is in the
     passage that sentence cites (strict: a digit run elsewhere in the passage does not count)."""

@@ -111,6 +111,7 @@ QUESTIONS = [
 ]
 
 
+@pytest.mark.slow  # over 20 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_code_page_and_cli_agree_on_every_article(demo_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = code_page(demo_store, monkeypatch)
     for number, date in QUESTIONS:
