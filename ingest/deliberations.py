@@ -14,6 +14,7 @@ commune and date come from ingest.seance, the votes from ingest.votes.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -168,6 +169,12 @@ def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span
             if match:
                 record.delib_id = re.sub(r"\s+", "", match.group(1))
                 break
+        else:  # a heading line "Délibération n° CP-2019-11-045"
+            for line in head:
+                match = _EXTRACT_NUMBER_RE.match(line.text.strip())
+                if match:
+                    record.delib_id = match.group(1).rstrip(".-")
+                    break
     rapporteur, at = _rapporteur(lines)
     record.rapporteur = rapporteur
     if at is not None:
@@ -186,6 +193,28 @@ def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span
     record.page_start, record.page_end = _span_pages(lines)
     record.text = _join(lines)
     return [(_finish(record), 0, len(lines))]
+
+
+_EXTRACT_HEAD_RE = re.compile(r"\bextrait du registre des deliberations\b")
+
+
+def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
+    """The [first, last) line ranges of the extracts a file holds: one, or several when the heading "EXTRAIT DU
+    REGISTRE DES DÉLIBÉRATIONS" starts again with another deliberation number (a département's commission
+    permanente files its day's deliberations together, each on new pages)."""
+    heads = [i for i, line in enumerate(lines) if _EXTRACT_HEAD_RE.search(fold(line.text))]
+    bounds = [0] + heads[1:] + [len(lines)]
+    ranges = list(itertools.pairwise(bounds))
+    ids = [
+        {m.group(1) for line in lines[first:last] if (m := _EXTRACT_NUMBER_RE.search(line.text))}
+        for first, last in ranges
+    ]
+    if len(ranges) < 2 or not all(ids) or len(set().union(*ids)) < len(ranges):
+        return [(0, len(lines))]
+    return ranges
+
+
+_EXTRACT_NUMBER_RE = re.compile(r"\bd[ée]lib[ée]ration\s+n°\s*([A-Z]{0,3}-?[0-9][0-9A-Z/_.-]*)", re.IGNORECASE)
 
 
 def _is_extract_vote(text: str) -> bool:
@@ -223,7 +252,7 @@ def _block_before(lines: list[_Line], index: int) -> str | None:
 
 # --- shape (b): numbered deliberations ------------------------------------------------------------
 _NUMBERED_RE = re.compile(
-    r"^(?:d[ée]lib[ée]ration\s*)?(?:n°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})(?![\d/-])\s*[-–:.)]?\s*"
+    r"^(?:[Dd][ée]lib[ée]ration\s*)?(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})(?![\d/-])\s*[-–:.)]?\s*"
     r"(?P<title>[A-ZÀ-Ý].*)$"
 )
 _END_RE = re.compile(
@@ -264,7 +293,7 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
         nxt = body[1] if len(body) > 1 else None
         if nxt is not None and not nxt.blank and (_CONTINUED_RE.search(objet) or len(title) > 85):
             objet = f"{objet} {nxt.text}"
-        record.objet = objet.strip(" :-–")
+        record.objet = re.sub(r"^objet\s*:\s*", "", objet.strip(" :-–"), flags=re.IGNORECASE)
         record.rapporteur, _ = _rapporteur(body)
         statements = [line.text for line in body if _is_numbered_vote(line.text)]
         if not any(_UNANIMITY_RE.search(fold(st)) for st in statements):
@@ -280,9 +309,13 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
     return records
 
 
+# A vote box with the label before the count: "Votants : 38 – Pour : 35 – Contre : 1 – Abstentions : 2".
+_LABELLED_COUNTS_RE = re.compile(r"\bpour\s*:\s*\d{1,3}\b.*\bcontre\s*:\s*\d{1,3}\b")
+
+
 def _is_numbered_vote(text: str) -> bool:
     folded = fold(text)
-    if re.search(r"\ba l'unanimite\b", folded):
+    if re.search(r"\ba l'unanimite\b", folded) or _LABELLED_COUNTS_RE.search(folded):
         return True
     if _COUNT_RE.search(text) and re.search(r"\b(?:voix|votes?|par)\b", folded):
         return True
@@ -584,7 +617,11 @@ def record_spans(
     base.en_exercice, base.presents = members.en_exercice, members.presents
     base.representes, base.votants = members.representes, members.votants
     if shape == SHAPE_EXTRACT:
-        records = _extract_records(lines, base)
+        records = [
+            (record, first + start, first + stop)
+            for first, last in _extracts(lines)
+            for record, start, stop in _extract_records(lines[first:last], base)
+        ]
     elif shape == SHAPE_NUMBERED:
         records = _numbered_records(lines, base)
     else:

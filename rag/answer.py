@@ -38,6 +38,7 @@ from rag.question import (
     PERSON_RE,
     VOTE,
     answer_type,
+    asked_in_range,
     asks_recalled,
     asks_reporter,
     asks_why,
@@ -439,6 +440,8 @@ class ExtractiveAnswerer:
                     cand.score += TYPE_BONUS  # "passe de 477 000€ à 504 000€": the value in force after a change
             if names_reference(question, cand.sentence):
                 cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
+            if asked_in_range(question, cand.sentence):
+                cand.score += TYPE_BONUS  # "un quotient familial de 700 €": the row "QF de 501 € à 800 € 2,35 €"
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
                 cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
             fits = population_fits(cand.sentence, population) if population is not None else None

@@ -31,6 +31,7 @@ from rag.question import (
     VALUE_KINDS,
     VOTE,
     answer_type,
+    asked_in_range,
     asks_recalled,
     asks_reporter,
     counted,
@@ -180,7 +181,10 @@ def _qualified(
     return own if own and asked.group(1) in fold(own[0].text) else []
 
 
-_LEAD_HEAD_RE = re.compile(r"^Le [^,]{6,30}, le conseil municipal\b")
+_LEAD_HEAD_RE = re.compile(
+    r"^Le [^,]{6,30}, (?:le conseil municipal\b|(?:le|la) (?:Communauté|Métropole|Région|SIVOS|SIVOM|SIVU|Syndicat|"
+    r"Département|Conseil départemental|Conseil régional)\b[^:]*?(?= a ))"
+)
 
 
 def _states(question: str, kind: str, sentence: str) -> bool:
@@ -461,7 +465,7 @@ def _typed_quote(
     qualifier = qualified.group(1) if qualified else ""
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
+         int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
          int(former or not recalls(f"{_around(part, s)[0]} {s}")), int(bool(qualifier) and qualifier in fold(s)),
@@ -479,7 +483,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):
@@ -801,9 +805,27 @@ def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], f
     return [r.rstrip(" .;,") for r in rows]
 
 
+# A body other than a town council, named as ingest.seance names it: its article, and no "conseil municipal de".
+_BODY_ARTICLES = (
+    (re.compile(r"^(?:Communauté|Métropole|Région)\b"), "la"),
+    (re.compile(r"^(?:SIVOS|SIVOM|SIVU|Syndicat|Département|Conseil départemental|Conseil régional)\b"), "le"),
+)
+
+
 def _head(date: str | None, commune: str | None) -> str:
-    head = f"Le {french_date(date)}, le conseil municipal" if date else "Le conseil municipal"
-    return f"{head} de {commune}" if commune else head
+    """ "Le 23 juillet 2020, le conseil municipal de Preuilly-sur-Claise"; "Le 18 novembre 2019, le Département de la
+    Sarvienne" (a body's minutes name it, not a town council).
+
+    >>> _head("2019-11-18", "Département de la Sarvienne")
+    'Le 18 novembre 2019, le Département de la Sarvienne'
+    >>> _head(None, "Communauté de communes du Val de Dorme")
+    'La Communauté de communes du Val de Dorme'
+    """
+    body = next((article for pattern, article in _BODY_ARTICLES if commune and pattern.match(commune)), None)
+    subject = (
+        f"{body} {commune}" if body else f"le conseil municipal de {commune}" if commune else "le conseil municipal"
+    )
+    return f"Le {french_date(date)}, {subject}" if date else subject[0].upper() + subject[1:]
 
 
 def _object(provision: Provision) -> str:

@@ -478,6 +478,43 @@ def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
     return cached
 
 
+# A range a value falls in: "QF de 501 € à 800 €", "entre 1 000 et 2 000 habitants" (on folded text).
+_RANGE_RE = re.compile(
+    r"\b(?:de|entre)\s+(\d{1,3}(?:[ .]\d{3})*(?:,\d+)?)\s*(?:€|euros?)?\s+(?:a|et)\s+(\d{1,3}(?:[ .]\d{3})*(?:,\d+)?)(?![\d,])"
+)
+
+
+def in_range(number: str, folded: str) -> bool:
+    """Whether a number the question names falls in a range the text writes: a family whose quotient is 700 € pays
+    the rate of the row "QF de 501 € à 800 €".
+
+    >>> in_range("700", "qf de 501 € a 800 € 2,35 €"), in_range("900", "qf de 501 € a 800 € 2,35 €")
+    (True, False)
+    """
+    try:
+        value = float(number.replace(",", "."))
+    except ValueError:
+        return False
+    for match in _RANGE_RE.finditer(folded):
+        low, high = (float(re.sub(r"[ .]", "", g).replace(",", ".")) for g in match.groups())
+        if low < value < high:
+            return True
+    return False
+
+
+_QUESTION_NUMBER_RE = re.compile(r"(?<![\d,])\d{1,3}(?:[ .]\d{3})*(?:,\d+)?(?![\d,])")
+
+
+def asked_in_range(question: str, text: str) -> bool:
+    """Whether a number of the question falls in a range the text writes ("un quotient familial de 700 €": the
+    row "QF de 501 € à 800 € 2,35 €")."""
+    folded = fold(text)
+    return any(
+        in_range(number.replace(" ", "").replace(".", ""), folded)
+        for number in _QUESTION_NUMBER_RE.findall(fold(question))
+    )
+
+
 def rank(question: str, text: str, idf: Callable[[str], float] | None = None) -> tuple[int, int, float]:
     """How much of the question a line names: first how many of its rare names (the association, the
     person, the place asked about), then of its rare words, then the weight of all shared words, rare

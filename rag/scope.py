@@ -248,6 +248,16 @@ _BODY_KEY_WORDS = {
 }  # fmt: skip
 
 
+# A body named by its kind alone, and the start of the keys of the bodies of that kind (ingest.seance names them).
+_KIND_NAMED = (
+    (re.compile(r"\b(?:la cc|communaute de communes)\b"), "communaute-de-communes-"),
+    (re.compile(r"\b(?:communaute d'agglomeration|l'agglo)\b"), "communaute-d-agglomeration-"),
+    (re.compile(r"\bsivos\b"), "sivos-"),
+    (re.compile(r"\bsyndicat\b"), "syndicat-"),
+    (re.compile(r"\b(?:le|du|au) departement\b"), "departement-"),
+)
+
+
 def commune_named(key: str, folded_words: set[str]) -> bool:
     """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count. A grouping is named
     by all the words of its own name: "sivos-des-quatre-clochers" by "Quatre Clochers", not by "quatre"."""
@@ -267,6 +277,9 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
     folded = fold(question)
     words = set(re.findall(r"[a-z0-9]+", folded))  # "À Preuilly, combien ...": no punctuation stuck to a name
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
+    if not communes:  # "la CC", "le SIVOS", "le Département": the store's bodies of that kind
+        kinds = [prefix for pattern, prefix in _KIND_NAMED if pattern.search(folded)]
+        communes = tuple(sorted(key for key in facets.communes if any(key.startswith(p) for p in kinds)))
     unknown: tuple[str, ...] = ()
     if not communes:
         names = [

@@ -199,6 +199,10 @@ EXPANSIONS: dict[str, str] = {
     "tranches": "phases",
     "phase": "tranche",
     "phases": "tranches",
+    "cc": "communauté communes",  # "la CC": the communauté de communes
+    "route": "voirie",  # "refaire ses routes": "réfection de la voirie communale"
+    "routes": "voirie",
+    "refaire": "réfection",
     "impot": "taxe fiscalité",  # "les taux d'impôts": "taux de fiscalité directe locale", "taxe foncière"
     "impots": "taxes fiscalité",
     "poubelle": "collecte déchets ordures",  # "les poubelles d'emballages": "la collecte des emballages"

@@ -63,3 +63,29 @@ def test_the_deciding_body_named_at_the_head_is_kept() -> None:
     assert (
         describe_council_document([Page("Conseil municipal de Flaux\nSéance du 3 mars 2021", 1)], "x.pdf")["body"] == ""
     )
+
+
+def _records(name: str) -> list:  # type: ignore[type-arg]
+    from ingest.deliberations import split_deliberations
+    from ingest.pdf import load_pdf
+    from tests.conftest import REPO
+
+    path = REPO / "benchmarks" / "other_bodies_s31" / name
+    return split_deliberations(load_pdf(path, display=name, max_pages=50), source=name)
+
+
+def test_numbered_deliberations_headed_delibération_n_are_records_with_their_vote_box() -> None:
+    """ "Délibération n° 2024-030 – Objet : ..." heads each record; "Votants : 38 – Pour : 35 – Contre : 1 –
+    Abstentions : 2" is its vote."""
+    records = {r.delib_id: r for r in _records("cc-val-dorme-2024-03-14.pdf")}
+    assert sorted(records) == [f"2024-0{n}" for n in range(29, 36)]
+    taxes = records["2024-030"]
+    assert taxes.objet is not None and taxes.objet.startswith("Vote des taux de fiscalité directe locale")
+    assert (taxes.pour, taxes.contre, taxes.abstention) == (35, 1, 2)
+
+
+def test_a_file_of_several_extracts_gives_one_record_each() -> None:
+    records = _records("cd-sarvienne-cp-2019-11-18.pdf")
+    assert [r.delib_id for r in records] == ["CP-2019-11-045", "CP-2019-11-046", "CP-2019-11-047"]
+    assert [r.page_start for r in records] == sorted(r.page_start for r in records)
+    assert records[0].page_start == 1 and records[-1].page_start > records[0].page_start

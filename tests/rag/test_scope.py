@@ -274,8 +274,11 @@ def test_a_grouping_is_named_by_its_own_name_and_a_body_held_at_a_documents_head
     scope = parse_scope("Qu'a décidé le comité syndical du SIVOS des Quatre Clochers sur la cantine ?", facets)
     assert scope.communes == ("sivos-des-quatre-clochers",) and not scope.missing_refs
     assert parse_scope("Les quatre tarifs de la cantine ?", facets).communes == ()  # "quatre" alone is a number
-    # "communauté de communes" is any grouping's kind, not this one's name
-    assert parse_scope("Quelle communauté de communes a voté la taxe ?", facets).communes == ()
+    # a body named by its kind alone is the store's bodies of that kind; "communauté" alone names none
+    cc = ("communaute-de-communes-du-val-de-dorme",)
+    assert parse_scope("Combien la CC a-t-elle donné au club de foot ?", facets).communes == cc
+    assert parse_scope("La communauté de communes a voté la taxe ?", facets).communes == cc
+    assert parse_scope("Les tarifs de la maison de la communauté ?", facets).communes == ()
     assert parse_scope("Les taux votés au Val de Dorme ?", facets).communes == (
         "communaute-de-communes-du-val-de-dorme",
     )
