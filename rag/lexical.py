@@ -16,7 +16,7 @@ import shutil
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -343,12 +343,12 @@ class LexicalIndex:
             }
         return communes
 
-    def in_council(self, token: str) -> bool:
-        """Whether a council document (not the law) writes this stem."""
+    def written_by(self, token: str, commune: Callable[[str], bool]) -> bool:
+        """Whether a council document whose commune key passes `commune` writes this stem."""
         self.ensure_fresh()
         for state in self._states():
             rows = state.postings.get(token, (_EMPTY_ROWS, _EMPTY_ROWS))[0]
-            if any(state.metas[int(r)].get(schema.KIND) != schema.KIND_ARTICLE for r in rows):
+            if any(commune(str(state.metas[int(r)].get(schema.COMMUNE_KEY) or "")) for r in rows):
                 return True
         return False
 

@@ -258,6 +258,11 @@ _KIND_NAMED = (
 )
 
 
+def is_grouping(key: str) -> bool:
+    """Whether a commune key is a grouping's or a territory's ("sivos-des-quatre-clochers"), not a commune's."""
+    return key.split("-", 1)[0] in _BODY_KEY_WORDS
+
+
 def commune_named(key: str, folded_words: set[str]) -> bool:
     """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count. A grouping is named
     by all the words of its own name: "sivos-des-quatre-clochers" by "Quatre Clochers", not by "quatre"."""
@@ -271,8 +276,10 @@ def commune_named(key: str, folded_words: set[str]) -> bool:
 def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], bool] | None = None) -> Scope:
     """The scope named in `question`, checked against what the store holds (see the module example).
 
-    `mentioned(word)` says whether a council document writes that stem: "combien la commune de Quincelles
-    verse-t-elle au SIVOS" names a member commune the SIVOS's minutes write, not a council missing from the store.
+    `mentioned(word)` says whether the minutes of a grouping of communes (a SIVOS, a communauté de communes) write
+    that stem: "combien la commune de Quincelles verse-t-elle au SIVOS" names a member commune the SIVOS's minutes
+    write, not a council missing from the store. (A town's minutes naming a neighbour do not make it a member: "la
+    commune d'Uzès a-t-elle voté ..." stays a council the store lacks.)
     """
     folded = fold(question)
     words = set(re.findall(r"[a-z0-9]+", folded))  # "À Preuilly, combien ...": no punctuation stuck to a name
@@ -503,7 +510,9 @@ class Scoper:
         )
 
     def read(self, question: str) -> Scope:
-        return parse_scope(question, self.facets(), mentioned=self.lexical.in_council if self.lexical else None)
+        lexical = self.lexical
+        mentioned = (lambda stem: lexical.written_by(stem, is_grouping)) if lexical is not None else None
+        return parse_scope(question, self.facets(), mentioned=mentioned)
 
     def meeting_answer(self, question: str, scope: Scope, filters: Filters | None = None) -> Answer | None:
         """The records of the one séance the question names, newest first; None when it names none."""

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from rag import schema
-from rag.scope import Facets, missing_notice, parse_scope
+from rag.scope import Facets, is_grouping, missing_notice, parse_scope
 
 FACETS = Facets(
     communes={"preuilly-sur-claise": "Preuilly-sur-Claise", "couthenans": "Couthenans"},
@@ -286,7 +286,9 @@ def test_a_grouping_is_named_by_its_own_name_and_a_body_held_at_a_documents_head
 
 
 def test_a_commune_the_council_documents_mention_is_not_a_missing_council() -> None:
-    """A SIVOS's minutes write what each member commune pays: "la commune de Quincelles" is a topic there."""
+    """A SIVOS's minutes write what each member commune pays: "la commune de Quincelles" is a topic there (the
+    Scoper asks the minutes of the store's groupings only: `is_grouping`)."""
+    assert is_grouping("sivos-des-quatre-clochers") and not is_grouping("preuilly-sur-claise")
     written = {"quincel"}
     scope = parse_scope(
         "Combien la commune de Quincelles verse-t-elle au SIVOS ?", FACETS, mentioned=written.__contains__
