@@ -1533,6 +1533,10 @@ def quote_parts(quote: str) -> list[str]:
     return [part for part in quote.split(QUOTE_GAP) if part.strip()]
 
 
+# A table row of short words and amounts: "QF de 501 € à 800 € 2,35 €" (no word of three letters, still a row).
+_AMOUNT_ROW_RE = re.compile(r"^(?=.*\b[A-Za-zÀ-ÿ]{2,}\b).*\d\s?(?:€|%)")
+
+
 def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     """(position in the passage, sentence) of the sentences worth quoting; positions count every
     sentence, so two quotes are adjacent only if nothing was skipped between them."""
@@ -1547,7 +1551,9 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
         # The passage's own gap mark ("heading\n[…]\nbody") is no part of a sentence: quoted next to the
         # quote's gap mark, "[…] […]" made a quote that is not the passage's text.
         sentence = _clip(raw.strip(" -•–").removeprefix("[…]").removesuffix("[…]").strip(" -•–"))
-        if len(sentence) >= MIN_SENTENCE_CHARS and re.search(r"[a-zà-ÿ]{3}", sentence):
+        if len(sentence) >= MIN_SENTENCE_CHARS and (
+            re.search(r"[a-zà-ÿ]{3}", sentence) or _AMOUNT_ROW_RE.search(sentence)
+        ):
             out.append((position, sentence, sentence == raw.strip()))
     if not out and text.strip():
         out.append((0, _clip(text.strip()), False))

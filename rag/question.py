@@ -507,7 +507,12 @@ _QUESTION_NUMBER_RE = re.compile(r"(?<![\d,])\d{1,3}(?:[ .]\d{3})*(?:,\d+)?(?![\
 
 def asked_in_range(question: str, text: str) -> bool:
     """Whether a number of the question falls in a range the text writes ("un quotient familial de 700 €": the
-    row "QF de 501 € à 800 € 2,35 €")."""
+    row "QF de 501 € à 800 € 2,35 €").
+
+    >>> q = "Combien paie une famille dont le quotient familial est de 1 000 € ?"
+    >>> asked_in_range(q, "QF de 801 € à 1 200 € 3,10 €"), asked_in_range(q, "QF de 501 € à 800 € 2,35 €")
+    (True, False)
+    """
     folded = fold(text)
     return any(
         in_range(number.replace(" ", "").replace(".", ""), folded)

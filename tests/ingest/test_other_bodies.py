@@ -7,8 +7,19 @@ written for; the corpus's four communes keep the names and dates they had (check
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.deliberations import split_deliberations
+from ingest.pdf import load_pdf
 from ingest.seance import describe_council_document, detect_commune, detect_seance_date
-from rag.schema import Page
+from rag.kb import KnowledgeBase
+from rag.schema import DeliberationRecord, Page
+from rag.settings import Settings
+from tests.conftest import REPO
 
 
 def _commune(head: str) -> str | None:
@@ -65,11 +76,7 @@ def test_the_deciding_body_named_at_the_head_is_kept() -> None:
     )
 
 
-def _records(name: str) -> list:  # type: ignore[type-arg]
-    from ingest.deliberations import split_deliberations
-    from ingest.pdf import load_pdf
-    from tests.conftest import REPO
-
+def _records(name: str) -> list[DeliberationRecord]:
     path = REPO / "benchmarks" / "other_bodies_s31" / name
     return split_deliberations(load_pdf(path, display=name, max_pages=50), source=name)
 
@@ -89,3 +96,19 @@ def test_a_file_of_several_extracts_gives_one_record_each() -> None:
     assert [r.delib_id for r in records] == ["CP-2019-11-045", "CP-2019-11-046", "CP-2019-11-047"]
     assert [r.page_start for r in records] == sorted(r.page_start for r in records)
     assert records[0].page_start == 1 and records[-1].page_start > records[0].page_start
+
+
+def test_a_tariff_row_in_a_quotient_range_answers_a_family_of_that_quotient(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SIVOS's grid "QF de 501 € à 800 € 2,35 €" (no word of three letters: still a row to quote) answers a
+    family whose quotient is 700 €, on a real store of the set's document ingested by the CLI."""
+    monkeypatch.setenv("MAIRIE_STORE", str(tmp_path / "store"))
+    pdf = REPO / "benchmarks" / "other_bodies_s31" / "sivos-quatre-clochers-2025-02-06.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ingest", str(pdf)], cwd=REPO, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    kb = KnowledgeBase(Settings.from_env())
+    answer = kb.ask("Combien coûte un repas à la cantine pour une famille dont le quotient familial est de 700 € ?")
+    assert "QF de 501 € à 800 € 2,35 €" in answer.sentences[0].text
