@@ -502,7 +502,10 @@ def in_range(number: str, folded: str) -> bool:
     return False
 
 
-_QUESTION_NUMBER_RE = re.compile(r"(?<![\d,])\d{1,3}(?:[ .]\d{3})*(?:,\d+)?(?![\d,])")
+# A quantity the question gives with its unit ("700 €", "1 200 habitants"), not a label's number ("la tranche 4").
+_QUESTION_NUMBER_RE = re.compile(
+    r"(?<![\d,])(\d{1,3}(?:[ .]\d{3})*(?:,\d+)?)(?![\d,])(?=\s*(?:€|euros?\b|%|m[²³23]|habitants\b|km\b|ans\b))"
+)
 
 
 def asked_in_range(question: str, text: str) -> bool:
@@ -512,11 +515,13 @@ def asked_in_range(question: str, text: str) -> bool:
     >>> q = "Combien paie une famille dont le quotient familial est de 1 000 € ?"
     >>> asked_in_range(q, "QF de 801 € à 1 200 € 3,10 €"), asked_in_range(q, "QF de 501 € à 800 € 2,35 €")
     (True, False)
+    >>> asked_in_range("Quel est le prix pour la tranche 4 ?", "Tranche 1 : de 0 à 120 m³ 1,32 € / m³")
+    False
     """
     folded = fold(text)
     return any(
         in_range(number.replace(" ", "").replace(".", ""), folded)
-        for number in _QUESTION_NUMBER_RE.findall(fold(question))
+        for number in _QUESTION_NUMBER_RE.findall(re.sub(r"[\s\u202f\xa0]+", " ", question.lower()))
     )
 
 

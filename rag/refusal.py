@@ -34,13 +34,13 @@ from rag.question import (
     UNIT_STEMS,
     VOTE,
     answer_type,
+    asked_in_range,
     asks_money,
     counted,
     counts,
     gives,
     gives_asked,
     head_noun,
-    in_range,
     name_stems,
     other_reference,
     question_names,
@@ -2352,7 +2352,7 @@ def _numbers_met(
                     _NOT_TOPIC_NUMBER_RE.sub(" ", _NUMBERED_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
                 )
                 or (unit is None and number in _years_in(w))
-                or in_range(number, fold(w))  # "un quotient familial de 700 €": "QF de 501 € à 800 €"
+                or (unit is None and asked_in_range(question, w))  # "un quotient de 700 €": "QF de 501 € à 800 €"
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             # (a number with no word of its own, a year most often, is of what the record's title names: "Année
             # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")
