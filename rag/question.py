@@ -605,12 +605,39 @@ def other_numbered(question: str, text: str) -> bool:
     False
     >>> other_numbered(q, "Université Montpellier I et Montpellier III"), other_numbered(q, "La Ville de Montpellier")
     (False, False)
+    >>> q = "Qui a été élu premier adjoint au maire ?"
+    >>> other_numbered(q, "démission de ses fonctions de troisième adjoint"), other_numbered(q, "élu 1er adjoint")
+    (True, False)
     """
-    asked = numbered_names(question)
+    asked = numbered_names(question) + ordinal_nouns(question)
     if not asked:
         return False
-    written = numbered_names(text)
+    written = numbered_names(text) + ordinal_nouns(text)
     return any(any(n == name for n, _ in written) and (name, numeral) not in written for name, numeral in asked)
+
+
+_ORDINALS = {
+    "premier": "1", "premiere": "1", "1er": "1", "1ere": "1", "1re": "1",
+    "deuxieme": "2", "second": "2", "seconde": "2", "2e": "2", "2eme": "2",
+    "troisieme": "3", "3e": "3", "3eme": "3", "quatrieme": "4", "4e": "4", "4eme": "4",
+    "cinquieme": "5", "5e": "5", "5eme": "5", "sixieme": "6", "6e": "6", "6eme": "6",
+    "septieme": "7", "7e": "7", "huitieme": "8", "8e": "8", "neuvieme": "9", "dixieme": "10",
+}  # fmt: skip
+_ORDINAL_RE = re.compile(r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\s+([a-z]{4,})\b")
+
+
+def ordinal_nouns(text: str) -> list[tuple[str, str]]:
+    """The nouns a text numbers with an ordinal, each with its number: "le premier adjoint" -> ("adjoint", "1").
+
+    >>> ordinal_nouns("Qui a été élu premier adjoint ?"), ordinal_nouns("est élue troisième adjointe au maire")
+    ([('adjoint', '1')], [('adjoint', '3')])
+    """
+    found = []
+    for match in _ORDINAL_RE.finditer(fold(text)):
+        stems = tokens(match.group(2))
+        if stems:
+            found.append((stems[0], _ORDINALS[match.group(1)]))
+    return found
 
 
 _HEAD_RE = re.compile(r"\bquel(?:le)?s? ([a-z]{3,})\b")

@@ -42,6 +42,7 @@ from rag.question import (
     gives_asked,
     head_noun,
     name_stems,
+    other_numbered,
     other_reference,
     question_names,
     reference_numbers,
@@ -836,6 +837,8 @@ def cited_checks(
         yield "fact"  # "PEREZ, Khanthaly PHOUTTHASANG, Patrick RIVAS, ...": who attended, not who was designated
     if first is not None and _other_designator(question, first.text):
         yield "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
+    if first is not None and other_numbered(question, first.text):
+        yield "reference"  # "le premier adjoint" answered with the third's resignation, "Montpellier I" with III
     if first is not None and _other_category(question, first.text):
         yield "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
     by_n = {c.n: c.chunk for c in citations}
