@@ -210,6 +210,15 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         if sentence.endswith(":") or not (sentence.endswith(".") or _VOTE_COUNT_RE.search(fold(sentence))):
             rows, after = _rows_after(lines, end + 1, used)
         formulas: list[str] = []
+        if (
+            not rows
+            and sentence.endswith(":")
+            and end + 1 < len(lines)
+            and _ARTICLE_HEAD_RE.match(fold(lines[end + 1]).strip())
+        ):
+            # "DÉCIDE :" then "ARTICLE 1 : D'attribuer ... :", its table, "ARTICLE 2 : ...": the articles are what
+            # it decides (never the "CONSIDÉRANT ..." lines above it)
+            rows, after = _articles_after(lines, end + 1, used)
         if not rows:
             rows, formulas = _rows_before(lines, i - 1, used)
         if "ci-dessus" in fold(" ".join([sentence, *rows])):
@@ -232,6 +241,33 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         decision.pour, decision.contre, decision.abstention = record.pour, record.contre, record.abstention
     _count_lines(decision, lines)
     return decision
+
+
+# The end of a dispositif written in articles: the signatures, the certification, the vote's own lines.
+_ARTICLES_END_RE = re.compile(
+    r"^(?:fait (?:a|et delibere)|pour extrait|certifie|le (?:president|maire)|la presidente|acte rendu|votants?\s*:"
+    r"|adopte|rejete|vote\s*:|(?:pour|contre|abstentions?)\s*:)"
+)
+
+
+def _articles_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str], int]:
+    """The lines of the articles from `start` (each "ARTICLE n : ..." and the rows of its table) up to the
+    signatures or the vote, as rows; and the index after them."""
+    rows: list[str] = []
+    j = start
+    while j < len(lines) and len(rows) < MAX_ROWS:
+        line = lines[j].strip()
+        if not line:
+            if rows and j + 1 < len(lines) and _ARTICLE_HEAD_RE.match(fold(lines[j + 1]).strip()):
+                j += 1
+                continue
+            break
+        if _ARTICLES_END_RE.match(fold(line)):
+            break
+        rows.append(line)
+        used.add(j)
+        j += 1
+    return rows, j
 
 
 def _count_lines(decision: Decision, lines: list[str]) -> None:

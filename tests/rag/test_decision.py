@@ -175,3 +175,20 @@ def test_names_after_ont_ete_elus_under_a_sub_heading_or_a_label() -> None:
     assert "Henri de VERBIZIER" in sales.persons and len(sales.persons) == 8
     elected = next(p for p in sales.provisions if p.sentence == "Ont été élus :")
     assert elected.rows[0].startswith("Président : Monsieur le Maire")
+
+
+def test_a_dispositif_in_articles_is_what_is_decided_not_the_considerant_above() -> None:
+    """A département's extract (session 31's blind set): "DÉCIDE :" then "ARTICLE 1 : ..." with its table."""
+    text = (
+        "CONSIDÉRANT que le montant de l'autorisation de programme disponible s'élève à 95 000 € ;\n"
+        "LA COMMISSION PERMANENTE, APRÈS EN AVOIR DÉLIBÉRÉ, DÉCIDE :\n"
+        "ARTICLE 1 : D'attribuer au titre du FDSCR 2019 les subventions suivantes :\n"
+        "Cormauville Réfection de la voirie communale 120 000 € 20 % 24 000 €\n"
+        "TOTAL 73 385 €\n"
+        "ARTICLE 2 : Les crédits sont imputés sur le chapitre 204.\n"
+        "Pour extrait conforme, la Présidente\n"
+    )
+    (provision,) = extract_decision(text).provisions
+    assert provision.verb == "a décidé"
+    assert provision.rows[0].startswith("ARTICLE 1 : D'attribuer") and "TOTAL 73 385 €" in provision.rows
+    assert provision.rows[-1].startswith("ARTICLE 2") and not any("95 000" in row for row in provision.rows)
