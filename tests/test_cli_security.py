@@ -64,6 +64,7 @@ def _no_raw_controls(*outputs: str) -> None:
             assert char not in output, repr(output[:400])
 
 
+@pytest.mark.slow  # over 15 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_escape_sequences_from_documents_never_reach_the_terminal(tmp_path: Path) -> None:
     store = tmp_path / "store"
     lot = _hostile_lot(tmp_path / "lot")

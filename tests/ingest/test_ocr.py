@@ -53,6 +53,7 @@ def _meta(tmp_path: Path, source: str, **settings: object) -> tuple[SourceMeta, 
     return meta, seen
 
 
+@pytest.mark.slow  # over 15 s on 2 cores: run in the slow step (the default run stays under 15 min)
 @needs_engine
 def test_real_scan_is_read_in_french_with_confidence_and_never_ocrd_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

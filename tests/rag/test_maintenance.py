@@ -43,6 +43,7 @@ def files_with(root: Path, needle: bytes) -> list[str]:
     return [str(p) for p in sorted(root.rglob("*")) if p.is_file() and needle in p.read_bytes()]
 
 
+@pytest.mark.slow  # over 15 s on 2 cores: run in the slow step (the default run stays under 15 min)
 def test_remove_leaves_no_text_of_the_document_on_disk_and_verify_proves_it(
     tmp_path: Path, embedding_cache: Path
 ) -> None:
