@@ -13,6 +13,7 @@ import re
 from pathlib import Path, PurePath
 from typing import Any
 
+from rag import bodies
 from rag.french import (
     MONTH_NUMBERS,
     MONTH_PATTERN,
@@ -24,7 +25,6 @@ from rag.french import (
     number_from_words,
 )
 from rag.schema import Page
-from rag.scope import BODIES
 
 _WEEKDAY_RE = "(?:" + "|".join(WEEKDAYS) + ")"
 # Number words a written date or vote count is made of ("le vingt trois juillet deux mille vingt").
@@ -176,15 +176,8 @@ def _small_caps(line: str) -> str:
 # The local bodies other than a commune that keep minutes, as they head them. A grouping of communes is named
 # before the commune of its seat ("SIVOS ... Siège : Mairie de Pontgarel"); a département or a région only when
 # no commune is named (a commune's minutes often carry "Département de l'Indre" above "Commune de ...").
-_GROUPING_RE = re.compile(
-    r"\b(communaut[ée] de communes|communaut[ée] d['’]agglom[ée]ration|communaut[ée] urbaine|m[ée]tropole|"
-    r"sivos|sivom|sivu|syndicat(?: intercommunal| mixte)?)\b",
-    re.IGNORECASE,
-)
-_TERRITORY_RE = re.compile(
-    r"\b(d[ée]partement|conseil d[ée]partemental|r[ée]gion|conseil r[ée]gional)\b", re.IGNORECASE
-)
-_ACRONYMS = {"sivos", "sivom", "sivu"}
+_GROUPING_RE = bodies.heading_pattern(territory=False)
+_TERRITORY_RE = bodies.heading_pattern(territory=True)
 _NAME_PARTICLES = {"de", "du", "des", "la", "l'", "d'", "le", "les", "sur", "sous", "en", "et", "lès", "aux", "au"}
 
 
@@ -202,8 +195,7 @@ def _grouping(head: str, pattern: re.Pattern[str] = _GROUPING_RE) -> tuple[int, 
         words = after.split() if caps else after.split("\n", 1)[0].split()
         name = _name_after(words, caps=caps, last=caps and fold(kind).startswith("syndicat"))
         if name:
-            label = kind.upper() if fold(kind) in _ACRONYMS else kind[0].upper() + kind[1:].lower()
-            return match.start(), f"{label} {name}"
+            return match.start(), f"{bodies.label(kind)} {name}"
     return None
 
 
@@ -334,7 +326,7 @@ def describe_council_document(
 
 
 def detect_bodies(pages: list[Page]) -> str:
-    """The deciding bodies (rag.scope.BODIES) the head of the first page names, ";"-joined: "conseil
+    """The deciding bodies (rag.bodies.ASSEMBLIES) the head of the first page names, ";"-joined: "conseil
     communautaire", "comite syndical;sivos"... ("" for a town council's minutes, which name none of them)."""
     head = fold(" ".join(_squash(line) for page in pages[:1] for line in page.text.splitlines()[:12]))
-    return ";".join(body for body in BODIES if re.search(rf"\b{re.escape(body)}\b", head))
+    return ";".join(body for body in bodies.ASSEMBLIES if re.search(rf"\b{re.escape(body)}\b", head))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from rag import schema
+from rag.bodies import KINDS, body_article
 from rag.citations import strip_citations
 from rag.decision import Decision, Provision, after_verb, extract_decision, is_name_line, is_stamp_line
 from rag.facts import extract_facts, fold, index_passage, missing_facts
@@ -182,8 +183,9 @@ def _qualified(
 
 
 _LEAD_HEAD_RE = re.compile(
-    r"^Le [^,]{6,30}, (?:le conseil municipal\b|(?:le|la) (?:Communauté|Métropole|Région|SIVOS|SIVOM|SIVU|Syndicat|"
-    r"Département|Conseil départemental|Conseil régional)\b[^:]*?(?= a ))"
+    r"^Le [^,]{6,30}, (?:le conseil municipal\b|(?:le|la) (?i:"
+    + "|".join(k.heading for k in KINDS)
+    + r")\b[^:]*?(?= a ))"
 )
 
 
@@ -805,13 +807,6 @@ def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], f
     return [r.rstrip(" .;,") for r in rows]
 
 
-# A body other than a town council, named as ingest.seance names it: its article, and no "conseil municipal de".
-_BODY_ARTICLES = (
-    (re.compile(r"^(?:Communauté|Métropole|Région)\b"), "la"),
-    (re.compile(r"^(?:SIVOS|SIVOM|SIVU|Syndicat|Département|Conseil départemental|Conseil régional)\b"), "le"),
-)
-
-
 def _head(date: str | None, commune: str | None) -> str:
     """ "Le 23 juillet 2020, le conseil municipal de Preuilly-sur-Claise"; "Le 18 novembre 2019, le Département de la
     Sarvienne" (a body's minutes name it, not a town council).
@@ -821,7 +816,7 @@ def _head(date: str | None, commune: str | None) -> str:
     >>> _head(None, "Communauté de communes du Val de Dorme")
     'La Communauté de communes du Val de Dorme'
     """
-    body = next((article for pattern, article in _BODY_ARTICLES if commune and pattern.match(commune)), None)
+    body = body_article(commune) if commune else None
     subject = (
         f"{body} {commune}" if body else f"le conseil municipal de {commune}" if commune else "le conseil municipal"
     )

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag import schema, tuning
 from rag.articles import find_article_mentions
+from rag.bodies import ASSEMBLIES, is_grouping, kinds_named, own_words
 from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date
 from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
@@ -100,19 +101,7 @@ _CODES = {
     "general de la propriete des personnes publiques": "CG3P",
 }
 _CODE_RE = re.compile(r"\bcode (" + "|".join(re.escape(name) for name in _CODES) + r")\b")
-# Bodies other than the municipal council that decide: named as the one who voted or decided.
-BODIES = (
-    "conseil communautaire",
-    "bureau communautaire",
-    "conseil metropolitain",
-    "conseil departemental",
-    "conseil regional",
-    "comite syndical",
-    "conseil d'administration du ccas",
-    "ccas",
-    "conseil d'ecole",
-    "commission permanente",
-)
+BODIES = ASSEMBLIES  # the deciding bodies a question may name
 _BODY = "(" + "|".join(re.escape(b) for b in BODIES) + ")"
 _BODY_ACTS = r"(?:vote|decide|adopte|approuve|delibere|fixe|accorde|attribue|valide)"
 _BODY_RE = re.compile(
@@ -241,35 +230,13 @@ _SPAN_RE = re.compile(
 )
 
 
-# The words of a grouping's or a territory's name that say what kind of body it is (ingest.seance names them).
-_BODY_KEY_WORDS = {
-    "communaute", "communes", "agglomeration", "urbaine", "metropole", "sivos", "sivom", "sivu", "syndicat",
-    "intercommunal", "mixte", "departement", "conseil", "departemental", "region", "regional",
-}  # fmt: skip
-
-
-# A body named by its kind alone, and the start of the keys of the bodies of that kind (ingest.seance names them).
-_KIND_NAMED = (
-    (re.compile(r"\b(?:la cc|communaute de communes)\b"), "communaute-de-communes-"),
-    (re.compile(r"\b(?:communaute d'agglomeration|l'agglo)\b"), "communaute-d-agglomeration-"),
-    (re.compile(r"\bsivos\b"), "sivos-"),
-    (re.compile(r"\bsyndicat\b"), "syndicat-"),
-    (re.compile(r"\b(?:le|du|au) departement\b"), "departement-"),
-)
-
-
-def is_grouping(key: str) -> bool:
-    """Whether a commune key is a grouping's or a territory's ("sivos-des-quatre-clochers"), not a commune's."""
-    return key.split("-", 1)[0] in _BODY_KEY_WORDS
-
-
 def commune_named(key: str, folded_words: set[str]) -> bool:
     """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count. A grouping is named
     by all the words of its own name: "sivos-des-quatre-clochers" by "Quatre Clochers", not by "quatre"."""
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
-    if parts and parts[0] in _BODY_KEY_WORDS:
-        own = [p for p in parts if p not in _BODY_KEY_WORDS]
-        return bool(own) and all(p in folded_words for p in own)
+    if is_grouping(key):
+        own = own_words(key) - _PARTICLES
+        return bool(own) and own <= folded_words
     return bool(parts) and parts[0] in folded_words
 
 
@@ -285,8 +252,8 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
     words = set(re.findall(r"[a-z0-9]+", folded))  # "À Preuilly, combien ...": no punctuation stuck to a name
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
     if not communes:  # "la CC", "le SIVOS", "le Département": the store's bodies of that kind
-        kinds = [prefix for pattern, prefix in _KIND_NAMED if pattern.search(folded)]
-        communes = tuple(sorted(key for key in facets.communes if any(key.startswith(p) for p in kinds)))
+        kinds = kinds_named(folded)
+        communes = tuple(sorted(key for key in facets.communes if any(key.startswith(k + "-") for k in kinds)))
     unknown: tuple[str, ...] = ()
     if not communes:
         names = [

@@ -1,0 +1,111 @@
+"""The local bodies other than a commune that keep minutes: one table read by ingestion (which body heads a
+document), by the scope of a question ("la CC", "le SIVOS") and by the opening sentence of an answer ("la
+Communauté de communes du Val de Dorme a ...").
+
+A body's name, as `ingest.seance` writes it, is its kind followed by its own name ("SIVOS des Quatre
+Clochers", "Syndicat intercommunal de la Haute-Lizonne"); its key in the store is that name slugged
+("sivos-des-quatre-clochers").
+
+>>> body_article("Communauté de communes du Val de Dorme"), body_article("SIVOS des Quatre Clochers")
+('la', 'le')
+>>> body_article("Preuilly-sur-Claise") is None
+True
+>>> is_grouping("syndicat-intercommunal-de-la-haute-lizonne"), is_grouping("preuilly-sur-claise")
+(True, False)
+>>> sorted(own_words("syndicat-intercommunal-de-la-haute-lizonne"))
+['haute', 'lizonne']
+>>> kinds_named("que verse la commune au sivos ?")
+('sivos',)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.french import fold
+
+
+@dataclass(frozen=True)
+class BodyKind:
+    """A kind of local body: how its minutes head it, its article, how a question names it."""
+
+    heading: str  # the kind in a heading, accents optional: "communaut[ée] de communes"
+    key: str  # the start of the store keys of this kind: "communaute-de-communes"
+    article: str  # "la" Communauté ..., "le" SIVOS ...
+    asked: str  # the kind alone in a folded question: "la cc|communaute de communes"
+    words: str = ""  # other words of its keys that are not the body's own name ("intercommunal")
+    acronym: bool = False  # written in capitals in its name: "SIVOS"
+    territory: bool = False  # a département or a région: heads a document only when no commune does
+
+
+KINDS = (
+    BodyKind(r"communaut[ée] de communes", "communaute-de-communes", "la", r"la cc|communaute de communes"),
+    BodyKind(
+        r"communaut[ée] d['’]agglom[ée]ration",
+        "communaute-d-agglomeration",
+        "la",
+        r"communaute d'agglomeration|l'agglo(?:meration)?",
+    ),
+    BodyKind(r"communaut[ée] urbaine", "communaute-urbaine", "la", r"communaute urbaine"),
+    BodyKind(r"m[ée]tropole", "metropole", "la", r"la metropole"),
+    BodyKind(r"sivos", "sivos", "le", r"sivos", acronym=True),
+    BodyKind(r"sivom", "sivom", "le", r"sivom", acronym=True),
+    BodyKind(r"sivu", "sivu", "le", r"sivu", acronym=True),
+    BodyKind(r"syndicat(?: intercommunal| mixte)?", "syndicat", "le", r"syndicat", words="intercommunal mixte"),
+    BodyKind(r"conseil d[ée]partemental", "conseil-departemental", "le", r"conseil departemental", territory=True),
+    BodyKind(r"d[ée]partement", "departement", "le", r"(?:le|du|au) departement", territory=True),
+    BodyKind(r"conseil r[ée]gional", "conseil-regional", "le", r"conseil regional", territory=True),
+    BodyKind(r"r[ée]gion", "region", "la", r"(?:la|de la) region", territory=True),
+)
+
+# The deciding assemblies other than the municipal council, named as the one who voted or decided (folded).
+ASSEMBLIES = (
+    "conseil communautaire",
+    "bureau communautaire",
+    "conseil metropolitain",
+    "conseil departemental",
+    "conseil regional",
+    "comite syndical",
+    "conseil d'administration du ccas",
+    "ccas",
+    "conseil d'ecole",
+    "commission permanente",
+)
+
+
+def heading_pattern(*, territory: bool) -> re.Pattern[str]:
+    """The kinds of body (groupings of communes, or départements and régions) as a heading writes them."""
+    kinds = "|".join(kind.heading for kind in KINDS if kind.territory == territory)
+    return re.compile(rf"\b({kinds})\b", re.IGNORECASE)
+
+
+def label(kind_text: str) -> str:
+    """A kind as a body's name writes it: "SIVOS", "Communauté de communes" (from "COMMUNAUTÉ DE COMMUNES")."""
+    folded = fold(kind_text)
+    if any(kind.acronym and re.fullmatch(kind.heading, folded) for kind in KINDS):
+        return kind_text.upper()
+    return kind_text[0].upper() + kind_text[1:].lower()
+
+
+def body_article(name: str) -> str | None:
+    """The article of a body's name ("la" Communauté de communes ...), None for a commune's name."""
+    return next((kind.article for kind in KINDS if re.match(rf"(?:{kind.heading})\b", name, re.IGNORECASE)), None)
+
+
+_KEY_WORDS = {word for kind in KINDS for word in kind.key.split("-") + kind.words.split() if len(word) >= 4}
+
+
+def is_grouping(key: str) -> bool:
+    """Whether a store key is a grouping's or a territory's ("sivos-des-quatre-clochers"), not a commune's."""
+    return any(key == kind.key or key.startswith(kind.key + "-") for kind in KINDS)
+
+
+def own_words(key: str) -> set[str]:
+    """The words of a body's key that name it, not its kind: "sivos-des-quatre-clochers" -> quatre, clochers."""
+    return {part for part in key.split("-") if len(part) >= 4 and part not in _KEY_WORDS}
+
+
+def kinds_named(folded_question: str) -> tuple[str, ...]:
+    """The key starts of the kinds a question names by their kind alone ("la CC", "le SIVOS")."""
+    return tuple(kind.key for kind in KINDS if re.search(rf"\b(?:{kind.asked})\b", folded_question))
