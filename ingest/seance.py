@@ -37,7 +37,7 @@ def _squash(text: str) -> str:
 
 # --- dates ----------------------------------------------------------------------------------------
 _SEANCE_DATE_RE = re.compile(
-    rf"\bseance (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
+    rf"\b(?:seance|reunion) (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _COUNCIL_DATE_RE = re.compile(
     rf"\b(?:conseil municipal|conseil communautaire|bureau communautaire|comite syndical|conseil d'administration|"
