@@ -55,6 +55,7 @@ from rag.question import (
     names_reference,
     opposed,
     other_numbered,
+    other_range,
     predicate,
     question_names,
     rank,
@@ -441,7 +442,9 @@ class ExtractiveAnswerer:
             if names_reference(question, cand.sentence):
                 cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
             if asked_in_range(question, cand.sentence):
-                cand.score += TYPE_BONUS  # "un quotient familial de 700 €": the row "QF de 501 € à 800 € 2,35 €"
+                cand.score += POPULATION_BONUS  # "un quotient familial de 700 €": the row "QF de 501 € à 800 € 2,35 €"
+            elif other_range(question, cand.sentence):
+                cand.score -= POPULATION_BONUS  # ... not the row "QF de 801 € à 1 200 €"
             if operative.get(cand.hit_index) and _squash(cand.sentence) in operative[cand.hit_index]:
                 cand.score += OPERATIVE_BONUS  # the operative part ("ACCEPTE ...", its rows) holds the decision
             fits = population_fits(cand.sentence, population) if population is not None else None

@@ -479,32 +479,55 @@ def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
 
 
 # A range a value falls in: "QF de 501 € à 800 €", "entre 1 000 et 2 000 habitants" (on folded text).
-_RANGE_RE = re.compile(
-    r"\b(?:de|entre)\s+(\d{1,3}(?:[ .]\d{3})*(?:,\d+)?)\s*(?:€|euros?)?\s+(?:a|et)\s+(\d{1,3}(?:[ .]\d{3})*(?:,\d+)?)(?![\d,])"
+_NUMBER = r"(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+_RANGE_RE = re.compile(rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:€|euros?)?\s+(?:a|et)\s+{_NUMBER}(?![\d,])")
+# A table row's open band: "QF inférieur ou égal à 500 €" (up to), "QF supérieur à 1 200 €" (above).
+_UP_TO_RE = re.compile(rf"(?:\binferieure?s? (?:ou egale?s? )?a|\bjusqu'a|\bmoins de|<=?|≤)\s*{_NUMBER}(?![\d,])")
+_ABOVE_RE = re.compile(
+    rf"(?:\bsuperieure?s? (?:ou egale?s? )?a|\bau-dela de|\bplus de|\ba partir de|>=?|≥)\s*{_NUMBER}(?![\d,])"
 )
+# A band is read off a table row only: in a sentence, "plus de 500 €" is no tariff band.
+MAX_BAND_ROW = 90
+
+
+def _value(number: str) -> float:
+    return float(re.sub(r"[ .]", "", number).replace(",", "."))
 
 
 def in_range(number: str, folded: str) -> bool:
     """Whether a number the question names falls in a range the text writes: a family whose quotient is 700 € pays
-    the rate of the row "QF de 501 € à 800 €".
+    the rate of the row "QF de 501 € à 800 €"; one whose quotient is 400 €, the row "QF inférieur ou égal à 500 €".
 
     >>> in_range("700", "qf de 501 € a 800 € 2,35 €"), in_range("900", "qf de 501 € a 800 € 2,35 €")
     (True, False)
+    >>> in_range("400", "qf inferieur ou egal a 500 € 1,00 €"), in_range("1500", "qf superieur a 1 200 € 4,15 €")
+    (True, True)
+    >>> in_range("1500", "qf inferieur ou egal a 500 € 1,00 €")
+    False
     """
     try:
         value = float(number.replace(",", "."))
     except ValueError:
         return False
-    for match in _RANGE_RE.finditer(folded):
-        low, high = (float(re.sub(r"[ .]", "", g).replace(",", ".")) for g in match.groups())
-        if low < value < high:
-            return True
-    return False
+    if any(_value(low) < value < _value(high) for low, high in _RANGE_RE.findall(folded)):
+        return True
+    if len(folded) > MAX_BAND_ROW:
+        return False
+    return any(value <= _value(n) for n in _UP_TO_RE.findall(folded)) or any(
+        value > _value(n) for n in _ABOVE_RE.findall(folded)
+    )
+
+
+def writes_range(folded: str) -> bool:
+    """Whether the text writes a range or, as a table row, a band ("QF supérieur à 1 200 €")."""
+    return bool(_RANGE_RE.search(folded)) or (
+        len(folded) <= MAX_BAND_ROW and bool(_UP_TO_RE.search(folded) or _ABOVE_RE.search(folded))
+    )
 
 
 # A quantity the question gives with its unit ("700 €", "1 200 habitants"), not a label's number ("la tranche 4").
 _QUESTION_NUMBER_RE = re.compile(
-    r"(?<![\d,])(\d{1,3}(?:[ .]\d{3})*(?:,\d+)?)(?![\d,])(?=\s*(?:€|euros?\b|%|m[²³23]|habitants\b|km\b|ans\b))"
+    r"(?<![\d,])(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d,])(?=\s*(?:€|euros?\b|%|m[²³23]|habitants\b|km\b|ans\b))"
 )
 
 
@@ -522,6 +545,30 @@ def asked_in_range(question: str, text: str) -> bool:
     return any(
         in_range(number.replace(" ", "").replace(".", ""), folded)
         for number in _QUESTION_NUMBER_RE.findall(re.sub(r"[\s\u202f\xa0]+", " ", question.lower()))
+    )
+
+
+def other_range(question: str, text: str) -> bool:
+    """Whether the text writes ranges of a quantity the question gives, none of which holds it: the row "QF de 801 € à
+    1 200 € 3,10 €" is no answer for a family whose quotient is 700 €.
+
+    >>> q = "Combien paie une famille dont le quotient familial est de 700 € ?"
+    >>> other_range(q, "QF de 801 € à 1 200 € 3,10 €"), other_range(q, "QF de 501 € à 800 € 2,35 €")
+    (True, False)
+    >>> other_range(q, "le repas est à 3,10 €"), other_range("Quel est le prix du repas ?", "QF de 801 € à 1 200 €")
+    (False, False)
+    """
+    folded = fold(text)
+    if not writes_range(folded):
+        return False
+    numbers = [
+        number.replace(" ", "").replace(".", "")
+        for number in _QUESTION_NUMBER_RE.findall(re.sub(r"[\s\u202f\xa0]+", " ", question.lower()))
+    ]
+    written = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", folded)
+    return any(
+        not in_range(number, folded) and not re.search(rf"(?<![\d,]){re.escape(number)}(?![\d]|,\d)", written)
+        for number in numbers
     )
 
 

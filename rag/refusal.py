@@ -43,6 +43,7 @@ from rag.question import (
     head_noun,
     name_stems,
     other_numbered,
+    other_range,
     other_reference,
     question_names,
     reference_numbers,
@@ -839,6 +840,12 @@ def cited_checks(
         yield "reference"  # "le bâtiment L" answered with "son bâtiment J", "le lot menuiseries" with the lot n° 1
     if first is not None and other_numbered(question, first.text):
         yield "reference"  # "le premier adjoint" answered with the third's resignation, "Montpellier I" with III
+    if (
+        first is not None
+        and other_range(question, first.text)
+        and any(asked_in_range(question, c.chunk.text) for c in citations)
+    ):
+        yield "reference"  # "un quotient familial de 700 €" answered with the row "QF de 801 € à 1 200 €" above its own
     if first is not None and _other_category(question, first.text):
         yield "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
     by_n = {c.n: c.chunk for c in citations}

@@ -64,6 +64,9 @@ def test_the_seance_date_is_not_the_earlier_one_whose_minutes_are_approved() -> 
     )
     assert detect_seance_date([Page(head, 1)], "sivos.pdf") == "2025-02-06"
     assert detect_seance_date([Page("Approbation du compte rendu de la séance du 17 mars 2022\n", 1)], "cr.pdf") is None
+    # a compte rendu's head names its own meeting ("Réunion du jeudi 23 juin 2022") before the earlier minutes it approves
+    head = "Compte rendu – Conseil d'administration\nRéunion du jeudi 23 juin 2022, 18 h\n1. Compte rendu de la séance du 17 mars 2022"
+    assert detect_seance_date([Page(head, 1)], "ccas.pdf") == "2022-06-23"
 
 
 def test_the_deciding_body_named_at_the_head_is_kept() -> None:
@@ -102,7 +105,8 @@ def test_a_tariff_row_in_a_quotient_range_answers_a_family_of_that_quotient(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SIVOS's grid "QF de 501 € à 800 € 2,35 €" (no word of three letters: still a row to quote) answers a
-    family whose quotient is 700 €, on a real store of the set's document ingested by the CLI."""
+    family whose quotient is 700 €, and each other quotient gets its own band's row, never the one beside it (on a
+    real store of the set's document ingested by the CLI)."""
     monkeypatch.setenv("MAIRIE_STORE", str(tmp_path / "store"))
     pdf = REPO / "benchmarks" / "other_bodies_s31" / "sivos-quatre-clochers-2025-02-06.pdf"
     done = subprocess.run(
@@ -112,3 +116,12 @@ def test_a_tariff_row_in_a_quotient_range_answers_a_family_of_that_quotient(
     kb = KnowledgeBase(Settings.from_env())
     answer = kb.ask("Combien coûte un repas à la cantine pour une famille dont le quotient familial est de 700 € ?")
     assert "QF de 501 € à 800 € 2,35 €" in answer.sentences[0].text
+    # another quotient: its own row, never the one above or below
+    answer = kb.ask("Quel est le prix du repas pour un quotient familial de 1 000 € ?")
+    assert "QF de 801 € à 1 200 € 3,40 €" in answer.sentences[0].text, answer.sentences[0].text
+    assert "501 € à 800 €" not in answer.sentences[0].text
+    # the open bands at both ends of the grid
+    answer = kb.ask("Quel est le prix du repas pour un quotient familial de 400 € ?")
+    assert "QF inférieur ou égal à 500 € 1,00 €" in answer.sentences[0].text, answer.sentences[0].text
+    answer = kb.ask("Combien paie une famille au QF de 1500 € pour un repas ?")
+    assert "QF supérieur à 1 200 € ou non communiqué 4,15 €" in answer.sentences[0].text, answer.sentences[0].text
