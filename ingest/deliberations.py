@@ -32,7 +32,7 @@ from ingest.votes import (
     parse_counts,
 )
 from rag.articles import find_article_mentions
-from rag.french import fold
+from rag.french import MONTH_PATTERN, fold
 from rag.schema import DeliberationRecord, Page
 
 logger = logging.getLogger(__name__)
@@ -259,14 +259,22 @@ _END_RE = re.compile(
     r"^(?:questions diverses|la seance est levee|seance levee|fin de (?:la )?seance|l'ordre du jour etant epuise)",
 )
 _CONTINUED_RE = re.compile(r"(?:[:\-–,]|\b(?:a|à|de|des|du|la|le|les|et|pour|au|aux|d'|l'|sur|en))$", re.IGNORECASE)
+# A title cut inside a date: "applicable au 1er janvier" / "2024" (on folded text)
+_MONTH_END_RE = re.compile(rf"\b(?:{MONTH_PATTERN})$")
+
+
+# "Délibération n° 2023-117" alone on its line, its title on the next one (in capitals, often).
+_NUMBER_LINE_RE = re.compile(r"^D[ée]lib[ée]ration\s+[Nn]°\s*(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$")
 
 
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
-    return [
-        (i, f"{m.group('year')}-{int(m.group('num')):03d}", m.group("title"))
-        for i, line in enumerate(lines)
-        if (m := _NUMBERED_RE.match(line.text))
-    ]
+    headings = []
+    for i, line in enumerate(lines):
+        if m := _NUMBERED_RE.match(line.text):
+            headings.append((i, f"{m.group('year')}-{int(m.group('num')):03d}", m.group("title")))
+        elif (m := _NUMBER_LINE_RE.match(line.text.strip())) and i + 1 < len(lines) and not lines[i + 1].blank:
+            headings.append((i, f"{m.group('year')}-{int(m.group('num')):03d}", lines[i + 1].text.strip()))
+    return headings
 
 
 def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]:
@@ -291,7 +299,11 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
         record.delib_id = delib_id
         objet = _squash(title)
         nxt = body[1] if len(body) > 1 else None
-        if nxt is not None and not nxt.blank and (_CONTINUED_RE.search(objet) or len(title) > 85):
+        if (
+            nxt is not None
+            and not nxt.blank
+            and (_CONTINUED_RE.search(objet) or _MONTH_END_RE.search(fold(objet)) or len(title) > 85)
+        ):
             objet = f"{objet} {nxt.text}"
         record.objet = re.sub(r"^objet\s*:\s*", "", objet.strip(" :-–"), flags=re.IGNORECASE)
         record.rapporteur, _ = _rapporteur(body)

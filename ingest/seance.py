@@ -178,7 +178,13 @@ def _small_caps(line: str) -> str:
 # no commune is named (a commune's minutes often carry "Département de l'Indre" above "Commune de ...").
 _GROUPING_RE = bodies.heading_pattern(territory=False)
 _TERRITORY_RE = bodies.heading_pattern(territory=True)
-_NAME_PARTICLES = {"de", "du", "des", "la", "l'", "d'", "le", "les", "sur", "sous", "en", "et", "lès", "aux", "au"}
+_NAME_PARTICLES = {"de", "du", "des", "la", "l'", "d'", "le", "les", "sur", "sous", "en", "et", "&", "lès", "aux", "au"}
+# The words that follow a body's name in a heading, not part of it: "Communauté d'agglomération du Pays de Vérandeuil
+# Conseil communautaire – séance du 29/06/2023", "SIVOS DES QUATRE CLOCHERS / SIÈGE : ...".
+_HEADING_WORDS = {
+    "siege", "conseil", "comite", "bureau", "commission", "assemblee", "compte", "proces-verbal", "seance", "releve",
+    "reunion", "extrait", "extraits", "registre", "deliberation", "deliberations", "ordre", "republique",
+}  # fmt: skip
 
 
 def _grouping(head: str, pattern: re.Pattern[str] = _GROUPING_RE) -> tuple[int, str] | None:
@@ -189,7 +195,9 @@ def _grouping(head: str, pattern: re.Pattern[str] = _GROUPING_RE) -> tuple[int, 
         kind = match.group(1)
         if not kind[0].isupper():
             continue  # "le PFFS de la communauté de communes du pays d'Héricourt": a mention, not a heading
-        caps = kind.isupper()
+        # "SIVOS DES QUATRE CLOCHERS" is a heading in capitals; "SMICTOM du Haut-Velaunay", an acronym, is not
+        acronym = bodies.label(kind) == kind
+        caps = kind.isupper() and not (acronym and re.match(r"\s*[a-zà-ÿ]", head[match.end() :]))
         after = re.sub(r"\b([dlDL]['’])", r"\1 ", head[match.end() : match.end() + 200]).replace("’", "'")
         # a heading in capitals may break its name over lines ("SIVOS DES QUATRE / CLOCHERS"); another stops at the end
         words = after.split() if caps else after.split("\n", 1)[0].split()
@@ -206,7 +214,7 @@ def _name_after(words: list[str], *, caps: bool, last: bool) -> str | None:
 
     def proper(word: str) -> bool:
         bare = word.strip(",;:.()")
-        return bool(bare) and bare[0].isupper() and (bare.isupper() or not caps) and fold(bare) != "siege"
+        return bool(bare) and bare[0].isupper() and (bare.isupper() or not caps) and fold(bare) not in _HEADING_WORDS
 
     run = words[:14]
     if caps:
@@ -217,11 +225,14 @@ def _name_after(words: list[str], *, caps: bool, last: bool) -> str | None:
         return j < len(run) and (caps or run[j][0].isupper())
 
     starts = [i for i, w in enumerate(run) if w.lower() in {"de", "du", "des", "d'"} and named_next(i)]
-    if not starts or (not caps and any(w[0].isupper() for w in run[: starts[0]])):
+    if run and proper(run[0]) and (not starts or not caps):
+        particle, rest = [], run  # its name right after its kind: "Office de tourisme Brévannes Lacs & Forêts"
+    elif not starts or (not caps and any(w[0].isupper() for w in run[: starts[0]])):
         return None
-    start = starts[-1] if last else starts[0]
-    particle = [run[start].lower()]
-    rest = run[start + 1 :]
+    else:
+        start = starts[-1] if last else starts[0]
+        particle = [run[start].lower()]
+        rest = run[start + 1 :]
     if particle == ["de"] and rest and rest[0].lower() in {"la", "l'"}:
         particle.append(rest[0].lower())
         rest = rest[1:]
@@ -238,7 +249,7 @@ def _name_after(words: list[str], *, caps: bool, last: bool) -> str | None:
             break
     while name and name[-1] in _NAME_PARTICLES:
         name.pop()
-    return (" ".join(particle) + " " + " ".join(name)).replace("' ", "'") if name else None
+    return " ".join(particle + name).replace("' ", "'") if name else None
 
 
 def _commune_in(lines: list[str]) -> tuple[int, str] | None:

@@ -16,6 +16,8 @@ True
 ['haute', 'lizonne']
 >>> kinds_named("que verse la commune au sivos ?")
 ('sivos',)
+>>> body_article("Office de tourisme Brévannes Lacs & Forêts"), body_article("SMICTOM du Haut-Velaunay")
+("l'", 'le')
 """
 
 from __future__ import annotations
@@ -31,14 +33,16 @@ class BodyKind:
     """A kind of local body: how its minutes head it, its article, how a question names it."""
 
     heading: str  # the kind in a heading, accents optional: "communaut[ée] de communes"
-    key: str  # the start of the store keys of this kind: "communaute-de-communes"
-    article: str  # "la" Communauté ..., "le" SIVOS ...
+    key: str  # the start of the store keys of this kind: "communaute-de-communes" (a pattern: "sm?i[cr]tom")
+    article: str  # "la" Communauté ..., "le" SIVOS ..., "l'" Office ...
     asked: str  # the kind alone in a folded question: "la cc|communaute de communes"
     words: str = ""  # other words of its keys that are not the body's own name ("intercommunal")
     acronym: bool = False  # written in capitals in its name: "SIVOS"
     territory: bool = False  # a département or a région: heads a document only when no commune does
 
 
+# The kinds of French local public bodies that deliberate, besides the communes (groupings of communes, their
+# syndicates and public establishments, the territories).
 KINDS = (
     BodyKind(r"communaut[ée] de communes", "communaute-de-communes", "la", r"la cc|communaute de communes"),
     BodyKind(
@@ -52,7 +56,32 @@ KINDS = (
     BodyKind(r"sivos", "sivos", "le", r"sivos", acronym=True),
     BodyKind(r"sivom", "sivom", "le", r"sivom", acronym=True),
     BodyKind(r"sivu", "sivu", "le", r"sivu", acronym=True),
+    # the household-waste syndicates: SICTOM, SMICTOM, SIRTOM, SMIRTOM, SMITOM, SYCTOM
+    BodyKind(r"sm?i[cr]?tom|syctom", "sm?i[cr]?tom|syctom", "le", r"sm?i[cr]?tom|syctom", acronym=True),
     BodyKind(r"syndicat(?: intercommunal| mixte)?", "syndicat", "le", r"syndicat", words="intercommunal mixte"),
+    BodyKind(r"p[ôo]le d['’][ée]quilibre territorial et rural", "pole-d-equilibre-territorial-et-rural", "le", r"petr"),
+    BodyKind(r"petr", "petr", "le", r"petr|pole d'equilibre", acronym=True),
+    BodyKind(
+        r"centre (?:inter)?communal d['’]action sociale",
+        "centre-(?:inter)?communal-d-action-sociale",
+        "le",
+        r"c[ci]as|centre (?:inter)?communal d'action sociale",
+    ),
+    BodyKind(r"c[ci]as", "c[ci]as", "le", r"c[ci]as|centre (?:inter)?communal d'action sociale", acronym=True),
+    BodyKind(
+        r"service d[ée]partemental d['’]incendie et de secours",
+        "service-departemental-d-incendie-et-de-secours",
+        "le",
+        r"sdis|service departemental d'incendie",
+    ),
+    BodyKind(r"sdis", "sdis", "le", r"sdis|service departemental d'incendie", acronym=True),
+    BodyKind(
+        r"office (?:intercommunal |municipal )?de tourisme",
+        "office-(?:intercommunal-|municipal-)?de-tourisme",
+        "l'",
+        r"office (?:intercommunal |municipal )?de tourisme",
+        words="intercommunal municipal",
+    ),  # fmt: skip
     BodyKind(r"conseil d[ée]partemental", "conseil-departemental", "le", r"conseil departemental", territory=True),
     BodyKind(r"d[ée]partement", "departement", "le", r"(?:le|du|au) departement", territory=True),
     BodyKind(r"conseil r[ée]gional", "conseil-regional", "le", r"conseil regional", territory=True),
@@ -68,6 +97,8 @@ ASSEMBLIES = (
     "conseil regional",
     "comite syndical",
     "conseil d'administration du ccas",
+    "conseil d'administration",
+    "comite de direction",
     "ccas",
     "conseil d'ecole",
     "commission permanente",
@@ -93,19 +124,33 @@ def body_article(name: str) -> str | None:
     return next((kind.article for kind in KINDS if re.match(rf"(?:{kind.heading})\b", name, re.IGNORECASE)), None)
 
 
-_KEY_WORDS = {word for kind in KINDS for word in kind.key.split("-") + kind.words.split() if len(word) >= 4}
+_KEY_WORDS = {
+    word
+    for kind in KINDS
+    for word in re.sub(r"\[\w+\]|\(\?:[^)]*\)\??|[?|]", "-", kind.key).split("-") + kind.words.split()
+    if len(word) >= 4
+}
 
 
 def is_grouping(key: str) -> bool:
     """Whether a store key is a grouping's or a territory's ("sivos-des-quatre-clochers"), not a commune's."""
-    return any(key == kind.key or key.startswith(kind.key + "-") for kind in KINDS)
+    return any(re.match(rf"(?:{kind.key})(?:-|$)", key) for kind in KINDS)
 
 
 def own_words(key: str) -> set[str]:
     """The words of a body's key that name it, not its kind: "sivos-des-quatre-clochers" -> quatre, clochers."""
-    return {part for part in key.split("-") if len(part) >= 4 and part not in _KEY_WORDS}
+    return {
+        part
+        for part in key.split("-")
+        if len(part) >= 4 and part not in _KEY_WORDS and not any(re.fullmatch(kind.key, part) for kind in KINDS)
+    }
 
 
 def kinds_named(folded_question: str) -> tuple[str, ...]:
-    """The key starts of the kinds a question names by their kind alone ("la CC", "le SIVOS")."""
+    """The key patterns of the kinds a question names by their kind alone ("la CC", "le SIVOS")."""
     return tuple(kind.key for kind in KINDS if re.search(rf"\b(?:{kind.asked})\b", folded_question))
+
+
+def of_kinds(key: str, kinds: tuple[str, ...]) -> bool:
+    """Whether a store key is a body of one of `kinds` (the patterns `kinds_named` gives)."""
+    return any(re.match(rf"(?:{kind})-", key) for kind in kinds)

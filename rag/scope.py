@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag import schema, tuning
 from rag.articles import find_article_mentions
-from rag.bodies import ASSEMBLIES, is_grouping, kinds_named, own_words
+from rag.bodies import ASSEMBLIES, is_grouping, kinds_named, of_kinds, own_words
 from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date
 from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
@@ -253,7 +253,7 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
     communes = tuple(sorted(key for key in facets.communes if commune_named(key, words)))
     if not communes:  # "la CC", "le SIVOS", "le Département": the store's bodies of that kind
         kinds = kinds_named(folded)
-        communes = tuple(sorted(key for key in facets.communes if any(key.startswith(k + "-") for k in kinds)))
+        communes = tuple(sorted(key for key in facets.communes if of_kinds(key, kinds)))
     unknown: tuple[str, ...] = ()
     if not communes:
         names = [

@@ -1,8 +1,8 @@
 """Minutes of bodies other than a town council (a communauté de communes, a SIVOS, a syndicat, a département's
 commission permanente): their own name, their séance's date and their deciding body are read from their head.
 
-The heads below are those of session 31's blind set (benchmarks/other_bodies_s31), whose layouts no rule was
-written for; the corpus's four communes keep the names and dates they had (checked by benchmarks on all 297 files).
+The heads below are those of sessions 31 and 32's blind sets (benchmarks/other_bodies_s31, other_bodies_s32: the
+dev half of the latter only), whose layouts no rule was written for; the corpus's four communes keep the names and dates they had (checked by benchmarks on all 297 files).
 """
 
 from __future__ import annotations
@@ -42,6 +42,36 @@ def test_a_grouping_of_communes_is_named_by_its_heading_not_by_the_town_of_its_s
     )
 
 
+def test_the_other_kinds_of_local_bodies_are_named_by_their_heading() -> None:
+    """Session 32's blind set (benchmarks/other_bodies_s32): an acronym followed by its name in lower case, a name
+    right after the kind with no particle, a name followed by the assembly on the same line."""
+    assert _commune("SMICTOM du Haut-Velaunay – Comité syndical du 21 novembre 2023 – Relevé") == (
+        "SMICTOM du Haut-Velaunay"
+    )
+    head = (
+        "Office de tourisme Brévannes Lacs & Forêts\nÉtablissement public industriel et commercial (EPIC) de la "
+        "Communauté de communes Brévannes Lacs et Forêts"
+    )
+    assert _commune(head) == "Office de tourisme Brévannes Lacs & Forêts"
+    head = "Communauté d'agglomération du Pays de Vérandeuil Conseil communautaire – séance du 29/06/2023"
+    assert _commune(head) == "Communauté d'agglomération du Pays de Vérandeuil"
+    assert _commune("Centre Communal d'Action Sociale de Bramoncourt\nMairie de Bramoncourt") == (
+        "Centre communal d'action sociale de Bramoncourt"
+    )
+    # a département in capitals with its particle in lower case (a scan's OCR) names no document either way
+    assert _commune("REPUBLIQUE FRANCAISE\nDEPARTEMENT du GARD\nNombre de membres") is None
+
+
+def test_a_numbered_deliberation_whose_title_is_on_the_next_line_is_a_record() -> None:
+    """ "Délibération n° 2023-117" alone on its line, the title in capitals below (the agglomération's extracts); a
+    title cut inside a date ("applicable au 1er janvier" / "2024") is read whole (the SMICTOM's relevé)."""
+    records = _records("ca-pays-verandeuil-2023-06-29.pdf", "other_bodies_s32")
+    assert [r.delib_id for r in records] == [f"2023-{n}" for n in range(117, 122)]
+    assert records[0].objet is not None and records[0].objet.startswith("SOLIDARITÉ TERRITORIALE")
+    records = _records("smictom-haut-velaunay-2023-11-21.pdf", "other_bodies_s32")
+    assert records[0].objet is not None and records[0].objet.endswith("applicable au 1er janvier 2024")
+
+
 def test_a_departement_names_the_document_only_when_no_commune_does() -> None:
     assert _commune("DÉPARTEMENT DE LA\nSARVIENNE\nHôtel du Département") == "Département de la Sarvienne"
     head = "RÉPUBLIQUE FRANÇAISE\nDÉPARTEMENT DE L'INDRE ET LOIRE\nCOMMUNE DE PREUILLY SUR CLAISE"
@@ -79,8 +109,8 @@ def test_the_deciding_body_named_at_the_head_is_kept() -> None:
     )
 
 
-def _records(name: str) -> list[DeliberationRecord]:
-    path = REPO / "benchmarks" / "other_bodies_s31" / name
+def _records(name: str, folder: str = "other_bodies_s31") -> list[DeliberationRecord]:
+    path = REPO / "benchmarks" / folder / name
     return split_deliberations(load_pdf(path, display=name, max_pages=50), source=name)
 
 

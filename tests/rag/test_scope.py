@@ -301,3 +301,32 @@ def test_a_commune_the_council_documents_mention_is_not_a_missing_council() -> N
     written.add("lyon")
     scope = parse_scope("Qu'a voté le conseil municipal de Lyon ?", FACETS, mentioned=written.__contains__)
     assert scope.unknown_communes == ("Lyon",)
+
+
+def test_the_kinds_of_body_of_rag_bodies_are_named_by_kind_and_by_their_own_name() -> None:
+    """A waste syndicate, an office de tourisme, a CCAS (session 32): "le SMICTOM", "l'office de tourisme", "le CCAS"
+    name the store's body of that kind; its own name names it too, its kind's words do not."""
+    facets = dataclasses.replace(
+        FACETS,
+        communes={
+            **FACETS.communes,
+            "smictom-du-haut-velaunay": "SMICTOM du Haut-Velaunay",
+            "office-de-tourisme-brevannes-lacs-et-forets": "Office de tourisme Brévannes Lacs & Forêts",
+            "centre-communal-d-action-sociale-de-bramoncourt": "Centre communal d'action sociale de Bramoncourt",
+        },
+    )
+    assert parse_scope("Que paie-t-on au SMICTOM pour un bac de 120 litres ?", facets).communes == (
+        "smictom-du-haut-velaunay",
+    )
+    assert parse_scope("Quel budget pour l'office de tourisme en 2024 ?", facets).communes == (
+        "office-de-tourisme-brevannes-lacs-et-forets",
+    )
+    assert parse_scope("Quelles aides le CCAS a-t-il accordées ?", facets).communes == (
+        "centre-communal-d-action-sociale-de-bramoncourt",
+    )
+    assert parse_scope("Les tarifs du Haut-Velaunay pour un bac ?", facets).communes == ("smictom-du-haut-velaunay",)
+    assert parse_scope("Les aides sociales à Bramoncourt ?", facets).communes == (
+        "centre-communal-d-action-sociale-de-bramoncourt",
+    )
+    assert parse_scope("Quelle taxe de séjour pour le tourisme ?", facets).communes == ()
+    assert is_grouping("smictom-du-haut-velaunay") and is_grouping("office-de-tourisme-brevannes-lacs-et-forets")
