@@ -496,10 +496,14 @@ def _typed_quote(
     tabled = _with_data_row(sentence, n, citations)
     if tabled is not None and _verified(tabled, citations):
         return [tabled]
-    announced = AnswerSentence(
-        text=f"Le document cité précise : « {_with_announced(sentence, cited.quote, cited.chunk.text)} » [{n}].",
-        citations=[n],
-    )
+    said = _with_announced(sentence, cited.quote, cited.chunk.text)
+    label = next((_label_before(p, sentence) for p in cited.quote.split(_QUOTE_GAP) if sentence in p), "")
+    if kind == PERSON and label and len(label) <= MAX_LABEL_CHARS:
+        # "Rapporteur : M. Lionel QUÉRARD, ...": the label says what the person named is
+        labelled = AnswerSentence(text=f"Le document cité précise : « {label} {said} » [{n}].", citations=[n])
+        if labelled.text.find(sentence) >= 0 and _verified(labelled, citations):
+            return [labelled]
+    announced = AnswerSentence(text=f"Le document cité précise : « {said} » [{n}].", citations=[n])
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
@@ -550,6 +554,9 @@ def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSent
 
 
 MIN_ROLL_NAMES = 3
+
+
+MAX_LABEL_CHARS = 40  # a label quoted before a name ("Rapporteur :", "A été élue :"), not a sentence
 
 
 def _label_before(part: str, sentence: str) -> str:
@@ -815,11 +822,14 @@ def _head(date: str | None, commune: str | None) -> str:
     'Le 18 novembre 2019, le Département de la Sarvienne'
     >>> _head(None, "Communauté de communes du Val de Dorme")
     'La Communauté de communes du Val de Dorme'
+    >>> _head("2024-01-25", "Office de tourisme Brévannes Lacs & Forêts")
+    "Le 25 janvier 2024, l'Office de tourisme Brévannes Lacs & Forêts"
     """
     body = body_article(commune) if commune else None
-    subject = (
-        f"{body} {commune}" if body else f"le conseil municipal de {commune}" if commune else "le conseil municipal"
-    )
+    if body:
+        subject = f"{body}{commune}" if body.endswith("'") else f"{body} {commune}"  # "l'Office de tourisme ..."
+    else:
+        subject = f"le conseil municipal de {commune}" if commune else "le conseil municipal"
     return f"Le {french_date(date)}, {subject}" if date else subject[0].upper() + subject[1:]
 
 

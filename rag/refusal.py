@@ -957,12 +957,16 @@ def cited_checks(
     if (
         years
         and not any(
-            str(c.meta.get(schema.DATE) or "")[:4] in years
+            (str(c.meta.get(schema.DATE) or "")[:4] in years and not _titled_other_year(c, years))
             or years & _years_in(f"{c.text} {c.meta.get(schema.TITLE, '')}")
             for c in dated
         )
         and not years & _years_in(f"{first.text if first else ''} {heading_text}")
-        and not any(years & _header_years(ScoredChunk(c, 0.0), preceding) for c in first_cited)
+        and not any(
+            years & _header_years(ScoredChunk(c, 0.0), preceding)
+            for c in first_cited
+            if not _titled_other_year(c, years)
+        )
     ):
         yield "year"
     groups = synonym_groups(question)
@@ -2259,6 +2263,8 @@ def question_numbers(question: str) -> dict[str, str | None]:
     {'50': 'an'}
     >>> question_numbers("Quel était le minimum annuel du marché 1M485-125 ?")
     {}
+    >>> question_numbers("Quel prix pour une concession de quinze ans au cimetière ?")
+    {'15': 'an'}
     """
     folded = _NOT_TOPIC_NUMBER_RE.sub(" ", fold(question))
     numbers: dict[str, str | None] = {}
@@ -2276,7 +2282,18 @@ def question_numbers(question: str) -> dict[str, str | None]:
             stem for word in after for stem in tokens(word) if stem not in _NOT_NOUNS
         ]
         numbers.setdefault(value, unit[0] if unit else None)
+    for match in _WORDED_MEASURE_RE.finditer(folded):  # "une concession de quinze ans": 15 years
+        numbers.setdefault(str(NUMBER_WORDS[match.group(1)]), next(iter(tokens(match.group(2))), None))
     return numbers
+
+
+# A duration or a measure written in words ("de quinze ans", "trente jours"), on folded text: a number asked, not the
+# article "un" nor a count of things described ("les deux écoles": described_counts)
+_WORDED_MEASURE_RE = re.compile(
+    r"\b(?<!-)(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|"
+    r"quarante|cinquante|soixante|cent)(?!-)\s+(ans|annees|mois|jours|semaines|heures|minutes|euros|metres|kilometres|"
+    r"litres|places)\b"
+)
 
 
 # A verb in the imperfect or the conditional ("réclamait 55 000 €", "coûterait 3 000 €") says nothing of what a number
@@ -2372,6 +2389,15 @@ def _numbers_met(
             for w in windows
         ):
             return True
+        # the rows of a list announced by a sentence writing the year ("les tarifs applicables au 1er janvier 2025. Le
+        # comité propose de retenir les tarifs suivants :" and the table below)
+        if unit is None and any(
+            ":" in window and number in _years_in(window) and holds(" ".join(parts[i:]), anchors)
+            for i, window in enumerate(
+                f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts)
+            )
+        ):
+            return True
         # the rows of a table on the question's topic, under a header writing the year
         return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
@@ -2382,6 +2408,23 @@ def _numbers_met(
 _NUMBERED_RE = re.compile(r"\b(?:n(?:o|°)?\.?\s?°?|numero)\s?(?=\d)")
 # A name glued to its number ("OCCE34", "CDG30"): the question writes "l'OCCE 34".
 _GLUED_NUMBER_RE = re.compile(r"\b([a-z]{3,})(\d{2,3})\b")
+
+
+def _titled_other_year(chunk: Chunk, years: set[str]) -> bool:
+    """Whether a record's title names the year it is for, another than those asked: the "Grille tarifaire applicable
+    au 1er janvier 2024" voted in November 2023 is no answer for the 2023 tariff.
+
+    >>> title = "Délibération 2023-031 — Redevance incitative – Grille tarifaire applicable au 1er janvier 2024"
+    >>> chunk = Chunk("x", "120 litres 152,00 €", {schema.TITLE: title, schema.RECORD_INDEX: 0})
+    >>> _titled_other_year(chunk, {"2023"}), _titled_other_year(chunk, {"2024"})
+    (True, False)
+    """
+    if chunk.meta.get(schema.RECORD_INDEX) is None:
+        return False
+    title = str(chunk.meta.get(schema.TITLE, ""))
+    title = re.sub(r"^D[ée]lib[ée]ration\s+(?:n°\s*)?[\w/.-]+\s+—\s+", "", title)  # its number is no year
+    named = _years_in(title)
+    return bool(named) and not named & years
 
 
 def _years_in(text: str) -> set[str]:

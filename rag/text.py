@@ -56,6 +56,7 @@ EXTRA_STOPWORDS = {
     "oui",
     "non",
     "alors",
+    "lors",
     "donc",
     "tout",
     "tous",

@@ -207,6 +207,18 @@ EXPANSIONS: dict[str, str] = {
     "impots": "taxes fiscalité",
     "poubelle": "collecte déchets ordures",  # "les poubelles d'emballages": "la collecte des emballages"
     "poubelles": "collecte déchets ordures",
+    # Everyday words of session 32's dev half (paraphrased questions of the twelfth blind set): "le toit de l'église"
+    # is its "toiture", "une cuve" a "récupérateur d'eau", "un trajet" a "voyage" or a "ticket".
+    "toit": "toiture",
+    "toits": "toitures",
+    "cuve": "récupérateur réservoir",
+    "cuves": "récupérateurs réservoirs",
+    "trajet": "voyage ticket",
+    "trajets": "voyages tickets",
+    "dechetterie": "déchèterie",  # both spellings are in use
+    "dechetteries": "déchèteries",
+    "tonne": "tonnage",
+    "tonnes": "tonnages",
 }
 
 
@@ -228,6 +240,11 @@ SAME_THING: dict[str, str] = {
     "achats": "acquisitions",
     "vente": "cession",
     "ventes": "cessions",
+    "rentree": "septembre",  # "à la rentrée 2023": "au 1er septembre 2023"
+    "cube": "m³ m3",  # "un mètre cube": "le m³"
+    "cubes": "m³ m3",
+    "carre": "m² m2",
+    "carres": "m² m2",
 }
 
 
