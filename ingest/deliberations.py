@@ -52,6 +52,7 @@ class _Line:
     page: int
     raw: str
     text: str  # whitespace collapsed
+    furniture: bool = False  # a page number, a running header or footer: blank here, left out of a record's text
 
     @property
     def blank(self) -> bool:
@@ -60,16 +61,50 @@ class _Line:
 
 def _to_lines(pages: list[Page]) -> list[_Line]:
     lines: list[_Line] = []
+    running = _running_keys(pages)
     for page in pages:
         page_lines = [_Line(page.page_number, raw.rstrip(), _squash(raw)) for raw in page.text.splitlines()]
         nonblank = [i for i, line in enumerate(page_lines) if not line.blank]
-        # Page numbers ("3", "Page 2/6") at the top or bottom of a page are not text.
-        for i in nonblank[:2] + nonblank[-1:]:
+        # Page numbers ("3", "Page 2/6") at the top or bottom of a page are not text, nor a running header or
+        # footer: a sentence that goes on over the page reads without it.
+        for i in nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]:
             text = page_lines[i].text
-            if text == str(page.page_number) or re.fullmatch(r"(?i)page \d+ ?/ ?\d+", text):
-                page_lines[i] = _Line(page.page_number, "", "")
+            if (
+                text == str(page.page_number)
+                or re.fullmatch(r"(?i)page \d+ ?/ ?\d+", text)
+                or _edge_key(text) in running
+            ):
+                page_lines[i] = _Line(page.page_number, "", "", furniture=True)
         lines.extend(page_lines)
     return lines
+
+
+EDGE_LINES = 2  # the lines at a page's top or bottom where a running header or footer sits
+
+
+def _edge_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()))
+
+
+def _running_keys(pages: list[Page]) -> set[str]:
+    """The lines (digits aside) at the top or bottom of every page of a document of several pages: its running
+    header and footer ("SMICTOM du Haut-Velaunay – Comité syndical du 21 novembre 2023", "Publié le 24/11/2023 – 2 –")."""
+    if len(pages) < 2:
+        return set()
+    edges: list[dict[str, str]] = []
+    for page in pages:
+        nonblank = [" ".join(raw.split()) for raw in page.text.splitlines() if raw.strip()]
+        edges.append({_edge_key(raw): raw for raw in nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]})
+    common = set.intersection(*(set(edge) for edge in edges))
+    # two pages may open alike by chance: there, a line numbering its page ("Publié le 24/11/2023 – 2 –") must show
+    # that the lines they share are the page's furniture
+    numbered = any(len({edge[key] for edge in edges}) == len(pages) for key in common)
+    if len(pages) < 3 and not numbered:
+        return set()
+    return {key for key in common if len(key) >= MIN_RUNNING_CHARS}
+
+
+MIN_RUNNING_CHARS = 12  # not a lone "-" or "Le Maire,"
 
 
 def page_number_lines(pages: list[Page]) -> set[int]:
@@ -86,7 +121,7 @@ def _span_pages(lines: list[_Line]) -> tuple[int, int]:
 
 
 def _join(lines: list[_Line]) -> str:
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.raw for line in lines)).strip()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.raw for line in lines if not line.furniture)).strip()
 
 
 # --- visas ----------------------------------------------------------------------------------------

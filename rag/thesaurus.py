@@ -219,6 +219,13 @@ EXPANSIONS: dict[str, str] = {
     "dechetteries": "déchèteries",
     "tonne": "tonnage",
     "tonnes": "tonnages",
+    # a vote told in other words: "qui s'est abstenu" reads "1 abstention (M. ...)", "qui s'y est opposé" "contre"
+    "abstenu": "abstention",
+    "abstenue": "abstention",
+    "abstenus": "abstentions",
+    "abstenues": "abstentions",
+    "opposes": "contre",
+    "opposees": "contre",
 }
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.deliberations import split_deliberations
+from ingest.council import outside_blocks
+from ingest.deliberations import record_spans, split_deliberations
 from ingest.pdf import load_pdf
 from ingest.seance import describe_council_document, detect_commune, detect_seance_date
 from rag.kb import KnowledgeBase
@@ -155,3 +156,16 @@ def test_a_tariff_row_in_a_quotient_range_answers_a_family_of_that_quotient(
     assert "QF inférieur ou égal à 500 € 1,00 €" in answer.sentences[0].text, answer.sentences[0].text
     answer = kb.ask("Combien paie une famille au QF de 1500 € pour un repas ?")
     assert "QF supérieur à 1 200 € ou non communiqué 4,15 €" in answer.sentences[0].text, answer.sentences[0].text
+
+
+def test_a_running_header_inside_a_record_is_left_out_of_its_text_and_kept_searchable() -> None:
+    """The SMICTOM's relevé (2 pages, session 32's dev half): its header "SMICTOM du Haut-Velaunay – Comité syndical
+    du 21 novembre 2023 – Relevé des délibérations" and "Publié le 24/11/2023 – 2 –" fall inside a sentence; the
+    record reads "une subvention de fonctionnement de 6 000 €", and the header is kept once, as boilerplate."""
+    path = REPO / "benchmarks" / "other_bodies_s32" / "smictom-haut-velaunay-2023-11-21.pdf"
+    pages = load_pdf(path, display=path.name, max_pages=50)
+    spans = record_spans(pages, source=path.name)
+    record = next(r for r, _, _ in spans if r.delib_id == "2023-034")
+    assert "subvention de fonctionnement\nde 6 000 € pour l'année 2024." in (record.text or "")
+    boiler = [b.text for b in outside_blocks(pages, [(a, b) for _, a, b in spans]) if b.boilerplate]
+    assert boiler and "SMICTOM du Haut-Velaunay – Comité syndical du 21 novembre 2023" in boiler[0]
