@@ -498,7 +498,7 @@ def _typed_quote(
         return [tabled]
     said = _with_announced(sentence, cited.quote, cited.chunk.text)
     label = next((_label_before(p, sentence) for p in cited.quote.split(_QUOTE_GAP) if sentence in p), "")
-    if kind == PERSON and label and len(label) <= MAX_LABEL_CHARS:
+    if kind == PERSON and _role_label(label) and gives(PERSON, sentence):
         # "Rapporteur : M. Lionel QUÉRARD, ...": the label says what the person named is
         labelled = AnswerSentence(text=f"Le document cité précise : « {label} {said} » [{n}].", citations=[n])
         if labelled.text.find(sentence) >= 0 and _verified(labelled, citations):
@@ -556,7 +556,17 @@ def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSent
 MIN_ROLL_NAMES = 3
 
 
-MAX_LABEL_CHARS = 40  # a label quoted before a name ("Rapporteur :", "A été élue :"), not a sentence
+MAX_ROLE_LABEL_CHARS = 40  # a label quoted before a name ("Rapporteur :", "A été élue :"), not a sentence
+
+
+def _role_label(label: str) -> bool:
+    """Whether a label cut before a sentence says what a person is ("Rapporteur :"), not the end of a row or of a
+    sentence ("180€ annuelle - Le passage :").
+
+    >>> _role_label("Rapporteur :"), _role_label("- Charges fixes :"), _role_label("180€ annuelle - Le passage :")
+    (True, True, False)
+    """
+    return bool(label) and len(label) <= MAX_ROLE_LABEL_CHARS and not re.search(r"\d", label)
 
 
 def _label_before(part: str, sentence: str) -> str:
