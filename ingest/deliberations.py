@@ -299,7 +299,7 @@ _MONTH_END_RE = re.compile(rf"\b(?:{MONTH_PATTERN})$")
 
 
 # "Délibération n° 2023-117" alone on its line, its title on the next one (in capitals, often).
-_NUMBER_LINE_RE = re.compile(r"^D[ée]lib[ée]ration\s+[Nn]°\s*(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$")
+_NUMBER_LINE_RE = re.compile(r"^D[ée]lib[ée]ration\s+(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$")
 
 
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:

@@ -119,7 +119,7 @@ def detect_seance_date(pages: list[Page], source: str) -> str | None:
 # --- commune --------------------------------------------------------------------------------------
 _PARTICLES = {"sur", "sous", "en", "le", "la", "les", "de", "du", "des", "lès", "et", "aux", "au", "d", "l"}
 _COMMUNE_RE = re.compile(
-    r"\b(?:conseil municipal de(?: la (?:ville|commune) de)?|commune de|ville de|mairie de)\b\s*"
+    r"\b(?:conseil municipal de(?: la (?:ville|commune(?: nouvelle)?) de)?|commune(?: nouvelle)? de|ville de|mairie de)\b\s*"
     r"(?P<name>(?:(?:[A-ZÀ-Ý][\w'’-]*|sur|sous|en|le|la|les|lès|de|du|des|aux|au|d['’]|l['’]|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES)"
     r"(?:\s+|$))*)",
     re.IGNORECASE,
@@ -127,8 +127,13 @@ _COMMUNE_RE = re.compile(
 _NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", "municipal", "seance", "séance"}
 
 
+# Words of a register's or a minutes' heading that may follow a commune's name on its line ("Commune de FARNONCOURT
+# Folio n° 2020/01", "Commune de X Séance du ..."): not part of the name.
+_AFTER_NAME = {"folio", "feuillet", "page", "registre", "seance", "proces-verbal", "compte", "extrait", "conseil"}
+
+
 def _clean_commune(raw: str) -> str | None:
-    words = raw.split()
+    words = list(itertools.takewhile(lambda w: fold(w) not in _AFTER_NAME, raw.split()))
     # Trailing particles and words that start the next sentence are not part of the name.
     while words and (words[-1].lower() in _PARTICLES or fold(words[-1]) in _NOT_A_COMMUNE):
         words.pop()

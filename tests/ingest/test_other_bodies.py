@@ -63,6 +63,14 @@ def test_the_other_kinds_of_local_bodies_are_named_by_their_heading() -> None:
     assert _commune("REPUBLIQUE FRANCAISE\nDEPARTEMENT du GARD\nNombre de membres") is None
 
 
+def test_a_commune_nouvelle_and_a_registers_folio_are_read_from_the_head() -> None:
+    """Two heads of session 32's test half, read after its last measurement: "COMMUNE NOUVELLE DE VAL-SORBIER" names
+    the commune; "Folio n° 2020/01" after the name in a register's running head is not part of it."""
+    head = "COMMUNE NOUVELLE DE VAL-SORBIER\nCommunes déléguées de Saint-Aulme-sur-Sorbier et Crévilliers"
+    assert _commune(head) == "Val-Sorbier"
+    assert _commune("Registre des délibérations – Commune de FARNONCOURT Folio n° 2020/01\nParaphe") == "Farnoncourt"
+
+
 def test_a_numbered_deliberation_whose_title_is_on_the_next_line_is_a_record() -> None:
     """ "Délibération n° 2023-117" alone on its line, the title in capitals below (the agglomération's extracts); a
     title cut inside a date ("applicable au 1er janvier" / "2024") is read whole (the SMICTOM's relevé)."""
