@@ -287,7 +287,8 @@ def _block_before(lines: list[_Line], index: int) -> str | None:
 
 # --- shape (b): numbered deliberations ------------------------------------------------------------
 _NUMBERED_RE = re.compile(
-    r"^(?:[Dd][ée]lib[ée]ration\s*)?(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})(?![\d/-])\s*[-–:.)]?\s*"
+    r"^(?:[Dd][ée]lib[ée]ration\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})"
+    r"(?![\d/-])\s*[-–:.)]?\s*"
     r"(?P<title>[A-ZÀ-Ý].*)$"
 )
 _END_RE = re.compile(
@@ -299,14 +300,21 @@ _MONTH_END_RE = re.compile(rf"\b(?:{MONTH_PATTERN})$")
 
 
 # "Délibération n° 2023-117" alone on its line, its title on the next one (in capitals, often).
-_NUMBER_LINE_RE = re.compile(r"^D[ée]lib[ée]ration\s+(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$")
+_NUMBER_LINE_RE = re.compile(
+    r"^D[ée]lib[ée]ration\s+(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$"
+)
 
 
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
     headings = []
     for i, line in enumerate(lines):
         if m := _NUMBERED_RE.match(line.text):
-            headings.append((i, f"{m.group('year')}-{int(m.group('num')):03d}", m.group("title")))
+            title = m.group("title")
+            after = next((other.text for other in lines[i + 1 : i + 3] if not other.blank), "")
+            if re.match(r"Rapporteur\s*:", title) and re.match(r"Objet\s*:", after):
+                title = after  # "N° CA-2021-061 Rapporteur : M. ..." then "Objet : Fixation du montant ..."
+            number = f"{m.group('prefix') or ''}{m.group('year')}-{int(m.group('num')):03d}"
+            headings.append((i, number, title))
         elif (m := _NUMBER_LINE_RE.match(line.text.strip())) and i + 1 < len(lines) and not lines[i + 1].blank:
             headings.append((i, f"{m.group('year')}-{int(m.group('num')):03d}", lines[i + 1].text.strip()))
     return headings

@@ -40,7 +40,9 @@ _OPENING_RE = re.compile(
     r"(?:(?:a l'unanimite|a la majorite[^,.]{0,30})\s*,?\s*)?(?:decide|fixe|accepte|approuve|designe"
     r"|autorise|attribue|adopte|vote)\b"
 )
-_ARTICLE_HEAD_RE = re.compile(r"^(?:article|art\.)\s*\d+\s*:")  # "Article 1 :" opens the next part
+_ARTICLE_HEAD_RE = re.compile(
+    r"^(?:article|art\.)\s*\d+\s*(?:er|e)?\s*:"
+)  # "Article 1 :", "Article 1er :" opens the next part
 _BULLET_RE = re.compile(r"^\s*(?:[-•–*·▪]|\d{1,2}\s*[)°]|[a-z]\))\s*")
 _LABEL_VALUE_RE = re.compile(r"^[^:]{2,80}:\s*\S.*\d")
 _FORMULA_RE = re.compile(
@@ -120,6 +122,8 @@ def _opening(line: str) -> str | None:
     if caps and not _is_table_header(line):
         return _VERBS[fold(caps.group(1)).upper()]
     folded = fold(line).strip()
+    if _DELIBERE_RE.fullmatch(line.strip()):
+        return "a délibéré"  # "DÉLIBÈRE" alone, then "Article 1er : ..." (a SDIS's, a département's act)
     if _OPENING_RE.search(folded):
         if re.search(r"\b(?:a|ont) ete (?:elu|designe)|\b(?:est|sont) designe", folded):
             if folded.endswith(":"):  # "A été élu :" then the names, as rows
@@ -179,9 +183,23 @@ def _vote_of(lines: list[str]) -> str | None:
     return None
 
 
+_DELIBERE_RE = re.compile(r"D[ÉE]LIB[ÈE]RE\s*:?")
+# A word set letter by letter for emphasis ("D É L I B È R E"), as a PDF's text gives it.
+_SPACED_RE = re.compile(r"(?<![\w])(?:[A-ZÀ-Ý] ){4,}[A-ZÀ-Ý](?![\w])")
+
+
+def _unspaced(line: str) -> str:
+    """ "D É L I B È R E" -> "DÉLIBÈRE" (a line's letter-spaced capitals read as the word they spell).
+
+    >>> _unspaced("D É L I B È R E"), _unspaced("A B C sont des lettres")
+    ('DÉLIBÈRE', 'A B C sont des lettres')
+    """
+    return _SPACED_RE.sub(lambda m: m.group(0).replace(" ", ""), line)
+
+
 def extract_decision(text: str, record: DeliberationRecord | None = None) -> Decision:
     """The operative part of a deliberation's text, with its rows and fields; `record` gives the vote."""
-    lines = logical_lines(text)
+    lines = [_unspaced(line) for line in logical_lines(text)]
     provisions: list[Provision] = []
     used: set[int] = set()
     i = 0
@@ -212,7 +230,9 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
         formulas: list[str] = []
         if (
             not rows
-            and sentence.endswith(":")
+            and (
+                sentence.endswith(":") or _CAPS_VERB_RE.fullmatch(sentence.strip()) or _DELIBERE_RE.fullmatch(sentence)
+            )
             and end + 1 < len(lines)
             and _ARTICLE_HEAD_RE.match(fold(lines[end + 1]).strip())
         ):

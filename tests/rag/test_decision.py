@@ -192,3 +192,22 @@ def test_a_dispositif_in_articles_is_what_is_decided_not_the_considerant_above()
     assert provision.verb == "a décidé"
     assert provision.rows[0].startswith("ARTICLE 1 : D'attribuer") and "TOTAL 73 385 €" in provision.rows
     assert provision.rows[-1].startswith("ARTICLE 2") and not any("95 000" in row for row in provision.rows)
+
+
+def test_a_letter_spaced_delibere_opens_the_articles() -> None:
+    """A SDIS's act (session 32's blind set, read after its test half was measured): "D É L I B È R E" spaced out
+    for emphasis, then "Article 1er : ..." with its table: the articles are what it decided."""
+    text = (
+        "CONSIDÉRANT que la vacation horaire est fixée par arrêté ministériel ;\n"
+        "D É L I B È R E\n"
+        "Article 1er : Le montant de la vacation horaire versée aux sapeurs-pompiers volontaires est fixé comme suit :\n"
+        "Grade Vacation horaire\n"
+        "Officiers 12,40 €\n"
+        "Sapeurs 8,24 €\n"
+        "Article 2 : La dépense est inscrite au chapitre 012.\n"
+        "Fait et délibéré les jour, mois et an susdits.\n"
+    )
+    (provision,) = extract_decision(text).provisions
+    assert provision.verb == "a délibéré" and provision.sentence == "DÉLIBÈRE"
+    assert provision.rows[0].startswith("Article 1er") and "Officiers 12,40 €" in provision.rows
+    assert provision.rows[-1].startswith("Article 2") and not any("CONSIDÉRANT" in row for row in provision.rows)
