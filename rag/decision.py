@@ -123,7 +123,7 @@ def _opening(line: str) -> str | None:
         return _VERBS[fold(caps.group(1)).upper()]
     folded = fold(line).strip()
     if _DELIBERE_RE.fullmatch(line.strip()):
-        return "a délibéré"  # "DÉLIBÈRE" alone, then "Article 1er : ..." (a SDIS's, a département's act)
+        return "a décidé"  # "DÉLIBÈRE" alone, then "Article 1er : ..." (a SDIS's, a département's act)
     if _OPENING_RE.search(folded):
         if re.search(r"\b(?:a|ont) ete (?:elu|designe)|\b(?:est|sont) designe", folded):
             if folded.endswith(":"):  # "A été élu :" then the names, as rows
@@ -155,7 +155,7 @@ def after_verb(provision: Provision) -> str:
         return "" if sentence.endswith(":") and provision.rows else sentence
     if provision.verb == "a voté" or _VOTE_LINE_RE.match(fold(sentence)):
         return "" if _VOTE_LINE_RE.match(fold(sentence)) and provision.rows else sentence
-    match = _CAPS_VERB_RE.search(sentence) or _LOWER_VERB_RE.search(sentence)
+    match = _CAPS_VERB_RE.search(sentence) or _LOWER_VERB_RE.search(sentence) or _DELIBERE_RE.match(sentence)
     return sentence[match.end() :] if match else sentence
 
 
@@ -270,6 +270,9 @@ _ARTICLES_END_RE = re.compile(
 )
 
 
+MIN_WRAPPED_CHARS = 60  # a line this long, with no end mark, is a sentence the next line goes on with
+
+
 def _articles_after(lines: list[str], start: int, used: set[int]) -> tuple[list[str], int]:
     """The lines of the articles from `start` (each "ARTICLE n : ..." and the rows of its table) up to the
     signatures or the vote, as rows; and the index after them."""
@@ -284,7 +287,15 @@ def _articles_after(lines: list[str], start: int, used: set[int]) -> tuple[list[
             break
         if _ARTICLES_END_RE.match(fold(line)):
             break
-        rows.append(line)
+        if (
+            rows
+            and len(rows[-1]) >= MIN_WRAPPED_CHARS
+            and not rows[-1].endswith((":", ".", ";"))
+            and not _ARTICLE_HEAD_RE.match(fold(line))
+        ):
+            rows[-1] = f"{rows[-1]} {line}"  # an article's sentence goes on over the line (a table's row is short)
+        else:
+            rows.append(line)
         used.add(j)
         j += 1
     return rows, j

@@ -415,8 +415,12 @@ def _record_lead(
                 and value_near(question, kind, _quoted(typed[0].text), idf)[:2]
                 > max(value_near(question, kind, s.text, idf)[:2] for s in lead if gives_asked(question, kind, s.text))
             )
-            if typed and (
-                not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf)
+            # (a recital's value, "CONSIDÉRANT que le montant 2021 s'élevait à ...", never goes before the decision's)
+            recital = bool(typed) and bool(said) and bool(_RECITAL_RE.match(fold(_quoted(typed[0].text))))
+            if (
+                typed
+                and not recital
+                and (not said or counting or nearer or names_more(question, typed[0].text, f"{said} {about}", idf))
             ):
                 # The row that answers first, then the decision it belongs to (not another record's).
                 lead = typed + [s for s in lead if s.citations == typed[0].citations]
@@ -467,9 +471,9 @@ def _typed_quote(
     qualifier = qualified.group(1) if qualified else ""
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
+         int(kind == PERSON and _names_the_vote(question, s)), int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
-         rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
+         int(not _RECITAL_RE.match(fold(s))), rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
          int(former or not recalls(f"{_around(part, s)[0]} {s}")), int(bool(qualifier) and qualifier in fold(s)),
          value_near(question, kind, s, idf, *_around(part, s))[:2],
          int(bool(head) and head in tokens(s)),
@@ -485,7 +489,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):
@@ -507,6 +511,28 @@ def _typed_quote(
     if announced.text.find(sentence) >= 0 and _verified(announced, citations):
         return [announced]
     return [AnswerSentence(text=f"Le document cité précise : « {sentence} » [{n}].", citations=[n])]
+
+
+# A recital ("VU ...", "CONSIDÉRANT que ...") says why or under what a body decides, not what it decided (folded)
+_RECITAL_RE = re.compile(r"^\W*(?:vu|consid[eé]rant)\b")
+# "qui s'est abstenu", "qui a voté contre", "qui s'y est opposé": the vote's line names them (on folded text)
+_VOTE_ASKED_RE = re.compile(r"\b(?P<abst>abstenu\w*|abstention\w*)|\b(?P<against>contre|oppose\w*)\b")
+
+
+def _names_the_vote(question: str, sentence: str) -> bool:
+    """Whether a sentence is the vote's line a "qui s'est abstenu / a voté contre" question asks: "Abstention : 1
+    (M. Gérald MONTAGUT)", not the rapporteur's line above.
+
+    >>> _names_the_vote("Qui s'est abstenu ?", "Votants : 20 – Pour : 19 – Abstention : 1 (M. Gérald MONTAGUT).")
+    True
+    >>> _names_the_vote("Qui s'est abstenu ?", "Rapporteur : M. Didier CAUSSANEL, vice-président")
+    False
+    """
+    asked = _VOTE_ASKED_RE.search(fold(question))
+    if asked is None:
+        return False
+    written = fold(sentence)
+    return bool(re.search(r"\babstention|\babstenu" if asked["abst"] else r"\bcontre\b", written))
 
 
 def _around(part: str, sentence: str) -> tuple[str, str]:
@@ -556,17 +582,19 @@ def _with_data_row(header: str, n: int, citations: list[Citation]) -> AnswerSent
 MIN_ROLL_NAMES = 3
 
 
-MAX_ROLE_LABEL_CHARS = 40  # a label quoted before a name ("Rapporteur :", "A été élue :"), not a sentence
+MAX_ROLE_LABEL_CHARS = 40  # a label quoted before a name ("Rapporteur :"), not a sentence
+# One person's role in a meeting, as a label before their name (a list of those elected is the decision's: rag.decision)
+_ROLE_LABEL_RE = re.compile(r"^\W*(?:rapporteure?|president(?:e)? de seance|secretaire de seance)\s*:")
 
 
 def _role_label(label: str) -> bool:
     """Whether a label cut before a sentence says what a person is ("Rapporteur :"), not the end of a row or of a
     sentence ("180€ annuelle - Le passage :").
 
-    >>> _role_label("Rapporteur :"), _role_label("- Charges fixes :"), _role_label("180€ annuelle - Le passage :")
-    (True, True, False)
+    >>> _role_label("Rapporteur :"), _role_label("Représentants élus :"), _role_label("180€ annuelle - Le passage :")
+    (True, False, False)
     """
-    return bool(label) and len(label) <= MAX_ROLE_LABEL_CHARS and not re.search(r"\d", label)
+    return bool(label) and len(label) <= MAX_ROLE_LABEL_CHARS and bool(_ROLE_LABEL_RE.match(fold(label)))
 
 
 def _label_before(part: str, sentence: str) -> str:

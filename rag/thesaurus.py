@@ -226,6 +226,8 @@ EXPANSIONS: dict[str, str] = {
     "abstenues": "abstentions",
     "opposes": "contre",
     "opposees": "contre",
+    "contingent": "contribution",  # a SDIS's "contingents" are the communes' "contributions"
+    "contingents": "contributions",
 }
 
 

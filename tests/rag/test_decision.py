@@ -9,7 +9,7 @@ import pytest
 
 from ingest.deliberations import split_deliberations
 from ingest.pdf import load_pdf
-from rag.decision import Decision, extract_decision, is_row
+from rag.decision import Decision, after_verb, extract_decision, is_row
 from rag.schema import DeliberationRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,6 +208,6 @@ def test_a_letter_spaced_delibere_opens_the_articles() -> None:
         "Fait et délibéré les jour, mois et an susdits.\n"
     )
     (provision,) = extract_decision(text).provisions
-    assert provision.verb == "a délibéré" and provision.sentence == "DÉLIBÈRE"
+    assert provision.verb == "a décidé" and provision.sentence == "DÉLIBÈRE" and after_verb(provision) == ""
     assert provision.rows[0].startswith("Article 1er") and "Officiers 12,40 €" in provision.rows
     assert provision.rows[-1].startswith("Article 2") and not any("CONSIDÉRANT" in row for row in provision.rows)
