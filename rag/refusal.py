@@ -846,7 +846,10 @@ def cited_checks(
         and any(asked_in_range(question, c.chunk.text) for c in citations)
     ):
         yield "reference"  # "un quotient familial de 700 €" answered with the row "QF de 801 € à 1 200 €" above its own
-    if first is not None and _other_category(question, first.text):
+    if first is not None and (
+        _other_category(question, first.text)
+        or _other_category(question, " ".join(c.chunk.text for c in citations), whole=True)
+    ):
         yield "reference"  # "par élève d'école élémentaire" answered with "1 602.91 € par élève de maternelle"
     by_n = {c.n: c.chunk for c in citations}
     cited = [by_n[n] for n in (first.citations if first is not None else []) if n in by_n]
@@ -1175,21 +1178,26 @@ _PER_KIND_RE = re.compile(
 )
 
 
-def _other_category(question: str, sentence: str) -> bool:
+def _other_category(question: str, sentence: str, *, whole: bool = False) -> bool:
     """Whether the answer's first sentence gives a rate per unit of another kind than the question's: "par élève
-    d'école élémentaire" answered with "par élève de maternelle".
+    d'école élémentaire" answered with "par élève de maternelle". With `whole`, `sentence` is a cited record's text:
+    it writes rates per unit of other kinds only, never the one asked.
 
     >>> q = "Combien la commune de Flaux paie-t-elle à Remoulins par élève d'école élémentaire ?"
     >>> _other_category(q, "à hauteur 1 602.91 € par élève de maternelle"), _other_category(q, "600 € par élève de l'école élémentaire")
     (True, False)
+    >>> _other_category(q, "1 602.91 € par élève de maternelle, 600 € par élève d'école élémentaire", whole=True)
+    False
     """
     folded = fold(sentence).replace("\u2019", "'")
     for asked in _PER_KIND_RE.finditer(fold(question).replace("\u2019", "'")):
-        for given in _PER_KIND_RE.finditer(folded):
-            if given["unit"][:WORD_FAMILY] != asked["unit"][:WORD_FAMILY]:
-                continue
-            if not _akin(set(_noun_stems(asked["kind"])), set(_noun_stems(given["kind"]))):
-                return True
+        same = [
+            _akin(set(_noun_stems(asked["kind"])), set(_noun_stems(given["kind"])))
+            for given in _PER_KIND_RE.finditer(folded)
+            if given["unit"][:WORD_FAMILY] == asked["unit"][:WORD_FAMILY]
+        ]
+        if (not all(same)) if not whole else (bool(same) and not any(same)):
+            return True
     return False
 
 
