@@ -514,7 +514,9 @@ def _typed_quote(
 
 
 # A recital ("VU ...", "CONSIDÉRANT que ...") says why or under what a body decides, not what it decided (folded)
-_RECITAL_RE = re.compile(r"^\W*(?:vu|consid[eé]rant)\b")
+_RECITAL_RE = re.compile(
+    r"^\W*(?:vu\s+(?:le|la|les|l'|l’)|consid[eé]rant\s+(?:que|qu'|qu’))(?!.*\b(?:decide|fixe|attribue|accorde|approuve)\b)"
+)
 # "qui s'est abstenu", "qui a voté contre", "qui s'y est opposé": the vote's line names them (on folded text)
 _VOTE_ASKED_RE = re.compile(r"\b(?P<abst>abstenu\w*|abstention\w*)|\b(?P<against>contre|oppose\w*)\b")
 
