@@ -18,13 +18,12 @@ from typing import Any
 
 from ingest.base import Loaded, SourceMeta, display_path
 from ingest.chunking import chunk_id, chunk_pages, split_text, text_coverage
-from ingest.deliberations import page_number_lines, record_spans
+from ingest.deliberations import line_key, page_number_lines, record_spans
 from ingest.ocr import read_scanned_pages
 from ingest.pdf import load_pdf
 from ingest.seance import describe_council_document
 from rag import schema
 from rag.errors import SourceError
-from rag.french import fold
 from rag.records import commune_date_meta, record_meta
 from rag.schema import Chunk, Document, Page
 from rag.store import doc_id_for
@@ -208,7 +207,7 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
     on_pages: dict[str, set[int]] = defaultdict(set)
     for page, raw in lines:
         if raw.strip():
-            on_pages[_line_key(raw)].add(page)
+            on_pages[line_key(raw)].add(page)
     needed = max(3, math.ceil(len(pages) / 2))
     repeated = {key for key, seen_on in on_pages.items() if len(pages) >= 3 and len(seen_on) >= needed}
     blocks: list[Block] = []
@@ -226,7 +225,7 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
             close()
         if covered[i]:
             continue
-        if raw.strip() and (i in furniture or _line_key(raw) in repeated):
+        if raw.strip() and (i in furniture or line_key(raw) in repeated):
             boiler.setdefault(" ".join(raw.split()), (i, page))
             continue
         run.append(i)
@@ -236,10 +235,6 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
         pages_seen = [page for _, page in boiler.values()]
         blocks.append(Block(first, min(pages_seen), max(pages_seen), "\n".join(boiler), boilerplate=True))
     return blocks
-
-
-def _line_key(raw: str) -> str:
-    return re.sub(r"\d+", "#", fold(" ".join(raw.split())))
 
 
 def _squash(text: str) -> str:

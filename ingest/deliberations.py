@@ -72,7 +72,7 @@ def _to_lines(pages: list[Page]) -> list[_Line]:
             if (
                 text == str(page.page_number)
                 or re.fullmatch(r"(?i)page \d+ ?/ ?\d+", text)
-                or _edge_key(text) in running
+                or line_key(text) in running
             ):
                 page_lines[i] = _Line(page.page_number, "", "", furniture=True)
         lines.extend(page_lines)
@@ -82,8 +82,9 @@ def _to_lines(pages: list[Page]) -> list[_Line]:
 EDGE_LINES = 2  # the lines at a page's top or bottom where a running header or footer sits
 
 
-def _edge_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split()))
+def line_key(raw: str) -> str:
+    """A line as a repeated header, footer or stamp is told apart: folded, its digits aside."""
+    return re.sub(r"\d+", "#", fold(" ".join(raw.split())))
 
 
 def _running_keys(pages: list[Page]) -> set[str]:
@@ -94,7 +95,7 @@ def _running_keys(pages: list[Page]) -> set[str]:
     edges: list[dict[str, str]] = []
     for page in pages:
         nonblank = [" ".join(raw.split()) for raw in page.text.splitlines() if raw.strip()]
-        edges.append({_edge_key(raw): raw for raw in nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]})
+        edges.append({line_key(raw): raw for raw in nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]})
     common = set.intersection(*(set(edge) for edge in edges))
     # two pages may open alike by chance: there, a line numbering its page ("Publié le 24/11/2023 – 2 –") must show
     # that the lines they share are the page's furniture
@@ -313,11 +314,16 @@ def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
             after = next((other.text for other in lines[i + 1 : i + 3] if not other.blank), "")
             if re.match(r"Rapporteur\s*:", title) and re.match(r"Objet\s*:", after):
                 title = after  # "N° CA-2021-061 Rapporteur : M. ..." then "Objet : Fixation du montant ..."
-            number = f"{m.group('prefix') or ''}{m.group('year')}-{int(m.group('num')):03d}"
-            headings.append((i, number, title))
+            headings.append((i, _heading_number(m), title))
         elif (m := _NUMBER_LINE_RE.match(line.text.strip())) and i + 1 < len(lines) and not lines[i + 1].blank:
-            headings.append((i, f"{m.group('year')}-{int(m.group('num')):03d}", lines[i + 1].text.strip()))
+            headings.append((i, _heading_number(m), lines[i + 1].text.strip()))
     return headings
+
+
+def _heading_number(match: re.Match[str]) -> str:
+    """ "CA-2021-061", "2023-117": the prefix a body numbers its acts with, the year, the number on three digits."""
+    prefix = match.groupdict().get("prefix") or ""
+    return f"{prefix}{match.group('year')}-{int(match.group('num')):03d}"
 
 
 def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]:

@@ -127,13 +127,18 @@ _COMMUNE_RE = re.compile(
 _NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", "municipal", "seance", "séance"}
 
 
-# Words of a register's or a minutes' heading that may follow a commune's name on its line ("Commune de FARNONCOURT
-# Folio n° 2020/01", "Commune de X Séance du ..."): not part of the name.
-_AFTER_NAME = {"folio", "feuillet", "page", "registre", "seance", "proces-verbal", "compte", "extrait", "conseil"}
+# The words that follow a commune's or a body's name in a heading, not part of it: "Communauté d'agglomération du
+# Pays de Vérandeuil Conseil communautaire – séance du 29/06/2023", "SIVOS DES QUATRE CLOCHERS / SIÈGE : ...",
+# "Commune de FARNONCOURT Folio n° 2020/01".
+_HEADING_WORDS = {
+    "siege", "conseil", "comite", "bureau", "commission", "assemblee", "compte", "proces-verbal", "seance", "releve",
+    "reunion", "extrait", "extraits", "registre", "deliberation", "deliberations", "ordre", "republique", "folio",
+    "feuillet", "page",
+}  # fmt: skip
 
 
 def _clean_commune(raw: str) -> str | None:
-    words = list(itertools.takewhile(lambda w: fold(w) not in _AFTER_NAME, raw.split()))
+    words = list(itertools.takewhile(lambda w: fold(w) not in _HEADING_WORDS, raw.split()))
     # Trailing particles and words that start the next sentence are not part of the name.
     while words and (words[-1].lower() in _PARTICLES or fold(words[-1]) in _NOT_A_COMMUNE):
         words.pop()
@@ -184,12 +189,6 @@ def _small_caps(line: str) -> str:
 _GROUPING_RE = bodies.heading_pattern(territory=False)
 _TERRITORY_RE = bodies.heading_pattern(territory=True)
 _NAME_PARTICLES = {"de", "du", "des", "la", "l'", "d'", "le", "les", "sur", "sous", "en", "et", "&", "lès", "aux", "au"}
-# The words that follow a body's name in a heading, not part of it: "Communauté d'agglomération du Pays de Vérandeuil
-# Conseil communautaire – séance du 29/06/2023", "SIVOS DES QUATRE CLOCHERS / SIÈGE : ...".
-_HEADING_WORDS = {
-    "siege", "conseil", "comite", "bureau", "commission", "assemblee", "compte", "proces-verbal", "seance", "releve",
-    "reunion", "extrait", "extraits", "registre", "deliberation", "deliberations", "ordre", "republique",
-}  # fmt: skip
 
 
 def _grouping(head: str, pattern: re.Pattern[str] = _GROUPING_RE) -> tuple[int, str] | None:

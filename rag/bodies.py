@@ -124,12 +124,7 @@ def body_article(name: str) -> str | None:
     return next((kind.article for kind in KINDS if re.match(rf"(?:{kind.heading})\b", name, re.IGNORECASE)), None)
 
 
-_KEY_WORDS = {
-    word
-    for kind in KINDS
-    for word in re.sub(r"\[\w+\]|\(\?:[^)]*\)\??|[?|]", "-", kind.key).split("-") + kind.words.split()
-    if len(word) >= 4
-}
+_KEY_WORDS = {word for kind in KINDS for word in re.findall(r"[a-z]{4,}", f"{kind.key} {kind.words}")}
 
 
 def is_grouping(key: str) -> bool:

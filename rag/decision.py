@@ -43,6 +43,7 @@ _OPENING_RE = re.compile(
 _ARTICLE_HEAD_RE = re.compile(
     r"^(?:article|art\.)\s*\d+\s*(?:er|e)?\s*:"
 )  # "Article 1 :", "Article 1er :" opens the next part
+_DELIBERE_RE = re.compile(r"D[ÉE]LIB[ÈE]RE\s*:?")  # alone on its line, it opens the articles decided
 _BULLET_RE = re.compile(r"^\s*(?:[-•–*·▪]|\d{1,2}\s*[)°]|[a-z]\))\s*")
 _LABEL_VALUE_RE = re.compile(r"^[^:]{2,80}:\s*\S.*\d")
 _FORMULA_RE = re.compile(
@@ -183,7 +184,6 @@ def _vote_of(lines: list[str]) -> str | None:
     return None
 
 
-_DELIBERE_RE = re.compile(r"D[ÉE]LIB[ÈE]RE\s*:?")
 # A word set letter by letter for emphasis ("D É L I B È R E"), as a PDF's text gives it.
 _SPACED_RE = re.compile(r"(?<![\w])(?:[A-ZÀ-Ý] ){4,}[A-ZÀ-Ý](?![\w])")
 

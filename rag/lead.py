@@ -518,7 +518,8 @@ _RECITAL_RE = re.compile(
     r"^\W*(?:vu\s+(?:le|la|les|l'|l’)|consid[eé]rant\s+(?:que|qu'|qu’))(?!.*\b(?:decide|fixe|attribue|accorde|approuve)\b)"
 )
 # "qui s'est abstenu", "qui a voté contre", "qui s'y est opposé": the vote's line names them (on folded text)
-_VOTE_ASKED_RE = re.compile(r"\b(?P<abst>abstenu\w*|abstention\w*)|\b(?P<against>contre|oppose\w*)\b")
+_ABSTENTION_RE = re.compile(r"\babsten|\babstention")
+_AGAINST_RE = re.compile(r"\bcontre\b|\boppose")
 
 
 def _names_the_vote(question: str, sentence: str) -> bool:
@@ -530,11 +531,10 @@ def _names_the_vote(question: str, sentence: str) -> bool:
     >>> _names_the_vote("Qui s'est abstenu ?", "Rapporteur : M. Didier CAUSSANEL, vice-président")
     False
     """
-    asked = _VOTE_ASKED_RE.search(fold(question))
-    if asked is None:
-        return False
-    written = fold(sentence)
-    return bool(re.search(r"\babstention|\babstenu" if asked["abst"] else r"\bcontre\b", written))
+    folded = fold(question)
+    if _ABSTENTION_RE.search(folded):
+        return bool(_ABSTENTION_RE.search(fold(sentence)))
+    return bool(_AGAINST_RE.search(folded)) and bool(re.search(r"\bcontre\b", fold(sentence)))
 
 
 def _around(part: str, sentence: str) -> tuple[str, str]:

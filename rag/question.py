@@ -542,10 +542,15 @@ def asked_in_range(question: str, text: str) -> bool:
     False
     """
     folded = fold(text)
-    return any(
-        in_range(number.replace(" ", "").replace(".", ""), folded)
+    return any(in_range(number, folded) for number in _quantities(question))
+
+
+def _quantities(question: str) -> list[str]:
+    """The quantities the question gives with their unit, digits only: "1 000 €" -> "1000"."""
+    return [
+        number.replace(" ", "").replace(".", "")
         for number in _QUESTION_NUMBER_RE.findall(re.sub(r"[\s\u202f\xa0]+", " ", question.lower()))
-    )
+    ]
 
 
 def other_range(question: str, text: str) -> bool:
@@ -561,14 +566,10 @@ def other_range(question: str, text: str) -> bool:
     folded = fold(text)
     if not writes_range(folded):
         return False
-    numbers = [
-        number.replace(" ", "").replace(".", "")
-        for number in _QUESTION_NUMBER_RE.findall(re.sub(r"[\s\u202f\xa0]+", " ", question.lower()))
-    ]
     written = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", folded)
     return any(
         not in_range(number, folded) and not re.search(rf"(?<![\d,]){re.escape(number)}(?![\d]|,\d)", written)
-        for number in numbers
+        for number in _quantities(question)
     )
 
 

@@ -2422,16 +2422,14 @@ def _titled_other_year(chunk: Chunk, years: set[str]) -> bool:
     """Whether a record's title names the year it is for, another than those asked: the "Grille tarifaire applicable
     au 1er janvier 2024" voted in November 2023 is no answer for the 2023 tariff.
 
-    >>> title = "Délibération 2023-031 — Redevance incitative – Grille tarifaire applicable au 1er janvier 2024"
-    >>> chunk = Chunk("x", "120 litres 152,00 €", {schema.TITLE: title, schema.RECORD_INDEX: 0})
+    >>> objet = "Redevance incitative – Grille tarifaire applicable au 1er janvier 2024"
+    >>> chunk = Chunk("x", "120 litres 152,00 €", {schema.OBJET: objet, schema.RECORD_INDEX: 0})
     >>> _titled_other_year(chunk, {"2023"}), _titled_other_year(chunk, {"2024"})
     (True, False)
     """
     if chunk.meta.get(schema.RECORD_INDEX) is None:
         return False
-    title = str(chunk.meta.get(schema.TITLE, ""))
-    title = re.sub(r"^D[ée]lib[ée]ration\s+(?:n°\s*)?[\w/.-]+\s+—\s+", "", title)  # its number is no year
-    named = _years_in(title)
+    named = _years_in(str(chunk.meta.get(schema.OBJET) or ""))  # (not its title: its number is no year)
     return bool(named) and not named & years
 
 
