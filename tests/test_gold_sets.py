@@ -69,3 +69,12 @@ def test_session_32s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     failed = sorted(set(re.findall(r"FAIL line \d+ \[(s32-\d+)\]", result.stdout)))
     assert failed == ["s32-051", "s32-053"], result.stdout
     assert "key fact not found" in result.stdout and "evidence not found" not in result.stdout
+
+
+def test_session_33s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 33's set on six more invented bodies (benchmarks/other_bodies_s33): a commune's list of the
+    deliberations examined, a verbatim procès-verbal, a SIAEP, a communauté de communes' decisions by delegation, a
+    SIVOS compte rendu, a two-column compte rendu sommaire. Every evidence and key fact is on the page it names."""
+    for gold in ("other_bodies_s33/gold_decisions_s33.jsonl", "other_bodies_s33/gold_s33_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
