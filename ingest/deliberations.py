@@ -32,7 +32,7 @@ from ingest.votes import (
     parse_counts,
 )
 from rag.articles import find_article_mentions
-from rag.french import MONTH_PATTERN, fold
+from rag.french import MONTH_NUMBERS, MONTH_PATTERN, fold, iso_date
 from rag.schema import DeliberationRecord, Page
 
 logger = logging.getLogger(__name__)
@@ -306,17 +306,43 @@ _NUMBER_LINE_RE = re.compile(
 )
 
 
+# A decision taken by delegation, dated on its heading: "DÉCISION N° 2024-D-011 3 avril 2024", "DÉCISION DU BUREAU
+# N° 2024-B-07 20 juin 2024", "Décision du Maire n° 2023-D-05 du 12 mai 2023" (its objet on the next line; folded)
+_DECISION_LINE_RE = re.compile(
+    r"^decision(?:\s+(?:du|de\s+la)\s+(?:bureau|presidente?|maire))?\s+(?:n°?|no|numero)\s*"
+    r"(?P<year>(?:19|20)\d{2})\s*-\s*(?P<letter>[a-z]{1,2})\s*-\s*(?P<num>\d{1,3})"
+    rf"(?:\s+(?:du\s+)?(?P<day>\d{{1,2}}|1er)\s+(?P<month>{MONTH_PATTERN})\s+(?P<dyear>(?:19|20)\d{{2}}))?\s*$"
+)
+
+
+def _heading_date(match: re.Match[str]) -> str | None:
+    """The ISO date a decision's heading writes ("3 avril 2024"), None when it writes none."""
+    if not match.groupdict().get("day"):
+        return None
+    return iso_date(
+        int(match["dyear"]), MONTH_NUMBERS[match["month"]], 1 if match["day"] == "1er" else int(match["day"])
+    )
+
+
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
-    headings = []
+    return [(i, number, title) for i, number, title, _ in _dated_headings(lines)]
+
+
+def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]]:
+    """(line, number, title, date written on the heading) of each numbered deliberation or decision."""
+    headings: list[tuple[int, str, str, str | None]] = []
     for i, line in enumerate(lines):
-        if m := _NUMBERED_RE.match(line.text):
+        if (m := _DECISION_LINE_RE.match(fold(line.text.strip()))) and i + 1 < len(lines) and not lines[i + 1].blank:
+            number = f"{m['year']}-{m['letter'].upper()}-{int(m['num']):03d}"
+            headings.append((i, number, lines[i + 1].text.strip(), _heading_date(m)))
+        elif m := _NUMBERED_RE.match(line.text):
             title = m.group("title")
             after = next((other.text for other in lines[i + 1 : i + 3] if not other.blank), "")
             if re.match(r"Rapporteur\s*:", title) and re.match(r"Objet\s*:", after):
                 title = after  # "N° CA-2021-061 Rapporteur : M. ..." then "Objet : Fixation du montant ..."
-            headings.append((i, _heading_number(m), title))
+            headings.append((i, _heading_number(m), title, None))
         elif (m := _NUMBER_LINE_RE.match(line.text.strip())) and i + 1 < len(lines) and not lines[i + 1].blank:
-            headings.append((i, _heading_number(m), lines[i + 1].text.strip()))
+            headings.append((i, _heading_number(m), lines[i + 1].text.strip(), None))
     return headings
 
 
@@ -327,25 +353,26 @@ def _heading_number(match: re.Match[str]) -> str:
 
 
 def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]:
-    headings = _numbered_headings(lines)
+    headings = _dated_headings(lines)
     first = headings[0][0]
     end = next((i for i in range(first + 1, len(lines)) if _END_RE.match(fold(lines[i].text))), len(lines))
     headings = [h for h in headings if h[0] < end]
     # An agenda or a closing list repeats the numbers without a body: keep, for each number, the
     # occurrence with the longest body.
-    spans: dict[str, tuple[int, int, str]] = {}
-    for k, (start, delib_id, title) in enumerate(headings):
+    spans: dict[str, tuple[int, int, str, str | None]] = {}
+    for k, (start, delib_id, title, date) in enumerate(headings):
         stop = headings[k + 1][0] if k + 1 < len(headings) else end
         size = sum(len(line.text) for line in lines[start + 1 : stop])
         if size == 0:
             continue
         if delib_id not in spans or size > spans[delib_id][1] - spans[delib_id][0]:
-            spans[delib_id] = (start, stop, title)
+            spans[delib_id] = (start, stop, title, date)
     records = []
-    for delib_id, (start, stop, title) in sorted(spans.items(), key=lambda item: item[1][0]):
+    for delib_id, (start, stop, title, date) in sorted(spans.items(), key=lambda item: item[1][0]):
         body = lines[start:stop]
         record = _new(base)
         record.delib_id = delib_id
+        record.date = date or record.date  # (a decision taken by delegation: its own date, no séance's)
         objet = _squash(title)
         nxt = body[1] if len(body) > 1 else None
         if (

@@ -41,6 +41,7 @@ class BodyKind:
     territory: bool = False  # a département or a région: heads a document only when no commune does
 
 
+_WATER = r"sm?iaep|smaep|sm?iaea|siae|siah|siep|sm?iaa"
 # The kinds of French local public bodies that deliberate, besides the communes (groupings of communes, their
 # syndicates and public establishments, the territories).
 KINDS = (
@@ -58,6 +59,9 @@ KINDS = (
     BodyKind(r"sivu", "sivu", "le", r"sivu", acronym=True),
     # the household-waste syndicates: SICTOM, SMICTOM, SIRTOM, SMIRTOM, SMITOM, SYCTOM
     BodyKind(r"sm?i[cr]?tom|syctom", "sm?i[cr]?tom|syctom", "le", r"sm?i[cr]?tom|syctom", acronym=True),
+    # the water and sanitation syndicates: SIAEP, SMAEP, SIAEA, SIAE, SIAH, SIEP ("d'alimentation en eau potable",
+    # "d'assainissement")
+    BodyKind(_WATER, _WATER, "le", _WATER, acronym=True),
     BodyKind(r"syndicat(?: intercommunal| mixte)?", "syndicat", "le", r"syndicat", words="intercommunal mixte"),
     BodyKind(r"p[ôo]le d['’][ée]quilibre territorial et rural", "pole-d-equilibre-territorial-et-rural", "le", r"petr"),
     BodyKind(r"petr", "petr", "le", r"petr|pole d'equilibre", acronym=True),
