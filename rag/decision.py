@@ -50,9 +50,13 @@ _FORMULA_RE = re.compile(
     r"apres en avoir delibere|^par\s*:?\s*(?:\d+|[a-z]+)\s+voix|^\d+\s+voix|^le conseil(?: municipal)?,?$|^vote\s*:|^a l'unanimite"
     r"|^(?:pour|contre|abstentions?)\s*:\s*\d|^(?:les membres du )?conseil municipal,?$|^entendu l'expose"
 )
+# ("13 pour, 1 contre", "Pour : 13", "Votants 15 Pour 13 Contre 2"; not "des exercices 2019 à 2022 pour un montant")
 _VOTE_COUNT_RE = re.compile(
-    r"(?<![\w])(\d+)\s*(?:voix\s*|votes?\s*)?(pour|contre|abstentions?)\b|(pour|contre|abstentions?)\s*:\s*(\d+)"
+    r"(?<![\w,.])(\d{1,3})\s*(?:voix\s*|votes?\s*)?"
+    r"(pour(?!\s+(?:un|une|le|la|les|l'|des|du|de|d'|ce|cette|son|sa|ses|leur|chaque|tout|toute)\b)|contre|abstentions?)\b"
+    r"|(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?![\d,])"
 )
+_LABELLED_COUNT_RE = re.compile(r"\b(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?![\d,])")
 _UNANIMITY_RE = re.compile(r"unanimit")
 # "décide à la majorité absolue", "adopté à la majorité des suffrages exprimés": a vote stated in prose.
 _MAJORITY_RE = re.compile(
@@ -167,11 +171,21 @@ def _is_table_header(line: str) -> bool:
 
 
 def _vote_of(lines: list[str]) -> str | None:
-    """The vote written in these lines ("13 pour, 1 contre", "unanimité"), None when they state none."""
+    """The vote written in these lines ("13 pour, 1 contre", "unanimité"), None when they state none.
+
+    >>> _vote_of(["d'admettre en non-valeur 27 factures des exercices 2019 à 2022 pour un montant de 3 412,86 €"])
+    >>> _vote_of(["Votants : 15 – Pour : 13 – Contre : 2"])
+    '13 pour, 2 contre'
+    """
     counts: dict[str, int] = {}
     for line in lines:
-        for m in _VOTE_COUNT_RE.finditer(fold(line)):
-            number, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        # "Pour : 13 – Contre : 2": the labels come first there ("15 – Pour" and "13 – Contre" are no counts)
+        labelled = [(m.group(2), m.group(1)) for m in _LABELLED_COUNT_RE.finditer(fold(line))]
+        found = labelled or [
+            (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            for m in _VOTE_COUNT_RE.finditer(fold(line))
+        ]
+        for number, word in found:
             counts.setdefault("abstention(s)" if word.startswith("abstention") else word, int(number))
     if counts:
         return ", ".join(f"{n} {w}" for w, n in counts.items())

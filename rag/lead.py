@@ -24,6 +24,7 @@ from rag.question import (
     LEVEL,
     NAMED_VALUE,
     NUMBER,
+    OFFICE_RE,
     OPINION,
     ORGANISATION,
     OTHER,
@@ -46,6 +47,7 @@ from rag.question import (
     names_reference,
     opposed,
     other_numbered,
+    question_names,
     question_parts,
     rank,
     recalls,
@@ -224,7 +226,7 @@ def _quoted_answer(
     "what was decided", the operative sentence ("De se prononcer contre le transfert ...")."""
     about_meeting = asks_about_meeting(question)
     typed = kind not in (DECISION, OTHER)
-    ranked: list[tuple[tuple[int, int, int, int, float], int, str]] = []
+    ranked: list[tuple[tuple[int, int, int, int, int, int, float], int, str]] = []
     for order, citation in enumerate(citations):
         for part in _headed_parts(quote_parts_of(citation.quote)):
             if not about_meeting and (is_meeting_formula(part) or roll_call(part)):
@@ -234,13 +236,16 @@ def _quoted_answer(
             if head and head not in tokens(part):
                 continue  # (the thing asked, "poste", written in the part)
             names, rare, weight = rank(question, part, idf)
-            if not weight or opposed(question, part) or other_numbered(question, part):
+            # "un quotient familial de 800 €": the row of its band ("QF de 601 à 1 000 € 3,10 €") first
+            banded = int(asked_in_range(question, part))
+            if not (weight or banded) or opposed(question, part) or other_numbered(question, part):
                 continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
             # "sur l'article 2181": the line writing "article 2181" first
             named = int(names_reference(question, part))
-            ranked.append(((named, operative, names, rare, weight - 0.01 * order), citation.n, part))
+            voted = int(kind in (PERSON, VOTE) and _names_the_vote(question, part))  # "qui a voté contre"
+            ranked.append(((voted, banded, named, operative, names, rare, weight - 0.01 * order), citation.n, part))
     for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
         passage = next(c.chunk.text for c in citations if c.n == n)
         part = with_list_rest(with_sequel(part, passage), passage)
@@ -387,8 +392,8 @@ def _record_lead(
         if sentence:
             seen.add(key)
             found.append((str(chunk.meta.get(schema.DATE) or ""), sentence, citation.n))
-        if found and kind not in (DECISION, VOTE, OTHER):
-            break  # "how much / who / when": the best record answers
+        if found and (kind not in (DECISION, VOTE, OTHER) or kind == VOTE and _ONE_VOTE_RE.search(fold(question))):
+            break  # "how much / who / when", "par combien de voix": the best record answers
     found = _naming_records(question, found, citations)
     if len(found) <= 1:
         lead = [AnswerSentence(text=s, citations=[n]) for _, s, n in found]
@@ -428,6 +433,10 @@ def _record_lead(
     found.sort(key=lambda item: item[0], reverse=True)  # newest first
     head = AnswerSentence(text="Décisions trouvées, de la plus récente à la plus ancienne :", citations=[])
     return [head, *(AnswerSentence(text=f"- {s}", citations=[n]) for _, s, n in found[:MAX_LISTED])]
+
+
+# A vote question about one decision: by how many votes, who voted (folded)
+_ONE_VOTE_RE = re.compile(r"\bpar combien\b|\bcombien de voix\b|^qui\b")
 
 
 def _record_of(citation: Citation) -> tuple[str, str]:
@@ -471,7 +480,8 @@ def _typed_quote(
     qualifier = qualified.group(1) if qualified else ""
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
-         int(kind == PERSON and _names_the_vote(question, s)), int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
+         int(kind != PERSON or not _CIVILITY_RE.search(question) or _names_another(question, s)),
+         int(kind in (PERSON, VOTE) and _names_the_vote(question, s)), int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          int(not _RECITAL_RE.match(fold(s))), rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
          int(former or not recalls(f"{_around(part, s)[0]} {s}")), int(bool(qualifier) and qualifier in fold(s)),
@@ -489,7 +499,7 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
-    not_opposed, _, _, _, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
+    not_opposed, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks
     if reporter and reporter_line(sentence):
@@ -522,6 +532,25 @@ _ABSTENTION_RE = re.compile(r"\babsten|\babstention")
 _AGAINST_RE = re.compile(r"\bcontre\b|\boppose")
 
 
+_CIVILITY_RE = re.compile(r"\b(?:M\.|MM\.|Mme|Mmes|Monsieur|Madame)\s+[A-ZÀ-Ý]")  # a question naming a person
+
+
+def _names_another(question: str, sentence: str) -> bool:
+    """Whether the sentence names a person the question does not: "qui remplace Mme BRISSAC" is answered by "Est
+    désigné délégué titulaire ... : M. Rémi CASTAGNOL", not by "la démission de Mme Anne-Laure BRISSAC".
+
+    >>> q = "Qui remplace Mme BRISSAC comme délégué au syndicat ?"
+    >>> _names_another(q, "M. LE M AIRE . — À la suite de la démission de Mme Anne-Laure BRISSAC de ses fonctions")
+    False
+    >>> _names_another(q, "Est désigné délégué titulaire : M. Rémi CASTAGNOL")
+    True
+    """
+    own = {fold(name) for name in question_names(question) if len(name) > 2}
+    # (an office names no one: "M. le Maire", set in small capitals "M. LE M AIRE")
+    text = OFFICE_RE.sub("", re.sub(r"\b([A-ZÀ-Ý]) (?=[A-ZÀ-Ý]{2,}\b)", r"\1", sentence))
+    return any(not own & {fold(w) for w in re.findall(r"[\w'’-]+", m.group(0))} for m in PERSON_RE.finditer(text))
+
+
 def _names_the_vote(question: str, sentence: str) -> bool:
     """Whether a sentence is the vote's line a "qui s'est abstenu / a voté contre" question asks: "Abstention : 1
     (M. Gérald MONTAGUT)", not the rapporteur's line above.
@@ -532,9 +561,11 @@ def _names_the_vote(question: str, sentence: str) -> bool:
     False
     """
     folded = fold(question)
+    # ("qui a voté contre": the line naming them, "Contre 2 (Mme NOGARET, M. RIGAL)", not another's "Contre néant")
+    named = not folded.lstrip().startswith("qui") or gives(PERSON, sentence)
     if _ABSTENTION_RE.search(folded):
-        return bool(_ABSTENTION_RE.search(fold(sentence)))
-    return bool(_AGAINST_RE.search(folded)) and bool(re.search(r"\bcontre\b", fold(sentence)))
+        return bool(_ABSTENTION_RE.search(fold(sentence))) and named
+    return bool(_AGAINST_RE.search(folded)) and bool(re.search(r"\bcontre\b", fold(sentence))) and named
 
 
 def _around(part: str, sentence: str) -> tuple[str, str]:

@@ -116,6 +116,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|budget|subvention|taux|indemnite|redevance|bareme|dotation|devis|contribution|fonds? de concours|forfait"
             r"|avance|estimation|aide|prime|allocation|frais|depenses?|recettes?|plafond)s?\b"
             r"|\bque (?:coute|coutent|paie|paye|paient|payent|rapporte)\b"
+            # "À combien passe l'amende quand ...": a sum, whatever "quand" follows (not "le nombre d'adjoints")
+            r"|^a combien (?!de\b|d')(?![^?]*\bnombre\b)"
             r"|\bjusqu'a quel montant"
             # "Quel besoin annuel a été estimé ...": a value estimated or assessed is a sum
             r"|\bquel(?:le)?s? [^?]{0,40}\b(?:a|ont|est|sont) (?:ete )?(?:estimee?s?|evaluee?s?|chiffree?s?)\b"
@@ -234,7 +236,10 @@ _SCHEDULE_RE = re.compile(
     re.IGNORECASE,
 )
 _VOTE_RE = re.compile(
-    r"\bvoix\b|unanimit|\b[aà] la majorit|\d+\s*(?:pour|contre|abstentions?)\b|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
+    r"\bvoix\b|unanimit|\b[aà] la majorit|(?<![\d,.])\d{1,3}\s*"
+    r"(?:pour(?!\s+(?:un|une|le|la|les|l'|des|du|de|d'|ce|cette|son|sa|ses|leur|chaque|tout|toute)\b)"  # not "2022 pour un"
+    r"|contre|abstentions?)\b"
+    r"|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
     re.IGNORECASE,
 )
 # A company or a body by its name: a legal form, "la société BRL", "Crédit Mutuel", or words in capitals
@@ -509,7 +514,7 @@ def in_range(number: str, folded: str) -> bool:
         value = float(number.replace(",", "."))
     except ValueError:
         return False
-    if any(_value(low) < value < _value(high) for low, high in _RANGE_RE.findall(folded)):
+    if any(_value(low) <= value <= _value(high) for low, high in _RANGE_RE.findall(folded)):
         return True
     if len(folded) > MAX_BAND_ROW:
         return False
@@ -526,9 +531,14 @@ def writes_range(folded: str) -> bool:
 
 
 # A quantity the question gives with its unit ("700 €", "1 200 habitants"), not a label's number ("la tranche 4").
+# ("les 120 premiers m³": the first band's)
 _QUESTION_NUMBER_RE = re.compile(
-    r"(?<![\d,])(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d,])(?=\s*(?:€|euros?\b|%|m[²³23]|habitants\b|km\b|ans\b))"
+    r"(?<![\d,])(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d,])"
+    r"(?=\s*(?:premi[eè]re?s\s+)?(?:€|euros?\b|%|m[²³23]|habitants\b|km\b|ans\b))"
 )
+# A quantity asked as a bound: "au-dessus de 120 m³" is the band that starts past 120, "moins de 500 €" the one below
+_PAST_BOUND_RE = re.compile(r"(?:au[- ]dessus d[e']|au[- ]dela d[e']|plus d[e']|superieure? a)\s*$")
+_BELOW_BOUND_RE = re.compile(r"(?:en[- ]dessous d[e']|au[- ]dessous d[e']|moins d[e']|inferieure? a)\s*$")
 
 
 def asked_in_range(question: str, text: str) -> bool:
@@ -540,6 +550,11 @@ def asked_in_range(question: str, text: str) -> bool:
     (True, False)
     >>> asked_in_range("Quel est le prix pour la tranche 4 ?", "Tranche 1 : de 0 à 120 m³ 1,32 € / m³")
     False
+    >>> q = "Combien paie-t-on le m³ au-dessus de 120 m³ ?"
+    >>> asked_in_range(q, "Tranche 1 : de 0 à 120 m³ 1,38 €"), asked_in_range(q, "Tranche 2 : de 121 à 600 m³ 1,61 €")
+    (False, True)
+    >>> asked_in_range("Quel prix pour les 120 premiers m³ ?", "Tranche 1 : de 0 à 120 m³ inclus 1,38 €")
+    True
     """
     folded = fold(text)
     return any(in_range(number, folded) for number in _quantities(question))
@@ -547,10 +562,17 @@ def asked_in_range(question: str, text: str) -> bool:
 
 def _quantities(question: str) -> list[str]:
     """The quantities the question gives with their unit, digits only: "1 000 €" -> "1000"."""
-    return [
-        number.replace(" ", "").replace(".", "")
-        for number in _QUESTION_NUMBER_RE.findall(re.sub(r"[\s\u202f\xa0]+", " ", question.lower()))
-    ]
+    text = re.sub(r"[\s\u202f\xa0]+", " ", question.lower())
+    found = []
+    for match in _QUESTION_NUMBER_RE.finditer(text):
+        number = match.group(1).replace(" ", "").replace(".", "")
+        before = fold(text[max(0, match.start() - 20) : match.start()])
+        if re.fullmatch(r"\d+", number) and _PAST_BOUND_RE.search(before):
+            number = str(int(number) + 1)  # "au-dessus de 120 m³": the band "de 121 à 600 m³"
+        elif re.fullmatch(r"\d+", number) and int(number) > 0 and _BELOW_BOUND_RE.search(before):
+            number = str(int(number) - 1)
+        found.append(number)
+    return found
 
 
 def other_range(question: str, text: str) -> bool:

@@ -232,7 +232,8 @@ _NOT_NOUNS = set(
         "petit petite grand grande même nouveau nouvelle autre autres premier première dernier dernière seul seule "
         "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
         "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
-        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée euro euros centimes"
+        "voix vote votes suffrages montant somme prix coût nombre date nom temps durée euro euros centimes environ quelque"
+        " vais vas allons allez vont dessus dessous dela selon"
     )
 )
 
@@ -314,7 +315,8 @@ def key_nouns(question: str) -> list[str]:
 _LOCUTION_RE = re.compile(
     r"\b(?:(?:à|a|au|aux|en|de)\s+(?:la\s+|l'\s*)?(?:tête|tete|sein|faveur|profit|issue|occasion|place|égard|egard"
     r"|vue|hauteur|initiative|demande|part|cours|moyen|aide|instar|encontre|charge)"
-    r"|(?:au|en|à|a)\s+(?:titre|nom|terme|lieu|cas|raison|matière|matiere|dépit|depit)|lors)\s+(?:de|du|des|d')",
+    r"|(?:au|en|à|a)\s+(?:titre|nom|terme|lieu|cas|raison|matière|matiere|dépit|depit)|lors"
+    r"|(?:prendre|prend|prendra|prendront|prennent|pris|prise)\s+la\s+(?:tête|tete))\s+(?:de|du|des|d')",
     re.IGNORECASE,
 )
 
@@ -365,8 +367,11 @@ def vocabulary(text: str) -> set[str]:
     ['serm', 'terrain', 'terrains', 'vent', 'vente']
     >>> "saeml" in vocabulary("Société Anonyme d'Economie Mixte Locale MONTPELLIER EVENTS")
     True
+    >>> "m3" in vocabulary("gravats 18 € le m³")
+    True
     """
     text = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)  # "Ste Odile" is "Sainte Odile"
+    text = text.translate(_SUPERSCRIPTS)  # "18 € le m³": the question's "mètre cube" (rag.thesaurus: "m3")
     joined = _LINE_HYPHEN_RE.sub(r"\1\2", text)  # "aménage-\nment": a word cut at a line's end
     if joined != text:
         return vocabulary(joined) | vocabulary(_LINE_HYPHEN_RE.sub(r"\1-\2", text))
@@ -381,6 +386,7 @@ def vocabulary(text: str) -> set[str]:
 
 
 _LINE_HYPHEN_RE = re.compile(r"([^\W\d_])-[ \t]*\n[ \t]*([a-zà-ÿ])")
+_SUPERSCRIPTS = str.maketrans({"²": "2", "³": "3"})
 _DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b")  # "S.E.R.M", "Z.A.C.": the SERM, the ZAC
 # A run of capitalised words ("Société Anonyme d'Economie Mixte Locale"), the small words of a name between them
 _TITLE_RUN_RE = re.compile(
@@ -633,7 +639,7 @@ def refusal_checks(
     if (
         asks_amount
         and MONEY_RE.search(fold(question))
-        and not _amount_beside_topic(question, top, retrieval.hits, idf, met, following)
+        and not _amount_beside_topic(question, top, retrieval.hits, idf, met, following, preceding)
     ):
         yield "fact"  # "le coût du diagnostic amiante": the item on the diagnosis holds no amount, others do
     if HOUR_QUESTION_RE.search(fold(question)) and not any(_hour_given(question, hit.chunk.text) for hit in top):
@@ -911,6 +917,8 @@ def cited_checks(
         yield "names"
     if _named_elsewhere(question, used, retrieval, excused, idf):
         yield "names"
+    if _other_body_unwritten(retrieval.scope, citations, used):
+        yield "names"  # "la contribution de Val-Sorbier au SDIS": the SDIS's total, no word of Val-Sorbier
     # "la décision modificative n°2", "le lot n°1": the evidence must write this number, and its quote no other one
     references = reference_numbers(question)
     if references:
@@ -1044,6 +1052,7 @@ def cited_checks(
         for m in _AFTER_NOUN_RE.finditer(question.replace("\u2019", "'"))
         if not _PARTICIPLE_RE.search(m["word"].lower())
         and fold(m["word"].lower()) not in _TIE_WORDS
+        and _noun_stems(m["word"])  # (not "la vaisselle avec ...": a preposition qualifies nothing)
         and all(_akin({q}, own) for q in _noun_stems(m["word"]))
         for stem in _noun_stems(m["noun"])
     }
@@ -1055,6 +1064,26 @@ def cited_checks(
     if numbers and set(numbers) <= _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", fold(" ".join(c.text for c in cited)))):
         return
     yield "topic"
+
+
+def _other_body_unwritten(scope: Scope | None, citations: list[Citation], used: set[str]) -> bool:
+    """Whether the question names several communes or bodies, the answer cites the documents of only some of them,
+    and the evidence never writes the others' names: "la contribution de Val-Sorbier au SDIS" is Val-Sorbier's row
+    of the SDIS's table, not the SDIS's total.
+
+    >>> scope = Scope(communes=("sdis-de-la-serionne", "val-sorbier"))
+    >>> chunk = Chunk("x", "Le montant global ...", {schema.COMMUNE_KEY: "sdis-de-la-serionne"})
+    >>> citation = Citation(n=1, chunk=chunk, quote="")
+    >>> _other_body_unwritten(scope, [citation], {"montant", "global"}), _other_body_unwritten(scope, [citation], {"val", "sorbi"})
+    (True, False)
+    """
+    if scope is None or len(scope.communes) < 2:
+        return False
+    cited = {str(c.chunk.meta.get(schema.COMMUNE_KEY) or "") for c in citations}
+    return any(
+        key not in cited and not all(_akin({stem}, used) for stem in tokens(key.replace("-", " ")))
+        for key in scope.communes
+    )
 
 
 _REPRESENTATIVE_RE = re.compile(r"^(?:representant|delegue|membre)e?s?$")  # (a "suppléant" is one seat)
@@ -1719,11 +1748,18 @@ def qualifiers(question: str) -> list[str]:
     ['delegu']
     >>> qualifiers("Terrain Biau : la ville en prendra possession quand ?")
     []
+    >>> qualifiers("Quel est le prix de l'abonnement mensuel senior du réseau ?")
+    ['mensuel', 'senior']
     """
     text = question.replace("\u2019", "'")
     # (after the pronoun "en", a verb: "la ville en prendra possession", "qu'en fera-t-on")
     words = [m.group(1) for m in _AFTER_EN_RE.finditer(text) if not _FUTURE_RE.search(m.group(1).lower())]
-    words += [m["word"] for m in _AFTER_NOUN_RE.finditer(text)]
+    for m in _AFTER_NOUN_RE.finditer(text):
+        words.append(m["word"])
+        # and a second one after a first ("l'abonnement mensuel senior": not the "mensuel tout public")
+        second = _NEXT_WORD_RE.match(text, m.end())
+        if second is not None and _qualifies(m["word"]) and _noun_stems(m["word"]):
+            words.append(second.group(1))
     kept = [w for w in words if _qualifies(w)]
     # a role may look like a participle ("délégué")
     kept += [m.group(1) for m in _ROLE_RE.finditer(text) if fold(m.group(1).lower()) not in _TIE_WORDS]
@@ -1784,6 +1820,7 @@ _DEMONSTRATIVE_RE = re.compile(r"^(?:celui|celle|ceux|celles)-(?:ci|là)$")  # "
 # ("en moto", not "en vertu de", "en raison de": a preposition made of words)
 _FUTURE_RE = re.compile(r"(?:ra|ras|rai|rons|rez|ront|rait|raient)$")  # a future or conditional ("prendra")
 _AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})\b(?!\s+(?:de|d'|du|des)\b)", re.IGNORECASE)
+_NEXT_WORD_RE = re.compile(r"\s+([^\W\d_][\w-]{3,})\b")
 _AFTER_NOUN_RE = re.compile(
     r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|sa|son|ses|leur|leurs|votre|vos)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
     re.IGNORECASE,
@@ -1792,7 +1829,8 @@ _AFTER_NOUN_RE = re.compile(
 # désigné délégué"
 _ROLE_RE = re.compile(
     r"\bqui\s+(?:est|était|sont|étaient|sera|seront|a été|ont été)\s+"
-    r"(?:(?:re)?devenue?s?\s+|toujours\s+|actuellement\s+|désormais\s+|encore\s+)?(?:(?:désigné|élu|nommé)e?s?\s+)?"
+    r"(?:(?:re)?devenue?s?\s+|toujours\s+|actuellement\s+|désormais\s+|encore\s+)?"
+    r"(?:(?:désigné|élu|nommé|choisi|retenu|recruté)e?s?\s+(?:comme\s+|en tant que\s+)?)?"
     r"([^\W\d_][\w-]{3,})",
     re.IGNORECASE,
 )
@@ -1825,6 +1863,12 @@ _TIE_WORDS = {
     "cette",
     "leur",
     "leurs",
+    "grace",  # "grâce à", "faute de", "suite à", "sauf": prepositions made of a noun
+    "faute",
+    "suite",
+    "sauf",
+    "selon",
+    "malgre",
 }
 
 
@@ -1948,7 +1992,13 @@ def _header_years(hit: ScoredChunk, preceding: Callable[[Chunk], Chunk | None] |
         return set()
     before = preceding(hit.chunk)
     page = hit.chunk.meta.get(schema.PAGE)
-    if before is None or not page or page not in (before.meta.get(schema.PAGE), before.meta.get(schema.PAGE_END)):
+    if before is None or not page:
+        return set()
+    # (or on the page before, when it ends announcing what follows: "les tarifs suivants, applicables au 1er janvier
+    # 2025 :" at the foot of page 1, the table at the top of page 2)
+    ends = before.meta.get(schema.PAGE_END) or before.meta.get(schema.PAGE)
+    announces = isinstance(page, int) and ends == page - 1 and before.text.rstrip().endswith(":")
+    if page not in (before.meta.get(schema.PAGE), before.meta.get(schema.PAGE_END)) and not announces:
         return set()
     for part in reversed(sentences(before.text)):
         written = _years_in(part)
@@ -1992,6 +2042,7 @@ def _year_met(
 
 
 ROW_WORDS = 8  # a line of at most this many words is a row of a list or table
+ROW_CHARS = 60  # a table row's length at most ("QF de 601 à 1 000 € 3,10 €"): `_table_head`
 
 
 def _anchor(question: str, hit: ScoredChunk, idf: Callable[[str], float], met: set[str]) -> set[str] | None:
@@ -2057,6 +2108,7 @@ def _amount_beside_topic(
     idf: Callable[[str], float],
     met: set[str],
     following: Callable[[Chunk], Chunk | None] | None = None,
+    preceding: Callable[[Chunk], Chunk | None] | None = None,
 ) -> bool:
     """Whether an amount is written in one place of a top passage together with the rarest topic noun of the
     question that the passages use and its rare names they use ("la LPO"): the cost of the school's asbestos
@@ -2082,6 +2134,8 @@ def _amount_beside_topic(
     wanted += names
     for hit, title in zip(top, titles, strict=True):
         parts = sentences(hit.chunk.text) or [""]
+        # (a compte rendu's item going on from the passage before: "CIMETIÈRE – TARIFS" there, its table here)
+        opening = _item_opening(hit.chunk, preceding)
         if not any(_ITEM_HEADING_RE.match(part) for part in parts):
             parts = [
                 " ".join(c.text for c in _with_following([h.chunk for h in hits if _same_record(h, hit)], following))
@@ -2092,7 +2146,8 @@ def _amount_beside_topic(
                 heading = current  # "6.5.2 Panneau Pocket", "B/ Campagne de stérilisation des chats"
             window = f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}"
             if gives(AMOUNT, window) and all(
-                _used(stems, vocabulary(f"{window} {heading} {title}")) for stems in wanted
+                _used(stems, vocabulary(f"{window} {heading} {title}") | (opening if i < 2 else set()))
+                for stems in wanted
             ):
                 return True
     return False
@@ -2213,11 +2268,14 @@ _YEAR_RE = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?!\d|\s?[-/]\s?\d{1,3}\b)" + N
 _YEAR_SPAN_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})\s?[-/]\s?((?:19|20)\d{2})(?!\d)")
 
 
+_DAY_WORDS = "|".join(word for word, value in NUMBER_WORDS.items() if 1 < value <= 30)
 # Numbers of a question that name no topic of their own: dates ("le 7 octobre 2022", "mars 2021", "07/10/2022"),
 # populations ("3 500 habitants"), article, deliberation and other reference numbers ("L. 2121-17", "n° 12",
 # "2020-045", "M57"); rag.scope reads them.
 _NOT_TOPIC_NUMBER_RE = re.compile(
     rf"\b(?:1er|\d{{1,2}})\s+(?:{MONTH_PATTERN})(?:\s+(?:19|20)\d{{2}})?|\b(?:{MONTH_PATTERN})\s+(?:19|20)\d{{2}}"
+    rf"|\b(?:premier|{_DAY_WORDS})(?:[ -](?:et[ -])?(?:{_DAY_WORDS}))*\s+(?:{MONTH_PATTERN})\b"  # "au quinze octobre"
+    rf"|\b(?:{_DAY_WORDS})(?:[ -](?:et[ -])?(?:{_DAY_WORDS}))*\s+heures\s+(?:{_DAY_WORDS})(?:[ -](?:et[ -])?(?:{_DAY_WORDS}))*"  # "vingt-deux heures quinze"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}|\d[\d \u00a0\u202f]*\s*habitants|\b(?:n(?:o|°)?\.?\s?°?|numero)\s?\d+\b"
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
     r"|\b\d+[a-z]+\d[\w-]*"  # a code opening on digits: "le marché 1M485-125" counts nothing
@@ -2273,6 +2331,8 @@ def question_numbers(question: str) -> dict[str, str | None]:
     {}
     >>> question_numbers("Quel prix pour une concession de quinze ans au cimetière ?")
     {'15': 'an'}
+    >>> _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", "inscription au quinze octobre, séance levée à vingt-deux heures quinze"))
+    set()
     """
     folded = _NOT_TOPIC_NUMBER_RE.sub(" ", fold(question))
     numbers: dict[str, str | None] = {}
@@ -2338,11 +2398,15 @@ def _numbers_met(
         return True
     groups = synonym_groups(question)
     asked = set(tokens(question))  # (not a word kept whole: its stem is there)
+    # "quelle quantité ... en 2023": a word for the value asked, not what the year is of ("l'excédent 2021" is)
+    kind = asked_nouns(question) & _VALUE_WORDS
+    kind |= {stem for m in _MODAL_INFINITIVE_RE.finditer(question) for stem in tokens(m.group(1))}  # "vais-je payer"
     content = [
         stem
         for stem in groups
         if stem in asked
         and stem not in met
+        and stem not in kind
         and not stem.isdigit()
         and stem not in _NOT_NOUNS
         and stem not in NUMBER_WORDS
@@ -2377,9 +2441,15 @@ def _numbers_met(
         heading = f"{hit.chunk.meta.get(schema.TITLE, '')} {hit.chunk.meta.get(schema.HEADING_PATH, '')}"
         if unit is None and number in _years_in(heading) and holds(f"{text} {heading}", anchors):
             return True
+        text = _SPAN_WORD_RE.sub(lambda m: f"{m.group(0)} ({_SPAN_WORDS[m.group(0).lower()]} ans)", text)
         parts = sentences(text) or [""]
         title = str(hit.chunk.meta.get(schema.TITLE, "")) if hit.chunk.meta.get(schema.RECORD_INDEX) is not None else ""
-        windows = (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts))
+        # (a table row reads with its column heads and the sentence announcing it, for its words only: its numbers
+        # and its band are its own)
+        windows = (
+            (f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}", _table_head(parts, i))
+            for i, current in enumerate(parts)
+        )
         if any(
             (
                 number
@@ -2387,14 +2457,17 @@ def _numbers_met(
                     _NOT_TOPIC_NUMBER_RE.sub(" ", _NUMBERED_RE.sub(" ", _GLUED_NUMBER_RE.sub(r"\1 \2", fold(w))))
                 )
                 or (unit is None and number in _years_in(w))
+                or number in _years_in(head)  # a row under the column heads "2022 2023"
                 or (unit is None and asked_in_range(question, w))  # "un quotient de 700 €": "QF de 501 € à 800 €"
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             # (a number with no word of its own, a year most often, is of what the record's title names: "Année
             # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")
             and (
-                holds(f"{w} {title}", anchors) if not unit else holds(w, [unit]) or bool(anchors) and holds(w, anchors)
+                holds(f"{head} {w} {title}", anchors)
+                if not unit
+                else holds(w, [unit]) or bool(anchors) and holds(f"{head} {w}", anchors)
             )
-            for w in windows
+            for w, head in windows
         ):
             return True
         # the rows of a list announced by a sentence writing the year ("les tarifs applicables au 1er janvier 2025. Le
@@ -2410,6 +2483,40 @@ def _numbers_met(
         return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
+
+
+def _table_head(parts: list[str], index: int) -> str:
+    """The lines a table row of `parts` reads under: the column heads and the sentence announcing the table, above
+    the rows before it ("... une tarification au quotient familial ... le barème suivant :", "Quotient familial Prix
+    du repas enfant", then "QF ≤ 600 € 1,90 €", "QF de 601 à 1 000 € 3,10 €"). Empty for a sentence that is no row.
+
+    >>> parts = ["Le barème au quotient familial :", "Quotient Prix", "QF ≤ 600 € 1,90 €", "QF de 601 à 1 000 € 3,10 €"]
+    >>> _table_head(parts, 3), _table_head(parts, 0)
+    ('Le barème au quotient familial : Quotient Prix', '')
+    """
+
+    def row(part: str) -> bool:
+        return len(part) <= ROW_CHARS and any(c.isdigit() for c in part)
+
+    if not row(parts[index]):
+        return ""
+    start = index
+    while start > 0 and row(parts[start - 1]):
+        start -= 1
+    head = parts[max(0, start - 2) : start]
+    if len(head) == 2 and len(head[1]) > ROW_CHARS:
+        head = head[1:]  # (the announcing sentence right above the rows: no column heads)
+    return " ".join(head)
+
+
+_VALUE_WORDS = set(tokens("quantité montant somme nombre valeur total chiffre volume niveau part proportion"))
+# A span in one word: "une concession cinquantenaire" lasts 50 years
+_SPAN_WORDS = {"quinzenaire": 15, "trentenaire": 30, "cinquantenaire": 50, "centenaire": 100}
+_SPAN_WORD_RE = re.compile(r"\b(?:" + "|".join(_SPAN_WORDS) + r")\b", re.IGNORECASE)
+# The verb after an inverted modal ("combien vais-je payer", "peut-on construire"): an act, not what a number is of
+_MODAL_INFINITIVE_RE = re.compile(
+    r"\b\w+[ -](?:t[ -])?(?:je|on|il|elle|ils|elles|nous|vous)\s+(\w+(?:er|ir|re))\b", re.IGNORECASE
+)
 
 
 # "n° 1" in a passage: the number itself ("le lot n° 1 du marché" is the question's "lot 1"), on folded text

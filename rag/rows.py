@@ -783,6 +783,7 @@ _VOTE_LINE_RE = re.compile(
     r"[^:\n]{0,20}:\s*\S"
     r"|^(?:adopt[ée]e?s?|vot[ée]e?s?|approuv[ée]e?s?|rejet[ée]e?s?)\b.{0,40}\b(?:unanimit|majorit)"
     r"|^(?:[àa] l.)?unanimit|^\d+\s+(?:voix|pour|contre|abstentions?)\b"
+    r"|^votants?\s*:?\s*\d{1,3}\s*[-–,;]?\s*pour\s*:?\s*\d"  # a vote strip: "Votants 15 Pour 13 Contre 2 (...)"
     # the outcome of an item without a count, under its title in minutes ("Le Conseil prend acte.")
     r"|^le conseil(?: municipal)?,? (?:prend acte|adopte|approuve|rejette|refuse|[ée]met un avis)\b",
     re.IGNORECASE,
@@ -1120,6 +1121,8 @@ MAX_VOTE_DISTANCE = (
     3  # sentences between a decision and its vote in minutes ("Charge Monsieur le Maire de notifier ...")
 )
 _VOTE_HEAD_RE = re.compile(r"^vote\s*:", re.IGNORECASE)
+_VOTE_STRIP_RE = re.compile(r"^votants?\s*:?\s*\d", re.IGNORECASE)
+MAX_VOTE_STRIP_CHARS = 160
 
 
 def vote_after(split: list[str], position: int) -> tuple[int, str] | None:
@@ -1134,6 +1137,8 @@ def vote_after(split: list[str], position: int) -> tuple[int, str] | None:
     (2, 'Vote : 1 contre et 10 pour')
     >>> vote_after(split, 3) is None
     True
+    >>> vote_after(["LE COMITÉ DÉCIDE d'admettre en non-valeur 27 factures.", "Votants 15 Pour 13 Contre 2 (Mme NOGARET, M. RIGAL) Abstention néant"], 0)
+    (1, 'Votants 15 Pour 13 Contre 2 (Mme NOGARET, M. RIGAL) Abstention néant')
     """
     for j in range(position + 1, min(len(split), position + 2 + MAX_VOTE_DISTANCE)):
         line = " ".join(split[j].split()).strip(" -•–>Ÿ")
@@ -1141,7 +1146,9 @@ def vote_after(split: list[str], position: int) -> tuple[int, str] | None:
             count = " ".join(split[j + 1].split())
             if len(count) <= MAX_VOTE_LINE_CHARS and gives(VOTE, f"{line} {count}"):
                 return j, f"{line} {count}"
-        if len(line) <= MAX_VOTE_LINE_CHARS and (_VOTE_HEAD_RE.match(line) or _VOTE_LINE_RE.search(line)):
+        # (a vote strip may name who voted against: "Votants 15 Pour 13 Contre 2 (Mme NOGARET, M. RIGAL) ...")
+        limit = MAX_VOTE_STRIP_CHARS if _VOTE_STRIP_RE.match(line) else MAX_VOTE_LINE_CHARS
+        if len(line) <= limit and (_VOTE_HEAD_RE.match(line) or _VOTE_LINE_RE.search(line)):
             return (j, line) if gives(VOTE, line) or _VOTE_HEAD_RE.match(line) else None
     return None
 

@@ -230,13 +230,39 @@ _SPAN_RE = re.compile(
 )
 
 
+_LANDFORMS = {
+    "vallee",
+    "pays",
+    "plateau",
+    "haut",
+    "haute",
+    "hauts",
+    "hautes",
+    "basse",
+    "mont",
+    "monts",
+    "coteaux",
+    "rive",
+    "rives",
+    "plaine",
+    "val",
+}
+
+
 def commune_named(key: str, folded_words: set[str]) -> bool:
     """ "preuilly-sur-claise" is named by "Preuilly"; particles and short words do not count. A grouping is named
-    by all the words of its own name: "sivos-des-quatre-clochers" by "Quatre Clochers", not by "quatre"."""
+    by all the words of its own name: "sivos-des-quatre-clochers" by "Quatre Clochers", not by "quatre".
+
+    >>> commune_named("siaep-de-la-vallee-de-l-arnegue", {"syndicat", "arnegue"})
+    True
+    """
     parts = [p for p in key.split("-") if len(p) >= 4 and p not in _PARTICLES]
     if is_grouping(key):
+        # (the landform words of a name may go unsaid: "le syndicat de l'Arnègue" is the SIAEP de la Vallée de
+        # l'Arnègue, "le SMICTOM du Velaunay" the one of the Haut-Velaunay)
         own = own_words(key) - _PARTICLES
-        return bool(own) and own <= folded_words
+        proper = own - _LANDFORMS
+        return bool(own) and (own <= folded_words or bool(proper) and proper <= folded_words)
     return bool(parts) and parts[0] in folded_words
 
 

@@ -205,6 +205,8 @@ EXPANSIONS: dict[str, str] = {
     "refaire": "réfection",
     "impot": "taxe fiscalité",  # "les taux d'impôts": "taux de fiscalité directe locale", "taxe foncière"
     "impots": "taxes fiscalité",
+    "raccordement": "branchement",  # a water or sewer connection: "les frais de branchement neuf"
+    "raccordements": "branchements",
     "poubelle": "collecte déchets ordures",  # "les poubelles d'emballages": "la collecte des emballages"
     "poubelles": "collecte déchets ordures",
     # Everyday words of session 32's dev half (paraphrased questions of the twelfth blind set): "le toit de l'église"
@@ -254,12 +256,65 @@ SAME_THING: dict[str, str] = {
     "cubes": "m³ m3",
     "carre": "m² m2",
     "carres": "m² m2",
+    # Everyday verbs and names of a question for the minutes' words (session 33): "combien l'agglo donne-t-elle pour
+    # refaire le toit" is "un fonds de concours attribué pour la restauration de la toiture"; "les aînés" are "les
+    # anciens", "les personnes âgées".
+    "donne": "attribue accorde verse",
+    "donner": "attribuer accorder verser",
+    "donnent": "attribuent accordent versent",
+    "donnera": "attribuera accordera versera",
+    "refaire": "restauration rénovation travaux",
+    "aine": "ancien âgé",
+    "aines": "anciens âgés",
+    "retraite": "ehpad",  # "la maison de retraite": "l'EHPAD"
+    "canalisation": "conduite",  # "la canalisation d'eau": "la conduite de distribution"
+    "canalisations": "conduites",
+    "effacement": "non-valeur admission",  # "l'effacement des factures impayées": "l'admission en non-valeur"
+    "effacer": "non-valeur admettre",
+    "impaye": "créance irrécouvrable non-valeur",  # "les impayés passés en pertes": "l'admission en non-valeur"
+    "impayes": "créances irrécouvrables non-valeur",
+    "pertes": "non-valeur",
+    "amende": "forfait post-stationnement fps",  # a parking fine is a "forfait post-stationnement" since 2018
+    "amendes": "forfait post-stationnement fps",
+    "magasin": "commerce",  # "les magasins ouverts le dimanche": "les commerces de détail"
+    "magasins": "commerces",
+    "acheter": "acquisition achat",  # "inscrit pour acheter une débroussailleuse": the budget line's "acquisition"
+    "inscrit": "crédit crédits inscription",
+    "inscrits": "crédits inscription",
+    "food": "ambulant ambulants camion restauration",  # "un food truck": "les commerces ambulants (camions ...)"
+    "truck": "ambulant ambulants camion",
+    "trucks": "ambulants camions",
+    "ramassage": "collecte",  # "le contrat de ramassage des ordures": "le marché de collecte des déchets"
+    "ordures": "déchets",
+    "contrat": "marché",
+    "degat": "dommage sinistre",  # "les dégâts de grêle": "les dommages causés par l'orage de grêle"
+    "degats": "dommages sinistre",
+    "taxe": "imposition fiscalité",  # "les taux de taxe foncière": "le vote des taux d'imposition"
+    "taxes": "imposition fiscalité",
+    "argent": "subvention somme montant crédit",  # "l'argent qu'il demandait": "une subvention complémentaire"
+    "deuxieme": "second seconde",
+    "vendu": "vente cession",  # "vendu son vieux tracteur": "vente de l'ancien tracteur"
+    "vendue": "vente cession",
+    "vendus": "ventes cessions",
+    "vendre": "vente cession",
+    "vieux": "ancien ancienne",
+    "vieille": "ancienne ancien",
+    "lampadaire": "éclairage",  # "les lampadaires éteints la nuit": "l'extinction de l'éclairage public"
+    "lampadaires": "éclairage",
+    "eteint": "extinction",
+    "eteints": "extinction",
+    "eteindre": "extinction",
+    "chauffage": "énergie énergétique affouage",  # "aider à payer le chauffage": "les aides à l'énergie"
+    "bois": "forêt forestier affouage affouagère",  # "son lot de bois de chauffage": "l'affouage"
 }
 
 
 def same_thing(folded: str) -> str:
     """The words that count as the folded word for the checks: its expansions and its `SAME_THING` words."""
     return f"{EXPANSIONS.get(folded, '')} {SAME_THING.get(folded, '')}".strip()
+
+
+_QUALIFYING_ONLY = {"scolair", "public", "communal"}
 
 
 def synonyms_by_stem(question: str) -> dict[str, set[str]]:
@@ -271,7 +326,8 @@ def synonyms_by_stem(question: str) -> dict[str, set[str]]:
         own = tokens(word)
         if not own:
             continue
-        extra = set(tokens(same_thing(fold(word))))
+        # (an adjective of an expansion names nothing alone: "la cantine" is no "coopérative scolaire")
+        extra = set(tokens(same_thing(fold(word)))) - _QUALIFYING_ONLY
         for stem in own:
             groups.setdefault(stem, {stem}).update(extra)
     return groups
