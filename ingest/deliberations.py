@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.actes import infer_matiere
-from ingest.seance import _squash, detect_commune, detect_seance_date
+from ingest.seance import _from_match, _squash, detect_commune, detect_seance_date
 from ingest.votes import (
     _COUNT_RE,
     _ELECTED_RE,
@@ -32,7 +32,7 @@ from ingest.votes import (
     parse_counts,
 )
 from rag.articles import find_article_mentions
-from rag.french import MONTH_NUMBERS, MONTH_PATTERN, fold, iso_date
+from rag.french import MONTH_PATTERN, fold
 from rag.schema import DeliberationRecord, Page
 
 logger = logging.getLogger(__name__)
@@ -315,15 +315,6 @@ _DECISION_LINE_RE = re.compile(
 )
 
 
-def _heading_date(match: re.Match[str]) -> str | None:
-    """The ISO date a decision's heading writes ("3 avril 2024"), None when it writes none."""
-    if not match.groupdict().get("day"):
-        return None
-    return iso_date(
-        int(match["dyear"]), MONTH_NUMBERS[match["month"]], 1 if match["day"] == "1er" else int(match["day"])
-    )
-
-
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
     return [(i, number, title) for i, number, title, _ in _dated_headings(lines)]
 
@@ -334,7 +325,8 @@ def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]
     for i, line in enumerate(lines):
         if (m := _DECISION_LINE_RE.match(fold(line.text.strip()))) and i + 1 < len(lines) and not lines[i + 1].blank:
             number = f"{m['year']}-{m['letter'].upper()}-{int(m['num']):03d}"
-            headings.append((i, number, lines[i + 1].text.strip(), _heading_date(m)))
+            date = _from_match(m["day"], m["month"], m["dyear"]) if m["day"] else None  # "3 avril 2024"
+            headings.append((i, number, lines[i + 1].text.strip(), date))
         elif m := _NUMBERED_RE.match(line.text):
             title = m.group("title")
             after = next((other.text for other in lines[i + 1 : i + 3] if not other.blank), "")

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.facts import fold
-from rag.question import PERSON_RE, amounts
+from rag.question import PERSON_RE, VOTE_POUR, amounts
 from rag.records import vote_label
 from rag.schema import DeliberationRecord
 
@@ -53,7 +53,7 @@ _FORMULA_RE = re.compile(
 # ("13 pour, 1 contre", "Pour : 13", "Votants 15 Pour 13 Contre 2"; not "des exercices 2019 à 2022 pour un montant")
 _VOTE_COUNT_RE = re.compile(
     r"(?<![\w,.])(\d{1,3})\s*(?:voix\s*|votes?\s*)?"
-    r"(pour(?!\s+(?:un|une|le|la|les|l'|des|du|de|d'|ce|cette|son|sa|ses|leur|chaque|tout|toute)\b)|contre|abstentions?)\b"
+    rf"({VOTE_POUR}|contre|abstentions?)\b"
     r"|(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?![\d,])"
 )
 _LABELLED_COUNT_RE = re.compile(r"\b(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?![\d,])")

@@ -235,9 +235,11 @@ _SCHEDULE_RE = re.compile(
     r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?\b|\b\d{1,2}\s?h\s?\d{2}\b",
     re.IGNORECASE,
 )
+# "pour" as a vote count's word, not the preposition: "13 pour, 1 contre", not "exercices 2019 à 2022 pour un montant"
+VOTE_POUR = r"pour(?!\s+(?:un|une|le|la|les|l'|des|du|de|d'|ce|cette|son|sa|ses|leur|chaque|tout|toute)\b)"
 _VOTE_RE = re.compile(
     r"\bvoix\b|unanimit|\b[aà] la majorit|(?<![\d,.])\d{1,3}\s*"
-    r"(?:pour(?!\s+(?:un|une|le|la|les|l'|des|du|de|d'|ce|cette|son|sa|ses|leur|chaque|tout|toute)\b)"  # not "2022 pour un"
+    rf"(?:{VOTE_POUR}"
     r"|contre|abstentions?)\b"
     r"|\bpour\s*:\s*\d|\bcontre\s*:\s*\d",
     re.IGNORECASE,
