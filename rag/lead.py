@@ -66,6 +66,7 @@ MAX_ROWS = 4
 MAX_NAMES = 12  # names of a list of persons elected or designated stated in the opening
 MAX_OBJECT_CHARS = 220
 MAX_LISTED = 3
+MAX_TALLY_CHARS = 80  # a ballot's line for one person (name and count)
 ANNOUNCED_ITEMS = 3
 _QUOTE_GAP = " […] "
 _INFORMAL_VOTE_RE = re.compile(r"\s*:?\s*\b(?:vote\s*:|\d+\s+votes?\b).*$", re.IGNORECASE)
@@ -85,7 +86,56 @@ def lead_sentences(
     if not citations or (citations[0].chunk.kind == schema.KIND_ARTICLE and citations[0].chunk.article):
         return lead
     opening = _opening(question, lead, citations, idf)
-    return opening + _second_part(question, opening, citations, idf)
+    return opening + _tally(question, opening, citations) + _second_part(question, opening, citations, idf)
+
+
+# A person's surname as a ballot's result writes it (two letters at least, capitals, hyphens or apostrophes)
+_SURNAME_RE = re.compile(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’-]+[A-ZÀ-Ý]\b")
+# Where a ballot's line for one person starts: a colon, a semicolon, a line break, a sentence's end
+# (a line break only after a row of a table, "Majorité absolue 7", not inside "M. Rémi\nCASTAGNOL")
+_COUNT_AFTER_NAME = r"[^\d;:.\n]{0,3}(\d{1,3})\s+voix\b"  # "CASTAGNOL, 27 voix", "CASSAGNES 11 voix"
+_TALLY_START_RE = re.compile(r"[:;]|(?<=\d|x)\n|(?<=[a-zà-ÿ]{3})\.\s")
+
+
+def _tally(question: str, opening: list[AnswerSentence], citations: list[Citation]) -> list[AnswerSentence]:
+    """For "qui a été élu / désigné", the votes the person named in the opening obtained, when the cited passage counts
+    them on another line than the one quoted ("Ont obtenu : M. Rémi CASTAGNOL, 27 voix ; ..." above "Est désigné
+    délégué titulaire ... : M. Rémi CASTAGNOL"): "Le document cité indique aussi : « M. Rémi CASTAGNOL, 27 voix »
+    [1].". Nothing when the opening already gives that person's count.
+
+    >>> passage = "Ont obtenu : M. Rémi CASTAGNOL, 27 voix ; M. Patrick ROUSTAN, 6 voix.\\nEst désigné : M. Rémi CASTAGNOL"
+    >>> chunk = schema.Chunk(id="c", text=passage, meta={"kind": schema.KIND_DELIBERATION})
+    >>> cited = [Citation(n=1, chunk=chunk, quote="Est désigné : M. Rémi CASTAGNOL")]
+    >>> opening = [AnswerSentence(text="Le document cité indique : « Est désigné : M. Rémi CASTAGNOL » [1].", citations=[1])]
+    >>> [s.text for s in _tally("Qui a été désigné délégué ?", opening, cited)]
+    ['Le document cité indique aussi : « M. Rémi CASTAGNOL, 27 voix » [1].']
+    >>> _tally("Quel est le montant ?", opening, cited)
+    []
+    """
+    if answer_type(question) not in (PERSON, VOTE) or not opening or not opening[0].citations:
+        return []
+    said = " ".join(s.text for s in opening)
+    quoted = next((c for c in citations if c.n == opening[0].citations[0]), None)
+    if quoted is None:
+        return []
+    # the quoted passage first, then the other passages of its document (a chunk's end may fall between the ballot's
+    # result and the name of the person elected)
+    same = [c for c in citations if c is not quoted and c.chunk.source == quoted.chunk.source]
+    for surname in dict.fromkeys(_SURNAME_RE.findall(_quoted(opening[0].text))):
+        if re.search(re.escape(surname) + _COUNT_AFTER_NAME, said):
+            continue  # (the opening gives that person's count already)
+        for citation in (quoted, *same):
+            passage = citation.chunk.text
+            count = re.search(re.escape(surname) + _COUNT_AFTER_NAME, passage)
+            if count is None:
+                continue
+            starts = [m.end() for m in _TALLY_START_RE.finditer(passage, 0, count.start())]
+            span = " ".join(passage[starts[-1] if starts else 0 : count.end()].split())
+            n = citation.n
+            sentence = AnswerSentence(text=f"Le document cité indique aussi : « {span} » [{n}].", citations=[n])
+            if len(span) <= MAX_TALLY_CHARS and _verified(sentence, citations):
+                return [sentence]
+    return []
 
 
 def _second_part(
