@@ -66,6 +66,8 @@ def council_document(
     }
     if info.get("body"):
         base[schema.BODY] = info["body"]
+    if info.get("head"):
+        base[schema.HEAD] = info["head"]
     base.update(commune_date_meta(info.get("commune"), info.get("date")))
     spans = record_spans(
         pages, source=meta.source, commune=info.get("commune") or None, seance_date=info.get("date") or None

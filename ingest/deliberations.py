@@ -307,12 +307,45 @@ _NUMBER_LINE_RE = re.compile(
 
 
 # A decision taken by delegation, dated on its heading: "DÉCISION N° 2024-D-011 3 avril 2024", "DÉCISION DU BUREAU
-# N° 2024-B-07 20 juin 2024", "Décision du Maire n° 2023-D-05 du 12 mai 2023" (its objet on the next line; folded)
+# N° 2024-B-07 20 juin 2024", "Décision du Maire n° 2023-D-05 du 12 mai 2023" (its objet on the next line; folded);
+# a mayor's order, dated where it is signed: "ARRÊTÉ N° 2021-A-061" / "portant ..." ... "Fait à ..., le 2 juillet 2021"
 _DECISION_LINE_RE = re.compile(
-    r"^decision(?:\s+(?:du|de\s+la)\s+(?:bureau|presidente?|maire))?\s+(?:n°?|no|numero)\s*"
+    r"^(?:decision(?:\s+(?:du|de\s+la)\s+(?:bureau|presidente?|maire))?|arrete(?:\s+(?:du\s+maire|municipal))?)"
+    r"\s+(?:n°?|no|numero)\s*"
     r"(?P<year>(?:19|20)\d{2})\s*-\s*(?P<letter>[a-z]{1,2})\s*-\s*(?P<num>\d{1,3})"
     rf"(?:\s+(?:du\s+)?(?P<day>\d{{1,2}}|1er)\s+(?P<month>{MONTH_PATTERN})\s+(?P<dyear>(?:19|20)\d{{2}}))?\s*$"
 )
+
+
+# Where an act is signed: "Fait à Aurignol-sur-Vionne, le 2 juillet 2021" (folded)
+_SIGNED_RE = re.compile(
+    rf"^fait a [^,]{{2,60}},? le (?:\w+ )?(?P<day>\d{{1,2}}|1er) (?P<month>{MONTH_PATTERN}) (?P<year>(?:19|20)\d{{2}})\b"
+)
+# A séance's own heading inside a document that reports several: "Séance du jeudi 8 juillet 2021 – 15 présents, ..."
+# (a capital S opening the line: "de la séance du 24 ..." inside a sentence is no heading)
+_SEANCE_LINE_RE = re.compile(
+    rf"^seance du (?:\w+ )?(?P<day>\d{{1,2}}|1er) (?P<month>{MONTH_PATTERN}) (?P<year>(?:19|20)\d{{2}})\b"
+)
+
+
+def _own_date(lines: list[_Line], start: int, stop: int) -> str | None:
+    """The date of a numbered act read from its own lines or the heading of its séance: the act of a mayor or a
+    president where it is signed ("Fait à ..., le 2 juillet 2021"); a deliberation of a document reporting several
+    séances (a recueil des actes, a bulletin), the date of the last "Séance du ..." heading above it; None otherwise.
+    """
+    if _DECISION_LINE_RE.match(fold(lines[start].text.strip())):
+        for line in lines[start + 1 : stop]:
+            if m := _SIGNED_RE.match(fold(line.text.strip())):
+                return _from_match(m["day"], m["month"], m["year"])
+        return None
+    seances = [
+        m
+        for line in lines[:start]
+        if line.text.lstrip()[:1] == "S" and (m := _SEANCE_LINE_RE.match(fold(line.text.strip())))
+    ]
+    if len({m.group(0) for m in seances}) < 2:
+        return None  # one séance: the document's own date
+    return _from_match(seances[-1]["day"], seances[-1]["month"], seances[-1]["year"])
 
 
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
@@ -364,7 +397,8 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
         body = lines[start:stop]
         record = _new(base)
         record.delib_id = delib_id
-        record.date = date or record.date  # (a decision taken by delegation: its own date, no séance's)
+        # (a decision taken by delegation: its own date, no séance's; an order: where it is signed)
+        record.date = date or _own_date(lines, start, stop) or record.date
         objet = _squash(title)
         nxt = body[1] if len(body) > 1 else None
         if (
@@ -375,7 +409,20 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
             objet = f"{objet} {nxt.text}"
         record.objet = re.sub(r"^objet\s*:\s*", "", objet.strip(" :-–"), flags=re.IGNORECASE)
         record.rapporteur, _ = _rapporteur(body)
-        statements = [line.text for line in body if _is_numbered_vote(line.text)]
+        statements: list[str] = []
+        last = -2
+        for index, line in enumerate(body):
+            if not _is_numbered_vote(line.text):
+                continue
+            if index == last + 1 and not statements[-1].rstrip().endswith((".", ")", ";")):
+                statements[-1] = f"{statements[-1]} {line.text}"  # one vote over two lines
+            elif index and _COUNT_CUT_RE.search(body[index - 1].text):
+                # "... est soumise au vote. Rejetée par 7 voix" / "pour, 10 voix contre et 1 abstention."
+                cut = re.split(r"(?<=[a-zà-ÿ)])\.\s+", body[index - 1].text)[-1]
+                statements.append(f"{cut} {line.text}")
+            else:
+                statements.append(line.text)
+            last = index
         if not any(_UNANIMITY_RE.search(fold(st)) for st in statements):
             # "délibéré et voté à\nl'unanimité": the phrase can straddle a line break.
             joined = _UNANIMITY_PHRASE_RE.search(_squash(" ".join(line.text for line in body)))
@@ -391,6 +438,10 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
 
 # A vote box with the label before the count: "Votants : 38 – Pour : 35 – Contre : 1 – Abstentions : 2".
 _LABELLED_COUNTS_RE = re.compile(r"\bpour\s*:\s*\d{1,3}\b.*\bcontre\s*:\s*\d{1,3}\b")
+
+
+# A count of votes cut from what it counts by a line break: "Rejetée par 7 voix" / "pour, ..."
+_COUNT_CUT_RE = re.compile(r"\b\d{1,3}\s+voix$")
 
 
 def _is_numbered_vote(text: str) -> bool:

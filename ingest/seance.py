@@ -119,7 +119,8 @@ def detect_seance_date(pages: list[Page], source: str) -> str | None:
 # --- commune --------------------------------------------------------------------------------------
 _PARTICLES = {"sur", "sous", "en", "le", "la", "les", "de", "du", "des", "lès", "et", "aux", "au", "d", "l"}
 _COMMUNE_RE = re.compile(
-    r"\b(?:conseil municipal de(?: la (?:ville|commune(?: nouvelle)?) de)?|commune(?: nouvelle)? de|ville de|mairie de)\b\s*"
+    r"\b(?:conseil municipal (?:de(?: la (?:ville|commune(?: nouvelle)?) (?:de\b|d['’]))?\b|d['’])"
+    r"|(?:commune(?: nouvelle)?|ville|mairie) (?:de\b|d['’]))\s*"
     r"(?P<name>(?:(?:[A-ZÀ-Ý][\w'’-]*|sur|sous|en|le|la|les|lès|de|du|des|aux|au|d['’]|l['’]|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES)"
     r"(?:\s+|$))*)",
     re.IGNORECASE,
@@ -129,11 +130,11 @@ _NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", 
 
 # The words that follow a commune's or a body's name in a heading, not part of it: "Communauté d'agglomération du
 # Pays de Vérandeuil Conseil communautaire – séance du 29/06/2023", "SIVOS DES QUATRE CLOCHERS / SIÈGE : ...",
-# "Commune de FARNONCOURT Folio n° 2020/01".
+# "Commune de FARNONCOURT Folio n° 2020/01", "Commune d'Aurignol-sur-Vionne RAA n° 2021-03".
 _HEADING_WORDS = {
     "siege", "conseil", "comite", "bureau", "commission", "assemblee", "compte", "proces-verbal", "seance", "releve",
     "reunion", "extrait", "extraits", "registre", "deliberation", "deliberations", "ordre", "republique", "folio",
-    "feuillet", "page",
+    "feuillet", "page", "raa", "recueil", "bulletin", "arrete", "arretes",
 }  # fmt: skip
 
 
@@ -337,7 +338,29 @@ def describe_council_document(
     name = Path(source).name
     parts = [p for p in (commune, french_date(date)) if p]
     title = " — ".join(parts + [name]) if parts else name
-    return {"commune": commune or "", "date": date or "", "title": title, "body": detect_bodies(pages)}
+    return {
+        "commune": commune or "",
+        "date": date or "",
+        "title": title,
+        "body": detect_bodies(pages),
+        "head": document_head(pages),
+    }
+
+
+HEAD_LINES = 3
+HEAD_CHARS = 240
+
+
+def document_head(pages: list[Page]) -> str:
+    """The first lines of the first page, which name the body and the document ("Maison de retraite publique de
+    Védrignac – EHPAD « Les Jardins du Causse » Conseil d'administration – 10.12.2024"): a name a question gives the
+    body by is often written there only.
+
+    >>> document_head([Page("SDES – Syndicat départemental d'énergies\\n\\nBureau syndical\\nPrésents : M. A\\nOrdre du jour", 1)])
+    "SDES – Syndicat départemental d'énergies Bureau syndical Présents : M. A"
+    """
+    lines = [line.strip() for page in pages[:1] for line in page.text.splitlines() if line.strip()][:HEAD_LINES]
+    return _squash(" ".join(lines))[:HEAD_CHARS]
 
 
 def detect_bodies(pages: list[Page]) -> str:

@@ -79,6 +79,9 @@ KINDS = (
         r"sdis|service departemental d'incendie",
     ),
     BodyKind(r"sdis", "sdis", "le", r"sdis|service departemental d'incendie", acronym=True),
+    # a public care home for the elderly, its own établissement public with a conseil d'administration
+    BodyKind(r"maison de retraite", "maison-de-retraite", "la", r"maison de retraite|ehpad"),
+    BodyKind(r"ehpad", "ehpad", "l'", r"ehpad|maison de retraite", acronym=True),
     BodyKind(
         r"office (?:intercommunal |municipal )?de tourisme",
         "office-(?:intercommunal-|municipal-)?de-tourisme",
@@ -148,6 +151,15 @@ def own_words(key: str) -> set[str]:
 def kinds_named(folded_question: str) -> tuple[str, ...]:
     """The key patterns of the kinds a question names by their kind alone ("la CC", "le SIVOS")."""
     return tuple(kind.key for kind in KINDS if re.search(rf"\b(?:{kind.asked})\b", folded_question))
+
+
+def kind_of(key: str) -> str | None:
+    """The kind of a body's store key ("syndicat-de-la-sarnonne" -> "syndicat"), None for a commune's key.
+
+    >>> kind_of("syndicat-mixte-de-la-vireze"), kind_of("sivos-des-quatre-clochers"), kind_of("couthenans")
+    ('syndicat', 'sivos', None)
+    """
+    return next((kind.key for kind in KINDS if re.match(rf"(?:{kind.key})(?:-|$)", key)), None)
 
 
 def of_kinds(key: str, kinds: tuple[str, ...]) -> bool:

@@ -38,6 +38,7 @@ PART = "part"  # 1-based part number of a long article split in parts
 PATH = "path"  # absolute path of the original file, to show its pages
 COMMUNE_KEY = "commune_key"  # COMMUNE folded (accents, case, punctuation), for the commune filter
 BODY = "body"  # council documents: the deciding bodies named at the head ("conseil communautaire", "ccas"), ";"-joined
+HEAD = "head"  # council documents: the first lines of the first page, which name the body ("EHPAD « Les Jardins ... »")
 # A deliberation's chunks all carry its record (rag.records.record_meta writes them, record_from_meta reads).
 RECORD_INDEX = "record_index"  # 0-based rank of the deliberation in its document
 RECORD_PAGE_START = "record_page_start"  # first page of the whole deliberation (PAGE is the chunk's)
