@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.service import ingest_files
@@ -124,7 +125,10 @@ def test_a_write_by_another_process_is_seen_at_the_next_search(spaces_store: Pat
     assert reader.search(question, top_k=5)
 
 
-def test_a_small_space_is_ranked_in_memory_as_chroma_ranks_it(spaces_store: Path) -> None:  # noqa: F811
+def test_a_small_space_is_ranked_in_memory_as_chroma_ranks_it(
+    spaces_store: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     kb = kb_of(spaces_store, "alpha")
     store = kb.store
     part = store._part("alpha")
@@ -149,9 +153,20 @@ def test_a_small_space_is_ranked_in_memory_as_chroma_ranks_it(spaces_store: Path
         assert max(abs(a - b) for (_, a), (_, b) in zip(ours, chroma, strict=False)) < 1e-5
         if len(ours) < len(chroma):  # the others of alpha are farther than the k-th passage kept
             assert len(merged) == k and chroma[len(ours)][1] <= merged[-1][1] + 1e-6
-    # A space larger than what Chroma is asked for is ranked by Chroma (its index, approximate, decides).
-    assert store._whole(part, generation, count - 1) is None
-    assert store._whole(part, generation, count) is not None
+    # A space larger than what a search asks for is ranked in memory too, exactly (its vectors only are read);
+    # one larger than EXACT_SEARCH_LIMIT is ranked by Chroma (its index, approximate, decides).
+    part.cache.whole_generation = ""
+    whole = store._whole(part, generation, count - 1)
+    assert whole is not None and len(whole.ids) == count
+    vector = store.embedder.embed_queries([QUESTIONS[0]])[0]
+    exact = sorted(
+        zip(whole.ids, (1.0 - whole.vectors @ (vector / np.linalg.norm(vector))).tolist(), strict=True),
+        key=lambda p: p[1],
+    )
+    assert whole.nearest(vector, 5)[0] == [i for i, _ in exact[:5]]
+    part.cache.whole_generation = ""
+    monkeypatch.setattr(store_module, "EXACT_SEARCH_LIMIT", count - 1)
+    assert store._whole(part, generation, 2 * k + 10) is None
 
 
 def test_a_small_space_in_memory_sees_a_new_passage_at_the_next_search(
