@@ -57,6 +57,12 @@ _VOTE_COUNT_RE = re.compile(
     r"|(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?![\d,])"
 )
 _LABELLED_COUNT_RE = re.compile(r"\b(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?![\d,])")
+# A count followed by who voted so, in brackets: "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)" (a
+# civility or a name in capitals opens the brackets)
+_NAMED_COUNT_RE = re.compile(
+    r"(?i:\b(?P<word>pour|contre|abstentions?)\s*:\s*(?P<n>\d{1,3})|(?P<n2>\d{1,3})\s+(?P<word2>contre|abstentions?)\b)"
+    r"\s*\((?P<who>(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|[A-ZÀ-Ý]{2,})[^()]{1,100})\)"
+)
 _UNANIMITY_RE = re.compile(r"unanimit")
 # "décide à la majorité absolue", "adopté à la majorité des suffrages exprimés": a vote stated in prose.
 _MAJORITY_RE = re.compile(
@@ -176,19 +182,28 @@ def _vote_of(lines: list[str]) -> str | None:
     >>> _vote_of(["d'admettre en non-valeur 27 factures des exercices 2019 à 2022 pour un montant de 3 412,86 €"])
     >>> _vote_of(["Votants : 15 – Pour : 13 – Contre : 2"])
     '13 pour, 2 contre'
+    >>> _vote_of(["Voix délibératives : 9 – Pour : 8 – Contre : 0 – Abstention : 1 (M. AGUESSE)"])
+    '8 pour, 0 contre, 1 abstention(s) (M. AGUESSE)'
     """
     counts: dict[str, int] = {}
+    named: dict[str, str] = {}  # who voted so, when the count names them
     for line in lines:
+        folded = fold(line)
         # "Pour : 13 – Contre : 2": the labels come first there ("15 – Pour" and "13 – Contre" are no counts)
-        labelled = [(m.group(2), m.group(1)) for m in _LABELLED_COUNT_RE.finditer(fold(line))]
+        labelled = [(m.group(2), m.group(1)) for m in _LABELLED_COUNT_RE.finditer(folded)]
         found = labelled or [
             (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-            for m in _VOTE_COUNT_RE.finditer(fold(line))
+            for m in _VOTE_COUNT_RE.finditer(folded)
         ]
         for number, word in found:
             counts.setdefault("abstention(s)" if word.startswith("abstention") else word, int(number))
+        # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)": the persons in brackets after a count
+        for m in _NAMED_COUNT_RE.finditer(line):
+            word = fold(m["word"] or m["word2"])
+            if int(m["n"] or m["n2"]):
+                named.setdefault("abstention(s)" if word.startswith("abstention") else word, " ".join(m["who"].split()))
     if counts:
-        return ", ".join(f"{n} {w}" for w, n in counts.items())
+        return ", ".join(f"{n} {w}" + (f" ({named[w]})" if w in named else "") for w, n in counts.items())
     if any(_UNANIMITY_RE.search(fold(line)) for line in lines):
         return "unanimité"
     for line in lines:

@@ -910,7 +910,7 @@ def _squash(text: str) -> str:
 def _vote_text(vote: str) -> str:
     """ "1 abstention(s)" -> "1 abstention", "adopté (décompte non précisé)" -> "adopté, décompte non précisé"."""
     vote = re.sub(r"\b1 abstention\(s\)", "1 abstention", vote).replace("abstention(s)", "abstentions")
-    return vote.replace(" (", ", ").replace(")", "")
+    return re.sub(r" \((décompte [^)]*)\)", r", \1", vote)  # (who voted so stays in brackets: "1 abstention (M. X)")
 
 
 def _relevance(provision: Provision, kind: str, wanted: set[str]) -> tuple[int, int, int]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from rag import schema, tuning
+from rag.bodies import kind_of
 from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
 from rag.question import (
     AMOUNT,
@@ -53,7 +54,7 @@ from rag.retrieve import Retrieval, question_intent
 from rag.rows import opens_name_list
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
 from rag.scope import NOT_A_YEAR, Scope
-from rag.text import sentences, tokens
+from rag.text import sentences, stopwords, tokens
 from rag.text import words as word_list
 from rag.thesaurus import same_thing, synonyms_by_stem
 
@@ -122,10 +123,15 @@ def relevance_signals(
                 record = head.union(*(vocabulary(h.chunk.text) for h in retrieval.hits if _same_record(h, hit)))
                 together = max(together, sum(_used(groups.get(stem, {stem}), record) for stem in topic))
     excused = set(scope.unknown_communes) if scope is not None else set()
+    texts = "\n".join(hit.chunk.text for hit in retrieval.hits)
+    # (an acronym the passages write out: "l'APA", "allocation personnalisée d'autonomie")
+    acronyms = spelt_acronyms(question, texts)
     missing = [
         stem
         for stem in nouns
-        if not _used(groups.get(stem, {stem}), passages) and not _body_named(question, stem, windows, groups)
+        if not _used(groups.get(stem, {stem}), passages)
+        and not _body_named(question, stem, windows, groups)
+        and stem not in acronyms
     ]
     # A name the corpus knows but none of these passages uses ("le taux de TVA sur les repas de la cantine"
     # answered with the canteen prices, now that the whole law, which speaks of TVA, is indexed)
@@ -137,7 +143,7 @@ def relevance_signals(
         retrieved = set(met).union(
             *(vocabulary(f"{hit.chunk.text} {hit.chunk.meta.get(schema.TITLE, '')}") for hit in retrieval.hits)
         )
-        missing += [stem for stem in names if not _used({stem}, retrieved)]
+        missing += [stem for stem in names if not _used({stem}, retrieved) and stem not in acronyms]
     scattered = [stem for stem in topic if _used(groups.get(stem, {stem}), passages)]
     logger.debug("nouns missing %s, names %s, topic nouns met %s (%d together)", missing, names, scattered, together)
     closeness = retrieval.best_dense if dense is None else dense
@@ -233,7 +239,7 @@ _NOT_NOUNS = set(
         "futur future ancien ancienne prochain prochaine jeune vieux vieille bon bonne beau belle "
         "titre cadre matière hauteur sujet cas lieu niveau terme moyen suite vue raison "
         "voix vote votes suffrages montant somme prix coût nombre date nom temps durée euro euros centimes environ quelque"
-        " vais vas allons allez vont dessus dessous dela selon"
+        " vais vas allons allez vont dessus dessous dela selon plus moins"
     )
 )
 
@@ -477,7 +483,14 @@ def _unknown_names(question: str, idf: Callable[[str], float], excused: set[str]
     if not names:
         return names
     written = set().union(*(vocabulary(hit.chunk.text) for hit in hits))
-    return [name for name in names if not all(stem in written for stem in tokens(name)) and not _cut(name, written)]
+    texts = "\n".join(hit.chunk.text for hit in hits)
+    return [
+        name
+        for name in names
+        if not all(stem in written for stem in tokens(name))
+        and not _cut(name, written)
+        and not (name.isupper() and spelt_out(name, texts))  # "l'APA": "allocation personnalisée d'autonomie"
+    ]
 
 
 def _cut(name: str, written: set[str]) -> bool:
@@ -911,6 +924,7 @@ def cited_checks(
             for stem in unmet
             if not (stem in defined and all(_akin({w}, used) for w in defined[stem]))
             and not blended_name(stem, f"{evidence_text}\n{heading_text}")
+            and not spelt_out(stem, f"{evidence_text}\n{heading_text}")
         ]
     if unmet:
         logger.debug("cited names missing: %s", unmet)
@@ -1076,12 +1090,21 @@ def _other_body_unwritten(scope: Scope | None, citations: list[Citation], used: 
     >>> citation = Citation(n=1, chunk=chunk, quote="")
     >>> _other_body_unwritten(scope, [citation], {"montant", "global"}), _other_body_unwritten(scope, [citation], {"val", "sorbi"})
     (True, False)
+    >>> either = Scope(communes=("syndicat-de-la-sarnonne", "syndicat-mixte-de-la-vireze"))
+    >>> cited = Chunk("x", "...", {schema.COMMUNE_KEY: "syndicat-de-la-sarnonne"})
+    >>> _other_body_unwritten(either, [Citation(n=1, chunk=cited, quote="")], {"montant"})
+    False
     """
     if scope is None or len(scope.communes) < 2:
         return False
     cited = {str(c.chunk.meta.get(schema.COMMUNE_KEY) or "") for c in citations}
+    # (bodies of one kind are the alternatives a question naming the kind alone leaves open, "le syndicat": not two
+    # bodies named)
+    kinds = {kind_of(key) for key in cited} - {None}
     return any(
-        key not in cited and not all(_akin({stem}, used) for stem in tokens(key.replace("-", " ")))
+        key not in cited
+        and kind_of(key) not in kinds
+        and not all(_akin({stem}, used) for stem in tokens(key.replace("-", " ")))
         for key in scope.communes
     )
 
@@ -1631,6 +1654,40 @@ def blended_name(name: str, text: str) -> bool:
 BLEND_LETTERS = 5
 
 
+def spelt_out(acronym: str, text: str) -> bool:
+    """Whether an acronym of the question (three to six letters) is written out in the text: the first letters of
+    consecutive words, the small words skipped, in any case ("l'APA": "allocation personnalisée d'autonomie"; "le
+    SDES": "Syndicat départemental d'énergies"). `spelled_acronyms` reads every acronym a passage may stand for, from
+    capitalised names only; this one looks for one acronym the question writes, wherever its words are.
+
+    >>> spelt_out("APA", "avant allocation personnalisée d'autonomie et aide au logement")
+    True
+    >>> spelt_out("apa", "une aide pour les anciens"), spelt_out("APA", "l'APL")
+    (False, False)
+    """
+    letters = fold(acronym).lower()
+    if not (SPELT_LETTERS <= len(letters) <= 6 and letters.isalpha()):
+        return False
+    stop = stopwords()
+    parts = [w for w in re.split(r"[^\w]+", fold(text).lower()) if len(w) >= 3 and w not in stop]
+    initials = "".join(w[0] for w in parts)
+    return letters in initials and any(
+        "".join(w[0] for w in parts[i : i + len(letters)]) == letters for i in range(len(parts) - len(letters) + 1)
+    )
+
+
+SPELT_LETTERS = 3
+
+
+def spelt_acronyms(question: str, text: str) -> set[str]:
+    """The acronyms of the question (folded) that the text writes out (`spelt_out`).
+
+    >>> spelt_acronyms("Le montant de l'APA ?", "l'allocation personnalisée d'autonomie")
+    {'apa'}
+    """
+    return {fold(w).lower() for w in re.findall(r"\b[A-Z]{3,6}\b", question) if spelt_out(w, text)}
+
+
 def _blends(name: str, parts: list[str], *, first: bool = True) -> bool:
     """Whether `name` is prefixes of the first words of `parts`, in order, at least two words."""
     if not name:
@@ -1952,13 +2009,13 @@ def _evidence_words(
     cited: list[Chunk], retrieval: Retrieval, following: Callable[[Chunk], Chunk | None] | None
 ) -> set[str]:
     """The words of the cited passages, of the other retrieved passages of their records and of the passage after
-    each (text, title, headings, commune)."""
+    each (text, title, headings, commune, the head of their document that names its body)."""
     chunks = _evidence_chunks(cited, retrieval, following)
     return set().union(
         *(
             vocabulary(
                 f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
-                f"{c.meta.get(schema.COMMUNE) or ''}"
+                f"{c.meta.get(schema.COMMUNE) or ''} {c.meta.get(schema.HEAD) or ''}"
             )
             for c in chunks
         )
@@ -2027,7 +2084,7 @@ def _year_met(
     if anchor is not None:
         above: set[str] = set(header or ())
         for part in sentences(hit.chunk.text):
-            written = _years_in(part)
+            written = _heading_years(part)
             if _used(anchor, vocabulary(part)):
                 dated = written or (above if len(part.split()) <= ROW_WORDS else set())
                 own |= dated
@@ -2081,6 +2138,7 @@ def _names_together(
     and a passage that names only some of them is about a neighbour (another lender, another street). Common
     capitalised words ("la Ville") are no such names."""
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
+    names = [stem for stem in names if stem not in spelt_acronyms(question, "\n".join(h.chunk.text for h in top))]
     if not names:
         return True
     for hit in top:
@@ -2331,6 +2389,8 @@ def question_numbers(question: str) -> dict[str, str | None]:
     {}
     >>> question_numbers("Quel prix pour une concession de quinze ans au cimetière ?")
     {'15': 'an'}
+    >>> question_numbers("Combien paiera-t-il par jour en 2025, avant les aides ?")
+    {'2025': None}
     >>> _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", "inscription au quinze octobre, séance levée à vingt-deux heures quinze"))
     set()
     """
@@ -2340,8 +2400,10 @@ def question_numbers(question: str) -> dict[str, str | None]:
         value = next(iter(_numbers(match.group(), words=False)))
         if value == "0":
             continue
-        before = [w for w in re.findall(r"[a-z]+", folded[: match.start()])[-1:] if not _IMPERFECT_RE.search(w)]
-        after = re.findall(r"[a-z]+", folded[match.end() :])[:2]
+        # (a comma or a colon ends what a number is of: "en 2025, avant les aides")
+        head = re.split(r"[,;:?!()]", folded[: match.start()])[-1]
+        before = [w for w in re.findall(r"[a-z]+", head)[-1:] if not _IMPERFECT_RE.search(w)]
+        after = re.findall(r"[a-z]+", re.split(r"[,;:?!()]", folded[match.end() :], maxsplit=1)[0])[:2]
         if after and _ORDINAL_RE.fullmatch(after[0]) and folded[match.end() : match.end() + 1].isalpha():
             after = after[1:]  # "au 1er semestre": the semester is what 1 counts, "er" is no word
             before = []
@@ -2428,6 +2490,7 @@ def _numbers_met(
         text = _MILLIONS_RE.sub(r"\1 millions €", text)  # "5M€" is "5 millions d'euros"
         used = set(tokens(re.sub(r"\d", " ", text))) | set(tokens(text))  # "50ANS" holds "an", "le m3" holds "m3"
         used |= spelled_acronyms(text)  # "la DRAC": "Direction Régionale des Affaires Culturelles"
+        used |= spelt_acronyms(question, text)  # "l'APA": "allocation personnalisée d'autonomie"
         return not stems or any(_used(groups.get(stem, {stem}), used) for stem in stems)
 
     def placed(number: str, unit: str | None, hit: ScoredChunk) -> bool:
@@ -2538,6 +2601,24 @@ def _titled_other_year(chunk: Chunk, years: set[str]) -> bool:
         return False
     named = _years_in(str(chunk.meta.get(schema.OBJET) or ""))  # (not its title: its number is no year)
     return bool(named) and not named & years
+
+
+_DAY_DATE_RE = re.compile(rf"\b(?:\d{{1,2}}|1er)\s+(?:{MONTH_PATTERN})\s+((?:19|20)\d{{2}})\b")
+
+
+def _heading_years(text: str) -> set[str]:
+    """The years a line gives what it states (or the rows it announces): those it writes, less the years of its full
+    dates when it writes another year too ("sur la base de la coupe GIR du 14 mars 2024, ... les tarifs suivants pour
+    2025 :" is 2025).
+
+    >>> sorted(_heading_years("la coupe GIR du 14 mars 2024, les tarifs suivants pour 2025 :"))
+    ['2025']
+    >>> sorted(_heading_years("les tarifs applicables au 1er janvier 2025 :"))
+    ['2025']
+    """
+    written = _years_in(text)
+    dated = set(_DAY_DATE_RE.findall(fold(text)))
+    return written - dated if written - dated else written
 
 
 def _years_in(text: str) -> set[str]:

@@ -82,6 +82,11 @@ def _stopwords() -> frozenset[str]:
     return frozenset(set(STOPWORDS_FRENCH) | EXTRA_STOPWORDS)
 
 
+def stopwords() -> frozenset[str]:
+    """The French stop words the lexical index leaves out (bm25s's list and EXTRA_STOPWORDS)."""
+    return _stopwords()
+
+
 @functools.cache
 def _stemmer() -> object:
     import Stemmer

@@ -299,8 +299,21 @@ SAME_THING: dict[str, str] = {
     "vendre": "vente cession",
     "vieux": "ancien ancienne",
     "vieille": "ancienne ancien",
-    "lampadaire": "éclairage",  # "les lampadaires éteints la nuit": "l'extinction de l'éclairage public"
-    "lampadaires": "éclairage",
+    "lampadaire": "éclairage luminaire",  # "les lampadaires éteints la nuit": "l'extinction de l'éclairage public"
+    "lampadaires": "éclairage luminaires",
+    # Everyday words of session 34's dev half: "une voiture branchée" is a "véhicule", "un stand au marché" an
+    # "emplacement", "une chambre seule" "individuelle", "le droit de rouler" a "vitesse" or a "circulation"
+    "voiture": "véhicule",
+    "voitures": "véhicules",
+    "stand": "emplacement",
+    "stands": "emplacements",
+    "seule": "individuelle",
+    "rouler": "vitesse circulation",
+    "roule": "vitesse circulation",
+    "proche": "famille familles visiteur visiteurs",  # "le repas d'un proche": "servi aux familles et visiteurs"
+    "proches": "familles visiteurs",
+    "embaucher": "recrutement création poste",
+    "embauche": "recrutement création poste",
     "eteint": "extinction",
     "eteints": "extinction",
     "eteindre": "extinction",

@@ -1,12 +1,17 @@
-"""Answers fixed in session 34, on the text of the s33 blind set's documents as ingestion reads them
-(benchmarks/other_bodies_s33/): the votes a person elected or designated obtained, counted on another line than the
-one the answer quotes."""
+"""Answers fixed in session 34, on the text of the s33 blind set's documents and of the dev half of s34's as ingestion
+reads them (benchmarks/other_bodies_s33/, other_bodies_s34/): the votes a person elected or designated obtained,
+counted on another line than the one the answer quotes; a body named by the head of its document; a year inside a full
+date; an acronym written out; bodies of one kind; who abstained in a vote strip."""
 
 from __future__ import annotations
 
 from rag import schema
-from rag.lead import _tally
-from rag.schema import AnswerSentence, Chunk, Citation
+from rag.decision import _vote_of
+from rag.lead import _tally, _vote_text
+from rag.refusal import _evidence_words, _other_body_unwritten, _year_met, key_nouns, question_numbers, spelt_acronyms
+from rag.retrieve import Retrieval
+from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
+from rag.scope import Scope
 
 # Castelbrune, procès-verbal of 27 November 2023, p. 2
 DELEGATE = """Le conseil municipal décide à l'unanimité de ne pas procéder au scrutin secret. Ont obtenu : M. Rémi
@@ -57,3 +62,67 @@ def test_a_count_already_quoted_is_not_repeated_and_the_other_persons_count_is_f
 def test_no_count_is_added_to_an_answer_that_asks_no_person() -> None:
     quote = "Est désigné délégué titulaire : M. Rémi CASTAGNOL"
     assert _tally("Quel est le montant de la subvention ?", _opening(quote), _cited(DELEGATE, quote)) == []
+
+
+# Maison de retraite publique de Védrignac, conseil d'administration of 10 December 2024 (benchmarks/other_bodies_s34)
+HEAD = (
+    "Maison de retraite publique de Védrignac – EHPAD « Les Jardins du Causse » Conseil d'administration – 10.12.2024"
+)
+DEPENDENCY = """N° 2024-33 Tarifs journaliers afférents à la dépendance 2025 Rapporteur La directrice
+Sur la base du forfait global dépendance notifié et de la coupe GIR du 14 mars 2024 (GMP de 742), le conseil
+d'administration propose les tarifs dépendance suivants pour 2025 :
+GIR 1-2 : 23,18 € par jour ;
+GIR 3-4 : 14,71 € par jour ;
+GIR 5-6 : 6,24 € par jour (ticket modérateur, à la charge de tous les résidents).
+Pour un résident en chambre individuelle, le tarif journalier restant à sa charge (hébergement et ticket modérateur, avant
+allocation personnalisée d'autonomie et aide au logement) s'élèvera donc à 72,66 € par jour, soit environ 2 210 € par
+mois.
+Voix délibératives : 9 – Pour : 9 – Contre : 0 – Abstention : 0"""
+
+
+def _chunk(text: str, **meta: object) -> Chunk:
+    base = {schema.SOURCE: "ehpad.pdf", schema.DOC_ID: "ehpad", schema.PAGE: 2, schema.DATE: "2024-12-10"}
+    return Chunk("c", text, {**base, schema.KIND: schema.KIND_DELIBERATION, **meta})
+
+
+def test_the_names_a_question_gives_the_body_by_are_read_in_its_documents_head() -> None:
+    """ "l'EHPAD Les Jardins du Causse" is written only at the head of page 1: the cited page 2 is still about it."""
+    chunk = _chunk(DEPENDENCY, **{schema.HEAD: HEAD})
+    used = _evidence_words([chunk], Retrieval([ScoredChunk(chunk, 1.0)], 0.9, [], None), None)
+    assert {"ehpad", "jardin", "causs"} <= used
+
+
+def test_a_year_in_a_full_date_is_not_the_year_the_rows_are_announced_for() -> None:
+    """ "la coupe GIR du 14 mars 2024 ... les tarifs dépendance suivants pour 2025 :": the rows are 2025's, and a
+    question on 2024's tariffs is not answered by them."""
+    hit = ScoredChunk(_chunk(DEPENDENCY), 1.0)
+    question = "Quels étaient en 2024 les tarifs dépendance GIR 1-2 de l'EHPAD à Védrignac ?"
+    assert not _year_met(question, hit, {"2024"}, lambda stem: 5.0, set())
+    assert _year_met(question.replace("2024", "2025"), hit, {"2025"}, lambda stem: 5.0, set())
+
+
+def test_an_acronym_the_passage_writes_out_is_no_unknown_name() -> None:
+    assert spelt_acronyms("avant les aides comme l'APA ou l'aide au logement ?", DEPENDENCY) == {"apa"}
+    assert spelt_acronyms("le montant de l'APL ?", DEPENDENCY) == set()
+
+
+def test_bodies_of_the_kind_a_question_names_alone_are_alternatives() -> None:
+    """ "le syndicat" names both syndicates of the store: the answer from one of them writes the other's name nowhere,
+    and is no answer about two bodies."""
+    either = Scope(communes=("syndicat-de-la-sarnonne", "syndicat-mixte-de-la-vireze"))
+    cited = Citation(n=1, chunk=_chunk("...", **{schema.COMMUNE_KEY: "syndicat-de-la-sarnonne"}), quote="")
+    assert not _other_body_unwritten(either, [cited], {"montant"})
+    both = Scope(communes=("syndicat-de-la-sarnonne", "saint-jurey"))
+    assert _other_body_unwritten(both, [cited], {"montant"})
+
+
+def test_a_vote_strip_names_who_abstained() -> None:
+    assert _vote_of(["Voix délibératives : 9 – Pour : 8 – Contre : 0 – Abstention : 1 (M. AGUESSE)"]) == (
+        "8 pour, 0 contre, 1 abstention(s) (M. AGUESSE)"
+    )
+    assert _vote_text("8 pour, 0 contre, 1 abstention(s) (M. AGUESSE)") == "8 pour, 0 contre, 1 abstention (M. AGUESSE)"
+
+
+def test_what_a_number_counts_stops_at_a_comma_and_plus_is_no_topic() -> None:
+    assert question_numbers("Combien paiera-t-il par jour en 2025, avant les aides ?") == {"2025": None}
+    assert "plus" not in key_nouns("La maison de retraite va-t-elle embaucher une infirmière de plus en 2025 ?")
