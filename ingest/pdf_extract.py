@@ -274,17 +274,19 @@ def _short(error: BaseException) -> str:
 
 
 # Small capitals as a PDF's text layer gives them: the word's capital, a space, its small letters set as capitals, two
-# spaces between words ("M ME  F AURIEL . —", "M. LE  M AIRE"). "À", "A" and "Y" are words of their own.
+# spaces between words ("M ME  F AURIEL . —", "M. LE  M AIRE"), or after a section's roman number ("I. F INANCES").
+# "À", "A" and "Y" are words of their own.
 _SMALL_CAPS_RE = re.compile(
-    r"(?:(?<=^)|(?<=\n)|(?<=  ))(?![AÀY] )([A-ZÀ-Ý]) ([A-ZÀ-ÝŒ'’-]{2,})(?=  | [-.,:;—–]|\n|$)", re.MULTILINE
+    r"(?:(?<=^)|(?<=\n)|(?<=  )|(?<=[IVX]\. ))(?![AÀY] )([A-ZÀ-Ý]) ([A-ZÀ-ÝŒ'’-]{2,})(?=  | [-.,:;—–]|\n|$)",
+    re.MULTILINE,
 )
 
 
 def _clean(text: str) -> str:
     """A page's text as pypdf gives it, with its layout's artefacts undone.
 
-    >>> _clean("M. LE  M AIRE . — Bonsoir.\\nM ME  F AURIEL . — Merci.\\nÀ RETENIR")
-    'M. LE  MAIRE . — Bonsoir.\\nMME  FAURIEL . — Merci.\\nÀ RETENIR'
+    >>> _clean("M. LE  M AIRE . — Bonsoir.\\nM ME  F AURIEL . — Merci.\\nÀ RETENIR\\nI. F INANCES")
+    'M. LE  MAIRE . — Bonsoir.\\nMME  FAURIEL . — Merci.\\nÀ RETENIR\\nI. FINANCES'
     """
     text = text.replace("\u00a0", " ").replace("\r", "")
     text = _SMALL_CAPS_RE.sub(r"\1\2", text)

@@ -80,17 +80,20 @@ def _date_from_filename(source: str) -> str | None:
 
 
 # "fait approuver le procès-verbal de la séance du 12 décembre 2024": the date of an earlier séance.
-_EARLIER_RE = re.compile(r"\b(?:approb\w*|approuv\w*|precedente?s?|derniere)\b[^.;]{0,60}$")
+# (a running footer may glue the word to a page number: "Page 1 / 3Approuvé en séance du 19 décembre 2019")
+_EARLIER_RE = re.compile(r"(?<![a-z])(?:approb\w*|approuv\w*|precedente?s?|derniere)\b[^.;]{0,60}$")
 
 
 def _date_from_lines(lines: list[str]) -> str | None:
     head = fold(" ".join(lines))
+    earlier: set[str | None] = set()  # a séance approved or recalled is recalled again further on
     for pattern in (_SEANCE_DATE_RE, _COUNCIL_DATE_RE):
         for found in pattern.finditer(head):
-            if _EARLIER_RE.search(head[max(0, found.start() - 80) : found.start()]):
-                continue
             iso = _from_match(*found.groups())
-            if iso:
+            if _EARLIER_RE.search(head[max(0, found.start() - 80) : found.start()]):
+                earlier.add(iso)
+                continue
+            if iso and iso not in earlier:
                 return iso
     match = _WRITTEN_DATE_RE.search(head)
     if match:
@@ -122,7 +125,7 @@ _COMMUNE_RE = re.compile(
     r"\b(?:conseil municipal (?:de(?: la (?:ville|commune(?: nouvelle)?) (?:de\b|d['’]))?\b|d['’])"
     r"|(?:commune(?: nouvelle)?|ville|mairie) (?:de\b|d['’]))\s*"
     r"(?P<name>(?:(?:[A-ZÀ-Ý][\w'’-]*|sur|sous|en|le|la|les|lès|de|du|des|aux|au|d['’]|l['’]|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES)"
-    r"(?:\s+|$))*)",
+    r"(?:\s+|$|(?=[.,;:)])))*)",  # (a name may end its sentence: "... du conseil municipal de Vernouillac.")
     re.IGNORECASE,
 )
 _NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", "municipal", "seance", "séance"}
@@ -167,7 +170,8 @@ def detect_commune(pages: list[Page], source: str) -> str | None:
     minutes these are ("COMMUNAUTÉ DE COMMUNES DU VAL DE DORME" -> "Communauté de communes du Val de Dorme");
     None when the text does not say it."""
     del source  # folder names are not reliable enough to name a commune
-    lines = [_small_caps(_squash(line)) for page in pages[:1] for line in page.text.splitlines() if line.strip()][:15]
+    every = [_small_caps(_squash(line)) for page in pages[:1] for line in page.text.splitlines() if line.strip()]
+    lines = every[:15]
     grouping = _grouping(re.sub(r"(?<=\w)-\n", "-", "\n".join(lines)))
     commune = _commune_in(lines)
     if grouping and (commune is None or grouping[0] < commune[0]):
@@ -175,7 +179,18 @@ def detect_commune(pages: list[Page], source: str) -> str | None:
     if commune:
         return commune[1]
     territory = _grouping("\n".join(lines), _TERRITORY_RE)
-    return territory[1] if territory else None
+    if territory:
+        return territory[1]
+    # A page whose head is a magazine's masthead and boxes ("VERNOUILLAC INFOS · n° 58", "EN CHIFFRES ..."): the
+    # council named further down ("... lors des trois dernières séances du conseil municipal de Vernouillac")
+    council = _commune_in([line for line in every[15:FAR_HEAD_LINES] if _FAR_COUNCIL_RE.search(fold(line))])
+    if council is None or any(fold(word) in _NOT_A_COMMUNE for word in re.split(r"[-\s]", council[1])):
+        return None  # (a scan's "conseil municipal de Ia Commune de Flaux" names no commune "Ia")
+    return council[1]
+
+
+FAR_HEAD_LINES = 40
+_FAR_COUNCIL_RE = re.compile(r"\bconseil municipal d")
 
 
 def _small_caps(line: str) -> str:

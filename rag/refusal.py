@@ -308,9 +308,12 @@ def key_nouns(question: str) -> list[str]:
 
     >>> key_nouns("Combien a-t-elle obtenu au final ?"), key_nouns("Quelle association a eu la plus grosse mise à disposition ?")
     ([], ['associ', 'mis'])
+    >>> key_nouns("Combien coûtera la digue et qui la paie ?")
+    ['digu']
     """
     text = _LOCUTION_RE.sub(" ", question.replace("\u2019", "'"))
     text = _ADVERB_LOCUTION_RE.sub(" ", _SUPERLATIVE_RE.sub(r"\1 ", text))
+    text = _PRONOUN_VERB_RE.sub(" ", text)  # "qui la paie": a pronoun and its verb, no "paie"
     found = [match.group(1) for match in _NOUN_RE.finditer(text)]
     stems = (stem for word in found if not word[:1].isupper() for stem in _noun_stems(word))  # names: unknown_names
     return list(dict.fromkeys(stem for stem in stems if stem not in _NOT_NOUNS))
@@ -329,9 +332,12 @@ _LOCUTION_RE = re.compile(
 
 # Adverbs made of a preposition and a noun ("au final", "au total", "en tout", "au moins"): no topic
 _ADVERB_LOCUTION_RE = re.compile(
-    r"\b(?:au|en)\s+(?:final|total|tout|moins|plus|mieux|fond|juste|préalable|prealable|besoin|fait|gros)\b",
+    r"\b(?:au|en)\s+(?:final|total|tout|moins|plus|mieux|fond|juste|préalable|prealable|besoin|fait|gros)\b"
+    r"|\b(?:de|à|a)\s+(?:côté|cote)\b",  # "mis de côté", "à côté"
     re.IGNORECASE,
 )
+# An object pronoun between "qui" (or "ne", "on") and its verb ("qui la paie", "qui les finance"): no determiner
+_PRONOUN_VERB_RE = re.compile(r"\b(?:qui|on|ne|n')\s+(?:le|la|les|l')\s*[^\W\d_]+", re.IGNORECASE)
 # A superlative's adjective after its determiner ("la plus grosse mise à disposition"): the noun follows it
 _SUPERLATIVE_RE = re.compile(r"\b(le|la|les)\s+(?:plus|moins)\s+[^\W\d_]+\s+", re.IGNORECASE)
 

@@ -355,9 +355,13 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
 _MONTH_STEMS = set(tokens(" ".join(MONTHS)))
 # A date after "pour le", "au", "jusqu'au", "à partir du" ... is when something happens or ends, never the séance's,
 # even in a question about what the council decided ("le conseil a-t-il retenu pour le 14 juillet 2021").
+# So is a date that names an event ("la fête du village du 12 juillet 2025", "le marché de Noël du 16 décembre").
 _EVENT_DATE_RE = re.compile(
     rf"\b(?:pour|au|jusqu'?au|a partir du|a compter du|avant|apres|des|depuis)\s+(?:le\s+)?(?:1er|\d{{1,2}})\s+"
     rf"(?:{MONTH_PATTERN})\b"
+    r"|\b(?:fetes?|feux? d'artifice|marches?|festivals?|ceremonies?|repas|concerts?|brocantes?|foires?|courses?|"
+    r"journees?|soirees?|spectacles?|inaugurations?|manifestations?|salons?|expositions?|bals?)"
+    rf"(?:\s+[a-z'-]+){{0,4}}\s+du\s+(?:1er|\d{{1,2}})\s+(?:{MONTH_PATTERN})\b"
 )
 # The pluperfect ("avait payé", "avaient-ils acquis"): what the question dates happened before the decision asked about.
 _BEFORE_RE = re.compile(r"\bavai(?:t|ent)(?:-(?:il|elle|ils|elles|on))?\s+(?:ete\s+)?[a-z]+(?:e|es|i|is|u|us|t|ts)\b")

@@ -310,6 +310,9 @@ SAME_THING: dict[str, str] = {
     "seule": "individuelle",
     "rouler": "vitesse circulation",
     "roule": "vitesse circulation",
+    "tombe": "concession sépulture",  # "une tombe pour trente ans": "la concession trentenaire" (s34's test half)
+    "tombes": "concessions sépultures",
+    "percepteur": "comptable trésorier trésorerie",  # "le percepteur": "le comptable public"
     "proche": "famille familles visiteur visiteurs",  # "le repas d'un proche": "servi aux familles et visiteurs"
     "proches": "familles visiteurs",
     "embaucher": "recrutement création poste",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ingest.deliberations import split_deliberations
 from ingest.pdf import load_pdf
-from ingest.seance import detect_commune, document_head
+from ingest.seance import detect_commune, detect_seance_date, document_head
 from rag.bodies import body_article
 from rag.schema import Page
 
@@ -65,3 +65,19 @@ def test_the_head_of_a_document_names_its_body() -> None:
     name = "sdes-bureau-2022-05-17.pdf"
     head = document_head(_pages(name))
     assert head.startswith("SDES – Syndicat départemental d'énergies de la Sarnonne Bureau syndical du 17/05/2022")
+
+
+def test_the_seance_is_not_the_one_approving_the_minutes_nor_the_one_they_approve() -> None:
+    """Read after s34's test half: a running footer "Page 1 / 3Approuvé en séance du 19 décembre 2019" (the page number
+    glued to it) and "Le procès-verbal de la séance du 26 septembre 2019 est approuvé" are no dates of this séance,
+    which is "du conseil municipal du jeudi 28 novembre 2019"."""
+    name = "auribal-pv-2019-11-28.pdf"
+    pages = _pages(name)
+    assert (detect_commune(pages[:1], name), detect_seance_date(pages, "x.pdf")) == ("Auribal-le-Vieux", "2019-11-28")
+
+
+def test_a_bulletins_commune_is_named_below_its_masthead() -> None:
+    """Read after s34's test half: a bulletin's page opens on its masthead and boxes; the council is named further
+    down ("... lors des trois dernières séances du conseil municipal de Vernouillac.")."""
+    name = "vernouillac-echos-2025-06.pdf"
+    assert detect_commune(_pages(name)[:1], name) == "Vernouillac"

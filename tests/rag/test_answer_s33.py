@@ -108,5 +108,5 @@ def test_years_are_no_vote_counts() -> None:
     assert not gives(VOTE, decided)
     assert _vote_of([decided]) is None
     assert _vote_of(["Votants : 20 – Pour : 19 – Contre : 0 – Abstention : 1 (M. Gérald MONTAGUT)"]) == (
-        "19 pour, 0 contre, 1 abstention(s)"
+        "19 pour, 0 contre, 1 abstention(s) (M. Gérald MONTAGUT)"  # (who abstained: session 34)
     )

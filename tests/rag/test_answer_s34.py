@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from rag import schema
 from rag.decision import _vote_of
+from rag.facts import fold
 from rag.lead import _tally, _vote_text
 from rag.refusal import _evidence_words, _other_body_unwritten, _year_met, key_nouns, question_numbers, spelt_acronyms
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
-from rag.scope import Scope
+from rag.scope import _EVENT_DATE_RE, Scope
 
 # Castelbrune, procès-verbal of 27 November 2023, p. 2
 DELEGATE = """Le conseil municipal décide à l'unanimité de ne pas procéder au scrutin secret. Ont obtenu : M. Rémi
@@ -126,3 +127,18 @@ def test_a_vote_strip_names_who_abstained() -> None:
 def test_what_a_number_counts_stops_at_a_comma_and_plus_is_no_topic() -> None:
     assert question_numbers("Combien paiera-t-il par jour en 2025, avant les aides ?") == {"2025": None}
     assert "plus" not in key_nouns("La maison de retraite va-t-elle embaucher une infirmière de plus en 2025 ?")
+
+
+def test_a_date_naming_an_event_is_no_seances() -> None:
+    """Read after s34's test half: "le feu d'artifice de la fête du village du 12 juillet 2025 a-t-il été voté" dates
+    the fête; the séance that voted it is another day."""
+    folded = fold("Le feu d'artifice de la fête du village du 12 juillet 2025 a-t-il été voté à l'unanimité ?")
+    assert _EVENT_DATE_RE.search(folded)
+    assert not _EVENT_DATE_RE.search(fold("Qu'a voté le conseil municipal du 12 juillet 2025 ?"))
+
+
+def test_set_aside_is_no_topic() -> None:
+    question = (
+        "Combien le syndicat a-t-il dégagé en fonctionnement, et combien en a-t-il mis de côté pour l'investissement ?"
+    )
+    assert "cot" not in key_nouns(question) and "invest" in key_nouns(question)
