@@ -78,3 +78,14 @@ def test_session_33s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s33/gold_decisions_s33.jsonl", "other_bodies_s33/gold_s33_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_34s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 34's set on six more invented bodies (benchmarks/other_bodies_s34): a commune's recueil des actes
+    administratifs (the mayor's orders and two séances' deliberations), an energy syndicate's bureau, a procès-verbal
+    whose votes are gathered in a table on its last page, a public care home's conseil d'administration, a bulletin's
+    "échos du conseil" of three séances, a river syndicate's comité with an annex. Every evidence and key fact is on the
+    page it names."""
+    for gold in ("other_bodies_s34/gold_decisions_s34.jsonl", "other_bodies_s34/gold_s34_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
