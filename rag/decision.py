@@ -213,6 +213,25 @@ def _vote_of(lines: list[str]) -> str | None:
     return None
 
 
+def _with_voters(label: str, lines: list[str]) -> str:
+    """A record's vote label with who voted so when its text names them beside the same count: "8 pour, 0 contre,
+    1 abstention(s)" and "Abstention : 1 (M. AGUESSE)" -> "8 pour, 0 contre, 1 abstention(s) (M. AGUESSE)".
+
+    >>> _with_voters("8 pour, 1 abstention(s)", ["Voix délibératives : 9 – Pour : 8 – Abstention : 1 (M. AGUESSE)"])
+    '8 pour, 1 abstention(s) (M. AGUESSE)'
+    >>> _with_voters("8 pour, 2 abstention(s)", ["Abstention : 1 (M. AGUESSE)"])
+    '8 pour, 2 abstention(s)'
+    """
+    for line in lines:
+        for m in _NAMED_COUNT_RE.finditer(line):
+            word = fold(m["word"] or m["word2"])
+            count = f"{int(m['n'] or m['n2'])} {'abstention(s)' if word.startswith('abstention') else word}"
+            named = f"{count} ({' '.join(m['who'].split())})"
+            if named not in label:
+                label = re.sub(rf"(?<!\d){re.escape(count)}(?! \()", named, label, count=1)
+    return label
+
+
 # A word set letter by letter for emphasis ("D É L I B È R E"), as a PDF's text gives it.
 _SPACED_RE = re.compile(r"(?<![\w])(?:[A-ZÀ-Ý] ){4,}[A-ZÀ-Ý](?![\w])")
 
@@ -285,7 +304,7 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
     decision.rates = [a for a in decision.amounts if "%" in a or "/" in a or "pour cent" in a.lower()]
     decision.persons = _persons(provisions)
     if record is not None:
-        label = vote_label(record)
+        label = _with_voters(vote_label(record), lines)
         decision.vote = None if label == "vote non précisé" else label
         decision.pour, decision.contre, decision.abstention = record.pour, record.contre, record.abstention
     _count_lines(decision, lines)
