@@ -328,24 +328,29 @@ _SEANCE_LINE_RE = re.compile(
 )
 
 
-def _own_date(lines: list[_Line], start: int, stop: int) -> str | None:
+def _seance_headings(lines: list[_Line]) -> list[tuple[int, str | None]]:
+    """(line, date) of each "Séance du ..." heading of a document that reports several séances (a recueil des actes,
+    a bulletin); empty when it reports one (its deliberations have the document's date)."""
+    found = [
+        (i, m)
+        for i, line in enumerate(lines)
+        if line.text.lstrip()[:1] == "S" and (m := _SEANCE_LINE_RE.match(fold(line.text.strip())))
+    ]
+    if len({m.group(0) for _, m in found}) < 2:
+        return []
+    return [(i, _from_match(m["day"], m["month"], m["year"])) for i, m in found]
+
+
+def _own_date(lines: list[_Line], start: int, stop: int, seances: list[tuple[int, str | None]]) -> str | None:
     """The date of a numbered act read from its own lines or the heading of its séance: the act of a mayor or a
     president where it is signed ("Fait à ..., le 2 juillet 2021"); a deliberation of a document reporting several
-    séances (a recueil des actes, a bulletin), the date of the last "Séance du ..." heading above it; None otherwise.
-    """
+    séances (`_seance_headings`), the date of the last heading above it; None otherwise."""
     if _DECISION_LINE_RE.match(fold(lines[start].text.strip())):
         for line in lines[start + 1 : stop]:
             if m := _SIGNED_RE.match(fold(line.text.strip())):
                 return _from_match(m["day"], m["month"], m["year"])
         return None
-    seances = [
-        m
-        for line in lines[:start]
-        if line.text.lstrip()[:1] == "S" and (m := _SEANCE_LINE_RE.match(fold(line.text.strip())))
-    ]
-    if len({m.group(0) for m in seances}) < 2:
-        return None  # one séance: the document's own date
-    return _from_match(seances[-1]["day"], seances[-1]["month"], seances[-1]["year"])
+    return next((date for i, date in reversed(seances) if i < start), None)
 
 
 def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
@@ -393,12 +398,13 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
         if delib_id not in spans or size > spans[delib_id][1] - spans[delib_id][0]:
             spans[delib_id] = (start, stop, title, date)
     records = []
+    seances = _seance_headings(lines)
     for delib_id, (start, stop, title, date) in sorted(spans.items(), key=lambda item: item[1][0]):
         body = lines[start:stop]
         record = _new(base)
         record.delib_id = delib_id
         # (a decision taken by delegation: its own date, no séance's; an order: where it is signed)
-        record.date = date or _own_date(lines, start, stop) or record.date
+        record.date = date or _own_date(lines, start, stop, seances) or record.date
         objet = _squash(title)
         nxt = body[1] if len(body) > 1 else None
         if (
