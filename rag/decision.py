@@ -186,7 +186,6 @@ def _vote_of(lines: list[str]) -> str | None:
     '8 pour, 0 contre, 1 abstention(s) (M. AGUESSE)'
     """
     counts: dict[str, int] = {}
-    named: dict[str, str] = {}  # who voted so, when the count names them
     for line in lines:
         folded = fold(line)
         # "Pour : 13 – Contre : 2": the labels come first there ("15 – Pour" and "13 – Contre" are no counts)
@@ -197,13 +196,8 @@ def _vote_of(lines: list[str]) -> str | None:
         ]
         for number, word in found:
             counts.setdefault("abstention(s)" if word.startswith("abstention") else word, int(number))
-        # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)": the persons in brackets after a count
-        for m in _NAMED_COUNT_RE.finditer(line):
-            word = fold(m["word"] or m["word2"])
-            if int(m["n"] or m["n2"]):
-                named.setdefault("abstention(s)" if word.startswith("abstention") else word, " ".join(m["who"].split()))
     if counts:
-        return ", ".join(f"{n} {w}" + (f" ({named[w]})" if w in named else "") for w, n in counts.items())
+        return _with_voters(", ".join(f"{n} {w}" for w, n in counts.items()), lines)
     if any(_UNANIMITY_RE.search(fold(line)) for line in lines):
         return "unanimité"
     for line in lines:
@@ -223,9 +217,11 @@ def _with_voters(label: str, lines: list[str]) -> str:
     '8 pour, 2 abstention(s)'
     """
     for line in lines:
-        for m in _NAMED_COUNT_RE.finditer(line):
-            word = fold(m["word"] or m["word2"])
-            count = f"{int(m['n'] or m['n2'])} {'abstention(s)' if word.startswith('abstention') else word}"
+        for m in _NAMED_COUNT_RE.finditer(line):  # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)"
+            word, number = fold(m["word"] or m["word2"]), int(m["n"] or m["n2"])
+            if not number:
+                continue
+            count = f"{number} {'abstention(s)' if word.startswith('abstention') else word}"
             named = f"{count} ({' '.join(m['who'].split())})"
             if named not in label:
                 label = re.sub(rf"(?<!\d){re.escape(count)}(?! \()", named, label, count=1)
