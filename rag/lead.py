@@ -153,6 +153,12 @@ def _second_part(
         return []
     said = " ".join(s.text for s in opening)
     found = _typed_quote(second, kind, citations, idf) if kind != VOTE else []
+    if not found and kind != VOTE and opening[0].citations:
+        # the quotes were chosen for the first part: the second's answer may be another sentence of the passage the
+        # opening cites ("Les travaux seront réalisés ... à partir du lundi 4 septembre 2023")
+        cited = [c for c in citations if c.n == opening[0].citations[0]]
+        whole = [Citation(n=c.n, chunk=c.chunk, quote=_QUOTE_GAP.join(sentences(c.chunk.text))) for c in cited]
+        found = _typed_quote(second, kind, whole, idf)
     if not found or _squash(_quoted(found[0].text)) in _squash(said) or not gives_asked(second, kind, found[0].text):
         return []
     if not any(t in tokens(found[0].text) for t in set(tokens(second)) - set(tokens(first))):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rag import schema
 from rag.decision import _vote_of
 from rag.facts import fold
-from rag.lead import _tally, _vote_text
+from rag.lead import _second_part, _tally, _vote_text
 from rag.refusal import _evidence_words, _other_body_unwritten, _year_met, key_nouns, question_numbers, spelt_acronyms
 from rag.retrieve import Retrieval
 from rag.schema import AnswerSentence, Chunk, Citation, ScoredChunk
@@ -142,3 +142,30 @@ def test_set_aside_is_no_topic() -> None:
         "Combien le syndicat a-t-il dégagé en fonctionnement, et combien en a-t-il mis de côté pour l'investissement ?"
     )
     assert "cot" not in key_nouns(question) and "invest" in key_nouns(question)
+
+
+# Syndicat mixte de la Virèze, comité syndical of 21 March 2023, p. 2 (s34's test half, read)
+WORKS = """CS-2023-14 Effacement du seuil du moulin de Carbonel : attribution du marché de travaux
+La consultation a reçu quatre offres ; l'offre retenue s'élève à 186 420,00 € HT, inférieure à l'estimation inscrite au PPI.
+Les travaux seront réalisés en période d'étiage, à partir du lundi 4 septembre 2023, pour une durée de dix semaines.
+LE COMITÉ SYNDICAL DÉCIDE :
+▸ d'attribuer le marché à l'entreprise TERRASSEMENTS FLUVIAUX DUPIN-LABARTHE pour 186 420,00 € HT ;
+▸ d'autoriser le président à signer le marché et tout document s'y rapportant.
+Adopté à l'unanimité (20 voix)."""
+
+
+def test_the_second_part_of_a_question_is_answered_from_the_passage_the_opening_cites() -> None:
+    """ "Quelle entreprise ... et quand commencent les travaux ?": the opening names the company; the start date is
+    another sentence of the same passage, which the quotes chosen for the first part left out."""
+    quote = "▸ d'attribuer le marché à l'entreprise TERRASSEMENTS FLUVIAUX DUPIN-LABARTHE pour 186 420,00 € HT ;"
+    cited = [Citation(n=1, chunk=_chunk(WORKS), quote=quote)]
+    opening = [
+        AnswerSentence(
+            text="Le 21 mars 2023, le Syndicat mixte de la Virèze a décidé : ▸ d'attribuer le marché à l'entreprise "
+            "TERRASSEMENTS FLUVIAUX DUPIN-LABARTHE pour 186 420,00 € HT (unanimité) [1].",
+            citations=[1],
+        )
+    ]
+    question = "Quelle entreprise va supprimer le seuil du moulin de Carbonel et quand commencent les travaux ?"
+    said = _second_part(question, opening, cited, None)
+    assert said and "4 septembre 2023" in said[0].text and said[0].citations == [1]
