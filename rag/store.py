@@ -257,18 +257,15 @@ class _Whole:
         norms[norms == 0] = 1.0
         self.vectors = (vectors / norms).astype(np.float32)  # Chroma's cosine space normalises its vectors
 
-    def nearest(self, query: np.ndarray, limit: int | None = None) -> tuple[list[str], list[float]]:
-        """The `limit` nearest ids (every id when None), nearest first, with their cosine distance (1 - cosine)."""
+    def nearest(self, query: np.ndarray, limit: int) -> tuple[list[str], list[float]]:
+        """The `limit` nearest ids, nearest first, with their cosine distance (1 - cosine)."""
         if not self.ids:
             return [], []
         q = np.asarray(query, dtype=np.float32)
         norm = float(np.linalg.norm(q)) or 1.0
         distances = 1.0 - self.vectors @ (q / norm)
-        if limit is not None and limit < len(self.ids):
-            kept = np.argpartition(distances, limit)[:limit]
-            order = kept[np.argsort(distances[kept], kind="stable")]
-        else:
-            order = np.argsort(distances, kind="stable")
+        kept = np.argpartition(distances, limit)[:limit] if limit < len(self.ids) else np.arange(len(self.ids))
+        order = kept[np.argsort(distances[kept], kind="stable")]
         return [self.ids[i] for i in order], distances[order].tolist()
 
 
