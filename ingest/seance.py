@@ -322,10 +322,20 @@ _GENERIC_FOLDERS = {
 _FOLDER_PARTICLES = {"sur", "sous", "de", "des", "du", "la", "le", "les", "en", "lès", "lez", "et", "aux", "au"}
 
 
-def commune_from_path(path: Path | None) -> str | None:
-    """The commune named by the nearest meaningful folder ("preuilly-sur-claise" -> "Preuilly-sur-Claise")."""
+def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str | None:
+    """The commune named by the nearest meaningful folder ("preuilly-sur-claise" -> "Preuilly-sur-Claise").
+
+    Given the document's `pages`, only a folder whose name the document writes names its commune: a user's
+    "Benchmarks", "Téléchargements" or "Bureau" folder names no commune, and a commune's documents write its name.
+
+    >>> commune_from_path(Path("/srv/couthenans/cr.pdf"), [Page("Conseil municipal de COUTHENANS", 1)])
+    'Couthenans'
+    >>> commune_from_path(Path("/srv/benchmarks/cr.pdf"), [Page("Commune de Flaux", 1)]) is None
+    True
+    """
     if path is None:
         return None
+    written = " ".join(re.findall(r"[a-z0-9]+", fold(" ".join(page.text for page in pages)))) if pages else None
     for folder in list(path.resolve().parents)[:3]:
         name = folder.name.lower()
         if (
@@ -335,6 +345,8 @@ def commune_from_path(path: Path | None) -> str | None:
             or name.startswith(("tmp", "pytest"))
         ):
             continue
+        if written is not None and f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} " not in f" {written} ":
+            continue  # a folder of the user's, not the commune the document is of
         words = re.split(r"([-_ ])", name)
         pretty = "".join(
             w if w in "-_ " else (w if i and w in _FOLDER_PARTICLES else w.capitalize()) for i, w in enumerate(words)
@@ -349,7 +361,7 @@ def describe_council_document(
     """Commune, séance date and a readable title for a council PDF (empty values when unknown)."""
     commune = detect_commune(pages, source)
     date = detect_seance_date(pages, source)
-    commune = commune or default_commune or commune_from_path(path)
+    commune = commune or default_commune or commune_from_path(path, pages)
     name = Path(source).name
     parts = [p for p in (commune, french_date(date)) if p]
     title = " — ".join(parts + [name]) if parts else name
