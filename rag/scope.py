@@ -132,6 +132,9 @@ class Facets:
     articles: set[str] = field(default_factory=set)  # "L2121-17"
     codes: set[str] = field(default_factory=set)  # "CGCT", "CRPA"
     bodies: set[str] = field(default_factory=set)  # deciding bodies other than the municipal council
+    # the first lines of each council document, folded to its words -> the commune keys of its documents ("" when
+    # none was read): where a body's name is written even when it was not read as the document's commune
+    heads: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +297,11 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
             )
         ]
         unknown = tuple(dict.fromkeys(names))
+        headed = {name: _heads_naming(name, facets) for name in unknown}
+        # "la commune d'Auribal-le-Vieux" written at the head of a document whose commune was not read (or read as
+        # another name): the store holds that body's document; the scope is that document's commune, if it has one
+        communes = tuple(sorted({key for keys in headed.values() if keys is not None for key in keys if key}))
+        unknown = tuple(name for name in unknown if headed[name] is None)
     date, month, years, label = _period(question, folded)
     delib_ids, missing_refs = _refs(question, folded, facets)
     scope = Scope(communes=communes, unknown_communes=unknown, date=date, month=month, years=years, period_label=label)
@@ -308,6 +316,13 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
             date, month, years, label, missing = None, None, year.years, f"de {event[:4]}", False
             # (a span "du 01 juin au 30 septembre 2014" is how long what is decided lasts: its months are no event's)
             event_month = "" if _SPAN_RE.search(folded) else event[:7]
+            scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
+    if missing and date and _head_dated(date, facets):
+        # "le conseil municipal du 28 novembre 2019": the séance a document's head names, whose date was read as
+        # another one (a footer's "Approuvé en séance du 19 décembre 2019"): the named date's year restricts instead
+        year = Scope(communes=communes, years=(int(date[:4]),))
+        if any(_date_admitted(d, year) for d in held):
+            date, years, label, missing = None, year.years, f"de {date[:4]}", False
             scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
     if missing and years and not (date or month) and _BEFORE_RE.search(folded):
         # "combien la Ville avait-elle payé en 2007 pour acquérir ...": the pluperfect dates an earlier event that a
@@ -350,6 +365,27 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
         indexed_communes=tuple(sorted(facets.communes.values())) if unknown else (),
         event_month=event_month,
     )
+
+
+def _heads_naming(name: str, facets: Facets) -> set[str] | None:
+    """The commune keys of the documents whose first lines write `name` (None when no document's do)."""
+    words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
+    keys = [key for head, key_set in facets.heads.items() if words in f" {head} " for key in key_set]
+    return set(keys) if keys else None
+
+
+def _head_dated(date: str, facets: Facets) -> bool:
+    """Whether a document's first lines write the day `date` (ISO), in words or in figures ("28 novembre 2019",
+    "28/11/2019", "10.12.2024")."""
+    year, month, day = (int(part) for part in date.split("-"))
+    forms = {
+        f" {'1er' if day == 1 else day} {fold(MONTHS[month - 1])} {year} ",
+        f" {day} {fold(MONTHS[month - 1])} {year} ",
+        f" {day:02d} {fold(MONTHS[month - 1])} {year} ",
+        f" {day:02d} {month:02d} {year} ",
+        f" {day} {month} {year} ",
+    }
+    return any(form in f" {head} " for head in facets.heads for form in forms)
 
 
 _MONTH_STEMS = set(tokens(" ".join(MONTHS)))
@@ -444,6 +480,7 @@ class Scoper:
                 articles=set(raw["articles"]),
                 codes=set(raw["codes"]),
                 bodies=set(raw["bodies"]),
+                heads={k: set(v) for k, v in raw["heads"].items()},
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -459,6 +496,7 @@ class Scoper:
             "articles": sorted(facets.articles),
             "codes": sorted(facets.codes),
             "bodies": sorted(facets.bodies),
+            "heads": {k: sorted(v) for k, v in facets.heads.items()},
         }
         path = self._cache_path()
         try:
@@ -478,6 +516,7 @@ class Scoper:
         articles: set[str] = set()
         codes: set[str] = set()
         bodies: set[str] = set()
+        heads: dict[str, set[str]] = {}
         for meta in self.store.chunks_all_meta():
             if meta.get(schema.KIND) == schema.KIND_ARTICLE:
                 articles.add(str(meta.get(schema.ARTICLE) or ""))
@@ -490,6 +529,9 @@ class Scoper:
                 bodies.add(body.group(1))
             bodies.update(b for b in str(meta.get(schema.BODY) or "").split(";") if b)
             key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
+            head = " ".join(re.findall(r"[a-z0-9]+", fold(str(meta.get(schema.HEAD) or ""))))
+            if head:
+                heads.setdefault(head, set()).add(str(key or ""))
             if key:
                 communes.setdefault(str(key), str(meta.get(schema.COMMUNE) or key))
             if date:
@@ -504,6 +546,7 @@ class Scoper:
             articles=articles - {""},
             codes=codes - {""},
             bodies=bodies,
+            heads=heads,
         )
 
     def read(self, question: str) -> Scope:

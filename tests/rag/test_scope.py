@@ -330,3 +330,39 @@ def test_the_kinds_of_body_of_rag_bodies_are_named_by_kind_and_by_their_own_name
     )
     assert parse_scope("Quelle taxe de séjour pour le tourisme ?", facets).communes == ()
     assert is_grouping("smictom-du-haut-velaunay") and is_grouping("office-de-tourisme-brevannes-lacs-et-forets")
+
+
+def test_a_body_written_at_the_head_of_a_document_is_not_missing_though_its_commune_was_not_read() -> None:
+    """A document whose commune was not read (or read as another name) still writes its body at its head: a question
+    naming that body is scoped to the document's commune, not answered "aucun document n'est indexé"."""
+    facets = dataclasses.replace(
+        FACETS,
+        communes={**FACETS.communes, "haute-vionne": "Haute-Vionne"},
+        heads={
+            "commune d auribal le vieux proces verbal du conseil municipal": {""},
+            "commune d aurignol sur vionne raa n 2021 03": {"haute-vionne"},
+        },
+    )
+    scope = parse_scope("Combien la commune d'Auribal-le-Vieux donne-t-elle au club de foot ?", facets)
+    assert scope.unknown_communes == () and scope.communes == () and not scope.missing_label()
+    scope = parse_scope("Quel tarif la commune d'Aurignol-sur-Vionne a-t-elle fixé pour le marché ?", facets)
+    assert scope.communes == ("haute-vionne",) and not scope.missing_label()
+    # a place no head writes stays missing, and so does one whose name is only part of a longer head word
+    assert parse_scope("Qu'a voté le conseil municipal de Lyon ?", facets).missing_label() == "de Lyon"
+    assert parse_scope("Qu'a voté le conseil municipal d'Auri ?", facets).missing_label() == "de Auri"
+
+
+def test_a_seance_date_written_at_the_head_of_a_document_is_not_missing() -> None:
+    """A séance read under another date (a footer's "Approuvé en séance du 19 décembre 2019") is still named at its
+    document's head: a question about "le conseil municipal du 28 novembre 2019" is scoped to that year."""
+    facets = dataclasses.replace(
+        FACETS,
+        dates={*FACETS.dates, "2019-12-19"},
+        heads={"commune d auribal proces verbal du conseil municipal du 28 novembre 2019 page 1 3": {""}},
+    )
+    scope = parse_scope("Quand a lieu le repas des aînés annoncé au conseil municipal du 28 novembre 2019 ?", facets)
+    assert not scope.missing_label() and scope.years == (2019,) and scope.date is None
+    facets = dataclasses.replace(facets, heads={"ehpad conseil d administration 28 11 2019": {""}})
+    assert parse_scope("Qu'a décidé le conseil le 28 novembre 2019 ?", facets).years == (2019,)
+    # a date no head writes stays missing
+    assert parse_scope("Qu'a décidé le conseil le 27 novembre 2019 ?", facets).missing_label() == "du 27 novembre 2019"
