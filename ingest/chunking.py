@@ -18,6 +18,25 @@ def chunk_id(doc_id: str, text: str, page: int, seen: dict[str, int]) -> str:
     return base if n == 0 else f"{base}-{n}"
 
 
+# A title or reference cut short by its full stop ("M. et Mme ARTIGALAS", "L. 2121-17", "art. 3"): no sentence ends there.
+_ABBREVIATION_END_RE = re.compile(r"(?:^|[\s(])(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste|L|R|D|LO|art|Art|al|cf|p)\.$")
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph, not cut after an abbreviation.
+
+    >>> _sentences("Vendu à M. et Mme ARTIGALAS. Vote : 13 pour.")
+    ['Vendu à M. et Mme ARTIGALAS.', 'Vote :', '13 pour.']
+    """
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.;:!?])\s+", paragraph):
+        if out and _ABBREVIATION_END_RE.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
 def split_text(text: str, max_chars: int) -> list[str]:
     """Split on paragraphs, then sentences, packing pieces up to max_chars (never cutting a word)."""
     text = text.strip()
@@ -31,7 +50,7 @@ def split_text(text: str, max_chars: int) -> list[str]:
         if len(para) <= max_chars:
             pieces.append(para)
             continue
-        for sentence in re.split(r"(?<=[.;:!?])\s+", para):
+        for sentence in _sentences(para):
             while len(sentence) > max_chars:
                 cut = sentence.rfind(" ", 0, max_chars)
                 cut = cut if cut > max_chars // 2 else max_chars

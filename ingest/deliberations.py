@@ -216,13 +216,18 @@ def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span
     if at is not None:
         record.objet = _block_before(lines, at)
     else:
-        for line in head:
+        for i, line in enumerate(head):
             match = re.match(r"^objet\s*:\s*(.+)$", line.text, re.IGNORECASE)
             if match:
                 record.objet = match.group(1).strip()
+                nxt = head[i + 1] if i + 1 < len(head) else None
+                if nxt is not None and not nxt.blank and _CONTINUED_RE.search(record.objet):
+                    record.objet = f"{record.objet} {nxt.text}"  # "… « Les Cardounes » –" / "création d'un parking"
                 break
     body = lines[at:] if at is not None else lines
-    statements = [line.text for line in body if _is_extract_vote(line.text)]
+    statements = [_closed(body, i) for i, line in enumerate(body) if _is_extract_vote(line.text)]
+    if not statements:  # only the counts box beside the text: "Vote" / "Pour 14" / "Contre 0" / "Abstention 0"
+        statements = _counts_column(lines[:80])
     vote = _analyse_votes(statements, _join(body), decision_fallback=False)
     _apply_vote(record, vote)
     record.articles_vises = _visa_articles(body)
@@ -232,14 +237,39 @@ def _extract_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span
 
 
 _EXTRACT_HEAD_RE = re.compile(r"\bextrait du registre des deliberations\b")
+CLOSING_LINES = 3  # how many lines a vote's bracket (who voted against, who abstained) may run on over
+
+
+def _closed(lines: list[_Line], i: int) -> str:
+    """Line i, with the next lines while a bracket it opens is not closed: "par 11 voix pour, 1 voix contre (M. Alain"
+    / "MAZIÈRES) et 1 abstention (Mme Sandrine LAPARRE),": who voted so is part of the vote."""
+    text = lines[i].text
+    for line in lines[i + 1 : i + 1 + CLOSING_LINES]:
+        if text.count("(") <= text.count(")") or line.blank:
+            break
+        text = f"{text} {line.text}"
+    return text
+
+
+_COUNT_CELL_RE = re.compile(r"^(pour|contre|abstentions?)\s*:?\s*(\d{1,3})$", re.IGNORECASE)
+
+
+def _counts_column(lines: list[_Line]) -> list[str]:
+    """The vote of a counts box whose cells come out one per line ("Pour 14" / "Contre 0" / "Abstention 0"), as one
+    statement "Pour : 14 – Contre : 0 – Abstention : 0" ([] when the lines hold no such box)."""
+    cells = [m for line in lines if (m := _COUNT_CELL_RE.match(line.text))]
+    labels = [fold(m.group(1))[:6] for m in cells]
+    if len(cells) < 2 or len(set(labels)) != len(labels) or not {"pour", "contre"} <= set(labels):
+        return []
+    return [" – ".join(f"{m.group(1)} : {m.group(2)}" for m in cells)]
 
 
 def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
     """The [first, last) line ranges of the extracts a file holds: one, or several when the heading "EXTRAIT DU
     REGISTRE DES DÉLIBÉRATIONS" starts again with another deliberation number (a département's commission
     permanente files its day's deliberations together, each on new pages)."""
-    heads = [i for i, line in enumerate(lines) if _EXTRACT_HEAD_RE.search(fold(line.text))]
-    bounds = [0] + heads[1:] + [len(lines)]
+    heads = [i for i in range(len(lines)) if _extract_head_at(lines, i)]
+    bounds = [0] + [_masthead_start(lines, head, after) for after, head in itertools.pairwise(heads)] + [len(lines)]
     ranges = list(itertools.pairwise(bounds))
     ids = [
         {m.group(1) for line in lines[first:last] if (m := _EXTRACT_NUMBER_RE.search(line.text))}
@@ -248,6 +278,30 @@ def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
     if len(ranges) < 2 or not all(ids) or len(set().union(*ids)) < len(ranges):
         return [(0, len(lines))]
     return ranges
+
+
+def _extract_head_at(lines: list[_Line], i: int) -> bool:
+    """Whether the heading "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS" starts on line i, whole or set over the next
+    lines ("EXTRAIT DU REGISTRE" / "DES DÉLIBÉRATIONS" / "DU CONSEIL MUNICIPAL")."""
+    first = fold(lines[i].text)
+    if not first.startswith("extrait"):
+        return False
+    following = [line.text for line in lines[i + 1 : i + 6] if not line.blank][:2]
+    return bool(_EXTRACT_HEAD_RE.search(fold(" ".join([lines[i].text, *following]))))
+
+
+_MASTHEAD_RE = re.compile(r"^(?:accuse de reception|republique francaise\b)")
+MASTHEAD_LINES = 20  # how far above an extract's heading its masthead (the prefecture's stamp, the Republic) starts
+
+
+def _masthead_start(lines: list[_Line], head: int, previous: int) -> int:
+    """Where the extract whose heading is on line `head` starts: at its masthead, when the prefecture's receipt
+    stamp or "RÉPUBLIQUE FRANÇAISE" stands just above the heading (the stamp of the next page's deliberation is at
+    the end of this page's text), never before the previous extract's heading."""
+    for i in range(max(previous + 1, head - MASTHEAD_LINES), head):
+        if _MASTHEAD_RE.match(fold(lines[i].text)):
+            return i
+    return head
 
 
 _EXTRACT_NUMBER_RE = re.compile(r"\bd[ée]lib[ée]ration\s+n°\s*([A-Z]{0,3}-?[0-9][0-9A-Z/_.-]*)", re.IGNORECASE)
@@ -288,7 +342,7 @@ def _block_before(lines: list[_Line], index: int) -> str | None:
 
 # --- shape (b): numbered deliberations ------------------------------------------------------------
 _NUMBERED_RE = re.compile(
-    r"^(?:[Dd][ée]lib[ée]ration\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})"
+    r"^(?:(?i:d[ée]lib[ée]ration)\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})"
     r"(?![\d/-])\s*[-–:.)]?\s*"
     r"(?P<title>[A-ZÀ-Ý].*)$"
 )
@@ -477,7 +531,11 @@ _ROMAN = {
     "XIV": 14,
     "XV": 15,
 }
-_ITEM_RE = re.compile(r"^(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$")
+# "3. Tarifs", "IV – Budget", "Point n° 2 – Tarifs des redevances" (the word "Point" before the number)
+_ITEM_RE = re.compile(
+    r"^(?:(?i:point|question|affaire|dossier)\s+(?:n\s?°\s*)?)?"
+    r"(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–:]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$"
+)
 # "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
 # in a column before the item number (with or without its dot; the numbers must follow each other).
 _RAPPORTEUR_ITEM_RE = re.compile(
@@ -485,7 +543,7 @@ _RAPPORTEUR_ITEM_RE = re.compile(
     r"\s+(?P<num>\d{1,2})\.?\s+(?P<title>[A-ZÀ-Ý].*)$"
 )
 _SUBITEM_RE = re.compile(r"^(?:(?P<n>\d{1,2})\.(?P<m>\d{1,2})\s+|(?P<letter>[A-Z])\s*/\s*)(?P<title>[A-ZÀ-Ý].*)$")
-_GENERIC_LABEL_RE = re.compile(r"^(?:r[ée]sultat du vote|vote|d[ée]cision|nota)$", re.IGNORECASE)
+_GENERIC_LABEL_RE = re.compile(r"^(?:r[ée]sultat du vote|vote|d[ée]cision|nota|avis)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -518,6 +576,11 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         if line.blank:
             continue
         found = _report_vote(line.text)
+        nxt = lines[index + 1] if index + 1 < len(lines) else None
+        if found is None and nxt is not None and nxt.text[:1].islower() and not line.text.endswith((".", ";", ":")):
+            # a vote wrapped by the PDF: "AVIS : avis favorable sur les tarifs ... au présent compte" / "rendu – 9 voix
+            # pour, 2 voix contre (...)"
+            found = _report_vote(f"{line.text} {nxt.text}")
         heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
         if heading:
             raw = heading.group("num")

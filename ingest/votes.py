@@ -114,6 +114,8 @@ def _vote_phrase(statement: str) -> str:
     counts = list(_COUNT_RE.finditer(text))
     if counts:
         start, end = counts[0].start(), counts[-1].end()
+        named = re.match(r"\s*\([^()]{1,160}\)", text[end:])  # "... et 1 abstention (Mme Sandrine LAPARRE)"
+        end += named.end() if named else 0
         before = re.search(r"(?i)\bpar\s*:?\s*$", text[:start])
         return text[before.start() if before else start : end].strip()
     match = _UNANIMITY_PHRASE_RE.search(text)
@@ -161,7 +163,10 @@ def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool)
 
 _REPORT_VOTE_START_RE = re.compile(
     rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_WORDS_COUNT_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
-    r"|\d{1,3}\s+votes?\.?$)",
+    r"|\d{1,3}\s+votes?\.?$"
+    # a consultative body's opinion, or an approval, with its vote: "avis favorable – 11 voix pour, 1 abstention",
+    # "approuvé à l'unanimité des 12 votants" (not "Approuvé en séance du ...", a footer)
+    r"|(?:avis (?:favorable|defavorable)|approuvee?s?|rejetee?s?)\b[^.]*?(?:a l'unanimite|\d{1,3}\s+(?:voix|votes?)\b))",
     re.IGNORECASE,
 )
 _LABELLED_VOTE_RE = re.compile(r"^(?P<label>[^:]{3,160}?)\s*:\s*(?P<vote>.+)$")
@@ -182,7 +187,9 @@ def _report_vote(text: str) -> tuple[str, str, str | None] | None:
         # "Pour la décision modificative : 13 votes" (the result written after a label)
         if re.match(r"^pour\b", fold(label)) and re.fullmatch(r"\d{1,3}\s+votes?\.?", rest_folded):
             return (text, f"{rest.split()[0]} pour", label[4:].strip() or None)
-        if _REPORT_VOTE_START_RE.match(rest_folded) and (_COUNT_RE.search(rest) or rest_folded.startswith("adopt")):
+        if _REPORT_VOTE_START_RE.match(rest_folded) and (
+            _COUNT_RE.search(rest) or rest_folded.startswith("adopt") or _UNANIMITY_RE.search(rest_folded)
+        ):
             return (rest, rest, label)
         inner = _LABELLED_VOTE_RE.match(rest)  # "DM1 ... : Vote : 14 pour"
         if inner and fold(inner.group("label")).strip() == "vote" and _COUNT_RE.search(inner.group("vote")):
