@@ -29,6 +29,7 @@ _VERBS = {
     "DESIGNE": "a désigné", "AUTORISE": "a autorisé", "ATTRIBUE": "a attribué", "ELIT": "a élu",
     "ADOPTE": "a adopté", "EMET": "a émis", "VOTE": "a voté", "ACCORDE": "a accordé", "OCTROIE": "a octroyé",
     "ARRETE": "a arrêté", "CREE": "a créé", "SUPPRIME": "a supprimé", "DONNE": "a donné", "RETIENT": "a retenu",
+    "REJETTE": "a rejeté",
 }  # fmt: skip
 _CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") for v in _VERBS) + r")(?:NT)?(?![\w])")
 # Other openings of an operative part (matched on folded text).
@@ -36,6 +37,7 @@ _OPENING_RE = re.compile(
     r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
     r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
+    r"|^avis\s*:\s*avis (?:favorable|defavorable)\b"  # a consultative body's "AVIS : avis favorable sur ... – 9 voix pour"
     r"|\b(?:le|du) conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:apres en avoir delibere\s*,?\s*)?"
     r"(?:(?:a l'unanimite|a la majorite[^,.]{0,30})\s*,?\s*)?(?:decide|fixe|accepte|approuve|designe"
     r"|autorise|attribue|adopte|vote)\b"
@@ -60,7 +62,7 @@ _LABELLED_COUNT_RE = re.compile(r"\b(pour|contre|abstentions?)\s*:\s*(\d{1,3})(?
 # A count followed by who voted so, in brackets: "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)" (a
 # civility or a name in capitals opens the brackets)
 _NAMED_COUNT_RE = re.compile(
-    r"(?i:\b(?P<word>pour|contre|abstentions?)\s*:\s*(?P<n>\d{1,3})|(?P<n2>\d{1,3})\s+(?P<word2>contre|abstentions?)\b)"
+    r"(?i:\b(?P<word>pour|contre|abstentions?)\s*:\s*(?P<n>\d{1,3})|(?P<n2>\d{1,3})\s+(?:voix\s+)?(?P<word2>contre|abstentions?)\b)"
     r"\s*\((?P<who>(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|[A-ZÀ-Ý]{2,})[^()]{1,100})\)"
 )
 _UNANIMITY_RE = re.compile(r"unanimit")
@@ -215,8 +217,13 @@ def _with_voters(label: str, lines: list[str]) -> str:
     '8 pour, 1 abstention(s) (M. AGUESSE)'
     >>> _with_voters("8 pour, 2 abstention(s)", ["Abstention : 1 (M. AGUESSE)"])
     '8 pour, 2 abstention(s)'
+
+    The names may run over a line break: "par 11 voix pour, 1 voix contre (M. Alain" / "MAZIÈRES) et 1 abstention".
+
+    >>> _with_voters("11 pour, 1 contre", ["par 11 voix pour, 1 voix contre (M. Alain", "MAZIÈRES) et 1 abstention"])
+    '11 pour, 1 contre (M. Alain MAZIÈRES)'
     """
-    for line in lines:
+    for line in [" ".join(lines)]:
         for m in _NAMED_COUNT_RE.finditer(line):  # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)"
             word, number = fold(m["word"] or m["word2"]), int(m["n"] or m["n2"])
             if not number:

@@ -487,7 +487,8 @@ def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
 
 # A range a value falls in: "QF de 501 € à 800 €", "entre 1 000 et 2 000 habitants" (on folded text).
 _NUMBER = r"(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
-_RANGE_RE = re.compile(rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:€|euros?)?\s+(?:a|et)\s+{_NUMBER}(?![\d,])")
+_MEASURE = r"(?:€|euros?|m[²³23]?|metres?|km|kg|t|tonnes?|kw|kva|places?|personnes?|ans?)"
+_RANGE_RE = re.compile(rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:{_MEASURE}(?![a-z]))?\s+(?:a|et)\s+{_NUMBER}(?![\d,])")
 # A table row's open band: "QF inférieur ou égal à 500 €" (up to), "QF supérieur à 1 200 €" (above).
 _UP_TO_RE = re.compile(rf"(?:\binferieure?s? (?:ou egale?s? )?a|\bjusqu'a|\bmoins de|<=?|≤)\s*{_NUMBER}(?![\d,])")
 _ABOVE_RE = re.compile(
@@ -536,7 +537,7 @@ def writes_range(folded: str) -> bool:
 # ("les 120 premiers m³": the first band's)
 _QUESTION_NUMBER_RE = re.compile(
     r"(?<![\d,])(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d,])"
-    r"(?=\s*(?:premi[eè]re?s\s+)?(?:€|euros?\b|%|m[²³23]|habitants\b|km\b|ans\b))"
+    r"(?=\s*(?:premi[eè]re?s\s+)?(?:€|euros?\b|%|m[²³23]|m\b|m[eè]tres?\b|habitants\b|km\b|kg\b|tonnes?\b|ans\b))"
 )
 # A quantity asked as a bound: "au-dessus de 120 m³" is the band that starts past 120, "moins de 500 €" the one below
 _PAST_BOUND_RE = re.compile(r"(?:au[- ]dessus d[e']|au[- ]dela d[e']|plus d[e']|superieure? a)\s*$")
@@ -557,6 +558,9 @@ def asked_in_range(question: str, text: str) -> bool:
     (False, True)
     >>> asked_in_range("Quel prix pour les 120 premiers m³ ?", "Tranche 1 : de 0 à 120 m³ inclus 1,38 €")
     True
+    >>> q = "Combien coûte une place pour un voilier de 9 mètres ?"
+    >>> asked_in_range(q, "De 8,00 m à 9,99 m 1 565 € 1 615 €"), asked_in_range(q, "De 10,00 m à 11,99 m 1 790 €")
+    (True, False)
     """
     folded = fold(text)
     return any(in_range(number, folded) for number in _quantities(question))

@@ -2142,7 +2142,8 @@ def _names_together(
     names every rare name of the question that its scope does not ("la Caisse
     d'Epargne" and "la SERM"; "le Crédit Municipal" and "Nîmes"; "la rue de la Loge"): names are what a fact is of,
     and a passage that names only some of them is about a neighbour (another lender, another street). Common
-    capitalised words ("la Ville") are no such names."""
+    capitalised words ("la Ville") are no such names. The body a document is of (its commune, the head of its first
+    page: "SMVA – Syndicat mixte de la Virèze") is named by each of its passages."""
     names = [stem for stem in name_stems(question) if stem not in excused and idf(stem) >= tuning.TOPIC_NOUN_IDF]
     names = [stem for stem in names if stem not in spelt_acronyms(question, "\n".join(h.chunk.text for h in top))]
     if not names:
@@ -2151,7 +2152,10 @@ def _names_together(
         record = [h.chunk for h in hits or [] if _same_record(h, hit)] or [hit.chunk]
         used = set().union(
             *(
-                vocabulary(f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')}")
+                vocabulary(
+                    f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
+                    f"{c.meta.get(schema.COMMUNE) or ''} {c.meta.get(schema.HEAD) or ''}"
+                )
                 for c in record
             )
         )
@@ -2527,14 +2531,16 @@ def _numbers_met(
                 )
                 or (unit is None and number in _years_in(w))
                 or number in _years_in(head)  # a row under the column heads "2022 2023"
-                or (unit is None and asked_in_range(question, w))  # "un quotient de 700 €": "QF de 501 € à 800 €"
+                or asked_in_range(
+                    question, w
+                )  # "un quotient de 700 €": "QF de 501 € à 800 €"; "9 mètres": "De 8 m à 9,99 m"
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             # (a number with no word of its own, a year most often, is of what the record's title names: "Année
             # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")
             and (
                 holds(f"{head} {w} {title}", anchors)
                 if not unit
-                else holds(w, [unit]) or bool(anchors) and holds(f"{head} {w}", anchors)
+                else holds(w, [unit]) or _symbol_written(unit, w) or bool(anchors) and holds(f"{head} {w}", anchors)
             )
             for w, head in windows
         ):
@@ -2552,6 +2558,23 @@ def _numbers_met(
         return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
+
+
+# The symbols a unit is written with beside a number in a table: "9 mètres" is met by "De 8,00 m à 9,99 m".
+_UNIT_SYMBOLS = {
+    "metr": re.compile(r"\d\s?m\b"),
+    "kilometr": re.compile(r"\d\s?km\b"),
+    "kilo": re.compile(r"\d\s?kg\b"),
+    "kilogramm": re.compile(r"\d\s?kg\b"),
+    "tonn": re.compile(r"\d\s?t\b"),
+    "euro": re.compile(r"\d\s?€"),
+}
+
+
+def _symbol_written(unit: str, text: str) -> bool:
+    """Whether the text writes a number with the symbol of this unit (a stem: "metr")."""
+    symbol = _UNIT_SYMBOLS.get(unit)
+    return bool(symbol and symbol.search(fold(text)))
 
 
 def _table_head(parts: list[str], index: int) -> str:

@@ -249,6 +249,7 @@ class HybridRetriever:
         exact_ids = {h.chunk.id for h in exact}
         ranked = exact + [h for h in ranked if h.chunk.id not in exact_ids]
         ranked = self._name_pinned(question, ranked, lexical, fused, top_k, scope)
+        ranked = _boilerplate_later(ranked)
         return Retrieval(ranked[:top_k], best_dense, exact_numbers if exact else [], query_vector, scope=scope)
 
     def _name_pinned(
@@ -337,3 +338,18 @@ class HybridRetriever:
         chunks = [c for c in self.store.find({schema.DELIB_ID: {"$in": numbers}}) if matches_filters(c.meta, filters)]
         chunks.sort(key=lambda c: (str(c.meta.get(schema.SOURCE)), int(c.meta.get(schema.CHUNK_INDEX, 0) or 0)))
         return [ScoredChunk(c, 1.0 + 0.5 / (1 + i), ranks={"exact": i + 1}) for i, c in enumerate(chunks)]
+
+
+def _boilerplate_later(ranked: list[ScoredChunk]) -> list[ScoredChunk]:
+    """The passages of a document's running headers, footers and stamps (schema.BOILERPLATE: searchable, never
+    quoted) after the first BOILERPLATE_AFTER other passages: a header naming the body ("PETR du Pays de Montaurel –
+    comité syndical") comes close to any question naming it, and would take the place of a passage an answer quotes.
+    """
+    kept = [hit for hit in ranked if not hit.chunk.meta.get(schema.BOILERPLATE)]
+    later = [hit for hit in ranked if hit.chunk.meta.get(schema.BOILERPLATE)]
+    if not later:
+        return ranked
+    return kept[:BOILERPLATE_AFTER] + later + kept[BOILERPLATE_AFTER:]
+
+
+BOILERPLATE_AFTER = 3  # (rag.refusal.REFUSAL_PASSAGES: the passages the answer's checks read)

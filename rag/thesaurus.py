@@ -322,6 +322,21 @@ SAME_THING: dict[str, str] = {
     "eteindre": "extinction",
     "chauffage": "énergie énergétique affouage",  # "aider à payer le chauffage": "les aides à l'énergie"
     "bois": "forêt forestier affouage affouagère",  # "son lot de bois de chauffage": "l'affouage"
+    # Everyday words of session 35's dev half: "des caméras" are "la vidéoprotection", "le loyer" of a site on public
+    # land a "redevance", "le chèque de garantie" a "caution", "un voilier" a "bateau", "un pot" a "vin d'honneur"
+    "camera": "vidéoprotection vidéosurveillance",
+    "cameras": "vidéoprotection vidéosurveillance",
+    "loyer": "redevance",
+    "loyers": "redevances",
+    "garantie": "caution",
+    "voilier": "bateau navire",
+    "voiliers": "bateaux navires",
+    "pecheur": "pêche",
+    "pecheurs": "pêche",
+    "pot": "vin honneur",
+    "surveillance": "vidéoprotection vidéosurveillance",  # "des caméras de surveillance"
+    "poisson": "pêche",  # "le poisson qu'ils débarquent": "les produits de la pêche débarqués"
+    "poissons": "pêche",
 }
 
 
