@@ -558,6 +558,20 @@ class _ReportVote:
     start: int  # first line after the previous vote or heading
 
 
+_COUNTED_ROW_RE = re.compile(r"^\d{1,2}\s+[A-ZÀ-Ý].*\s\d{1,3}$")
+
+
+def _counted_rows(lines: list[_Line]) -> set[int]:
+    """The lines of a run of numbered rows each ending with a count, two or more in a row ("1 Nombre de délégués en
+    exercice 14" / "2 Nombre de délégués présents 12"): an election form's table, not item headings (a heading alone
+    may end with a number: "44 Centre d'Arts Contemporains ... Relance du lot 14")."""
+    rows = [i for i, line in enumerate(lines) if not line.blank and _COUNTED_ROW_RE.match(line.text)]
+    nonblank = [i for i, line in enumerate(lines) if not line.blank]
+    following = dict(itertools.pairwise(nonblank))
+    run = {i for i in rows if following.get(i) in rows}
+    return run | {following[i] for i in run}
+
+
 @dataclass(slots=True)
 class _Item:
     title: str
@@ -572,6 +586,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
     section, section_start = "", 0
     segment_start = 0
     votes: list[_ReportVote] = []
+    counted_rows = _counted_rows(lines)
     for index, line in enumerate(lines):
         if line.blank:
             continue
@@ -582,6 +597,8 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             # pour, 2 voix contre (...)"
             found = _report_vote(f"{line.text} {nxt.text}")
         heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
+        if heading and index in counted_rows:
+            heading = None  # "1 Nombre de délégués en exercice 14": a numbered row of a table, with its count
         if heading:
             raw = heading.group("num")
             number = _ROMAN.get(raw) if raw.isalpha() else int(raw)
@@ -761,7 +778,15 @@ def _apply_vote(record: DeliberationRecord, vote: _Vote) -> None:
     record.unanimous, record.outcome, record.vote_text = vote.unanimous, vote.outcome, vote.text
 
 
+# An item headed by its number: "DÉLIBÉRATION N° 2020-14 – INDEMNITÉS DE FONCTION ..." (the number, then the objet)
+_NUMBERED_TITLE_RE = re.compile(
+    r"^d[ée]lib[ée]ration\s+n\s?°\s*(?P<id>[A-Z]{0,4}-?\d[\w/.-]*?)\s*[–:-]\s+(?P<objet>\S.*)$", re.IGNORECASE
+)
+
+
 def _finish(record: DeliberationRecord) -> DeliberationRecord:
+    if record.objet and record.delib_id is None and (m := _NUMBERED_TITLE_RE.match(_squash(record.objet))):
+        record.delib_id, record.objet = m["id"], m["objet"]
     if record.objet:
         record.objet = _squash(record.objet)
         record.matiere_code, record.matiere_nom = infer_matiere(record.objet, record.text)

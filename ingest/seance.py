@@ -36,12 +36,14 @@ def _squash(text: str) -> str:
 
 
 # --- dates ----------------------------------------------------------------------------------------
+_BODIES_RE = "|".join(re.escape(body) for body in sorted(bodies.ASSEMBLIES, key=len, reverse=True))
+# "Séance du 23 juillet 2020", "séance du conseil d'exploitation du jeudi 21 novembre 2024" (the body named between)
 _SEANCE_DATE_RE = re.compile(
-    rf"\b(?:seance|reunion) (?:publique |ordinaire |extraordinaire )?du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
+    rf"\b(?:seance|reunion) (?:publique |ordinaire |extraordinaire )?du\s+(?:(?:{_BODIES_RE}|conseil)\s+du\s+)?"
+    rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _COUNCIL_DATE_RE = re.compile(
-    rf"\b(?:conseil municipal|conseil communautaire|bureau communautaire|comite syndical|conseil d'administration|"
-    rf"commission permanente|conseil d'ecole|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
+    rf"\b(?:conseil municipal|{_BODIES_RE}|reunion du conseil|c-?r du conseil(?: municipal)?)\s*(?:du|en date du)?\s*:?\s*"
     rf"(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})"
 )
 _WRITTEN_DATE_RE = re.compile(
@@ -322,20 +324,34 @@ _GENERIC_FOLDERS = {
 _FOLDER_PARTICLES = {"sur", "sous", "de", "des", "du", "la", "le", "les", "en", "lès", "lez", "et", "aux", "au"}
 
 
+# A body named at the head of a document (folded): "commune d'...", "syndicat intercommunal de ...", "maison de retraite"
+# (not "Département du Gard": every commune writes its département in its masthead)
+_BODY_NAMED_RE = re.compile(
+    r"\b(?:commune|ville|mairie|syndicat|communaute|metropole|regie|office|centre|pole|petr|"
+    r"etablissement|maison de retraite|ehpad|ccas|cias|sivos|sivu|sivom|siaep|smictom|sdis)\b[^,.;]{0,30}?\b(?:de|d'|du|des)\b"
+)
+
+
 def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str | None:
     """The commune named by the nearest meaningful folder ("preuilly-sur-claise" -> "Preuilly-sur-Claise").
 
-    Given the document's `pages`, only a folder whose name the document writes names its commune: a user's
-    "Benchmarks", "Téléchargements" or "Bureau" folder names no commune, and a commune's documents write its name.
+    Given the document's `pages`, a document whose head names a body ("Commune d'Auribal-le-Vieux", "Maison de
+    retraite de Védrignac": a name the text was not read for) takes the folder's name only when it writes it: a user's
+    "Benchmarks" or "Téléchargements" folder names no commune. A document naming no body ("CR du conseil municipal
+    28 octobre 2022") is of the commune its folder names.
 
-    >>> commune_from_path(Path("/srv/couthenans/cr.pdf"), [Page("Conseil municipal de COUTHENANS", 1)])
+    >>> commune_from_path(Path("/srv/couthenans/cr.pdf"), [Page("CR du conseil municipal 28 octobre 2022", 1)])
     'Couthenans'
-    >>> commune_from_path(Path("/srv/benchmarks/cr.pdf"), [Page("Commune de Flaux", 1)]) is None
+    >>> commune_from_path(Path("/srv/benchmarks/cr.pdf"), [Page("Commune d'Auribal-le-Vieux – PV", 1)]) is None
     True
     """
     if path is None:
         return None
-    written = " ".join(re.findall(r"[a-z0-9]+", fold(" ".join(page.text for page in pages)))) if pages else None
+    pages = pages or []
+    named = bool(pages) and any(
+        _BODY_NAMED_RE.search(fold(line)) for line in pages[0].text.splitlines()[:FAR_HEAD_LINES]
+    )
+    written = " ".join(re.findall(r"[a-z0-9]+", fold(" ".join(page.text for page in pages)))) if named else None
     for folder in list(path.resolve().parents)[:3]:
         name = folder.name.lower()
         if (

@@ -10,7 +10,7 @@ from pathlib import Path
 from ingest.chunking import split_text
 from ingest.deliberations import split_deliberations
 from ingest.pdf import load_pdf
-from ingest.seance import commune_from_path
+from ingest.seance import commune_from_path, detect_seance_date
 from ingest.votes import _report_vote, _vote_phrase
 from rag.schema import Page
 
@@ -81,3 +81,29 @@ def test_a_folder_names_the_commune_only_when_the_document_writes_it(tmp_path: P
     couthenans = tmp_path / "couthenans"
     couthenans.mkdir()
     assert commune_from_path(couthenans / "cr.pdf", [Page("CONSEIL MUNICIPAL DE COUTHENANS", 1)]) == "Couthenans"
+
+
+def test_the_seance_of_a_body_named_between_seance_and_date_is_the_documents() -> None:
+    """A water board's minutes: "Procès-verbal de la séance du conseil d'exploitation du jeudi 21 novembre 2024"
+    (the body between "séance du" and the date), not the earlier séance its first item approves."""
+    name = "sorgeline-regie-eaux-ce-2024-11-21.pdf"
+    pages = load_pdf(S35 / name, display=name, max_pages=10, isolate=False)
+    assert detect_seance_date(pages, name) == "2024-11-21"
+
+
+def test_an_election_forms_numbered_rows_are_no_items_and_items_give_their_number() -> None:
+    """ "1 Nombre de délégués en exercice 14" is a row of the form's table, not item 1; an item headed
+    "6. DÉLIBÉRATION N° 2020-14 – INDEMNITÉS ..." is deliberation 2020-14 on "INDEMNITÉS ..."."""
+    records = _records("aubrette-sits-installation-2020-07-15.pdf")
+    assert [k for k in records] == ["2020-13", "2020-14", "2020-15", "2020-16", "2020-17", "2020-18"]
+    assert records["2020-14"].objet == "INDEMNITÉS DE FONCTION DU PRÉSIDENT ET DES VICE-PRÉSIDENTS"
+    assert records["2020-13"].objet == "NOMBRE DE VICE-PRÉSIDENTS"
+
+
+def test_a_document_naming_no_body_is_of_the_commune_its_folder_names(tmp_path: Path) -> None:
+    folder = tmp_path / "couthenans"
+    folder.mkdir()
+    head = "Envoyé en préfecture le 12/02/2024\nREPUBLIQUE FRANCAISE\nDEPARTEMENT du GARD\nSéance du 15 décembre 2023"
+    assert (
+        commune_from_path(folder / "pv.pdf", [Page(head, 1)]) == "Couthenans"
+    )  # (a département is no body of its own)
