@@ -1554,6 +1554,8 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
         # The passage's own gap mark ("heading\n[…]\nbody") is no part of a sentence: quoted next to the
         # quote's gap mark, "[…] […]" made a quote that is not the passage's text.
         sentence = _clip(raw.strip(" -•–").removeprefix("[…]").removesuffix("[…]").strip(" -•–"))
+        if sentence.endswith("?"):
+            continue  # a question the document asks ("Et la vente de l'ancien presbytère ?") states nothing
         if len(sentence) >= MIN_SENTENCE_CHARS and (
             re.search(r"[a-zà-ÿ]{3}", sentence) or _AMOUNT_ROW_RE.search(sentence)
         ):

@@ -35,8 +35,10 @@ _CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") 
 # Other openings of an operative part (matched on folded text).
 _OPENING_RE = re.compile(
     r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
+    r"|\b(?:a|ont) ete proclamee?s?\b|^(?:est|sont) proclamee?s?\b"  # "A été proclamée présidente ... :" (an election)
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
     r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
+    r"|\bpropose(?:nt)? (?:de |d')[^.;]{0,200}:$"  # "la présidente propose de fixer les indemnités ... :" and its rows
     r"|^avis\s*:\s*avis (?:favorable|defavorable)\b"  # a consultative body's "AVIS : avis favorable sur ... – 9 voix pour"
     r"|\b(?:le|du) conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:apres en avoir delibere\s*,?\s*)?"
     r"(?:(?:a l'unanimite|a la majorite[^,.]{0,30})\s*,?\s*)?(?:decide|fixe|accepte|approuve|designe"
@@ -132,15 +134,17 @@ def _is_formula(line: str) -> bool:
 def _opening(line: str) -> str | None:
     """The verb phrase of an operative line ("a fixé"), "" for an opening without a verb, None otherwise."""
     caps = _CAPS_VERB_RE.search(line)
+    if caps and re.match(r"\s*(?:n\s?°|no\b)", line[caps.end() :], re.IGNORECASE):
+        caps = None  # "ARRÊTÉ N° 2021-A-078": an act's title, not its operative "ARRÊTE :"
     if caps and not _is_table_header(line):
         return _VERBS[fold(caps.group(1)).upper()]
     folded = fold(line).strip()
     if _DELIBERE_RE.fullmatch(line.strip()):
         return "a décidé"  # "DÉLIBÈRE" alone, then "Article 1er : ..." (a SDIS's, a département's act)
     if _OPENING_RE.search(folded):
-        if re.search(r"\b(?:a|ont) ete (?:elu|designe)|\b(?:est|sont) designe", folded):
+        if re.search(r"\b(?:a|ont) ete (?:elu|designe|proclame)|\b(?:est|sont) (?:designe|proclame)", folded):
             if folded.endswith(":"):  # "A été élu :" then the names, as rows
-                return "a élu" if "elu" in folded else "a désigné"
+                return "a élu" if re.search(r"\belu|proclame", folded) else "a désigné"
             return ""  # "M. X a été élu maire": the sentence says who, as it is
         if re.search(r"^vot(?:e|er)\b|\bvote\s*:|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b", folded):
             return "a voté"  # ("... ne prend pas part au vote, le conseil décide ...": decided, not voted)

@@ -93,7 +93,9 @@ def lead_sentences(
 _SURNAME_RE = re.compile(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’-]+[A-ZÀ-Ý]\b")
 # Where a ballot's line for one person starts: a colon, a semicolon, a line break, a sentence's end
 # (a line break only after a row of a table, "Majorité absolue 7", not inside "M. Rémi\nCASTAGNOL")
-_COUNT_AFTER_NAME = r"[^\d;:.\n]{0,3}(\d{1,3})\s+voix\b"  # "CASTAGNOL, 27 voix", "CASSAGNES 11 voix"
+# "CASTAGNOL, 27 voix", "CASSAGNES 11 voix", an election form's "CAMBEFORT Chantal 8 huit voix" (first name, then the
+# count in figures and in words)
+_COUNT_AFTER_NAME = r"(?:\s+[A-ZÀ-Ý][a-zà-ÿ'’-]+)?[^\d;:.\n]{0,3}(\d{1,3})\s+(?:[a-zà-ÿ-]+\s+)?voix\b"
 _TALLY_START_RE = re.compile(r"[:;]|(?<=\d|x)\n|(?<=[a-zà-ÿ]{3})\.\s")
 
 

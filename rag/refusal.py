@@ -1201,6 +1201,9 @@ _DESIGNATED_RE = re.compile(
 _NOT_DESIGNATORS = {"dont", "pour", "avec", "sans", "dans", "situe", "situee", "numero", "attribue", "relance"}
 
 
+_CARDINAL_RE = re.compile(r"(?<=[a-zà-ÿ] )(Nord|Sud|Est|Ouest)\b")
+
+
 def _other_designator(question: str, sentence: str) -> bool:
     """Whether the answer's first sentence names the thing the question designates by a letter or a word ("le bâtiment
     L (Larzac)", "le lot menuiseries") but not by that letter or word: it is about a neighbour ("son bâtiment J", "le
@@ -1211,8 +1214,17 @@ def _other_designator(question: str, sentence: str) -> bool:
     True
     >>> _other_designator(q, "une subvention de 40 000 € pour le bâtiment L de la copropriété")
     False
+    >>> q = "Qui a été nommé chef du groupement territorial Sud du SDIS ?"
+    >>> _other_designator(q, "la nomination du commandant X en qualité de chef du groupement territorial Nord")
+    True
     """
     sentence = _MARKER_RE.sub(" ", sentence)
+    # a part of a territory by its cardinal point: "le groupement territorial Sud" is not the "groupement territorial
+    # Nord", "le secteur Est" not the "secteur Ouest" (capitalised after a word: "est" lower case is a verb)
+    asked = set(_CARDINAL_RE.findall(question))
+    written = set(_CARDINAL_RE.findall(sentence))
+    if asked and written and not asked & written:
+        return True
     for m in _DESIGNATED_RE.finditer(question):
         name = m["name"]
         noun = fold(m["noun"]).lower()
@@ -2347,6 +2359,8 @@ _NOT_TOPIC_NUMBER_RE = re.compile(
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}|\d[\d \u00a0\u202f]*\s*habitants|\b(?:n(?:o|°)?\.?\s?°?|numero)\s?\d+\b"
     r"|(?<!\d)(?:19|20)\d{2}\s?[-/]\s?\d{1,3}(?!\d)|\b(?:[lrdo]{1,2}\.\s?|[a-z]{1,6})\d+(?:-\d+)*"
     r"|\b\d+[a-z]+\d[\w-]*"  # a code opening on digits: "le marché 1M485-125" counts nothing
+    # a figure the asker rounds ("le maire parle d'environ 29 euros"): the text writes the exact one, not this
+    r"|\b(?:environ|a peu pres|approximativement|quelque|autour de|pres de)\s+\d[\d \u00a0\u202f]*(?:[.,]\d+)?"
 )
 _NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _ARTICLES = {"un", "une"}
@@ -2401,6 +2415,8 @@ def question_numbers(question: str) -> dict[str, str | None]:
     {'15': 'an'}
     >>> question_numbers("Combien paiera-t-il par jour en 2025, avant les aides ?")
     {'2025': None}
+    >>> question_numbers("Le maire parle d'environ 29 euros : de combien augmente la facture ?")
+    {}
     >>> _numbers(_NOT_TOPIC_NUMBER_RE.sub(" ", "inscription au quinze octobre, séance levée à vingt-deux heures quinze"))
     set()
     """

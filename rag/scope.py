@@ -322,7 +322,8 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
         # another one (a footer's "Approuvé en séance du 19 décembre 2019"): the named date's year restricts instead
         year = Scope(communes=communes, years=(int(date[:4]),))
         if any(_date_admitted(d, year) for d in held):
-            date, years, label, missing = None, year.years, f"de {date[:4]}", False
+            label = f"de {date[:4]}"
+            date, years, missing = None, year.years, False
             scope = dataclasses.replace(scope, date=None, month=None, years=years, period_label=label)
     if missing and years and not (date or month) and _BEFORE_RE.search(folded):
         # "combien la Ville avait-elle payé en 2007 pour acquérir ...": the pluperfect dates an earlier event that a

@@ -337,6 +337,17 @@ SAME_THING: dict[str, str] = {
     "surveillance": "vidéoprotection vidéosurveillance",  # "des caméras de surveillance"
     "poisson": "pêche",  # "le poisson qu'ils débarquent": "les produits de la pêche débarqués"
     "poissons": "pêche",
+    # and of its test half (read after it was measured): "l'eau du robinet" is "l'eau potable", "le déjeuner" a "repas",
+    # "les cars" the "autocars" of a "transport", "un trajet" a "circuit", "une famille modeste" a low "quotient"
+    "robinet": "potable",
+    "dejeuner": "repas restauration cantine",
+    "dejeuners": "repas restauration cantine",
+    "car": "autocar transport",
+    "cars": "autocars transport",
+    "trajet": "circuit ligne itinéraire",
+    "trajets": "circuits lignes itinéraires",
+    "modeste": "quotient social sociale revenus",
+    "modestes": "quotient social sociale revenus",
 }
 
 

@@ -6,11 +6,13 @@ after those an answer quotes, and a body or a séance named at the head of a doc
 from __future__ import annotations
 
 from rag import schema
-from rag.decision import _with_voters, extract_decision
+from rag.answer import _passage_sentences
+from rag.decision import _opening, _with_voters, extract_decision
 from rag.question import asked_in_range
-from rag.refusal import _numbers_met
+from rag.refusal import _numbers_met, question_numbers
 from rag.retrieve import _boilerplate_later
 from rag.schema import Chunk, ScoredChunk
+from rag.text import sentences
 
 # Rochecorbe, deliberation DEL2024_015 of 15 March 2024, p. 4
 REJECTED = """Le conseil municipal, après en avoir délibéré, par 5 voix pour, 8 voix contre et 1 abstention (Mme
@@ -65,3 +67,34 @@ def test_running_headers_come_after_the_passages_an_answer_quotes() -> None:
     ranked = [hit("header", boilerplate=True), hit("a"), hit("b"), hit("c"), hit("d")]
     assert [h.chunk.id for h in _boilerplate_later(ranked)] == ["a", "b", "c", "header", "d"]
     assert [h.chunk.id for h in _boilerplate_later(ranked[1:3])] == ["a", "b"]
+
+
+# Aubrette, procès-verbal of 15 July 2020, p. 2 (an informal item: a proposal, its rates, then "Vote : ... Adopté.")
+PROPOSAL = """6. DÉLIBÉRATION N° 2020-14 – INDEMNITÉS DE FONCTION DU PRÉSIDENT ET DES VICE-PRÉSIDENTS
+Vu les articles L. 5211-12 et R. 5212-1 du code général des collectivités territoriales, la présidente propose de fixer
+les indemnités de fonction en pourcentage de l'indice brut terminal :
+– présidente : 10,50 % de l'indice brut terminal (plafond : 12,20 %) ;
+– chacun des deux vice-présidents : 4,00 % de l'indice brut terminal (plafond : 4,65 %).
+Vote : 13 votants – 11 voix pour – 2 voix contre (M. Thierry COUSINIÉ, Mme Nadège CARRIÉ) – 0 abstention. Adopté."""
+
+
+def test_a_proposal_announcing_its_rows_is_what_an_informal_item_decides() -> None:
+    provisions = extract_decision(PROPOSAL).provisions
+    assert provisions and provisions[0].rows[0].startswith("présidente : 10,50 %")
+
+
+def test_an_election_formula_and_the_person_it_proclaims_are_one_sentence() -> None:
+    assert _opening("A été proclamée présidente du syndicat et immédiatement installée :") == "a élu"
+    assert _opening("ARRÊTÉ N° 2021-A-078") is None  # an act's title, not its operative "ARRÊTE :"
+    said = sentences("A été proclamée présidente du syndicat :\nMme Chantal CAMBEFORT\nMme CAMBEFORT préside.")
+    assert said[0] == "A été proclamée présidente du syndicat : Mme Chantal CAMBEFORT"
+
+
+def test_a_question_the_document_asks_is_never_quoted() -> None:
+    chunk = Chunk("q", "Et la vente de l'ancien presbytère ?\nAucune décision n'a été prise.", {schema.PAGE: 2})
+    assert [s for _, s, _ in _passage_sentences(chunk)] == ["Aucune décision n'a été prise."]
+
+
+def test_a_figure_the_asker_rounds_is_not_one_the_text_must_write() -> None:
+    assert question_numbers("Le maire parle d'environ 29 euros par an : de combien augmente la facture ?") == {}
+    assert question_numbers("Combien coûte la place pour un bateau de 9 mètres ?") == {"9": "metr"}
