@@ -115,8 +115,6 @@ def tokens(text: str) -> list[str]:
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Ý«\"(\-•–0-9])|\n\s*\n|\n(?=\s*[-•–]\s)")
-# The one person a formula announces, alone on the next line: "A été proclamé maire :" / "M. Jean DUPONT"
-_NAMED_ONE_RE = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame)\s+(?:[A-ZÀ-Ý][\w'’-]*\s*){1,4}\.?")
 _ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "cf.", "p.", "Art.", "al.", "abst.")
 # "1 190.00 € H. T./forfait annuel": a scan's line break inside "H.T." ends no sentence
 _PRICE_ABBREVIATIONS = ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T.", "€H.", "€T.")
@@ -141,11 +139,6 @@ def sentences(text: str) -> list[str]:
 
     >>> sentences("034-213401722-20130617-0000064302-DE Considérant les éléments exposés ci-avant, il est proposé.")
     ['034-213401722-20130617-0000064302-DE', 'Considérant les éléments exposés ci-avant, il est proposé.']
-
-    The one person an election's formula announces on the next line is part of its sentence:
-
-    >>> sentences("A été proclamée présidente et immédiatement installée :\\nMme Chantal CAMBEFORT\\nMme CAMBEFORT préside.")
-    ['A été proclamée présidente et immédiatement installée : Mme Chantal CAMBEFORT', 'Mme CAMBEFORT préside.']
     """
     text = re.sub(r"[ \t]+", " ", text.replace("\r", ""))
     text = _SHORT_LINE_END_RE.sub(lambda m: m.group(1) + "\n\n", text)
@@ -158,8 +151,6 @@ def sentences(text: str) -> list[str]:
             continue
         if merged and merged[-1].endswith(_ABBREVIATIONS + _PRICE_ABBREVIATIONS):
             merged[-1] = f"{merged[-1]} {part}"
-        elif merged and merged[-1].endswith(":") and _NAMED_ONE_RE.fullmatch(part):
-            merged[-1] = f"{merged[-1]} {part}"  # "A été proclamée présidente ... :" / "Mme Chantal CAMBEFORT"
         else:
             merged.append(part)
     return [re.sub(r"\s*\n\s*", " ", s) for s in merged]

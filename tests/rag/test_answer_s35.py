@@ -12,7 +12,6 @@ from rag.question import asked_in_range
 from rag.refusal import _numbers_met, question_numbers
 from rag.retrieve import _boilerplate_later
 from rag.schema import Chunk, ScoredChunk
-from rag.text import sentences
 
 # Rochecorbe, deliberation DEL2024_015 of 15 March 2024, p. 4
 REJECTED = """Le conseil municipal, après en avoir délibéré, par 5 voix pour, 8 voix contre et 1 abstention (Mme
@@ -83,11 +82,9 @@ def test_a_proposal_announcing_its_rows_is_what_an_informal_item_decides() -> No
     assert provisions and provisions[0].rows[0].startswith("présidente : 10,50 %")
 
 
-def test_an_election_formula_and_the_person_it_proclaims_are_one_sentence() -> None:
+def test_a_proclamation_is_an_election_and_an_acts_title_no_operative_verb() -> None:
     assert _opening("A été proclamée présidente du syndicat et immédiatement installée :") == "a élu"
     assert _opening("ARRÊTÉ N° 2021-A-078") is None  # an act's title, not its operative "ARRÊTE :"
-    said = sentences("A été proclamée présidente du syndicat :\nMme Chantal CAMBEFORT\nMme CAMBEFORT préside.")
-    assert said[0] == "A été proclamée présidente du syndicat : Mme Chantal CAMBEFORT"
 
 
 def test_a_question_the_document_asks_is_never_quoted() -> None:
