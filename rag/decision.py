@@ -32,13 +32,15 @@ _VERBS = {
     "REJETTE": "a rejeté",
 }  # fmt: skip
 _CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") for v in _VERBS) + r")(?:NT)?(?![\w])")
+# A proposal announcing its rows, in an informal item whose vote follows: what the item decides, when nothing else is
+_PROPOSAL_RE = re.compile(r"\bpropose(?:nt)? (?:de |d')[^.;]{0,200}:$")
 # Other openings of an operative part (matched on folded text).
 _OPENING_RE = re.compile(
     r"^vot(?:e|er) pour\b|\bvote\s*:\s*\d+\s*pour\b|^\d+ votes?\b|:\s*\d+\s+votes?\s+pour\b|\b(?:a|ont) ete elu(?:e|s|es)?\b|^sont elu"
     r"|\b(?:a|ont) ete proclamee?s?\b|^(?:est|sont) proclamee?s?\b"  # "A été proclamée présidente ... :" (an election)
     r"|^est elu|^(?:est|sont) designe|\b(?:est|sont) designe(?:e|s|es)?\s*(?::|comme|en qualite)"
     r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
-    r"|\bpropose(?:nt)? (?:de |d')[^.;]{0,200}:$"  # "la présidente propose de fixer les indemnités ... :" and its rows
+    r"|\bpropose(?:nt)? (?:de |d')[^.;]{0,200}:$"  # "la présidente propose de fixer les indemnités ... :" (_PROPOSAL_RE)
     r"|^avis\s*:\s*avis (?:favorable|defavorable)\b"  # a consultative body's "AVIS : avis favorable sur ... – 9 voix pour"
     r"|\b(?:le|du) conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:apres en avoir delibere\s*,?\s*)?"
     r"(?:(?:a l'unanimite|a la majorite[^,.]{0,30})\s*,?\s*)?(?:decide|fixe|accepte|approuve|designe"
@@ -258,8 +260,13 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
     provisions: list[Provision] = []
     used: set[int] = set()
     i = 0
+    # "Monsieur le Maire propose de ... :" and last year's prices, then "ACCEPTE les tarifs ...": the act decides, and a
+    # proposal is what an item decides only when it holds no operative verb
+    acts = any(_opening(line) for line in lines)
     while i < len(lines):
         verb = _opening(lines[i]) if i not in used else None
+        if verb == "" and acts and _PROPOSAL_RE.search(fold(lines[i])):
+            verb = None
         if verb is None:
             i += 1
             continue

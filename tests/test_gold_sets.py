@@ -89,3 +89,13 @@ def test_session_34s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s34/gold_decisions_s34.jsonl", "other_bodies_s34/gold_s34_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_35s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 35's set on six more invented bodies (benchmarks/other_bodies_s35): a commune's deliberations as sent to
+    the prefecture, a water board's minutes with footnotes, a PETR's table of decisions, a bilingual mayor's letter, a
+    port council with annexed schedules, a school-transport syndicate's installation. Every evidence and key fact is on
+    the page it names."""
+    for gold in ("other_bodies_s35/gold_decisions_s35.jsonl", "other_bodies_s35/gold_s35_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
