@@ -20,6 +20,7 @@ from rag.french import (
     NUMBER_WORDS,
     WEEKDAYS,
     fold,
+    fold_words,
     french_date,
     iso_date,
     number_from_words,
@@ -324,8 +325,10 @@ _GENERIC_FOLDERS = {
 _FOLDER_PARTICLES = {"sur", "sous", "de", "des", "du", "la", "le", "les", "en", "lès", "lez", "et", "aux", "au"}
 
 
-# A body named at the head of a document (folded): "commune d'...", "syndicat intercommunal de ...", "maison de retraite"
-# (not "Département du Gard": every commune writes its département in its masthead)
+# A body named at the head of a document, in any case, in a heading or in a sentence (folded): "commune d'...",
+# "mairie de ...", "syndicat intercommunal de ...", "maison de retraite de ..." (wider than `_COMMUNE_RE` and
+# `_GROUPING_RE`, which read a body's name off a heading; not "Département du Gard", which every commune's masthead
+# writes)
 _BODY_NAMED_RE = re.compile(
     r"\b(?:commune|ville|mairie|syndicat|communaute|metropole|regie|office|centre|pole|petr|"
     r"etablissement|maison de retraite|ehpad|ccas|cias|sivos|sivu|sivom|siaep|smictom|sdis)\b[^,.;]{0,30}?\b(?:de|d'|du|des)\b"
@@ -348,10 +351,9 @@ def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str
     if path is None:
         return None
     pages = pages or []
-    named = bool(pages) and any(
-        _BODY_NAMED_RE.search(fold(line)) for line in pages[0].text.splitlines()[:FAR_HEAD_LINES]
-    )
-    written = " ".join(re.findall(r"[a-z0-9]+", fold(" ".join(page.text for page in pages)))) if named else None
+    head = pages[0].text.splitlines()[:FAR_HEAD_LINES] if pages else []
+    named = any(_BODY_NAMED_RE.search(fold(line)) for line in head)
+    written = fold_words(" ".join(page.text for page in pages)) if named else None
     for folder in list(path.resolve().parents)[:3]:
         name = folder.name.lower()
         if (
@@ -361,7 +363,7 @@ def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str
             or name.startswith(("tmp", "pytest"))
         ):
             continue
-        if written is not None and f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} " not in f" {written} ":
+        if written is not None and f" {fold_words(name)} " not in f" {written} ":
             continue  # a folder of the user's, not the commune the document is of
         words = re.split(r"([-_ ])", name)
         pretty = "".join(

@@ -229,15 +229,15 @@ def _with_voters(label: str, lines: list[str]) -> str:
     >>> _with_voters("11 pour, 1 contre", ["par 11 voix pour, 1 voix contre (M. Alain", "MAZIÈRES) et 1 abstention"])
     '11 pour, 1 contre (M. Alain MAZIÈRES)'
     """
-    for line in [" ".join(lines)]:
-        for m in _NAMED_COUNT_RE.finditer(line):  # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)"
-            word, number = fold(m["word"] or m["word2"]), int(m["n"] or m["n2"])
-            if not number:
-                continue
-            count = f"{number} {'abstention(s)' if word.startswith('abstention') else word}"
-            named = f"{count} ({' '.join(m['who'].split())})"
-            if named not in label:
-                label = re.sub(rf"(?<!\d){re.escape(count)}(?! \()", named, label, count=1)
+    # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)"
+    for m in _NAMED_COUNT_RE.finditer(" ".join(lines)):
+        word, number = fold(m["word"] or m["word2"]), int(m["n"] or m["n2"])
+        if not number:
+            continue
+        count = f"{number} {'abstention(s)' if word.startswith('abstention') else word}"
+        named = f"{count} ({' '.join(m['who'].split())})"
+        if named not in label:
+            label = re.sub(rf"(?<!\d){re.escape(count)}(?! \()", named, label, count=1)
     return label
 
 

@@ -22,7 +22,7 @@ from rag import schema
 from rag.schema import Chunk
 
 __all__ = [
-    "MONTHS", "MONTH_NUMBERS", "MONTH_PATTERN", "NUMBER_WORDS", "WEEKDAYS", "fold", "french_date", "iso_date", "month_number",
+    "MONTHS", "MONTH_NUMBERS", "MONTH_PATTERN", "NUMBER_WORDS", "WEEKDAYS", "fold", "fold_words", "french_date", "iso_date", "month_number",
     "number_from_words", "parse_french_date", "scan_note", "short_date", "source_label", "source_title",
 ]  # fmt: skip
 
@@ -34,6 +34,15 @@ _PLAIN = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",  # non-breaking and thin spaces
     "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE",
 })  # fmt: skip
+
+
+def fold_words(text: str) -> str:
+    """The folded words of a text, one space apart: what a name or a date is looked for in, word by word.
+
+    >>> fold_words("Commune d'Auribal-le-Vieux – PV du 28/11/2019")
+    'commune d auribal le vieux pv du 28 11 2019'
+    """
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def fold(text: str, *, keep_case: bool = False) -> str:

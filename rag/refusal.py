@@ -2547,9 +2547,8 @@ def _numbers_met(
                 )
                 or (unit is None and number in _years_in(w))
                 or number in _years_in(head)  # a row under the column heads "2022 2023"
-                or asked_in_range(
-                    question, w
-                )  # "un quotient de 700 €": "QF de 501 € à 800 €"; "9 mètres": "De 8 m à 9,99 m"
+                # "un quotient de 700 €": "QF de 501 € à 800 €"; "9 mètres": "De 8 m à 9,99 m"
+                or asked_in_range(question, w)
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             # (a number with no word of its own, a year most often, is of what the record's title names: "Année
             # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from rag import schema, tuning
 from rag.articles import find_article_mentions
 from rag.bodies import ASSEMBLIES, is_grouping, kinds_named, of_kinds, own_words
-from rag.french import MONTH_PATTERN, MONTHS, fold, french_date, month_number, parse_french_date
+from rag.french import MONTH_PATTERN, MONTHS, fold, fold_words, french_date, month_number, parse_french_date
 from rag.records import group_deliberation_chunks, list_records, vote_label
 from rag.schema import Answer, AnswerSentence, Citation, Filters
 from rag.store import ChromaStore, normalize_key
@@ -370,7 +370,7 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
 
 def _heads_naming(name: str, facets: Facets) -> set[str] | None:
     """The commune keys of the documents whose first lines write `name` (None when no document's do)."""
-    words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
+    words = f" {fold_words(name)} "
     keys = [key for head, key_set in facets.heads.items() if words in f" {head} " for key in key_set]
     return set(keys) if keys else None
 
@@ -530,7 +530,7 @@ class Scoper:
                 bodies.add(body.group(1))
             bodies.update(b for b in str(meta.get(schema.BODY) or "").split(";") if b)
             key, date = meta.get(schema.COMMUNE_KEY), meta.get(schema.DATE)
-            head = " ".join(re.findall(r"[a-z0-9]+", fold(str(meta.get(schema.HEAD) or ""))))
+            head = fold_words(str(meta.get(schema.HEAD) or ""))
             if head:
                 heads.setdefault(head, set()).add(str(key or ""))
             if key:
