@@ -99,3 +99,13 @@ def test_session_35s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s35/gold_decisions_s35.jsonl", "other_bodies_s35/gold_s35_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_36s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 36's set on six more invented bodies (benchmarks/other_bodies_s36): a local public company's board, a
+    tender committee, a town's "Article 1er" deliberations, a nature park's slide deck, a landowners' association
+    voting by surface, a small commune's minutes with a vote column. Every evidence and key fact is on the page it
+    names."""
+    for gold in ("other_bodies_s36/gold_decisions_s36.jsonl", "other_bodies_s36/gold_s36_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
