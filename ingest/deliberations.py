@@ -341,15 +341,22 @@ def _block_before(lines: list[_Line], index: int) -> str | None:
 
 
 # --- shape (b): numbered deliberations ------------------------------------------------------------
+# ("DCM 2024-141 Centre aquatique – Tarifs": the acronym a town numbers its council's deliberations with, before the
+# number: délibération du conseil municipal, communautaire, syndical ...)
 _NUMBERED_RE = re.compile(
-    r"^(?:(?i:d[ée]lib[ée]ration)\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})"
+    r"^(?:(?i:d[ée]lib[ée]ration)\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?|(?P<acronym>DCM|DCC|DCS|DEL|DELIB|DB|DC|CM|CC|CS|CA|CP)[\s_-]+(?:[Nn]°\s*)?)?"
+    r"(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})"
     r"(?![\d/-])\s*[-–:.)]?\s*"
     r"(?P<title>[A-ZÀ-Ý].*)$"
 )
 _END_RE = re.compile(
     r"^(?:questions diverses|la seance est levee|seance levee|fin de (?:la )?seance|l'ordre du jour etant epuise)",
 )
-_CONTINUED_RE = re.compile(r"(?:[:\-–,]|\b(?:a|à|de|des|du|la|le|les|et|pour|au|aux|d'|l'|sur|en))$", re.IGNORECASE)
+# A section of information or an annex after the last deliberation ("IV. INFORMATIONS", "ANNEXE – Programme ...")
+_LAST_END_RE = re.compile(r"^(?:[ivx]{1,4}\s*[.)\-–]\s*)?(?:i\s?nformations?|questions diverses)\b|^annexes?\b")
+_CONTINUED_RE = re.compile(
+    r"(?:[:\-–,]|\b(?:a|à|de|des|du|la|le|les|et|pour|au|aux|d'|l'|sur|en)|\bn\s?°)$", re.IGNORECASE
+)  # ("(parcelle AK n°" / "208)")
 # A title cut inside a date: "applicable au 1er janvier" / "2024" (on folded text)
 _MONTH_END_RE = re.compile(rf"\b(?:{MONTH_PATTERN})$")
 
@@ -432,7 +439,8 @@ def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]
 
 def _heading_number(match: re.Match[str]) -> str:
     """ "CA-2021-061", "2023-117": the prefix a body numbers its acts with, the year, the number on three digits."""
-    prefix = match.groupdict().get("prefix") or ""
+    groups = match.groupdict()
+    prefix = groups.get("prefix") or (f"{groups['acronym']}-" if groups.get("acronym") else "")
     return f"{prefix}{match.group('year')}-{int(match.group('num')):03d}"
 
 
@@ -441,6 +449,8 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
     first = headings[0][0]
     end = next((i for i in range(first + 1, len(lines)) if _END_RE.match(fold(lines[i].text))), len(lines))
     headings = [h for h in headings if h[0] < end]
+    last = headings[-1][0] if headings else first
+    end = next((i for i in range(last + 1, end) if _LAST_END_RE.match(fold(lines[i].text))), end)
     # An agenda or a closing list repeats the numbers without a body: keep, for each number, the
     # occurrence with the longest body.
     spans: dict[str, tuple[int, int, str, str | None]] = {}
@@ -483,9 +493,11 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
             else:
                 statements.append(line.text)
             last = index
-        if not any(_UNANIMITY_RE.search(fold(st)) for st in statements):
-            # "délibéré et voté à\nl'unanimité": the phrase can straddle a line break.
-            joined = _UNANIMITY_PHRASE_RE.search(_squash(" ".join(line.text for line in body)))
+        if not any(_UNANIMITY_RE.search(fold(st)) or _COUNT_RE.search(st) for st in statements):
+            # "délibéré et voté à\nl'unanimité": the phrase can straddle a line break (not a recital's "Considérant
+            # que le Conseil a décidé, à l'unanimité, de ne pas procéder au scrutin secret")
+            said = " ".join(line.text for line in body if not _RECITAL_LINE_RE.match(fold(line.text)))
+            joined = _UNANIMITY_PHRASE_RE.search(_squash(said))
             if joined:
                 statements.append(joined.group(0))
         _apply_vote(record, _analyse_votes(statements, _join(body), decision_fallback=True))
@@ -500,12 +512,18 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
 _LABELLED_COUNTS_RE = re.compile(r"\bpour\s*:\s*\d{1,3}\b.*\bcontre\s*:\s*\d{1,3}\b")
 
 
+# A recital of the act ("Vu ...", "Considérant que ..."): why the body decides, not its vote (folded)
+_RECITAL_LINE_RE = re.compile(r"^\W*(?:vu|considerant)\b")
+
+
 # A count of votes cut from what it counts by a line break: "Rejetée par 7 voix" / "pour, ..."
 _COUNT_CUT_RE = re.compile(r"\b\d{1,3}\s+voix$")
 
 
 def _is_numbered_vote(text: str) -> bool:
     folded = fold(text)
+    if _RECITAL_LINE_RE.match(folded):
+        return False  # "Considérant que le Conseil a décidé, à l'unanimité, de ne pas procéder au scrutin secret"
     if re.search(r"\ba l'unanimite\b", folded) or _LABELLED_COUNTS_RE.search(folded):
         return True
     if _COUNT_RE.search(text) and re.search(r"\b(?:voix|votes?|par)\b", folded):
@@ -536,13 +554,32 @@ _ITEM_RE = re.compile(
     r"^(?:(?i:point|question|affaire|dossier)\s+(?:n\s?°\s*)?)?"
     r"(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–:]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$"
 )
+# A decision that names the agenda item it settles: "DÉCISION DU COMITÉ – POINT 2" above "✔ Adopté – 18 pour / 1
+# contre" (folded)
+_POINT_NAMED_RE = re.compile(r"\bpoint\s+(?:n\s?°\s*)?(\d{1,2})\b")
+# "PREMIÈRE RÉSOLUTION", "Deuxième délibération" alone on their line (folded), the title on the next one
+_ORDINALS = (
+    "premiere", "deuxieme", "troisieme", "quatrieme", "cinquieme", "sixieme", "septieme", "huitieme", "neuvieme",
+    "dixieme", "onzieme", "douzieme", "treizieme", "quatorzieme", "quinzieme",
+)  # fmt: skip
+_ORDINAL_ITEM_RE = re.compile(rf"^({'|'.join(_ORDINALS)}) (?:resolution|deliberation|question|point)$")
 # "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
 # in a column before the item number (with or without its dot; the numbers must follow each other).
 _RAPPORTEUR_ITEM_RE = re.compile(
     r"^(?P<who>(?:(?:M\.|Mme|Monsieur|Madame)\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3}|M(?:me|\.)? le Maire)"
     r"\s+(?P<num>\d{1,2})\.?\s+(?P<title>[A-ZÀ-Ý].*)$"
 )
-_SUBITEM_RE = re.compile(r"^(?:(?P<n>\d{1,2})\.(?P<m>\d{1,2})\s+|(?P<letter>[A-Z])\s*/\s*)(?P<title>[A-ZÀ-Ý].*)$")
+# "2.1 Tarifs", "B / Budget", "b) Dénomination des voies ..." under "II. URBANISME"
+_SUBITEM_RE = re.compile(
+    r"^(?:(?P<n>\d{1,2})\.(?P<m>\d{1,2})\s+|(?P<letter>[A-Z])\s*/\s*|(?P<small>[a-h])\)\s*)(?P<title>[A-ZÀ-Ý].*)$"
+)
+# What a vote column writes under the vote: who voted against or abstained, who left ("C : M. LABARTHÈTE, Mme" /
+# "PRUNIÈRES", "abst. : Mme DALBIÈS", "13 votants (M. R. VIDOUZE sorti)", "(trésorière du football club)")
+_VOTE_DETAIL_RE = re.compile(
+    r"^(?:(?:c|p|a|contre|pour|abst\.?|abstentions?|ne prend pas part au vote)\s*:|\d{1,3}\s+votants\b|\("
+    r"|(?:ont vote (?:contre|pour)|s'est abstenue?|se sont abstenue?s)\s*:)",
+    re.IGNORECASE,
+)
 _GENERIC_LABEL_RE = re.compile(r"^(?:r[ée]sultat du vote|vote|d[ée]cision|nota|avis)$", re.IGNORECASE)
 
 
@@ -556,6 +593,11 @@ class _ReportVote:
     section: str  # title of the item or sub-item
     section_start: int  # line of the heading of that item or sub-item
     start: int  # first line after the previous vote or heading
+    end: int = -1  # last line of the vote with what is written under it (`_with_details`; the vote's line if none)
+
+    def __post_init__(self) -> None:
+        if self.end < 0:
+            self.end = self.index
 
 
 _COUNTED_ROW_RE = re.compile(r"^\d{1,2}\s+[A-ZÀ-Ý].*\s\d{1,3}$")
@@ -597,6 +639,12 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             # pour, 2 voix contre (...)"
             found = _report_vote(f"{line.text} {nxt.text}")
         heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
+        ordinal = None if found or heading else _ORDINAL_ITEM_RE.match(fold(line.text.strip()))
+        below = next((other for other in lines[index + 1 : index + 8] if not other.blank), None)
+        if ordinal and below is not None:
+            # "PREMIÈRE RÉSOLUTION" / "Approbation du procès-verbal ...": a company board's items, titled below (past
+            # the page's running header, which is furniture)
+            heading = _ITEM_RE.match(f"{_ORDINALS.index(ordinal.group(1)) + 1}. {below.text.strip()}")
         if heading and index in counted_rows:
             heading = None  # "1 Nombre de délégués en exercice 14": a numbered row of a table, with its count
         if heading:
@@ -624,8 +672,8 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 continue
         sub = None if found else _SUBITEM_RE.match(line.text)
         if sub and items:
-            if sub.group("letter"):
-                order = ord(sub.group("letter")) - ord("A") + 1
+            if sub.group("letter") or sub.group("small"):
+                order = ord((sub.group("letter") or sub.group("small")).upper()) - ord("A") + 1
                 accept = order == 1 or (sub_expected is not None and order == sub_expected[1])
                 key = (0, order + 1)
             else:
@@ -634,11 +682,24 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 key = (n, m + 1)
             if accept:
                 sub_expected = key
-                section, section_start = _clean_title(sub.group("title")), index
+                # a run-in heading ends at its first full stop: "a) Approbation du procès-verbal du 12 mai 2025. Le
+                # procès-verbal, transmis ..."
+                title = re.split(r"(?<=[\wà-ÿ)»])\.\s+(?=[A-ZÀ-Ý])", sub.group("title"), maxsplit=1)[0]
+                section, section_start = _clean_title(title), index
                 segment_start = index + 1
                 continue
         if found and items:
             written, statement, label = found
+            previous = next((lines[j] for j in range(index - 1, segment_start - 1, -1) if not lines[j].blank), None)
+            named = _POINT_NAMED_RE.search(fold(previous.text)) if previous is not None else None
+            if named and 0 < int(named.group(1)) <= len(items) and int(named.group(1)) < expected - 1:
+                # the vote of an agenda item listed above ("1. ... 7." then "DÉCISION – POINT 2"): that item's record
+                item = int(named.group(1)) - 1
+                votes.append(
+                    _ReportVote(index, written, statement, None, item, items[item].title, index, segment_start)
+                )
+                segment_start = index + 1
+                continue
             if label is None:
                 # "Vote des comptes de gestion 2020 :" on the line before the figures.
                 previous = next((lines[j] for j in range(index - 1, segment_start - 1, -1) if not lines[j].blank), None)
@@ -650,6 +711,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 _ReportVote(index, written, statement, label, len(items) - 1, section, section_start, segment_start)
             )
             segment_start = index + 1
+    _with_details(lines, votes)
     records = []
     for vote in votes:
         siblings = [v for v in votes if v.section_start == vote.section_start]
@@ -670,7 +732,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         record.rapporteur = None if lost else items[vote.item].rapporteur
         first_of_section = vote is siblings[0]
         body_start = vote.section_start if first_of_section else vote.start
-        body = lines[body_start : vote.index + 1]
+        body = lines[body_start : vote.end + 1]
         text_block = _join(body)
         if not first_of_section and not lost:
             text_block = f"{lines[vote.section_start].text}\n[…]\n{text_block}"
@@ -697,8 +759,37 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         record.articles_vises = _visa_articles(body)
         record.page_start, record.page_end = _span_pages(body)
         record.text = text_block
-        records.append((_finish(record), body_start, vote.index + 1))
+        records.append((_finish(record), body_start, vote.end + 1))
     return records
+
+
+MAX_WRAPPED_DETAIL = 40
+
+
+def _with_details(lines: list[_Line], votes: list[_ReportVote]) -> None:
+    """Extend each vote over the lines a vote column writes under it (`_VOTE_DETAIL_RE`, and a name wrapped from
+    them), which then belong to its record and its vote, not to the next item's."""
+    for k, vote in enumerate(votes):
+        limit = votes[k + 1].index if k + 1 < len(votes) else len(lines)
+        last, j, details = vote.index, vote.index + 1, []
+        while j < limit:
+            text = lines[j].text.strip()
+            # (a column's narrow lines wrap: "P : M. PEYRALADE et son" / "pouvoir (M. ESCARGUEL), M." / "GARRABÉ, Mme X")
+            wrapped = details and (
+                (len(text) <= MAX_WRAPPED_DETAIL and details[-1].endswith((",", " M.", " Mme", " et", " son", " sa")))
+                or (text[:1].islower() and not details[-1].endswith("."))
+            )
+            heading = _SUBITEM_RE.match(text) or _ITEM_RE.match(text) or _ORDINAL_ITEM_RE.match(fold(text))
+            if lines[j].blank or heading or not (_VOTE_DETAIL_RE.match(fold(text)) or wrapped):
+                break
+            details.append(text)
+            last, j = j, j + 1
+        if not details:
+            continue
+        vote.end = last
+        vote.written = _squash(f"{vote.written} {' '.join(details)}")
+        if k + 1 < len(votes) and votes[k + 1].start == vote.index + 1:
+            votes[k + 1].start = last + 1
 
 
 # Votes under one heading beyond which the items' headings were lost (a budget voted chapter by chapter

@@ -136,11 +136,13 @@ _NOT_A_COMMUNE = {"la", "le", "les", "commune", "communes", "ville", "conseil", 
 
 # The words that follow a commune's or a body's name in a heading, not part of it: "Communauté d'agglomération du
 # Pays de Vérandeuil Conseil communautaire – séance du 29/06/2023", "SIVOS DES QUATRE CLOCHERS / SIÈGE : ...",
-# "Commune de FARNONCOURT Folio n° 2020/01", "Commune d'Aurignol-sur-Vionne RAA n° 2021-03".
+# "Commune de FARNONCOURT Folio n° 2020/01", "Commune d'Aurignol-sur-Vionne RAA n° 2021-03", "Commune de Fréchinel PV
+# du conseil municipal".
 _HEADING_WORDS = {
     "siege", "conseil", "comite", "bureau", "commission", "assemblee", "compte", "proces-verbal", "seance", "releve",
     "reunion", "extrait", "extraits", "registre", "deliberation", "deliberations", "ordre", "republique", "folio",
     "feuillet", "page", "raa", "recueil", "bulletin", "arrete", "arretes",
+    "pv", "cr", "crs", "compte-rendu", "proces", "synthese",  # "Commune de Fréchinel PV du conseil municipal"
 }  # fmt: skip
 
 
@@ -331,7 +333,8 @@ _FOLDER_PARTICLES = {"sur", "sous", "de", "des", "du", "la", "le", "les", "en", 
 # writes)
 _BODY_NAMED_RE = re.compile(
     r"\b(?:commune|ville|mairie|syndicat|communaute|metropole|regie|office|centre|pole|petr|"
-    r"etablissement|maison de retraite|ehpad|ccas|cias|sivos|sivu|sivom|siaep|smictom|sdis)\b[^,.;]{0,30}?\b(?:de|d'|du|des)\b"
+    r"etablissement|maison de retraite|ehpad|ccas|cias|sivos|sivu|sivom|siaep|smictom|sdis|parc|societe|spl|association)\b"
+    r"[^,.;]{0,30}?\b(?:de|d'|du|des)\b"
 )
 
 
@@ -405,7 +408,21 @@ def document_head(pages: list[Page]) -> str:
     "SDES – Syndicat départemental d'énergies Bureau syndical Présents : M. A"
     """
     lines = [line.strip() for page in pages[:1] for line in page.text.splitlines() if line.strip()][:HEAD_LINES]
-    return _squash(" ".join(lines))[:HEAD_CHARS]
+    head = _squash(" ".join(lines))[:HEAD_CHARS]
+    # A document about one matter writes it once, on its first page: "Objet : Réaménagement de la place du Mercadial et
+    # des rues" / "adjacentes – marché de travaux allotis" (a tender committee's minutes, an extract): every passage is
+    # about it. (A document with several "Objet :" lines, one per act, names no matter of the whole.)
+    every = [line.strip() for page in pages for line in page.text.splitlines()]
+    objets = [i for i, line in enumerate(every) if _OBJET_LINE_RE.match(line)]
+    first = [line.strip() for line in pages[0].text.splitlines()] if pages else []
+    if len(objets) == 1 and objets[0] < min(len(first), FAR_HEAD_LINES):
+        at = objets[0]
+        matter = every[at] + (f" {every[at + 1]}" if at + 1 < len(every) and every[at + 1][:1].islower() else "")
+        head = f"{head} {_squash(matter)[:HEAD_CHARS]}"
+    return head
+
+
+_OBJET_LINE_RE = re.compile(r"^objet\s*:\s*\S", re.IGNORECASE)
 
 
 def detect_bodies(pages: list[Page]) -> str:

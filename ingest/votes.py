@@ -22,7 +22,7 @@ _COUNT_RE = re.compile(
     r"(pour|contre|abstentions?|absentions?)\b",
     re.IGNORECASE,
 )
-_UNANIMITY_RE = re.compile(r"\bunanimit", re.IGNORECASE)
+_UNANIMITY_RE = re.compile(r"\bunanimit|\bunan\.", re.IGNORECASE)  # ("Adopté – unan. (14)": a column's abbreviation)
 _ADOPTED_RE = re.compile(r"\badopt(?:e|ee|es|ees|ion)?\b|\badopte\b|\bapprouve\b", re.IGNORECASE)
 _REJECTED_RE = re.compile(r"\brejet|\bnon adopt|\bn'est pas adopt|\bn'a pas ete adopt|\brefuse\b", re.IGNORECASE)
 _DECISION_RE = re.compile(
@@ -40,13 +40,36 @@ _LABEL_COUNT_RE = re.compile(
 )
 
 
+# A vote column's abbreviations, in their order: "Adopté – P 11 / C 2 / A 1", "P : 13 – C : 0" (capitals only)
+_ABBREVIATED_COUNTS_RE = re.compile(
+    r"(?<![\w.])P\s*:?\s*(\d{1,3})\s*[/–-]\s*C\s*:?\s*(\d{1,3})(?:\s*[/–-]\s*A\s*:?\s*(\d{1,3}))?(?![\d,.])"
+)
+
+
+# The label, then its count of votes, which an assembly voting by surface or by shares writes in thousands: "Pour
+# 1 108 voix Contre 96 voix Abstention 41 voix"
+_LABEL_VOIX_RE = re.compile(
+    r"(?<![\w])(pour|contre|abstentions?)\s*:?\s+(\d{1,3}(?:[ \u00a0\u202f]\d{3})*)\s+voix\b", re.IGNORECASE
+)
+
+
 def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     """(pour, contre, abstention) written in a vote statement; None for what it does not state.
 
     >>> parse_counts("Pour : 55 Contre : 2 (Madame G.) Abstention : 1 (Monsieur V.)")
     (55, 2, 1)
+    >>> parse_counts("Adopté – P 11 / C 2 / A 1")
+    (11, 2, 1)
+    >>> parse_counts("Pour 1 108 voix Contre 96 voix Abstention 41 voix ADOPTÉ")
+    (1108, 96, 41)
     """
     pour = contre = abstention = None
+    weighed = {fold(m[1])[:4]: int(re.sub(r"\D", "", m[2])) for m in reversed(list(_LABEL_VOIX_RE.finditer(text)))}
+    if "pour" in weighed and "cont" in weighed:  # "Pour 1 108 voix Contre 96 voix Abstention 41 voix"
+        return (weighed["pour"], weighed["cont"], weighed.get("abst"))
+    abbreviated = _ABBREVIATED_COUNTS_RE.search(text)
+    if abbreviated and not _COUNT_RE.search(text) and not _LABEL_COUNT_RE.search(text):
+        return (int(abbreviated[1]), int(abbreviated[2]), int(abbreviated[3]) if abbreviated[3] else None)
     labelled = list(_LABEL_COUNT_RE.finditer(text))
     # With "Pour : 55 Contre : 2", "55 Contre" is not a count against: the labels come first there.
     pairs = (
@@ -108,6 +131,9 @@ _UNANIMITY_PHRASE_RE = re.compile(
 def _vote_phrase(statement: str) -> str:
     """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
     text = _squash(statement)
+    weighed = list(_LABEL_VOIX_RE.finditer(text))
+    if len(weighed) >= 2:  # "Pour 1 108 voix Contre 96 voix Abstention 41 voix ADOPTÉ": as written
+        return text[weighed[0].start() :].strip()
     labelled = list(_LABEL_COUNT_RE.finditer(text))
     if labelled:  # "Pour : 55 Contre : 2 (Madame G.) Abstention : 1 (Monsieur V.)": as written, names included
         return text[labelled[0].start() :].strip()
@@ -166,17 +192,30 @@ _REPORT_VOTE_START_RE = re.compile(
     r"|\d{1,3}\s+votes?\.?$"
     # a consultative body's opinion, or an approval, with its vote: "avis favorable – 11 voix pour, 1 abstention",
     # "approuvé à l'unanimité des 12 votants" (not "Approuvé en séance du ...", a footer)
-    r"|(?:avis (?:favorable|defavorable)|approuvee?s?|rejetee?s?)\b[^.]*?(?:a l'unanimite|\d{1,3}\s+(?:voix|votes?)\b))",
+    r"|(?:avis (?:favorable|defavorable)|approuvee?s?|rejetee?s?)\b[^.]*?(?:a l'unanimite|\d{1,3}\s+(?:voix|votes?)\b)"
+    # a vote column: "Rejeté – P 4 / C 9 / A 1", "élu par 9 voix sur 13 exprimés", an item with none: "Retiré – pas de
+    # vote", "Information – pas de vote"
+    r"|rejetee?s?\W*p\s*:?\s*\d|rejetee?s?\W*\d{1,3}\s+pour\b|(?:elue?s?|designee?s?) (?:par|avec|a) \d{1,3} voix\b"
+    r"|(?:retiree?s?|ajournee?s?|reportee?s?|information)\W*pas de vote\b"
+    r"|pour\s+\d{1,3}(?:\s\d{3})*\s+voix\s+contre\s+\d"  # "Pour 1 245 voix Contre 0 voix ADOPTÉ"
+    # a company board's: "Cette résolution est adoptée à l'unanimité des administrateurs présents ou représentés"
+    r"|cette (?:resolution|deliberation|proposition|motion) est (?:adoptee|rejetee|approuvee)\b"
+    # a commission's: "Décision prise à l'unanimité des 6 membres", "Décision prise par 5 voix pour et 1 abstention"
+    r"|decision prise (?:a l'unanimite|par \d{1,3}\s+voix)\b)",
     re.IGNORECASE,
 )
 _LABELLED_VOTE_RE = re.compile(r"^(?P<label>[^:]{3,160}?)\s*:\s*(?P<vote>.+)$")
 _ELECTED_RE = re.compile(r"^[-•\s]*(?P<who>[^:]{2,60}?)\s*:\s*(?P<n>\d{1,3})\s+votes?\W*[ée]lue?\b", re.IGNORECASE)
 
 
+_MARK_RE = re.compile(r"^[\s✔✓✅☑✖✗✘❌☒]+")
+
+
 def _report_vote(text: str) -> tuple[str, str, str | None] | None:
     """(written, statement, label) when the line is a vote: "Vote : 14 pour ...", "DM1 approuvé : Vote : ...",
     "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
     "Anne-Marie : 11 votes, Elue"; None otherwise."""
+    text = _MARK_RE.sub("", text)  # "✔ Adopté – 18 pour / 1 contre": a slide's or a table's check mark
     folded = fold(text)
     if _REPORT_VOTE_START_RE.match(folded):
         return (text, text, None)

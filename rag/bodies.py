@@ -89,6 +89,21 @@ KINDS = (
         r"office (?:intercommunal |municipal )?de tourisme",
         words="intercommunal municipal",
     ),  # fmt: skip
+    # the landowners' associations that manage irrigation, drainage or land (établissements publics administratifs)
+    BodyKind(
+        r"association syndicale(?: autoris[ée]e| libre| constitu[ée]e d['’]office)?",
+        "association-syndicale",
+        "l'",
+        r"association syndicale|l'asa",
+        words="autorisee libre",
+    ),
+    BodyKind(r"asa", "asa", "l'", r"\basa\b|association syndicale", acronym=True),
+    BodyKind(r"association fonci[èe]re", "association-fonciere", "l'", r"association fonciere"),
+    # a regional nature park's syndicate, a local public company owned by communes
+    BodyKind(r"parc naturel r[ée]gional", "parc-naturel-regional", "le", r"parc naturel regional|\bpnr\b"),
+    BodyKind(r"pnr", "pnr", "le", r"\bpnr\b|parc naturel regional", acronym=True),
+    BodyKind(r"soci[ée]t[ée] publique locale", "societe-publique-locale", "la", r"societe publique locale|\bspl\b"),
+    BodyKind(r"spl", "spl", "la", r"\bspl\b|societe publique locale", acronym=True),
     BodyKind(r"conseil d[ée]partemental", "conseil-departemental", "le", r"conseil departemental", territory=True),
     BodyKind(r"d[ée]partement", "departement", "le", r"(?:le|du|au) departement", territory=True),
     BodyKind(r"conseil r[ée]gional", "conseil-regional", "le", r"conseil regional", territory=True),
@@ -113,6 +128,9 @@ ASSEMBLIES = (
     "ccas",
     "conseil d'ecole",
     "commission permanente",
+    "assemblee des proprietaires",
+    "commission d'appel d'offres",
+    "assemblee generale",
 )
 
 
