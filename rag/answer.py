@@ -39,8 +39,10 @@ from rag.question import (
     VOTE,
     answer_type,
     asked_in_range,
+    asks_elected,
     asks_recalled,
     asks_reporter,
+    asks_vote,
     asks_why,
     asks_yes_no,
     counted,
@@ -52,7 +54,9 @@ from rag.question import (
     head_noun,
     memo,
     name_stems,
+    names_elected,
     names_reference,
+    one_elected,
     opposed,
     other_numbered,
     other_range,
@@ -92,6 +96,7 @@ from rag.rows import (
     sentence_section,
     typed_row,
     vote_after,
+    vote_passage,
     year_header,
 )
 from rag.rows import MAX_ITEMS as MAX_LIST_ITEMS
@@ -410,6 +415,7 @@ class ExtractiveAnswerer:
             and (index < MAX_PASSAGES or any(c.hit_index == index for c, _ in scored))
         }
         population = question_population(question)
+        elected_asked = kind == PERSON and asks_elected(question)
         unit = counted(question)  # "combien de noms": a sentence counting names, not any number
         for cand, cosine in scored:
             stems = set(tokens(cand.sentence))
@@ -439,6 +445,8 @@ class ExtractiveAnswerer:
                     cand.score += TYPE_BONUS  # "risques CNRACL à 7,40 %": the value of what is asked
                 if states_new(question, kind, cand.sentence):
                     cand.score += TYPE_BONUS  # "passe de 477 000€ à 504 000€": the value in force after a change
+            if elected_asked and names_elected(question, cand.sentence):
+                cand.score += TYPE_BONUS  # "qui a été élu président": "A été proclamée présidente … : Mme X"
             if names_reference(question, cand.sentence):
                 cand.score += TYPE_BONUS  # "sur l'article 2181": the line "Chapitre 21 - article 2181 20 000 €"
             if asked_in_range(question, cand.sentence):
@@ -477,6 +485,13 @@ class ExtractiveAnswerer:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if kind == VOTE:
             picked += _votes_after(picked, retrieval)
+        if asks_vote(question) and retrieval.hits:
+            # "qui a voté contre", "ont-ils accepté ...": the record's vote as written, from the passage that holds it
+            voted = vote_passage(retrieval.hits[0], store)
+            if voted is not None and not any(_squash(voted[1]) in _squash(c.sentence) for c in picked):
+                index = _hit_index(retrieval, voted[0])
+                position = ROW_POSITION + len(retrieval.hits[index].chunk.text)  # (after the passage's other quotes)
+                picked.append(_Candidate(index, voted[1], 0.0, position, False))
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
@@ -520,8 +535,33 @@ class ExtractiveAnswerer:
         picked = _completed(picked, retrieval, store)
         picked += _header_rows(picked, retrieval, store)
         picked += _year_headers(picked, retrieval, store)
+        # A quote is the passage's text: one a step rebuilt differently (a line's end hyphen dropped: "Saint" /
+        # "Cirvain" for "Saint-" / "Cirvain") is read back from the passage, or left out.
+        picked = [v for v in (_verbatim(c, retrieval) for c in picked) if v is not None]
         # Keep the document order of sentences within a passage, so the quote reads naturally.
         return sorted(picked, key=lambda c: (c.hit_index, c.position))
+
+
+def _verbatim(cand: _Candidate, retrieval: Retrieval) -> _Candidate | None:
+    """The candidate as its passage writes it: itself when its text is the passage's (spaces aside), else the span of
+    the passage that writes the same words with other marks between them ("Saint- Cirvain" for "Saint Cirvain"),
+    else None."""
+    text = retrieval.hits[cand.hit_index].chunk.text
+    squashed = _squash(text)
+    # (a quote with gaps, "… […] …", is checked part by part; a gap mark opening or closing it is no text)
+    parts = [p.strip().removeprefix("[…]").removesuffix("[…]").strip() for p in quote_parts(cand.sentence)]
+    parts = [p for p in parts if p]
+    if all(_squash(part) in squashed for part in parts):
+        return cand
+    read: list[str] = []
+    for part in parts:
+        words = [w for w in re.split(r"[\s\-–]+", part) if w]
+        found = re.search(r"[\s\-–]*".join(re.escape(w) for w in words), text) if words else None
+        if found is None:
+            return None
+        read.append(" ".join(found.group(0).split()))
+    cand.sentence = QUOTE_GAP.join(read)
+    return cand
 
 
 # "cette découverte", "ces deux équipements publics": a thing named again by a demonstrative (and a count)
@@ -1540,6 +1580,9 @@ def quote_parts(quote: str) -> list[str]:
 _AMOUNT_ROW_RE = re.compile(r"^(?=.*\b[A-Za-zÀ-ÿ]{2,}\b).*\d\s?(?:€|%)")
 
 
+MAX_ELECTED_LINE_CHARS = 120  # the line naming the person an election formula proclaims, with its office
+
+
 def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     """(position in the passage, sentence) of the sentences worth quoting; positions count every
     sentence, so two quotes are adjacent only if nothing was skipped between them."""
@@ -1549,13 +1592,27 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     if chunk.kind == schema.KIND_ARTICLE and "\n" in text:
         text = text.split("\n", 1)[1]  # drop the "Article L... — heading" line
     out: list[tuple[int, str, bool]] = []
-    for position, raw in enumerate(sentences(text)):
+    asked = ""  # the question the document asks just before, which the next sentence answers
+    split = sentences(text)
+    for position, raw in enumerate(split):
         # A bullet opening a sentence or a cut is not quoted; such a sentence then joins no neighbour.
         # The passage's own gap mark ("heading\n[…]\nbody") is no part of a sentence: quoted next to the
         # quote's gap mark, "[…] […]" made a quote that is not the passage's text.
         sentence = _clip(raw.strip(" -•–").removeprefix("[…]").removesuffix("[…]").strip(" -•–"))
         if sentence.endswith("?"):
-            continue  # a question the document asks ("Et la vente de l'ancien presbytère ?") states nothing
+            # A question the document asks ("Et la vente de l'ancien presbytère ?") states nothing by itself: it
+            # opens the sentence that answers it ("… ? Aucune décision n'a été prise."), which names no topic alone.
+            asked = sentence if "[…]" not in sentence else ""
+            continue
+        if asked and not sentence.endswith("?") and "[…]" not in raw:
+            joined = f"{asked} {sentence}"
+            if _squash(joined) in _squash(text):  # the two are one run of the passage's text
+                sentence = _clip(joined)
+        asked = ""
+        if position + 1 < len(split) and one_elected(sentence):
+            named = split[position + 1].strip()
+            if len(named) <= MAX_ELECTED_LINE_CHARS and PERSON_RE.match(named):
+                sentence = _clip(f"{sentence} {named}")  # "A été proclamée présidente … installée :" / "Mme Chantal X"
         if len(sentence) >= MIN_SENTENCE_CHARS and (
             re.search(r"[a-zà-ÿ]{3}", sentence) or _AMOUNT_ROW_RE.search(sentence)
         ):

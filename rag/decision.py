@@ -70,6 +70,12 @@ _NAMED_COUNT_RE = re.compile(
     r"\s*\((?P<who>(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|[A-ZÀ-Ý]{2,})[^()]{1,100})\)"
 )
 _UNANIMITY_RE = re.compile(r"unanimit")
+# Who voted against or abstained, named after a label with no count: "C : M. LABARTHÈTE, Mme PRUNIÈRES", "abst. : M.
+# BALDOUS", "Contre : Mme X" (up to the next label)
+_LABELLED_NAMES_RE = re.compile(
+    r"(?<![\w.])(?P<word>C|[Cc]ontre|[Aa]bst\.|[Aa]bstentions?)\s*:\s*"
+    r"(?P<who>(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame)\s[^:()]{1,120}?)(?=\s+(?:[PCA]|[Pp]our|[Cc]ontre|[Aa]bst\.?)\s*:|\s*\(|$)"
+)
 # "décide à la majorité absolue", "adopté à la majorité des suffrages exprimés": a vote stated in prose.
 _MAJORITY_RE = re.compile(
     r"\b[aà] la majorit[ée](?: (?:absolue|relative|qualifi[ée]e|simple|des (?:suffrages exprim[ée]s|voix|membres pr[ée]sents)))?",
@@ -228,7 +234,19 @@ def _with_voters(label: str, lines: list[str]) -> str:
 
     >>> _with_voters("11 pour, 1 contre", ["par 11 voix pour, 1 voix contre (M. Alain", "MAZIÈRES) et 1 abstention"])
     '11 pour, 1 contre (M. Alain MAZIÈRES)'
+
+    A vote column names them under the counts, after the counts' abbreviations:
+
+    >>> _with_voters("11 pour, 2 contre, 1 abstention(s)", ["Adopté – P 11 / C 2 / A 1", "C : M. LABARTHÈTE, Mme",
+    ...     "PRUNIÈRES", "abst. : M. BALDOUS"])
+    '11 pour, 2 contre (M. LABARTHÈTE, Mme PRUNIÈRES), 1 abstention(s) (M. BALDOUS)'
     """
+    # A vote column's names under the counts: "C : M. LABARTHÈTE, Mme PRUNIÈRES", "abst. : M. BALDOUS"
+    for m in _LABELLED_NAMES_RE.finditer(" ".join(" ".join(lines).split())):
+        word = "contre" if fold(m["word"]).startswith("c") else "abstention(s)"
+        found = re.search(rf"(?<!\d)(\d{{1,3}}) {re.escape(word)}(?! \()", label)
+        if found and int(found[1]):
+            label = label[: found.end()] + f" ({m['who'].strip(' ,;.')})" + label[found.end() :]
     # "Abstention : 1 (M. AGUESSE)", "2 contre (Mme NOGARET, M. RIGAL)"
     for m in _NAMED_COUNT_RE.finditer(" ".join(lines)):
         word, number = fold(m["word"] or m["word2"]), int(m["n"] or m["n2"])

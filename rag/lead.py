@@ -34,8 +34,10 @@ from rag.question import (
     VOTE,
     answer_type,
     asked_in_range,
+    asks_elected,
     asks_recalled,
     asks_reporter,
+    asks_vote,
     counted,
     counts,
     gives,
@@ -43,8 +45,10 @@ from rag.question import (
     head_noun,
     label_fits,
     name_stems,
+    names_elected,
     names_more,
     names_reference,
+    one_elected,
     opposed,
     other_numbered,
     question_names,
@@ -58,7 +62,7 @@ from rag.question import (
     value_near,
 )
 from rag.records import record_from_meta
-from rag.rows import data_row, designated, header_data, is_entry, opens_name_list, unit_in_header
+from rag.rows import data_row, designated, header_data, is_entry, opens_name_list, unit_in_header, written_vote
 from rag.schema import AnswerSentence, Citation
 from rag.text import sentences, tokens
 
@@ -86,7 +90,35 @@ def lead_sentences(
     if not citations or (citations[0].chunk.kind == schema.KIND_ARTICLE and citations[0].chunk.article):
         return lead
     opening = _opening(question, lead, citations, idf)
-    return opening + _tally(question, opening, citations) + _second_part(question, opening, citations, idf)
+    return (
+        opening
+        + _tally(question, opening, citations)
+        + _second_part(question, opening, citations, idf)
+        + _written_vote(question, opening, citations)
+    )
+
+
+MAX_WRITTEN_VOTE_CHARS = 240
+
+
+def _written_vote(question: str, opening: list[AnswerSentence], citations: list[Citation]) -> list[AnswerSentence]:
+    """For a question whose answer is the vote or the body's yes or no (`asks_vote`), the record's vote as the
+    document writes it ("Rejeté – P 4 / C 9 / A 1", "Pour 512 voix Contre 688 voix Abstention 45 voix REJETÉ", with
+    the names a vote column gives under it), quoted from the cited passage of the opening's record that holds it,
+    when the opening does not already say it."""
+    if not opening or not opening[0].citations or not asks_vote(question):
+        return []
+    cited = next((c for c in citations if c.n == opening[0].citations[0]), None)
+    if cited is None or cited.chunk.kind != schema.KIND_DELIBERATION:
+        return []
+    record = _record_of(cited)
+    said = _squash(" ".join(s.text for s in opening))
+    for citation in sorted(citations, key=lambda c: c is not cited):
+        written = written_vote(citation.chunk) if _record_of(citation) == record else None
+        if written and len(written) <= MAX_WRITTEN_VOTE_CHARS and _squash(written) not in said:
+            text = f"Le vote, tel qu'il est écrit : « {written} » [{citation.n}]."
+            return [AnswerSentence(text=text, citations=[citation.n])]
+    return []
 
 
 # A person's surname as a ballot's result writes it (two letters at least, capitals, hyphens or apostrophes)
@@ -95,8 +127,14 @@ _SURNAME_RE = re.compile(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’-]+[A-ZÀ-Ý]\b")
 # (a line break only after a row of a table, "Majorité absolue 7", not inside "M. Rémi\nCASTAGNOL")
 # "CASTAGNOL, 27 voix", "CASSAGNES 11 voix", an election form's "CAMBEFORT Chantal 8 huit voix" (first name, then the
 # count in figures and in words)
-_COUNT_AFTER_NAME = r"(?:\s+[A-ZÀ-Ý][a-zà-ÿ'’-]+)?[^\d;:.\n]{0,3}(\d{1,3})\s+(?:[a-zà-ÿ-]+\s+)?voix\b"
-_TALLY_START_RE = re.compile(r"[:;]|(?<=\d|x)\n|(?<=[a-zà-ÿ]{3})\.\s")
+# ("LABARTHÈTE obtient 9 voix", "DUPONT a recueilli 12 voix": the verb between the name and the count)
+_COUNT_AFTER_NAME = (
+    r"(?:\s+[A-ZÀ-Ý][a-zà-ÿ'’-]+)?(?:\s+(?:a\s+)?(?:obtient|obtenu|recueille|recueilli))?"
+    r"[^\d;:.\n]{0,3}(\d{1,3})\s+(?:[a-zà-ÿ-]+\s+)?voix\b"
+)
+_TALLY_START_RE = re.compile(
+    r"[:;]|(?<=\d|x)\n|(?<=[a-zà-ÿ]{3})\.\s|(?<=\d)\.\s(?=[A-ZÀ-Ý])|\n(?=(?:M\.|MM\.|Mme|Mlle)\s)"
+)  # (a ballot's row opening on its own line with a civility: "M. Théo CHAUVINEAU 8 voix")
 
 
 def _tally(question: str, opening: list[AnswerSentence], citations: list[Citation]) -> list[AnswerSentence]:
@@ -397,6 +435,8 @@ MAX_ANNOUNCED_CHARS = 200  # the lines a sentence ending with ":" announces, quo
 MAX_LABEL_CHARS = 60  # "Rédacteur :", "Niveau de rémunération :": a row's label
 MAX_TRIED = 5  # quoted sentences tried, best first, until one passes the check of its values
 RECORD_TITLE_MARK = " a délibéré sur « "
+# An item written as not voted on: "Retiré – pas de vote", "Information – sans vote", "Point ajourné" (folded)
+_NO_VOTE_RE = re.compile(r"\b(?:pas de vote|sans vote|retire|ajourne|reporte)\b")
 
 
 def _is_operative(part: str) -> bool:
@@ -536,10 +576,11 @@ def _typed_quote(
     former = asks_recalled(question)  # (a value recalled, "rappelle les tarifs de 2019/2020", is the one asked)
     qualified = _QUALIFIER_RE.search(fold(question))  # "le montant total": "TOTAL 37 900 €" over each row's sum
     qualifier = qualified.group(1) if qualified else ""
+    elected = asks_elected(question)  # "qui a été élu président": "A été proclamée présidente … : Mme X" first
     typed = [
         (2 * int(not opposed(question, s) and not other_numbered(question, s)) + int(gives_asked(question, kind, s) or unit_in_header(kind, s)),
          int(kind != PERSON or not _CIVILITY_RE.search(question) or _names_another(question, s)),
-         int(kind in (PERSON, VOTE) and _names_the_vote(question, s)), int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
+         int(kind in (PERSON, VOTE) and (_names_the_vote(question, s) or (elected and names_elected(question, s)))), int(asked_in_range(question, s)), int(bool(unit) and counts(s, unit or "")), int(names_reference(question, s)),
          int(value_named(question, kind, s) >= NAMED_VALUE), int(states_new(question, kind, s)),
          int(not _RECITAL_RE.match(fold(s))), rank(question, f"{_about(c)} {s}", idf)[:2], int(_record_of(c) == top),
          int(former or not recalls(f"{_around(part, s)[0]} {s}")), int(bool(qualifier) and qualifier in fold(s)),
@@ -764,7 +805,15 @@ def _candidates(kind: str, part: str, text: str = "") -> list[str]:
         for label, value in zip(split, split[1:], strict=False)
         if kind in VALUE_KINDS and label.endswith(":") and len(label) <= MAX_LABEL_CHARS and f"{label} {value}" in part
     ]
-    return split + labelled
+    # The formula that proclaims one person and the name on the line under it ("A été proclamée présidente du
+    # syndicat et immédiatement installée :" / "Mme Chantal CAMBEFORT") say together who was elected to what.
+    elected = [
+        f"{formula} {name}"
+        for formula, name in zip(split, split[1:], strict=False)
+        if kind == PERSON and formula.endswith(":") and one_elected(formula) and PERSON_RE.match(name)
+        and f"{formula} {name}" in part
+    ]  # fmt: skip
+    return split + labelled + elected
 
 
 def _with_announced(sentence: str, quote: str, passage: str = "") -> str:
@@ -869,7 +918,7 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     vote = provision.vote
     if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
         vote = decision.vote  # the record's vote, when the record holds a single decision
-    head = _head(record.date, record.commune)
+    head = _head(record.date, record.commune, str(chunk.meta.get(schema.BODY) or ""))
     subject = _object(provision)
     passage = index_passage(chunk)
     # The full sentence first, then with less in it: a value that is not in the passage is never stated.
@@ -902,11 +951,17 @@ def _record_sentence(
     objet = " ".join((record.objet or "").split()).strip(" .")
     shared = set(tokens(question)) & set(tokens(objet))
     about = rank(question, objet, idf)[1] > 0 if idf is not None else len(shared) >= 2
-    if not objet or not decision.vote or not about:
+    written = str(chunk.meta.get(schema.VOTE) or "")
+    unvoted = not decision.vote and bool(_NO_VOTE_RE.search(fold(written))) and written_vote(chunk) is not None
+    if not objet or not (decision.vote or unvoted) or not about:
         return None  # an item about something else (sharing "conseil" or "ville" is not enough)
     if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
         objet = objet.rsplit(" ", 1)[0] + " …"
-    text = f"{_head(record.date, record.commune)}{RECORD_TITLE_MARK}{objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
+    head = _head(record.date, record.commune, str(chunk.meta.get(schema.BODY) or ""))
+    if unvoted:  # "Retiré – pas de vote", "Information – pas de vote": an item on which nothing was decided
+        text = f"{head} n'a pris aucune décision sur « {objet} » (« {written} ») [{citation.n}]."
+    else:
+        text = f"{head}{RECORD_TITLE_MARK}{objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
     facts = extract_facts(strip_citations(text), with_names=True)
     return None if missing_facts(facts, [index_passage(chunk)], strict=True)[1] else text
 
@@ -943,7 +998,7 @@ def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], f
     return [r.rstrip(" .;,") for r in rows]
 
 
-def _head(date: str | None, commune: str | None) -> str:
+def _head(date: str | None, commune: str | None, assembly: str = "") -> str:
     """ "Le 23 juillet 2020, le conseil municipal de Preuilly-sur-Claise"; "Le 18 novembre 2019, le Département de la
     Sarvienne" (a body's minutes name it, not a town council).
 
@@ -953,13 +1008,28 @@ def _head(date: str | None, commune: str | None) -> str:
     'La Communauté de communes du Val de Dorme'
     >>> _head("2024-01-25", "Office de tourisme Brévannes Lacs & Forêts")
     "Le 25 janvier 2024, l'Office de tourisme Brévannes Lacs & Forêts"
+
+    A commune's other deciding body, named at the head of its minutes (`schema.BODY`), is the one that decided:
+
+    >>> _head("2024-07-23", "Vermagnac", "commission d'appel d'offres")
+    "Le 23 juillet 2024, la commission d'appel d'offres de Vermagnac"
     """
     body = body_article(commune) if commune else None
+    own = next((a for a in assembly.split(";") if a and a.split()[0] in _ASSEMBLY_ARTICLES), "")
     if body:
         subject = f"{body}{commune}" if body.endswith("'") else f"{body} {commune}"  # "l'Office de tourisme ..."
+    elif own:
+        article = _ASSEMBLY_ARTICLES[own.split()[0]]
+        subject = f"{article}{own}" if article.endswith("'") else f"{article} {own}"
+        subject = f"{subject} de {commune}" if commune else subject
     else:
         subject = f"le conseil municipal de {commune}" if commune else "le conseil municipal"
     return f"Le {french_date(date)}, {subject}" if date else subject[0].upper() + subject[1:]
+
+
+# A commune's deciding bodies other than its council, by the first word of their name (rag.bodies.ASSEMBLIES, which
+# are folded: only those written without accents are named so)
+_ASSEMBLY_ARTICLES = {"commission": "la"}
 
 
 def _object(provision: Provision) -> str:

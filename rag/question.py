@@ -97,6 +97,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bcombien de fois par\b|\bcombien de fois (?:dans l'annee|chaque)\b"
         ),
     ),
+    # "Qui a été élu président, et avec combien de voix ?": the person first, the vote as the second part
+    (PERSON, re.compile(r"^qui (?:(?:a|ont) ete (?:elu|designe|proclame|nomme|reconduit)e?s?|represente\w*)\b")),
     (
         VOTE,
         re.compile(
@@ -214,7 +216,10 @@ _UNIT = (
     _MAGNITUDE
     + r"(?:€|euros?\b|eur\b|%|pour ?cent\b|m²|m2\b|m³|ht\b|ttc\b|/km|€/|k€|centimes?\b|m[èe]tres?\b|km\b|hectares?\b)"
 )
-_AMOUNT_RE = re.compile(r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT, re.IGNORECASE)
+# (a company's minutes write the currency first: "un bénéfice net de EUR 48.600,00")
+_AMOUNT_RE = re.compile(
+    r"\d(?:[\d \u00a0\u202f.,'’]*\d)?\s?" + _UNIT + r"|\bEUR\s?\d[\d.,]*(?:[ \u00a0\u202f]\d{3}(?!\d))*", re.IGNORECASE
+)
 _NUMBER_RE = re.compile(r"\d|\b" + NUMBER_IN_WORDS + r"\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
     r"(?:\d|\b" + NUMBER_IN_WORDS + r"\b)[’']?\s?(?:ans?|années?|mois|semaines?|jours?|heures?)\b",
@@ -303,6 +308,85 @@ _LEVEL_RE = re.compile(
     r"|\b(?i:cat[ée]gorie)\s+[ABC]\b|\b(?i:niveau|grade)\b[^.:\n]{0,40}:\s*\S"
 )
 # A civility followed by a name, or a name in capitals next to a capitalised first name.
+# "Qui a été élu président", "qui a été désigné": a person chosen by the body, whom its election formula names (folded)
+# (one person, asked by "qui": "qui représente désormais le Parc à la CLE"; not "quels élus ont été désignés ...", a
+# list of members whose rows answer, nor "qui a été désigné au conseil d'école", where a town designates one per school)
+_ELECTED_ASKED_RE = re.compile(
+    r"^qui\b.*\b(?:(?:a|est) ete (?:elue?|proclamee?|nommee?|reconduite?)|represente(?:ra)?)\b"
+)
+_ELECTION_FORMULA_RE = re.compile(
+    r"\b(?:a|ont) ete (?:elue?s?|proclamee?s?|designee?s?)\b|\b(?:est|sont) (?:elue?s?|proclamee?s?|designee?s?)\b"
+    r"|\belue?s? (?:a la majorite|au (?:premier|deuxieme|second|troisieme) tour)|\bproclamee?s?\b"
+)
+
+
+# One person elected or designated, named on the line under the formula ("A été élu maire :" / "M. Paul X"); a
+# list ("Ont été élus :") is read by its rows (folded)
+ONE_ELECTED_RE = re.compile(r"\b(?:a ete|est) (?:elue?|proclamee?|designee?|installee?)\b[^.;]{0,200}:$")
+
+
+# A question whose answer is the vote, or whether the body said yes (folded): "qui a voté contre", "avec quel vote",
+# "ont-ils accepté", "va-t-on avoir", "a-t-il décidé"
+_VOTE_ASKED_RE = re.compile(
+    r"\bvote|\bvoix\b|\babsten|\bunanimit|\baccept|\brefus|\brejet|\badopt|\bapprouv|\bdecid|\bva-t-on\b|\bva-t-(?:il|elle)\b"
+)
+
+
+def asks_vote(question: str) -> bool:
+    """Whether the answer is a decision's vote, or whether the body said yes.
+
+    >>> asks_vote("Qui a voté contre les tarifs ?"), asks_vote("Les propriétaires ont-ils accepté l'emprunt ?")
+    (True, True)
+    >>> asks_vote("Combien coûte l'entrée ?")
+    False
+    """
+    folded = fold(question)
+    return bool(_VOTE_ASKED_RE.search(folded)) and (
+        answer_type(question) in (VOTE, DECISION, OTHER, PERSON) or asks_yes_no(question)
+    )
+
+
+def one_elected(formula: str) -> bool:
+    """Whether a line ending with ":" proclaims one person to a seat it names, the name on the next line.
+
+    >>> one_elected("A été proclamée présidente du syndicat et immédiatement installée :"), one_elected("A été élu :")
+    (True, False)
+    """
+    return bool(ONE_ELECTED_RE.search(fold(formula))) and bool(set(tokens(formula)) - _ELECTION_STEMS - {"install"})
+
+
+def asks_elected(question: str) -> bool:
+    """Whether a "qui" question asks whom the body elected or designated.
+
+    >>> asks_elected("Qui a été élu président du syndicat ?"), asks_elected("Qui préside le syndicat ?")
+    (True, False)
+    >>> asks_elected("Quels élus ont été désignés au conseil d'administration de l'Office de tourisme ?")
+    False
+    """
+    return bool(_ELECTED_ASKED_RE.search(fold(question)))
+
+
+def names_elected(question: str, sentence: str) -> bool:
+    """Whether a sentence is an election or designation formula naming the person, for the seat the question names.
+
+    >>> q = "Qui a été élu président du syndicat ?"
+    >>> names_elected(q, "A été proclamée présidente du syndicat et immédiatement installée : Mme Chantal CAMBEFORT")
+    True
+    >>> names_elected(q, "La séance est ouverte par M. René ISSARTEL, président sortant.")
+    False
+    >>> names_elected(q, "Deux assesseurs sont désignés : M. Olivier PRADAYROL et Mme Nadège CARRIÉ.")
+    False
+    """
+    folded = fold(sentence)
+    if not (_ELECTION_FORMULA_RE.search(folded) and PERSON_RE.search(sentence)):
+        return False
+    seat = set(tokens(_ELECTION_FORMULA_RE.sub(" ", fold(question)))) - _ELECTION_STEMS
+    return bool(seat & set(tokens(sentence)))
+
+
+_ELECTION_STEMS = frozenset(tokens("élu élue élus été désigné désignée nommé nommée proclamé proclamée qui désormais"))
+
+
 PERSON_RE = re.compile(
     r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Maître|Maitre|Me)[ \t]+(?:[A-ZÀ-Ý][\w'’\-]*\.?[ \t]*){1,3}"
     # (a first name, not a capitalised article or preposition: "Le CESDA propose", "Pour AMORCE" name no one)

@@ -2033,7 +2033,8 @@ def _evidence_words(
         *(
             vocabulary(
                 f"{c.text} {c.meta.get(schema.TITLE, '')} {c.meta.get(schema.HEADING_PATH, '')} "
-                f"{c.meta.get(schema.COMMUNE) or ''} {c.meta.get(schema.HEAD) or ''}"
+                f"{c.meta.get(schema.COMMUNE) or ''} {c.meta.get(schema.HEAD) or ''} "
+                f"{str(c.meta.get(schema.BODY) or '').replace(';', ' ')}"  # ("commission d'appel d'offres")
             )
             for c in chunks
         )

@@ -746,6 +746,32 @@ def has_operative(chunk: Chunk, kind: str) -> bool:
     return any(gives(kind, line) for p in provisions for line in [p.sentence, *p.rows])
 
 
+def written_vote(chunk: Chunk) -> str | None:
+    """The record's vote as the passage writes it ("Rejeté – P 4 / C 9 / A 1", "Pour 512 voix Contre 688 voix
+    Abstention 45 voix REJETÉ"), spaces as one, or None when the passage does not hold it."""
+    written = str(chunk.meta.get(schema.VOTE) or "")
+    if not written:
+        return None
+    pattern = r"\s+".join(re.escape(word) for word in written.split())
+    found = re.search(pattern, chunk.text)
+    return " ".join(found.group(0).split()) if found else None
+
+
+def vote_passage(hit: ScoredChunk, store: ChromaStore) -> tuple[ScoredChunk, str] | None:
+    """(passage, vote as written) of the deliberation `hit` belongs to: the passage itself when it holds the vote,
+    else the passage of the same record that does (a long record's vote ends its last passage)."""
+    if hit.chunk.kind != schema.KIND_DELIBERATION:
+        return None
+    said = written_vote(hit.chunk)
+    if said:
+        return hit, said
+    for sibling in record_siblings(hit.chunk, store, {hit.chunk.id}):
+        said = written_vote(sibling)
+        if said:
+            return ScoredChunk(chunk=sibling, score=hit.score), said
+    return None
+
+
 def record_siblings(chunk: Chunk, store: ChromaStore, seen: set[str]) -> list[Chunk]:
     """The other passages of the deliberation `chunk` belongs to (same document, same record), not yet
     seen, in document order; for a passage outside any record (a compte rendu's item without a vote,

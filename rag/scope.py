@@ -292,7 +292,7 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
             and not _COMMON_NOUN_RE.search(m.group(1).split()[0])
             and not (
                 mentioned is not None
-                and fold(m.group(0)).startswith(("commune", "habitants"))
+                and fold(m.group(0)).startswith(("commune", "habitants", "maire"))
                 and all(mentioned(t) for t in tokens(m.group(1)))
             )
         ]

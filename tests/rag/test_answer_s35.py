@@ -87,9 +87,16 @@ def test_a_proclamation_is_an_election_and_an_acts_title_no_operative_verb() -> 
     assert _opening("ARRÊTÉ N° 2021-A-078") is None  # an act's title, not its operative "ARRÊTE :"
 
 
-def test_a_question_the_document_asks_is_never_quoted() -> None:
-    chunk = Chunk("q", "Et la vente de l'ancien presbytère ?\nAucune décision n'a été prise.", {schema.PAGE: 2})
-    assert [s for _, s, _ in _passage_sentences(chunk)] == ["Aucune décision n'a été prise."]
+def test_a_question_the_document_asks_is_quoted_only_with_its_answer() -> None:
+    # (session 36: alone, "Aucune décision n'a été prise." named no topic and the answer was refused)
+    chunk = Chunk(
+        "q",
+        "Hag ar presbital kozh ?\nEt la vente de l'ancien presbytère ?\nAucune décision n'a été prise.",
+        {schema.PAGE: 2},
+    )
+    assert [s for _, s, _ in _passage_sentences(chunk)] == [
+        "Et la vente de l'ancien presbytère ? Aucune décision n'a été prise."
+    ]
 
 
 def test_a_figure_the_asker_rounds_is_not_one_the_text_must_write() -> None:
