@@ -771,7 +771,8 @@ def _with_details(lines: list[_Line], votes: list[_ReportVote]) -> None:
     them), which then belong to its record and its vote, not to the next item's."""
     for k, vote in enumerate(votes):
         limit = votes[k + 1].index if k + 1 < len(votes) else len(lines)
-        last, j, details = vote.index, vote.index + 1, []
+        last, j = vote.index, vote.index + 1
+        details: list[str] = []
         while j < limit:
             text = lines[j].text.strip()
             # (a column's narrow lines wrap: "P : M. PEYRALADE et son" / "pouvoir (M. ESCARGUEL), M." / "GARRABÉ, Mme X")

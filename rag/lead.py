@@ -961,7 +961,7 @@ def _record_sentence(
     if unvoted:  # "Retiré – pas de vote", "Information – pas de vote": an item on which nothing was decided
         text = f"{head} n'a pris aucune décision sur « {objet} » (« {written} ») [{citation.n}]."
     else:
-        text = f"{head}{RECORD_TITLE_MARK}{objet} » ({_vote_text(decision.vote)}) [{citation.n}]."
+        text = f"{head}{RECORD_TITLE_MARK}{objet} » ({_vote_text(decision.vote or '')}) [{citation.n}]."
     facts = extract_facts(strip_citations(text), with_names=True)
     return None if missing_facts(facts, [index_passage(chunk)], strict=True)[1] else text
 

@@ -753,8 +753,27 @@ def written_vote(chunk: Chunk) -> str | None:
     if not written:
         return None
     pattern = r"\s+".join(re.escape(word) for word in written.split())
-    found = re.search(pattern, chunk.text)
-    return " ".join(found.group(0).split()) if found else None
+    text = chunk.text
+    found = re.search(pattern, text)
+    if found is None:
+        return None
+    # whole lines, and the lines a wrap continues ("✔ Adopté à l'unanimité – 18 pour : 18 votants, le maire de X ne" /
+    # "prenant pas part au vote"): the counts alone, cut from their line, may say half of it
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    while end != -1 and text[end + 1 : end + 2].islower():
+        end = text.find("\n", end + 1)
+    said = " ".join(text[start : len(text) if end == -1 else end].split())
+    if end == -1 and (said.endswith(",") or said.rsplit(None, 1)[-1].lower() in _DANGLING_WORDS):
+        return None  # the passage ends inside the vote's sentence ("..., le maire de X ne"): its end is elsewhere
+    return said
+
+
+# Words no vote's sentence ends with: a line ending with one goes on past the passage
+_DANGLING_WORDS = frozenset([
+    "ne", "n'", "de", "d'", "du", "des", "le", "la", "les", "l'", "à", "au", "aux", "et", "ou", "par", "pour", "sur", "en",
+    "un", "une", "que", "qui", "dont", "avec", "sans", "ayant", "étant",
+])  # fmt: skip
 
 
 def vote_passage(hit: ScoredChunk, store: ChromaStore) -> tuple[ScoredChunk, str] | None:

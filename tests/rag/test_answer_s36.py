@@ -62,6 +62,13 @@ def test_the_vote_as_written_is_read_from_the_passage_over_its_wrapped_lines() -
     chunk = _record_chunk(VOTED, "Adopté – P 11 / C 2 / A 1 C : M. LABARTHÈTE, Mme PRUNIÈRES abst. : M. BALDOUS")
     assert written_vote(chunk) == "Adopté – P 11 / C 2 / A 1 C : M. LABARTHÈTE, Mme PRUNIÈRES abst. : M. BALDOUS"
     assert written_vote(_record_chunk("Repas enfant 3,10 € 3,30 €", "Adopté – unan. (14)")) is None  # another passage
+    # the whole line, not the counts cut from it; nothing when the passage ends inside the vote's sentence
+    line = "Article 3 – Ampliation.\nAdopté à la majorité : 21 pour, 6 contre, 2 abstentions\n(contre : groupe X)"
+    assert written_vote(_record_chunk(line, "21 pour, 6 contre, 2 abstentions")) == (
+        "Adopté à la majorité : 21 pour, 6 contre, 2 abstentions"
+    )
+    cut = "DÉCISION – POINT 3\n✔ Adopté à l'unanimité – 18 pour : 18 votants, le maire de Lauzinières ne"
+    assert written_vote(_record_chunk(cut, "pour : 18 votants, le maire de Lauzinières ne")) is None
 
 
 def test_who_voted_against_or_whether_the_body_said_yes_asks_for_the_vote() -> None:
