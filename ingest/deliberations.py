@@ -640,11 +640,12 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             found = _report_vote(f"{line.text} {nxt.text}")
         heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
         ordinal = None if found or heading else _ORDINAL_ITEM_RE.match(fold(line.text.strip()))
-        below = next((other for other in lines[index + 1 : index + 8] if not other.blank), None)
-        if ordinal and below is not None:
+        if ordinal:
             # "PREMIÈRE RÉSOLUTION" / "Approbation du procès-verbal ...": a company board's items, titled below (past
             # the page's running header, which is furniture)
-            heading = _ITEM_RE.match(f"{_ORDINALS.index(ordinal.group(1)) + 1}. {below.text.strip()}")
+            below = next((other for other in lines[index + 1 : index + 8] if not other.blank), None)
+            if below is not None:
+                heading = _ITEM_RE.match(f"{_ORDINALS.index(ordinal.group(1)) + 1}. {below.text.strip()}")
         if heading and index in counted_rows:
             heading = None  # "1 Nombre de délégués en exercice 14": a numbered row of a table, with its count
         if heading:
@@ -691,6 +692,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         if found and items:
             written, statement, label = found
             previous = next((lines[j] for j in range(index - 1, segment_start - 1, -1) if not lines[j].blank), None)
+            # (the line above: the agenda point the vote names, or the label it writes before the figures)
             named = _POINT_NAMED_RE.search(fold(previous.text)) if previous is not None else None
             if named and 0 < int(named.group(1)) <= len(items) and int(named.group(1)) < expected - 1:
                 # the vote of an agenda item listed above ("1. ... 7." then "DÉCISION – POINT 2"): that item's record
@@ -700,11 +702,10 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 )
                 segment_start = index + 1
                 continue
-            if label is None:
-                # "Vote des comptes de gestion 2020 :" on the line before the figures.
-                previous = next((lines[j] for j in range(index - 1, segment_start - 1, -1) if not lines[j].blank), None)
-                if previous is not None and previous.text.endswith(":"):
-                    label = previous.text.rstrip(" :")
+            if label is None and previous is not None and previous.text.endswith(":"):
+                label = previous.text.rstrip(
+                    " :"
+                )  # "Vote des comptes de gestion 2020 :" on the line before the figures
             if label and _GENERIC_LABEL_RE.match(_clean_title(label)):
                 label = None
             votes.append(

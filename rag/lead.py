@@ -918,7 +918,7 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     vote = provision.vote
     if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
         vote = decision.vote  # the record's vote, when the record holds a single decision
-    head = _head(record.date, record.commune, str(chunk.meta.get(schema.BODY) or ""))
+    head = _head(record.date, record.commune, _assembly(chunk))
     subject = _object(provision)
     passage = index_passage(chunk)
     # The full sentence first, then with less in it: a value that is not in the passage is never stated.
@@ -957,7 +957,7 @@ def _record_sentence(
         return None  # an item about something else (sharing "conseil" or "ville" is not enough)
     if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
         objet = objet.rsplit(" ", 1)[0] + " …"
-    head = _head(record.date, record.commune, str(chunk.meta.get(schema.BODY) or ""))
+    head = _head(record.date, record.commune, _assembly(chunk))
     if unvoted:  # "Retiré – pas de vote", "Information – pas de vote": an item on which nothing was decided
         text = f"{head} n'a pris aucune décision sur « {objet} » (« {written} ») [{citation.n}]."
     else:
@@ -1009,27 +1009,28 @@ def _head(date: str | None, commune: str | None, assembly: str = "") -> str:
     >>> _head("2024-01-25", "Office de tourisme Brévannes Lacs & Forêts")
     "Le 25 janvier 2024, l'Office de tourisme Brévannes Lacs & Forêts"
 
-    A commune's other deciding body, named at the head of its minutes (`schema.BODY`), is the one that decided:
+    A commune's commission whose minutes these are (`_assembly`) is the one that decided:
 
     >>> _head("2024-07-23", "Vermagnac", "commission d'appel d'offres")
     "Le 23 juillet 2024, la commission d'appel d'offres de Vermagnac"
     """
     body = body_article(commune) if commune else None
-    own = next((a for a in assembly.split(";") if a and a.split()[0] in _ASSEMBLY_ARTICLES), "")
     if body:
         subject = f"{body}{commune}" if body.endswith("'") else f"{body} {commune}"  # "l'Office de tourisme ..."
-    elif own:
-        article = _ASSEMBLY_ARTICLES[own.split()[0]]
-        subject = f"{article}{own}" if article.endswith("'") else f"{article} {own}"
-        subject = f"{subject} de {commune}" if commune else subject
+    elif assembly:
+        subject = f"la {assembly} de {commune}" if commune else f"la {assembly}"
     else:
         subject = f"le conseil municipal de {commune}" if commune else "le conseil municipal"
     return f"Le {french_date(date)}, {subject}" if date else subject[0].upper() + subject[1:]
 
 
-# A commune's deciding bodies other than its council, by the first word of their name (rag.bodies.ASSEMBLIES, which
-# are folded: only those written without accents are named so)
-_ASSEMBLY_ARTICLES = {"commission": "la"}
+def _assembly(chunk: schema.Chunk) -> str:
+    """The commission of a commune that decided, when its minutes are the commission's: the deciding body named at the
+    document's head (`schema.BODY`, rag.bodies.ASSEMBLIES: "commission d'appel d'offres", written without accents),
+    unless the head names the municipal council (whose agenda may list an election of that commission)."""
+    if "conseil municipal" in fold(str(chunk.meta.get(schema.HEAD) or "")):
+        return ""
+    return next((a for a in str(chunk.meta.get(schema.BODY) or "").split(";") if a.startswith("commission ")), "")
 
 
 def _object(provision: Provision) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rag import schema
 from rag.answer import _Candidate, _passage_sentences, _verbatim
-from rag.lead import _candidates
+from rag.lead import _assembly, _candidates, _head
 from rag.question import PERSON, answer_type, asks_elected, asks_vote, names_elected
 from rag.retrieve import Retrieval
 from rag.rows import written_vote
@@ -85,3 +85,15 @@ def test_a_quote_is_read_back_from_its_passage_when_a_line_end_hyphen_was_droppe
     kept = _verbatim(rebuilt, retrieval)
     assert kept is not None and kept.sentence.endswith("(82140 Saint- Cirvain), pour")
     assert _verbatim(_Candidate(0, "attribue le lot n° 2 à DALLAGES TRESSOLIER", 0.0), retrieval) is None
+
+
+def test_a_communes_commission_is_named_as_the_one_that_decided_but_not_in_the_councils_minutes() -> None:
+    cao = {schema.HEAD: "Commune de Vermagnac – Service de la commande publique PV CAO du 23/07/2024",
+           schema.BODY: "commission d'appel d'offres"}  # fmt: skip
+    council = {schema.HEAD: "Conseil municipal de Vermagnac – séance du 2 juillet 2024", schema.BODY: cao[schema.BODY]}
+    assert _head("2024-07-23", "Vermagnac", _assembly(Chunk("c", "", cao))) == (
+        "Le 23 juillet 2024, la commission d'appel d'offres de Vermagnac"
+    )
+    assert _head("2024-07-02", "Vermagnac", _assembly(Chunk("m", "", council))) == (
+        "Le 2 juillet 2024, le conseil municipal de Vermagnac"  # (its agenda may list the commission's election)
+    )
