@@ -19,6 +19,7 @@ from typing import Any
 from ingest.base import Loaded, SourceMeta, display_path
 from ingest.chunking import chunk_id, chunk_pages, split_text, text_coverage
 from ingest.deliberations import line_key, page_number_lines, record_spans
+from ingest.footnotes import place_footnotes
 from ingest.ocr import read_scanned_pages
 from ingest.pdf import load_pdf
 from ingest.seance import describe_council_document
@@ -55,6 +56,7 @@ def council_document(
     """
     settings = meta.settings
     doc_id = doc_id_for(meta.source)
+    pages = place_footnotes(pages)  # a vote or an amount given in a note is read where the note is called
     info = describe_council_document(pages, meta.source, path=path, default_commune=meta.commune)
     base = {
         schema.SOURCE: meta.source,
