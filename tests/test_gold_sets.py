@@ -109,3 +109,12 @@ def test_session_36s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s36/gold_decisions_s36.jsonl", "other_bodies_s36/gold_s36_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_37s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 37's set on six more invented bodies (benchmarks/other_bodies_s37): a communauté de communes' reports and
+    deliberations, an energy syndicate's installation, a caisse des écoles, a land agency's cards, a section de commune's
+    commission, a transport board's two-column deliberations. Every evidence and key fact is on the page it names."""
+    for gold in ("other_bodies_s37/gold_decisions_s37.jsonl", "other_bodies_s37/gold_s37_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
