@@ -217,6 +217,7 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
     blocks: list[Block] = []
     run: list[int] = []
     boiler: dict[str, tuple[int, int]] = {}  # squashed text -> (line, page), first occurrence
+    boiler_pages: set[int] = set()
 
     def close() -> None:
         text = "\n".join(lines[i][1].rstrip() for i in run).strip()
@@ -231,13 +232,13 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
             continue
         if raw.strip() and (i in furniture or line_key(raw) in repeated):
             boiler.setdefault(" ".join(raw.split()), (i, page))
+            boiler_pages.add(page)  # (kept once, it stands for its copies on the other pages)
             continue
         run.append(i)
     close()
     if boiler:
         first = min(line for line, _ in boiler.values())
-        pages_seen = [page for _, page in boiler.values()]
-        blocks.append(Block(first, min(pages_seen), max(pages_seen), "\n".join(boiler), boilerplate=True))
+        blocks.append(Block(first, min(boiler_pages), max(boiler_pages), "\n".join(boiler), boilerplate=True))
     return blocks
 
 

@@ -361,10 +361,15 @@ _CONTINUED_RE = re.compile(
 _MONTH_END_RE = re.compile(rf"\b(?:{MONTH_PATTERN})$")
 
 
-# "Délibération n° 2023-117" alone on its line, its title on the next one (in capitals, often).
+# "Délibération n° 2023-117" alone on its line, its title on the next one (in capitals, often); after the code of
+# the item or card that carries it: "FI 2025-04 · délibération n° 2025-04" (a fiche d'intervention)
 _NUMBER_LINE_RE = re.compile(
-    r"^D[ée]lib[ée]ration\s+(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$"
+    r"^(?:(?P<code>[A-Z]{1,5})\s+(?:19|20)\d{2}\s*[-/]\s*\d{1,3}\s*[·•|–-]\s*)?"
+    r"(?i:d[ée]lib[ée]ration)\s+(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$"
 )
+# The code alone ("FI 2025-09"), its title on the next line: an item of the same series that no deliberation
+# carries (withdrawn, adjourned), when other items of the document carry the code beside their deliberation
+_CODE_LINE_RE = re.compile(r"^(?P<code>[A-Z]{1,5})\s+(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$")
 
 
 # A decision taken by delegation, dated on its heading: "DÉCISION N° 2024-D-011 3 avril 2024", "DÉCISION DU BUREAU
@@ -421,6 +426,7 @@ def _numbered_headings(lines: list[_Line]) -> list[tuple[int, str, str]]:
 def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]]:
     """(line, number, title, date written on the heading) of each numbered deliberation or decision."""
     headings: list[tuple[int, str, str, str | None]] = []
+    codes = {m["code"] for line in lines if (m := _NUMBER_LINE_RE.match(line.text.strip())) and m["code"]}
     for i, line in enumerate(lines):
         if (m := _DECISION_LINE_RE.match(fold(line.text.strip()))) and i + 1 < len(lines) and not lines[i + 1].blank:
             number = f"{m['year']}-{m['letter'].upper()}-{int(m['num']):03d}"
@@ -434,6 +440,13 @@ def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]
             headings.append((i, _heading_number(m), title, None))
         elif (m := _NUMBER_LINE_RE.match(line.text.strip())) and i + 1 < len(lines) and not lines[i + 1].blank:
             headings.append((i, _heading_number(m), lines[i + 1].text.strip(), None))
+        elif (
+            (m := _CODE_LINE_RE.match(line.text.strip()))
+            and m["code"] in codes
+            and i + 1 < len(lines)
+            and not lines[i + 1].blank
+        ):
+            headings.append((i, f"{m['code']}-{m['year']}-{int(m['num']):03d}", lines[i + 1].text.strip(), None))
     return headings
 
 
@@ -482,6 +495,11 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
         statements: list[str] = []
         last = -2
         for index, line in enumerate(body):
+            if index == last + 1 and _unclosed(statements[-1]) and not line.blank:
+                # "Vote : 13 pour – 3 contre (M. Xavier GOURDOU, Mme Inès" / "FALGAYRAC, M. Jérôme MÉJEAN)": the names
+                statements[-1] = f"{statements[-1]} {line.text}"
+                last = index
+                continue
             if not _is_numbered_vote(line.text):
                 continue
             if index == last + 1 and not statements[-1].rstrip().endswith((".", ")", ";")):
@@ -526,6 +544,10 @@ def _is_numbered_vote(text: str) -> bool:
         return False  # "Considérant que le Conseil a décidé, à l'unanimité, de ne pas procéder au scrutin secret"
     if re.search(r"\ba l'unanimite\b", folded) or _LABELLED_COUNTS_RE.search(folded):
         return True
+    if re.match(r"(?:resultat du )?vote\s*:\s*(?:unanimite|\d)", folded):
+        return True  # "Vote : unanimité (16 voix)", "Vote : 14 pour – 2 abstentions"
+    if re.match(r"(?:retiree?s?|ajournee?s?|reportee?s?)\W*pas de vote\b", folded):
+        return True  # "AJOURNÉ – pas de vote": the item's outcome, no decision
     if _COUNT_RE.search(text) and re.search(r"\b(?:voix|votes?|par)\b", folded):
         return True
     return bool(re.match(r"^(?:adopte|rejete|le conseil (?:municipal )?(?:adopte|rejette))\b", folded))
@@ -551,7 +573,7 @@ _ROMAN = {
 }
 # "3. Tarifs", "IV – Budget", "Point n° 2 – Tarifs des redevances" (the word "Point" before the number)
 _ITEM_RE = re.compile(
-    r"^(?:(?i:point|question|affaire|dossier)\s+(?:n\s?°\s*)?)?"
+    r"^(?:(?i:point|question|affaire|dossier|rapport)\s+(?:n\s?°\s*)?)?"
     r"(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–:]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$"
 )
 # A decision that names the agenda item it settles: "DÉCISION DU COMITÉ – POINT 2" above "✔ Adopté – 18 pour / 1
@@ -563,6 +585,8 @@ _ORDINALS = (
     "dixieme", "onzieme", "douzieme", "treizieme", "quatorzieme", "quinzieme",
 )  # fmt: skip
 _ORDINAL_ITEM_RE = re.compile(rf"^({'|'.join(_ORDINALS)}) (?:resolution|deliberation|question|point)$")
+# "RAPPORT N° 2", "POINT 3" alone on their line (folded), the title on the next one
+_NAMED_ITEM_LINE_RE = re.compile(r"^(?:point|question|affaire|dossier|rapport)\s+(?:n\s?°?\s*)?(\d{1,2})\s*[:.–-]?$")
 # "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
 # in a column before the item number (with or without its dot; the numbers must follow each other).
 _RAPPORTEUR_ITEM_RE = re.compile(
@@ -640,12 +664,14 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             found = _report_vote(f"{line.text} {nxt.text}")
         heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
         ordinal = None if found or heading else _ORDINAL_ITEM_RE.match(fold(line.text.strip()))
-        if ordinal:
+        named_line = None if found or heading or ordinal else _NAMED_ITEM_LINE_RE.match(fold(line.text.strip()))
+        if ordinal or named_line:
             # "PREMIÈRE RÉSOLUTION" / "Approbation du procès-verbal ...": a company board's items, titled below (past
-            # the page's running header, which is furniture)
+            # the page's running header, which is furniture); "RAPPORT N° 2" / "Budget supplémentaire 2025"
             below = next((other for other in lines[index + 1 : index + 8] if not other.blank), None)
+            rank = _ORDINALS.index(ordinal.group(1)) + 1 if ordinal else int(named_line.group(1))  # type: ignore[union-attr]
             if below is not None:
-                heading = _ITEM_RE.match(f"{_ORDINALS.index(ordinal.group(1)) + 1}. {below.text.strip()}")
+                heading = _ITEM_RE.match(f"{rank}. {below.text.strip()}")
         if heading and index in counted_rows:
             heading = None  # "1 Nombre de délégués en exercice 14": a numbered row of a table, with its count
         if heading:
@@ -767,6 +793,13 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
 MAX_WRAPPED_DETAIL = 40
 
 
+MAX_OPEN_LINES = 3  # lines a vote's open bracket (the names of who voted so) may run over
+
+
+def _unclosed(text: str) -> bool:
+    return text.count("(") > text.count(")")
+
+
 def _with_details(lines: list[_Line], votes: list[_ReportVote]) -> None:
     """Extend each vote over the lines a vote column writes under it (`_VOTE_DETAIL_RE`, and a name wrapped from
     them), which then belong to its record and its vote, not to the next item's."""
@@ -782,13 +815,18 @@ def _with_details(lines: list[_Line], votes: list[_ReportVote]) -> None:
                 or (text[:1].islower() and not details[-1].endswith("."))
             )
             heading = _SUBITEM_RE.match(text) or _ITEM_RE.match(text) or _ORDINAL_ITEM_RE.match(fold(text))
-            if lines[j].blank or heading or not (_VOTE_DETAIL_RE.match(fold(text)) or wrapped):
+            # ("38 voix pour, 4 voix contre (M. Didier LASBORDES, Mme Corinne" / "MIALHE, ...), 3 abstentions (...)": a
+            # bracket left open goes on below, with the counts after it)
+            opened = _unclosed(" ".join([vote.written, *details])) and len(details) < MAX_OPEN_LINES
+            if lines[j].blank or heading or not (_VOTE_DETAIL_RE.match(fold(text)) or wrapped or opened):
                 break
             details.append(text)
             last, j = j, j + 1
         if not details:
             continue
         vote.end = last
+        if _unclosed(vote.statement):
+            vote.statement = _squash(f"{vote.statement} {' '.join(details)}")
         vote.written = _squash(f"{vote.written} {' '.join(details)}")
         if k + 1 < len(votes) and votes[k + 1].start == vote.index + 1:
             votes[k + 1].start = last + 1

@@ -142,7 +142,7 @@ _HEADING_WORDS = {
     "siege", "conseil", "comite", "bureau", "commission", "assemblee", "compte", "proces-verbal", "seance", "releve",
     "reunion", "extrait", "extraits", "registre", "deliberation", "deliberations", "ordre", "republique", "folio",
     "feuillet", "page", "raa", "recueil", "bulletin", "arrete", "arretes",
-    "pv", "cr", "crs", "compte-rendu", "proces", "synthese",  # "Commune de Fréchinel PV du conseil municipal"
+    "pv", "cr", "crs", "compte-rendu", "proces", "synthese", "ca", "cs", "cm",  # "Commune de Fréchinel PV du conseil municipal"
 }  # fmt: skip
 
 
@@ -177,7 +177,9 @@ def detect_commune(pages: list[Page], source: str) -> str | None:
     del source  # folder names are not reliable enough to name a commune
     every = [_small_caps(_squash(line)) for page in pages[:1] for line in page.text.splitlines() if line.strip()]
     lines = every[:15]
-    grouping = _grouping(re.sub(r"(?<=\w)-\n", "-", "\n".join(lines)))
+    joined = re.sub(r"(?<=\w)-\n", "-", "\n".join(lines))
+    # (a régie's minutes name the grouping of communes it belongs to, when it has one: that grouping decides)
+    grouping = _grouping(joined) or _grouping(joined, _SERVICE_RE)
     commune = _commune_in(lines)
     if grouping and (commune is None or grouping[0] < commune[0]):
         return grouping[1]
@@ -209,6 +211,7 @@ def _small_caps(line: str) -> str:
 # no commune is named (a commune's minutes often carry "Département de l'Indre" above "Commune de ...").
 _GROUPING_RE = bodies.heading_pattern(territory=False)
 _TERRITORY_RE = bodies.heading_pattern(territory=True)
+_SERVICE_RE = bodies.heading_pattern(territory=False, service=True)
 _NAME_PARTICLES = {"de", "du", "des", "la", "l'", "d'", "le", "les", "sur", "sous", "en", "et", "&", "lès", "aux", "au"}
 
 
@@ -226,7 +229,7 @@ def _grouping(head: str, pattern: re.Pattern[str] = _GROUPING_RE) -> tuple[int, 
         after = re.sub(r"\b([dlDL]['’])", r"\1 ", head[match.end() : match.end() + 200]).replace("’", "'")
         # a heading in capitals may break its name over lines ("SIVOS DES QUATRE / CLOCHERS"); another stops at the end
         words = after.split() if caps else after.split("\n", 1)[0].split()
-        name = _name_after(words, caps=caps, last=caps and fold(kind).startswith("syndicat"))
+        name = _name_after(words, caps=caps, last=caps and fold(kind).startswith(("syndicat", "regie")))
         if name:
             return match.start(), f"{bodies.label(kind)} {name}"
     return None

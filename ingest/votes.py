@@ -128,6 +128,13 @@ _UNANIMITY_PHRASE_RE = re.compile(
 )
 
 
+# The outcome written right after the counts: "– la motion est rejetée", ". Rejetée", "– ADOPTÉ"
+_OUTCOME_AFTER_RE = re.compile(
+    r"[\s.,;–—-]{0,4}(?:(?:la|le|cette|ce) [a-zé]{3,15} (?:est )?)?(?:adopt|rejet|approuv)[a-zàâçéèêëîïôûùüÿ]*",
+    re.IGNORECASE,
+)
+
+
 def _vote_phrase(statement: str) -> str:
     """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
     text = _squash(statement)
@@ -142,6 +149,8 @@ def _vote_phrase(statement: str) -> str:
         start, end = counts[0].start(), counts[-1].end()
         named = re.match(r"\s*\([^()]{1,160}\)", text[end:])  # "... et 1 abstention (Mme Sandrine LAPARRE)"
         end += named.end() if named else 0
+        said = _OUTCOME_AFTER_RE.match(text[end:])  # "... 3 abstentions – la motion est rejetée", "... . Rejetée"
+        end += said.end() if said else 0
         before = re.search(r"(?i)\bpar\s*:?\s*$", text[:start])
         return text[before.start() if before else start : end].strip()
     match = _UNANIMITY_PHRASE_RE.search(text)
@@ -188,7 +197,7 @@ def _analyse_votes(statements: list[str], body: str, *, decision_fallback: bool)
 
 
 _REPORT_VOTE_START_RE = re.compile(
-    rf"^(?:adopt|vote\s*:|(?:\d{{1,3}}|{_WORDS_COUNT_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
+    rf"^(?:adopt(?!ant\b)|vote\s*:|(?:\d{{1,3}}|{_WORDS_COUNT_RE})\s*(?:votes?|voix)?\s*(?:pour|contre|abstentions?|absentions?)\b"
     r"|\d{1,3}\s+votes?\.?$"
     # a consultative body's opinion, or an approval, with its vote: "avis favorable – 11 voix pour, 1 abstention",
     # "approuvé à l'unanimité des 12 votants" (not "Approuvé en séance du ...", a footer)

@@ -39,6 +39,7 @@ class BodyKind:
     words: str = ""  # other words of its keys that are not the body's own name ("intercommunal")
     acronym: bool = False  # written in capitals in its name: "SIVOS"
     territory: bool = False  # a département or a région: heads a document only when no commune does
+    service: bool = False  # a public service's board (a régie): heads a document only when no grouping of communes does
 
 
 _WATER = r"sm?iaep|smaep|sm?iaea|siae|siah|siep|sm?iaa"
@@ -104,6 +105,24 @@ KINDS = (
     BodyKind(r"pnr", "pnr", "le", r"\bpnr\b|parc naturel regional", acronym=True),
     BodyKind(r"soci[ée]t[ée] publique locale", "societe-publique-locale", "la", r"societe publique locale|\bspl\b"),
     BodyKind(r"spl", "spl", "la", r"\bspl\b|societe publique locale", acronym=True),
+    # a land agency buying land for its member groupings (établissement public foncier local), a public board running a
+    # service (régie des transports, des eaux ...) with its own conseil d'administration or d'exploitation
+    BodyKind(
+        r"[ée]tablissement public foncier(?: local)?",
+        "etablissement-public-foncier",
+        "l'",
+        r"etablissement public foncier|\bepfl?\b",
+        words="local",
+    ),
+    BodyKind(r"epfl?", "epfl?", "l'", r"\bepfl?\b|etablissement public foncier", acronym=True),
+    BodyKind(
+        r"r[ée]gie(?: des transports(?: urbains)?| des eaux| de l['’]eau| d['’]assainissement)?",
+        "regie",
+        "la",
+        r"\bla regie\b",
+        words="transports urbains eaux eau assainissement",
+        service=True,
+    ),
     BodyKind(r"conseil d[ée]partemental", "conseil-departemental", "le", r"conseil departemental", territory=True),
     BodyKind(r"d[ée]partement", "departement", "le", r"(?:le|du|au) departement", territory=True),
     BodyKind(r"conseil r[ée]gional", "conseil-regional", "le", r"conseil regional", territory=True),
@@ -134,9 +153,10 @@ ASSEMBLIES = (
 )
 
 
-def heading_pattern(*, territory: bool) -> re.Pattern[str]:
-    """The kinds of body (groupings of communes, or départements and régions) as a heading writes them."""
-    kinds = "|".join(kind.heading for kind in KINDS if kind.territory == territory)
+def heading_pattern(*, territory: bool, service: bool = False) -> re.Pattern[str]:
+    """The kinds of body (groupings of communes, départements and régions, or public services' boards) as a heading
+    writes them."""
+    kinds = "|".join(kind.heading for kind in KINDS if kind.territory == territory and kind.service == service)
     return re.compile(rf"\b({kinds})\b", re.IGNORECASE)
 
 
