@@ -229,6 +229,7 @@ class ExtractiveAnswerer:
             preceding=preceding,
         )
         if reason is not None:
+            logger.debug("refused (%s) the draft: %s", reason, " ".join(s.text for s in lead + answer_sentences))
             retrieval.derived.update(found=False, refusal_reason=reason)
             return self.refuse(question, retrieval)
         intro = "Voici ce que disent les documents indexés :"

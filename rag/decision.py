@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from rag.facts import fold
 from rag.question import PERSON_RE, VOTE_POUR, amounts
-from rag.records import vote_label
+from rag.records import vote_label, written_vote_label
 from rag.schema import DeliberationRecord
 
 # Operative verbs written in capitals (singular or plural), the usual mark of a dispositif.
@@ -167,6 +167,25 @@ def _opening(line: str) -> str | None:
     return None
 
 
+def _runs_on(line: str) -> bool:
+    """Whether a line the sentence above goes on with holds an operative verb only further on, in the same sentence:
+    "Tréméjac une ligne de trésorerie ..., et AUTORISE le président à signer" after "DÉCIDE d'ouvrir auprès de la
+    Banque de l'Arbèse et du" (one provision, not two).
+
+    >>> _runs_on("Tréméjac une ligne de trésorerie de 2 000 000 €, et AUTORISE le président à signer le contrat.")
+    True
+    >>> _runs_on("AUTORISE le président à signer le contrat."), _runs_on("2024. Le conseil AUTORISE le maire.")
+    (False, False)
+    """
+    caps = _CAPS_VERB_RE.search(line)
+    return (
+        caps is not None
+        and caps.start() > 0
+        and not re.search(r"[.;:]\s", line[: caps.start()])
+        and not _OPENING_RE.search(fold(line[: caps.start()]))
+    )
+
+
 _LOWER_VERB_RE = re.compile(
     r"\b(?:d[ée]cid|fix|accept|approuv|d[ée]sign|autoris|attribu|adopt|[ée]lu)\w*\b\s*:?", re.IGNORECASE
 )
@@ -296,7 +315,7 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
             and lines[end + 1].strip()
             and not lines[end].rstrip().endswith((".", ":"))
             and not is_row(lines[end + 1])
-            and _opening(lines[end + 1]) is None
+            and (_opening(lines[end + 1]) is None or _runs_on(lines[end + 1]))
             and not _ARTICLE_HEAD_RE.match(fold(lines[end + 1]).strip())
         ):
             end += 1
@@ -337,6 +356,7 @@ def extract_decision(text: str, record: DeliberationRecord | None = None) -> Dec
     decision.persons = _persons(provisions)
     if record is not None:
         label = _with_voters(vote_label(record), lines)
+        label = written_vote_label(record, label) or label
         decision.vote = None if label == "vote non précisé" else label
         decision.pour, decision.contre, decision.abstention = record.pour, record.contre, record.abstention
     _count_lines(decision, lines)

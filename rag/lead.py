@@ -198,10 +198,13 @@ def _second_part(
         # opening cites ("Les travaux seront réalisés ... à partir du lundi 4 septembre 2023")
         cited = [c for c in citations if c.n == opening[0].citations[0]]
         whole = [Citation(n=c.n, chunk=c.chunk, quote=_QUOTE_GAP.join(sentences(c.chunk.text))) for c in cited]
-        found = _typed_quote(second, kind, whole, idf)
+        # (what the second part asks of is what the first names: "..., et pour combien de temps le garde-t-il ?")
+        found = _typed_quote(second, kind, whole, idf) or _typed_quote(f"{first} {second}", kind, whole, idf)
     if not found or _squash(_quoted(found[0].text)) in _squash(said) or not gives_asked(second, kind, found[0].text):
         return []
-    if not any(t in tokens(found[0].text) for t in set(tokens(second)) - set(tokens(first))):
+    if answer_type(first) == kind and not any(
+        t in tokens(found[0].text) for t in set(tokens(second)) - set(tokens(first))
+    ):
         return []  # a value of the first part's kind again, not what the second asks
     return found
 
@@ -916,7 +919,11 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
     if provision.sentence.rstrip().endswith(":") and not rows:
         return None  # "il est demandé au Conseil Municipal :" without what follows says nothing
     vote = provision.vote
-    if vote is None and sum(1 for p in decision.provisions if p.verb) <= 1:
+    # ("Vote : 13 pour – 3 contre (...)" under the decision is its vote, no other decision)
+    if (
+        vote is None
+        and sum(1 for p in decision.provisions if p.verb and not _VOTE_ONLY_RE.match(fold(p.sentence))) <= 1
+    ):
         vote = decision.vote  # the record's vote, when the record holds a single decision
     head = _head(record.date, record.commune, _assembly(chunk))
     subject = _object(provision)
@@ -968,6 +975,9 @@ def _record_sentence(
 
 def _squash(text: str) -> str:
     return "".join(fold(text).split())
+
+
+_VOTE_ONLY_RE = re.compile(r"^(?:r[ée]sultat du )?vote\s*:")
 
 
 def _vote_text(vote: str) -> str:

@@ -108,6 +108,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bcomment\b[^?]*\ble vote\b|\bcombien\b[^?]*\b(?:se sont|s'est) abstenu"
             # (colloquial: "Ils ont voté comment ?")
             r"|\bvote(?:e|s|es|nt)? comment\b"
+            # "Comment le conseil portuaire s'est-il prononcé ..., et qui s'y est opposé ?"
+            r"|\bcomment\b[^?]*\b(?:s'est|se sont)[- ](?:t[- ])?(?:il|elle|ils|elles)?[- ]?prononce"
+            r"|\bqui\b[^?]*\b(?:s'y|s'(?=est)|se (?=sont))(?:est|sont) oppose"
         ),
     ),
     (
@@ -257,7 +260,9 @@ _ORGANISATION_RE = re.compile(
     r"|\b(?i:soci[ée]t[ée]s?|entreprises?|[ée]tablissements?|groupe|cabinet|bureau d['’][ée]tudes|associations?"
     r"|compagnies?(?:\s+a[ée]riennes?)?|fondations?|mutuelles?|agences?|groupements?)\s*:?\s+"
     r"(?:(?:de|d['’]|du|des)\s*)?(?:[A-ZÀ-Ý0-9][\w'’&.-]*)"
-    r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+)?[A-ZÀ-Ý]"
+    # "la Banque de l'Arbèse et du Tréméjac" (a place the question names taken out, "·", the name goes on)
+    r"|\b(?:Cr[ée]dit|Caisse|Banque)\s+(?:d['’]\s*|des?\s+(?:l['’]|la\s+)?|du\s+)?"
+    r"(?:[A-ZÀ-Ý]|·\s+(?:et\s+)?(?:du|de|des|d['’])\s*[A-ZÀ-Ý])"
     r"|\b[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*(?:[ \t]+(?:&[ \t]+)?[A-ZÀ-Ý]{2,}[A-ZÀ-Ý'’&-]*)+\b"
 )
 _HEADING_WORDS = frozenset(
@@ -329,6 +334,7 @@ ONE_ELECTED_RE = re.compile(r"\b(?:a ete|est) (?:elue?|proclamee?|designee?|inst
 # "ont-ils accepté", "va-t-on avoir", "a-t-il décidé"
 _VOTE_ASKED_RE = re.compile(
     r"\bvote|\bvoix\b|\babsten|\bunanimit|\baccept|\brefus|\brejet|\badopt|\bapprouv|\bdecid|\bva-t-on\b|\bva-t-(?:il|elle)\b"
+    r"|(?:\bs'|\bse )(?:y )?(?:est|sont)(?:-t)?(?:-(?:il|elle|ils|elles))? (?:prononce|oppose)"
 )
 
 
@@ -572,7 +578,11 @@ def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
 # A range a value falls in: "QF de 501 € à 800 €", "entre 1 000 et 2 000 habitants" (on folded text).
 _NUMBER = r"(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 _MEASURE = r"(?:€|euros?|m[²³23]?|metres?|km|kg|t|tonnes?|kw|kva|places?|personnes?|ans?)"
-_RANGE_RE = re.compile(rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:{_MEASURE}(?![a-z]))?\s+(?:a|et)\s+{_NUMBER}(?![\d,])")
+_RANGE_RE = re.compile(
+    rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:{_MEASURE}(?![a-z]))?\s+(?:a|et)\s+{_NUMBER}(?![\d,])"
+    # a table row's band with no "de" but its unit: "Pass mensuel 26 à 64 ans", "3-5 ans"
+    rf"|(?<![\d,.])(?<!\d ){_NUMBER}\s*(?:a|-)\s*{_NUMBER}\s*(?:ans|m[²³23]|metres?|km|kg|personnes?|places?)\b"
+)
 # A table row's open band: "QF inférieur ou égal à 500 €" (up to), "QF supérieur à 1 200 €" (above).
 _UP_TO_RE = re.compile(rf"(?:\binferieure?s? (?:ou egale?s? )?a|\bjusqu'a|\bmoins de|<=?|≤)\s*{_NUMBER}(?![\d,])")
 _ABOVE_RE = re.compile(
@@ -596,12 +606,15 @@ def in_range(number: str, folded: str) -> bool:
     (True, True)
     >>> in_range("1500", "qf inferieur ou egal a 500 € 1,00 €")
     False
+    >>> in_range("30", "pass mensuel 26 a 64 ans 36,00 € 38,00 €"), in_range("20", "pass mensuel 26 a 64 ans 36,00 €")
+    (True, False)
     """
     try:
         value = float(number.replace(",", "."))
     except ValueError:
         return False
-    if any(_value(low) <= value <= _value(high) for low, high in _RANGE_RE.findall(folded)):
+    bounds = ([g for g in m.groups() if g is not None] for m in _RANGE_RE.finditer(folded))
+    if any(_value(low) <= value <= _value(high) for low, high in bounds):
         return True
     if len(folded) > MAX_BAND_ROW:
         return False
@@ -1389,7 +1402,8 @@ def reporter_part(line: str) -> str:
 # A second question joined to the first: "De quel pourcentage le marché a-t-il augmenté, et quel est son nouveau
 # montant ?", "Le marché peut-il être reconduit, et jusqu'à quand ?".
 _SECOND_PART_RE = re.compile(
-    r",?\s+et\s+(?=(?:quel(?:le)?s?|combien|qui|quand|jusqu'(?:a|à)|(?:a|à|de|pour|sur) quel(?:le)?s?|o[uù]|comment)\b)",
+    r",?\s+et\s+(?=(?:quel(?:le)?s?|combien|qui|quand|jusqu'(?:a|à)|(?:a|à|de|pour|sur) quel(?:le)?s?|o[uù]|comment"
+    r"|(?:pour|depuis|en|dans|de|à|a) combien)\b)",
     re.IGNORECASE,
 )
 

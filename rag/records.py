@@ -16,12 +16,14 @@ True
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from rag import schema
+from rag.french import fold
 from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.store import ChromaStore, date_to_int, matches_filters, normalize_key
 
@@ -158,6 +160,34 @@ def group_deliberation_chunks(chunks: Iterable[Chunk]) -> dict[tuple[str, int], 
     for parts in groups.values():
         parts.sort(key=lambda c: int(c.meta.get(schema.CHUNK_INDEX, 0) or 0))
     return groups
+
+
+MAX_WRITTEN_VOTE_CHARS = 140
+
+
+def written_vote_label(record: DeliberationRecord, label: str) -> str | None:
+    """The vote in the document's own words, when they are short and give the same counts as `label` (vote_label's,
+    with who voted so): "11 voix pour, 31 voix contre, 3 abstentions – la motion est rejetée" rather than "rejeté : 11
+    pour, 31 contre, 3 abstentions" (a reader, and a key fact, find the page's words). None when the words are long,
+    give other counts, or say less than the label (the names it reads elsewhere in the record).
+
+    >>> r = DeliberationRecord(source="x.pdf", pour=11, contre=31, abstention=3, outcome=schema.OUTCOME_REJECTED,
+    ...     vote_text="11 voix pour, 31 voix contre, 3 abstentions")
+    >>> written_vote_label(r, vote_label(r))
+    'rejeté : 11 voix pour, 31 voix contre, 3 abstentions'
+    """
+    written = " ".join((record.vote_text or "").split()).strip(" .;,–-")
+    folded = fold(written)
+    if not written or len(written) > MAX_WRITTEN_VOTE_CHARS or not re.search(r"\d|unanimit", folded):
+        return None
+    for count in (record.pour, record.contre, record.abstention):
+        if count is not None and not re.search(rf"(?<![\d,.]){count}(?![\d,])", written):
+            return None
+    if written.count("(") != written.count(")") or (re.search(r"\((?!s\))", label) and "(" not in written):
+        return None  # (names cut at the line's end, or left for a line below that the label read)
+    if record.outcome == schema.OUTCOME_REJECTED and "rejet" not in folded:
+        return f"rejeté : {written}"
+    return written
 
 
 def vote_label(record: DeliberationRecord) -> str:

@@ -337,7 +337,12 @@ _ADVERB_LOCUTION_RE = re.compile(
     re.IGNORECASE,
 )
 # An object pronoun between "qui" (or "ne", "on") and its verb ("qui la paie", "qui les finance"): no determiner
-_PRONOUN_VERB_RE = re.compile(r"\b(?:qui|on|ne|n')\s+(?:le|la|les|l')\s*[^\W\d_]+", re.IGNORECASE)
+_PRONOUN_VERB_RE = re.compile(
+    r"\b(?:qui|on|ne|n')\s+(?:le|la|les|l')\s*[^\W\d_]+"
+    # "pour combien de temps le garde-t-il": a pronoun and its verb, the subject after it
+    r"|\b(?:le|la|les|l')\s*[^\W\d_]+(?=-(?:t-)?(?:il|elle|ils|elles|on)\b)",
+    re.IGNORECASE,
+)
 # A superlative's adjective after its determiner ("la plus grosse mise à disposition"): the noun follows it
 _SUPERLATIVE_RE = re.compile(r"\b(le|la|les)\s+(?:plus|moins)\s+[^\W\d_]+\s+", re.IGNORECASE)
 
