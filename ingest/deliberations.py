@@ -585,6 +585,11 @@ _ORDINALS = (
     "dixieme", "onzieme", "douzieme", "treizieme", "quatorzieme", "quinzieme",
 )  # fmt: skip
 _ORDINAL_ITEM_RE = re.compile(rf"^({'|'.join(_ORDINALS)}) (?:resolution|deliberation|question|point)$")
+# The hour a timed procès-verbal writes before each item ("18 h 10 POINT 1 ...", "20:05 ...")
+_CLOCK_RE = re.compile(r"^\d{1,2}\s?[hH:]\s?\d{2}\s+(?=\S)")
+_COUNT_WORD_RE = re.compile(r"\s*(?:voix\s+)?(?:pour|contre|abstentions?)\b")  # "... 0 contre, 2" / "abstentions."
+# A vote after the sentence that decides, on the same line ("... du réseau de distribution. Vote :" / "unanimité ...")
+_INLINE_VOTE_RE = re.compile(r"(?<=[.;!])\s+(?=(?:vote|r[ée]sultat du vote)\s*:)", re.IGNORECASE)
 # "RAPPORT N° 2", "POINT 3" alone on their line (folded), the title on the next one
 _NAMED_ITEM_LINE_RE = re.compile(r"^(?:point|question|affaire|dossier|rapport)\s+(?:n\s?°?\s*)?(\d{1,2})\s*[:.–-]?$")
 # "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
@@ -653,6 +658,8 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
     segment_start = 0
     votes: list[_ReportVote] = []
     counted_rows = _counted_rows(lines)
+    vote_ends: dict[int, int] = {}  # a vote written after its sentence and over the lines below: its last line
+    skipped = -1
     for index, line in enumerate(lines):
         if line.blank:
             continue
@@ -662,7 +669,43 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             # a vote wrapped by the PDF: "AVIS : avis favorable sur les tarifs ... au présent compte" / "rendu – 9 voix
             # pour, 2 voix contre (...)"
             found = _report_vote(f"{line.text} {nxt.text}")
-        heading = None if found else (_ITEM_RE.match(line.text) or _RAPPORTEUR_ITEM_RE.match(line.text))
+            if found is not None and index > skipped:
+                vote_ends[index] = skipped = index + 1  # (the next line is this vote's: not a vote again)
+        inline = _INLINE_VOTE_RE.split(line.text) if found is None and index > skipped else []
+        if len(inline) > 1 and nxt is not None and not nxt.blank:
+            # "... du réseau de distribution. Vote :" / "unanimité (34 voix).": the vote after the sentence, on its line
+            found = _report_vote(f"{inline[-1]} {nxt.text}")
+            if found is not None:
+                vote_ends[index] = skipped = index + 1
+        if index <= skipped and index not in vote_ends:
+            continue  # (a line of the vote above)
+        if found is not None and found[2] and re.search(r"[.;!?]\s", found[2]):
+            # "... figurant dans la dernière colonne du tableau. Vote : 33 pour ...": the sentence before is no label
+            found = (found[0], found[1], re.split(r"(?<=[.;!?])\s+", found[2])[-1])
+        if found is not None:
+            # a vote cut by the line's end goes on below: "... vice-présidents. Vote : 31 pour, 0 contre, 2" /
+            # "abstentions.", "Vote : 29 pour, 3" / "contre (M. Lucien DURBAN, ...), 2 abstentions."
+            written, statement, label = found
+            j = vote_ends.get(index, index)
+            while (
+                j + 1 < len(lines)
+                and not lines[j + 1].blank
+                and j - index <= MAX_OPEN_LINES
+                and (
+                    _unclosed(statement)
+                    or statement.rstrip().endswith(",")
+                    or bool(re.search(r"\d\s*$", statement) and _COUNT_WORD_RE.match(fold(lines[j + 1].text)))
+                )
+                and _report_vote(lines[j + 1].text) is None
+            ):
+                j += 1
+                written, statement = f"{written} {lines[j].text}", f"{statement} {lines[j].text}"
+            if j > index:
+                found = (written, statement, label)
+                vote_ends[index] = skipped = max(skipped, j)
+        # (a timed procès-verbal writes the clock before each item: "18 h 10 POINT 1 Élection du président")
+        untimed = _CLOCK_RE.sub("", line.text)
+        heading = None if found else (_ITEM_RE.match(untimed) or _RAPPORTEUR_ITEM_RE.match(line.text))
         ordinal = None if found or heading else _ORDINAL_ITEM_RE.match(fold(line.text.strip()))
         named_line = None if found or heading or ordinal else _NAMED_ITEM_LINE_RE.match(fold(line.text.strip()))
         if ordinal or named_line:
@@ -738,6 +781,8 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 _ReportVote(index, written, statement, label, len(items) - 1, section, section_start, segment_start)
             )
             segment_start = index + 1
+    for vote in votes:
+        vote.end = max(vote.end, vote_ends.get(vote.index, vote.index))
     _with_details(lines, votes)
     records = []
     for vote in votes:
@@ -805,7 +850,7 @@ def _with_details(lines: list[_Line], votes: list[_ReportVote]) -> None:
     them), which then belong to its record and its vote, not to the next item's."""
     for k, vote in enumerate(votes):
         limit = votes[k + 1].index if k + 1 < len(votes) else len(lines)
-        last, j = vote.index, vote.index + 1
+        last, j = vote.end, vote.end + 1
         details: list[str] = []
         while j < limit:
             text = lines[j].text.strip()

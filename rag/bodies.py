@@ -123,6 +123,9 @@ KINDS = (
         words="transports urbains eaux eau assainissement",
         service=True,
     ),
+    # a commune's own public bodies with a committee of their own: the school fund, a section of commune's property
+    BodyKind(r"caisse des [ée]coles", "caisse-des-ecoles", "la", r"caisse des ecoles"),
+    BodyKind(r"section de commune", "section-de-commune", "la", r"la section\b|section de commune"),
     BodyKind(r"conseil d[ée]partemental", "conseil-departemental", "le", r"conseil departemental", territory=True),
     BodyKind(r"d[ée]partement", "departement", "le", r"(?:le|du|au) departement", territory=True),
     BodyKind(r"conseil r[ée]gional", "conseil-regional", "le", r"conseil regional", territory=True),
@@ -149,6 +152,8 @@ ASSEMBLIES = (
     "commission permanente",
     "assemblee des proprietaires",
     "commission d'appel d'offres",
+    "commission syndicale",
+    "comite de la caisse des ecoles",
     "assemblee generale",
 )
 
@@ -157,7 +162,7 @@ def heading_pattern(*, territory: bool, service: bool = False) -> re.Pattern[str
     """The kinds of body (groupings of communes, départements and régions, or public services' boards) as a heading
     writes them."""
     kinds = "|".join(kind.heading for kind in KINDS if kind.territory == territory and kind.service == service)
-    return re.compile(rf"\b({kinds})\b", re.IGNORECASE)
+    return re.compile(rf"(?<![^\W\d_])({kinds})\b", re.IGNORECASE)  # ("1/2Caisse des écoles ...": a page number glued)
 
 
 def label(kind_text: str) -> str:

@@ -76,3 +76,25 @@ def test_a_running_header_kept_once_stands_for_every_page_it_heads() -> None:
     pages = [Page("Relevé du 20 février 2025\nDélibération 1", 1), Page("Relevé du 20 février 2025\nDélibération 2", 2)]
     [boiler] = [b for b in outside_blocks(pages, []) if b.boilerplate]
     assert (boiler.page_start, boiler.page_end) == (1, 2)
+
+
+# (after reading the test half)
+def test_a_timed_procès_verbal_gives_its_items_their_votes_written_after_the_decision() -> None:
+    records = {r.objet: r for r in _records("vizelle-sie-cs-2023-10-10.pdf")}
+    # "18 h 38 POINT 2 Détermination ..." (the clock before the item), "... vice-présidents. Vote : 31 pour, 0 contre, 2"
+    # / "abstentions."
+    number = records["Détermination du nombre de vice-présidents"]
+    assert (number.pour, number.contre, number.abstention) == (31, 0, 2)
+    fees = records["Indemnités de fonction de la présidente et des vice-présidents"]
+    assert (fees.pour, fees.contre, fees.abstention) == (29, 3, 2) and "Bruno TERRAL" in fees.vote_text
+    assert records["Délégation d'attributions à la présidente"].vote_text.startswith("Vote : unanimité (34 voix)")
+    # one vote over two lines, after the sentence that ends the table: one record, not two
+    assert sum(1 for title in records if title.startswith("Tarifs 2024")) == 1
+
+
+def test_a_school_fund_and_a_section_of_commune_are_named_by_their_heads() -> None:
+    # ("1/2Caisse des écoles ...": the running header glued to the page number)
+    assert detect_commune(_pages("sainte-aurege-caisse-ecoles-2024-09-12.pdf"), "x.pdf") == (
+        "Caisse des écoles de Sainte-Aurège"
+    )
+    assert detect_commune(_pages("faudel-section-commission-2024-05-18.pdf"), "x.pdf") == "Section de commune de Faudel"
