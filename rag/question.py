@@ -578,10 +578,11 @@ def memo(idf: Callable[[str], float]) -> Callable[[str], float]:
 # A range a value falls in: "QF de 501 € à 800 €", "entre 1 000 et 2 000 habitants" (on folded text).
 _NUMBER = r"(\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 _MEASURE = r"(?:€|euros?|m[²³23]?|metres?|km|kg|t|tonnes?|kw|kva|places?|personnes?|ans?)"
-_RANGE_RE = re.compile(
-    rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:{_MEASURE}(?![a-z]))?\s+(?:a|et)\s+{_NUMBER}(?![\d,])"
-    # a table row's band with no "de" but its unit: "Pass mensuel 26 à 64 ans", "3-5 ans"
-    rf"|(?<![\d,.])(?<!\d ){_NUMBER}\s*(?:a|-)\s*{_NUMBER}\s*(?:ans|m[²³23]|metres?|km|kg|personnes?|places?)\b"
+_RANGE_RE = re.compile(rf"\b(?:de|entre)\s+{_NUMBER}\s*(?:{_MEASURE}(?![a-z]))?\s+(?:a|et)\s+{_NUMBER}(?![\d,])")
+# A table row's band with no "de" but its unit: "Pass mensuel 26 à 64 ans", "3-5 ans" (read by the refusal's check that
+# the question's number is met, not to rank rows: "(4 à 17 ans, étudiants ...)" is a band too)
+_BARE_RANGE_RE = re.compile(
+    rf"(?<![\d,.])(?<!\d ){_NUMBER}\s*(?:a|-)\s*{_NUMBER}\s*(?:ans|m[²³23]|metres?|km|kg|personnes?|places?)\b"
 )
 # A table row's open band: "QF inférieur ou égal à 500 €" (up to), "QF supérieur à 1 200 €" (above).
 _UP_TO_RE = re.compile(rf"(?:\binferieure?s? (?:ou egale?s? )?a|\bjusqu'a|\bmoins de|<=?|≤)\s*{_NUMBER}(?![\d,])")
@@ -596,7 +597,7 @@ def _value(number: str) -> float:
     return float(re.sub(r"[ .]", "", number).replace(",", "."))
 
 
-def in_range(number: str, folded: str) -> bool:
+def in_range(number: str, folded: str, *, bare: bool = False) -> bool:
     """Whether a number the question names falls in a range the text writes: a family whose quotient is 700 € pays
     the rate of the row "QF de 501 € à 800 €"; one whose quotient is 400 €, the row "QF inférieur ou égal à 500 €".
 
@@ -606,15 +607,16 @@ def in_range(number: str, folded: str) -> bool:
     (True, True)
     >>> in_range("1500", "qf inferieur ou egal a 500 € 1,00 €")
     False
-    >>> in_range("30", "pass mensuel 26 a 64 ans 36,00 € 38,00 €"), in_range("20", "pass mensuel 26 a 64 ans 36,00 €")
-    (True, False)
+    >>> row = "pass mensuel 26 a 64 ans 36,00 € 38,00 €"
+    >>> in_range("30", row, bare=True), in_range("20", row, bare=True), in_range("30", row)
+    (True, False, False)
     """
     try:
         value = float(number.replace(",", "."))
     except ValueError:
         return False
-    bounds = ([g for g in m.groups() if g is not None] for m in _RANGE_RE.finditer(folded))
-    if any(_value(low) <= value <= _value(high) for low, high in bounds):
+    found = [*_RANGE_RE.finditer(folded), *(_BARE_RANGE_RE.finditer(folded) if bare else [])]
+    if any(_value(m.group(1)) <= value <= _value(m.group(2)) for m in found):
         return True
     if len(folded) > MAX_BAND_ROW:
         return False
@@ -641,7 +643,7 @@ _PAST_BOUND_RE = re.compile(r"(?:au[- ]dessus d[e']|au[- ]dela d[e']|plus d[e']|
 _BELOW_BOUND_RE = re.compile(r"(?:en[- ]dessous d[e']|au[- ]dessous d[e']|moins d[e']|inferieure? a)\s*$")
 
 
-def asked_in_range(question: str, text: str) -> bool:
+def asked_in_range(question: str, text: str, *, bare: bool = False) -> bool:
     """Whether a number of the question falls in a range the text writes ("un quotient familial de 700 €": the
     row "QF de 501 € à 800 € 2,35 €").
 
@@ -660,7 +662,7 @@ def asked_in_range(question: str, text: str) -> bool:
     (True, False)
     """
     folded = fold(text)
-    return any(in_range(number, folded) for number in _quantities(question))
+    return any(in_range(number, folded, bare=bare) for number in _quantities(question))
 
 
 def _quantities(question: str) -> list[str]:

@@ -333,7 +333,12 @@ _LOCUTION_RE = re.compile(
 # Adverbs made of a preposition and a noun ("au final", "au total", "en tout", "au moins"): no topic
 _ADVERB_LOCUTION_RE = re.compile(
     r"\b(?:au|en)\s+(?:final|total|tout|moins|plus|mieux|fond|juste|préalable|prealable|besoin|fait|gros)\b"
-    r"|\b(?:de|à|a)\s+(?:côté|cote)\b",  # "mis de côté", "à côté"
+    r"|\b(?:de|à|a)\s+(?:côté|cote)\b"  # "mis de côté", "à côté"
+    # idioms of quantity or of everyone, no topic: "tout le monde", "le bout de terrain"
+    r"|\btout\s+le\s+monde\b|\b(?:un|le|ce|du)\s+bout\s+(?=de\b|d['’])|\bd['’]\s*accord\b"
+    # a time the question is asked in, no topic: "cette année", "cette saison", "cet été", "l'an prochain"
+    r"|\b(?:cette|cet)\s+(?:année|annee|saison|été|ete|hiver|automne|printemps|semaine|fois)\b"
+    r"|\bl['’]\s*(?:année|annee|an)\s+(?:prochaine?|dernière?|derniere?)\b",
     re.IGNORECASE,
 )
 # An object pronoun between "qui" (or "ne", "on") and its verb ("qui la paie", "qui les finance"): no determiner
@@ -1899,7 +1904,8 @@ _DEMONSTRATIVE_RE = re.compile(r"^(?:celui|celle|ceux|celles)-(?:ci|là)$")  # "
 
 # ("en moto", not "en vertu de", "en raison de": a preposition made of words)
 _FUTURE_RE = re.compile(r"(?:ra|ras|rai|rons|rez|ront|rait|raient)$")  # a future or conditional ("prendra")
-_AFTER_EN_RE = re.compile(r"\ben\s+([^\W\d_][\w-]{3,})\b(?!\s+(?:de|d'|du|des)\b)", re.IGNORECASE)
+# (not the pronoun after an elided one: "que Gravezon s'en aille", "il n'en reste")
+_AFTER_EN_RE = re.compile(r"(?<!['’])\ben\s+([^\W\d_][\w-]{3,})\b(?!\s+(?:de|d'|du|des)\b)", re.IGNORECASE)
 _NEXT_WORD_RE = re.compile(r"\s+([^\W\d_][\w-]{3,})\b")
 _AFTER_NOUN_RE = re.compile(
     r"(?:\b(?:le|la|les|un|une|des|du|de|au|aux|sa|son|ses|leur|leurs|votre|vos)\s+|\b[ld]'\s*)(?P<noun>[^\W\d_][\w-]{3,})\s+(?P<word>[^\W\d_][\w-]{3,})",
@@ -2554,7 +2560,7 @@ def _numbers_met(
                 or (unit is None and number in _years_in(w))
                 or number in _years_in(head)  # a row under the column heads "2022 2023"
                 # "un quotient de 700 €": "QF de 501 € à 800 €"; "9 mètres": "De 8 m à 9,99 m"
-                or asked_in_range(question, w)
+                or asked_in_range(question, w, bare=True)
             )  # a year asked may be a date's: "acquis ... en novembre 2007"
             # (a number with no word of its own, a year most often, is of what the record's title names: "Année
             # scolaire 2012/2013" in a record titled "Demande de subvention à la Direction Régionale des Affaires ...")
