@@ -178,8 +178,10 @@ def written_vote_label(record: DeliberationRecord, label: str) -> str | None:
     """
     written = " ".join((record.vote_text or "").split()).strip(" .;,–-")
     folded = fold(written)
-    if not written or len(written) > MAX_WRITTEN_VOTE_CHARS or not re.search(r"\d|unanimit", folded):
-        return None
+    if not written or len(written) > MAX_WRITTEN_VOTE_CHARS or not re.search(r"\d|unanimit", folded) or ";" in written:
+        return (
+            None  # (statements the record joined, "Par 13 voix POUR – 1 voix CONTRE ; ... à l'unanimité": its counts)
+        )
     for count in (record.pour, record.contre, record.abstention):
         if count is not None and not re.search(rf"(?<![\d,.]){count}(?![\d,])", written):
             return None

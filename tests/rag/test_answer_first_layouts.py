@@ -99,11 +99,9 @@ def test_the_vote_of_a_compte_rendu_item_is_stated_with_its_counts(layouts_kb) -
         "Avec quel vote le conseil municipal a-t-il adopté l'engagement de la Ville en faveur des logiciels libres ?"
     )
     first = _opening(answer)[0]
-    # (the vote in the document's own words: they give the record's counts)
     assert first.startswith(
         "Le 7 février 2011, le conseil municipal de Montpellier a délibéré sur "
-        "« Engagement de la Ville en faveur des Logiciels Libres » (Pour : 51 Abstention : 7 ; Adopté à l’unanimité "
-        "des suffrages exprimés) ["
+        "« Engagement de la Ville en faveur des Logiciels Libres » (unanimité : 51 pour, 7 abstentions) ["
     )
 
 

@@ -91,3 +91,13 @@ def test_idioms_and_times_are_no_topic_nouns() -> None:
     assert "accord" not in key_nouns("Combien coûte le spectacle, et tout le monde était-il d'accord ?")
     assert key_nouns("Peuvent-ils acheter le bout de terrain de la section ?") == ["terrain", "section"]
     assert qualifiers("Le syndicat a-t-il accepté que Gravezon s'en aille ?") == []  # "s'en aille": a verb
+
+
+def test_statements_a_record_joined_are_stated_by_their_counts() -> None:
+    joined = DeliberationRecord(
+        source="x.pdf",
+        pour=13,
+        contre=1,
+        vote_text="Par 13 voix POUR – 1 voix CONTRE ; Le Conseil Municipal à l'unanimité",
+    )
+    assert written_vote_label(joined, vote_label(joined)) is None
