@@ -61,14 +61,15 @@ def _place(page: Page) -> Page:
     placed = _calls(body, list(notes))
     if placed is None:
         return page
-    # (the calls are written "(n)" from the last: the places found before stay right)
+    # (the calls are written "(n)" from the last: the places found before them on a line stay right)
+    written: dict[int, tuple[int, int]] = {}
     for number, (row, col) in reversed(placed.items()):
-        line = body[row]
-        body[row] = f"{line[:col].rstrip()} ({number}){line[col + len(str(number)) :]}"
+        line, kept = body[row], body[row][:col].rstrip()
+        body[row] = f"{kept} ({number}){line[col + len(str(number)) :]}"
+        written[number] = (row, len(kept))
     after: dict[tuple[int, int], list[str]] = {}
     for number in placed:
-        row, col = _call_at(body, number)
-        after.setdefault(_sentence_end(body, row, col), []).extend(notes[number])
+        after.setdefault(_sentence_end(body, *written[number]), []).extend(notes[number])
     out: list[str] = []
     for row, line in enumerate(body):
         cuts = sorted((col, note) for (r, col), note in after.items() if r == row)
@@ -81,14 +82,6 @@ def _place(page: Page) -> Page:
         if rest or not cuts:
             out.append(rest)
     return Page("\n".join(out + lines[end:]), page.page_number)
-
-
-def _call_at(body: list[str], number: int) -> tuple[int, int]:
-    for row, line in enumerate(body):
-        col = line.find(f" ({number})")
-        if col >= 0:
-            return row, col
-    raise AssertionError(number)  # (written just before)
 
 
 def _calls(body: list[str], numbers: list[int]) -> dict[int, tuple[int, int]] | None:

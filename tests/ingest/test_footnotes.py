@@ -44,3 +44,12 @@ def test_notes_out_of_order_or_missing_a_call_are_left_alone() -> None:
     assert place_footnotes([Page(missing, 1)])[0].text == missing
     code = "Le budget suit la nomenclature M57 et le plan comptable.\n(5) Voir l'annexe."
     assert place_footnotes([Page(code, 1)])[0].text == code
+
+
+def test_a_number_in_brackets_already_in_the_text_is_not_taken_for_the_call() -> None:
+    text = "Le barème (1) de 2019 est abrogé ; l'abonnement annuel1 reste fixé.\nLa séance continue.\n(1) 72 € HT."
+    [page] = place_footnotes([Page(text, 1)])
+    assert page.text.splitlines()[:2] == [
+        "Le barème (1) de 2019 est abrogé ; l'abonnement annuel (1) reste fixé.",
+        "72 € HT.",
+    ]
