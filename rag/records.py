@@ -162,7 +162,8 @@ def group_deliberation_chunks(chunks: Iterable[Chunk]) -> dict[tuple[str, int], 
     return groups
 
 
-MAX_WRITTEN_VOTE_CHARS = 140
+# The vote in the lead's brackets, in the document's words (rag.lead.MAX_WRITTEN_VOTE_CHARS bounds a quoted vote line)
+MAX_LEAD_VOTE_CHARS = 140
 
 
 def written_vote_label(record: DeliberationRecord, label: str) -> str | None:
@@ -178,7 +179,7 @@ def written_vote_label(record: DeliberationRecord, label: str) -> str | None:
     """
     written = " ".join((record.vote_text or "").split()).strip(" .;,–-")
     folded = fold(written)
-    if not written or len(written) > MAX_WRITTEN_VOTE_CHARS or not re.search(r"\d|unanimit", folded) or ";" in written:
+    if not written or len(written) > MAX_LEAD_VOTE_CHARS or not re.search(r"\d|unanimit", folded) or ";" in written:
         return (
             None  # (statements the record joined, "Par 13 voix POUR – 1 voix CONTRE ; ... à l'unanimité": its counts)
         )
