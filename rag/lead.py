@@ -601,6 +601,10 @@ def _typed_quote(
     ]  # fmt: skip
     if not typed:
         return []
+    # a value stated as changed ("ramenée à 120 €") tells the answer among the lines of the topic asked, not over a
+    # line naming it better ("25 dictionnaires à 18,90 € l'unité" for the dictionaries, not the snow class's fee)
+    best_topic = max(t[9] for t in typed)
+    typed = [(*t[:7], 0, *t[8:]) if t[7] and t[9] < best_topic else t for t in typed]
     not_opposed, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, score, _, _, _, sentence, n = max(typed)
     if not score[2] or not_opposed < 2:
         return []  # a name or a figure, but about nothing the question asks

@@ -707,11 +707,67 @@ def rank(question: str, text: str, idf: Callable[[str], float] | None = None) ->
     "associations" and "montants"; a word is rare when its idf is close to the question's rarest."""
     wanted, names = _terms(question)
     shared = wanted & set(tokens(text))
+    shared -= _other_unit_numbers(question, text)
     if idf is None:
         return len(shared & names), 0, float(len(shared))
     top = max((idf(t) for t in wanted), default=0.0)
     rare = {t for t in shared if idf(t) >= RARE_SHARE * top}
     return len(rare & names), len(rare), sum(idf(t) for t in shared)
+
+
+# The unit a number is written with, on folded text: "30 ans", "30 %", "1 450 €", "12 h"
+_UNIT_AFTER_RE = re.compile(
+    r"(?<![\d,])(\d+)(?![\d,])\s*(€|euros?\b|%|pour ?cent\b|ans?\b|annees?\b|mois\b|jours?\b|semaines?\b|heures?\b"
+    r"|h\b|minutes?\b|m[²³23]|m\b|metres?\b|km\b|kg\b|ha\b|hectares?\b|places?\b|personnes?\b|habitants?\b)"
+)
+_UNIT_NAMES = {
+    "euro": "€",
+    "euros": "€",
+    "pour cent": "%",
+    "pourcent": "%",
+    "an": "ans",
+    "annee": "ans",
+    "annees": "ans",
+    "jour": "jours",
+    "semaine": "semaines",
+    "heure": "h",
+    "heures": "h",
+    "minute": "minutes",
+    "m2": "m²",
+    "m3": "m³",
+    "metre": "m",
+    "metres": "m",
+    "hectare": "ha",
+    "hectares": "ha",
+    "place": "places",
+    "personne": "personnes",
+    "habitant": "habitants",
+}
+
+
+def _units(text: str) -> dict[str, set[str]]:
+    """The units each number of the text is written with ("30 ans" -> {"30": {"ans"}})."""
+    found: dict[str, set[str]] = {}
+    for match in _UNIT_AFTER_RE.finditer(fold(text)):
+        unit = match.group(2)
+        found.setdefault(match.group(1), set()).add(_UNIT_NAMES.get(unit, unit))
+    return found
+
+
+def _other_unit_numbers(question: str, text: str) -> set[str]:
+    """The numbers the question writes with a unit that the text writes only with another ("J'ai 30 ans" is not met
+    by "au taux de 30 %"): no word the two share.
+
+    >>> sorted(_other_unit_numbers("J'ai 30 ans : combien coûte le pass ?", "au taux de 30 %, soit 658 200 €"))
+    ['30']
+    >>> _other_unit_numbers("J'ai 30 ans", "Pass 26 à 30 ans"), _other_unit_numbers("J'ai 30 ans", "lot 30")
+    (set(), set())
+    """
+    asked = _units(question)
+    if not asked:
+        return set()
+    written = _units(text)
+    return {number for number, units in asked.items() if number in written and not units & written[number]}
 
 
 def names_more(question: str, line: str, than: str, idf: Callable[[str], float] | None = None) -> bool:
