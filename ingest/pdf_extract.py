@@ -275,9 +275,13 @@ def _short(error: BaseException) -> str:
 
 # Small capitals as a PDF's text layer gives them: the word's capital, a space, its small letters set as capitals, two
 # spaces between words ("M ME  F AURIEL . —", "M. LE  M AIRE"), or after a section's roman number ("I. F INANCES").
-# "À", "A" and "Y" are words of their own.
+# "À", "A" and "Y" are words of their own, unless what follows cannot start a word ("A RTICLE  1 ER": no French word
+# starts with "RT"). After an item's number too ("1. É LECTION  DU  PRÉSIDENT"), and after a hyphen ("B RÉVILLARD -C
+# OULMEREY").
 _SMALL_CAPS_RE = re.compile(
-    r"(?:(?<=^)|(?<=\n)|(?<=  )|(?<=[IVX]\. ))(?![AÀY] )([A-ZÀ-Ý]) ([A-ZÀ-ÝŒ'’-]{2,})(?=  | [-.,:;—–]|\n|$)",
+    r"(?:(?<=^)|(?<=\n)|(?<=  )|(?<=[IVX]\. )|(?<=\d\. )|(?<= -))"
+    r"(?![AÀY] (?![BCDFGHJKLMNPQRSTVWXZ]{2})|[AÀY] (?:BL|BR|CH|CL|CR|DR|FL|FR|GL|GN|GR|PH|PL|PR|PS|SC|SP|ST|TR|VR))"
+    r"([A-ZÀ-Ý]) ([A-ZÀ-ÝŒ'’-]{2,})(?=  | [-.,:;—–]|\n|$)",
     re.MULTILINE,
 )
 
@@ -287,6 +291,8 @@ def _clean(text: str) -> str:
 
     >>> _clean("M. LE  M AIRE . — Bonsoir.\\nM ME  F AURIEL . — Merci.\\nÀ RETENIR\\nI. F INANCES")
     'M. LE  MAIRE . — Bonsoir.\\nMME  FAURIEL . — Merci.\\nÀ RETENIR\\nI. FINANCES'
+    >>> _clean("A RTICLE  1 ER – Le marché\\n1. É LECTION  DU  PRÉSIDENT\\nA PPROUVE\\nA  BRÉVILLARD -C OULMEREY")
+    'ARTICLE  1 ER – Le marché\\n1. ÉLECTION  DU  PRÉSIDENT\\nAPPROUVE\\nA  BRÉVILLARD -COULMEREY'
     """
     text = text.replace("\u00a0", " ").replace("\r", "")
     text = _SMALL_CAPS_RE.sub(r"\1\2", text)

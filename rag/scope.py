@@ -48,7 +48,9 @@ logger = logging.getLogger(__name__)
 
 # A year; not a number of inhabitants or an amount ("pour 2000 habitants", "1950 €").
 NOT_A_YEAR = r"(?!\s*(?:habitants|euros?\b|€|%))"
-YEAR_RE = re.compile(r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)" + NOT_A_YEAR)
+# A programme named with a year is no period: "le comité Natura 2000", "Horizon 2020" (on folded text)
+NOT_AFTER_PROGRAMME = r"(?<!natura )(?<!horizon )"
+YEAR_RE = re.compile(NOT_AFTER_PROGRAMME + r"(?<![\d/-])((?:19|20)\d{2})(?![\d/-]|\s?[-/]\s?\d)" + NOT_A_YEAR)
 _MONTH_RE = re.compile(rf"\b({MONTH_PATTERN})\s+((?:19|20)\d{{2}})\b")
 # "depuis septembre 2020", "à la rentrée de septembre 2020": when a rule applies from, not when it was decided.
 _SINCE_RE = re.compile(
