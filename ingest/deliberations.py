@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.actes import infer_matiere
+from ingest.decision_table import TableRow, table_rows
 from ingest.seance import _from_match, _squash, detect_commune, detect_seance_date
 from ingest.votes import (
     _COUNT_RE,
@@ -378,7 +379,9 @@ _CODE_LINE_RE = re.compile(r"^(?P<code>[A-Z]{1,5})\s+(?P<year>(?:19|20)\d{2})\s*
 _DECISION_LINE_RE = re.compile(
     r"^(?:decision(?:\s+(?:du|de\s+la)\s+(?:bureau|presidente?|maire))?|arrete(?:\s+(?:du\s+maire|municipal))?)"
     r"\s+(?:n°?|no|numero)\s*"
-    r"(?P<year>(?:19|20)\d{2})\s*-\s*(?P<letter>[a-z]{1,2})\s*-\s*(?P<num>\d{1,3})"
+    r"(?:(?P<year>(?:19|20)\d{2})\s*-\s*(?P<letter>[a-z]{1,2})\s*-\s*(?P<num>\d{1,3})"
+    # (the letter first: "Décision n° D-2025-07 du 10 mars 2025")
+    r"|(?P<first>[a-z]{1,2})\s*-\s*(?P<fyear>(?:19|20)\d{2})\s*-\s*(?P<fnum>\d{1,3}))"
     rf"(?:\s+(?:du\s+)?(?P<day>\d{{1,2}}|1er)\s+(?P<month>{MONTH_PATTERN})\s+(?P<dyear>(?:19|20)\d{{2}}))?\s*$"
 )
 
@@ -429,7 +432,10 @@ def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]
     codes = {m["code"] for line in lines if (m := _NUMBER_LINE_RE.match(line.text.strip())) and m["code"]}
     for i, line in enumerate(lines):
         if (m := _DECISION_LINE_RE.match(fold(line.text.strip()))) and i + 1 < len(lines) and not lines[i + 1].blank:
-            number = f"{m['year']}-{m['letter'].upper()}-{int(m['num']):03d}"
+            if m["year"]:
+                number = f"{m['year']}-{m['letter'].upper()}-{int(m['num']):03d}"
+            else:
+                number = f"{m['first'].upper()}-{m['fyear']}-{int(m['fnum']):03d}"
             date = _from_match(m["day"], m["month"], m["dyear"]) if m["day"] else None  # "3 avril 2024"
             headings.append((i, number, lines[i + 1].text.strip(), date))
         elif m := _NUMBERED_RE.match(line.text):
@@ -587,9 +593,15 @@ _ORDINALS = (
 _ORDINAL_ITEM_RE = re.compile(rf"^({'|'.join(_ORDINALS)}) (?:resolution|deliberation|question|point)$")
 # The hour a timed procès-verbal writes before each item ("18 h 10 POINT 1 ...", "20:05 ...")
 _CLOCK_RE = re.compile(r"^\d{1,2}\s?[hH:]\s?\d{2}\s+(?=\S)")
+_NAMED_VOTERS_RE = re.compile(r"\b(?:celles?|ceux) d(?:e|u|es)\b[^.;]*$")  # "..., celles de M. X" (folded)
 _COUNT_WORD_RE = re.compile(r"\s*(?:voix\s+)?(?:pour|contre|abstentions?)\b")  # "... 0 contre, 2" / "abstentions."
 # A vote after the sentence that decides, on the same line ("... du réseau de distribution. Vote :" / "unanimité ...")
-_INLINE_VOTE_RE = re.compile(r"(?<=[.;!])\s+(?=(?:vote|r[ée]sultat du vote)\s*:)", re.IGNORECASE)
+# ("... reste inchangée. La délibération est adoptée par dix-huit voix pour ...": minutes in prose)
+_INLINE_VOTE_RE = re.compile(
+    r"(?<=[.;!])\s+(?=(?:vote|r[ée]sultat du vote)\s*:"
+    r"|la (?:r[ée]solution|d[ée]lib[ée]ration|proposition|motion)\b[^.;]{0,60}?\b(?:est (?:adopt|rejet|approuv)|recueille\b))",
+    re.IGNORECASE,
+)
 # "RAPPORT N° 2", "POINT 3" alone on their line (folded), the title on the next one
 _NAMED_ITEM_LINE_RE = re.compile(r"^(?:point|question|affaire|dossier|rapport)\s+(?:n\s?°?\s*)?(\d{1,2})\s*[:.–-]?$")
 # "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
@@ -677,6 +689,13 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             found = _report_vote(f"{inline[-1]} {nxt.text}")
             if found is not None:
                 vote_ends[index] = skipped = index + 1
+        elif found is None and index > skipped and nxt is not None and nxt.text[:1].islower():
+            # "... de Tourvilliers 413 000 €. La" / "délibération est adoptée par dix-neuf voix pour ...": the vote's
+            # sentence starts at the line's end
+            inline = _INLINE_VOTE_RE.split(f"{line.text} {nxt.text}")
+            found = _report_vote(inline[-1]) if len(inline) > 1 else None
+            if found is not None:
+                vote_ends[index] = skipped = index + 1
         if index <= skipped and index not in vote_ends:
             continue  # (a line of the vote above)
         if found is not None and found[2] and re.search(r"[.;!?]\s", found[2]):
@@ -694,7 +713,16 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 and (
                     _unclosed(statement)
                     or statement.rstrip().endswith(",")
-                    or bool(re.search(r"\d\s*$", statement) and _COUNT_WORD_RE.match(fold(lines[j + 1].text)))
+                    or bool(
+                        re.search(r"(?:\d|\bvoix)\s*$", statement) and _COUNT_WORD_RE.match(fold(lines[j + 1].text))
+                    )
+                    # "... deux voix contre, celles de M. TERRASSOU" / "et de M. MÉRINDOL, qui contestent ...": who
+                    # voted so, named on over the line
+                    or bool(
+                        _NAMED_VOTERS_RE.search(fold(statement))
+                        and lines[j + 1].text[:1].islower()
+                        and not statement.rstrip().endswith(".")
+                    )
                 )
                 and _report_vote(lines[j + 1].text) is None
             ):
@@ -1027,5 +1055,22 @@ def record_spans(
         records = _numbered_records(lines, base)
     else:
         records = _report_records(lines, base)
+    head, rows = table_rows(lines)
+    if rows:
+        # a "relevé des décisions" table sums up the decisions: its rows are the records, whatever was read as one
+        # across it (the debate above holds no vote; the votes read there were the table's)
+        records = [span for span in records if span[2] <= head or span[1] >= rows[-1].stop]
+        records = sorted([*records, *(_row_record(lines, row, base) for row in rows)], key=lambda span: span[1])
     logger.debug("%s: %s document, %d deliberation(s)", source, shape, len(records))
     return records
+
+
+def _row_record(lines: list[_Line], row: TableRow, base: DeliberationRecord) -> _Span:
+    """A record of one row of a "relevé des décisions" table (ingest.decision_table)."""
+    record = _new(base)
+    record.delib_id, record.objet = row.number, row.objet
+    _apply_vote(record, _analyse_votes([row.vote], f"{row.decision} {row.vote}", decision_fallback=True))
+    body = lines[row.start : row.stop]
+    record.page_start, record.page_end = _span_pages(body)
+    record.text = _join(body)
+    return (_finish(record), row.start, row.stop)

@@ -286,6 +286,10 @@ _SMALL_CAPS_RE = re.compile(
 )
 
 
+# Small capitals' elision set apart from its words: "L ' AÉRODROME", "D ' UN"
+_SPACED_ELISION_RE = re.compile(r"(?<=\b[A-ZÀ-Ý]) (['’]) (?=[A-ZÀ-Ý])")
+
+
 def _clean(text: str) -> str:
     """A page's text as pypdf gives it, with its layout's artefacts undone.
 
@@ -293,9 +297,12 @@ def _clean(text: str) -> str:
     'M. LE  MAIRE . — Bonsoir.\\nMME  FAURIEL . — Merci.\\nÀ RETENIR\\nI. FINANCES'
     >>> _clean("A RTICLE  1 ER – Le marché\\n1. É LECTION  DU  PRÉSIDENT\\nA PPROUVE\\nA  BRÉVILLARD -C OULMEREY")
     'ARTICLE  1 ER – Le marché\\n1. ÉLECTION  DU  PRÉSIDENT\\nAPPROUVE\\nA  BRÉVILLARD -COULMEREY'
+    >>> _clean("SYNDICAT  MIXTE  DE  L ' AÉRODROME\\nBUDGET - FINANCES")
+    "SYNDICAT  MIXTE  DE  L'AÉRODROME\\nBUDGET - FINANCES"
     """
     text = text.replace("\u00a0", " ").replace("\r", "")
     text = _SMALL_CAPS_RE.sub(r"\1\2", text)
+    text = _SPACED_ELISION_RE.sub(r"\1", text)
     # Rejoin words hyphenated at a line end ("délibé-\nration").
     text = re.sub(r"([A-Za-zÀ-ÿ])-\n([a-zà-ÿ])", r"\1\2", text)
     text = re.sub(r"[ \t]+\n", "\n", text)

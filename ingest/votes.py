@@ -18,10 +18,13 @@ from rag.french import fold, number_from_words
 # A count written in words, compounds whole: "dix-neuf voix pour" is 19, not 9.
 _WORDS_COUNT_RE = rf"(?:{_NUMBER_WORD_RE})(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORD_RE}))*"
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_WORDS_COUNT_RE})\s+(?:votes?|voix))\s*:?\s*"
-    r"(pour|contre|abstentions?|absentions?)\b",
+    # (in words, "voix" may be left out after the first count: "cinq voix pour, quatorze contre et deux abstentions")
+    rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_WORDS_COUNT_RE})\s+(?:votes?|voix|(?=(?:contre|abstentions?)\b(?!-))))"
+    r"\s*:?\s*"
+    r"(pour(?!\s+(?-i:[A-ZÀ-Ý][a-zà-ÿ]))|contre|abstentions?|absentions?)\b",
     re.IGNORECASE,
 )
+# ("64 pour Orgeline-le-Bas, 41 pour Marvaux": counts shared out between places or persons, no vote)
 _UNANIMITY_RE = re.compile(r"\bunanimit|\bunan\.", re.IGNORECASE)  # ("Adopté – unan. (14)": a column's abbreviation)
 _ADOPTED_RE = re.compile(r"\badopt(?:e|ee|es|ees|ion)?\b|\badopte\b|\bapprouve\b", re.IGNORECASE)
 _REJECTED_RE = re.compile(r"\brejet|\bnon adopt|\bn'est pas adopt|\bn'a pas ete adopt|\brefuse\b", re.IGNORECASE)
@@ -209,10 +212,16 @@ _REPORT_VOTE_START_RE = re.compile(
     r"|pour\s+\d{1,3}(?:\s\d{3})*\s+voix\s+contre\s+\d"  # "Pour 1 245 voix Contre 0 voix ADOPTÉ"
     # a company board's: "Cette résolution est adoptée à l'unanimité des administrateurs présents ou représentés"
     r"|cette (?:resolution|deliberation|proposition|motion) est (?:adoptee|rejetee|approuvee)\b"
+    # minutes in prose: "La délibération est adoptée par dix-huit voix pour et trois abstentions, celles de ...", "La
+    # proposition de reprise, mise aux voix, recueille cinq voix pour, quatorze contre ... ; elle est rejetée"
+    rf"|la (?:resolution|deliberation|proposition|motion)\b[^.;]{{0,60}}?\b(?:est|a ete) (?:adoptee|rejetee|approuvee)"
+    r"\b[^.;]{0,20}?\b(?:a l'unanimite|par\b)"
+    rf"|la (?:resolution|deliberation|proposition|motion)\b[^.;]{{0,60}}?\brecueille\s+(?:\d{{1,3}}|{_WORDS_COUNT_RE})\s+voix\b"
     # a commission's: "Décision prise à l'unanimité des 6 membres", "Décision prise par 5 voix pour et 1 abstention"
     r"|decision prise (?:a l'unanimite|par \d{1,3}\s+voix)\b)",
     re.IGNORECASE,
 )
+_SHARE_RE = re.compile(r"^\W*\d{1,3}\s+pour\s+[A-ZÀ-Ý][a-zà-ÿ]")
 _LABELLED_VOTE_RE = re.compile(r"^(?P<label>[^:]{3,160}?)\s*:\s*(?P<vote>.+)$")
 _ELECTED_RE = re.compile(r"^[-•\s]*(?P<who>[^:]{2,60}?)\s*:\s*(?P<n>\d{1,3})\s+votes?\W*[ée]lue?\b", re.IGNORECASE)
 
@@ -225,6 +234,8 @@ def _report_vote(text: str) -> tuple[str, str, str | None] | None:
     "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
     "Anne-Marie : 11 votes, Elue"; None otherwise."""
     text = _MARK_RE.sub("", text)  # "✔ Adopté – 18 pour / 1 contre": a slide's or a table's check mark
+    if _SHARE_RE.match(text):
+        return None  # "64 pour Orgeline-le-Bas, 41 pour Marvaux": counts shared out between places, no vote
     folded = fold(text)
     if _REPORT_VOTE_START_RE.match(folded):
         return (text, text, None)
