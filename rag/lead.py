@@ -362,9 +362,14 @@ def with_list_rest(part: str, passage: str) -> str:
     >>> with_list_rest("Membres titulaires : - Samira SALOMON", "Membres titulaires :\n- Samira SALOMON\n- Patrick "
     ...     "RIVAS\nActe Certifié exécutoire\n28/04/2014\n- Nicole LIZA\nMembres suppléants :\n- Henri MAILLET")
     'Membres titulaires : - Samira SALOMON - Patrick RIVAS […] - Nicole LIZA'
+    >>> with_list_rest("Commission locale de l'eau Titulaire : Mme Solène BRIVADEAU", "Commission locale de l'eau\n"
+    ...     "Titulaire : Mme Solène BRIVADEAU\nTitulaire : M. Patrice LOUVANDRE\nSuppléante : Mme Noëlle GARANCHE\nLa liste")
+    "Commission locale de l'eau Titulaire : Mme Solène BRIVADEAU Titulaire : M. Patrice LOUVANDRE Suppléante : Mme Noëlle GARANCHE"
     """
     split = sentences(passage)
     index = _ending_at(part, split)
+    if index is not None and index > 0 and _SEAT_LABEL_RE.search(split[index - 1]) and not _ITEM_RE.match(split[index]):
+        return _with_role_rows(part, split, index)
     if index is None or not _ITEM_RE.match(split[index]):
         return part
     text, items, stamped = part, 0, False
@@ -378,8 +383,32 @@ def with_list_rest(part: str, passage: str) -> str:
     return text
 
 
+def _with_role_rows(part: str, split: list[str], index: int) -> str:
+    """A part ending on a designation's row ("Titulaire :" / "Mme Solène BRIVADEAU") with the rows after it, up to
+    the list's end: the other titulaires and the suppléants of the same body, not the next body's rows (its name
+    opens the sentence of its first label)."""
+    text, rows, at = part, 0, index
+    while rows < LIST_REST_ITEMS and at + 1 < len(split):
+        if _SEAT_LABEL_RE.search(split[at]) and not _SEAT_LABEL_RE.match(split[at].strip()):
+            # a person, then the next label on the same line: "Mme Danielle POMMERAIS Suppléant :" / "M. Hugues ..."
+            if split[at] not in text:
+                text = f"{text} {split[at]}"
+            text, rows, at = f"{text} {split[at + 1]}", rows + 1, at + 1
+        elif at + 2 < len(split) and _SEAT_LABEL_RE.match(split[at + 1].strip()):
+            text, rows, at = f"{text} {split[at + 1]} {split[at + 2]}", rows + 1, at + 2
+        else:
+            break
+    return text
+
+
 LIST_REST_ITEMS = 8  # the items of a list quoted after the one the opening found
 _ITEM_RE = re.compile(r"^\s*[-•–]\s+\S")
+# a designation's row label, its person in the next sentence ("Titulaire :" / "Mme Agnès RIBOULEAU")
+_SEAT_LABEL_RE = re.compile(
+    r"(?:^\s*|(?<=\s))(?:membres?\s+)?(?:titulaires?|suppl[ée]ant(?:e|s|es)?|d[ée]l[ée]gu[ée]e?s?(?:\s+(?:titulaires?|suppl[ée]ant(?:e|s|es)?))?)"
+    r"\s*:$",
+    re.IGNORECASE,
+)
 
 
 def with_sequel(part: str, passage: str) -> str:

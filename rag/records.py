@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from rag import schema
-from rag.french import fold
+from rag.french import fold, number_from_words
 from rag.schema import Chunk, DeliberationRecord, Filters
 from rag.store import ChromaStore, date_to_int, matches_filters, normalize_key
 
@@ -179,18 +179,42 @@ def written_vote_label(record: DeliberationRecord, label: str) -> str | None:
     """
     written = " ".join((record.vote_text or "").split()).strip(" .;,–-")
     folded = fold(written)
-    if not written or len(written) > MAX_LEAD_VOTE_CHARS or not re.search(r"\d|unanimit", folded) or ";" in written:
+    worded = _worded_counts(folded)  # "cinq voix pour, quatorze contre et deux abstentions"
+    if (
+        not written
+        or len(written) > MAX_LEAD_VOTE_CHARS
+        or not (re.search(r"\d|unanimit", folded) or worded)
+        or ";" in written
+    ):
         return (
             None  # (statements the record joined, "Par 13 voix POUR – 1 voix CONTRE ; ... à l'unanimité": its counts)
         )
     for count in (record.pour, record.contre, record.abstention):
-        if count is not None and not re.search(rf"(?<![\d,.]){count}(?![\d,])", written):
+        if count is not None and not re.search(rf"(?<![\d,.]){count}(?![\d,])", written) and count not in worded:
             return None
     if written.count("(") != written.count(")") or (re.search(r"\((?!s\))", label) and "(" not in written):
         return None  # (names cut at the line's end, or left for a line below that the label read)
     if record.outcome == schema.OUTCOME_REJECTED and "rejet" not in folded:
         return f"rejeté : {written}"
     return written
+
+
+def _worded_counts(folded: str) -> set[int]:
+    """The counts a vote writes in words before what they count (folded): "par dix-huit voix pour et trois
+    abstentions" -> {18, 3} (the longest run of number words before "voix pour", "contre", "abstentions")."""
+    found: set[int] = set()
+    for match in _COUNTED_RE.finditer(folded):
+        before = re.split(r"[\s-]+", folded[: match.start()].strip())[-MAX_COUNT_WORDS:]
+        for start in range(len(before)):
+            value = number_from_words(" ".join(before[start:]))
+            if value is not None:
+                found.add(value)
+                break
+    return found
+
+
+_COUNTED_RE = re.compile(r"(?:\bvoix\s+)?\b(?:pour|contre|abstentions?)\b")
+MAX_COUNT_WORDS = 4  # "soixante et onze": a count in words runs over a few words at most
 
 
 def vote_label(record: DeliberationRecord) -> str:

@@ -378,6 +378,9 @@ SAME_THING: dict[str, str] = {
     "chantier": "travaux",
     "chantiers": "travaux",
     "remise": "réfection rénovation",
+    # and of session 38's dev half: "le syndicat de rivière" is a "syndicat de bassin" (its "bassin versant")
+    "riviere": "bassin",
+    "rivieres": "bassins",
 }
 
 

@@ -4,10 +4,13 @@ a value stated as changed tells the answer only among the lines of the topic ask
 from __future__ import annotations
 
 from rag import schema
-from rag.lead import _typed_quote
+from rag.french import fold
+from rag.lead import _typed_quote, with_list_rest
 from rag.question import AMOUNT, rank
+from rag.records import vote_label, written_vote_label
 from rag.refusal import key_nouns
-from rag.schema import Chunk, Citation
+from rag.schema import Chunk, Citation, DeliberationRecord
+from rag.scope import YEAR_RE
 from rag.text import tokens
 from rag.thesaurus import synonyms_by_stem
 
@@ -50,3 +53,38 @@ def test_a_value_stated_as_changed_does_not_outrank_the_line_of_the_topic_asked(
     question = "Combien la caisse des écoles dépense-t-elle pour les dictionnaires des CM2 ?"
     found = _typed_quote(question, AMOUNT, citations, lambda token: 1.0)
     assert found and "472,50 €" in found[0].text and found[0].citations == [1]
+
+
+def test_a_designations_rows_are_quoted_down_to_the_next_body() -> None:
+    passage = (
+        "désigne à l'unanimité des vingt et un votants :\n"
+        "Commission locale de l'eau (CLE) – 3 titulaires et 3 suppléants\n"
+        "Titulaire : Mme Solène BRIVADEAU\nTitulaire : M. Patrice LOUVANDRE\nSuppléante : Mme Noëlle GARANCHE\n"
+        "Commission d'appel d'offres – présidée de droit par la présidente\nTitulaire : M. Ludovic FAUCHEREAU\n"
+    )
+    part = "Commission locale de l'eau (CLE) – 3 titulaires et 3 suppléants Titulaire : Mme Solène BRIVADEAU"
+    quoted = with_list_rest(part, passage)
+    assert quoted.endswith("Titulaire : M. Patrice LOUVANDRE Suppléante : Mme Noëlle GARANCHE")
+    assert "FAUCHEREAU" not in quoted and "appel d'offres" not in quoted
+
+
+def test_a_programme_named_with_a_year_restricts_no_period() -> None:
+    assert YEAR_RE.findall(fold("Qui siège au comité Natura 2000 des prairies humides en 2024 ?")) == ["2024"]
+
+
+def test_a_vote_written_in_words_is_stated_in_the_documents_words() -> None:
+    record = DeliberationRecord(
+        source="x.pdf",
+        pour=5,
+        contre=14,
+        abstention=2,
+        outcome="rejected",
+        vote_text="cinq voix pour, quatorze contre et deux abstentions",
+    )
+    assert (
+        written_vote_label(record, vote_label(record)) == "rejeté : cinq voix pour, quatorze contre et deux abstentions"
+    )
+    other = DeliberationRecord(
+        source="x.pdf", pour=18, abstention=2, vote_text="par dix-huit voix pour et trois abstentions"
+    )
+    assert written_vote_label(other, vote_label(other)) is None  # three abstentions written, two read: the counts
