@@ -290,18 +290,28 @@ _SMALL_CAPS_RE = re.compile(
 _SPACED_ELISION_RE = re.compile(r"(?<=\b[A-ZÀ-Ý]) (['’]) (?=[A-ZÀ-Ý])")
 
 
+def _small_caps_joined(line: str) -> str:
+    """A line with its small capitals' words joined, and on such a line a hyphen set apart from its second word
+    ("BRÉVILLARD -C OULMEREY" is "BRÉVILLARD-COULMEREY"; elsewhere " -" is a dash: "ECOLE BEETHOVEN -LES GRISETTES")."""
+    joined = _SMALL_CAPS_RE.sub(r"\1\2", line)
+    return _SPACED_HYPHEN_RE.sub("-", joined) if joined != line else line
+
+
+_SPACED_HYPHEN_RE = re.compile(r"(?<=[A-ZÀ-Ý]{2}) -(?=[A-ZÀ-Ý]{2})")
+
+
 def _clean(text: str) -> str:
     """A page's text as pypdf gives it, with its layout's artefacts undone.
 
     >>> _clean("M. LE  M AIRE . — Bonsoir.\\nM ME  F AURIEL . — Merci.\\nÀ RETENIR\\nI. F INANCES")
     'M. LE  MAIRE . — Bonsoir.\\nMME  FAURIEL . — Merci.\\nÀ RETENIR\\nI. FINANCES'
     >>> _clean("A RTICLE  1 ER – Le marché\\n1. É LECTION  DU  PRÉSIDENT\\nA PPROUVE\\nA  BRÉVILLARD -C OULMEREY")
-    'ARTICLE  1 ER – Le marché\\n1. ÉLECTION  DU  PRÉSIDENT\\nAPPROUVE\\nA  BRÉVILLARD -COULMEREY'
+    'ARTICLE  1 ER – Le marché\\n1. ÉLECTION  DU  PRÉSIDENT\\nAPPROUVE\\nA  BRÉVILLARD-COULMEREY'
     >>> _clean("SYNDICAT  MIXTE  DE  L ' AÉRODROME\\nBUDGET - FINANCES")
     "SYNDICAT  MIXTE  DE  L'AÉRODROME\\nBUDGET - FINANCES"
     """
     text = text.replace("\u00a0", " ").replace("\r", "")
-    text = _SMALL_CAPS_RE.sub(r"\1\2", text)
+    text = "\n".join(_small_caps_joined(line) for line in text.split("\n"))
     text = _SPACED_ELISION_RE.sub(r"\1", text)
     # Rejoin words hyphenated at a line end ("délibé-\nration").
     text = re.sub(r"([A-Za-zÀ-ÿ])-\n([a-zà-ÿ])", r"\1\2", text)

@@ -118,3 +118,13 @@ def test_session_37s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s37/gold_decisions_s37.jsonl", "other_bodies_s37/gold_s37_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_38s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 38's set on six more invented bodies (benchmarks/other_bodies_s38): an airfield syndicate's decisions by
+    delegation, a CCAS's minutes in prose, a school syndicate's table of decisions, a tourist office's comité de
+    direction, a river syndicate's register, a commune déléguée's opinions. Every evidence and key fact is on the page
+    it names."""
+    for gold in ("other_bodies_s38/gold_decisions_s38.jsonl", "other_bodies_s38/gold_s38_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr

@@ -97,3 +97,14 @@ def test_decisions_numbered_letter_first_are_records_of_their_own_date() -> None
     mower = records[7]
     assert mower.objet == "portant acquisition d'un tracteur-tondeuse" and mower.date == "2025-03-18"
     assert "MOULINARD" in mower.text and mower.pour is None  # a decision by delegation: no vote
+
+
+def test_a_hyphen_set_apart_is_joined_on_a_small_capitals_line_only() -> None:
+    from ingest.pdf_extract import _clean
+
+    assert _clean("SYNDICAT  MIXTE  DE  L ' AÉRODROME  DE  B RÉVILLARD -C OULMEREY") == (
+        "SYNDICAT  MIXTE  DE  L'AÉRODROME  DE  BRÉVILLARD-COULMEREY"
+    )
+    assert (
+        _clean("2013P01 ECOLE BEETHOVEN -LES GRISETTES 7 083 756") == "2013P01 ECOLE BEETHOVEN -LES GRISETTES 7 083 756"
+    )
