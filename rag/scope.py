@@ -332,6 +332,18 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
         # later decision recalls, not a séance; the year stays a number the evidence must write (rag.refusal)
         years, label, missing = (), "", False
         scope = dataclasses.replace(scope, years=(), period_label="")
+    if (
+        missing
+        and years
+        and not (date or month)
+        and not _SEANCE_WORDS_RE.search(folded)
+        and any(held)
+        and min(years) > max(int(str(d)[:4]) for d in held if d)
+    ):
+        # "la taxe de séjour d'un hôtel 3 étoiles en 2027": a year after every séance held is when a decision applies,
+        # not a séance's; the year stays a number the evidence must write (rag.refusal)
+        years, label, missing = (), "", False
+        scope = dataclasses.replace(scope, years=(), period_label="")
     if missing and communes:
         label = "de " + " ni de ".join(facets.communes[k] for k in communes) + " " + label
     scope_words = set(

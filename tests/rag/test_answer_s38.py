@@ -10,7 +10,7 @@ from rag.question import AMOUNT, rank
 from rag.records import vote_label, written_vote_label
 from rag.refusal import key_nouns
 from rag.schema import Chunk, Citation, DeliberationRecord
-from rag.scope import YEAR_RE
+from rag.scope import YEAR_RE, Facets, parse_scope
 from rag.text import tokens
 from rag.thesaurus import synonyms_by_stem
 
@@ -88,3 +88,13 @@ def test_a_vote_written_in_words_is_stated_in_the_documents_words() -> None:
         source="x.pdf", pour=18, abstention=2, vote_text="par dix-huit voix pour et trois abstentions"
     )
     assert written_vote_label(other, vote_label(other)) is None  # three abstentions written, two read: the counts
+
+
+def test_a_year_after_every_seance_held_is_when_a_decision_applies() -> None:
+    facets = Facets(communes={"brumieres": "Brumières"}, dates={"2024-10-15", "2025-10-14"})
+    future = parse_scope("Quelle taxe de séjour pour un hôtel 3 étoiles en 2027 ?", facets)
+    assert future.years == () and not future.missing_period  # (the evidence must still write 2027: rag.refusal)
+    past = parse_scope("Quelle taxe de séjour pour un hôtel 3 étoiles en 2019 ?", facets)
+    assert past.years == (2019,) and past.missing_period
+    meeting = parse_scope("Qu'a décidé le conseil en 2027 ?", facets)
+    assert meeting.missing_period  # a séance's year: none held
