@@ -692,8 +692,10 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
         elif found is None and index > skipped and nxt is not None and nxt.text[:1].islower():
             # "... de Tourvilliers 413 000 €. La" / "délibération est adoptée par dix-neuf voix pour ...": the vote's
             # sentence starts at the line's end
-            inline = _INLINE_VOTE_RE.split(f"{line.text} {nxt.text}")
-            found = _report_vote(inline[-1]) if len(inline) > 1 else None
+            joined = f"{line.text} {nxt.text}"
+            starts = [m.end() for m in _INLINE_VOTE_RE.finditer(joined)]
+            # (the vote's sentence starts on this line: one that starts on the next is read there)
+            found = _report_vote(joined[starts[-1] :]) if starts and starts[-1] <= len(line.text) else None
             if found is not None:
                 vote_ends[index] = skipped = index + 1
         if index <= skipped and index not in vote_ends:
