@@ -179,7 +179,9 @@ def written_vote_label(record: DeliberationRecord, label: str) -> str | None:
     """
     written = " ".join((record.vote_text or "").split()).strip(" .;,–-")
     folded = fold(written)
-    worded = _worded_counts(folded)  # "cinq voix pour, quatorze contre et deux abstentions"
+    # "cinq voix pour, quatorze contre et deux abstentions" (prose; not a vote line in capitals, "Par : DEUX voix POUR
+    # - ONZE voix CONTRE et 1 ABSTENTION", which the counts state better)
+    worded = set() if re.search(r"\b[A-ZÀ-Ý]{4,}\b", written) else _worded_counts(folded)
     if (
         not written
         or len(written) > MAX_LEAD_VOTE_CHARS

@@ -336,6 +336,7 @@ def parse_scope(question: str, facets: Facets, *, mentioned: Callable[[str], boo
         missing
         and years
         and not (date or month)
+        and not _YEAR_SPAN_RE.search(folded)  # (a school year names when it is decided: "la rentrée 2023-2024")
         and not _SEANCE_WORDS_RE.search(folded)
         and any(held)
         and min(years) > max(int(str(d)[:4]) for d in held if d)
