@@ -130,12 +130,11 @@ def _cells(lines: Sequence[_TextLine], start: int, first: int, stop: int, number
         return None
     vote_at = votes[0].start()
     body, vote = text[:vote_at].strip(), text[vote_at:].strip()
-    words = body.split()
     split = next(
         (m.start() for m in _DECISION_START_RE.finditer(body) if len(body[: m.start()].split()) >= MIN_OBJET_WORDS),
         None,
     )
-    if split is None or not words:
+    if split is None:
         return None
     objet, decision = body[:split].strip(), body[split:].strip()
     return TableRow(start=start, stop=stop, number=number, objet=objet, decision=decision, vote=vote)

@@ -290,14 +290,14 @@ _SMALL_CAPS_RE = re.compile(
 _SPACED_ELISION_RE = re.compile(r"(?<=\b[A-ZÀ-Ý]) (['’]) (?=[A-ZÀ-Ý])")
 
 
+_SPACED_HYPHEN_RE = re.compile(r"(?<=[A-ZÀ-Ý]{2}) -(?=[A-ZÀ-Ý]{2})")
+
+
 def _small_caps_joined(line: str) -> str:
     """A line with its small capitals' words joined, and on such a line a hyphen set apart from its second word
     ("BRÉVILLARD -C OULMEREY" is "BRÉVILLARD-COULMEREY"; elsewhere " -" is a dash: "ECOLE BEETHOVEN -LES GRISETTES")."""
     joined = _SMALL_CAPS_RE.sub(r"\1\2", line)
     return _SPACED_HYPHEN_RE.sub("-", joined) if joined != line else line
-
-
-_SPACED_HYPHEN_RE = re.compile(r"(?<=[A-ZÀ-Ý]{2}) -(?=[A-ZÀ-Ý]{2})")
 
 
 def _clean(text: str) -> str:

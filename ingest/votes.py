@@ -21,10 +21,10 @@ _COUNT_RE = re.compile(
     # (in words, "voix" may be left out after the first count: "cinq voix pour, quatorze contre et deux abstentions")
     rf"(?<![\w.,/])(?:(\d{{1,3}})\s*(?:votes?|voix)?|({_WORDS_COUNT_RE})\s+(?:votes?|voix|(?=(?:contre|abstentions?)\b(?!-))))"
     r"\s*:?\s*"
+    # ("64 pour Orgeline-le-Bas, 41 pour Marvaux": counts shared out between places or persons, no vote)
     r"(pour(?!\s+(?-i:[A-ZÀ-Ý][a-zà-ÿ]))|contre|abstentions?|absentions?)\b",
     re.IGNORECASE,
 )
-# ("64 pour Orgeline-le-Bas, 41 pour Marvaux": counts shared out between places or persons, no vote)
 _UNANIMITY_RE = re.compile(r"\bunanimit|\bunan\.", re.IGNORECASE)  # ("Adopté – unan. (14)": a column's abbreviation)
 _ADOPTED_RE = re.compile(r"\badopt(?:e|ee|es|ees|ion)?\b|\badopte\b|\bapprouve\b", re.IGNORECASE)
 _REJECTED_RE = re.compile(r"\brejet|\bnon adopt|\bn'est pas adopt|\bn'a pas ete adopt|\brefuse\b", re.IGNORECASE)

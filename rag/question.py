@@ -707,7 +707,8 @@ def rank(question: str, text: str, idf: Callable[[str], float] | None = None) ->
     "associations" and "montants"; a word is rare when its idf is close to the question's rarest."""
     wanted, names = _terms(question)
     shared = wanted & set(tokens(text))
-    shared -= _other_unit_numbers(question, text)
+    if any(t.isdigit() for t in shared):
+        shared -= _other_unit_numbers(question, text)  # (a hot path: most lines share no number with the question)
     if idf is None:
         return len(shared & names), 0, float(len(shared))
     top = max((idf(t) for t in wanted), default=0.0)

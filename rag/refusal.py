@@ -334,8 +334,8 @@ _LOCUTION_RE = re.compile(
 _ADVERB_LOCUTION_RE = re.compile(
     r"\b(?:au|en)\s+(?:final|total|tout|moins|plus|mieux|fond|juste|préalable|prealable|besoin|fait|gros)\b"
     r"|\b(?:de|à|a)\s+(?:côté|cote)\b"  # "mis de côté", "à côté"
-    # idioms of quantity or of everyone, no topic: "tout le monde", "le bout de terrain"
     r"|\b(?:à|a)\s+l['’]\s*(?:unité|unite)\b"  # "un ticket à l'unité": one ticket, no topic
+    # idioms of quantity or of everyone, no topic: "tout le monde", "le bout de terrain"
     r"|\btout\s+le\s+monde\b|\b(?:un|le|ce|du)\s+bout\s+(?=de\b|d['’])|\bd['’]\s*accord\b"
     # a time the question is asked in, no topic: "cette année", "cette saison", "cet été", "l'an prochain"
     r"|\b(?:cette|cet)\s+(?:année|annee|saison|été|ete|hiver|automne|printemps|semaine|fois)\b"
