@@ -22,7 +22,7 @@ from ingest.deliberations import line_key, page_number_lines, record_spans
 from ingest.footnotes import place_footnotes
 from ingest.ocr import read_scanned_pages
 from ingest.pdf import load_pdf
-from ingest.seance import describe_council_document
+from ingest.seance import describe_council_document, seance_openings
 from rag import schema
 from rag.errors import SourceError
 from rag.records import commune_date_meta, record_meta
@@ -83,6 +83,7 @@ def council_document(
         kind = schema.KIND_DOCUMENT
     if not chunks:
         raise SourceError(meta.source, "aucun texte exploitable", fix="vérifiez le document")
+    _date_by_seance(chunks, pages)
     for chunk in chunks:
         if not confidences:
             break
@@ -98,6 +99,41 @@ def council_document(
     }
     doc_meta.update({k: v for k, v in info.items() if isinstance(v, str) and v})
     return Document(meta.source, doc_id, meta.digest, kind, info["title"], chunks, doc_meta)
+
+
+def _date_by_seance(chunks: list[Chunk], pages: list[Page]) -> None:
+    """In a document that holds several séances (ingest.seance.seance_openings: a register's folios), each passage
+    takes the date of the séance it is written under, not the document's: the register of Fontbrémoux holds the
+    séances of 14 March, 11 April and 6 June 2025, and its March vote is not of 6 June."""
+    openings = seance_openings(pages)
+    if not openings:
+        return
+    by_page = {page.page_number: [" ".join(raw.split()) for raw in page.text.splitlines()] for page in pages}
+    cursor: dict[int, int] = {}  # (the passages come in reading order: a line written twice is found in turn)
+    for chunk in chunks:
+        page = int(chunk.meta.get(schema.PAGE) or 0)
+        own = [" ".join(line.split()) for line in chunk.text.splitlines() if line.strip() not in ("", "[…]")]
+        first = own[0] if own else ""
+        lines = by_page.get(page, [])
+        after = cursor.get(page, 0)
+        at = next(
+            (
+                i
+                for i in range(after, len(lines))
+                if first and lines[i] and (lines[i].startswith(first) or first.startswith(lines[i]))
+            ),
+            after,
+        )
+        cursor[page] = at
+        # a passage that opens a séance a few lines in (the signatures of the one before, then "L'an ..."), or the
+        # document's head before its first séance, is of the séance it opens
+        inside = [(p, i, iso) for p, i, iso in openings if p == page and at <= i <= at + OPENING_LEAD_LINES]
+        before = [(p, i, iso) for p, i, iso in openings if (p, i) <= (page, at)]
+        date = (inside or before[-1:] or openings)[0][2] if inside or not before else before[-1][2]
+        chunk.meta.update(commune_date_meta(None, date))
+
+
+OPENING_LEAD_LINES = 3  # lines of a passage before a séance's opening that still make it that séance's
 
 
 def council_chunks(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ingest.actes import infer_matiere
 from ingest.decision_table import TableRow, table_rows
-from ingest.seance import _from_match, _squash, detect_commune, detect_seance_date
+from ingest.seance import EDGE_LINES, _from_match, _squash, detect_commune, detect_seance_date, line_key, running_keys
 from ingest.votes import (
     _COUNT_RE,
     _ELECTED_RE,
@@ -30,6 +30,7 @@ from ingest.votes import (
     _analyse_votes,
     _report_vote,
     _Vote,
+    counts_line,
     parse_counts,
 )
 from rag.articles import find_article_mentions
@@ -62,7 +63,7 @@ class _Line:
 
 def _to_lines(pages: list[Page]) -> list[_Line]:
     lines: list[_Line] = []
-    running = _running_keys(pages)
+    running = running_keys(pages)
     for page in pages:
         page_lines = [_Line(page.page_number, raw.rstrip(), _squash(raw)) for raw in page.text.splitlines()]
         nonblank = [i for i, line in enumerate(page_lines) if not line.blank]
@@ -78,35 +79,6 @@ def _to_lines(pages: list[Page]) -> list[_Line]:
                 page_lines[i] = _Line(page.page_number, "", "", furniture=True)
         lines.extend(page_lines)
     return lines
-
-
-EDGE_LINES = 2  # the lines at a page's top or bottom where a running header or footer sits
-
-
-def line_key(raw: str) -> str:
-    """A line as a repeated header, footer or stamp is told apart: folded, its digits aside."""
-    return re.sub(r"\d+", "#", fold(" ".join(raw.split())))
-
-
-def _running_keys(pages: list[Page]) -> set[str]:
-    """The lines (digits aside) at the top or bottom of every page of a document of several pages: its running
-    header and footer ("SMICTOM du Haut-Velaunay – Comité syndical du 21 novembre 2023", "Publié le 24/11/2023 – 2 –")."""
-    if len(pages) < 2:
-        return set()
-    edges: list[dict[str, str]] = []
-    for page in pages:
-        nonblank = [" ".join(raw.split()) for raw in page.text.splitlines() if raw.strip()]
-        edges.append({line_key(raw): raw for raw in nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]})
-    common = set.intersection(*(set(edge) for edge in edges))
-    # two pages may open alike by chance: there, a line numbering its page ("Publié le 24/11/2023 – 2 –") must show
-    # that the lines they share are the page's furniture
-    numbered = any(len({edge[key] for edge in edges}) == len(pages) for key in common)
-    if len(pages) < 3 and not numbered:
-        return set()
-    return {key for key in common if len(key) >= MIN_RUNNING_CHARS}
-
-
-MIN_RUNNING_CHARS = 12  # not a lone "-" or "Le Maire,"
 
 
 def page_number_lines(pages: list[Page]) -> set[int]:
@@ -577,10 +549,11 @@ _ROMAN = {
     "XIV": 14,
     "XV": 15,
 }
-# "3. Tarifs", "IV – Budget", "Point n° 2 – Tarifs des redevances" (the word "Point" before the number)
+# "3. Tarifs", "IV – Budget", "Point n° 2 – Tarifs des redevances", "Point n°4 — Réhabilitation ..." (the word
+# "Point" before the number)
 _ITEM_RE = re.compile(
     r"^(?:(?i:point|question|affaire|dossier|rapport)\s+(?:n\s?°\s*)?)?"
-    r"(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–:]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$"
+    r"(?P<num>\d{1,2}|[IVX]{1,4})(?:\s*[/.)\-–—:]\s*|\s+)(?P<title>[A-ZÀ-Ý].*)$"
 )
 # A decision that names the agenda item it settles: "DÉCISION DU COMITÉ – POINT 2" above "✔ Adopté – 18 pour / 1
 # contre" (folded)
@@ -700,6 +673,10 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 vote_ends[index] = skipped = index + 1
         if index <= skipped and index not in vote_ends:
             continue  # (a line of the vote above)
+        if found is not None and counts_line(line.text) and not line.text.rstrip().endswith((",", "–", "—")):
+            below = next((other for other in lines[index + 1 : index + 3] if not other.blank), None)
+            if below is not None and _report_vote(below.text) is not None:
+                found = None  # "Pour : 9 — Contre : 1 — Abstention : 1" above "Adopté ...": the counts of that vote
         if found is not None and found[2] and re.search(r"[.;!?]\s", found[2]):
             # "... figurant dans la dernière colonne du tableau. Vote : 33 pour ...": the sentence before is no label
             found = (found[0], found[1], re.split(r"(?<=[.;!?])\s+", found[2])[-1])
@@ -714,7 +691,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                 and j - index <= MAX_OPEN_LINES
                 and (
                     _unclosed(statement)
-                    or statement.rstrip().endswith(",")
+                    or statement.rstrip().endswith((",", "–", "—"))  # "... ne prenant pas part au vote –" / "adopté"
                     or bool(
                         re.search(r"(?:\d|\bvoix)\s*$", statement) and _COUNT_WORD_RE.match(fold(lines[j + 1].text))
                     )
@@ -726,7 +703,11 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
                         and not statement.rstrip().endswith(".")
                     )
                 )
-                and _report_vote(lines[j + 1].text) is None
+                and (
+                    _report_vote(lines[j + 1].text) is None
+                    # ("... ne prenant pas part au vote –" / "adopté": the outcome closes the vote above)
+                    or (statement.rstrip().endswith(("–", "—")) and len(lines[j + 1].text) < MAX_OUTCOME_LINE)
+                )
             ):
                 j += 1
                 written, statement = f"{written} {lines[j].text}", f"{statement} {lines[j].text}"
@@ -868,6 +849,7 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
 MAX_WRAPPED_DETAIL = 40
 
 
+MAX_OUTCOME_LINE = 30  # characters of a line that only says the outcome ("adopté", "rejeté à la majorité")
 MAX_OPEN_LINES = 3  # lines a vote's open bracket (the names of who voted so) may run over
 
 

@@ -114,6 +114,40 @@ def _date_from_lines(lines: list[str]) -> str | None:
     return None
 
 
+# A séance opening its own minutes in a register or a recueil that holds several, at the start of its line: "L'an deux
+# mille vingt-cinq, le quatorze mars, à vingt heures trente" (a register's formula), "Séance du 11 avril 2025"
+_YEAR_FIRST_RE = re.compile(
+    rf"^l'an\s+(deux[\s-]+mill?e?(?:[\s-]+(?:{_NUMBER_WORD_RE}|et))*),?\s+le\s+"
+    rf"((?:(?:{_NUMBER_WORD_RE})[\s-]+(?:et[\s-]+)?){{1,3}})\s*({MONTH_PATTERN})\b"
+)
+_OPENING_LINE_RE = re.compile(rf"^seance du\s+(?:{_WEEKDAY_RE}\s+)?(\d{{1,2}}|1er)\s+({MONTH_PATTERN})\s+(\d{{4}})\b")
+
+
+def seance_openings(pages: list[Page]) -> list[tuple[int, int, str]]:
+    r"""(page, line of the page, ISO date) of each séance a document holds, when it holds several (a register's
+    folios, a recueil of minutes: "L'an deux mille vingt-cinq, le quatorze mars ..." then "L'an deux mille vingt-cinq,
+    le onze avril ..."); empty when it holds one (its passages have the document's date).
+
+    >>> seance_openings([Page("L'an deux mille vingt-cinq, le quatorze mars, à vingt heures\nLe conseil ...\n"
+    ...     "L'an deux mille vingt-cinq, le onze avril, à vingt heures trente", 1)])
+    [(1, 0, '2025-03-14'), (1, 2, '2025-04-11')]
+    """
+    found: list[tuple[int, int, str]] = []
+    for page in pages:
+        for index, raw in enumerate(page.text.splitlines()):
+            line = fold(_squash(raw))
+            if match := _YEAR_FIRST_RE.match(line):
+                day, year = _written_number(match.group(2)), _written_number(match.group(1))
+                iso = iso_date(year, MONTH_NUMBERS[match.group(3)], day) if day and year else None
+            elif match := _OPENING_LINE_RE.match(line):
+                iso = _from_match(*match.groups())
+            else:
+                continue
+            if iso:
+                found.append((page.page_number, index, iso))
+    return found if len({iso for _, _, iso in found}) >= 2 else []
+
+
 def detect_seance_date(pages: list[Page], source: str) -> str | None:
     """ISO date of the séance: from the head of the document ("Séance du 23 Juillet 2020", "Le vingt trois
     Juillet deux mille vingt", "CR du conseil municipal 09 avril 2021"), else from the file name
@@ -399,7 +433,47 @@ def describe_council_document(
 
 
 HEAD_LINES = 3
+HEAD_LINE_CHARS = 100
+
+
+def _cut(line: str, limit: int) -> str:
+    return line if len(line) <= limit else line[: limit + 1].rsplit(None, 1)[0]
+
+
+# A line that only numbers its page: "3", "1 sur 2", "Page 2/6", "— 1 —", "p. 1 / 2", "folio 1 / 2"
+_PAGE_NUMBER_LINE_RE = re.compile(
+    r"(?i)[-—–\s]*(?:page|p\.|folio|feuillet)?\s*\d{1,3}\s*(?:(?:/|sur)\s*\d{1,3})?[-—–\s]*"
+)
 HEAD_CHARS = 240
+
+
+EDGE_LINES = 2  # the lines at a page's top or bottom where a running header or footer sits
+
+
+def line_key(raw: str) -> str:
+    """A line as a repeated header, footer or stamp is told apart: folded, its digits aside."""
+    return re.sub(r"\d+", "#", fold(" ".join(raw.split())))
+
+
+def running_keys(pages: list[Page]) -> set[str]:
+    """The lines (digits aside) at the top or bottom of every page of a document of several pages: its running
+    header and footer ("SMICTOM du Haut-Velaunay – Comité syndical du 21 novembre 2023", "Publié le 24/11/2023 – 2 –")."""
+    if len(pages) < 2:
+        return set()
+    edges: list[dict[str, str]] = []
+    for page in pages:
+        nonblank = [" ".join(raw.split()) for raw in page.text.splitlines() if raw.strip()]
+        edges.append({line_key(raw): raw for raw in nonblank[:EDGE_LINES] + nonblank[-EDGE_LINES:]})
+    common = set.intersection(*(set(edge) for edge in edges))
+    # two pages may open alike by chance: there, a line numbering its page ("Publié le 24/11/2023 – 2 –") must show
+    # that the lines they share are the page's furniture
+    numbered = any(len({edge[key] for edge in edges}) == len(pages) for key in common)
+    if len(pages) < 3 and not numbered:
+        return set()
+    return {key for key in common if len(key) >= MIN_RUNNING_CHARS}
+
+
+MIN_RUNNING_CHARS = 12  # not a lone "-" or "Le Maire,"
 
 
 def document_head(pages: list[Page]) -> str:
@@ -410,7 +484,16 @@ def document_head(pages: list[Page]) -> str:
     >>> document_head([Page("SDES – Syndicat départemental d'énergies\\n\\nBureau syndical\\nPrésents : M. A\\nOrdre du jour", 1)])
     "SDES – Syndicat départemental d'énergies Bureau syndical Présents : M. A"
     """
-    lines = [line.strip() for page in pages[:1] for line in page.text.splitlines() if line.strip()][:HEAD_LINES]
+    lines = [line.strip() for page in pages[:1] for line in page.text.splitlines() if line.strip()]
+    # (the page's furniture first: a running header repeated on every page, "1 sur 2")
+    running = running_keys(pages)
+    furniture = [
+        i
+        for i, line in enumerate(lines[:EDGE_LINES])
+        if line_key(line) in running or _PAGE_NUMBER_LINE_RE.fullmatch(line)
+    ]
+    # (a long line goes on past the body's name: "Établissement public ... – membres : Castelvéran Agglomération, ...")
+    lines = [_cut(line, HEAD_LINE_CHARS) for i, line in enumerate(lines) if i not in furniture][:HEAD_LINES]
     head = _squash(" ".join(lines))[:HEAD_CHARS]
     # A document about one matter writes it once, on its first page: "Objet : Réaménagement de la place du Mercadial et
     # des rues" / "adjacentes – marché de travaux allotis" (a tender committee's minutes, an extract): every passage is

@@ -56,6 +56,16 @@ _LABEL_VOIX_RE = re.compile(
 )
 
 
+# The labels first without a colon, as a vote column writes them: "Pour 14 · Contre 0 · Abst. 0 – adopté", "Pour 12 ·
+# Contre 2 (Mme X, M. Y) · Abst. 0" (read only when no other form is: "10 voix pour 2 contre" counts 10 for)
+_BARE_LABEL_COUNTS_RE = re.compile(
+    r"(?<![\w])pour\s+(\d{1,3})(?![\d,.]\d|\s*(?:%|€|ans?\b|mois\b|jours?\b|heures?\b))\s*[·,;/|–—-]\s*"
+    r"contre\s+(\d{1,3})\b(?:\s*\([^()]{1,120}\))?"
+    r"(?:\s*[·,;/|–—-]\s*abst(?:\.|entions?\b)?\s*:?\s*(\d{1,3})\b)?",
+    re.IGNORECASE,
+)
+
+
 def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     """(pour, contre, abstention) written in a vote statement; None for what it does not state.
 
@@ -65,6 +75,10 @@ def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     (11, 2, 1)
     >>> parse_counts("Pour 1 108 voix Contre 96 voix Abstention 41 voix ADOPTÉ")
     (1108, 96, 41)
+    >>> parse_counts("5.3 – Pour 12 · Contre 2 (Mme A, M. B) · Abst. 1 – adopté")
+    (12, 2, 1)
+    >>> parse_counts("10 voix pour 2 contre 1 abstention")
+    (10, 2, 1)
     """
     pour = contre = abstention = None
     weighed = {fold(m[1])[:4]: int(re.sub(r"\D", "", m[2])) for m in reversed(list(_LABEL_VOIX_RE.finditer(text)))}
@@ -74,6 +88,9 @@ def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     if abbreviated and not _COUNT_RE.search(text) and not _LABEL_COUNT_RE.search(text):
         return (int(abbreviated[1]), int(abbreviated[2]), int(abbreviated[3]) if abbreviated[3] else None)
     labelled = list(_LABEL_COUNT_RE.finditer(text))
+    bare = _BARE_LABEL_COUNTS_RE.search(text)
+    if bare and not labelled and not _COUNT_RE.search(text):
+        return (int(bare[1]), int(bare[2]), int(bare[3]) if bare[3] else None)
     # With "Pour : 55 Contre : 2", "55 Contre" is not a count against: the labels come first there.
     pairs = (
         [(m.group(2), m.group(1)) for m in labelled]
@@ -147,6 +164,9 @@ def _vote_phrase(statement: str) -> str:
     labelled = list(_LABEL_COUNT_RE.finditer(text))
     if labelled:  # "Pour : 55 Contre : 2 (Madame G.) Abstention : 1 (Monsieur V.)": as written, names included
         return text[labelled[0].start() :].strip()
+    bare = _BARE_LABEL_COUNTS_RE.search(text)
+    if bare and not _COUNT_RE.search(text):  # "Pour 14 · Contre 0 · Abst. 0 – adopté": as written
+        return text[bare.start() :].strip()
     counts = list(_COUNT_RE.finditer(text))
     if counts:
         start, end = counts[0].start(), counts[-1].end()
@@ -209,6 +229,10 @@ _REPORT_VOTE_START_RE = re.compile(
     # vote", "Information – pas de vote"
     r"|rejetee?s?\W*p\s*:?\s*\d|rejetee?s?\W*\d{1,3}\s+pour\b|(?:elue?s?|designee?s?) (?:par|avec|a) \d{1,3} voix\b"
     r"|(?:retiree?s?|ajournee?s?|reportee?s?|information)\W*pas de vote\b"
+    # a consultative body's opinion under its label: "Avis du CVS : favorable (4 avis favorables, 2 avis défavorables
+    # ...)", "Avis du conseil d'école : défavorable", "Pas d'avis ce jour : point renvoyé à la réunion de septembre"
+    r"|avis d(?:u|e la|e l'|es)\b[^:]{1,40}:\s*(?:favorable|defavorable|reserve|sans avis)"
+    r"|pas d'avis\b[^:]{0,30}:\s*(?:le |ce )?(?:point )?(?:renvoye|reporte|ajourne)"
     r"|pour\s+\d{1,3}(?:\s\d{3})*\s+voix\s+contre\s+\d"  # "Pour 1 245 voix Contre 0 voix ADOPTÉ"
     # a company board's: "Cette résolution est adoptée à l'unanimité des administrateurs présents ou représentés"
     r"|cette (?:resolution|deliberation|proposition|motion) est (?:adoptee|rejetee|approuvee)\b"
@@ -229,13 +253,39 @@ _ELECTED_RE = re.compile(r"^[-•\s]*(?P<who>[^:]{2,60}?)\s*:\s*(?P<n>\d{1,3})\s
 _MARK_RE = re.compile(r"^[\s✔✓✅☑✖✗✘❌☒]+")
 
 
+# The number of the item a vote line closes, before it: "5.3 – Pour 5 · Contre 8 · Abst. 1 – rejeté", "2.2 –
+# Information – pas de vote"
+_VOTE_ITEM_PREFIX_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\s*[–—-]\s*(?=\S)")
+# A line of counts under their labels: "Pour 14 · Contre 0 · Abst. 0", "Votants : 11 — Pour : 9 — Contre : 1 —
+# Abstention : 1", "Avis favorable – Pour 14 · Contre 0" (folded)
+_COUNTS_LINE_RE = re.compile(
+    r"^(?:(?:avis (?:favorable|defavorable)|votants\s*:?\s*\d{1,3}|suffrages exprimes\s*:?\s*\d{1,3})\s*[,;/|-]?\s*)?"
+    r"pour\s*:?\s*\d{1,3}\b(?:\s*\([^()]{1,120}\))?\s*[,;/|-]?\s*contre\s*:?\s*\d{1,3}\b"
+)
+
+
+def counts_line(text: str) -> bool:
+    """Whether the line is a vote written as counts under their labels, the labels first.
+
+    >>> counts_line("4.1 – Pour 14 · Contre 0 · Abst. 0 – adopté"), counts_line("Votants : 11 — Pour : 9 — Contre : 1")
+    (True, True)
+    >>> counts_line("Le tarif pour 12 repas contre 10 l'an dernier")
+    False
+    """
+    return bool(_COUNTS_LINE_RE.match(fold(_VOTE_ITEM_PREFIX_RE.sub("", text.strip()))))
+
+
 def _report_vote(text: str) -> tuple[str, str, str | None] | None:
     """(written, statement, label) when the line is a vote: "Vote : 14 pour ...", "DM1 approuvé : Vote : ...",
     "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
-    "Anne-Marie : 11 votes, Elue"; None otherwise."""
+    "Anne-Marie : 11 votes, Elue", "5.3 – Pour 5 · Contre 8 · Abst. 1 – rejeté"; None otherwise."""
     text = _MARK_RE.sub("", text)  # "✔ Adopté – 18 pour / 1 contre": a slide's or a table's check mark
     if _SHARE_RE.match(text):
         return None  # "64 pour Orgeline-le-Bas, 41 pour Marvaux": counts shared out between places, no vote
+    bare = _VOTE_ITEM_PREFIX_RE.sub("", text)
+    folded = fold(bare)
+    if (bare != text and _REPORT_VOTE_START_RE.match(folded)) or _COUNTS_LINE_RE.match(folded):
+        return (bare, bare, None)  # "2.2 – Information – pas de vote": the item's number is no part of the vote
     folded = fold(text)
     if _REPORT_VOTE_START_RE.match(folded):
         return (text, text, None)
