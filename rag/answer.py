@@ -1614,6 +1614,8 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
             named = split[position + 1].strip()
             if len(named) <= MAX_ELECTED_LINE_CHARS and PERSON_RE.match(named):
                 sentence = _clip(f"{sentence} {named}")  # "A été proclamée présidente … installée :" / "Mme Chantal X"
+        elif "[…]" not in raw:
+            sentence = _with_ballot(split, position, sentence, text)
         if len(sentence) >= MIN_SENTENCE_CHARS and (
             re.search(r"[a-zà-ÿ]{3}", sentence) or _AMOUNT_ROW_RE.search(sentence)
         ):
@@ -1621,6 +1623,39 @@ def _passage_sentences(chunk: Chunk) -> list[tuple[int, str, bool]]:
     if not out and text.strip():
         out.append((0, _clip(text.strip()), False))
     return out
+
+
+# A sentence that proclaims who was elected ("Mme Nathalie POUJAVEL est élue présidente du conseil ..."), and the
+# count of a candidate's ballots ("Mme Nathalie POUJAVEL : 4 voix.", "... ESTRABOULIN obtient 7 voix et ...")
+_PROCLAIMED_RE = re.compile(r"\b(?:est|a été) (?:élue?|proclamée?|nommée?)\b")
+_BALLOTS_RE = re.compile(r"\b\d{1,3}\s+voix\b|\b(?:obtient|obtenu|recueille)\b", re.IGNORECASE)
+_SURNAME_RE = re.compile(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}\b")
+BALLOT_LOOKBACK = 6  # parts of sentences before a proclamation where the winner's ballots may be counted
+BALLOT_PART_CHARS = 140  # at most this long, each of them: a result, not a debate
+
+
+def _with_ballot(split: list[str], position: int, sentence: str, text: str) -> str:
+    """A proclamation of who was elected, with the count of the winner's ballots the lines just before give:
+    "Mme Nathalie POUJAVEL : 4 voix. M. Raymond CALVEYRINES : 2 voix. Mme Nathalie POUJAVEL est élue présidente"
+    (the count is what "avec combien de voix" asks; the two are one run of the passage's text, or unchanged)."""
+    if not _PROCLAIMED_RE.search(sentence):
+        return sentence
+    surnames = set(_SURNAME_RE.findall(sentence))
+    start = None
+    for back in range(1, BALLOT_LOOKBACK + 1):
+        if position - back < 0:
+            break
+        before = split[position - back].strip()
+        if "[…]" in before or len(before) > BALLOT_PART_CHARS:
+            break
+        if surnames & set(_SURNAME_RE.findall(before)):
+            start = position - back
+    if start is None:
+        return sentence
+    joined = " ".join(part.strip() for part in split[start : position + 1])
+    if not _BALLOTS_RE.search(joined.replace(sentence, "")) or _squash(joined) not in _squash(text):
+        return sentence
+    return _clip(joined)
 
 
 def _clip(sentence: str) -> str:

@@ -42,6 +42,8 @@ _OPENING_RE = re.compile(
     r"|\bil est (?:donc )?(?:propose|demande) au conseil(?: municipal)?\s*:"
     r"|\bpropose(?:nt)? (?:de |d')[^.;]{0,200}:$"  # "la présidente propose de fixer les indemnités ... :" (_PROPOSAL_RE)
     r"|^avis\s*:\s*avis (?:favorable|defavorable)\b"  # a consultative body's "AVIS : avis favorable sur ... – 9 voix pour"
+    # "Le conseil d'administration, après en avoir délibéré :" then "– approuve ... ;" / "– autorise ...": the rows say it
+    r"|\bapres en avoir delibere(?: et vote)?\s*:$"
     r"|\b(?:le|du) conseil(?: municipal)?\b(?:[^.]{0,80}?,)?\s*(?:apres en avoir delibere\s*,?\s*)?"
     r"(?:(?:a l'unanimite|a la majorite[^,.]{0,30})\s*,?\s*)?(?:decide|fixe|accepte|approuve|designe"
     r"|autorise|attribue|adopte|vote)\b"
@@ -55,6 +57,7 @@ _LABEL_VALUE_RE = re.compile(r"^[^:]{2,80}:\s*\S.*\d")
 _FORMULA_RE = re.compile(
     r"apres en avoir delibere|^par\s*:?\s*(?:\d+|[a-z]+)\s+voix|^\d+\s+voix|^le conseil(?: municipal)?,?$|^vote\s*:|^a l'unanimite"
     r"|^(?:pour|contre|abstentions?)\s*:\s*\d|^(?:les membres du )?conseil municipal,?$|^entendu l'expose"
+    r"|^votants?\s*:?\s*\d"  # "Votants : 11 — Pour : 8 — Contre : 3 ..."
 )
 # ("13 pour, 1 contre", "Pour : 13", "Votants 15 Pour 13 Contre 2"; not "des exercices 2019 à 2022 pour un montant")
 _VOTE_COUNT_RE = re.compile(

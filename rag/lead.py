@@ -971,6 +971,10 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
         # "a accepté les tarifs ...", "a élu : Fabrice PALAU ; ...", "a délibéré : <what the item says>"
         sep = " " if provision.verb and subject else " : "
         text = f"{head} {provision.verb or 'a délibéré'}{sep}{body}".rstrip(" .;:,")
+        acts = [] if provision.verb or subject or not (with_rows and rows) else [_in_past(row) for row in rows]
+        if acts and all(acts):
+            # "après en avoir délibéré :" / "– approuve ... ;" / "– rejette la proposition.": the rows are its acts
+            text = f"{head} {' ; '.join(act for act in acts if act)}".rstrip(" .;:,")
         if with_vote and vote:
             text += f" ({_vote_text(vote)})"
         text += f" [{citation.n}]."
@@ -978,6 +982,28 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
         if not missing_facts(facts, [passage], strict=True)[1]:
             return text
     return None
+
+
+# The operative verbs of a dispositif's rows, written lower case after "après en avoir délibéré :", and how an answer
+# tells them ("approuve le budget" -> "a approuvé le budget")
+_ROW_VERBS = {
+    "approuve": "a approuvé", "autorise": "a autorisé", "rejette": "a rejeté", "decide": "a décidé", "fixe": "a fixé",
+    "accepte": "a accepté", "attribue": "a attribué", "designe": "a désigné", "accorde": "a accordé",
+    "adopte": "a adopté", "admet": "a admis", "emet": "a émis", "cree": "a créé", "supprime": "a supprimé",
+    "dit": "a dit", "prend": "a pris", "charge": "a chargé", "sollicite": "a sollicité", "refuse": "a refusé",
+}  # fmt: skip
+
+
+def _in_past(row: str) -> str | None:
+    """A row of a dispositif told as what was done: "approuve le budget 2025 de l'office ;" -> "a approuvé le budget
+    2025 de l'office"; None when the row opens with no operative verb.
+
+    >>> _in_past("rejette la proposition."), _in_past("Montant : 12 €")
+    ('a rejeté la proposition', None)
+    """
+    verb, _, rest = row.strip().partition(" ")
+    past = _ROW_VERBS.get(fold(verb)) if verb[:1].islower() else None
+    return f"{past} {rest}".rstrip(" .;:,") if past and rest else None
 
 
 def _record_sentence(
@@ -1056,12 +1082,18 @@ def _head(date: str | None, commune: str | None, assembly: str = "") -> str:
 
     >>> _head("2024-07-23", "Vermagnac", "commission d'appel d'offres")
     "Le 23 juillet 2024, la commission d'appel d'offres de Vermagnac"
+
+    A body no commune's name heads decided as the assembly its minutes name (never "le conseil municipal"):
+
+    >>> _head("2024-12-12", None, "conseil d'administration")
+    "Le 12 décembre 2024, le conseil d'administration"
     """
     body = body_article(commune) if commune else None
     if body:
         subject = f"{body}{commune}" if body.endswith("'") else f"{body} {commune}"  # "l'Office de tourisme ..."
     elif assembly:
-        subject = f"la {assembly} de {commune}" if commune else f"la {assembly}"
+        article = "la" if assembly.startswith(("commission", "assemblée")) else "le"
+        subject = f"{article} {assembly} de {commune}" if commune else f"{article} {assembly}"
     else:
         subject = f"le conseil municipal de {commune}" if commune else "le conseil municipal"
     return f"Le {french_date(date)}, {subject}" if date else subject[0].upper() + subject[1:]
@@ -1073,7 +1105,27 @@ def _assembly(chunk: schema.Chunk) -> str:
     unless the head names the municipal council (whose agenda may list an election of that commission)."""
     if "conseil municipal" in fold(str(chunk.meta.get(schema.HEAD) or "")):
         return ""
-    return next((a for a in str(chunk.meta.get(schema.BODY) or "").split(";") if a.startswith("commission ")), "")
+    named = [a for a in str(chunk.meta.get(schema.BODY) or "").split(";") if a]
+    if not chunk.meta.get(schema.COMMUNE) and named:
+        # a body whose name was not read (an office's brand: "CANTELOUZE HABITAT"): its assembly decided
+        return " ".join(_ACCENTED.get(word, word) for word in named[0].split())
+    return next((a for a in named if a.startswith("commission ")), "")
+
+
+# The words of rag.bodies.ASSEMBLIES as a sentence writes them
+_ACCENTED = {
+    "comite": "comité",
+    "assemblee": "assemblée",
+    "ecole": "école",
+    "ecoles": "écoles",
+    "d'ecole": "d'école",
+    "departemental": "départemental",
+    "regional": "régional",
+    "metropolitain": "métropolitain",
+    "proprietaires": "propriétaires",
+    "generale": "générale",
+    "ccas": "CCAS",
+}
 
 
 def _object(provision: Provision) -> str:

@@ -512,7 +512,7 @@ _NAME_WORD_CANDIDATE_RE = re.compile(r"(?:\d+(?=[A-ZÀ-Ý]))?[^\W\d_][\w\u2019'-
 # Common nouns French capitalises by convention, never a name: "l'État" (the State), and "la Ville", "la Commune",
 # "la Mairie": the council's own town, which the question's scope names when it is named at all (over a whole
 # corpus with the law, "ville" is rare enough to pass for a name, and every row of a grants table lacks it).
-_CONVENTIONAL_CAPITALS = frozenset({"etat", "etats", "ville", "commune", "mairie"})
+_CONVENTIONAL_CAPITALS = frozenset({"etat", "etats", "ville", "commune", "mairie", "hlm"})  # ("HLM": a kind of housing)
 _AT_SENTENCE_START_RE = re.compile(r"(?:^|[.?!:;«(\"]\s*)$")
 _CIVILITY_BEFORE_RE = re.compile(
     r"\b(?:M|MM|Mme|Mmes|Mlle|Me|Dr|St|Ste)\.\s*$"

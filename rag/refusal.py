@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 from rag import schema, tuning
 from rag.bodies import kind_of
-from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold
+from rag.french import MONTH_NUMBERS, MONTH_PATTERN, NUMBER_WORDS, fold, number_from_words
 from rag.question import (
     AMOUNT,
     DATE,
@@ -29,6 +29,7 @@ from rag.question import (
     HOUR_QUESTION_RE,
     HOUR_RE,
     NUMBER,
+    OPINION,
     ORGANISATION,
     OTHER,
     PERSON,
@@ -654,10 +655,14 @@ def refusal_checks(
     if local and all(hit.chunk.kind == schema.KIND_ARTICLE for hit in top):
         yield "commune"  # "le prix de l'eau à Preuilly": the law on water prices says nothing of Preuilly's
     met = set(scope.stems) if scope is not None else set()
+    # A name of the question that the head of a passage's document writes names the body it is of ("Cantelouze" for
+    # "CANTELOUZE HABITAT Office public de l'habitat ..."), as the scope's commune does: no line of the passage need write it
+    heads = set().union(*(vocabulary(str(hit.chunk.meta.get(schema.HEAD) or "")) for hit in top))
+    met |= {stem for stem in name_stems(question) if stem in heads}
     # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
     # A money word in a question that asks for a vote, a name, a date or a count ("Par combien de voix la
     # subvention a-t-elle été votée ?") does not ask for an amount.
-    asks_amount = answer_type(question) not in (VOTE, PERSON, DATE, DURATION, NUMBER, HOUR, FREQUENCY)
+    asks_amount = answer_type(question) not in (VOTE, OPINION, PERSON, DATE, DURATION, NUMBER, HOUR, FREQUENCY)
     if (
         asks_amount
         and MONEY_RE.search(fold(question))
@@ -2279,7 +2284,7 @@ def on_topic(
     question: str, top: list[ScoredChunk], idf: Callable[[str], float], met: set[str], *, local: bool = False
 ) -> list[ScoredChunk]:
     """The passages that use every topic noun of the question that the passages use at all (in their text,
-    title or headings): where the fact asked for can be. An amount in the passage on the school's pupils does
+    title or headings, or the head of their document that names its body): where the fact asked for can be. An amount in the passage on the school's pupils does
     not give the price of the school's screen rental; a question on one commune's fact is not answered by the
     law (`local`)."""
     groups = synonym_groups(question)
@@ -2287,8 +2292,12 @@ def on_topic(
     named = [stem for stem in key_nouns(question) if stem not in met and stem not in asked]
     nouns = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF] or sorted(named, key=idf)[-1:]
     hits = [hit for hit in top if not (local and hit.chunk.kind == schema.KIND_ARTICLE)]
+    # (the head of a passage's document names the body it is of: "l'office public de l'habitat" of its every record)
     used = [
-        vocabulary(f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')}")
+        vocabulary(
+            f"{h.chunk.text} {h.chunk.meta.get(schema.TITLE, '')} {h.chunk.meta.get(schema.HEADING_PATH, '')} "
+            f"{h.chunk.meta.get(schema.HEAD) or ''}"
+        )
         for h in hits
     ]
     nouns = [stem for stem in nouns if any(_used(groups.get(stem, {stem}), stems) for stems in used)]
@@ -2544,6 +2553,7 @@ def _numbers_met(
         if unit is None and number in _years_in(heading) and holds(f"{text} {heading}", anchors):
             return True
         text = _SPAN_WORD_RE.sub(lambda m: f"{m.group(0)} ({_SPAN_WORDS[m.group(0).lower()]} ans)", text)
+        text = worded_years(text)
         parts = sentences(text) or [""]
         title = str(hit.chunk.meta.get(schema.TITLE, "")) if hit.chunk.meta.get(schema.RECORD_INDEX) is not None else ""
         # (a table row reads with its column heads and the sentence announcing it, for its words only: its numbers
@@ -2679,5 +2689,41 @@ def _heading_years(text: str) -> set[str]:
 
 
 def _years_in(text: str) -> set[str]:
-    """The years a passage writes: "en 2019", both years of "2020-2021"; not "2021-051" (a deliberation)."""
+    """The years a passage writes: "en 2019", both years of "2020-2021", "l'année deux mille vingt-quatre" (a
+    register); not "2021-051" (a deliberation)."""
+    text = worded_years(text)
     return set(_YEAR_RE.findall(text)) | {year for span in _YEAR_SPAN_RE.findall(text) for year in span}
+
+
+# A year written in words, as a register writes it: "l'an deux mille vingt-cinq", "de l'année deux mille vingt-quatre"
+# (after what introduces a year: "l'an", "l'année", "l'exercice", "en", a month; "deux mille cinq cents euros" is none)
+_NUMBER_WORDS_RE = (
+    "un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante"
+    "|cinquante|soixante"
+)
+_WORDED_YEAR_RE = re.compile(
+    r"(?:\bl['’]an|\bann[ée]e|\bexercice|\ben|\b(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre"
+    r"|octobre|novembre|d[ée]cembre))\s+deux[\s-]mille"
+    rf"(?P<rest>(?:[\s-]+(?:et[\s-]+)?(?:{_NUMBER_WORDS_RE})\b){{0,4}})"
+    rf"(?![\s-]+(?:et[\s-]+)?(?:cents?|mille|euros?|{_NUMBER_WORDS_RE})\b|\s*€)",
+    re.IGNORECASE,
+)
+
+
+def worded_years(text: str) -> str:
+    """The text with each year written in words followed by its digits, for the checks that look for a year.
+
+    >>> worded_years("le compte administratif de l'année deux mille vingt-quatre, qui")
+    "le compte administratif de l'année deux mille vingt-quatre (2024), qui"
+    >>> worded_years("l'an deux mille, deux mille cinq cents euros")
+    "l'an deux mille (2000), deux mille cinq cents euros"
+    """
+
+    def digits(match: re.Match[str]) -> str:
+        rest = match.group("rest").strip(" -")
+        value = number_from_words(rest) if rest else 0
+        if value is None or not 0 <= value < 100:
+            return match.group(0)
+        return f"{match.group(0)} ({2000 + value})"
+
+    return _WORDED_YEAR_RE.sub(digits, text) if "mille" in text.lower() else text

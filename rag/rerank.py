@@ -138,7 +138,14 @@ def rerank_council(
     def record_key(hit: ScoredChunk) -> tuple[str, str]:
         return str(hit.chunk.meta.get(schema.SOURCE, "")), str(hit.chunk.meta.get(schema.TITLE, ""))
 
-    own = {head[i].chunk.id: _stems(f"{head[i].chunk.text} {record_key(head[i])[1]}") for i in slots}
+    # (the head of a document names the body every passage of it is of: "CANTELOUZE HABITAT Office public de
+    # l'habitat ...", which only its first passage writes)
+    own = {
+        head[i].chunk.id: _stems(
+            f"{head[i].chunk.text} {record_key(head[i])[1]} {head[i].chunk.meta.get(schema.HEAD) or ''}"
+        )
+        for i in slots
+    }
     records: dict[tuple[str, str], set[str]] = {}
     for i in slots:
         records.setdefault(record_key(head[i]), set()).update(own[head[i].chunk.id])

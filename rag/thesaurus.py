@@ -379,6 +379,11 @@ SAME_THING: dict[str, str] = {
     # and of session 38's dev half: "le syndicat de rivière" is a "syndicat de bassin" (its "bassin versant")
     "riviere": "bassin",
     "rivieres": "bassins",
+    # and of session 39's dev half: "la nuit" is "de minuit à cinq heures", an "office HLM" an "office public de
+    # l'habitat", "énergétique" works on a building are "thermique"
+    "nuit": "minuit",
+    "hlm": "habitat",
+    "energetique": "thermique",
 }
 
 
