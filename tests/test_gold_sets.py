@@ -128,3 +128,13 @@ def test_session_38s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s38/gold_decisions_s38.jsonl", "other_bodies_s38/gold_s38_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_39s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 39's set on six more invented bodies (benchmarks/other_bodies_s39): a communauté de communes' bureau
+    relevé of boxed decisions, a housing office's conseil d'administration, a very small commune's register of three
+    séances, a water syndicate's procès-verbal with tariff tables, a care home's conseil de la vie sociale, a
+    département's commission permanente extract. Every evidence and key fact is on the page it names."""
+    for gold in ("other_bodies_s39/gold_decisions_s39.jsonl", "other_bodies_s39/gold_s39_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
