@@ -127,9 +127,9 @@ def _date_by_seance(chunks: list[Chunk], pages: list[Page]) -> None:
         cursor[page] = at
         # a passage that opens a séance a few lines in (the signatures of the one before, then "L'an ..."), or the
         # document's head before its first séance, is of the séance it opens
-        inside = [(p, i, iso) for p, i, iso in openings if p == page and at <= i <= at + OPENING_LEAD_LINES]
-        before = [(p, i, iso) for p, i, iso in openings if (p, i) <= (page, at)]
-        date = (inside or before[-1:] or openings)[0][2] if inside or not before else before[-1][2]
+        inside = [iso for p, i, iso in openings if p == page and at <= i <= at + OPENING_LEAD_LINES]
+        before = [iso for p, i, iso in openings if (p, i) <= (page, at)]
+        date = inside[0] if inside else before[-1] if before else openings[0][2]
         chunk.meta.update(commune_date_meta(None, date))
 
 

@@ -170,6 +170,27 @@ def _opening(line: str) -> str | None:
     return None
 
 
+# Verbs a dispositif's rows open with, written lower case after "après en avoir délibéré :", that are no capital
+# operative verbs (`_VERBS`)
+_ROW_VERBS = {
+    "DIT": "a dit", "ADMET": "a admis", "PREND": "a pris", "CHARGE": "a chargé", "SOLLICITE": "a sollicité",
+    "REFUSE": "a refusé",
+}  # fmt: skip
+
+
+def told_as_done(row: str) -> str | None:
+    """A row of a dispositif told as what was done: "approuve le budget 2025 de l'office ;" -> "a approuvé le budget
+    2025 de l'office"; None when the row opens with no operative verb.
+
+    >>> told_as_done("rejette la proposition."), told_as_done("Montant : 12 €")
+    ('a rejeté la proposition', None)
+    """
+    verb, _, rest = row.strip().partition(" ")
+    key = fold(verb).upper()
+    past = (_VERBS.get(key) or _ROW_VERBS.get(key)) if verb[:1].islower() else None
+    return f"{past} {rest}".rstrip(" .;:,") if past and rest else None
+
+
 def _runs_on(line: str) -> bool:
     """Whether a line the sentence above goes on with holds an operative verb only further on, in the same sentence:
     "Tréméjac une ligne de trésorerie ..., et AUTORISE le président à signer" after "DÉCIDE d'ouvrir auprès de la

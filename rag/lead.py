@@ -15,7 +15,15 @@ from collections.abc import Callable
 from rag import schema
 from rag.bodies import KINDS, body_article
 from rag.citations import strip_citations
-from rag.decision import Decision, Provision, after_verb, extract_decision, is_name_line, is_stamp_line
+from rag.decision import (
+    Decision,
+    Provision,
+    after_verb,
+    extract_decision,
+    is_name_line,
+    is_stamp_line,
+    told_as_done,
+)
 from rag.facts import extract_facts, fold, index_passage, missing_facts
 from rag.french import french_date
 from rag.meeting import asks_about_meeting, is_meeting_formula
@@ -971,7 +979,7 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
         # "a accepté les tarifs ...", "a élu : Fabrice PALAU ; ...", "a délibéré : <what the item says>"
         sep = " " if provision.verb and subject else " : "
         text = f"{head} {provision.verb or 'a délibéré'}{sep}{body}".rstrip(" .;:,")
-        acts = [] if provision.verb or subject or not (with_rows and rows) else [_in_past(row) for row in rows]
+        acts = [] if provision.verb or subject or not (with_rows and rows) else [told_as_done(row) for row in rows]
         if acts and all(acts):
             # "après en avoir délibéré :" / "– approuve ... ;" / "– rejette la proposition.": the rows are its acts
             text = f"{head} {' ; '.join(act for act in acts if act)}".rstrip(" .;:,")
@@ -982,28 +990,6 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
         if not missing_facts(facts, [passage], strict=True)[1]:
             return text
     return None
-
-
-# The operative verbs of a dispositif's rows, written lower case after "après en avoir délibéré :", and how an answer
-# tells them ("approuve le budget" -> "a approuvé le budget")
-_ROW_VERBS = {
-    "approuve": "a approuvé", "autorise": "a autorisé", "rejette": "a rejeté", "decide": "a décidé", "fixe": "a fixé",
-    "accepte": "a accepté", "attribue": "a attribué", "designe": "a désigné", "accorde": "a accordé",
-    "adopte": "a adopté", "admet": "a admis", "emet": "a émis", "cree": "a créé", "supprime": "a supprimé",
-    "dit": "a dit", "prend": "a pris", "charge": "a chargé", "sollicite": "a sollicité", "refuse": "a refusé",
-}  # fmt: skip
-
-
-def _in_past(row: str) -> str | None:
-    """A row of a dispositif told as what was done: "approuve le budget 2025 de l'office ;" -> "a approuvé le budget
-    2025 de l'office"; None when the row opens with no operative verb.
-
-    >>> _in_past("rejette la proposition."), _in_past("Montant : 12 €")
-    ('a rejeté la proposition', None)
-    """
-    verb, _, rest = row.strip().partition(" ")
-    past = _ROW_VERBS.get(fold(verb)) if verb[:1].islower() else None
-    return f"{past} {rest}".rstrip(" .;:,") if past and rest else None
 
 
 def _record_sentence(

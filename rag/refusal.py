@@ -2697,10 +2697,7 @@ def _years_in(text: str) -> set[str]:
 
 # A year written in words, as a register writes it: "l'an deux mille vingt-cinq", "de l'année deux mille vingt-quatre"
 # (after what introduces a year: "l'an", "l'année", "l'exercice", "en", a month; "deux mille cinq cents euros" is none)
-_NUMBER_WORDS_RE = (
-    "un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt|trente|quarante"
-    "|cinquante|soixante"
-)
+_NUMBER_WORDS_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _WORDED_YEAR_RE = re.compile(
     r"(?:\bl['’]an|\bann[ée]e|\bexercice|\ben|\b(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre"
     r"|octobre|novembre|d[ée]cembre))\s+deux[\s-]mille"
