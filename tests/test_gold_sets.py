@@ -138,3 +138,14 @@ def test_session_39s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s39/gold_decisions_s39.jsonl", "other_bodies_s39/gold_s39_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_40s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 40's set on six more invented bodies (benchmarks/other_bodies_s40): a commune's minutes with numbered
+    lines and a roll-call annex, a land association's minutes sent as an e-mail, a ski-lift board's decisions as a
+    spreadsheet print-out, a region's act with its amendments as tracked changes, a centre de gestion's online
+    register of acts, a lycée board's minutes with vote bar charts. Every evidence and key fact is on the page it
+    names."""
+    for gold in ("other_bodies_s40/gold_decisions_s40.jsonl", "other_bodies_s40/gold_s40_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
