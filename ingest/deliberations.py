@@ -31,6 +31,7 @@ from ingest.votes import (
     _report_vote,
     _Vote,
     counts_line,
+    labelled_counts,
     parse_counts,
 )
 from rag.articles import find_article_mentions
@@ -282,6 +283,8 @@ _EXTRACT_NUMBER_RE = re.compile(r"\bd[ée]lib[ée]ration\s+n°\s*([A-Z]{0,3}-?[0
 
 def _is_extract_vote(text: str) -> bool:
     folded = fold(text)
+    if labelled_counts(text):
+        return True  # "Vote : Pour 4 · Contre 10 · Abstention 1 (M. X) · Rejetée"
     if re.match(r"^(?:le conseil (?:municipal )?(?:adopte|rejette|approuve)|adopte|rejete)\b", folded):
         return True
     return bool(re.search(r"\b(?:voix|votes?)\b", folded) and _COUNT_RE.search(text)) or bool(
@@ -473,7 +476,7 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
         statements: list[str] = []
         last = -2
         for index, line in enumerate(body):
-            if index == last + 1 and _unclosed(statements[-1]) and not line.blank:
+            if index == last + 1 and _goes_on(statements[-1]) and not line.blank:
                 # "Vote : 13 pour – 3 contre (M. Xavier GOURDOU, Mme Inès" / "FALGAYRAC, M. Jérôme MÉJEAN)": the names
                 statements[-1] = f"{statements[-1]} {line.text}"
                 last = index
@@ -520,8 +523,8 @@ def _is_numbered_vote(text: str) -> bool:
     folded = fold(text)
     if _RECITAL_LINE_RE.match(folded):
         return False  # "Considérant que le Conseil a décidé, à l'unanimité, de ne pas procéder au scrutin secret"
-    if re.search(r"\ba l'unanimite\b", folded) or _LABELLED_COUNTS_RE.search(folded):
-        return True
+    if re.search(r"\ba l'unanimite\b", folded) or _LABELLED_COUNTS_RE.search(folded) or labelled_counts(text):
+        return True  # ("Vote : Pour 11 · Contre 3 (...) ·": the labels first, without colons)
     if re.match(r"(?:resultat du )?vote\s*:\s*(?:unanimite|\d)", folded):
         return True  # "Vote : unanimité (16 voix)", "Vote : 14 pour – 2 abstentions"
     if re.match(r"(?:retiree?s?|ajournee?s?|reportee?s?)\W*pas de vote\b", folded):
@@ -855,6 +858,12 @@ MAX_OPEN_LINES = 3  # lines a vote's open bracket (the names of who voted so) ma
 
 def _unclosed(text: str) -> bool:
     return text.count("(") > text.count(")")
+
+
+def _goes_on(statement: str) -> bool:
+    """Whether a vote statement goes on to the next line: a bracket left open, or a separator ending it ("Pour 11 ·
+    Contre 3 (M. X, Mme Y) ·" / "Abstention 1 (Mme Z) · Adoptée")."""
+    return _unclosed(statement) or statement.rstrip().endswith(("·", "–", "—", ","))
 
 
 def _with_details(lines: list[_Line], votes: list[_ReportVote]) -> None:

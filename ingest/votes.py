@@ -275,6 +275,20 @@ def counts_line(text: str) -> bool:
     return bool(_COUNTS_LINE_RE.match(fold(_VOTE_ITEM_PREFIX_RE.sub("", text.strip()))))
 
 
+_VOTE_LABEL_RE = re.compile(r"^\W*(?:resultat du |resultats du )?(?:vote|scrutin)\s*:\s*")
+
+
+def labelled_counts(text: str) -> bool:
+    """Whether the line is a vote's counts under their labels, after a "Vote :" label or without one.
+
+    >>> labelled_counts("Vote : Pour 4 · Contre 10 · Abstention 1 (M. SOULARIÉ) · Rejetée")
+    True
+    >>> labelled_counts("Vote : à main levée")
+    False
+    """
+    return counts_line(_VOTE_LABEL_RE.sub("", fold(text.strip())))
+
+
 def _report_vote(text: str) -> tuple[str, str, str | None] | None:
     """(written, statement, label) when the line is a vote: "Vote : 14 pour ...", "DM1 approuvé : Vote : ...",
     "12 votes pour / 2 abstentions", "13 votes", "Pour le changement de prestataire : 13 votes",
