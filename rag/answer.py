@@ -486,13 +486,18 @@ class ExtractiveAnswerer:
             picked.append(_Candidate(_hit_index(retrieval, part[0]), _clip(part[1]), 0.0, ROW_POSITION, False))
         if kind == VOTE:
             picked += _votes_after(picked, retrieval)
-        if asks_vote(question) and retrieval.hits:
-            # "qui a voté contre", "ont-ils accepté ...": the record's vote as written, from the passage that holds it
+        voting = asks_vote(question)
+        if (voting or asks_yes_no(question)) and retrieval.hits:
+            # "qui a voté contre", "ont-ils accepté ...", "devient-il gratuit ?": the record's vote as written, from
+            # the passage that holds it
             voted = vote_passage(retrieval.hits[0], store)
             if voted is not None and not any(_squash(voted[1]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, voted[0])
                 position = ROW_POSITION + len(retrieval.hits[index].chunk.text)  # (after the passage's other quotes)
                 picked.append(_Candidate(index, voted[1], 0.0, position, False))
+            elif voted is None and voting and kind != VOTE:
+                # minutes not split into records: the vote written just after the quoted decision
+                picked += _votes_after(picked, retrieval)
         if typed:
             picked += _typed_fact(kind, picked, best_per_hit, skip)
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))

@@ -84,7 +84,8 @@ _YES_NO_RE = re.compile(
     r"|^(?!.*\b(?:quel\w*|qui|que|qu'|quoi|comment|pourquoi|combien|quand|lequel|laquelle|lesquel\w*"
     r"|auquel|auxquel\w*|duquel)\b)(?!ou\b|.*\b(?:d'|par )ou\b)"
     r".*?(?:\b[a-z]+-t-(?:il|elle|ils|elles|on)\b"
-    r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b)"
+    r"|\b(?:est|sont|reste|restent|peut|peuvent|doit|doivent|fait|font|va|vont)-(?:il|elle|ils|elles|on)\b"
+    r"|\b[a-z]{3,}[td]-(?:il|elle|ils|elles|on)\b)"  # "devient-il", "prend-elle", "obtiennent-ils"
 )
 
 
@@ -941,6 +942,11 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     False
     >>> gives_asked("Quel est le taux horaire des vacations ?", AMOUNT, "rémunérées 15 € de l'heure")
     True
+    >>> q = "Quels frais de gestion le centre prend-il pour un agent de remplacement ?"
+    >>> gives_asked(q, AMOUNT, "passent de 7,5 % à 8 % du coût salarial chargé"), gives_asked(q, AMOUNT, "8 agents")
+    (True, False)
+    >>> gives_asked("Quel est le montant minimum de la redevance ?", AMOUNT, "la redevance est de 7 % du chiffre")
+    False
     >>> q = "Qui a remporté le lot menuiseries intérieures de la salle de boxe Jean Farré ?"
     >>> gives_asked(q, PERSON, "Lot 6 - menuiserie intérieures ATELIER DUCROT 15 545,00")
     True
@@ -950,7 +956,9 @@ def gives_asked(question: str, kind: str, sentence: str) -> bool:
     """
     folded = _COPULA_RE.sub(r"\1 ", fold(question))
     if kind == AMOUNT and _MONEY_ASKED_RE.search(folded):
-        return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence))
+        # a levy is often a share of what it is levied on: "frais de gestion ... 8 % du coût salarial chargé"
+        levy = _LEVY_ASKED_RE.search(folded) and _SHARE_OF_RE.search(sentence)
+        return bool(_MONEY_RE.search(sentence) or _FREE_RE.search(sentence) or levy)
     if kind == AMOUNT and _SHARE_ASKED_RE.search(folded):
         # "dans quelle proportion": a percentage ("à hauteur de 80 %")
         return bool(re.search(r"\d\s?%|\bpour ?cent\b", sentence, re.IGNORECASE))
@@ -998,6 +1006,13 @@ _VOTERS_RE = re.compile(r"(?i:\babstention|\bcontre\s*:|\bpas part\b|\bne partic
 _RATE_ASKED_RE = re.compile(
     r"\b(?:a )?quel(?:le)?s? (?:taux(?! (?:horaire|journalier|de (?:la )?vacation|de l'heure))|pourcentage|quotite)\b"
 )
+# What is levied as a share of a base as often as in euros (folded), and a share of a base: "8 % du coût salarial"
+# (asked as itself, "quels frais de gestion", not "le montant minimum garanti de la redevance": a sum in euros)
+_LEVY_ASKED_RE = re.compile(
+    r"\bquel(?:le)?s? (?:sont |est )?(?:les |le |la )?(?:frais|cotisations?|commissions?|participations?|contributions?"
+    r"|redevances?)\b"
+)
+_SHARE_OF_RE = re.compile(r"\d\s?%\s+(?:du|de la|de l['’]|des)\s", re.IGNORECASE)
 _SHARE_ASKED_RE = re.compile(r"\bquel(?:le)?s? proportion\b|\ben quelle proportion\b")
 _SHARE_RE = re.compile(r"(?i:hauteur\s+(?:de\s+|d['’]\s*)?(?:\d[\d\s,.]*)?)$")
 _RATE_RE = re.compile(
@@ -1591,6 +1606,8 @@ def asks_yes_no(question: str) -> bool:
     """Whether the question asks yes or no ("Le règlement intérieur parle-t-il des groupes politiques ?").
 
     >>> asks_yes_no("Le règlement intérieur parle-t-il des groupes politiques ?")
+    True
+    >>> asks_yes_no("L'accompagnement RH devient-il gratuit pour les petites communes ?")
     True
     >>> asks_yes_no("À qui la ville a-t-elle vendu le terrain ?"), asks_yes_no("Quel est le montant ?")
     (False, False)

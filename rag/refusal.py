@@ -13,6 +13,7 @@ that is not the passages'. Thresholds: rag.settings (refusal_threshold, sentence
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -158,6 +159,31 @@ def relevance_signals(
         # salle des fêtes where the council met and the location of sports grounds
         "scattered_nouns": float(sum(_used(groups.get(stem, {stem}), passages) for stem in topic) - together),
     }
+
+
+BODY_PHRASE_WORDS = 5  # the words before a body's name that may word its kind: "le centre de gestion de la Dorlanne"
+
+
+def _head_named(question: str, heads: set[str], known: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The stems of the question's names that the head of a passage's document writes, and, for a name only the head
+    writes (not in `known`: the passages' words, their commune's and title's), of the words just before it that the head writes
+    too: the body's kind ("le centre de gestion de la Dorlanne" for a head "Centre de gestion de la fonction publique
+    territoriale de la Dorlanne" over passages that never name it). A body the passages name ("la commune de
+    Fontbrémoux", "au comité des fêtes de Fontbrémoux") keeps the kind a word of the question.
+
+    >>> head = vocabulary("cdg Centre de gestion de la fonction publique territoriale de la Dorlanne")
+    >>> sorted(_head_named("Quel taux le centre de gestion de la Dorlanne fixe-t-il ?", head))
+    ['centr', 'dorlann', 'gestion']
+    >>> sorted(_head_named("Quel taux le centre de gestion de la Dorlanne fixe-t-il ?", head, {"dorlann"}))
+    ['dorlann']
+    """
+    named = {stem for stem in name_stems(question) if stem in heads}
+    found = set(named)
+    spoken = word_list(question)
+    for i, word in enumerate(spoken):
+        if (named - known) & set(tokens(word)):
+            found |= {stem for w in spoken[max(0, i - BODY_PHRASE_WORDS) : i] for stem in tokens(w) if stem in heads}
+    return found
 
 
 # The kinds of body a name begins with, which a question words one way and a record another ("le bureau régional
@@ -658,7 +684,7 @@ def refusal_checks(
     # A name of the question that the head of a passage's document writes names the body it is of ("Cantelouze" for
     # "CANTELOUZE HABITAT Office public de l'habitat ..."), as the scope's commune does: no line of the passage need write it
     heads = set().union(*(vocabulary(str(hit.chunk.meta.get(schema.HEAD) or "")) for hit in top))
-    met |= {stem for stem in name_stems(question) if stem in heads}
+    met |= _head_named(question, heads)
     # (for one commune's question only: elsewhere the amounts often sit in a table the record's other passages hold)
     # A money word in a question that asks for a vote, a name, a date or a count ("Par combien de voix la
     # subvention a-t-elle été votée ?") does not ask for an amount.
@@ -2111,7 +2137,8 @@ def _year_met(
     """Whether the passage gives the question's fact for one of `years`. A line that names the question's topic
     (its rarest topic noun or name the passage uses) has a year of its own: the one it writes, or for a row of a
     list or table (a short line: "Amicale sportive 1220€") the one of the nearest line above that writes one
-    ("Rappel des demandes 2019", "Redevance 2020"), or above the passage the `header` years (rag.refusal._header_years).
+    ("Rappel des demandes 2019", "Redevance 2020"), or above the passage the `header` years (rag.refusal._header_years);
+    a line ending in a colon gives its years to the line after it ("pour 2024 : … 78,4 % (76,1 % en 2023)").
     When every such line has a year and none is asked for, the passage gives another year's fact; otherwise its
     séance year or a year written in it must be one asked for."""
     anchor = _anchor(question, hit, idf, met)
@@ -2119,13 +2146,15 @@ def _year_met(
     undated = anchor is None
     if anchor is not None:
         above: set[str] = set(header or ())
+        announced: set[str] = set()  # "Le rapport indique pour 2024 :" dates what follows it, whatever its length
         for part in sentences(hit.chunk.text):
             written = _heading_years(part)
             if _used(anchor, vocabulary(part)):
-                dated = written or (above if len(part.split()) <= ROW_WORDS else set())
+                dated = (written | announced) or (above if len(part.split()) <= ROW_WORDS else set())
                 own |= dated
                 undated = undated or not dated
             above = written or above
+            announced = written if part.endswith(":") else set()
     if own & years:
         return True
     if own and not undated:
@@ -2584,16 +2613,21 @@ def _numbers_met(
         ):
             return True
         # the rows of a list announced by a sentence writing the year ("les tarifs applicables au 1er janvier 2025. Le
-        # comité propose de retenir les tarifs suivants :" and the table below)
+        # comité propose de retenir les tarifs suivants :" and the table below; not any colon near a year: "le compte
+        # administratif de l'année deux mille vingt-quatre ... les subventions suivantes : au comité des fêtes")
         if unit is None and any(
-            ":" in window and number in _years_in(window) and holds(" ".join(parts[i:]), anchors)
+            window.rstrip().endswith(":") and number in _years_in(window) and holds(" ".join(parts[i:]), anchors)
             for i, window in enumerate(
                 f"{current} {parts[i + 1] if i + 1 < len(parts) else ''}" for i, current in enumerate(parts)
             )
         ):
             return True
-        # the rows of a table on the question's topic, under a header writing the year
-        return unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit)
+        # the rows of a table on the question's topic, under a header writing the year (unless the passage writes a
+        # year of its own above them: "L'an deux mille vingt-cinq, le onze avril" opens another séance of a register)
+        if unit is None and header_of is not None and holds(text, anchors) and number in header_of(hit):
+            above = list(itertools.takewhile(lambda part: not holds(part, anchors), parts))
+            return not _years_in(" ".join(above))
+        return False
 
     return all(any(placed(number, unit, hit) for hit in top) for number, unit in wanted.items())
 

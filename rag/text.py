@@ -115,6 +115,10 @@ def tokens(text: str) -> list[str]:
 
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-ÖØ-Ý«\"(\-•–0-9])|\n\s*\n|\n(?=\s*[-•–]\s)")
+# A vote's label before its count on the same line ends no sentence: "Votants : 30 — Pour : 30"
+_COUNT_LABEL_END_RE = re.compile(
+    r"(?i)\b(?:votants|pour|contre|abstentions?|exprim[ée]s|blancs?|nuls?|pr[ée]sents|repr[ée]sent[ée]s|pouvoirs|procurations)\s*:$"
+)
 _ABBREVIATIONS = ("M.", "MM.", "Mme.", "L.", "R.", "D.", "LO.", "art.", "n°", "cf.", "p.", "Art.", "al.", "abst.")
 # "1 190.00 € H. T./forfait annuel": a scan's line break inside "H.T." ends no sentence
 _PRICE_ABBREVIATIONS = ("€ H.", "€ T.", "€ T.T.", "€ H. T.", "€ T. T.", "€H.", "€T.")
@@ -139,6 +143,13 @@ def sentences(text: str) -> list[str]:
 
     >>> sentences("034-213401722-20130617-0000064302-DE Considérant les éléments exposés ci-avant, il est proposé.")
     ['034-213401722-20130617-0000064302-DE', 'Considérant les éléments exposés ci-avant, il est proposé.']
+
+    A vote's label before its count is no end of sentence:
+
+    >>> sentences("Adopté à l'unanimité — Votants : 30 — Pour : 30")
+    ["Adopté à l'unanimité — Votants : 30 — Pour : 30"]
+    >>> sentences("Adopté — Votants :\\n31 — Pour : 25 — Contre : 0")
+    ['Adopté — Votants : 31 — Pour : 25 — Contre : 0']
     """
     text = re.sub(r"[ \t]+", " ", text.replace("\r", ""))
     text = _SHORT_LINE_END_RE.sub(lambda m: m.group(1) + "\n\n", text)
@@ -149,7 +160,10 @@ def sentences(text: str) -> list[str]:
         part = part.strip()
         if not part:
             continue
-        if merged and merged[-1].endswith(_ABBREVIATIONS + _PRICE_ABBREVIATIONS):
+        if merged and (
+            merged[-1].endswith(_ABBREVIATIONS + _PRICE_ABBREVIATIONS)
+            or (part[0].isdigit() and _COUNT_LABEL_END_RE.search(merged[-1]) is not None)
+        ):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)

@@ -38,16 +38,9 @@ Max LEVITA | 2 | Budget supplémentaire 2011"""
 
 def test_vote_counts_under_their_labels_complete_the_sentence_announcing_them() -> None:
     split = sentences(FLUX_ITEM)
-    assert split[1:7] == ["Pour :", "46", "Contre :", "7", "Abstention :", "4"]  # the splitter cuts each label
-    assert continuation(split[0], split[1:]) == [
-        "Pour :",
-        "46",
-        "Contre :",
-        "7",
-        "Abstention :",
-        "4",
-        "Adopté à la majorité.",
-    ]
+    # each label stays with its count (session 40: "Votants :" / "30 — Pour : 30" was cut at the label)
+    assert split[1:4] == ["Pour : 46", "Contre : 7", "Abstention : 4"]
+    assert continuation(split[0], split[1:]) == ["Pour : 46", "Contre : 7", "Abstention : 4", "Adopté à la majorité."]
 
 
 def test_an_items_outcome_line_completes_its_title() -> None:
