@@ -164,24 +164,22 @@ def relevance_signals(
 BODY_PHRASE_WORDS = 5  # the words before a body's name that may word its kind: "le centre de gestion de la Dorlanne"
 
 
-def _head_named(question: str, heads: set[str], known: set[str] | frozenset[str] = frozenset()) -> set[str]:
-    """The stems of the question's names that the head of a passage's document writes, and, for a name only the head
-    writes (not in `known`: the passages' words, their commune's and title's), of the words just before it that the head writes
-    too: the body's kind ("le centre de gestion de la Dorlanne" for a head "Centre de gestion de la fonction publique
-    territoriale de la Dorlanne" over passages that never name it). A body the passages name ("la commune de
-    Fontbrémoux", "au comité des fêtes de Fontbrémoux") keeps the kind a word of the question.
+def _head_named(question: str, heads: set[str]) -> set[str]:
+    """The stems of the question's names that the head of a passage's document writes, and of the words just before
+    such a name that the head writes too: the body's kind ("le centre de gestion de la Dorlanne" for a head "Centre de
+    gestion de la fonction publique territoriale de la Dorlanne" over cards that never write "centre").
 
     >>> head = vocabulary("cdg Centre de gestion de la fonction publique territoriale de la Dorlanne")
     >>> sorted(_head_named("Quel taux le centre de gestion de la Dorlanne fixe-t-il ?", head))
     ['centr', 'dorlann', 'gestion']
-    >>> sorted(_head_named("Quel taux le centre de gestion de la Dorlanne fixe-t-il ?", head, {"dorlann"}))
-    ['dorlann']
+    >>> sorted(_head_named("Quel taux le centre de formation fixe-t-il ?", head))  # (no name: nothing met)
+    []
     """
     named = {stem for stem in name_stems(question) if stem in heads}
     found = set(named)
     spoken = word_list(question)
     for i, word in enumerate(spoken):
-        if (named - known) & set(tokens(word)):
+        if named & set(tokens(word)):
             found |= {stem for w in spoken[max(0, i - BODY_PHRASE_WORDS) : i] for stem in tokens(w) if stem in heads}
     return found
 
