@@ -499,7 +499,9 @@ class ExtractiveAnswerer:
                 # minutes not split into records: the vote written just after the quoted decision
                 picked += _votes_after(picked, retrieval)
         if typed:
-            picked += _typed_fact(kind, picked, best_per_hit, skip)
+            # (a vote in minutes not split into records is the one after the quoted decision: _votes_after, above)
+            loose = {i for i, hit in enumerate(retrieval.hits) if hit.chunk.meta.get(schema.RECORD_INDEX) is None}
+            picked += _typed_fact(kind, picked, best_per_hit, skip, loose if kind == VOTE else set())
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
             idf = self._row_idf(retrieval)
             near = "\n".join(c.sentence for c in picked if not skip(c))
@@ -658,16 +660,20 @@ def _typed_fact(
     picked: list[_Candidate],
     ranked: dict[int, list[_Candidate]],
     skip: Callable[[_Candidate], bool] = lambda c: False,
+    unread: set[int] | None = None,
 ) -> list[_Candidate]:
     """For each quoted passage whose quote holds no fact of the kind asked for (no amount for "combien",
     no name for "qui"), its best sentence or table row that holds one, when it is close enough. The
-    meeting's formulas (rag.meeting) hold names and dates but give no fact of a decision."""
+    meeting's formulas (rag.meeting) hold names and dates but give no fact of a decision. The passages
+    `unread` give none: a vote line of minutes not split into records may close another act than the one quoted
+    ("Votants : 20 — ADOPTÉ (unanimité)" under the next act's item, for "le budget a-t-il été voté à
+    l'unanimité ?")."""
 
     def typed_fact(c: _Candidate) -> bool:
         return gives(kind, c.sentence) and not skip(c)
 
     extra: list[_Candidate] = []
-    for index in sorted({c.hit_index for c in picked}):
+    for index in sorted({c.hit_index for c in picked} - (unread or set())):
         if index not in ranked or any(typed_fact(c) for c in picked if c.hit_index == index):
             continue  # (a passage added for its operative part or a row has no ranked sentences)
         best = ranked[index][0].score

@@ -6,7 +6,8 @@ name ("le centre de gestion de la Dorlanne": the head of the register writes bot
 
 from __future__ import annotations
 
-from rag.question import AMOUNT, asks_yes_no, gives_asked
+from rag.answer import _Candidate, _typed_fact
+from rag.question import AMOUNT, VOTE, asks_yes_no, gives_asked
 from rag.refusal import _head_named, _numbers_met, _year_met, vocabulary
 from rag.schema import Chunk, ScoredChunk
 from rag.text import sentences
@@ -75,3 +76,13 @@ def test_a_yes_no_question_may_invert_a_verb_ending_in_t_or_d() -> None:
     assert asks_yes_no("L'accompagnement RH devient-il gratuit pour les communes de moins de 500 habitants ?")
     assert asks_yes_no("Le syndicat prend-il en charge les branchements ?")
     assert not asks_yes_no("Quel tarif la régie prend-elle pour un forfait ?")
+
+
+def test_a_vote_line_of_minutes_without_records_is_not_taken_for_the_quoted_act() -> None:
+    """The lycée's minutes (s40 test half, read after it was measured) are not split into records: the vote line
+    best placed for "voté à l'unanimité" closes the next act, not the budget quoted."""
+    budget = _Candidate(0, "Mme la proviseure présente le budget 2026.", 0.9, 0)
+    other = _Candidate(0, "Votants : 20 — ADOPTÉ (unanimité)", 0.88, 5)
+    ranked = {0: [budget, other]}
+    assert _typed_fact(VOTE, [budget], ranked) == [other]  # (a record's passage closes one act: its vote is that act's)
+    assert _typed_fact(VOTE, [budget], ranked, unread={0}) == []
