@@ -149,3 +149,13 @@ def test_session_40s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages
     for gold in ("other_bodies_s40/gold_decisions_s40.jsonl", "other_bodies_s40/gold_s40_absent.jsonl"):
         result = _check(gold, str(REPO))
         assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
+
+
+def test_session_41s_other_bodies_gold_evidence_and_key_facts_are_on_their_pages() -> None:
+    """Session 41's set on six more invented bodies (benchmarks/other_bodies_s41): a syndicate's minutes typed into a
+    pre-printed form, a SIVOM's edition of its deliberations, a CLECT's report printed as an imposed booklet, a
+    gendarmerie SIVU's budget minutes, a hospital's signed extracts exported from a signature workflow, a comité social
+    territorial's record of opinions. Every evidence and key fact is on the page it names."""
+    for gold in ("other_bodies_s41/gold_decisions_s41.jsonl", "other_bodies_s41/gold_s41_absent.jsonl"):
+        result = _check(gold, str(REPO))
+        assert result.returncode == 0 and " 0 fail" in result.stdout, result.stdout + result.stderr
