@@ -255,15 +255,17 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
     boiler: dict[str, tuple[int, int]] = {}  # squashed text -> (line, page), first occurrence
     boiler_pages: set[int] = set()
 
-    def close() -> None:
+    def close(*, quote: bool = False) -> None:
         text = "\n".join(lines[i][1].rstrip() for i in run).strip()
         if text:
-            blocks.append(Block(run[0], lines[run[0]][0], lines[run[-1]][0], re.sub(r"\n{3,}", "\n\n", text)))
+            first, last = lines[run[0]][0], lines[run[-1]][0]
+            blocks.append(Block(run[0], first, last, re.sub(r"\n{3,}", "\n\n", text), boilerplate=quote))
         run.clear()
 
+    quoted = quoted_lines([raw for _, raw in lines])
     for i, (page, raw) in enumerate(lines):
-        if covered[i] or (run and lines[run[-1]][0] != page):
-            close()
+        if covered[i] or (run and lines[run[-1]][0] != page) or (run and (i in quoted) != (run[-1] in quoted)):
+            close(quote=bool(run) and run[-1] in quoted)
         if covered[i]:
             continue
         if raw.strip() and (i in furniture or line_key(raw) in repeated):
@@ -271,11 +273,42 @@ def outside_blocks(pages: list[Page], spans: list[tuple[int, int]]) -> list[Bloc
             boiler_pages.add(page)  # (kept once, it stands for its copies on the other pages)
             continue
         run.append(i)
-    close()
+    close(quote=bool(run) and run[-1] in quoted)
     if boiler:
         first = min(line for line, _ in boiler.values())
         blocks.append(Block(first, min(boiler_pages), max(boiler_pages), "\n".join(boiler), boilerplate=True))
     return blocks
+
+
+# The line that introduces an earlier message quoted in an e-mail: "Le lun. 3 mars 2025 à 21:07, X <x@y.fr> a écrit :"
+_ATTRIBUTION_RE = re.compile(r"(?:\ba [ée]crit|\bwrote)\s*:\s*$", re.IGNORECASE)
+
+
+def quoted_lines(lines: list[str]) -> set[int]:
+    """The lines of an earlier message quoted in a printed e-mail: from its attribution line ("... a écrit :") to its
+    last "> " line (a quoted line wrapped by the print has no mark). Such text is another message than the minutes:
+    searchable, never quoted as what was decided (the proposal in it may not be).
+
+    >>> sorted(quoted_lines(["Bonne soirée,", "Le lun. 3 mars, F. a écrit :", "> Karine,", "> je propose 14 €/ha", "suite", "> F."]))
+    [1, 2, 3, 4, 5]
+    >>> quoted_lines(["Ordre du jour :", "> Carrière de Vers", "> Questions diverses"])  # (an agenda's marks)
+    set()
+    """
+    marked = [i for i, line in enumerate(lines) if line.lstrip().startswith(">")]
+    found: set[int] = set()
+    k = 0
+    while k < len(marked):
+        first = last = marked[k]
+        while k + 1 < len(marked) and marked[k + 1] - last <= MAX_QUOTE_GAP:
+            k, last = k + 1, marked[k + 1]
+        k += 1
+        # (only under its attribution: "> " also marks an agenda's items, "> Questions diverses")
+        if first > 0 and _ATTRIBUTION_RE.search(lines[first - 1]):
+            found.update(range(first - 1, last + 1))
+    return found
+
+
+MAX_QUOTE_GAP = 3  # unmarked lines (wrapped by the print) between two lines of a quoted message
 
 
 def _squash(text: str) -> str:

@@ -23,14 +23,18 @@ from ingest.actes import infer_matiere
 from ingest.decision_table import TableRow, table_rows
 from ingest.seance import EDGE_LINES, _from_match, _squash, detect_commune, detect_seance_date, line_key, running_keys
 from ingest.votes import (
+    _ADOPTED_RE,
     _COUNT_RE,
     _ELECTED_RE,
+    _REJECTED_RE,
     _UNANIMITY_PHRASE_RE,
     _UNANIMITY_RE,
     _analyse_votes,
     _report_vote,
     _Vote,
+    count_column,
     counts_line,
+    form_counts,
     labelled_counts,
     parse_counts,
 )
@@ -244,6 +248,12 @@ def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
     permanente files its day's deliberations together, each on new pages)."""
     heads = [i for i in range(len(lines)) if _extract_head_at(lines, i)]
     bounds = [0] + [_masthead_start(lines, head, after) for after, head in itertools.pairwise(heads)] + [len(lines)]
+    if len(heads) >= 2:
+        # the first extract starts where the others do: at the masthead they all repeat above their heading
+        # ("CENTRE HOSPITALIER DE VAUDELANNE" / "Établissement public de santé – Vaudelanne"), not at the file's top,
+        # which may hold what is no extract's (the recap table of a signature workflow's export: each row names
+        # another act)
+        bounds[0] = _first_extract_start(lines, heads[0], bounds[1])
     ranges = list(itertools.pairwise(bounds))
     ids = [
         {m.group(1) for line in lines[first:last] if (m := _EXTRACT_NUMBER_RE.search(line.text))}
@@ -252,6 +262,26 @@ def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
     if len(ranges) < 2 or not all(ids) or len(set().union(*ids)) < len(ranges):
         return [(0, len(lines))]
     return ranges
+
+
+def _first_extract_start(lines: list[_Line], head: int, second: int) -> int:
+    """Where the first of several extracts starts: 0, or, when the second extract starts at a masthead of lines above
+    its heading (`_masthead_start`, or the lines it repeats from above the first heading), the first heading less the
+    lines of that masthead it repeats."""
+    later = next((i for i in range(second, len(lines)) if _extract_head_at(lines, i)), None)
+    if later is None:
+        return 0
+    shared = 0
+    while (
+        shared < MASTHEAD_LINES
+        and head - shared - 1 >= 0
+        and later - shared - 1 > head
+        and line_key(lines[head - shared - 1].text) == line_key(lines[later - shared - 1].text)
+        and not lines[head - shared - 1].blank
+    ):
+        shared += 1
+    # (nothing repeated: the file's top is the first extract's own masthead, as before)
+    return head - shared if shared else 0
 
 
 def _extract_head_at(lines: list[_Line], i: int) -> bool:
@@ -320,7 +350,7 @@ def _block_before(lines: list[_Line], index: int) -> str | None:
 # ("DCM 2024-141 Centre aquatique – Tarifs": the acronym a town numbers its council's deliberations with, before the
 # number: délibération du conseil municipal, communautaire, syndical ...)
 _NUMBERED_RE = re.compile(
-    r"^(?:(?i:d[ée]lib[ée]ration)\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?|(?P<acronym>DCM|DCC|DCS|DEL|DELIB|DB|DC|CM|CC|CS|CA|CP)[\s_-]+(?:[Nn]°\s*)?)?"
+    r"^(?:(?i:d[ée]lib[ée]ration|acte)\s*)?(?:[Nn]°\s*(?P<prefix>[A-Z]{1,4}-)?|(?P<acronym>DCM|DCC|DCS|DEL|DELIB|DB|DC|CM|CC|CS|CA|CP)[\s_-]+(?:[Nn]°\s*)?)?"
     r"(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})"
     r"(?![\d/-])\s*[-–:.)]?\s*"
     r"(?P<title>[A-ZÀ-Ý].*)$"
@@ -343,6 +373,9 @@ _NUMBER_LINE_RE = re.compile(
     r"^(?:(?P<code>[A-Z]{1,5})\s+(?:19|20)\d{2}\s*[-/]\s*\d{1,3}\s*[·•|–-]\s*)?"
     r"(?i:d[ée]lib[ée]ration)\s+(?:[Nn]°\s*)?(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$"
 )
+# A form's label of the deliberation's number, its value on the next line: "N° DE DÉLIBÉRATION" / "D2025-21" (folded)
+_FORM_NUMBER_LABEL_RE = re.compile(r"^(?:n\s?°?|no|numero)\s+(?:de\s+(?:la\s+)?)?deliberation\s*:?$")
+_FORM_NUMBER_RE = re.compile(r"^(?P<prefix>[A-Z]{1,4})?\s*-?\s*(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})$")
 # The code alone ("FI 2025-09"), its title on the next line: an item of the same series that no deliberation
 # carries (withdrawn, adjourned), when other items of the document carry the code beside their deliberation
 _CODE_LINE_RE = re.compile(r"^(?P<code>[A-Z]{1,5})\s+(?P<year>(?:19|20)\d{2})\s*[-/]\s*(?P<num>\d{1,3})\s*$")
@@ -422,6 +455,16 @@ def _dated_headings(lines: list[_Line]) -> list[tuple[int, str, str, str | None]
         elif (m := _NUMBER_LINE_RE.match(line.text.strip())) and i + 1 < len(lines) and not lines[i + 1].blank:
             headings.append((i, _heading_number(m), lines[i + 1].text.strip(), None))
         elif (
+            _FORM_NUMBER_LABEL_RE.match(fold(line.text.strip()))
+            and i + 2 < len(lines)
+            and (m := _FORM_NUMBER_RE.match(lines[i + 1].text.strip()))
+        ):
+            # a form's field: "N° DE DÉLIBÉRATION" / "D2025-21" / "OBJET" / "Tarifs de location ..." (the title under
+            # its own label, when the form gives one)
+            at = i + 3 if fold(lines[i + 2].text.strip()) == "objet" and i + 3 < len(lines) else i + 2
+            number = f"{m['prefix']}-" if m["prefix"] else ""
+            headings.append((i, f"{number}{m['year']}-{int(m['num']):03d}", lines[at].text.strip(), None))
+        elif (
             (m := _CODE_LINE_RE.match(line.text.strip()))
             and m["code"] in codes
             and i + 1 < len(lines)
@@ -480,6 +523,23 @@ def _numbered_records(lines: list[_Line], base: DeliberationRecord) -> list[_Spa
                 # "Vote : 13 pour – 3 contre (M. Xavier GOURDOU, Mme Inès" / "FALGAYRAC, M. Jérôme MÉJEAN)": the names
                 statements[-1] = f"{statements[-1]} {line.text}"
                 last = index
+                continue
+            if index <= last:
+                continue  # (a vote panel's line, read with its column)
+            if fields := form_counts([other.text for other in body[index : index + 2 * MAX_COLUMN_LINES + 2]]):
+                # a form's vote boxes, each label over its value: "VOTANTS" / "08" / "POUR" / "07" / "CONTRE" / "01",
+                # then the result ticked: "RÉSULTAT" / "☒ Adoptée ☐ Rejetée ☐ Ajournée ☐ Retirée"
+                statement, size = fields
+                statements.append(statement)
+                last = index + size - 1
+                continue
+            if size := count_column([other.text for other in body[index : index + MAX_COLUMN_LINES]]):
+                # a vote panel: "Pour 14" / "Contre 4" / "Abstention 2", then maybe "Votants : 20 — ADOPTÉ"
+                end = index + size
+                if end < len(body) and len(body[end].text) <= MAX_OUTCOME_LINE * 2:
+                    end += bool(_ADOPTED_RE.search(fold(body[end].text)) or _REJECTED_RE.search(fold(body[end].text)))
+                statements.append("\n".join(other.text.strip() for other in body[index:end]))
+                last = end - 1
                 continue
             if not _is_numbered_vote(line.text):
                 continue
@@ -578,6 +638,13 @@ _INLINE_VOTE_RE = re.compile(
     r"|la (?:r[ée]solution|d[ée]lib[ée]ration|proposition|motion)\b[^.;]{0,60}?\b(?:est (?:adopt|rejet|approuv)|recueille\b))",
     re.IGNORECASE,
 )
+# An outcome in a sentence of its own, opening the line or after another sentence: "Approuvé à l'unanimité des 6
+# votants.", "Adopté à l'unanimité", "Adoptée par 12 voix ...", "Unanimité (7 voix)."
+_SENTENCE_VOTE_RE = re.compile(
+    r"(?:^|(?<=[.;!])\s+)(?P<vote>(?:(?:adopt|approuv|rejet)[ée]e?s?\s+(?:[àa]\s+l['’]\s?unanimit[ée]|par\s+\d{1,3}\s+voix)"
+    r"|unanimit[ée]\s*\(\s*\d{1,3}\s+voix\s*\)).*)$",
+    re.IGNORECASE,
+)
 # "RAPPORT N° 2", "POINT 3" alone on their line (folded), the title on the next one
 _NAMED_ITEM_LINE_RE = re.compile(r"^(?:point|question|affaire|dossier|rapport)\s+(?:n\s?°?\s*)?(\d{1,2})\s*[:.–-]?$")
 # "Philippe SAUREL 6. ZAC Port Marianne ...", "Philippe SAUREL 2 Pôle d'Echanges ...": the rapporteur's name
@@ -674,6 +741,16 @@ def _report_records(lines: list[_Line], base: DeliberationRecord) -> list[_Span]
             found = _report_vote(joined[starts[-1] :]) if starts and starts[-1] <= len(line.text) else None
             if found is not None:
                 vote_ends[index] = skipped = index + 1
+        if found is None and index > skipped and (said := _SENTENCE_VOTE_RE.search(line.text)):
+            # "... reporté sur 2025. Approuvé à l'unanimité des 6 votants.", "... les semis. Unanimité (7 voix).": an
+            # informal compte rendu's outcome in a sentence of its own, maybe ending on the next line ("Adopté à
+            # l'unanimité" / "(7 voix).")
+            sentence, end = said.group("vote"), index
+            if not re.search(r"[.;!]", sentence) and nxt is not None and not nxt.blank and not _ITEM_RE.match(nxt.text):
+                sentence, end = f"{sentence} {nxt.text}", index + 1
+            found = _report_vote(re.split(r"(?<=[.;!])\s+", sentence, maxsplit=1)[0])
+            if found is not None and end > index:
+                vote_ends[index] = skipped = end
         if index <= skipped and index not in vote_ends:
             continue  # (a line of the vote above)
         if found is not None and counts_line(line.text) and not line.text.rstrip().endswith((",", "–", "—")):
@@ -853,6 +930,7 @@ MAX_WRAPPED_DETAIL = 40
 
 
 MAX_OUTCOME_LINE = 30  # characters of a line that only says the outcome ("adopté", "rejeté à la majorité")
+MAX_COLUMN_LINES = 6  # lines of a vote panel's column: pour, contre, abstention, blancs, nuls
 MAX_OPEN_LINES = 3  # lines a vote's open bracket (the names of who voted so) may run over
 
 

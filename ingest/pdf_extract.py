@@ -300,6 +300,23 @@ def _small_caps_joined(line: str) -> str:
     return _SPACED_HYPHEN_RE.sub("-", joined) if joined != line else line
 
 
+# A form's comb field, one character a box, as its text layer gives it: "0 8 / 1 2 / 2 0 2 5", "1 9 : 0 0", "D 2 0 2 5 -
+# 2 1", "2 5 1 0 9 3 6 4 8" (a SIREN), "0 7" (a count in two boxes) — a whole line of single characters, read as the
+# value typed ("08/12/2025"). Two single figures without a leading zero ("9 1") are a table's columns, and stay.
+_COMB_LINE_RE = re.compile(r"^(?:[0-9A-Z/:.-] )+[0-9A-Z/:.-]$")
+
+
+def _comb_joined(line: str) -> str:
+    """The line's comb field typed as one value, when the whole line is one (see _COMB_LINE_RE)."""
+    if not _COMB_LINE_RE.match(line.strip()):
+        return line
+    boxes = line.split()
+    digits = sum(box.isdigit() for box in boxes)
+    if digits < 2 or not (boxes[0] == "0" or boxes[0].isalpha() or len(boxes) >= 4 or set("/:-") & set(boxes)):
+        return line
+    return "".join(boxes)
+
+
 def _clean(text: str) -> str:
     """A page's text as pypdf gives it, with its layout's artefacts undone.
 
@@ -309,9 +326,11 @@ def _clean(text: str) -> str:
     'ARTICLE  1 ER – Le marché\\n1. ÉLECTION  DU  PRÉSIDENT\\nAPPROUVE\\nA  BRÉVILLARD-COULMEREY'
     >>> _clean("SYNDICAT  MIXTE  DE  L ' AÉRODROME\\nBUDGET - FINANCES")
     "SYNDICAT  MIXTE  DE  L'AÉRODROME\\nBUDGET - FINANCES"
+    >>> _clean("DATE DE LA SÉANCE\\n0 8 / 1 2 / 2 0 2 5\\nN° DE DÉLIBÉRATION\\nD 2 0 2 5 - 2 1\\nPOUR\\n0 7\\n9 1")
+    'DATE DE LA SÉANCE\\n08/12/2025\\nN° DE DÉLIBÉRATION\\nD2025-21\\nPOUR\\n07\\n9 1'
     """
     text = text.replace("\u00a0", " ").replace("\r", "")
-    text = "\n".join(_small_caps_joined(line) for line in text.split("\n"))
+    text = "\n".join(_comb_joined(_small_caps_joined(line)) for line in text.split("\n"))
     text = _SPACED_ELISION_RE.sub(r"\1", text)
     # Rejoin words hyphenated at a line end ("délibé-\nration").
     text = re.sub(r"([A-Za-zÀ-ÿ])-\n([a-zà-ÿ])", r"\1\2", text)

@@ -85,6 +85,8 @@ def _date_from_filename(source: str) -> str | None:
 # "fait approuver le procès-verbal de la séance du 12 décembre 2024": the date of an earlier séance.
 # (a running footer may glue the word to a page number: "Page 1 / 3Approuvé en séance du 19 décembre 2019")
 _EARLIER_RE = re.compile(r"(?<![a-z])(?:approb\w*|approuv\w*|precedente?s?|derniere)\b[^.;]{0,60}$")
+# A séance to come, in the clause before its date: "prochaine séance du ...", "fixera ... lors de sa séance du ..."
+_LATER_RE = re.compile(r"\b(?:prochaine|[a-z]{2,}(?:era|eront|ira|iront|dra|dront))\b[^.;]{0,60}$")
 
 
 def _date_from_lines(lines: list[str]) -> str | None:
@@ -96,6 +98,8 @@ def _date_from_lines(lines: list[str]) -> str | None:
             if _EARLIER_RE.search(head[max(0, found.start() - 80) : found.start()]):
                 earlier.add(iso)
                 continue
+            if _LATER_RE.search(head[max(0, found.start() - 80) : found.start()]):
+                continue  # "Le conseil communautaire fixera les attributions ... lors de sa séance du 22 janvier 2026"
             if iso and iso not in earlier:
                 return iso
     match = _WRITTEN_DATE_RE.search(head)
@@ -393,7 +397,7 @@ def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str
     pages = pages or []
     head = pages[0].text.splitlines()[:FAR_HEAD_LINES] if pages else []
     named = any(_BODY_NAMED_RE.search(fold(line)) for line in head)
-    written = fold_words(" ".join(page.text for page in pages)) if named else None
+    written = " ".join(page.text for page in pages) if named else None
     for folder in list(path.resolve().parents)[:3]:
         name = folder.name.lower()
         if (
@@ -403,7 +407,7 @@ def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str
             or name.startswith(("tmp", "pytest"))
         ):
             continue
-        if written is not None and f" {fold_words(name)} " not in f" {written} ":
+        if written is not None and not _writes_name(written, name):
             continue  # a folder of the user's, not the commune the document is of
         words = re.split(r"([-_ ])", name)
         pretty = "".join(
@@ -411,6 +415,20 @@ def commune_from_path(path: Path | None, pages: list[Page] | None = None) -> str
         )
         return pretty.replace("_", "-").replace(" ", "-")
     return None
+
+
+def _writes_name(text: str, name: str) -> bool:
+    """Whether the text writes a folder's name as a proper noun, its first letter a capital: "Couthenans", not the
+    word "main" of "à main levée" (a user's folder "/work/main").
+
+    >>> _writes_name("COMMUNE DE PREUILLY SUR CLAISE", "preuilly-sur-claise"), _writes_name("à main levée", "main")
+    (True, False)
+    """
+    words = fold_words(name).split()
+    if not words:
+        return False
+    pattern = r"(?<![A-Za-z0-9])" + r"[^A-Za-z0-9]+".join(map(re.escape, words)) + r"(?![A-Za-z0-9])"
+    return any(m.group(0)[0].isupper() for m in re.finditer(pattern, fold(text, keep_case=True), re.IGNORECASE))
 
 
 def describe_council_document(
@@ -495,6 +513,25 @@ def document_head(pages: list[Page]) -> str:
     # (a long line goes on past the body's name: "Établissement public ... – membres : Castelvéran Agglomération, ...")
     lines = [_cut(line, HEAD_LINE_CHARS) for i, line in enumerate(lines) if i not in furniture][:HEAD_LINES]
     head = _squash(" ".join(lines))[:HEAD_CHARS]
+    council = any("conseil municipal" in fold(page.text) for page in pages)
+    if not _BODY_NAMED_RE.search(fold(head)) and detect_commune(pages, "") is None and not council:
+        # a head of furniture (a webmail's bar, a sender): the body named further down, in the opening sentence ("...
+        # voici le compte rendu de la réunion du bureau de l'Association foncière de remembrement" / "(AFR) de
+        # Gourvillers du vendredi 7 mars 2025")
+        # (not a town's: a town council's minutes whose town was not read keep their head, the other bodies they name
+        # are not theirs; nor a town named: "Ville de Montpellier" under a deliberation's services)
+        opening = (
+            [line.strip() for line in pages[0].text.splitlines() if line.strip()][:FAR_HEAD_LINES] if pages else []
+        )
+        bodies_named = [(i, m) for i, line in enumerate(opening) for m in _BODY_NAMED_RE.finditer(fold(line))]
+        named, found = next(((i, m) for i, m in bodies_named if not _TOWN_RE.match(m.group(0))), (None, None))
+        if named is not None and found is not None:
+            line = opening[named]
+            at = found.start()  # (in the folded line: the original's offset that folds as far)
+            said = line[next((k for k in range(len(line) + 1) if len(fold(line[:k])) >= at), 0) :]
+            if named + 1 < len(opening):
+                said = f"{said} {opening[named + 1]}"
+            head = f"{head} {_cut(_squash(said), HEAD_LINE_CHARS)}"
     # A document about one matter writes it once, on its first page: "Objet : Réaménagement de la place du Mercadial et
     # des rues" / "adjacentes – marché de travaux allotis" (a tender committee's minutes, an extract): every passage is
     # about it. (A document with several "Objet :" lines, one per act, names no matter of the whole.)
@@ -509,6 +546,7 @@ def document_head(pages: list[Page]) -> str:
 
 
 _OBJET_LINE_RE = re.compile(r"^objet\s*:\s*\S", re.IGNORECASE)
+_TOWN_RE = re.compile(r"(?:commune|ville|mairie)\b")  # a town named, folded
 
 
 def detect_bodies(pages: list[Page]) -> str:

@@ -66,6 +66,79 @@ _BARE_LABEL_COUNTS_RE = re.compile(
 )
 
 
+# A vote panel's column, one label and its count a line, as a chart's legend writes them: "Pour 14" / "Contre 4" /
+# "Abstention 2" (or "Blancs 2" after a secret ballot)
+_COLUMN_LINE_RE = re.compile(r"^(?:pour|contre|abst(?:\.|entions?)?|blancs?|nuls?)\s*:?\s*\d{1,3}$")
+_COLUMN_COUNTS_RE = re.compile(
+    r"^[ \t]*pour[ \t]*:?[ \t]*(\d{1,3})[ \t]*\n[ \t]*contre[ \t]*:?[ \t]*(\d{1,3})[ \t]*$"
+    r"(?:\n[ \t]*abst(?:\.|entions?)?[ \t]*:?[ \t]*(\d{1,3})[ \t]*$)?",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# A vote panel's column read on one line, the labels first with nothing between them and their counts, opening the
+# statement: "Pour 14 Contre 4 Abstention 2 Votants : 20 — ADOPTÉ" (folded; "10 voix pour 2 contre" opens otherwise)
+_SPACED_LABELS_RE = re.compile(
+    r"^\W*(?:(?:resultat du )?vote\s*:?\s*)?pour\s+(\d{1,3})\s+contre\s+(\d{1,3})"
+    r"(?:\s+abst(?:\.|entions?)?\s+(\d{1,3}))?(?![\d,.]\d|\s*(?:voix|%|€|ans?\b))\b"
+)
+
+
+def count_column(lines: list[str]) -> int:
+    """How many of the lines, from the first, are a vote panel's column ("Pour 14" / "Contre 4" / "Abstention 2"):
+    0 unless it opens with "Pour" and goes on with "Contre".
+
+    >>> count_column(["Pour 14", "Contre 4", "Abstention 2", "Votants : 20 — ADOPTÉ"])
+    3
+    >>> count_column(["Pour 2025", "Contre 4"]), count_column(["Pour 12 repas", "Contre 4"])
+    (0, 0)
+    """
+    folded = [fold(line.strip()) for line in lines]
+    if len(folded) < 2 or not (folded[0].startswith("pour") and folded[1].startswith("contre")):
+        return 0
+    size = 0
+    while size < len(folded) and _COLUMN_LINE_RE.match(folded[size]):
+        size += 1
+    return size if size >= 2 else 0
+
+
+# A form's vote box label, its value on the next line (folded): "VOTANTS", "POUR", "CONTRE", "ABST.", "NPPV" (ne prend
+# pas part au vote), "BLANCS", "NULS"
+_FORM_LABEL_RE = re.compile(r"^(votants|pour|contre|abst\.?|abstentions?|nppv|blancs?|nuls?|exprimes)\s*:?$")
+_FORM_RESULT_RE = re.compile(r"^(?:resultat|decision|sort)\s*:?$")
+_TICKED_RE = re.compile(r"[☒☑✓✔✗✘⊠]\s*([^☐☒☑✓✔✗✘⊠]+)")
+
+
+def form_counts(lines: list[str]) -> tuple[str, int] | None:
+    """(statement, lines read) of a form's vote boxes from the first line, each label over its value ("POUR" / "07"):
+    the counts as "POUR 07" lines (the page's words, its line breaks aside), then the result ticked among the boxes
+    ("☒ Adoptée", not "☐ Rejetée"); None unless "POUR" and "CONTRE" are filled.
+
+    >>> form_counts(["VOTANTS", "08", "POUR", "07", "CONTRE", "01", "ABST.", "00", "RÉSULTAT", "☒ Adoptée ☐ Rejetée"])
+    ('POUR 07\\nCONTRE 01\\nABST. 00\\n☒ Adoptée', 10)
+    >>> form_counts(["POUR", "le budget", "CONTRE", "01"]) is None
+    True
+    """
+    pairs: list[tuple[str, str]] = []
+    k = 0
+    while (
+        k + 1 < len(lines)
+        and _FORM_LABEL_RE.match(fold(lines[k].strip()))
+        and re.fullmatch(r"\d{1,3}", lines[k + 1].strip())
+    ):
+        pairs.append((lines[k].strip(), lines[k + 1].strip()))
+        k += 2
+    labels = [fold(label).rstrip(" .:") for label, _ in pairs]
+    if "pour" not in labels or "contre" not in labels:
+        return None
+    counted = [f"{label} {value}" for label, value in pairs if fold(label).startswith(("pour", "contre", "abst"))]
+    if k < len(lines) and _FORM_RESULT_RE.match(fold(lines[k].strip())):
+        k += 1
+    if k < len(lines) and (ticked := _TICKED_RE.search(lines[k])):
+        counted.append(f"{ticked.group(0).strip()}")
+        k += 1
+    return "\n".join(counted), k
+
+
 def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     """(pour, contre, abstention) written in a vote statement; None for what it does not state.
 
@@ -79,8 +152,16 @@ def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     (12, 2, 1)
     >>> parse_counts("10 voix pour 2 contre 1 abstention")
     (10, 2, 1)
+    >>> parse_counts("Pour 14\\nContre 4\\nAbstention 2\\nVotants : 20 — ADOPTÉ")
+    (14, 4, 2)
+    >>> parse_counts("Pour 14 Contre 4 Abstention 2 Votants : 20 — ADOPTÉ")
+    (14, 4, 2)
     """
     pour = contre = abstention = None
+    if column := _COLUMN_COUNTS_RE.search(text):  # a vote panel's column: each label and its count on a line
+        return (int(column[1]), int(column[2]), int(column[3]) if column[3] else None)
+    if spaced := _SPACED_LABELS_RE.match(fold(text)):  # the same column on one line: "Pour 14 Contre 4 Abstention 2"
+        return (int(spaced[1]), int(spaced[2]), int(spaced[3]) if spaced[3] else None)
     weighed = {fold(m[1])[:4]: int(re.sub(r"\D", "", m[2])) for m in reversed(list(_LABEL_VOIX_RE.finditer(text)))}
     if "pour" in weighed and "cont" in weighed:  # "Pour 1 108 voix Contre 96 voix Abstention 41 voix"
         return (weighed["pour"], weighed["cont"], weighed.get("abst"))
@@ -157,6 +238,8 @@ _OUTCOME_AFTER_RE = re.compile(
 
 def _vote_phrase(statement: str) -> str:
     """The part of a sentence that states the vote ("Par 13 voix POUR – 1 voix CONTRE", "à l'unanimité")."""
+    if _COLUMN_COUNTS_RE.search(statement):  # "Pour 14" / "Contre 4" / "Abstention 2" / "Votants : 20 — ADOPTÉ"
+        return _squash(statement)
     text = _squash(statement)
     weighed = list(_LABEL_VOIX_RE.finditer(text))
     if len(weighed) >= 2:  # "Pour 1 108 voix Contre 96 voix Abstention 41 voix ADOPTÉ": as written
@@ -242,7 +325,8 @@ _REPORT_VOTE_START_RE = re.compile(
     r"\b[^.;]{0,20}?\b(?:a l'unanimite|par\b)"
     rf"|la (?:resolution|deliberation|proposition|motion)\b[^.;]{{0,60}}?\brecueille\s+(?:\d{{1,3}}|{_WORDS_COUNT_RE})\s+voix\b"
     # a commission's: "Décision prise à l'unanimité des 6 membres", "Décision prise par 5 voix pour et 1 abstention"
-    r"|decision prise (?:a l'unanimite|par \d{1,3}\s+voix)\b)",
+    r"|decision prise (?:a l'unanimite|par \d{1,3}\s+voix)\b"
+    r"|unanimite\s*\(\s*\d{1,3}\s+voix\s*\))",  # "Unanimité (7 voix)."
     re.IGNORECASE,
 )
 _SHARE_RE = re.compile(r"^\W*\d{1,3}\s+pour\s+[A-ZÀ-Ý][a-zà-ÿ]")
