@@ -490,7 +490,7 @@ class ExtractiveAnswerer:
         if (voting or asks_yes_no(question)) and retrieval.hits:
             # "qui a voté contre", "ont-ils accepté ...", "devient-il gratuit ?": the record's vote as written, from
             # the passage that holds it
-            voted = vote_passage(retrieval.hits[0], store)
+            voted = vote_passage(_first_record(retrieval) or retrieval.hits[0], store)
             if voted is not None and not any(_squash(voted[1]) in _squash(c.sentence) for c in picked):
                 index = _hit_index(retrieval, voted[0])
                 position = ROW_POSITION + len(retrieval.hits[index].chunk.text)  # (after the passage's other quotes)
@@ -500,8 +500,16 @@ class ExtractiveAnswerer:
                 picked += _votes_after(picked, retrieval)
         if typed:
             # (a vote in minutes not split into records is the one after the quoted decision: _votes_after, above)
-            loose = {i for i, hit in enumerate(retrieval.hits) if hit.chunk.meta.get(schema.RECORD_INDEX) is None}
-            picked += _typed_fact(kind, picked, best_per_hit, skip, loose if kind == VOTE else set())
+            # (nor does another record than the best one: "Votants : 20 — ADOPTÉ (unanimité)" of a gift retrieved
+            # third is no answer to how the phone ban was voted)
+            best = _first_record(retrieval)
+            unread = {
+                i
+                for i, hit in enumerate(retrieval.hits)
+                if hit.chunk.meta.get(schema.RECORD_INDEX) is None
+                or (best is not None and _record_key(hit.chunk) != _record_key(best.chunk))
+            }
+            picked += _typed_fact(kind, picked, best_per_hit, skip, unread if kind == VOTE else set())
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
             idf = self._row_idf(retrieval)
             near = "\n".join(c.sentence for c in picked if not skip(c))
@@ -653,6 +661,11 @@ _AMOUNT_RE = re.compile(r"\d\s?(?:€|euros?\b|%)|\d+[.,]\d{2}\b", re.IGNORECASE
 
 def _squash(text: str) -> str:
     return "".join(fold(text).split())
+
+
+def _first_record(retrieval: Retrieval) -> ScoredChunk | None:
+    """The first passage of a record among the two best: the best may be the document's opening, no record's."""
+    return next((h for h in retrieval.hits[:2] if h.chunk.meta.get(schema.RECORD_INDEX) is not None), None)
 
 
 def _typed_fact(

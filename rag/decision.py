@@ -31,7 +31,11 @@ _VERBS = {
     "ARRETE": "a arrêté", "CREE": "a créé", "SUPPRIME": "a supprimé", "DONNE": "a donné", "RETIENT": "a retenu",
     "REJETTE": "a rejeté",
 }  # fmt: skip
-_CAPS_VERB_RE = re.compile(r"(?<![\w])(" + "|".join(v.replace("E", "[EÉÈÊ]") for v in _VERBS) + r")(?:NT)?(?![\w])")
+# (an accent inside the verb, never on its last E: "ADOPTÉ", "APPROUVÉ" are an outcome written after the counts, "Votants
+# : 20 — ADOPTÉ", not the operative "ADOPTE")
+_CAPS_VERB_RE = re.compile(
+    r"(?<![\w])(" + "|".join(v[:-1].replace("E", "[EÉÈÊ]") + v[-1] for v in _VERBS) + r")(?:NT)?(?![\w])"
+)
 # A proposal announcing its rows, in an informal item whose vote follows: what the item decides, when nothing else is
 _PROPOSAL_RE = re.compile(r"\bpropose(?:nt)? (?:de |d')[^.;]{0,200}:$")
 # Other openings of an operative part (matched on folded text).
@@ -73,6 +77,7 @@ _NAMED_COUNT_RE = re.compile(
     r"\s*\((?P<who>(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|[A-ZÀ-Ý]{2,})[^()]{1,100})\)"
 )
 _UNANIMITY_RE = re.compile(r"unanimit")
+_COLUMN_COUNT_RE = re.compile(r"(pour|contre|abstentions?)\s*:?\s*(\d{1,3})")  # a whole line (folded)
 # Who voted against or abstained, named after a label with no count: "C : M. LABARTHÈTE, Mme PRUNIÈRES", "abst. : M.
 # BALDOUS", "Contre : Mme X" (up to the next label)
 _LABELLED_NAMES_RE = re.compile(
@@ -147,6 +152,8 @@ def _opening(line: str) -> str | None:
     caps = _CAPS_VERB_RE.search(line)
     if caps and re.match(r"\s*(?:n\s?°|no\b)", line[caps.end() :], re.IGNORECASE):
         caps = None  # "ARRÊTÉ N° 2021-A-078": an act's title, not its operative "ARRÊTE :"
+    elif caps and caps.group(1) == "VOTE" and re.search(r"\b(?:DU|LE|AU|DE|UN|CE|SON)\s*$", line[: caps.start()], re.I):
+        caps = None  # "RÉSULTAT DU VOTE" over a vote panel's counts: the noun, no operative "VOTE"
     if caps and not _is_table_header(line):
         return _VERBS[fold(caps.group(1)).upper()]
     folded = fold(line).strip()
@@ -241,12 +248,16 @@ def _vote_of(lines: list[str]) -> str | None:
     '13 pour, 2 contre'
     >>> _vote_of(["Voix délibératives : 9 – Pour : 8 – Contre : 0 – Abstention : 1 (M. AGUESSE)"])
     '8 pour, 0 contre, 1 abstention(s) (M. AGUESSE)'
+    >>> _vote_of(["RÉSULTAT DU VOTE", "Pour 14", "Contre 4", "Abstention 2", "Votants : 20 — ADOPTÉ"])
+    '14 pour, 4 contre, 2 abstention(s)'
     """
     counts: dict[str, int] = {}
     for line in lines:
         folded = fold(line)
         # "Pour : 13 – Contre : 2": the labels come first there ("15 – Pour" and "13 – Contre" are no counts)
         labelled = [(m.group(2), m.group(1)) for m in _LABELLED_COUNT_RE.finditer(folded)]
+        if column := _COLUMN_COUNT_RE.fullmatch(folded.strip()):
+            labelled = [(column.group(2), column.group(1))]  # a vote panel's "Pour 14" / "Contre 4", a line each
         found = labelled or [
             (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
             for m in _VOTE_COUNT_RE.finditer(folded)

@@ -333,8 +333,12 @@ def _quoted_answer(
     "what was decided", the operative sentence ("De se prononcer contre le transfert ...")."""
     about_meeting = asks_about_meeting(question)
     typed = kind not in (DECISION, OTHER)
-    ranked: list[tuple[tuple[int, int, int, int, int, int, float], int, str]] = []
+    ranked: list[tuple[tuple[int, int, int, int, int, int, int, float], int, str]] = []
+    top = _record_of(citations[0]) if citations else None
     for order, citation in enumerate(citations):
+        # a vote is asked of the best passage's record: its vote line ("Pour 11 Contre 7 Blancs 2 Scrutin secret —
+        # ADOPTÉ") names nothing of the question, another record's ("... ADOPTÉ (unanimité)") is no answer
+        own = int(kind == VOTE and citation.chunk.kind == schema.KIND_DELIBERATION and _record_of(citation) == top)
         for part in _headed_parts(quote_parts_of(citation.quote)):
             if not about_meeting and (is_meeting_formula(part) or roll_call(part)):
                 continue
@@ -345,14 +349,16 @@ def _quoted_answer(
             names, rare, weight = rank(question, part, idf)
             # "un quotient familial de 800 €": the row of its band ("QF de 601 à 1 000 € 3,10 €") first
             banded = int(asked_in_range(question, part))
-            if not (weight or banded) or opposed(question, part) or other_numbered(question, part):
+            if not (weight or banded or own) or opposed(question, part) or other_numbered(question, part):
                 continue  # shares no word with the question, or tells the opposite ("supprimés" for "créés")
             # "What was decided": the operative sentence first ("De se prononcer contre le transfert ...")
             operative = int(not typed and _is_operative(part))
             # "sur l'article 2181": the line writing "article 2181" first
             named = int(names_reference(question, part))
             voted = int(kind in (PERSON, VOTE) and _names_the_vote(question, part))  # "qui a voté contre"
-            ranked.append(((voted, banded, named, operative, names, rare, weight - 0.01 * order), citation.n, part))
+            ranked.append(
+                ((own, voted, banded, named, operative, names, rare, weight - 0.01 * order), citation.n, part)
+            )
     for _, n, part in sorted(ranked, key=lambda item: item[0], reverse=True)[:MAX_TRIED]:
         passage = next(c.chunk.text for c in citations if c.n == n)
         part = with_list_rest(with_sequel(part, passage), passage)
@@ -954,7 +960,10 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
         untyped = kind in (DECISION, VOTE, OTHER, ORGANISATION, OPINION, LEVEL)
         return _record_sentence(question, citation, decision, idf) if untyped else None
     provision = max(decision.provisions, key=lambda p: _relevance(p, kind, wanted))
-    if not wanted & set(tokens(f"{provision.text} {record.objet or ''}")):
+    # (the body's own name, which its document's head writes, says nothing of what is decided: "le lycée" of a
+    # question on the lycée's phone ban is in its gift's "Amicale des anciens élèves du lycée Lourtiac")
+    named_body = set(tokens(f"{chunk.meta.get(schema.HEAD) or ''} {record.commune or ''}"))
+    if not (wanted - named_body) & set(tokens(f"{provision.text} {record.objet or ''}")):
         return None  # a decision about something else than the question
     rows = _rows(provision, kind, question, idf)
     if provision.sentence.rstrip().endswith(":") and not rows:
@@ -966,7 +975,7 @@ def decision_sentence(question: str, citation: Citation, idf: Callable[[str], fl
         and sum(1 for p in decision.provisions if p.verb and not _VOTE_ONLY_RE.match(fold(p.sentence))) <= 1
     ):
         vote = decision.vote  # the record's vote, when the record holds a single decision
-    head = _head(record.date, record.commune, _assembly(chunk))
+    head = _head(record.date, record.commune, _assembly(chunk), council=_council_named(chunk))
     subject = _object(provision)
     passage = index_passage(chunk)
     # The full sentence first, then with less in it: a value that is not in the passage is never stated.
@@ -1009,7 +1018,7 @@ def _record_sentence(
         return None  # an item about something else (sharing "conseil" or "ville" is not enough)
     if _squash(objet) not in _squash(chunk.text):  # a title cut in the metadata: never quote a cut word
         objet = objet.rsplit(" ", 1)[0] + " …"
-    head = _head(record.date, record.commune, _assembly(chunk))
+    head = _head(record.date, record.commune, _assembly(chunk), council=_council_named(chunk))
     if unvoted:  # "Retiré – pas de vote", "Information – pas de vote": an item on which nothing was decided
         text = f"{head} n'a pris aucune décision sur « {objet} » (« {written} ») [{citation.n}]."
     else:
@@ -1053,7 +1062,13 @@ def _rows(provision: Provision, kind: str, question: str, idf: Callable[[str], f
     return [r.rstrip(" .;,") for r in rows]
 
 
-def _head(date: str | None, commune: str | None, assembly: str = "") -> str:
+def _council_named(chunk: schema.Chunk) -> bool:
+    """Whether a record of a document whose commune was not read is a town council's: its document's head or its own
+    text names the municipal council."""
+    return "conseil municipal" in fold(f"{chunk.meta.get(schema.HEAD) or ''} {chunk.text}")
+
+
+def _head(date: str | None, commune: str | None, assembly: str = "", *, council: bool = True) -> str:
     """ "Le 23 juillet 2020, le conseil municipal de Preuilly-sur-Claise"; "Le 18 novembre 2019, le Département de la
     Sarvienne" (a body's minutes name it, not a town council).
 
@@ -1073,6 +1088,12 @@ def _head(date: str | None, commune: str | None, assembly: str = "") -> str:
 
     >>> _head("2024-12-12", None, "conseil d'administration")
     "Le 12 décembre 2024, le conseil d'administration"
+
+    Minutes that name neither a commune, nor an assembly, nor a municipal council (an association's bureau, sent by
+    e-mail) say who decided in their own words; the answer says "l'assemblée", no town council:
+
+    >>> _head("2025-03-07", None, council=False)
+    "Le 7 mars 2025, l'assemblée"
     """
     body = body_article(commune) if commune else None
     if body:
@@ -1080,8 +1101,10 @@ def _head(date: str | None, commune: str | None, assembly: str = "") -> str:
     elif assembly:
         article = "la" if assembly.startswith(("commission", "assemblée")) else "le"
         subject = f"{article} {assembly} de {commune}" if commune else f"{article} {assembly}"
-    else:
+    elif commune or council:
         subject = f"le conseil municipal de {commune}" if commune else "le conseil municipal"
+    else:
+        subject = "l'assemblée"
     return f"Le {french_date(date)}, {subject}" if date else subject[0].upper() + subject[1:]
 
 

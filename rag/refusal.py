@@ -87,12 +87,23 @@ def relevance_signals(
     groups = synonym_groups(question)
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
+    # the body the question names as the head of a passage's document writes it ("le lycée de Montcabrel" for a head
+    # "Lycée polyvalent ... — Montcabrel"): its records need not write it again (no noun missing; the coverage, which
+    # weighs how closely the passages answer, does not count it)
+    headed = _head_named(
+        question,
+        set().union(*(vocabulary(str(h.chunk.meta.get(schema.HEAD) or "")) for h in retrieval.hits[:REFUSAL_PASSAGES])),
+    )
     own = set(tokens(question))  # (a word kept whole, "aides", is a key of its own: weighed once, as "aid")
     weights = {stem: (weigh or idf)(stem) for stem in groups if stem in own}
     total = sum(weights.values())
     asked = asked_nouns(question)  # "avec quel promoteur": the kind of answer, named by the answer, not by the text
     acts = infinitives(question)  # "a-t-il décidé d'adhérer": what was done, not a noun the text must write
-    named = [stem for stem in key_nouns(question) if stem not in met and stem not in asked and stem not in acts]
+    named = [
+        stem
+        for stem in key_nouns(question)
+        if stem not in met and not _used(groups.get(stem, {stem}), headed) and stem not in asked and stem not in acts
+    ]
     nouns = [stem for stem in named if idf(stem) >= tuning.KEY_NOUN_IDF]
     topic = [stem for stem in named if idf(stem) >= tuning.TOPIC_NOUN_IDF]
     coverage = 0.0
@@ -957,25 +968,29 @@ def cited_checks(
     # A name's qualifier is written as it is, or misspelt: no word of its family ("le Secours catholique" is not met
     # by a councillor named CATHALA in the attendance list)
     unmet += [stem for stem in parts if stem not in used and not _misspelt({stem}, used)]
+    evidence_text = " ".join(
+        f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)
+    )
     if unmet:
         # "le plan de sauvegarde et de mise en valeur (PSMV)": the question spells its acronym out, the evidence may
         # write only the words; "le Cinemed": a name blending the first letters of the evidence's "Cinéma
         # Méditerranéen"
         defined = defined_acronyms(question)
-        evidence_text = " ".join(
-            f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)
-        )
         unmet = [
             stem
             for stem in unmet
             if not (stem in defined and all(_akin({w}, used) for w in defined[stem]))
             and not blended_name(stem, f"{evidence_text}\n{heading_text}")
             and not spelt_out(stem, f"{evidence_text}\n{heading_text}")
+            and stem not in spelt_acronyms(question, f"{evidence_text}\n{heading_text}")
         ]
     if unmet:
         logger.debug("cited names missing: %s", unmet)
         yield "names"
-    if _named_elsewhere(question, used, retrieval, excused, idf):
+    spelt = spelt_acronyms(
+        question, f"{evidence_text}\n{heading_text}"
+    )  # ("le CH de X": its "Centre hospitalier de X")
+    if _named_elsewhere(question, used, retrieval, excused | spelt, idf):
         yield "names"
     if _other_body_unwritten(retrieval.scope, citations, used):
         yield "names"  # "la contribution de Val-Sorbier au SDIS": the SDIS's total, no word of Val-Sorbier
@@ -1742,8 +1757,20 @@ def spelt_acronyms(question: str, text: str) -> set[str]:
 
     >>> spelt_acronyms("Le montant de l'APA ?", "l'allocation personnalisée d'autonomie")
     {'apa'}
+    >>> spelt_acronyms("Le CH de Vaudelanne", "CENTRE HOSPITALIER DE VAUDELANNE"), spelt_acronyms("Le CH de Vaudelanne", "la commune de Vaudelanne")
+    ({'ch'}, set())
     """
-    return {fold(w).lower() for w in re.findall(r"\b[A-Z]{3,6}\b", question) if spelt_out(w, text)}
+    found = {fold(w).lower() for w in re.findall(r"\b[A-Z]{3,6}\b", question) if spelt_out(w, text)}
+    # two letters stand for two words only before the name they are of: "le CH de Vaudelanne" is the "Centre hospitalier
+    # de Vaudelanne" the text writes ("CH" alone would be any two words)
+    folded = fold(text).lower()
+    for m in re.finditer(r"\b([A-Z]{2})\s+(?:de|du|des|d['’])\s*([A-ZÀ-Ý][\w-]+)", question):
+        letters = fold(m[1]).lower()
+        first, second = letters[0], letters[1]
+        name = re.escape(fold(m[2]).lower())
+        if re.search(rf"\b{first}\w+\s+{second}\w+\s+(?:de|du|des|d')\s*{name}\b", folded):
+            found.add(first + second)
+    return found
 
 
 def _blends(name: str, parts: list[str], *, first: bool = True) -> bool:

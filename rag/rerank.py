@@ -139,10 +139,12 @@ def rerank_council(
         return str(hit.chunk.meta.get(schema.SOURCE, "")), str(hit.chunk.meta.get(schema.TITLE, ""))
 
     # (the head of a document names the body every passage of it is of: "CANTELOUZE HABITAT Office public de
-    # l'habitat ...", which only its first passage writes)
+    # l'habitat ...", which only its first passage writes; so does the assembly it names, "CONSEIL D'ADMINISTRATION"
+    # under a lycée's name: "voté par le conseil d'administration" tells none of its acts from another)
     own = {
         head[i].chunk.id: _stems(
-            f"{head[i].chunk.text} {record_key(head[i])[1]} {head[i].chunk.meta.get(schema.HEAD) or ''}"
+            f"{head[i].chunk.text} {record_key(head[i])[1]} {head[i].chunk.meta.get(schema.HEAD) or ''} "
+            f"{str(head[i].chunk.meta.get(schema.BODY) or '').replace(';', ' ')}"
         )
         for i in slots
     }

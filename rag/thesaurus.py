@@ -384,6 +384,9 @@ SAME_THING: dict[str, str] = {
     "nuit": "minuit",
     "hlm": "habitat",
     "energetique": "thermique",
+    # and of session 41's dev half: "l'hôpital" is a "centre hospitalier"
+    "hopital": "hospitalier",
+    "hopitaux": "hospitaliers",
 }
 
 
