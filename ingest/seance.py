@@ -513,8 +513,11 @@ def document_head(pages: list[Page]) -> str:
     # (a long line goes on past the body's name: "Établissement public ... – membres : Castelvéran Agglomération, ...")
     lines = [_cut(line, HEAD_LINE_CHARS) for i, line in enumerate(lines) if i not in furniture][:HEAD_LINES]
     head = _squash(" ".join(lines))[:HEAD_CHARS]
-    council = any("conseil municipal" in fold(page.text) for page in pages)
-    if not _BODY_NAMED_RE.search(fold(head)) and detect_commune(pages, "") is None and not council:
+    if (
+        not _BODY_NAMED_RE.search(fold(head))
+        and detect_commune(pages, "") is None
+        and not any("conseil municipal" in fold(page.text) for page in pages)
+    ):
         # a head of furniture (a webmail's bar, a sender): the body named further down, in the opening sentence ("...
         # voici le compte rendu de la réunion du bureau de l'Association foncière de remembrement" / "(AFR) de
         # Gourvillers du vendredi 7 mars 2025")

@@ -88,8 +88,10 @@ def relevance_signals(
     scope = retrieval.scope
     met = set(scope.stems) if scope is not None and scope.restricts and not scope.missing_label() else set()
     # the body the question names as the head of a passage's document writes it ("le lycée de Montcabrel" for a head
-    # "Lycée polyvalent ... — Montcabrel"): its records need not write it again (no noun missing; the coverage, which
-    # weighs how closely the passages answer, does not count it)
+    # "Lycée polyvalent ... — Montcabrel"): its records need not write it again (no noun missing). The coverage, which
+    # weighs how closely the passages answer, does not count it: "le prix du mètre cube d'eau fixé par la commune de
+    # Fontbrémoux" is not answered with the cemetery's prices, "la location de la salle polyvalente de Hautchamps" not
+    # with another village's hall
     headed = _head_named(
         question,
         set().union(*(vocabulary(str(h.chunk.meta.get(schema.HEAD) or "")) for h in retrieval.hits[:REFUSAL_PASSAGES])),
@@ -971,6 +973,9 @@ def cited_checks(
     evidence_text = " ".join(
         f"{c.meta.get(schema.TITLE, '')}\n{c.text}" for c in _evidence_chunks(cited, retrieval, following)
     )
+    spelt = spelt_acronyms(
+        question, f"{evidence_text}\n{heading_text}"
+    )  # ("le CH de X": its "Centre hospitalier de X")
     if unmet:
         # "le plan de sauvegarde et de mise en valeur (PSMV)": the question spells its acronym out, the evidence may
         # write only the words; "le Cinemed": a name blending the first letters of the evidence's "Cinéma
@@ -982,14 +987,11 @@ def cited_checks(
             if not (stem in defined and all(_akin({w}, used) for w in defined[stem]))
             and not blended_name(stem, f"{evidence_text}\n{heading_text}")
             and not spelt_out(stem, f"{evidence_text}\n{heading_text}")
-            and stem not in spelt_acronyms(question, f"{evidence_text}\n{heading_text}")
+            and stem not in spelt
         ]
     if unmet:
         logger.debug("cited names missing: %s", unmet)
         yield "names"
-    spelt = spelt_acronyms(
-        question, f"{evidence_text}\n{heading_text}"
-    )  # ("le CH de X": its "Centre hospitalier de X")
     if _named_elsewhere(question, used, retrieval, excused | spelt, idf):
         yield "names"
     if _other_body_unwritten(retrieval.scope, citations, used):
