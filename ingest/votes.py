@@ -76,11 +76,12 @@ _COLUMN_COUNTS_RE = re.compile(
 )
 
 # A vote panel's column read on one line, the labels first with nothing between them and their counts, opening the
-# statement: "Pour 14 Contre 4 Abstention 2 Votants : 20 — ADOPTÉ" (folded; "10 voix pour 2 contre" opens otherwise)
+# statement: "Pour 14 Contre 4 Abstention 2 Votants : 20 — ADOPTÉ" ("10 voix pour 2 contre" opens otherwise)
 _SPACED_LABELS_RE = re.compile(
-    r"^\W*(?:(?:resultat du )?vote\s*:?\s*)?pour\s+(\d{1,3})\s+contre\s+(\d{1,3})"
-    r"(?:\s+abst(?:\.|entions?)?\s+(\d{1,3}))?(?![\d,.]\d|\s*(?:voix|%|€|ans?\b))\b"
-)
+    r"^\W*(?:(?:r[ée]sultat du )?vote\s*:?\s*)?pour\s+(\d{1,3})\s+contre\s+(\d{1,3})"
+    r"(?:\s+abst(?:\.|entions?)?\s+(\d{1,3}))?(?![\d,.]\d|\s*(?:voix|%|€|ans?\b))\b",
+    re.IGNORECASE,
+)  # (on the text as written: "Pour 11 · Contre 3 (…) · Abstention 1" has its separators, `_BARE_LABEL_COUNTS_RE`)
 
 
 def count_column(lines: list[str]) -> int:
@@ -160,7 +161,7 @@ def parse_counts(text: str) -> tuple[int | None, int | None, int | None]:
     pour = contre = abstention = None
     if column := _COLUMN_COUNTS_RE.search(text):  # a vote panel's column: each label and its count on a line
         return (int(column[1]), int(column[2]), int(column[3]) if column[3] else None)
-    if spaced := _SPACED_LABELS_RE.match(fold(text)):  # the same column on one line: "Pour 14 Contre 4 Abstention 2"
+    if spaced := _SPACED_LABELS_RE.match(text):  # the same column on one line: "Pour 14 Contre 4 Abstention 2"
         return (int(spaced[1]), int(spaced[2]), int(spaced[3]) if spaced[3] else None)
     weighed = {fold(m[1])[:4]: int(re.sub(r"\D", "", m[2])) for m in reversed(list(_LABEL_VOIX_RE.finditer(text)))}
     if "pour" in weighed and "cont" in weighed:  # "Pour 1 108 voix Contre 96 voix Abstention 41 voix"

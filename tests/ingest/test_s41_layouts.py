@@ -53,6 +53,7 @@ def test_a_vote_panels_column() -> None:
     # the same column read on one line: the labels first ("14 Contre" counts nobody against)
     assert parse_counts("Pour 14 Contre 4 Abstention 2") == (14, 4, 2)
     assert parse_counts("10 voix pour 2 contre 1 abstention") == (10, 2, 1)
+    assert parse_counts("Vote : Pour 11 · Contre 3 (M. X, Mme Y) · Abstention 1 (Mme Z) · Adoptée") == (11, 3, 1)
 
 
 def test_outcomes_in_sentences_of_their_own_close_an_emails_items() -> None:
