@@ -253,7 +253,7 @@ def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
         # ("CENTRE HOSPITALIER DE VAUDELANNE" / "Établissement public de santé – Vaudelanne"), not at the file's top,
         # which may hold what is no extract's (the recap table of a signature workflow's export: each row names
         # another act)
-        bounds[0] = _first_extract_start(lines, heads[0], bounds[1])
+        bounds[0] = _first_extract_start(lines, heads[0], heads[1])
     ranges = list(itertools.pairwise(bounds))
     ids = [
         {m.group(1) for line in lines[first:last] if (m := _EXTRACT_NUMBER_RE.search(line.text))}
@@ -264,23 +264,19 @@ def _extracts(lines: list[_Line]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _first_extract_start(lines: list[_Line], head: int, second: int) -> int:
-    """Where the first of several extracts starts: 0, or, when the second extract starts at a masthead of lines above
-    its heading (`_masthead_start`, or the lines it repeats from above the first heading), the first heading less the
-    lines of that masthead it repeats."""
-    later = next((i for i in range(second, len(lines)) if _extract_head_at(lines, i)), None)
-    if later is None:
-        return 0
+def _first_extract_start(lines: list[_Line], head: int, later: int) -> int:
+    """Where the first of several extracts starts, given the headings of the first and the second: above the first
+    heading, the lines the second repeats above its own (their shared masthead); the file's top when none is
+    repeated (the first extract's own masthead, as before)."""
     shared = 0
     while (
         shared < MASTHEAD_LINES
         and head - shared - 1 >= 0
         and later - shared - 1 > head
-        and line_key(lines[head - shared - 1].text) == line_key(lines[later - shared - 1].text)
         and not lines[head - shared - 1].blank
+        and line_key(lines[head - shared - 1].text) == line_key(lines[later - shared - 1].text)
     ):
         shared += 1
-    # (nothing repeated: the file's top is the first extract's own masthead, as before)
     return head - shared if shared else 0
 
 

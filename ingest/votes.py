@@ -93,9 +93,11 @@ def count_column(lines: list[str]) -> int:
     >>> count_column(["Pour 2025", "Contre 4"]), count_column(["Pour 12 repas", "Contre 4"])
     (0, 0)
     """
+    if len(lines) < 2 or not (
+        fold(lines[0].strip()).startswith("pour") and fold(lines[1].strip()).startswith("contre")
+    ):
+        return 0  # (read for every line of a record: the rest is folded only under a "Pour" / "Contre")
     folded = [fold(line.strip()) for line in lines]
-    if len(folded) < 2 or not (folded[0].startswith("pour") and folded[1].startswith("contre")):
-        return 0
     size = 0
     while size < len(folded) and _COLUMN_LINE_RE.match(folded[size]):
         size += 1

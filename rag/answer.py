@@ -502,14 +502,7 @@ class ExtractiveAnswerer:
             # (a vote in minutes not split into records is the one after the quoted decision: _votes_after, above)
             # (nor does another record than the best one: "Votants : 20 — ADOPTÉ (unanimité)" of a gift retrieved
             # third is no answer to how the phone ban was voted)
-            best = _first_record(retrieval)
-            unread = {
-                i
-                for i, hit in enumerate(retrieval.hits)
-                if hit.chunk.meta.get(schema.RECORD_INDEX) is None
-                or (best is not None and _record_key(hit.chunk) != _record_key(best.chunk))
-            }
-            picked += _typed_fact(kind, picked, best_per_hit, skip, unread if kind == VOTE else set())
+            picked += _typed_fact(kind, picked, best_per_hit, skip, _other_acts(retrieval) if kind == VOTE else set())
             quoted = "\n".join(c.sentence for c in picked if gives_asked(question, kind, c.sentence) and not skip(c))
             idf = self._row_idf(retrieval)
             near = "\n".join(c.sentence for c in picked if not skip(c))
@@ -666,6 +659,18 @@ def _squash(text: str) -> str:
 def _first_record(retrieval: Retrieval) -> ScoredChunk | None:
     """The first passage of a record among the two best: the best may be the document's opening, no record's."""
     return next((h for h in retrieval.hits[:2] if h.chunk.meta.get(schema.RECORD_INDEX) is not None), None)
+
+
+def _other_acts(retrieval: Retrieval) -> set[int]:
+    """The hits that may hold another act's vote than the one asked: those of no record, and the records other than
+    the first one (`_first_record`)."""
+    best = _first_record(retrieval)
+    return {
+        i
+        for i, hit in enumerate(retrieval.hits)
+        if hit.chunk.meta.get(schema.RECORD_INDEX) is None
+        or (best is not None and _record_key(hit.chunk) != _record_key(best.chunk))
+    }
 
 
 def _typed_fact(
